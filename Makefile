@@ -1,0 +1,46 @@
+# moneytrail: the two commands a newcomer needs are `make demo` and `make test`.
+# Both install Debian's packages if missing (scripts/install-deps), configure and build.
+
+BUILD_DIR ?= build
+ASAN_DIR ?= build-asan
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+PY := /usr/bin/python3
+
+.PHONY: all deps configure build test test-slow test-asan demo bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps
+
+$(BUILD_DIR)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPython3_EXECUTABLE=$(PY) $(CMAKE_FLAGS)
+
+configure: $(BUILD_DIR)/CMakeCache.txt
+
+build: deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The default suite: everything not labelled slow.
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -LE slow
+
+test-slow: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L slow
+
+# The suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DMONEYTRAIL_SANITIZE=ON \
+	  -DMONEYTRAIL_BUILD_BENCHMARKS=OFF -DPython3_EXECUTABLE=$(PY) $(CMAKE_FLAGS)
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) -LE slow
+
+demo: build
+	bash scripts/demo $(BUILD_DIR)
+
+bench: build
+	@echo "see bench/README.md for the benchmark scripts"
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)

@@ -1,0 +1,30 @@
+# Third-party libraries, all from Debian 12's packages (scripts/install-deps installs them).
+find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(TBB REQUIRED)
+find_package(fmt REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(tomlplusplus REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+
+# Debian 12's XGBoost CMake config is only usable with the `xgboost` package installed; find the
+# C API header and library directly so that libxgboost-dev alone suffices.
+find_path(XGBOOST_INCLUDE_DIR xgboost/c_api.h)
+find_library(XGBOOST_LIBRARY NAMES xgboost)
+if(XGBOOST_INCLUDE_DIR AND XGBOOST_LIBRARY)
+  add_library(moneytrail_xgboost INTERFACE)
+  target_include_directories(moneytrail_xgboost SYSTEM INTERFACE ${XGBOOST_INCLUDE_DIR})
+  target_link_libraries(moneytrail_xgboost INTERFACE ${XGBOOST_LIBRARY})
+  add_library(moneytrail::xgboost ALIAS moneytrail_xgboost)
+endif()
+
+pkg_check_modules(GVC IMPORTED_TARGET libgvc)
+
+if(MONEYTRAIL_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(MONEYTRAIL_BUILD_BENCHMARKS)
+  find_package(benchmark REQUIRED)
+endif()
