@@ -1,0 +1,152 @@
+// Per-transaction pattern features over the temporal money-flow graph (DESIGN.md, Patterns;
+// docs/patterns.md defines every column). The family follows IBM's Graph Feature Preprocessor:
+// fan-in/out and degree-in/out, vertex statistics of amounts and times, scatter-gather,
+// gather-scatter, bipartite and stack layers, temporal and simple cycles.
+//
+// Windows are causal: transaction i sees the transactions j with (time_j, id_j) <= (time_i, id_i)
+// and time_j >= time_i - W (W: the pattern's window). So a batch run and a streaming run over
+// the same transactions give bit-identical features.
+//
+// Example (batch):
+//   MT_ASSIGN_OR_RETURN(auto g, graph::TemporalGraph::Build(columns, {.threads = 2}));
+//   patterns::PatternConfig config;                      // GFP's AML defaults
+//   MT_ASSIGN_OR_RETURN(patterns::FeatureTable t,
+//                       patterns::ComputeFeatures(g, columns, config, {.threads = 2}));
+//   // t.columns[k] names column k; t.row(r) are the features of t.tx_ids[r].
+//
+// Example (streaming):
+//   patterns::PatternStream stream(config);
+//   MT_ASSIGN_OR_RETURN(patterns::FeatureTable t, stream.AddBatch(batch));
+#ifndef MONEYTRAIL_PATTERNS_H_
+#define MONEYTRAIL_PATTERNS_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "moneytrail/graph.h"
+#include "moneytrail/status.h"
+#include "moneytrail/transaction.h"
+
+namespace moneytrail::patterns {
+
+// One pattern family's switch, window (seconds, inclusive) and histogram bins. A bin list
+// b_0 < b_1 < ... < b_k makes the columns <name>_<b_0> .. <name>_<b_k>: the number of the
+// transaction's instances whose size lies in [b_j, b_{j+1}) (the last bin is open).
+struct PatternSettings {
+  bool enabled = true;
+  Timestamp window = 0;
+  std::vector<uint32_t> bins;
+};
+
+struct PatternConfig {
+  PatternSettings fan{true, 12 * 3600, {}};            // fan-in/out and degree-in/out
+  PatternSettings vertex_stats{true, 3 * 86400, {}};   // counts, amounts and ages per end
+  PatternSettings scatter_gather{true, 6 * 3600, {2, 3, 4, 5, 6, 8, 10, 15, 20}};
+  PatternSettings gather_scatter{true, 6 * 3600, {}};
+  PatternSettings bipartite{true, 6 * 3600, {}};
+  PatternSettings stack{true, 6 * 3600, {}};
+  // TODO(#4): on by default once wired to the shared enumerator (issue 10).
+  PatternSettings temporal_cycle{false, 24 * 3600, {2, 3, 4, 5, 6, 7, 8, 9, 10}};
+  PatternSettings simple_cycle{false, 24 * 3600, {2, 3, 4, 5, 6, 7, 8, 9, 10}};
+  uint32_t max_cycle_length = 10;         // temporal and simple cycles, 2..10
+  uint32_t instances_per_account = 100;   // cap on instances written per account
+
+  // Parses a TOML file (docs/patterns.md, Configuration); keys not given keep their defaults.
+  // InvalidArgument names the key and the value on a wrong type, range or unknown key.
+  static Result<PatternConfig> FromTomlFile(const std::filesystem::path& path);
+  static Result<PatternConfig> FromTomlText(std::string_view text, std::string_view origin);
+  // Checks ranges: windows >= 0, bins strictly increasing and >= 1, cycle length 2..10.
+  Status Validate() const;
+  // A canonical one-line description of every setting, for output provenance.
+  std::string ToString() const;
+};
+
+// The column names, in order, of the features the configuration produces (docs/patterns.md).
+std::vector<std::string> FeatureNames(const PatternConfig& config);
+
+// Features of a set of transactions, row-major.
+struct FeatureTable {
+  std::vector<std::string> columns;
+  std::vector<TransactionId> tx_ids;
+  std::vector<double> values;  // tx_ids.size() * columns.size(); NaN: undefined (no edges)
+
+  size_t rows() const { return tx_ids.size(); }
+  std::span<const double> row(size_t r) const {
+    return {values.data() + r * columns.size(), columns.size()};
+  }
+};
+
+enum class PatternKind : uint8_t {
+  kScatterGather = 0,
+  kGatherScatter = 1,
+  kBipartite = 2,
+  kStack = 3,
+  kTemporalCycle = 4,
+  kSimpleCycle = 5,
+};
+std::string_view PatternKindName(PatternKind kind);  // "scatter_gather", ...
+
+// One pattern found, as an investigator sees it.
+struct PatternInstance {
+  PatternKind kind = PatternKind::kScatterGather;
+  std::vector<TransactionId> transactions;  // sorted ascending, distinct
+  std::vector<AccountId> accounts;          // sorted ascending, distinct
+  Timestamp first_time = 0;
+  Timestamp last_time = 0;
+};
+
+// Instances after deduplication and the per-account cap.
+struct InstanceSet {
+  std::vector<PatternInstance> instances;  // sorted by (first_time, kind, transactions)
+  uint64_t found = 0;                      // distinct instances before the cap
+  uint32_t cap_per_account = 0;
+  // Accounts that reached the cap, with how many of their instances were left out.
+  std::vector<std::pair<AccountId, uint64_t>> capped_accounts;
+};
+
+struct RunOptions {
+  int threads = 1;
+  bool collect_instances = false;
+};
+
+struct FeatureRun {
+  FeatureTable table;
+  InstanceSet instances;  // empty unless RunOptions::collect_instances
+};
+
+// Features of every transaction in `transactions` (rows of the same columns the graph was
+// built from; their ids must be in `graph`). Rows come out in the order of `transactions`.
+// Thread-count invariant. InvalidArgument on a bad configuration.
+Result<FeatureRun> ComputeFeatures(const graph::TemporalGraph& graph,
+                                   const graph::EdgeColumns& transactions,
+                                   const PatternConfig& config, const RunOptions& options);
+
+// Streaming: holds the graph of all transactions added so far; AddBatch appends a batch and
+// returns the batch's features, identical to a batch run over all transactions. Batches must
+// come in strictly increasing (time, id) order (InvalidArgument otherwise, the stream
+// unchanged). Not thread-safe; AddBatch uses up to `threads` workers.
+class PatternStream {
+ public:
+  // REQUIRES: config.Validate().ok().
+  explicit PatternStream(PatternConfig config, int threads = 1);
+  // Starts from an existing graph (e.g. history built with TemporalGraph::Build).
+  PatternStream(PatternConfig config, graph::TemporalGraph history, int threads = 1);
+
+  Result<FeatureRun> AddBatch(std::span<const graph::TransactionEdge> batch,
+                              bool collect_instances = false);
+  const graph::TemporalGraph& graph() const { return graph_; }
+  const PatternConfig& config() const { return config_; }
+
+ private:
+  PatternConfig config_;
+  graph::TemporalGraph graph_;
+  int threads_;
+};
+
+}  // namespace moneytrail::patterns
+
+#endif  // MONEYTRAIL_PATTERNS_H_

@@ -1,0 +1,100 @@
+// Runs the kernels over transactions, in parallel, and the streaming wrapper around them.
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "kernels.h"
+
+namespace moneytrail::patterns {
+
+Result<FeatureRun> ComputeFeatures(const graph::TemporalGraph& graph,
+                                   const graph::EdgeColumns& txs, const PatternConfig& config,
+                                   const RunOptions& options) {
+  MT_RETURN_IF_ERROR(config.Validate());
+  if (txs.destination.size() != txs.size() || txs.time.size() != txs.size() ||
+      (!txs.amount.empty() && txs.amount.size() != txs.size()) ||
+      (!txs.id.empty() && txs.id.size() != txs.size())) {
+    return InvalidArgumentError("patterns: transaction columns differ in length");
+  }
+  const internal::Layout layout(config);
+  const size_t n = txs.size();
+  FeatureRun run;
+  run.table.columns = layout.names;
+  run.table.tx_ids.resize(n);
+  run.table.values.assign(n * layout.width, 0.0);
+  tbb::enumerable_thread_specific<internal::Scratch> scratches;
+  tbb::enumerable_thread_specific<std::vector<internal::FoundInstance>> found;
+  tbb::task_arena arena(std::max(1, options.threads));
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 512), [&](const auto& range) {
+      internal::Scratch& scratch = scratches.local();
+      scratch.instances = options.collect_instances ? &found.local() : nullptr;
+      for (size_t r = range.begin(); r != range.end(); ++r) {
+        internal::Query q;
+        q.id = txs.id.empty() ? static_cast<TransactionId>(r) : txs.id[r];
+        q.time = txs.time[r];
+        q.source = txs.source[r];
+        q.destination = txs.destination[r];
+        q.amount = txs.amount.empty() ? 0.0 : txs.amount[r];
+        run.table.tx_ids[r] = q.id;
+        double* out = run.table.values.data() + r * layout.width;
+        if (config.fan.enabled) {
+          internal::FanDegreeFeatures(graph, q, config.fan, scratch, out + layout.fan);
+        }
+        if (config.vertex_stats.enabled) {
+          internal::VertexStatsFeatures(graph, q, config.vertex_stats, scratch,
+                                        out + layout.vertex_stats);
+        }
+        if (config.scatter_gather.enabled) {
+          internal::ScatterGatherFeatures(graph, q, config.scatter_gather, scratch,
+                                          out + layout.scatter_gather);
+        }
+        if (config.gather_scatter.enabled) {
+          internal::GatherScatterFeatures(graph, q, config.gather_scatter, scratch,
+                                          out + layout.gather_scatter);
+        }
+        if (config.bipartite.enabled) {
+          internal::BipartiteFeatures(graph, q, config.bipartite, scratch, out + layout.bipartite);
+        }
+        if (config.stack.enabled) {
+          internal::StackFeatures(graph, q, config.stack, scratch, out + layout.stack);
+        }
+      }
+    });
+  });
+  if (options.collect_instances) {
+    std::vector<internal::FoundInstance> all;
+    for (auto& part : found) {
+      for (auto& f : part) all.push_back(std::move(f));
+    }
+    run.instances = internal::FinishInstances(std::move(all), config.instances_per_account);
+  }
+  return run;
+}
+
+PatternStream::PatternStream(PatternConfig config, int threads)
+    : config_(std::move(config)), threads_(threads) {}
+
+PatternStream::PatternStream(PatternConfig config, graph::TemporalGraph history, int threads)
+    : config_(std::move(config)), graph_(std::move(history)), threads_(threads) {}
+
+Result<FeatureRun> PatternStream::AddBatch(std::span<const graph::TransactionEdge> batch,
+                                           bool collect_instances) {
+  MT_RETURN_IF_ERROR(graph_.Append(batch));
+  std::vector<AccountId> source(batch.size()), destination(batch.size());
+  std::vector<Timestamp> time(batch.size());
+  std::vector<double> amount(batch.size());
+  std::vector<TransactionId> id(batch.size());
+  for (size_t k = 0; k < batch.size(); ++k) {
+    source[k] = batch[k].source;
+    destination[k] = batch[k].destination;
+    time[k] = batch[k].time;
+    amount[k] = batch[k].amount;
+    id[k] = batch[k].id;
+  }
+  graph::EdgeColumns cols{source, destination, time, amount, id};
+  return ComputeFeatures(graph_, cols, config_, {threads_, collect_instances});
+}
+
+}  // namespace moneytrail::patterns

@@ -1,0 +1,116 @@
+// Internal: the per-transaction feature kernels and what they share. Each kernel reads the
+// graph around one transaction (which must already be in the graph) and writes its columns.
+// Kernels are pure functions of (graph, transaction, settings): that is what makes a batch run,
+// a streaming run and any thread count agree bit for bit.
+#ifndef MONEYTRAIL_SRC_PATTERNS_KERNELS_H_
+#define MONEYTRAIL_SRC_PATTERNS_KERNELS_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "moneytrail/graph.h"
+#include "moneytrail/patterns.h"
+
+namespace moneytrail::patterns::internal {
+
+using graph::Edge;
+using graph::TemporalGraph;
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// The transaction whose features are computed.
+struct Query {
+  TransactionId id = 0;
+  Timestamp time = 0;
+  AccountId source = 0;
+  AccountId destination = 0;
+  double amount = 0;
+};
+
+inline Edge KeyOf(const Query& q) { return Edge{q.time, q.id, 0, 0}; }
+
+// The part of a (time, id)-sorted list that `q` sees with window `window`:
+// time >= q.time - window and (time, id) <= (q.time, q.id).
+inline std::span<const Edge> Visible(std::span<const Edge> list, const Query& q,
+                                     Timestamp window) {
+  const Timestamp from = q.time - window;
+  auto lo = std::lower_bound(list.begin(), list.end(), from,
+                             [](const Edge& e, Timestamp t) { return e.time < t; });
+  const Edge key = KeyOf(q);
+  auto hi = std::upper_bound(lo, list.end(), key,
+                             [](const Edge& k, const Edge& e) { return graph::EdgeBefore(k, e); });
+  return {lo, hi};
+}
+
+// Sorts and deduplicates in place; returns the number of distinct values.
+template <typename T>
+size_t SortUnique(std::vector<T>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v.size();
+}
+
+// Adds 1 to the bin of `size`: bins b_0 < ... < b_k, bin j is [b_j, b_{j+1}), the last is open.
+inline void AddToBins(std::span<const uint32_t> bins, uint64_t size, double* out) {
+  if (bins.empty() || size < bins[0]) return;
+  auto it = std::upper_bound(bins.begin(), bins.end(), size);
+  out[(it - bins.begin()) - 1] += 1;
+}
+
+// An instance as found, before deduplication. Instances with the same kind and anchor where one
+// holds all transactions of another are the same pattern seen at two moments: the larger stays.
+struct FoundInstance {
+  PatternInstance instance;
+  std::vector<AccountId> anchor;
+};
+
+// Per-worker buffers, reused across transactions (no allocation per row once warm).
+struct Scratch {
+  std::vector<AccountId> accounts;
+  std::vector<AccountId> accounts2;
+  std::vector<double> values;
+  std::vector<std::pair<AccountId, Edge>> keyed;
+  std::vector<std::pair<AccountId, AccountId>> pairs;
+  std::vector<FoundInstance>* instances = nullptr;  // null: instances not collected
+};
+
+// Column offsets of each family for a configuration (docs/patterns.md, Columns).
+struct Layout {
+  explicit Layout(const PatternConfig& config);
+  size_t fan = 0, vertex_stats = 0, scatter_gather = 0, gather_scatter = 0, bipartite = 0,
+         stack = 0, temporal_cycle = 0, simple_cycle = 0;
+  size_t width = 0;
+  std::vector<std::string> names;
+};
+
+inline constexpr size_t kFanColumns = 8;           // before bins
+inline constexpr size_t kVertexStatsPerList = 18;  // per (end, direction)
+inline constexpr size_t kVertexStatsColumns = 4 * kVertexStatsPerList;
+
+void FanDegreeFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
+                       Scratch& scratch, double* out);
+void VertexStatsFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
+                         Scratch& scratch, double* out);
+void ScatterGatherFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
+                           Scratch& scratch, double* out);
+void GatherScatterFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
+                           Scratch& scratch, double* out);
+void BipartiteFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
+                       Scratch& scratch, double* out);
+void StackFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
+                   Scratch& scratch, double* out);
+
+// Builds a FoundInstance from edges (transactions) and extra accounts.
+FoundInstance MakeInstance(PatternKind kind, std::vector<AccountId> anchor,
+                           std::span<const Edge> edges, std::span<const AccountId> accounts);
+
+// Deduplicates (exact and subsumed within kind+anchor), sorts and applies the per-account cap.
+InstanceSet FinishInstances(std::vector<FoundInstance> found, uint32_t cap_per_account);
+
+}  // namespace moneytrail::patterns::internal
+
+#endif  // MONEYTRAIL_SRC_PATTERNS_KERNELS_H_

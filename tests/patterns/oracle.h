@@ -1,0 +1,254 @@
+// Brute-force oracles for the pattern features: plain nested loops over all transactions,
+// written straight from the definitions in docs/patterns.md, sharing no code with src/patterns.
+#ifndef MONEYTRAIL_TESTS_PATTERNS_ORACLE_H_
+#define MONEYTRAIL_TESTS_PATTERNS_ORACLE_H_
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "moneytrail/graph.h"
+#include "moneytrail/patterns.h"
+
+namespace moneytrail::patterns::oracle {
+
+struct Tx {
+  Timestamp time;
+  AccountId src, dst;
+  double amount;
+};
+
+// A random multigraph with parallel edges, self-loops and many equal timestamps; rows in
+// random time order, transaction id = row.
+struct Case {
+  std::vector<Tx> tx;
+  std::vector<AccountId> src, dst;
+  std::vector<Timestamp> time;
+  std::vector<double> amount;
+  graph::EdgeColumns columns() const { return {src, dst, time, amount, {}}; }
+};
+
+inline Case RandomCase(uint64_t seed, int max_accounts = 8, int max_edges = 60,
+                       int max_time = 20) {
+  std::mt19937_64 rng(seed);
+  Case c;
+  const int accounts = 2 + static_cast<int>(rng() % (max_accounts - 1));
+  const int edges = 1 + static_cast<int>(rng() % max_edges);
+  for (int k = 0; k < edges; ++k) {
+    Tx t{static_cast<Timestamp>(rng() % (max_time + 1)), static_cast<AccountId>(rng() % accounts),
+         static_cast<AccountId>(rng() % accounts), static_cast<double>(1 + rng() % 20)};
+    if (rng() % 8 == 0 && !c.tx.empty()) t = c.tx[rng() % c.tx.size()];  // exact duplicate
+    c.tx.push_back(t);
+    c.src.push_back(t.src);
+    c.dst.push_back(t.dst);
+    c.time.push_back(t.time);
+    c.amount.push_back(t.amount);
+  }
+  return c;
+}
+
+// j is visible to i under window w.
+inline bool Visible(const Case& c, size_t i, size_t j, Timestamp w) {
+  const Tx &a = c.tx[i], &b = c.tx[j];
+  return (b.time < a.time || (b.time == a.time && j <= i)) && b.time >= a.time - w;
+}
+// (time, id) of j before (time, id) of k.
+inline bool Before(const Case& c, size_t j, size_t k) {
+  return c.tx[j].time < c.tx[k].time || (c.tx[j].time == c.tx[k].time && j < k);
+}
+
+// The list (end: 0 source, 1 destination; dir: 0 out, 1 in) of transaction i: visible j.
+inline std::vector<size_t> EndList(const Case& c, size_t i, int end, int dir, Timestamp w) {
+  const AccountId a = end == 0 ? c.tx[i].src : c.tx[i].dst;
+  std::vector<size_t> out;
+  for (size_t j = 0; j < c.tx.size(); ++j) {
+    if (Visible(c, i, j, w) && (dir == 0 ? c.tx[j].src : c.tx[j].dst) == a) out.push_back(j);
+  }
+  return out;
+}
+
+inline AccountId Other(const Case& c, size_t j, int dir) {
+  return dir == 0 ? c.tx[j].dst : c.tx[j].src;
+}
+
+// Fan then degree, in the order out_src, in_src, out_dst, in_dst.
+inline std::vector<double> FanDegree(const Case& c, size_t i, Timestamp w) {
+  std::vector<double> fan, deg;
+  for (int end = 0; end < 2; ++end) {
+    for (int dir = 0; dir < 2; ++dir) {
+      std::set<AccountId> others;
+      auto list = EndList(c, i, end, dir, w);
+      for (size_t j : list) others.insert(Other(c, j, dir));
+      fan.push_back(static_cast<double>(others.size()));
+      deg.push_back(static_cast<double>(list.size()));
+    }
+  }
+  fan.insert(fan.end(), deg.begin(), deg.end());
+  return fan;
+}
+
+inline void Moments(std::vector<long double> x, bool with_sum, std::vector<double>& out) {
+  long double sum = 0;
+  for (auto v : x) sum += v;
+  const long double n = static_cast<long double>(x.size()), mean = sum / n;
+  std::sort(x.begin(), x.end());
+  long double m2 = 0, m3 = 0, m4 = 0;
+  for (auto v : x) {
+    m2 += (v - mean) * (v - mean);
+    m3 += (v - mean) * (v - mean) * (v - mean);
+    m4 += (v - mean) * (v - mean) * (v - mean) * (v - mean);
+  }
+  m2 /= n, m3 /= n, m4 /= n;
+  const bool flat = x.front() == x.back();
+  const size_t k = x.size();
+  const long double median = k % 2 ? x[k / 2] : (x[k / 2 - 1] + x[k / 2]) / 2;
+  if (with_sum) out.push_back(static_cast<double>(sum));
+  for (long double v : {mean, x.front(), x.back(), median, flat ? 0.0L : m2,
+                        flat ? 0.0L : m3 / std::pow(m2, 1.5L), flat ? 0.0L : m4 / (m2 * m2) - 3}) {
+    out.push_back(static_cast<double>(v));
+  }
+}
+
+inline std::vector<double> VertexStats(const Case& c, size_t i, Timestamp w) {
+  std::vector<double> out;
+  for (int end = 0; end < 2; ++end) {
+    for (int dir = 0; dir < 2; ++dir) {
+      auto list = EndList(c, i, end, dir, w);
+      std::set<AccountId> others;
+      for (size_t j : list) others.insert(Other(c, j, dir));
+      out.push_back(static_cast<double>(list.size()));
+      out.push_back(static_cast<double>(others.size()));
+      if (list.empty()) {
+        out.push_back(NAN);
+        out.push_back(0);
+        for (int k = 4; k < 18; ++k) out.push_back(NAN);
+        continue;
+      }
+      out.push_back(static_cast<double>(others.size()) / static_cast<double>(list.size()));
+      std::vector<long double> amounts, ages;
+      for (size_t j : list) {
+        amounts.push_back(c.tx[j].amount);
+        ages.push_back(static_cast<long double>(c.tx[i].time - c.tx[j].time));
+      }
+      Moments(amounts, true, out);
+      Moments(ages, false, out);
+    }
+  }
+  return out;
+}
+
+inline std::set<AccountId> Accounts(const Case& c) {
+  std::set<AccountId> a;
+  for (const Tx& t : c.tx) a.insert(t.src), a.insert(t.dst);
+  return a;
+}
+
+// sg_count, sg_max_width, then the histogram over `bins`.
+inline std::vector<double> ScatterGather(const Case& c, size_t i, Timestamp w,
+                                         const std::vector<uint32_t>& bins) {
+  std::vector<double> out(2 + bins.size(), 0.0);
+  const AccountId v = c.tx[i].src, sink = c.tx[i].dst;
+  if (v == sink) return out;
+  for (AccountId u : Accounts(c)) {
+    if (u == v || u == sink) continue;
+    bool feeds_v = false;
+    for (size_t j = 0; j < c.tx.size(); ++j) {
+      feeds_v |= Visible(c, i, j, w) && c.tx[j].src == u && c.tx[j].dst == v;
+    }
+    if (!feeds_v) continue;
+    std::set<AccountId> middle;
+    for (size_t j1 = 0; j1 < c.tx.size(); ++j1) {
+      for (size_t j2 = 0; j2 < c.tx.size(); ++j2) {
+        const AccountId x = c.tx[j1].dst;
+        if (Visible(c, i, j1, w) && Visible(c, i, j2, w) && c.tx[j1].src == u &&
+            c.tx[j2].src == x && c.tx[j2].dst == sink && x != u && x != sink &&
+            Before(c, j1, j2)) {
+          middle.insert(x);
+        }
+      }
+    }
+    if (middle.size() < 2) continue;
+    out[0] += 1;
+    out[1] = std::max<double>(out[1], static_cast<double>(middle.size()));
+    for (size_t b = bins.size(); b-- > 0;) {
+      if (middle.size() >= bins[b]) {
+        out[2 + b] += 1;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+inline std::vector<double> GatherScatter(const Case& c, size_t i, Timestamp w) {
+  const AccountId v = c.tx[i].src;
+  if (v == c.tx[i].dst) return {0, 0};
+  std::set<AccountId> sources, sinks;
+  long first = -1;
+  for (size_t j = 0; j < c.tx.size(); ++j) {
+    if (Visible(c, i, j, w) && c.tx[j].dst == v && c.tx[j].src != v) {
+      sources.insert(c.tx[j].src);
+      if (first < 0 || Before(c, j, static_cast<size_t>(first))) first = static_cast<long>(j);
+    }
+  }
+  if (first < 0) return {0, 0};
+  for (size_t j = 0; j < c.tx.size(); ++j) {
+    if (Visible(c, i, j, w) && c.tx[j].src == v && c.tx[j].dst != v &&
+        Before(c, static_cast<size_t>(first), j)) {
+      sinks.insert(c.tx[j].dst);
+    }
+  }
+  if (sources.size() < 2 || sinks.size() < 2) return {0, 0};
+  return {static_cast<double>(sources.size()), static_cast<double>(sinks.size())};
+}
+
+inline bool HasEdge(const Case& c, size_t i, Timestamp w, AccountId from, AccountId to) {
+  for (size_t j = 0; j < c.tx.size(); ++j) {
+    if (Visible(c, i, j, w) && c.tx[j].src == from && c.tx[j].dst == to) return true;
+  }
+  return false;
+}
+
+inline std::vector<double> Bipartite(const Case& c, size_t i, Timestamp w) {
+  const AccountId a = c.tx[i].src, b = c.tx[i].dst;
+  if (a == b) return {0, 0, 0};
+  std::set<AccountId> xs, ys;
+  double pairs = 0;
+  for (AccountId x : Accounts(c)) {
+    for (AccountId y : Accounts(c)) {
+      if (x == a || x == b || y == a || y == b || x == y) continue;
+      if (HasEdge(c, i, w, a, y) && HasEdge(c, i, w, x, b) && HasEdge(c, i, w, x, y)) {
+        pairs += 1;
+        xs.insert(x);
+        ys.insert(y);
+      }
+    }
+  }
+  return {pairs, static_cast<double>(xs.size()), static_cast<double>(ys.size())};
+}
+
+inline std::vector<double> Stack(const Case& c, size_t i, Timestamp w) {
+  const AccountId v = c.tx[i].src, sink = c.tx[i].dst;
+  if (v == sink) return {0, 0, 0};
+  std::set<std::pair<AccountId, AccountId>> pairs;
+  for (size_t j1 = 0; j1 < c.tx.size(); ++j1) {
+    for (size_t j2 = 0; j2 < c.tx.size(); ++j2) {
+      const AccountId u = c.tx[j1].src, x = c.tx[j1].dst;
+      if (!Visible(c, i, j1, w) || !Visible(c, i, j2, w)) continue;
+      if (c.tx[j2].src != x || c.tx[j2].dst != v || !Before(c, j1, j2)) continue;
+      std::set<AccountId> distinct{u, x, v, sink};
+      if (distinct.size() == 4) pairs.insert({u, x});
+    }
+  }
+  std::set<AccountId> us, xs;
+  for (auto [u, x] : pairs) us.insert(u), xs.insert(x);
+  return {static_cast<double>(pairs.size()), static_cast<double>(us.size()),
+          static_cast<double>(xs.size())};
+}
+
+}  // namespace moneytrail::patterns::oracle
+
+#endif  // MONEYTRAIL_TESTS_PATTERNS_ORACLE_H_

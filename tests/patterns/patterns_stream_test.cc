@@ -1,0 +1,134 @@
+// Determinism: a streaming run equals the batch run bit for bit, whatever the batch sizes, and
+// 1 and 2 threads agree.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+
+#include "moneytrail/patterns.h"
+#include "patterns/oracle.h"
+
+namespace moneytrail::patterns {
+namespace {
+
+PatternConfig Config(Timestamp w) {
+  PatternConfig c;
+  for (PatternSettings* s : {&c.fan, &c.vertex_stats, &c.scatter_gather, &c.gather_scatter,
+                             &c.bipartite, &c.stack}) {
+    s->window = w;
+  }
+  c.fan.bins = {2, 3, 4};
+  return c;
+}
+
+// Bitwise equality (NaN equals NaN).
+bool SameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+void ExpectSameRow(const FeatureTable& a, size_t ra, const FeatureTable& b, size_t rb,
+                   uint64_t seed) {
+  ASSERT_EQ(a.columns, b.columns);
+  for (size_t k = 0; k < a.columns.size(); ++k) {
+    ASSERT_TRUE(SameBits(a.row(ra)[k], b.row(rb)[k]))
+        << "seed " << seed << " tx " << a.tx_ids[ra] << " column " << a.columns[k] << ": "
+        << a.row(ra)[k] << " vs " << b.row(rb)[k];
+  }
+}
+
+TEST(PatternsStreamTest, StreamingInAnyBatchSizesEqualsTheBatchRun) {
+  for (uint64_t seed = 1; seed <= 150; ++seed) {
+    const oracle::Case c = oracle::RandomCase(seed, 10, 120, 30);
+    const PatternConfig config = Config(static_cast<Timestamp>(seed % 9));
+    auto g = graph::TemporalGraph::Build(c.columns(), {});
+    ASSERT_TRUE(g.ok());
+    auto batch = ComputeFeatures(*g, c.columns(), config, {});
+    ASSERT_TRUE(batch.ok());
+    // The stream sees transactions in (time, id) order, in batches of random sizes.
+    std::vector<graph::TransactionEdge> order;
+    for (TransactionId t = 0; t < c.tx.size(); ++t) {
+      order.push_back({t, c.time[t], c.src[t], c.dst[t], c.amount[t]});
+    }
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+      return a.time != b.time ? a.time < b.time : a.id < b.id;
+    });
+    PatternStream stream(config, 1 + static_cast<int>(seed % 2));
+    std::mt19937_64 rng(seed);
+    for (size_t k = 0; k < order.size();) {
+      const size_t n = std::min(order.size() - k, 1 + static_cast<size_t>(rng() % 9));
+      auto part = stream.AddBatch(std::span(order).subspan(k, n));
+      ASSERT_TRUE(part.ok()) << part.status().ToString();
+      for (size_t r = 0; r < n; ++r) {
+        ExpectSameRow(part->table, r, batch->table, part->table.tx_ids[r], seed);
+      }
+      k += n;
+    }
+  }
+}
+
+TEST(PatternsStreamTest, StreamingFromABuiltHistoryEqualsTheBatchRun) {
+  const oracle::Case c = oracle::RandomCase(77, 10, 200, 40);
+  const PatternConfig config = Config(6);
+  auto g = graph::TemporalGraph::Build(c.columns(), {});
+  auto batch = ComputeFeatures(*g, c.columns(), config, {});
+  ASSERT_TRUE(batch.ok());
+  std::vector<TransactionId> order(c.tx.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) {
+    return c.time[a] != c.time[b] ? c.time[a] < c.time[b] : a < b;
+  });
+  const size_t split = order.size() / 2;
+  std::vector<AccountId> s, d;
+  std::vector<Timestamp> t;
+  std::vector<double> amount;
+  std::vector<TransactionId> ids(order.begin(), order.begin() + static_cast<ptrdiff_t>(split));
+  for (TransactionId id : ids) {
+    s.push_back(c.src[id]), d.push_back(c.dst[id]), t.push_back(c.time[id]);
+    amount.push_back(c.amount[id]);
+  }
+  auto history = graph::TemporalGraph::Build({s, d, t, amount, ids}, {.spare = 0.5});
+  ASSERT_TRUE(history.ok());
+  PatternStream stream(config, std::move(*history));
+  std::vector<graph::TransactionEdge> rest;
+  for (size_t k = split; k < order.size(); ++k) {
+    const TransactionId id = order[k];
+    rest.push_back({id, c.time[id], c.src[id], c.dst[id], c.amount[id]});
+  }
+  auto part = stream.AddBatch(rest);
+  ASSERT_TRUE(part.ok());
+  for (size_t r = 0; r < rest.size(); ++r) {
+    ExpectSameRow(part->table, r, batch->table, rest[r].id, 77);
+  }
+}
+
+TEST(PatternsStreamTest, ABatchOutOfOrderIsRejected) {
+  PatternStream stream(PatternConfig{});
+  std::vector<graph::TransactionEdge> a{{5, 100, 0, 1, 1.0}};
+  ASSERT_TRUE(stream.AddBatch(a).ok());
+  std::vector<graph::TransactionEdge> b{{6, 99, 1, 0, 1.0}};
+  EXPECT_EQ(stream.AddBatch(b).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(PatternsStreamTest, OneAndTwoThreadsGiveIdenticalFeaturesAndInstances) {
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    const oracle::Case c = oracle::RandomCase(seed, 12, 800, 200);
+    const PatternConfig config = Config(20);
+    auto g = graph::TemporalGraph::Build(c.columns(), {.threads = 2});
+    ASSERT_TRUE(g.ok());
+    auto one = ComputeFeatures(*g, c.columns(), config, {.threads = 1, .collect_instances = true});
+    auto two = ComputeFeatures(*g, c.columns(), config, {.threads = 2, .collect_instances = true});
+    ASSERT_TRUE(one.ok() && two.ok());
+    ASSERT_EQ(one->table.values.size(), two->table.values.size());
+    EXPECT_EQ(std::memcmp(one->table.values.data(), two->table.values.data(),
+                          one->table.values.size() * sizeof(double)),
+              0)
+        << "seed " << seed;
+    ASSERT_EQ(one->instances.instances.size(), two->instances.instances.size());
+    for (size_t k = 0; k < one->instances.instances.size(); ++k) {
+      EXPECT_EQ(one->instances.instances[k].transactions,
+                two->instances.instances[k].transactions);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace moneytrail::patterns
