@@ -1,0 +1,85 @@
+// CSV records: an RFC 4180 reader over bytes in memory (quoted fields with embedded
+// delimiters, doubled quotes and newlines; LF or CRLF), and a splitter that cuts a file into
+// chunks at record boundaries so that chunks parse in parallel.
+//
+// Example:
+//   CsvRecordReader reader(bytes, CsvDialect{});
+//   std::vector<std::string_view> fields;
+//   while (reader.Next(fields)) use(reader.line(), fields);
+//   MT_RETURN_IF_ERROR(reader.status());
+#ifndef MONEYTRAIL_CSV_H_
+#define MONEYTRAIL_CSV_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "moneytrail/status.h"
+
+namespace moneytrail {
+
+struct CsvDialect {
+  char delimiter = ',';
+  char quote = '"';            // 0: no quoting
+  bool trim_spaces = false;    // strip spaces around unquoted fields
+  bool collapse_delimiters = false;  // runs of delimiters count as one (space-separated files)
+};
+
+// Skips a UTF-8 byte-order mark.
+std::string_view StripBom(std::string_view data);
+
+// Reads records from `data` (which must outlive the reader). A quote is special only at the
+// start of a field; inside an unquoted field it is an ordinary character.
+class CsvRecordReader {
+ public:
+  // `first_line` is the physical line number of data's first byte.
+  CsvRecordReader(std::string_view data, CsvDialect dialect, uint64_t first_line = 1);
+
+  // Reads the next record into `fields`. Views stay valid until the next call (unescaped fields
+  // point into `data`, fields with doubled quotes into a buffer of the reader). Returns false at
+  // the end of the data or on an error (see status()). A line that is empty yields one empty
+  // field.
+  bool Next(std::vector<std::string_view>& fields);
+
+  // Physical line number (1-based) where the last record read starts.
+  uint64_t line() const { return record_line_; }
+  // Byte offset just past the last record read (after its line end).
+  size_t offset() const { return pos_; }
+  // Byte offset where the last record read starts.
+  size_t record_offset() const { return record_offset_; }
+  // InvalidArgument for an unterminated quoted field or text after a closing quote.
+  const Status& status() const { return status_; }
+  // True if only empty lines remain.
+  bool AtTrailingEmptyLines() const;
+
+ private:
+  std::string_view data_;
+  CsvDialect dialect_;
+  size_t pos_ = 0;
+  size_t record_offset_ = 0;
+  uint64_t line_;
+  uint64_t record_line_ = 0;
+  std::vector<std::string> unescaped_;  // buffers for fields with doubled quotes
+  size_t unescaped_used_ = 0;
+  Status status_;
+};
+
+struct CsvChunk {
+  size_t begin = 0;         // byte offset of the chunk's first record
+  size_t end = 0;           // byte offset where the next chunk begins
+  uint64_t first_line = 1;  // physical line number at `begin`
+};
+
+// Cuts data[begin..] into about `target_chunks` chunks at record boundaries, in parallel.
+// Boundaries assume that quotes pair up (a quote count parity); a parser that finds a chunk
+// ending elsewhere must reparse from there (see CsvRecordReader::offset()).
+std::vector<CsvChunk> SplitCsvChunks(std::string_view data, size_t begin, uint64_t first_line,
+                                     CsvDialect dialect, size_t target_chunks);
+
+// Appends `value` to `out` as a CSV field, quoting it when needed.
+void AppendCsvField(std::string_view value, std::string& out);
+
+}  // namespace moneytrail
+
+#endif  // MONEYTRAIL_CSV_H_

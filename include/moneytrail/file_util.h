@@ -1,0 +1,56 @@
+// Files: read-only memory maps, durable writes, directory fsync and SHA-256 digests.
+//
+// Example:
+//   MT_ASSIGN_OR_RETURN(MappedFile f, MappedFile::Open("tx.csv"));
+//   std::string_view bytes = f.view();
+//   std::string hex = Sha256Hex(bytes);
+//   MT_RETURN_IF_ERROR(WriteFileDurably("out/MANIFEST.tmp", json_text));
+#ifndef MONEYTRAIL_FILE_UTIL_H_
+#define MONEYTRAIL_FILE_UTIL_H_
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "moneytrail/status.h"
+
+namespace moneytrail {
+
+// A read-only memory map of a whole file. Move-only; the view is valid while it lives.
+// An empty file maps to an empty view.
+class MappedFile {
+ public:
+  static Result<MappedFile> Open(const std::filesystem::path& path);
+  MappedFile() = default;
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+
+  std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+  const void* data() const { return data_; }
+  size_t size() const { return size_; }
+  // Tells the kernel that bytes [begin, end) will not be read again, so their pages leave the
+  // process's resident set (they are re-read from the file if touched again).
+  void DropPages(size_t begin, size_t end) const;
+
+ private:
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+// Writes `contents` to `path` (created or truncated) and fsyncs it.
+Status WriteFileDurably(const std::filesystem::path& path, std::string_view contents);
+// fsyncs a directory so that a rename or a new entry in it is durable.
+Status SyncDirectory(const std::filesystem::path& dir);
+// Reads a whole file into a string.
+Result<std::string> ReadFileToString(const std::filesystem::path& path);
+
+// Hex SHA-256 of bytes, via OpenSSL's EVP interface.
+std::string Sha256Hex(std::string_view bytes);
+
+}  // namespace moneytrail
+
+#endif  // MONEYTRAIL_FILE_UTIL_H_

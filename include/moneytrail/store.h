@@ -1,0 +1,214 @@
+// The store: a directory of append-only, memory-mapped column segments with a versioned manifest
+// that keeps the custody record of every source file (DESIGN.md, The store). The on-disk format
+// is documented in docs/format/store.md.
+//
+// Reading:
+//   MT_ASSIGN_OR_RETURN(store::Store s, store::Store::Open("case.store"));
+//   for (TransactionId t = 0; t < s.transaction_count(); ++t)
+//     use(s.time()[t], s.source()[t], s.destination()[t], s.amount_paid(t));
+//
+// Writing (what `moneytrail ingest` does):
+//   MT_ASSIGN_OR_RETURN(auto w, store::StoreWriter::Open("case.store"));
+//   AccountId a = w->InternAccount(NodeKind::kAccount, "010", "8000EBD30");
+//   ... w->columns().Append...; w->AddSource(record); MT_RETURN_IF_ERROR(w->Commit());
+//
+// Thread safety: a Store is immutable after Open and safe to read from many threads. A
+// StoreWriter is used by one thread; it holds an exclusive lock on the directory (flock) for its
+// lifetime so two writers never interleave. Readers never block writers: a commit atomically
+// replaces MANIFEST, and a Store opened before it keeps seeing the state it opened.
+#ifndef MONEYTRAIL_STORE_H_
+#define MONEYTRAIL_STORE_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "moneytrail/money.h"
+#include "moneytrail/status.h"
+#include "moneytrail/transaction.h"
+
+namespace moneytrail::store {
+
+inline constexpr int kStoreFormatVersion = 1;
+inline constexpr uint16_t kNoMcc = 0xFFFF;
+inline constexpr uint32_t kNoString = 0;  // string id 0 is the empty string
+inline constexpr uint32_t kNoLocation = 0;
+
+// Column-wise transactions, owning. The ingest fills these; a Store with several segments
+// concatenates into one of these on Open. All vectors have the same length.
+struct TransactionColumns {
+  std::vector<Timestamp> time;
+  std::vector<AccountId> source;
+  std::vector<AccountId> destination;
+  std::vector<int64_t> amount_paid;  // Decimal units
+  std::vector<uint8_t> paid_scale;
+  std::vector<uint16_t> paid_currency;
+  std::vector<int64_t> amount_received;
+  std::vector<uint8_t> received_scale;
+  std::vector<uint16_t> received_currency;
+  std::vector<uint8_t> channel;       // Channel
+  std::vector<uint32_t> location;     // location id, kNoLocation
+  std::vector<uint16_t> mcc;          // kNoMcc when absent
+  std::vector<uint32_t> counterparty; // string id, kNoString
+  std::vector<uint8_t> label;         // Label
+  std::vector<uint32_t> typology;     // string id, kNoString
+  std::vector<uint32_t> source_file;  // index into Store::sources()
+  std::vector<uint32_t> source_line;  // 1-based physical line where the record starts
+
+  size_t size() const { return time.size(); }
+  void Reserve(size_t n);
+  void Clear();
+  // Appends all rows of `other`.
+  void AppendAll(const TransactionColumns& other);
+};
+
+struct AccountKey {
+  NodeKind kind = NodeKind::kAccount;
+  std::string bank;
+  std::string number;
+  bool operator==(const AccountKey&) const = default;
+};
+
+// Per-account facts that a source may give (AMLSim's nodes.csv: label and opening balance).
+struct AccountAttributes {
+  Label label = Label::kUnknown;
+  std::optional<Decimal> opening_balance;
+  uint16_t balance_currency = 0;
+};
+
+struct Location {
+  uint32_t city = kNoString;
+  uint32_t region = kNoString;
+  uint32_t country = kNoString;
+};
+
+// The custody record of one ingested source file.
+struct SourceRecord {
+  uint32_t index = 0;          // position in Store::sources()
+  std::string path;            // as given on the command line, made absolute
+  std::string sha256;          // hex digest of the file's bytes
+  uint64_t bytes = 0;
+  uint64_t rows_read = 0;      // data rows (header and trailing empty lines excluded)
+  uint64_t rows_accepted = 0;
+  uint64_t rows_rejected = 0;  // rows_read == rows_accepted + rows_rejected, always
+  std::string format;          // "ibm-aml", "amlsim", "amlsim-labels", "native", "mapped"
+  std::string mapping;         // mapping file path and its sha256, for "mapped"
+  std::string ingested_at;     // ISO 8601 UTC
+  uint32_t segment = 0;        // the segment that holds its rows
+  uint64_t first_transaction = 0;  // id of its first accepted row
+  std::string rejects_file;    // relative to the store, empty when no rejects
+};
+
+class Store {
+ public:
+  // Opens the committed state of the store at `dir`. NotFound if there is no store there,
+  // DataLoss if a file the manifest names is missing or has the wrong size.
+  static Result<Store> Open(const std::filesystem::path& dir);
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  const std::filesystem::path& dir() const;
+  uint64_t transaction_count() const;
+  uint32_t account_count() const;
+  // Monotonic commit counter.
+  uint64_t generation() const;
+  // SHA-256 (hex) of the MANIFEST bytes: identifies this exact state in outputs.
+  const std::string& manifest_sha256() const;
+
+  // Columns. Views stay valid as long as this Store lives.
+  std::span<const Timestamp> time() const;
+  std::span<const AccountId> source() const;
+  std::span<const AccountId> destination() const;
+  std::span<const int64_t> amount_paid_units() const;
+  std::span<const uint8_t> paid_scale() const;
+  std::span<const uint16_t> paid_currency() const;
+  std::span<const int64_t> amount_received_units() const;
+  std::span<const uint8_t> received_scale() const;
+  std::span<const uint16_t> received_currency() const;
+  std::span<const uint8_t> channel() const;
+  std::span<const uint32_t> location() const;
+  std::span<const uint16_t> mcc() const;
+  std::span<const uint32_t> counterparty() const;
+  std::span<const uint8_t> label() const;
+  std::span<const uint32_t> typology() const;
+  std::span<const uint32_t> source_file() const;
+  std::span<const uint32_t> source_line() const;
+
+  Decimal amount_paid(TransactionId t) const;
+  Decimal amount_received(TransactionId t) const;
+
+  // Dictionaries.
+  const AccountKey& account(AccountId a) const;
+  const AccountAttributes& account_attributes(AccountId a) const;
+  std::optional<AccountId> FindAccount(NodeKind kind, std::string_view bank,
+                                       std::string_view number) const;
+  // "bank:number" for accounts; "cash:bank:number" etc. for other kinds.
+  std::string AccountLabel(AccountId a) const;
+  std::string_view currency(uint16_t id) const;
+  size_t currency_count() const;
+  std::string_view string(uint32_t id) const;
+  const Location& location_entry(uint32_t id) const;
+
+  const std::vector<SourceRecord>& sources() const;
+
+ private:
+  struct Rep;
+  explicit Store(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+class StoreWriter {
+ public:
+  // Opens the store at `dir` for appending, creating it if absent. Takes the directory's lock;
+  // FailedPrecondition if another writer holds it. Removes leftovers of crashed writers
+  // (segment directories that no manifest names).
+  static Result<std::unique_ptr<StoreWriter>> Open(const std::filesystem::path& dir);
+  ~StoreWriter();
+
+  // Dense ids in order of first appearance; existing keys return their id.
+  Result<AccountId> InternAccount(NodeKind kind, std::string_view bank, std::string_view number);
+  Result<uint16_t> InternCurrency(std::string_view name);
+  // Id 0 is the empty string.
+  Result<uint32_t> InternString(std::string_view text);
+  Result<uint32_t> InternLocation(std::string_view city, std::string_view region,
+                                  std::string_view country);
+  // Records attributes for an account (later segments override earlier ones).
+  void SetAccountAttributes(AccountId account, const AccountAttributes& attributes);
+
+  // The rows of the pending segment; append to them directly.
+  TransactionColumns& columns();
+  uint64_t committed_transaction_count() const;
+  uint32_t account_count() const;
+  // Index the next AddSource will receive.
+  uint32_t next_source_index() const;
+  // The existing record with this digest, if any (duplicate-source check).
+  const SourceRecord* FindSourceBySha256(std::string_view sha256) const;
+  // Adds a custody record to the pending commit; `rejects_csv` (may be empty) is written to
+  // the segment's reject file for this source. REQUIRES: record.index == next_source_index().
+  void AddSource(SourceRecord record, std::string rejects_csv);
+
+  // Writes the pending segment and atomically replaces the manifest. After a crash at any
+  // point, Store::Open sees either the previous state or the new one, never a mix.
+  Status Commit();
+  // Fault injection for tests: when set, Commit calls it at each named step
+  // ("columns", "dictionaries", "manifest-temp", "manifest-rename") and stops with the
+  // returned status when it is not ok.
+  void SetCommitHookForTesting(std::function<Status(std::string_view step)> hook);
+
+ private:
+  struct Rep;
+  explicit StoreWriter(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace moneytrail::store
+
+#endif  // MONEYTRAIL_STORE_H_

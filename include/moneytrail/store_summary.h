@@ -1,0 +1,51 @@
+// A store's summary, as `moneytrail info` shows it: counts, time span, exact totals per
+// currency, channels, labels, node kinds and the custody record of every source.
+//
+// Example:
+//   MT_ASSIGN_OR_RETURN(store::StoreSummary s, store::Summarize(store));
+//   std::cout << s.ToJson().dump(2);
+#ifndef MONEYTRAIL_STORE_SUMMARY_H_
+#define MONEYTRAIL_STORE_SUMMARY_H_
+
+#include <array>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "moneytrail/money.h"
+#include "moneytrail/store.h"
+
+namespace moneytrail::store {
+
+struct CurrencyTotal {
+  std::string currency;
+  uint64_t transactions = 0;
+  DecimalSum paid;  // exact
+};
+
+struct StoreSummary {
+  std::string dir;
+  std::string manifest_sha256;
+  uint64_t generation = 0;
+  uint64_t transactions = 0;
+  uint32_t accounts = 0;
+  std::array<uint64_t, kNodeKindCount> nodes_by_kind{};
+  Timestamp first_time = 0, last_time = 0;
+  std::vector<CurrencyTotal> totals;  // by amount paid, in currency-id order
+  std::array<uint64_t, kChannelCount> channels{};
+  uint64_t laundering = 0, legitimate = 0, unlabelled = 0;
+  uint64_t accounts_labelled_laundering = 0;
+  std::map<std::string, uint64_t> typologies;
+  std::vector<SourceRecord> sources;
+
+  nlohmann::json ToJson() const;
+  std::string ToText() const;
+};
+
+// Scans the store once. OutOfRange if a currency total overflows 10^36 units.
+Result<StoreSummary> Summarize(const Store& store);
+
+}  // namespace moneytrail::store
+
+#endif  // MONEYTRAIL_STORE_SUMMARY_H_

@@ -1,0 +1,197 @@
+#include "moneytrail/csv.h"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace moneytrail {
+
+std::string_view StripBom(std::string_view data) {
+  if (data.size() >= 3 && static_cast<unsigned char>(data[0]) == 0xEF &&
+      static_cast<unsigned char>(data[1]) == 0xBB && static_cast<unsigned char>(data[2]) == 0xBF) {
+    data.remove_prefix(3);
+  }
+  return data;
+}
+
+CsvRecordReader::CsvRecordReader(std::string_view data, CsvDialect dialect, uint64_t first_line)
+    : data_(data), dialect_(dialect), line_(first_line) {}
+
+bool CsvRecordReader::AtTrailingEmptyLines() const {
+  for (size_t i = pos_; i < data_.size(); ++i) {
+    if (data_[i] != '\n' && data_[i] != '\r') return false;
+  }
+  return true;
+}
+
+bool CsvRecordReader::Next(std::vector<std::string_view>& fields) {
+  fields.clear();
+  unescaped_used_ = 0;
+  if (pos_ >= data_.size() || !status_.ok()) return false;
+  record_offset_ = pos_;
+  record_line_ = line_;
+  const char* const base = data_.data();
+  const size_t n = data_.size();
+  const char delim = dialect_.delimiter;
+  const char quote = dialect_.quote;
+  size_t i = pos_;
+  for (;;) {
+    // Start of a field.
+    if (dialect_.collapse_delimiters) {
+      while (i < n && base[i] == delim) ++i;
+    }
+    if (dialect_.trim_spaces) {
+      while (i < n && base[i] == ' ' && delim != ' ') ++i;
+    }
+    if (quote != 0 && i < n && base[i] == quote) {
+      // Quoted field: up to the closing quote; "" is a literal quote.
+      size_t start = ++i;
+      std::string* buffer = nullptr;
+      size_t copied_from = start;
+      for (;;) {
+        const void* q = std::memchr(base + i, quote, n - i);
+        if (q == nullptr) {
+          status_ = InvalidArgumentError("unterminated quoted field starting on line " +
+                                         std::to_string(line_));
+          pos_ = n;
+          return false;
+        }
+        size_t qpos = static_cast<size_t>(static_cast<const char*>(q) - base);
+        for (size_t k = i; k < qpos; ++k) line_ += base[k] == '\n';
+        if (qpos + 1 < n && base[qpos + 1] == quote) {
+          if (buffer == nullptr) {
+            if (unescaped_used_ == unescaped_.size()) unescaped_.emplace_back();
+            buffer = &unescaped_[unescaped_used_++];
+            buffer->clear();
+          }
+          buffer->append(base + copied_from, qpos + 1 - copied_from);
+          i = qpos + 2;
+          copied_from = i;
+          continue;
+        }
+        if (buffer != nullptr) {
+          buffer->append(base + copied_from, qpos - copied_from);
+          fields.emplace_back(*buffer);
+        } else {
+          fields.emplace_back(base + start, qpos - start);
+        }
+        i = qpos + 1;
+        break;
+      }
+      if (dialect_.trim_spaces) {
+        while (i < n && base[i] == ' ' && delim != ' ') ++i;
+      }
+      if (i < n && base[i] != delim && base[i] != '\n' && base[i] != '\r') {
+        status_ = InvalidArgumentError("text after the closing quote of a field on line " +
+                                       std::to_string(line_));
+        pos_ = n;
+        return false;
+      }
+    } else {
+      size_t start = i;
+      while (i < n && base[i] != delim && base[i] != '\n') ++i;
+      size_t end = i;
+      if (end > start && base[end - 1] == '\r' && (i >= n || base[i] == '\n')) --end;
+      if (dialect_.trim_spaces) {
+        while (end > start && base[end - 1] == ' ') --end;
+      }
+      fields.emplace_back(base + start, end - start);
+    }
+    // After a field: a delimiter, a line end, or the end of the data.
+    if (i >= n) {
+      pos_ = n;
+      return true;
+    }
+    if (base[i] == delim) {
+      ++i;
+      if (dialect_.collapse_delimiters) {
+        while (i < n && base[i] == delim) ++i;
+        if (i >= n || base[i] == '\n' || base[i] == '\r') {
+          // Trailing delimiters at the end of a line are not a field.
+          if (i < n && base[i] == '\r') ++i;
+          if (i < n && base[i] == '\n') { ++i; ++line_; }
+          pos_ = i;
+          return true;
+        }
+      }
+      continue;
+    }
+    if (base[i] == '\r') ++i;
+    if (i < n && base[i] == '\n') {
+      ++i;
+      ++line_;
+    }
+    pos_ = i;
+    return true;
+  }
+}
+
+std::vector<CsvChunk> SplitCsvChunks(std::string_view data, size_t begin, uint64_t first_line,
+                                     CsvDialect dialect, size_t target_chunks) {
+  const size_t n = data.size();
+  std::vector<CsvChunk> chunks;
+  if (begin >= n) return chunks;
+  target_chunks = std::max<size_t>(1, std::min(target_chunks, (n - begin) / 65536 + 1));
+  const size_t step = (n - begin) / target_chunks + 1;
+  // Per slice: number of quotes and of newlines, counted in parallel.
+  std::vector<size_t> quotes(target_chunks), newlines(target_chunks);
+  tbb::parallel_for(size_t{0}, target_chunks, [&](size_t c) {
+    size_t lo = begin + c * step, hi = std::min(n, lo + step);
+    size_t q = 0, nl = 0;
+    for (size_t i = lo; i < hi; ++i) {
+      q += dialect.quote != 0 && data[i] == dialect.quote;
+      nl += data[i] == '\n';
+    }
+    quotes[c] = q;
+    newlines[c] = nl;
+  });
+  // A chunk starts after the first newline, outside quotes, at or past each slice start.
+  size_t quote_parity = 0;
+  uint64_t line = first_line;
+  std::vector<size_t> starts{begin};
+  std::vector<uint64_t> start_lines{first_line};
+  for (size_t c = 1; c < target_chunks; ++c) {
+    quote_parity += quotes[c - 1];
+    line += newlines[c - 1];
+    size_t lo = begin + c * step;
+    if (lo >= n) break;
+    bool in_quotes = quote_parity % 2 == 1;
+    uint64_t l = line;
+    size_t i = lo;
+    for (; i < n; ++i) {
+      if (dialect.quote != 0 && data[i] == dialect.quote) in_quotes = !in_quotes;
+      if (data[i] == '\n') {
+        ++l;
+        if (!in_quotes) {
+          ++i;
+          break;
+        }
+      }
+    }
+    if (i >= n || i <= starts.back()) continue;
+    starts.push_back(i);
+    start_lines.push_back(l);
+  }
+  for (size_t k = 0; k < starts.size(); ++k) {
+    chunks.push_back(CsvChunk{starts[k], k + 1 < starts.size() ? starts[k + 1] : n, start_lines[k]});
+  }
+  return chunks;
+}
+
+void AppendCsvField(std::string_view value, std::string& out) {
+  bool needs_quotes = value.find_first_of(",\"\n\r") != std::string_view::npos ||
+                      (!value.empty() && (value.front() == ' ' || value.back() == ' '));
+  if (!needs_quotes) {
+    out.append(value);
+    return;
+  }
+  out.push_back('"');
+  for (char c : value) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+}  // namespace moneytrail

@@ -1,0 +1,468 @@
+// The ingest pipeline: per file, map it, check its header, cut it into chunks at record
+// boundaries, parse chunks in parallel (rounds of a few chunks, so the resident set stays
+// small), then intern and append the rows serially in file order so ids are deterministic.
+#include "moneytrail/ingest.h"
+
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <future>
+#include <thread>
+
+#include "moneytrail/csv.h"
+#include "moneytrail/file_util.h"
+#include "row_parser.h"
+#include "row_spec.h"
+
+namespace moneytrail {
+
+using io_internal::RowSpec;
+using io_internal::StagedRow;
+
+std::string RejectedRow::ToString() const {
+  std::string out = file + ":" + std::to_string(line) + ": ";
+  if (column > 0) out += "column " + std::to_string(column) + " ";
+  out += field;
+  if (!value.empty() || column > 0) out += " = '" + value + "'";
+  out += ": " + reason;
+  return out;
+}
+
+namespace {
+
+constexpr size_t kChunkBytes = 8 << 20;
+constexpr size_t kFirstRejectsKept = 10;
+
+struct ChunkResult {
+  std::vector<StagedRow> rows;
+  std::deque<std::string> arena;
+  std::vector<RejectedRow> rejects;
+  uint64_t rows_read = 0;
+  size_t end_offset = 0;
+  bool reached_trailing_empty = false;
+  Status fatal;
+};
+
+// Parses the records that start in [chunk.begin, chunk.end).
+void ParseChunk(const RowSpec& spec, std::string_view data, const CsvChunk& chunk,
+                const std::string& file, ChunkResult& out) {
+  // The reader sees the data from chunk.begin to the end, so a record may run past chunk.end.
+  CsvRecordReader local(data.substr(chunk.begin), spec.dialect, chunk.first_line);
+  std::vector<std::string_view> fields;
+  out.rows.reserve((chunk.end - chunk.begin) / 64);
+  while (chunk.begin + local.offset() < chunk.end) {
+    if (!local.Next(fields)) break;
+    if (fields.size() == 1 && fields[0].empty()) {
+      if (local.AtTrailingEmptyLines()) {
+        out.reached_trailing_empty = true;
+        break;
+      }
+    }
+    ++out.rows_read;
+    if (local.line() > 0xFFFFFFFFull) {
+      out.fatal = OutOfRangeError(file + ": more than 4,294,967,295 lines");
+      return;
+    }
+    StagedRow row;
+    RejectedRow reject;
+    if (io_internal::ParseRow(spec, fields, data, out.arena, row, reject)) {
+      row.line = static_cast<uint32_t>(local.line());
+      out.rows.push_back(row);
+    } else {
+      reject.file = file;
+      reject.line = local.line();
+      out.rejects.push_back(std::move(reject));
+    }
+  }
+  if (!local.status().ok()) {
+    // An unterminated quote: the rest of the file is one broken record.
+    ++out.rows_read;
+    RejectedRow reject;
+    reject.file = file;
+    reject.line = local.line() == 0 ? chunk.first_line : local.line();
+    reject.field = "(row)";
+    reject.reason = std::string(local.status().message());
+    out.rejects.push_back(std::move(reject));
+    out.end_offset = data.size();
+    return;
+  }
+  out.end_offset = chunk.begin + local.offset();
+  if (out.reached_trailing_empty) out.end_offset = data.size();
+}
+
+std::string RejectCsvLine(const RejectedRow& r) {
+  std::string line;
+  AppendCsvField(r.file, line);
+  line += ',' + std::to_string(r.line) + ',' + std::to_string(r.column) + ',';
+  AppendCsvField(r.field, line);
+  line += ',';
+  AppendCsvField(r.value, line);
+  line += ',';
+  AppendCsvField(r.reason, line);
+  line += '\n';
+  return line;
+}
+
+class Ingester {
+ public:
+  Ingester(store::StoreWriter& writer, const IngestOptions& options, size_t threads)
+      : writer_(writer), options_(options), threads_(threads) {}
+
+  Status IngestFile(const std::filesystem::path& path, RowSpec spec, IngestReport& report,
+                    uint64_t& rejected_total);
+  Status IngestAmlsimLabels(const std::filesystem::path& path, IngestReport& report,
+                            uint64_t& rejected_total);
+
+ private:
+  Status Merge(const ChunkResult& chunk, uint32_t source_index);
+  Result<uint16_t> Currency(std::string_view name) {
+    if (name == last_currency_name_ && last_currency_id_ != 0) return last_currency_id_;
+    MT_ASSIGN_OR_RETURN(uint16_t id, writer_.InternCurrency(name));
+    last_currency_name_.assign(name);
+    last_currency_id_ = id;
+    return id;
+  }
+  Status BeginFile(const std::filesystem::path& path, MappedFile& file, std::string_view& data,
+                   std::future<std::string>& sha);
+  Status FinishFile(const std::filesystem::path& path, const MappedFile& file,
+                    std::future<std::string>& sha, store::SourceRecord record,
+                    const std::vector<RejectedRow>& rejects, IngestReport& report,
+                    uint64_t& rejected_total);
+
+  store::StoreWriter& writer_;
+  const IngestOptions& options_;
+  size_t threads_;
+  std::string last_currency_name_;
+  uint16_t last_currency_id_ = 0;
+};
+
+Status CheckLooksLikeText(const std::string& file, std::string_view data) {
+  std::string_view head = data.substr(0, 4096);
+  if (head.find('\0') != std::string_view::npos) {
+    return InvalidArgumentError(file + " is not a CSV file (it contains NUL bytes: binary data)");
+  }
+  return Status::Ok();
+}
+
+Status Ingester::BeginFile(const std::filesystem::path& path, MappedFile& file,
+                           std::string_view& data, std::future<std::string>& sha) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return NotFoundError(path.string() + ": no such file");
+  if (std::filesystem::is_directory(path, ec)) {
+    return InvalidArgumentError(path.string() + " is a directory, not a CSV file");
+  }
+  MT_ASSIGN_OR_RETURN(file, MappedFile::Open(path));
+  if (file.size() == 0) return InvalidArgumentError(path.string() + " is empty (0 bytes)");
+  std::string_view bytes = file.view();
+  sha = std::async(std::launch::async, [bytes] { return Sha256Hex(bytes); });
+  data = StripBom(bytes);
+  MT_RETURN_IF_ERROR(CheckLooksLikeText(path.string(), data));
+  return Status::Ok();
+}
+
+Status Ingester::FinishFile(const std::filesystem::path& path, const MappedFile& file,
+                            std::future<std::string>& sha, store::SourceRecord record,
+                            const std::vector<RejectedRow>& rejects, IngestReport& report,
+                            uint64_t& rejected_total) {
+  record.sha256 = sha.get();
+  record.bytes = file.size();
+  record.path = std::filesystem::absolute(path).lexically_normal().string();
+  if (const store::SourceRecord* prior = writer_.FindSourceBySha256(record.sha256);
+      prior != nullptr && !options_.allow_duplicate_source) {
+    return AlreadyExistsError(path.string() + " was already ingested (same SHA-256 as " +
+                              prior->path + (prior->ingested_at.empty() ? "" : ", at " + prior->ingested_at) +
+                              "); use --allow-duplicate-source to ingest it again");
+  }
+  std::string rejects_csv;
+  for (const RejectedRow& r : rejects) rejects_csv += RejectCsvLine(r);
+  for (const RejectedRow& r : rejects) {
+    if (report.first_rejects.size() >= kFirstRejectsKept) break;
+    report.first_rejects.push_back(r);
+  }
+  rejected_total += record.rows_rejected;
+  report.rows_read += record.rows_read;
+  report.rows_accepted += record.rows_accepted;
+  report.rows_rejected += record.rows_rejected;
+  report.sources.push_back(record);
+  writer_.AddSource(std::move(record), std::move(rejects_csv));
+  return Status::Ok();
+}
+
+Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
+                            IngestReport& report, uint64_t& rejected_total) {
+  const std::string name = path.string();
+  MappedFile file;
+  std::string_view data;
+  std::future<std::string> sha;
+  MT_RETURN_IF_ERROR(BeginFile(path, file, data, sha));
+  const size_t bom = file.size() - data.size();
+
+  // Skip lines, then the header.
+  CsvRecordReader reader(data, spec.dialect, 1);
+  std::vector<std::string_view> fields;
+  for (int i = 0; i < spec.skip_lines; ++i) {
+    if (!reader.Next(fields)) break;
+  }
+  if (spec.header) {
+    if (!reader.Next(fields)) {
+      if (!reader.status().ok()) {
+        return InvalidArgumentError(name + ": cannot read the header: " +
+                                    std::string(reader.status().message()));
+      }
+      return InvalidArgumentError(name + " has no header line");
+    }
+    if (fields.size() == 1 && fields[0].empty()) {
+      return InvalidArgumentError(name + ":" + std::to_string(reader.line()) +
+                                  ": the header line is empty");
+    }
+    std::vector<std::string> header_copy(fields.begin(), fields.end());
+    std::vector<std::string_view> header(header_copy.begin(), header_copy.end());
+    MT_RETURN_IF_ERROR(io_internal::ResolveHeader(name, header, spec));
+  }
+  const size_t body_begin = reader.offset();
+  // The header may span lines (quoted newlines), so count them.
+  uint64_t first_line = 1;
+  for (size_t i = 0; i < body_begin; ++i) first_line += data[i] == '\n';
+
+  const uint32_t source_index = writer_.next_source_index();
+  const uint64_t first_transaction =
+      writer_.committed_transaction_count() + writer_.columns().size();
+  const uint64_t accepted_before = writer_.columns().size();
+
+  size_t target = std::max<size_t>(1, (data.size() - body_begin) / kChunkBytes + 1);
+  std::vector<CsvChunk> chunks =
+      SplitCsvChunks(data, body_begin, first_line, spec.dialect, target);
+  std::vector<RejectedRow> rejects;
+  uint64_t rows_read = 0;
+  const size_t round = std::max<size_t>(2, threads_ * 2);
+  size_t next_offset = body_begin;
+  uint64_t next_line = first_line;
+  for (size_t c0 = 0; c0 < chunks.size(); c0 += round) {
+    size_t c1 = std::min(chunks.size(), c0 + round);
+    if (chunks[c0].begin != next_offset) {
+      // A previous chunk ended elsewhere than the split assumed (an odd quote count): parse
+      // the rest of the file as one chunk.
+      chunks.resize(c0 + 1);
+      chunks[c0] = CsvChunk{next_offset, data.size(), next_line};
+      c1 = c0 + 1;
+    }
+    std::vector<ChunkResult> results(c1 - c0);
+    tbb::parallel_for(c0, c1, [&](size_t c) {
+      ParseChunk(spec, data, chunks[c], name, results[c - c0]);
+    });
+    for (size_t c = c0; c < c1; ++c) {
+      ChunkResult& r = results[c - c0];
+      MT_RETURN_IF_ERROR(r.fatal);
+      if (c > c0 && chunks[c].begin != next_offset) {
+        // Misaligned: discard from here and reparse serially from next_offset.
+        chunks.resize(c + 1);
+        chunks[c] = CsvChunk{next_offset, data.size(), next_line};
+        ChunkResult again;
+        ParseChunk(spec, data, chunks[c], name, again);
+        MT_RETURN_IF_ERROR(again.fatal);
+        r = std::move(again);
+        c1 = c + 1;
+      }
+      MT_RETURN_IF_ERROR(Merge(r, source_index));
+      rows_read += r.rows_read;
+      for (RejectedRow& rej : r.rejects) rejects.push_back(std::move(rej));
+      for (size_t i = next_offset; i < r.end_offset && i < data.size(); ++i) next_line += data[i] == '\n';
+      next_offset = r.end_offset;
+      if (r.reached_trailing_empty) break;
+    }
+    file.DropPages(bom + chunks[c0].begin, bom + next_offset);
+    if (options_.progress) options_.progress(static_cast<double>(next_offset) / data.size());
+    if (next_offset >= data.size()) break;
+  }
+  if (!spec.header && rows_read == 0) {
+    return InvalidArgumentError(name + " has no rows");
+  }
+
+  store::SourceRecord record;
+  record.index = source_index;
+  record.rows_read = rows_read;
+  record.rows_accepted = writer_.columns().size() - accepted_before;
+  record.rows_rejected = rejects.size();
+  record.format = spec.format;
+  record.mapping = spec.mapping;
+  record.first_transaction = first_transaction;
+  if (record.rows_read != record.rows_accepted + record.rows_rejected) {
+    return InternalError(name + ": rows read != accepted + rejected");
+  }
+  return FinishFile(path, file, sha, std::move(record), rejects, report, rejected_total);
+}
+
+Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index) {
+  store::TransactionColumns& cols = writer_.columns();
+  for (const StagedRow& row : chunk.rows) {
+    MT_ASSIGN_OR_RETURN(AccountId src,
+                        writer_.InternAccount(row.source_kind, row.source_bank, row.source_account));
+    MT_ASSIGN_OR_RETURN(AccountId dst,
+                        writer_.InternAccount(row.dest_kind, row.dest_bank, row.dest_account));
+    MT_ASSIGN_OR_RETURN(uint16_t paid_currency, Currency(row.paid_currency));
+    uint16_t received_currency = paid_currency;
+    if (row.received_currency != row.paid_currency) {
+      MT_ASSIGN_OR_RETURN(received_currency, writer_.InternCurrency(row.received_currency));
+    }
+    uint32_t location = store::kNoLocation;
+    if (!row.city.empty() || !row.region.empty() || !row.country.empty()) {
+      MT_ASSIGN_OR_RETURN(location, writer_.InternLocation(row.city, row.region, row.country));
+    }
+    MT_ASSIGN_OR_RETURN(uint32_t counterparty, writer_.InternString(row.counterparty));
+    MT_ASSIGN_OR_RETURN(uint32_t typology, writer_.InternString(row.typology));
+    if (cols.size() + writer_.committed_transaction_count() >= 0xFFFFFFFFull) {
+      return ResourceExhaustedError("a store holds at most 4,294,967,295 transactions");
+    }
+    cols.time.push_back(row.time);
+    cols.source.push_back(src);
+    cols.destination.push_back(dst);
+    cols.amount_paid.push_back(row.paid.units);
+    cols.paid_scale.push_back(row.paid.scale);
+    cols.paid_currency.push_back(paid_currency);
+    cols.amount_received.push_back(row.received.units);
+    cols.received_scale.push_back(row.received.scale);
+    cols.received_currency.push_back(received_currency);
+    cols.channel.push_back(static_cast<uint8_t>(row.channel));
+    cols.location.push_back(location);
+    cols.mcc.push_back(row.mcc);
+    cols.counterparty.push_back(counterparty);
+    cols.label.push_back(static_cast<uint8_t>(row.label));
+    cols.typology.push_back(typology);
+    cols.source_file.push_back(source_index);
+    cols.source_line.push_back(row.line);
+  }
+  return Status::Ok();
+}
+
+Status Ingester::IngestAmlsimLabels(const std::filesystem::path& path, IngestReport& report,
+                                    uint64_t& rejected_total) {
+  const std::string name = path.string();
+  MappedFile file;
+  std::string_view data;
+  std::future<std::string> sha;
+  MT_RETURN_IF_ERROR(BeginFile(path, file, data, sha));
+  CsvRecordReader reader(data, CsvDialect{}, 1);
+  std::vector<std::string_view> fields;
+  if (!reader.Next(fields)) return InvalidArgumentError(name + " has no header line");
+  const std::vector<std::string_view> expected = {"nodeid", "isFraud", "init_balance",
+                                                  "fraudStep"};
+  if (fields != expected) {
+    return InvalidArgumentError(name + ":1: the header is not AMLSim's nodes.csv header "
+                                "'nodeid,isFraud,init_balance,fraudStep'");
+  }
+  MT_ASSIGN_OR_RETURN(uint16_t currency, writer_.InternCurrency(options_.amlsim_currency));
+  store::SourceRecord record;
+  record.index = writer_.next_source_index();
+  record.format = "amlsim-labels";
+  record.first_transaction = writer_.committed_transaction_count() + writer_.columns().size();
+  std::vector<RejectedRow> rejects;
+  while (reader.Next(fields)) {
+    if (fields.size() == 1 && fields[0].empty() && reader.AtTrailingEmptyLines()) break;
+    ++record.rows_read;
+    RejectedRow reject;
+    reject.file = name;
+    reject.line = reader.line();
+    auto fail = [&](int column, std::string field, std::string_view value, std::string reason) {
+      reject.column = column;
+      reject.field = std::move(field);
+      reject.value = std::string(value);
+      reject.reason = std::move(reason);
+      rejects.push_back(reject);
+    };
+    if (fields.size() != 4) {
+      fail(0, "(row)", std::to_string(fields.size()) + " fields", "expected 4 fields");
+      continue;
+    }
+    if (fields[0].empty()) {
+      fail(1, "nodeid", fields[0], "is empty; a value is required");
+      continue;
+    }
+    store::AccountAttributes a;
+    if (fields[1] == "1" || fields[1] == "true" || fields[1] == "True") a.label = Label::kLaundering;
+    else if (fields[1] == "0" || fields[1] == "false" || fields[1] == "False") a.label = Label::kLegitimate;
+    else {
+      fail(2, "isFraud", fields[1], "is not a label (expected 0 or 1)");
+      continue;
+    }
+    Result<Decimal> balance = ParseDecimal(fields[2]);
+    if (!balance.ok()) {
+      fail(3, "init_balance", fields[2], std::string(balance.status().message()));
+      continue;
+    }
+    a.opening_balance = *balance;
+    a.balance_currency = currency;
+    MT_ASSIGN_OR_RETURN(AccountId account,
+                        writer_.InternAccount(NodeKind::kAccount, "amlsim", fields[0]));
+    writer_.SetAccountAttributes(account, a);
+    ++record.rows_accepted;
+  }
+  if (!reader.status().ok()) {
+    ++record.rows_read;
+    RejectedRow reject{name, reader.line(), 0, "(row)", "", std::string(reader.status().message())};
+    rejects.push_back(reject);
+  }
+  record.rows_rejected = rejects.size();
+  return FinishFile(path, file, sha, std::move(record), rejects, report, rejected_total);
+}
+
+}  // namespace
+
+Result<IngestReport> Ingest(const std::filesystem::path& store_dir,
+                            const std::vector<std::filesystem::path>& files,
+                            const IngestOptions& options) {
+  RowSpec spec;
+  if (options.format == "ibm-aml") {
+    spec = io_internal::IbmAmlSpec();
+  } else if (options.format == "amlsim") {
+    spec = io_internal::AmlsimSpec(options.amlsim_currency);
+  } else if (options.format == "native") {
+    spec = io_internal::NativeSpec();
+  } else if (options.format == "mapped") {
+    if (options.mapping.empty()) {
+      return InvalidArgumentError("--format mapped needs --map FILE.toml (docs/format/mapping.md)");
+    }
+    MT_ASSIGN_OR_RETURN(spec, io_internal::MappedSpec(options.mapping));
+  } else {
+    return InvalidArgumentError("unknown format '" + options.format +
+                                "' (expected ibm-aml, amlsim, native or mapped)");
+  }
+  if (!options.labels.empty() && options.format != "amlsim") {
+    return InvalidArgumentError("--labels is for --format amlsim (AMLSim's nodes.csv)");
+  }
+  if (files.empty()) return InvalidArgumentError("no input files");
+  // Check every input exists before touching the store.
+  for (const auto& f : files) {
+    std::error_code ec;
+    if (!std::filesystem::exists(f, ec)) return NotFoundError(f.string() + ": no such file");
+  }
+  size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads)
+                                       : std::max(1u, std::thread::hardware_concurrency());
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+
+  MT_ASSIGN_OR_RETURN(std::unique_ptr<store::StoreWriter> writer, store::StoreWriter::Open(store_dir));
+  IngestReport report;
+  uint64_t rejected_total = 0;
+  Ingester ingester(*writer, options, threads);
+  for (const auto& f : files) {
+    MT_RETURN_IF_ERROR(ingester.IngestFile(f, spec, report, rejected_total));
+  }
+  if (!options.labels.empty()) {
+    MT_RETURN_IF_ERROR(ingester.IngestAmlsimLabels(options.labels, report, rejected_total));
+  }
+  if (rejected_total > options.max_rejects) {
+    std::string message = std::to_string(rejected_total) + " rows rejected, more than the " +
+                          std::to_string(options.max_rejects) +
+                          " allowed (--max-rejects); nothing was committed. First bad rows:";
+    for (const RejectedRow& r : report.first_rejects) message += "\n  " + r.ToString();
+    return InvalidArgumentError(message);
+  }
+  MT_RETURN_IF_ERROR(writer->Commit());
+  report.store_transactions = writer->committed_transaction_count();
+  report.store_accounts = writer->account_count();
+  return report;
+}
+
+}  // namespace moneytrail

@@ -1,0 +1,324 @@
+// The store writer: interns dictionary entries, collects a pending segment, and commits it by
+// writing the segment's files and then atomically replacing MANIFEST.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <set>
+#include <system_error>
+
+#include "columns.h"
+#include "moneytrail/file_util.h"
+#include "moneytrail/store.h"
+#include "state.h"
+
+namespace moneytrail::store {
+
+using store_internal::Dictionaries;
+using store_internal::Manifest;
+using store_internal::SegmentRecord;
+
+struct StoreWriter::Rep {
+  std::filesystem::path dir;
+  int lock_fd = -1;
+  Manifest manifest;  // the committed state
+  Dictionaries dicts;
+  std::unordered_map<std::string, AccountId, store_internal::StringHash, std::equal_to<>>
+      account_index;
+  std::string key_buffer;
+  std::unordered_map<uint64_t, uint32_t> location_index;  // packed (city, region, country) hash
+  std::vector<std::pair<AccountId, AccountAttributes>> pending_attributes;
+  // Sizes of the dictionaries at the last commit: what lies beyond is pending.
+  size_t committed_accounts = 0, committed_strings = 0, committed_currencies = 0,
+         committed_locations = 0;
+  TransactionColumns pending;
+  std::vector<std::pair<SourceRecord, std::string>> pending_sources;
+  std::function<Status(std::string_view)> hook;
+
+  ~Rep() {
+    if (lock_fd >= 0) ::close(lock_fd);
+  }
+  Status Step(std::string_view name) { return hook ? hook(name) : Status::Ok(); }
+  void MarkCommitted() {
+    committed_accounts = dicts.accounts.size();
+    committed_strings = dicts.strings.size();
+    committed_currencies = dicts.currencies.size();
+    committed_locations = dicts.locations.size();
+  }
+};
+
+namespace {
+
+std::string NowIso() {
+  char buf[32];
+  std::time_t now = std::time(nullptr);
+  std::tm tm;
+  gmtime_r(&now, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Removes segment directories that the manifest does not name: the leftovers of a writer that
+// died before its commit. Safe because we hold the lock.
+Status RemoveUncommitted(const std::filesystem::path& dir, const Manifest& manifest) {
+  std::set<std::string> committed;
+  for (const auto& s : manifest.segments) committed.insert(s.name);
+  std::error_code ec;
+  std::filesystem::path segments = dir / "segments";
+  if (std::filesystem::exists(segments, ec)) {
+    for (const auto& entry : std::filesystem::directory_iterator(segments, ec)) {
+      if (!committed.count(entry.path().filename().string())) {
+        std::filesystem::remove_all(entry.path(), ec);
+        if (ec) return IoError("cannot remove uncommitted " + entry.path().string() + ": " +
+                               ec.message());
+      }
+    }
+  }
+  std::filesystem::remove(dir / "MANIFEST.tmp", ec);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<StoreWriter>> StoreWriter::Open(const std::filesystem::path& dir) {
+  auto rep = std::make_unique<Rep>();
+  rep->dir = dir;
+  std::error_code ec;
+  std::filesystem::create_directories(dir / "segments", ec);
+  if (ec) return IoError("cannot create store directory " + dir.string() + ": " + ec.message());
+  std::filesystem::path lock_path = dir / store_internal::kLockName;
+  rep->lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (rep->lock_fd < 0) return ErrnoError("cannot open " + lock_path.string(), errno);
+  if (::flock(rep->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    return FailedPreconditionError("store " + dir.string() +
+                                   " is being written by another moneytrail process");
+  }
+  Result<Manifest> manifest = store_internal::ReadManifest(dir, nullptr);
+  if (manifest.ok()) {
+    rep->manifest = std::move(*manifest);
+    MT_RETURN_IF_ERROR(store_internal::CheckSegmentFiles(dir, rep->manifest));
+    MT_RETURN_IF_ERROR(store_internal::LoadDictionaries(dir, rep->manifest, rep->dicts));
+  } else if (manifest.status().code() != StatusCode::kNotFound) {
+    return manifest.status();
+  }
+  MT_RETURN_IF_ERROR(RemoveUncommitted(dir, rep->manifest));
+  rep->dicts.strings.BuildIndex();
+  rep->dicts.currencies.BuildIndex();
+  rep->account_index.reserve(rep->dicts.accounts.size() * 2 + 1024);
+  for (AccountId a = 0; a < rep->dicts.accounts.size(); ++a) {
+    const AccountKey& k = rep->dicts.accounts[a];
+    rep->account_index.emplace(store_internal::AccountIndexKey(k.kind, k.bank, k.number), a);
+  }
+  for (uint32_t l = 1; l < rep->dicts.locations.size(); ++l) {
+    const Location& loc = rep->dicts.locations[l];
+    uint64_t key = (static_cast<uint64_t>(loc.city) * 0x9E3779B97F4A7C15ULL) ^
+                   (static_cast<uint64_t>(loc.region) << 21) ^ static_cast<uint64_t>(loc.country);
+    rep->location_index.emplace(key, l);
+  }
+  rep->MarkCommitted();
+  return std::unique_ptr<StoreWriter>(new StoreWriter(std::move(rep)));
+}
+
+StoreWriter::StoreWriter(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+StoreWriter::~StoreWriter() = default;
+
+Result<AccountId> StoreWriter::InternAccount(NodeKind kind, std::string_view bank,
+                                             std::string_view number) {
+  std::string& key = rep_->key_buffer;
+  key.clear();
+  key.push_back(static_cast<char>(kind));
+  key.append(bank);
+  key.push_back('\0');
+  key.append(number);
+  auto it = rep_->account_index.find(std::string_view(key));
+  if (it != rep_->account_index.end()) return it->second;
+  if (rep_->dicts.accounts.size() >= kNoAccount) {
+    return ResourceExhaustedError("a store holds at most 4,294,967,294 accounts");
+  }
+  AccountId id = static_cast<AccountId>(rep_->dicts.accounts.size());
+  rep_->dicts.accounts.push_back(AccountKey{kind, std::string(bank), std::string(number)});
+  rep_->dicts.attributes.emplace_back();
+  rep_->account_index.emplace(key, id);
+  return id;
+}
+
+Result<uint16_t> StoreWriter::InternCurrency(std::string_view name) {
+  uint32_t id = rep_->dicts.currencies.Intern(name);
+  if (id > 0xFFFE) return ResourceExhaustedError("a store holds at most 65,534 currencies");
+  return static_cast<uint16_t>(id);
+}
+
+Result<uint32_t> StoreWriter::InternString(std::string_view text) {
+  if (text.empty()) return kNoString;
+  uint32_t id = rep_->dicts.strings.Intern(text);
+  if (id == 0xFFFFFFFFu) return ResourceExhaustedError("too many distinct strings");
+  return id;
+}
+
+Result<uint32_t> StoreWriter::InternLocation(std::string_view city, std::string_view region,
+                                             std::string_view country) {
+  if (city.empty() && region.empty() && country.empty()) return kNoLocation;
+  MT_ASSIGN_OR_RETURN(uint32_t c, InternString(city));
+  MT_ASSIGN_OR_RETURN(uint32_t r, InternString(region));
+  MT_ASSIGN_OR_RETURN(uint32_t k, InternString(country));
+  uint64_t key = (static_cast<uint64_t>(c) * 0x9E3779B97F4A7C15ULL) ^
+                 (static_cast<uint64_t>(r) << 21) ^ static_cast<uint64_t>(k);
+  auto range = rep_->location_index.equal_range(key);
+  (void)range;
+  auto it = rep_->location_index.find(key);
+  if (it != rep_->location_index.end()) {
+    const Location& l = rep_->dicts.locations[it->second];
+    if (l.city == c && l.region == r && l.country == k) return it->second;
+    // A hash collision: fall back to a scan (rare; locations are few).
+    for (uint32_t i = 1; i < rep_->dicts.locations.size(); ++i) {
+      const Location& m = rep_->dicts.locations[i];
+      if (m.city == c && m.region == r && m.country == k) return i;
+    }
+    uint32_t id = static_cast<uint32_t>(rep_->dicts.locations.size());
+    rep_->dicts.locations.push_back(Location{c, r, k});
+    return id;
+  }
+  uint32_t id = static_cast<uint32_t>(rep_->dicts.locations.size());
+  rep_->dicts.locations.push_back(Location{c, r, k});
+  rep_->location_index.emplace(key, id);
+  return id;
+}
+
+void StoreWriter::SetAccountAttributes(AccountId account, const AccountAttributes& attributes) {
+  rep_->dicts.attributes[account] = attributes;
+  rep_->pending_attributes.emplace_back(account, attributes);
+}
+
+TransactionColumns& StoreWriter::columns() { return rep_->pending; }
+uint64_t StoreWriter::committed_transaction_count() const { return rep_->manifest.transactions; }
+uint32_t StoreWriter::account_count() const {
+  return static_cast<uint32_t>(rep_->dicts.accounts.size());
+}
+uint32_t StoreWriter::next_source_index() const {
+  return static_cast<uint32_t>(rep_->manifest.sources.size() + rep_->pending_sources.size());
+}
+
+const SourceRecord* StoreWriter::FindSourceBySha256(std::string_view sha256) const {
+  for (const auto& s : rep_->manifest.sources) {
+    if (s.sha256 == sha256) return &s;
+  }
+  for (const auto& [s, rejects] : rep_->pending_sources) {
+    if (s.sha256 == sha256) return &s;
+  }
+  return nullptr;
+}
+
+void StoreWriter::AddSource(SourceRecord record, std::string rejects_csv) {
+  if (record.ingested_at.empty()) record.ingested_at = NowIso();
+  rep_->pending_sources.emplace_back(std::move(record), std::move(rejects_csv));
+}
+
+void StoreWriter::SetCommitHookForTesting(std::function<Status(std::string_view)> hook) {
+  rep_->hook = std::move(hook);
+}
+
+Status StoreWriter::Commit() {
+  Rep& r = *rep_;
+  Manifest next = r.manifest;
+  next.generation += 1;
+  char name[32];
+  std::snprintf(name, sizeof name, "seg-%06llu", static_cast<unsigned long long>(next.generation));
+  std::filesystem::path sdir = store_internal::SegmentDir(r.dir, name);
+  std::error_code ec;
+  std::filesystem::create_directories(sdir, ec);
+  if (ec) return IoError("cannot create " + sdir.string() + ": " + ec.message());
+
+  auto fail = [&](Status s) {
+    std::error_code ignored;
+    std::filesystem::remove_all(sdir, ignored);
+    return s;
+  };
+
+  SegmentRecord seg;
+  seg.name = name;
+  seg.first_transaction = r.manifest.transactions;
+  seg.transactions = r.pending.size();
+  const TransactionColumns& cols = r.pending;
+#define MT_WRITE_ONE(field)                                                                   \
+  {                                                                                           \
+    using T = decltype(TransactionColumns::field)::value_type;                                \
+    if (cols.field.size() != seg.transactions) {                                              \
+      return fail(InternalError("column " #field " has a different length"));                 \
+    }                                                                                         \
+    Status s = store_internal::WriteColumn<T>(sdir / (#field ".col"),                         \
+                                              std::span<const T>(cols.field));                \
+    if (!s.ok()) return fail(s);                                                              \
+    seg.file_bytes[#field ".col"] = store_internal::kColumnHeaderSize + cols.field.size() * sizeof(T); \
+  }
+  MT_TRANSACTION_COLUMNS(MT_WRITE_ONE)
+#undef MT_WRITE_ONE
+  if (Status s = r.Step("columns"); !s.ok()) return fail(s);
+
+  seg.accounts_added = r.dicts.accounts.size() - r.committed_accounts;
+  seg.strings_added = r.dicts.strings.size() - r.committed_strings;
+  seg.currencies_added = r.dicts.currencies.size() - r.committed_currencies;
+  seg.locations_added = r.dicts.locations.size() - r.committed_locations;
+  seg.attributes = r.pending_attributes.size();
+  Status s = store_internal::WriteAccounts(sdir / "accounts.dict", r.dicts.accounts,
+                                           r.committed_accounts);
+  if (s.ok()) s = store_internal::WriteStrings(sdir / "strings.dict", r.dicts.strings.strings(),
+                                               r.committed_strings);
+  if (s.ok()) s = store_internal::WriteStrings(sdir / "currencies.dict",
+                                               r.dicts.currencies.strings(),
+                                               r.committed_currencies);
+  if (s.ok()) s = store_internal::WriteLocations(sdir / "locations.dict", r.dicts.locations,
+                                                 r.committed_locations);
+  if (s.ok()) s = store_internal::WriteAttributes(sdir / "attributes.dict", r.pending_attributes);
+  for (auto& [record, rejects] : r.pending_sources) {
+    record.segment = static_cast<uint32_t>(next.segments.size());
+    if (!s.ok()) break;
+    if (!rejects.empty()) {
+      std::string file = "rejects-" + std::to_string(record.index) + ".csv";
+      record.rejects_file = "segments/" + std::string(name) + "/" + file;
+      s = WriteFileDurably(sdir / file,
+                           "source,line,column,field,value,reason\n" + rejects);
+    }
+  }
+  if (!s.ok()) return fail(s);
+  for (const char* f : {"accounts.dict", "strings.dict", "currencies.dict", "locations.dict",
+                        "attributes.dict"}) {
+    seg.file_bytes[f] = std::filesystem::file_size(sdir / f, ec);
+  }
+  for (const auto& [record, rejects] : r.pending_sources) {
+    if (!record.rejects_file.empty()) {
+      seg.file_bytes["rejects-" + std::to_string(record.index) + ".csv"] =
+          std::filesystem::file_size(r.dir / record.rejects_file, ec);
+    }
+  }
+  if (ec) return fail(IoError("cannot stat segment files in " + sdir.string() + ": " + ec.message()));
+  if (Status st = SyncDirectory(sdir); !st.ok()) return fail(st);
+  if (Status st = SyncDirectory(r.dir / "segments"); !st.ok()) return fail(st);
+  if (Status st = r.Step("dictionaries"); !st.ok()) return fail(st);
+
+  next.transactions += seg.transactions;
+  next.accounts = r.dicts.accounts.size();
+  next.segments.push_back(seg);
+  for (auto& [record, rejects] : r.pending_sources) next.sources.push_back(record);
+
+  std::filesystem::path tmp = r.dir / "MANIFEST.tmp";
+  if (Status st = WriteFileDurably(tmp, store_internal::SerializeManifest(next)); !st.ok()) {
+    return fail(st);
+  }
+  if (Status st = r.Step("manifest-temp"); !st.ok()) return fail(st);
+  std::filesystem::rename(tmp, r.dir / store_internal::kManifestName, ec);
+  if (ec) return fail(IoError("cannot replace " + (r.dir / "MANIFEST").string() + ": " + ec.message()));
+  // From here the commit is done; a failed directory sync only risks durability, not atomicity.
+  MT_RETURN_IF_ERROR(SyncDirectory(r.dir));
+  MT_RETURN_IF_ERROR(r.Step("manifest-rename"));
+
+  r.manifest = std::move(next);
+  r.pending.Clear();
+  r.pending_sources.clear();
+  r.pending_attributes.clear();
+  r.MarkCommitted();
+  return Status::Ok();
+}
+
+}  // namespace moneytrail::store
