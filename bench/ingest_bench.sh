@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Ingest benchmark (issue 2): `moneytrail ingest` of an IBM AMLworld-layout CSV against
+# sqlite3's `.import` of the same file, in one run, median of N runs each.
+#
+# Usage: bench/ingest_bench.sh [-b BUILD_DIR] [-r ROWS] [-a ACCOUNTS] [-n RUNS] [-o OUT_DIR]
+#   defaults: -b build -r 5000000 -a 500000 -n 3 -o bench/out
+# Prints wall time (start to committed store), rows/s, peak RSS (/usr/bin/time -v), the
+# stored column bytes, and the ratios the issue sets targets for:
+#   rows/s >= 5,000,000; sqlite3 time / moneytrail time >= 20; peak RSS < 1.5 x column bytes.
+# Generated data stays under OUT_DIR (git-ignored); the input file is reused if present.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+build=$root/build
+rows=5000000
+accounts=500000
+runs=3
+out=$root/bench/out
+seed=1
+while getopts "b:r:a:n:o:s:" opt; do
+  case $opt in
+    b) build=$OPTARG ;;
+    r) rows=$OPTARG ;;
+    a) accounts=$OPTARG ;;
+    n) runs=$OPTARG ;;
+    o) out=$OPTARG ;;
+    s) seed=$OPTARG ;;
+    *) sed -n '2,12p' "$0"; exit 1 ;;
+  esac
+done
+bin=$build/moneytrail
+[[ -x $bin ]] || { echo "no $bin: build first (make build, or -b BUILD_DIR)" >&2; exit 1; }
+command -v sqlite3 >/dev/null || { echo "sqlite3 is missing: apt-get install sqlite3" >&2; exit 1; }
+[[ -x /usr/bin/time ]] || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
+mkdir -p "$out"
+csv=$out/ibm-${rows}-a${accounts}-s${seed}.csv
+if [[ ! -s $csv ]]; then
+  echo "generating $csv ..." >&2
+  /usr/bin/python3 "$here/make_ibm_csv.py" --rows "$rows" --accounts "$accounts" --seed "$seed" \
+    --out "$csv.tmp"
+  mv "$csv.tmp" "$csv"
+fi
+csv_bytes=$(stat -c %s "$csv")
+cat "$csv" >/dev/null  # both tools read from the page cache
+
+median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+# Runs "$@" under /usr/bin/time -v; appends "wall_seconds peak_rss_kb" to the file $1.
+measure() {
+  local result=$1; shift
+  local tlog; tlog=$(mktemp)
+  local t0 t1
+  t0=$(date +%s.%N)
+  /usr/bin/time -v -o "$tlog" "$@" >"$tlog.out" 2>"$tlog.err" || {
+    echo "FAILED: $*" >&2; cat "$tlog.err" >&2; rm -f "$tlog"*; exit 1; }
+  t1=$(date +%s.%N)
+  local rss; rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tlog")
+  echo "$(echo "$t1 - $t0" | bc -l) $rss" >>"$result"
+  rm -f "$tlog" "$tlog.out" "$tlog.err"
+}
+
+mt=$(mktemp); sq=$(mktemp)
+trap 'rm -f "$mt" "$sq"' EXIT
+store=$out/bench.store
+db=$out/bench.sqlite
+for ((i = 1; i <= runs; i++)); do
+  rm -rf "$store"
+  measure "$mt" "$bin" ingest "$store" "$csv" --format ibm-aml --strict
+  echo "moneytrail run $i: $(tail -1 "$mt") (seconds, peak RSS KB)" >&2
+  rm -f "$db"
+  measure "$sq" sqlite3 "$db" \
+    "CREATE TABLE tx(ts TEXT, from_bank TEXT, from_account TEXT, to_bank TEXT, to_account TEXT,
+       amount_received TEXT, receiving_currency TEXT, amount_paid TEXT, payment_currency TEXT,
+       payment_format TEXT, is_laundering TEXT);" \
+    ".mode csv" ".import --skip 1 $csv tx"
+  echo "sqlite3    run $i: $(tail -1 "$sq") (seconds, peak RSS KB)" >&2
+done
+sqlite_rows=$(sqlite3 "$db" "SELECT count(*) FROM tx;")
+store_rows=$("$bin" info "$store" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["transactions"])')
+seg_dir=$(ls -d "$store"/segments/seg-* | tail -1)
+col_bytes=$(cat "$seg_dir"/*.col | wc -c)
+seg_bytes=$(du -sb "$seg_dir" | cut -f1)
+
+mt_time=$(cut -d' ' -f1 "$mt" | median)
+mt_rss=$(cut -d' ' -f2 "$mt" | median)
+sq_time=$(cut -d' ' -f1 "$sq" | median)
+sq_rss=$(cut -d' ' -f2 "$sq" | median)
+calc() { echo "$1" | bc -l; }
+printf '\n'
+printf 'input             %s (%d rows, %d bytes)\n' "$csv" "$rows" "$csv_bytes"
+printf 'machine           %s cores, %s\n' "$(nproc)" "$(uname -r)"
+printf 'moneytrail ingest median %.3f s of %d  (%s)  -> %.0f rows/s, %.1f MB/s; store holds %s rows\n' \
+  "$mt_time" "$runs" "$(cut -d' ' -f1 "$mt" | tr '\n' ' ')" "$(calc "$rows / $mt_time")" \
+  "$(calc "$csv_bytes / $mt_time / 1000000")" "$store_rows"
+printf 'sqlite3 .import   median %.3f s of %d  (%s)  -> %.0f rows/s; table holds %s rows\n' \
+  "$sq_time" "$runs" "$(cut -d' ' -f1 "$sq" | tr '\n' ' ')" "$(calc "$rows / $sq_time")" "$sqlite_rows"
+printf 'speed-up vs sqlite3      %.2fx   (target >= 20x)\n' "$(calc "$sq_time / $mt_time")"
+printf 'rows/s                   %.0f    (target >= 5,000,000)\n' "$(calc "$rows / $mt_time")"
+printf 'peak RSS                 moneytrail %.1f MB (median), sqlite3 %.1f MB\n' \
+  "$(calc "$mt_rss / 1024")" "$(calc "$sq_rss / 1024")"
+printf 'stored columns           %d bytes (*.col of %s; whole segment %d bytes)\n' \
+  "$col_bytes" "$(basename "$seg_dir")" "$seg_bytes"
+printf 'peak RSS / column bytes  %.2f   (target < 1.5)\n' "$(calc "$mt_rss * 1024 / $col_bytes")"
