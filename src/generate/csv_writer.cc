@@ -1,0 +1,259 @@
+#include "generate/csv_writer.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "generate/calendar.h"
+#include "generate/tables.h"
+
+namespace moneytrail::generate_internal {
+namespace {
+
+// Upper bound of one row's length: fragments are bounded by the world's tables.
+constexpr size_t kMaxRow = 512;
+
+inline char* Put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+inline char* Put2(char* p, uint32_t v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+  return p + 2;
+}
+inline char* PutUint(char* p, uint64_t v) {
+  char tmp[24];
+  int n = 0;
+  do {
+    tmp[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  while (n > 0) *p++ = tmp[--n];
+  return p;
+}
+inline char* PutCents(char* p, int64_t cents) {
+  p = PutUint(p, static_cast<uint64_t>(cents / 100));
+  *p++ = '.';
+  return Put2(p, static_cast<uint32_t>(cents % 100));
+}
+
+std::string Csv(std::string_view s) {
+  if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+Status WriteFile(const std::string& path, const std::string& text) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return ErrnoError("cannot create " + path, errno);
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) return IoError("cannot write " + path);
+  return Status::Ok();
+}
+
+std::string Typo(std::string_view name, uint32_t seed) {
+  std::string s(name);
+  if (s.size() < 3) return s + s.back();
+  size_t pos = 1 + (seed >> 2) % (s.size() - 2);
+  switch (seed % 3) {
+    case 0: std::swap(s[pos], s[pos + 1]); break;
+    case 1: s.erase(pos, 1); break;
+    default: s[pos] = "aeiourn"[(seed >> 8) % 7]; break;
+  }
+  return s;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
+    else if (c != '\'' && c != ' ') out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string PartyId(uint32_t party) { return fmt::format("P{:08d}", party + 1); }
+std::string EntityId(uint32_t entity) { return fmt::format("E{:07d}", entity + 1); }
+
+std::string_view IbmPaymentFormat(Channel channel) {
+  switch (channel) {
+    case Channel::kCashDeposit:
+    case Channel::kCashWithdrawal:
+    case Channel::kCash: return "Cash";
+    case Channel::kCard: return "Credit Card";
+    case Channel::kCheque: return "Cheque";
+    case Channel::kAch:
+    case Channel::kInternal: return "ACH";
+    case Channel::kCrypto: return "Bitcoin";
+    case Channel::kReinvestment: return "Reinvestment";
+    default: return "Wire";  // wire, money transmitter
+  }
+}
+
+Currency ReceivedCurrency(const World& world, uint32_t dest) {
+  uint8_t country = world.nodes()[dest].country;
+  return country == 0xFF ? Currency::kUsd : Countries()[country].currency;
+}
+
+void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buffer* ibm) {
+  if (txs.empty()) return;
+  const int64_t day_start = txs.front().time / 86400 * 86400;
+  CivilDate date = CivilFromDays(static_cast<int32_t>(day_start / 86400));
+  std::string date_native = fmt::format("{:04d}-{:02d}-{:02d}T", date.year, date.month, date.day);
+  std::string date_ibm = fmt::format("{:04d}/{:02d}/{:02d} ", date.year, date.month, date.day);
+  char* n = native ? native->Reserve(txs.size() * kMaxRow) : nullptr;
+  char* b = ibm ? ibm->Reserve(txs.size() * kMaxRow) : nullptr;
+  for (const Tx& tx : txs) {
+    auto secs = static_cast<uint32_t>(tx.time - day_start);
+    uint32_t hh = secs / 3600, mm = secs / 60 % 60, ss = secs % 60;
+    Currency received = ReceivedCurrency(world, tx.dest);
+    int64_t received_cents = ConvertFromUsd(tx.amount, received);
+    bool laundering = tx.typology != Typology::kNone;
+    if (n != nullptr) {
+      n = Put(n, date_native);
+      n = Put2(n, hh);
+      *n++ = ':';
+      n = Put2(n, mm);
+      *n++ = ':';
+      n = Put2(n, ss);
+      n = Put(n, "Z,");
+      n = Put(n, world.NativeFragment(tx.source));
+      *n++ = ',';
+      n = Put(n, world.NativeFragment(tx.dest));
+      *n++ = ',';
+      n = PutCents(n, tx.amount);
+      n = Put(n, ",USD,");
+      n = PutCents(n, received_cents);
+      *n++ = ',';
+      n = Put(n, CurrencyCode(received));
+      *n++ = ',';
+      n = Put(n, ChannelName(tx.channel));
+      *n++ = ',';
+      std::string_view location;
+      std::string_view counterparty;
+      const Node& dest = world.nodes()[tx.dest];
+      if (tx.channel == Channel::kCashDeposit) {
+        location = world.Location(tx.source);
+      } else if (tx.channel == Channel::kCashWithdrawal || dest.kind == NodeKind::kMerchant ||
+                 dest.kind == NodeKind::kExternal) {
+        location = world.Location(tx.dest);
+      }
+      if (dest.kind == NodeKind::kMerchant || dest.kind == NodeKind::kExternal) counterparty = world.Name(tx.dest);
+      if (tx.channel == Channel::kMoneyTransmitter && tx.transmitter > 0) {
+        counterparty = MoneyTransmitters()[tx.transmitter - 1];
+      }
+      n = location.empty() ? Put(n, ",,") : Put(n, location);
+      *n++ = ',';
+      if (dest.kind == NodeKind::kMerchant) n = PutUint(n, dest.mcc);
+      *n++ = ',';
+      n = Put(n, counterparty);
+      n = Put(n, laundering ? ",1," : ",0,");
+      n = Put(n, TypologyName(tx.typology));
+      *n++ = '\n';
+    }
+    if (b != nullptr) {
+      b = Put(b, date_ibm);
+      b = Put2(b, hh);
+      *b++ = ':';
+      b = Put2(b, mm);
+      *b++ = ',';
+      b = Put(b, world.IbmFragment(tx.source));
+      *b++ = ',';
+      b = Put(b, world.IbmFragment(tx.dest));
+      *b++ = ',';
+      b = PutCents(b, received_cents);
+      *b++ = ',';
+      b = Put(b, CurrencyIbmName(received));
+      *b++ = ',';
+      b = PutCents(b, tx.amount);
+      b = Put(b, ",US Dollar,");
+      b = Put(b, IbmPaymentFormat(tx.channel));
+      b = Put(b, laundering ? ",1\n" : ",0\n");
+    }
+  }
+  if (native) native->Commit(n);
+  if (ibm) ibm->Commit(b);
+}
+
+Status WriteParties(const World& world, const std::string& path) {
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out),
+                 "party_id,kind,first_name,middle_name,last_name,business_name,date_of_birth,address,"
+                 "city,region,postcode,country,phone,email,id_number,industry_code\n");
+  const auto& parties = world.parties();
+  for (uint32_t i = 0; i < parties.size(); ++i) {
+    const Party& party = parties[i];
+    const City& city = Cities()[party.city];
+    std::string address = fmt::format("{} {}", party.house / 100, StreetNames()[party.street]);
+    if (party.house % 100 != 0) address += fmt::format(" Apt {}", party.house % 100);
+    std::string phone = fmt::format("+1-{:03d}-555-{:04d}", party.phone / 10000, party.phone % 10000);
+    uint32_t postcode = city.zip_base + (party.house / 100) % 40;
+    if (party.business) {
+      const Industry& industry = Industries()[party.industry];
+      std::string name = fmt::format("{} {}", party.first == 0 ? BusinessWords()[party.word] : LastNames()[party.last],
+                                     industry.stem);
+      fmt::format_to(std::back_inserter(out), "{},business,,,,{},,{},{},{},{:05d},US,{},{},{:02d}-{:07d},{}\n",
+                     PartyId(i), Csv(name), Csv(address), city.name, city.region, postcode, phone,
+                     fmt::format("contact{}@{}.example.com", i + 1, Lower(name)), party.id_number / 10000000,
+                     party.id_number % 10000000, industry.naics);
+      continue;
+    }
+    std::string_view first = FirstNames()[party.first];
+    if ((party.variant & kVariantNickname) && !Nickname(first).empty()) first = Nickname(first);
+    std::string middle = party.middle == 0xFFFF || (party.variant & kVariantNoMiddle)
+                             ? std::string()
+                             : std::string(FirstNames()[party.middle]);
+    std::string last(LastNames()[party.last]);
+    if (party.variant & kVariantTypo) last = Typo(last, party.typo_seed);
+    CivilDate dob = CivilFromDays(party.birth_day);
+    uint32_t month = dob.month, day = dob.day;
+    if ((party.variant & kVariantSwappedDate) && day <= 12 && day != month) std::swap(month, day);
+    else if (party.variant & kVariantSwappedDate) day = (day % 10) * 10 + day / 10 <= 28 ? (day % 10) * 10 + day / 10 : day;
+    std::string email = fmt::format("{}.{}{}@example.{}", Lower(first), Lower(last), party.typo_seed % 100,
+                                    (party.typo_seed >> 8) % 2 ? "com" : "net");
+    std::string id = party.id_number ? fmt::format("{}{:08d}", city.region, party.id_number) : std::string();
+    fmt::format_to(std::back_inserter(out), "{},person,{},{},{},,{:04d}-{:02d}-{:02d},{},{},{},{:05d},US,{},{},{},\n",
+                   PartyId(i), first, middle, Csv(last), dob.year, month, day, Csv(address), city.name, city.region,
+                   postcode, phone, email, id);
+  }
+  return WriteFile(path, fmt::to_string(out));
+}
+
+Status WriteAccounts(const World& world, const std::string& path) {
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out), "bank,account,kind,holder_party_id,opened\n");
+  const auto& nodes = world.nodes();
+  for (uint32_t i = 0; i < nodes.size(); ++i) {
+    const Node& node = nodes[i];
+    fmt::format_to(std::back_inserter(out), "{},{},", world.IbmFragment(i), NodeKindName(node.kind));
+    if (node.kind == NodeKind::kAccount) {
+      const Account& account = world.accounts()[node.account];
+      CivilDate opened = CivilFromDays(account.opened_day);
+      fmt::format_to(std::back_inserter(out), "{},{:04d}-{:02d}-{:02d}\n", PartyId(account.party), opened.year,
+                     opened.month, opened.day);
+    } else {
+      fmt::format_to(std::back_inserter(out), ",\n");
+    }
+  }
+  return WriteFile(path, fmt::to_string(out));
+}
+
+Status WriteEntities(const World& world, const std::string& path) {
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out), "party_id,entity_id\n");
+  const auto& parties = world.parties();
+  for (uint32_t i = 0; i < parties.size(); ++i) {
+    fmt::format_to(std::back_inserter(out), "{},{}\n", PartyId(i), EntityId(parties[i].entity));
+  }
+  return WriteFile(path, fmt::to_string(out));
+}
+
+}  // namespace moneytrail::generate_internal

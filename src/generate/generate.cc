@@ -1,0 +1,323 @@
+// Generate(): builds the world, plans the laundering, then streams day after day: the day's
+// normal life is generated in parallel over fixed chunks of accounts, merged with the planted
+// transactions of that day, sorted by (time, order), formatted in parallel blocks and appended
+// to the files in order. Only the world and one day of transactions are ever in memory.
+#include "moneytrail/generate.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+#include <tbb/task_arena.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "generate/calendar.h"
+#include "generate/csv_writer.h"
+#include "generate/normal_life.h"
+#include "generate/plan.h"
+#include "generate/world.h"
+#include "moneytrail/version.h"
+
+namespace moneytrail::generate {
+namespace {
+
+using namespace generate_internal;  // NOLINT: the module's own internals
+
+constexpr uint32_t kAccountsPerChunk = 2048;
+constexpr size_t kRowsPerBlock = 32768;
+
+std::string_view FormatName(OutputFormat f) {
+  switch (f) {
+    case OutputFormat::kNative: return "native";
+    case OutputFormat::kIbmAml: return "ibm-aml";
+    case OutputFormat::kBoth: return "both";
+  }
+  return "native";
+}
+
+class File {
+ public:
+  Status Open(const std::string& path) {
+    path_ = path;
+    file_ = std::fopen(path.c_str(), "wb");
+    if (file_ == nullptr) return ErrnoError("cannot create " + path, errno);
+    return Status::Ok();
+  }
+  Status Write(const char* data, size_t size) {
+    if (file_ == nullptr || size == 0) return Status::Ok();
+    if (std::fwrite(data, 1, size, file_) != size) return ErrnoError("cannot write " + path_, errno);
+    return Status::Ok();
+  }
+  Status Close() {
+    if (file_ == nullptr) return Status::Ok();
+    int rc = std::fclose(file_);
+    file_ = nullptr;
+    if (rc != 0) return ErrnoError("cannot close " + path_, errno);
+    return Status::Ok();
+  }
+  ~File() {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  bool is_open() const { return file_ != nullptr; }
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+};
+
+Status Validate(const GenerateOptions& o) {
+  if (o.out_dir.empty()) return InvalidArgumentError("--out: an output directory is required");
+  if (o.accounts < 100 || o.accounts > 50'000'000) {
+    return InvalidArgumentError(fmt::format("--accounts: {} is out of range; expected 100..50000000", o.accounts));
+  }
+  if (o.days < 1 || o.days > 3660) {
+    return InvalidArgumentError(fmt::format("--days: {} is out of range; expected 1..3660", o.days));
+  }
+  if (!(o.laundering_rate >= 0 && o.laundering_rate <= 0.5)) {
+    return InvalidArgumentError(fmt::format("--laundering-rate: {} is out of range; expected 0..0.5", o.laundering_rate));
+  }
+  if (!(o.activity > 0 && o.activity <= 50)) {
+    return InvalidArgumentError(fmt::format("--activity: {} is out of range; expected (0, 50]", o.activity));
+  }
+  if (!ParseDate(o.start_date)) {
+    return InvalidArgumentError(fmt::format("--start-date: '{}' is not a date YYYY-MM-DD", o.start_date));
+  }
+  return Status::Ok();
+}
+
+// Mean legitimate transactions per account-day, from a fixed sample of account-days.
+double EstimateDailyRate(const World& world) {
+  Rng rng(StreamSeed(world.params().seed, kDomainPlan, 1));
+  std::vector<Tx> scratch;
+  const uint32_t samples = 20000;
+  for (uint32_t s = 0; s < samples; ++s) {
+    uint32_t account = rng.Below(world.account_count());
+    DayInfo day = MakeDayInfo(world, rng.Below(world.params().days));
+    NormalDay(world, account, day, scratch);
+  }
+  return static_cast<double>(scratch.size()) / samples;
+}
+
+std::string InstancesJsonl(const World& world, const Plan& plan) {
+  std::string out;
+  for (size_t i = 0; i < plan.instances.size(); ++i) {
+    const Instance& inst = plan.instances[i];
+    out += fmt::format("{{\"instance_id\":{},\"typology\":\"{}\",\"accounts\":[", i, TypologyName(inst.typology));
+    for (size_t k = 0; k < inst.nodes.size(); ++k) {
+      out += fmt::format("{}\"{}\"", k ? "," : "", world.Key(inst.nodes[k]));
+    }
+    out += "],\"transaction_ids\":[";
+    for (size_t k = 0; k < inst.transaction_ids.size(); ++k) {
+      out += fmt::format("{}{}", k ? "," : "", inst.transaction_ids[k]);
+    }
+    uint32_t entity = 0;
+    const Node& controller = world.nodes()[inst.controller];
+    if (controller.kind == NodeKind::kAccount) {
+      entity = world.parties()[world.accounts()[controller.account].party].entity;
+    }
+    out += fmt::format("],\"controller\":\"{}\",\"entity\":\"{}\"}}\n", world.Key(inst.controller), EntityId(entity));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string_view> PresetNames() { return {"tiny", "small", "hi-small", "hi-medium", "hi-large"}; }
+
+Result<GenerateOptions> PresetOptions(std::string_view preset) {
+  GenerateOptions o;
+  o.preset = std::string(preset);
+  if (preset == "tiny") {
+    o.accounts = 400, o.days = 10, o.laundering_rate = 0.05;
+  } else if (preset == "small") {
+    o.accounts = 10'000, o.days = 10, o.laundering_rate = 0.01;
+  } else if (preset == "hi-small") {
+    o.accounts = 500'000, o.days = 10, o.laundering_rate = 0.001;
+  } else if (preset == "hi-medium") {
+    o.accounts = 2'000'000, o.days = 16, o.laundering_rate = 0.001;
+  } else if (preset == "hi-large") {
+    o.accounts = 2'000'000, o.days = 97, o.laundering_rate = 0.001;
+  } else {
+    return InvalidArgumentError(fmt::format("--preset: unknown preset '{}'; expected tiny, small, hi-small, "
+                                            "hi-medium or hi-large", preset));
+  }
+  return o;
+}
+
+Result<OutputFormat> ParseOutputFormat(std::string_view name) {
+  if (name == "native") return OutputFormat::kNative;
+  if (name == "ibm-aml") return OutputFormat::kIbmAml;
+  if (name == "both") return OutputFormat::kBoth;
+  return InvalidArgumentError(fmt::format("--format: unknown format '{}'; expected native, ibm-aml or both", name));
+}
+
+Result<GenerateSummary> Generate(const GenerateOptions& options) {
+  MT_RETURN_IF_ERROR(Validate(options));
+  auto started = std::chrono::steady_clock::now();
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(fs::path(options.out_dir) / "truth", ec);
+  if (ec) return IoError(fmt::format("cannot create {}: {}", options.out_dir, ec.message()));
+  const std::string dir = options.out_dir + "/";
+
+  WorldParams params;
+  params.seed = options.seed;
+  params.accounts = options.accounts;
+  params.days = options.days;
+  params.start_day = *ParseDate(options.start_date);
+  params.activity = options.activity;
+  World world(params);
+  const double daily_rate = EstimateDailyRate(world);
+  const double expected_legit = daily_rate * options.accounts * options.days;
+  const auto target = static_cast<uint64_t>(expected_legit * options.laundering_rate / (1 - options.laundering_rate));
+  Plan plan = PlanLaundering(world, options.laundering_rate > 0 ? std::max<uint64_t>(target, 1) : 0);
+  std::vector<std::vector<uint32_t>> planted_by_day(options.days);
+  const int64_t begin = static_cast<int64_t>(params.start_day) * 86400;
+  for (uint32_t i = 0; i < plan.txs.size(); ++i) {
+    planted_by_day[static_cast<size_t>((plan.txs[i].time - begin) / 86400)].push_back(i);
+  }
+  MT_RETURN_IF_ERROR(WriteParties(world, dir + "parties.csv"));
+  MT_RETURN_IF_ERROR(WriteAccounts(world, dir + "accounts.csv"));
+  MT_RETURN_IF_ERROR(WriteEntities(world, dir + "truth/entities.csv"));
+
+  const bool native = options.format != OutputFormat::kIbmAml;
+  const bool ibm = options.format != OutputFormat::kNative;
+  File native_file, ibm_file;
+  if (native) {
+    MT_RETURN_IF_ERROR(native_file.Open(dir + "transactions.csv"));
+    MT_RETURN_IF_ERROR(native_file.Write(kNativeHeader, sizeof(kNativeHeader) - 1));
+  }
+  if (ibm) {
+    MT_RETURN_IF_ERROR(ibm_file.Open(dir + "transactions_ibm.csv"));
+    MT_RETURN_IF_ERROR(ibm_file.Write(kIbmHeader, sizeof(kIbmHeader) - 1));
+  }
+
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  tbb::task_arena arena(static_cast<int>(threads));
+  const uint32_t chunks = (world.account_count() + kAccountsPerChunk - 1) / kAccountsPerChunk;
+  std::vector<std::vector<Tx>> chunk_txs(chunks);
+  std::vector<Tx> day_txs;
+  std::vector<Buffer> native_blocks, ibm_blocks;
+  GenerateSummary summary;
+  uint64_t by_typology[kTypologyCount] = {};
+  uint64_t by_channel[kChannelCount] = {};
+  uint64_t next_id = 0;
+  for (uint32_t d = 0; d < options.days; ++d) {
+    const DayInfo day = MakeDayInfo(world, d);
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<uint32_t>(0, chunks, 1), [&](const tbb::blocked_range<uint32_t>& r) {
+        for (uint32_t c = r.begin(); c != r.end(); ++c) {
+          chunk_txs[c].clear();
+          uint32_t end = std::min(world.account_count(), (c + 1) * kAccountsPerChunk);
+          for (uint32_t a = c * kAccountsPerChunk; a < end; ++a) NormalDay(world, a, day, chunk_txs[c]);
+        }
+      });
+    });
+    day_txs.clear();
+    for (const auto& chunk : chunk_txs) day_txs.insert(day_txs.end(), chunk.begin(), chunk.end());
+    for (uint32_t i : planted_by_day[d]) day_txs.push_back(plan.txs[i]);
+    arena.execute([&] { tbb::parallel_sort(day_txs.begin(), day_txs.end(), TxBefore); });
+    const size_t blocks = (day_txs.size() + kRowsPerBlock - 1) / kRowsPerBlock;
+    if (native_blocks.size() < blocks) native_blocks.resize(blocks);
+    if (ibm_blocks.size() < blocks) ibm_blocks.resize(blocks);
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<size_t>(0, blocks, 1), [&](const tbb::blocked_range<size_t>& r) {
+        for (size_t k = r.begin(); k != r.end(); ++k) {
+          size_t from = k * kRowsPerBlock, to = std::min(day_txs.size(), from + kRowsPerBlock);
+          native_blocks[k].clear();
+          ibm_blocks[k].clear();
+          FormatRows(world, std::span<const Tx>(day_txs.data() + from, to - from), native ? &native_blocks[k] : nullptr,
+                     ibm ? &ibm_blocks[k] : nullptr);
+        }
+      });
+    });
+    for (size_t k = 0; k < blocks; ++k) {
+      MT_RETURN_IF_ERROR(native_file.Write(native_blocks[k].data(), native_blocks[k].size()));
+      MT_RETURN_IF_ERROR(ibm_file.Write(ibm_blocks[k].data(), ibm_blocks[k].size()));
+    }
+    for (size_t i = 0; i < day_txs.size(); ++i) {
+      const Tx& tx = day_txs[i];
+      ++by_channel[static_cast<int>(tx.channel)];
+      if (tx.instance != kNone) {
+        ++by_typology[static_cast<int>(tx.typology)];
+        plan.instances[tx.instance].transaction_ids.push_back(next_id + i);
+      }
+    }
+    next_id += day_txs.size();
+  }
+  MT_RETURN_IF_ERROR(native_file.Close());
+  MT_RETURN_IF_ERROR(ibm_file.Close());
+
+  std::string instances = InstancesJsonl(world, plan);
+  std::FILE* f = std::fopen((dir + "truth/instances.jsonl").c_str(), "wb");
+  if (f == nullptr) return ErrnoError("cannot create " + dir + "truth/instances.jsonl", errno);
+  bool ok = std::fwrite(instances.data(), 1, instances.size(), f) == instances.size();
+  if (std::fclose(f) != 0 || !ok) return IoError("cannot write " + dir + "truth/instances.jsonl");
+
+  summary.transactions = next_id;
+  for (int t = 1; t < kTypologyCount; ++t) {
+    summary.laundering_transactions += by_typology[t];
+    if (by_typology[t] > 0) summary.transactions_by_typology[std::string(kTypologyNames[t])] = by_typology[t];
+  }
+  summary.instances = plan.instances.size();
+  summary.parties = world.parties().size();
+  summary.entities = world.entity_count();
+  summary.accounts = world.nodes().size();
+
+  nlohmann::ordered_json manifest;
+  manifest["generator"] = "moneytrail generate";
+  manifest["generator_version"] = kVersion;
+  manifest["seed"] = options.seed;
+  manifest["preset"] = options.preset;
+  manifest["parameters"] = {{"accounts", options.accounts},
+                            {"days", options.days},
+                            {"start_date", options.start_date},
+                            {"laundering_rate", options.laundering_rate},
+                            {"activity", options.activity},
+                            {"format", FormatName(options.format)},
+                            {"rate_table", "tables.cc kRates (units per USD): EUR 0.92, GBP 0.79, MXN 17.2, "
+                                           "CNY 7.2, INR 83.1, CAD 1.36"}};
+  nlohmann::ordered_json counts;
+  counts["transactions"] = summary.transactions;
+  counts["laundering_transactions"] = summary.laundering_transactions;
+  counts["instances"] = summary.instances;
+  counts["parties"] = summary.parties;
+  counts["entities"] = summary.entities;
+  counts["accounts"] = world.account_count();
+  counts["nodes"] = summary.accounts;
+  nlohmann::ordered_json typologies = nlohmann::ordered_json::object();
+  uint64_t instances_by_typology[kTypologyCount] = {};
+  for (const Instance& inst : plan.instances) ++instances_by_typology[static_cast<int>(inst.typology)];
+  for (int t = 1; t < kTypologyCount; ++t) {
+    typologies[std::string(kTypologyNames[t])] = {{"instances", instances_by_typology[t]},
+                                                  {"transactions", by_typology[t]}};
+  }
+  counts["typologies"] = typologies;
+  nlohmann::ordered_json channels = nlohmann::ordered_json::object();
+  for (int c = 0; c < kChannelCount; ++c) {
+    if (by_channel[c] > 0) channels[std::string(ChannelName(static_cast<Channel>(c)))] = by_channel[c];
+  }
+  counts["transactions_by_channel"] = channels;
+  manifest["counts"] = counts;
+  nlohmann::ordered_json files = nlohmann::ordered_json::array();
+  if (native) files.push_back("transactions.csv");
+  if (ibm) files.push_back("transactions_ibm.csv");
+  for (const char* name : {"parties.csv", "accounts.csv", "truth/entities.csv", "truth/instances.jsonl"}) {
+    files.push_back(name);
+  }
+  manifest["files"] = files;
+  std::string text = manifest.dump(2) + "\n";
+  f = std::fopen((dir + "manifest.json").c_str(), "wb");
+  if (f == nullptr) return ErrnoError("cannot create " + dir + "manifest.json", errno);
+  ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok) return IoError("cannot write " + dir + "manifest.json");
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+}  // namespace moneytrail::generate
