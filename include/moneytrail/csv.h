@@ -11,6 +11,7 @@
 #define MONEYTRAIL_CSV_H_
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,7 +61,7 @@ class CsvRecordReader {
   size_t record_offset_ = 0;
   uint64_t line_;
   uint64_t record_line_ = 0;
-  std::vector<std::string> unescaped_;  // buffers for fields with doubled quotes
+  std::deque<std::string> unescaped_;  // buffers for fields with doubled quotes (stable addresses)
   size_t unescaped_used_ = 0;
   Status status_;
 };
@@ -74,8 +75,10 @@ struct CsvChunk {
 // Cuts data[begin..] into about `target_chunks` chunks at record boundaries, in parallel.
 // Boundaries assume that quotes pair up (a quote count parity); a parser that finds a chunk
 // ending elsewhere must reparse from there (see CsvRecordReader::offset()).
+// Chunks are at least `min_chunk_bytes` long (except the last).
 std::vector<CsvChunk> SplitCsvChunks(std::string_view data, size_t begin, uint64_t first_line,
-                                     CsvDialect dialect, size_t target_chunks);
+                                     CsvDialect dialect, size_t target_chunks,
+                                     size_t min_chunk_bytes = 65536);
 
 // Appends `value` to `out` as a CSV field, quoting it when needed.
 void AppendCsvField(std::string_view value, std::string& out);

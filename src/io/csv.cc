@@ -128,11 +128,12 @@ bool CsvRecordReader::Next(std::vector<std::string_view>& fields) {
 }
 
 std::vector<CsvChunk> SplitCsvChunks(std::string_view data, size_t begin, uint64_t first_line,
-                                     CsvDialect dialect, size_t target_chunks) {
+                                     CsvDialect dialect, size_t target_chunks,
+                                     size_t min_chunk_bytes) {
   const size_t n = data.size();
   std::vector<CsvChunk> chunks;
   if (begin >= n) return chunks;
-  target_chunks = std::max<size_t>(1, std::min(target_chunks, (n - begin) / 65536 + 1));
+  target_chunks = std::max<size_t>(1, std::min(target_chunks, (n - begin) / std::max<size_t>(1, min_chunk_bytes) + 1));
   const size_t step = (n - begin) / target_chunks + 1;
   // Per slice: number of quotes and of newlines, counted in parallel.
   std::vector<size_t> quotes(target_chunks), newlines(target_chunks);

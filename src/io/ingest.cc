@@ -410,9 +410,11 @@ Status Ingester::IngestAmlsimLabels(const std::filesystem::path& path, IngestRep
 
 }  // namespace
 
-Result<IngestReport> Ingest(const std::filesystem::path& store_dir,
-                            const std::vector<std::filesystem::path>& files,
-                            const IngestOptions& options) {
+namespace {
+
+Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
+                                const std::vector<std::filesystem::path>& files,
+                                const IngestOptions& options) {
   RowSpec spec;
   if (options.format == "ibm-aml") {
     spec = io_internal::IbmAmlSpec();
@@ -462,6 +464,21 @@ Result<IngestReport> Ingest(const std::filesystem::path& store_dir,
   MT_RETURN_IF_ERROR(writer->Commit());
   report.store_transactions = writer->committed_transaction_count();
   report.store_accounts = writer->account_count();
+  return report;
+}
+
+}  // namespace
+
+Result<IngestReport> Ingest(const std::filesystem::path& store_dir,
+                            const std::vector<std::filesystem::path>& files,
+                            const IngestOptions& options) {
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(store_dir, ec);
+  Result<IngestReport> report = IngestInto(store_dir, files, options);
+  if (!report.ok() && !existed) {
+    // A failed first ingest leaves no empty store behind (nothing else was there).
+    std::filesystem::remove_all(store_dir, ec);
+  }
   return report;
 }
 
