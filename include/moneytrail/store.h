@@ -175,6 +175,12 @@ class StoreWriter {
 
   // Dense ids in order of first appearance; existing keys return their id.
   Result<AccountId> InternAccount(NodeKind kind, std::string_view bank, std::string_view number);
+  // The same, with `hash` == HashAccountKey(kind, bank, number) (moneytrail/hash.h) computed by
+  // the caller, e.g. on a parsing thread.
+  Result<AccountId> InternAccountHashed(uint64_t hash, NodeKind kind, std::string_view bank,
+                                        std::string_view number);
+  // Pre-sizes the pending columns and the account index.
+  void Reserve(size_t transactions, size_t accounts);
   Result<uint16_t> InternCurrency(std::string_view name);
   // Id 0 is the empty string.
   Result<uint32_t> InternString(std::string_view text);

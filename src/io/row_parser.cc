@@ -1,5 +1,7 @@
 #include "row_parser.h"
 
+#include "moneytrail/hash.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -63,10 +65,12 @@ class RowContext {
 
   bool Kind(Field f, NodeKind& out) {
     std::string_view text = Text(f);
-    auto it = spec_.kind_values.find(std::string(text));
-    if (it != spec_.kind_values.end()) {
-      out = it->second;
-      return true;
+    if (!spec_.kind_values.empty()) {
+      auto it = spec_.kind_values.find(std::string(text));
+      if (it != spec_.kind_values.end()) {
+        out = it->second;
+        return true;
+      }
     }
     std::optional<NodeKind> k = ParseNodeKind(text);
     if (!k) return Fail(f, "is not a node kind (expected account, cash, merchant or external)");
@@ -82,11 +86,20 @@ class RowContext {
   RejectedRow& reject_;
 };
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+// Lower-cases short text into a fixed buffer (no allocation on the hot path).
+struct LowerText {
+  explicit LowerText(std::string_view s) {
+    size = s.size() < sizeof buf ? s.size() : sizeof buf;
+    for (size_t i = 0; i < size; ++i) {
+      buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
+    }
+    truncated = s.size() > sizeof buf;
+  }
+  std::string_view view() const { return {buf, size}; }
+  char buf[48];
+  size_t size;
+  bool truncated;
+};
 
 }  // namespace
 
@@ -203,7 +216,9 @@ bool ParseRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
     if (text.empty()) {
       row.channel = Channel::kUnknown;
     } else {
-      auto it = spec.channel_values.find(Lower(text));
+      auto it = spec.channel_values.empty()
+                    ? spec.channel_values.end()
+                    : spec.channel_values.find(std::string(LowerText(text).view()));
       if (it != spec.channel_values.end()) {
         row.channel = it->second;
       } else if (std::optional<Channel> c = ParseChannel(text)) {
@@ -238,13 +253,18 @@ bool ParseRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
   }
   {
     std::string_view label = ctx.Text(Field::kIsLaundering);
-    std::string l = Lower(label);
+    LowerText lower(label);
+    std::string_view l = lower.view();
     if (l.empty()) row.label = Label::kUnknown;
     else if (l == "1" || l == "true" || l == "yes") row.label = Label::kLaundering;
     else if (l == "0" || l == "false" || l == "no") row.label = Label::kLegitimate;
     else return ctx.Fail(Field::kIsLaundering, "is not a label (expected 0, 1 or empty)");
   }
   row.typology = ctx.KeepText(Field::kTypology);
+  row.source_hash = HashAccountKey(static_cast<uint8_t>(row.source_kind), row.source_bank,
+                                   row.source_account);
+  row.dest_hash =
+      HashAccountKey(static_cast<uint8_t>(row.dest_kind), row.dest_bank, row.dest_account);
   return true;
 }
 

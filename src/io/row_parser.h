@@ -28,6 +28,8 @@ struct StagedRow {
   Label label = Label::kUnknown;
   std::string_view typology;
   uint32_t line = 0;
+  uint64_t source_hash = 0;  // HashAccountKey of each end, computed on the parsing thread
+  uint64_t dest_hash = 0;
 };
 
 // Parses `fields` (views valid only during the call) into `row`. Views that do not point into

@@ -87,16 +87,6 @@ uint32_t StringTable::Intern(std::string_view s) {
   return id;
 }
 
-std::string AccountIndexKey(NodeKind kind, std::string_view bank, std::string_view number) {
-  std::string key;
-  key.reserve(bank.size() + number.size() + 2);
-  key.push_back(static_cast<char>(kind));
-  key.append(bank);
-  key.push_back('\0');
-  key.append(number);
-  return key;
-}
-
 Status WriteStrings(const std::filesystem::path& path, const std::vector<std::string>& strings,
                     size_t first) {
   std::string out = Header(strings.size() - first);

@@ -39,9 +39,6 @@ class StringTable {
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> index_;
 };
 
-// The dictionary key of an account: kind byte, bank, NUL, number.
-std::string AccountIndexKey(NodeKind kind, std::string_view bank, std::string_view number);
-
 // Delta files: each holds the entries added by one segment.
 Status WriteStrings(const std::filesystem::path& path, const std::vector<std::string>& strings,
                     size_t first);

@@ -2,6 +2,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "account_index.h"
 #include "columns.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/store.h"
@@ -23,8 +24,7 @@ struct Store::Rep {
   MT_TRANSACTION_COLUMNS(MT_SPAN_MEMBER)
 #undef MT_SPAN_MEMBER
   mutable std::once_flag index_once;
-  mutable std::unordered_map<std::string, AccountId, store_internal::StringHash, std::equal_to<>>
-      account_index;
+  mutable store_internal::AccountIndex account_index{&dicts.accounts};
 };
 
 namespace {
@@ -145,16 +145,16 @@ std::optional<AccountId> Store::FindAccount(NodeKind kind, std::string_view bank
                                             std::string_view number) const {
   std::call_once(rep_->index_once, [this] {
     const auto& accounts = rep_->dicts.accounts;
-    rep_->account_index.reserve(accounts.size() * 2);
+    rep_->account_index.Reserve(accounts.size());
     for (AccountId a = 0; a < accounts.size(); ++a) {
-      rep_->account_index.emplace(
-          store_internal::AccountIndexKey(accounts[a].kind, accounts[a].bank, accounts[a].number),
-          a);
+      const AccountKey& k = accounts[a];
+      rep_->account_index.Insert(HashAccountKey(static_cast<uint8_t>(k.kind), k.bank, k.number), a);
     }
   });
-  auto it = rep_->account_index.find(store_internal::AccountIndexKey(kind, bank, number));
-  if (it == rep_->account_index.end()) return std::nullopt;
-  return it->second;
+  AccountId id = rep_->account_index.Find(HashAccountKey(static_cast<uint8_t>(kind), bank, number),
+                                          kind, bank, number);
+  if (id == kNoAccount) return std::nullopt;
+  return id;
 }
 
 std::string Store::AccountLabel(AccountId a) const {

@@ -9,6 +9,7 @@
 #include <set>
 #include <system_error>
 
+#include "account_index.h"
 #include "columns.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/store.h"
@@ -25,9 +26,7 @@ struct StoreWriter::Rep {
   int lock_fd = -1;
   Manifest manifest;  // the committed state
   Dictionaries dicts;
-  std::unordered_map<std::string, AccountId, store_internal::StringHash, std::equal_to<>>
-      account_index;
-  std::string key_buffer;
+  store_internal::AccountIndex account_index{&dicts.accounts};
   std::unordered_map<uint64_t, uint32_t> location_index;  // packed (city, region, country) hash
   std::vector<std::pair<AccountId, AccountAttributes>> pending_attributes;
   // Sizes of the dictionaries at the last commit: what lies beyond is pending.
@@ -106,10 +105,10 @@ Result<std::unique_ptr<StoreWriter>> StoreWriter::Open(const std::filesystem::pa
   MT_RETURN_IF_ERROR(RemoveUncommitted(dir, rep->manifest));
   rep->dicts.strings.BuildIndex();
   rep->dicts.currencies.BuildIndex();
-  rep->account_index.reserve(rep->dicts.accounts.size() * 2 + 1024);
+  rep->account_index.Reserve(rep->dicts.accounts.size());
   for (AccountId a = 0; a < rep->dicts.accounts.size(); ++a) {
     const AccountKey& k = rep->dicts.accounts[a];
-    rep->account_index.emplace(store_internal::AccountIndexKey(k.kind, k.bank, k.number), a);
+    rep->account_index.Insert(HashAccountKey(static_cast<uint8_t>(k.kind), k.bank, k.number), a);
   }
   for (uint32_t l = 1; l < rep->dicts.locations.size(); ++l) {
     const Location& loc = rep->dicts.locations[l];
@@ -126,21 +125,22 @@ StoreWriter::~StoreWriter() = default;
 
 Result<AccountId> StoreWriter::InternAccount(NodeKind kind, std::string_view bank,
                                              std::string_view number) {
-  std::string& key = rep_->key_buffer;
-  key.clear();
-  key.push_back(static_cast<char>(kind));
-  key.append(bank);
-  key.push_back('\0');
-  key.append(number);
-  auto it = rep_->account_index.find(std::string_view(key));
-  if (it != rep_->account_index.end()) return it->second;
+  return InternAccountHashed(HashAccountKey(static_cast<uint8_t>(kind), bank, number), kind, bank,
+                             number);
+}
+
+Result<AccountId> StoreWriter::InternAccountHashed(uint64_t hash, NodeKind kind,
+                                                   std::string_view bank,
+                                                   std::string_view number) {
+  AccountId found = rep_->account_index.Find(hash, kind, bank, number);
+  if (found != kNoAccount) return found;
   if (rep_->dicts.accounts.size() >= kNoAccount) {
     return ResourceExhaustedError("a store holds at most 4,294,967,294 accounts");
   }
   AccountId id = static_cast<AccountId>(rep_->dicts.accounts.size());
   rep_->dicts.accounts.push_back(AccountKey{kind, std::string(bank), std::string(number)});
   rep_->dicts.attributes.emplace_back();
-  rep_->account_index.emplace(key, id);
+  rep_->account_index.Insert(hash, id);
   return id;
 }
 
@@ -192,6 +192,12 @@ void StoreWriter::SetAccountAttributes(AccountId account, const AccountAttribute
 }
 
 TransactionColumns& StoreWriter::columns() { return rep_->pending; }
+
+void StoreWriter::Reserve(size_t transactions, size_t accounts) {
+  rep_->pending.Reserve(rep_->pending.size() + transactions);
+  rep_->dicts.accounts.reserve(rep_->dicts.accounts.size() + accounts);
+  rep_->account_index.Reserve(rep_->dicts.accounts.size() + accounts);
+}
 uint64_t StoreWriter::committed_transaction_count() const { return rep_->manifest.transactions; }
 uint32_t StoreWriter::account_count() const {
   return static_cast<uint32_t>(rep_->dicts.accounts.size());
