@@ -1,0 +1,192 @@
+#include "moneytrail/store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+
+#include "moneytrail/file_util.h"
+
+namespace moneytrail::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("mt_store_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Appends one row per (source, destination) pair of `accounts`, with amount = row index.
+  static void AddRows(StoreWriter& w, int n, uint32_t source_index, int first_amount) {
+    TransactionColumns& c = w.columns();
+    for (int i = 0; i < n; ++i) {
+      AccountId a = *w.InternAccount(NodeKind::kAccount, "B", "A" + std::to_string(i % 7));
+      AccountId b = *w.InternAccount(i % 3 == 0 ? NodeKind::kCash : NodeKind::kAccount, "B",
+                                     "A" + std::to_string((i + 1) % 7));
+      c.time.push_back(1000 + i);
+      c.source.push_back(a);
+      c.destination.push_back(b);
+      c.amount_paid.push_back(first_amount + i);
+      c.paid_scale.push_back(2);
+      c.paid_currency.push_back(*w.InternCurrency(i % 2 ? "USD" : "EUR"));
+      c.amount_received.push_back(first_amount + i);
+      c.received_scale.push_back(2);
+      c.received_currency.push_back(c.paid_currency.back());
+      c.channel.push_back(static_cast<uint8_t>(Channel::kWire));
+      c.location.push_back(*w.InternLocation("El Paso", "TX", "US"));
+      c.mcc.push_back(kNoMcc);
+      c.counterparty.push_back(*w.InternString(i % 2 ? "ACME" : ""));
+      c.label.push_back(static_cast<uint8_t>(Label::kUnknown));
+      c.typology.push_back(kNoString);
+      c.source_file.push_back(source_index);
+      c.source_line.push_back(static_cast<uint32_t>(i + 2));
+    }
+    SourceRecord r;
+    r.index = source_index;
+    r.path = "/x/" + std::to_string(source_index) + ".csv";
+    r.sha256 = std::string(64, static_cast<char>('a' + source_index));
+    r.rows_read = r.rows_accepted = static_cast<uint64_t>(n);
+    r.format = "native";
+    w.AddSource(r, "");
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(StoreTest, OpeningAMissingStoreIsNotFound) {
+  Result<Store> s = Store::Open(dir_);
+  EXPECT_EQ(s.status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, CommitsAreVisibleAndSegmentsConcatenate) {
+  {
+    auto w = *StoreWriter::Open(dir_);
+    AddRows(*w, 10, 0, 100);
+    ASSERT_TRUE(w->Commit().ok());
+    AddRows(*w, 5, 1, 500);
+    ASSERT_TRUE(w->Commit().ok());
+  }
+  {
+    auto w = *StoreWriter::Open(dir_);  // a new writer continues the dictionaries
+    AddRows(*w, 3, 2, 900);
+    ASSERT_TRUE(w->Commit().ok());
+  }
+  Store s = *Store::Open(dir_);
+  ASSERT_EQ(s.transaction_count(), 18u);
+  EXPECT_EQ(s.generation(), 3u);
+  std::set<std::pair<int, int>> keys;  // (is cash, number) as AddRows makes them
+  for (int n : {10, 5, 3}) {
+    for (int i = 0; i < n; ++i) {
+      keys.insert({0, i % 7});
+      keys.insert({i % 3 == 0, (i + 1) % 7});
+    }
+  }
+  EXPECT_EQ(s.account_count(), keys.size());
+  EXPECT_EQ(s.amount_paid_units()[10], 500);
+  EXPECT_EQ(s.amount_paid_units()[17], 902);
+  EXPECT_EQ(s.source_file()[17], 2u);
+  EXPECT_EQ(s.sources().size(), 3u);
+  EXPECT_EQ(s.sources()[2].segment, 2u);
+  EXPECT_EQ(s.string(s.counterparty()[1]), "ACME");
+  const Location& loc = s.location_entry(s.location()[0]);
+  EXPECT_EQ(s.string(loc.city), "El Paso");
+  EXPECT_EQ(s.string(loc.country), "US");
+  EXPECT_EQ(s.account(s.source()[0]).number, "A0");
+  EXPECT_EQ(*s.FindAccount(NodeKind::kAccount, "B", "A0"), s.source()[0]);
+}
+
+TEST_F(StoreTest, ASecondWriterIsRefused) {
+  auto w = *StoreWriter::Open(dir_);
+  Result<std::unique_ptr<StoreWriter>> second = StoreWriter::Open(dir_);
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(StoreTest, AFailedCommitLeavesThePreviousStateAndNoLeftovers) {
+  for (const char* step : {"columns", "dictionaries", "manifest-temp"}) {
+    fs::remove_all(dir_);
+    {
+      auto w = *StoreWriter::Open(dir_);
+      AddRows(*w, 4, 0, 1);
+      ASSERT_TRUE(w->Commit().ok());
+      AddRows(*w, 4, 1, 1);
+      w->SetCommitHookForTesting([step](std::string_view s) {
+        return s == step ? IoError("injected at " + std::string(s)) : Status::Ok();
+      });
+      EXPECT_FALSE(w->Commit().ok()) << step;
+    }
+    Store s = *Store::Open(dir_);
+    EXPECT_EQ(s.transaction_count(), 4u) << step;
+    EXPECT_EQ(s.sources().size(), 1u) << step;
+    size_t segments = 0;
+    for (auto& e : fs::directory_iterator(dir_ / "segments")) segments += e.is_directory();
+    EXPECT_EQ(segments, 1u) << step;
+  }
+}
+
+TEST_F(StoreTest, LeftoversOfACrashedWriterAreRemovedByTheNextOne) {
+  {
+    auto w = *StoreWriter::Open(dir_);
+    AddRows(*w, 4, 0, 1);
+    ASSERT_TRUE(w->Commit().ok());
+  }
+  fs::create_directories(dir_ / "segments" / "seg-000002");
+  std::ofstream(dir_ / "segments" / "seg-000002" / "time.col") << "partial";
+  std::ofstream(dir_ / "MANIFEST.tmp") << "{";
+  EXPECT_EQ(Store::Open(dir_)->transaction_count(), 4u);  // readers ignore them
+  auto w = *StoreWriter::Open(dir_);
+  EXPECT_FALSE(fs::exists(dir_ / "segments" / "seg-000002" / "time.col"));
+  EXPECT_FALSE(fs::exists(dir_ / "MANIFEST.tmp"));
+}
+
+TEST_F(StoreTest, ATruncatedColumnIsDataLoss) {
+  {
+    auto w = *StoreWriter::Open(dir_);
+    AddRows(*w, 4, 0, 1);
+    ASSERT_TRUE(w->Commit().ok());
+  }
+  fs::resize_file(dir_ / "segments" / "seg-000001" / "amount_paid.col", 40);
+  Result<Store> s = Store::Open(dir_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.status().message().find("amount_paid.col"), std::string_view::npos);
+}
+
+TEST_F(StoreTest, ACorruptManifestIsDataLossAndANewerVersionIsRefused) {
+  {
+    auto w = *StoreWriter::Open(dir_);
+    AddRows(*w, 1, 0, 1);
+    ASSERT_TRUE(w->Commit().ok());
+  }
+  std::string manifest = *ReadFileToString(dir_ / "MANIFEST");
+  std::ofstream(dir_ / "MANIFEST", std::ios::trunc) << manifest.substr(0, manifest.size() / 2);
+  EXPECT_EQ(Store::Open(dir_).status().code(), StatusCode::kDataLoss);
+  std::string newer = manifest;
+  newer.replace(newer.find("\"version\": 1"), 12, "\"version\": 9");
+  std::ofstream(dir_ / "MANIFEST", std::ios::trunc) << newer;
+  EXPECT_EQ(Store::Open(dir_).status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(StoreTest, InternedIdsAreDenseInFirstAppearanceOrder) {
+  const uint64_t seed = 5;
+  std::mt19937_64 rng(seed);
+  auto w = *StoreWriter::Open(dir_);
+  std::vector<std::string> order;
+  for (int i = 0; i < 5000; ++i) {
+    std::string number = std::to_string(rng() % 1500);
+    AccountId id = *w->InternAccount(NodeKind::kAccount, "0" + std::to_string(rng() % 2), number);
+    ASSERT_LE(id, order.size());
+    if (id == order.size()) order.push_back(number);
+  }
+  EXPECT_EQ(w->account_count(), order.size());
+}
+
+}  // namespace
+}  // namespace moneytrail::store
