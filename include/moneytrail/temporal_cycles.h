@@ -77,6 +77,22 @@ struct TemporalCycleOptions {
   // Tuning only (the cycles found never depend on it): steps of plain depth-first search per
   // root transaction before its search is redone with closing-time pruning. 0 prunes always.
   uint64_t search_budget = 1024;
+  // Tuning only: steps of a closing-time (backward) pass before the search meets in the middle
+  // instead. 0 never computes closing times.
+  uint64_t closing_budget = 1 << 16;
+};
+
+// Where the time went, for tuning and the benchmark (not part of the result proper).
+struct TemporalCycleStats {
+  double index_seconds = 0;   // building the time-sorted adjacency
+  double search_seconds = 0;  // the search and the delivery of cycles
+  uint64_t root_transactions = 0;
+  uint64_t plain_steps = 0;     // transactions tried by unpruned searches
+  uint64_t pruned_steps = 0;    // transactions tried by pruned searches
+  uint64_t backward_steps = 0;  // transactions scanned by closing-time passes
+  uint64_t restarts = 0;        // searches redone with pruning
+  uint64_t meet_steps = 0;      // work of meet-in-the-middle searches
+  uint64_t meet_roots = 0;      // root transactions searched by meeting in the middle
 };
 
 struct TemporalCycleCounts {
@@ -86,6 +102,7 @@ struct TemporalCycleCounts {
   // True when options.limit or the visitor stopped the search: the counts cover the delivered
   // cycles only.
   bool truncated = false;
+  TemporalCycleStats stats;
 };
 
 // Receives one cycle: its transaction ids in time order (the root first). The span is valid

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <new>
 #include <string>
@@ -116,7 +117,11 @@ Result<TemporalCycleCounts> EnumerateTemporalCycles(const TemporalEdges& edges,
   Status status;
   try {
     arena.execute([&] {
+      const auto index_start = std::chrono::steady_clock::now();
       Result<TemporalIndex> built = TemporalIndex::Build(edges, options);
+      const auto search_start = std::chrono::steady_clock::now();
+      counts.stats.index_seconds =
+          std::chrono::duration<double>(search_start - index_start).count();
       if (!built.ok()) {
         status = built.status();
         return;
@@ -128,6 +133,7 @@ Result<TemporalCycleCounts> EnumerateTemporalCycles(const TemporalEdges& edges,
       params.max_length = options.max_length == 0 ? 0xFFFFFFFFu : options.max_length;
       params.collect = static_cast<bool>(visitor) || options.limit != 0;
       params.plain_budget = options.search_budget;
+      params.backward_budget = options.closing_budget;
       tbb::enumerable_thread_specific<std::unique_ptr<CycleSearcher>> searchers;
       std::vector<std::unique_ptr<ChunkResult>> results(plan.chunk_begin.size());
       std::atomic<bool> stop{false};
@@ -168,6 +174,19 @@ Result<TemporalCycleCounts> EnumerateTemporalCycles(const TemporalEdges& edges,
                       stop.store(true);
                     }
                   }));
+      for (const std::unique_ptr<CycleSearcher>& searcher : searchers) {
+        if (!searcher) continue;
+        const cycles_internal::SearchStats& s = searcher->stats();
+        counts.stats.root_transactions += s.root_transactions;
+        counts.stats.plain_steps += s.plain_steps;
+        counts.stats.pruned_steps += s.pruned_steps;
+        counts.stats.backward_steps += s.backward_steps;
+        counts.stats.restarts += s.restarts;
+        counts.stats.meet_steps += s.meet_steps;
+        counts.stats.meet_roots += s.meet_roots;
+      }
+      counts.stats.search_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - search_start).count();
     });
   } catch (const std::bad_alloc&) {
     return ResourceExhaustedError("temporal cycles: out of memory");

@@ -8,6 +8,8 @@
 #define MONEYTRAIL_PATTERNS_TEMPORAL_CYCLES_INDEX_H_
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -17,15 +19,21 @@
 
 namespace moneytrail::patterns::cycles_internal {
 
-// One transaction seen from one of its ends: `other` is the far end.
+// Times inside the index are "ticks": uint32 values in the same order as the timestamps, equal
+// exactly when the timestamps are equal, and never 0 (0 means "never"). Ticks are the offset
+// from the earliest time plus 1 when the span fits, otherwise the rank among distinct times.
+using Tick = uint32_t;
+inline constexpr Tick kNeverTick = 0;
+
+// One transaction seen from one of its ends: `other` is the far end. 8 bytes, so that a typical
+// list fits one or two cache lines.
 struct AdjEntry {
-  Timestamp time;
+  Tick time;
   AccountId other;
-  TransactionId id;
 };
 
 // The first entry of `list` (sorted by time) with time > t.
-inline const AdjEntry* FirstAfter(std::span<const AdjEntry> list, Timestamp t) {
+inline const AdjEntry* FirstAfter(std::span<const AdjEntry> list, Tick t) {
   const AdjEntry* lo = list.data();
   size_t n = list.size();
   while (n > 0) {  // branch-light upper_bound
@@ -42,41 +50,72 @@ inline const AdjEntry* FirstAfter(std::span<const AdjEntry> list, Timestamp t) {
 
 class TemporalIndex {
  public:
-  // Validates `edges` and the amount options of `options` and builds the index using up to
-  // `threads` threads (inside the caller's TBB arena).
+  // Validates `edges` and the amount options of `options` and builds the index (inside the
+  // caller's TBB arena).
   static Result<TemporalIndex> Build(const TemporalEdges& edges,
                                      const TemporalCycleOptions& options);
 
   uint32_t vertex_count() const { return vertex_count_; }
-  size_t edge_count() const { return out_.size(); }
+  size_t edge_count() const { return edge_count_; }
 
+  // Transactions leaving `a`, by (time, id). An entry's position in the whole out array
+  // (OutPosition) identifies the transaction.
   std::span<const AdjEntry> Out(AccountId a) const {
-    return {out_.data() + out_offset_[a], out_.data() + out_offset_[a + 1]};
+    return {out_.get() + out_offset_[a], out_.get() + out_offset_[a + 1]};
   }
+  uint32_t OutPosition(const AdjEntry* entry) const {
+    return static_cast<uint32_t>(entry - out_.get());
+  }
+  TransactionId IdAt(uint32_t out_position) const { return out_id_[out_position]; }
+  // Transactions arriving at `a`, by (time, id).
   std::span<const AdjEntry> In(AccountId a) const {
-    return {in_.data() + in_offset_[a], in_.data() + in_offset_[a + 1]};
+    return {in_.get() + in_offset_[a], in_.get() + in_offset_[a + 1]};
   }
+  // The out position of the transaction of an entry of In(). Thread-safe; the first call
+  // builds the table.
+  uint32_t InToOutPosition(const AdjEntry* in_entry) const {
+    std::call_once(*in_positions_once_, [this] { BuildInPositions(); });
+    return in_position_[static_cast<size_t>(in_entry - in_.get())];
+  }
+
+  // The last tick whose time is within `window` after the time of tick `start` (inclusive).
+  Tick WindowEnd(Tick start, Timestamp window) const;
 
   // True when the amount-decay bounds apply.
   bool has_decay() const { return has_decay_; }
-  // Whether transaction `next` may follow `prev` under the decay bounds.
-  // REQUIRES: has_decay().
-  bool HopAllowed(TransactionId prev, TransactionId next) const;
+  // Whether the transaction at out position `next` may follow the one at `prev` under the decay
+  // bounds. REQUIRES: has_decay().
+  bool HopAllowed(uint32_t prev, uint32_t next) const;
 
  private:
   Status BuildAmounts(const TemporalEdges& edges, const TemporalCycleOptions& options,
                       std::vector<uint8_t>& keep);
+  void BuildTicks(std::span<const Timestamp> time, const std::vector<uint8_t>& keep);
+  Tick TickOf(Timestamp t) const;
+  void PermuteAmounts();
+  void BuildInPositions() const;
 
   uint32_t vertex_count_ = 0;
+  size_t edge_count_ = 0;
+  // Ticks: offset mode when distinct_times_ is empty.
+  Timestamp min_time_ = 0;
+  Tick max_tick_ = 0;
+  std::vector<Timestamp> distinct_times_;  // rank mode: tick r + 1 is distinct_times_[r]
+
   std::vector<uint32_t> out_offset_;
-  std::vector<AdjEntry> out_;
+  std::unique_ptr<AdjEntry[]> out_;  // not zero-filled: every entry is written once
+  std::unique_ptr<TransactionId[]> out_id_;
   std::vector<uint32_t> in_offset_;
-  std::vector<AdjEntry> in_;
+  std::unique_ptr<AdjEntry[]> in_;
+  std::unique_ptr<TransactionId[]> in_id_;
+  // Built on first use (only the meet-in-the-middle search needs it).
+  std::unique_ptr<std::once_flag> in_positions_once_ = std::make_unique<std::once_flag>();
+  mutable std::vector<uint32_t> in_position_;
 
   bool has_decay_ = false;
   bool decimal_amounts_ = false;
-  std::vector<int64_t> units_;    // decimal amounts at one common scale, by TransactionId
-  std::vector<double> doubles_;   // double amounts, by TransactionId
+  std::vector<int64_t> units_;    // decimal amounts at one common scale (by id, then position)
+  std::vector<double> doubles_;   // double amounts (by id, then by out position)
   int64_t min_keep_ = 0;          // percent * 10^4
   int64_t max_keep_ = 0;          // percent * 10^4
 };

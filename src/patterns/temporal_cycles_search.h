@@ -25,6 +25,7 @@ struct SearchParams {
   uint32_t max_length = 0xFFFFFFFFu;  // transactions per cycle
   bool collect = false;               // keep the cycles' ids, not only counts
   uint64_t plain_budget = 1024;       // steps before a root's search is redone with pruning
+  uint64_t backward_budget = 1 << 16; // steps of a closing-time pass before meeting in the middle
 };
 
 // The cycles found for a range of roots, in output order.
@@ -37,10 +38,13 @@ struct ChunkResult {
 
 // Statistics for tuning and the benchmark.
 struct SearchStats {
+  uint64_t root_transactions = 0;
   uint64_t plain_steps = 0;
   uint64_t pruned_steps = 0;
   uint64_t backward_steps = 0;
   uint64_t restarts = 0;
+  uint64_t meet_steps = 0;   // forward nodes and backward transactions of meet-in-the-middle
+  uint64_t meet_roots = 0;   // root transactions searched by meeting in the middle
 };
 
 // Not thread-safe: one per worker thread. Holds O(vertex_count) scratch arrays.
@@ -58,22 +62,50 @@ class CycleSearcher {
   struct Frame {
     const AdjEntry* next;
     const AdjEntry* end;
-    Timestamp limit;  // latest usable departure time from `vertex`
+    Tick limit;  // latest usable departure time from `vertex`
     AccountId vertex;
-    TransactionId via;  // the transaction that reached `vertex`
+    uint32_t via;  // out position of the transaction that reached `vertex`
   };
 
-  // One depth-first search from root edge `e` of `root`; false if it ran out of `budget`
-  // steps (then it has recorded nothing).
-  bool Search(AccountId root, const AdjEntry& e, Timestamp t_end, bool pruned, uint64_t budget,
+  // One depth-first search from root edge `e` (an entry of Out(root)); false if it ran out of
+  // `budget` steps (then it has recorded nothing).
+  bool Search(AccountId root, const AdjEntry* e, Tick t_end, bool pruned, uint64_t budget,
               ChunkResult& out);
   // Backward pass from `root` over transactions in (t_begin, t_end]: fills closing times.
-  void ComputeClosingTimes(AccountId root, Timestamp t_begin, Timestamp t_end);
-  Timestamp Closing(AccountId x) const {
-    return closing_epoch_[x] == epoch_ ? closing_[x] : kNever;
-  }
+  // False if it would take more than `budget` steps (then no closing times are set).
+  bool ComputeClosingTimes(AccountId root, Tick t_begin, Tick t_end, uint64_t budget);
+  // Meet in the middle for root edge `e`: forward paths from its far end with times up to the
+  // middle of the window, backward paths into the root after the middle, joined on their
+  // common account. Costs about the square root of a plain search on sparse graphs.
+  void MeetInMiddle(AccountId root, const AdjEntry* e, Tick t_end, ChunkResult& out);
+  // Sorts the cycles in found_ into output order and appends them to `out`.
+  void CommitFound(ChunkResult& out);
+  // Appends to found_positions_ the out positions of forward node `node`'s path, root first.
+  void AppendForwardPath(uint32_t node);
 
-  static constexpr Timestamp kNever = INT64_MIN;
+  struct ForwardNode {
+    AccountId vertex;
+    uint32_t parent;       // kNone for the far end of the root edge
+    uint32_t via;          // out position of the transaction that reached `vertex`
+    uint32_t depth;        // transactions from the root edge up to `vertex`
+    uint32_t next_at_vertex;  // next forward node at the same account, or kNone
+  };
+  struct ForwardFrame {
+    const AdjEntry* next;
+    const AdjEntry* end;
+    uint32_t node;
+  };
+  struct BackFrame {
+    const AdjEntry* low;  // in-list entries in [low, cur) are still to try, last first
+    const AdjEntry* cur;
+    AccountId vertex;
+    uint32_t via;    // out position of the transaction leaving `vertex` toward the root
+    uint32_t depth;  // transactions from `vertex` to the root
+  };
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+  Tick Closing(AccountId x) const {
+    return closing_epoch_[x] == epoch_ ? closing_[x] : kNeverTick;
+  }
 
   const TemporalIndex& index_;
   SearchParams params_;
@@ -85,10 +117,22 @@ class CycleSearcher {
 
   uint32_t epoch_ = 0;
   std::vector<uint32_t> closing_epoch_;
-  std::vector<Timestamp> closing_;
+  std::vector<Tick> closing_;
   std::vector<uint32_t> scan_pos_;  // in-list position up to which an account was relaxed
   std::vector<uint8_t> queued_;
   std::vector<AccountId> queue_;
+  uint64_t backward_ok_ = 0;
+  uint64_t backward_failed_ = 0;
+
+  std::vector<ForwardNode> forward_;
+  std::vector<ForwardFrame> forward_stack_;
+  std::vector<BackFrame> back_stack_;
+  uint32_t forward_epoch_ = 0;
+  std::vector<uint32_t> forward_head_epoch_;
+  std::vector<uint32_t> forward_head_;
+  std::vector<uint32_t> found_positions_;                 // cycles of one root edge
+  std::vector<std::pair<uint32_t, uint32_t>> found_;      // (offset, length) into the above
+  std::vector<uint32_t> path_scratch_;
 };
 
 }  // namespace moneytrail::patterns::cycles_internal

@@ -98,15 +98,19 @@ TEST_F(AmlSimTest, OneAndTwoThreadsGiveTheSameCyclesInTheSameOrder) {
   EXPECT_EQ(one, two);
 }
 
-TEST_F(AmlSimTest, PrunedAndPlainSearchesFindTheSameCycles) {
+TEST_F(AmlSimTest, PlainPrunedAndMeetInTheMiddleSearchesFindTheSameCycles) {
   TemporalCycleOptions o;
   o.window = 30 * 86400;
-  o.search_budget = 0;  // always prune
-  const std::vector<Cycle> pruned = Collect(graph_->View(), o);
   o.search_budget = UINT64_MAX;  // never prune
   const std::vector<Cycle> plain = Collect(graph_->View(), o);
+  o.search_budget = 0;  // always prune with closing times
+  o.closing_budget = UINT64_MAX;
+  const std::vector<Cycle> pruned = Collect(graph_->View(), o);
+  o.closing_budget = 0;  // always meet in the middle
+  const std::vector<Cycle> meet = Collect(graph_->View(), o);
   EXPECT_FALSE(plain.empty());
   EXPECT_EQ(pruned, plain);
+  EXPECT_EQ(meet, plain);
 }
 
 TEST_F(AmlSimTest, MaxLengthKeepsTheShortCycles) {
@@ -229,13 +233,18 @@ TEST(TemporalCyclesOracleTest, MatchesBruteForceOnRandomMultigraphs) {
     const std::vector<Cycle> expected = Oracle(g, o).Run();
     total_cycles += expected.size();
     graphs_with_cycles += expected.empty() ? 0 : 1;
-    for (uint64_t budget : {uint64_t{0}, uint64_t{3}, UINT64_MAX}) {
+    // Plain search only; closing times always; meeting in the middle always; mixed.
+    const std::pair<uint64_t, uint64_t> budgets[] = {
+        {UINT64_MAX, 0}, {0, UINT64_MAX}, {0, 0}, {3, 0}, {3, 5}};
+    for (const auto& [search_budget, closing_budget] : budgets) {
       for (int threads : {1, 2}) {
-        o.search_budget = budget;
+        o.search_budget = search_budget;
+        o.closing_budget = closing_budget;
         o.threads = threads;
         TemporalCycleCounts counts;
         const std::vector<Cycle> got = Collect(g.View(amounts), o, &counts);
-        ASSERT_EQ(got, expected) << "seed " << seed << " budget " << budget << " threads "
+        ASSERT_EQ(got, expected) << "seed " << seed << " search_budget " << search_budget
+                                 << " closing_budget " << closing_budget << " threads "
                                  << threads;
         ASSERT_EQ(counts.total, expected.size()) << "seed " << seed;
         auto counted = CountTemporalCycles(g.View(amounts), o);
