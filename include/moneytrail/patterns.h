@@ -49,8 +49,9 @@ struct PatternConfig {
   PatternSettings gather_scatter{true, 6 * 3600, {}};
   PatternSettings bipartite{true, 6 * 3600, {}};
   PatternSettings stack{true, 6 * 3600, {}};
-  // TODO(#4): on by default once wired to the shared enumerator (issue 10).
-  PatternSettings temporal_cycle{false, 24 * 3600, {2, 3, 4, 5, 6, 7, 8, 9, 10}};
+  PatternSettings temporal_cycle{true, 24 * 3600, {2, 3, 4, 5, 6, 7, 8, 9, 10}};
+  // Length-constrained simple cycles (times in any order) need a non-temporal mode of the
+  // shared enumerator (issue 10); until then enabling them is Unimplemented. TODO(#4)
   PatternSettings simple_cycle{false, 24 * 3600, {2, 3, 4, 5, 6, 7, 8, 9, 10}};
   uint32_t max_cycle_length = 10;         // temporal and simple cycles, 2..10
   uint32_t instances_per_account = 100;   // cap on instances written per account
@@ -125,6 +126,11 @@ Result<FeatureRun> ComputeFeatures(const graph::TemporalGraph& graph,
                                    const graph::EdgeColumns& transactions,
                                    const PatternConfig& config, const RunOptions& options);
 
+// Writes `table` as CSV: a header `tx_id,<columns>`, then one row per transaction in ascending
+// tx_id order. Integral values print as integers, others in the shortest form that reads back
+// to the same double, NaN as an empty field (pandas reads it as NaN). IoError on failure.
+Status WriteFeatureCsv(const FeatureTable& table, const std::filesystem::path& path);
+
 // Streaming: holds the graph of all transactions added so far; AddBatch appends a batch and
 // returns the batch's features, identical to a batch run over all transactions. Batches must
 // come in strictly increasing (time, id) order (InvalidArgument otherwise, the stream
@@ -145,6 +151,11 @@ class PatternStream {
   PatternConfig config_;
   graph::TemporalGraph graph_;
   int threads_;
+  // Every transaction added, in (time, id) order: the context of the cycle enumerator.
+  std::vector<AccountId> log_source_;
+  std::vector<AccountId> log_destination_;
+  std::vector<Timestamp> log_time_;
+  std::vector<TransactionId> log_id_;
 };
 
 }  // namespace moneytrail::patterns

@@ -4,13 +4,19 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <numeric>
+
+#include "cycle_features.h"
 #include "kernels.h"
 
 namespace moneytrail::patterns {
 
-Result<FeatureRun> ComputeFeatures(const graph::TemporalGraph& graph,
-                                   const graph::EdgeColumns& txs, const PatternConfig& config,
-                                   const RunOptions& options) {
+namespace {
+
+// The kernels over `txs`, then cycles over `cycles` (whose last rows are `txs`).
+Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColumns& txs,
+                       const PatternConfig& config, const RunOptions& options,
+                       const internal::CycleContext& cycles) {
   MT_RETURN_IF_ERROR(config.Validate());
   if (txs.destination.size() != txs.size() || txs.time.size() != txs.size() ||
       (!txs.amount.empty() && txs.amount.size() != txs.size()) ||
@@ -63,25 +69,85 @@ Result<FeatureRun> ComputeFeatures(const graph::TemporalGraph& graph,
       }
     });
   });
+  std::vector<internal::FoundInstance> all;
+  for (auto& part : found) {
+    for (auto& f : part) all.push_back(std::move(f));
+  }
+  uint64_t dropped = 0;
+  if (config.temporal_cycle.enabled) {
+    MT_RETURN_IF_ERROR(internal::TemporalCycleFeatures(
+        cycles, config, layout, options.threads, run.table,
+        options.collect_instances ? &all : nullptr, dropped));
+  }
   if (options.collect_instances) {
-    std::vector<internal::FoundInstance> all;
-    for (auto& part : found) {
-      for (auto& f : part) all.push_back(std::move(f));
-    }
     run.instances = internal::FinishInstances(std::move(all), config.instances_per_account);
+    run.instances.found += dropped;
   }
   return run;
+}
+
+}  // namespace
+
+Result<FeatureRun> ComputeFeatures(const graph::TemporalGraph& graph,
+                                   const graph::EdgeColumns& txs, const PatternConfig& config,
+                                   const RunOptions& options) {
+  std::vector<TransactionId> ids;
+  if (txs.id.empty() && config.temporal_cycle.enabled) {
+    ids.resize(txs.size());
+    std::iota(ids.begin(), ids.end(), 0);
+  }
+  const internal::CycleContext context{txs.source, txs.destination, txs.time,
+                                       txs.id.empty() ? std::span<const TransactionId>(ids)
+                                                      : txs.id};
+  return Run(graph, txs, config, options, context);
 }
 
 PatternStream::PatternStream(PatternConfig config, int threads)
     : config_(std::move(config)), threads_(threads) {}
 
 PatternStream::PatternStream(PatternConfig config, graph::TemporalGraph history, int threads)
-    : config_(std::move(config)), graph_(std::move(history)), threads_(threads) {}
+    : config_(std::move(config)), graph_(std::move(history)), threads_(threads) {
+  // The cycle log needs the history in (time, id) order: gather it from the out-lists.
+  std::vector<graph::TransactionEdge> all;
+  all.reserve(graph_.edge_count());
+  for (AccountId a = 0; a < graph_.account_count(); ++a) {
+    for (const graph::Edge& e : graph_.OutEdges(a)) all.push_back({e.id, e.time, a, e.other, 0});
+  }
+  std::sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
+    return x.time != y.time ? x.time < y.time : x.id < y.id;
+  });
+  for (const auto& t : all) {
+    log_source_.push_back(t.source);
+    log_destination_.push_back(t.destination);
+    log_time_.push_back(t.time);
+    log_id_.push_back(t.id);
+  }
+}
 
 Result<FeatureRun> PatternStream::AddBatch(std::span<const graph::TransactionEdge> batch,
                                            bool collect_instances) {
+  MT_RETURN_IF_ERROR(config_.Validate());
   MT_RETURN_IF_ERROR(graph_.Append(batch));
+  for (const graph::TransactionEdge& t : batch) {
+    log_source_.push_back(t.source);
+    log_destination_.push_back(t.destination);
+    log_time_.push_back(t.time);
+    log_id_.push_back(t.id);
+  }
+  // Cycles closed by the batch use only transactions from (first batch time - window) on.
+  size_t from = log_time_.size() - batch.size();
+  if (!batch.empty()) {
+    from = static_cast<size_t>(
+        std::lower_bound(log_time_.begin(), log_time_.end() - static_cast<ptrdiff_t>(batch.size()),
+                         batch.front().time - config_.temporal_cycle.window) -
+        log_time_.begin());
+  }
+  const size_t n = log_time_.size() - from;
+  const internal::CycleContext context{
+      std::span<const AccountId>(log_source_).subspan(from, n),
+      std::span<const AccountId>(log_destination_).subspan(from, n),
+      std::span<const Timestamp>(log_time_).subspan(from, n),
+      std::span<const TransactionId>(log_id_).subspan(from, n)};
   std::vector<AccountId> source(batch.size()), destination(batch.size());
   std::vector<Timestamp> time(batch.size());
   std::vector<double> amount(batch.size());
@@ -94,7 +160,7 @@ Result<FeatureRun> PatternStream::AddBatch(std::span<const graph::TransactionEdg
     id[k] = batch[k].id;
   }
   graph::EdgeColumns cols{source, destination, time, amount, id};
-  return ComputeFeatures(graph_, cols, config_, {threads_, collect_instances});
+  return Run(graph_, cols, config_, {threads_, collect_instances}, context);
 }
 
 }  // namespace moneytrail::patterns

@@ -249,6 +249,36 @@ inline std::vector<double> Stack(const Case& c, size_t i, Timestamp w) {
           static_cast<double>(xs.size())};
 }
 
+// by_closing[i][k]: temporal cycles of k transactions whose last transaction is i (k distinct
+// accounts, strictly increasing times, last - first <= w, k <= max_length; no self-loops).
+inline std::vector<std::vector<double>> TemporalCyclesByClosing(const Case& c, Timestamp w,
+                                                                size_t max_length) {
+  std::vector<std::vector<double>> by_closing(c.tx.size(), std::vector<double>(max_length + 1));
+  std::vector<AccountId> path;
+  auto extend = [&](auto&& self, size_t first, size_t last, size_t length) -> void {
+    for (size_t j = 0; j < c.tx.size(); ++j) {
+      const Tx& e = c.tx[j];
+      if (e.src != c.tx[last].dst || e.src == e.dst || e.time <= c.tx[last].time ||
+          e.time - c.tx[first].time > w || length + 1 > max_length) {
+        continue;
+      }
+      if (e.dst == c.tx[first].src) {
+        by_closing[j][length + 1] += 1;
+      } else if (std::find(path.begin(), path.end(), e.dst) == path.end()) {
+        path.push_back(e.dst);
+        self(self, first, j, length + 1);
+        path.pop_back();
+      }
+    }
+  };
+  for (size_t first = 0; first < c.tx.size(); ++first) {
+    if (c.tx[first].src == c.tx[first].dst) continue;
+    path = {c.tx[first].src, c.tx[first].dst};
+    extend(extend, first, first, 1);
+  }
+  return by_closing;
+}
+
 }  // namespace moneytrail::patterns::oracle
 
 #endif  // MONEYTRAIL_TESTS_PATTERNS_ORACLE_H_

@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <set>
 #include <string>
 
 #include "moneytrail/patterns.h"
@@ -105,6 +107,93 @@ TEST(PatternsOracleTest, DenseGraphsWithManyParallelEdgesMatchTheOracle) {
     }
     if (::testing::Test::HasFailure()) FAIL() << "first failing seed " << seed;
   }
+}
+
+TEST(PatternsOracleTest, TemporalCycleFeaturesCountCyclesClosedByEachTransaction) {
+  uint64_t cycles = 0;
+  for (uint64_t seed = 1; seed <= kCases; ++seed) {
+    const oracle::Case c = oracle::RandomCase(seed, 6, 50, 12);
+    PatternConfig config = AllOn(0);
+    config.fan.enabled = config.vertex_stats.enabled = config.scatter_gather.enabled = false;
+    config.gather_scatter.enabled = config.bipartite.enabled = config.stack.enabled = false;
+    config.temporal_cycle.enabled = true;
+    config.temporal_cycle.window = static_cast<Timestamp>(seed % 13);
+    config.temporal_cycle.bins = {2, 3, 5};
+    config.max_cycle_length = 2 + static_cast<uint32_t>(seed % 5);
+    auto g = graph::TemporalGraph::Build(c.columns(), {});
+    ASSERT_TRUE(g.ok());
+    auto run = ComputeFeatures(*g, c.columns(), config, {.threads = 2});
+    ASSERT_TRUE(run.ok()) << run.status().ToString();
+    const auto want = oracle::TemporalCyclesByClosing(c, config.temporal_cycle.window,
+                                                      config.max_cycle_length);
+    for (size_t i = 0; i < c.tx.size(); ++i) {
+      const auto& h = want[i];
+      double total = 0, b2 = 0, b3 = 0, b5 = 0;
+      for (size_t k = 2; k < h.size(); ++k) {
+        total += h[k];
+        (k >= 5 ? b5 : k >= 3 ? b3 : b2) += h[k];
+      }
+      cycles += static_cast<uint64_t>(total);
+      ExpectColumns(run->table, i, Column(run->table, "tcycle_count"), {total, b2, b3, b5}, seed);
+    }
+    if (::testing::Test::HasFailure()) FAIL() << "first failing seed " << seed;
+  }
+  EXPECT_GT(cycles, 200u);
+}
+
+TEST(PatternsOracleTest, InstancesAreDistinctAndRespectTheCapPerAccount) {
+  const oracle::Case c = oracle::RandomCase(5, 6, 60, 12);
+  PatternConfig config = AllOn(12);
+  config.temporal_cycle.enabled = true;
+  config.instances_per_account = 3;
+  auto g = graph::TemporalGraph::Build(c.columns(), {});
+  auto run = ComputeFeatures(*g, c.columns(), config, {.collect_instances = true});
+  ASSERT_TRUE(run.ok());
+  const InstanceSet& set = run->instances;
+  EXPECT_GT(set.found, set.instances.size());
+  EXPECT_FALSE(set.capped_accounts.empty());
+  std::map<AccountId, int> per_account;
+  std::set<std::pair<PatternKind, std::vector<TransactionId>>> seen;
+  for (const PatternInstance& inst : set.instances) {
+    EXPECT_TRUE(seen.insert({inst.kind, inst.transactions}).second) << "duplicate instance";
+    EXPECT_TRUE(std::is_sorted(inst.transactions.begin(), inst.transactions.end()));
+    EXPECT_LE(inst.first_time, inst.last_time);
+    for (AccountId a : inst.accounts) EXPECT_LE(++per_account[a], 3);
+  }
+}
+
+TEST(PatternsOracleTest, SimpleCyclesAreReportedAsUnimplemented) {
+  PatternConfig config;
+  config.simple_cycle.enabled = true;
+  EXPECT_EQ(config.Validate().code(), StatusCode::kUnimplemented);
+}
+
+TEST(PatternsConfigTest, TomlOverridesDefaultsAndNamesBadKeys) {
+  auto c = PatternConfig::FromTomlText(
+      "instances_per_account = 7\n[fan]\nwindow = \"2h\"\nbins = [2, 4]\n"
+      "[stack]\nenabled = false\n",
+      "test.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->fan.window, 7200);
+  EXPECT_EQ(c->fan.bins, (std::vector<uint32_t>{2, 4}));
+  EXPECT_FALSE(c->stack.enabled);
+  EXPECT_EQ(c->instances_per_account, 7u);
+  EXPECT_EQ(c->vertex_stats.window, PatternConfig{}.vertex_stats.window);
+  auto bad = PatternConfig::FromTomlText("[fan]\nwindnow = 3\n", "test.toml");
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("fan.windnow"), std::string_view::npos);
+  auto unsorted = PatternConfig::FromTomlText("[scatter_gather]\nbins = [3, 2]\n", "t.toml");
+  EXPECT_FALSE(unsorted.ok());
+}
+
+TEST(PatternsConfigTest, ColumnNamesFollowTheConfiguration) {
+  PatternConfig c;
+  const auto names = FeatureNames(c);
+  EXPECT_EQ(names.front(), "fan_out_src");
+  EXPECT_NE(std::find(names.begin(), names.end(), "vs_dst_in_amt_kurt"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "tcycle_len_b10"), names.end());
+  c.vertex_stats.enabled = false;
+  EXPECT_EQ(FeatureNames(c).size(), names.size() - 72);
 }
 
 }  // namespace

@@ -111,7 +111,9 @@ TEST(PatternsStreamTest, ABatchOutOfOrderIsRejected) {
 TEST(PatternsStreamTest, OneAndTwoThreadsGiveIdenticalFeaturesAndInstances) {
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     const oracle::Case c = oracle::RandomCase(seed, 12, 800, 200);
-    const PatternConfig config = Config(20);
+    PatternConfig config = Config(20);
+    config.temporal_cycle.window = 20;  // dense: a long window holds millions of cycles
+    config.max_cycle_length = 6;
     auto g = graph::TemporalGraph::Build(c.columns(), {.threads = 2});
     ASSERT_TRUE(g.ok());
     auto one = ComputeFeatures(*g, c.columns(), config, {.threads = 1, .collect_instances = true});
