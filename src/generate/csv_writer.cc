@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <cstdio>
+#include <vector>
 
 #include "generate/calendar.h"
 #include "generate/tables.h"
@@ -48,15 +52,6 @@ std::string Csv(std::string_view s) {
   return out + "\"";
 }
 
-Status WriteFile(const std::string& path, const std::string& text) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return ErrnoError("cannot create " + path, errno);
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) return IoError("cannot write " + path);
-  return Status::Ok();
-}
-
 std::string Typo(std::string_view name, uint32_t seed) {
   std::string s(name);
   if (s.size() < 3) return s + s.back();
@@ -76,6 +71,26 @@ std::string Lower(std::string_view s) {
     else if (c != '\'' && c != ' ') out += c;
   }
   return out;
+}
+
+// Formats rows [0, count) in parallel blocks with `row(out, i)` and writes them in order.
+template <typename RowFn>
+Status WriteRows(const std::string& path, std::string_view header, size_t count, RowFn row) {
+  constexpr size_t kBlock = 16384;
+  const size_t blocks = (count + kBlock - 1) / kBlock;
+  std::vector<fmt::memory_buffer> out(blocks);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, blocks, 1), [&](const tbb::blocked_range<size_t>& r) {
+    for (size_t b = r.begin(); b != r.end(); ++b) {
+      for (size_t i = b * kBlock; i < std::min(count, (b + 1) * kBlock); ++i) row(out[b], i);
+    }
+  });
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return ErrnoError("cannot create " + path, errno);
+  bool ok = std::fwrite(header.data(), 1, header.size(), f) == header.size();
+  for (const auto& block : out) ok = ok && std::fwrite(block.data(), 1, block.size(), f) == block.size();
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) return IoError("cannot write " + path);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -184,76 +199,76 @@ void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buf
 }
 
 Status WriteParties(const World& world, const std::string& path) {
-  fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out),
-                 "party_id,kind,first_name,middle_name,last_name,business_name,date_of_birth,address,"
-                 "city,region,postcode,country,phone,email,id_number,industry_code\n");
   const auto& parties = world.parties();
-  for (uint32_t i = 0; i < parties.size(); ++i) {
-    const Party& party = parties[i];
-    const City& city = Cities()[party.city];
-    std::string address = fmt::format("{} {}", party.house / 100, StreetNames()[party.street]);
-    if (party.house % 100 != 0) address += fmt::format(" Apt {}", party.house % 100);
-    std::string phone = fmt::format("+1-{:03d}-555-{:04d}", party.phone / 10000, party.phone % 10000);
-    uint32_t postcode = city.zip_base + (party.house / 100) % 40;
-    if (party.business) {
-      const Industry& industry = Industries()[party.industry];
-      std::string name = fmt::format("{} {}", party.first == 0 ? BusinessWords()[party.word] : LastNames()[party.last],
-                                     industry.stem);
-      fmt::format_to(std::back_inserter(out), "{},business,,,,{},,{},{},{},{:05d},US,{},{},{:02d}-{:07d},{}\n",
-                     PartyId(i), Csv(name), Csv(address), city.name, city.region, postcode, phone,
-                     fmt::format("contact{}@{}.example.com", i + 1, Lower(name)), party.id_number / 10000000,
-                     party.id_number % 10000000, industry.naics);
-      continue;
-    }
-    std::string_view first = FirstNames()[party.first];
-    if ((party.variant & kVariantNickname) && !Nickname(first).empty()) first = Nickname(first);
-    std::string middle = party.middle == 0xFFFF || (party.variant & kVariantNoMiddle)
-                             ? std::string()
-                             : std::string(FirstNames()[party.middle]);
-    std::string last(LastNames()[party.last]);
-    if (party.variant & kVariantTypo) last = Typo(last, party.typo_seed);
-    CivilDate dob = CivilFromDays(party.birth_day);
-    uint32_t month = dob.month, day = dob.day;
-    if ((party.variant & kVariantSwappedDate) && day <= 12 && day != month) std::swap(month, day);
-    else if (party.variant & kVariantSwappedDate) day = (day % 10) * 10 + day / 10 <= 28 ? (day % 10) * 10 + day / 10 : day;
-    std::string email = fmt::format("{}.{}{}@example.{}", Lower(first), Lower(last), party.typo_seed % 100,
-                                    (party.typo_seed >> 8) % 2 ? "com" : "net");
-    std::string id = party.id_number ? fmt::format("{}{:08d}", city.region, party.id_number) : std::string();
-    fmt::format_to(std::back_inserter(out), "{},person,{},{},{},,{:04d}-{:02d}-{:02d},{},{},{},{:05d},US,{},{},{},\n",
-                   PartyId(i), first, middle, Csv(last), dob.year, month, day, Csv(address), city.name, city.region,
-                   postcode, phone, email, id);
-  }
-  return WriteFile(path, fmt::to_string(out));
+  return WriteRows(
+      path,
+      "party_id,kind,first_name,middle_name,last_name,business_name,date_of_birth,address,city,region,"
+      "postcode,country,phone,email,id_number,industry_code\n",
+      parties.size(), [&](fmt::memory_buffer& out, size_t i) {
+        const Party& party = parties[i];
+        const City& city = Cities()[party.city];
+        auto o = fmt::appender(out);
+        uint32_t postcode = city.zip_base + (party.house / 100) % 40;
+        std::string_view street = StreetNames()[party.street];
+        if (party.business) {
+          const Industry& industry = Industries()[party.industry];
+          std::string_view word = party.first == 0 ? BusinessWords()[party.word] : LastNames()[party.last];
+          std::string name = fmt::format("{} {}", word, industry.stem);
+          fmt::format_to(o, "P{:08d},business,,,,{},,{} {}", i + 1, Csv(name), party.house / 100, street);
+          if (party.house % 100 != 0) fmt::format_to(o, " Apt {}", party.house % 100);
+          fmt::format_to(o, ",{},{},{:05d},US,+1-{:03d}-555-{:04d},contact{}@{}.example.com,{:02d}-{:07d},{}\n",
+                         city.name, city.region, postcode, party.phone / 10000, party.phone % 10000, i + 1,
+                         Lower(name), party.id_number / 10000000, party.id_number % 10000000, industry.naics);
+          return;
+        }
+        std::string_view first = FirstNames()[party.first];
+        if ((party.variant & kVariantNickname) && !Nickname(first).empty()) first = Nickname(first);
+        std::string_view middle = party.middle == 0xFFFF || (party.variant & kVariantNoMiddle)
+                                      ? std::string_view()
+                                      : FirstNames()[party.middle];
+        std::string last(LastNames()[party.last]);
+        if (party.variant & kVariantTypo) last = Typo(last, party.typo_seed);
+        CivilDate dob = CivilFromDays(party.birth_day);
+        uint32_t month = dob.month, day = dob.day;
+        if (party.variant & kVariantSwappedDate) {
+          uint32_t reversed = (day % 10) * 10 + day / 10;  // 12 -> 21: a transposed day
+          if (day <= 12 && day != month) std::swap(month, day);
+          else if (reversed >= 1 && reversed <= 28) day = reversed;
+        }
+        fmt::format_to(o, "P{:08d},person,{},{},{},,{:04d}-{:02d}-{:02d},{} {}", i + 1, first, middle, Csv(last),
+                       dob.year, month, day, party.house / 100, street);
+        if (party.house % 100 != 0) fmt::format_to(o, " Apt {}", party.house % 100);
+        fmt::format_to(o, ",{},{},{:05d},US,+1-{:03d}-555-{:04d},{}.{}{}@example.{},", city.name, city.region,
+                       postcode, party.phone / 10000, party.phone % 10000, Lower(first), Lower(last),
+                       party.typo_seed % 100, (party.typo_seed >> 8) % 2 ? "com" : "net");
+        if (party.id_number) fmt::format_to(o, "{}{:08d}", city.region, party.id_number);
+        fmt::format_to(o, ",\n");
+      });
 }
 
 Status WriteAccounts(const World& world, const std::string& path) {
-  fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out), "bank,account,kind,holder_party_id,opened\n");
   const auto& nodes = world.nodes();
-  for (uint32_t i = 0; i < nodes.size(); ++i) {
-    const Node& node = nodes[i];
-    fmt::format_to(std::back_inserter(out), "{},{},", world.IbmFragment(i), NodeKindName(node.kind));
-    if (node.kind == NodeKind::kAccount) {
-      const Account& account = world.accounts()[node.account];
-      CivilDate opened = CivilFromDays(account.opened_day);
-      fmt::format_to(std::back_inserter(out), "{},{:04d}-{:02d}-{:02d}\n", PartyId(account.party), opened.year,
-                     opened.month, opened.day);
-    } else {
-      fmt::format_to(std::back_inserter(out), ",\n");
-    }
-  }
-  return WriteFile(path, fmt::to_string(out));
+  return WriteRows(path, "bank,account,kind,holder_party_id,opened\n", nodes.size(),
+                   [&](fmt::memory_buffer& out, size_t i) {
+                     const Node& node = nodes[i];
+                     auto o = fmt::appender(out);
+                     fmt::format_to(o, "{},{},", world.IbmFragment(static_cast<uint32_t>(i)), NodeKindName(node.kind));
+                     if (node.kind == NodeKind::kAccount) {
+                       const Account& account = world.accounts()[node.account];
+                       CivilDate opened = CivilFromDays(account.opened_day);
+                       fmt::format_to(o, "P{:08d},{:04d}-{:02d}-{:02d}\n", account.party + 1, opened.year,
+                                      opened.month, opened.day);
+                     } else {
+                       fmt::format_to(o, ",\n");
+                     }
+                   });
 }
 
 Status WriteEntities(const World& world, const std::string& path) {
-  fmt::memory_buffer out;
-  fmt::format_to(std::back_inserter(out), "party_id,entity_id\n");
   const auto& parties = world.parties();
-  for (uint32_t i = 0; i < parties.size(); ++i) {
-    fmt::format_to(std::back_inserter(out), "{},{}\n", PartyId(i), EntityId(parties[i].entity));
-  }
-  return WriteFile(path, fmt::to_string(out));
+  return WriteRows(path, "party_id,entity_id\n", parties.size(), [&](fmt::memory_buffer& out, size_t i) {
+    fmt::format_to(fmt::appender(out), "P{:08d},E{:07d}\n", i + 1, parties[i].entity + 1);
+  });
 }
 
 }  // namespace moneytrail::generate_internal

@@ -181,9 +181,15 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
   for (uint32_t i = 0; i < plan.txs.size(); ++i) {
     planted_by_day[static_cast<size_t>((plan.txs[i].time - begin) / 86400)].push_back(i);
   }
-  MT_RETURN_IF_ERROR(WriteParties(world, dir + "parties.csv"));
-  MT_RETURN_IF_ERROR(WriteAccounts(world, dir + "accounts.csv"));
-  MT_RETURN_IF_ERROR(WriteEntities(world, dir + "truth/entities.csv"));
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  tbb::task_arena arena(static_cast<int>(threads));
+  Status written;
+  arena.execute([&] {
+    written = WriteParties(world, dir + "parties.csv");
+    if (written.ok()) written = WriteAccounts(world, dir + "accounts.csv");
+    if (written.ok()) written = WriteEntities(world, dir + "truth/entities.csv");
+  });
+  MT_RETURN_IF_ERROR(written);
 
   const bool native = options.format != OutputFormat::kIbmAml;
   const bool ibm = options.format != OutputFormat::kNative;
@@ -197,8 +203,6 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
     MT_RETURN_IF_ERROR(ibm_file.Write(kIbmHeader, sizeof(kIbmHeader) - 1));
   }
 
-  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  tbb::task_arena arena(static_cast<int>(threads));
   const uint32_t chunks = (world.account_count() + kAccountsPerChunk - 1) / kAccountsPerChunk;
   std::vector<std::vector<Tx>> chunk_txs(chunks);
   std::vector<Tx> day_txs;

@@ -39,7 +39,11 @@ uint32_t Clamp(double v, double lo, double hi) {
 }  // namespace
 
 std::string AccountNumber(uint32_t account) {
-  return fmt::format("8{:08X}", static_cast<uint32_t>(account * 0x9E3779B1u));
+  static const char kHex[] = "0123456789ABCDEF";
+  uint32_t v = account * 0x9E3779B1u;
+  std::string out(9, '8');
+  for (int i = 8; i >= 1; --i, v >>= 4) out[i] = kHex[v & 15];
+  return out;
 }
 
 World::World(const WorldParams& params) : params_(params) {
@@ -52,6 +56,10 @@ World::World(const WorldParams& params) : params_(params) {
   }
   persons_by_city_.resize(city_count_);
   businesses_by_city_.resize(city_count_);
+  accounts_.reserve(params.accounts);
+  parties_.reserve(params.accounts);
+  nodes_.reserve(params.accounts + params.accounts / 4 + 4096);
+  arena_.reserve(static_cast<size_t>(params.accounts) * 120 + (1 << 20));
   BuildBanks(rng);
   BuildMerchants(rng);
   BuildPartiesAndAccounts(rng);
