@@ -94,8 +94,8 @@ def main():
                 dst = src
             else:
                 dst = randrange(n_acc)
-            # Log-uniform US dollar value between $0.01 and $1M, skewed to small amounts.
-            usd = 10.0 ** (rnd() * rnd() * 8.0 - 2.0)
+            # Log-uniform US dollar value between $0.30 and $100K (median ~$560).
+            usd = 10.0 ** (rnd() * 5.5 - 0.5)
             if fmt == "Bitcoin":
                 cur_paid = cur_recv = "Bitcoin"
                 units = max(1, int(usd * BITCOIN_PER_USD * 1e6))
