@@ -54,12 +54,8 @@ class BufferedFile {
   std::filesystem::path path_;
 };
 
-}  // namespace
-
-Status ExportTransactions(const store::Store& store, const std::filesystem::path& out,
-                          ExportFormat format) {
-  std::filesystem::path tmp = out;
-  tmp += ".tmp";
+Status WriteExport(const store::Store& store, const std::filesystem::path& out,
+                   const std::filesystem::path& tmp, ExportFormat format) {
   MT_ASSIGN_OR_RETURN(std::unique_ptr<BufferedFile> file, BufferedFile::Create(tmp));
   std::string buf;
   if (format == ExportFormat::kNative) {
@@ -150,6 +146,20 @@ Status ExportTransactions(const store::Store& store, const std::filesystem::path
   std::filesystem::rename(tmp, out, ec);
   if (ec) return IoError("cannot rename " + tmp.string() + " to " + out.string() + ": " + ec.message());
   return Status::Ok();
+}
+
+}  // namespace
+
+Status ExportTransactions(const store::Store& store, const std::filesystem::path& out,
+                          ExportFormat format) {
+  std::filesystem::path tmp = out;
+  tmp += ".tmp";
+  Status s = WriteExport(store, out, tmp, format);
+  if (!s.ok()) {
+    std::error_code ignored;  // a failed export leaves no partial file (export.h)
+    std::filesystem::remove(tmp, ignored);
+  }
+  return s;
 }
 
 }  // namespace moneytrail

@@ -316,14 +316,15 @@ Status StoreWriter::Commit() {
   std::filesystem::rename(tmp, r.dir / store_internal::kManifestName, ec);
   if (ec) return fail(IoError("cannot replace " + (r.dir / "MANIFEST").string() + ": " + ec.message()));
   // From here the commit is done; a failed directory sync only risks durability, not atomicity.
-  MT_RETURN_IF_ERROR(SyncDirectory(r.dir));
-  MT_RETURN_IF_ERROR(r.Step("manifest-rename"));
-
+  // Record it before anything can fail, so that a later Commit never takes the committed
+  // segment for its own pending one (and removes it when it fails).
   r.manifest = std::move(next);
   r.pending.Clear();
   r.pending_sources.clear();
   r.pending_attributes.clear();
   r.MarkCommitted();
+  MT_RETURN_IF_ERROR(SyncDirectory(r.dir));
+  MT_RETURN_IF_ERROR(r.Step("manifest-rename"));
   return Status::Ok();
 }
 
