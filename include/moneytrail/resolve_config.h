@@ -27,6 +27,7 @@ enum class LinkMode {
 enum class ClusterMethod {
   kConnectedComponents,  // transitive closure of the links above the threshold
   kAverageLinkage,       // links merged strongest first, only if the clusters agree on average
+  kGreedyCorrelation,    // links merged strongest first, only if the summed cross weight >= 0
 };
 
 // One field comparison: an ordered list of agreement levels, the first that holds wins; a

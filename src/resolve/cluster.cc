@@ -57,9 +57,14 @@ std::vector<uint32_t> ConnectedComponents(uint32_t n, const std::vector<Link>& l
   return DenseLabels(uf, n);
 }
 
-std::vector<uint32_t> AverageLinkage(uint32_t n, std::vector<Link> links, double min_probability,
-                                     const std::function<double(uint32_t, uint32_t)>& weight_of,
-                                     const std::function<bool(uint32_t, uint32_t)>& comparable) {
+namespace {
+
+enum class MergeRule { kMeanProbability, kSummedWeight };
+
+std::vector<uint32_t> MergeStrongestFirst(uint32_t n, std::vector<Link> links, MergeRule rule,
+                                          double min_probability,
+                                          const std::function<double(uint32_t, uint32_t)>& weight_of,
+                                          const std::function<bool(uint32_t, uint32_t)>& comparable) {
   SortStrongestFirst(links);
   UnionFind uf(n);
   std::vector<std::vector<uint32_t>> members(n);
@@ -79,11 +84,13 @@ std::vector<uint32_t> AverageLinkage(uint32_t n, std::vector<Link> links, double
           const double w = (x == link.a && y == link.b) || (x == link.b && y == link.a)
                                ? link.weight
                                : weight_of(std::min(x, y), std::max(x, y));
-          sum += WeightToProbability(w);
+          sum += rule == MergeRule::kMeanProbability ? WeightToProbability(w) : w;
           ++count;
         }
       }
-      merge = count == 0 || sum / static_cast<double>(count) >= min_probability;
+      merge = count == 0 || (rule == MergeRule::kMeanProbability
+                                 ? sum / static_cast<double>(count) >= min_probability
+                                 : sum >= 0);
     }
     if (!merge) continue;
     uf.Union(ra, rb);
@@ -95,6 +102,22 @@ std::vector<uint32_t> AverageLinkage(uint32_t n, std::vector<Link> links, double
     members[other].shrink_to_fit();
   }
   return DenseLabels(uf, n);
+}
+
+}  // namespace
+
+std::vector<uint32_t> AverageLinkage(uint32_t n, std::vector<Link> links, double min_probability,
+                                     const std::function<double(uint32_t, uint32_t)>& weight_of,
+                                     const std::function<bool(uint32_t, uint32_t)>& comparable) {
+  return MergeStrongestFirst(n, std::move(links), MergeRule::kMeanProbability, min_probability,
+                             weight_of, comparable);
+}
+
+std::vector<uint32_t> GreedyCorrelation(uint32_t n, std::vector<Link> links,
+                                        const std::function<double(uint32_t, uint32_t)>& weight_of,
+                                        const std::function<bool(uint32_t, uint32_t)>& comparable) {
+  return MergeStrongestFirst(n, std::move(links), MergeRule::kSummedWeight, 0.0, weight_of,
+                             comparable);
 }
 
 std::vector<uint32_t> OneToOne(uint32_t n, std::vector<Link> links) {

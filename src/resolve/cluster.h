@@ -33,6 +33,14 @@ std::vector<uint32_t> AverageLinkage(uint32_t n, std::vector<Link> links, double
                                      const std::function<double(uint32_t, uint32_t)>& weight_of,
                                      const std::function<bool(uint32_t, uint32_t)>& comparable);
 
+// Greedy correlation clustering (greedy additive edge contraction): as AverageLinkage, but
+// two clusters merge when the sum of the match weights (log2 odds) over all their cross
+// pairs is >= 0, i.e. when merging does not lower the total log-likelihood ratio of the
+// clustering. Evidence adds up: several moderate links can outvote one disagreement.
+std::vector<uint32_t> GreedyCorrelation(uint32_t n, std::vector<Link> links,
+                                        const std::function<double(uint32_t, uint32_t)>& weight_of,
+                                        const std::function<bool(uint32_t, uint32_t)>& comparable);
+
 // Keeps links strongest first while both records are still unlinked; clusters of size <= 2.
 std::vector<uint32_t> OneToOne(uint32_t n, std::vector<Link> links);
 

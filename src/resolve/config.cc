@@ -171,11 +171,13 @@ class Parser {
       MT_RETURN_IF_ERROR(Get(*clustering, "clustering", "method", method));
       if (method == "average_linkage") {
         config.cluster_method = ClusterMethod::kAverageLinkage;
+      } else if (method == "greedy_correlation") {
+        config.cluster_method = ClusterMethod::kGreedyCorrelation;
       } else if (method == "connected_components") {
         config.cluster_method = ClusterMethod::kConnectedComponents;
       } else {
         return Error("clustering", fmt::format(
-                                       "method '{}': expected average_linkage or connected_components",
+                                       "method '{}': expected greedy_correlation, average_linkage or connected_components",
                                        method));
       }
       MT_RETURN_IF_ERROR(Get(*clustering, "clustering", "min_average_probability",

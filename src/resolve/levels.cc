@@ -95,7 +95,8 @@ bool LevelHolds(const LevelSpec& level, const LevelInput& in) {
     case LevelKind::kExact:
       return a == b;
     case LevelKind::kJaroWinkler:
-      return JaroWinkler(a, b) >= level.param;
+      if (in.jaro_winkler < 0) in.jaro_winkler = JaroWinkler(a, b);
+      return in.jaro_winkler >= level.param;
     case LevelKind::kJaro:
       return Jaro(a, b) >= level.param;
     case LevelKind::kLevenshtein: {

@@ -47,6 +47,8 @@ struct LevelInput {
   std::string_view left_swap;
   std::string_view right;
   std::string_view right_swap;
+  // Jaro-Winkler of left and right, computed once per pair by the first level that needs it.
+  mutable double jaro_winkler = -1;
 };
 
 // Parses a level; InvalidArgument naming the text and the expected forms.

@@ -182,9 +182,14 @@ Result<Resolution> Resolve(const PartyTable& parties, const ResolveConfig& confi
     auto comparable = [&](uint32_t x, uint32_t y) {
       return config.mode != LinkMode::kLink || parties.source[x] != parties.source[y];
     };
-    state->entity_of = resolve_internal::AverageLinkage(record_count, std::move(links),
-                                                        config.linkage_min_probability, weight_of,
-                                                        comparable);
+    if (config.cluster_method == ClusterMethod::kGreedyCorrelation) {
+      state->entity_of =
+          resolve_internal::GreedyCorrelation(record_count, std::move(links), weight_of, comparable);
+    } else {
+      state->entity_of = resolve_internal::AverageLinkage(record_count, std::move(links),
+                                                          config.linkage_min_probability, weight_of,
+                                                          comparable);
+    }
   }
   state->entity_count = 0;
   for (uint32_t e : state->entity_of) state->entity_count = std::max<size_t>(state->entity_count, e + 1);

@@ -35,27 +35,25 @@ double Jaro(std::string_view a, std::string_view b) {
   const int la = static_cast<int>(a.size());
   const int lb = static_cast<int>(b.size());
   const int window = std::max(0, std::max(la, lb) / 2 - 1);
-  // Names are short; fixed buffers avoid a heap allocation per call.
-  std::array<bool, 128> a_small{};
-  std::array<bool, 128> b_small{};
-  std::vector<bool> a_big, b_big;
-  bool big = la > 128 || lb > 128;
-  if (big) {
-    a_big.assign(la, false);
-    b_big.assign(lb, false);
+  // Match flags on the stack for names and short fields; the heap only for long text.
+  std::array<char, 128> a_small{}, b_small{};
+  std::vector<char> a_big, b_big;
+  char* a_match = a_small.data();
+  char* b_match = b_small.data();
+  if (la > 128 || lb > 128) {
+    a_big.assign(la, 0);
+    b_big.assign(lb, 0);
+    a_match = a_big.data();
+    b_match = b_big.data();
   }
-  auto a_match = [&](int i) -> bool { return big ? a_big[i] : a_small[i]; };
-  auto b_match = [&](int j) -> bool { return big ? b_big[j] : b_small[j]; };
-  auto set_a = [&](int i) { big ? (void)(a_big[i] = true) : (void)(a_small[i] = true); };
-  auto set_b = [&](int j) { big ? (void)(b_big[j] = true) : (void)(b_small[j] = true); };
   int matches = 0;
   for (int i = 0; i < la; ++i) {
     const int lo = std::max(0, i - window);
     const int hi = std::min(lb - 1, i + window);
+    const char c = a[i];
     for (int j = lo; j <= hi; ++j) {
-      if (!b_match(j) && a[i] == b[j]) {
-        set_a(i);
-        set_b(j);
+      if (!b_match[j] && c == b[j]) {
+        a_match[i] = b_match[j] = 1;
         ++matches;
         break;
       }
@@ -65,8 +63,8 @@ double Jaro(std::string_view a, std::string_view b) {
   int transpositions = 0;
   int k = 0;
   for (int i = 0; i < la; ++i) {
-    if (!a_match(i)) continue;
-    while (!b_match(k)) ++k;
+    if (!a_match[i]) continue;
+    while (!b_match[k]) ++k;
     if (a[i] != b[k]) ++transpositions;
     ++k;
   }
@@ -83,7 +81,16 @@ double JaroWinkler(std::string_view a, std::string_view b) {
 }
 
 int Levenshtein(std::string_view a, std::string_view b) {
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  std::array<int, 130> prev_small, cur_small;
+  std::vector<int> prev_big, cur_big;
+  int* prev = prev_small.data();
+  int* cur = cur_small.data();
+  if (b.size() + 1 > prev_small.size()) {
+    prev_big.resize(b.size() + 1);
+    cur_big.resize(b.size() + 1);
+    prev = prev_big.data();
+    cur = cur_big.data();
+  }
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = static_cast<int>(i);
@@ -98,7 +105,13 @@ int Levenshtein(std::string_view a, std::string_view b) {
 
 int DamerauLevenshtein(std::string_view a, std::string_view b) {
   const size_t la = a.size(), lb = b.size();
-  std::vector<int> d((la + 1) * (lb + 1));
+  std::array<int, 1024> small;
+  std::vector<int> big;
+  int* d = small.data();
+  if ((la + 1) * (lb + 1) > small.size()) {
+    big.resize((la + 1) * (lb + 1));
+    d = big.data();
+  }
   auto at = [&](size_t i, size_t j) -> int& { return d[i * (lb + 1) + j]; };
   for (size_t i = 0; i <= la; ++i) at(i, 0) = static_cast<int>(i);
   for (size_t j = 0; j <= lb; ++j) at(0, j) = static_cast<int>(j);

@@ -42,6 +42,8 @@ keys = ["first", "last"]
 keys = ["dob"]
 [[blocking]]
 keys = ["last", "dob:year"]
+[model]
+u_sample_pairs = 300000
 )";
 
 // 1,500 people, each with an original and a copy; each copy field is corrupted by one
@@ -65,7 +67,8 @@ PartyTable Simulate(unsigned seed, std::vector<std::string>* truth) {
   for (int person = 0; person < 1500; ++person) {
     const std::string first = word(rng() % 30, 6), last = word(1000 + rng() % 300, 7);
     char dob[16];
-    std::snprintf(dob, sizeof dob, "%04u%02u%02u", 1940 + rng() % 50, 1 + rng() % 12, 1 + rng() % 28);
+    std::snprintf(dob, sizeof dob, "%04u%02u%02u", static_cast<unsigned>(1940 + rng() % 50),
+                  static_cast<unsigned>(1 + rng() % 12), static_cast<unsigned>(1 + rng() % 28));
     for (int copy = 0; copy < 2; ++copy) {
       t.values[0].push_back(std::to_string(person) + "-" + std::to_string(copy));
       t.values[1].push_back(copy ? corrupt(first) : first);
