@@ -45,7 +45,8 @@ csv_bytes=$(stat -c %s "$csv")
 cat "$csv" >/dev/null  # both tools read from the page cache
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-# Runs "$@" under /usr/bin/time -v; appends "wall_seconds peak_rss_kb" to the file $1.
+# Runs "$@" under /usr/bin/time -v; appends "wall_seconds peak_rss_kb cpu_seconds" to the file
+# $1 (cpu = user + system: less disturbed than wall time when the machine is shared).
 measure() {
   local result=$1; shift
   local tlog; tlog=$(mktemp)
@@ -54,8 +55,10 @@ measure() {
   /usr/bin/time -v -o "$tlog" "$@" >"$tlog.out" 2>"$tlog.err" || {
     echo "FAILED: $*" >&2; cat "$tlog.err" >&2; rm -f "$tlog"*; exit 1; }
   t1=$(date +%s.%N)
-  local rss; rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tlog")
-  echo "$(echo "$t1 - $t0" | bc -l) $rss" >>"$result"
+  local rss cpu
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tlog")
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$tlog")
+  echo "$(echo "$t1 - $t0" | bc -l) $rss $cpu" >>"$result"
   rm -f "$tlog" "$tlog.out" "$tlog.err"
 }
 
@@ -66,14 +69,14 @@ db=$out/bench.sqlite
 for ((i = 1; i <= runs; i++)); do
   rm -rf "$store"
   measure "$mt" "$bin" ingest "$store" "$csv" --format ibm-aml --strict
-  echo "moneytrail run $i: $(tail -1 "$mt") (seconds, peak RSS KB)" >&2
+  echo "moneytrail run $i: $(tail -1 "$mt") (wall s, peak RSS KB, cpu s)" >&2
   rm -f "$db"
   measure "$sq" sqlite3 "$db" \
     "CREATE TABLE tx(ts TEXT, from_bank TEXT, from_account TEXT, to_bank TEXT, to_account TEXT,
        amount_received TEXT, receiving_currency TEXT, amount_paid TEXT, payment_currency TEXT,
        payment_format TEXT, is_laundering TEXT);" \
     ".mode csv" ".import --skip 1 $csv tx"
-  echo "sqlite3    run $i: $(tail -1 "$sq") (seconds, peak RSS KB)" >&2
+  echo "sqlite3    run $i: $(tail -1 "$sq") (wall s, peak RSS KB, cpu s)" >&2
 done
 sqlite_rows=$(sqlite3 "$db" "SELECT count(*) FROM tx;")
 store_rows=$("$bin" info "$store" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["transactions"])')
@@ -85,6 +88,8 @@ mt_time=$(cut -d' ' -f1 "$mt" | median)
 mt_rss=$(cut -d' ' -f2 "$mt" | median)
 sq_time=$(cut -d' ' -f1 "$sq" | median)
 sq_rss=$(cut -d' ' -f2 "$sq" | median)
+mt_cpu=$(cut -d' ' -f3 "$mt" | median)
+sq_cpu=$(cut -d' ' -f3 "$sq" | median)
 calc() { echo "$1" | bc -l; }
 printf '\n'
 printf 'input             %s (%d rows, %d bytes)\n' "$csv" "$rows" "$csv_bytes"
@@ -94,6 +99,7 @@ printf 'moneytrail ingest median %.3f s of %d  (%s)  -> %.0f rows/s, %.1f MB/s; 
   "$(calc "$csv_bytes / $mt_time / 1000000")" "$store_rows"
 printf 'sqlite3 .import   median %.3f s of %d  (%s)  -> %.0f rows/s; table holds %s rows\n' \
   "$sq_time" "$runs" "$(cut -d' ' -f1 "$sq" | tr '\n' ' ')" "$(calc "$rows / $sq_time")" "$sqlite_rows"
+printf 'cpu (user+sys) median    moneytrail %.2f s, sqlite3 %.2f s\n' "$mt_cpu" "$sq_cpu"
 printf 'speed-up vs sqlite3      %.2fx   (target >= 20x)\n' "$(calc "$sq_time / $mt_time")"
 printf 'rows/s                   %.0f    (target >= 5,000,000)\n' "$(calc "$rows / $mt_time")"
 printf 'peak RSS                 moneytrail %.1f MB (median), sqlite3 %.1f MB\n' \
