@@ -21,6 +21,40 @@ inline char* Put(char* p, std::string_view s) {
   std::memcpy(p, s.data(), s.size());
   return p + s.size();
 }
+// Copies a short string whose source is followed by at least 32 readable bytes (the world's
+// arena is padded, Padded strings are 48 bytes): a fixed-size copy avoids a memcpy call per field.
+inline char* PutPadded(char* p, std::string_view s) {
+  if (s.empty()) return p;
+  if (s.size() <= 32) {
+    std::memcpy(p, s.data(), 32);
+    return p + s.size();
+  }
+  return Put(p, s);
+}
+struct Padded {
+  char text[48] = {};
+  std::string_view view() const { return std::string_view(text, std::strlen(text)); }
+};
+struct PaddedNames {
+  Padded channel[kChannelCount], currency[kCurrencyCount], typology[kTypologyCount], ibm_format[kChannelCount],
+      ibm_currency[kCurrencyCount];
+  PaddedNames() {
+    auto set = [](Padded& p, std::string_view s) { std::memcpy(p.text, s.data(), std::min<size_t>(s.size(), 40)); };
+    for (int c = 0; c < kChannelCount; ++c) {
+      set(channel[c], ChannelName(static_cast<Channel>(c)));
+      set(ibm_format[c], IbmPaymentFormat(static_cast<Channel>(c)));
+    }
+    for (int c = 0; c < kCurrencyCount; ++c) {
+      set(currency[c], CurrencyCode(static_cast<Currency>(c)));
+      set(ibm_currency[c], CurrencyIbmName(static_cast<Currency>(c)));
+    }
+    for (int t = 0; t < kTypologyCount; ++t) set(typology[t], kTypologyNames[t]);
+  }
+};
+const PaddedNames& Names() {
+  static const PaddedNames names;
+  return names;
+}
 inline char* Put2(char* p, uint32_t v) {
   p[0] = static_cast<char>('0' + v / 10);
   p[1] = static_cast<char>('0' + v % 10);
@@ -120,6 +154,7 @@ Currency ReceivedCurrency(const World& world, uint32_t dest) {
 
 void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buffer* ibm) {
   if (txs.empty()) return;
+  const PaddedNames& names = Names();
   const int64_t day_start = txs.front().time / 86400 * 86400;
   CivilDate date = CivilFromDays(static_cast<int32_t>(day_start / 86400));
   std::string date_native = fmt::format("{:04d}-{:02d}-{:02d}T", date.year, date.month, date.day);
@@ -140,17 +175,17 @@ void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buf
       *n++ = ':';
       n = Put2(n, ss);
       n = Put(n, "Z,");
-      n = Put(n, world.NativeFragment(tx.source));
+      n = PutPadded(n, world.NativeFragment(tx.source));
       *n++ = ',';
-      n = Put(n, world.NativeFragment(tx.dest));
+      n = PutPadded(n, world.NativeFragment(tx.dest));
       *n++ = ',';
       n = PutCents(n, tx.amount);
       n = Put(n, ",USD,");
       n = PutCents(n, received_cents);
       *n++ = ',';
-      n = Put(n, CurrencyCode(received));
+      n = PutPadded(n, names.currency[static_cast<int>(received)].view());
       *n++ = ',';
-      n = Put(n, ChannelName(tx.channel));
+      n = PutPadded(n, names.channel[static_cast<int>(tx.channel)].view());
       *n++ = ',';
       std::string_view location;
       std::string_view counterparty;
@@ -165,13 +200,13 @@ void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buf
       if (tx.channel == Channel::kMoneyTransmitter && tx.transmitter > 0) {
         counterparty = MoneyTransmitters()[tx.transmitter - 1];
       }
-      n = location.empty() ? Put(n, ",,") : Put(n, location);
+      n = location.empty() ? Put(n, ",,") : PutPadded(n, location);
       *n++ = ',';
       if (dest.kind == NodeKind::kMerchant) n = PutUint(n, dest.mcc);
       *n++ = ',';
-      n = Put(n, counterparty);
+      n = tx.channel == Channel::kMoneyTransmitter ? Put(n, counterparty) : PutPadded(n, counterparty);
       n = Put(n, laundering ? ",1," : ",0,");
-      n = Put(n, TypologyName(tx.typology));
+      n = PutPadded(n, names.typology[static_cast<int>(tx.typology)].view());
       *n++ = '\n';
     }
     if (b != nullptr) {
@@ -180,17 +215,17 @@ void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buf
       *b++ = ':';
       b = Put2(b, mm);
       *b++ = ',';
-      b = Put(b, world.IbmFragment(tx.source));
+      b = PutPadded(b, world.IbmFragment(tx.source));
       *b++ = ',';
-      b = Put(b, world.IbmFragment(tx.dest));
+      b = PutPadded(b, world.IbmFragment(tx.dest));
       *b++ = ',';
       b = PutCents(b, received_cents);
       *b++ = ',';
-      b = Put(b, CurrencyIbmName(received));
+      b = PutPadded(b, names.ibm_currency[static_cast<int>(received)].view());
       *b++ = ',';
       b = PutCents(b, tx.amount);
       b = Put(b, ",US Dollar,");
-      b = Put(b, IbmPaymentFormat(tx.channel));
+      b = PutPadded(b, names.ibm_format[static_cast<int>(tx.channel)].view());
       b = Put(b, laundering ? ",1\n" : ",0\n");
     }
   }

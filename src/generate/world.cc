@@ -74,6 +74,7 @@ World::World(const WorldParams& params) : params_(params) {
   for (uint32_t a = 0; a < accounts_.size(); ++a) {
     if (!accounts_[a].business) AddPersonProfile(a, rng);
   }
+  arena_.append(kArenaPadding, '\0');
 }
 
 uint32_t World::PickCity(Rng& rng, int border) const {
@@ -321,6 +322,7 @@ uint32_t World::AddExternal(uint8_t country, std::string_view name, Rng& rng) {
   std::string bank = fmt::format("{}{:02d}", c.bank_prefix, 1 + rng.Below(12));
   std::string account = fmt::format("{:010d}", rng.Between(1'000'000'000LL, 9'999'999'999LL - 1) % 10'000'000'000LL);
   SetFragments(node, "external", bank, account, fmt::format(",,{}", c.code), name);
+  arena_.append(kArenaPadding, '\0');
   nodes_.push_back(node);
   return static_cast<uint32_t>(nodes_.size() - 1);
 }

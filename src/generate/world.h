@@ -16,6 +16,8 @@
 namespace moneytrail::generate_internal {
 
 inline constexpr uint32_t kNone = 0xFFFFFFFFu;
+// Zero bytes kept after the arena's last fragment, so that writers may copy 32 bytes at a time.
+inline constexpr size_t kArenaPadding = 64;
 
 // How a KYC record differs from its entity's first record (truth for entity resolution).
 enum VariantFlag : uint8_t {
