@@ -4,7 +4,7 @@
 #include "moneytrail/ingest.h"
 
 #include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
 
 #include <algorithm>
 #include <cstring>
@@ -33,7 +33,6 @@ std::string RejectedRow::ToString() const {
 
 namespace {
 
-constexpr size_t kChunkBytes = 8 << 20;
 constexpr size_t kFirstRejectsKept = 10;
 
 struct ChunkResult {
@@ -235,51 +234,75 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
 
   // Reserving is free for the resident set: untouched capacity is never paged in.
   writer_.Reserve((data.size() - body_begin) / 40 + 16, (data.size() - body_begin) / 200 + 16);
-  size_t target = std::max<size_t>(1, (data.size() - body_begin) / kChunkBytes + 1);
+  const size_t chunk_bytes = std::max<size_t>(1, options_.chunk_bytes);
+  size_t target = std::max<size_t>(1, (data.size() - body_begin) / chunk_bytes + 1);
   std::vector<CsvChunk> chunks =
-      SplitCsvChunks(data, body_begin, first_line, spec.dialect, target);
+      SplitCsvChunks(data, body_begin, first_line, spec.dialect, target, chunk_bytes);
   std::vector<RejectedRow> rejects;
   uint64_t rows_read = 0;
-  const size_t round = std::max<size_t>(2, threads_ * 2);
+  // A pipeline: chunks are parsed in parallel and merged serially in file order, so merging
+  // chunk k overlaps with parsing chunks k+1.. (the merge interns ids, which must follow file
+  // order to be deterministic).
   size_t next_offset = body_begin;
-  uint64_t next_line = first_line;
-  for (size_t c0 = 0; c0 < chunks.size(); c0 += round) {
-    size_t c1 = std::min(chunks.size(), c0 + round);
-    if (chunks[c0].begin != next_offset) {
-      // A previous chunk ended elsewhere than the split assumed (an odd quote count): parse
-      // the rest of the file as one chunk.
-      chunks.resize(c0 + 1);
-      chunks[c0] = CsvChunk{next_offset, data.size(), next_line};
-      c1 = c0 + 1;
+  size_t last_begin = body_begin;  // the last merged chunk's start and its line number
+  uint64_t last_line = first_line;
+  size_t next_chunk = 0;
+  bool stop = false;  // touched only by the serial stages
+  Status failure;
+  struct Task {
+    CsvChunk chunk;
+    ChunkResult result;
+  };
+  auto merge = [&](ChunkResult& r, const CsvChunk& chunk) {
+    Status s = r.fatal.ok() ? Merge(r, source_index) : r.fatal;
+    if (!s.ok()) {
+      failure = s;
+      stop = true;
+      return;
     }
-    std::vector<ChunkResult> results(c1 - c0);
-    tbb::parallel_for(c0, c1, [&](size_t c) {
-      ParseChunk(spec, data, chunks[c], name, results[c - c0]);
-    });
-    for (size_t c = c0; c < c1; ++c) {
-      ChunkResult& r = results[c - c0];
-      MT_RETURN_IF_ERROR(r.fatal);
-      if (c > c0 && chunks[c].begin != next_offset) {
-        // Misaligned: discard from here and reparse serially from next_offset.
-        chunks.resize(c + 1);
-        chunks[c] = CsvChunk{next_offset, data.size(), next_line};
-        ChunkResult again;
-        ParseChunk(spec, data, chunks[c], name, again);
-        MT_RETURN_IF_ERROR(again.fatal);
-        r = std::move(again);
-        c1 = c + 1;
-      }
-      MT_RETURN_IF_ERROR(Merge(r, source_index));
-      rows_read += r.rows_read;
-      for (RejectedRow& rej : r.rejects) rejects.push_back(std::move(rej));
-      for (size_t i = next_offset; i < r.end_offset && i < data.size(); ++i) next_line += data[i] == '\n';
-      next_offset = r.end_offset;
-      if (r.reached_trailing_empty) break;
-    }
-    file.DropPages(bom + chunks[c0].begin, bom + next_offset);
+    rows_read += r.rows_read;
+    for (RejectedRow& rej : r.rejects) rejects.push_back(std::move(rej));
+    next_offset = r.end_offset;
+    file.DropPages(bom + chunk.begin, bom + next_offset);
     if (options_.progress) options_.progress(static_cast<double>(next_offset) / data.size());
-    if (next_offset >= data.size()) break;
-  }
+    if (r.reached_trailing_empty || next_offset >= data.size()) stop = true;
+  };
+  tbb::parallel_pipeline(
+      std::max<size_t>(2, threads_ * 2),
+      tbb::make_filter<void, Task*>(tbb::filter_mode::serial_in_order,
+                                    [&](tbb::flow_control& fc) -> Task* {
+                                      if (stop || next_chunk >= chunks.size()) {
+                                        fc.stop();
+                                        return nullptr;
+                                      }
+                                      return new Task{chunks[next_chunk++], {}};
+                                    }) &
+          tbb::make_filter<Task*, Task*>(tbb::filter_mode::parallel,
+                                         [&](Task* t) {
+                                           ParseChunk(spec, data, t->chunk, name, t->result);
+                                           return t;
+                                         }) &
+          tbb::make_filter<Task*, void>(
+              tbb::filter_mode::serial_in_order, [&](Task* t) {
+                std::unique_ptr<Task> task(t);
+                if (stop) return;
+                if (task->chunk.begin != next_offset) {
+                  // The previous chunk ended elsewhere than the quote-parity split assumed (a
+                  // stray quote): parse the rest of the file serially from where it ended.
+                  uint64_t line = last_line;
+                  for (size_t i = last_begin; i < next_offset; ++i) line += data[i] == '\n';
+                  CsvChunk rest{next_offset, data.size(), line};
+                  ChunkResult again;
+                  ParseChunk(spec, data, rest, name, again);
+                  merge(again, rest);
+                  stop = true;
+                  return;
+                }
+                last_begin = task->chunk.begin;
+                last_line = task->chunk.first_line;
+                merge(task->result, task->chunk);
+              }));
+  MT_RETURN_IF_ERROR(failure);
   if (!spec.header && rows_read == 0) {
     return InvalidArgumentError(name + " has no rows");
   }
