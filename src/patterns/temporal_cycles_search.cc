@@ -43,28 +43,52 @@ void CycleSearcher::SearchRoot(AccountId root, ChunkResult& out) {
       }
       if (mode == Mode::kPlain) {
         // Closing times pay off where reachability is narrow (hubs, typologies); on a large
-        // random graph the backward pass explodes like the forward search, so stop trying it
-        // once it fails more often than it succeeds.
-        const bool try_closing = params_.backward_budget > 0 &&
-                                 (backward_failed_ < 8 || backward_ok_ >= backward_failed_);
-        if (try_closing &&
+        // random graph the backward pass explodes like the forward search and meeting in the
+        // middle is far cheaper. Which one wins is measured as we go (per thread; the output
+        // does not depend on it): after a warm-up, the cheaper per restarted root, with an
+        // occasional try of the other.
+        cost_mark_ = stats_.backward_steps + stats_.pruned_steps + stats_.meet_steps;
+        cost_roots_ = 0;
+        tried_closing_ = params_.backward_budget > 0 && ChooseClosing();
+        if (tried_closing_ &&
             ComputeClosingTimes(root, roots[i].time, index_.WindowEnd(roots[j - 1].time, window),
                                 params_.backward_budget)) {
-          ++backward_ok_;
           mode = Mode::kPruned;
         } else {
-          if (try_closing) ++backward_failed_;
           mode = Mode::kMeet;
         }
       }
+      ++cost_roots_;
       if (mode == Mode::kPruned) {
         Search(root, e, t_end, true, std::numeric_limits<uint64_t>::max(), out);
       } else {
         MeetInMiddle(root, e, t_end, out);
       }
     }
+    if (mode != Mode::kPlain) {
+      const uint64_t cost =
+          stats_.backward_steps + stats_.pruned_steps + stats_.meet_steps - cost_mark_;
+      Strategy& s = tried_closing_ ? closing_strategy_ : meet_strategy_;
+      ++s.decisions;
+      s.roots += cost_roots_;
+      s.cost += cost;
+    }
     i = j;
   }
+}
+
+bool CycleSearcher::ChooseClosing() {
+  constexpr uint64_t kWarmUp = 16;
+  constexpr uint64_t kExploreEvery = 64;
+  const uint64_t decisions = closing_strategy_.decisions + meet_strategy_.decisions;
+  if (closing_strategy_.decisions < kWarmUp || meet_strategy_.decisions < kWarmUp) {
+    return closing_strategy_.decisions <= meet_strategy_.decisions;
+  }
+  // cost per root: closing.cost / closing.roots <= meet.cost / meet.roots
+  const bool closing_cheaper =
+      static_cast<double>(closing_strategy_.cost) * static_cast<double>(meet_strategy_.roots) <=
+      static_cast<double>(meet_strategy_.cost) * static_cast<double>(closing_strategy_.roots);
+  return (decisions % kExploreEvery == 0) ? !closing_cheaper : closing_cheaper;
 }
 
 bool CycleSearcher::Search(AccountId root, const AdjEntry* e, Tick t_end, bool pruned,

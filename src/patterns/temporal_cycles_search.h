@@ -121,8 +121,18 @@ class CycleSearcher {
   std::vector<uint32_t> scan_pos_;  // in-list position up to which an account was relaxed
   std::vector<uint8_t> queued_;
   std::vector<AccountId> queue_;
-  uint64_t backward_ok_ = 0;
-  uint64_t backward_failed_ = 0;
+  // Measured cost of the two fallbacks (steps per restarted root), to choose between them.
+  struct Strategy {
+    uint64_t decisions = 0;
+    uint64_t roots = 0;
+    uint64_t cost = 0;
+  };
+  bool ChooseClosing();
+  Strategy closing_strategy_;
+  Strategy meet_strategy_;
+  bool tried_closing_ = false;
+  uint64_t cost_mark_ = 0;
+  uint64_t cost_roots_ = 0;
 
   std::vector<ForwardNode> forward_;
   std::vector<ForwardFrame> forward_stack_;

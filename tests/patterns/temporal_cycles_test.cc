@@ -135,6 +135,22 @@ TEST(TemporalCyclesTest, CyclesAreReportedInTimeOrderWithTheRootFirst) {
   EXPECT_EQ(cycles, (std::vector<Cycle>{{1, 2, 3}, {1, 4}}));
 }
 
+TEST(TemporalCyclesTest, TimesSpanningCenturiesAndHugeWindowsStayExact) {
+  EdgeColumns g;
+  g.Add(1, 2, -4'000'000'000'000'000'000);  // 0
+  g.Add(2, 1, -3'999'999'999'999'999'995);  // 1
+  g.Add(1, 2, 0);                           // 2
+  g.Add(2, 1, 4'000'000'000'000'000'000);   // 3
+  for (Timestamp window : {Timestamp{4}, Timestamp{5}, INT64_MAX}) {
+    TemporalCycleOptions o;
+    o.window = window;
+    EXPECT_EQ(Collect(g.View(), o), Oracle(g, o).Run()) << "window " << window;
+  }
+  TemporalCycleOptions o;
+  o.window = INT64_MAX;
+  EXPECT_EQ(Collect(g.View(), o), (std::vector<Cycle>{{0, 1}, {0, 3}, {2, 3}, {1, 2}}));
+}
+
 TEST(TemporalCyclesTest, LimitStopsAfterThatManyCycles) {
   EdgeColumns g;
   g.Add(1, 2, 10);
