@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -371,6 +372,23 @@ TEST_F(GenerateTest, AccountsPartiesAndEntitiesAreConsistent) {
   // About 6% of persons have a second KYC record somewhere.
   EXPECT_GT(duplicated, static_cast<int>(parties.rows.size() / 50));
   EXPECT_LT(duplicated, static_cast<int>(parties.rows.size() / 8));
+}
+
+TEST_F(GenerateTest, GeneratedFilesIngestWithZeroRejectsInEveryFormat) {
+  if (!fs::exists(MONEYTRAIL_BINARY)) GTEST_SKIP() << "no moneytrail binary at " << MONEYTRAIL_BINARY;
+  for (const auto& [file, format] : {std::pair{"transactions.csv", "native"}, {"transactions_ibm.csv", "ibm-aml"}}) {
+    fs::path store = fs::temp_directory_path() / (std::string("moneytrail_generate_test_store_") + format);
+    fs::remove_all(store);
+    std::string command = std::string(MONEYTRAIL_BINARY) + " ingest " + store.string() + " " +
+                          (*tiny_ / file).string() + " --format " + format + " --strict --json > " +
+                          store.string() + ".json 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command << "\n" << ReadFile(store.string() + ".json");
+    auto summary = nlohmann::json::parse(ReadFile(store.string() + ".json"));
+    EXPECT_EQ(summary["rows_rejected"].get<size_t>(), 0u);
+    EXPECT_EQ(summary["rows_accepted"].get<size_t>(), ReadCsv(*tiny_ / file).rows.size());
+    fs::remove_all(store);
+    fs::remove(store.string() + ".json");
+  }
 }
 
 TEST_F(GenerateTest, InvalidOptionsAreRejected) {
