@@ -51,6 +51,21 @@ Result<std::string> ReadFileToString(const std::filesystem::path& path);
 // Hex SHA-256 of bytes, via OpenSSL's EVP interface.
 std::string Sha256Hex(std::string_view bytes);
 
+// Incremental SHA-256: Update with consecutive pieces, then Finish once.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void Update(std::string_view bytes);
+  // Hex digest. REQUIRES: called once.
+  std::string Finish();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX
+};
+
 }  // namespace moneytrail
 
 #endif  // MONEYTRAIL_FILE_UTIL_H_

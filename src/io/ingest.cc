@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
-#include <future>
 #include <thread>
 
 #include "moneytrail/csv.h"
@@ -126,10 +125,9 @@ class Ingester {
     if (currency_cache_.size() < 64) currency_cache_.emplace_back(std::string(name), id);
     return id;
   }
-  Status BeginFile(const std::filesystem::path& path, MappedFile& file, std::string_view& data,
-                   std::future<std::string>& sha);
+  Status BeginFile(const std::filesystem::path& path, MappedFile& file, std::string_view& data);
   Status FinishFile(const std::filesystem::path& path, const MappedFile& file,
-                    std::future<std::string>& sha, store::SourceRecord record,
+                    std::string sha256, store::SourceRecord record,
                     const std::vector<RejectedRow>& rejects, IngestReport& report,
                     uint64_t& rejected_total);
 
@@ -148,7 +146,7 @@ Status CheckLooksLikeText(const std::string& file, std::string_view data) {
 }
 
 Status Ingester::BeginFile(const std::filesystem::path& path, MappedFile& file,
-                           std::string_view& data, std::future<std::string>& sha) {
+                           std::string_view& data) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return NotFoundError(path.string() + ": no such file");
   if (std::filesystem::is_directory(path, ec)) {
@@ -156,18 +154,16 @@ Status Ingester::BeginFile(const std::filesystem::path& path, MappedFile& file,
   }
   MT_ASSIGN_OR_RETURN(file, MappedFile::Open(path));
   if (file.size() == 0) return InvalidArgumentError(path.string() + " is empty (0 bytes)");
-  std::string_view bytes = file.view();
-  sha = std::async(std::launch::async, [bytes] { return Sha256Hex(bytes); });
-  data = StripBom(bytes);
+  data = StripBom(file.view());
   MT_RETURN_IF_ERROR(CheckLooksLikeText(path.string(), data));
   return Status::Ok();
 }
 
 Status Ingester::FinishFile(const std::filesystem::path& path, const MappedFile& file,
-                            std::future<std::string>& sha, store::SourceRecord record,
+                            std::string sha256, store::SourceRecord record,
                             const std::vector<RejectedRow>& rejects, IngestReport& report,
                             uint64_t& rejected_total) {
-  record.sha256 = sha.get();
+  record.sha256 = std::move(sha256);
   record.bytes = file.size();
   record.path = std::filesystem::absolute(path).lexically_normal().string();
   if (const store::SourceRecord* prior = writer_.FindSourceBySha256(record.sha256);
@@ -196,9 +192,11 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
   const std::string name = path.string();
   MappedFile file;
   std::string_view data;
-  std::future<std::string> sha;
-  MT_RETURN_IF_ERROR(BeginFile(path, file, data, sha));
+  MT_RETURN_IF_ERROR(BeginFile(path, file, data));
   const size_t bom = file.size() - data.size();
+  // The custody hash is computed chunk by chunk in the pipeline (so the file's pages can leave
+  // memory once parsed, hashed and merged); the BOM and header go first.
+  Sha256Stream sha;
 
   // Skip lines, then the header.
   CsvRecordReader reader(data, spec.dialect, 1);
@@ -223,6 +221,8 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
     MT_RETURN_IF_ERROR(io_internal::ResolveHeader(name, header, spec));
   }
   const size_t body_begin = reader.offset();
+  sha.Update(file.view().substr(0, bom + body_begin));
+  size_t hashed = body_begin;  // bytes of `data` hashed so far
   // The header may span lines (quoted newlines), so count them.
   uint64_t first_line = 1;
   for (size_t i = 0; i < body_begin; ++i) first_line += data[i] == '\n';
@@ -282,6 +282,14 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
                                            ParseChunk(spec, data, t->chunk, name, t->result);
                                            return t;
                                          }) &
+          tbb::make_filter<Task*, Task*>(tbb::filter_mode::serial_in_order,
+                                         [&](Task* t) {
+                                           // Split chunks tile the body exactly.
+                                           sha.Update(data.substr(t->chunk.begin,
+                                                                  t->chunk.end - t->chunk.begin));
+                                           hashed = t->chunk.end;
+                                           return t;
+                                         }) &
           tbb::make_filter<Task*, void>(
               tbb::filter_mode::serial_in_order, [&](Task* t) {
                 std::unique_ptr<Task> task(t);
@@ -303,6 +311,7 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
                 merge(task->result, task->chunk);
               }));
   MT_RETURN_IF_ERROR(failure);
+  if (hashed < data.size()) sha.Update(data.substr(hashed));
   if (!spec.header && rows_read == 0) {
     return InvalidArgumentError(name + " has no rows");
   }
@@ -318,7 +327,8 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
   if (record.rows_read != record.rows_accepted + record.rows_rejected) {
     return InternalError(name + ": rows read != accepted + rejected");
   }
-  return FinishFile(path, file, sha, std::move(record), rejects, report, rejected_total);
+  return FinishFile(path, file, sha.Finish(), std::move(record), rejects, report,
+                    rejected_total);
 }
 
 Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index) {
@@ -370,8 +380,7 @@ Status Ingester::IngestAmlsimLabels(const std::filesystem::path& path, IngestRep
   const std::string name = path.string();
   MappedFile file;
   std::string_view data;
-  std::future<std::string> sha;
-  MT_RETURN_IF_ERROR(BeginFile(path, file, data, sha));
+  MT_RETURN_IF_ERROR(BeginFile(path, file, data));
   CsvRecordReader reader(data, CsvDialect{}, 1);
   std::vector<std::string_view> fields;
   if (!reader.Next(fields)) return InvalidArgumentError(name + " has no header line");
@@ -433,7 +442,8 @@ Status Ingester::IngestAmlsimLabels(const std::filesystem::path& path, IngestRep
     rejects.push_back(reject);
   }
   record.rows_rejected = rejects.size();
-  return FinishFile(path, file, sha, std::move(record), rejects, report, rejected_total);
+  return FinishFile(path, file, Sha256Hex(file.view()), std::move(record), rejects, report,
+                    rejected_total);
 }
 
 }  // namespace
