@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
 #include <numeric>
 #include <random>
@@ -174,7 +175,7 @@ TraceOptions RandomOptions(std::mt19937_64& rng, const Book& book, Method method
 }
 
 TEST(TraceOracleTest, AllMethodsMatchCoinLedgerOnRandomBooks) {
-  const uint64_t base_seed = std::random_device{}();
+  const uint64_t base_seed = std::getenv("MT_SEED") ? std::strtoull(std::getenv("MT_SEED"), nullptr, 10) : std::random_device{}();
   for (int round = 0; round < 400; ++round) {
     const uint64_t seed = base_seed + static_cast<uint64_t>(round);
     std::mt19937_64 rng(seed);
@@ -202,7 +203,7 @@ TEST(TraceOracleTest, AllMethodsMatchCoinLedgerOnRandomBooks) {
 }
 
 TEST(TraceOracleTest, ConservationOnRandomBooks) {
-  const uint64_t base_seed = std::random_device{}();
+  const uint64_t base_seed = std::getenv("MT_SEED") ? std::strtoull(std::getenv("MT_SEED"), nullptr, 10) : std::random_device{}();
   for (int round = 0; round < 300; ++round) {
     const uint64_t seed = base_seed + static_cast<uint64_t>(round);
     std::mt19937_64 rng(seed);
@@ -236,7 +237,7 @@ TEST(TraceOracleTest, ConservationOnRandomBooks) {
 // When no account ever mixes traced and clean money, the method cannot matter: all four give
 // the same flows and holdings.
 TEST(TraceOracleTest, MethodsAgreeWhenNoAccountCommingles) {
-  const uint64_t base_seed = std::random_device{}();
+  const uint64_t base_seed = std::getenv("MT_SEED") ? std::strtoull(std::getenv("MT_SEED"), nullptr, 10) : std::random_device{}();
   for (int round = 0; round < 200; ++round) {
     const uint64_t seed = base_seed + static_cast<uint64_t>(round);
     SCOPED_TRACE(testing::Message() << "seed " << seed);
