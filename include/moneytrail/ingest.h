@@ -34,7 +34,7 @@ struct IngestOptions {
   uint64_t max_rejects = 1000;
   bool allow_duplicate_source = false;
   int threads = 0;                    // 0: all cores
-  size_t chunk_bytes = 8 << 20;       // parse unit; tests make it small to exercise chunking
+  size_t chunk_bytes = 2 << 20;       // parse unit; tests make it small to exercise chunking
   // Called with the fraction done (0..1) from the ingesting thread; may be empty.
   std::function<void(double)> progress;
 };
