@@ -38,7 +38,7 @@ void CycleSearcher::SearchRoot(AccountId root, ChunkResult& out) {
       while (closer != closers_end && closer->time <= e->time) ++closer;
       if (closer == closers_end || closer->time > t_end) continue;
       if (mode != Mode::kPruned) {
-        if (Search(root, e, t_end, false, params_.plain_budget, out)) continue;
+        if (Search(root, e, t_end, false, PlainBudget(), out)) continue;
         ++stats_.restarts;
       }
       if (mode == Mode::kPlain) {
@@ -75,6 +75,22 @@ void CycleSearcher::SearchRoot(AccountId root, ChunkResult& out) {
     }
     i = j;
   }
+}
+
+uint64_t CycleSearcher::PlainBudget() const {
+  // A plain search that fails wastes its budget; once the fallbacks' cost per root is known,
+  // give up on plain searches at about twice that cost (never above the configured budget).
+  const uint64_t budget = params_.plain_budget;
+  if (budget == std::numeric_limits<uint64_t>::max()) return budget;
+  double best = -1;
+  for (const Strategy* s : {&closing_strategy_, &meet_strategy_}) {
+    if (s->decisions < 16 || s->roots == 0) continue;
+    const double per_root = static_cast<double>(s->cost) / static_cast<double>(s->roots);
+    if (best < 0 || per_root < best) best = per_root;
+  }
+  if (best < 0) return budget;
+  const uint64_t adaptive = static_cast<uint64_t>(2 * best);
+  return std::min(budget, std::max<uint64_t>(adaptive, std::min<uint64_t>(budget, 64)));
 }
 
 bool CycleSearcher::ChooseClosing() {

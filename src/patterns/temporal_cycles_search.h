@@ -128,6 +128,7 @@ class CycleSearcher {
     uint64_t cost = 0;
   };
   bool ChooseClosing();
+  uint64_t PlainBudget() const;
   Strategy closing_strategy_;
   Strategy meet_strategy_;
   bool tried_closing_ = false;
