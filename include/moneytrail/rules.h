@@ -1,0 +1,189 @@
+// Red-flag rules (issue 5): declarative TOML rule packs (docs/rules.md) evaluated over a store,
+// producing alerts that name their rule, citation, subject accounts, window, evidence
+// transactions (with source file and line) and a plain-English sentence.
+//
+// Example:
+//   MT_ASSIGN_OR_RETURN(rules::RulePack pack, rules::RulePack::Load("rules/smuggling-trafficking.toml"));
+//   MT_ASSIGN_OR_RETURN(store::Store store, store::Store::Open("case.store"));
+//   MT_ASSIGN_OR_RETURN(rules::HolderTable holders, rules::HolderTable::LoadGenerated(store, "world/"));
+//   rules::ScanOptions options;
+//   options.holders = &holders;                    // optional: rules on KYC facts need it
+//   const rules::RulePack* packs[] = {&pack};
+//   MT_ASSIGN_OR_RETURN(rules::ScanResult result, rules::Scan(store, packs, options));
+//   for (const rules::Alert& a : result.alerts) out << rules::AlertJsonLine(store, a) << "\n";
+//
+// Determinism: the same store, packs, holders and parameters give the same alerts in the same
+// order with the same ids, whatever the thread count.
+#ifndef MONEYTRAIL_RULES_H_
+#define MONEYTRAIL_RULES_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "moneytrail/status.h"
+#include "moneytrail/store.h"
+#include "moneytrail/transaction.h"
+
+namespace moneytrail::rules {
+
+namespace rules_internal {
+struct CompiledPack;
+}
+
+// What a rule says about itself, for listings and outputs.
+struct RuleInfo {
+  std::string id;
+  std::string title;
+  std::string citation;
+  std::string description;
+  // Parameters with their effective values as written in TOML (after overrides).
+  std::vector<std::pair<std::string, std::string>> params;
+  bool needs_holders = false;  // uses KYC facts (party kind, industry, home city, phone, address)
+};
+
+// A parsed and validated rule pack. Move-only; immutable after Load/Parse.
+class RulePack {
+ public:
+  // Parameter overrides: "RULE_ID.param" -> TOML value text (e.g. "ST-CTR.threshold" -> "9000.00").
+  using Overrides = std::map<std::string, std::string>;
+
+  // Reads and compiles a pack. InvalidArgument names the file, the rule and the key on any
+  // error (unknown key, wrong type, unknown list or parameter, bad template placeholder).
+  static Result<RulePack> Load(const std::filesystem::path& path, const Overrides& overrides = {});
+  // The same from text; `origin` names it in messages.
+  static Result<RulePack> Parse(std::string_view toml_text, std::string_view origin,
+                                const Overrides& overrides = {});
+
+  RulePack(RulePack&&) noexcept;
+  RulePack& operator=(RulePack&&) noexcept;
+  ~RulePack();
+
+  const std::string& id() const;
+  const std::string& origin() const;
+  // SHA-256 (hex) of the pack's text.
+  const std::string& sha256() const;
+  std::vector<RuleInfo> rules() const;
+
+  const rules_internal::CompiledPack& compiled() const { return *pack_; }
+
+ private:
+  explicit RulePack(std::unique_ptr<rules_internal::CompiledPack> pack);
+  std::unique_ptr<rules_internal::CompiledPack> pack_;
+};
+
+enum class PartyKind : uint8_t { kUnknown = 0, kPerson = 1, kBusiness = 2 };
+
+// KYC facts about an account's holder. String-valued facts are ids into HolderTable::text().
+struct Holder {
+  uint32_t party = 0;           // 1-based party number; 0 = holder unknown
+  PartyKind kind = PartyKind::kUnknown;
+  uint32_t industry_code = 0;   // NAICS; 0 = none
+  uint32_t home = 0;            // "City, REGION" of the holder's address; 0 = unknown
+  uint32_t phone = 0;           // normalised phone; 0 = none
+  uint32_t address = 0;         // normalised street address with city and postcode; 0 = none
+};
+
+// Holders of the accounts of one store, indexed by AccountId. Not thread-safe for writing;
+// safe to read from many threads.
+class HolderTable {
+ public:
+  explicit HolderTable(size_t account_count = 0);
+
+  // Loads DIR/parties.csv and DIR/accounts.csv as `moneytrail generate` writes them
+  // (accounts.csv: bank,account,kind,holder_party_id,opened; parties.csv: party_id,kind,...,
+  // address,city,region,postcode,country,phone,...,industry_code). Accounts of the CSV that the
+  // store does not know are ignored. InvalidArgument names the file, line and column.
+  static Result<HolderTable> LoadGenerated(const store::Store& store,
+                                           const std::filesystem::path& dir);
+
+  // Interns `text` (id 0 is the empty string).
+  uint32_t Intern(std::string_view text);
+  std::string_view text(uint32_t id) const { return texts_[id]; }
+  // Returns the id of `text` or 0 when it was never interned.
+  uint32_t Find(std::string_view text) const;
+
+  // REQUIRES: account < account_count().
+  void Set(AccountId account, const Holder& holder) { holders_[account] = holder; }
+  const Holder& at(AccountId account) const {
+    static const Holder kNone;
+    return account < holders_.size() ? holders_[account] : kNone;
+  }
+  size_t account_count() const { return holders_.size(); }
+  size_t known_count() const;
+
+ private:
+  std::vector<Holder> holders_;
+  std::vector<std::string> texts_;
+  std::map<std::string, uint32_t, std::less<>> ids_;
+};
+
+// Which stream of its rule an evidence transaction belongs to.
+enum class EvidenceRole : uint8_t { kMatch = 0, kFirst = 1, kThen = 2 };
+std::string_view EvidenceRoleName(EvidenceRole role);
+
+struct EvidenceItem {
+  TransactionId transaction = 0;
+  EvidenceRole role = EvidenceRole::kMatch;
+};
+
+struct Alert {
+  std::string alert_id;     // "<rule id>-<6-digit sequence>", unique within a scan
+  std::string pack_id;
+  std::string rule_id;
+  std::string title;
+  std::string citation;
+  std::vector<AccountId> subjects;  // the account (or, per counterparty pair, both accounts)
+  Timestamp window_start = 0;       // time of the first evidence transaction
+  Timestamp window_end = 0;         // time of the last evidence transaction
+  std::vector<EvidenceItem> evidence;  // in (time, id) order
+  // Exact figures of the evidence, name -> text: "count", "sum" (decimal), "ratio" ("0.93"),
+  // "distinct_regions", "first.sum", "then.sum", "peer_median", ...
+  std::vector<std::pair<std::string, std::string>> figures;
+  std::string currency;  // currency of the amounts in figures
+  std::string sentence;
+};
+
+struct ScanOptions {
+  // KYC facts; rules that need them are skipped (and listed in ScanResult::skipped) when null.
+  const HolderTable* holders = nullptr;
+  unsigned threads = 0;  // 0 = hardware concurrency; never changes the result
+};
+
+struct ScanResult {
+  std::vector<Alert> alerts;  // by pack, then rule order, then subject label, then time
+  std::vector<std::string> skipped;  // "RULE_ID: reason"
+  // Per rule id, the number of alerts.
+  std::vector<std::pair<std::string, uint64_t>> alerts_per_rule;
+};
+
+// Evaluates every rule of every pack over the whole store.
+// Errors: OutOfRange if an exact sum overflows (amounts beyond 10^26 in one window).
+Result<ScanResult> Scan(const store::Store& store, std::span<const RulePack* const> packs,
+                        const ScanOptions& options);
+
+// One JSON object (no newline) describing the alert, with each evidence transaction's time,
+// ends, channel, exact amount, currency, source file path and source line.
+std::string AlertJsonLine(const store::Store& store, const Alert& alert);
+// The first line of an alerts file: {"record":"scan", version, store manifest sha256, packs
+// with their sha256 and effective parameters, skipped rules, counts}.
+std::string ScanHeaderJsonLine(const store::Store& store, std::span<const RulePack* const> packs,
+                               const ScanResult& result);
+// A table of the alert's evidence for a person (`moneytrail scan --explain`).
+std::string ExplainAlert(const store::Store& store, const Alert& alert);
+
+// Reads the alerts of an alerts file (skipping the header and any non-alert record).
+// Only the fields needed to evaluate and explain are restored (ids, rule, subjects by label,
+// window, evidence, figures, sentence). InvalidArgument names the line on malformed JSON;
+// NotFound if a subject label is not an account of `store`.
+Result<std::vector<Alert>> ReadAlertsFile(const store::Store& store,
+                                          const std::filesystem::path& path);
+
+}  // namespace moneytrail::rules
+
+#endif  // MONEYTRAIL_RULES_H_

@@ -1,0 +1,358 @@
+// Scan: for each rule, the transactions that match its streams are gathered per subject, the
+// rule's window slides over each subject's events, and the windows where every condition holds
+// are merged into episodes (overlapping windows make one alert). docs/rules.md, Semantics.
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "rules/compiled.h"
+#include "rules/figures.h"
+#include "rules/runtime.h"
+#include "rules/window.h"
+
+namespace moneytrail::rules {
+namespace rules_internal {
+namespace {
+
+struct Episode {
+  uint32_t a_lo, a_hi, b_lo, b_hi;  // ranges into the subject's first/match and then events
+};
+
+struct RuleOutput {
+  std::vector<Alert> alerts;
+  Status status;
+};
+
+// The window key of an event: seconds, local days, business-day ordinals, or 0 for "all".
+int64_t KeyOf(const WindowSpec& w, const StoreFacts& facts, const Event& e) {
+  switch (w.kind) {
+    case WindowKind::kDuration: return e.time;
+    case WindowKind::kDays: return facts.local_day[e.tx];
+    case WindowKind::kBusinessDays: return facts.business_ordinal[e.tx];
+    case WindowKind::kAll: return 0;
+  }
+  return 0;
+}
+
+// Lowest key still inside a window whose newest key is `k`.
+int64_t LowestKey(const WindowSpec& w, int64_t k) {
+  switch (w.kind) {
+    case WindowKind::kDuration: return k - w.length;
+    case WindowKind::kDays:
+    case WindowKind::kBusinessDays: return k - (w.length - 1);
+    case WindowKind::kAll: return k;
+  }
+  return k;
+}
+
+void AddEpisode(std::vector<Episode>& out, Episode e) {
+  if (!out.empty()) {
+    Episode& last = out.back();
+    if (e.a_lo < last.a_hi || (e.b_hi > e.b_lo && e.b_lo < last.b_hi)) {
+      last.a_lo = std::min(last.a_lo, e.a_lo);
+      last.a_hi = std::max(last.a_hi, e.a_hi);
+      if (e.b_hi > e.b_lo) {
+        last.b_lo = last.b_hi > last.b_lo ? std::min(last.b_lo, e.b_lo) : e.b_lo;
+        last.b_hi = std::max(last.b_hi, e.b_hi);
+      }
+      return;
+    }
+  }
+  out.push_back(e);
+}
+
+// Peer medians: per industry code, the median of the rule's metric over the accounts of that
+// industry (accounts without events count as 0), as a doubled value (the mean of the two middle
+// values when the group is even, kept exact).
+struct PeerStats {
+  Int128 median2 = 0;
+  uint32_t size = 0;
+};
+
+class RuleEvaluator {
+ public:
+  RuleEvaluator(const Rule& rule, const StoreFacts& facts, const LocationIds& ids)
+      : rule_(rule), facts_(facts), ids_(ids) {}
+
+  Result<std::vector<Alert>> Run() {
+    int32_t currency = ResolveCurrency(facts_.store, rule_.currency);
+    std::vector<FilterRuntime> streams;
+    if (rule_.sequence) {
+      streams.emplace_back(rule_.first, facts_, currency);
+      streams.emplace_back(rule_.then, facts_, currency);
+    } else {
+      streams.emplace_back(rule_.match, facts_, currency);
+    }
+    std::vector<Event> events = Collect(streams);
+    std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+      if (a.key != b.key) return a.key < b.key;
+      if (a.time != b.time) return a.time < b.time;
+      if (a.tx != b.tx) return a.tx < b.tx;
+      return a.stream < b.stream;
+    });
+    if (rule_.peer.enabled) ComputePeers(events);
+    std::vector<Alert> alerts;
+    for (size_t i = 0; i < events.size();) {
+      size_t j = i;
+      while (j < events.size() && events[j].key == events[i].key) ++j;
+      MT_RETURN_IF_ERROR(EvaluateSubject(std::span<const Event>(events.data() + i, j - i), alerts));
+      i = j;
+    }
+    return alerts;
+  }
+
+ private:
+  std::vector<Event> Collect(const std::vector<FilterRuntime>& streams) const {
+    const store::Store& s = facts_.store;
+    auto source = s.source();
+    auto destination = s.destination();
+    auto time = s.time();
+    const uint8_t account = static_cast<uint8_t>(NodeKind::kAccount);
+    std::vector<Event> out;
+    const size_t n = s.transaction_count();
+    for (size_t t = 0; t < n; ++t) {
+      const AccountId src = source[t], dst = destination[t];
+      for (uint8_t k = 0; k < streams.size(); ++k) {
+        const FilterRuntime& f = streams[k];
+        if (f.channel_mask != 0 && !(f.channel_mask & (1u << s.channel()[t]))) continue;  // fast reject
+        if (facts_.account_kind[dst] == account && f.Matches(static_cast<TransactionId>(t), dst, src, true)) {
+          uint64_t key = rule_.subject == SubjectKind::kPair ? (uint64_t{src} << 32) | dst : dst;
+          out.push_back(Event{key, time[t], static_cast<TransactionId>(t), src, dst, k});
+        }
+        if (rule_.subject == SubjectKind::kAccount && facts_.account_kind[src] == account &&
+            f.Matches(static_cast<TransactionId>(t), src, dst, false)) {
+          out.push_back(Event{src, time[t], static_cast<TransactionId>(t), dst, src, k});
+        }
+      }
+    }
+    return out;
+  }
+
+  void ComputePeers(const std::vector<Event>& events) {
+    const HolderTable& holders = *facts_.holders;
+    std::unordered_map<AccountId, Int128> value;
+    for (const Event& e : events) {
+      if (e.stream != 0) continue;
+      value[e.subject] += rule_.peer.metric == Metric::kCount
+                              ? Int128{1}
+                              : ToScaled(facts_.store.amount_paid_units()[e.tx], facts_.store.paid_scale()[e.tx]);
+    }
+    subject_value_ = value;
+    std::map<uint32_t, std::vector<Int128>> groups;
+    for (AccountId a = 0; a < holders.account_count(); ++a) {
+      const Holder& h = holders.at(a);
+      if (h.industry_code == 0) continue;
+      auto it = value.find(a);
+      groups[h.industry_code].push_back(it == value.end() ? 0 : it->second);
+    }
+    for (auto& [code, values] : groups) {
+      std::sort(values.begin(), values.end());
+      size_t n = values.size();
+      PeerStats p;
+      p.size = static_cast<uint32_t>(n);
+      p.median2 = n % 2 ? 2 * values[n / 2] : values[n / 2 - 1] + values[n / 2];
+      peers_[code] = p;
+    }
+  }
+
+  // Whether the subject passes the peer comparison; fills the peer figures.
+  bool PeerHolds(AccountId subject, Figures& figures) const {
+    const Holder& h = facts_.holders->at(subject);
+    auto it = peers_.find(h.industry_code);
+    if (h.industry_code == 0 || it == peers_.end() || it->second.size < rule_.peer.min_peers) return false;
+    auto v = subject_value_.find(subject);
+    Int128 value = v == subject_value_.end() ? 0 : v->second;
+    // value > factor * median2 / 2
+    if (!(value * 2 * rule_.peer.factor_den > rule_.peer.factor_num * it->second.median2)) return false;
+    figures.peer_median2 = it->second.median2;
+    figures.peer_value = value;
+    figures.peer_group = fmt::format("industry {} ({} accounts)", h.industry_code, it->second.size);
+    figures.has_peer = true;
+    return true;
+  }
+
+  Status EvaluateSubject(std::span<const Event> events, std::vector<Alert>& alerts) {
+    std::vector<Event> a, b;
+    for (const Event& e : events) (e.stream == 0 ? a : b).push_back(e);
+    if (a.empty()) return Status::Ok();
+    if (rule_.sequence && b.empty() && rule_.window.kind == WindowKind::kDuration) return Status::Ok();
+    const AccountId subject = events.front().subject;
+    Figures peer_figures;
+    if (rule_.peer.enabled && !PeerHolds(subject, peer_figures)) return Status::Ok();
+    bool needs[2][kDistinctKinds];
+    bool extremes[2];
+    DistinctNeeds(rule_, needs, extremes);
+    StreamWindow wa(facts_, ids_, needs[0], extremes[0]);
+    StreamWindow wb(facts_, ids_, needs[1], extremes[1]);
+    std::vector<Episode> episodes;
+    if (!rule_.sequence) {
+      Aggregate(a, subject, wa, episodes);
+    } else if (rule_.window.kind == WindowKind::kDuration) {
+      SequenceByTime(a, b, subject, wa, wb, episodes);
+    } else {
+      SequenceByDay(a, b, subject, wa, wb, episodes);
+    }
+    for (const Episode& e : episodes) {
+      std::span<const Event> ea(a.data() + e.a_lo, e.a_hi - e.a_lo);
+      std::span<const Event> eb(b.data() + e.b_lo, e.b_hi - e.b_lo);
+      Figures figures = peer_figures;
+      figures.history_value = history_value_;
+      MT_ASSIGN_OR_RETURN(Alert alert, MakeAlert(rule_, facts_, ids_, events.front(), ea, eb, figures));
+      alerts.push_back(std::move(alert));
+    }
+    return Status::Ok();
+  }
+
+  void Aggregate(const std::vector<Event>& a, AccountId subject, StreamWindow& w, std::vector<Episode>& out) {
+    const WindowSpec& spec = rule_.window;
+    const HistoryBaseline& hist = rule_.history;
+    const int64_t window_seconds = spec.kind == WindowKind::kDuration ? spec.length : spec.length * 86400;
+    size_t lo = 0, hist_lo = 0;
+    Int128 hist_value = 0;
+    for (size_t j = 0; j < a.size(); ++j) {
+      w.Add(a[j]);
+      const int64_t k = KeyOf(spec, facts_, a[j]);
+      while (KeyOf(spec, facts_, a[lo]) < LowestKey(spec, k)) {
+        w.Remove(a[lo]);
+        hist_value += HistoryUnit(a[lo]);
+        ++lo;
+      }
+      const bool window_end = spec.kind == WindowKind::kDuration || j + 1 == a.size() ||
+                              KeyOf(spec, facts_, a[j + 1]) != k;
+      if (!window_end) continue;
+      if (hist.enabled) {
+        const Timestamp start = a[lo].time;
+        while (hist_lo < lo && a[hist_lo].time < start - hist.lookback) hist_value -= HistoryUnit(a[hist_lo++]);
+        const int64_t covered = std::min<int64_t>(hist.lookback, start - facts_.data_start);
+        if (covered < hist.min_history) continue;
+        const Int128 current = hist.metric == Metric::kCount ? Int128(w.count()) : w.sum();
+        // current / window > factor * history / covered
+        if (!(current * covered * hist.factor_den > hist.factor_num * hist_value * window_seconds)) continue;
+        history_value_ = hist_value;
+      }
+      if (ConditionsHold(rule_, w, nullptr, subject)) {
+        AddEpisode(out, Episode{static_cast<uint32_t>(lo), static_cast<uint32_t>(j + 1), 0, 0});
+      }
+    }
+  }
+
+  Int128 HistoryUnit(const Event& e) const {
+    if (!rule_.history.enabled) return 0;
+    if (rule_.history.metric == Metric::kCount) return 1;
+    return ToScaled(facts_.store.amount_paid_units()[e.tx], facts_.store.paid_scale()[e.tx]);
+  }
+
+  void SequenceByTime(const std::vector<Event>& a, const std::vector<Event>& b, AccountId subject, StreamWindow& wa,
+                      StreamWindow& wb, std::vector<Episode>& out) {
+    const int64_t length = rule_.window.length;
+    size_t a_lo = 0, a_hi = 0, b_lo = 0;
+    for (size_t j = 0; j < b.size(); ++j) {
+      const Timestamp tb = b[j].time;
+      wb.Add(b[j]);
+      while (a_hi < a.size() && a[a_hi].time <= tb) wa.Add(a[a_hi++]);
+      while (a_lo < a_hi && a[a_lo].time < tb - length) wa.Remove(a[a_lo++]);
+      const Timestamp lower = a_lo < a_hi ? a[a_lo].time : tb - length;
+      while (b_lo <= j && b[b_lo].time < lower) wb.Remove(b[b_lo++]);
+      if (a_lo == a_hi || b_lo > j) continue;
+      if (ConditionsHold(rule_, wa, &wb, subject)) {
+        AddEpisode(out, Episode{static_cast<uint32_t>(a_lo), static_cast<uint32_t>(a_hi), static_cast<uint32_t>(b_lo),
+                                static_cast<uint32_t>(j + 1)});
+      }
+    }
+  }
+
+  void SequenceByDay(const std::vector<Event>& a, const std::vector<Event>& b, AccountId subject, StreamWindow& wa,
+                     StreamWindow& wb, std::vector<Episode>& out) {
+    const WindowSpec& spec = rule_.window;
+    std::vector<int64_t> keys;
+    for (const Event& e : a) keys.push_back(KeyOf(spec, facts_, e));
+    for (const Event& e : b) keys.push_back(KeyOf(spec, facts_, e));
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    size_t a_lo = 0, a_hi = 0, b_lo = 0, b_hi = 0;
+    for (int64_t k : keys) {
+      while (a_hi < a.size() && KeyOf(spec, facts_, a[a_hi]) <= k) wa.Add(a[a_hi++]);
+      while (b_hi < b.size() && KeyOf(spec, facts_, b[b_hi]) <= k) wb.Add(b[b_hi++]);
+      const int64_t lowest = LowestKey(spec, k);
+      while (a_lo < a_hi && KeyOf(spec, facts_, a[a_lo]) < lowest) wa.Remove(a[a_lo++]);
+      while (b_lo < b_hi && KeyOf(spec, facts_, b[b_lo]) < lowest) wb.Remove(b[b_lo++]);
+      if (a_lo == a_hi) continue;
+      if (ConditionsHold(rule_, wa, &wb, subject)) {
+        AddEpisode(out, Episode{static_cast<uint32_t>(a_lo), static_cast<uint32_t>(a_hi), static_cast<uint32_t>(b_lo),
+                                static_cast<uint32_t>(b_hi)});
+      }
+    }
+  }
+
+  const Rule& rule_;
+  const StoreFacts& facts_;
+  const LocationIds& ids_;
+  std::map<uint32_t, PeerStats> peers_;
+  std::unordered_map<AccountId, Int128> subject_value_;
+  Int128 history_value_ = -1;
+};
+
+}  // namespace
+}  // namespace rules_internal
+
+Result<ScanResult> Scan(const store::Store& store, std::span<const RulePack* const> packs, const ScanOptions& options) {
+  using namespace rules_internal;
+  ScanResult result;
+  for (const RulePack* pack_ptr : packs) {
+    const CompiledPack& pack = pack_ptr->compiled();
+    StoreFacts facts(store, options.holders, pack);
+    LocationIds ids(facts);
+    std::vector<const Rule*> runnable;
+    for (const Rule& r : pack.rules) {
+      if (r.needs_holders && options.holders == nullptr) {
+        result.skipped.push_back(fmt::format("{}: needs KYC facts (--parties DIR)", r.id));
+      } else {
+        runnable.push_back(&r);
+      }
+    }
+    std::vector<RuleOutput> outputs(runnable.size());
+    auto run = [&](size_t i) {
+      RuleEvaluator evaluator(*runnable[i], facts, ids);
+      Result<std::vector<Alert>> alerts = evaluator.Run();
+      if (alerts.ok()) {
+        outputs[i].alerts = std::move(*alerts);
+      } else {
+        outputs[i].status = alerts.status().WithContext("rule " + runnable[i]->id);
+      }
+    };
+    unsigned threads = options.threads == 0 ? 0 : options.threads;
+    if (threads == 1) {
+      for (size_t i = 0; i < runnable.size(); ++i) run(i);
+    } else {
+      tbb::task_arena arena(threads == 0 ? tbb::task_arena::automatic : static_cast<int>(threads));
+      arena.execute([&] { tbb::parallel_for(size_t{0}, runnable.size(), run); });
+    }
+    for (size_t i = 0; i < runnable.size(); ++i) {
+      MT_RETURN_IF_ERROR(outputs[i].status);
+      std::vector<Alert>& alerts = outputs[i].alerts;
+      std::vector<std::string> labels;
+      for (const Alert& a : alerts) labels.push_back(SubjectSortKey(store, a));
+      std::vector<size_t> order(alerts.size());
+      for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+      std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+        if (labels[x] != labels[y]) return labels[x] < labels[y];
+        return alerts[x].window_start < alerts[y].window_start;
+      });
+      uint64_t seq = 0;
+      for (size_t k : order) {
+        Alert& a = alerts[k];
+        a.alert_id = fmt::format("{}-{:06d}", runnable[i]->id, ++seq);
+        a.pack_id = pack.id;
+        result.alerts.push_back(std::move(a));
+      }
+      result.alerts_per_rule.emplace_back(runnable[i]->id, seq);
+    }
+  }
+  return result;
+}
+
+}  // namespace moneytrail::rules

@@ -1,0 +1,38 @@
+// Turning an episode (the evidence events of one alert) into an Alert: exact figures, the
+// rule's sentence, ordering keys.
+#ifndef MONEYTRAIL_SRC_RULES_FIGURES_H_
+#define MONEYTRAIL_SRC_RULES_FIGURES_H_
+
+#include <span>
+#include <string>
+
+#include "moneytrail/rules.h"
+#include "rules/compiled.h"
+#include "rules/runtime.h"
+#include "rules/window.h"
+
+namespace moneytrail::rules::rules_internal {
+
+// Figures known before the evidence is summarised (baselines).
+struct Figures {
+  bool has_peer = false;
+  Int128 peer_median2 = 0;  // twice the peer median, scaled (or a doubled count)
+  Int128 peer_value = 0;
+  std::string peer_group;
+  Int128 history_value = -1;  // < 0: no history comparison
+};
+
+// Builds the alert of one episode. `first` holds the match (aggregate) or first (sequence)
+// events, `then` the then events. OutOfRange if a sum leaves the Decimal range.
+Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const LocationIds& ids, const Event& subject_event,
+                        std::span<const Event> first, std::span<const Event> then, const Figures& figures);
+
+// "$131,400.00" for USD, "131,400.00 EUR" otherwise.
+std::string FormatMoney(Decimal amount, std::string_view currency);
+
+// The sort key of an alert's subjects (their labels).
+std::string SubjectSortKey(const store::Store& store, const Alert& alert);
+
+}  // namespace moneytrail::rules::rules_internal
+
+#endif  // MONEYTRAIL_SRC_RULES_FIGURES_H_

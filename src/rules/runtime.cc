@@ -1,0 +1,192 @@
+#include "rules/runtime.h"
+
+#include <algorithm>
+
+namespace moneytrail::rules::rules_internal {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool Contains(const std::vector<std::string>& list, const std::string& value) {
+  return !value.empty() && std::find(list.begin(), list.end(), value) != list.end();
+}
+
+}  // namespace
+
+Int128 ToScaled(int64_t units, uint8_t scale) {
+  static constexpr int64_t kPow[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+                                     1000000000, 10000000000LL, 100000000000LL, 1000000000000LL};
+  if (scale <= kAmountScale) return static_cast<Int128>(units) * kPow[kAmountScale - scale];
+  Int128 v = units;
+  for (int s = scale; s > kAmountScale; --s) v /= 10;
+  return v;
+}
+
+int32_t ResolveCurrency(const store::Store& store, std::string_view code) {
+  std::string want = Lower(code);
+  if (want == "any") return -1;
+  static const std::pair<std::string_view, std::string_view> kIbmNames[] = {
+      {"usd", "us dollar"}, {"eur", "euro"}, {"gbp", "uk pound"}, {"mxn", "mexican peso"},
+      {"cny", "yuan"},      {"inr", "rupee"}, {"cad", "canadian dollar"}, {"jpy", "yen"},
+      {"chf", "swiss franc"}, {"aud", "australian dollar"}, {"brl", "brazil real"}, {"rub", "ruble"},
+      {"ils", "shekel"}, {"sar", "saudi riyal"}, {"btc", "bitcoin"}};
+  std::string alias;
+  for (const auto& [iso, name] : kIbmNames) {
+    if (want == iso) alias = std::string(name);
+  }
+  for (size_t i = 0; i < store.currency_count(); ++i) {
+    std::string have = Lower(store.currency(static_cast<uint16_t>(i)));
+    if (have == want || (!alias.empty() && have == alias)) return static_cast<int32_t>(i);
+  }
+  return -2;
+}
+
+StoreFacts::StoreFacts(const store::Store& s, const HolderTable* h, const CompiledPack& pack)
+    : store(s), holders(h), calendar(pack.utc_offset, pack.business_day_cutoff, pack.holidays) {
+  const size_t n = s.transaction_count();
+  auto time = s.time();
+  local_day.resize(n);
+  business_ordinal.resize(n);
+  hour.resize(n);
+  weekday.resize(n);
+  // Business days are looked up per local day and half (before/after the cutoff).
+  int64_t min_day = 0, max_day = -1;
+  if (n > 0) {
+    auto [lo, hi] = std::minmax_element(time.begin(), time.end());
+    data_start = *lo;
+    data_end = *hi;
+    min_day = calendar.LocalDay(*lo);
+    max_day = calendar.LocalDay(*hi);
+  }
+  std::vector<int32_t> ordinal_before(static_cast<size_t>(max_day - min_day + 1));
+  std::vector<int32_t> ordinal_after(ordinal_before.size());
+  for (int64_t d = min_day; d <= max_day; ++d) {
+    Timestamp midnight = d * 86400 - pack.utc_offset;
+    int64_t before = calendar.BusinessDayOf(midnight);
+    int64_t after = calendar.BusinessDayOf(midnight + 86399);
+    ordinal_before[d - min_day] = static_cast<int32_t>(calendar.BusinessOrdinal(before));
+    ordinal_after[d - min_day] = static_cast<int32_t>(calendar.BusinessOrdinal(after));
+  }
+  for (size_t t = 0; t < n; ++t) {
+    int64_t local = time[t] + pack.utc_offset;
+    int64_t day = calendar.LocalDay(time[t]);
+    int64_t seconds = local - day * 86400;
+    local_day[t] = static_cast<int32_t>(day);
+    hour[t] = static_cast<uint8_t>(seconds / 3600);
+    weekday[t] = static_cast<uint8_t>(BusinessCalendar::Weekday(day));
+    business_ordinal[t] = seconds < pack.business_day_cutoff ? ordinal_before[day - min_day]
+                                                             : ordinal_after[day - min_day];
+  }
+  account_kind.resize(s.account_count());
+  for (AccountId a = 0; a < s.account_count(); ++a) account_kind[a] = static_cast<uint8_t>(s.account(a).kind);
+  uint32_t max_location = 0;
+  for (uint32_t loc : s.location()) max_location = std::max(max_location, loc);
+  location_city.resize(max_location + 1);
+  location_region.resize(max_location + 1);
+  location_country.resize(max_location + 1);
+  for (uint32_t loc = 1; loc <= max_location; ++loc) {
+    const store::Location& l = s.location_entry(loc);
+    std::string city = Lower(s.string(l.city));
+    std::string region = Lower(s.string(l.region));
+    if (!city.empty()) location_city[loc] = city + ", " + region;
+    location_region[loc] = region;
+    location_country[loc] = Lower(s.string(l.country));
+  }
+}
+
+FilterRuntime::FilterRuntime(const Filter& f, const StoreFacts& fx, int32_t currency_id)
+    : facts(&fx),
+      channel_mask(f.channel_mask),
+      direction(f.direction),
+      amount(f.amount),
+      currency(currency_id),
+      mccs(f.mccs),
+      hour_mask(f.hour_mask),
+      weekday_mask(f.weekday_mask),
+      cp_kind_mask(f.counterparty_kind_mask),
+      subject_party_kind(f.subject_party_kind),
+      counterparty_party_kind(f.counterparty_party_kind),
+      industries(f.subject_industries) {
+  const size_t locations = fx.location_city.size();
+  if (!f.cities.empty() || !f.regions.empty() || !f.countries.empty()) {
+    location_ok.assign(locations, 1);
+    location_ok[0] = 0;
+    for (size_t loc = 1; loc < locations; ++loc) {
+      bool ok = true;
+      if (!f.cities.empty()) ok &= Contains(f.cities, fx.location_city[loc]);
+      if (!f.regions.empty()) ok &= Contains(f.regions, fx.location_region[loc]);
+      if (!f.countries.empty()) ok &= Contains(f.countries, fx.location_country[loc]);
+      location_ok[loc] = ok;
+    }
+  }
+  if (!f.counterparty_countries.empty()) {
+    cp_country_ok.assign(locations, 0);
+    for (size_t loc = 1; loc < locations; ++loc) {
+      cp_country_ok[loc] = Contains(f.counterparty_countries, fx.location_country[loc]);
+    }
+  }
+  if (!f.subject_home_cities.empty()) {
+    has_home = true;
+    // HolderTable keeps homes as lower-case "city, region", as packs do.
+    if (fx.holders != nullptr) {
+      for (const std::string& city : f.subject_home_cities) {
+        if (uint32_t id = fx.holders->Find(city); id != 0) home_ok.insert(id);
+      }
+    }
+  }
+  for (const Filter& sub : f.any_of) any_of.emplace_back(sub, fx, -1);
+  for (const Filter& sub : f.none_of) none_of.emplace_back(sub, fx, -1);
+}
+
+bool FilterRuntime::Matches(TransactionId t, AccountId subject, AccountId counterparty, bool subject_receives) const {
+  const StoreFacts& fx = *facts;
+  const store::Store& s = fx.store;
+  if (direction == Direction::kIn && !subject_receives) return false;
+  if (direction == Direction::kOut && subject_receives) return false;
+  if (channel_mask != 0 && !(channel_mask & (1u << s.channel()[t]))) return false;
+  if (currency == -2) return false;
+  if (currency >= 0 && s.paid_currency()[t] != currency) return false;
+  if (!amount.empty()) {
+    Int128 v = ToScaled(s.amount_paid_units()[t], s.paid_scale()[t]);
+    for (const AmountBound& b : amount) {
+      if (!Holds(b.op, v, b.value)) return false;
+    }
+  }
+  if (hour_mask != 0 && !(hour_mask & (1u << fx.hour[t]))) return false;
+  if (weekday_mask != 0 && !(weekday_mask & (1u << fx.weekday[t]))) return false;
+  if (!mccs.empty() && !std::binary_search(mccs.begin(), mccs.end(), s.mcc()[t])) return false;
+  const uint8_t cp_kind = fx.account_kind[counterparty];
+  if (cp_kind_mask != 0 && !(cp_kind_mask & (1u << cp_kind))) return false;
+  if (!location_ok.empty() && !location_ok[s.location()[t]]) return false;
+  if (!cp_country_ok.empty() &&
+      (cp_kind != static_cast<uint8_t>(NodeKind::kExternal) || !cp_country_ok[s.location()[t]])) {
+    return false;
+  }
+  if (subject_party_kind != PartyKind::kUnknown || counterparty_party_kind != PartyKind::kUnknown ||
+      !industries.empty() || has_home) {
+    if (fx.holders == nullptr) return false;
+    const Holder& h = fx.holders->at(subject);
+    if (subject_party_kind != PartyKind::kUnknown && h.kind != subject_party_kind) return false;
+    if (counterparty_party_kind != PartyKind::kUnknown &&
+        fx.holders->at(counterparty).kind != counterparty_party_kind) {
+      return false;
+    }
+    if (!industries.empty() && !std::binary_search(industries.begin(), industries.end(), h.industry_code)) return false;
+    if (has_home && !home_ok.contains(h.home)) return false;
+  }
+  if (!any_of.empty()) {
+    bool any = false;
+    for (const FilterRuntime& f : any_of) any = any || f.Matches(t, subject, counterparty, subject_receives);
+    if (!any) return false;
+  }
+  for (const FilterRuntime& f : none_of) {
+    if (f.Matches(t, subject, counterparty, subject_receives)) return false;
+  }
+  return true;
+}
+
+}  // namespace moneytrail::rules::rules_internal

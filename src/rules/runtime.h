@@ -1,0 +1,70 @@
+// What a scan precomputes about a store for one pack (local days, hours, business days, location
+// lookups) and the filters compiled against it.
+#ifndef MONEYTRAIL_SRC_RULES_RUNTIME_H_
+#define MONEYTRAIL_SRC_RULES_RUNTIME_H_
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "moneytrail/rules.h"
+#include "moneytrail/store.h"
+#include "rules/calendar.h"
+#include "rules/compiled.h"
+
+namespace moneytrail::rules::rules_internal {
+
+struct StoreFacts {
+  StoreFacts(const store::Store& s, const HolderTable* h, const CompiledPack& pack);
+
+  const store::Store& store;
+  const HolderTable* holders;
+  BusinessCalendar calendar;
+  std::vector<int32_t> local_day;         // per transaction
+  std::vector<int32_t> business_ordinal;  // per transaction: ordinal of its business day
+  std::vector<uint8_t> hour;              // per transaction, local
+  std::vector<uint8_t> weekday;           // per transaction, Monday = 0
+  std::vector<uint8_t> account_kind;      // per account: NodeKind
+  std::vector<std::string> location_city;     // per location id: "city, region" (lower case)
+  std::vector<std::string> location_region;   // lower case
+  std::vector<std::string> location_country;  // lower case
+  Timestamp data_start = 0;
+  Timestamp data_end = 0;
+};
+
+// A Filter resolved against a store: bitmaps over location ids, a currency id.
+struct FilterRuntime {
+  // REQUIRES: facts outlives the result.
+  FilterRuntime(const Filter& f, const StoreFacts& facts, int32_t currency);
+
+  // Does transaction `t` match, seen from the end `subject` (the other end is the counterparty)?
+  bool Matches(TransactionId t, AccountId subject, AccountId counterparty, bool subject_receives) const;
+
+  const StoreFacts* facts;
+  uint32_t channel_mask;
+  Direction direction;
+  std::vector<AmountBound> amount;
+  int32_t currency;  // -1: any; -2: a currency the store does not have (nothing matches)
+  std::vector<uint8_t> location_ok;   // empty: any
+  std::vector<uint8_t> cp_country_ok; // empty: any
+  std::vector<uint16_t> mccs;
+  uint32_t hour_mask;
+  uint8_t weekday_mask;
+  uint8_t cp_kind_mask;
+  PartyKind subject_party_kind;
+  PartyKind counterparty_party_kind;
+  std::vector<uint32_t> industries;
+  bool has_home = false;
+  std::unordered_set<uint32_t> home_ok;
+  std::vector<FilterRuntime> any_of;
+  std::vector<FilterRuntime> none_of;
+};
+
+// The currency id of `code` in the store (ISO code or the IBM name, case-insensitive), -2 when
+// absent, -1 for "any".
+int32_t ResolveCurrency(const store::Store& store, std::string_view code);
+
+}  // namespace moneytrail::rules::rules_internal
+
+#endif  // MONEYTRAIL_SRC_RULES_RUNTIME_H_

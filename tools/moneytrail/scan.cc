@@ -1,0 +1,140 @@
+// `moneytrail scan STORE [--rules PACK...] [--parties DIR] [--set RULE.param=VALUE...]
+//  --out alerts.jsonl`, and `--explain ALERT_ID`: adapter over rules::Scan (docs/rules.md).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "moneytrail/rules.h"
+#include "moneytrail/store.h"
+#include "verb.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Options {
+  std::string store, out, parties, explain, alerts;
+  std::vector<std::string> packs, sets;
+  unsigned threads = 0;
+  bool list = false;
+};
+
+// The shipped pack: next to the working directory, or the repository that holds the binary.
+std::string DefaultPack() {
+  const std::string name = "rules/smuggling-trafficking.toml";
+  std::vector<fs::path> candidates = {fs::path(name)};
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+      candidates.push_back(dir / name);
+    }
+  }
+  for (const fs::path& p : candidates) {
+    if (fs::exists(p, ec)) return p.string();
+  }
+  return name;
+}
+
+int Run(const Options& o) {
+  using namespace moneytrail;
+  const char* verb = "scan";
+  Result<store::Store> s = store::Store::Open(o.store);
+  if (!s.ok()) return cli::ReportError(verb, s.status());
+  rules::RulePack::Overrides overrides;
+  for (const std::string& set : o.sets) {
+    size_t eq = set.find('=');
+    if (eq == std::string::npos || set.find('.') > eq) {
+      return cli::ReportError(verb, InvalidArgumentError("--set '" + set + "': expected RULE_ID.param=VALUE"));
+    }
+    overrides[set.substr(0, eq)] = set.substr(eq + 1);
+  }
+  std::vector<std::string> paths = o.packs.empty() ? std::vector<std::string>{DefaultPack()} : o.packs;
+  std::vector<rules::RulePack> packs;
+  for (const std::string& p : paths) {
+    Result<rules::RulePack> pack = rules::RulePack::Load(p, overrides);
+    if (!pack.ok()) return cli::ReportError(verb, pack.status());
+    packs.push_back(std::move(*pack));
+  }
+  for (const auto& [name, value] : overrides) {
+    bool known = false;
+    for (const rules::RulePack& p : packs) {
+      for (const rules::RuleInfo& r : p.rules()) known |= name.substr(0, name.find('.')) == r.id;
+    }
+    if (!known) return cli::ReportError(verb, InvalidArgumentError("--set " + name + ": no rule with that id"));
+  }
+  if (o.list) {
+    for (const rules::RulePack& p : packs) {
+      for (const rules::RuleInfo& r : p.rules()) {
+        fmt::print("{:<18} {}  [{}]\n", r.id, r.title, r.citation);
+        for (const auto& [k, v] : r.params) fmt::print("{:<18}   {} = {}\n", "", k, v);
+      }
+    }
+    return cli::kExitOk;
+  }
+  std::vector<const rules::RulePack*> pack_ptrs;
+  for (const rules::RulePack& p : packs) pack_ptrs.push_back(&p);
+  std::optional<rules::HolderTable> holders;
+  if (!o.parties.empty()) {
+    Result<rules::HolderTable> h = rules::HolderTable::LoadGenerated(*s, o.parties);
+    if (!h.ok()) return cli::ReportError(verb, h.status());
+    holders = std::move(*h);
+  }
+  if (!o.explain.empty() && !o.alerts.empty()) {
+    Result<std::vector<rules::Alert>> alerts = rules::ReadAlertsFile(*s, o.alerts);
+    if (!alerts.ok()) return cli::ReportError(verb, alerts.status());
+    for (const rules::Alert& a : *alerts) {
+      if (a.alert_id == o.explain) {
+        fmt::print("{}", rules::ExplainAlert(*s, a));
+        return cli::kExitOk;
+      }
+    }
+    return cli::ReportError(verb, NotFoundError("no alert '" + o.explain + "' in " + o.alerts));
+  }
+  rules::ScanOptions options;
+  options.holders = holders ? &*holders : nullptr;
+  options.threads = o.threads;
+  Result<rules::ScanResult> result = rules::Scan(*s, pack_ptrs, options);
+  if (!result.ok()) return cli::ReportError(verb, result.status());
+  if (!o.explain.empty()) {
+    for (const rules::Alert& a : result->alerts) {
+      if (a.alert_id == o.explain) {
+        fmt::print("{}", rules::ExplainAlert(*s, a));
+        return cli::kExitOk;
+      }
+    }
+    return cli::ReportError(verb, NotFoundError("no alert '" + o.explain + "' in this scan"));
+  }
+  if (o.out.empty()) return cli::ReportError(verb, InvalidArgumentError("--out FILE is required (or --explain ID)"));
+  std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
+  if (!out) return cli::ReportError(verb, ErrnoError("cannot create " + o.out, errno));
+  out << rules::ScanHeaderJsonLine(*s, pack_ptrs, *result) << '\n';
+  for (const rules::Alert& a : result->alerts) out << rules::AlertJsonLine(*s, a) << '\n';
+  out.close();
+  if (!out) return cli::ReportError(verb, ErrnoError("cannot write " + o.out, errno));
+  fmt::print("{} alerts over {} transactions written to {}\n", result->alerts.size(), s->transaction_count(), o.out);
+  for (const auto& [rule, n] : result->alerts_per_rule) fmt::print("  {:<18} {}\n", rule, n);
+  for (const std::string& skipped : result->skipped) fmt::print("  skipped {}\n", skipped);
+  return cli::kExitOk;
+}
+
+void Setup(CLI::App& app, std::function<int()>& run) {
+  auto o = std::make_shared<Options>();  // shared: owned by the parsed options and the action
+  app.add_option("store", o->store, "Store directory")->required();
+  app.add_option("--rules", o->packs, "Rule pack(s) (TOML); default rules/smuggling-trafficking.toml");
+  app.add_option("--parties", o->parties,
+                 "Directory with parties.csv and accounts.csv (KYC facts for rules that need them)");
+  app.add_option("--set", o->sets, "Override a parameter: RULE_ID.param=VALUE (TOML value)");
+  app.add_option("--out", o->out, "Alerts file (JSON lines)");
+  app.add_option("--explain", o->explain, "Print the evidence of one alert as a table");
+  app.add_option("--alerts", o->alerts, "With --explain: read the alert from this file instead of re-scanning");
+  app.add_option("--threads", o->threads, "Worker threads (0 = all cores)");
+  app.add_flag("--list-rules", o->list, "List the rules and their parameters");
+  run = [o] { return Run(*o); };
+}
+
+const moneytrail::cli::VerbRegistration kScan("scan", "Run red-flag rule packs over a store and write alerts", Setup);
+
+}  // namespace
