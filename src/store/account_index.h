@@ -39,8 +39,11 @@ class AccountIndex {
     ++count_;
   }
 
+  // Sizes the table for n keys in one step (a power of two at least 2n).
   void Reserve(size_t n) {
-    while (slots_.size() < n * 2) Grow();
+    size_t size = slots_.empty() ? 1024 : slots_.size();
+    while (size < n * 2) size *= 2;
+    if (size > slots_.size()) Rehash(size);
   }
 
  private:
@@ -53,10 +56,11 @@ class AccountIndex {
     while (slots_[i].id != kNoAccount) i = (i + 1) & mask_;
     slots_[i] = Slot{hash, id};
   }
-  void Grow() {
+  void Grow() { Rehash(slots_.empty() ? 1024 : slots_.size() * 2); }
+  void Rehash(size_t size) {
     std::vector<Slot> old;
     old.swap(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+    slots_.assign(size, Slot{});
     mask_ = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.id != kNoAccount) Place(s.hash, s.id);

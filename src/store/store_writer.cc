@@ -195,8 +195,9 @@ TransactionColumns& StoreWriter::columns() { return rep_->pending; }
 
 void StoreWriter::Reserve(size_t transactions, size_t accounts) {
   rep_->pending.Reserve(rep_->pending.size() + transactions);
+  // The index is not pre-sized: its slots are touched on allocation, and an estimate too high
+  // would cost resident memory; doubling as it fills is cheap enough.
   rep_->dicts.accounts.reserve(rep_->dicts.accounts.size() + accounts);
-  rep_->account_index.Reserve(rep_->dicts.accounts.size() + accounts);
 }
 uint64_t StoreWriter::committed_transaction_count() const { return rep_->manifest.transactions; }
 uint32_t StoreWriter::account_count() const {
