@@ -1,0 +1,103 @@
+// `moneytrail prove STORE --subject BANK:ACCT[,...] --from DATE --to DATE
+//  --method bank-deposits|source-application [--reported-income AMOUNT] [--assets FILE]
+//  --out proof.json [--schedule proof.csv]`: adapter over proof::Prove.
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "moneytrail/money.h"
+#include "moneytrail/proof.h"
+#include "moneytrail/store.h"
+#include "moneytrail/time_format.h"
+#include "verb.h"
+
+namespace {
+
+using namespace moneytrail;
+
+struct Options {
+  std::string store, subject, from, to, method, reported_income, assets, out, schedule;
+};
+
+Status WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out) return IoError(fmt::format("cannot write {}", path));
+  return Status::Ok();
+}
+
+Result<Timestamp> ParseDate(const std::string& text, bool end_of_day, std::string_view option) {
+  std::string t = text.size() == 10 ? text + (end_of_day ? "T23:59:59" : "T00:00:00") : text;
+  Result<Timestamp> v = TimeFormat::Iso8601().Parse(t);
+  if (!v.ok()) return v.status().WithContext(option);
+  return v;
+}
+
+Status Run(const Options& o) {
+  MT_ASSIGN_OR_RETURN(store::Store s, store::Store::Open(o.store));
+  proof::ProofOptions options;
+  MT_ASSIGN_OR_RETURN(options.method, proof::ParseProofMethod(o.method));
+  size_t begin = 0;
+  while (begin <= o.subject.size()) {
+    size_t end = o.subject.find(',', begin);
+    if (end == std::string::npos) end = o.subject.size();
+    std::string_view spec(o.subject.data() + begin, end - begin);
+    size_t colon = spec.find(':');
+    if (colon == std::string_view::npos) {
+      return InvalidArgumentError(fmt::format("--subject '{}': expected BANK:ACCOUNT", spec));
+    }
+    auto a = s.FindAccount(NodeKind::kAccount, spec.substr(0, colon), spec.substr(colon + 1));
+    if (!a) return NotFoundError(fmt::format("--subject '{}': no such account in the store", spec));
+    options.subject.push_back(*a);
+    begin = end + 1;
+  }
+  MT_ASSIGN_OR_RETURN(options.from, ParseDate(o.from, false, "--from"));
+  MT_ASSIGN_OR_RETURN(options.to, ParseDate(o.to, true, "--to"));
+  // A first pass finds the subject's currency scale for the amounts given on the command line.
+  MT_ASSIGN_OR_RETURN(proof::Proof probe, proof::Prove(s, options));
+  if (!o.reported_income.empty()) {
+    MT_ASSIGN_OR_RETURN(Decimal d, ParseDecimal(o.reported_income));
+    if (d.scale > probe.scale) {
+      return InvalidArgumentError("--reported-income has more decimals than the currency");
+    }
+    int64_t units = d.units;
+    for (int k = d.scale; k < probe.scale; ++k) units *= 10;
+    options.reported_income = units;
+  }
+  if (!o.assets.empty()) {
+    MT_ASSIGN_OR_RETURN(options.outside, proof::ReadOutsideItems(o.assets, probe.scale));
+  }
+  MT_ASSIGN_OR_RETURN(proof::Proof p, proof::Prove(s, options));
+  MT_RETURN_IF_ERROR(WriteText(o.out, proof::ProofJson(p, s, options)));
+  if (!o.schedule.empty()) MT_RETURN_IF_ERROR(WriteText(o.schedule, proof::ProofScheduleCsv(p, s)));
+  std::string currency(s.currency(p.currency));
+  for (size_t i = 0; i < p.lines.size(); ++i) {
+    const proof::ScheduleLine& l = p.lines[i];
+    fmt::print("{:>3} {} {:<78} {:>18}{}\n", i + 1, l.sign == 0 ? '=' : (l.sign > 0 ? '+' : '-'),
+               l.item, FormatDecimalGrouped(Decimal{l.amount, p.scale}), l.review ? "  (review)" : "");
+  }
+  return Status::Ok();
+}
+
+void Setup(CLI::App& app, std::function<int()>& run) {
+  auto o = std::make_shared<Options>();  // shared: owned by the parsed options and the action
+  app.add_option("store", o->store, "Store directory")->required();
+  app.add_option("--subject", o->subject, "The subject's accounts, BANK:ACCT[,BANK:ACCT...]")->required();
+  app.add_option("--from", o->from, "First day of the period (YYYY-MM-DD)")->required();
+  app.add_option("--to", o->to, "Last day of the period (YYYY-MM-DD, inclusive)")->required();
+  app.add_option("--method", o->method, "bank-deposits or source-application")->required();
+  app.add_option("--reported-income", o->reported_income, "Income the subject reported");
+  app.add_option("--assets", o->assets, "CSV kind,date,amount,description of outside facts");
+  app.add_option("--out", o->out, "proof.json to write")->required();
+  app.add_option("--schedule", o->schedule, "Schedule CSV to write");
+  run = [o] {
+    Status st = Run(*o);
+    return st.ok() ? cli::kExitOk : cli::ReportError("prove", st);
+  };
+}
+
+const moneytrail::cli::VerbRegistration kProve(
+    "prove", "Indirect methods of proof: bank deposits, source and application of funds", Setup);
+
+}  // namespace
