@@ -1,0 +1,211 @@
+// The engine (incremental windows, business-day keys, episode merging) against a brute-force
+// evaluator that recomputes every window from scratch, on many small random stores (seeded; the
+// seed is printed on failure).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+#include "rules_test_util.h"
+
+namespace moneytrail::rules {
+namespace {
+
+using test::TestWorld;
+
+struct Tx {
+  int64_t time;
+  int src, dst;   // account index; -1 cash desk, -2 external (MX)
+  int64_t cents;
+  Channel channel;
+};
+
+std::string Label(int a) { return a >= 0 ? "B:A" + std::to_string(a) : a == -1 ? "cash:B:BR1" : "external:MX:1"; }
+
+std::vector<Tx> RandomTxs(std::mt19937_64& rng) {
+  std::vector<Tx> txs;
+  const int n = 30 + static_cast<int>(rng() % 90);
+  const int64_t start = test::T("2025-08-29T00:00:00Z");
+  const Channel channels[] = {Channel::kCashDeposit, Channel::kWire, Channel::kAch, Channel::kCashWithdrawal};
+  for (int i = 0; i < n; ++i) {
+    Tx t;
+    t.time = start + static_cast<int64_t>(rng() % (12 * 86400)) / 600 * 600;  // coarse: ties happen
+    t.channel = channels[rng() % 4];
+    int a = static_cast<int>(rng() % 4), b = static_cast<int>(rng() % 4);
+    t.src = t.channel == Channel::kCashDeposit ? -1 : a;
+    t.dst = t.channel == Channel::kCashWithdrawal ? -1 : (t.channel == Channel::kWire && rng() % 2) ? -2 : b;
+    t.cents = 100 + static_cast<int64_t>(rng() % 900000);
+    txs.push_back(t);
+  }
+  return txs;
+}
+
+int Weekday(int64_t day) { return static_cast<int>(((day + 3) % 7 + 7) % 7); }
+bool Business(int64_t day) { return Weekday(day) < 5 && day != DaysFromCivil(2025, 9, 1); }
+// Brute force: walk forward to the business day, then count business days since a fixed origin.
+int64_t BusinessOrdinal(int64_t t) {
+  int64_t day = t / 86400, sec = t % 86400;
+  if (!(Business(day) && sec < 17 * 3600)) {
+    do ++day;
+    while (!Business(day));
+  }
+  int64_t n = 0;
+  for (int64_t d = DaysFromCivil(2025, 1, 1); d < day; ++d) n += Business(d);
+  return n;
+}
+
+using EvidenceSets = std::map<std::string, std::vector<std::set<TransactionId>>>;
+
+void Merge(std::vector<std::pair<std::pair<int, int>, std::pair<int, int>>>& eps, int alo, int ahi, int blo, int bhi) {
+  if (!eps.empty()) {
+    auto& last = eps.back();
+    bool b_nonempty = bhi > blo;
+    if (alo < last.first.second || (b_nonempty && blo < last.second.second)) {
+      last.first.first = std::min(last.first.first, alo);
+      last.first.second = std::max(last.first.second, ahi);
+      if (b_nonempty) {
+        last.second.first = last.second.second > last.second.first ? std::min(last.second.first, blo) : blo;
+        last.second.second = std::max(last.second.second, bhi);
+      }
+      return;
+    }
+  }
+  eps.push_back({{alo, ahi}, {blo, bhi}});
+}
+
+// Aggregate: deposits and wires into an account; window by seconds or business days.
+EvidenceSets OracleAggregate(const std::vector<Tx>& txs, bool business, int64_t length, int min_count,
+                             int64_t sum_over, int min_distinct) {
+  EvidenceSets out;
+  for (int acct = 0; acct < 4; ++acct) {
+    std::vector<int> ev;
+    for (size_t i = 0; i < txs.size(); ++i) {
+      if (txs[i].dst == acct && (txs[i].channel == Channel::kCashDeposit || txs[i].channel == Channel::kWire)) {
+        ev.push_back(static_cast<int>(i));
+      }
+    }
+    std::stable_sort(ev.begin(), ev.end(), [&](int x, int y) { return txs[x].time < txs[y].time; });
+    std::vector<std::pair<std::pair<int, int>, std::pair<int, int>>> eps;
+    for (size_t j = 0; j < ev.size(); ++j) {
+      int64_t kj = business ? BusinessOrdinal(txs[ev[j]].time) : txs[ev[j]].time;
+      if (business && j + 1 < ev.size() && BusinessOrdinal(txs[ev[j + 1]].time) == kj) continue;
+      size_t lo = 0;
+      while (lo <= j && (business ? BusinessOrdinal(txs[ev[lo]].time) < kj - (length - 1)
+                                  : txs[ev[lo]].time < kj - length)) {
+        ++lo;
+      }
+      int64_t sum = 0;
+      std::set<int> cps;
+      for (size_t i = lo; i <= j; ++i) {
+        sum += txs[ev[i]].cents;
+        cps.insert(txs[ev[i]].src);
+      }
+      if (static_cast<int>(j - lo + 1) >= min_count && sum > sum_over && static_cast<int>(cps.size()) >= min_distinct) {
+        Merge(eps, static_cast<int>(lo), static_cast<int>(j + 1), 0, 0);
+      }
+    }
+    for (auto& e : eps) {
+      std::set<TransactionId> ids;
+      for (int i = e.first.first; i < e.first.second; ++i) ids.insert(static_cast<TransactionId>(ev[i]));
+      out[Label(acct)].push_back(ids);
+    }
+  }
+  return out;
+}
+
+// Sequence: cash deposits in, then wires out to MX within `length` seconds, out/in >= 0.8.
+EvidenceSets OracleSequence(const std::vector<Tx>& txs, int64_t length) {
+  EvidenceSets out;
+  for (int acct = 0; acct < 4; ++acct) {
+    std::vector<int> a, b;
+    for (size_t i = 0; i < txs.size(); ++i) {
+      if (txs[i].dst == acct && txs[i].channel == Channel::kCashDeposit) a.push_back(static_cast<int>(i));
+      if (txs[i].src == acct && txs[i].dst == -2) b.push_back(static_cast<int>(i));
+    }
+    auto by_time = [&](int x, int y) { return txs[x].time < txs[y].time; };
+    std::stable_sort(a.begin(), a.end(), by_time);
+    std::stable_sort(b.begin(), b.end(), by_time);
+    std::vector<std::pair<std::pair<int, int>, std::pair<int, int>>> eps;
+    for (size_t j = 0; j < b.size(); ++j) {
+      int64_t tb = txs[b[j]].time;
+      int alo = -1, ahi = 0;
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (txs[a[i]].time <= tb) ahi = static_cast<int>(i + 1);
+        if (alo < 0 && txs[a[i]].time >= tb - length && txs[a[i]].time <= tb) alo = static_cast<int>(i);
+      }
+      if (alo < 0 || alo >= ahi) continue;
+      int64_t first_time = txs[a[alo]].time;
+      int blo = 0;
+      while (txs[b[blo]].time < first_time) ++blo;
+      int64_t in = 0, outflow = 0;
+      for (int i = alo; i < ahi; ++i) in += txs[a[i]].cents;
+      for (int i = blo; i <= static_cast<int>(j); ++i) outflow += txs[b[i]].cents;
+      if (in >= 100000 && outflow * 10 >= in * 8) Merge(eps, alo, ahi, blo, static_cast<int>(j + 1));
+    }
+    for (auto& e : eps) {
+      std::set<TransactionId> ids;
+      for (int i = e.first.first; i < e.first.second; ++i) ids.insert(static_cast<TransactionId>(a[i]));
+      for (int i = e.second.first; i < e.second.second; ++i) ids.insert(static_cast<TransactionId>(b[i]));
+      out[Label(acct)].push_back(ids);
+    }
+  }
+  return out;
+}
+
+EvidenceSets FromAlerts(const store::Store& s, const std::vector<Alert>& alerts) {
+  EvidenceSets out;
+  for (const Alert& a : alerts) {
+    std::set<TransactionId> ids;
+    for (const EvidenceItem& e : a.evidence) ids.insert(e.transaction);
+    out[s.AccountLabel(a.subjects[0])].push_back(ids);
+  }
+  return out;
+}
+
+std::string Body(const std::string& text) {
+  return test::kHeader + "\n[[rule]]\nid = \"R\"\ntitle = \"t\"\ncitation = \"c\"\n" + text;
+}
+
+// Each seed builds three small stores (fsync'd commits): the fast suite runs a few dozen seeds,
+// rules_oracle_slow_test (label slow) runs many more.
+#ifndef RULES_ORACLE_SEEDS
+#define RULES_ORACLE_SEEDS 24
+#endif
+
+TEST(RulesOracleTest, EngineMatchesBruteForceOnRandomStores) {
+  for (uint64_t seed = 1; seed <= RULES_ORACLE_SEEDS; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    std::vector<Tx> txs = RandomTxs(rng);
+    TestWorld w;
+    for (const Tx& t : txs) {
+      w.Add(FormatIsoTime(t.time), Label(t.src), Label(t.dst), FormatDecimal(Decimal{t.cents, 2}), t.channel, "",
+            t.dst == -2 ? "MX" : "");
+    }
+    const int64_t hours = 1 + static_cast<int64_t>(rng() % 96);
+    const int min_count = 1 + static_cast<int>(rng() % 3);
+    const int64_t sum_over = static_cast<int64_t>(rng() % 1500000);
+    const int min_distinct = 1 + static_cast<int>(rng() % 2);
+    std::string when = "[rule.when]\ncount = { at_least = " + std::to_string(min_count) + " }\nsum = { over = \"" +
+                       FormatDecimal(Decimal{sum_over, 2}) + "\" }\ndistinct_counterparties = { at_least = " +
+                       std::to_string(min_distinct) + " }\n";
+    std::string match = "[rule.match]\nchannel = [\"cash_deposit\", \"wire\"]\ndirection = \"in\"\n";
+    auto sliding = w.Scan(Body("window = \"" + std::to_string(hours) + "h\"\n" + match + when), {}, 1 + seed % 2);
+    EXPECT_EQ(FromAlerts(w.store(), sliding),
+              OracleAggregate(txs, false, hours * 3600, min_count, sum_over, min_distinct));
+    const int64_t days = 1 + static_cast<int64_t>(rng() % 3);
+    auto business = w.Scan(Body("window = \"" + std::to_string(days) + " business_days\"\n" + match + when));
+    EXPECT_EQ(FromAlerts(w.store(), business), OracleAggregate(txs, true, days, min_count, sum_over, min_distinct));
+    auto sequence = w.Scan(Body("window = \"" + std::to_string(hours) + "h\"\n[rule.first]\nchannel = [\"cash_deposit\"]\n"
+                                "direction = \"in\"\n[rule.then]\nchannel = [\"wire\"]\ndirection = \"out\"\n"
+                                "counterparty_country = \"@corridors\"\n[rule.when]\nfirst = { sum = { at_least = "
+                                "\"1000.00\" } }\nratio = { at_least = \"0.8\" }\n"));
+    EXPECT_EQ(FromAlerts(w.store(), sequence), OracleSequence(txs, hours * 3600));
+    if (HasFailure()) break;
+  }
+}
+
+}  // namespace
+}  // namespace moneytrail::rules
