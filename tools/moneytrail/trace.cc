@@ -91,7 +91,10 @@ Status Run(const Options& o) {
     }
     options.until = *t;
   }
+  auto ledger_start = std::chrono::steady_clock::now();
   MT_ASSIGN_OR_RETURN(trace::Ledger ledger, trace::Ledger::FromStore(s));
+  double ledger_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - ledger_start).count();
   if (!o.min_amount.empty()) {
     MT_ASSIGN_OR_RETURN(Decimal d, ParseDecimal(o.min_amount));
     // The minimum in units of the seeds' currency scale (the first currency's when mixed).
@@ -113,9 +116,11 @@ Status Run(const Options& o) {
     MT_ASSIGN_OR_RETURN(std::string svg, trace::FlowChartSvg(trail, report, o.chart_nodes));
     MT_RETURN_IF_ERROR(WriteText(o.chart, svg));
   }
-  fmt::print("{} {} trace of {}: {} flows, {} accounts holding traced money, {} shortfalls ({:.3f} s)\n",
+  fmt::print("{} {} trace of {}: {} flows, {} accounts holding traced money, {} shortfalls "
+             "(ledger {:.3f} s, trace {:.3f} s over {} transactions)\n",
              trace::DirectionName(options.direction), trace::MethodName(options.method), seeds,
-             trail.flows.size(), trail.holdings.size(), trail.shortfalls.size(), seconds);
+             trail.flows.size(), trail.holdings.size(), trail.shortfalls.size(), ledger_seconds,
+             seconds, trail.transactions_applied);
   for (const trace::CurrencyTotals& t : trail.totals) {
     auto fmt_units = [&](int64_t u) {
       return FormatDecimalGrouped(Decimal{u, ledger.currency_scale(t.currency)});
