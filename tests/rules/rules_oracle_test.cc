@@ -31,7 +31,7 @@ std::vector<Tx> RandomTxs(std::mt19937_64& rng) {
   const Channel channels[] = {Channel::kCashDeposit, Channel::kWire, Channel::kAch, Channel::kCashWithdrawal};
   for (int i = 0; i < n; ++i) {
     Tx t;
-    t.time = start + static_cast<int64_t>(rng() % (12 * 86400)) / 600 * 600;  // coarse: ties happen
+    t.time = start + static_cast<int64_t>(rng() % (12 * 86400)) / 3600 * 3600;  // whole hours: ties and exact window edges
     t.channel = channels[rng() % 4];
     int a = static_cast<int>(rng() % 4), b = static_cast<int>(rng() % 4);
     t.src = t.channel == Channel::kCashDeposit ? -1 : a;
