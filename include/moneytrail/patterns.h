@@ -128,8 +128,11 @@ Result<FeatureRun> ComputeFeatures(const graph::TemporalGraph& graph,
 
 // Writes `table` as CSV: a header `tx_id,<columns>`, then one row per transaction in ascending
 // tx_id order. Integral values print as integers, others in the shortest form that reads back
-// to the same double, NaN as an empty field (pandas reads it as NaN). IoError on failure.
-Status WriteFeatureCsv(const FeatureTable& table, const std::filesystem::path& path);
+// to the same double, NaN as an empty field (pandas reads it as NaN). With `append`, adds the
+// rows (no header) to an existing file: the caller writes blocks in ascending tx_id order.
+// IoError on failure.
+Status WriteFeatureCsv(const FeatureTable& table, const std::filesystem::path& path,
+                       bool append = false);
 
 // Streaming: holds the graph of all transactions added so far; AddBatch appends a batch and
 // returns the batch's features, identical to a batch run over all transactions. Batches must

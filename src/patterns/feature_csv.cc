@@ -23,17 +23,23 @@ void AppendValue(double v, fmt::memory_buffer& out) {
 
 }  // namespace
 
-Status WriteFeatureCsv(const FeatureTable& table, const std::filesystem::path& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
+Status WriteFeatureCsv(const FeatureTable& table, const std::filesystem::path& path,
+                       bool append) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), append ? "ab" : "wb"),
+                                             &std::fclose);
   if (!file) return ErrnoError("cannot create " + path.string(), errno);
   std::vector<size_t> order(table.rows());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
             [&](size_t a, size_t b) { return table.tx_ids[a] < table.tx_ids[b]; });
   fmt::memory_buffer buffer;
-  fmt::format_to(std::back_inserter(buffer), "tx_id");
-  for (const std::string& c : table.columns) fmt::format_to(std::back_inserter(buffer), ",{}", c);
-  buffer.push_back('\n');
+  if (!append) {
+    fmt::format_to(std::back_inserter(buffer), "tx_id");
+    for (const std::string& c : table.columns) {
+      fmt::format_to(std::back_inserter(buffer), ",{}", c);
+    }
+    buffer.push_back('\n');
+  }
   for (size_t r : order) {
     fmt::format_to(std::back_inserter(buffer), "{}", table.tx_ids[r]);
     for (double v : table.row(r)) {
