@@ -182,11 +182,14 @@ TEST(ShippedPackTest, BusinessCashAfterHours) {
 
 TEST(ShippedPackTest, BusinessCashFarAbovePeersAndWithoutPayroll) {
   TestWorld w;
+  // SPA0: 5 deposits (30,000) against peers' 3 (median 3, factor 1.5: over 4.5), and pays no wages.
+  // SPA1: 4 deposits, not over 4.5; 25,000 of cash, but pays two employees.
   for (int i = 0; i < 6; ++i) {
     std::string b = "B:SPA" + std::to_string(i);
-    for (int d = 2; d <= 4; ++d) {
-      w.Add("2025-09-0" + std::to_string(d) + "T11:00:00Z", "cash:B:BR1", b, i == 0 ? "3500.00" : "1500.00",
-            Channel::kCashDeposit);
+    int deposits = i == 0 ? 5 : i == 1 ? 4 : 3;
+    for (int d = 0; d < deposits; ++d) {
+      w.Add("2025-09-0" + std::to_string(2 + d) + "T11:00:00Z", "cash:B:BR1", b,
+            i == 0 ? "6000.00" : i == 1 ? "6250.00" : "1500.00", Channel::kCashDeposit);
     }
     w.Holder({b, static_cast<uint32_t>(i + 1), PartyKind::kBusiness, 812199});
     if (i != 0) {  // every peer pays two employees
@@ -196,7 +199,6 @@ TEST(ShippedPackTest, BusinessCashFarAbovePeersAndWithoutPayroll) {
       w.Holder({"B:E" + std::to_string(i) + "b", static_cast<uint32_t>(101 + 2 * i), PartyKind::kPerson});
     }
   }
-  // SPA0: 10,500 against a median of 4,500 (factor 2.33), and pays no wages.
   EXPECT_EQ(Alerted(w, "ST-CASH-VS-PEERS"), (Labels{"B:SPA0"}));
   EXPECT_EQ(Alerted(w, "ST-CASH-NO-PAYROLL"), (Labels{"B:SPA0"}));
 }
@@ -233,9 +235,9 @@ TEST(ShippedPackTest, SeveralWagesIntoOneAccountAndWagesQuicklyWithdrawn) {
   for (int i = 0; i < 3; ++i) w.Add("2025-09-05T03:0" + std::to_string(i) + ":00Z", "B:BIZ", "B:P1", "600.00", Channel::kAch);
   for (int i = 0; i < 2; ++i) w.Add("2025-09-05T03:0" + std::to_string(i) + ":00Z", "B:BIZ", "B:P2", "600.00", Channel::kAch);
   w.Add("2025-09-05T03:00:00Z", "B:BIZ", "B:P3", "1000.00", Channel::kAch);
-  w.Add("2025-09-06T12:00:00Z", "B:P3", "cash:B:ATM1", "800.00", Channel::kCashWithdrawal);
+  w.Add("2025-09-06T12:00:00Z", "B:P3", "cash:B:ATM1", "900.00", Channel::kCashWithdrawal);
   w.Add("2025-09-05T03:00:00Z", "B:BIZ", "B:P4", "1000.00", Channel::kAch);
-  w.Add("2025-09-06T12:00:00Z", "B:P4", "cash:B:ATM1", "799.99", Channel::kCashWithdrawal);
+  w.Add("2025-09-06T12:00:00Z", "B:P4", "cash:B:ATM1", "899.99", Channel::kCashWithdrawal);  // ratio under 0.9
   w.Holder({"B:BIZ", 1, PartyKind::kBusiness, 561320});
   for (int i = 1; i <= 4; ++i) w.Holder({"B:P" + std::to_string(i), static_cast<uint32_t>(10 + i), PartyKind::kPerson});
   EXPECT_EQ(Alerted(w, "ST-WAGES-ONE-ACCOUNT"), (Labels{"B:BIZ>B:P1"}));
