@@ -48,6 +48,14 @@ struct Evaluation {
 Result<std::vector<std::string>> TruthLabels(const PartyTable& parties, const std::string& column,
                                              const std::string& pattern);
 
+// Reads labels from a separate CSV (e.g. the generator's truth/entities.csv with
+// party_id,entity_id): rows are joined on `id_column` (the first column when the file has no
+// such column) and the label is `label_column`. InvalidArgument when a record has no row.
+Result<std::vector<std::string>> TruthLabelsFromFile(const PartyTable& parties,
+                                                     const std::string& path,
+                                                     const std::string& id_column,
+                                                     const std::string& label_column);
+
 Evaluation Evaluate(const PartyTable& parties, const ResolveConfig& config,
                     const Resolution& resolution, const std::vector<std::string>& labels);
 

@@ -101,11 +101,13 @@ bool LevelHolds(const LevelSpec& level, const LevelInput& in) {
       return Jaro(a, b) >= level.param;
     case LevelKind::kLevenshtein: {
       const int k = static_cast<int>(level.param);
+      if (k == 1) return WithinOneEdit(a, b, false);
       const int len_diff = static_cast<int>(a.size()) - static_cast<int>(b.size());
       return std::abs(len_diff) <= k && Levenshtein(a, b) <= k;
     }
     case LevelKind::kDamerau: {
       const int k = static_cast<int>(level.param);
+      if (k == 1) return WithinOneEdit(a, b, true);
       const int len_diff = static_cast<int>(a.size()) - static_cast<int>(b.size());
       return std::abs(len_diff) <= k && DamerauLevenshtein(a, b) <= k;
     }

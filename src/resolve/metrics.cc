@@ -1,11 +1,14 @@
 #include "moneytrail/resolve_metrics.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <regex>
 #include <unordered_map>
 
 #include <fmt/format.h>
+
+#include "resolve/csv_reader.h"
 
 namespace moneytrail::resolve {
 namespace {
@@ -48,6 +51,34 @@ Result<std::vector<std::string>> TruthLabels(const PartyTable& parties, const st
       }
       labels[r] = m[1].str();
     }
+  }
+  return labels;
+}
+
+Result<std::vector<std::string>> TruthLabelsFromFile(const PartyTable& parties,
+                                                     const std::string& path,
+                                                     const std::string& id_column,
+                                                     const std::string& label_column) {
+  MT_ASSIGN_OR_RETURN(resolve_internal::CsvTable csv, resolve_internal::ReadCsvFile(path, {}));
+  size_t id_col = 0;
+  auto it = std::find(csv.header.begin(), csv.header.end(), id_column);
+  if (it != csv.header.end()) id_col = static_cast<size_t>(it - csv.header.begin());
+  auto lt = std::find(csv.header.begin(), csv.header.end(), label_column);
+  if (lt == csv.header.end()) {
+    return InvalidArgumentError(fmt::format("{}:1: no truth column '{}'", path, label_column));
+  }
+  const size_t label_col = static_cast<size_t>(lt - csv.header.begin());
+  std::unordered_map<std::string, std::string> label_of;
+  for (auto& row : csv.rows) label_of[row[id_col]] = std::move(row[label_col]);
+  std::vector<std::string> labels(parties.size());
+  for (size_t r = 0; r < parties.size(); ++r) {
+    auto found = label_of.find(parties.Id(r));
+    if (found == label_of.end()) {
+      return InvalidArgumentError(fmt::format("{}: no truth row for party '{}' ({}:{})", path,
+                                              parties.Id(r), parties.source_names[parties.source[r]],
+                                              parties.line[r]));
+    }
+    labels[r] = found->second;
   }
   return labels;
 }

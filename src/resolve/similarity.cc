@@ -128,6 +128,20 @@ int DamerauLevenshtein(std::string_view a, std::string_view b) {
   return at(la, lb);
 }
 
+bool WithinOneEdit(std::string_view a, std::string_view b, bool allow_transposition) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return true;  // equal, or b has one extra character at the end
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // one substitution
+    return allow_transposition && i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);
+  }
+  return a.substr(i) == b.substr(i + 1);  // one insertion into a
+}
+
 double TokenJaccard(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return 0.0;
   auto ta = Tokens(a), tb = Tokens(b);

@@ -24,6 +24,9 @@ int Levenshtein(std::string_view a, std::string_view b);
 // Optimal-string-alignment distance: Levenshtein plus transposition of adjacent characters.
 int DamerauLevenshtein(std::string_view a, std::string_view b);
 
+// Levenshtein(a, b) <= 1 (or DamerauLevenshtein with allow_transposition), in linear time.
+bool WithinOneEdit(std::string_view a, std::string_view b, bool allow_transposition);
+
 // |tokens(a) ∩ tokens(b)| / |tokens(a) ∪ tokens(b)| over space-separated tokens; 0 when
 // either is empty.
 double TokenJaccard(std::string_view a, std::string_view b);

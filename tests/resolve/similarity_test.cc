@@ -106,3 +106,24 @@ TEST(SimilarityTest, PrefixNeedsMinimumLength) {
 
 }  // namespace
 }  // namespace moneytrail::resolve_internal
+
+namespace moneytrail::resolve_internal {
+namespace {
+
+TEST(SimilarityTest, WithinOneEditAgreesWithTheDistances) {
+  const unsigned seed = 31337;
+  std::mt19937 rng(seed);
+  auto random_string = [&] {
+    std::string s(rng() % 6, 'a');
+    for (char& c : s) c = static_cast<char>('a' + rng() % 3);
+    return s;
+  };
+  for (int i = 0; i < 5000; ++i) {
+    const std::string a = random_string(), b = random_string();
+    ASSERT_EQ(WithinOneEdit(a, b, false), Levenshtein(a, b) <= 1) << "seed " << seed << ": " << a << "/" << b;
+    ASSERT_EQ(WithinOneEdit(a, b, true), DamerauLevenshtein(a, b) <= 1) << "seed " << seed << ": " << a << "/" << b;
+  }
+}
+
+}  // namespace
+}  // namespace moneytrail::resolve_internal

@@ -1,5 +1,6 @@
 // `moneytrail resolve PARTIES.csv [PARTIES2.csv] [--config resolve.toml] --out entities.csv
-//  [--pairs pairs.csv] [--threshold W] [--truth COLUMN] [--shared shared.csv] [--model m.json]`:
+//  [--pairs pairs.csv] [--threshold W] [--truth COLUMN] [--truth-file F] [--shared shared.csv]
+//  [--model m.json]`:
 // resolves party records into entities (docs/resolve.md). A thin adapter over
 // moneytrail/resolve.h.
 #include <chrono>
@@ -29,6 +30,7 @@ struct Options {
   double threshold = 0;
   bool has_threshold = false;
   std::string truth;
+  std::string truth_file;
   std::string shared;
   std::string model;
   bool quiet = false;
@@ -46,7 +48,7 @@ Status Run(const Options& opts) {
     MT_ASSIGN_OR_RETURN(config, LoadResolveConfig(opts.config));
   }
   std::vector<std::string> extra;
-  if (!opts.truth.empty()) extra.push_back(opts.truth);
+  if (!opts.truth.empty() && opts.truth_file.empty()) extra.push_back(opts.truth);
   MT_ASSIGN_OR_RETURN(PartyTable parties, ReadParties(opts.inputs, config, extra));
   ResolveOptions resolve_options;
   resolve_options.override_threshold = opts.has_threshold;
@@ -83,7 +85,11 @@ Status Run(const Options& opts) {
     fmt::print("entities                  {}\n", resolution.entity_count());
     if (!opts.shared.empty()) fmt::print("shared-identifier groups  {}\n", shared_groups);
   }
-  if (!opts.truth.empty()) {
+  if (!opts.truth_file.empty()) {
+    MT_ASSIGN_OR_RETURN(auto labels, TruthLabelsFromFile(parties, opts.truth_file, config.id_column,
+                                                         opts.truth.empty() ? "entity_id" : opts.truth));
+    fmt::print("{}", FormatEvaluation(Evaluate(parties, config, resolution, labels)));
+  } else if (!opts.truth.empty()) {
     MT_ASSIGN_OR_RETURN(auto labels, TruthLabels(parties, opts.truth, config.truth_pattern));
     fmt::print("{}", FormatEvaluation(Evaluate(parties, config, resolution, labels)));
   }
@@ -100,6 +106,9 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--pairs-min-weight", opts->pairs_min_weight, "Only write pairs with at least this weight");
   app.add_option("--threshold", opts->threshold, "Match weight needed to link a pair (overrides the config)");
   app.add_option("--truth", opts->truth, "Column holding true entity labels: print precision, recall, F1");
+  app.add_option("--truth-file", opts->truth_file,
+                 "Truth in a separate CSV joined on the id (e.g. truth/entities.csv); --truth names "
+                 "its label column (default entity_id)");
   app.add_option("--shared", opts->shared, "Write shared-identifier groups here");
   app.add_option("--model", opts->model, "Write the estimated model (JSON) here");
   app.add_flag("--quiet", opts->quiet, "Print only the evaluation");
