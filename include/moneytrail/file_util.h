@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,9 @@ class MappedFile {
 
 // Writes `contents` to `path` (created or truncated) and fsyncs it.
 Status WriteFileDurably(const std::filesystem::path& path, std::string_view contents);
+// The same for consecutive pieces (no copy into one buffer).
+Status WriteFileDurably(const std::filesystem::path& path,
+                        std::initializer_list<std::string_view> pieces);
 // fsyncs a directory so that a rename or a new entry in it is durable.
 Status SyncDirectory(const std::filesystem::path& dir);
 // Reads a whole file into a string.

@@ -67,17 +67,24 @@ MappedFile::~MappedFile() {
 }
 
 Status WriteFileDurably(const std::filesystem::path& path, std::string_view contents) {
+  return WriteFileDurably(path, {contents});
+}
+
+Status WriteFileDurably(const std::filesystem::path& path,
+                        std::initializer_list<std::string_view> pieces) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("cannot create " + path.string(), errno);
   FdCloser closer{fd};
-  size_t written = 0;
-  while (written < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError("cannot write " + path.string(), errno);
+  for (std::string_view contents : pieces) {
+    size_t written = 0;
+    while (written < contents.size()) {
+      ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoError("cannot write " + path.string(), errno);
+      }
+      written += static_cast<size_t>(n);
     }
-    written += static_cast<size_t>(n);
   }
   if (::fsync(fd) != 0) return ErrnoError("cannot sync " + path.string(), errno);
   closer.fd = -1;

@@ -238,6 +238,9 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
   size_t target = std::max<size_t>(1, (data.size() - body_begin) / chunk_bytes + 1);
   std::vector<CsvChunk> chunks =
       SplitCsvChunks(data, body_begin, first_line, spec.dialect, target, chunk_bytes);
+  // Splitting read the whole file; let it leave the resident set until each chunk is parsed
+  // (the pages stay in the page cache, so re-reading them is a minor fault).
+  file.DropPages(0, file.size());
   std::vector<RejectedRow> rejects;
   uint64_t rows_read = 0;
   // A pipeline: chunks are parsed in parallel and merged serially in file order, so merging

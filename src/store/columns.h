@@ -31,9 +31,10 @@ std::string ColumnHeader(uint32_t element_size, uint64_t count);
 
 template <typename T>
 Status WriteColumn(const std::filesystem::path& path, std::span<const T> values) {
-  std::string bytes = ColumnHeader(sizeof(T), values.size());
-  bytes.append(reinterpret_cast<const char*>(values.data()), values.size_bytes());
-  return WriteFileDurably(path, bytes);
+  std::string header = ColumnHeader(sizeof(T), values.size());
+  return WriteFileDurably(
+      path, {header, std::string_view(reinterpret_cast<const char*>(values.data()),
+                                      values.size_bytes())});
 }
 
 // Checks the header of a mapped column file and returns its payload.
