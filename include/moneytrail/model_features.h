@@ -1,0 +1,76 @@
+// Model features (issue 6, docs/model.md): one row of numbers per transaction of a store, for
+// the XGBoost risk model. Groups:
+//   raw       the transaction's own fields: amounts, currencies, channel, hour, weekday,
+//             cross-currency, round amount, node kinds of both ends, merchant category
+//   patterns  the per-transaction pattern features of moneytrail/patterns.h (prefix "pat_")
+//   accounts  causal aggregates of both ends' history up to the transaction (prefix "acct_")
+//   degree    a subset: fan/degree pattern columns and both ends' transaction counts (the
+//             degree-only baseline)
+// Every feature of a transaction uses only transactions at or before it in (time, id) order,
+// so training rows never see later transactions (docs/patterns.md, Causal order).
+//
+// Example:
+//   MT_ASSIGN_OR_RETURN(auto groups, model::ParseFeatureGroups("raw,patterns,accounts"));
+//   MT_ASSIGN_OR_RETURN(model::FeatureMatrix m, model::BuildFeatures(store, {.groups = groups}));
+//   std::span<const float> x = m.row(tx);            // NaN: undefined
+//   std::string why = model::DescribeFeature(m.names[k], x[k]);  // "amount paid 9,500"
+#ifndef MONEYTRAIL_MODEL_FEATURES_H_
+#define MONEYTRAIL_MODEL_FEATURES_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "moneytrail/status.h"
+#include "moneytrail/store.h"
+
+namespace moneytrail::model {
+
+enum class FeatureGroup : uint8_t { kRaw = 0, kPatterns = 1, kAccounts = 2, kDegree = 3 };
+
+// "raw", "patterns", "accounts", "degree".
+std::string_view FeatureGroupName(FeatureGroup group);
+// Parses a comma-separated list ("raw,patterns"); "all" = raw,patterns,accounts. Duplicates are
+// dropped, order is canonical (raw, patterns, accounts, degree). InvalidArgument names the bad
+// word. TODO(#6): a "rules" group (alert hits of moneytrail/rules.h) once the rules engine is
+// part of the model build.
+Result<std::vector<FeatureGroup>> ParseFeatureGroups(std::string_view text);
+std::string FeatureGroupsToString(std::span<const FeatureGroup> groups);
+
+// Row-major features: values[r * names.size() + k] is feature k of transaction r (all
+// transactions of the store, in id order). Floats, as XGBoost takes them.
+struct FeatureMatrix {
+  std::vector<std::string> names;
+  std::vector<float> values;
+  size_t rows = 0;
+
+  size_t cols() const { return names.size(); }
+  std::span<const float> row(size_t r) const { return {values.data() + r * cols(), cols()}; }
+  // The columns named `names`, in that order. InvalidArgument names a missing column.
+  Result<FeatureMatrix> Select(std::span<const std::string> names) const;
+};
+
+struct FeatureOptions {
+  std::vector<FeatureGroup> groups;
+  int threads = 2;
+};
+
+// The column names BuildFeatures produces for `groups`, in order (duplicates removed).
+std::vector<std::string> FeatureNames(std::span<const FeatureGroup> groups);
+
+// Features of every transaction of `store`. InvalidArgument for no groups or threads < 1.
+Result<FeatureMatrix> BuildFeatures(const store::Store& store, const FeatureOptions& options);
+
+// The feature and its value in words, for explanations: "amount paid 9,500.00",
+// "channel cash_deposit", "distinct payees of the sender in the last 12 h: 14".
+std::string DescribeFeature(std::string_view name, float value);
+
+// Round-amount level of a paid amount: 0 when it has non-zero minor units, else the number of
+// trailing zeros of its whole units, at most 6 (9,000.00 -> 3). Exposed for tests.
+int RoundLevel(Decimal amount);
+
+}  // namespace moneytrail::model
+
+#endif  // MONEYTRAIL_MODEL_FEATURES_H_

@@ -1,0 +1,95 @@
+// Scoring a store with a trained model bundle, ranking accounts, and evaluating scores
+// (issue 6, docs/model.md: `moneytrail score` and `moneytrail eval`).
+//
+// Example:
+//   MT_ASSIGN_OR_RETURN(model::ScoreRun run, model::ScoreStore(store, bundle, {}));
+//   MT_RETURN_IF_ERROR(model::WriteScoresCsv(store, bundle, run, "scores.csv"));
+//   MT_ASSIGN_OR_RETURN(model::ScoresFile f, model::ReadScoresCsv("scores.csv", store));
+//   MT_ASSIGN_OR_RETURN(model::Evaluation e, model::Evaluate(store, f, labels, SplitPart::kTest));
+//   std::cout << e.ToText();
+#ifndef MONEYTRAIL_MODEL_SCORE_H_
+#define MONEYTRAIL_MODEL_SCORE_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "moneytrail/model.h"
+#include "moneytrail/status.h"
+#include "moneytrail/store.h"
+
+namespace moneytrail::model {
+
+struct ScoreOptions {
+  size_t reasons = 3;  // top contributions written per flagged transaction
+};
+
+// Scores of every transaction of a store, by the main model and by the baseline.
+struct ScoreRun {
+  std::vector<float> score;
+  std::vector<float> baseline;
+  std::vector<std::string> reasons;  // plain words; empty unless flagged by the main model
+  size_t flagged = 0;
+};
+
+// Computes features, checks both models' schemas (FailedPrecondition naming the column on a
+// mismatch) and scores every transaction; explains each transaction the main model flags.
+Result<ScoreRun> ScoreStore(const store::Store& store, const ModelBundle& bundle,
+                            const ScoreOptions& options);
+
+// scores.csv: tx_id,time,split,score,flagged,baseline_score,baseline_flagged,reasons
+// (docs/model.md). Scores in the shortest text that reads back to the same float.
+Status WriteScoresCsv(const store::Store& store, const ModelBundle& bundle, const ScoreRun& run,
+                      const std::filesystem::path& path);
+
+// accounts.csv: rank,account,score,transactions,flagged,top_tx,reasons. An account's score is
+// the largest score of a transaction it sends or receives; only bank accounts are ranked.
+Status WriteAccountRanking(const store::Store& store, const ModelBundle& bundle,
+                           const ScoreRun& run, const std::filesystem::path& path);
+
+// What eval reads back from scores.csv.
+struct ScoresFile {
+  std::vector<float> score;
+  std::vector<float> baseline;
+  std::vector<uint8_t> flagged;
+  std::vector<uint8_t> baseline_flagged;
+  std::vector<SplitPart> part;
+};
+// InvalidArgument names the line and field; FailedPrecondition when the file does not cover
+// exactly the store's transactions.
+Result<ScoresFile> ReadScoresCsv(const std::filesystem::path& path, const store::Store& store);
+
+struct AccountMetrics {
+  uint64_t accounts = 0;
+  uint64_t positives = 0;
+  double pr_auc = 0;
+  std::vector<std::pair<size_t, double>> precision_at;  // (k, precision among the top k)
+};
+
+struct Evaluation {
+  std::string part;  // "test", "validate", "train" or "all"
+  std::string account_labels;  // "store" (account attributes) or "derived" (from transactions)
+  BinaryMetrics model;
+  BinaryMetrics baseline;
+  AccountMetrics model_accounts;
+  AccountMetrics baseline_accounts;
+  std::string ToText() const;
+  nlohmann::json ToJson() const;
+};
+
+// Metrics of the transactions of `part` (nullopt: all) of both score columns, at the flags the
+// scores file carries, and account-level PR-AUC and precision at `top_k`. Account labels come
+// from the store's account attributes when any is known, else an account is laundering when it
+// sends or receives a laundering transaction of the part.
+Result<Evaluation> Evaluate(const store::Store& store, const ScoresFile& scores,
+                            std::span<const int8_t> labels, std::optional<SplitPart> part,
+                            std::span<const size_t> top_k);
+
+}  // namespace moneytrail::model
+
+#endif  // MONEYTRAIL_MODEL_SCORE_H_

@@ -1,0 +1,122 @@
+// Scoring, explanations, account ranking and the scores file.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <numeric>
+
+#include "moneytrail/model_score.h"
+
+namespace moneytrail::model {
+namespace {
+
+std::string CsvQuote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+Result<ScoreRun> ScoreStore(const store::Store& s, const ModelBundle& bundle,
+                            const ScoreOptions& options) {
+  const Model& main = bundle.main();
+  const Model& base = bundle.baseline();
+  MT_ASSIGN_OR_RETURN(FeatureMatrix x, BuildFeatures(s, {bundle.union_groups(), 2}));
+  MT_ASSIGN_OR_RETURN(FeatureMatrix xm, x.Select(FeatureNames(main.groups())));
+  MT_ASSIGN_OR_RETURN(FeatureMatrix xb, x.Select(FeatureNames(base.groups())));
+  x = FeatureMatrix();  // release
+  ScoreRun run;
+  MT_ASSIGN_OR_RETURN(run.score, main.Predict(xm));
+  MT_ASSIGN_OR_RETURN(run.baseline, base.Predict(xb));
+  std::vector<uint32_t> flagged;
+  for (uint32_t r = 0; r < run.score.size(); ++r) {
+    if (run.score[r] >= main.threshold()) flagged.push_back(r);
+  }
+  run.flagged = flagged.size();
+  run.reasons.assign(run.score.size(), std::string());
+  const size_t width = xm.cols() + 1;
+  constexpr size_t kBatch = 4096;  // SHAP in batches: bounded memory
+  for (size_t begin = 0; begin < flagged.size(); begin += kBatch) {
+    const std::span<const uint32_t> rows(flagged.data() + begin,
+                                         std::min(kBatch, flagged.size() - begin));
+    MT_ASSIGN_OR_RETURN(std::vector<float> contributions, main.Contributions(xm, rows));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const std::span<const float> c(contributions.data() + i * width, width);
+      const auto top = TopContributions(c, xm.row(rows[i]), options.reasons);
+      run.reasons[rows[i]] = ExplainInWords(main, top);
+    }
+  }
+  return run;
+}
+
+Status WriteScoresCsv(const store::Store& s, const ModelBundle& bundle, const ScoreRun& run,
+                      const std::filesystem::path& path) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) return IoError(fmt::format("cannot create {}", path.string()));
+  out << "tx_id,time,split,score,flagged,baseline_score,baseline_flagged,reasons\n";
+  std::string line;
+  for (size_t t = 0; t < run.score.size(); ++t) {
+    line.clear();
+    const Timestamp time = s.time()[t];
+    fmt::format_to(std::back_inserter(line), "{},{},{},{},{},{},{},", t, time,
+                   SplitPartName(bundle.boundaries().PartOf(time)), run.score[t],
+                   run.score[t] >= bundle.main().threshold() ? 1 : 0, run.baseline[t],
+                   run.baseline[t] >= bundle.baseline().threshold() ? 1 : 0);
+    if (!run.reasons[t].empty()) line += CsvQuote(run.reasons[t]);
+    line += '\n';
+    out << line;
+  }
+  out.flush();
+  if (!out) return IoError(fmt::format("cannot write {}", path.string()));
+  return Status::Ok();
+}
+
+Status WriteAccountRanking(const store::Store& s, const ModelBundle& bundle, const ScoreRun& run,
+                           const std::filesystem::path& path) {
+  struct Account {
+    float score = -1;
+    uint32_t transactions = 0;
+    uint32_t flagged = 0;
+    int64_t top_tx = -1;
+  };
+  std::vector<Account> accounts(s.account_count());
+  const float threshold = bundle.main().threshold();
+  for (size_t t = 0; t < run.score.size(); ++t) {
+    for (AccountId a : {s.source()[t], s.destination()[t]}) {
+      Account& acc = accounts[a];
+      ++acc.transactions;
+      acc.flagged += run.score[t] >= threshold;
+      if (run.score[t] > acc.score) {
+        acc.score = run.score[t];
+        acc.top_tx = static_cast<int64_t>(t);
+      }
+    }
+  }
+  std::vector<AccountId> order;
+  for (AccountId a = 0; a < accounts.size(); ++a) {
+    if (accounts[a].transactions && s.account(a).kind == NodeKind::kAccount) order.push_back(a);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](AccountId a, AccountId b) {
+    return accounts[a].score > accounts[b].score;
+  });
+  std::ofstream out(path, std::ios::binary);
+  if (!out) return IoError(fmt::format("cannot create {}", path.string()));
+  out << "rank,account,score,transactions,flagged,top_tx,reasons\n";
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Account& acc = accounts[order[i]];
+    out << fmt::format("{},{},{},{},{},{},", i + 1, CsvQuote(s.AccountLabel(order[i])), acc.score,
+                       acc.transactions, acc.flagged, acc.top_tx);
+    const std::string& why = run.reasons[static_cast<size_t>(acc.top_tx)];
+    if (!why.empty()) out << CsvQuote(why);
+    out << '\n';
+  }
+  out.flush();
+  if (!out) return IoError(fmt::format("cannot write {}", path.string()));
+  return Status::Ok();
+}
+
+}  // namespace moneytrail::model

@@ -1,0 +1,177 @@
+// Training: temporal split, class weights, early stopping, F1 threshold (docs/model.md).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/model_access.h"
+#include "moneytrail/model.h"
+
+namespace moneytrail::model {
+namespace {
+
+using model_internal::Booster;
+using model_internal::DMatrix;
+
+struct PartRows {
+  std::vector<uint32_t> rows;
+  std::vector<float> labels;
+  uint64_t positives = 0;
+};
+
+PartRows RowsOf(std::span<const int8_t> labels, std::span<const Timestamp> time,
+                const SplitBoundaries& b, SplitPart part) {
+  PartRows p;
+  for (uint32_t r = 0; r < labels.size(); ++r) {
+    if (labels[r] == kLabelUnknown || b.PartOf(time[r]) != part) continue;
+    p.rows.push_back(r);
+    p.labels.push_back(labels[r]);
+    p.positives += labels[r] == 1;
+  }
+  return p;
+}
+
+Result<DMatrix> MatrixOf(const FeatureMatrix& x, const PartRows& part, int threads) {
+  std::vector<float> values(part.rows.size() * x.cols());
+  for (size_t i = 0; i < part.rows.size(); ++i) {
+    const auto row = x.row(part.rows[i]);
+    std::copy(row.begin(), row.end(), values.begin() + static_cast<ptrdiff_t>(i * x.cols()));
+  }
+  MT_ASSIGN_OR_RETURN(DMatrix m, DMatrix::FromDense(values, part.rows.size(), x.cols(), threads));
+  MT_RETURN_IF_ERROR(m.SetLabels(part.labels));
+  return m;
+}
+
+Status SetParams(Booster& b, const TrainParams& p, double scale_pos_weight) {
+  const std::pair<std::string, std::string> params[] = {
+      {"booster", "gbtree"},
+      {"objective", "binary:logistic"},
+      {"eval_metric", "aucpr"},
+      {"tree_method", "hist"},
+      {"max_depth", std::to_string(p.max_depth)},
+      {"eta", fmt::format("{}", p.eta)},
+      {"subsample", fmt::format("{}", p.subsample)},
+      {"colsample_bytree", fmt::format("{}", p.colsample_bytree)},
+      {"min_child_weight", fmt::format("{}", p.min_child_weight)},
+      {"scale_pos_weight", fmt::format("{}", scale_pos_weight)},
+      {"seed", std::to_string(p.seed)},
+      {"nthread", std::to_string(p.threads)},
+      {"verbosity", "0"},
+  };
+  for (const auto& [name, value] : params) MT_RETURN_IF_ERROR(b.SetParam(name, value));
+  return Status::Ok();
+}
+
+// Trains one model on `x` (its columns are the model's features).
+Result<Model> TrainOne(std::string role, std::vector<FeatureGroup> groups, const FeatureMatrix& x,
+                       const PartRows& train, const PartRows& validate, const TrainOptions& o) {
+  const TrainParams& p = o.params;
+  Model m;
+  ModelAccess::role(m) = role;
+  ModelAccess::groups(m) = std::move(groups);
+  ModelAccess::features(m) = x.names;
+  ModelAccess::params(m) = p;
+  ModelAccess::train_rows(m) = train.rows.size();
+  ModelAccess::train_positives(m) = train.positives;
+  const double spw =
+      p.scale_pos_weight > 0
+          ? p.scale_pos_weight
+          : static_cast<double>(train.rows.size() - train.positives) / train.positives;
+  ModelAccess::scale_pos_weight(m) = spw;
+  MT_ASSIGN_OR_RETURN(DMatrix dtrain, MatrixOf(x, train, p.threads));
+  MT_ASSIGN_OR_RETURN(DMatrix dvalid, MatrixOf(x, validate, p.threads));
+  MT_ASSIGN_OR_RETURN(Booster b, Booster::Create(&dtrain, &dvalid));
+  MT_RETURN_IF_ERROR(SetParams(b, p, spw));
+  double best = -1;
+  int best_rounds = 0, round = 0;
+  for (; round < p.max_rounds; ++round) {
+    MT_RETURN_IF_ERROR(b.UpdateOneIter(round, dtrain));
+    MT_ASSIGN_OR_RETURN(double aucpr, b.Evaluate(round, dvalid));
+    if (aucpr > best) {
+      best = aucpr;
+      best_rounds = round + 1;
+    }
+    if ((round + 1) % 20 == 0 && o.log) {
+      o.log(fmt::format("{}: round {}, validation PR-AUC {:.4f} (best {:.4f} at {})", role,
+                        round + 1, aucpr, best, best_rounds));
+    }
+    if (round + 1 - best_rounds >= p.early_stopping_rounds) {
+      ++round;
+      break;
+    }
+  }
+  ModelAccess::rounds_trained(m) = round;
+  ModelAccess::best_iteration(m) = best_rounds;
+  MT_ASSIGN_OR_RETURN(Booster sliced, b.Slice(best_rounds));
+  MT_ASSIGN_OR_RETURN(ModelAccess::booster_bytes(m), sliced.SaveToBytes());
+  // Reload from the saved bytes, so that scores of a trained and of a loaded model agree.
+  MT_ASSIGN_OR_RETURN(Booster reloaded, Booster::FromBytes(ModelAccess::booster_bytes(m)));
+  MT_RETURN_IF_ERROR(reloaded.SetParam("nthread", std::to_string(p.threads)));
+  MT_ASSIGN_OR_RETURN(model_internal::Prediction pv, reloaded.Predict(dvalid, 0));
+  std::vector<int8_t> vlabels(validate.labels.begin(), validate.labels.end());
+  const float threshold = BestF1Threshold(pv.values, vlabels);
+  ModelAccess::threshold(m) = threshold;
+  ModelAccess::validation(m) = ComputeMetrics(pv.values, vlabels, threshold);
+  ModelAccess::SetBooster(m, std::move(reloaded));
+  if (o.log) {
+    const BinaryMetrics& v = m.validation();
+    o.log(fmt::format("{}: {} rounds (best {}), threshold {:.4f}, validation F1 {:.4f} "
+                      "precision {:.4f} recall {:.4f} PR-AUC {:.4f}",
+                      role, round, best_rounds, threshold, v.f1, v.precision, v.recall,
+                      v.pr_auc));
+  }
+  return m;
+}
+
+}  // namespace
+
+Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
+                          const TemporalSplit& split, const TrainOptions& o) {
+  if (s.transaction_count() == 0) return FailedPreconditionError("the store has no transactions");
+  if (labels.size() != s.transaction_count()) {
+    return InvalidArgumentError(fmt::format("{} labels for {} transactions", labels.size(),
+                                            s.transaction_count()));
+  }
+  if (o.params.threads < 1 || o.params.max_rounds < 1 || o.params.early_stopping_rounds < 1) {
+    return InvalidArgumentError("threads, max rounds and early stopping rounds must be >= 1");
+  }
+  ModelBundle bundle;
+  ModelAccess::split(bundle) = split;
+  const SplitBoundaries b = ComputeBoundaries(s.time(), split);
+  ModelAccess::boundaries(bundle) = b;
+  ModelAccess::store_sha(bundle) = s.manifest_sha256();
+  ModelAccess::store_dir(bundle) = s.dir().string();
+  ModelAccess::labels(bundle) = o.labels;
+  const PartRows train = RowsOf(labels, s.time(), b, SplitPart::kTrain);
+  const PartRows validate = RowsOf(labels, s.time(), b, SplitPart::kValidate);
+  for (const auto& [part, name] : {std::pair{&train, "train"}, std::pair{&validate, "validate"}}) {
+    if (part->positives == 0 || part->positives == part->rows.size()) {
+      return FailedPreconditionError(fmt::format(
+          "the {} part of {} ({} labelled transactions) needs both laundering and legitimate "
+          "labels; it has {} laundering", name, split.ToString(), part->rows.size(),
+          part->positives));
+    }
+  }
+  std::vector<FeatureGroup> all = o.groups;
+  all.insert(all.end(), o.baseline_groups.begin(), o.baseline_groups.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  if (o.log) o.log(fmt::format("features: {}", FeatureGroupsToString(all)));
+  MT_ASSIGN_OR_RETURN(FeatureMatrix x, BuildFeatures(s, {all, o.params.threads}));
+  if (o.log) {
+    o.log(fmt::format("split {}: train {} rows ({} laundering), validate {} rows ({} laundering)",
+                      split.ToString(), train.rows.size(), train.positives,
+                      validate.rows.size(), validate.positives));
+  }
+  const std::pair<const char*, const std::vector<FeatureGroup>*> roles[] = {
+      {"main", &o.groups}, {"baseline", &o.baseline_groups}};
+  for (const auto& [role, groups] : roles) {
+    const std::vector<std::string> names = FeatureNames(*groups);
+    MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(names));
+    MT_ASSIGN_OR_RETURN(Model m, TrainOne(role, *groups, sub, train, validate, o));
+    ModelAccess::models(bundle).push_back(std::move(m));
+  }
+  return bundle;
+}
+
+}  // namespace moneytrail::model

@@ -1,0 +1,284 @@
+// The risk model end to end on a generated world (tiny preset): it learns, it round-trips, it is
+// reproducible, its split never leaks, its explanations add up, and schema mismatches are caught.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include "moneytrail/file_util.h"
+#include "moneytrail/generate.h"
+#include "moneytrail/ingest.h"
+#include "moneytrail/model.h"
+#include "moneytrail/model_score.h"
+#include "moneytrail/store.h"
+
+namespace moneytrail::model {
+namespace {
+
+namespace fs = std::filesystem;
+
+TrainOptions FastOptions() {
+  TrainOptions o;
+  o.params.max_rounds = 60;
+  o.params.early_stopping_rounds = 20;
+  o.params.threads = 2;
+  return o;
+}
+
+// One generated world, ingested and trained once for the whole suite.
+class ModelTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(fs::temp_directory_path() /
+                        ("moneytrail-model-test-" + std::to_string(::getpid())));
+    fs::remove_all(*dir_);
+    auto opts = generate::PresetOptions("tiny");
+    ASSERT_TRUE(opts.ok());
+    opts->out_dir = (*dir_ / "world").string();
+    opts->seed = 3;
+    opts->threads = 2;
+    ASSERT_TRUE(generate::Generate(*opts).ok());
+    IngestOptions ingest;
+    ingest.format = "native";
+    ingest.threads = 2;
+    auto report = Ingest(*dir_ / "store", {*dir_ / "world" / "transactions.csv"}, ingest);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    auto s = store::Store::Open(*dir_ / "store");
+    ASSERT_TRUE(s.ok());
+    store_ = new store::Store(std::move(*s));
+    auto labels = LoadLabels(*store_, "from-store");
+    ASSERT_TRUE(labels.ok()) << labels.status().ToString();
+    labels_ = new std::vector<int8_t>(std::move(*labels));
+    auto bundle = Train(*store_, *labels_, TemporalSplit{}, FastOptions());
+    ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+    bundle_ = new ModelBundle(std::move(*bundle));
+  }
+  static void TearDownTestSuite() {
+    delete bundle_;
+    delete labels_;
+    delete store_;
+    fs::remove_all(*dir_);
+    delete dir_;
+  }
+
+  static fs::path* dir_;
+  static store::Store* store_;
+  static std::vector<int8_t>* labels_;
+  static ModelBundle* bundle_;
+};
+fs::path* ModelTest::dir_ = nullptr;
+store::Store* ModelTest::store_ = nullptr;
+std::vector<int8_t>* ModelTest::labels_ = nullptr;
+ModelBundle* ModelTest::bundle_ = nullptr;
+
+TEST_F(ModelTest, TrainingLearnsFarBeyondTheRawBaselineOnTheTestPart) {
+  auto run = ScoreStore(*store_, *bundle_, {});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  const fs::path scores = *dir_ / "scores.csv";
+  ASSERT_TRUE(WriteScoresCsv(*store_, *bundle_, *run, scores).ok());
+  auto file = ReadScoresCsv(scores, *store_);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  const size_t k[] = {10};
+  auto e = Evaluate(*store_, *file, *labels_, SplitPart::kTest, k);
+  ASSERT_TRUE(e.ok());
+  ASSERT_GT(e->model.positives, 20u);
+  EXPECT_GT(e->model.f1, 0.6) << e->ToText();
+  EXPECT_GT(e->model.f1, e->baseline.f1 + 0.15) << e->ToText();
+  EXPECT_GT(e->model.pr_auc, e->baseline.pr_auc) << e->ToText();
+}
+
+TEST_F(ModelTest, SaveAndLoadRoundTripWithIdenticalScoresAndBytes) {
+  const fs::path a = *dir_ / "a.model", b = *dir_ / "b.model";
+  ASSERT_TRUE(bundle_->Save(a).ok());
+  auto loaded = ModelBundle::Load(a);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->main().features(), bundle_->main().features());
+  EXPECT_EQ(loaded->main().threshold(), bundle_->main().threshold());
+  EXPECT_EQ(loaded->store_manifest_sha256(), store_->manifest_sha256());
+  EXPECT_EQ(loaded->split().ToString(), "temporal:60/20/20");
+  auto before = ScoreStore(*store_, *bundle_, {});
+  auto after = ScoreStore(*store_, *loaded, {});
+  ASSERT_TRUE(before.ok() && after.ok());
+  EXPECT_EQ(before->score, after->score);
+  EXPECT_EQ(before->baseline, after->baseline);
+  EXPECT_EQ(before->reasons, after->reasons);
+  ASSERT_TRUE(loaded->Save(b).ok());
+  EXPECT_EQ(*ReadFileToString(a), *ReadFileToString(b));
+}
+
+TEST_F(ModelTest, SameSeedGivesAByteIdenticalModelFile) {
+  auto again = Train(*store_, *labels_, TemporalSplit{}, FastOptions());
+  ASSERT_TRUE(again.ok());
+  const fs::path a = *dir_ / "seed-a.model", b = *dir_ / "seed-b.model";
+  ASSERT_TRUE(bundle_->Save(a).ok());
+  ASSERT_TRUE(again->Save(b).ok());
+  EXPECT_EQ(Sha256Hex(*ReadFileToString(a)), Sha256Hex(*ReadFileToString(b)));
+}
+
+// Copies the transactions with time < `before` into a new store with the same account ids.
+fs::path TruncatedCopy(const store::Store& s, Timestamp before, const fs::path& dir) {
+  auto w = *store::StoreWriter::Open(dir);
+  for (AccountId a = 0; a < s.account_count(); ++a) {
+    const store::AccountKey& k = s.account(a);
+    EXPECT_EQ(*w->InternAccount(k.kind, k.bank, k.number), a);
+  }
+  for (size_t c = 0; c < s.currency_count(); ++c) {
+    EXPECT_EQ(*w->InternCurrency(s.currency(static_cast<uint16_t>(c))), c);
+  }
+  store::TransactionColumns& c = w->columns();
+  uint64_t rows = 0;
+  for (TransactionId t = 0; t < s.transaction_count(); ++t) {
+    if (s.time()[t] >= before) continue;
+    ++rows;
+    c.time.push_back(s.time()[t]);
+    c.source.push_back(s.source()[t]);
+    c.destination.push_back(s.destination()[t]);
+    c.amount_paid.push_back(s.amount_paid_units()[t]);
+    c.paid_scale.push_back(s.paid_scale()[t]);
+    c.paid_currency.push_back(s.paid_currency()[t]);
+    c.amount_received.push_back(s.amount_received_units()[t]);
+    c.received_scale.push_back(s.received_scale()[t]);
+    c.received_currency.push_back(s.received_currency()[t]);
+    c.channel.push_back(s.channel()[t]);
+    c.location.push_back(store::kNoLocation);
+    c.mcc.push_back(s.mcc()[t]);
+    c.counterparty.push_back(store::kNoString);
+    c.label.push_back(s.label()[t]);
+    c.typology.push_back(store::kNoString);
+    c.source_file.push_back(0);
+    c.source_line.push_back(static_cast<uint32_t>(t + 2));
+  }
+  store::SourceRecord rec;
+  rec.path = "/truncated.csv";
+  rec.sha256 = std::string(64, 'b');
+  rec.rows_read = rec.rows_accepted = rows;
+  rec.format = "native";
+  w->AddSource(rec, "");
+  EXPECT_TRUE(w->Commit().ok());
+  return dir;
+}
+
+TEST_F(ModelTest, SplitKeepsTimeOrderAndTrainingFeaturesNeverSeeLaterTransactions) {
+  const SplitBoundaries& b = bundle_->boundaries();
+  ASSERT_LT(b.first, b.validate_from);
+  ASSERT_LT(b.validate_from, b.test_from);
+  ASSERT_LT(b.test_from, b.last);
+  Timestamp train_max = INT64_MIN, validate_min = INT64_MAX, validate_max = INT64_MIN,
+            test_min = INT64_MAX;
+  size_t train_rows = 0;
+  for (TransactionId t = 0; t < store_->transaction_count(); ++t) {
+    const Timestamp time = store_->time()[t];
+    switch (b.PartOf(time)) {
+      case SplitPart::kTrain: train_max = std::max(train_max, time); ++train_rows; break;
+      case SplitPart::kValidate:
+        validate_min = std::min(validate_min, time);
+        validate_max = std::max(validate_max, time);
+        break;
+      case SplitPart::kTest: test_min = std::min(test_min, time); break;
+    }
+  }
+  EXPECT_LT(train_max, validate_min);
+  EXPECT_LT(validate_max, test_min);
+  EXPECT_EQ(bundle_->main().validation().rows, [&] {
+    size_t n = 0;
+    for (TransactionId t = 0; t < store_->transaction_count(); ++t) {
+      n += b.PartOf(store_->time()[t]) == SplitPart::kValidate && (*labels_)[t] != kLabelUnknown;
+    }
+    return n;
+  }());
+  // Features of training rows computed on a store that ends where training ends are the same
+  // numbers: no feature of a training row depends on a later transaction.
+  const fs::path cut = TruncatedCopy(*store_, b.validate_from, *dir_ / "truncated");
+  auto small = store::Store::Open(cut);
+  ASSERT_TRUE(small.ok());
+  const auto groups = bundle_->union_groups();
+  auto full_x = BuildFeatures(*store_, {groups, 2});
+  auto cut_x = BuildFeatures(*small, {groups, 2});
+  ASSERT_TRUE(full_x.ok() && cut_x.ok());
+  ASSERT_EQ(cut_x->rows, train_rows);
+  size_t compared = 0;
+  for (TransactionId t = 0, r = 0; t < store_->transaction_count(); ++t) {
+    if (b.PartOf(store_->time()[t]) != SplitPart::kTrain) continue;
+    const auto x = full_x->row(t), y = cut_x->row(r++);
+    for (size_t k = 0; k < x.size(); ++k) {
+      ASSERT_TRUE((std::isnan(x[k]) && std::isnan(y[k])) || x[k] == y[k])
+          << "tx " << t << " feature " << full_x->names[k] << ": " << x[k] << " vs " << y[k];
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 0u);
+}
+
+TEST_F(ModelTest, ShapContributionsSumToTheMargin) {
+  auto x = BuildFeatures(*store_, {bundle_->main().groups(), 2});
+  ASSERT_TRUE(x.ok());
+  std::vector<uint32_t> rows;
+  for (uint32_t r = 0; r < x->rows; r += 37) rows.push_back(r);
+  auto margin = bundle_->main().PredictMargin(*x, rows);
+  auto contrib = bundle_->main().Contributions(*x, rows);
+  ASSERT_TRUE(margin.ok() && contrib.ok());
+  const size_t width = x->cols() + 1;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    double sum = 0;
+    for (size_t k = 0; k < width; ++k) sum += (*contrib)[i * width + k];
+    EXPECT_NEAR(sum, (*margin)[i], 1e-3 * (1 + std::fabs((*margin)[i]))) << "row " << rows[i];
+  }
+}
+
+TEST_F(ModelTest, FlaggedTransactionsCarryReasonsInWords) {
+  auto run = ScoreStore(*store_, *bundle_, {.reasons = 2});
+  ASSERT_TRUE(run.ok());
+  ASSERT_GT(run->flagged, 0u);
+  size_t explained = 0;
+  for (size_t t = 0; t < run->score.size(); ++t) {
+    const bool flagged = run->score[t] >= bundle_->main().threshold();
+    if (!flagged) EXPECT_TRUE(run->reasons[t].empty()) << t;
+    if (flagged && !run->reasons[t].empty()) {
+      ++explained;
+      EXPECT_NE(run->reasons[t].find("(+"), std::string::npos) << run->reasons[t];
+    }
+  }
+  EXPECT_GT(explained, run->flagged / 2);
+}
+
+TEST_F(ModelTest, ModelWhoseSchemaDiffersFromTheStoreIsAClearError) {
+  const fs::path good = *dir_ / "schema.model", bad = *dir_ / "schema-bad.model";
+  ASSERT_TRUE(bundle_->Save(good).ok());
+  std::string text = *ReadFileToString(good);
+  // Rename one feature in the metadata line only (the boosters follow it).
+  const size_t meta_end = text.find('\n', text.find('\n') + 1);
+  const size_t at = text.find("\"raw_hour\"");
+  ASSERT_LT(at, meta_end);
+  text.replace(at, 10, "\"raw_hoUr\"");
+  std::ofstream(bad, std::ios::binary) << text;
+  auto loaded = ModelBundle::Load(bad);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  auto run = ScoreStore(*store_, *loaded, {});
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(run.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(run.status().message().find("raw_hoUr"), std::string::npos) << run.status().ToString();
+  // And the schema check itself names the column that differs.
+  std::vector<std::string> names = bundle_->main().features();
+  names[3] = "something_else";
+  const Status s = bundle_->main().CheckSchema(names);
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("something_else"), std::string::npos);
+  EXPECT_NE(s.message().find(bundle_->main().features()[3]), std::string::npos);
+}
+
+TEST_F(ModelTest, TruncatedOrForeignModelFilesAreRejected) {
+  const fs::path good = *dir_ / "trunc.model", bad = *dir_ / "trunc-bad.model";
+  ASSERT_TRUE(bundle_->Save(good).ok());
+  const std::string text = *ReadFileToString(good);
+  std::ofstream(bad, std::ios::binary) << text.substr(0, text.size() - 100);
+  EXPECT_EQ(ModelBundle::Load(bad).status().code(), StatusCode::kDataLoss);
+  std::ofstream(bad, std::ios::binary) << "tx_id,label\n";
+  EXPECT_EQ(ModelBundle::Load(bad).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace moneytrail::model

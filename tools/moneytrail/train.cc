@@ -1,0 +1,74 @@
+// `moneytrail train STORE --model FILE [--labels from-store|FILE] [--split temporal:60/20/20]
+//  [--features GROUPS] [--baseline GROUPS] [--seed N] [--threads N]`: adapter over model::Train.
+#include <fmt/format.h>
+
+#include "moneytrail/model.h"
+#include "moneytrail/store.h"
+#include "verb.h"
+
+namespace {
+
+using namespace moneytrail;
+
+struct Options {
+  std::string store;
+  std::string model;
+  std::string labels = "from-store";
+  std::string split = "temporal:60/20/20";
+  std::string features = "raw,patterns,accounts";
+  std::string baseline = "raw";
+  model::TrainParams params;
+};
+
+int Run(const Options& o) {
+  auto split = model::TemporalSplit::Parse(o.split);
+  if (!split.ok()) return cli::ReportError("train", split.status());
+  auto groups = model::ParseFeatureGroups(o.features);
+  if (!groups.ok()) return cli::ReportError("train", groups.status());
+  auto baseline = model::ParseFeatureGroups(o.baseline);
+  if (!baseline.ok()) return cli::ReportError("train", baseline.status());
+  auto s = store::Store::Open(o.store);
+  if (!s.ok()) return cli::ReportError("train", s.status());
+  auto labels = model::LoadLabels(*s, o.labels);
+  if (!labels.ok()) return cli::ReportError("train", labels.status());
+  model::TrainOptions options;
+  options.groups = *groups;
+  options.baseline_groups = *baseline;
+  options.params = o.params;
+  options.labels = o.labels;
+  options.log = [](std::string_view line) { fmt::print(stderr, "train: {}\n", line); };
+  auto bundle = model::Train(*s, *labels, *split, options);
+  if (!bundle.ok()) return cli::ReportError("train", bundle.status());
+  if (Status w = bundle->Save(o.model); !w.ok()) return cli::ReportError("train", w);
+  fmt::print("model written to {} (main: {} features, threshold {:.4f}; baseline: {} features, "
+             "threshold {:.4f})\n",
+             o.model, bundle->main().features().size(), bundle->main().threshold(),
+             bundle->baseline().features().size(), bundle->baseline().threshold());
+  return cli::kExitOk;
+}
+
+void Setup(CLI::App& app, std::function<int()>& run) {
+  auto o = std::make_shared<Options>();  // shared: owned by the parsed options and the action
+  app.add_option("store", o->store, "Store directory")->required();
+  app.add_option("--model", o->model, "Model file to write")->required();
+  app.add_option("--labels", o->labels, "from-store (default) or a CSV tx_id,label");
+  app.add_option("--split", o->split, "Temporal split (default temporal:60/20/20)");
+  app.add_option("--features", o->features,
+                 "Feature groups: raw,patterns,accounts,degree or all (default raw,patterns,accounts)");
+  app.add_option("--baseline", o->baseline, "Feature groups of the baseline model (default raw)");
+  app.add_option("--seed", o->params.seed, "XGBoost seed (default 1)");
+  app.add_option("--threads", o->params.threads, "XGBoost and feature threads (default 2)");
+  app.add_option("--max-rounds", o->params.max_rounds, "Boosting rounds at most (default 400)");
+  app.add_option("--early-stopping", o->params.early_stopping_rounds,
+                 "Stop after this many rounds without validation PR-AUC gain (default 40)");
+  app.add_option("--max-depth", o->params.max_depth, "Tree depth (default 6)");
+  app.add_option("--eta", o->params.eta, "Learning rate (default 0.1)");
+  app.add_option("--scale-pos-weight", o->params.scale_pos_weight,
+                 "Weight of laundering rows (default 0: negatives/positives of the train part)");
+  run = [o] { return Run(*o); };
+}
+
+const moneytrail::cli::VerbRegistration kTrain(
+    "train", "Train the XGBoost risk model (and a baseline) on a temporal split", Setup);
+
+}  // namespace
