@@ -198,7 +198,9 @@ struct Trail {
   std::vector<Flow> flows;          // in (time, id) order (backward: by hop, then id)
   std::vector<Holding> holdings;    // accounts with traced money left, by account id
   std::vector<Shortfall> shortfalls;  // at accounts holding traced money when they happened
-  uint64_t other_shortfalls = 0;    // shortfalls elsewhere (they do not touch the trace)
+  // Shortfalls at other accounts the traced money could reach (forward; they do not touch the
+  // trace; accounts it could never reach are not simulated at all).
+  uint64_t other_shortfalls = 0;
   std::vector<CurrencyTotals> totals;  // by currency id
   uint64_t transactions_applied = 0;
 

@@ -68,8 +68,30 @@ class ForwardTracer {
   std::vector<uint8_t> seed_account_;
   std::vector<uint8_t> seed_transaction_;
   std::vector<uint32_t> totals_index_;  // currency -> index into trail_.totals
+  std::vector<uint64_t> reached_;       // bitmap: accounts traced money can reach
   bool overflow_ = false;
+  bool Reached(AccountId a) const { return (reached_[a >> 6] >> (a & 63)) & 1; }
+  void Reach(AccountId a) { reached_[a >> 6] |= uint64_t{1} << (a & 63); }
+  void FindReachable(size_t n);
+  size_t CountUntil() const;
 };
+
+// Traced money moves only along transactions from accounts that hold it, so in time order an
+// account can hold it only after a transaction from an account that could. Transactions between
+// two accounts outside that set change nothing in the trail and are skipped by the main pass
+// (their balances are never needed). The bitmap is small enough to stay in cache.
+void ForwardTracer::FindReachable(size_t n) {
+  reached_.assign((ledger_.account_count() + 63) / 64 + 1, 0);
+  for (AccountId a : options_.seed_accounts) Reach(a);
+  std::span<const TransactionId> order = ledger_.order();
+  const AccountId* src = c_.source.data();
+  const AccountId* dst = c_.destination.data();
+  const bool seeds = !seed_transaction_.empty();
+  for (size_t i = 0; i < n; ++i) {
+    const TransactionId t = order.empty() ? static_cast<TransactionId>(i) : order[i];
+    if ((Reached(src[t]) || (seeds && seed_transaction_[t])) && IsAccount(dst[t])) Reach(dst[t]);
+  }
+}
 
 uint32_t ForwardTracer::Slot(AccountId account, uint16_t currency) {
   uint16_t& home = home_[account];
@@ -271,6 +293,20 @@ void ForwardTracer::Apply(TransactionId t) {
   }
 }
 
+size_t ForwardTracer::CountUntil() const {
+  const size_t n = ledger_.transaction_count();
+  if (options_.until == std::numeric_limits<Timestamp>::max()) return n;
+  std::span<const TransactionId> order = ledger_.order();
+  size_t lo = 0, hi = n;  // times are non-decreasing along the order
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    TransactionId t = order.empty() ? static_cast<TransactionId>(mid) : order[mid];
+    if (c_.time[t] <= options_.until) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 Result<Trail> ForwardTracer::Run() {
   const uint32_t accounts = ledger_.account_count();
   const size_t n = ledger_.transaction_count();
@@ -315,13 +351,19 @@ Result<Trail> ForwardTracer::Run() {
       }
     }
   }
+  // Positions [0, applied) of the (time, id) order are at or before `until`.
+  const size_t applied = CountUntil();
+  FindReachable(applied);
   std::span<const TransactionId> order = ledger_.order();
-  for (size_t i = 0; i < n; ++i) {
+  const AccountId* src = c_.source.data();
+  const AccountId* dst = c_.destination.data();
+  const bool seeds = !seed_transaction_.empty();
+  for (size_t i = 0; i < applied; ++i) {
     const TransactionId t = order.empty() ? static_cast<TransactionId>(i) : order[i];
-    if (c_.time[t] > options_.until) break;
+    if (!Reached(src[t]) && !Reached(dst[t]) && !(seeds && seed_transaction_[t])) continue;
     Apply(t);
-    ++trail_.transactions_applied;
   }
+  trail_.transactions_applied = applied;
   if (overflow_) return OutOfRangeError("an account balance overflows 64-bit units");
   for (uint32_t slot = 0; slot < taint_of_.size(); ++slot) {
     if (taint_of_[slot] == kNone) continue;
