@@ -19,17 +19,19 @@ ACCOUNT=$(grep -m1 '"commingling"' "$W/truth/instances.jsonl" | sed 's/.*"contro
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 run() {  # label, args...
   local label=$1; shift
-  local ledger=() trace=() line
+  local ledger=() trace=() cpu=() line
   for _ in $(seq "$RUNS"); do
     line=$("$M" trace "$W/store" "$@" --out "$OUT/trail.json" | head -1)
     ledger+=("$(echo "$line" | sed 's/.*ledger \([0-9.]*\) s.*/\1/')")
     trace+=("$(echo "$line" | sed 's/.*trace \([0-9.]*\) s over.*/\1/')")
+    cpu+=("$(echo "$line" | sed 's/.*cpu \([0-9.]*\) + \([0-9.]*\) s.*/\1 + \2/' | bc -l)")
   done
-  local lm tm
+  local lm tm cm
   lm=$(printf '%s\n' "${ledger[@]}" | median)
   tm=$(printf '%s\n' "${trace[@]}" | median)
-  printf '%-48s ledger %6.3f s  trace %6.3f s  total %6.3f s   (%s)\n' "$label" "$lm" "$tm" \
-    "$(echo "$lm + $tm" | bc -l)" "$(echo "$line" | sed 's/ (ledger.*//; s/^.*: //')"
+  cm=$(printf '%s\n' "${cpu[@]}" | median)
+  printf '%-44s wall: ledger %5.3f + trace %5.3f = %5.3f s; cpu %5.3f s  (%s)\n' "$label" "$lm" "$tm" \
+    "$(echo "$lm + $tm" | bc -l)" "$cm" "$(echo "$line" | sed 's/ (ledger.*//; s/^.*: //')"
 }
 echo "world: $W ($(grep -c . "$W/transactions.csv") lines), seed account $ACCOUNT, median of $RUNS"
 run "forward libr, one seed account, all hops" --account "$ACCOUNT" --method libr

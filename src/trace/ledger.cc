@@ -199,10 +199,16 @@ Result<Ledger> Ledger::FromStore(const store::Store& s) {
   auto received_currency = s.received_currency();
   auto time = s.time();
   bool sorted = true;
+  // One pass: the largest scale per currency (the ledger's unit), the smallest per currency and
+  // side (a column needs rescaling only where they differ), and whether times are sorted.
+  std::vector<uint8_t> min_paid(scale.size(), 0xFF), min_received(scale.size(), 0xFF);
   for (size_t i = 0; i < n; ++i) {
-    scale[paid_currency[i]] = std::max(scale[paid_currency[i]], paid_scale[i]);
-    scale[received_currency[i]] = std::max(scale[received_currency[i]], received_scale[i]);
-    if (i > 0 && time[i] < time[i - 1]) sorted = false;
+    const uint16_t cp = paid_currency[i], cr = received_currency[i];
+    scale[cp] = std::max(scale[cp], paid_scale[i]);
+    min_paid[cp] = std::min(min_paid[cp], paid_scale[i]);
+    scale[cr] = std::max(scale[cr], received_scale[i]);
+    min_received[cr] = std::min(min_received[cr], received_scale[i]);
+    sorted &= i == 0 || time[i] >= time[i - 1];
   }
   bool paid_uniform = true, received_uniform = true;
   Ledger ledger;
@@ -228,10 +234,10 @@ Result<Ledger> Ledger::FromStore(const store::Store& s) {
       return OutOfRangeError(fmt::format("opening balance of {} overflows", s.AccountLabel(a)));
     }
   }
-  // A column needs no copy when every amount already has its currency's scale.
-  for (size_t i = 0; i < n && (paid_uniform || received_uniform); ++i) {
-    if (paid_scale[i] != scale[paid_currency[i]]) paid_uniform = false;
-    if (received_scale[i] != scale[received_currency[i]]) received_uniform = false;
+  // A column needs no copy when every amount already has its currency's (final) scale.
+  for (size_t c = 0; c < min_paid.size(); ++c) {
+    if (min_paid[c] != 0xFF && min_paid[c] != scale[c]) paid_uniform = false;
+    if (min_received[c] != 0xFF && min_received[c] != scale[c]) received_uniform = false;
   }
   LedgerColumns c;
   c.time = s.time();
