@@ -112,7 +112,9 @@ std::string DescribeFeature(std::string_view name, float v) {
         {"amt_out_mean", "mean payment out"}, {"amt_in_mean", "mean payment in"},
         {"age_days", "days since first seen"}, {"idle_hours", "hours since its previous payment"},
         {"round_share_out", "share of round amounts paid"},
-        {"cash_share", "share of cash payments"}};
+        {"cash_share", "share of cash payments"},
+        {"amt_out_max", "largest payment out so far"},
+        {"amt_in_max", "largest payment in so far"}};
     for (const Phrase& p : kStats) {
       if (p.name == stat) return fmt::format("{}'s {}: {}", EndWords(end), p.words, Number(v));
     }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <numeric>
 
@@ -24,7 +25,9 @@ const char* const kRawNames[] = {
 
 // Per end (src, dst) of the transaction, in this order.
 const char* const kAccountStats[] = {"n_out", "n_in", "amt_out_mean", "amt_in_mean",
-                                     "age_days", "idle_hours", "round_share_out", "cash_share"};
+                                     "age_days", "idle_hours", "round_share_out", "cash_share",
+                                     "amt_out_max", "amt_in_max"};
+constexpr size_t kAccountStatCount = std::size(kAccountStats);
 
 bool IsDegreeName(std::string_view pattern_column) {
   return pattern_column.starts_with("fan_") || pattern_column.starts_with("deg_");
@@ -47,12 +50,14 @@ struct AccountHistory {
   uint32_t cash = 0;
   double sum_out = 0;
   double sum_in = 0;
+  double max_out = 0;
+  double max_in = 0;
   Timestamp first = 0;
   Timestamp last = 0;
   bool seen = false;
 };
 
-// Writes the 8 stats of one end after the transaction has been counted.
+// Writes the stats of one end after the transaction has been counted.
 void WriteAccountStats(const AccountHistory& h, Timestamp now, Timestamp previous, bool had_previous,
                        float* out) {
   out[0] = static_cast<float>(h.n_out);
@@ -63,6 +68,8 @@ void WriteAccountStats(const AccountHistory& h, Timestamp now, Timestamp previou
   out[5] = had_previous ? static_cast<float>(static_cast<double>(now - previous) / 3600.0) : kNaN;
   out[6] = h.n_out ? static_cast<float>(static_cast<double>(h.round_out) / h.n_out) : kNaN;
   out[7] = static_cast<float>(static_cast<double>(h.cash) / (h.n_out + h.n_in));
+  out[8] = h.n_out ? static_cast<float>(h.max_out) : kNaN;
+  out[9] = h.n_in ? static_cast<float>(h.max_in) : kNaN;
 }
 
 std::vector<std::string> AccountNames() {
@@ -73,7 +80,7 @@ std::vector<std::string> AccountNames() {
   return names;
 }
 
-// Computes the account aggregates of every transaction into `out` (rows x 16).
+// Computes the account aggregates of every transaction into `out` (rows x 2 ends x stats).
 void ComputeAccountStats(const store::Store& s, std::vector<float>& out) {
   const size_t n = s.transaction_count();
   std::vector<TransactionId> order(n);
@@ -82,7 +89,7 @@ void ComputeAccountStats(const store::Store& s, std::vector<float>& out) {
   std::stable_sort(order.begin(), order.end(),
                    [&](TransactionId a, TransactionId b) { return time[a] < time[b]; });
   std::vector<AccountHistory> history(s.account_count());
-  out.assign(n * 16, kNaN);
+  out.assign(n * 2 * kAccountStatCount, kNaN);
   for (TransactionId t : order) {
     const AccountId src = s.source()[t];
     const AccountId dst = s.destination()[t];
@@ -103,9 +110,11 @@ void ComputeAccountStats(const store::Store& s, std::vector<float>& out) {
         ++h.n_out;
         h.sum_out += amount;
         h.round_out += round;
+        h.max_out = std::max(h.max_out, amount);
       } else {
         ++h.n_in;
         h.sum_in += amount;
+        h.max_in = std::max(h.max_in, amount);
       }
       h.cash += cash;
     };
@@ -113,8 +122,9 @@ void ComputeAccountStats(const store::Store& s, std::vector<float>& out) {
     bool had_src = false, had_dst = false;
     touch(src, true, prev_src, had_src);
     touch(dst, false, prev_dst, had_dst);
-    WriteAccountStats(history[src], now, prev_src, had_src, &out[t * 16]);
-    WriteAccountStats(history[dst], now, prev_dst, had_dst, &out[t * 16 + 8]);
+    WriteAccountStats(history[src], now, prev_src, had_src, &out[t * 2 * kAccountStatCount]);
+    WriteAccountStats(history[dst], now, prev_dst, had_dst,
+                      &out[(t * 2 + 1) * kAccountStatCount]);
   }
 }
 
@@ -336,7 +346,7 @@ Result<FeatureMatrix> BuildFeatures(const store::Store& s, const FeatureOptions&
       if (c < stride) copy.emplace_back(k, c);
     }
     for (size_t r = 0; r < m.rows; ++r) {
-      for (const auto& [k, c] : copy) m.values[r * stride + c] = stats[r * 16 + k];
+      for (const auto& [k, c] : copy) m.values[r * stride + c] = stats[r * 2 * kAccountStatCount + k];
     }
   }
   return m;
