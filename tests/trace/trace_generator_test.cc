@@ -104,5 +104,38 @@ TEST_F(GeneratedWorld, InstancesFileFromAnotherStoreIsRefused) {
             StatusCode::kNotFound);
 }
 
+// Amounts written with different numbers of decimals are rescaled to the currency's largest
+// scale, exactly: 10.5 is 10.500 when another USD amount has three decimals.
+TEST(LedgerFromStoreTest, RescalesAmountsToTheCurrencysLargestScale) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("mt-trace-scale-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "tx.csv")
+      << "timestamp,source_kind,source_bank,source_account,dest_kind,dest_bank,dest_account,"
+         "amount_paid,currency_paid,channel\n"
+         "2025-03-02T00:00:00Z,account,B,A,account,B,C,3.125,USD,wire\n"
+         "2025-03-01T00:00:00Z,cash,B,BR,account,B,A,10.5,USD,cash_deposit\n";
+  IngestOptions ingest;
+  ingest.format = "native";
+  ingest.threads = 1;
+  ASSERT_TRUE(Ingest(dir / "store", {dir / "tx.csv"}, ingest).ok());
+  Result<store::Store> s = store::Store::Open(dir / "store");
+  ASSERT_TRUE(s.ok());
+  Result<Ledger> ledger = Ledger::FromStore(*s);
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  EXPECT_EQ(ledger->currency_scale(s->paid_currency()[0]), 3);
+  EXPECT_EQ(ledger->columns().amount_paid[1], 10500);
+  EXPECT_EQ(ledger->columns().amount_paid[0], 3125);
+  ASSERT_EQ(ledger->order().size(), 2u);  // ids out of time order
+  TraceOptions o;
+  o.seed_transactions = {1};
+  Result<Trail> trail = Trace(*ledger, o);
+  ASSERT_TRUE(trail.ok());
+  EXPECT_EQ(trail->totals[0].traced_in, 10500);
+  EXPECT_EQ(trail->holdings.size(), 2u);  // 7.375 left at A, 3.125 at C
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace moneytrail::trace
