@@ -182,13 +182,19 @@ TEST_F(GenerateTest, NativeRowsAreSortedWellFormedAndUseTheChannelContract) {
     const std::string& channel = r[11];
     const std::string& amount = r[7];
     ASSERT_EQ(amount[amount.size() - 3], '.') << amount;
-    if (channel == "cash_deposit") ASSERT_EQ(r[1], "cash");
-    if (channel == "cash_withdrawal") ASSERT_EQ(r[4], "cash");
+    if (channel == "cash_deposit") {
+      ASSERT_EQ(r[1], "cash");
+    }
+    if (channel == "cash_withdrawal") {
+      ASSERT_EQ(r[4], "cash");
+    }
     if (channel == "card") {
       ASSERT_EQ(r[4], "merchant");
       ASSERT_EQ(r[15].size(), 4u);
     }
-    if (r[4] == "external") ASSERT_FALSE(r[14].empty()) << "row " << i << ": external without country";
+    if (r[4] == "external") {
+      ASSERT_FALSE(r[14].empty()) << "row " << i << ": external without country";
+    }
     ASSERT_TRUE(r[17] == "0" || r[17] == "1");
     ASSERT_EQ(r[17] == "1", !r[18].empty()) << "row " << i;
   }
@@ -249,7 +255,9 @@ TEST_F(GenerateTest, EveryPlantedInstanceIsInTheTransactionsWithItsLabels) {
       ++count;
     }
     for (size_t i = 0; i < t.rows.size(); ++i) {
-      if (t.rows[i][17] == "1") EXPECT_NE(owner[i], -1) << "laundering row " << i << " belongs to no instance";
+      if (t.rows[i][17] == "1") {
+        EXPECT_NE(owner[i], -1) << "laundering row " << i << " belongs to no instance";
+      }
     }
     for (const auto& typology : kTypologies) EXPECT_TRUE(seen.count(typology)) << typology << " in " << *dir;
   }
@@ -330,7 +338,9 @@ TEST_F(GenerateTest, SmugglingTypologiesShowTheirAdvisoryRedFlags) {
         r[4] == "account") {
       EXPECT_LT(amount, 3'000.0);
     }
-    if (r[4] == "external" && (r[11] == "wire" || r[11] == "money_transmitter")) EXPECT_FALSE(r[14].empty());
+    if (r[4] == "external" && (r[11] == "wire" || r[11] == "money_transmitter")) {
+      EXPECT_FALSE(r[14].empty());
+    }
   }
   EXPECT_GT(structuring_deposits, 5u);
   ASSERT_FALSE(funnel_regions.empty());
@@ -359,7 +369,9 @@ TEST_F(GenerateTest, AccountsPartiesAndEntitiesAreConsistent) {
     party_ids.insert(r[0]);
   }
   for (const auto& r : accounts.rows) {
-    if (r[2] == "account") EXPECT_TRUE(party_ids.count(r[3])) << r[3];
+    if (r[2] == "account") {
+      EXPECT_TRUE(party_ids.count(r[3])) << r[3];
+    }
   }
   EXPECT_EQ(entities.rows.size(), parties.rows.size());
   std::map<std::string, int> parties_per_entity;

@@ -11,7 +11,7 @@ namespace {
 const std::string kSource = MONEYTRAIL_SOURCE_DIR;
 const std::string kData = std::string(MONEYTRAIL_SHARED_DATA_DIR) + "/er";
 
-Evaluation Run(const std::string& config_name, const std::vector<std::string>& files,
+Evaluation RunResolve(const std::string& config_name, const std::vector<std::string>& files,
                const std::string& truth) {
   auto config = LoadResolveConfig(kSource + "/config/resolve/" + config_name);
   EXPECT_TRUE(config.ok()) << config.status().ToString();
@@ -25,13 +25,13 @@ Evaluation Run(const std::string& config_name, const std::vector<std::string>& f
 }
 
 TEST(ResolveSlowTest, Febrl3Dedupe) {
-  Evaluation e = Run("febrl.toml", {kData + "/febrl/dataset3.csv"}, "rec_id");
+  Evaluation e = RunResolve("febrl.toml", {kData + "/febrl/dataset3.csv"}, "rec_id");
   EXPECT_EQ(e.true_pairs, 6538);
   EXPECT_GT(e.clustered_pairs.f1(), 0.95) << FormatEvaluation(e);
 }
 
 TEST(ResolveSlowTest, Febrl4Link) {
-  Evaluation e = Run("febrl_link.toml", {kData + "/febrl/dataset4a.csv", kData + "/febrl/dataset4b.csv"},
+  Evaluation e = RunResolve("febrl_link.toml", {kData + "/febrl/dataset4a.csv", kData + "/febrl/dataset4b.csv"},
                      "rec_id");
   EXPECT_EQ(e.true_pairs, 5000);
   EXPECT_GT(e.clustered_pairs.precision(), 0.98) << FormatEvaluation(e);
@@ -39,7 +39,7 @@ TEST(ResolveSlowTest, Febrl4Link) {
 }
 
 TEST(ResolveSlowTest, SplinkFake20000) {
-  Evaluation e = Run("splink_fake.toml", {kData + "/splink_datasets/fake_20000.csv"}, "group");
+  Evaluation e = RunResolve("splink_fake.toml", {kData + "/splink_datasets/fake_20000.csv"}, "group");
   EXPECT_EQ(e.true_pairs, 33280);
   EXPECT_GT(e.clustered_pairs.f1(), 0.80) << FormatEvaluation(e);
 }
