@@ -24,6 +24,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "moneytrail/status.h"
@@ -118,9 +119,13 @@ class HolderTable {
   size_t known_count() const;
 
  private:
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<Holder> holders_;
   std::vector<std::string> texts_;
-  std::map<std::string, uint32_t, std::less<>> ids_;
+  std::unordered_map<std::string, uint32_t, TextHash, std::equal_to<>> ids_;
 };
 
 // Which stream of its rule an evidence transaction belongs to.
@@ -138,6 +143,7 @@ struct Alert {
   std::string rule_id;
   std::string title;
   std::string citation;
+  std::string severity;  // as the rule says; "report" marks reporting obligations (CTRs)
   std::vector<AccountId> subjects;  // the account (or, per counterparty pair, both accounts)
   Timestamp window_start = 0;       // time of the first evidence transaction
   Timestamp window_end = 0;         // time of the last evidence transaction

@@ -44,6 +44,10 @@ struct RulesEvaluation {
   uint64_t alerts = 0;
   uint64_t alerts_on_involved = 0;          // a subject belongs to any planted instance
   uint64_t alerts_on_target = 0;            // a subject belongs to a smuggling/trafficking instance
+  // The same, leaving out the alerts of reporting rules (severity "report": CTR obligations,
+  // which honest cash businesses incur too).
+  uint64_t flag_alerts = 0;
+  uint64_t flag_alerts_on_involved = 0;
   uint64_t legitimate_accounts = 0;         // bank accounts in no instance
   uint64_t legitimate_alerted = 0;
   uint64_t remitters = 0;                   // legitimate accounts that send money abroad

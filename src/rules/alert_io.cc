@@ -66,6 +66,7 @@ std::string AlertJsonLine(const store::Store& store, const Alert& alert) {
   j["rule_id"] = alert.rule_id;
   j["title"] = alert.title;
   j["citation"] = alert.citation;
+  j["severity"] = alert.severity;
   nlohmann::ordered_json subjects = nlohmann::ordered_json::array();
   for (AccountId a : alert.subjects) subjects.push_back(store.AccountLabel(a));
   j["subjects"] = subjects;
@@ -182,6 +183,7 @@ Result<std::vector<Alert>> ReadAlertsFile(const store::Store& store, const std::
       a.rule_id = j.at("rule_id").get<std::string>();
       a.title = j.value("title", "");
       a.citation = j.value("citation", "");
+      a.severity = j.value("severity", "");
       a.sentence = j.value("sentence", "");
       a.currency = j.value("currency", "");
       for (const auto& s : j.at("subjects")) {

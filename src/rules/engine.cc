@@ -73,21 +73,57 @@ struct PeerStats {
   uint32_t size = 0;
 };
 
+// The streams of one rule, resolved against the store.
+struct RuleStreams {
+  const Rule* rule;
+  std::vector<FilterRuntime> filters;  // [match] or [first, then]
+};
+
+// One pass over transactions [begin, end) for all rules: appends each rule's events to out[rule].
+// For each channel, only the streams that can match it are tried.
+void CollectEvents(const std::vector<RuleStreams>& rules, const StoreFacts& facts, size_t begin, size_t end,
+                   std::vector<std::vector<Event>>& out) {
+  const store::Store& s = facts.store;
+  auto source = s.source();
+  auto destination = s.destination();
+  auto time = s.time();
+  auto channel = s.channel();
+  const uint8_t account = static_cast<uint8_t>(NodeKind::kAccount);
+  std::vector<std::pair<uint32_t, uint8_t>> by_channel[32];
+  for (uint32_t r = 0; r < rules.size(); ++r) {
+    for (uint8_t k = 0; k < rules[r].filters.size(); ++k) {
+      uint32_t mask = rules[r].filters[k].channel_mask;
+      for (int ch = 0; ch < kChannelCount; ++ch) {
+        if (mask == 0 || (mask & (1u << ch))) by_channel[ch].emplace_back(r, k);
+      }
+    }
+  }
+  for (size_t t = begin; t < end; ++t) {
+    const auto id = static_cast<TransactionId>(t);
+    const AccountId src = source[t], dst = destination[t];
+    const bool dst_account = facts.account_kind[dst] == account;
+    const bool src_account = facts.account_kind[src] == account;
+    for (const auto& [r, k] : by_channel[channel[t] & 31]) {
+      const Rule& rule = *rules[r].rule;
+      const FilterRuntime& f = rules[r].filters[k];
+      if (dst_account && f.Matches(id, dst, src, true)) {
+        uint64_t key = rule.subject == SubjectKind::kPair ? (uint64_t{src} << 32) | dst : dst;
+        out[r].push_back(Event{key, time[t], id, src, dst, k});
+      }
+      if (rule.subject == SubjectKind::kAccount && src_account && f.Matches(id, src, dst, false)) {
+        out[r].push_back(Event{src, time[t], id, dst, src, k});
+      }
+    }
+  }
+}
+
 class RuleEvaluator {
  public:
   RuleEvaluator(const Rule& rule, const StoreFacts& facts, const LocationIds& ids)
       : rule_(rule), facts_(facts), ids_(ids) {}
 
-  Result<std::vector<Alert>> Run() {
-    int32_t currency = ResolveCurrency(facts_.store, rule_.currency);
-    std::vector<FilterRuntime> streams;
-    if (rule_.sequence) {
-      streams.emplace_back(rule_.first, facts_, currency);
-      streams.emplace_back(rule_.then, facts_, currency);
-    } else {
-      streams.emplace_back(rule_.match, facts_, currency);
-    }
-    std::vector<Event> events = Collect(streams);
+  // `events`: every event of the rule's streams (any order).
+  Result<std::vector<Alert>> Run(std::vector<Event> events) {
     std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
       if (a.key != b.key) return a.key < b.key;
       if (a.time != b.time) return a.time < b.time;
@@ -106,32 +142,6 @@ class RuleEvaluator {
   }
 
  private:
-  std::vector<Event> Collect(const std::vector<FilterRuntime>& streams) const {
-    const store::Store& s = facts_.store;
-    auto source = s.source();
-    auto destination = s.destination();
-    auto time = s.time();
-    const uint8_t account = static_cast<uint8_t>(NodeKind::kAccount);
-    std::vector<Event> out;
-    const size_t n = s.transaction_count();
-    for (size_t t = 0; t < n; ++t) {
-      const AccountId src = source[t], dst = destination[t];
-      for (uint8_t k = 0; k < streams.size(); ++k) {
-        const FilterRuntime& f = streams[k];
-        if (f.channel_mask != 0 && !(f.channel_mask & (1u << s.channel()[t]))) continue;  // fast reject
-        if (facts_.account_kind[dst] == account && f.Matches(static_cast<TransactionId>(t), dst, src, true)) {
-          uint64_t key = rule_.subject == SubjectKind::kPair ? (uint64_t{src} << 32) | dst : dst;
-          out.push_back(Event{key, time[t], static_cast<TransactionId>(t), src, dst, k});
-        }
-        if (rule_.subject == SubjectKind::kAccount && facts_.account_kind[src] == account &&
-            f.Matches(static_cast<TransactionId>(t), src, dst, false)) {
-          out.push_back(Event{src, time[t], static_cast<TransactionId>(t), dst, src, k});
-        }
-      }
-    }
-    return out;
-  }
-
   void ComputePeers(const std::vector<Event>& events) {
     const HolderTable& holders = *facts_.holders;
     std::unordered_map<AccountId, Int128> value;
@@ -314,22 +324,52 @@ Result<ScanResult> Scan(const store::Store& store, std::span<const RulePack* con
         runnable.push_back(&r);
       }
     }
+    std::vector<RuleStreams> streams;
+    for (const Rule* r : runnable) {
+      RuleStreams rs{r, {}};
+      int32_t currency = ResolveCurrency(store, r->currency);
+      if (r->sequence) {
+        rs.filters.emplace_back(r->first, facts, currency);
+        rs.filters.emplace_back(r->then, facts, currency);
+      } else {
+        rs.filters.emplace_back(r->match, facts, currency);
+      }
+      streams.push_back(std::move(rs));
+    }
     std::vector<RuleOutput> outputs(runnable.size());
+    const unsigned threads = options.threads;
+    tbb::task_arena arena(threads == 0 ? tbb::task_arena::automatic : static_cast<int>(threads));
+    // Chunks of transactions collected in parallel, concatenated in chunk order (each rule sorts its
+    // events anyway, so the result does not depend on the thread count).
+    const size_t n = store.transaction_count();
+    const size_t chunks = std::max<size_t>(1, std::min<size_t>(64, n / 65536));
+    std::vector<std::vector<std::vector<Event>>> per_chunk(chunks, std::vector<std::vector<Event>>(runnable.size()));
+    auto collect = [&](size_t c) { CollectEvents(streams, facts, n * c / chunks, n * (c + 1) / chunks, per_chunk[c]); };
     auto run = [&](size_t i) {
+      std::vector<Event> events;
+      size_t total = 0;
+      for (const auto& chunk : per_chunk) total += chunk[i].size();
+      events.reserve(total);
+      for (auto& chunk : per_chunk) {
+        events.insert(events.end(), chunk[i].begin(), chunk[i].end());
+        std::vector<Event>().swap(chunk[i]);
+      }
       RuleEvaluator evaluator(*runnable[i], facts, ids);
-      Result<std::vector<Alert>> alerts = evaluator.Run();
+      Result<std::vector<Alert>> alerts = evaluator.Run(std::move(events));
       if (alerts.ok()) {
         outputs[i].alerts = std::move(*alerts);
       } else {
         outputs[i].status = alerts.status().WithContext("rule " + runnable[i]->id);
       }
     };
-    unsigned threads = options.threads == 0 ? 0 : options.threads;
     if (threads == 1) {
+      for (size_t c = 0; c < chunks; ++c) collect(c);
       for (size_t i = 0; i < runnable.size(); ++i) run(i);
     } else {
-      tbb::task_arena arena(threads == 0 ? tbb::task_arena::automatic : static_cast<int>(threads));
-      arena.execute([&] { tbb::parallel_for(size_t{0}, runnable.size(), run); });
+      arena.execute([&] {
+        tbb::parallel_for(size_t{0}, chunks, collect);
+        tbb::parallel_for(size_t{0}, runnable.size(), run);
+      });
     }
     for (size_t i = 0; i < runnable.size(); ++i) {
       MT_RETURN_IF_ERROR(outputs[i].status);

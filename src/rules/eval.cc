@@ -107,6 +107,10 @@ Result<RulesEvaluation> EvaluateAlerts(const store::Store& store, const std::fil
     for (const EvidenceItem& item : a.evidence) covered.insert(item.transaction);
     ++e.alerts;
     e.alerts_on_involved += on_involved;
+    if (a.severity != "report") {
+      ++e.flag_alerts;
+      e.flag_alerts_on_involved += on_involved;
+    }
     e.alerts_on_target += on_target;
     RuleQuality& q = per_rule[a.rule_id];
     q.rule_id = a.rule_id;
@@ -184,6 +188,8 @@ std::string RulesEvaluation::ToText() const {
                     "instance: {} ({})\n",
                  alerts, alerts_on_involved, Pct(alerts_on_involved, alerts), alerts_on_target,
                  Pct(alerts_on_target, alerts));
+  fmt::format_to(o, "red-flag alerts (without reporting rules): {}; on accounts of any planted instance: {} ({})\n",
+                 flag_alerts, flag_alerts_on_involved, Pct(flag_alerts_on_involved, flag_alerts));
   fmt::format_to(o, "legitimate accounts alerted: {} of {} ({}); remitters: {} of {} ({}); cash businesses: {} of {} ({})\n",
                  legitimate_alerted, legitimate_accounts, Pct(legitimate_alerted, legitimate_accounts),
                  remitters_alerted, remitters, Pct(remitters_alerted, remitters), cash_businesses_alerted,
@@ -216,6 +222,8 @@ std::string RulesEvaluation::ToJson() const {
   j["alerts"] = alerts;
   j["alerts_on_involved"] = alerts_on_involved;
   j["alerts_on_target"] = alerts_on_target;
+  j["flag_alerts"] = flag_alerts;
+  j["flag_alerts_on_involved"] = flag_alerts_on_involved;
   j["legitimate_accounts"] = legitimate_accounts;
   j["legitimate_alerted"] = legitimate_alerted;
   j["remitters"] = remitters;

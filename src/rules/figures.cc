@@ -127,6 +127,7 @@ Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const Locatio
   alert.rule_id = rule.id;
   alert.title = rule.title;
   alert.citation = rule.citation;
+  alert.severity = rule.severity;
   alert.currency = rule.currency == "any" ? "" : rule.currency;
   std::string subject_text;
   if (rule.subject == SubjectKind::kPair) {

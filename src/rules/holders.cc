@@ -89,7 +89,10 @@ size_t HolderTable::known_count() const {
 
 Result<HolderTable> HolderTable::LoadGenerated(const store::Store& store, const std::filesystem::path& dir) {
   HolderTable table(store.account_count());
-  std::unordered_map<std::string, Holder> parties;
+  table.ids_.reserve(1 << 20);
+  std::unordered_map<std::string, Holder> parties;  // ids that are not "P<digits>"
+  std::vector<Holder> numbered;                     // "P<digits>" ids, by number
+  std::string scratch;
   std::unordered_map<std::string, uint32_t> other_ids;
   MT_RETURN_IF_ERROR(ReadCsv(
       dir / "parties.csv",
@@ -102,9 +105,15 @@ Result<HolderTable> HolderTable::LoadGenerated(const store::Store& store, const 
         else if (f[1] == "business") h.kind = PartyKind::kBusiness;
         else return InvalidArgumentError(fmt::format("{}:{}: kind '{}': expected person or business",
                                                      (dir / "parties.csv").string(), line, f[1]));
-        if (!f[3].empty()) h.home = table.Intern(Lower(std::string(f[3]) + ", " + std::string(f[4])));
+        if (!f[3].empty()) {
+          scratch.assign(f[3]).append(", ").append(f[4]);
+          h.home = table.Intern(Lower(scratch));
+        }
         if (!f[6].empty()) h.phone = table.Intern(f[6]);
-        if (!f[2].empty()) h.address = table.Intern(Lower(fmt::format("{}|{}|{}", f[2], f[3], f[5])));
+        if (!f[2].empty()) {
+          scratch.assign(f[2]).append("|").append(f[3]).append("|").append(f[5]);
+          h.address = table.Intern(Lower(scratch));
+        }
         if (!f[7].empty()) {
           char* end = nullptr;
           std::string code(f[7]);
@@ -114,7 +123,12 @@ Result<HolderTable> HolderTable::LoadGenerated(const store::Store& store, const 
                                                     (dir / "parties.csv").string(), line, f[7]));
           }
         }
-        parties[std::string(f[0])] = h;
+        if (uint32_t n = PartyNumber(f[0]); n != 0 && n < (1u << 28)) {
+          if (numbered.size() <= n) numbered.resize(n + 1);
+          numbered[n] = h;
+        } else {
+          parties[std::string(f[0])] = h;
+        }
         return Status::Ok();
       }));
   MT_RETURN_IF_ERROR(ReadCsv(dir / "accounts.csv", {"bank", "account", "kind", "holder_party_id"},
@@ -125,13 +139,19 @@ Result<HolderTable> HolderTable::LoadGenerated(const store::Store& store, const 
                                  return InvalidArgumentError(fmt::format("{}:{}: kind '{}' is not a node kind",
                                                                          (dir / "accounts.csv").string(), line, f[2]));
                                }
-                               auto p = parties.find(std::string(f[3]));
-                               if (p == parties.end()) {
+                               const Holder* holder = nullptr;
+                               if (uint32_t n = PartyNumber(f[3]); n != 0 && n < numbered.size() &&
+                                                                   numbered[n].party != 0) {
+                                 holder = &numbered[n];
+                               } else if (auto p = parties.find(std::string(f[3])); p != parties.end()) {
+                                 holder = &p->second;
+                               }
+                               if (holder == nullptr) {
                                  return InvalidArgumentError(fmt::format("{}:{}: holder '{}' is not in parties.csv",
                                                                          (dir / "accounts.csv").string(), line, f[3]));
                                }
                                std::optional<AccountId> a = store.FindAccount(*kind, f[0], f[1]);
-                               if (a) table.Set(*a, p->second);
+                               if (a) table.Set(*a, *holder);
                                return Status::Ok();
                              }));
   return table;

@@ -140,6 +140,18 @@ FilterRuntime::FilterRuntime(const Filter& f, const StoreFacts& fx, int32_t curr
   }
   for (const Filter& sub : f.any_of) any_of.emplace_back(sub, fx, -1);
   for (const Filter& sub : f.none_of) none_of.emplace_back(sub, fx, -1);
+  // When every alternative of any_of names its channels, only their union can match: a cheap
+  // first test for the scan's loop over all transactions.
+  uint32_t alternatives = 0;
+  bool all_named = !any_of.empty();
+  for (const FilterRuntime& sub : any_of) {
+    all_named &= sub.channel_mask != 0;
+    alternatives |= sub.channel_mask;
+  }
+  if (all_named) {
+    channel_mask = channel_mask == 0 ? alternatives : (channel_mask & alternatives);
+    if (channel_mask == 0) channel_mask = 1u << 31;  // disjoint: no channel can match
+  }
 }
 
 bool FilterRuntime::Matches(TransactionId t, AccountId subject, AccountId counterparty, bool subject_receives) const {

@@ -182,14 +182,14 @@ TEST(ShippedPackTest, BusinessCashAfterHours) {
 
 TEST(ShippedPackTest, BusinessCashFarAbovePeersAndWithoutPayroll) {
   TestWorld w;
-  // SPA0: 5 deposits (30,000) against peers' 3 (median 3, factor 1.5: over 4.5), and pays no wages.
-  // SPA1: 4 deposits, not over 4.5; 25,000 of cash, but pays two employees.
+  // SPA0: 5 deposits (51,000) against peers' 3 (median 3, factor 1.5: over 4.5), and pays no wages.
+  // SPA1: 4 deposits, not over 4.5; 50,000 of cash, but pays two employees.
   for (int i = 0; i < 6; ++i) {
     std::string b = "B:SPA" + std::to_string(i);
     int deposits = i == 0 ? 5 : i == 1 ? 4 : 3;
     for (int d = 0; d < deposits; ++d) {
       w.Add("2025-09-0" + std::to_string(2 + d) + "T11:00:00Z", "cash:B:BR1", b,
-            i == 0 ? "6000.00" : i == 1 ? "6250.00" : "1500.00", Channel::kCashDeposit);
+            i == 0 ? "10200.00" : i == 1 ? "12500.00" : "1500.00", Channel::kCashDeposit);
     }
     w.Holder({b, static_cast<uint32_t>(i + 1), PartyKind::kBusiness, 812199});
     if (i != 0) {  // every peer pays two employees
@@ -216,14 +216,16 @@ TEST(ShippedPackTest, LateNightAdsAndHosting) {
 
 TEST(ShippedPackTest, BusinessPayingLodgingCarsAndBulkFood) {
   TestWorld w;
-  int mccs1[] = {7011, 7011, 7011, 7512};
-  int mccs2[] = {7011, 7011, 7011, 7011};
-  for (int i = 0; i < 4; ++i) {
+  int mccs1[] = {7011, 7011, 7011, 7512, 5300};
+  int mccs2[] = {7011, 7011, 7011, 7011, 7011};  // one kind only
+  for (int i = 0; i < 5; ++i) {
     std::string t = "2025-09-0" + std::to_string(2 + i) + "T21:00:00Z";
     w.Add(t, "B:BIZ1", "merchant:ACQ:M" + std::to_string(mccs1[i]), "160.00", Channel::kCard, "", "", mccs1[i]);
     w.Add(t, "B:BIZ2", "merchant:ACQ:M" + std::to_string(mccs2[i]), "160.00", Channel::kCard, "", "", mccs2[i]);
     w.Add(t, "B:PER", "merchant:ACQ:M" + std::to_string(mccs1[i]), "160.00", Channel::kCard, "", "", mccs1[i]);
+    if (i < 4) w.Add(t, "B:BIZ3", "merchant:ACQ:M" + std::to_string(mccs1[i]), "160.00", Channel::kCard, "", "", mccs1[i]);
   }
+  w.Holder({"B:BIZ3", 4, PartyKind::kBusiness, 812199});  // four payments: one short
   w.Holder({"B:BIZ1", 1, PartyKind::kBusiness, 812199});
   w.Holder({"B:BIZ2", 2, PartyKind::kBusiness, 812199});
   w.Holder({"B:PER", 3, PartyKind::kPerson});

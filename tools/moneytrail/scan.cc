@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -19,7 +20,12 @@ struct Options {
   std::vector<std::string> packs, sets;
   unsigned threads = 0;
   bool list = false;
+  bool timings = false;
 };
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
 
 // The shipped pack: next to the working directory, or the repository that holds the binary.
 std::string DefaultPack() {
@@ -41,6 +47,7 @@ std::string DefaultPack() {
 int Run(const Options& o) {
   using namespace moneytrail;
   const char* verb = "scan";
+  auto t0 = std::chrono::steady_clock::now();
   Result<store::Store> s = store::Store::Open(o.store);
   if (!s.ok()) return cli::ReportError(verb, s.status());
   rules::RulePack::Overrides overrides;
@@ -76,12 +83,15 @@ int Run(const Options& o) {
   }
   std::vector<const rules::RulePack*> pack_ptrs;
   for (const rules::RulePack& p : packs) pack_ptrs.push_back(&p);
+  const double open_seconds = Seconds(t0);
+  auto t1 = std::chrono::steady_clock::now();
   std::optional<rules::HolderTable> holders;
   if (!o.parties.empty()) {
     Result<rules::HolderTable> h = rules::HolderTable::LoadGenerated(*s, o.parties);
     if (!h.ok()) return cli::ReportError(verb, h.status());
     holders = std::move(*h);
   }
+  const double holders_seconds = Seconds(t1);
   if (!o.explain.empty() && !o.alerts.empty()) {
     Result<std::vector<rules::Alert>> alerts = rules::ReadAlertsFile(*s, o.alerts);
     if (!alerts.ok()) return cli::ReportError(verb, alerts.status());
@@ -96,8 +106,11 @@ int Run(const Options& o) {
   rules::ScanOptions options;
   options.holders = holders ? &*holders : nullptr;
   options.threads = o.threads;
+  auto t2 = std::chrono::steady_clock::now();
   Result<rules::ScanResult> result = rules::Scan(*s, pack_ptrs, options);
   if (!result.ok()) return cli::ReportError(verb, result.status());
+  const double scan_seconds = Seconds(t2);
+  auto t3 = std::chrono::steady_clock::now();
   if (!o.explain.empty()) {
     for (const rules::Alert& a : result->alerts) {
       if (a.alert_id == o.explain) {
@@ -117,6 +130,10 @@ int Run(const Options& o) {
   fmt::print("{} alerts over {} transactions written to {}\n", result->alerts.size(), s->transaction_count(), o.out);
   for (const auto& [rule, n] : result->alerts_per_rule) fmt::print("  {:<18} {}\n", rule, n);
   for (const std::string& skipped : result->skipped) fmt::print("  skipped {}\n", skipped);
+  if (o.timings) {
+    fmt::print(stderr, "timings: open {:.3f} s, kyc {:.3f} s, scan {:.3f} s, write {:.3f} s, total {:.3f} s\n",
+               open_seconds, holders_seconds, scan_seconds, Seconds(t3), Seconds(t0));
+  }
   return cli::kExitOk;
 }
 
@@ -132,6 +149,7 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--alerts", o->alerts, "With --explain: read the alert from this file instead of re-scanning");
   app.add_option("--threads", o->threads, "Worker threads (0 = all cores)");
   app.add_flag("--list-rules", o->list, "List the rules and their parameters");
+  app.add_flag("--timings", o->timings, "Print the time of each phase on stderr");
   run = [o] { return Run(*o); };
 }
 
