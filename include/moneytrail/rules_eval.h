@@ -54,6 +54,10 @@ struct RulesEvaluation {
   uint64_t remitters_alerted = 0;
   uint64_t cash_businesses = 0;             // legitimate accounts with >= 3 cash deposits (businesses
   uint64_t cash_businesses_alerted = 0;     // only, when holders are known)
+  // The same three alert counts, counting only red-flag (non-"report") alerts.
+  uint64_t legitimate_flagged = 0;
+  uint64_t remitters_flagged = 0;
+  uint64_t cash_businesses_flagged = 0;
   std::vector<RuleQuality> rules;
   std::vector<std::string> missed;          // "typology #instance_id (controller)"
 

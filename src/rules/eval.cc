@@ -94,13 +94,14 @@ Result<RulesEvaluation> EvaluateAlerts(const store::Store& store, const std::fil
       if (IsSmugglingTraffickingTypology(inst.typology)) target.insert(a);
     }
   }
-  std::unordered_set<AccountId> alerted;
+  std::unordered_set<AccountId> alerted, flagged;
   std::unordered_set<TransactionId> covered;
   std::map<std::string, RuleQuality> per_rule;
   for (const Alert& a : alerts) {
     bool on_involved = false, on_target = false;
     for (AccountId s : a.subjects) {
       alerted.insert(s);
+      if (a.severity != "report") flagged.insert(s);
       on_involved |= involved.contains(s);
       on_target |= target.contains(s);
     }
@@ -153,16 +154,20 @@ Result<RulesEvaluation> EvaluateAlerts(const store::Store& store, const std::fil
   for (AccountId a = 0; a < store.account_count(); ++a) {
     if (store.account(a).kind != NodeKind::kAccount || involved.contains(a)) continue;
     const bool is_alerted = alerted.contains(a);
+    const bool is_flagged = flagged.contains(a);
     ++e.legitimate_accounts;
     e.legitimate_alerted += is_alerted;
+    e.legitimate_flagged += is_flagged;
     if (remits[a]) {
       ++e.remitters;
       e.remitters_alerted += is_alerted;
+      e.remitters_flagged += is_flagged;
     }
     bool business = holders == nullptr || holders->at(a).kind == PartyKind::kBusiness;
     if (business && cash_deposits[a] >= 3) {
       ++e.cash_businesses;
       e.cash_businesses_alerted += is_alerted;
+      e.cash_businesses_flagged += is_flagged;
     }
   }
   return e;
@@ -194,6 +199,9 @@ std::string RulesEvaluation::ToText() const {
                  legitimate_alerted, legitimate_accounts, Pct(legitimate_alerted, legitimate_accounts),
                  remitters_alerted, remitters, Pct(remitters_alerted, remitters), cash_businesses_alerted,
                  cash_businesses, Pct(cash_businesses_alerted, cash_businesses));
+  fmt::format_to(o, "legitimate accounts with red-flag alerts: {} ({}); remitters: {} ({}); cash businesses: {} ({})\n",
+                 legitimate_flagged, Pct(legitimate_flagged, legitimate_accounts), remitters_flagged,
+                 Pct(remitters_flagged, remitters), cash_businesses_flagged, Pct(cash_businesses_flagged, cash_businesses));
   fmt::format_to(o, "\n{:<20} {:>7} {:>12} {:>10}\n", "rule", "alerts", "on involved", "precision");
   for (const RuleQuality& q : rules) {
     fmt::format_to(o, "{:<20} {:>7} {:>12} {:>10}\n", q.rule_id, q.alerts, q.on_involved, Pct(q.on_involved, q.alerts));
@@ -230,6 +238,9 @@ std::string RulesEvaluation::ToJson() const {
   j["remitters_alerted"] = remitters_alerted;
   j["cash_businesses"] = cash_businesses;
   j["cash_businesses_alerted"] = cash_businesses_alerted;
+  j["legitimate_flagged"] = legitimate_flagged;
+  j["remitters_flagged"] = remitters_flagged;
+  j["cash_businesses_flagged"] = cash_businesses_flagged;
   nlohmann::ordered_json rs = nlohmann::ordered_json::array();
   for (const RuleQuality& q : rules) rs.push_back({{"rule_id", q.rule_id}, {"alerts", q.alerts}, {"on_involved", q.on_involved}});
   j["rules"] = rs;
