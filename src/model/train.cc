@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "model/model_access.h"
 #include "moneytrail/model.h"
@@ -140,7 +141,10 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
   const SplitBoundaries b = ComputeBoundaries(s.time(), split);
   ModelAccess::boundaries(bundle) = b;
   ModelAccess::store_sha(bundle) = s.manifest_sha256();
-  ModelAccess::store_dir(bundle) = s.dir().string();
+  // Absolute, so that "store" and "/tmp/x/store" record the same model file.
+  std::error_code ec;
+  const std::filesystem::path dir = std::filesystem::weakly_canonical(s.dir(), ec);
+  ModelAccess::store_dir(bundle) = ec ? s.dir().string() : dir.string();
   ModelAccess::labels(bundle) = o.labels;
   const PartRows train = RowsOf(labels, s.time(), b, SplitPart::kTrain);
   const PartRows validate = RowsOf(labels, s.time(), b, SplitPart::kValidate);
