@@ -236,7 +236,9 @@ TEST_F(ModelTest, FlaggedTransactionsCarryReasonsInWords) {
   size_t explained = 0;
   for (size_t t = 0; t < run->score.size(); ++t) {
     const bool flagged = run->score[t] >= bundle_->main().threshold();
-    if (!flagged) EXPECT_TRUE(run->reasons[t].empty()) << t;
+    if (!flagged) {
+      EXPECT_TRUE(run->reasons[t].empty()) << t;
+    }
     if (flagged && !run->reasons[t].empty()) {
       ++explained;
       EXPECT_NE(run->reasons[t].find("(+"), std::string::npos) << run->reasons[t];
