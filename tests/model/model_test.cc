@@ -284,3 +284,26 @@ TEST_F(ModelTest, TruncatedOrForeignModelFilesAreRejected) {
 
 }  // namespace
 }  // namespace moneytrail::model
+
+namespace moneytrail::model {
+namespace {
+
+TEST_F(ModelTest, LabelsFileNamesTheBadLineAndField) {
+  const fs::path good = *dir_ / "labels.csv", bad = *dir_ / "labels-bad.csv";
+  std::ofstream(good) << "tx_id,label\n0,1\n2,0\n";
+  auto labels = LoadLabels(*store_, good.string());
+  ASSERT_TRUE(labels.ok()) << labels.status().ToString();
+  EXPECT_EQ((*labels)[0], 1);
+  EXPECT_EQ((*labels)[1], kLabelUnknown);
+  EXPECT_EQ((*labels)[2], 0);
+  std::ofstream(bad) << "tx_id,label\n0,1\n1,yes\n";
+  auto wrong = LoadLabels(*store_, bad.string());
+  EXPECT_EQ(wrong.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(wrong.status().message().find(":3: field 'label' = 'yes'"), std::string::npos)
+      << wrong.status().ToString();
+  std::ofstream(bad) << "tx_id,label\n99999999,1\n";
+  EXPECT_EQ(LoadLabels(*store_, bad.string()).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace moneytrail::model
