@@ -23,8 +23,8 @@ namespace fs = std::filesystem;
 
 TrainOptions FastOptions() {
   TrainOptions o;
-  o.params.max_rounds = 60;
-  o.params.early_stopping_rounds = 20;
+  o.params.max_rounds = 30;
+  o.params.early_stopping_rounds = 10;
   o.params.threads = 2;
   return o;
 }
