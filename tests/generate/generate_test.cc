@@ -3,6 +3,7 @@
 #include "moneytrail/generate.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -84,7 +85,7 @@ fs::path GenerateInto(const std::string& preset, const std::string& name, uint64
              OutputFormat format = OutputFormat::kBoth) {
   auto options = PresetOptions(preset);
   EXPECT_TRUE(options.ok());
-  fs::path dir = fs::temp_directory_path() / ("moneytrail_generate_test_" + name);
+  fs::path dir = fs::temp_directory_path() / ("moneytrail_generate_test_" + std::to_string(::getpid()) + "_" + name);
   fs::remove_all(dir);
   options->out_dir = dir.string();
   options->seed = seed;
@@ -389,7 +390,7 @@ TEST_F(GenerateTest, AccountsPartiesAndEntitiesAreConsistent) {
 TEST_F(GenerateTest, GeneratedFilesIngestWithZeroRejectsInEveryFormat) {
   if (!fs::exists(MONEYTRAIL_BINARY)) GTEST_SKIP() << "no moneytrail binary at " << MONEYTRAIL_BINARY;
   for (const auto& [file, format] : {std::pair{"transactions.csv", "native"}, {"transactions_ibm.csv", "ibm-aml"}}) {
-    fs::path store = fs::temp_directory_path() / (std::string("moneytrail_generate_test_store_") + format);
+    fs::path store = fs::temp_directory_path() / ("moneytrail_generate_test_store_" + std::to_string(::getpid()) + "_" + format);
     fs::remove_all(store);
     std::string command = std::string(MONEYTRAIL_BINARY) + " ingest " + store.string() + " " +
                           (*tiny_ / file).string() + " --format " + format + " --strict --json > " +
@@ -407,7 +408,7 @@ TEST_F(GenerateTest, InvalidOptionsAreRejected) {
   EXPECT_FALSE(PresetOptions("huge").ok());
   EXPECT_FALSE(ParseOutputFormat("xml").ok());
   GenerateOptions o;
-  o.out_dir = (fs::temp_directory_path() / "moneytrail_generate_test_invalid").string();
+  o.out_dir = (fs::temp_directory_path() / ("moneytrail_generate_test_invalid_" + std::to_string(::getpid()))).string();
   o.accounts = 10;
   EXPECT_EQ(Generate(o).status().code(), StatusCode::kInvalidArgument);
   o.accounts = 1000;
