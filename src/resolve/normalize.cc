@@ -52,18 +52,6 @@ std::string DigitsOnly(std::string_view s) {
   return out;
 }
 
-std::vector<std::string_view> SplitTokens(std::string_view s) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t j = s.find(' ', i);
-    if (j == std::string_view::npos) j = s.size();
-    if (j > i) out.push_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
 std::string JoinTokens(const std::vector<std::string_view>& tokens) {
   std::string out;
   for (auto t : tokens) {
@@ -248,6 +236,18 @@ std::string Normalize(Normalizer normalizer, std::string_view value, DateOrder o
       return DigitsOnly(value);
   }
   return std::string(value);
+}
+
+std::vector<std::string_view> SplitTokens(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = s.find(' ', i);
+    if (j == std::string_view::npos) j = s.size();
+    if (j > i) out.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
 }
 
 }  // namespace moneytrail::resolve_internal

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace moneytrail::resolve_internal {
 
@@ -34,6 +35,9 @@ std::optional<Normalizer> ParseNormalizer(std::string_view name);
 // Lower-cases ASCII and folds Latin-1 and Latin Extended-A letters to their base letter
 // ("Zoë Ł" -> "zoe l"); other non-ASCII code points become spaces.
 std::string FoldToAscii(std::string_view utf8);
+
+// The non-empty space-separated tokens of `s` (views into `s`).
+std::vector<std::string_view> SplitTokens(std::string_view s);
 
 // Returns the canonical form of `value` under `normalizer`. `order` says how to read
 // slash- or dot-separated dates; ISO dates (YYYY-MM-DD) and YYYYMMDD are always read as such.

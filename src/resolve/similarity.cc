@@ -1,5 +1,7 @@
 #include "resolve/similarity.h"
 
+#include "resolve/normalize.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdlib>
@@ -8,18 +10,6 @@
 
 namespace moneytrail::resolve_internal {
 namespace {
-
-std::vector<std::string_view> Tokens(std::string_view s) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t j = s.find(' ', i);
-    if (j == std::string_view::npos) j = s.size();
-    if (j > i) out.push_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 std::string_view FirstToken(std::string_view s) {
   size_t j = s.find(' ');
@@ -144,7 +134,7 @@ bool WithinOneEdit(std::string_view a, std::string_view b, bool allow_transposit
 
 double TokenJaccard(std::string_view a, std::string_view b) {
   if (a.empty() || b.empty()) return 0.0;
-  auto ta = Tokens(a), tb = Tokens(b);
+  auto ta = SplitTokens(a), tb = SplitTokens(b);
   std::sort(ta.begin(), ta.end());
   ta.erase(std::unique(ta.begin(), ta.end()), ta.end());
   std::sort(tb.begin(), tb.end());
@@ -165,7 +155,7 @@ double TokenJaccard(std::string_view a, std::string_view b) {
 
 double TokenSortJaroWinkler(std::string_view a, std::string_view b) {
   auto sorted = [](std::string_view s) {
-    auto t = Tokens(s);
+    auto t = SplitTokens(s);
     std::sort(t.begin(), t.end());
     std::string out;
     for (auto x : t) {
