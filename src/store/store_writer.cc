@@ -165,8 +165,6 @@ Result<uint32_t> StoreWriter::InternLocation(std::string_view city, std::string_
   MT_ASSIGN_OR_RETURN(uint32_t k, InternString(country));
   uint64_t key = (static_cast<uint64_t>(c) * 0x9E3779B97F4A7C15ULL) ^
                  (static_cast<uint64_t>(r) << 21) ^ static_cast<uint64_t>(k);
-  auto range = rep_->location_index.equal_range(key);
-  (void)range;
   auto it = rep_->location_index.find(key);
   if (it != rep_->location_index.end()) {
     const Location& l = rep_->dicts.locations[it->second];
