@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "currency_totals.h"
 #include "moneytrail/money.h"
 #include "moneytrail/trace.h"
 
@@ -73,7 +74,7 @@ class BackwardTracer {
   void Explain(AccountId account, uint16_t currency, TransactionId target, int64_t amount,
                uint32_t hop);
   void Arrive(TransactionId inflow, int64_t amount, uint32_t hop);
-  CurrencyTotals& Totals(uint16_t currency);
+  CurrencyTotals& Totals(uint16_t currency) { return totals_.For(trail_, currency); }
   ExitKind OriginKind(AccountId source) const {
     switch (c_.kind[source]) {
       case NodeKind::kCash: return ExitKind::kCashWithdrawal;
@@ -92,18 +93,8 @@ class BackwardTracer {
   std::unordered_map<TransactionId, Pending> pending_;
   std::priority_queue<std::pair<uint64_t, TransactionId>> queue_;  // latest first
   std::vector<uint8_t> is_seed_;
-  std::vector<uint32_t> totals_index_;
+  trace_internal::CurrencyTotalsIndex totals_;
 };
-
-CurrencyTotals& BackwardTracer::Totals(uint16_t currency) {
-  if (currency >= totals_index_.size()) totals_index_.resize(currency + 1, kNone);
-  if (totals_index_[currency] == kNone) {
-    totals_index_[currency] = static_cast<uint32_t>(trail_.totals.size());
-    trail_.totals.push_back({});
-    trail_.totals.back().currency = currency;
-  }
-  return trail_.totals[totals_index_[currency]];
-}
 
 void BackwardTracer::BuildIncidence() {
   const uint32_t accounts = ledger_.account_count();
@@ -324,9 +315,7 @@ Result<Trail> BackwardTracer::Run() {
   std::stable_sort(trail_.flows.begin(), trail_.flows.end(), [](const Flow& a, const Flow& b) {
     return a.hop != b.hop ? a.hop < b.hop : a.transaction < b.transaction;
   });
-  std::sort(trail_.totals.begin(), trail_.totals.end(),
-            [](const CurrencyTotals& a, const CurrencyTotals& b) { return a.currency < b.currency; });
-  MT_RETURN_IF_ERROR(trail_.Reconcile());
+  MT_RETURN_IF_ERROR(trace_internal::FinishTotals(trail_));
   return std::move(trail_);
 }
 

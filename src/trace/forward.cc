@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "currency_totals.h"
 #include "moneytrail/trace.h"
 
 namespace moneytrail::trace {
@@ -43,7 +44,7 @@ class ForwardTracer {
   int64_t Draw(Taint& taint, int64_t amount, int64_t balance_before);
   void Deposit(uint32_t slot, int64_t amount, int64_t traced, uint32_t hop);
   void PushLot(Taint& taint, int64_t amount, bool tainted);
-  CurrencyTotals& Totals(uint16_t currency);
+  CurrencyTotals& Totals(uint16_t currency) { return totals_.For(trail_, currency); }
   void Exit(uint16_t currency, ExitKind kind, int64_t amount) {
     Totals(currency).exited[static_cast<int>(kind)] += amount;
   }
@@ -67,7 +68,7 @@ class ForwardTracer {
   std::vector<Taint> taints_;
   std::vector<uint8_t> seed_account_;
   std::vector<uint8_t> seed_transaction_;
-  std::vector<uint32_t> totals_index_;  // currency -> index into trail_.totals
+  trace_internal::CurrencyTotalsIndex totals_;
   std::vector<uint64_t> reached_;       // bitmap: accounts traced money can reach
   bool overflow_ = false;
   bool Reached(AccountId a) const { return (reached_[a >> 6] >> (a & 63)) & 1; }
@@ -122,16 +123,6 @@ Taint& ForwardTracer::TaintOf(uint32_t slot) {
     }
   }
   return taints_[taint_of_[slot]];
-}
-
-CurrencyTotals& ForwardTracer::Totals(uint16_t currency) {
-  if (currency >= totals_index_.size()) totals_index_.resize(currency + 1, kNone);
-  if (totals_index_[currency] == kNone) {
-    totals_index_[currency] = static_cast<uint32_t>(trail_.totals.size());
-    trail_.totals.push_back({});
-    trail_.totals.back().currency = currency;
-  }
-  return trail_.totals[totals_index_[currency]];
 }
 
 void ForwardTracer::PushLot(Taint& taint, int64_t amount, bool tainted) {
@@ -378,9 +369,7 @@ Result<Trail> ForwardTracer::Run() {
   std::sort(trail_.holdings.begin(), trail_.holdings.end(), [](const Holding& a, const Holding& b) {
     return a.account != b.account ? a.account < b.account : a.currency < b.currency;
   });
-  std::sort(trail_.totals.begin(), trail_.totals.end(),
-            [](const CurrencyTotals& a, const CurrencyTotals& b) { return a.currency < b.currency; });
-  MT_RETURN_IF_ERROR(trail_.Reconcile());
+  MT_RETURN_IF_ERROR(trace_internal::FinishTotals(trail_));
   return std::move(trail_);
 }
 
