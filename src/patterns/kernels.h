@@ -54,6 +54,14 @@ size_t SortUnique(std::vector<T>& v) {
   return v.size();
 }
 
+// Sorts and deduplicates v[first..] in place, leaving v[..first) as it is.
+template <typename T>
+void SortUniqueFrom(std::vector<T>& v, size_t first) {
+  auto begin = v.begin() + static_cast<std::ptrdiff_t>(first);
+  std::sort(begin, v.end());
+  v.erase(std::unique(begin, v.end()), v.end());
+}
+
 // Adds 1 to the bin of `size`: bins b_0 < ... < b_k, bin j is [b_j, b_{j+1}), the last is open.
 inline void AddToBins(std::span<const uint32_t> bins, uint64_t size, double* out) {
   if (bins.empty() || size < bins[0]) return;
@@ -77,6 +85,17 @@ struct Scratch {
   std::vector<std::pair<AccountId, AccountId>> pairs;
   std::vector<FoundInstance>* instances = nullptr;  // null: instances not collected
 };
+
+// Copies the first and second accounts of scratch.pairs into scratch.accounts and
+// scratch.accounts2, in pair order.
+inline void SplitPairs(Scratch& scratch) {
+  scratch.accounts.clear();
+  scratch.accounts2.clear();
+  for (const auto& [first, second] : scratch.pairs) {
+    scratch.accounts.push_back(first);
+    scratch.accounts2.push_back(second);
+  }
+}
 
 // Column offsets of each family for a configuration (docs/patterns.md, Columns).
 struct Layout {

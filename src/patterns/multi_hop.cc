@@ -154,18 +154,10 @@ void BipartiteFeatures(const TemporalGraph& g, const Query& q, const PatternSett
         scratch.pairs.emplace_back(x, e.other);
       }
     }
-    std::sort(scratch.pairs.begin() + static_cast<ptrdiff_t>(first), scratch.pairs.end());
-    scratch.pairs.erase(std::unique(scratch.pairs.begin() + static_cast<ptrdiff_t>(first),
-                                    scratch.pairs.end()),
-                        scratch.pairs.end());
+    SortUniqueFrom(scratch.pairs, first);
   }
   if (scratch.pairs.empty()) return;
-  scratch.accounts.clear();
-  scratch.accounts2.clear();
-  for (const auto& [x, y] : scratch.pairs) {
-    scratch.accounts.push_back(x);
-    scratch.accounts2.push_back(y);
-  }
+  SplitPairs(scratch);
   out[0] = static_cast<double>(scratch.pairs.size());
   out[1] = static_cast<double>(SortUnique(scratch.accounts));
   out[2] = static_cast<double>(SortUnique(scratch.accounts2));
@@ -206,18 +198,10 @@ void StackFeatures(const TemporalGraph& g, const Query& q, const PatternSettings
       if (u == x || u == v || u == w) continue;
       if (Before(e1, x_to_v)) scratch.pairs.emplace_back(u, x);
     }
-    std::sort(scratch.pairs.begin() + static_cast<ptrdiff_t>(first), scratch.pairs.end());
-    scratch.pairs.erase(std::unique(scratch.pairs.begin() + static_cast<ptrdiff_t>(first),
-                                    scratch.pairs.end()),
-                        scratch.pairs.end());
+    SortUniqueFrom(scratch.pairs, first);
   }
   if (scratch.pairs.empty()) return;
-  scratch.accounts.clear();
-  scratch.accounts2.clear();
-  for (const auto& [u, x] : scratch.pairs) {
-    scratch.accounts.push_back(u);
-    scratch.accounts2.push_back(x);
-  }
+  SplitPairs(scratch);
   const size_t sources = SortUnique(scratch.accounts);
   const size_t middles = SortUnique(scratch.accounts2);
   out[0] = static_cast<double>(scratch.pairs.size());
