@@ -1,0 +1,220 @@
+// The case report of `moneytrail investigate` (issue 9): a self-contained HTML page (inline CSS
+// and SVG, no scripts, no network) and a PDF of it printed by headless Chromium. The report is
+// rendered from a CaseReportData, plain values that the investigation fills from the store, the
+// alerts, the scores, the pattern instances and the traces (src/cases/); this module only lays
+// them out and never reads a store. docs/report.md describes every section.
+//
+// Example:
+//   report::CaseReportData data = ...;            // filled by cases::Investigate
+//   std::string html = report::RenderReportHtml(data);
+//   MT_RETURN_IF_ERROR(report::WriteReportHtml(data, dir / "report.html"));
+//   MT_ASSIGN_OR_RETURN(report::PdfInfo pdf,
+//                       report::PrintPdf(dir / "report.html", dir / "report.pdf", {}));
+//
+// Money: every amount is exact (Decimal and its currency code) and printed with
+// FormatDecimalGrouped and the currency ("12,345.67 USD"); amounts of different currencies are
+// never added. Sizes in charts may use doubles: they draw, they never state a figure.
+//
+// Citations: every transaction shown carries its source file and line; the report prints them
+// as "transactions.csv:1234" next to the figure and lists every cited transaction once in the
+// appendix's evidence index (anchor "tx-<id>"), which the figures link to.
+//
+// Determinism: the same data gives byte-identical HTML.
+#ifndef MONEYTRAIL_CASE_REPORT_H_
+#define MONEYTRAIL_CASE_REPORT_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "moneytrail/money.h"
+#include "moneytrail/status.h"
+#include "moneytrail/transaction.h"
+
+namespace moneytrail::report {
+
+// An exact amount in one currency.
+struct Money {
+  Decimal amount;
+  std::string currency;  // "USD", "Bitcoin", as the store names it
+};
+
+// Where a transaction came from: the custody record's file and the 1-based line.
+struct SourceRef {
+  uint32_t file_index = 0;  // index into CaseReportData::custody
+  std::string file;         // the file's name as shown (basename)
+  uint32_t line = 0;
+};
+
+// One transaction as the report shows it.
+struct TxView {
+  TransactionId id = 0;
+  Timestamp time = 0;
+  std::string from;      // account label ("022:87EFEA51A", "cash:022:ATM-3")
+  std::string to;
+  std::string channel;   // "wire", "cash_deposit", ... (ChannelName)
+  Money amount;          // amount paid
+  SourceRef source;
+};
+
+struct AlertView {
+  std::string alert_id;
+  std::string rule_id;
+  std::string title;
+  std::string citation;   // "FIN-2014-A008; 31 CFR 1010.313"
+  std::string severity;
+  std::string sentence;   // the alert's plain-English sentence
+  Timestamp window_start = 0;
+  Timestamp window_end = 0;
+  std::vector<std::pair<std::string, std::string>> figures;  // exact figure name -> text
+  std::string currency;                                      // of the figures' amounts
+  std::vector<TxView> evidence;   // at most a few dozen, in time order
+  uint64_t evidence_total = 0;    // evidence transactions in all (may exceed evidence.size())
+};
+
+// A pattern instance, drawn as a small graph: accounts are nodes, transactions are edges.
+struct PatternView {
+  std::string kind;                   // "temporal_cycle", "scatter_gather", "fan_in", ...
+  std::vector<std::string> accounts;  // every account of the instance
+  std::vector<TxView> transactions;   // its edges, in time order
+  Timestamp first_time = 0;
+  Timestamp last_time = 0;
+};
+
+// Per-currency totals of a trace (traced_in == remaining + sum of exits, to the unit).
+struct TraceTotalsView {
+  std::string currency;
+  Decimal traced_in;
+  Decimal remaining;
+  // Exit kind name ("cash_withdrawal", "merchant", "external", "conversion", "hop_limit",
+  // "below_minimum") -> amount; only non-zero ones.
+  std::vector<std::pair<std::string, Decimal>> exits;
+};
+
+// One line of the tracing schedule.
+struct TraceFlowView {
+  TxView tx;
+  Money attributed;          // the traced part of tx.amount
+  uint32_t hop = 0;
+  std::string disposition;   // "followed" or the exit kind name
+};
+
+// Where traced money is still held at the end.
+struct HoldingView {
+  std::string account;
+  Money remaining;
+  Money balance;
+  uint32_t hop = 0;
+};
+
+struct TraceView {
+  std::string method;        // "libr"
+  std::string seeds;         // "account 022:87EFEA51A"
+  std::vector<TraceTotalsView> totals;
+  std::vector<TraceFlowView> flows;     // at most a few dozen, largest attributed first
+  uint64_t flows_total = 0;
+  std::vector<HoldingView> holdings;    // largest first, at most a dozen
+  uint64_t holdings_total = 0;
+  std::string flow_chart_svg;  // Graphviz's SVG of the flow of funds; empty when unavailable
+  std::string trail_dir;       // relative to the case directory ("trails/01-022-87EFEA51A")
+};
+
+// A point of the subject's cash and wire timeline.
+struct TimelineEvent {
+  Timestamp time = 0;
+  std::string channel;   // cash_deposit, cash_withdrawal, wire, ...
+  bool inflow = false;   // money into the subject
+  Money amount;
+  TransactionId id = 0;
+};
+
+struct ReasonView {
+  std::string text;      // "amount paid 9,500.00 (+1.20)"
+  double weight = 0;     // the contribution, for drawing a bar
+};
+
+struct SubjectView {
+  uint32_t rank = 0;
+  std::string account;   // account label; for an entity, its id
+  std::string holder;    // the holder's name when known, else empty
+  std::string kind;      // "account" or "entity"
+  std::vector<std::string> accounts;  // an entity's accounts (one for an account subject)
+  double score = 0;      // 0..1, the model's (or the ranking's) score
+  std::string score_basis;  // how the rank was formed, in words
+  std::vector<ReasonView> reasons;  // the top contributions to the score
+  uint64_t transactions = 0;
+  std::vector<Money> total_in;   // per currency
+  std::vector<Money> total_out;
+  std::vector<AlertView> alerts;       // at most a dozen, most severe first
+  uint64_t alerts_total = 0;
+  std::vector<PatternView> patterns;   // at most a few
+  uint64_t patterns_total = 0;
+  TraceView trace;                     // empty method when not traced
+  std::vector<TimelineEvent> timeline; // cash and wire activity, time order (capped)
+  uint64_t timeline_total = 0;
+};
+
+struct CustodyFileView {
+  std::string path;
+  std::string sha256;
+  uint64_t bytes = 0;
+  uint64_t rows_read = 0;
+  uint64_t rows_accepted = 0;
+  uint64_t rows_rejected = 0;
+  std::string format;
+  std::string ingested_at;
+};
+
+struct CaseReportData {
+  std::string title;          // "Case report: demo-out/store"
+  std::string generated_at;   // ISO 8601 UTC
+  std::string version;        // moneytrail version
+  std::string store_dir;
+  std::string manifest_sha256;
+  uint64_t transactions = 0;
+  uint64_t accounts = 0;
+  Timestamp first_time = 0;
+  Timestamp last_time = 0;
+  std::vector<Money> volume;  // money analysed, per currency (sum of amounts paid)
+  uint64_t alerts_total = 0;
+  std::vector<std::pair<std::string, uint64_t>> alerts_per_rule;
+  uint64_t pattern_instances = 0;
+  uint64_t subjects_total = 0;       // subjects ranked
+  std::vector<std::string> findings; // the top findings in plain words, a handful
+  std::vector<SubjectView> subjects; // the top N, in rank order
+  std::vector<CustodyFileView> custody;
+  std::vector<std::pair<std::string, std::string>> configuration;  // name -> value
+  std::vector<std::pair<std::string, std::string>> outputs;        // file -> what it holds
+};
+
+// The whole page. Escapes every string; no external references (no http:, no src= to files).
+std::string RenderReportHtml(const CaseReportData& data);
+// Writes RenderReportHtml(data) to `path` durably (temporary file, then rename).
+Status WriteReportHtml(const CaseReportData& data, const std::filesystem::path& path);
+
+struct PdfOptions {
+  std::string chromium;     // the browser binary; empty: $MONEYTRAIL_CHROMIUM, then PATH
+                            // ("chromium", "chromium-browser", "google-chrome")
+  int timeout_seconds = 120;
+};
+
+struct PdfInfo {
+  std::string chromium;     // the binary used
+  uint64_t bytes = 0;
+  int pages = 0;            // page objects counted in the PDF
+};
+
+// Prints `html` to `pdf` with headless Chromium (--headless --no-sandbox --disable-gpu
+// --print-to-pdf). FailedPrecondition when no browser is found (naming what was tried), IoError when it
+// fails or times out (with its stderr), DataLoss when the output is not a PDF.
+Result<PdfInfo> PrintPdf(const std::filesystem::path& html, const std::filesystem::path& pdf,
+                         const PdfOptions& options);
+
+// Counts the page objects ("/Type /Page", not "/Pages") of a PDF's bytes.
+int CountPdfPages(std::string_view pdf_bytes);
+
+}  // namespace moneytrail::report
+
+#endif  // MONEYTRAIL_CASE_REPORT_H_
