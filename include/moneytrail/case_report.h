@@ -207,8 +207,8 @@ struct PdfInfo {
 };
 
 // Prints `html` to `pdf` with headless Chromium (--headless --no-sandbox --disable-gpu
-// --print-to-pdf). FailedPrecondition when no browser is found (naming what was tried), IoError when it
-// fails or times out (with its stderr), DataLoss when the output is not a PDF.
+// --print-to-pdf). FailedPrecondition when no browser is found (naming what was tried), IoError
+// when it fails or times out (with its stderr), DataLoss when the output is not a PDF.
 Result<PdfInfo> PrintPdf(const std::filesystem::path& html, const std::filesystem::path& pdf,
                          const PdfOptions& options);
 
