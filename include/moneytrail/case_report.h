@@ -143,6 +143,8 @@ struct SubjectView {
   std::vector<std::string> accounts;  // an entity's accounts (one for an account subject)
   double score = 0;      // 0..1, the model's (or the ranking's) score
   std::string score_basis;  // how the rank was formed, in words
+  std::string headline;     // one line for the summary's table; empty: the first alert's title,
+                            // else the first reason, else the score basis
   std::vector<ReasonView> reasons;  // the top contributions to the score
   uint64_t transactions = 0;
   std::vector<Money> total_in;   // per currency
@@ -204,6 +206,7 @@ struct PdfInfo {
   std::string chromium;     // the binary used
   uint64_t bytes = 0;
   int pages = 0;            // page objects counted in the PDF
+  int64_t elapsed_ms = 0;   // wall time of the browser run
 };
 
 // Prints `html` to `pdf` with headless Chromium (--headless --no-sandbox --disable-gpu

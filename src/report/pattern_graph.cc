@@ -1,0 +1,246 @@
+// A pattern instance as a small graph. Acyclic instances (fan-in, scatter-gather, stacks) are
+// drawn in layers from left to right by longest path, so money visibly flows rightwards;
+// instances with a cycle are drawn on an ellipse in order of first appearance, so a cycle is
+// drawn around it in time order.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numbers>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "report/html_util.h"
+#include "report/svg_charts.h"
+
+namespace moneytrail::report_internal {
+namespace {
+
+constexpr double kWidth = 760;
+constexpr double kBoxW = 128;
+constexpr double kBoxH = 26;
+constexpr size_t kLabelChars = 20;
+
+struct Point {
+  double x = 0, y = 0;
+};
+
+std::string Shorten(const std::string& s) {
+  if (s.size() <= kLabelChars) return s;
+  // Cut on a UTF-8 boundary.
+  size_t cut = kLabelChars - 1;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "\xE2\x80\xA6";
+}
+
+// Where the segment from the box centre `c` towards `toward` leaves the box.
+Point ClipToBox(Point c, Point toward) {
+  double dx = toward.x - c.x, dy = toward.y - c.y;
+  if (dx == 0 && dy == 0) return c;
+  double sx = dx != 0 ? (kBoxW / 2 + 3) / std::abs(dx) : 1e9;
+  double sy = dy != 0 ? (kBoxH / 2 + 3) / std::abs(dy) : 1e9;
+  double s = std::min(sx, sy);
+  return {c.x + dx * s, c.y + dy * s};
+}
+
+// Layers by longest path from the sources, or empty when the graph has a cycle.
+std::vector<int> LongestPathLayers(size_t n, const std::vector<std::pair<size_t, size_t>>& edges) {
+  std::vector<std::vector<size_t>> out(n);
+  std::vector<int> indegree(n, 0);
+  for (auto [a, b] : edges) {
+    if (a == b) continue;
+    out[a].push_back(b);
+    ++indegree[b];
+  }
+  std::vector<size_t> order;
+  for (size_t v = 0; v < n; ++v) {
+    if (indegree[v] == 0) order.push_back(v);
+  }
+  std::vector<int> layer(n, 0);
+  for (size_t i = 0; i < order.size(); ++i) {
+    size_t v = order[i];
+    for (size_t w : out[v]) {
+      layer[w] = std::max(layer[w], layer[v] + 1);
+      if (--indegree[w] == 0) order.push_back(w);
+    }
+  }
+  if (order.size() != n) return {};
+  return layer;
+}
+
+}  // namespace
+
+PatternGraph DrawPatternGraph(const report::PatternView& pattern,
+                              const std::vector<std::string>& highlight, size_t max_nodes,
+                              size_t max_edges) {
+  PatternGraph g;
+  // Every account, in order of first mention, with its number of transactions.
+  std::vector<std::string> names;
+  std::map<std::string, size_t> index;
+  auto intern = [&](const std::string& name) {
+    auto [it, inserted] = index.emplace(name, names.size());
+    if (inserted) names.push_back(name);
+    return it->second;
+  };
+  for (const report::TxView& tx : pattern.transactions) {
+    intern(tx.from);
+    intern(tx.to);
+  }
+  for (const std::string& a : pattern.accounts) intern(a);
+  std::vector<size_t> degree(names.size(), 0);
+  for (const report::TxView& tx : pattern.transactions) {
+    ++degree[index[tx.from]];
+    ++degree[index[tx.to]];
+  }
+  std::set<std::string> highlighted(highlight.begin(), highlight.end());
+
+  // The kept accounts: highlighted first, then by degree, ties by first mention.
+  std::vector<size_t> ranked(names.size());
+  for (size_t i = 0; i < ranked.size(); ++i) ranked[i] = i;
+  std::stable_sort(ranked.begin(), ranked.end(), [&](size_t a, size_t b) {
+    bool ha = highlighted.count(names[a]) > 0, hb = highlighted.count(names[b]) > 0;
+    if (ha != hb) return ha;
+    return degree[a] > degree[b];
+  });
+  std::vector<bool> kept(names.size(), false);
+  for (size_t i = 0; i < ranked.size() && i < max_nodes; ++i) kept[ranked[i]] = true;
+  g.hidden_accounts = names.size() > max_nodes ? names.size() - max_nodes : 0;
+
+  // Kept accounts renumbered in order of first mention.
+  std::vector<size_t> node_of(names.size(), SIZE_MAX);
+  std::vector<size_t> nodes;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (kept[i]) {
+      node_of[i] = nodes.size();
+      nodes.push_back(i);
+    }
+  }
+  std::vector<std::pair<size_t, size_t>> edges;
+  for (size_t t = 0; t < pattern.transactions.size(); ++t) {
+    const report::TxView& tx = pattern.transactions[t];
+    size_t a = node_of[index[tx.from]], b = node_of[index[tx.to]];
+    if (a == SIZE_MAX || b == SIZE_MAX || edges.size() >= max_edges) {
+      ++g.hidden_transactions;
+      continue;
+    }
+    edges.emplace_back(a, b);
+    g.shown_transactions.push_back(t);
+  }
+
+  // Layout.
+  size_t n = nodes.size();
+  std::vector<Point> pos(n);
+  std::vector<int> layer = LongestPathLayers(n, edges);
+  double height = 0;
+  if (!layer.empty() && n > 1) {
+    g.layered = true;
+    int layers = *std::max_element(layer.begin(), layer.end()) + 1;
+    std::vector<std::vector<size_t>> members(layers);
+    for (size_t v = 0; v < n; ++v) members[layer[v]].push_back(v);
+    size_t tallest = 0;
+    for (const auto& m : members) tallest = std::max(tallest, m.size());
+    height = std::max(150.0, 46.0 * static_cast<double>(tallest) + 40);
+    for (int l = 0; l < layers; ++l) {
+      double x = layers == 1 ? kWidth / 2
+                             : 80 + (kWidth - 160) * l / static_cast<double>(layers - 1);
+      const auto& m = members[l];
+      for (size_t k = 0; k < m.size(); ++k) {
+        pos[m[k]] = {x, height * (k + 1) / static_cast<double>(m.size() + 1)};
+      }
+    }
+  } else {
+    height = std::clamp(140.0 + 24.0 * static_cast<double>(n), 150.0, 430.0);
+    double rx = kWidth / 2 - kBoxW / 2 - 16, ry = height / 2 - kBoxH / 2 - 14;
+    for (size_t v = 0; v < n; ++v) {
+      double angle = n == 1 ? 0 : -std::numbers::pi / 2 + 2 * std::numbers::pi * v / static_cast<double>(n);
+      pos[v] = n == 1 ? Point{kWidth / 2, height / 2}
+                      : Point{kWidth / 2 + rx * std::cos(angle), height / 2 + ry * std::sin(angle)};
+    }
+  }
+
+  std::string& s = g.svg;
+  s += fmt::format(
+      "<svg class=\"pattern-graph\" viewBox=\"0 0 {:.0f} {:.0f}\" width=\"{:.0f}\" "
+      "height=\"{:.0f}\" role=\"img\" aria-label=\"{}\">",
+      kWidth, height, kWidth, height, Escape(pattern.kind + " instance"));
+  s += fmt::format("<title>{}</title>", Escape(pattern.kind + " instance"));
+
+  // Edges: parallel transactions between the same two accounts bend apart.
+  std::map<std::pair<size_t, size_t>, std::vector<size_t>> bundles;
+  for (size_t e = 0; e < edges.size(); ++e) {
+    auto [a, b] = edges[e];
+    bundles[{std::min(a, b), std::max(a, b)}].push_back(e);
+  }
+  std::string labels;
+  for (const auto& [pair, members] : bundles) {
+    for (size_t j = 0; j < members.size(); ++j) {
+      size_t e = members[j];
+      const report::TxView& tx = pattern.transactions[g.shown_transactions[e]];
+      auto [a, b] = edges[e];
+      std::string colour(ChannelColour(tx.channel));
+      std::string tip = Escape(fmt::format("{}. {} {} \xE2\x86\x92 {} {} ({})", e + 1,
+                                           FormatDateTime(tx.time), tx.from, tx.to,
+                                           FormatMoney(tx.amount), tx.channel));
+      Point label;
+      if (a == b) {  // a loop above the box
+        Point c = pos[a];
+        s += fmt::format(
+            "<path d=\"M{:.1f} {:.1f} C{:.1f} {:.1f} {:.1f} {:.1f} {:.1f} {:.1f}\" fill=\"none\" "
+            "stroke=\"{}\" stroke-width=\"1.6\"><title>{}</title></path>",
+            c.x - 20, c.y - kBoxH / 2, c.x - 30, c.y - 60, c.x + 30, c.y - 60, c.x + 20,
+            c.y - kBoxH / 2, colour, tip);
+        label = {c.x, c.y - 48};
+      } else {
+        Point p0 = pos[a], p2 = pos[b];
+        // Offset perpendicular to the canonical direction (low node to high node), so that
+        // transactions in both directions between two accounts fan out instead of overlapping.
+        Point lo = pos[pair.first], hi = pos[pair.second];
+        double dx = hi.x - lo.x, dy = hi.y - lo.y, len = std::hypot(dx, dy);
+        double offset = (static_cast<double>(j) - (members.size() - 1) / 2.0) * 26.0;
+        Point mid{(p0.x + p2.x) / 2, (p0.y + p2.y) / 2};
+        Point ctrl{mid.x - dy / len * offset * 2, mid.y + dx / len * offset * 2};
+        Point start = ClipToBox(p0, ctrl), end = ClipToBox(p2, ctrl);
+        s += fmt::format(
+            "<path d=\"M{:.1f} {:.1f} Q{:.1f} {:.1f} {:.1f} {:.1f}\" fill=\"none\" stroke=\"{}\" "
+            "stroke-width=\"1.6\"><title>{}</title></path>",
+            start.x, start.y, ctrl.x, ctrl.y, end.x, end.y, colour, tip);
+        // The arrowhead, along the curve's tangent at its end.
+        double tx_ = end.x - ctrl.x, ty_ = end.y - ctrl.y, tl = std::hypot(tx_, ty_);
+        if (tl > 0) {
+          tx_ /= tl;
+          ty_ /= tl;
+          Point back{end.x - tx_ * 9, end.y - ty_ * 9};
+          s += fmt::format(
+              "<polygon points=\"{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}\" fill=\"{}\"/>", end.x,
+              end.y, back.x - ty_ * 4.5, back.y + tx_ * 4.5, back.x + ty_ * 4.5,
+              back.y - tx_ * 4.5, colour);
+        }
+        label = {0.25 * start.x + 0.5 * ctrl.x + 0.25 * end.x,
+                 0.25 * start.y + 0.5 * ctrl.y + 0.25 * end.y};
+      }
+      labels += fmt::format(
+          "<g class=\"edge-label\"><circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"8\" fill=\"#fff\" "
+          "stroke=\"{}\"/><text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
+          "font-size=\"9\">{}</text></g>",
+          label.x, label.y, colour, label.x, label.y + 3.2, e + 1);
+    }
+  }
+  s += labels;  // labels above every edge
+
+  for (size_t v = 0; v < n; ++v) {
+    const std::string& name = names[nodes[v]];
+    bool hi = highlighted.count(name) > 0;
+    s += fmt::format(
+        "<g class=\"node\"><title>{}</title><rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.0f}\" "
+        "height=\"{:.0f}\" rx=\"5\" fill=\"{}\" stroke=\"#1f3b57\"/><text x=\"{:.1f}\" "
+        "y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"10.5\" fill=\"{}\">{}</text></g>",
+        Escape(name), pos[v].x - kBoxW / 2, pos[v].y - kBoxH / 2, kBoxW, kBoxH,
+        hi ? "#1f3b57" : "#eef3f8", pos[v].x, pos[v].y + 3.8, hi ? "#fff" : "#1a1a1a",
+        Escape(Shorten(name)));
+  }
+  s += "</svg>";
+  return g;
+}
+
+}  // namespace moneytrail::report_internal

@@ -1,0 +1,163 @@
+// The tracing part of a subject's section: totals that visibly reconcile (traced in = still
+// held + every exit, per currency, checked exactly), the flow-of-funds chart, the schedule and
+// the holdings.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "report/html_util.h"
+#include "report/report_sections.h"
+#include "report/svg_charts.h"
+
+namespace moneytrail::report_internal {
+namespace {
+
+void AppendTotals(const report::TraceView& t, std::string& out) {
+  if (t.totals.empty()) {
+    out += "<p class=\"empty\">The trace moved no money.</p>";
+    return;
+  }
+  std::vector<std::string> kinds;  // every exit kind, in order of first appearance
+  for (const report::TraceTotalsView& c : t.totals) {
+    for (const auto& [kind, amount] : c.exits) {
+      if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
+    }
+  }
+  out += "<table class=\"totals\"><caption>Where the traced money went (per currency)</caption>"
+         "<thead><tr><th></th>";
+  for (const report::TraceTotalsView& c : t.totals) {
+    out += fmt::format("<th class=\"num\">{}</th>", Escape(c.currency));
+  }
+  out += "</tr></thead><tbody><tr><td>Traced in</td>";
+  for (const report::TraceTotalsView& c : t.totals) {
+    out += fmt::format("<td class=\"num\">{}</td>", Escape(FormatMoney(c.traced_in, c.currency)));
+  }
+  out += "</tr><tr><td>Still held at the end</td>";
+  for (const report::TraceTotalsView& c : t.totals) {
+    out += fmt::format("<td class=\"num\">{}</td>", Escape(FormatMoney(c.remaining, c.currency)));
+  }
+  out += "</tr>";
+  for (const std::string& kind : kinds) {
+    out += fmt::format("<tr><td>Left by {}</td>", Escape(kind));
+    for (const report::TraceTotalsView& c : t.totals) {
+      auto it = std::find_if(c.exits.begin(), c.exits.end(),
+                             [&](const auto& e) { return e.first == kind; });
+      out += it == c.exits.end()
+                 ? std::string("<td class=\"num muted\">\xE2\x80\x93</td>")
+                 : fmt::format("<td class=\"num\">{}</td>",
+                               Escape(FormatMoney(it->second, c.currency)));
+    }
+    out += "</tr>";
+  }
+  // The reconciliation, computed exactly: still held + exits, and its difference from traced in.
+  std::string accounted = "<tr class=\"total\"><td>Still held + exits</td>";
+  std::string check;
+  bool all_reconcile = true;
+  for (const report::TraceTotalsView& c : t.totals) {
+    DecimalSum sum;
+    bool ok = sum.Add(c.remaining).ok();
+    for (const auto& [kind, amount] : c.exits) ok = ok && sum.Add(amount).ok();
+    Result<Decimal> total = sum.value();
+    DecimalSum diff;
+    ok = ok && total.ok() && diff.Add(c.traced_in).ok() && diff.Subtract(*total).ok();
+    Result<Decimal> d = ok ? diff.value() : Result<Decimal>(OutOfRangeError("overflow"));
+    if (!ok || !d.ok()) {
+      all_reconcile = false;
+      accounted += "<td class=\"num\">(too large to add)</td>";
+      check += "<td class=\"num\">not checked</td>";
+      continue;
+    }
+    accounted += fmt::format("<td class=\"num\">{}</td>", Escape(FormatMoney(*total, c.currency)));
+    bool zero = d->units == 0;
+    all_reconcile = all_reconcile && zero;
+    check += zero ? fmt::format("<td class=\"num\">0 \xE2\x9C\x93 reconciles</td>")
+                  : fmt::format("<td class=\"num\">{} \xE2\x9C\x97 does not reconcile</td>",
+                                Escape(FormatMoney(*d, c.currency)));
+  }
+  out += accounted + "</tr>";
+  out += all_reconcile ? "<tr class=\"check\">" : "<tr class=\"check bad\">";
+  out += "<td>Traced in \xE2\x88\x92 (held + exits)</td>" + check + "</tr></tbody></table>";
+}
+
+void AppendFlowChart(const report::TraceView& t, size_t position, std::string& out) {
+  if (t.flow_chart_svg.empty()) {
+    out += "<p class=\"empty\">No flow-of-funds chart is available for this trace (Graphviz "
+           "was not available when the case ran).</p>";
+    return;
+  }
+  std::string svg = EmbedGraphvizSvg(t.flow_chart_svg, fmt::format("s{}-", position));
+  if (svg.empty()) {
+    out += "<p class=\"empty\">The flow-of-funds chart was left out: its SVG was not in the "
+           "expected form.</p>";
+    return;
+  }
+  out += "<figure><div class=\"chart-frame\">" + svg +
+         "</div><figcaption>Flow of funds: accounts the traced money passed through; edge "
+         "labels are the traced amounts.</figcaption></figure>";
+}
+
+void AppendSchedule(const report::TraceView& t, std::string& out) {
+  if (t.flows.empty()) {
+    out += "<p class=\"empty\">The tracing schedule is empty: no traced transaction left the "
+           "seeds.</p>";
+    return;
+  }
+  out += "<table class=\"tx schedule\"><caption>Tracing schedule (largest attributed first)"
+         "</caption><thead><tr><th>Date and time</th><th>From</th><th>To</th><th>Channel</th>"
+         "<th class=\"num\">Amount</th><th class=\"num\">Traced part</th><th class=\"num\">Hop"
+         "</th><th>Then</th><th>Source</th></tr></thead><tbody>";
+  for (const report::TraceFlowView& f : t.flows) {
+    out += fmt::format(
+        "<tr><td class=\"time\">{}</td><td class=\"acct\">{}</td><td class=\"acct\">{}</td>"
+        "<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+        "<td>{}</td><td class=\"src\">{}</td></tr>",
+        Escape(FormatDateTime(f.tx.time)), Escape(f.tx.from), Escape(f.tx.to),
+        Escape(f.tx.channel), Escape(FormatMoney(f.tx.amount)), Escape(FormatMoney(f.attributed)),
+        f.hop, Escape(f.disposition), SourceLink(f.tx));
+  }
+  out += "</tbody></table>";
+  std::string shown = ShownOf(t.flows.size(), t.flows_total, "schedule lines");
+  if (!shown.empty()) out += "<p class=\"note\">" + Escape(shown) + "</p>";
+}
+
+void AppendHoldings(const report::TraceView& t, std::string& out) {
+  if (t.holdings.empty()) {
+    out += "<p class=\"empty\">No traced money is still held in any account.</p>";
+    return;
+  }
+  out += "<table class=\"holdings\"><caption>Where traced money is still held</caption><thead>"
+         "<tr><th>Account</th><th class=\"num\">Traced money held</th><th class=\"num\">Balance"
+         "</th><th class=\"num\">Hop</th></tr></thead><tbody>";
+  for (const report::HoldingView& h : t.holdings) {
+    out += fmt::format("<tr><td class=\"acct mono\">{}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                       Escape(h.account), Escape(FormatMoney(h.remaining)),
+                       Escape(FormatMoney(h.balance)), h.hop);
+  }
+  out += "</tbody></table>";
+  std::string shown = ShownOf(t.holdings.size(), t.holdings_total, "holding accounts");
+  if (!shown.empty()) out += "<p class=\"note\">" + Escape(shown) + "</p>";
+}
+
+}  // namespace
+
+void AppendTrace(const report::SubjectView& s, size_t position, std::string& out) {
+  out += "<h3>Tracing the proceeds</h3>";
+  const report::TraceView& t = s.trace;
+  if (t.method.empty()) {
+    out += "<p class=\"empty\">This subject was not traced.</p>";
+    return;
+  }
+  out += fmt::format("<p>Method: <b>{}</b> \xC2\xB7 seeds: {}", Escape(t.method), Escape(t.seeds));
+  if (!t.trail_dir.empty()) {
+    out += fmt::format(" \xC2\xB7 full trail in <span class=\"mono\">{}</span>",
+                       Escape(t.trail_dir));
+  }
+  out += "</p>";
+  AppendTotals(t, out);
+  AppendFlowChart(t, position, out);
+  AppendSchedule(t, out);
+  AppendHoldings(t, out);
+}
+
+}  // namespace moneytrail::report_internal

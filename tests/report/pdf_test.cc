@@ -1,0 +1,74 @@
+// The PDF: page counting on known bytes, and a real print through headless Chromium
+// (Debian's chromium, installed by scripts/install-deps; the test fails if it is missing).
+#include <chrono>
+#include <filesystem>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "moneytrail/case_report.h"
+#include "moneytrail/file_util.h"
+#include "report/browser.h"
+#include "report/report_test_util.h"
+
+namespace moneytrail::report {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(CountPdfPagesTest, CountsPageObjectsNotThePageTree) {
+  EXPECT_EQ(CountPdfPages(""), 0);
+  EXPECT_EQ(CountPdfPages("<< /Type /Pages /Kids [3 0 R] >>"), 0);
+  EXPECT_EQ(CountPdfPages("<< /Type /Page >> << /Type/Page/Parent 2 0 R >> "
+                          "<< /Type\n/Page\n>> << /Type /Pages >>"),
+            3);
+  EXPECT_EQ(CountPdfPages("<</Type/Page>>"), 1);
+  EXPECT_EQ(CountPdfPages("<< /Type /PageLabel >> << /Type /Page"), 1);
+}
+
+TEST(PdfTest, MissingBrowserIsAFailedPreconditionNamingIt) {
+  PdfOptions options;
+  options.chromium = "/nonexistent/chromium";
+  Result<PdfInfo> pdf = PrintPdf("x.html", "x.pdf", options);
+  ASSERT_FALSE(pdf.ok());
+  EXPECT_EQ(pdf.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(pdf.status().message()), HasSubstr("/nonexistent/chromium"));
+}
+
+TEST(PdfTest, MissingReportIsNotFound) {
+  Result<report_internal::ScratchDir> dir = report_internal::ScratchDir::Create("mt-pdf-test-");
+  ASSERT_TRUE(dir.ok());
+  Result<PdfInfo> pdf = PrintPdf(dir->path() / "none.html", dir->path() / "none.pdf", {});
+  ASSERT_FALSE(pdf.ok());
+  EXPECT_EQ(pdf.status().code(), StatusCode::kNotFound) << pdf.status().ToString();
+}
+
+TEST(PdfTest, PrintsTheReportWithChromium) {
+  ASSERT_TRUE(report_internal::FindChromium("").ok())
+      << "headless Chromium is required: run scripts/install-deps (Debian's chromium)";
+  Result<report_internal::ScratchDir> dir =
+      report_internal::ScratchDir::Create("mt-pdf-test-");
+  ASSERT_TRUE(dir.ok());
+  // A path with a space and a '#', which the file:// URL must escape.
+  std::filesystem::path case_dir = dir->path() / "case #1 out";
+  std::filesystem::create_directories(case_dir);
+  CaseReportData data = report_test::SampleCase(4);
+  ASSERT_TRUE(WriteReportHtml(data, case_dir / "report.html").ok());
+  Result<PdfInfo> pdf = PrintPdf(case_dir / "report.html", case_dir / "report.pdf", {});
+  ASSERT_TRUE(pdf.ok()) << pdf.status().ToString();
+  Result<std::string> bytes = ReadFileToString(case_dir / "report.pdf");
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ(bytes->substr(0, 5), "%PDF-");
+  EXPECT_EQ(pdf->bytes, bytes->size());
+  EXPECT_EQ(pdf->pages, CountPdfPages(*bytes));
+  // A summary page, at least one page per subject (each starts a page) and the appendix.
+  EXPECT_GE(pdf->pages, 1 + 4 + 1);
+  EXPECT_LE(pdf->pages, 40);
+  EXPECT_FALSE(std::filesystem::exists(case_dir / "report.pdf.tmp"));
+  std::printf("PDF: %d pages, %llu bytes in %lld ms\n", pdf->pages,
+              static_cast<unsigned long long>(pdf->bytes),
+              static_cast<long long>(pdf->elapsed_ms));
+}
+
+}  // namespace
+}  // namespace moneytrail::report
