@@ -105,7 +105,9 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
   while (true) {
     pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
-    if (done < 0 && errno != EINTR) return ErrnoError(fmt::format("waiting for {}", argv[0]), errno);
+    if (done < 0 && errno != EINTR) {
+      return ErrnoError(fmt::format("waiting for {}", argv[0]), errno);
+    }
     if (std::chrono::steady_clock::now() >= deadline) {
       result.timed_out = true;
       ::kill(-pid, SIGKILL);

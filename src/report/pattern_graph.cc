@@ -153,7 +153,7 @@ PatternGraph DrawPatternGraph(const report::PatternView& pattern,
     height = std::clamp(140.0 + 24.0 * static_cast<double>(n), 150.0, 430.0);
     double rx = kWidth / 2 - kBoxW / 2 - 16, ry = height / 2 - kBoxH / 2 - 14;
     for (size_t v = 0; v < n; ++v) {
-      double angle = n == 1 ? 0 : -std::numbers::pi / 2 + 2 * std::numbers::pi * v / static_cast<double>(n);
+      double angle = -std::numbers::pi / 2 + 2 * std::numbers::pi * v / static_cast<double>(n);
       pos[v] = n == 1 ? Point{kWidth / 2, height / 2}
                       : Point{kWidth / 2 + rx * std::cos(angle), height / 2 + ry * std::sin(angle)};
     }

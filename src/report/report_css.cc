@@ -27,7 +27,8 @@ a { color: #1f5f99; text-decoration: none; }
 .muted, .note { color: var(--muted); }
 .note { font-size: 12.5px; }
 .empty { color: var(--muted); font-style: italic; }
-.mono, code, td.num, td.src, td.hash { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; }
+.mono, code, td.num, td.src, td.hash {
+  font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 10px 0; }
 .meta dt { color: var(--muted); }
 .meta dd { margin: 0; overflow-wrap: anywhere; }
@@ -45,11 +46,13 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 td.src, td.time { white-space: nowrap; }
 td.hash { font-size: 11px; overflow-wrap: anywhere; }
 td.acct { overflow-wrap: anywhere; }
+table.tx td.acct, table.holdings td.acct { overflow-wrap: normal; white-space: nowrap; }
+td.bad { color: var(--warn); font-weight: bold; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
 tr.total td { font-weight: bold; border-top: 2px solid var(--ink); }
 tr.check td { color: #2d6a2d; }
-tr.check.bad td { color: var(--warn); font-weight: bold; }
+tr.check.bad td:first-child { color: var(--warn); font-weight: bold; }
 .subject-head { display: flex; justify-content: space-between; align-items: baseline;
                 border-bottom: 3px solid var(--accent); padding-bottom: 6px; }
 .subject-head .rank { font-size: 13px; color: var(--muted); }
@@ -73,7 +76,8 @@ svg { max-width: 100%; height: auto; }
 svg text { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
 svg.bar { vertical-align: middle; }
 .chart-frame { border: 1px solid var(--line); background: #fff; padding: 6px; }
-svg.flow-chart { width: 100%; height: auto; max-height: 190mm; display: block; }
+svg.flow-chart { max-width: 100%; height: auto; max-height: 190mm; display: block;
+                 margin: 0 auto; }
 ol.findings li { margin: 4px 0; }
 .reasons td:first-child { width: 60%; }
 .toc { columns: 2; font-size: 13px; }

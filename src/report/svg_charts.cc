@@ -195,7 +195,9 @@ std::string EmbedGraphvizSvg(std::string_view svg, std::string_view id_prefix) {
   size_t root_end = body.find('>');
   if (root_end == std::string::npos) return "";
   std::string root = body.substr(0, root_end);
-  for (std::string_view attr : {"width", "height", "xmlns", "xmlns:xlink", "class", "style"}) {
+  // The size stays (in pt): the page's CSS scales a wide chart down to the page's width and
+  // never blows a small one up.
+  for (std::string_view attr : {"xmlns", "xmlns:xlink", "class", "style"}) {
     DropAttribute(root, attr);
   }
   std::string tidy;  // one space between attributes

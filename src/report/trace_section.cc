@@ -71,7 +71,7 @@ void AppendTotals(const report::TraceView& t, std::string& out) {
     bool zero = d->units == 0;
     all_reconcile = all_reconcile && zero;
     check += zero ? fmt::format("<td class=\"num\">0 \xE2\x9C\x93 reconciles</td>")
-                  : fmt::format("<td class=\"num\">{} \xE2\x9C\x97 does not reconcile</td>",
+                  : fmt::format("<td class=\"num bad\">{} \xE2\x9C\x97 does not reconcile</td>",
                                 Escape(FormatMoney(*d, c.currency)));
   }
   out += accounted + "</tr>";

@@ -1,7 +1,11 @@
 // Renders report.html in headless Chromium (issue 9): a copy of the page with a test-only probe
 // script measures every chart and records script errors into the DOM, which --dump-dom prints;
 // and a screenshot of the page is a real PNG of the requested size. Chromium is required.
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include <fmt/format.h>
@@ -76,15 +80,20 @@ TEST_F(BrowserTest, EveryChartRendersWithSizeAndNoErrors) {
   const std::string& dom = run->stdout_text;
   size_t probe = dom.find("<pre id=\"mt-probe\">");
   ASSERT_NE(probe, std::string::npos) << "the probe did not run; stderr: " << run->stderr_text;
+  probe += std::string_view("<pre id=\"mt-probe\">").size();
   std::string report = dom.substr(probe, dom.find("</pre>", probe) - probe);
   size_t expected = CountOf(html_, "<svg");
   EXPECT_GT(expected, 10u);
   EXPECT_NE(report.find(fmt::format("charts {}", expected)), std::string::npos) << report;
   EXPECT_EQ(report.find("error "), std::string::npos) << report;
   size_t measured = 0;
-  for (size_t at = report.find("chart "); at != std::string::npos;
-       at = report.find("chart ", at + 1)) {
-    std::string line = report.substr(at, report.find('\n', at) - at);
+  size_t line_begin = 0;
+  while (line_begin < report.size()) {
+    size_t line_end = report.find('\n', line_begin);
+    if (line_end == std::string::npos) line_end = report.size();
+    std::string line = report.substr(line_begin, line_end - line_begin);
+    line_begin = line_end + 1;
+    if (line.rfind("chart ", 0) != 0) continue;
     int index = 0, width = 0, height = 0;
     char cls[64] = {};
     ASSERT_EQ(std::sscanf(line.c_str(), "chart %d %63s %d %d", &index, cls, &width, &height), 4)
