@@ -69,70 +69,71 @@ std::vector<int> LongestPathLayers(size_t n, const std::vector<std::pair<size_t,
   return layer;
 }
 
-}  // namespace
+// The accounts and transactions that will be drawn.
+struct Selection {
+  std::vector<std::string> names;                 // every account, in order of first mention
+  std::vector<size_t> nodes;                      // the drawn accounts (indices into names)
+  std::vector<std::pair<size_t, size_t>> edges;   // drawn transactions (indices into nodes)
+};
 
-PatternGraph DrawPatternGraph(const report::PatternView& pattern,
-                              const std::vector<std::string>& highlight, size_t max_nodes,
-                              size_t max_edges) {
-  PatternGraph g;
-  // Every account, in order of first mention, with its number of transactions.
-  std::vector<std::string> names;
+// Keeps the highlighted accounts, then the most connected (ties by first mention), up to
+// `max_nodes`, and the transactions between kept accounts up to `max_edges`; counts the rest.
+Selection Select(const report::PatternView& pattern, const std::set<std::string>& highlighted,
+                 size_t max_nodes, size_t max_edges, PatternGraph& g) {
+  Selection sel;
   std::map<std::string, size_t> index;
   auto intern = [&](const std::string& name) {
-    auto [it, inserted] = index.emplace(name, names.size());
-    if (inserted) names.push_back(name);
+    auto [it, inserted] = index.emplace(name, sel.names.size());
+    if (inserted) sel.names.push_back(name);
     return it->second;
   };
+  std::vector<size_t> degree;
   for (const report::TxView& tx : pattern.transactions) {
-    intern(tx.from);
-    intern(tx.to);
+    for (const std::string* end : {&tx.from, &tx.to}) {
+      size_t i = intern(*end);
+      degree.resize(sel.names.size(), 0);
+      ++degree[i];
+    }
   }
   for (const std::string& a : pattern.accounts) intern(a);
-  std::vector<size_t> degree(names.size(), 0);
-  for (const report::TxView& tx : pattern.transactions) {
-    ++degree[index[tx.from]];
-    ++degree[index[tx.to]];
-  }
-  std::set<std::string> highlighted(highlight.begin(), highlight.end());
+  degree.resize(sel.names.size(), 0);
 
-  // The kept accounts: highlighted first, then by degree, ties by first mention.
-  std::vector<size_t> ranked(names.size());
+  std::vector<size_t> ranked(sel.names.size());
   for (size_t i = 0; i < ranked.size(); ++i) ranked[i] = i;
   std::stable_sort(ranked.begin(), ranked.end(), [&](size_t a, size_t b) {
-    bool ha = highlighted.count(names[a]) > 0, hb = highlighted.count(names[b]) > 0;
+    bool ha = highlighted.count(sel.names[a]) > 0, hb = highlighted.count(sel.names[b]) > 0;
     if (ha != hb) return ha;
     return degree[a] > degree[b];
   });
-  std::vector<bool> kept(names.size(), false);
+  std::vector<bool> kept(sel.names.size(), false);
   for (size_t i = 0; i < ranked.size() && i < max_nodes; ++i) kept[ranked[i]] = true;
-  g.hidden_accounts = names.size() > max_nodes ? names.size() - max_nodes : 0;
+  g.hidden_accounts = sel.names.size() > max_nodes ? sel.names.size() - max_nodes : 0;
 
-  // Kept accounts renumbered in order of first mention.
-  std::vector<size_t> node_of(names.size(), SIZE_MAX);
-  std::vector<size_t> nodes;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (kept[i]) {
-      node_of[i] = nodes.size();
-      nodes.push_back(i);
-    }
+  std::vector<size_t> node_of(sel.names.size(), SIZE_MAX);
+  for (size_t i = 0; i < sel.names.size(); ++i) {
+    if (!kept[i]) continue;
+    node_of[i] = sel.nodes.size();
+    sel.nodes.push_back(i);
   }
-  std::vector<std::pair<size_t, size_t>> edges;
   for (size_t t = 0; t < pattern.transactions.size(); ++t) {
     const report::TxView& tx = pattern.transactions[t];
     size_t a = node_of[index[tx.from]], b = node_of[index[tx.to]];
-    if (a == SIZE_MAX || b == SIZE_MAX || edges.size() >= max_edges) {
+    if (a == SIZE_MAX || b == SIZE_MAX || sel.edges.size() >= max_edges) {
       ++g.hidden_transactions;
       continue;
     }
-    edges.emplace_back(a, b);
+    sel.edges.emplace_back(a, b);
     g.shown_transactions.push_back(t);
   }
+  return sel;
+}
 
-  // Layout.
-  size_t n = nodes.size();
+// Box centres: layers left to right when acyclic, else an ellipse. Sets g.layered; returns the
+// drawing's height through `height`.
+std::vector<Point> Layout(const Selection& sel, PatternGraph& g, double& height) {
+  size_t n = sel.nodes.size();
   std::vector<Point> pos(n);
-  std::vector<int> layer = LongestPathLayers(n, edges);
-  double height = 0;
+  std::vector<int> layer = LongestPathLayers(n, sel.edges);
   if (!layer.empty() && n > 1) {
     g.layered = true;
     int layers = *std::max_element(layer.begin(), layer.end()) + 1;
@@ -149,95 +150,111 @@ PatternGraph DrawPatternGraph(const report::PatternView& pattern,
         pos[m[k]] = {x, height * (k + 1) / static_cast<double>(m.size() + 1)};
       }
     }
-  } else {
-    height = std::clamp(140.0 + 24.0 * static_cast<double>(n), 150.0, 430.0);
-    double rx = kWidth / 2 - kBoxW / 2 - 16, ry = height / 2 - kBoxH / 2 - 14;
-    for (size_t v = 0; v < n; ++v) {
-      double angle = -std::numbers::pi / 2 + 2 * std::numbers::pi * v / static_cast<double>(n);
-      pos[v] = n == 1 ? Point{kWidth / 2, height / 2}
-                      : Point{kWidth / 2 + rx * std::cos(angle), height / 2 + ry * std::sin(angle)};
-    }
+    return pos;
   }
+  height = std::clamp(140.0 + 24.0 * static_cast<double>(n), 150.0, 430.0);
+  double rx = kWidth / 2 - kBoxW / 2 - 16, ry = height / 2 - kBoxH / 2 - 14;
+  for (size_t v = 0; v < n; ++v) {
+    double angle = -std::numbers::pi / 2 + 2 * std::numbers::pi * v / static_cast<double>(n);
+    pos[v] = n == 1 ? Point{kWidth / 2, height / 2}
+                    : Point{kWidth / 2 + rx * std::cos(angle), height / 2 + ry * std::sin(angle)};
+  }
+  return pos;
+}
+
+// One transaction's arrow (a curve bent by `offset` from the straight line, or a loop) and its
+// numbered label, appended to `s` and `labels`.
+void AppendEdge(const report::TxView& tx, size_t number, Point p0, Point p2, Point normal,
+                double offset, bool loop, std::string& s, std::string& labels) {
+  std::string colour(ChannelColour(tx.channel));
+  std::string tip = Escape(fmt::format("{}. {} {} \xE2\x86\x92 {} {} ({})", number,
+                                       FormatDateTime(tx.time), tx.from, tx.to,
+                                       FormatMoney(tx.amount), tx.channel));
+  Point label;
+  if (loop) {
+    s += fmt::format(
+        "<path d=\"M{:.1f} {:.1f} C{:.1f} {:.1f} {:.1f} {:.1f} {:.1f} {:.1f}\" fill=\"none\" "
+        "stroke=\"{}\" stroke-width=\"1.6\"><title>{}</title></path>",
+        p0.x - 20, p0.y - kBoxH / 2, p0.x - 30, p0.y - 60, p0.x + 30, p0.y - 60, p0.x + 20,
+        p0.y - kBoxH / 2, colour, tip);
+    label = {p0.x, p0.y - 48};
+  } else {
+    Point mid{(p0.x + p2.x) / 2, (p0.y + p2.y) / 2};
+    Point ctrl{mid.x + normal.x * offset * 2, mid.y + normal.y * offset * 2};
+    Point start = ClipToBox(p0, ctrl), end = ClipToBox(p2, ctrl);
+    s += fmt::format(
+        "<path d=\"M{:.1f} {:.1f} Q{:.1f} {:.1f} {:.1f} {:.1f}\" fill=\"none\" stroke=\"{}\" "
+        "stroke-width=\"1.6\"><title>{}</title></path>",
+        start.x, start.y, ctrl.x, ctrl.y, end.x, end.y, colour, tip);
+    // The arrowhead, along the curve's tangent at its end.
+    double dx = end.x - ctrl.x, dy = end.y - ctrl.y, len = std::hypot(dx, dy);
+    if (len > 0) {
+      dx /= len;
+      dy /= len;
+      Point back{end.x - dx * 9, end.y - dy * 9};
+      s += fmt::format(
+          "<polygon points=\"{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}\" fill=\"{}\"/>", end.x,
+          end.y, back.x - dy * 4.5, back.y + dx * 4.5, back.x + dy * 4.5, back.y - dx * 4.5,
+          colour);
+    }
+    label = {0.25 * start.x + 0.5 * ctrl.x + 0.25 * end.x,
+             0.25 * start.y + 0.5 * ctrl.y + 0.25 * end.y};
+  }
+  labels += fmt::format(
+      "<g class=\"edge-label\"><circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"8\" fill=\"#fff\" "
+      "stroke=\"{}\"/><text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
+      "font-size=\"9\">{}</text></g>",
+      label.x, label.y, colour, label.x, label.y + 3.2, number);
+}
+
+}  // namespace
+
+PatternGraph DrawPatternGraph(const report::PatternView& pattern,
+                              const std::vector<std::string>& highlight, size_t max_nodes,
+                              size_t max_edges) {
+  PatternGraph g;
+  std::set<std::string> highlighted(highlight.begin(), highlight.end());
+  Selection sel = Select(pattern, highlighted, max_nodes, max_edges, g);
+  double height = 0;
+  std::vector<Point> pos = Layout(sel, g, height);
 
   std::string& s = g.svg;
+  std::string name = Escape(pattern.kind + " instance");
   s += fmt::format(
       "<svg class=\"pattern-graph\" viewBox=\"0 0 {:.0f} {:.0f}\" width=\"{:.0f}\" "
-      "height=\"{:.0f}\" role=\"img\" aria-label=\"{}\">",
-      kWidth, height, kWidth, height, Escape(pattern.kind + " instance"));
-  s += fmt::format("<title>{}</title>", Escape(pattern.kind + " instance"));
-
-  // Edges: parallel transactions between the same two accounts bend apart.
+      "height=\"{:.0f}\" role=\"img\" aria-label=\"{}\"><title>{}</title>",
+      kWidth, height, kWidth, height, name, name);
+  // Parallel transactions between the same two accounts (either way) bend apart: the offset is
+  // perpendicular to the direction from the lower to the higher node, whatever the edge's own.
   std::map<std::pair<size_t, size_t>, std::vector<size_t>> bundles;
-  for (size_t e = 0; e < edges.size(); ++e) {
-    auto [a, b] = edges[e];
+  for (size_t e = 0; e < sel.edges.size(); ++e) {
+    auto [a, b] = sel.edges[e];
     bundles[{std::min(a, b), std::max(a, b)}].push_back(e);
   }
   std::string labels;
   for (const auto& [pair, members] : bundles) {
+    Point lo = pos[pair.first], hi = pos[pair.second];
+    double len = std::hypot(hi.x - lo.x, hi.y - lo.y);
+    Point normal = len > 0 ? Point{-(hi.y - lo.y) / len, (hi.x - lo.x) / len} : Point{};
     for (size_t j = 0; j < members.size(); ++j) {
       size_t e = members[j];
-      const report::TxView& tx = pattern.transactions[g.shown_transactions[e]];
-      auto [a, b] = edges[e];
-      std::string colour(ChannelColour(tx.channel));
-      std::string tip = Escape(fmt::format("{}. {} {} \xE2\x86\x92 {} {} ({})", e + 1,
-                                           FormatDateTime(tx.time), tx.from, tx.to,
-                                           FormatMoney(tx.amount), tx.channel));
-      Point label;
-      if (a == b) {  // a loop above the box
-        Point c = pos[a];
-        s += fmt::format(
-            "<path d=\"M{:.1f} {:.1f} C{:.1f} {:.1f} {:.1f} {:.1f} {:.1f} {:.1f}\" fill=\"none\" "
-            "stroke=\"{}\" stroke-width=\"1.6\"><title>{}</title></path>",
-            c.x - 20, c.y - kBoxH / 2, c.x - 30, c.y - 60, c.x + 30, c.y - 60, c.x + 20,
-            c.y - kBoxH / 2, colour, tip);
-        label = {c.x, c.y - 48};
-      } else {
-        Point p0 = pos[a], p2 = pos[b];
-        // Offset perpendicular to the canonical direction (low node to high node), so that
-        // transactions in both directions between two accounts fan out instead of overlapping.
-        Point lo = pos[pair.first], hi = pos[pair.second];
-        double dx = hi.x - lo.x, dy = hi.y - lo.y, len = std::hypot(dx, dy);
-        double offset = (static_cast<double>(j) - (members.size() - 1) / 2.0) * 26.0;
-        Point mid{(p0.x + p2.x) / 2, (p0.y + p2.y) / 2};
-        Point ctrl{mid.x - dy / len * offset * 2, mid.y + dx / len * offset * 2};
-        Point start = ClipToBox(p0, ctrl), end = ClipToBox(p2, ctrl);
-        s += fmt::format(
-            "<path d=\"M{:.1f} {:.1f} Q{:.1f} {:.1f} {:.1f} {:.1f}\" fill=\"none\" stroke=\"{}\" "
-            "stroke-width=\"1.6\"><title>{}</title></path>",
-            start.x, start.y, ctrl.x, ctrl.y, end.x, end.y, colour, tip);
-        // The arrowhead, along the curve's tangent at its end.
-        double tx_ = end.x - ctrl.x, ty_ = end.y - ctrl.y, tl = std::hypot(tx_, ty_);
-        if (tl > 0) {
-          tx_ /= tl;
-          ty_ /= tl;
-          Point back{end.x - tx_ * 9, end.y - ty_ * 9};
-          s += fmt::format(
-              "<polygon points=\"{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}\" fill=\"{}\"/>", end.x,
-              end.y, back.x - ty_ * 4.5, back.y + tx_ * 4.5, back.x + ty_ * 4.5,
-              back.y - tx_ * 4.5, colour);
-        }
-        label = {0.25 * start.x + 0.5 * ctrl.x + 0.25 * end.x,
-                 0.25 * start.y + 0.5 * ctrl.y + 0.25 * end.y};
-      }
-      labels += fmt::format(
-          "<g class=\"edge-label\"><circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"8\" fill=\"#fff\" "
-          "stroke=\"{}\"/><text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
-          "font-size=\"9\">{}</text></g>",
-          label.x, label.y, colour, label.x, label.y + 3.2, e + 1);
+      auto [a, b] = sel.edges[e];
+      double offset = (static_cast<double>(j) - (members.size() - 1) / 2.0) * 26.0;
+      AppendEdge(pattern.transactions[g.shown_transactions[e]], e + 1, pos[a], pos[b], normal,
+                 offset, a == b, s, labels);
     }
   }
-  s += labels;  // labels above every edge
-
-  for (size_t v = 0; v < n; ++v) {
-    const std::string& name = names[nodes[v]];
-    bool hi = highlighted.count(name) > 0;
+  s += labels;  // above every edge
+  for (size_t v = 0; v < sel.nodes.size(); ++v) {
+    const std::string& account = sel.names[sel.nodes[v]];
+    bool hi = highlighted.count(account) > 0;
     s += fmt::format(
         "<g class=\"node\"><title>{}</title><rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.0f}\" "
         "height=\"{:.0f}\" rx=\"5\" fill=\"{}\" stroke=\"#1f3b57\"/><text x=\"{:.1f}\" "
         "y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"10.5\" fill=\"{}\">{}</text></g>",
-        Escape(name), pos[v].x - kBoxW / 2, pos[v].y - kBoxH / 2, kBoxW, kBoxH,
+        Escape(account), pos[v].x - kBoxW / 2, pos[v].y - kBoxH / 2, kBoxW, kBoxH,
         hi ? "#1f3b57" : "#eef3f8", pos[v].x, pos[v].y + 3.8, hi ? "#fff" : "#1a1a1a",
-        Escape(Shorten(name)));
+        Escape(Shorten(account)));
   }
   s += "</svg>";
   return g;

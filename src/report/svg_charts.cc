@@ -20,6 +20,43 @@ constexpr double kPlotRight = 880;
 constexpr double kHalfHeight = 90;  // bar room above and below the axis
 constexpr double kAxisY = 20 + kHalfHeight;
 
+// The time axis with dated ticks (times of day when the span is under three days).
+void AppendTimeAxis(Timestamp first, Timestamp last, std::string& s) {
+  double span = static_cast<double>(last - first);
+  s += fmt::format(
+      "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\"/>",
+      kPlotLeft, kAxisY, kPlotRight, kAxisY);
+  const int kTicks = 6;
+  bool short_span = last - first < 3 * 86400;
+  for (int i = 0; i <= kTicks; ++i) {
+    Timestamp t = first + static_cast<Timestamp>(span * i / kTicks);
+    double x = kPlotLeft + (kPlotRight - kPlotLeft) * i / kTicks;
+    std::string label = short_span ? FormatDateTime(t).substr(5, 11) : FormatDate(t);
+    const char* anchor = i == 0 ? "start" : (i == kTicks ? "end" : "middle");
+    s += fmt::format(
+        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\" text-anchor=\"{}\" "
+        "fill=\"#333\">{}</text>",
+        x, kAxisY + kHalfHeight, x, kAxisY + kHalfHeight + 4, x, kAxisY + kHalfHeight + 16,
+        anchor, Escape(label));
+  }
+  s += fmt::format(
+      "<line x1=\"{:.1f}\" y1=\"20\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#bbb\"/>", kPlotLeft,
+      kPlotLeft, kAxisY + kHalfHeight);
+}
+
+void AppendLegend(const std::vector<std::string>& channels, std::string& s) {
+  double legend_y = kAxisY + kHalfHeight + 36;
+  for (size_t i = 0; i < channels.size(); ++i) {
+    double x = kPlotLeft + 160.0 * static_cast<double>(i % 5);
+    double y = legend_y + 18.0 * static_cast<double>(i / 5);
+    s += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"10\" height=\"10\" fill=\"{}\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10.5\" fill=\"#222\">{}</text>",
+        x, y - 9, ChannelColour(channels[i]), x + 14, y, Escape(channels[i]));
+  }
+}
+
 }  // namespace
 
 std::string DrawTimeline(const std::vector<report::TimelineEvent>& events) {
@@ -40,9 +77,6 @@ std::string DrawTimeline(const std::vector<report::TimelineEvent>& events) {
     last += 3600;
   }
   double span = static_cast<double>(last - first);
-  auto x_of = [&](Timestamp t) {
-    return kPlotLeft + (kPlotRight - kPlotLeft) * static_cast<double>(t - first) / span;
-  };
   size_t legend_rows = (channels.size() + 4) / 5;
   double height = kAxisY + kHalfHeight + 36 + 18.0 * static_cast<double>(legend_rows);
   double bar_width = std::clamp((kPlotRight - kPlotLeft) / (2.0 * events.size()), 1.5, 8.0);
@@ -51,61 +85,28 @@ std::string DrawTimeline(const std::vector<report::TimelineEvent>& events) {
       "<svg class=\"timeline\" viewBox=\"0 0 {:.0f} {:.0f}\" width=\"{:.0f}\" height=\"{:.0f}\" "
       "role=\"img\" aria-label=\"cash and wire timeline\"><title>Cash and wire timeline</title>",
       kTimelineWidth, height, kTimelineWidth, height);
-  // Bands and labels.
   s += fmt::format(
       "<rect x=\"{:.1f}\" y=\"20\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#f2f8f2\"/>"
-      "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#fbf2f2\"/>",
-      kPlotLeft, kPlotRight - kPlotLeft, kHalfHeight, kPlotLeft, kAxisY,
-      kPlotRight - kPlotLeft, kHalfHeight);
-  s += fmt::format(
+      "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#fbf2f2\"/>"
       "<text x=\"8\" y=\"{:.1f}\" font-size=\"11\" fill=\"#2d6a2d\">\xE2\x96\xB2 in</text>"
       "<text x=\"8\" y=\"{:.1f}\" font-size=\"11\" fill=\"#8a2d2d\">\xE2\x96\xBC out</text>",
-      20 + kHalfHeight / 2, kAxisY + kHalfHeight / 2 + 4);
-  // Bars, drawn in input order (time order).
+      kPlotLeft, kPlotRight - kPlotLeft, kHalfHeight, kPlotLeft, kAxisY, kPlotRight - kPlotLeft,
+      kHalfHeight, 20 + kHalfHeight / 2, kAxisY + kHalfHeight / 2 + 4);
   for (const report::TimelineEvent& e : events) {
     double top = largest[e.amount.currency];
     double frac = top > 0 ? std::sqrt(std::abs(ToDouble(e.amount.amount)) / top) : 0;
     double h = std::max(1.5, frac * (kHalfHeight - 4));
-    double x = x_of(e.time) - bar_width / 2;
-    double y = e.inflow ? kAxisY - h : kAxisY;
+    double x = kPlotLeft + (kPlotRight - kPlotLeft) * static_cast<double>(e.time - first) / span -
+               bar_width / 2;
     s += fmt::format(
         "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\">"
         "<title>{}</title></rect>",
-        x, y, bar_width, h, ChannelColour(e.channel),
+        x, e.inflow ? kAxisY - h : kAxisY, bar_width, h, ChannelColour(e.channel),
         Escape(fmt::format("{} \xC2\xB7 {} \xC2\xB7 {} \xC2\xB7 {}", FormatDateTime(e.time),
                            e.channel, e.inflow ? "in" : "out", FormatMoney(e.amount))));
   }
-  // The axis and its date ticks.
-  s += fmt::format(
-      "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\"/>",
-      kPlotLeft, kAxisY, kPlotRight, kAxisY);
-  const int kTicks = 6;
-  bool short_span = last - first < 3 * 86400;
-  for (int i = 0; i <= kTicks; ++i) {
-    Timestamp t = first + static_cast<Timestamp>(span * i / kTicks);
-    double x = x_of(t);
-    std::string label = short_span ? FormatDateTime(t).substr(5, 11) : FormatDate(t);
-    const char* anchor = i == 0 ? "start" : (i == kTicks ? "end" : "middle");
-    s += fmt::format(
-        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#333\"/>"
-        "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\" text-anchor=\"{}\" "
-        "fill=\"#333\">{}</text>",
-        x, kAxisY + kHalfHeight, x, kAxisY + kHalfHeight + 4, x, kAxisY + kHalfHeight + 16,
-        anchor, Escape(label));
-  }
-  s += fmt::format(
-      "<line x1=\"{:.1f}\" y1=\"20\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#bbb\"/>", kPlotLeft,
-      kPlotLeft, kAxisY + kHalfHeight);
-  // Legend.
-  double legend_y = kAxisY + kHalfHeight + 36;
-  for (size_t i = 0; i < channels.size(); ++i) {
-    double x = kPlotLeft + 160.0 * static_cast<double>(i % 5);
-    double y = legend_y + 18.0 * static_cast<double>(i / 5);
-    s += fmt::format(
-        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"10\" height=\"10\" fill=\"{}\"/>"
-        "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10.5\" fill=\"#222\">{}</text>",
-        x, y - 9, ChannelColour(channels[i]), x + 14, y, Escape(channels[i]));
-  }
+  AppendTimeAxis(first, last, s);
+  AppendLegend(channels, s);
   s += "</svg>";
   return s;
 }

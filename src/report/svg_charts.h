@@ -52,8 +52,9 @@ std::string DrawShareBar(double share);
 // Graphviz SVG text made fit to embed in the page: drops the XML prolog, DOCTYPE, comments
 // and the root's xmlns attributes (the page's CSS scales a wide chart down to the page's
 // width, keeping its aspect), and prefixes every id and internal reference with `id_prefix`.
-// Returns an empty string when the text is not an <svg> element or holds anything that could run or fetch
-// (script, foreignObject, image, an href that is not "#...", url() to outside, event handlers).
+// Returns an empty string when the text is not an <svg> element or holds anything that could
+// run or fetch (script, foreignObject, image, an href that is not "#...", url() to outside,
+// event handlers).
 std::string EmbedGraphvizSvg(std::string_view svg, std::string_view id_prefix);
 
 }  // namespace moneytrail::report_internal
