@@ -9,7 +9,7 @@ namespace moneytrail::report_internal {
 namespace {
 
 void AppendCustody(const report::CaseReportData& d, std::string& out) {
-  out += "<h3>Custody record</h3>";
+  out += "<h3 id=\"custody\">Custody record</h3>";
   if (d.custody.empty()) {
     out += "<p class=\"empty\">The store records no source files.</p>";
     return;
@@ -33,8 +33,8 @@ void AppendCustody(const report::CaseReportData& d, std::string& out) {
 }
 
 void AppendConfiguration(const report::CaseReportData& d, std::string& out) {
-  out += "<h3>Configuration and version</h3><table class=\"config\"><thead><tr><th>Setting</th>"
-         "<th>Value</th></tr></thead><tbody>";
+  out += "<h3 id=\"configuration\">Configuration and version</h3><table class=\"config\">"
+         "<thead><tr><th>Setting</th><th>Value</th></tr></thead><tbody>";
   auto row = [&](std::string_view name, std::string_view value) {
     out += fmt::format("<tr><td>{}</td><td class=\"acct mono\">{}</td></tr>", Escape(name),
                        Escape(value));

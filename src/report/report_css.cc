@@ -80,7 +80,7 @@ svg.flow-chart { max-width: 100%; height: auto; max-height: 190mm; display: bloc
                  margin: 0 auto; }
 ol.findings li { margin: 4px 0; }
 .reasons td:first-child { width: 60%; }
-.toc { columns: 2; font-size: 13px; }
+nav.toc { margin: 4px 0 0; }
 footer { text-align: center; color: var(--muted); font-size: 12px; margin: 8px 0 30px; }
 @page { size: A4; margin: 14mm 12mm 14mm 12mm; }
 @media print {

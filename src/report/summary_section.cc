@@ -104,6 +104,15 @@ void AppendSummary(const report::CaseReportData& d, std::string& out) {
                      "source file and line; the <a href=\"#evidence\">evidence index</a> lists "
                      "each cited transaction once.</p>",
                      Escape(d.generated_at), Escape(d.version));
+  std::vector<const report::SubjectView*> subjects = SubjectsInRankOrder(d);
+  out += "<nav class=\"toc note\">Contents: <a href=\"#summary\">summary</a>";
+  if (!subjects.empty()) {
+    out += fmt::format(" \xC2\xB7 <a href=\"#{}\">subjects</a> (one section each, {} in all)",
+                       SubjectAnchor(1), subjects.size());
+  }
+  out += " \xC2\xB7 appendix: <a href=\"#custody\">custody record</a>, <a "
+         "href=\"#configuration\">configuration</a>, <a href=\"#evidence\">evidence index</a>"
+         "</nav>";
   out += "<div class=\"cards\">";
   AppendCard(FormatCount(d.transactions), "transactions analysed", out);
   AppendCard(FormatCount(d.accounts), "accounts", out);

@@ -147,6 +147,10 @@ TEST(ReportHtmlTest, EmptySectionsSaySoInWords) {
   EXPECT_THAT(empty, HasSubstr("No transaction is cited in this report."));
   EXPECT_THAT(empty, HasSubstr("The store records no source files."));
   EXPECT_EQ(report_test::TagBalanceError(empty), "");
+  std::vector<std::string> ids = AttributeValues(empty, "id");
+  for (const std::string& href : AttributeValues(empty, "href")) {
+    EXPECT_NE(std::find(ids.begin(), ids.end(), href.substr(1)), ids.end()) << href;
+  }
 }
 
 TEST(ReportHtmlTest, MarkupIsBalanced) {
