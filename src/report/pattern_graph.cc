@@ -164,8 +164,28 @@ std::vector<Point> Layout(const Selection& sel, PatternGraph& g, double& height)
 
 // One transaction's arrow (a curve bent by `offset` from the straight line, or a loop) and its
 // numbered label, appended to `s` and `labels`.
+// A point of the quadratic Bezier curve (a, ctrl, b) at t.
+Point OnCurve(Point a, Point ctrl, Point b, double t) {
+  double u = 1 - t;
+  return {u * u * a.x + 2 * u * t * ctrl.x + t * t * b.x,
+          u * u * a.y + 2 * u * t * ctrl.y + t * t * b.y};
+}
+
+// Where along the curve to put its number: the middle, unless another number is already there.
+Point LabelSpot(Point a, Point ctrl, Point b, const std::vector<Point>& taken) {
+  for (double t : {0.5, 0.36, 0.64, 0.26, 0.74}) {
+    Point p = OnCurve(a, ctrl, b, t);
+    bool clear = std::all_of(taken.begin(), taken.end(), [&](Point q) {
+      return std::hypot(p.x - q.x, p.y - q.y) >= 18;
+    });
+    if (clear) return p;
+  }
+  return OnCurve(a, ctrl, b, 0.5);
+}
+
 void AppendEdge(const report::TxView& tx, size_t number, Point p0, Point p2, Point normal,
-                double offset, bool loop, std::string& s, std::string& labels) {
+                double offset, bool loop, std::vector<Point>& taken, std::string& s,
+                std::string& labels) {
   std::string colour(ChannelColour(tx.channel));
   std::string tip = Escape(fmt::format("{}. {} {} \xE2\x86\x92 {} {} ({})", number,
                                        FormatDateTime(tx.time), tx.from, tx.to,
@@ -197,9 +217,9 @@ void AppendEdge(const report::TxView& tx, size_t number, Point p0, Point p2, Poi
           end.y, back.x - dy * 4.5, back.y + dx * 4.5, back.x + dy * 4.5, back.y - dx * 4.5,
           colour);
     }
-    label = {0.25 * start.x + 0.5 * ctrl.x + 0.25 * end.x,
-             0.25 * start.y + 0.5 * ctrl.y + 0.25 * end.y};
+    label = LabelSpot(start, ctrl, end, taken);
   }
+  taken.push_back(label);
   labels += fmt::format(
       "<g class=\"edge-label\"><circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"8\" fill=\"#fff\" "
       "stroke=\"{}\"/><text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" "
@@ -232,6 +252,7 @@ PatternGraph DrawPatternGraph(const report::PatternView& pattern,
     bundles[{std::min(a, b), std::max(a, b)}].push_back(e);
   }
   std::string labels;
+  std::vector<Point> taken;  // label centres so far
   for (const auto& [pair, members] : bundles) {
     Point lo = pos[pair.first], hi = pos[pair.second];
     double len = std::hypot(hi.x - lo.x, hi.y - lo.y);
@@ -241,7 +262,7 @@ PatternGraph DrawPatternGraph(const report::PatternView& pattern,
       auto [a, b] = sel.edges[e];
       double offset = (static_cast<double>(j) - (members.size() - 1) / 2.0) * 26.0;
       AppendEdge(pattern.transactions[g.shown_transactions[e]], e + 1, pos[a], pos[b], normal,
-                 offset, a == b, s, labels);
+                 offset, a == b, taken, s, labels);
     }
   }
   s += labels;  // above every edge

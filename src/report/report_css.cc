@@ -76,6 +76,7 @@ svg { max-width: 100%; height: auto; }
 svg text { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
 svg.bar { vertical-align: middle; }
 .chart-frame { border: 1px solid var(--line); background: #fff; padding: 6px; }
+.chart-frame > svg { display: block; margin: 0 auto; }
 svg.flow-chart { max-width: 100%; height: auto; max-height: 190mm; display: block;
                  margin: 0 auto; }
 ol.findings li { margin: 4px 0; }
