@@ -8,6 +8,7 @@
 
 #include "cycle_features.h"
 #include "kernels.h"
+#include "window_sweep.h"
 
 namespace moneytrail::patterns {
 
@@ -33,6 +34,10 @@ Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColum
   tbb::enumerable_thread_specific<std::vector<internal::FoundInstance>> found;
   tbb::task_arena arena(std::max(1, options.threads));
   arena.execute([&] {
+    // Fan/degree and vertex statistics: one sliding-window sweep per account list.
+    internal::SweepFanAndVertexStats(graph, txs, config, layout, run.table.values);
+    const bool per_row = config.scatter_gather.enabled || config.gather_scatter.enabled ||
+                         config.bipartite.enabled || config.stack.enabled;
     tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 512), [&](const auto& range) {
       internal::Scratch& scratch = scratches.local();
       scratch.instances = options.collect_instances ? &found.local() : nullptr;
@@ -44,14 +49,8 @@ Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColum
         q.destination = txs.destination[r];
         q.amount = txs.amount.empty() ? 0.0 : txs.amount[r];
         run.table.tx_ids[r] = q.id;
+        if (!per_row) continue;
         double* out = run.table.values.data() + r * layout.width;
-        if (config.fan.enabled) {
-          internal::FanDegreeFeatures(graph, q, config.fan, scratch, out + layout.fan);
-        }
-        if (config.vertex_stats.enabled) {
-          internal::VertexStatsFeatures(graph, q, config.vertex_stats, scratch,
-                                        out + layout.vertex_stats);
-        }
         if (config.scatter_gather.enabled) {
           internal::ScatterGatherFeatures(graph, q, config.scatter_gather, scratch,
                                           out + layout.scatter_gather);

@@ -110,10 +110,6 @@ inline constexpr size_t kFanColumns = 8;           // before bins
 inline constexpr size_t kVertexStatsPerList = 18;  // per (end, direction)
 inline constexpr size_t kVertexStatsColumns = 4 * kVertexStatsPerList;
 
-void FanDegreeFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
-                       Scratch& scratch, double* out);
-void VertexStatsFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
-                         Scratch& scratch, double* out);
 void ScatterGatherFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
                            Scratch& scratch, double* out);
 void GatherScatterFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,

@@ -1,0 +1,71 @@
+// Order-fixed moments over aligned dyadic blocks (moments.h, docs/patterns.md).
+#include "moments.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "moneytrail/check.h"
+
+namespace moneytrail::patterns::internal {
+
+Moments Merge(const Moments& a, const Moments& b) {
+  const double na = a.n, nb = b.n, n = na + nb;
+  const double delta = b.mean - a.mean;
+  const double d_n = delta / n;
+  Moments m;
+  m.n = n;
+  m.sum = a.sum + b.sum;
+  m.mean = m.sum / n;
+  m.m2 = a.m2 + b.m2 + delta * d_n * na * nb;
+  m.m3 = a.m3 + b.m3 + delta * d_n * d_n * na * nb * (na - nb) +
+         3.0 * d_n * (na * b.m2 - nb * a.m2);
+  m.m4 = a.m4 + b.m4 + delta * d_n * d_n * d_n * na * nb * (na * na - na * nb + nb * nb) +
+         6.0 * d_n * d_n * (na * na * b.m2 + nb * nb * a.m2) + 4.0 * d_n * (na * b.m3 - nb * a.m3);
+  m.min = std::min(a.min, b.min);
+  m.max = std::max(a.max, b.max);
+  return m;
+}
+
+void DyadicMoments::Build(std::span<const double> values, size_t first) {
+  first_ = first;
+  end_ = first + values.size();
+  if (levels_.empty()) levels_.emplace_back();
+  levels_[0].resize(values.size());
+  for (size_t i = 0; i < values.size(); ++i) levels_[0][i] = Leaf(values[i]);
+  base_.assign(1, first);
+  used_levels_ = 1;
+  for (size_t k = 1;; ++k) {
+    // Blocks j of size 2^k with first <= j 2^k and (j + 1) 2^k <= end.
+    const size_t base = (first + (size_t{1} << k) - 1) >> k;
+    const size_t stop = end_ >> k;
+    if (stop <= base) break;
+    if (levels_.size() <= k) levels_.emplace_back();
+    std::vector<Moments>& level = levels_[k];
+    const std::vector<Moments>& below = levels_[k - 1];
+    level.resize(stop - base);
+    for (size_t j = base; j < stop; ++j) {
+      level[j - base] = Merge(below[2 * j - base_[k - 1]], below[2 * j + 1 - base_[k - 1]]);
+    }
+    base_.push_back(base);
+    used_levels_ = k + 1;
+  }
+}
+
+Moments DyadicMoments::Fold(size_t lo, size_t hi) const {
+  MT_DCHECK(first_ <= lo && lo < hi && hi <= end_);
+  Moments acc;
+  bool empty = true;
+  while (lo < hi) {
+    // The largest aligned block starting at lo that fits in [lo, hi).
+    size_t k = lo == 0 ? 63 : static_cast<size_t>(std::countr_zero(lo));
+    k = std::min<size_t>(k, static_cast<size_t>(std::bit_width(hi - lo)) - 1);
+    MT_DCHECK(k < used_levels_);
+    const Moments& block = levels_[k][(lo >> k) - base_[k]];
+    acc = empty ? block : Merge(acc, block);
+    empty = false;
+    lo += size_t{1} << k;
+  }
+  return acc;
+}
+
+}  // namespace moneytrail::patterns::internal

@@ -1,0 +1,296 @@
+// The sliding-window sweep of fan/degree and vertex statistics (window_sweep.h).
+#include "window_sweep.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "moments.h"
+
+namespace moneytrail::patterns::internal {
+namespace {
+
+// One transaction as seen from one of its accounts: role 0 source, 1 destination.
+struct GroupQuery {
+  Timestamp time;
+  TransactionId id;
+  uint32_t row;
+  uint8_t role;
+};
+
+bool QueryBefore(const GroupQuery& a, const GroupQuery& b) {
+  if (a.time != b.time) return a.time < b.time;
+  return a.id != b.id ? a.id < b.id : a.role < b.role;
+}
+
+// Edge e is at or before the query's (time, id).
+bool AtOrBefore(const Edge& e, const GroupQuery& q) {
+  return e.time != q.time ? e.time < q.time : e.id <= q.id;
+}
+
+// Distinct counterparties of a sliding window: a count per account, zero outside the sweep.
+struct DistinctCounter {
+  std::vector<uint32_t> count;
+  size_t distinct = 0;
+  void Add(AccountId a) { distinct += count[a]++ == 0; }
+  void Remove(AccountId a) { distinct -= --count[a] == 0; }
+};
+
+// k-th smallest of a multiset of ranks 0..size-1 (Fenwick tree of counts).
+class RankSet {
+ public:
+  void Reset(size_t size) {
+    tree_.assign(size + 1, 0);
+    top_ = size == 0 ? 0 : std::bit_floor(size);
+  }
+  void Add(size_t rank, int delta) {
+    for (size_t i = rank + 1; i < tree_.size(); i += i & (~i + 1)) tree_[i] += delta;
+  }
+  // The rank of the k-th smallest (0-based). REQUIRES k < number of elements.
+  size_t Kth(size_t k) const {
+    size_t pos = 0;
+    int64_t remaining = static_cast<int64_t>(k) + 1;
+    for (size_t step = top_; step > 0; step >>= 1) {
+      if (pos + step < tree_.size() && tree_[pos + step] < remaining) {
+        pos += step;
+        remaining -= tree_[pos];
+      }
+    }
+    return pos;
+  }
+
+ private:
+  std::vector<int32_t> tree_;
+  size_t top_ = 0;
+};
+
+struct SweepScratch {
+  std::vector<GroupQuery> queries;
+  DistinctCounter fan_others, vs_others;
+  DyadicMoments amounts, ages;
+  std::vector<double> values;
+  std::vector<uint32_t> order;
+  std::vector<uint32_t> rank;       // rank of list position R_lo + i
+  std::vector<double> by_rank;      // amount of rank r
+  RankSet ranks;
+};
+
+struct Columns {
+  std::span<double> values;
+  size_t width;
+  double* Row(uint32_t row) const { return values.data() + size_t{row} * width; }
+};
+
+// Fan and degree of one list for every query of the group.
+void SweepFan(std::span<const Edge> list, int dir, std::span<const GroupQuery> queries,
+              const PatternSettings& s, size_t first_column, const Columns& cols,
+              DistinctCounter& others) {
+  const size_t nb = s.bins.size();
+  size_t lo = static_cast<size_t>(
+      std::lower_bound(list.begin(), list.end(), queries.front().time - s.window,
+                       [](const Edge& e, Timestamp t) { return e.time < t; }) -
+      list.begin());
+  size_t hi = lo;
+  for (const GroupQuery& q : queries) {
+    while (hi < list.size() && AtOrBefore(list[hi], q)) others.Add(list[hi++].other);
+    const Timestamp from = q.time - s.window;
+    while (lo < hi && list[lo].time < from) others.Remove(list[lo++].other);
+    const size_t k = size_t{q.role} * 2 + static_cast<size_t>(dir);
+    double* out = cols.Row(q.row) + first_column;
+    out[k] = static_cast<double>(others.distinct);
+    out[4 + k] = static_cast<double>(hi - lo);
+    if (nb > 0) {
+      AddToBins(s.bins, others.distinct, out + kFanColumns + k * nb);
+      AddToBins(s.bins, hi - lo, out + kFanColumns + (4 + k) * nb);
+    }
+  }
+  while (lo < hi) others.Remove(list[lo++].other);
+}
+
+// Sum, mean, min, max, median (given), var, skew, kurt of a window's summary (docs/patterns.md).
+// `flip` negates the skew (ages run opposite to the times the summary was made of).
+double* WriteShape(const Moments& m, double n, bool flat, bool flip, double* out) {
+  if (flat) {
+    *out++ = 0;
+    *out++ = 0;
+    *out++ = 0;
+    return out;
+  }
+  const double var = m.m2 / n;
+  const double skew = (m.m3 / n) / (var * std::sqrt(var));
+  *out++ = var;
+  *out++ = flip ? -skew : skew;
+  *out++ = (m.m4 / n) / (var * var) - 3.0;
+  return out;
+}
+
+// Vertex statistics of one list for every query of the group.
+void SweepVertexStats(std::span<const Edge> list, int dir, std::span<const GroupQuery> queries,
+                      const PatternSettings& s, size_t first_column, const Columns& cols,
+                      SweepScratch& scratch) {
+  auto key_end = [&](const GroupQuery& q) {
+    return static_cast<size_t>(
+        std::partition_point(list.begin(), list.end(),
+                             [&](const Edge& e) { return AtOrBefore(e, q); }) -
+        list.begin());
+  };
+  const size_t range_lo = static_cast<size_t>(
+      std::lower_bound(list.begin(), list.end(), queries.front().time - s.window,
+                       [](const Edge& e, Timestamp t) { return e.time < t; }) -
+      list.begin());
+  const size_t range_hi = std::max(range_lo, key_end(queries.back()));
+  const size_t span = range_hi - range_lo;
+  const Timestamp base = list.empty() ? 0 : list.front().time;
+  if (span > 0) {
+    scratch.values.resize(span);
+    for (size_t i = 0; i < span; ++i) scratch.values[i] = list[range_lo + i].amount;
+    scratch.amounts.Build(scratch.values, range_lo);
+    scratch.order.resize(span);
+    std::iota(scratch.order.begin(), scratch.order.end(), 0u);
+    std::sort(scratch.order.begin(), scratch.order.end(), [&](uint32_t a, uint32_t b) {
+      return scratch.values[a] < scratch.values[b];
+    });
+    scratch.rank.resize(span);
+    scratch.by_rank.resize(span);
+    for (size_t r = 0; r < span; ++r) {
+      scratch.rank[scratch.order[r]] = static_cast<uint32_t>(r);
+      scratch.by_rank[r] = scratch.values[scratch.order[r]];
+    }
+    scratch.ranks.Reset(span);
+    for (size_t i = 0; i < span; ++i) {
+      scratch.values[i] = static_cast<double>(list[range_lo + i].time - base);
+    }
+    scratch.ages.Build(scratch.values, range_lo);
+  }
+  DistinctCounter& others = scratch.vs_others;
+  size_t lo = range_lo, hi = range_lo;
+  int64_t offset_sum = 0;  // sum of (time - base) over the window, exact
+  auto remove = [&] {
+    others.Remove(list[lo].other);
+    scratch.ranks.Add(scratch.rank[lo - range_lo], -1);
+    offset_sum -= list[lo].time - base;
+    ++lo;
+  };
+  for (const GroupQuery& q : queries) {
+    while (hi < list.size() && AtOrBefore(list[hi], q)) {
+      others.Add(list[hi].other);
+      scratch.ranks.Add(scratch.rank[hi - range_lo], +1);
+      offset_sum += list[hi].time - base;
+      ++hi;
+    }
+    const Timestamp from = q.time - s.window;
+    while (lo < hi && list[lo].time < from) remove();
+    const size_t k = size_t{q.role} * 2 + static_cast<size_t>(dir);
+    double* out = cols.Row(q.row) + first_column + k * kVertexStatsPerList;
+    const size_t count = hi - lo;
+    const double n = static_cast<double>(count);
+    out[0] = n;
+    if (count == 0) {
+      out[1] = 0;
+      out[2] = kNaN;
+      out[3] = 0;
+      std::fill(out + 4, out + kVertexStatsPerList, kNaN);
+      continue;
+    }
+    out[1] = static_cast<double>(others.distinct);
+    out[2] = out[1] / n;
+    // Amounts.
+    const Moments a = scratch.amounts.Fold(lo, hi);
+    const size_t mid = count / 2;
+    double median = scratch.by_rank[scratch.ranks.Kth(mid)];
+    if (count % 2 == 0) {
+      const double lower = scratch.by_rank[scratch.ranks.Kth(mid - 1)];
+      median = lower + (median - lower) / 2;
+    }
+    double* p = out + 3;
+    *p++ = a.sum;
+    *p++ = a.sum / n;
+    *p++ = a.min;
+    *p++ = a.max;
+    *p++ = median;
+    p = WriteShape(a, n, a.min == a.max, false, p);
+    // Ages q.time - time_j: the k-th smallest age is at position hi - 1 - k.
+    const int64_t age_sum = static_cast<int64_t>(count) * (q.time - base) - offset_sum;
+    auto age = [&](size_t pos) { return static_cast<double>(q.time - list[pos].time); };
+    double age_median = age(hi - 1 - mid);
+    if (count % 2 == 0) {
+      const double lower = age(hi - mid);
+      age_median = lower + (age_median - lower) / 2;
+    }
+    *p++ = static_cast<double>(age_sum) / n;
+    *p++ = age(hi - 1);
+    *p++ = age(lo);
+    *p++ = age_median;
+    const bool flat = list[lo].time == list[hi - 1].time;
+    WriteShape(flat ? Moments{} : scratch.ages.Fold(lo, hi), n, flat, true, p);
+  }
+  while (lo < hi) remove();
+}
+
+}  // namespace
+
+void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& txs,
+                            const PatternConfig& config, const Layout& layout,
+                            std::span<double> values) {
+  if (!config.fan.enabled && !config.vertex_stats.enabled) return;
+  const size_t n = txs.size();
+  // Entries (account, row, role), grouped by account, rows in input order within a group.
+  const size_t accounts = g.account_count();
+  std::vector<uint64_t> entries(2 * n);  // row << 1 | role
+  std::vector<uint32_t> group_start;     // offsets into entries, per group
+  std::vector<AccountId> group_account;
+  {
+    std::vector<std::pair<AccountId, uint64_t>> keyed(2 * n);
+    for (size_t r = 0; r < n; ++r) {
+      keyed[2 * r] = {txs.source[r], uint64_t{r} << 1};
+      keyed[2 * r + 1] = {txs.destination[r], (uint64_t{r} << 1) | 1};
+    }
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t e = 0; e < keyed.size(); ++e) {
+      if (e == 0 || keyed[e].first != keyed[e - 1].first) {
+        group_start.push_back(static_cast<uint32_t>(e));
+        group_account.push_back(keyed[e].first);
+      }
+      entries[e] = keyed[e].second;
+    }
+    group_start.push_back(static_cast<uint32_t>(entries.size()));
+  }
+  const Columns cols{values, layout.width};
+  tbb::enumerable_thread_specific<SweepScratch> scratches;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, group_account.size(), 8), [&](const auto& range) {
+    SweepScratch& scratch = scratches.local();
+    if (scratch.fan_others.count.size() < accounts) {
+      scratch.fan_others.count.resize(accounts, 0);
+      scratch.vs_others.count.resize(accounts, 0);
+    }
+    for (size_t group = range.begin(); group != range.end(); ++group) {
+      scratch.queries.clear();
+      for (size_t e = group_start[group]; e < group_start[group + 1]; ++e) {
+        const auto row = static_cast<uint32_t>(entries[e] >> 1);
+        scratch.queries.push_back(
+            {txs.time[row], txs.id.empty() ? static_cast<TransactionId>(row) : txs.id[row], row,
+             static_cast<uint8_t>(entries[e] & 1)});
+      }
+      if (!std::is_sorted(scratch.queries.begin(), scratch.queries.end(), QueryBefore)) {
+        std::sort(scratch.queries.begin(), scratch.queries.end(), QueryBefore);
+      }
+      const AccountId a = group_account[group];
+      for (int dir = 0; dir < 2; ++dir) {
+        const std::span<const Edge> list = dir == 0 ? g.OutEdges(a) : g.InEdges(a);
+        if (config.fan.enabled) {
+          SweepFan(list, dir, scratch.queries, config.fan, layout.fan, cols, scratch.fan_others);
+        }
+        if (config.vertex_stats.enabled) {
+          SweepVertexStats(list, dir, scratch.queries, config.vertex_stats, layout.vertex_stats,
+                           cols, scratch);
+        }
+      }
+    }
+  });
+}
+
+}  // namespace moneytrail::patterns::internal
