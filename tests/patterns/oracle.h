@@ -140,6 +140,131 @@ inline std::vector<double> VertexStats(const Case& c, size_t i, Timestamp w) {
   return out;
 }
 
+// Replaces the amounts by fractions of varied magnitude (cents of 0.01 .. 10^6), so that
+// sums depend on their order: for the bit-exact checks of the documented summation order.
+inline void UseFractionalAmounts(Case& c, uint64_t seed) {
+  std::mt19937_64 rng(seed ^ 0x9e3779b97f4a7c15ULL);
+  for (size_t k = 0; k < c.tx.size(); ++k) {
+    const double scale = std::pow(10.0, static_cast<double>(rng() % 7));
+    c.tx[k].amount = c.amount[k] = static_cast<double>(1 + rng() % 99999) / 100.0 * scale;
+  }
+}
+
+// The documented order of the vertex statistics' sums and moments (docs/patterns.md, Summation
+// order), written from the definition: recursion over aligned dyadic blocks of list positions.
+struct Summary {
+  double n = 0, sum = 0, mean = 0, m2 = 0, m3 = 0, m4 = 0, min = 0, max = 0;
+};
+
+inline Summary Combine(const Summary& a, const Summary& b) {
+  const double na = a.n, nb = b.n, n = na + nb;
+  const double delta = b.mean - a.mean;
+  const double d_n = delta / n;
+  Summary m;
+  m.n = n;
+  m.sum = a.sum + b.sum;
+  m.mean = m.sum / n;
+  m.m2 = a.m2 + b.m2 + delta * d_n * na * nb;
+  m.m3 = a.m3 + b.m3 + delta * d_n * d_n * na * nb * (na - nb) +
+         3.0 * d_n * (na * b.m2 - nb * a.m2);
+  m.m4 = a.m4 + b.m4 + delta * d_n * d_n * d_n * na * nb * (na * na - na * nb + nb * nb) +
+         6.0 * d_n * d_n * (na * na * b.m2 + nb * nb * a.m2) + 4.0 * d_n * (na * b.m3 - nb * a.m3);
+  m.min = std::min(a.min, b.min);
+  m.max = std::max(a.max, b.max);
+  return m;
+}
+
+// Block [j 2^k, (j+1) 2^k) of `values` (indexed by list position).
+inline Summary DyadicBlock(const std::vector<double>& values, size_t k, size_t j) {
+  if (k == 0) return {1, values[j], values[j], 0, 0, 0, values[j], values[j]};
+  return Combine(DyadicBlock(values, k - 1, 2 * j), DyadicBlock(values, k - 1, 2 * j + 1));
+}
+
+// Positions [lo, hi): the largest aligned block starting at lo that fits, left to right.
+inline Summary DyadicFold(const std::vector<double>& values, size_t lo, size_t hi) {
+  Summary acc;
+  bool first = true;
+  while (lo < hi) {
+    size_t k = 0;
+    while (lo % (size_t{2} << k) == 0 && lo + (size_t{2} << k) <= hi) ++k;
+    const Summary b = DyadicBlock(values, k, lo >> k);
+    acc = first ? b : Combine(acc, b);
+    first = false;
+    lo += size_t{1} << k;
+  }
+  return acc;
+}
+
+// Vertex statistics as the engine must produce them bit for bit: exact counts and order
+// statistics, sums and moments in the documented order.
+inline std::vector<double> VertexStatsInOrder(const Case& c, size_t i, Timestamp w) {
+  std::vector<double> out;
+  const Timestamp now = c.tx[i].time;
+  for (int end = 0; end < 2; ++end) {
+    for (int dir = 0; dir < 2; ++dir) {
+      const AccountId a = end == 0 ? c.tx[i].src : c.tx[i].dst;
+      std::vector<size_t> all;  // the account's whole list, in (time, id) order
+      for (size_t j = 0; j < c.tx.size(); ++j) {
+        if ((dir == 0 ? c.tx[j].src : c.tx[j].dst) == a) all.push_back(j);
+      }
+      std::sort(all.begin(), all.end(), [&](size_t x, size_t y) { return Before(c, x, y); });
+      std::vector<double> amounts, offsets;
+      size_t lo = all.size(), hi = 0;
+      std::set<AccountId> others;
+      for (size_t p = 0; p < all.size(); ++p) {
+        amounts.push_back(c.tx[all[p]].amount);
+        offsets.push_back(static_cast<double>(c.tx[all[p]].time - c.tx[all[0]].time));
+        if (Visible(c, i, all[p], w)) {
+          lo = std::min(lo, p);
+          hi = p + 1;
+          others.insert(Other(c, all[p], dir));
+        }
+      }
+      const size_t n = hi > lo ? hi - lo : 0;
+      const double nd = static_cast<double>(n);
+      out.push_back(nd);
+      out.push_back(static_cast<double>(others.size()));
+      if (n == 0) {
+        out.push_back(NAN);
+        out.push_back(0);
+        for (int k = 4; k < 18; ++k) out.push_back(NAN);
+        continue;
+      }
+      out.push_back(static_cast<double>(others.size()) / nd);
+      auto shape = [&](const Summary& s, bool flat, double sign) {
+        if (flat) return std::vector<double>{0, 0, 0};
+        const double var = s.m2 / nd;
+        const double skew = (s.m3 / nd) / (var * std::sqrt(var));
+        return std::vector<double>{var, sign * skew, (s.m4 / nd) / (var * var) - 3.0};
+      };
+      auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        const size_t mid = v.size() / 2;
+        return v.size() % 2 ? v[mid] : v[mid - 1] + (v[mid] - v[mid - 1]) / 2;
+      };
+      const Summary s = DyadicFold(amounts, lo, hi);
+      std::vector<double> window(amounts.begin() + static_cast<long>(lo),
+                                 amounts.begin() + static_cast<long>(hi));
+      const double amt_median = median(window);
+      for (double v : {s.sum, s.sum / nd, s.min, s.max, amt_median}) out.push_back(v);
+      for (double v : shape(s, s.min == s.max, 1)) out.push_back(v);
+      std::vector<double> ages;
+      int64_t age_sum = 0;
+      for (size_t p = lo; p < hi; ++p) {
+        ages.push_back(static_cast<double>(now - c.tx[all[p]].time));
+        age_sum += now - c.tx[all[p]].time;
+      }
+      out.push_back(static_cast<double>(age_sum) / nd);
+      out.push_back(*std::min_element(ages.begin(), ages.end()));
+      out.push_back(*std::max_element(ages.begin(), ages.end()));
+      out.push_back(median(ages));
+      const bool flat = c.tx[all[lo]].time == c.tx[all[hi - 1]].time;
+      for (double v : shape(DyadicFold(offsets, lo, hi), flat, -1)) out.push_back(v);
+    }
+  }
+  return out;
+}
+
 inline std::set<AccountId> Accounts(const Case& c) {
   std::set<AccountId> a;
   for (const Tx& t : c.tx) a.insert(t.src), a.insert(t.dst);
