@@ -35,7 +35,8 @@
 
 namespace moneytrail::store {
 
-inline constexpr int kStoreFormatVersion = 1;
+// Version 2 added per-segment column facts (docs/format/store.md); version 1 stores still open.
+inline constexpr int kStoreFormatVersion = 2;
 inline constexpr uint16_t kNoMcc = 0xFFFF;
 inline constexpr uint32_t kNoString = 0;  // string id 0 is the empty string
 inline constexpr uint32_t kNoLocation = 0;
@@ -66,6 +67,42 @@ struct TransactionColumns {
   void Clear();
   // Appends all rows of `other`.
   void AppendAll(const TransactionColumns& other);
+};
+
+// The smallest and largest scale (fractional digits) of the amounts in one currency.
+struct ScaleRange {
+  uint8_t min = 0xFF;  // {0xFF, 0}: no amount in this currency
+  uint8_t max = 0;
+  bool empty() const { return min > max; }
+  void Add(uint8_t scale) {
+    if (scale < min) min = scale;
+    if (scale > max) max = scale;
+  }
+  void Add(ScaleRange other) {
+    if (other.empty()) return;
+    Add(other.min);
+    Add(other.max);
+  }
+  bool operator==(const ScaleRange&) const = default;
+};
+
+// Facts about the transaction columns that the writer records per segment (store format 2), so
+// that readers need not re-derive them with a pass over every row (the tracer's ledger).
+struct ColumnFacts {
+  uint64_t rows = 0;  // how many rows these facts describe
+  // Times are non-decreasing along ids, so the (time, id) order is the id order.
+  bool time_sorted = true;
+  Timestamp min_time = 0;  // both 0 when there are no rows
+  Timestamp max_time = 0;
+  // Indexed by currency id; may be shorter than the currency dictionary (missing: empty range).
+  std::vector<ScaleRange> paid_scale;
+  std::vector<ScaleRange> received_scale;
+
+  // The facts of `columns` (one pass over time, scales and currencies).
+  static ColumnFacts Of(const TransactionColumns& columns);
+  // Makes these the facts of these rows followed by `next`'s (a later segment's rows).
+  void Append(const ColumnFacts& next);
+  bool operator==(const ColumnFacts&) const = default;
 };
 
 struct AccountKey {
@@ -148,8 +185,14 @@ class Store {
   // Dictionaries.
   const AccountKey& account(AccountId a) const;
   const AccountAttributes& account_attributes(AccountId a) const;
+  // The first few calls scan the dictionary; later calls build and use a hash index once (so a
+  // single lookup does not pay for indexing every account).
   std::optional<AccountId> FindAccount(NodeKind kind, std::string_view bank,
                                        std::string_view number) const;
+  // account(a).kind for every account, contiguous (for scans that need only the kind).
+  std::span<const NodeKind> account_kinds() const;
+  // The accounts whose attributes carry an opening balance, ascending.
+  std::span<const AccountId> accounts_with_opening_balance() const;
   // "bank:number" for accounts; "cash:bank:number" etc. for other kinds.
   std::string AccountLabel(AccountId a) const;
   std::string_view currency(uint16_t id) const;
@@ -158,6 +201,10 @@ class Store {
   const Location& location_entry(uint32_t id) const;
 
   const std::vector<SourceRecord>& sources() const;
+
+  // What the writers recorded about the columns of all segments; null when a segment was
+  // written before store format 2 (its facts are unknown: derive them from the columns).
+  const ColumnFacts* column_facts() const;
 
  private:
   struct Rep;
@@ -179,6 +226,11 @@ class StoreWriter {
   // the caller, e.g. on a parsing thread.
   Result<AccountId> InternAccountHashed(uint64_t hash, NodeKind kind, std::string_view bank,
                                         std::string_view number);
+  // Hints that InternAccountHashed(hash, ...) follows soon, for callers that intern keys in bulk
+  // (the ingest's merge): PrefetchAccountSlot some keys ahead (16 rows suit the ingest), then
+  // PrefetchAccountKey fewer keys ahead (8). They change no result.
+  void PrefetchAccountSlot(uint64_t hash) const;
+  void PrefetchAccountKey(uint64_t hash) const;
   // Pre-sizes the pending columns and the account index.
   void Reserve(size_t transactions, size_t accounts);
   Result<uint16_t> InternCurrency(std::string_view name);

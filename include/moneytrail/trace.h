@@ -133,7 +133,6 @@ class Ledger {
   std::vector<int64_t> paid_storage_;      // rescaled amounts, when rescaling was needed
   std::vector<int64_t> received_storage_;
   std::vector<int64_t> opening_storage_;
-  std::vector<NodeKind> kind_storage_;
   std::vector<uint16_t> opening_currency_storage_;
 };
 

@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -60,6 +62,37 @@ void MappedFile::DropPages(size_t begin, size_t end) const {
   begin = (begin + page - 1) / page * page;
   end = end >= size_ ? size_ : end / page * page;
   if (end > begin) ::madvise(static_cast<char*>(data_) + begin, end - begin, MADV_DONTNEED);
+}
+
+void MappedFile::PrefaultPages(size_t begin, size_t end) const {
+  if (data_ == nullptr) return;
+  end = std::min(end, size_);
+  if (end > begin) PrefaultRange(static_cast<const char*>(data_) + begin, end - begin);
+}
+
+void PrefaultRange(const void* data, size_t bytes) {
+#ifdef MADV_POPULATE_READ
+  if (bytes == 0) return;
+  const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(data) & ~(page - 1);
+  const uintptr_t end = reinterpret_cast<uintptr_t>(data) + bytes;
+  ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_READ);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
+void AdviseHugePages(const void* data, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
 }
 
 MappedFile::~MappedFile() {

@@ -1,4 +1,5 @@
 #include "moneytrail/csv.h"
+#include "moneytrail/file_util.h"
 
 #include <tbb/parallel_for.h>
 
@@ -142,6 +143,7 @@ std::vector<CsvChunk> SplitCsvChunks(std::string_view data, size_t begin, uint64
     // Separate std::count passes vectorise; one loop with two tests does not.
     const char* first = data.data() + lo;
     const char* last = data.data() + hi;
+    PrefaultRange(first, hi - lo);  // the slice is read twice; map it once, in bulk
     quotes[c] = dialect.quote != 0 ? static_cast<size_t>(std::count(first, last, dialect.quote)) : 0;
     newlines[c] = static_cast<size_t>(std::count(first, last, '\n'));
   });

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include "moneytrail/csv.h"
@@ -256,6 +258,36 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
     CsvChunk chunk;
     ChunkResult result;
   };
+  // Finished tasks are reused, so the staged-row buffers of one round stay mapped instead of
+  // being freed and faulted in afresh for every chunk (page faults were a fifth of the ingest's
+  // time: bench/RESULTS-ingest.md).
+  std::mutex pool_mutex;
+  std::vector<std::unique_ptr<Task>> pool;
+  auto take_task = [&](const CsvChunk& chunk) {
+    std::unique_ptr<Task> task;
+    {
+      std::lock_guard<std::mutex> lock(pool_mutex);
+      if (!pool.empty()) {
+        task = std::move(pool.back());
+        pool.pop_back();
+      }
+    }
+    if (!task) task = std::make_unique<Task>();
+    task->chunk = chunk;
+    ChunkResult& r = task->result;
+    r.rows.clear();
+    r.arena.clear();
+    r.rejects.clear();
+    r.rows_read = 0;
+    r.end_offset = 0;
+    r.reached_trailing_empty = false;
+    r.fatal = Status::Ok();
+    return task.release();
+  };
+  auto give_back = [&](std::unique_ptr<Task> task) {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    pool.push_back(std::move(task));
+  };
   auto merge = [&](ChunkResult& r, const CsvChunk& chunk) {
     Status s = r.fatal.ok() ? Merge(r, source_index) : r.fatal;
     if (!s.ok()) {
@@ -270,6 +302,24 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
     if (options_.progress) options_.progress(static_cast<double>(next_offset) / data.size());
     if (r.reached_trailing_empty || next_offset >= data.size()) stop = true;
   };
+  auto merge_task = [&](Task& task) {
+    if (stop) return;
+    if (task.chunk.begin != next_offset) {
+      // The previous chunk ended elsewhere than the quote-parity split assumed (a stray quote):
+      // parse the rest of the file serially from where it ended.
+      uint64_t line = last_line;
+      for (size_t i = last_begin; i < next_offset; ++i) line += data[i] == '\n';
+      CsvChunk rest{next_offset, data.size(), line};
+      ChunkResult again;
+      ParseChunk(spec, data, rest, name, again);
+      merge(again, rest);
+      stop = true;
+      return;
+    }
+    last_begin = task.chunk.begin;
+    last_line = task.chunk.first_line;
+    merge(task.result, task.chunk);
+  };
   tbb::parallel_pipeline(
       std::max<size_t>(2, threads_ * 2),
       tbb::make_filter<void, Task*>(tbb::filter_mode::serial_in_order,
@@ -278,10 +328,12 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
                                         fc.stop();
                                         return nullptr;
                                       }
-                                      return new Task{chunks[next_chunk++], {}};
+                                      return take_task(chunks[next_chunk++]);
                                     }) &
           tbb::make_filter<Task*, Task*>(tbb::filter_mode::parallel,
                                          [&](Task* t) {
+                                           file.PrefaultPages(bom + t->chunk.begin,
+                                                              bom + t->chunk.end);
                                            ParseChunk(spec, data, t->chunk, name, t->result);
                                            return t;
                                          }) &
@@ -293,26 +345,11 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
                                            hashed = t->chunk.end;
                                            return t;
                                          }) &
-          tbb::make_filter<Task*, void>(
-              tbb::filter_mode::serial_in_order, [&](Task* t) {
-                std::unique_ptr<Task> task(t);
-                if (stop) return;
-                if (task->chunk.begin != next_offset) {
-                  // The previous chunk ended elsewhere than the quote-parity split assumed (a
-                  // stray quote): parse the rest of the file serially from where it ended.
-                  uint64_t line = last_line;
-                  for (size_t i = last_begin; i < next_offset; ++i) line += data[i] == '\n';
-                  CsvChunk rest{next_offset, data.size(), line};
-                  ChunkResult again;
-                  ParseChunk(spec, data, rest, name, again);
-                  merge(again, rest);
-                  stop = true;
-                  return;
-                }
-                last_begin = task->chunk.begin;
-                last_line = task->chunk.first_line;
-                merge(task->result, task->chunk);
-              }));
+          tbb::make_filter<Task*, void>(tbb::filter_mode::serial_in_order, [&](Task* t) {
+            std::unique_ptr<Task> task(t);
+            merge_task(*task);
+            give_back(std::move(task));
+          }));
   MT_RETURN_IF_ERROR(failure);
   if (hashed < data.size()) sha.Update(data.substr(hashed));
   if (!spec.header && rows_read == 0) {
@@ -336,7 +373,20 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
 
 Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index) {
   store::TransactionColumns& cols = writer_.columns();
-  for (const StagedRow& row : chunk.rows) {
+  // Interning is a hash probe and a key comparison at random places in two big tables: ask for
+  // both some rows ahead so the misses overlap (bench/RESULTS-ingest.md).
+  constexpr size_t kSlotAhead = 16, kKeyAhead = 8;
+  const std::vector<StagedRow>& rows = chunk.rows;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i + kSlotAhead < rows.size()) {
+      writer_.PrefetchAccountSlot(rows[i + kSlotAhead].source_hash);
+      writer_.PrefetchAccountSlot(rows[i + kSlotAhead].dest_hash);
+    }
+    if (i + kKeyAhead < rows.size()) {
+      writer_.PrefetchAccountKey(rows[i + kKeyAhead].source_hash);
+      writer_.PrefetchAccountKey(rows[i + kKeyAhead].dest_hash);
+    }
+    const StagedRow& row = rows[i];
     MT_ASSIGN_OR_RETURN(AccountId src,
                         writer_.InternAccountHashed(row.source_hash, row.source_kind,
                                                     row.source_bank, row.source_account));

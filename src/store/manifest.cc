@@ -1,5 +1,7 @@
 #include "manifest.h"
 
+#include <stdexcept>
+
 #include <nlohmann/json.hpp>
 
 #include "moneytrail/version.h"
@@ -7,6 +9,53 @@
 namespace moneytrail::store::store_internal {
 
 using nlohmann::json;
+
+namespace {
+
+// Scale ranges as [[currency id, min, max], ...], empty ranges left out.
+json ScalesToJson(const std::vector<ScaleRange>& ranges) {
+  json out = json::array();
+  for (size_t c = 0; c < ranges.size(); ++c) {
+    if (!ranges[c].empty()) out.push_back({c, ranges[c].min, ranges[c].max});
+  }
+  return out;
+}
+
+std::vector<ScaleRange> ScalesFromJson(const json& j) {
+  std::vector<ScaleRange> out;
+  for (const auto& e : j) {
+    const int64_t c = e.at(0).get<int64_t>(), min = e.at(1).get<int64_t>(),
+                  max = e.at(2).get<int64_t>();
+    if (c < 0 || c > 0xFFFF || min < 0 || min > max || max > 18) {
+      throw std::out_of_range("a scale range is not [currency 0..65535, min, max] in 0..18");
+    }
+    if (static_cast<size_t>(c) >= out.size()) out.resize(static_cast<size_t>(c) + 1);
+    out[static_cast<size_t>(c)] = ScaleRange{static_cast<uint8_t>(min), static_cast<uint8_t>(max)};
+  }
+  return out;
+}
+
+json FactsToJson(const ColumnFacts& f) {
+  return {{"rows", f.rows},
+          {"time_sorted", f.time_sorted},
+          {"min_time", f.min_time},
+          {"max_time", f.max_time},
+          {"paid_scale", ScalesToJson(f.paid_scale)},
+          {"received_scale", ScalesToJson(f.received_scale)}};
+}
+
+ColumnFacts FactsFromJson(const json& j) {
+  ColumnFacts f;
+  f.rows = j.at("rows").get<uint64_t>();
+  f.time_sorted = j.at("time_sorted").get<bool>();
+  f.min_time = j.at("min_time").get<int64_t>();
+  f.max_time = j.at("max_time").get<int64_t>();
+  f.paid_scale = ScalesFromJson(j.at("paid_scale"));
+  f.received_scale = ScalesFromJson(j.at("received_scale"));
+  return f;
+}
+
+}  // namespace
 
 std::string SerializeManifest(const Manifest& m) {
   json j;
@@ -18,15 +67,17 @@ std::string SerializeManifest(const Manifest& m) {
   j["accounts"] = m.accounts;
   json segments = json::array();
   for (const auto& s : m.segments) {
-    segments.push_back({{"name", s.name},
-                        {"first_transaction", s.first_transaction},
-                        {"transactions", s.transactions},
-                        {"accounts_added", s.accounts_added},
-                        {"strings_added", s.strings_added},
-                        {"currencies_added", s.currencies_added},
-                        {"locations_added", s.locations_added},
-                        {"attributes", s.attributes},
-                        {"file_bytes", s.file_bytes}});
+    json segment = {{"name", s.name},
+                    {"first_transaction", s.first_transaction},
+                    {"transactions", s.transactions},
+                    {"accounts_added", s.accounts_added},
+                    {"strings_added", s.strings_added},
+                    {"currencies_added", s.currencies_added},
+                    {"locations_added", s.locations_added},
+                    {"attributes", s.attributes},
+                    {"file_bytes", s.file_bytes}};
+    if (s.facts) segment["facts"] = FactsToJson(*s.facts);
+    segments.push_back(std::move(segment));
   }
   j["segments"] = segments;
   json sources = json::array();
@@ -76,6 +127,14 @@ Result<Manifest> ParseManifest(const std::string& path, std::string_view text) {
       r.locations_added = s.at("locations_added").get<uint64_t>();
       r.attributes = s.at("attributes").get<uint64_t>();
       r.file_bytes = s.at("file_bytes").get<std::map<std::string, uint64_t>>();
+      if (s.contains("facts")) {
+        r.facts = FactsFromJson(s.at("facts"));
+        if (r.facts->rows != r.transactions) {
+          return DataLossError(path + ": segment " + r.name + " has facts about " +
+                               std::to_string(r.facts->rows) + " rows, not " +
+                               std::to_string(r.transactions));
+        }
+      }
       m.segments.push_back(std::move(r));
     }
     for (const auto& s : j.at("sources")) {
@@ -97,6 +156,8 @@ Result<Manifest> ParseManifest(const std::string& path, std::string_view text) {
     }
     return m;
   } catch (const json::exception& e) {
+    return DataLossError(path + " is not a valid manifest: " + e.what());
+  } catch (const std::out_of_range& e) {
     return DataLossError(path + " is not a valid manifest: " + e.what());
   }
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct SegmentRecord {
   uint64_t locations_added = 0;
   uint64_t attributes = 0;
   std::map<std::string, uint64_t> file_bytes;  // file name -> size, checked on open
+  std::optional<ColumnFacts> facts;  // absent in segments written before format version 2
 };
 
 struct Manifest {

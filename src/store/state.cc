@@ -39,6 +39,15 @@ Status CheckSegmentFiles(const std::filesystem::path& dir, const Manifest& manif
 
 Status LoadDictionaries(const std::filesystem::path& dir, const Manifest& manifest,
                         Dictionaries& dicts) {
+  // The account dictionary and its attributes are filled once, front to back (tens of MB for a
+  // few hundred thousand accounts): huge pages make that one fault per 2 MiB, not per 4 KiB.
+  if (manifest.accounts < kNoAccount) {
+    dicts.accounts.reserve(manifest.accounts);
+    AdviseHugePages(dicts.accounts.data(), dicts.accounts.capacity() * sizeof(AccountKey));
+    dicts.attributes.reserve(manifest.accounts);
+    AdviseHugePages(dicts.attributes.data(),
+                    dicts.attributes.capacity() * sizeof(AccountAttributes));
+  }
   for (const SegmentRecord& seg : manifest.segments) {
     std::filesystem::path sdir = SegmentDir(dir, seg.name);
     MT_RETURN_IF_ERROR(ReadAccounts(sdir / "accounts.dict", seg.accounts_added, dicts.accounts));

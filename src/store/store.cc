@@ -1,5 +1,8 @@
 // The store reader: maps the committed segments' columns and loads the dictionaries.
+#include <algorithm>
+#include <atomic>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "account_index.h"
@@ -20,9 +23,13 @@ struct Store::Rep {
   Dictionaries dicts;
   std::vector<MappedFile> maps;
   TransactionColumns concatenated;  // used when there is more than one segment
+  std::optional<ColumnFacts> facts;  // of all segments, when every segment recorded them
 #define MT_SPAN_MEMBER(field) std::span<const decltype(TransactionColumns::field)::value_type> field;
   MT_TRANSACTION_COLUMNS(MT_SPAN_MEMBER)
 #undef MT_SPAN_MEMBER
+  std::vector<NodeKind> account_kinds;
+  std::vector<AccountId> balance_accounts;  // accounts with an opening balance
+  mutable std::atomic<int> lookups{0};
   mutable std::once_flag index_once;
   mutable store_internal::AccountIndex account_index{&dicts.accounts};
 };
@@ -51,6 +58,16 @@ Result<Store> Store::Open(const std::filesystem::path& dir) {
   MT_RETURN_IF_ERROR(store_internal::CheckSegmentFiles(dir, rep->manifest));
   MT_RETURN_IF_ERROR(store_internal::LoadDictionaries(dir, rep->manifest, rep->dicts));
 
+  rep->account_kinds.reserve(rep->dicts.accounts.size());
+  for (const AccountKey& key : rep->dicts.accounts) rep->account_kinds.push_back(key.kind);
+  // Attributes are rare (AMLSim's nodes.csv, native balances): scan them only when some exist.
+  if (std::any_of(rep->manifest.segments.begin(), rep->manifest.segments.end(),
+                  [](const auto& seg) { return seg.attributes > 0; })) {
+    const auto& attributes = rep->dicts.attributes;
+    for (AccountId a = 0; a < attributes.size(); ++a) {
+      if (attributes[a].opening_balance) rep->balance_accounts.push_back(a);
+    }
+  }
   const auto& segments = rep->manifest.segments;
   uint64_t total = 0;
   for (const auto& seg : segments) total += seg.transactions;
@@ -88,6 +105,10 @@ Result<Store> Store::Open(const std::filesystem::path& dir) {
 #define MT_VIEW_ONE(field) rep->field = all.field;
     MT_TRANSACTION_COLUMNS(MT_VIEW_ONE)
 #undef MT_VIEW_ONE
+  }
+  if (std::all_of(segments.begin(), segments.end(), [](const auto& seg) { return seg.facts; })) {
+    rep->facts.emplace();
+    for (const auto& seg : segments) rep->facts->Append(*seg.facts);
   }
   // Referential checks: every id a column holds must name a dictionary entry.
   const uint32_t accounts = static_cast<uint32_t>(rep->dicts.accounts.size());
@@ -143,6 +164,17 @@ const AccountAttributes& Store::account_attributes(AccountId a) const {
 
 std::optional<AccountId> Store::FindAccount(NodeKind kind, std::string_view bank,
                                             std::string_view number) const {
+  // One scan of the dictionary is several times cheaper than building the index
+  // (bench/RESULTS-trace.md): a verb that looks up one account should not pay for the index.
+  constexpr int kScannedLookups = 4;
+  if (rep_->lookups.fetch_add(1, std::memory_order_relaxed) < kScannedLookups) {
+    const auto& accounts = rep_->dicts.accounts;
+    for (AccountId a = 0; a < accounts.size(); ++a) {
+      const AccountKey& k = accounts[a];
+      if (k.number == number && k.kind == kind && k.bank == bank) return a;
+    }
+    return std::nullopt;
+  }
   std::call_once(rep_->index_once, [this] {
     const auto& accounts = rep_->dicts.accounts;
     rep_->account_index.Reserve(accounts.size());
@@ -175,6 +207,13 @@ size_t Store::currency_count() const { return rep_->dicts.currencies.size(); }
 std::string_view Store::string(uint32_t id) const { return rep_->dicts.strings.at(id); }
 const Location& Store::location_entry(uint32_t id) const { return rep_->dicts.locations[id]; }
 const std::vector<SourceRecord>& Store::sources() const { return rep_->manifest.sources; }
+std::span<const NodeKind> Store::account_kinds() const { return rep_->account_kinds; }
+std::span<const AccountId> Store::accounts_with_opening_balance() const {
+  return rep_->balance_accounts;
+}
+const ColumnFacts* Store::column_facts() const {
+  return rep_->facts ? &*rep_->facts : nullptr;
+}
 
 void TransactionColumns::Reserve(size_t n) {
 #define MT_RESERVE_ONE(field) field.reserve(n);

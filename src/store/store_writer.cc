@@ -144,6 +144,11 @@ Result<AccountId> StoreWriter::InternAccountHashed(uint64_t hash, NodeKind kind,
   return id;
 }
 
+void StoreWriter::PrefetchAccountSlot(uint64_t hash) const {
+  rep_->account_index.PrefetchSlot(hash);
+}
+void StoreWriter::PrefetchAccountKey(uint64_t hash) const { rep_->account_index.PrefetchKey(hash); }
+
 Result<uint16_t> StoreWriter::InternCurrency(std::string_view name) {
   uint32_t id = rep_->dicts.currencies.Intern(name);
   if (id > 0xFFFE) return ResourceExhaustedError("a store holds at most 65,534 currencies");
@@ -193,9 +198,17 @@ TransactionColumns& StoreWriter::columns() { return rep_->pending; }
 
 void StoreWriter::Reserve(size_t transactions, size_t accounts) {
   rep_->pending.Reserve(rep_->pending.size() + transactions);
+  // The columns are filled once, front to back: huge pages make that one fault per 2 MiB.
+#define MT_ADVISE_ONE(field)                                                             \
+  AdviseHugePages(rep_->pending.field.data(),                                            \
+                  rep_->pending.field.capacity() * sizeof(rep_->pending.field[0]));
+  MT_TRANSACTION_COLUMNS(MT_ADVISE_ONE)
+#undef MT_ADVISE_ONE
   // The index is not pre-sized: its slots are touched on allocation, and an estimate too high
   // would cost resident memory; doubling as it fills is cheap enough.
   rep_->dicts.accounts.reserve(rep_->dicts.accounts.size() + accounts);
+  AdviseHugePages(rep_->dicts.accounts.data(),
+                  rep_->dicts.accounts.capacity() * sizeof(AccountKey));
 }
 uint64_t StoreWriter::committed_transaction_count() const { return rep_->manifest.transactions; }
 uint32_t StoreWriter::account_count() const {
@@ -228,6 +241,9 @@ Status StoreWriter::Commit() {
   Rep& r = *rep_;
   Manifest next = r.manifest;
   next.generation += 1;
+  // Appending to a version 1 store upgrades it: older readers would not know the new segment's
+  // facts, which are optional for this reader (docs/format/store.md).
+  next.version = kStoreFormatVersion;
   char name[32];
   std::snprintf(name, sizeof name, "seg-%06llu", static_cast<unsigned long long>(next.generation));
   std::filesystem::path sdir = store_internal::SegmentDir(r.dir, name);
@@ -246,6 +262,7 @@ Status StoreWriter::Commit() {
   seg.first_transaction = r.manifest.transactions;
   seg.transactions = r.pending.size();
   const TransactionColumns& cols = r.pending;
+  seg.facts = ColumnFacts::Of(cols);
 #define MT_WRITE_ONE(field)                                                                   \
   {                                                                                           \
     using T = decltype(TransactionColumns::field)::value_type;                                \

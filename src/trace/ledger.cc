@@ -1,13 +1,11 @@
 // Ledger construction (store columns -> integer units per currency, global time order) and the
 // small shared pieces of the trace API: names and the pro-rata rounding rule.
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <numeric>
 
 #include <fmt/format.h>
 
+#include "moneytrail/file_util.h"
 #include "moneytrail/store.h"
 #include "moneytrail/trace.h"
 
@@ -165,122 +163,140 @@ Status Rescale(std::span<const int64_t> units, std::span<const uint8_t> scale,
 
 }  // namespace
 
-// Asks the kernel to map the pages of a read-only column in one call. Column files are
-// memory-mapped, and touching them page by page costs one fault per page (expensive under
-// virtualisation); MADV_POPULATE_READ maps them in bulk. A hint only: failure changes nothing.
+// Column files are memory-mapped, and touching them page by page costs one fault per page
+// (expensive under virtualisation): map the columns a trace scans in bulk.
 template <typename T>
 void Prefault(std::span<const T> column) {
-#ifdef MADV_POPULATE_READ
-  if (column.empty()) return;
-  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  uintptr_t begin = reinterpret_cast<uintptr_t>(column.data()) & ~(page - 1);
-  uintptr_t end = reinterpret_cast<uintptr_t>(column.data() + column.size());
-  (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_READ);
-#else
-  (void)column;
-#endif
+  PrefaultRange(column.data(), column.size_bytes());
 }
 
-Result<Ledger> Ledger::FromStore(const store::Store& s) {
+namespace {
+
+// What the ledger needs to know about the store's columns: whether ids are in time order, and
+// per currency the largest scale (the ledger's unit) and the smallest per side (a column needs
+// rescaling only where they differ).
+struct ScaleFacts {
+  bool sorted = true;
+  std::vector<store::ScaleRange> paid, received;
+};
+
+// From the facts the writer recorded (store format 2): no pass over the rows.
+ScaleFacts FactsFromStore(const store::ColumnFacts& facts) {
+  return ScaleFacts{facts.time_sorted, facts.paid_scale, facts.received_scale};
+}
+
+// For stores written before format 2: one pass over the time, scale and currency columns.
+ScaleFacts FactsFromScan(const store::Store& s) {
   Prefault(s.time());
-  Prefault(s.source());
-  Prefault(s.destination());
-  // The amounts are read only for the transactions a trace touches: no prefault.
   Prefault(s.paid_scale());
   Prefault(s.paid_currency());
   Prefault(s.received_scale());
   Prefault(s.received_currency());
-  const uint32_t accounts = s.account_count();
-  const size_t n = s.transaction_count();
-  std::vector<uint8_t> scale(std::max<size_t>(s.currency_count(), 1), 0);
+  const size_t currencies = std::max<size_t>(s.currency_count(), 1);
+  ScaleFacts f;
+  f.paid.resize(currencies);
+  f.received.resize(currencies);
   auto paid_scale = s.paid_scale();
   auto received_scale = s.received_scale();
   auto paid_currency = s.paid_currency();
   auto received_currency = s.received_currency();
   auto time = s.time();
   bool sorted = true;
-  // One pass: the largest scale per currency (the ledger's unit), the smallest per currency and
-  // side (a column needs rescaling only where they differ), and whether times are sorted.
-  std::vector<uint8_t> min_paid(scale.size(), 0xFF), min_received(scale.size(), 0xFF);
-  for (size_t i = 0; i < n; ++i) {
-    const uint16_t cp = paid_currency[i], cr = received_currency[i];
-    scale[cp] = std::max(scale[cp], paid_scale[i]);
-    min_paid[cp] = std::min(min_paid[cp], paid_scale[i]);
-    scale[cr] = std::max(scale[cr], received_scale[i]);
-    min_received[cr] = std::min(min_received[cr], received_scale[i]);
+  for (size_t i = 0; i < s.transaction_count(); ++i) {
+    f.paid[paid_currency[i]].Add(paid_scale[i]);
+    f.received[received_currency[i]].Add(received_scale[i]);
     sorted &= i == 0 || time[i] >= time[i - 1];
   }
-  bool paid_uniform = true, received_uniform = true;
-  Ledger ledger;
-  ledger.kind_storage_.resize(accounts);
-  ledger.opening_storage_.assign(accounts, 0);
-  ledger.opening_currency_storage_.assign(accounts, 0);
-  for (AccountId a = 0; a < accounts; ++a) {
-    ledger.kind_storage_[a] = s.account(a).kind;
-    const store::AccountAttributes& attr = s.account_attributes(a);
-    if (attr.opening_balance && attr.opening_balance->units > 0) {
-      uint16_t c = attr.balance_currency;
-      if (c >= scale.size()) scale.resize(c + 1, 0);
-      scale[c] = std::max(scale[c], attr.opening_balance->scale);
-      ledger.opening_currency_storage_[a] = c;
-    }
+  f.sorted = sorted;
+  return f;
+}
+
+}  // namespace
+
+Result<Ledger> Ledger::FromStore(const store::Store& s) {
+  // Every trace reads the whole source and destination columns (reachability, then the pass).
+  Prefault(s.source());
+  Prefault(s.destination());
+  const uint32_t accounts = s.account_count();
+  const size_t n = s.transaction_count();
+  const store::ColumnFacts* recorded = s.column_facts();
+  ScaleFacts facts = recorded != nullptr ? FactsFromStore(*recorded) : FactsFromScan(s);
+  std::vector<uint8_t> scale(
+      std::max({s.currency_count(), facts.paid.size(), facts.received.size(), size_t{1}}), 0);
+  for (size_t c = 0; c < facts.paid.size(); ++c) {
+    if (!facts.paid[c].empty()) scale[c] = std::max(scale[c], facts.paid[c].max);
   }
-  for (AccountId a = 0; a < accounts; ++a) {
+  for (size_t c = 0; c < facts.received.size(); ++c) {
+    if (!facts.received[c].empty()) scale[c] = std::max(scale[c], facts.received[c].max);
+  }
+  Ledger built;
+  std::span<const AccountId> with_balance = s.accounts_with_opening_balance();
+  for (AccountId a : with_balance) {
     const store::AccountAttributes& attr = s.account_attributes(a);
     if (!attr.opening_balance || attr.opening_balance->units <= 0) continue;
+    uint16_t c = attr.balance_currency;
+    if (c >= scale.size()) scale.resize(c + 1, 0);
+    scale[c] = std::max(scale[c], attr.opening_balance->scale);
+  }
+  if (!with_balance.empty()) {
+    built.opening_storage_.assign(accounts, 0);
+    built.opening_currency_storage_.assign(accounts, 0);
+  }
+  for (AccountId a : with_balance) {
+    const store::AccountAttributes& attr = s.account_attributes(a);
+    if (!attr.opening_balance || attr.opening_balance->units <= 0) continue;
+    built.opening_currency_storage_[a] = attr.balance_currency;
     int shift = scale[attr.balance_currency] - attr.opening_balance->scale;
     if (__builtin_mul_overflow(attr.opening_balance->units, Pow10(shift),
-                               &ledger.opening_storage_[a])) {
+                               &built.opening_storage_[a])) {
       return OutOfRangeError(fmt::format("opening balance of {} overflows", s.AccountLabel(a)));
     }
   }
   // A column needs no copy when every amount already has its currency's (final) scale.
-  for (size_t c = 0; c < min_paid.size(); ++c) {
-    if (min_paid[c] != 0xFF && min_paid[c] != scale[c]) paid_uniform = false;
-    if (min_received[c] != 0xFF && min_received[c] != scale[c]) received_uniform = false;
-  }
+  auto uniform = [&](const std::vector<store::ScaleRange>& ranges) {
+    for (size_t c = 0; c < ranges.size(); ++c) {
+      if (!ranges[c].empty() && ranges[c].min != scale[c]) return false;
+    }
+    return true;
+  };
   LedgerColumns c;
   c.time = s.time();
   c.source = s.source();
   c.destination = s.destination();
-  c.paid_currency = paid_currency;
-  c.received_currency = received_currency;
+  c.paid_currency = s.paid_currency();
+  c.received_currency = s.received_currency();
   c.channel = s.channel();
-  if (paid_uniform) {
+  if (uniform(facts.paid)) {
     c.amount_paid = s.amount_paid_units();
   } else {
-    MT_RETURN_IF_ERROR(Rescale(s.amount_paid_units(), paid_scale, paid_currency, scale,
-                               ledger.paid_storage_, "amount paid"));
-    c.amount_paid = ledger.paid_storage_;
+    MT_RETURN_IF_ERROR(Rescale(s.amount_paid_units(), s.paid_scale(), s.paid_currency(), scale,
+                               built.paid_storage_, "amount paid"));
+    c.amount_paid = built.paid_storage_;
   }
-  if (received_uniform) {
+  if (uniform(facts.received)) {
     c.amount_received = s.amount_received_units();
   } else {
-    MT_RETURN_IF_ERROR(Rescale(s.amount_received_units(), received_scale, received_currency,
-                               scale, ledger.received_storage_, "amount received"));
-    c.amount_received = ledger.received_storage_;
+    MT_RETURN_IF_ERROR(Rescale(s.amount_received_units(), s.received_scale(),
+                               s.received_currency(), scale, built.received_storage_,
+                               "amount received"));
+    c.amount_received = built.received_storage_;
   }
-  c.kind = ledger.kind_storage_;
-  c.opening_balance = ledger.opening_storage_;
-  c.opening_currency = ledger.opening_currency_storage_;
+  c.kind = s.account_kinds();
+  c.opening_balance = built.opening_storage_;
+  c.opening_currency = built.opening_currency_storage_;
   // Store::Open has checked every account id, and the ingest admits no negative amount, so the
   // columns need no second validation pass here (FromColumns does one for other callers).
-  Ledger built;
   built.columns_ = c;
   built.account_count_ = accounts;
-  if (!sorted) {
+  if (!facts.sorted) {
+    auto time = s.time();
     built.order_.resize(n);
     std::iota(built.order_.begin(), built.order_.end(), TransactionId{0});
     std::stable_sort(built.order_.begin(), built.order_.end(),
                      [&](TransactionId a, TransactionId b) { return time[a] < time[b]; });
   }
-  // Move the storage over (the spans point into heap buffers, which moves keep).
+  // The spans point into heap buffers, which a move of the Ledger keeps.
   built.currency_scale_ = std::move(scale);
-  built.paid_storage_ = std::move(ledger.paid_storage_);
-  built.received_storage_ = std::move(ledger.received_storage_);
-  built.opening_storage_ = std::move(ledger.opening_storage_);
-  built.kind_storage_ = std::move(ledger.kind_storage_);
-  built.opening_currency_storage_ = std::move(ledger.opening_currency_storage_);
   return built;
 }
 
