@@ -6,6 +6,10 @@
 
 #include <numeric>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 #include "cycle_features.h"
 #include "kernels.h"
 #include "window_sweep.h"
@@ -13,6 +17,22 @@
 namespace moneytrail::patterns {
 
 namespace {
+
+// values = `count` zeros. A table of a block of rows is hundreds of MB of fresh memory; with 4 KB
+// pages its page faults cost more than the features (bench/RESULTS-patterns.md), so ask Linux
+// for transparent huge pages where it only grants them on request.
+void AssignZeros(std::vector<double>& values, size_t count) {
+  values.clear();
+  values.reserve(count);
+#ifdef __linux__
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const auto begin = reinterpret_cast<uintptr_t>(values.data());
+  const uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t last = (begin + count * sizeof(double)) & ~(kHuge - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#endif
+  values.resize(count, 0.0);
+}
 
 // The kernels over `txs`, then cycles over `cycles` (whose last rows are `txs`).
 Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColumns& txs,
@@ -29,7 +49,7 @@ Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColum
   FeatureRun run;
   run.table.columns = layout.names;
   run.table.tx_ids.resize(n);
-  run.table.values.assign(n * layout.width, 0.0);
+  AssignZeros(run.table.values, n * layout.width);
   tbb::enumerable_thread_specific<internal::Scratch> scratches;
   tbb::enumerable_thread_specific<std::vector<internal::FoundInstance>> found;
   tbb::task_arena arena(std::max(1, options.threads));

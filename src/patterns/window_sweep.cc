@@ -242,14 +242,31 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
   std::vector<uint64_t> entries(2 * n);  // row << 1 | role
   std::vector<uint32_t> group_start;     // offsets into entries, per group
   std::vector<AccountId> group_account;
-  {
+  if (accounts <= 8 * n) {
+    // Counting sort by account (stable: rows stay in input order).
+    std::vector<uint32_t> start(accounts + 1, 0);
+    for (size_t r = 0; r < n; ++r) {
+      ++start[txs.source[r] + 1];
+      ++start[txs.destination[r] + 1];
+    }
+    for (size_t a = 0; a < accounts; ++a) {
+      if (start[a + 1] > 0) {
+        group_start.push_back(start[a]);
+        group_account.push_back(static_cast<AccountId>(a));
+      }
+      start[a + 1] += start[a];
+    }
+    for (size_t r = 0; r < n; ++r) {
+      entries[start[txs.source[r]]++] = uint64_t{r} << 1;
+      entries[start[txs.destination[r]]++] = (uint64_t{r} << 1) | 1;
+    }
+  } else {
     std::vector<std::pair<AccountId, uint64_t>> keyed(2 * n);
     for (size_t r = 0; r < n; ++r) {
       keyed[2 * r] = {txs.source[r], uint64_t{r} << 1};
       keyed[2 * r + 1] = {txs.destination[r], (uint64_t{r} << 1) | 1};
     }
-    std::stable_sort(keyed.begin(), keyed.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(keyed.begin(), keyed.end());
     for (size_t e = 0; e < keyed.size(); ++e) {
       if (e == 0 || keyed[e].first != keyed[e - 1].first) {
         group_start.push_back(static_cast<uint32_t>(e));
@@ -257,8 +274,8 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
       }
       entries[e] = keyed[e].second;
     }
-    group_start.push_back(static_cast<uint32_t>(entries.size()));
   }
+  group_start.push_back(static_cast<uint32_t>(entries.size()));
   const Columns cols{values, layout.width};
   tbb::enumerable_thread_specific<SweepScratch> scratches;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, group_account.size(), 8), [&](const auto& range) {
