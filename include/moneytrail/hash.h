@@ -24,7 +24,8 @@ inline uint64_t HashBytes(std::string_view s, uint64_t seed = 0x9E3779B97F4A7C15
     n -= 8;
   }
   uint64_t tail = 0;
-  std::memcpy(&tail, p, n);
+  // An empty view may have a null data(), and memcpy from null is undefined even for 0 bytes.
+  if (n != 0) std::memcpy(&tail, p, n);
   h = (h ^ tail) * kMul;
   h ^= h >> 29;
   h *= 0x94D049BB133111EBULL;

@@ -214,9 +214,16 @@ ScaleFacts FactsFromScan(const store::Store& s) {
 }  // namespace
 
 Result<Ledger> Ledger::FromStore(const store::Store& s) {
-  // Every trace reads the whole source and destination columns (reachability, then the pass).
+  // Every trace reads the whole source and destination columns (reachability, then the pass),
+  // and the amounts, currencies and channels of the transactions it touches, which are spread
+  // over most pages of those columns.
   Prefault(s.source());
   Prefault(s.destination());
+  Prefault(s.amount_paid_units());
+  Prefault(s.paid_currency());
+  Prefault(s.amount_received_units());
+  Prefault(s.received_currency());
+  Prefault(s.channel());
   const uint32_t accounts = s.account_count();
   const size_t n = s.transaction_count();
   const store::ColumnFacts* recorded = s.column_facts();
