@@ -162,6 +162,13 @@ struct TrainOptions {
   std::vector<FeatureGroup> baseline_groups{FeatureGroup::kRaw};
   TrainParams params;
   std::string labels = "from-store";  // recorded in the model file
+  // The rule pack of the `rules` group (read, and stored in the model file so that scoring
+  // uses the same pack); ignored without that group.
+  std::filesystem::path rules_pack;
+  // Alerts of that pack over `store`, when the caller has scanned already (null: Train scans).
+  // Borrowed for the call. REQUIRES: made with the pack at rules_pack.
+  const rules::ScanResult* scan = nullptr;
+  const rules::HolderTable* holders = nullptr;  // KYC facts for Train's own scan; may be null
   // Called with progress lines ("main: round 40, validation PR-AUC 0.71"); may be empty.
   std::function<void(std::string_view)> log;
 };
@@ -183,6 +190,9 @@ class ModelBundle {
   const SplitBoundaries& boundaries() const { return boundaries_; }
   const std::string& store_manifest_sha256() const { return store_manifest_sha256_; }
   const std::string& labels() const { return labels_; }
+  // The rule pack of the `rules` group, as trained with (empty without that group).
+  const std::string& rules_pack_text() const { return rules_pack_text_; }
+  const std::string& rules_pack_origin() const { return rules_pack_origin_; }
   // Groups needed to compute both models' features.
   std::vector<FeatureGroup> union_groups() const;
 
@@ -194,12 +204,15 @@ class ModelBundle {
   std::string store_manifest_sha256_;
   std::string store_dir_;
   std::string labels_;
+  std::string rules_pack_text_;
+  std::string rules_pack_origin_;
 };
 
 // Builds features, trains the main model and the baseline on the train part (rows with known
 // labels), early-stops each on validation PR-AUC, and sets each threshold to the score that
 // maximises minority-class F1 on the validation part. FailedPrecondition when the train or
-// validation part has no positive label.
+// validation part has no positive label; InvalidArgument for the rules group without a
+// readable options.rules_pack.
 Result<ModelBundle> Train(const store::Store& store, std::span<const int8_t> labels,
                           const TemporalSplit& split, const TrainOptions& options);
 

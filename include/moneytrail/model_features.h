@@ -6,6 +6,7 @@
 //   accounts  causal aggregates of both ends' history up to the transaction (prefix "acct_")
 //   degree    a subset: fan/degree pattern columns and both ends' transaction counts (the
 //             degree-only baseline)
+//   rules     settled alerts of a rule pack (moneytrail/rules.h) on both ends (prefix "rule_")
 // Every feature of a transaction uses only transactions at or before it in (time, id) order,
 // so training rows never see later transactions (docs/patterns.md, Causal order).
 //
@@ -23,19 +24,25 @@
 #include <string_view>
 #include <vector>
 
+#include "moneytrail/rules.h"
 #include "moneytrail/status.h"
 #include "moneytrail/store.h"
 
 namespace moneytrail::model {
 
-enum class FeatureGroup : uint8_t { kRaw = 0, kPatterns = 1, kAccounts = 2, kDegree = 3 };
+enum class FeatureGroup : uint8_t {
+  kRaw = 0,
+  kPatterns = 1,
+  kAccounts = 2,
+  kDegree = 3,
+  kRules = 4,
+};
 
-// "raw", "patterns", "accounts", "degree".
+// "raw", "patterns", "accounts", "degree", "rules".
 std::string_view FeatureGroupName(FeatureGroup group);
-// Parses a comma-separated list ("raw,patterns"); "all" = raw,patterns,accounts. Duplicates are
-// dropped, order is canonical (raw, patterns, accounts, degree). InvalidArgument names the bad
-// word. TODO(#6): a "rules" group (alert hits of moneytrail/rules.h) once the rules engine is
-// part of the model build.
+// Parses a comma-separated list ("raw,patterns"); "all" = raw,patterns,accounts,rules.
+// Duplicates are dropped, order is canonical (raw, patterns, accounts, degree, rules).
+// InvalidArgument names the bad word.
 Result<std::vector<FeatureGroup>> ParseFeatureGroups(std::string_view text);
 std::string FeatureGroupsToString(std::span<const FeatureGroup> groups);
 
@@ -52,15 +59,29 @@ struct FeatureMatrix {
   Result<FeatureMatrix> Select(std::span<const std::string> names) const;
 };
 
+// What the `rules` group needs: the rule pack's text (each rule's window sets how long after
+// its window end an alert is counted, docs/model.md) and the alerts of that pack over the store.
+// Borrowed: everything must outlive the BuildFeatures call.
+struct RuleFeatureInput {
+  std::string_view pack_text;    // TOML of the pack
+  std::string_view pack_origin;  // names the pack in messages
+  // Alerts of that pack over the whole store (rules::Scan); null: BuildFeatures scans.
+  // REQUIRES: made with the same pack text.
+  const rules::ScanResult* scan = nullptr;
+  const rules::HolderTable* holders = nullptr;  // KYC facts for the scan; may be null
+};
+
 struct FeatureOptions {
   std::vector<FeatureGroup> groups;
   int threads = 2;
+  const RuleFeatureInput* rules = nullptr;  // required when groups has kRules
 };
 
 // The column names BuildFeatures produces for `groups`, in order (duplicates removed).
 std::vector<std::string> FeatureNames(std::span<const FeatureGroup> groups);
 
-// Features of every transaction of `store`. InvalidArgument for no groups or threads < 1.
+// Features of every transaction of `store`. InvalidArgument for no groups, threads < 1, or the
+// rules group without options.rules or with a pack it cannot read.
 Result<FeatureMatrix> BuildFeatures(const store::Store& store, const FeatureOptions& options);
 
 // The feature and its value in words, for explanations: "amount paid 9,500.00",

@@ -27,6 +27,11 @@ namespace moneytrail::model {
 
 struct ScoreOptions {
   size_t reasons = 3;  // top contributions written per flagged transaction
+  // For a model with the `rules` group: alerts of the bundle's rule pack
+  // (bundle.rules_pack_text()) over the store, when the caller has scanned already; null:
+  // ScoreStore scans with that pack. Borrowed for the call.
+  const rules::ScanResult* scan = nullptr;
+  const rules::HolderTable* holders = nullptr;  // KYC facts for ScoreStore's own scan
 };
 
 // Scores of every transaction of a store, by the main model and by the baseline.

@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "model/feature_words.h"
+#include "model/rule_features.h"
 #include "moneytrail/graph.h"
 #include "moneytrail/patterns.h"
 
@@ -184,6 +185,34 @@ patterns::PatternConfig PatternConfigFor(std::span<const FeatureGroup> groups) {
   return config;
 }
 
+// Copies the rules group's columns into `m`, scanning the store unless a scan was given.
+Status AddRuleFeatures(const store::Store& s, const FeatureOptions& options, FeatureMatrix& m) {
+  const RuleFeatureInput& in = *options.rules;
+  MT_ASSIGN_OR_RETURN(std::vector<model_internal::RuleDelay> delays,
+                      model_internal::RuleDelays(in.pack_text, in.pack_origin));
+  rules::ScanResult own;
+  const rules::ScanResult* scan = in.scan;
+  if (scan == nullptr) {
+    MT_ASSIGN_OR_RETURN(rules::RulePack pack, rules::RulePack::Parse(in.pack_text, in.pack_origin));
+    const rules::RulePack* packs[] = {&pack};
+    MT_ASSIGN_OR_RETURN(own, rules::Scan(s, packs,
+                                         {.holders = in.holders,
+                                          .threads = static_cast<unsigned>(options.threads)}));
+    scan = &own;
+  }
+  std::vector<float> values;
+  model_internal::ComputeRuleFeatures(s, *scan, delays, values);
+  const std::vector<std::string> names = model_internal::RuleFeatureNames();
+  const size_t width = names.size(), stride = m.cols();
+  const size_t first = static_cast<size_t>(
+      std::find(m.names.begin(), m.names.end(), names.front()) - m.names.begin());
+  for (size_t r = 0; r < m.rows; ++r) {
+    std::copy_n(values.begin() + static_cast<ptrdiff_t>(r * width), width,
+                m.values.begin() + static_cast<ptrdiff_t>(r * stride + first));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 int RoundLevel(Decimal amount) {
@@ -207,6 +236,7 @@ std::string_view FeatureGroupName(FeatureGroup group) {
     case FeatureGroup::kPatterns: return "patterns";
     case FeatureGroup::kAccounts: return "accounts";
     case FeatureGroup::kDegree: return "degree";
+    case FeatureGroup::kRules: return "rules";
   }
   return "?";
 }
@@ -218,15 +248,12 @@ Result<std::vector<FeatureGroup>> ParseFeatureGroups(std::string_view text) {
     const size_t comma = std::min(text.find(',', start), text.size());
     const std::string_view word = text.substr(start, comma - start);
     if (word == "all") {
-      groups.insert(groups.end(),
-                    {FeatureGroup::kRaw, FeatureGroup::kPatterns, FeatureGroup::kAccounts});
-    } else if (word == "rules") {
-      return UnimplementedError(
-          "feature group 'rules': rule-hit features are not built yet (TODO(#6))");
+      groups.insert(groups.end(), {FeatureGroup::kRaw, FeatureGroup::kPatterns,
+                                   FeatureGroup::kAccounts, FeatureGroup::kRules});
     } else {
       bool found = false;
       for (FeatureGroup g : {FeatureGroup::kRaw, FeatureGroup::kPatterns, FeatureGroup::kAccounts,
-                             FeatureGroup::kDegree}) {
+                             FeatureGroup::kDegree, FeatureGroup::kRules}) {
         if (word == FeatureGroupName(g)) {
           groups.push_back(g);
           found = true;
@@ -234,8 +261,8 @@ Result<std::vector<FeatureGroup>> ParseFeatureGroups(std::string_view text) {
       }
       if (!found) {
         return InvalidArgumentError(fmt::format(
-            "--features: unknown feature group '{}' (expected raw, patterns, accounts, degree "
-            "or all, comma-separated)", word));
+            "--features: unknown feature group '{}' (expected raw, patterns, accounts, degree, "
+            "rules or all, comma-separated)", word));
       }
     }
     start = comma + 1;
@@ -277,6 +304,9 @@ std::vector<std::string> FeatureNames(std::span<const FeatureGroup> groups) {
       if (n.ends_with("_n_out") || n.ends_with("_n_in")) add(n);
     }
   }
+  if (Has(groups, FeatureGroup::kRules)) {
+    for (std::string& n : model_internal::RuleFeatureNames()) add(std::move(n));
+  }
   return names;
 }
 
@@ -305,6 +335,10 @@ Result<FeatureMatrix> FeatureMatrix::Select(std::span<const std::string> wanted)
 Result<FeatureMatrix> BuildFeatures(const store::Store& s, const FeatureOptions& options) {
   if (options.groups.empty()) return InvalidArgumentError("no feature groups given");
   if (options.threads < 1) return InvalidArgumentError("threads must be >= 1");
+  if (Has(options.groups, FeatureGroup::kRules) &&
+      (options.rules == nullptr || options.rules->pack_text.empty())) {
+    return InvalidArgumentError("the rules feature group needs a rule pack (--rules)");
+  }
   FeatureMatrix m;
   m.names = FeatureNames(options.groups);
   m.rows = s.transaction_count();
@@ -349,6 +383,7 @@ Result<FeatureMatrix> BuildFeatures(const store::Store& s, const FeatureOptions&
       for (const auto& [k, c] : copy) m.values[r * stride + c] = stats[r * 2 * kAccountStatCount + k];
     }
   }
+  if (Has(options.groups, FeatureGroup::kRules)) MT_RETURN_IF_ERROR(AddRuleFeatures(s, options, m));
   return m;
 }
 

@@ -175,6 +175,11 @@ Status ModelBundle::Save(const std::filesystem::path& path) const {
     boosters += m.booster_bytes_;
   }
   meta["models"] = std::move(models);
+  if (!rules_pack_text_.empty()) {
+    meta["rules_pack"] = {{"origin", rules_pack_origin_},
+                          {"sha256", Sha256Hex(rules_pack_text_)},
+                          {"text", rules_pack_text_}};
+  }
   std::string contents(kMagic);
   contents += meta.dump();
   contents += '\n';
@@ -214,6 +219,13 @@ Result<ModelBundle> ModelBundle::Load(const std::filesystem::path& path) {
     MT_ASSIGN_OR_RETURN(b.split_, TemporalSplit::Parse(split.at("spec").get<std::string>()));
     b.boundaries_ = {split.at("first_time"), split.at("validate_from"), split.at("test_from"),
                      split.at("last_time")};
+    if (meta.contains("rules_pack")) {
+      b.rules_pack_origin_ = meta["rules_pack"].at("origin");
+      b.rules_pack_text_ = meta["rules_pack"].at("text");
+      if (Sha256Hex(b.rules_pack_text_) != meta["rules_pack"].at("sha256").get<std::string>()) {
+        return DataLossError(fmt::format("{}: the rule pack's SHA-256 does not match", where));
+      }
+    }
     for (const auto& j : meta.at("models")) {
       Model m;
       m.role_ = j.at("role");

@@ -21,6 +21,8 @@ struct ModelAccess {
   static std::string& store_sha(ModelBundle& b) { return b.store_manifest_sha256_; }
   static std::string& store_dir(ModelBundle& b) { return b.store_dir_; }
   static std::string& labels(ModelBundle& b) { return b.labels_; }
+  static std::string& rules_pack_text(ModelBundle& b) { return b.rules_pack_text_; }
+  static std::string& rules_pack_origin(ModelBundle& b) { return b.rules_pack_origin_; }
 
   static std::string& role(Model& m) { return m.role_; }
   static std::vector<FeatureGroup>& groups(Model& m) { return m.groups_; }

@@ -25,7 +25,14 @@ Result<ScoreRun> ScoreStore(const store::Store& s, const ModelBundle& bundle,
                             const ScoreOptions& options) {
   const Model& main = bundle.main();
   const Model& base = bundle.baseline();
-  MT_ASSIGN_OR_RETURN(FeatureMatrix x, BuildFeatures(s, {bundle.union_groups(), 2}));
+  const std::vector<FeatureGroup> groups = bundle.union_groups();
+  const RuleFeatureInput rules_input{bundle.rules_pack_text(), bundle.rules_pack_origin(),
+                                     options.scan, options.holders};
+  if (std::find(groups.begin(), groups.end(), FeatureGroup::kRules) != groups.end() &&
+      bundle.rules_pack_text().empty()) {
+    return DataLossError("the model has rule features but its file holds no rule pack");
+  }
+  MT_ASSIGN_OR_RETURN(FeatureMatrix x, BuildFeatures(s, {groups, 2, &rules_input}));
   MT_ASSIGN_OR_RETURN(FeatureMatrix xm, x.Select(FeatureNames(main.groups())));
   MT_ASSIGN_OR_RETURN(FeatureMatrix xb, x.Select(FeatureNames(base.groups())));
   x = FeatureMatrix();  // release

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "model/model_access.h"
+#include "moneytrail/file_util.h"
 #include "moneytrail/model.h"
 
 namespace moneytrail::model {
@@ -161,7 +162,17 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
   if (o.log) o.log(fmt::format("features: {}", FeatureGroupsToString(all)));
-  MT_ASSIGN_OR_RETURN(FeatureMatrix x, BuildFeatures(s, {all, o.params.threads}));
+  RuleFeatureInput rules_input;
+  if (std::find(all.begin(), all.end(), FeatureGroup::kRules) != all.end()) {
+    if (o.rules_pack.empty()) {
+      return InvalidArgumentError("the rules feature group needs a rule pack (--rules)");
+    }
+    MT_ASSIGN_OR_RETURN(ModelAccess::rules_pack_text(bundle), ReadFileToString(o.rules_pack));
+    ModelAccess::rules_pack_origin(bundle) = o.rules_pack.filename().string();
+    rules_input = {ModelAccess::rules_pack_text(bundle), ModelAccess::rules_pack_origin(bundle),
+                   o.scan, o.holders};
+  }
+  MT_ASSIGN_OR_RETURN(FeatureMatrix x, BuildFeatures(s, {all, o.params.threads, &rules_input}));
   if (o.log) {
     o.log(fmt::format("split {}: train {} rows ({} laundering), validate {} rows ({} laundering)",
                       split.ToString(), train.rows.size(), train.positives,

@@ -91,7 +91,7 @@ TEST(FeatureTest, GroupsParseCanonicallyAndUnknownWordsAreNamed) {
   auto g = ParseFeatureGroups("accounts,raw,raw");
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(FeatureGroupsToString(*g), "raw,accounts");
-  EXPECT_EQ(FeatureGroupsToString(*ParseFeatureGroups("all")), "raw,patterns,accounts");
+  EXPECT_EQ(FeatureGroupsToString(*ParseFeatureGroups("all")), "raw,patterns,accounts,rules");
   auto bad = ParseFeatureGroups("raw,graphs");
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(bad.status().message().find("graphs"), std::string::npos);

@@ -144,7 +144,12 @@ fs::path TruncatedCopy(const store::Store& s, Timestamp before, const fs::path& 
     c.received_scale.push_back(s.received_scale()[t]);
     c.received_currency.push_back(s.received_currency()[t]);
     c.channel.push_back(s.channel()[t]);
-    c.location.push_back(store::kNoLocation);
+    uint32_t location = store::kNoLocation;
+    if (s.location()[t] != store::kNoLocation) {  // rules read cities, regions and countries
+      const store::Location& l = s.location_entry(s.location()[t]);
+      location = *w->InternLocation(s.string(l.city), s.string(l.region), s.string(l.country));
+    }
+    c.location.push_back(location);
     c.mcc.push_back(s.mcc()[t]);
     c.counterparty.push_back(store::kNoString);
     c.label.push_back(s.label()[t]);
@@ -211,6 +216,93 @@ TEST_F(ModelTest, SplitKeepsTimeOrderAndTrainingFeaturesNeverSeeLaterTransaction
     }
   }
   EXPECT_GT(compared, 0u);
+}
+
+// Short windows, so that alerts settle within the tiny world's train part (the shipped pack's
+// windows of 5 to 14 days settle after it), of each kind: sliding, calendar day, sequence.
+constexpr const char* kShortPack = R"(
+[pack]
+id = "test-short"
+[[rule]]
+id = "T-CASH-6H"
+title = "Two cash deposits within 6 hours"
+citation = "test"
+window = "6h"
+[rule.match]
+channel = ["cash_deposit"]
+direction = "in"
+[rule.when]
+count = { at_least = 2 }
+[[rule]]
+id = "T-OUT-DAY"
+title = "Three payments out in a day"
+citation = "test"
+severity = "high"
+window = "day"
+[rule.match]
+direction = "out"
+[rule.when]
+count = { at_least = 3 }
+[[rule]]
+id = "T-IN-THEN-OUT"
+title = "Money in, then out within 12 hours"
+citation = "test"
+severity = "medium"
+window = "12h"
+[rule.first]
+direction = "in"
+[rule.then]
+direction = "out"
+[rule.when]
+first = { sum = { at_least = "500.00" } }
+ratio = { at_least = "0.5" }
+)";
+
+// The rules group counts an alert only once its window end plus the rule's settling delay has
+// passed (docs/model.md): a scan of the store cut at the end of the train part gives the same
+// rule features for every training row as a scan of the whole store.
+TEST_F(ModelTest, RuleFeaturesOfTrainingRowsNeverSeeLaterTransactions) {
+  const Timestamp cut_at = bundle_->boundaries().validate_from;
+  const fs::path cut = TruncatedCopy(*store_, cut_at, *dir_ / "truncated-rules");
+  auto small = store::Store::Open(cut);
+  ASSERT_TRUE(small.ok());
+  auto shipped = ReadFileToString(fs::path(MONEYTRAIL_SOURCE_DIR) / "rules" /
+                                  "smuggling-trafficking.toml");
+  ASSERT_TRUE(shipped.ok());
+  const std::vector<FeatureGroup> groups{FeatureGroup::kRules};
+  for (const auto& [text, origin] : {std::pair<std::string_view, std::string_view>{
+                                         *shipped, "smuggling-trafficking.toml"},
+                                     {kShortPack, "short.toml"}}) {
+    const RuleFeatureInput rules{text, origin};
+    auto full_x = BuildFeatures(*store_, {groups, 2, &rules});
+    auto cut_x = BuildFeatures(*small, {groups, 2, &rules});
+    ASSERT_TRUE(full_x.ok()) << full_x.status().ToString();
+    ASSERT_TRUE(cut_x.ok()) << cut_x.status().ToString();
+    ASSERT_EQ(full_x->names, FeatureNames(groups));
+    size_t non_zero = 0;
+    for (TransactionId t = 0, r = 0; t < store_->transaction_count(); ++t) {
+      if (store_->time()[t] >= cut_at) continue;
+      const auto x = full_x->row(t), y = cut_x->row(r++);
+      for (size_t k = 0; k < x.size(); ++k) {
+        ASSERT_TRUE((std::isnan(x[k]) && std::isnan(y[k])) || x[k] == y[k])
+            << origin << ": tx " << t << " feature " << full_x->names[k] << ": " << x[k]
+            << " vs " << y[k];
+        non_zero += !std::isnan(x[k]) && x[k] != 0;
+      }
+    }
+    if (origin == "short.toml") {
+      EXPECT_GT(non_zero, 100u) << "too few training rows with a settled alert to test";
+    }
+  }
+}
+
+TEST_F(ModelTest, RulesGroupWithoutAPackIsAClearError) {
+  const std::vector<FeatureGroup> groups{FeatureGroup::kRaw, FeatureGroup::kRules};
+  EXPECT_EQ(BuildFeatures(*store_, {groups, 2}).status().code(), StatusCode::kInvalidArgument);
+  TrainOptions o = FastOptions();
+  o.groups = groups;
+  EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, o).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST_F(ModelTest, ShapContributionsSumToTheMargin) {

@@ -2,7 +2,10 @@
 // model::ScoreStore (docs/model.md).
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "moneytrail/model.h"
+#include "moneytrail/rules.h"
 #include "moneytrail/model_score.h"
 #include "moneytrail/store.h"
 #include "verb.h"
@@ -17,6 +20,7 @@ struct Options {
   std::string out;
   std::string accounts;
   size_t reasons = 3;
+  std::string parties;
 };
 
 int Run(const Options& o) {
@@ -28,7 +32,14 @@ int Run(const Options& o) {
     fmt::print(stderr, "score: note: the model was trained on store state {}, this store is {}\n",
                bundle->store_manifest_sha256().substr(0, 16), s->manifest_sha256().substr(0, 16));
   }
-  auto run = model::ScoreStore(*s, *bundle, {.reasons = o.reasons});
+  std::optional<rules::HolderTable> holders;
+  if (!o.parties.empty()) {
+    auto h = rules::HolderTable::LoadGenerated(*s, o.parties);
+    if (!h.ok()) return cli::ReportError("score", h.status());
+    holders.emplace(std::move(*h));
+  }
+  auto run = model::ScoreStore(*s, *bundle,
+                               {.reasons = o.reasons, .holders = holders ? &*holders : nullptr});
   if (!run.ok()) return cli::ReportError("score", run.status());
   if (Status w = model::WriteScoresCsv(*s, *bundle, *run, o.out); !w.ok()) {
     return cli::ReportError("score", w);
@@ -50,6 +61,8 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--out", o->out, "Scores CSV to write")->required();
   app.add_option("--accounts", o->accounts, "Account ranking CSV to write");
   app.add_option("--reasons", o->reasons, "Top contributions per flagged transaction (default 3)");
+  app.add_option("--parties", o->parties,
+                 "Directory with parties.csv and accounts.csv (KYC facts for rule features)");
   run = [o] { return Run(*o); };
 }
 

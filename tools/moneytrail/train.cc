@@ -2,7 +2,11 @@
 //  [--features GROUPS] [--baseline GROUPS] [--seed N] [--threads N]`: adapter over model::Train.
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <optional>
+
 #include "moneytrail/model.h"
+#include "moneytrail/rules.h"
 #include "moneytrail/store.h"
 #include "verb.h"
 
@@ -17,8 +21,24 @@ struct Options {
   std::string split = "temporal:60/20/20";
   std::string features = "raw,patterns,accounts";
   std::string baseline = "raw";
+  std::string rules;    // pack of the rules group; default: the shipped pack
+  std::string parties;  // KYC facts for the rules scan (generated world directory)
   model::TrainParams params;
 };
+
+// The shipped pack: in the working directory, or in the repository that holds the binary.
+std::string DefaultPack() {
+  namespace fs = std::filesystem;
+  const fs::path name = "rules/smuggling-trafficking.toml";
+  std::error_code ec;
+  if (fs::exists(name, ec)) return name.string();
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  for (fs::path dir = exe.parent_path(); !ec && !dir.empty() && dir != dir.root_path();
+       dir = dir.parent_path()) {
+    if (fs::exists(dir / name, ec)) return (dir / name).string();
+  }
+  return name.string();
+}
 
 int Run(const Options& o) {
   auto split = model::TemporalSplit::Parse(o.split);
@@ -36,6 +56,14 @@ int Run(const Options& o) {
   options.baseline_groups = *baseline;
   options.params = o.params;
   options.labels = o.labels;
+  options.rules_pack = o.rules.empty() ? DefaultPack() : o.rules;
+  std::optional<rules::HolderTable> holders;
+  if (!o.parties.empty()) {
+    auto h = rules::HolderTable::LoadGenerated(*s, o.parties);
+    if (!h.ok()) return cli::ReportError("train", h.status());
+    holders.emplace(std::move(*h));
+    options.holders = &*holders;
+  }
   options.log = [](std::string_view line) { fmt::print(stderr, "train: {}\n", line); };
   auto bundle = model::Train(*s, *labels, *split, options);
   if (!bundle.ok()) return cli::ReportError("train", bundle.status());
@@ -54,8 +82,12 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--labels", o->labels, "from-store (default) or a CSV tx_id,label");
   app.add_option("--split", o->split, "Temporal split (default temporal:60/20/20)");
   app.add_option("--features", o->features,
-                 "Feature groups: raw,patterns,accounts,degree or all (default raw,patterns,accounts)");
+                 "Feature groups: raw,patterns,accounts,degree,rules or all (default raw,patterns,accounts)");
   app.add_option("--baseline", o->baseline, "Feature groups of the baseline model (default raw)");
+  app.add_option("--rules", o->rules,
+                 "Rule pack of the rules feature group (default rules/smuggling-trafficking.toml)");
+  app.add_option("--parties", o->parties,
+                 "Directory with parties.csv and accounts.csv (KYC facts for the rules group)");
   app.add_option("--seed", o->params.seed, "XGBoost seed (default 1)");
   app.add_option("--threads", o->params.threads, "XGBoost and feature threads (default 2)");
   app.add_option("--max-rounds", o->params.max_rounds, "Boosting rounds at most (default 400)");
