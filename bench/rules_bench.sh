@@ -22,12 +22,13 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 : > "$WORK/timings.txt"
 for i in $(seq "$RUNS"); do
   /usr/bin/time -f "process %e %U %S" "$BIN" scan "$WORK/store" --rules "$PACK" --parties "$WORK" \
-      --out "$WORK/alerts.jsonl" --timings 2>> "$WORK/timings.txt" > /dev/null
+      --out "$WORK/alerts.jsonl" --timings --exit-zero 2>> "$WORK/timings.txt" > /dev/null
 done
 echo "moneytrail scan, $(grep -c . "$WORK/alerts.jsonl") lines of alerts, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for phase in open kyc scan write total; do
-  printf "  %-6s median %6.3f s wall\n" "$phase" \
-    "$(grep -o "$phase [0-9.]*" "$WORK/timings.txt" | awk '{print $2}' | median)"
+  printf "  %-6s median %6.3f s wall, %6.3f s CPU\n" "$phase" \
+    "$(grep '^timings:' "$WORK/timings.txt" | grep -o "$phase [0-9.]*" | awk '{print $2}' | median)" \
+    "$(grep '^cpu:' "$WORK/timings.txt" | grep -o "$phase [0-9.]*" | awk '{print $2}' | median)"
 done
 printf "  process median %6.3f s wall, %6.3f s CPU (user+sys)\n" \
   "$(awk '/^process/ {print $2}' "$WORK/timings.txt" | median)" \

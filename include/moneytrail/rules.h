@@ -24,7 +24,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "moneytrail/status.h"
@@ -100,12 +99,16 @@ class HolderTable {
   // (accounts.csv: bank,account,kind,holder_party_id,opened; parties.csv: party_id,kind,...,
   // address,city,region,postcode,country,phone,...,industry_code). Accounts of the CSV that the
   // store does not know are ignored. InvalidArgument names the file, line and column.
+  // The two files are read concurrently (two threads).
   static Result<HolderTable> LoadGenerated(const store::Store& store,
                                            const std::filesystem::path& dir);
 
   // Interns `text` (id 0 is the empty string).
   uint32_t Intern(std::string_view text);
-  std::string_view text(uint32_t id) const { return texts_[id]; }
+  // The text of an id from Intern; the view stays valid until the next Intern.
+  std::string_view text(uint32_t id) const {
+    return std::string_view(arena_).substr(offsets_[id], offsets_[id + 1] - offsets_[id]);
+  }
   // Returns the id of `text` or 0 when it was never interned.
   uint32_t Find(std::string_view text) const;
 
@@ -119,13 +122,15 @@ class HolderTable {
   size_t known_count() const;
 
  private:
-  struct TextHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
+  void Grow();
+
   std::vector<Holder> holders_;
-  std::vector<std::string> texts_;
-  std::unordered_map<std::string, uint32_t, TextHash, std::equal_to<>> ids_;
+  // Interned texts, back to back in one arena: text i is arena_[offsets_[i], offsets_[i + 1]).
+  std::string arena_;
+  std::vector<uint32_t> offsets_;
+  // Open addressing (linear probing) over text ids; 0 marks an empty slot (id 0, "", is never
+  // stored). Size a power of two, at most half full.
+  std::vector<uint32_t> slots_;
 };
 
 // Which stream of its rule an evidence transaction belongs to.

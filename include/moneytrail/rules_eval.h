@@ -35,6 +35,7 @@ struct RuleQuality {
   std::string rule_id;
   uint64_t alerts = 0;
   uint64_t on_involved = 0;  // alerts with a subject that belongs to some instance
+  uint32_t target_found = 0;  // smuggling/trafficking instances this rule's alerts find alone
 };
 
 struct RulesEvaluation {
@@ -48,6 +49,7 @@ struct RulesEvaluation {
   // which honest cash businesses incur too).
   uint64_t flag_alerts = 0;
   uint64_t flag_alerts_on_involved = 0;
+  uint32_t flag_target_found = 0;           // smuggling/trafficking instances the red-flag alerts find
   uint64_t legitimate_accounts = 0;         // bank accounts in no instance
   uint64_t legitimate_alerted = 0;
   uint64_t remitters = 0;                   // legitimate accounts that send money abroad

@@ -31,8 +31,8 @@ struct RuleOutput {
 int64_t KeyOf(const WindowSpec& w, const StoreFacts& facts, const Event& e) {
   switch (w.kind) {
     case WindowKind::kDuration: return e.time;
-    case WindowKind::kDays: return facts.local_day[e.tx];
-    case WindowKind::kBusinessDays: return facts.business_ordinal[e.tx];
+    case WindowKind::kDays: return facts.LocalDay(e.tx);
+    case WindowKind::kBusinessDays: return facts.BusinessOrdinal(e.tx);
     case WindowKind::kAll: return 0;
   }
   return 0;

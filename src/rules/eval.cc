@@ -95,8 +95,10 @@ Result<RulesEvaluation> EvaluateAlerts(const store::Store& store, const std::fil
     }
   }
   std::unordered_set<AccountId> alerted, flagged;
-  std::unordered_set<TransactionId> covered;
+  std::unordered_set<TransactionId> covered, flag_covered;
   std::map<std::string, RuleQuality> per_rule;
+  // What each rule's alerts name and cover, for the instances a rule finds alone.
+  std::map<std::string, std::pair<std::unordered_set<AccountId>, std::unordered_set<TransactionId>>> rule_reach;
   for (const Alert& a : alerts) {
     bool on_involved = false, on_target = false;
     for (AccountId s : a.subjects) {
@@ -105,7 +107,13 @@ Result<RulesEvaluation> EvaluateAlerts(const store::Store& store, const std::fil
       on_involved |= involved.contains(s);
       on_target |= target.contains(s);
     }
-    for (const EvidenceItem& item : a.evidence) covered.insert(item.transaction);
+    auto& [rule_subjects, rule_covered] = rule_reach[a.rule_id];
+    rule_subjects.insert(a.subjects.begin(), a.subjects.end());
+    for (const EvidenceItem& item : a.evidence) {
+      covered.insert(item.transaction);
+      rule_covered.insert(item.transaction);
+      if (a.severity != "report") flag_covered.insert(item.transaction);
+    }
     ++e.alerts;
     e.alerts_on_involved += on_involved;
     if (a.severity != "report") {
@@ -118,20 +126,31 @@ Result<RulesEvaluation> EvaluateAlerts(const store::Store& store, const std::fil
     ++q.alerts;
     q.on_involved += on_involved;
   }
+  // Found: the alerts name the controller, or their evidence covers more than half of the
+  // instance's transactions.
+  auto found_by = [](const Instance& inst, const std::unordered_set<AccountId>& subjects,
+                     const std::unordered_set<TransactionId>& evidence) {
+    if (inst.controller && subjects.contains(*inst.controller)) return true;
+    size_t hit = 0;
+    for (TransactionId t : inst.transactions) hit += evidence.contains(t);
+    return !inst.transactions.empty() && 2 * hit > inst.transactions.size();
+  };
   std::map<std::string, TypologyRecall> recall;
   for (const Instance& inst : instances) {
     TypologyRecall& r = recall[inst.typology];
     r.typology = inst.typology;
     ++r.instances;
     bool by_controller = inst.controller && alerted.contains(*inst.controller);
-    size_t hit = 0;
-    for (TransactionId t : inst.transactions) hit += covered.contains(t);
-    bool found = by_controller || (!inst.transactions.empty() && 2 * hit > inst.transactions.size());
+    bool found = found_by(inst, alerted, covered);
     r.found += found;
     r.found_by_controller += by_controller;
     if (IsSmugglingTraffickingTypology(inst.typology)) {
       ++e.target_instances;
       e.target_found += found;
+      e.flag_target_found += found_by(inst, flagged, flag_covered);
+      for (auto& [rule_id, reach] : rule_reach) {
+        per_rule[rule_id].target_found += found_by(inst, reach.first, reach.second);
+      }
       if (!found) e.missed.push_back(fmt::format("{} #{} ({})", inst.typology, inst.id, inst.controller_label));
     }
   }
@@ -193,8 +212,10 @@ std::string RulesEvaluation::ToText() const {
                     "instance: {} ({})\n",
                  alerts, alerts_on_involved, Pct(alerts_on_involved, alerts), alerts_on_target,
                  Pct(alerts_on_target, alerts));
-  fmt::format_to(o, "red-flag alerts (without reporting rules): {}; on accounts of any planted instance: {} ({})\n",
-                 flag_alerts, flag_alerts_on_involved, Pct(flag_alerts_on_involved, flag_alerts));
+  fmt::format_to(o, "red-flag alerts (without reporting rules): {}; on accounts of any planted instance: {} ({}); "
+                    "smuggling/trafficking recall: {} of {} ({})\n",
+                 flag_alerts, flag_alerts_on_involved, Pct(flag_alerts_on_involved, flag_alerts), flag_target_found,
+                 target_instances, Pct(flag_target_found, target_instances));
   fmt::format_to(o, "legitimate accounts alerted: {} of {} ({}); remitters: {} of {} ({}); cash businesses: {} of {} ({})\n",
                  legitimate_alerted, legitimate_accounts, Pct(legitimate_alerted, legitimate_accounts),
                  remitters_alerted, remitters, Pct(remitters_alerted, remitters), cash_businesses_alerted,
@@ -202,9 +223,11 @@ std::string RulesEvaluation::ToText() const {
   fmt::format_to(o, "legitimate accounts with red-flag alerts: {} ({}); remitters: {} ({}); cash businesses: {} ({})\n",
                  legitimate_flagged, Pct(legitimate_flagged, legitimate_accounts), remitters_flagged,
                  Pct(remitters_flagged, remitters), cash_businesses_flagged, Pct(cash_businesses_flagged, cash_businesses));
-  fmt::format_to(o, "\n{:<20} {:>7} {:>12} {:>10}\n", "rule", "alerts", "on involved", "precision");
+  fmt::format_to(o, "\n{:<22} {:>7} {:>12} {:>10} {:>14} {:>8}\n", "rule", "alerts", "on involved", "precision",
+                 "finds (alone)", "recall");
   for (const RuleQuality& q : rules) {
-    fmt::format_to(o, "{:<20} {:>7} {:>12} {:>10}\n", q.rule_id, q.alerts, q.on_involved, Pct(q.on_involved, q.alerts));
+    fmt::format_to(o, "{:<22} {:>7} {:>12} {:>10} {:>14} {:>8}\n", q.rule_id, q.alerts, q.on_involved,
+                   Pct(q.on_involved, q.alerts), q.target_found, Pct(q.target_found, target_instances));
   }
   if (!missed.empty()) {
     fmt::format_to(o, "\nmissed:");
@@ -232,6 +255,7 @@ std::string RulesEvaluation::ToJson() const {
   j["alerts_on_target"] = alerts_on_target;
   j["flag_alerts"] = flag_alerts;
   j["flag_alerts_on_involved"] = flag_alerts_on_involved;
+  j["flag_target_found"] = flag_target_found;
   j["legitimate_accounts"] = legitimate_accounts;
   j["legitimate_alerted"] = legitimate_alerted;
   j["remitters"] = remitters;
@@ -242,7 +266,10 @@ std::string RulesEvaluation::ToJson() const {
   j["remitters_flagged"] = remitters_flagged;
   j["cash_businesses_flagged"] = cash_businesses_flagged;
   nlohmann::ordered_json rs = nlohmann::ordered_json::array();
-  for (const RuleQuality& q : rules) rs.push_back({{"rule_id", q.rule_id}, {"alerts", q.alerts}, {"on_involved", q.on_involved}});
+  for (const RuleQuality& q : rules) {
+    rs.push_back({{"rule_id", q.rule_id}, {"alerts", q.alerts}, {"on_involved", q.on_involved},
+                  {"target_found", q.target_found}});
+  }
   j["rules"] = rs;
   j["missed"] = missed;
   return j.dump(2);

@@ -46,7 +46,7 @@ Result<StreamSummary> Summarise(const StoreFacts& facts, std::span<const Event> 
       if (l.region != store::kNoString) s.regions.insert(std::string(st.string(l.region)));
       if (l.country != store::kNoString) s.countries.insert(std::string(st.string(l.country)));
     }
-    s.days.insert(facts.local_day[e.tx]);
+    s.days.insert(facts.LocalDay(e.tx));
     if (st.mcc()[e.tx] != store::kNoMcc) s.mccs.insert(st.mcc()[e.tx]);
   }
   return s;
@@ -201,8 +201,8 @@ Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const Locatio
   words["start"] = Time(alert.window_start);
   words["end"] = Time(alert.window_end);
   words["span_hours"] = std::to_string((alert.window_end - alert.window_start + 3599) / 3600);
-  words["span_days"] = std::to_string(facts.local_day[alert.evidence.back().transaction] -
-                                      facts.local_day[alert.evidence.front().transaction] + 1);
+  words["span_days"] = std::to_string(facts.LocalDay(alert.evidence.back().transaction) -
+                                      facts.LocalDay(alert.evidence.front().transaction) + 1);
   for (const auto& [k, v] : rule.params) {
     std::string text = v;
     if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);

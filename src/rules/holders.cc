@@ -3,6 +3,8 @@
 // parties (and resolve/ entities), this is how scan learns who holds an account.
 #include <fmt/format.h>
 
+#include <tbb/parallel_invoke.h>
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -13,11 +15,8 @@
 namespace moneytrail::rules {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+constexpr AccountId kNoAccount = ~AccountId{0};
+
 
 // Reads a CSV file with a header; calls row(fields, line) with fields ordered as `columns`.
 template <typename RowFn>
@@ -54,7 +53,7 @@ Status ReadCsv(const std::filesystem::path& path, std::initializer_list<std::str
 
 uint32_t PartyNumber(std::string_view id) {
   // "P00000042" -> 42; any other form gets a number by order of appearance (see caller).
-  if (id.size() < 2 || id[0] != 'P') return 0;
+  if (id.size() < 2 || id.size() > 10 || id[0] != 'P') return 0;
   uint32_t n = 0;
   for (char c : id.substr(1)) {
     if (c < '0' || c > '9') return 0;
@@ -63,24 +62,66 @@ uint32_t PartyNumber(std::string_view id) {
   return n;
 }
 
-}  // namespace
+size_t HashText(std::string_view s) { return std::hash<std::string_view>{}(s); }
 
-HolderTable::HolderTable(size_t account_count) : holders_(account_count), texts_{std::string()} {
-  ids_.emplace(std::string(), 0);
+// `out` = lower-case `parts` joined by `separator` (reuses out's buffer).
+void LowerJoin(std::string& out, std::initializer_list<std::string_view> parts, std::string_view separator) {
+  out.clear();
+  bool first = true;
+  for (std::string_view p : parts) {
+    if (!first) out.append(separator);
+    first = false;
+    out.append(p);
+  }
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
 }
 
-uint32_t HolderTable::Intern(std::string_view text) {
-  auto it = ids_.find(text);
-  if (it != ids_.end()) return it->second;
-  auto id = static_cast<uint32_t>(texts_.size());
-  texts_.emplace_back(text);
-  ids_.emplace(std::string(text), id);
+// An account row of accounts.csv, resolved against the store but not yet against parties.
+struct AccountRow {
+  AccountId account;
+  uint32_t party_number;  // PartyNumber of the holder id; 0 when not P<digits> under 2^28
+  uint32_t other;         // index into the other ids when party_number is 0
+  uint64_t line;
+};
+
+}  // namespace
+
+HolderTable::HolderTable(size_t account_count) : holders_(account_count), offsets_{0, 0}, slots_(16, 0) {}
+
+void HolderTable::Grow() {
+  std::vector<uint32_t> slots(slots_.size() * 2, 0);
+  const size_t mask = slots.size() - 1;
+  for (uint32_t id : slots_) {
+    if (id == 0) continue;
+    size_t i = HashText(text(id)) & mask;
+    while (slots[i] != 0) i = (i + 1) & mask;
+    slots[i] = id;
+  }
+  slots_ = std::move(slots);
+}
+
+uint32_t HolderTable::Intern(std::string_view s) {
+  if (s.empty()) return 0;
+  if (2 * (offsets_.size() - 1) >= slots_.size()) Grow();
+  const size_t mask = slots_.size() - 1;
+  size_t i = HashText(s) & mask;
+  for (; slots_[i] != 0; i = (i + 1) & mask) {
+    if (text(slots_[i]) == s) return slots_[i];
+  }
+  const auto id = static_cast<uint32_t>(offsets_.size() - 1);
+  arena_.append(s);
+  offsets_.push_back(static_cast<uint32_t>(arena_.size()));
+  slots_[i] = id;
   return id;
 }
 
-uint32_t HolderTable::Find(std::string_view text) const {
-  auto it = ids_.find(text);
-  return it == ids_.end() ? 0 : it->second;
+uint32_t HolderTable::Find(std::string_view s) const {
+  if (s.empty()) return 0;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = HashText(s) & mask; slots_[i] != 0; i = (i + 1) & mask) {
+    if (text(slots_[i]) == s) return slots_[i];
+  }
+  return 0;
 }
 
 size_t HolderTable::known_count() const {
@@ -89,71 +130,97 @@ size_t HolderTable::known_count() const {
 
 Result<HolderTable> HolderTable::LoadGenerated(const store::Store& store, const std::filesystem::path& dir) {
   HolderTable table(store.account_count());
-  table.ids_.reserve(1 << 20);
-  std::unordered_map<std::string, Holder> parties;  // ids that are not "P<digits>"
-  std::vector<Holder> numbered;                     // "P<digits>" ids, by number
-  std::string scratch;
-  std::unordered_map<std::string, uint32_t> other_ids;
-  MT_RETURN_IF_ERROR(ReadCsv(
-      dir / "parties.csv",
-      {"party_id", "kind", "address", "city", "region", "postcode", "phone", "industry_code"},
-      [&](const std::vector<std::string_view>& f, uint64_t line) -> Status {
-        Holder h;
-        h.party = PartyNumber(f[0]);
-        if (h.party == 0) h.party = 1000000000u + static_cast<uint32_t>(other_ids.emplace(std::string(f[0]), other_ids.size()).first->second);
-        if (f[1] == "person") h.kind = PartyKind::kPerson;
-        else if (f[1] == "business") h.kind = PartyKind::kBusiness;
-        else return InvalidArgumentError(fmt::format("{}:{}: kind '{}': expected person or business",
-                                                     (dir / "parties.csv").string(), line, f[1]));
-        if (!f[3].empty()) {
-          scratch.assign(f[3]).append(", ").append(f[4]);
-          h.home = table.Intern(Lower(scratch));
-        }
-        if (!f[6].empty()) h.phone = table.Intern(f[6]);
-        if (!f[2].empty()) {
-          scratch.assign(f[2]).append("|").append(f[3]).append("|").append(f[5]);
-          h.address = table.Intern(Lower(scratch));
-        }
-        if (!f[7].empty()) {
-          char* end = nullptr;
-          std::string code(f[7]);
-          h.industry_code = static_cast<uint32_t>(std::strtoul(code.c_str(), &end, 10));
-          if (*end != '\0') {
-            return InvalidArgumentError(fmt::format("{}:{}: industry_code '{}' is not a number",
-                                                    (dir / "parties.csv").string(), line, f[7]));
+  const std::string parties_path = (dir / "parties.csv").string();
+  const std::string accounts_path = (dir / "accounts.csv").string();
+  std::vector<Holder> numbered;                          // "P<digits>" ids, by number
+  std::unordered_map<std::string, Holder> other_parties;  // any other id
+  std::unordered_map<std::string, uint32_t> other_ids;    // party id -> Holder::party for other ids
+  // accounts.csv is resolved against the store on a second thread while parties.csv is read.
+  std::vector<AccountRow> rows;
+  std::vector<std::string> other_holders;  // AccountRow::other -> holder id text
+  Status accounts_status;
+  auto read_accounts = [&] {
+    accounts_status = ReadCsv(accounts_path, {"bank", "account", "kind", "holder_party_id"},
+                              [&](const std::vector<std::string_view>& f, uint64_t line) -> Status {
+                                if (f[3].empty()) return Status::Ok();
+                                std::optional<NodeKind> kind = ParseNodeKind(f[2]);
+                                if (!kind) {
+                                  return InvalidArgumentError(
+                                      fmt::format("{}:{}: kind '{}' is not a node kind", accounts_path, line, f[2]));
+                                }
+                                std::optional<AccountId> a = store.FindAccount(*kind, f[0], f[1]);
+                                AccountRow row{a.value_or(0), PartyNumber(f[3]), 0, line};
+                                if (row.party_number >= (1u << 28)) row.party_number = 0;
+                                if (row.party_number == 0) {
+                                  row.other = static_cast<uint32_t>(other_holders.size());
+                                  other_holders.emplace_back(f[3]);
+                                }
+                                // Unknown accounts are still checked against parties.csv below.
+                                if (!a) row.account = kNoAccount;
+                                rows.push_back(row);
+                                return Status::Ok();
+                              });
+  };
+  std::string home, address;
+  Status parties_status;
+  auto read_parties = [&] {
+    parties_status = ReadCsv(
+        parties_path, {"party_id", "kind", "address", "city", "region", "postcode", "phone", "industry_code"},
+        [&](const std::vector<std::string_view>& f, uint64_t line) -> Status {
+          Holder h;
+          const uint32_t number = PartyNumber(f[0]);
+          h.party = number;
+          if (h.party == 0) {
+            h.party = 1000000000u + other_ids.emplace(std::string(f[0]), static_cast<uint32_t>(other_ids.size())).first->second;
           }
-        }
-        if (uint32_t n = PartyNumber(f[0]); n != 0 && n < (1u << 28)) {
-          if (numbered.size() <= n) numbered.resize(n + 1);
-          numbered[n] = h;
-        } else {
-          parties[std::string(f[0])] = h;
-        }
-        return Status::Ok();
-      }));
-  MT_RETURN_IF_ERROR(ReadCsv(dir / "accounts.csv", {"bank", "account", "kind", "holder_party_id"},
-                             [&](const std::vector<std::string_view>& f, uint64_t line) -> Status {
-                               if (f[3].empty()) return Status::Ok();
-                               std::optional<NodeKind> kind = ParseNodeKind(f[2]);
-                               if (!kind) {
-                                 return InvalidArgumentError(fmt::format("{}:{}: kind '{}' is not a node kind",
-                                                                         (dir / "accounts.csv").string(), line, f[2]));
-                               }
-                               const Holder* holder = nullptr;
-                               if (uint32_t n = PartyNumber(f[3]); n != 0 && n < numbered.size() &&
-                                                                   numbered[n].party != 0) {
-                                 holder = &numbered[n];
-                               } else if (auto p = parties.find(std::string(f[3])); p != parties.end()) {
-                                 holder = &p->second;
-                               }
-                               if (holder == nullptr) {
-                                 return InvalidArgumentError(fmt::format("{}:{}: holder '{}' is not in parties.csv",
-                                                                         (dir / "accounts.csv").string(), line, f[3]));
-                               }
-                               std::optional<AccountId> a = store.FindAccount(*kind, f[0], f[1]);
-                               if (a) table.Set(*a, *holder);
-                               return Status::Ok();
-                             }));
+          if (f[1] == "person") {
+            h.kind = PartyKind::kPerson;
+          } else if (f[1] == "business") {
+            h.kind = PartyKind::kBusiness;
+          } else {
+            return InvalidArgumentError(fmt::format("{}:{}: kind '{}': expected person or business", parties_path,
+                                                    line, f[1]));
+          }
+          if (!f[3].empty()) {
+            LowerJoin(home, {f[3], f[4]}, ", ");
+            h.home = table.Intern(home);
+          }
+          if (!f[6].empty()) h.phone = table.Intern(f[6]);
+          if (!f[2].empty()) {
+            LowerJoin(address, {f[2], f[3], f[5]}, "|");
+            h.address = table.Intern(address);
+          }
+          for (char c : f[7]) {
+            if (c < '0' || c > '9' || h.industry_code > 400'000'000u) {
+              return InvalidArgumentError(
+                  fmt::format("{}:{}: industry_code '{}' is not a number", parties_path, line, f[7]));
+            }
+            h.industry_code = h.industry_code * 10 + static_cast<uint32_t>(c - '0');
+          }
+          if (number != 0 && number < (1u << 28)) {
+            if (numbered.size() <= number) numbered.resize(std::max<size_t>(number + 1, numbered.size() * 2));
+            numbered[number] = h;
+          } else {
+            other_parties[std::string(f[0])] = h;
+          }
+          return Status::Ok();
+        });
+  };
+  tbb::parallel_invoke(read_parties, read_accounts);
+  MT_RETURN_IF_ERROR(parties_status);
+  MT_RETURN_IF_ERROR(accounts_status);
+  for (const AccountRow& row : rows) {
+    const Holder* holder = nullptr;
+    if (row.party_number != 0 && row.party_number < numbered.size() && numbered[row.party_number].party != 0) {
+      holder = &numbered[row.party_number];
+    } else if (row.party_number == 0) {
+      if (auto p = other_parties.find(other_holders[row.other]); p != other_parties.end()) holder = &p->second;
+    }
+    if (holder == nullptr) {
+      return InvalidArgumentError(fmt::format("{}:{}: holder is not in parties.csv", accounts_path, row.line));
+    }
+    if (row.account != kNoAccount) table.Set(row.account, *holder);
+  }
   return table;
 }
 

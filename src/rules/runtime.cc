@@ -46,40 +46,30 @@ int32_t ResolveCurrency(const store::Store& store, std::string_view code) {
 }
 
 StoreFacts::StoreFacts(const store::Store& s, const HolderTable* h, const CompiledPack& pack)
-    : store(s), holders(h), calendar(pack.utc_offset, pack.business_day_cutoff, pack.holidays) {
+    : store(s),
+      holders(h),
+      calendar(pack.utc_offset, pack.business_day_cutoff, pack.holidays),
+      time_(s.time()),
+      utc_offset_(pack.utc_offset),
+      cutoff_(pack.business_day_cutoff) {
   const size_t n = s.transaction_count();
-  auto time = s.time();
-  local_day.resize(n);
-  business_ordinal.resize(n);
-  hour.resize(n);
-  weekday.resize(n);
   // Business days are looked up per local day and half (before/after the cutoff).
-  int64_t min_day = 0, max_day = -1;
+  int64_t max_day = -1;
   if (n > 0) {
-    auto [lo, hi] = std::minmax_element(time.begin(), time.end());
+    auto [lo, hi] = std::minmax_element(time_.begin(), time_.end());
     data_start = *lo;
     data_end = *hi;
-    min_day = calendar.LocalDay(*lo);
+    min_day_ = calendar.LocalDay(*lo);
     max_day = calendar.LocalDay(*hi);
   }
-  std::vector<int32_t> ordinal_before(static_cast<size_t>(max_day - min_day + 1));
-  std::vector<int32_t> ordinal_after(ordinal_before.size());
-  for (int64_t d = min_day; d <= max_day; ++d) {
+  ordinal_before_.resize(static_cast<size_t>(max_day - min_day_ + 1));
+  ordinal_after_.resize(ordinal_before_.size());
+  for (int64_t d = min_day_; d <= max_day; ++d) {
     Timestamp midnight = d * 86400 - pack.utc_offset;
     int64_t before = calendar.BusinessDayOf(midnight);
     int64_t after = calendar.BusinessDayOf(midnight + 86399);
-    ordinal_before[d - min_day] = static_cast<int32_t>(calendar.BusinessOrdinal(before));
-    ordinal_after[d - min_day] = static_cast<int32_t>(calendar.BusinessOrdinal(after));
-  }
-  for (size_t t = 0; t < n; ++t) {
-    int64_t local = time[t] + pack.utc_offset;
-    int64_t day = calendar.LocalDay(time[t]);
-    int64_t seconds = local - day * 86400;
-    local_day[t] = static_cast<int32_t>(day);
-    hour[t] = static_cast<uint8_t>(seconds / 3600);
-    weekday[t] = static_cast<uint8_t>(BusinessCalendar::Weekday(day));
-    business_ordinal[t] = seconds < pack.business_day_cutoff ? ordinal_before[day - min_day]
-                                                             : ordinal_after[day - min_day];
+    ordinal_before_[d - min_day_] = static_cast<int32_t>(calendar.BusinessOrdinal(before));
+    ordinal_after_[d - min_day_] = static_cast<int32_t>(calendar.BusinessOrdinal(after));
   }
   account_kind.resize(s.account_count());
   for (AccountId a = 0; a < s.account_count(); ++a) account_kind[a] = static_cast<uint8_t>(s.account(a).kind);
@@ -168,8 +158,8 @@ bool FilterRuntime::Matches(TransactionId t, AccountId subject, AccountId counte
       if (!Holds(b.op, v, b.value)) return false;
     }
   }
-  if (hour_mask != 0 && !(hour_mask & (1u << fx.hour[t]))) return false;
-  if (weekday_mask != 0 && !(weekday_mask & (1u << fx.weekday[t]))) return false;
+  if (hour_mask != 0 && !(hour_mask & (1u << fx.Hour(t)))) return false;
+  if (weekday_mask != 0 && !(weekday_mask & (1u << fx.Weekday(t)))) return false;
   if (!mccs.empty() && !std::binary_search(mccs.begin(), mccs.end(), s.mcc()[t])) return false;
   const uint8_t cp_kind = fx.account_kind[counterparty];
   if (cp_kind_mask != 0 && !(cp_kind_mask & (1u << cp_kind))) return false;

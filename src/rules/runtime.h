@@ -4,6 +4,7 @@
 #define MONEYTRAIL_SRC_RULES_RUNTIME_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -21,16 +22,34 @@ struct StoreFacts {
   const store::Store& store;
   const HolderTable* holders;
   BusinessCalendar calendar;
-  std::vector<int32_t> local_day;         // per transaction
-  std::vector<int32_t> business_ordinal;  // per transaction: ordinal of its business day
-  std::vector<uint8_t> hour;              // per transaction, local
-  std::vector<uint8_t> weekday;           // per transaction, Monday = 0
+  // Local time of a transaction, computed on demand (cheap arithmetic; only the transactions that
+  // reach a time filter or a window need it).
+  int32_t LocalDay(TransactionId t) const { return static_cast<int32_t>(FloorDiv(time_[t] + utc_offset_, 86400)); }
+  uint8_t Hour(TransactionId t) const {
+    return static_cast<uint8_t>((time_[t] + utc_offset_ - int64_t{LocalDay(t)} * 86400) / 3600);
+  }
+  uint8_t Weekday(TransactionId t) const { return static_cast<uint8_t>(BusinessCalendar::Weekday(LocalDay(t))); }
+  // Ordinal of the business day the transaction counts toward.
+  int32_t BusinessOrdinal(TransactionId t) const {
+    const int64_t day = LocalDay(t);
+    const int64_t seconds = time_[t] + utc_offset_ - day * 86400;
+    const size_t i = static_cast<size_t>(day - min_day_);
+    return seconds < cutoff_ ? ordinal_before_[i] : ordinal_after_[i];
+  }
   std::vector<uint8_t> account_kind;      // per account: NodeKind
   std::vector<std::string> location_city;     // per location id: "city, region" (lower case)
   std::vector<std::string> location_region;   // lower case
   std::vector<std::string> location_country;  // lower case
   Timestamp data_start = 0;
   Timestamp data_end = 0;
+
+ private:
+  static int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b) < 0); }
+  std::span<const Timestamp> time_;
+  int64_t utc_offset_;
+  int64_t cutoff_;
+  int64_t min_day_ = 0;
+  std::vector<int32_t> ordinal_before_, ordinal_after_;  // per local day from min_day_
 };
 
 // A Filter resolved against a store: bitmaps over location ids, a currency id.

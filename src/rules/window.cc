@@ -50,7 +50,7 @@ uint64_t StreamWindow::KeyOf(DistinctKind k, const Event& e) const {
     case DistinctKind::kCity: return ids_.city[s.location()[e.tx]];
     case DistinctKind::kRegion: return ids_.region[s.location()[e.tx]];
     case DistinctKind::kCountry: return ids_.country[s.location()[e.tx]];
-    case DistinctKind::kDay: return static_cast<uint64_t>(facts_.local_day[e.tx] + (int64_t{1} << 40));
+    case DistinctKind::kDay: return static_cast<uint64_t>(facts_.LocalDay(e.tx) + (int64_t{1} << 40));
     case DistinctKind::kMcc: return s.mcc()[e.tx] == store::kNoMcc ? 0 : s.mcc()[e.tx] + 1u;
   }
   return 0;

@@ -21,8 +21,11 @@ TEST(RulesCliTest, ScanWritesAlertsThatEvalRulesScoresAndExplainShows) {
   const std::string pack = std::string(MONEYTRAIL_SOURCE_DIR) + "/rules/smuggling-trafficking.toml";
   ASSERT_EQ(RunMoneytrail({"generate", "--out", world, "--preset", "tiny", "--seed", "3"}).exit_code, 0);
   ASSERT_EQ(RunMoneytrail({"ingest", store, world + "/transactions.csv", "--format", "native"}).exit_code, 0);
+  // Alerts are findings: exit 1 (verb.h's table), unless --exit-zero.
   auto scan = RunMoneytrail({"scan", store, "--rules", pack, "--parties", world, "--out", alerts});
-  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  ASSERT_EQ(scan.exit_code, 1) << scan.err;
+  auto scan_zero = RunMoneytrail({"scan", store, "--rules", pack, "--parties", world, "--out", alerts, "--exit-zero"});
+  ASSERT_EQ(scan_zero.exit_code, 0) << scan_zero.err;
   std::ifstream in(alerts);
   std::string header, first_alert;
   std::getline(in, header);
@@ -44,6 +47,22 @@ TEST(RulesCliTest, ScanWritesAlertsThatEvalRulesScoresAndExplainShows) {
   auto bad = RunMoneytrail({"scan", store, "--rules", pack, "--set", "ST-CTR.treshold=1", "--out", alerts});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("treshold"), std::string::npos) << bad.err;
+}
+
+TEST(RulesCliTest, ScanThatFindsNothingExitsZero) {
+  TempDir dir;
+  const std::string world = (dir.path() / "world").string();
+  const std::string store = (dir.path() / "store").string();
+  const std::string alerts = (dir.path() / "alerts.jsonl").string();
+  const std::string pack = (dir.path() / "never.toml").string();
+  std::ofstream(pack) << "[pack]\nid = \"never\"\n[[rule]]\nid = \"NEVER\"\ntitle = \"t\"\ncitation = \"c\"\n"
+                         "window = \"day\"\n[rule.match]\nchannel = [\"cash_deposit\"]\n"
+                         "amount = { over = \"1000000000.00\" }\n[rule.when]\ncount = { at_least = 1 }\n";
+  ASSERT_EQ(RunMoneytrail({"generate", "--out", world, "--preset", "tiny", "--seed", "3"}).exit_code, 0);
+  ASSERT_EQ(RunMoneytrail({"ingest", store, world + "/transactions.csv", "--format", "native"}).exit_code, 0);
+  auto scan = RunMoneytrail({"scan", store, "--rules", pack, "--out", alerts});
+  EXPECT_EQ(scan.exit_code, 0) << scan.err;
+  EXPECT_NE(scan.out.find("0 alerts"), std::string::npos) << scan.out;
 }
 
 }  // namespace

@@ -79,7 +79,16 @@ TEST(ShippedPackTest, StructuringJustBelowTheThreshold) {
   w.Add("2025-09-10T10:00:00Z", "cash:B:BR1", "B:A3", "9500.00", Channel::kCashDeposit);  // 8 days apart
   w.Add("2025-09-02T10:00:00Z", "cash:B:BR1", "B:A4", "9500.00", Channel::kCashDeposit);
   w.Add("2025-09-03T10:00:00Z", "cash:B:BR1", "B:A4", "10000.00", Channel::kCashDeposit);  // not below
-  EXPECT_EQ(Alerted(w, "ST-STRUCT"), (Labels{"B:A1"}));
+  // A cash business whose takings spread below the band: in the week up to its second in-band
+  // deposit, other cash over 25% of the in-band sum.
+  w.Add("2025-09-02T10:00:00Z", "cash:B:BR1", "B:A5", "4000.00", Channel::kCashDeposit);
+  w.Add("2025-09-03T10:00:00Z", "cash:B:BR1", "B:A5", "750.01", Channel::kCashDeposit);  // 4,750.01 of 19,000
+  w.Add("2025-09-04T10:00:00Z", "cash:B:BR1", "B:A5", "9500.00", Channel::kCashDeposit);
+  w.Add("2025-09-05T10:00:00Z", "cash:B:BR1", "B:A5", "9500.00", Channel::kCashDeposit);
+  w.Add("2025-09-02T10:00:00Z", "cash:B:BR1", "B:A6", "4750.00", Channel::kCashDeposit);  // exactly 25%
+  w.Add("2025-09-03T10:00:00Z", "cash:B:BR1", "B:A6", "9500.00", Channel::kCashDeposit);
+  w.Add("2025-09-04T10:00:00Z", "cash:B:BR1", "B:A6", "9500.00", Channel::kCashDeposit);
+  EXPECT_EQ(Alerted(w, "ST-STRUCT"), (Labels{"B:A1", "B:A6"}));
 }
 
 void FunnelCase(TestWorld& w, const std::string& acct, const std::string& second_withdrawal) {
@@ -163,7 +172,11 @@ TEST(ShippedPackTest, CashInThenRapidWiresToHighRiskCorridors) {
   w.Add("2025-09-03T10:00:00Z", "B:A4", "external:MX-1:1", "5040.00", Channel::kWire, "", "MX");  // ratio 1.26
   w.Add("2025-09-02T10:00:00Z", "cash:B:BR1", "B:A5", "2999.99", Channel::kCashDeposit);         // under the floor
   w.Add("2025-09-03T10:00:00Z", "B:A5", "external:MX-1:1", "2900.00", Channel::kWire, "", "MX");
-  EXPECT_EQ(Alerted(w, "ST-RAPID-CORRIDOR"), (Labels{"B:A1"}));
+  w.Add("2025-09-02T10:00:00Z", "cash:B:BR1", "B:A6", "5000.00", Channel::kCashDeposit);
+  w.Add("2025-09-03T10:00:00Z", "B:A6", "external:MX-1:1", "5000.01", Channel::kWire, "", "MX");  // more than came in
+  w.Add("2025-09-02T10:00:00Z", "cash:B:BR1", "B:A7", "5000.00", Channel::kCashDeposit);
+  w.Add("2025-09-03T10:00:00Z", "B:A7", "external:MX-1:1", "5000.00", Channel::kWire, "", "MX");  // ratio 1.00
+  EXPECT_EQ(Alerted(w, "ST-RAPID-CORRIDOR"), (Labels{"B:A1", "B:A7"}));
 }
 
 TEST(ShippedPackTest, BusinessCashAfterHours) {
@@ -216,16 +229,16 @@ TEST(ShippedPackTest, LateNightAdsAndHosting) {
 
 TEST(ShippedPackTest, BusinessPayingLodgingCarsAndBulkFood) {
   TestWorld w;
-  int mccs1[] = {7011, 7011, 7011, 7512, 5300};
-  int mccs2[] = {7011, 7011, 7011, 7011, 7011};  // one kind only
-  for (int i = 0; i < 5; ++i) {
+  int mccs1[] = {7011, 7011, 7011, 7512, 5300, 7011};
+  int mccs2[] = {7011, 7011, 7011, 7011, 7011, 7011};  // one kind only
+  for (int i = 0; i < 6; ++i) {
     std::string t = "2025-09-0" + std::to_string(2 + i) + "T21:00:00Z";
     w.Add(t, "B:BIZ1", "merchant:ACQ:M" + std::to_string(mccs1[i]), "160.00", Channel::kCard, "", "", mccs1[i]);
     w.Add(t, "B:BIZ2", "merchant:ACQ:M" + std::to_string(mccs2[i]), "160.00", Channel::kCard, "", "", mccs2[i]);
     w.Add(t, "B:PER", "merchant:ACQ:M" + std::to_string(mccs1[i]), "160.00", Channel::kCard, "", "", mccs1[i]);
-    if (i < 4) w.Add(t, "B:BIZ3", "merchant:ACQ:M" + std::to_string(mccs1[i]), "160.00", Channel::kCard, "", "", mccs1[i]);
+    if (i < 5) w.Add(t, "B:BIZ3", "merchant:ACQ:M" + std::to_string(mccs1[i]), "160.00", Channel::kCard, "", "", mccs1[i]);
   }
-  w.Holder({"B:BIZ3", 4, PartyKind::kBusiness, 812199});  // four payments: one short
+  w.Holder({"B:BIZ3", 4, PartyKind::kBusiness, 812199});  // five payments: one short
   w.Holder({"B:BIZ1", 1, PartyKind::kBusiness, 812199});
   w.Holder({"B:BIZ2", 2, PartyKind::kBusiness, 812199});
   w.Holder({"B:PER", 3, PartyKind::kPerson});
@@ -236,12 +249,24 @@ TEST(ShippedPackTest, SeveralWagesIntoOneAccountAndWagesQuicklyWithdrawn) {
   TestWorld w;
   for (int i = 0; i < 3; ++i) w.Add("2025-09-05T03:0" + std::to_string(i) + ":00Z", "B:BIZ", "B:P1", "600.00", Channel::kAch);
   for (int i = 0; i < 2; ++i) w.Add("2025-09-05T03:0" + std::to_string(i) + ":00Z", "B:BIZ", "B:P2", "600.00", Channel::kAch);
-  w.Add("2025-09-05T03:00:00Z", "B:BIZ", "B:P3", "1000.00", Channel::kAch);
+  // P3..P6 each receive two wage payments of 500.00 (P5: one of 1,000.00) and send money out.
+  for (int i = 3; i <= 6; ++i) {
+    const std::string p = "B:P" + std::to_string(i);
+    if (i == 5) {
+      w.Add("2025-09-05T03:00:00Z", "B:BIZ", p, "1000.00", Channel::kAch);
+    } else {
+      w.Add("2025-09-05T03:00:00Z", "B:BIZ", p, "500.00", Channel::kAch);
+      w.Add("2025-09-05T03:05:00Z", "B:BIZ2", p, "500.00", Channel::kAch);
+    }
+  }
   w.Add("2025-09-06T12:00:00Z", "B:P3", "cash:B:ATM1", "900.00", Channel::kCashWithdrawal);
-  w.Add("2025-09-05T03:00:00Z", "B:BIZ", "B:P4", "1000.00", Channel::kAch);
   w.Add("2025-09-06T12:00:00Z", "B:P4", "cash:B:ATM1", "899.99", Channel::kCashWithdrawal);  // ratio under 0.9
+  // One pay cheque sent home: ordinary migrant life, not a red flag by itself.
+  w.Add("2025-09-05T18:00:00Z", "B:P5", "external:MX-1:5", "1000.00", Channel::kMoneyTransmitter, "", "MX");
+  w.Add("2025-09-06T12:00:00Z", "B:P6", "cash:B:ATM1", "1250.01", Channel::kCashWithdrawal);  // more than the wages
   w.Holder({"B:BIZ", 1, PartyKind::kBusiness, 561320});
-  for (int i = 1; i <= 4; ++i) w.Holder({"B:P" + std::to_string(i), static_cast<uint32_t>(10 + i), PartyKind::kPerson});
+  w.Holder({"B:BIZ2", 2, PartyKind::kBusiness, 722511});
+  for (int i = 1; i <= 6; ++i) w.Holder({"B:P" + std::to_string(i), static_cast<uint32_t>(10 + i), PartyKind::kPerson});
   EXPECT_EQ(Alerted(w, "ST-WAGES-ONE-ACCOUNT"), (Labels{"B:BIZ>B:P1"}));
   EXPECT_EQ(Alerted(w, "ST-WAGES-OUT"), (Labels{"B:P3"}));
 }

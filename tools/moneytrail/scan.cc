@@ -1,9 +1,12 @@
 // `moneytrail scan STORE [--rules PACK...] [--parties DIR] [--set RULE.param=VALUE...]
-//  --out alerts.jsonl`, and `--explain ALERT_ID`: adapter over rules::Scan (docs/rules.md).
+//  [--exit-zero] --out alerts.jsonl`, and `--explain ALERT_ID`: adapter over rules::Scan
+// (docs/rules.md). Exits 1 when the scan finds alerts (the CLI's table: 1 = findings), 0 when it
+// finds none or with --exit-zero.
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -21,11 +24,15 @@ struct Options {
   unsigned threads = 0;
   bool list = false;
   bool timings = false;
+  bool exit_zero = false;
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
+
+// CPU time of the process so far (all threads), in seconds: robust against a loaded machine.
+double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 // The shipped pack: next to the working directory, or the repository that holds the binary.
 std::string DefaultPack() {
@@ -83,7 +90,7 @@ int Run(const Options& o) {
   }
   std::vector<const rules::RulePack*> pack_ptrs;
   for (const rules::RulePack& p : packs) pack_ptrs.push_back(&p);
-  const double open_seconds = Seconds(t0);
+  const double open_seconds = Seconds(t0), open_cpu = CpuSeconds();
   auto t1 = std::chrono::steady_clock::now();
   std::optional<rules::HolderTable> holders;
   if (!o.parties.empty()) {
@@ -91,7 +98,7 @@ int Run(const Options& o) {
     if (!h.ok()) return cli::ReportError(verb, h.status());
     holders = std::move(*h);
   }
-  const double holders_seconds = Seconds(t1);
+  const double holders_seconds = Seconds(t1), holders_cpu = CpuSeconds();
   if (!o.explain.empty() && !o.alerts.empty()) {
     Result<std::vector<rules::Alert>> alerts = rules::ReadAlertsFile(*s, o.alerts);
     if (!alerts.ok()) return cli::ReportError(verb, alerts.status());
@@ -109,7 +116,7 @@ int Run(const Options& o) {
   auto t2 = std::chrono::steady_clock::now();
   Result<rules::ScanResult> result = rules::Scan(*s, pack_ptrs, options);
   if (!result.ok()) return cli::ReportError(verb, result.status());
-  const double scan_seconds = Seconds(t2);
+  const double scan_seconds = Seconds(t2), scan_cpu = CpuSeconds();
   auto t3 = std::chrono::steady_clock::now();
   if (!o.explain.empty()) {
     for (const rules::Alert& a : result->alerts) {
@@ -131,10 +138,13 @@ int Run(const Options& o) {
   for (const auto& [rule, n] : result->alerts_per_rule) fmt::print("  {:<18} {}\n", rule, n);
   for (const std::string& skipped : result->skipped) fmt::print("  skipped {}\n", skipped);
   if (o.timings) {
+    const double end_cpu = CpuSeconds();
     fmt::print(stderr, "timings: open {:.3f} s, kyc {:.3f} s, scan {:.3f} s, write {:.3f} s, total {:.3f} s\n",
                open_seconds, holders_seconds, scan_seconds, Seconds(t3), Seconds(t0));
+    fmt::print(stderr, "cpu: open {:.3f} s, kyc {:.3f} s, scan {:.3f} s, write {:.3f} s, total {:.3f} s\n", open_cpu,
+               holders_cpu - open_cpu, scan_cpu - holders_cpu, end_cpu - scan_cpu, end_cpu);
   }
-  return cli::kExitOk;
+  return result->alerts.empty() || o.exit_zero ? cli::kExitOk : cli::kExitFindingsOrUsage;
 }
 
 void Setup(CLI::App& app, std::function<int()>& run) {
@@ -150,6 +160,7 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--threads", o->threads, "Worker threads (0 = all cores)");
   app.add_flag("--list-rules", o->list, "List the rules and their parameters");
   app.add_flag("--timings", o->timings, "Print the time of each phase on stderr");
+  app.add_flag("--exit-zero", o->exit_zero, "Exit 0 even when alerts are found (default: 1, 'findings')");
   run = [o] { return Run(*o); };
 }
 
