@@ -1,0 +1,123 @@
+// The main job (issue 9, docs/investigate.md): from the records of a case to a ranked, explained,
+// traceable picture of the money. Investigate ingests the given files (if any), runs the red-flag
+// rule packs, mines pattern instances, scores every transaction with a model, ranks subjects
+// (bank accounts, or entities when an entity map is given), traces the proceeds that reached the
+// top subjects forward with LIBR, and writes the case directory:
+//
+//   CASE_DIR/report.html    self-contained report (inline CSS and SVG)
+//   CASE_DIR/report.pdf     the same, printed by headless Chromium
+//   CASE_DIR/alerts.jsonl   every alert of the scan (header line first), as `moneytrail scan`
+//   CASE_DIR/subjects.csv   every ranked subject with its score and why
+//   CASE_DIR/trails/NN-*/   per top subject: trail.json, schedule.csv, chart.svg
+//   CASE_DIR/custody.json   the inputs (files, SHA-256, rows), configuration, version, and the
+//                           SHA-256 of every output written
+//
+// Example:
+//   cases::InvestigateOptions o;
+//   o.store = "case.store"; o.out = "case";
+//   MT_ASSIGN_OR_RETURN(cases::CaseSummary summary, cases::Investigate(o));
+//   std::cout << cases::SummaryText(summary);
+//
+// Determinism: the same inputs and options give the same outputs whatever the thread count,
+// except the generation time (set SOURCE_DATE_EPOCH to fix it) and report.pdf, which carries
+// Chromium's own creation date.
+#ifndef MONEYTRAIL_INVESTIGATE_H_
+#define MONEYTRAIL_INVESTIGATE_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "moneytrail/case_report.h"
+#include "moneytrail/ingest.h"
+#include "moneytrail/status.h"
+
+namespace moneytrail::cases {
+
+struct InvestigateOptions {
+  std::filesystem::path store;               // created by the ingest when files are given
+  std::vector<std::filesystem::path> files;  // optional: ingested first, in one commit
+  IngestOptions ingest;                      // format, mapping, labels for `files`
+  std::filesystem::path out;                 // the case directory (created; must be empty or
+                                             // hold a previous case, which is replaced)
+  std::vector<std::filesystem::path> rule_packs;  // empty: the shipped pack
+  std::filesystem::path parties;  // directory with parties.csv and accounts.csv (KYC), optional
+  // resolve's entities.csv (party_id,entity_id), optional, needs `parties`: the subjects are
+  // then entities (all accounts of the parties of one entity), and accounts whose holder is
+  // unknown stay subjects of their own.
+  std::filesystem::path entities;
+  std::filesystem::path model;    // empty: the bundled default model
+  size_t top = 10;                // subjects reported in full and traced
+  uint32_t trace_hops = 6;        // LIBR trace limit from each subject
+  bool pdf = true;                // print report.pdf with Chromium
+  int threads = 0;                // 0: all cores
+  // Progress: called with the stage name ("ingest", "rules", "patterns", "score", "rank",
+  // "trace", "report", "pdf") and the fraction of the stage done (0..1).
+  std::function<void(std::string_view stage, double fraction)> progress;
+};
+
+// One ranked subject, as subjects.csv lists it.
+struct SubjectRow {
+  uint32_t rank = 0;
+  std::string subject;       // account label, or entity id
+  std::string holder;        // name when KYC is known
+  std::vector<std::string> accounts;
+  double score = 0;          // the ranking score, 0..1
+  double model_score = 0;    // largest transaction score of the model
+  double rule_score = 0;     // from the red-flag rules hit
+  uint64_t alerts = 0;
+  std::vector<std::string> rules;  // distinct rule ids hit
+  uint64_t pattern_instances = 0;
+  uint64_t transactions = 0;
+  uint64_t flagged_in = 0;   // transactions into the subject the model flags
+  uint64_t flagged_out = 0;  // transactions out of it the model flags
+  std::string reasons;       // plain words
+};
+
+struct StageTime {
+  std::string stage;
+  double seconds = 0;
+};
+
+struct CaseSummary {
+  std::filesystem::path out;
+  uint64_t transactions = 0;
+  uint64_t accounts = 0;
+  std::vector<report::Money> volume;   // per currency
+  uint64_t alerts = 0;
+  uint64_t pattern_instances = 0;
+  uint64_t flagged_transactions = 0;
+  std::vector<SubjectRow> top;         // the top subjects
+  uint64_t subjects = 0;               // subjects ranked
+  // Where the top subjects' traced money went, per currency: exit kind -> amount, and
+  // what is still held.
+  std::vector<report::TraceTotalsView> traced;
+  std::vector<std::pair<std::string, std::string>> outputs;  // path -> what it holds
+  std::vector<StageTime> timings;
+  std::vector<std::string> warnings;   // e.g. "report.pdf not written: no Chromium found"
+};
+
+// The bundled default model, relative to the repository (docs/investigate.md, models/README.md).
+inline constexpr const char kDefaultModelPath[] = "models/default.model";
+
+// A file shipped with moneytrail (the rule pack, the default model): `relative` to the working
+// directory, else to each parent directory of the running binary, else to the source tree it
+// was built from. Empty when not found.
+std::filesystem::path FindShippedFile(std::string_view relative);
+
+// Runs the whole job. Errors name the stage ("rules: ...", "model: ...") and keep what the
+// store held; a case directory is written only when every stage succeeded (built in a
+// temporary sibling and renamed into place), except report.pdf, whose failure is a warning.
+Result<CaseSummary> Investigate(const InvestigateOptions& options);
+
+// The one-screen summary printed at the end: top subjects, totals, where the money went, the
+// outputs' paths.
+std::string SummaryText(const CaseSummary& summary);
+
+}  // namespace moneytrail::cases
+
+#endif  // MONEYTRAIL_INVESTIGATE_H_

@@ -1,0 +1,792 @@
+// The investigate pipeline (include/moneytrail/investigate.h, docs/investigate.md).
+#include "moneytrail/investigate.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <optional>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "moneytrail/file_util.h"
+#include "moneytrail/graph.h"
+#include "moneytrail/model.h"
+#include "moneytrail/model_score.h"
+#include "moneytrail/patterns.h"
+#include "moneytrail/rules.h"
+#include "moneytrail/store.h"
+#include "moneytrail/time_format.h"
+#include "moneytrail/trace.h"
+#include "moneytrail/trace_report.h"
+#include "moneytrail/version.h"
+#include "outputs.h"
+#include "subjects.h"
+#include "views.h"
+
+namespace moneytrail::cases {
+
+namespace fs = std::filesystem;
+
+fs::path FindShippedFile(std::string_view relative) {
+  std::vector<fs::path> candidates = {fs::path(relative)};
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path();
+         dir = dir.parent_path()) {
+      candidates.push_back(dir / relative);
+    }
+  }
+#ifdef MONEYTRAIL_SHIPPED_DIR
+  candidates.push_back(fs::path(MONEYTRAIL_SHIPPED_DIR) / relative);
+#endif
+  for (const fs::path& p : candidates) {
+    if (fs::is_regular_file(p, ec)) return fs::absolute(p, ec);
+  }
+  return {};
+}
+
+namespace {
+
+constexpr uint32_t kNoSubject = 0xFFFFFFFFu;
+constexpr size_t kEvidenceShown = 25;
+constexpr size_t kAlertsShown = 12;
+constexpr size_t kPatternsShown = 4;
+constexpr size_t kPatternEdgesShown = 24;
+constexpr size_t kFlowsShown = 30;
+constexpr size_t kHoldingsShown = 12;
+constexpr size_t kTimelineShown = 400;
+constexpr size_t kChartNodes = 40;
+
+// Times each stage and reports progress.
+class Stages {
+ public:
+  explicit Stages(const InvestigateOptions& o, CaseSummary& summary)
+      : options_(o), summary_(summary) {}
+  void Begin(std::string stage) {
+    End();
+    stage_ = std::move(stage);
+    start_ = std::chrono::steady_clock::now();
+    Progress(0);
+  }
+  void Progress(double fraction) const {
+    if (options_.progress && !stage_.empty()) options_.progress(stage_, fraction);
+  }
+  void End() {
+    if (stage_.empty()) return;
+    Progress(1);
+    summary_.timings.push_back(
+        {stage_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()});
+    stage_.clear();
+  }
+  const std::string& stage() const { return stage_; }
+
+ private:
+  const InvestigateOptions& options_;
+  CaseSummary& summary_;
+  std::string stage_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+std::string NowIso() {
+  // SOURCE_DATE_EPOCH (reproducible builds' convention) fixes the date for byte-identical output.
+  if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e != nullptr && *e != '\0') {
+    char* end = nullptr;
+    long long v = std::strtoll(e, &end, 10);
+    if (end != nullptr && *end == '\0') return FormatIsoTime(static_cast<Timestamp>(v)) + "Z";
+  }
+  return FormatIsoTime(static_cast<Timestamp>(std::time(nullptr))) + "Z";
+}
+
+int Threads(int requested) {
+  if (requested > 0) return requested;
+  unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : static_cast<int>(hw);
+}
+
+// Splits ExplainInWords text ("amount paid 9,500.00 (+1.20); channel cash (+0.80)").
+std::vector<report::ReasonView> ParseReasons(std::string_view text) {
+  std::vector<report::ReasonView> out;
+  while (!text.empty()) {
+    size_t semi = text.find("; ");
+    std::string_view part = text.substr(0, semi);
+    report::ReasonView r;
+    r.text = std::string(part);
+    size_t open = part.rfind(" (+");
+    if (open != std::string_view::npos && part.back() == ')') {
+      r.weight = std::strtod(std::string(part.substr(open + 3, part.size() - open - 4)).c_str(), nullptr);
+    }
+    out.push_back(std::move(r));
+    if (semi == std::string_view::npos) break;
+    text.remove_prefix(semi + 2);
+  }
+  return out;
+}
+
+bool IsTimelineChannel(Channel c) {
+  switch (c) {
+    case Channel::kCashDeposit:
+    case Channel::kCashWithdrawal:
+    case Channel::kCash:
+    case Channel::kWire:
+    case Channel::kMoneyTransmitter:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string SafeName(std::string_view label) {
+  std::string out;
+  for (char c : label) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '-';
+  return out;
+}
+
+// The case directory is replaced only if it is empty or a previous case.
+Status CheckOutputDir(const fs::path& out) {
+  std::error_code ec;
+  if (!fs::exists(out, ec)) return Status::Ok();
+  if (!fs::is_directory(out, ec)) {
+    return FailedPreconditionError(fmt::format("{} exists and is not a directory", out.string()));
+  }
+  if (fs::is_empty(out, ec) || fs::exists(out / "custody.json", ec)) return Status::Ok();
+  return FailedPreconditionError(fmt::format(
+      "{} exists, is not empty and holds no custody.json: not a case directory; refusing to "
+      "replace it",
+      out.string()));
+}
+
+struct SubjectInfo {
+  std::string label;   // account label, or entity id
+  std::string kind;    // "account" or "entity"
+  std::string holder;
+  std::vector<AccountId> accounts;
+};
+
+struct Scored {
+  std::vector<float> score;
+  std::vector<std::string> reasons;
+  float threshold = 0.5f;
+  uint64_t flagged = 0;
+  std::string model_path;
+  std::string model_sha256;
+  std::string labels;
+};
+
+}  // namespace
+
+Result<CaseSummary> Investigate(const InvestigateOptions& o) {
+  CaseSummary summary;
+  Stages stages(o, summary);
+  if (o.out.empty()) return InvalidArgumentError("no case directory (--out) given");
+  if (o.store.empty()) return InvalidArgumentError("no store (--store) given");
+  if (o.top == 0) return InvalidArgumentError("--top must be at least 1");
+  MT_RETURN_IF_ERROR(CheckOutputDir(o.out));
+  const int threads = Threads(o.threads);
+  const std::string generated_at = NowIso();
+
+  // 1. Ingest.
+  if (!o.files.empty()) {
+    stages.Begin("ingest");
+    IngestOptions io = o.ingest;
+    io.threads = o.threads;
+    io.progress = [&](double f) { stages.Progress(f); };
+    Result<IngestReport> r = Ingest(o.store, o.files, io);
+    if (!r.ok()) return r.status().WithContext("ingest");
+  }
+  MT_ASSIGN_OR_RETURN(store::Store s, store::Store::Open(o.store));
+  if (s.transaction_count() == 0) {
+    return FailedPreconditionError(fmt::format("store {} holds no transactions", o.store.string()));
+  }
+  const uint64_t n = s.transaction_count();
+  ViewMaker views(s);
+
+  // 2. Red-flag rules.
+  stages.Begin("rules");
+  std::vector<fs::path> pack_paths = o.rule_packs;
+  if (pack_paths.empty()) {
+    fs::path shipped = FindShippedFile("rules/smuggling-trafficking.toml");
+    if (shipped.empty()) {
+      return NotFoundError("rules: the shipped pack rules/smuggling-trafficking.toml was not found; "
+                           "give --rules PACK");
+    }
+    pack_paths.push_back(shipped);
+  }
+  std::vector<rules::RulePack> packs;
+  for (const fs::path& p : pack_paths) {
+    Result<rules::RulePack> pack = rules::RulePack::Load(p);
+    if (!pack.ok()) return pack.status().WithContext("rules");
+    packs.push_back(std::move(*pack));
+  }
+  std::vector<const rules::RulePack*> pack_ptrs;
+  for (const rules::RulePack& p : packs) pack_ptrs.push_back(&p);
+  std::optional<rules::HolderTable> holders;
+  std::optional<HolderNames> names;
+  if (!o.parties.empty()) {
+    Result<rules::HolderTable> h = rules::HolderTable::LoadGenerated(s, o.parties);
+    if (!h.ok()) return h.status().WithContext("parties");
+    holders = std::move(*h);
+    Result<HolderNames> hn = HolderNames::Load(o.parties);
+    if (!hn.ok()) return hn.status().WithContext("parties");
+    names = std::move(*hn);
+  }
+  rules::ScanOptions scan_options;
+  scan_options.holders = holders ? &*holders : nullptr;
+  scan_options.threads = static_cast<unsigned>(threads);
+  Result<rules::ScanResult> scan_result = rules::Scan(s, pack_ptrs, scan_options);
+  if (!scan_result.ok()) return scan_result.status().WithContext("rules");
+  const rules::ScanResult& scan = *scan_result;
+  for (const std::string& skipped : scan.skipped) {
+    summary.warnings.push_back("rule skipped: " + skipped);
+  }
+
+  // 3. Pattern instances (the feature columns the model needs are computed by the scorer).
+  stages.Begin("patterns");
+  std::vector<double> amount_storage;
+  graph::EdgeColumns columns = graph::ColumnsFromStore(s, amount_storage);
+  patterns::InstanceSet instances;
+  {
+    graph::BuildOptions build;
+    build.threads = threads;
+    Result<graph::TemporalGraph> g = graph::TemporalGraph::Build(columns, build);
+    if (!g.ok()) return g.status().WithContext("patterns");
+    patterns::PatternConfig config;
+    config.fan.enabled = false;           // counts only: no instances
+    config.vertex_stats.enabled = false;  // statistics only: no instances
+    patterns::RunOptions run;
+    run.threads = threads;
+    run.collect_instances = true;
+    Result<patterns::FeatureRun> fr = patterns::ComputeFeatures(*g, columns, config, run);
+    if (!fr.ok()) return fr.status().WithContext("patterns");
+    instances = std::move(fr->instances);
+  }
+  amount_storage = {};
+
+  // 4. Scores.
+  stages.Begin("score");
+  Scored scored;
+  {
+    fs::path model_path = o.model;
+    if (model_path.empty()) {
+      model_path = FindShippedFile(kDefaultModelPath);
+      if (model_path.empty()) {
+        return NotFoundError(fmt::format(
+            "model: the bundled model {} was not found; give --model FILE", kDefaultModelPath));
+      }
+    }
+    Result<model::ModelBundle> bundle = model::ModelBundle::Load(model_path);
+    if (!bundle.ok()) return bundle.status().WithContext("model " + model_path.string());
+    model::ScoreOptions so;
+    so.reasons = 3;
+    Result<model::ScoreRun> run = model::ScoreStore(s, *bundle, so);
+    if (!run.ok()) return run.status().WithContext("model " + model_path.string());
+    scored.score = std::move(run->score);
+    scored.reasons = std::move(run->reasons);
+    scored.flagged = run->flagged;
+    scored.threshold = bundle->main().threshold();
+    scored.model_path = fs::absolute(model_path).string();
+    MT_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(model_path));
+    scored.model_sha256 = Sha256Hex(bytes);
+    scored.labels = bundle->labels();
+  }
+
+  // 5. Rank subjects: bank accounts with at least one transaction, grouped by entity when an
+  // entity map is given.
+  stages.Begin("rank");
+  std::vector<uint64_t> tx_count(s.account_count(), 0);
+  for (uint64_t t = 0; t < n; ++t) {
+    ++tx_count[s.source()[t]];
+    if (s.destination()[t] != s.source()[t]) ++tx_count[s.destination()[t]];
+  }
+  std::unordered_map<std::string, std::string> entity_of_party;
+  if (!o.entities.empty()) {
+    if (!names) {
+      return InvalidArgumentError("--entities needs --parties (accounts.csv names each account's "
+                                  "holder party)");
+    }
+    Result<std::unordered_map<std::string, std::string>> m = LoadEntityMap(o.entities);
+    if (!m.ok()) return m.status().WithContext("entities");
+    entity_of_party = std::move(*m);
+  }
+  std::vector<uint32_t> subject_of(s.account_count(), kNoSubject);
+  std::vector<SubjectInfo> subjects;
+  {
+    std::unordered_map<std::string, uint32_t> entity_subject;
+    for (AccountId a = 0; a < s.account_count(); ++a) {
+      if (tx_count[a] == 0 || s.account(a).kind != NodeKind::kAccount) continue;
+      std::string entity;
+      if (!entity_of_party.empty()) {
+        auto it = entity_of_party.find(names->PartyOf(s.account(a).bank, s.account(a).number));
+        if (it != entity_of_party.end()) entity = it->second;
+      }
+      if (!entity.empty()) {
+        auto [it, fresh] = entity_subject.emplace(entity, static_cast<uint32_t>(subjects.size()));
+        if (fresh) {
+          SubjectInfo info;
+          info.label = entity;
+          info.kind = "entity";
+          subjects.push_back(std::move(info));
+        }
+        subject_of[a] = it->second;
+        subjects[it->second].accounts.push_back(a);
+      } else {
+        subject_of[a] = static_cast<uint32_t>(subjects.size());
+        SubjectInfo info;
+        info.label = s.AccountLabel(a);
+        info.kind = "account";
+        info.accounts = {a};
+        subjects.push_back(std::move(info));
+      }
+    }
+    for (SubjectInfo& info : subjects) {
+      if (!names) continue;
+      for (AccountId a : info.accounts) {
+        info.holder = names->NameOf(s.account(a).bank, s.account(a).number);
+        if (!info.holder.empty()) break;
+      }
+    }
+  }
+  const size_t subject_count = subjects.size();
+  std::vector<double> model_score(subject_count, 0.0);
+  std::vector<int64_t> top_tx(subject_count, -1);
+  std::vector<uint64_t> subject_tx(subject_count, 0);
+  std::vector<uint64_t> flagged_in(subject_count, 0), flagged_out(subject_count, 0);
+  for (uint64_t t = 0; t < n; ++t) {
+    const uint32_t ss = subject_of[s.source()[t]];
+    const uint32_t sd = subject_of[s.destination()[t]];
+    for (uint32_t sub : {ss, sd}) {
+      if (sub == kNoSubject) continue;
+      const double v = scored.score[t];
+      if (top_tx[sub] < 0 || v > model_score[sub]) {
+        model_score[sub] = v;
+        top_tx[sub] = static_cast<int64_t>(t);
+      }
+    }
+    if (ss != kNoSubject) ++subject_tx[ss];
+    if (sd != kNoSubject && sd != ss) ++subject_tx[sd];
+    if (ss != sd && scored.score[t] >= scored.threshold) {
+      if (ss != kNoSubject) ++flagged_out[ss];
+      if (sd != kNoSubject) ++flagged_in[sd];
+    }
+  }
+  std::vector<AlertFact> alert_facts;
+  std::vector<std::vector<uint32_t>> alerts_of(subject_count);
+  for (size_t i = 0; i < scan.alerts.size(); ++i) {
+    const rules::Alert& a = scan.alerts[i];
+    AlertFact f;
+    f.rule_id = a.rule_id;
+    f.severity = a.severity;
+    for (AccountId acc : a.subjects) {
+      uint32_t sub = acc < subject_of.size() ? subject_of[acc] : kNoSubject;
+      if (sub == kNoSubject) continue;
+      if (std::find(f.subjects.begin(), f.subjects.end(), sub) != f.subjects.end()) continue;
+      f.subjects.push_back(sub);
+      alerts_of[sub].push_back(static_cast<uint32_t>(i));
+    }
+    alert_facts.push_back(std::move(f));
+  }
+  std::vector<PatternFact> pattern_facts;
+  std::vector<std::vector<uint32_t>> patterns_of(subject_count);
+  for (size_t i = 0; i < instances.instances.size(); ++i) {
+    PatternFact f;
+    for (AccountId acc : instances.instances[i].accounts) {
+      uint32_t sub = subject_of[acc];
+      if (sub == kNoSubject) continue;
+      if (std::find(f.subjects.begin(), f.subjects.end(), sub) != f.subjects.end()) continue;
+      f.subjects.push_back(sub);
+      patterns_of[sub].push_back(static_cast<uint32_t>(i));
+    }
+    pattern_facts.push_back(std::move(f));
+  }
+  std::vector<ModelFact> model_facts(subject_count);
+  for (size_t k = 0; k < subject_count; ++k) {
+    model_facts[k].top_score = model_score[k];
+    model_facts[k].flagged = flagged_in[k] + flagged_out[k];
+  }
+  std::vector<SubjectScore> ranked = RankSubjects(subject_count, model_facts, alert_facts,
+                                                  pattern_facts);
+  const size_t top = std::min(o.top, ranked.size());
+
+  // 6. Trace the proceeds that reached each top subject, forward, with LIBR.
+  stages.Begin("trace");
+  MT_ASSIGN_OR_RETURN(trace::Ledger ledger, trace::Ledger::FromStore(s));
+  struct SubjectTrace {
+    trace::TraceOptions options;
+    trace::Trail trail;
+    std::string seeds;
+    std::string dir;
+  };
+  std::vector<SubjectTrace> traces(top);
+  trace::TraceOptions combined;
+  combined.method = trace::Method::kLowestIntermediateBalance;
+  combined.max_hops = o.trace_hops;
+  for (size_t r = 0; r < top; ++r) {
+    stages.Progress(static_cast<double>(r) / static_cast<double>(top + 1));
+    const uint32_t sub = ranked[r].subject;
+    const SubjectInfo& info = subjects[sub];
+    SubjectTrace& st = traces[r];
+    st.options.method = trace::Method::kLowestIntermediateBalance;
+    st.options.max_hops = o.trace_hops;
+    // Seeds: the suspicious money that came in: evidence of its alerts and transactions the
+    // model flags, received by the subject.
+    auto inflow = [&](TransactionId t) {
+      return subject_of[s.destination()[t]] == sub && subject_of[s.source()[t]] != sub;
+    };
+    std::set<TransactionId> seeds;
+    for (uint32_t ai : alerts_of[sub]) {
+      for (const rules::EvidenceItem& e : scan.alerts[ai].evidence) {
+        if (inflow(e.transaction)) seeds.insert(e.transaction);
+      }
+    }
+    for (uint64_t t = 0; t < n; ++t) {
+      if (scored.score[t] >= scored.threshold && inflow(static_cast<TransactionId>(t))) {
+        seeds.insert(static_cast<TransactionId>(t));
+      }
+    }
+    const std::string& label = info.label;
+    if (seeds.empty()) {
+      st.options.seed_accounts = info.accounts;
+      st.seeds = fmt::format("{} {} (all it held and received: no flagged inflow)", info.kind, label);
+      combined.seed_accounts.insert(combined.seed_accounts.end(), info.accounts.begin(),
+                                    info.accounts.end());
+    } else {
+      st.options.seed_transactions.assign(seeds.begin(), seeds.end());
+      st.seeds = fmt::format("{} flagged inflow{} of {} {}", seeds.size(),
+                             seeds.size() == 1 ? "" : "s", info.kind, label);
+      combined.seed_transactions.insert(combined.seed_transactions.end(), seeds.begin(),
+                                        seeds.end());
+    }
+    Result<trace::Trail> trail = trace::TraceForward(ledger, st.options);
+    if (!trail.ok()) return trail.status().WithContext("trace " + label);
+    MT_RETURN_IF_ERROR(trail->Reconcile());
+    st.trail = std::move(*trail);
+    st.dir = fmt::format("trails/{:02d}-{}", r + 1, SafeName(label));
+  }
+  std::sort(combined.seed_transactions.begin(), combined.seed_transactions.end());
+  combined.seed_transactions.erase(
+      std::unique(combined.seed_transactions.begin(), combined.seed_transactions.end()),
+      combined.seed_transactions.end());
+  std::sort(combined.seed_accounts.begin(), combined.seed_accounts.end());
+  Result<trace::Trail> combined_trail = trace::TraceForward(ledger, combined);
+  if (!combined_trail.ok()) return combined_trail.status().WithContext("trace (all subjects)");
+  MT_RETURN_IF_ERROR(combined_trail->Reconcile());
+  summary.traced = TotalsView(s, ledger, *combined_trail);
+
+  // 7. The report's data.
+  stages.Begin("report");
+  report::CaseReportData data;
+  data.title = fmt::format("Case report: {}", o.store.filename().string());
+  data.generated_at = generated_at;
+  data.version = kVersion;
+  data.store_dir = fs::absolute(o.store).string();
+  data.manifest_sha256 = s.manifest_sha256();
+  data.transactions = n;
+  data.accounts = s.account_count();
+  {
+    auto [lo, hi] = std::minmax_element(s.time().begin(), s.time().end());
+    data.first_time = *lo;
+    data.last_time = *hi;
+  }
+  {
+    CurrencySums volume;
+    for (uint64_t t = 0; t < n; ++t) {
+      MT_RETURN_IF_ERROR(volume.Add(s.paid_currency()[t], s.amount_paid(t)));
+    }
+    MT_ASSIGN_OR_RETURN(data.volume, volume.ToMoney(s));
+  }
+  data.alerts_total = scan.alerts.size();
+  for (const auto& [rule, count] : scan.alerts_per_rule) {
+    if (count > 0) data.alerts_per_rule.emplace_back(rule, count);
+  }
+  data.pattern_instances = instances.instances.size();
+  data.subjects_total = subject_count;
+
+  std::vector<SubjectRow> rows(ranked.size());
+  for (size_t r = 0; r < ranked.size(); ++r) {
+    const SubjectScore& sc = ranked[r];
+    const SubjectInfo& info = subjects[sc.subject];
+    SubjectRow& row = rows[r];
+    row.rank = static_cast<uint32_t>(r + 1);
+    row.subject = info.label;
+    row.holder = info.holder;
+    for (AccountId a : info.accounts) row.accounts.push_back(s.AccountLabel(a));
+    row.score = sc.score;
+    row.model_score = sc.model_score;
+    row.rule_score = sc.rule_score;
+    row.alerts = sc.alerts;
+    row.rules = sc.rules;
+    row.pattern_instances = sc.patterns;
+    row.transactions = subject_tx[sc.subject];
+    row.flagged_in = flagged_in[sc.subject];
+    row.flagged_out = flagged_out[sc.subject];
+    if (top_tx[sc.subject] >= 0) row.reasons = scored.reasons[static_cast<size_t>(top_tx[sc.subject])];
+  }
+
+  for (size_t r = 0; r < top; ++r) {
+    const SubjectScore& sc = ranked[r];
+    const uint32_t sub = sc.subject;
+    const SubjectInfo& info = subjects[sub];
+    const SubjectRow& row = rows[r];
+    report::SubjectView v;
+    v.rank = row.rank;
+    v.account = row.subject;
+    v.holder = row.holder;
+    v.kind = info.kind;
+    v.accounts = row.accounts;
+    v.score = sc.score;
+    v.score_basis = fmt::format(
+        "model {:.3f} (half the highest score of its {} transactions), flagged {:.3f} ({} "
+        "transaction{} the model flags), red-flag rules {:.3f} ({} alert{} of {} rule{}), "
+        "patterns {:.3f} ({} instance{}); combined as "
+        "1 - (1-model)(1-flagged)(1-rules)(1-patterns)",
+        sc.model_score, row.transactions, sc.flagged_score, row.flagged_in + row.flagged_out,
+        row.flagged_in + row.flagged_out == 1 ? "" : "s", sc.rule_score, sc.alerts,
+        sc.alerts == 1 ? "" : "s", sc.rules.size(), sc.rules.size() == 1 ? "" : "s",
+        sc.pattern_score, sc.patterns, sc.patterns == 1 ? "" : "s");
+    v.reasons = ParseReasons(row.reasons);
+    v.transactions = row.transactions;
+    {
+      CurrencySums in, out;
+      std::vector<std::pair<Timestamp, TransactionId>> timeline;
+      for (uint64_t t = 0; t < n; ++t) {
+        // Money crossing the subject's boundary (an entity's internal transfers are neither).
+        const bool from_it = subject_of[s.source()[t]] == sub;
+        const bool to_it = subject_of[s.destination()[t]] == sub;
+        if (from_it == to_it) continue;
+        const bool is_out = from_it;
+        const bool is_in = to_it;
+        if (is_in) MT_RETURN_IF_ERROR(in.Add(s.received_currency()[t], s.amount_received(t)));
+        if (is_out) MT_RETURN_IF_ERROR(out.Add(s.paid_currency()[t], s.amount_paid(t)));
+        if (IsTimelineChannel(static_cast<Channel>(s.channel()[t]))) {
+          timeline.emplace_back(s.time()[t], static_cast<TransactionId>(t));
+        }
+      }
+      MT_ASSIGN_OR_RETURN(v.total_in, in.ToMoney(s));
+      MT_ASSIGN_OR_RETURN(v.total_out, out.ToMoney(s));
+      v.timeline_total = timeline.size();
+      if (timeline.size() > kTimelineShown) {
+        // The largest amounts, shown in time order.
+        std::stable_sort(timeline.begin(), timeline.end(), [&](const auto& a, const auto& b) {
+          return ToDouble(s.amount_paid(a.second)) > ToDouble(s.amount_paid(b.second));
+        });
+        timeline.resize(kTimelineShown);
+        std::sort(timeline.begin(), timeline.end());
+      }
+      for (const auto& [time, t] : timeline) {
+        report::TimelineEvent e;
+        e.time = time;
+        e.channel = std::string(ChannelName(static_cast<Channel>(s.channel()[t])));
+        e.inflow = subject_of[s.destination()[t]] == sub;
+        e.amount = views.Paid(t);
+        e.id = t;
+        v.timeline.push_back(std::move(e));
+      }
+    }
+    // Alerts: most severe first, then in scan order.
+    std::vector<uint32_t> alert_ids = alerts_of[sub];
+    std::stable_sort(alert_ids.begin(), alert_ids.end(), [&](uint32_t a, uint32_t b) {
+      return SeverityWeight(scan.alerts[a].severity) > SeverityWeight(scan.alerts[b].severity);
+    });
+    v.alerts_total = alert_ids.size();
+    for (size_t k = 0; k < alert_ids.size() && k < kAlertsShown; ++k) {
+      const rules::Alert& a = scan.alerts[alert_ids[k]];
+      report::AlertView av;
+      av.alert_id = a.alert_id;
+      av.rule_id = a.rule_id;
+      av.title = a.title;
+      av.citation = a.citation;
+      av.severity = a.severity;
+      av.sentence = a.sentence;
+      av.window_start = a.window_start;
+      av.window_end = a.window_end;
+      av.figures = a.figures;
+      av.currency = a.currency;
+      av.evidence_total = a.evidence.size();
+      for (size_t e = 0; e < a.evidence.size() && e < kEvidenceShown; ++e) {
+        av.evidence.push_back(views.Tx(a.evidence[e].transaction));
+      }
+      v.alerts.push_back(std::move(av));
+    }
+    // Patterns: the largest instances first.
+    std::vector<uint32_t> pattern_ids = patterns_of[sub];
+    std::stable_sort(pattern_ids.begin(), pattern_ids.end(), [&](uint32_t a, uint32_t b) {
+      return instances.instances[a].transactions.size() > instances.instances[b].transactions.size();
+    });
+    v.patterns_total = pattern_ids.size();
+    for (size_t k = 0; k < pattern_ids.size() && k < kPatternsShown; ++k) {
+      const patterns::PatternInstance& pi = instances.instances[pattern_ids[k]];
+      report::PatternView pv;
+      pv.kind = std::string(patterns::PatternKindName(pi.kind));
+      for (AccountId a : pi.accounts) pv.accounts.push_back(s.AccountLabel(a));
+      std::vector<TransactionId> txs = pi.transactions;
+      std::sort(txs.begin(), txs.end(), [&](TransactionId a, TransactionId b) {
+        return s.time()[a] != s.time()[b] ? s.time()[a] < s.time()[b] : a < b;
+      });
+      for (size_t e = 0; e < txs.size() && e < kPatternEdgesShown; ++e) {
+        pv.transactions.push_back(views.Tx(txs[e]));
+      }
+      pv.first_time = pi.first_time;
+      pv.last_time = pi.last_time;
+      v.patterns.push_back(std::move(pv));
+    }
+    // The trace.
+    const SubjectTrace& st = traces[r];
+    report::TraceView& tv = v.trace;
+    tv.method = std::string(trace::MethodName(st.options.method));
+    tv.seeds = st.seeds;
+    tv.totals = TotalsView(s, ledger, st.trail);
+    std::vector<const trace::Flow*> flows;
+    for (const trace::Flow& f : st.trail.flows) flows.push_back(&f);
+    std::stable_sort(flows.begin(), flows.end(), [&](const trace::Flow* a, const trace::Flow* b) {
+      const double da = static_cast<double>(a->attributed) /
+                        std::pow(10.0, ledger.currency_scale(a->currency));
+      const double db = static_cast<double>(b->attributed) /
+                        std::pow(10.0, ledger.currency_scale(b->currency));
+      return da > db;
+    });
+    tv.flows_total = flows.size();
+    for (size_t k = 0; k < flows.size() && k < kFlowsShown; ++k) {
+      const trace::Flow& f = *flows[k];
+      report::TraceFlowView fv;
+      fv.tx = views.Tx(f.transaction);
+      fv.attributed = views.Units(f.attributed, ledger.currency_scale(f.currency), f.currency);
+      fv.hop = f.hop;
+      fv.disposition =
+          f.is_exit ? std::string(trace::ExitKindName(f.exit_kind)) : std::string("followed");
+      tv.flows.push_back(std::move(fv));
+    }
+    std::vector<const trace::Holding*> holdings;
+    for (const trace::Holding& h : st.trail.holdings) holdings.push_back(&h);
+    std::stable_sort(holdings.begin(), holdings.end(),
+                     [&](const trace::Holding* a, const trace::Holding* b) {
+                       return static_cast<double>(a->amount) /
+                                  std::pow(10.0, ledger.currency_scale(a->currency)) >
+                              static_cast<double>(b->amount) /
+                                  std::pow(10.0, ledger.currency_scale(b->currency));
+                     });
+    tv.holdings_total = holdings.size();
+    for (size_t k = 0; k < holdings.size() && k < kHoldingsShown; ++k) {
+      const trace::Holding& h = *holdings[k];
+      report::HoldingView hv;
+      hv.account = s.AccountLabel(h.account);
+      hv.remaining = views.Units(h.amount, ledger.currency_scale(h.currency), h.currency);
+      hv.balance = views.Units(h.balance, ledger.currency_scale(h.currency), h.currency);
+      hv.hop = h.hop;
+      tv.holdings.push_back(std::move(hv));
+    }
+    tv.trail_dir = st.dir;
+    data.subjects.push_back(std::move(v));
+  }
+
+  // 8. Write the case into a temporary sibling, then move it into place.
+  const fs::path final_dir = fs::absolute(o.out).lexically_normal();
+  const fs::path tmp_dir =
+      final_dir.parent_path() / fmt::format(".{}.tmp-{}", final_dir.filename().string(), ::getpid());
+  std::error_code ec;
+  fs::remove_all(tmp_dir, ec);
+  fs::create_directories(tmp_dir / "trails", ec);
+  if (ec) return IoError(fmt::format("cannot create {}: {}", tmp_dir.string(), ec.message()));
+  CaseWriter writer(tmp_dir);
+
+  for (size_t r = 0; r < top; ++r) {
+    const SubjectTrace& st = traces[r];
+    trace::TrailReport tr{s, ledger, st.options, st.seeds};
+    fs::create_directories(tmp_dir / st.dir, ec);
+    if (ec) return IoError(fmt::format("cannot create {}: {}", (tmp_dir / st.dir).string(), ec.message()));
+    MT_RETURN_IF_ERROR(writer.Write(st.dir + "/trail.json", trace::TrailJson(st.trail, tr),
+                                    "the trace's flows, holdings and reconciled totals"));
+    MT_RETURN_IF_ERROR(writer.Write(st.dir + "/schedule.csv",
+                                    trace::TracingScheduleCsv(st.trail, tr), "tracing schedule"));
+    Result<std::string> svg = trace::FlowChartSvg(st.trail, tr, kChartNodes);
+    if (svg.ok()) {
+      MT_RETURN_IF_ERROR(writer.Write(st.dir + "/chart.svg", *svg, "flow-of-funds chart"));
+      data.subjects[r].trace.flow_chart_svg = std::move(*svg);
+    } else {
+      summary.warnings.push_back(fmt::format("no flow-of-funds chart: {}", svg.status().ToString()));
+    }
+  }
+  {
+    std::string alerts = rules::ScanHeaderJsonLine(s, pack_ptrs, scan) + "\n";
+    for (const rules::Alert& a : scan.alerts) alerts += rules::AlertJsonLine(s, a) + "\n";
+    MT_RETURN_IF_ERROR(writer.Write("alerts.jsonl", alerts, "every alert of the rule packs"));
+  }
+  MT_RETURN_IF_ERROR(writer.Write("subjects.csv", SubjectsCsv(rows), "every ranked subject"));
+
+  data.findings = Findings(data, scan, instances.instances.size(), scored.flagged, summary.traced);
+  data.configuration = {
+      {"moneytrail version", kVersion},
+      {"store", data.store_dir},
+      {"store manifest SHA-256", s.manifest_sha256()},
+      {"model", scored.model_path},
+      {"model SHA-256", scored.model_sha256},
+      {"model threshold", fmt::format("{:.4f}", scored.threshold)},
+      {"KYC directory", o.parties.empty() ? std::string("(none)") : fs::absolute(o.parties).string()},
+      {"entities", o.entities.empty() ? std::string("(accounts are the subjects)")
+                                      : fs::absolute(o.entities).string()},
+      {"top subjects", std::to_string(o.top)},
+      {"tracing", fmt::format("forward LIBR, at most {} hops", o.trace_hops)},
+      {"threads", std::to_string(threads)},
+  };
+  for (const rules::RulePack* p : pack_ptrs) {
+    data.configuration.emplace_back("rule pack " + p->id(), p->origin() + " (SHA-256 " + p->sha256() + ")");
+  }
+  for (const store::SourceRecord& src : s.sources()) {
+    report::CustodyFileView c;
+    c.path = src.path;
+    c.sha256 = src.sha256;
+    c.bytes = src.bytes;
+    c.rows_read = src.rows_read;
+    c.rows_accepted = src.rows_accepted;
+    c.rows_rejected = src.rows_rejected;
+    c.format = src.format;
+    c.ingested_at = src.ingested_at;
+    data.custody.push_back(std::move(c));
+  }
+  data.outputs = {
+      {"report.html", "this report"},
+      {"report.pdf", "this report, printed"},
+      {"alerts.jsonl", "every alert with its evidence and source lines"},
+      {"subjects.csv", "every ranked subject with its scores"},
+      {"trails/", "per top subject: trail.json, schedule.csv, chart.svg"},
+      {"custody.json", "inputs with SHA-256, configuration, and the SHA-256 of every output"},
+  };
+  MT_RETURN_IF_ERROR(writer.Write("report.html", report::RenderReportHtml(data), "the case report"));
+
+  if (o.pdf) {
+    stages.Begin("pdf");
+    report::PdfOptions po;
+    Result<report::PdfInfo> pdf = report::PrintPdf(tmp_dir / "report.html", tmp_dir / "report.pdf", po);
+    if (pdf.ok()) {
+      MT_RETURN_IF_ERROR(writer.Record("report.pdf", "the case report, printed"));
+    } else {
+      summary.warnings.push_back("report.pdf not written: " + pdf.status().ToString());
+    }
+  }
+  stages.Begin("custody");
+  MT_RETURN_IF_ERROR(writer.Write(
+      "custody.json", CustodyJson(s, data, writer.outputs(), generated_at), "custody record"));
+  MT_RETURN_IF_ERROR(writer.Publish(final_dir));
+  stages.End();
+
+  summary.out = final_dir;
+  summary.transactions = n;
+  summary.accounts = s.account_count();
+  summary.volume = data.volume;
+  summary.alerts = scan.alerts.size();
+  summary.pattern_instances = instances.instances.size();
+  summary.flagged_transactions = scored.flagged;
+  summary.subjects = subject_count;
+  rows.resize(top);
+  summary.top = std::move(rows);
+  for (const OutputFile& f : writer.outputs()) summary.outputs.emplace_back((final_dir / f.path).string(), f.what);
+  return summary;
+}
+
+}  // namespace moneytrail::cases

@@ -1,0 +1,73 @@
+// Report views of store rows (include/moneytrail/case_report.h) and the KYC names of account
+// holders. Internal to src/cases.
+#ifndef MONEYTRAIL_CASES_VIEWS_H_
+#define MONEYTRAIL_CASES_VIEWS_H_
+
+#include <filesystem>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "moneytrail/case_report.h"
+#include "moneytrail/status.h"
+#include "moneytrail/store.h"
+#include "moneytrail/trace.h"
+
+namespace moneytrail::cases {
+
+// Turns store rows into what the report shows.
+class ViewMaker {
+ public:
+  explicit ViewMaker(const store::Store& store);
+
+  report::Money Paid(TransactionId t) const;
+  report::Money Units(int64_t units, uint8_t scale, uint16_t currency) const;
+  report::TxView Tx(TransactionId t) const;
+  report::SourceRef Source(TransactionId t) const;
+  const store::Store& store() const { return store_; }
+
+ private:
+  const store::Store& store_;
+  std::vector<std::string> file_names_;  // basename of each custody record's path
+};
+
+// Exact per-currency sums, in currency id order.
+class CurrencySums {
+ public:
+  Status Add(uint16_t currency, Decimal amount);
+  // OutOfRange when a sum does not fit a Decimal.
+  Result<std::vector<report::Money>> ToMoney(const store::Store& store) const;
+
+ private:
+  std::vector<std::pair<uint16_t, DecimalSum>> sums_;  // sorted by currency
+};
+
+// Holder names from a generator-style KYC directory: accounts.csv (bank,account,kind,
+// holder_party_id,...) and parties.csv (party_id,kind,first_name,middle_name,last_name,
+// business_name,...). InvalidArgument names the file and line of a malformed row.
+class HolderNames {
+ public:
+  static Result<HolderNames> Load(const std::filesystem::path& dir);
+  // "Maria L. Lopez" or "Coastal Kitchen"; empty when unknown.
+  std::string NameOf(std::string_view bank, std::string_view account) const;
+  // The holder's party id; empty when unknown.
+  std::string PartyOf(std::string_view bank, std::string_view account) const;
+
+ private:
+  std::unordered_map<std::string, std::string> party_name_;     // party id -> name
+  std::unordered_map<std::string, std::string> account_party_;  // "bank:account" -> party id
+};
+
+// resolve's entities.csv (party_id,entity_id): party id -> entity id. InvalidArgument names the
+// file and line of a malformed row.
+Result<std::unordered_map<std::string, std::string>> LoadEntityMap(
+    const std::filesystem::path& path);
+
+// The per-currency totals of a trail, exact, as the report shows them.
+std::vector<report::TraceTotalsView> TotalsView(const store::Store& store,
+                                                const trace::Ledger& ledger,
+                                                const trace::Trail& trail);
+
+}  // namespace moneytrail::cases
+
+#endif  // MONEYTRAIL_CASES_VIEWS_H_

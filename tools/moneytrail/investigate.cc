@@ -1,0 +1,85 @@
+// `moneytrail investigate --store STORE [FILES... --format F] --out CASE_DIR [--rules PACK...]
+//  [--parties DIR [--entities entities.csv]] [--model FILE] [--top N] [--trace-hops N] [--no-pdf]`: the main job,
+//  adapter over cases::Investigate (docs/investigate.md).
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "moneytrail/investigate.h"
+#include "progress.h"
+#include "verb.h"
+
+namespace {
+
+using namespace moneytrail;
+
+struct Options {
+  std::string store, out, format, mapping, labels, parties, entities, model;
+  std::vector<std::string> files, rules;
+  size_t top = 10;
+  uint32_t trace_hops = 6;
+  bool no_pdf = false;
+  int threads = 0;
+};
+
+int Run(const Options& o) {
+  cases::InvestigateOptions io;
+  io.store = o.store;
+  io.out = o.out;
+  for (const std::string& f : o.files) io.files.emplace_back(f);
+  if (!io.files.empty() && o.format.empty()) {
+    return cli::ReportError("investigate", InvalidArgumentError("files given: --format is required"));
+  }
+  io.ingest.format = o.format;
+  io.ingest.mapping = o.mapping;
+  io.ingest.labels = o.labels;
+  for (const std::string& r : o.rules) io.rule_packs.emplace_back(r);
+  io.parties = o.parties;
+  io.entities = o.entities;
+  io.model = o.model;
+  io.top = o.top;
+  io.trace_hops = o.trace_hops;
+  io.pdf = !o.no_pdf;
+  io.threads = o.threads;
+  std::unique_ptr<cli::ProgressBar> bar;
+  std::string current;
+  io.progress = [&](std::string_view stage, double fraction) {
+    if (stage != current) {
+      bar.reset();
+      current = std::string(stage);
+      bar = std::make_unique<cli::ProgressBar>(fmt::format("{:<9}", current));
+    }
+    bar->Update(fraction);
+  };
+  Result<cases::CaseSummary> summary = cases::Investigate(io);
+  bar.reset();
+  if (!summary.ok()) return cli::ReportError("investigate", summary.status());
+  fmt::print("{}", cases::SummaryText(*summary));
+  fmt::print("\nreport: {}\n", (summary->out / "report.html").string());
+  return cli::kExitOk;
+}
+
+void Setup(CLI::App& app, std::function<int()>& run) {
+  auto o = std::make_shared<Options>();  // shared: owned by the parsed options and the action
+  app.add_option("--store", o->store, "Store directory (created when FILES are given)")->required();
+  app.add_option("files", o->files, "Source files to ingest first (optional)");
+  app.add_option("--format", o->format, "Format of FILES: ibm-aml, amlsim, native, mapped");
+  app.add_option("--mapping", o->mapping, "TOML mapping for --format mapped");
+  app.add_option("--labels", o->labels, "AMLSim nodes.csv for --format amlsim");
+  app.add_option("--out", o->out, "Case directory to write")->required();
+  app.add_option("--rules", o->rules, "Rule pack(s); default rules/smuggling-trafficking.toml");
+  app.add_option("--parties", o->parties, "KYC directory with parties.csv and accounts.csv");
+  app.add_option("--entities", o->entities,
+                 "resolve's entities.csv: rank entities (needs --parties) instead of accounts");
+  app.add_option("--model", o->model, "Model file; default models/default.model");
+  app.add_option("--top", o->top, "Subjects reported in full and traced")->default_val(10);
+  app.add_option("--trace-hops", o->trace_hops, "LIBR trace limit in transfers")->default_val(6);
+  app.add_flag("--no-pdf", o->no_pdf, "Do not print report.pdf");
+  app.add_option("--threads", o->threads, "Worker threads (0 = all cores)");
+  run = [o] { return Run(*o); };
+}
+
+const moneytrail::cli::VerbRegistration kInvestigate(
+    "investigate", "The main job: rules, patterns, scores, ranking, tracing and a case report", Setup);
+
+}  // namespace
