@@ -208,6 +208,11 @@ class ModelBundle {
   std::string rules_pack_origin_;
 };
 
+// The bundled default model, models/default.model (models/README.md): the first that exists of
+// ./models/default.model, models/default.model in a parent directory of the running binary, and
+// the one in the source tree the library was built from. NotFound lists the places looked at.
+Result<std::filesystem::path> FindDefaultModel();
+
 // Builds features, trains the main model and the baseline on the train part (rows with known
 // labels), early-stops each on validation PR-AUC, and sets each threshold to the score that
 // maximises minority-class F1 on the validation part. FailedPrecondition when the train or

@@ -274,4 +274,25 @@ Result<ModelBundle> ModelBundle::Load(const std::filesystem::path& path) {
   return b;
 }
 
+Result<std::filesystem::path> FindDefaultModel() {
+  namespace fs = std::filesystem;
+  const fs::path name = fs::path("models") / "default.model";
+  std::vector<fs::path> candidates = {name};
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  for (fs::path dir = exe.parent_path(); !ec && !dir.empty() && dir != dir.root_path();
+       dir = dir.parent_path()) {
+    candidates.push_back(dir / name);
+  }
+#ifdef MONEYTRAIL_MODEL_SOURCE_DIR
+  candidates.push_back(fs::path(MONEYTRAIL_MODEL_SOURCE_DIR) / name);
+#endif
+  std::string looked;
+  for (const fs::path& p : candidates) {
+    if (fs::is_regular_file(p, ec)) return p;
+    looked += (looked.empty() ? "" : ", ") + p.string();
+  }
+  return NotFoundError(fmt::format("no bundled default model; looked at {}", looked));
+}
+
 }  // namespace moneytrail::model

@@ -42,5 +42,11 @@ TEST(DefaultModelTest, FeatureSchemaEqualsTheFeaturesTheCodeComputes) {
   }
 }
 
+TEST(DefaultModelTest, FindDefaultModelFindsTheBundledFile) {
+  auto found = FindDefaultModel();
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_TRUE(fs::equivalent(*found, kDefaultModel)) << *found;
+}
+
 }  // namespace
 }  // namespace moneytrail::model
