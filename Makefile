@@ -32,8 +32,8 @@ test-slow: build
 # The suite under AddressSanitizer and UndefinedBehaviorSanitizer (a Debug build in ASAN_DIR;
 # any UB report fails its test: -fno-sanitize-recover). Tests run 2-20x slower than in the
 # release build, so each gets ASAN_TIMEOUT seconds; the slow label stays excluded, as in `make
-# test`. ASAN_CMAKE_FLAGS adds configure options, e.g. -DMONEYTRAIL_ONLY=... while others' modules
-# are mid-change.
+# test`. ASAN_CMAKE_FLAGS adds configure options, e.g. -DMONEYTRAIL_ONLY=... with
+# -DMONEYTRAIL_VERBS=... while others' modules are mid-change.
 ASAN_TIMEOUT ?= 1800
 ASAN_CMAKE_FLAGS ?=
 test-asan: deps
