@@ -61,6 +61,8 @@ patterns::PatternConfig Only(std::string_view family) {
   if (family == "gather_scatter") c.gather_scatter.enabled = true;
   if (family == "bipartite") c.bipartite.enabled = true;
   if (family == "stack") c.stack.enabled = true;
+  if (family == "temporal_cycle") c.temporal_cycle.enabled = true;
+  if (family == "simple_cycle") c.simple_cycle.enabled = true;  // 24 h, length <= 10
   return c;
 }
 
@@ -104,6 +106,8 @@ MT_PATTERNS_FAMILY(scatter_gather);
 MT_PATTERNS_FAMILY(gather_scatter);
 MT_PATTERNS_FAMILY(bipartite);
 MT_PATTERNS_FAMILY(stack);
+MT_PATTERNS_FAMILY(temporal_cycle);
+MT_PATTERNS_FAMILY(simple_cycle);
 
 }  // namespace
 }  // namespace moneytrail

@@ -74,11 +74,6 @@ Status PatternConfig::Validate() const {
       }
     }
   }
-  if (simple_cycle.enabled) {
-    return UnimplementedError(
-        "patterns config: simple_cycle is not available yet (the shared cycle enumerator has no "
-        "non-temporal mode); set simple_cycle.enabled = false");
-  }
   if (max_cycle_length < 2 || max_cycle_length > 10) {
     return InvalidArgumentError("patterns config: max_cycle_length must be 2..10, got " +
                                 std::to_string(max_cycle_length));

@@ -57,7 +57,8 @@ Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColum
     // Fan/degree and vertex statistics: one sliding-window sweep per account list.
     internal::SweepFanAndVertexStats(graph, txs, config, layout, run.table.values);
     const bool per_row = config.scatter_gather.enabled || config.gather_scatter.enabled ||
-                         config.bipartite.enabled || config.stack.enabled;
+                         config.bipartite.enabled || config.stack.enabled ||
+                         config.simple_cycle.enabled;
     tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 512), [&](const auto& range) {
       internal::Scratch& scratch = scratches.local();
       scratch.instances = options.collect_instances ? &found.local() : nullptr;
@@ -85,6 +86,11 @@ Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColum
         if (config.stack.enabled) {
           internal::StackFeatures(graph, q, config.stack, scratch, out + layout.stack);
         }
+        if (config.simple_cycle.enabled) {
+          internal::SimpleCycleFeatures(graph, q, config.simple_cycle, config.max_cycle_length,
+                                        config.instances_per_account, scratch,
+                                        out + layout.simple_cycle);
+        }
       }
     });
   });
@@ -93,6 +99,7 @@ Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColum
     for (auto& f : part) all.push_back(std::move(f));
   }
   uint64_t dropped = 0;
+  for (const internal::Scratch& scratch : scratches) dropped += scratch.dropped_instances;
   if (config.temporal_cycle.enabled) {
     MT_RETURN_IF_ERROR(internal::TemporalCycleFeatures(
         cycles, config, layout, options.threads, run.table,

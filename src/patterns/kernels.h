@@ -76,6 +76,22 @@ struct FoundInstance {
   std::vector<AccountId> anchor;
 };
 
+// Buffers of the simple-cycle search (simple_cycles.cc): epoch-stamped per-account arrays.
+struct SimpleCycleScratch {
+  struct Frame {
+    const Edge* next;
+    const Edge* end;
+    AccountId vertex;
+    Edge via;  // the transaction that reached `vertex` (unused for the first frame)
+  };
+  uint32_t epoch = 0;
+  std::vector<uint32_t> dist_epoch;
+  std::vector<uint32_t> dist;
+  std::vector<uint32_t> path_epoch;
+  std::vector<AccountId> queue;
+  std::vector<Frame> frames;
+};
+
 // Per-worker buffers, reused across transactions (no allocation per row once warm).
 struct Scratch {
   std::vector<AccountId> accounts;
@@ -84,6 +100,8 @@ struct Scratch {
   std::vector<std::pair<AccountId, Edge>> keyed;
   std::vector<std::pair<AccountId, AccountId>> pairs;
   std::vector<FoundInstance>* instances = nullptr;  // null: instances not collected
+  uint64_t dropped_instances = 0;  // found but not kept (simple cycles over the per-row cap)
+  SimpleCycleScratch simple_cycles;
 };
 
 // Copies the first and second accounts of scratch.pairs into scratch.accounts and
@@ -118,6 +136,13 @@ void BipartiteFeatures(const TemporalGraph& g, const Query& q, const PatternSett
                        Scratch& scratch, double* out);
 void StackFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
                    Scratch& scratch, double* out);
+
+// Simple cycles closed by q: column 0 the count, then the length bins. With instances, keeps
+// the first `instance_cap` cycles of q in search order and counts the rest in
+// scratch.dropped_instances.
+void SimpleCycleFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
+                         uint32_t max_length, uint32_t instance_cap, Scratch& scratch,
+                         double* out);
 
 // Builds a FoundInstance from edges (transactions) and extra accounts.
 FoundInstance MakeInstance(PatternKind kind, std::vector<AccountId> anchor,

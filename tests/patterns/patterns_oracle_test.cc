@@ -210,10 +210,12 @@ TEST(PatternsOracleTest, InstancesAreDistinctAndRespectTheCapPerAccount) {
   }
 }
 
-TEST(PatternsOracleTest, SimpleCyclesAreReportedAsUnimplemented) {
+TEST(PatternsOracleTest, SimpleCyclesAreOffByDefaultAndValidWhenEnabled) {
   PatternConfig config;
+  EXPECT_FALSE(config.simple_cycle.enabled);
   config.simple_cycle.enabled = true;
-  EXPECT_EQ(config.Validate().code(), StatusCode::kUnimplemented);
+  EXPECT_TRUE(config.Validate().ok());
+  EXPECT_EQ(FeatureNames(config).back(), "scycle_len_b10");
 }
 
 TEST(PatternsConfigTest, TomlOverridesDefaultsAndNamesBadKeys) {
