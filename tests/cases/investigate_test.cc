@@ -32,6 +32,32 @@ std::vector<std::string> Lines(const std::string& text) {
   return out;
 }
 
+// The fields of one CSV line (quoted fields with doubled quotes; no embedded newlines).
+std::vector<std::string> Fields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
 // The first CSV field of each data line of subjects.csv is the rank, the second the subject.
 std::vector<std::string> Subjects(const std::string& csv) {
   std::vector<std::string> out;
@@ -187,6 +213,47 @@ TEST_F(InvestigateTest, TrailsReconcile) {
     EXPECT_TRUE(fs::is_regular_file(e.path() / "schedule.csv"));
   }
   EXPECT_EQ(trails, static_cast<size_t>(kTop));
+}
+
+TEST_F(InvestigateTest, EntitiesBecomeSubjectsWithAllTheirAccounts) {
+  // The generator's true entities stand in for `moneytrail resolve`'s output (same layout).
+  const fs::path out = dir_->path() / "entity-case";
+  auto r = RunMoneytrail({"investigate", "--store", (dir_->path() / "store").string(), "--parties",
+                          (dir_->path() / "bank").string(), "--entities",
+                          Bank("truth/entities.csv").string(), "--out", out.string(), "--top", "5",
+                          "--no-pdf"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines = Lines(ReadWholeFile(out / "subjects.csv"));
+  ASSERT_GT(lines.size(), 1u);
+  std::vector<std::string> header = Fields(lines[0]);
+  const size_t subject_col = std::find(header.begin(), header.end(), "subject") - header.begin();
+  const size_t accounts_col = std::find(header.begin(), header.end(), "accounts") - header.begin();
+  ASSERT_LT(accounts_col, header.size());
+  size_t entities = 0, multi = 0;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> f = Fields(lines[i]);
+    ASSERT_EQ(f.size(), header.size()) << lines[i];
+    if (f[subject_col].rfind('E', 0) != 0) continue;
+    ++entities;
+    multi += f[accounts_col].find(' ') != std::string::npos;
+  }
+  EXPECT_GT(entities, 0u);
+  EXPECT_GT(multi, 0u) << "no entity with several accounts";
+  // Fewer subjects than the account run: accounts of one entity merged.
+  EXPECT_LT(lines.size(), Lines(ReadWholeFile(Case("subjects.csv"))).size());
+  EXPECT_FALSE(fs::exists(out / "report.pdf"));
+  EXPECT_TRUE(fs::is_regular_file(out / "report.html"));
+  nlohmann::json c = nlohmann::json::parse(ReadWholeFile(out / "custody.json"));
+  EXPECT_NE(c["configuration"]["entities"].get<std::string>().find("entities.csv"), std::string::npos);
+}
+
+TEST_F(InvestigateTest, EntitiesWithoutPartiesAreRefused) {
+  auto r = RunMoneytrail({"investigate", "--store", (dir_->path() / "store").string(), "--entities",
+                          Bank("truth/entities.csv").string(), "--out",
+                          (dir_->path() / "refused").string(), "--no-pdf"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--entities needs --parties"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_->path() / "refused"));
 }
 
 TEST_F(InvestigateTest, RefusesToOverwriteADirectoryThatIsNotACase) {
