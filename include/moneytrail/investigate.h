@@ -50,7 +50,7 @@ struct InvestigateOptions {
   // then entities (all accounts of the parties of one entity), and accounts whose holder is
   // unknown stay subjects of their own.
   std::filesystem::path entities;
-  std::filesystem::path model;    // empty: the bundled default model
+  std::filesystem::path model;    // empty: the bundled default model (model::FindDefaultModel)
   size_t top = 10;                // subjects reported in full and traced
   uint32_t trace_hops = 6;        // LIBR trace limit from each subject
   bool pdf = true;                // print report.pdf with Chromium
@@ -101,10 +101,7 @@ struct CaseSummary {
   std::vector<std::string> warnings;   // e.g. "report.pdf not written: no Chromium found"
 };
 
-// The bundled default model, relative to the repository (docs/investigate.md, models/README.md).
-inline constexpr const char kDefaultModelPath[] = "models/default.model";
-
-// A file shipped with moneytrail (the rule pack, the default model): `relative` to the working
+// A file shipped with moneytrail (the rule pack): `relative` to the working
 // directory, else to each parent directory of the running binary, else to the source tree it
 // was built from. Empty when not found.
 std::filesystem::path FindShippedFile(std::string_view relative);

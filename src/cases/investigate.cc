@@ -275,16 +275,15 @@ Result<CaseSummary> Investigate(const InvestigateOptions& o) {
   {
     fs::path model_path = o.model;
     if (model_path.empty()) {
-      model_path = FindShippedFile(kDefaultModelPath);
-      if (model_path.empty()) {
-        return NotFoundError(fmt::format(
-            "model: the bundled model {} was not found; give --model FILE", kDefaultModelPath));
-      }
+      Result<fs::path> found = model::FindDefaultModel();
+      if (!found.ok()) return found.status().WithContext("model (give --model FILE)");
+      model_path = *found;
     }
     Result<model::ModelBundle> bundle = model::ModelBundle::Load(model_path);
     if (!bundle.ok()) return bundle.status().WithContext("model " + model_path.string());
     model::ScoreOptions so;
     so.reasons = 3;
+    so.holders = holders ? &*holders : nullptr;  // for a model with rule-hit features
     Result<model::ScoreRun> run = model::ScoreStore(s, *bundle, so);
     if (!run.ok()) return run.status().WithContext("model " + model_path.string());
     scored.score = std::move(run->score);
