@@ -58,7 +58,8 @@ Result<size_t> RunBlocks(const graph::TemporalGraph& g, const graph::EdgeColumns
   patterns::PatternConfig cycles_only = config, rest = config;
   for (patterns::PatternSettings* s :
        {&cycles_only.fan, &cycles_only.vertex_stats, &cycles_only.scatter_gather,
-        &cycles_only.gather_scatter, &cycles_only.bipartite, &cycles_only.stack}) {
+        &cycles_only.gather_scatter, &cycles_only.bipartite, &cycles_only.stack,
+        &cycles_only.simple_cycle}) {
     s->enabled = false;
   }
   rest.temporal_cycle.enabled = false;
@@ -88,14 +89,21 @@ Result<size_t> RunBlocks(const graph::TemporalGraph& g, const graph::EdgeColumns
     patterns::FeatureTable merged;
     merged.columns = patterns::FeatureNames(config);
     merged.tx_ids = std::move(part.table.tx_ids);
+    // The temporal-cycle columns go where FeatureNames puts them (before the simple cycles,
+    // which are computed per block with the other families).
     const size_t a = part.table.columns.size(), b = cycles.columns.size();
+    const size_t at = b == 0 ? a
+                             : static_cast<size_t>(std::find(merged.columns.begin(),
+                                                             merged.columns.end(),
+                                                             cycles.columns.front()) -
+                                                   merged.columns.begin());
     merged.values.resize(count * (a + b));
     for (size_t r = 0; r < count; ++r) {
-      std::copy_n(part.table.values.data() + r * a, a, merged.values.data() + r * (a + b));
-      if (b > 0) {
-        std::copy_n(cycles.values.data() + (first + r) * b, b,
-                    merged.values.data() + r * (a + b) + a);
-      }
+      const double* rest_row = part.table.values.data() + r * a;
+      double* row = merged.values.data() + r * (a + b);
+      std::copy_n(rest_row, at, row);
+      if (b > 0) std::copy_n(cycles.values.data() + (first + r) * b, b, row + at);
+      std::copy_n(rest_row + at, a - at, row + at + b);
     }
     MT_RETURN_IF_ERROR(patterns::WriteFeatureCsv(merged, o.out, /*append=*/first > 0));
     instances.found += part.instances.found;
