@@ -32,32 +32,6 @@ std::vector<std::string> Lines(const std::string& text) {
   return out;
 }
 
-// The fields of one CSV line (quoted fields with doubled quotes; no embedded newlines).
-std::vector<std::string> Fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
 // The first CSV field of each data line of subjects.csv is the rank, the second the subject.
 std::vector<std::string> Subjects(const std::string& csv) {
   std::vector<std::string> out;
@@ -225,13 +199,13 @@ TEST_F(InvestigateTest, EntitiesBecomeSubjectsWithAllTheirAccounts) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> lines = Lines(ReadWholeFile(out / "subjects.csv"));
   ASSERT_GT(lines.size(), 1u);
-  std::vector<std::string> header = Fields(lines[0]);
+  std::vector<std::string> header = test_util::SplitCsvLine(lines[0]);
   const size_t subject_col = std::find(header.begin(), header.end(), "subject") - header.begin();
   const size_t accounts_col = std::find(header.begin(), header.end(), "accounts") - header.begin();
   ASSERT_LT(accounts_col, header.size());
   size_t entities = 0, multi = 0;
   for (size_t i = 1; i < lines.size(); ++i) {
-    std::vector<std::string> f = Fields(lines[i]);
+    std::vector<std::string> f = test_util::SplitCsvLine(lines[i]);
     ASSERT_EQ(f.size(), header.size()) << lines[i];
     if (f[subject_col].rfind('E', 0) != 0) continue;
     ++entities;

@@ -126,6 +126,32 @@ inline std::string CommandLine(const std::vector<std::string>& args) {
   return s;
 }
 
+// Splits a CSV line (RFC 4180 quotes, no embedded newlines in generated files).
+inline std::vector<std::string> SplitCsvLine(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace moneytrail::test_util
 
 #endif  // MONEYTRAIL_TESTS_CLI_RUN_BINARY_H_

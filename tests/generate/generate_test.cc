@@ -2,6 +2,8 @@
 // typology red flags, rates and the "not trivially separable" check.
 #include "moneytrail/generate.h"
 
+#include "cli/run_binary.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
@@ -29,32 +31,6 @@ std::string ReadFile(const fs::path& path) {
   return ss.str();
 }
 
-// Splits a CSV line (RFC 4180 quotes, no embedded newlines in generated files).
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
 struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
@@ -72,10 +48,10 @@ Table ReadCsv(const fs::path& path) {
   bool first = true;
   while (std::getline(in, line)) {
     if (first) {
-      t.header = SplitCsv(line);
+      t.header = test_util::SplitCsvLine(line);
       first = false;
     } else {
-      t.rows.push_back(SplitCsv(line));
+      t.rows.push_back(test_util::SplitCsvLine(line));
     }
   }
   return t;
