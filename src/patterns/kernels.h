@@ -88,7 +88,10 @@ struct SimpleCycleScratch {
   std::vector<uint32_t> dist_epoch;
   std::vector<uint32_t> dist;
   std::vector<uint32_t> path_epoch;
-  std::vector<AccountId> queue;
+  std::vector<uint32_t> forward_epoch;
+  std::vector<uint32_t> forward_dist;
+  std::vector<AccountId> queue;    // the backward ball, level by level
+  std::vector<AccountId> forward;  // the forward ball, level by level
   std::vector<Frame> frames;
 };
 

@@ -3,10 +3,11 @@
 // transactions that q sees and that come before q in (time, id) order, in any time order.
 //
 // The search is exact: a depth-first search from v over the window's out-edges, pruned by hop
-// distances to u. The distances come from a breadth-first search backward from u over the
-// same edges, ignoring simplicity, so they are lower bounds: a branch is cut only when no path,
-// simple or not, can reach u within the remaining length. Most transactions stop before the
-// backward search (u receives nothing or v pays nothing in the window).
+// distances to u. The distances come from breadth-first balls (backward from u, forward from
+// v, the smaller frontier grown first) over the same edges, ignoring simplicity, so they are
+// lower bounds: a branch is cut only when no path, simple or not, can reach u within the
+// remaining length. Most transactions stop before the balls (u receives nothing or v pays
+// nothing in the window), and most of the rest when the balls do not meet.
 #include "kernels.h"
 
 namespace moneytrail::patterns::internal {
@@ -19,10 +20,13 @@ void Prepare(const TemporalGraph& g, SimpleCycleScratch& s) {
     s.dist_epoch.resize(n, 0);
     s.dist.resize(n, 0);
     s.path_epoch.resize(n, 0);
+    s.forward_epoch.resize(n, 0);
+    s.forward_dist.resize(n, 0);
   }
   if (++s.epoch == 0) {  // wrapped: forget every stamp
     std::fill(s.dist_epoch.begin(), s.dist_epoch.end(), 0);
     std::fill(s.path_epoch.begin(), s.path_epoch.end(), 0);
+    std::fill(s.forward_epoch.begin(), s.forward_epoch.end(), 0);
     s.epoch = 1;
   }
 }
@@ -36,28 +40,61 @@ std::span<const Edge> Before(std::span<const Edge> list, const Query& q, Timesta
   return seen;
 }
 
-// Backward BFS from u: dist[x] = fewest transactions from x to u (<= hops). v is a start only
-// and is not expanded. Returns dist[v] (hops + 1 when v is not reached).
-uint32_t DistancesTo(const TemporalGraph& g, const Query& q, Timestamp window, uint32_t hops,
-                     SimpleCycleScratch& s) {
+// Breadth-first balls around the cycle's two ends, over the edges before q: backward from u
+// (s.dist: fewest transactions to u, never through v) and forward from v (s.forward_dist: fewest
+// from v, never through u), growing the side with the smaller frontier until their radii add
+// up to `hops`. Sets `back_radius` to the backward ball's radius: an account outside it is more
+// than back_radius transactions from u. Returns false when no walk of at most `hops`
+// transactions leads from v to u (then q closes no cycle).
+bool GrowBalls(const TemporalGraph& g, const Query& q, Timestamp window, uint32_t hops,
+               SimpleCycleScratch& s, uint32_t& back_radius) {
   const AccountId u = q.source, v = q.destination;
-  s.queue.clear();
-  s.queue.push_back(u);
+  s.queue.assign(1, u);
   s.dist_epoch[u] = s.epoch;
   s.dist[u] = 0;
-  for (size_t head = 0; head < s.queue.size(); ++head) {
-    const AccountId x = s.queue[head];
-    const uint32_t d = s.dist[x];
-    if (d >= hops) break;  // BFS order: every later account is as far
-    if (x == v) continue;
-    for (const Edge& e : Before(g.InEdges(x), q, window)) {
-      if (s.dist_epoch[e.other] == s.epoch) continue;
-      s.dist_epoch[e.other] = s.epoch;
-      s.dist[e.other] = d + 1;
-      s.queue.push_back(e.other);
+  s.forward.assign(1, v);
+  s.forward_epoch[v] = s.epoch;
+  s.forward_dist[v] = 0;
+  size_t back_begin = 0, forward_begin = 0;
+  uint32_t a = 0, b = 0;
+  while (a + b < hops) {
+    const size_t back_size = s.queue.size() - back_begin;
+    const size_t forward_size = s.forward.size() - forward_begin;
+    if (back_size == 0 && forward_size == 0) break;  // both balls are complete
+    if (forward_size == 0 || (back_size != 0 && back_size <= forward_size)) {
+      const size_t end = s.queue.size();
+      for (size_t k = back_begin; k < end; ++k) {
+        if (s.queue[k] == v) continue;
+        for (const Edge& e : Before(g.InEdges(s.queue[k]), q, window)) {
+          if (s.dist_epoch[e.other] == s.epoch) continue;
+          s.dist_epoch[e.other] = s.epoch;
+          s.dist[e.other] = b + 1;
+          s.queue.push_back(e.other);
+        }
+      }
+      back_begin = end;
+      ++b;
+    } else {
+      const size_t end = s.forward.size();
+      for (size_t k = forward_begin; k < end; ++k) {
+        if (s.forward[k] == u) continue;
+        for (const Edge& e : Before(g.OutEdges(s.forward[k]), q, window)) {
+          if (s.forward_epoch[e.other] == s.epoch) continue;
+          s.forward_epoch[e.other] = s.epoch;
+          s.forward_dist[e.other] = a + 1;
+          s.forward.push_back(e.other);
+        }
+      }
+      forward_begin = end;
+      ++a;
     }
   }
-  return s.dist_epoch[v] == s.epoch ? s.dist[v] : hops + 1;
+  back_radius = b;
+  // A shortest walk v -> u of length <= hops has an account labelled by both balls.
+  for (AccountId x : s.forward) {
+    if (s.dist_epoch[x] == s.epoch && s.forward_dist[x] + s.dist[x] <= hops) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -74,9 +111,10 @@ void SimpleCycleFeatures(const TemporalGraph& g, const Query& q, const PatternSe
   SimpleCycleScratch& s = scratch.simple_cycles;
   Prepare(g, s);
   const uint32_t hops = max_length - 1;  // transactions on the path v -> ... -> u
-  if (DistancesTo(g, q, window, hops, s) > hops) return;
+  uint32_t back_radius = 0;
+  if (!GrowBalls(g, q, window, hops, s, back_radius)) return;
   auto reach = [&](AccountId x) -> uint32_t {  // lower bound of transactions from x to u
-    return s.dist_epoch[x] == s.epoch ? s.dist[x] : hops + 1;
+    return s.dist_epoch[x] == s.epoch ? s.dist[x] : back_radius + 1;
   };
   uint32_t kept = 0;
   s.frames.clear();
