@@ -6,6 +6,7 @@
 //   MT_ASSIGN_OR_RETURN(rules::RulePack pack, rules::RulePack::Load("rules/smuggling-trafficking.toml"));
 //   MT_ASSIGN_OR_RETURN(store::Store store, store::Store::Open("case.store"));
 //   MT_ASSIGN_OR_RETURN(rules::HolderTable holders, rules::HolderTable::LoadGenerated(store, "world/"));
+//   MT_RETURN_IF_ERROR(holders.AttachEntities("entities.csv"));  // optional: per-entity rules
 //   rules::ScanOptions options;
 //   options.holders = &holders;                    // optional: rules on KYC facts need it
 //   const rules::RulePack* packs[] = {&pack};
@@ -24,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "moneytrail/status.h"
@@ -103,6 +105,23 @@ class HolderTable {
   static Result<HolderTable> LoadGenerated(const store::Store& store,
                                            const std::filesystem::path& dir);
 
+  // Reads an entity map (`moneytrail resolve` output or the generator's truth/entities.csv:
+  // columns party_id,entity_id, others ignored) and gives each account whose holder party is in
+  // it that entity. Accounts whose holder is not in the map keep no entity (rules with
+  // subject = "entity" treat them per account). REQUIRES: loaded by LoadGenerated (party ids are
+  // matched against parties.csv's). InvalidArgument names the file, line, field and value on an
+  // empty party_id or entity_id, or a party mapped to two entities; also when no account of the
+  // store gets an entity (the map does not belong to these parties). NotFound if absent.
+  Status AttachEntities(const std::filesystem::path& entities_csv);
+  // The interned entity id (see text()) of the account's holder; 0 = none.
+  uint32_t entity(AccountId account) const { return account < entities_.size() ? entities_[account] : 0; }
+  // REQUIRES: account < account_count(); `entity` from Intern (0 clears).
+  void SetEntity(AccountId account, uint32_t entity) {
+    if (entities_.empty()) entities_.assign(holders_.size(), 0);
+    entities_[account] = entity;
+  }
+  bool has_entities() const { return !entities_.empty(); }
+
   // Interns `text` (id 0 is the empty string).
   uint32_t Intern(std::string_view text);
   // The text of an id from Intern; the view stays valid until the next Intern.
@@ -125,6 +144,9 @@ class HolderTable {
   void Grow();
 
   std::vector<Holder> holders_;
+  std::vector<uint32_t> entities_;  // per account: interned entity id; empty = no entity map
+  // Holder::party of each party id that is not of the form P<digits> (LoadGenerated).
+  std::unordered_map<std::string, uint32_t> other_party_numbers_;
   // Interned texts, back to back in one arena: text i is arena_[offsets_[i], offsets_[i + 1]).
   std::string arena_;
   std::vector<uint32_t> offsets_;
@@ -149,7 +171,10 @@ struct Alert {
   std::string title;
   std::string citation;
   std::string severity;  // as the rule says; "report" marks reporting obligations (CTRs)
-  std::vector<AccountId> subjects;  // the account (or, per counterparty pair, both accounts)
+  // The account (per counterparty pair, both accounts; per entity, every account of the entity
+  // with evidence, in label order).
+  std::vector<AccountId> subjects;
+  std::string entity;  // the entity id of a subject = "entity" rule's alert; empty otherwise
   Timestamp window_start = 0;       // time of the first evidence transaction
   Timestamp window_end = 0;         // time of the last evidence transaction
   std::vector<EvidenceItem> evidence;  // in (time, id) order
@@ -162,6 +187,8 @@ struct Alert {
 
 struct ScanOptions {
   // KYC facts; rules that need them are skipped (and listed in ScanResult::skipped) when null.
+  // Its entity map (AttachEntities), when present, groups subject = "entity" rules; without it
+  // those rules run per account.
   const HolderTable* holders = nullptr;
   unsigned threads = 0;  // 0 = hardware concurrency; never changes the result
 };

@@ -70,6 +70,7 @@ std::string AlertJsonLine(const store::Store& store, const Alert& alert) {
   nlohmann::ordered_json subjects = nlohmann::ordered_json::array();
   for (AccountId a : alert.subjects) subjects.push_back(store.AccountLabel(a));
   j["subjects"] = subjects;
+  if (!alert.entity.empty()) j["entity"] = alert.entity;  // subject = "entity" rules only
   j["window"] = {{"start", FormatIsoTime(alert.window_start)}, {"end", FormatIsoTime(alert.window_end)}};
   j["currency"] = alert.currency;
   nlohmann::ordered_json figures = nlohmann::ordered_json::object();
@@ -134,6 +135,7 @@ std::string ExplainAlert(const store::Store& store, const Alert& alert) {
   fmt::format_to(o, "{}  {} ({})\n", alert.alert_id, alert.title, alert.citation);
   std::string subjects;
   for (AccountId a : alert.subjects) subjects += (subjects.empty() ? "" : ", ") + store.AccountLabel(a);
+  if (!alert.entity.empty()) fmt::format_to(o, "entity:   {}\n", alert.entity);
   fmt::format_to(o, "subjects: {}\nwindow:   {} .. {}\n", subjects, FormatIsoTime(alert.window_start),
                  FormatIsoTime(alert.window_end));
   fmt::format_to(o, "{}\n\n", alert.sentence);
@@ -186,6 +188,7 @@ Result<std::vector<Alert>> ReadAlertsFile(const store::Store& store, const std::
       a.severity = j.value("severity", "");
       a.sentence = j.value("sentence", "");
       a.currency = j.value("currency", "");
+      a.entity = j.value("entity", "");
       for (const auto& s : j.at("subjects")) {
         std::string label = s.get<std::string>();
         size_t colon = label.find(':');

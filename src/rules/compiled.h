@@ -119,7 +119,8 @@ struct HistoryBaseline {
   Int128 factor_num = 3, factor_den = 1;  // window value > factor * history value scaled
 };
 
-enum class SubjectKind : uint8_t { kAccount, kPair };
+// kEntity: per entity of the holders' entity map (per account for accounts without one).
+enum class SubjectKind : uint8_t { kAccount, kPair, kEntity };
 
 struct Rule {
   std::string id;

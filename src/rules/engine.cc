@@ -79,6 +79,8 @@ struct RuleStreams {
   std::vector<FilterRuntime> filters;  // [match] or [first, then]
 };
 
+constexpr uint64_t kEntityKey = uint64_t{1} << 32;
+
 // One pass over transactions [begin, end) for all rules: appends each rule's events to out[rule].
 // For each channel, only the streams that can match it are tried.
 void CollectEvents(const std::vector<RuleStreams>& rules, const StoreFacts& facts, size_t begin, size_t end,
@@ -98,20 +100,31 @@ void CollectEvents(const std::vector<RuleStreams>& rules, const StoreFacts& fact
       }
     }
   }
+  const HolderTable* entities = facts.holders != nullptr && facts.holders->has_entities() ? facts.holders : nullptr;
   for (size_t t = begin; t < end; ++t) {
     const auto id = static_cast<TransactionId>(t);
     const AccountId src = source[t], dst = destination[t];
     const bool dst_account = facts.account_kind[dst] == account;
     const bool src_account = facts.account_kind[src] == account;
+    // Entity keys (1 << 32 | entity) never collide with account keys; 0 = no entity (per account).
+    const uint32_t src_entity = entities && src_account ? entities->entity(src) : 0;
+    const uint32_t dst_entity = entities && dst_account ? entities->entity(dst) : 0;
+    // A transfer between two accounts of one entity moves no money in or out of it.
+    const bool internal = src_entity != 0 && src_entity == dst_entity;
     for (const auto& [r, k] : by_channel[channel[t] & 31]) {
       const Rule& rule = *rules[r].rule;
       const FilterRuntime& f = rules[r].filters[k];
+      const bool per_entity = rule.subject == SubjectKind::kEntity;
+      if (per_entity && internal) continue;
       if (dst_account && f.Matches(id, dst, src, true)) {
-        uint64_t key = rule.subject == SubjectKind::kPair ? (uint64_t{src} << 32) | dst : dst;
+        uint64_t key = rule.subject == SubjectKind::kPair ? (uint64_t{src} << 32) | dst
+                       : per_entity && dst_entity != 0 ? kEntityKey | dst_entity
+                                                       : dst;
         out[r].push_back(Event{key, time[t], id, src, dst, k});
       }
-      if (rule.subject == SubjectKind::kAccount && src_account && f.Matches(id, src, dst, false)) {
-        out[r].push_back(Event{src, time[t], id, dst, src, k});
+      if (rule.subject != SubjectKind::kPair && src_account && f.Matches(id, src, dst, false)) {
+        uint64_t key = per_entity && src_entity != 0 ? kEntityKey | src_entity : src;
+        out[r].push_back(Event{key, time[t], id, dst, src, k});
       }
     }
   }

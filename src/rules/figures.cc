@@ -114,6 +114,8 @@ std::string FormatMoney(Decimal amount, std::string_view currency) {
 }
 
 std::string SubjectSortKey(const store::Store& store, const Alert& alert) {
+  // An entity's alerts stay together, in time order, whichever of its accounts have evidence.
+  if (!alert.entity.empty()) return alert.entity + "|";
   std::string key;
   for (AccountId a : alert.subjects) key += store.AccountLabel(a) + "|";
   return key;
@@ -135,6 +137,25 @@ Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const Locatio
     alert.subjects = {src, subject_event.subject};
     subject_text = fmt::format("Account {} (paid by {})", store.AccountLabel(subject_event.subject),
                                store.AccountLabel(src));
+  } else if (rule.subject == SubjectKind::kEntity && (subject_event.key >> 32) != 0) {
+    // Every account of the entity that has evidence, in label order.
+    std::set<AccountId> accounts;
+    for (const Event& e : first) accounts.insert(e.subject);
+    for (const Event& e : then) accounts.insert(e.subject);
+    std::vector<std::string> labels;
+    for (AccountId a : accounts) labels.push_back(store.AccountLabel(a));
+    std::vector<size_t> order(labels.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return labels[x] < labels[y]; });
+    std::vector<AccountId> by_id(accounts.begin(), accounts.end());
+    std::vector<std::string> sorted_labels;
+    for (size_t i : order) {
+      alert.subjects.push_back(by_id[i]);
+      sorted_labels.push_back(labels[i]);
+    }
+    alert.entity = std::string(facts.holders->text(static_cast<uint32_t>(subject_event.key & 0xFFFFFFFFu)));
+    subject_text = fmt::format("Entity {} ({} {})", alert.entity, sorted_labels.size() == 1 ? "account" : "accounts",
+                               JoinFew(sorted_labels, 6));
   } else {
     alert.subjects = {subject_event.subject};
     subject_text = "Account " + store.AccountLabel(subject_event.subject);
@@ -198,6 +219,7 @@ Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const Locatio
     alert.figures.emplace_back("history_value", h);
   }
   words["subject"] = subject_text;
+  words["entity"] = alert.entity.empty() ? "none" : alert.entity;
   words["start"] = Time(alert.window_start);
   words["end"] = Time(alert.window_end);
   words["span_hours"] = std::to_string((alert.window_end - alert.window_start + 3599) / 3600);

@@ -221,7 +221,52 @@ Result<HolderTable> HolderTable::LoadGenerated(const store::Store& store, const 
     }
     if (row.account != kNoAccount) table.Set(row.account, *holder);
   }
+  for (auto& [id, index] : other_ids) table.other_party_numbers_.emplace(id, 1000000000u + index);
   return table;
+}
+
+Status HolderTable::AttachEntities(const std::filesystem::path& entities_csv) {
+  const std::string path = entities_csv.string();
+  // Holder::party -> (entity text id, line of its row).
+  std::unordered_map<uint32_t, std::pair<uint32_t, uint64_t>> of_party;
+  MT_RETURN_IF_ERROR(ReadCsv(entities_csv, {"party_id", "entity_id"},
+                             [&](const std::vector<std::string_view>& f, uint64_t line) -> Status {
+    for (int i = 0; i < 2; ++i) {
+      if (f[i].empty()) {
+        return InvalidArgumentError(fmt::format("{}:{}: field {}: empty value; expected an id", path, line,
+                                                i == 0 ? "party_id" : "entity_id"));
+      }
+    }
+    uint32_t party = PartyNumber(f[0]);
+    if (party == 0 || party >= (1u << 28)) {
+      auto it = other_party_numbers_.find(std::string(f[0]));
+      if (it == other_party_numbers_.end()) return Status::Ok();  // holds no account here
+      party = it->second;
+    }
+    const uint32_t entity = Intern(f[1]);
+    auto [it, inserted] = of_party.emplace(party, std::make_pair(entity, line));
+    if (!inserted && it->second.first != entity) {
+      return InvalidArgumentError(fmt::format("{}:{}: field entity_id: value '{}': party '{}' is already in entity '{}' "
+                                              "(line {})", path, line, f[1], f[0], text(it->second.first),
+                                              it->second.second));
+    }
+    return Status::Ok();
+  }));
+  std::vector<uint32_t> entities(holders_.size(), 0);
+  size_t attached = 0;
+  for (size_t a = 0; a < holders_.size(); ++a) {
+    if (holders_[a].party == 0) continue;
+    if (auto it = of_party.find(holders_[a].party); it != of_party.end()) {
+      entities[a] = it->second.first;
+      ++attached;
+    }
+  }
+  if (attached == 0 && known_count() > 0) {
+    return InvalidArgumentError(fmt::format("{}: no holder party of the store's accounts is in it (party_id values "
+                                            "must be those of parties.csv)", path));
+  }
+  entities_ = std::move(entities);
+  return Status::Ok();
 }
 
 }  // namespace moneytrail::rules

@@ -454,7 +454,8 @@ Status CompileRule(CompiledPack& pack, const toml::table& t, size_t index, const
   std::string subject = t["subject"].value_or(std::string("account"));
   if (subject == "account") r.subject = SubjectKind::kAccount;
   else if (subject == "pair") r.subject = SubjectKind::kPair;
-  else return c.Error(t.get("subject"), "subject", "expected \"account\" or \"pair\"");
+  else if (subject == "entity") r.subject = SubjectKind::kEntity;
+  else return c.Error(t.get("subject"), "subject", "expected \"account\", \"entity\" or \"pair\"");
   MT_RETURN_IF_ERROR(c.CompileWindow(t.get("window"), r.window));
   const toml::table* match = t["match"].as_table();
   const toml::table* first = t["first"].as_table();
@@ -494,6 +495,9 @@ Status CompileRule(CompiledPack& pack, const toml::table& t, size_t index, const
       }
       std::string group = (*b)["group"].value_or(std::string("industry_code"));
       if (group != "industry_code") return c.Error(b->get("group"), "peer.group", "only \"industry_code\" is supported");
+      if (r.subject == SubjectKind::kEntity) {
+        return c.Error(b->get("group"), "peer", "a peer group compares accounts; not with subject = \"entity\"");
+      }
       r.needs_holders = true;
     } else {
       if (r.sequence) return InvalidArgumentError(where + ": [rule.history] applies to aggregate rules only");

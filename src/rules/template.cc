@@ -12,8 +12,8 @@ constexpr std::array<std::string_view, 17> kStreamFigures = {
     "count", "sum", "max", "min", "distinct_counterparties", "distinct_locations", "distinct_cities",
     "distinct_regions", "distinct_countries", "distinct_days", "distinct_mccs", "senders_sharing_contact",
     "cities", "regions", "counterparties", "countries", "mccs"};
-constexpr std::array<std::string_view, 11> kCommonFigures = {
-    "subject", "start", "end", "span_hours", "span_days", "peer_median", "peer_value", "peer_group",
+constexpr std::array<std::string_view, 12> kCommonFigures = {
+    "subject", "entity", "start", "end", "span_hours", "span_days", "peer_median", "peer_value", "peer_group",
     "history_value", "rule", "title"};
 
 bool Known(std::string_view name, bool sequence) {

@@ -58,6 +58,36 @@ int64_t BusinessOrdinal(int64_t t) {
 
 using EvidenceSets = std::map<std::string, std::vector<std::set<TransactionId>>>;
 
+// Subjects of the brute force: each group of accounts is one subject, named "E<entity>" when
+// entity[group's first account] > 0, else by its account label. A transaction between two
+// accounts of one entity belongs to no subject.
+struct Grouping {
+  std::vector<std::vector<int>> groups = {{0}, {1}, {2}, {3}};
+  int entity[4] = {0, 0, 0, 0};
+  bool In(size_t g, int account) const {
+    return std::find(groups[g].begin(), groups[g].end(), account) != groups[g].end();
+  }
+  bool Internal(const Tx& t) const { return t.src >= 0 && t.dst >= 0 && entity[t.src] > 0 && entity[t.src] == entity[t.dst]; }
+  std::string Name(size_t g) const {
+    int e = entity[groups[g][0]];
+    return e > 0 ? "E" + std::to_string(e) : Label(groups[g][0]);
+  }
+};
+
+// Accounts 0-3 get entity 0 (none), 1 or 2 at random.
+Grouping RandomGrouping(std::mt19937_64& rng) {
+  Grouping g;
+  g.groups.clear();
+  std::map<int, std::vector<int>> by_entity;
+  for (int a = 0; a < 4; ++a) {
+    g.entity[a] = static_cast<int>(rng() % 3);
+    if (g.entity[a] == 0) g.groups.push_back({a});
+    else by_entity[g.entity[a]].push_back(a);
+  }
+  for (auto& [e, accounts] : by_entity) g.groups.push_back(accounts);
+  return g;
+}
+
 void Merge(std::vector<std::pair<std::pair<int, int>, std::pair<int, int>>>& eps, int alo, int ahi, int blo, int bhi) {
   if (!eps.empty()) {
     auto& last = eps.back();
@@ -77,12 +107,12 @@ void Merge(std::vector<std::pair<std::pair<int, int>, std::pair<int, int>>>& eps
 
 // Aggregate: deposits and wires into an account; window by seconds or business days.
 EvidenceSets OracleAggregate(const std::vector<Tx>& txs, bool business, int64_t length, int min_count,
-                             int64_t sum_over, int min_distinct) {
+                             int64_t sum_over, int min_distinct, const Grouping& grouping = {}) {
   EvidenceSets out;
-  for (int acct = 0; acct < 4; ++acct) {
+  for (size_t g = 0; g < grouping.groups.size(); ++g) {
     std::vector<int> ev;
     for (size_t i = 0; i < txs.size(); ++i) {
-      if (txs[i].dst == acct && (txs[i].channel == Channel::kCashDeposit || txs[i].channel == Channel::kWire)) {
+      if (grouping.In(g, txs[i].dst) && !grouping.Internal(txs[i]) && (txs[i].channel == Channel::kCashDeposit || txs[i].channel == Channel::kWire)) {
         ev.push_back(static_cast<int>(i));
       }
     }
@@ -109,20 +139,20 @@ EvidenceSets OracleAggregate(const std::vector<Tx>& txs, bool business, int64_t 
     for (auto& e : eps) {
       std::set<TransactionId> ids;
       for (int i = e.first.first; i < e.first.second; ++i) ids.insert(static_cast<TransactionId>(ev[i]));
-      out[Label(acct)].push_back(ids);
+      out[grouping.Name(g)].push_back(ids);
     }
   }
   return out;
 }
 
 // Sequence: cash deposits in, then wires out to MX within `length` seconds, out/in >= 0.8.
-EvidenceSets OracleSequence(const std::vector<Tx>& txs, int64_t length) {
+EvidenceSets OracleSequence(const std::vector<Tx>& txs, int64_t length, const Grouping& grouping = {}) {
   EvidenceSets out;
-  for (int acct = 0; acct < 4; ++acct) {
+  for (size_t g = 0; g < grouping.groups.size(); ++g) {
     std::vector<int> a, b;
     for (size_t i = 0; i < txs.size(); ++i) {
-      if (txs[i].dst == acct && txs[i].channel == Channel::kCashDeposit) a.push_back(static_cast<int>(i));
-      if (txs[i].src == acct && txs[i].dst == -2) b.push_back(static_cast<int>(i));
+      if (grouping.In(g, txs[i].dst) && txs[i].channel == Channel::kCashDeposit) a.push_back(static_cast<int>(i));
+      if (grouping.In(g, txs[i].src) && txs[i].dst == -2) b.push_back(static_cast<int>(i));
     }
     auto by_time = [&](int x, int y) { return txs[x].time < txs[y].time; };
     std::stable_sort(a.begin(), a.end(), by_time);
@@ -148,7 +178,7 @@ EvidenceSets OracleSequence(const std::vector<Tx>& txs, int64_t length) {
       std::set<TransactionId> ids;
       for (int i = e.first.first; i < e.first.second; ++i) ids.insert(static_cast<TransactionId>(a[i]));
       for (int i = e.second.first; i < e.second.second; ++i) ids.insert(static_cast<TransactionId>(b[i]));
-      out[Label(acct)].push_back(ids);
+      out[grouping.Name(g)].push_back(ids);
     }
   }
   return out;
@@ -159,9 +189,30 @@ EvidenceSets FromAlerts(const store::Store& s, const std::vector<Alert>& alerts)
   for (const Alert& a : alerts) {
     std::set<TransactionId> ids;
     for (const EvidenceItem& e : a.evidence) ids.insert(e.transaction);
-    out[s.AccountLabel(a.subjects[0])].push_back(ids);
+    out[a.entity.empty() ? s.AccountLabel(a.subjects[0]) : a.entity].push_back(ids);
   }
   return out;
+}
+
+// An entity alert's subjects are exactly the accounts of the entity that have evidence (the
+// subject end of each evidence transaction), in label order.
+void ExpectEntitySubjects(const store::Store& s, const std::vector<Alert>& alerts) {
+  for (const Alert& a : alerts) {
+    if (a.entity.empty()) {
+      EXPECT_EQ(a.subjects.size(), 1u) << a.alert_id;
+      continue;
+    }
+    std::set<std::string> expected;
+    for (const EvidenceItem& e : a.evidence) {
+      // The match and first streams are inflows (the receiver), the then stream wires out (the payer).
+      AccountId end = e.role == EvidenceRole::kThen ? s.source()[e.transaction] : s.destination()[e.transaction];
+      expected.insert(s.AccountLabel(end));
+    }
+    std::vector<std::string> got;
+    for (AccountId id : a.subjects) got.push_back(s.AccountLabel(id));
+    EXPECT_EQ(got, std::vector<std::string>(expected.begin(), expected.end())) << a.alert_id << " " << a.sentence;
+    EXPECT_NE(a.sentence.find("Entity " + a.entity), std::string::npos) << a.sentence;
+  }
 }
 
 std::string Body(const std::string& text) {
@@ -203,6 +254,54 @@ TEST(RulesOracleTest, EngineMatchesBruteForceOnRandomStores) {
                                 "counterparty_country = \"@corridors\"\n[rule.when]\nfirst = { sum = { at_least = "
                                 "\"1000.00\" } }\nratio = { at_least = \"0.8\" }\n"));
     EXPECT_EQ(FromAlerts(w.store(), sequence), OracleSequence(txs, hours * 3600));
+    if (HasFailure()) break;
+  }
+}
+
+// subject = "entity": the same aggregates and sequences over random groupings of the accounts into
+// entities (transfers inside an entity excluded), against the brute force over the groups.
+TEST(RulesOracleTest, EntityRulesMatchBruteForceOverGroupedAccounts) {
+  for (uint64_t seed = 1; seed <= RULES_ORACLE_SEEDS; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed * 7919);
+    std::vector<Tx> txs = RandomTxs(rng);
+    Grouping grouping = RandomGrouping(rng);
+    TestWorld w;
+    for (const Tx& t : txs) {
+      w.Add(FormatIsoTime(t.time), Label(t.src), Label(t.dst), FormatDecimal(Decimal{t.cents, 2}), t.channel, "",
+            t.dst == -2 ? "MX" : "");
+    }
+    for (int a = 0; a < 4; ++a) {
+      test::HolderRow h;
+      h.account = Label(a);
+      h.party = static_cast<uint32_t>(a + 1);
+      if (grouping.entity[a] > 0) h.entity = "E" + std::to_string(grouping.entity[a]);
+      w.Holder(h);
+    }
+    const int64_t hours = 1 + static_cast<int64_t>(rng() % 96);
+    const int min_count = 1 + static_cast<int>(rng() % 3);
+    const int64_t sum_over = static_cast<int64_t>(rng() % 1500000);
+    const int min_distinct = 1 + static_cast<int>(rng() % 2);
+    std::string when = "[rule.when]\ncount = { at_least = " + std::to_string(min_count) + " }\nsum = { over = \"" +
+                       FormatDecimal(Decimal{sum_over, 2}) + "\" }\ndistinct_counterparties = { at_least = " +
+                       std::to_string(min_distinct) + " }\n";
+    std::string match = "[rule.match]\nchannel = [\"cash_deposit\", \"wire\"]\ndirection = \"in\"\n";
+    const std::string subject = "subject = \"entity\"\n";
+    auto sliding = w.Scan(Body(subject + "window = \"" + std::to_string(hours) + "h\"\n" + match + when), {}, 1 + seed % 2);
+    EXPECT_EQ(FromAlerts(w.store(), sliding),
+              OracleAggregate(txs, false, hours * 3600, min_count, sum_over, min_distinct, grouping));
+    ExpectEntitySubjects(w.store(), sliding);
+    const int64_t days = 1 + static_cast<int64_t>(rng() % 3);
+    auto business = w.Scan(Body(subject + "window = \"" + std::to_string(days) + " business_days\"\n" + match + when));
+    EXPECT_EQ(FromAlerts(w.store(), business),
+              OracleAggregate(txs, true, days, min_count, sum_over, min_distinct, grouping));
+    ExpectEntitySubjects(w.store(), business);
+    auto sequence = w.Scan(Body(subject + "window = \"" + std::to_string(hours) + "h\"\n[rule.first]\nchannel = "
+                                "[\"cash_deposit\"]\ndirection = \"in\"\n[rule.then]\nchannel = [\"wire\"]\n"
+                                "direction = \"out\"\ncounterparty_country = \"@corridors\"\n[rule.when]\nfirst = { sum = "
+                                "{ at_least = \"1000.00\" } }\nratio = { at_least = \"0.8\" }\n"));
+    EXPECT_EQ(FromAlerts(w.store(), sequence), OracleSequence(txs, hours * 3600, grouping));
+    ExpectEntitySubjects(w.store(), sequence);
     if (HasFailure()) break;
   }
 }

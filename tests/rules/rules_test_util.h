@@ -41,6 +41,7 @@ struct HolderRow {
   std::string home;     // "el paso, tx"
   std::string phone;
   std::string address;
+  std::string entity;   // entity id ("E1"); empty = none
 };
 
 inline Timestamp T(const std::string& iso) { return *TimeFormat::Iso8601().Parse(iso); }
@@ -97,6 +98,7 @@ class TestWorld {
       holder.phone = h.phone.empty() ? 0 : holders.Intern(h.phone);
       holder.address = h.address.empty() ? 0 : holders.Intern(h.address);
       holders.Set(*a, holder);
+      if (!h.entity.empty()) holders.SetEntity(*a, holders.Intern(h.entity));
     }
     ScanOptions options;
     options.holders = holder_rows_.empty() ? nullptr : &holders;

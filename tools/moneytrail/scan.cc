@@ -1,4 +1,4 @@
-// `moneytrail scan STORE [--rules PACK...] [--parties DIR] [--set RULE.param=VALUE...]
+// `moneytrail scan STORE [--rules PACK...] [--parties DIR [--entities entities.csv]] [--set RULE.param=VALUE...]
 //  [--exit-zero] --out alerts.jsonl`, and `--explain ALERT_ID`: adapter over rules::Scan
 // (docs/rules.md). Exits 1 when the scan finds alerts (the CLI's table: 1 = findings), 0 when it
 // finds none or with --exit-zero.
@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Options {
-  std::string store, out, parties, explain, alerts;
+  std::string store, out, parties, entities, explain, alerts;
   std::vector<std::string> packs, sets;
   unsigned threads = 0;
   bool list = false;
@@ -93,10 +93,17 @@ int Run(const Options& o) {
   const double open_seconds = Seconds(t0), open_cpu = CpuSeconds();
   auto t1 = std::chrono::steady_clock::now();
   std::optional<rules::HolderTable> holders;
+  if (!o.entities.empty() && o.parties.empty()) {
+    return cli::ReportError(verb, InvalidArgumentError("--entities needs --parties DIR (the parties the map names)"));
+  }
   if (!o.parties.empty()) {
     Result<rules::HolderTable> h = rules::HolderTable::LoadGenerated(*s, o.parties);
     if (!h.ok()) return cli::ReportError(verb, h.status());
     holders = std::move(*h);
+    if (!o.entities.empty()) {
+      Status attached = holders->AttachEntities(o.entities);
+      if (!attached.ok()) return cli::ReportError(verb, attached);
+    }
   }
   const double holders_seconds = Seconds(t1), holders_cpu = CpuSeconds();
   if (!o.explain.empty() && !o.alerts.empty()) {
@@ -153,6 +160,9 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--rules", o->packs, "Rule pack(s) (TOML); default rules/smuggling-trafficking.toml");
   app.add_option("--parties", o->parties,
                  "Directory with parties.csv and accounts.csv (KYC facts for rules that need them)");
+  app.add_option("--entities", o->entities,
+                 "Entity map party_id,entity_id (moneytrail resolve --out, or truth/entities.csv): rules with "
+                 "subject = \"entity\" aggregate over each entity's accounts; needs --parties");
   app.add_option("--set", o->sets, "Override a parameter: RULE_ID.param=VALUE (TOML value)");
   app.add_option("--out", o->out, "Alerts file (JSON lines)");
   app.add_option("--explain", o->explain, "Print the evidence of one alert as a table");
