@@ -35,6 +35,7 @@
 #include "moneytrail/case_report.h"
 #include "moneytrail/ingest.h"
 #include "moneytrail/status.h"
+#include "moneytrail/store.h"
 
 namespace moneytrail::cases {
 
@@ -105,6 +106,12 @@ struct CaseSummary {
 // directory, else to each parent directory of the running binary, else to the source tree it
 // was built from. Empty when not found.
 std::filesystem::path FindShippedFile(std::string_view relative);
+
+// Holder names per AccountId of `store` from a generator-style KYC directory (accounts.csv:
+// bank,account,...,holder_party_id; parties.csv: party_id,...,first_name,middle_name,last_name,
+// business_name): "" where unknown. InvalidArgument names the file and line of a bad row.
+Result<std::vector<std::string>> LoadHolderNames(const store::Store& store,
+                                                 const std::filesystem::path& dir);
 
 // Runs the whole job. Errors name the stage ("rules: ...", "model: ...") and keep what the
 // store held; a case directory is written only when every stage succeeded (built in a

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "moneytrail/status.h"
 #include "moneytrail/trace.h"
@@ -30,6 +31,10 @@ struct TrailReport {
   const Ledger& ledger;       // built from `store`
   const TraceOptions& options;
   std::string seeds;          // how the seeds were chosen, for people ("account 022:87EFEA51A")
+  // The holder's name per AccountId, when KYC records are known (e.g. from
+  // cases::LoadHolderNames); empty, or an empty name, when not. Shown in the chart's nodes and
+  // the holdings of trail.json.
+  std::vector<std::string> holders = {};
 };
 
 // trail.json: moneytrail version, store and manifest SHA-256, configuration, per-currency totals

@@ -53,6 +53,12 @@ fs::path FindShippedFile(std::string_view relative) {
   return {};
 }
 
+Result<std::vector<std::string>> LoadHolderNames(const store::Store& store,
+                                                 const fs::path& dir) {
+  MT_ASSIGN_OR_RETURN(HolderNames names, HolderNames::Load(dir));
+  return names.ByAccount(store);
+}
+
 namespace {
 
 constexpr uint32_t kNoSubject = 0xFFFFFFFFu;
@@ -693,10 +699,12 @@ Result<CaseSummary> Investigate(const InvestigateOptions& o) {
   fs::create_directories(tmp_dir / "trails", ec);
   if (ec) return IoError(fmt::format("cannot create {}: {}", tmp_dir.string(), ec.message()));
   CaseWriter writer(tmp_dir);
+  const std::vector<std::string> holder_names =
+      names ? names->ByAccount(s) : std::vector<std::string>();
 
   for (size_t r = 0; r < top; ++r) {
     const SubjectTrace& st = traces[r];
-    trace::TrailReport tr{s, ledger, st.options, st.seeds};
+    trace::TrailReport tr{s, ledger, st.options, st.seeds, holder_names};
     fs::create_directories(tmp_dir / st.dir, ec);
     if (ec) return IoError(fmt::format("cannot create {}: {}", (tmp_dir / st.dir).string(), ec.message()));
     MT_RETURN_IF_ERROR(writer.Write(st.dir + "/trail.json", trace::TrailJson(st.trail, tr),

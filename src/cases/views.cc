@@ -135,6 +135,15 @@ std::string HolderNames::NameOf(std::string_view bank, std::string_view account)
   return p == party_name_.end() ? "" : p->second;
 }
 
+std::vector<std::string> HolderNames::ByAccount(const store::Store& store) const {
+  std::vector<std::string> out(store.account_count());
+  for (AccountId a = 0; a < store.account_count(); ++a) {
+    const store::AccountKey& key = store.account(a);
+    if (key.kind == NodeKind::kAccount) out[a] = NameOf(key.bank, key.number);
+  }
+  return out;
+}
+
 std::string HolderNames::PartyOf(std::string_view bank, std::string_view account) const {
   auto a = account_party_.find(fmt::format("{}:{}", bank, account));
   return a == account_party_.end() ? std::string() : a->second;

@@ -50,6 +50,8 @@ class HolderNames {
   static Result<HolderNames> Load(const std::filesystem::path& dir);
   // "Maria L. Lopez" or "Coastal Kitchen"; empty when unknown.
   std::string NameOf(std::string_view bank, std::string_view account) const;
+  // The name of every bank account's holder, by AccountId ("" where unknown).
+  std::vector<std::string> ByAccount(const store::Store& store) const;
   // The holder's party id; empty when unknown.
   std::string PartyOf(std::string_view bank, std::string_view account) const;
 

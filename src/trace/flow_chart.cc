@@ -110,6 +110,7 @@ Result<std::string> FlowChartSvg(const Trail& trail, const TrailReport& r, size_
     Agnode_t* n = agnode(g, Mutable(id), 1);
     const store::AccountKey& key = s.account(a);
     std::string label = s.AccountLabel(a);
+    if (a < r.holders.size() && !r.holders[a].empty()) label += "\\n" + r.holders[a];
     if (key.kind != NodeKind::kAccount) label += fmt::format("\\n({})", NodeKindName(key.kind));
     if (auto it = held.find(a); it != held.end()) {
       for (const auto& [currency, amount] : it->second) {

@@ -128,11 +128,15 @@ std::string TrailJson(const Trail& trail, const TrailReport& r) {
 
   nlohmann::ordered_json holdings = nlohmann::json::array();
   for (const Holding& h : trail.holdings) {
-    holdings.push_back({{"account", s.AccountLabel(h.account)},
-                        {"currency", CurrencyName(s, h.currency)},
-                        {"traced_remaining", FormatUnits(r.ledger, h.currency, h.amount)},
-                        {"balance", FormatUnits(r.ledger, h.currency, h.balance)},
-                        {"hop", h.hop}});
+    nlohmann::ordered_json x = {{"account", s.AccountLabel(h.account)},
+                                {"currency", CurrencyName(s, h.currency)},
+                                {"traced_remaining", FormatUnits(r.ledger, h.currency, h.amount)},
+                                {"balance", FormatUnits(r.ledger, h.currency, h.balance)},
+                                {"hop", h.hop}};
+    if (h.account < r.holders.size() && !r.holders[h.account].empty()) {
+      x["holder"] = r.holders[h.account];
+    }
+    holdings.push_back(std::move(x));
   }
   j["remaining"] = holdings;
 

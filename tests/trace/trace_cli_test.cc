@@ -55,6 +55,32 @@ TEST_F(TraceCliTest, TraceWritesReconciledTrailScheduleAndCappedChart) {
   }
 }
 
+TEST_F(TraceCliTest, PartiesNameTheHoldersInTheChartAndTrail) {
+  auto r = RunMoneytrail({"trace", store(), "--instances",
+                          (dir_.path() / "world" / "truth" / "instances.jsonl").string(), "--parties",
+                          (dir_.path() / "world").string(), "--out", path("trail.json"), "--chart",
+                          path("trail.svg")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(ReadWholeFile(path("trail.json")));
+  const std::string svg = ReadWholeFile(path("trail.svg"));
+  size_t named = 0, in_chart = 0;
+  for (const auto& h : j["remaining"]) {
+    if (!h.contains("holder")) continue;
+    const std::string name = h["holder"].get<std::string>();
+    ASSERT_FALSE(name.empty());
+    ++named;
+    in_chart += svg.find(name) != std::string::npos;
+  }
+  EXPECT_GT(named, 0u);
+  EXPECT_GT(in_chart, 0u);
+  // Without --parties no holder is named.
+  r = RunMoneytrail({"trace", store(), "--instances",
+                     (dir_.path() / "world" / "truth" / "instances.jsonl").string(), "--out",
+                     path("plain.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadWholeFile(path("plain.json")).find("\"holder\""), std::string::npos);
+}
+
 TEST_F(TraceCliTest, BadArgumentsAreRefusedWithExitCodes) {
   auto r = RunMoneytrail({"trace", store(), "--account", "nobank:none", "--out", path("t.json")});
   EXPECT_NE(r.exit_code, 0);

@@ -1,7 +1,7 @@
 // `moneytrail trace STORE (--account BANK:ACCT | --transaction ID | --instances FILE)
 //  [--typology NAME] [--direction forward|backward] [--method libr|fifo|lifo|pro-rata]
 //  [--max-hops N] [--until TIME] [--min-amount AMOUNT] --out trail.json [--schedule trail.csv]
-//  [--chart trail.svg]`: adapter over trace::Trace and the report writers.
+//  [--chart trail.svg] [--parties DIR]`: adapter over trace::Trace and the report writers.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -10,6 +10,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "moneytrail/investigate.h"
 #include "moneytrail/money.h"
 #include "moneytrail/store.h"
 #include "moneytrail/time_format.h"
@@ -24,7 +25,7 @@ using namespace moneytrail;
 
 struct Options {
   std::string store, account, instances, typology, direction = "forward", method = "libr";
-  std::string until, min_amount, out, schedule, chart;
+  std::string until, min_amount, out, schedule, chart, parties;
   std::vector<uint64_t> transactions;
   uint32_t max_hops = std::numeric_limits<uint32_t>::max();
   size_t chart_nodes = 50;
@@ -121,6 +122,9 @@ Status Run(const Options& o) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu_seconds = CpuSeconds() - cpu_start;
   trace::TrailReport report{s, ledger, options, seeds};
+  if (!o.parties.empty()) {
+    MT_ASSIGN_OR_RETURN(report.holders, cases::LoadHolderNames(s, o.parties));
+  }
   MT_RETURN_IF_ERROR(WriteText(o.out, trace::TrailJson(trail, report)));
   if (!o.schedule.empty()) {
     MT_RETURN_IF_ERROR(WriteText(o.schedule, trace::TracingScheduleCsv(trail, report)));
@@ -160,6 +164,8 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--out", o->out, "trail.json to write")->required();
   app.add_option("--schedule", o->schedule, "Tracing schedule CSV to write");
   app.add_option("--chart", o->chart, "Flow-of-funds SVG to write (Graphviz)");
+  app.add_option("--parties", o->parties,
+                 "KYC directory (parties.csv, accounts.csv): holder names in the chart and trail.json");
   app.add_option("--chart-nodes", o->chart_nodes, "Most nodes drawn in the chart")->default_val(50);
   run = [o] {
     Status st = Run(*o);
