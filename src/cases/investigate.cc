@@ -199,6 +199,10 @@ Result<CaseSummary> Investigate(const InvestigateOptions& o) {
   const std::string generated_at = NowIso();
 
   // 1. Ingest.
+  if (!o.entities.empty() && o.parties.empty()) {
+    return InvalidArgumentError("--entities needs --parties (accounts.csv names each account's "
+                                "holder party)");
+  }
   if (!o.files.empty()) {
     stages.Begin("ingest");
     IngestOptions io = o.ingest;
@@ -239,6 +243,11 @@ Result<CaseSummary> Investigate(const InvestigateOptions& o) {
     Result<rules::HolderTable> h = rules::HolderTable::LoadGenerated(s, o.parties);
     if (!h.ok()) return h.status().WithContext("parties");
     holders = std::move(*h);
+    if (!o.entities.empty()) {
+      // Per-entity red-flag rules (subject = "entity") and entity subjects below.
+      Status st = holders->AttachEntities(o.entities);
+      if (!st.ok()) return st.WithContext("entities");
+    }
     Result<HolderNames> hn = HolderNames::Load(o.parties);
     if (!hn.ok()) return hn.status().WithContext("parties");
     names = std::move(*hn);
@@ -310,16 +319,6 @@ Result<CaseSummary> Investigate(const InvestigateOptions& o) {
     ++tx_count[s.source()[t]];
     if (s.destination()[t] != s.source()[t]) ++tx_count[s.destination()[t]];
   }
-  std::unordered_map<std::string, std::string> entity_of_party;
-  if (!o.entities.empty()) {
-    if (!names) {
-      return InvalidArgumentError("--entities needs --parties (accounts.csv names each account's "
-                                  "holder party)");
-    }
-    Result<std::unordered_map<std::string, std::string>> m = LoadEntityMap(o.entities);
-    if (!m.ok()) return m.status().WithContext("entities");
-    entity_of_party = std::move(*m);
-  }
   std::vector<uint32_t> subject_of(s.account_count(), kNoSubject);
   std::vector<SubjectInfo> subjects;
   {
@@ -327,10 +326,7 @@ Result<CaseSummary> Investigate(const InvestigateOptions& o) {
     for (AccountId a = 0; a < s.account_count(); ++a) {
       if (tx_count[a] == 0 || s.account(a).kind != NodeKind::kAccount) continue;
       std::string entity;
-      if (!entity_of_party.empty()) {
-        auto it = entity_of_party.find(names->PartyOf(s.account(a).bank, s.account(a).number));
-        if (it != entity_of_party.end()) entity = it->second;
-      }
+      if (!o.entities.empty()) entity = std::string(holders->text(holders->entity(a)));
       if (!entity.empty()) {
         auto [it, fresh] = entity_subject.emplace(entity, static_cast<uint32_t>(subjects.size()));
         if (fresh) {

@@ -144,21 +144,6 @@ std::vector<std::string> HolderNames::ByAccount(const store::Store& store) const
   return out;
 }
 
-std::string HolderNames::PartyOf(std::string_view bank, std::string_view account) const {
-  auto a = account_party_.find(fmt::format("{}:{}", bank, account));
-  return a == account_party_.end() ? std::string() : a->second;
-}
-
-Result<std::unordered_map<std::string, std::string>> LoadEntityMap(
-    const std::filesystem::path& path) {
-  std::unordered_map<std::string, std::string> out;
-  MT_RETURN_IF_ERROR(ReadNamedCsv(path, {"party_id", "entity_id"},
-                                  [&](const std::vector<std::string_view>& f) {
-                                    out[std::string(f[0])] = std::string(f[1]);
-                                  }));
-  return out;
-}
-
 std::vector<report::TraceTotalsView> TotalsView(const store::Store& store,
                                                 const trace::Ledger& ledger,
                                                 const trace::Trail& trail) {

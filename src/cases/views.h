@@ -52,18 +52,11 @@ class HolderNames {
   std::string NameOf(std::string_view bank, std::string_view account) const;
   // The name of every bank account's holder, by AccountId ("" where unknown).
   std::vector<std::string> ByAccount(const store::Store& store) const;
-  // The holder's party id; empty when unknown.
-  std::string PartyOf(std::string_view bank, std::string_view account) const;
 
  private:
   std::unordered_map<std::string, std::string> party_name_;     // party id -> name
   std::unordered_map<std::string, std::string> account_party_;  // "bank:account" -> party id
 };
-
-// resolve's entities.csv (party_id,entity_id): party id -> entity id. InvalidArgument names the
-// file and line of a malformed row.
-Result<std::unordered_map<std::string, std::string>> LoadEntityMap(
-    const std::filesystem::path& path);
 
 // The per-currency totals of a trail, exact, as the report shows them.
 std::vector<report::TraceTotalsView> TotalsView(const store::Store& store,
