@@ -1,9 +1,11 @@
 # moneytrail_library(NAME name SRCS ... [DEPS ...])
 #   Declares the static library moneytrail_<name> (alias moneytrail::<name>) for one module of
 #   src/. Public headers live in include/moneytrail/; internal headers next to their .cc files.
-# moneytrail_test(NAME name SRCS ... [DEPS ...] [LABELS ...])
+# moneytrail_test(NAME name SRCS ... [DEPS ...] [LABELS ...] [WHOLE])
 #   Declares a GoogleTest binary registered with CTest, one test per TEST(). Tests labelled
-#   "slow" are excluded from `make test` and run by `make test-slow`.
+#   "slow" are excluded from `make test` and run by `make test-slow`. WHOLE registers the binary
+#   as one CTest test instead, for suites whose SetUpTestSuite does expensive work once (CTest
+#   runs each discovered TEST in a process of its own).
 
 set(MONEYTRAIL_WARNINGS -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
 if(MONEYTRAIL_WERROR)
@@ -31,7 +33,7 @@ function(moneytrail_library)
 endfunction()
 
 function(moneytrail_test)
-  cmake_parse_arguments(ARG "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "WHOLE" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
   set(target ${ARG_NAME})
   add_executable(${target} ${ARG_SRCS})
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
@@ -45,7 +47,12 @@ function(moneytrail_test)
   if(NOT labels)
     set(labels fast)
   endif()
-  gtest_discover_tests(${target}
-    PROPERTIES LABELS "${labels}"
-    DISCOVERY_TIMEOUT 60)
+  if(ARG_WHOLE)
+    add_test(NAME ${target} COMMAND ${target})
+    set_tests_properties(${target} PROPERTIES LABELS "${labels}")
+  else()
+    gtest_discover_tests(${target}
+      PROPERTIES LABELS "${labels}"
+      DISCOVERY_TIMEOUT 60)
+  endif()
 endfunction()
