@@ -29,6 +29,10 @@ struct IngestOptions {
   std::string format;                 // one of kIngestFormats
   std::filesystem::path mapping;      // the TOML mapping, for "mapped" (docs/format/mapping.md)
   std::filesystem::path labels;       // AMLSim nodes.csv, for "amlsim" (optional)
+  // Opening balances (optional, not for "amlsim"): a CSV `bank,account,currency,balance`
+  // (docs/format/native-csv.md); each row sets the account's opening balance, which tracing
+  // starts its ledger from. Recorded in custody as format "balances".
+  std::filesystem::path balances;
   std::string amlsim_currency = "USD";  // AMLSim files carry no currency
   // The ingest commits nothing and fails when more rows than this are rejected in all.
   uint64_t max_rejects = 1000;

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "moneytrail/csv.h"
@@ -113,6 +115,18 @@ class Ingester {
 
   Status IngestFile(const std::filesystem::path& path, RowSpec spec, IngestReport& report,
                     uint64_t& rejected_total);
+  // A rejected row of an account file: 1-based column and reason.
+  struct AccountReject {
+    int column = 0;
+    std::string reason;
+  };
+  Status IngestAccountFile(
+      const std::filesystem::path& path, const std::vector<std::string_view>& header,
+      std::string_view format, IngestReport& report, uint64_t& rejected_total,
+      const std::function<Result<std::optional<AccountReject>>(const std::vector<std::string_view>&)>& row);
+  // A native balances.csv (bank,account,currency,balance): opening balances.
+  Status IngestBalances(const std::filesystem::path& path, IngestReport& report,
+                        uint64_t& rejected_total);
   Status IngestAmlsimLabels(const std::filesystem::path& path, IngestReport& report,
                             uint64_t& rejected_total);
 
@@ -428,8 +442,13 @@ Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index) {
   return Status::Ok();
 }
 
-Status Ingester::IngestAmlsimLabels(const std::filesystem::path& path, IngestReport& report,
-                                    uint64_t& rejected_total) {
+// Reads a per-account attribute file (AMLSim's nodes.csv, a native balances.csv): checks the
+// header, then calls `row` for each record with exactly `header.size()` fields; `row` sets the
+// account's attributes or returns a rejection (column, field, reason).
+Status Ingester::IngestAccountFile(
+    const std::filesystem::path& path, const std::vector<std::string_view>& header,
+    std::string_view format, IngestReport& report, uint64_t& rejected_total,
+    const std::function<Result<std::optional<AccountReject>>(const std::vector<std::string_view>&)>& row) {
   const std::string name = path.string();
   MappedFile file;
   std::string_view data;
@@ -437,56 +456,30 @@ Status Ingester::IngestAmlsimLabels(const std::filesystem::path& path, IngestRep
   CsvRecordReader reader(data, CsvDialect{}, 1);
   std::vector<std::string_view> fields;
   if (!reader.Next(fields)) return InvalidArgumentError(name + " has no header line");
-  const std::vector<std::string_view> expected = {"nodeid", "isFraud", "init_balance",
-                                                  "fraudStep"};
-  if (fields != expected) {
-    return InvalidArgumentError(name + ":1: the header is not AMLSim's nodes.csv header "
-                                "'nodeid,isFraud,init_balance,fraudStep'");
+  if (fields != header) {
+    std::string want;
+    for (std::string_view h : header) want += (want.empty() ? "" : ",") + std::string(h);
+    return InvalidArgumentError(name + ":1: the header is not '" + want + "'");
   }
-  MT_ASSIGN_OR_RETURN(uint16_t currency, writer_.InternCurrency(options_.amlsim_currency));
   store::SourceRecord record;
   record.index = writer_.next_source_index();
-  record.format = "amlsim-labels";
+  record.format = std::string(format);
   record.first_transaction = writer_.committed_transaction_count() + writer_.columns().size();
   std::vector<RejectedRow> rejects;
   while (reader.Next(fields)) {
     if (fields.size() == 1 && fields[0].empty() && reader.AtTrailingEmptyLines()) break;
     ++record.rows_read;
-    RejectedRow reject;
-    reject.file = name;
-    reject.line = reader.line();
-    auto fail = [&](int column, std::string field, std::string_view value, std::string reason) {
-      reject.column = column;
-      reject.field = std::move(field);
-      reject.value = std::string(value);
-      reject.reason = std::move(reason);
-      rejects.push_back(reject);
-    };
-    if (fields.size() != 4) {
-      fail(0, "(row)", std::to_string(fields.size()) + " fields", "expected 4 fields");
+    if (fields.size() != header.size()) {
+      rejects.push_back({name, reader.line(), 0, "(row)", std::to_string(fields.size()) + " fields",
+                         "expected " + std::to_string(header.size()) + " fields"});
       continue;
     }
-    if (fields[0].empty()) {
-      fail(1, "nodeid", fields[0], "is empty; a value is required");
+    MT_ASSIGN_OR_RETURN(std::optional<AccountReject> bad, row(fields));
+    if (bad) {
+      rejects.push_back({name, reader.line(), bad->column, std::string(header[static_cast<size_t>(bad->column - 1)]),
+                         std::string(fields[static_cast<size_t>(bad->column - 1)]), std::move(bad->reason)});
       continue;
     }
-    store::AccountAttributes a;
-    if (fields[1] == "1" || fields[1] == "true" || fields[1] == "True") a.label = Label::kLaundering;
-    else if (fields[1] == "0" || fields[1] == "false" || fields[1] == "False") a.label = Label::kLegitimate;
-    else {
-      fail(2, "isFraud", fields[1], "is not a label (expected 0 or 1)");
-      continue;
-    }
-    Result<Decimal> balance = ParseDecimal(fields[2]);
-    if (!balance.ok()) {
-      fail(3, "init_balance", fields[2], std::string(balance.status().message()));
-      continue;
-    }
-    a.opening_balance = *balance;
-    a.balance_currency = currency;
-    MT_ASSIGN_OR_RETURN(AccountId account,
-                        writer_.InternAccount(NodeKind::kAccount, "amlsim", fields[0]));
-    writer_.SetAccountAttributes(account, a);
     ++record.rows_accepted;
   }
   if (!reader.status().ok()) {
@@ -497,6 +490,52 @@ Status Ingester::IngestAmlsimLabels(const std::filesystem::path& path, IngestRep
   record.rows_rejected = rejects.size();
   return FinishFile(path, file, Sha256Hex(file.view()), std::move(record), rejects, report,
                     rejected_total);
+}
+
+Status Ingester::IngestAmlsimLabels(const std::filesystem::path& path, IngestReport& report,
+                                    uint64_t& rejected_total) {
+  MT_ASSIGN_OR_RETURN(uint16_t currency, writer_.InternCurrency(options_.amlsim_currency));
+  return IngestAccountFile(
+      path, {"nodeid", "isFraud", "init_balance", "fraudStep"}, "amlsim-labels", report,
+      rejected_total,
+      [&](const std::vector<std::string_view>& f) -> Result<std::optional<AccountReject>> {
+        if (f[0].empty()) return std::optional<AccountReject>(AccountReject{1, "is empty; a value is required"});
+        store::AccountAttributes a;
+        if (f[1] == "1" || f[1] == "true" || f[1] == "True") a.label = Label::kLaundering;
+        else if (f[1] == "0" || f[1] == "false" || f[1] == "False") a.label = Label::kLegitimate;
+        else return std::optional<AccountReject>(AccountReject{2, "is not a label (expected 0 or 1)"});
+        Result<Decimal> balance = ParseDecimal(f[2]);
+        if (!balance.ok()) return std::optional<AccountReject>(AccountReject{3, std::string(balance.status().message())});
+        a.opening_balance = *balance;
+        a.balance_currency = currency;
+        MT_ASSIGN_OR_RETURN(AccountId account,
+                            writer_.InternAccount(NodeKind::kAccount, "amlsim", f[0]));
+        writer_.SetAccountAttributes(account, a);
+        return std::optional<AccountReject>();
+      });
+}
+
+Status Ingester::IngestBalances(const std::filesystem::path& path, IngestReport& report,
+                                uint64_t& rejected_total) {
+  return IngestAccountFile(
+      path, {"bank", "account", "currency", "balance"}, "balances", report, rejected_total,
+      [&](const std::vector<std::string_view>& f) -> Result<std::optional<AccountReject>> {
+        for (int k = 0; k < 4; ++k) {
+          if (f[static_cast<size_t>(k)].empty()) return std::optional<AccountReject>(AccountReject{k + 1, "is empty; a value is required"});
+        }
+        Result<Decimal> balance = ParseDecimal(f[3]);
+        if (!balance.ok()) return std::optional<AccountReject>(AccountReject{4, std::string(balance.status().message())});
+        if (balance->units < 0) {
+          return std::optional<AccountReject>(
+              AccountReject{4, "is negative; an opening balance is what the account held"});
+        }
+        store::AccountAttributes a;
+        a.opening_balance = *balance;
+        MT_ASSIGN_OR_RETURN(a.balance_currency, writer_.InternCurrency(f[2]));
+        MT_ASSIGN_OR_RETURN(AccountId account, writer_.InternAccount(NodeKind::kAccount, f[0], f[1]));
+        writer_.SetAccountAttributes(account, a);
+        return std::optional<AccountReject>();
+      });
 }
 
 }  // namespace
@@ -525,11 +564,19 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
   if (!options.labels.empty() && options.format != "amlsim") {
     return InvalidArgumentError("--labels is for --format amlsim (AMLSim's nodes.csv)");
   }
+  if (!options.balances.empty() && options.format == "amlsim") {
+    return InvalidArgumentError("--balances is for native, mapped and ibm-aml files (AMLSim's "
+                                "opening balances come with --labels nodes.csv)");
+  }
   if (files.empty()) return InvalidArgumentError("no input files");
   // Check every input exists before touching the store.
   for (const auto& f : files) {
     std::error_code ec;
     if (!std::filesystem::exists(f, ec)) return NotFoundError(f.string() + ": no such file");
+  }
+  for (const auto& f : {options.labels, options.balances}) {
+    std::error_code ec;
+    if (!f.empty() && !std::filesystem::exists(f, ec)) return NotFoundError(f.string() + ": no such file");
   }
   size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads)
                                        : std::max(1u, std::thread::hardware_concurrency());
@@ -544,6 +591,9 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
   }
   if (!options.labels.empty()) {
     MT_RETURN_IF_ERROR(ingester.IngestAmlsimLabels(options.labels, report, rejected_total));
+  }
+  if (!options.balances.empty()) {
+    MT_RETURN_IF_ERROR(ingester.IngestBalances(options.balances, report, rejected_total));
   }
   if (rejected_total > options.max_rejects) {
     std::string message = std::to_string(rejected_total) + " rows rejected, more than the " +

@@ -400,5 +400,69 @@ TEST_F(IngestTest, AmlsimStepIsOneDayAndLabelsBecomeAccountAttributes) {
   EXPECT_EQ(s.sources()[1].format, "amlsim-labels");
 }
 
+TEST_F(IngestTest, NativeBalancesSetOpeningBalancesAndRejectBadRowsByLineAndField) {
+  fs::path tx = Write("tx.csv", std::string(kNativeHeader) +
+                                    "2022-09-01T00:00:00Z,account,1,A,account,2,B,1.00,USD,,,wire,,,,,,,\n");
+  fs::path balances = Write("balances.csv",
+                            "bank,account,currency,balance\n"
+                            "1,A,USD,1500.25\n"
+                            "2,B,EUR,0.000296\n"
+                            "3,C,USD,-5.00\n"
+                            "4,D,USD,abc\n"
+                            "5,,USD,1\n"
+                            "6,F,USD\n");
+  IngestOptions o;
+  o.format = "native";
+  o.balances = balances;
+  Result<IngestReport> r = Ingest(store(), {tx}, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  store::Store s = *store::Store::Open(store());
+  ASSERT_EQ(s.sources().size(), 2u);
+  const store::SourceRecord& b = s.sources()[1];
+  EXPECT_EQ(b.format, "balances");
+  EXPECT_EQ(b.rows_read, 6u);
+  EXPECT_EQ(b.rows_accepted, 2u);
+  EXPECT_EQ(b.rows_rejected, 4u);
+  AccountId a = *s.FindAccount(NodeKind::kAccount, "1", "A");
+  ASSERT_TRUE(s.account_attributes(a).opening_balance.has_value());
+  EXPECT_EQ(FormatDecimal(*s.account_attributes(a).opening_balance), "1500.25");
+  EXPECT_EQ(s.currency(s.account_attributes(a).balance_currency), "USD");
+  AccountId bb = *s.FindAccount(NodeKind::kAccount, "2", "B");
+  EXPECT_EQ(FormatDecimal(*s.account_attributes(bb).opening_balance), "0.000296");
+  EXPECT_EQ(s.currency(s.account_attributes(bb).balance_currency), "EUR");
+  EXPECT_FALSE(s.FindAccount(NodeKind::kAccount, "3", "C").has_value());
+  // The rejects name line, field and value.
+  std::vector<std::string> messages;
+  for (const RejectedRow& row : r->first_rejects) messages.push_back(row.ToString());
+  auto has = [&](const std::string& needle) {
+    for (const std::string& m : messages) {
+      if (m.find(needle) != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has(":4: column 4 balance = '-5.00'")) << messages.size();
+  EXPECT_TRUE(has(":5: column 4 balance = 'abc'"));
+  EXPECT_TRUE(has(":6: column 2 account = ''"));
+  EXPECT_TRUE(has(":7:"));
+}
+
+TEST_F(IngestTest, BalancesNeedTheRightHeaderAndAreNotForAmlsim) {
+  fs::path tx = Write("tx.csv", std::string(kNativeHeader) +
+                                    "2022-09-01T00:00:00Z,account,1,A,account,2,B,1.00,USD,,,wire,,,,,,,\n");
+  fs::path wrong = Write("wrong.csv", "bank,account,balance\n1,A,5\n");
+  IngestOptions o;
+  o.format = "native";
+  o.balances = wrong;
+  Result<IngestReport> r = Ingest(store(), {tx}, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("wrong.csv:1: the header is not 'bank,account,currency,balance'"),
+            std::string::npos) << r.status().ToString();
+  EXPECT_FALSE(fs::exists(store() / "MANIFEST"));
+  o.format = "amlsim";
+  r = Ingest(store(), {tx}, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("--balances"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace moneytrail

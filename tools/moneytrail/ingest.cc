@@ -13,7 +13,7 @@ struct Options {
   std::string store;
   std::vector<std::string> files;
   moneytrail::IngestOptions ingest;
-  std::string mapping, labels;
+  std::string mapping, labels, balances;
   bool strict = false;
   bool json = false;
 };
@@ -22,6 +22,7 @@ int Run(Options& o) {
   using namespace moneytrail;
   o.ingest.mapping = o.mapping;
   o.ingest.labels = o.labels;
+  o.ingest.balances = o.balances;
   if (o.strict) o.ingest.max_rejects = 0;
   cli::ProgressBar bar("ingest");
   o.ingest.progress = [&bar](double f) { bar.Update(f); };
@@ -69,6 +70,8 @@ void Setup(CLI::App& app, std::function<int()>& run) {
       ->check(CLI::IsMember({"ibm-aml", "amlsim", "native", "mapped"}));
   app.add_option("--map", o->mapping, "TOML mapping for --format mapped (docs/format/mapping.md)");
   app.add_option("--labels", o->labels, "AMLSim nodes.csv: account labels and opening balances");
+  app.add_option("--balances", o->balances,
+                 "Opening balances: CSV bank,account,currency,balance (not for amlsim)");
   app.add_option("--currency", o->ingest.amlsim_currency, "Currency of AMLSim amounts")
       ->default_val("USD");
   app.add_option("--max-rejects", o->ingest.max_rejects,
