@@ -81,6 +81,44 @@ TEST_F(TraceCliTest, PartiesNameTheHoldersInTheChartAndTrail) {
   EXPECT_EQ(ReadWholeFile(path("plain.json")).find("\"holder\""), std::string::npos);
 }
 
+// Opening balances from a native balances.csv: B's 80.00 covers its payment of 150.00 after
+// receiving 100.00, so no shortfall; without them 50.00 is drawn from the unexplained source.
+TEST(TraceBalancesTest, NativeOpeningBalancesFeedTheLedger) {
+  TempDir dir;
+  test_util::WriteWholeFile(
+      dir.path() / "tx.csv",
+      "timestamp,source_kind,source_bank,source_account,dest_kind,dest_bank,dest_account,"
+      "amount_paid,currency_paid,amount_received,currency_received,channel,city,region,country,"
+      "mcc,counterparty,is_laundering,typology\n"
+      "2022-09-01T00:00:00Z,account,1,A,account,2,B,100.00,USD,,,wire,,,,,,,\n"
+      "2022-09-02T00:00:00Z,account,2,B,account,3,C,150.00,USD,,,wire,,,,,,,\n");
+  test_util::WriteWholeFile(dir.path() / "bal.csv", "bank,account,currency,balance\n2,B,USD,80.00\n");
+  for (bool with : {true, false}) {
+    SCOPED_TRACE(with);
+    const std::string store = (dir.path() / (with ? "with" : "without")).string();
+    std::vector<std::string> ingest = {"ingest", store, (dir.path() / "tx.csv").string(), "--format",
+                                       "native"};
+    if (with) {
+      ingest.push_back("--balances");
+      ingest.push_back((dir.path() / "bal.csv").string());
+    }
+    auto r = RunMoneytrail(ingest);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = RunMoneytrail({"trace", store, "--transaction", "0", "--out",
+                       (dir.path() / "t.json").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(with ? "0 shortfalls" : "1 shortfalls"), std::string::npos) << r.out;
+    nlohmann::json j = nlohmann::json::parse(ReadWholeFile(dir.path() / "t.json"));
+    // LIBR: B holds 180.00 (with) or 100.00 (without), pays 150.00: tainted left at B is 30.00
+    // (with) or 0.00 after the shortfall (without).
+    std::string left_at_b;
+    for (const auto& h : j["remaining"]) {
+      if (h["account"] == "2:B") left_at_b = h["traced_remaining"].get<std::string>();
+    }
+    EXPECT_EQ(left_at_b, with ? "30.00" : "");
+  }
+}
+
 TEST_F(TraceCliTest, BadArgumentsAreRefusedWithExitCodes) {
   auto r = RunMoneytrail({"trace", store(), "--account", "nobank:none", "--out", path("t.json")});
   EXPECT_NE(r.exit_code, 0);
