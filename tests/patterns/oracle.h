@@ -51,6 +51,18 @@ inline Case RandomCase(uint64_t seed, int max_accounts = 8, int max_edges = 60,
 }
 
 // j is visible to i under window w.
+// The case's transactions as stream input, in (time, id) order.
+inline std::vector<graph::TransactionEdge> TimeOrderedEdges(const Case& c) {
+  std::vector<graph::TransactionEdge> order;
+  for (TransactionId t = 0; t < c.tx.size(); ++t) {
+    order.push_back({t, c.time[t], c.src[t], c.dst[t], c.amount[t]});
+  }
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    return a.time != b.time ? a.time < b.time : a.id < b.id;
+  });
+  return order;
+}
+
 inline bool Visible(const Case& c, size_t i, size_t j, Timestamp w) {
   const Tx &a = c.tx[i], &b = c.tx[j];
   return (b.time < a.time || (b.time == a.time && j <= i)) && b.time >= a.time - w;

@@ -44,13 +44,7 @@ TEST(PatternsStreamTest, StreamingInAnyBatchSizesEqualsTheBatchRun) {
     auto batch = ComputeFeatures(*g, c.columns(), config, {});
     ASSERT_TRUE(batch.ok());
     // The stream sees transactions in (time, id) order, in batches of random sizes.
-    std::vector<graph::TransactionEdge> order;
-    for (TransactionId t = 0; t < c.tx.size(); ++t) {
-      order.push_back({t, c.time[t], c.src[t], c.dst[t], c.amount[t]});
-    }
-    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-      return a.time != b.time ? a.time < b.time : a.id < b.id;
-    });
+    std::vector<graph::TransactionEdge> order = oracle::TimeOrderedEdges(c);
     PatternStream stream(config, 1 + static_cast<int>(seed % 2));
     std::mt19937_64 rng(seed);
     for (size_t k = 0; k < order.size();) {
@@ -78,13 +72,7 @@ TEST(PatternsStreamTest, FractionalAmountsStreamedInSmallBatchesEqualTheBatchRun
     ASSERT_TRUE(g.ok());
     auto batch = ComputeFeatures(*g, c.columns(), config, {.threads = 2});
     ASSERT_TRUE(batch.ok());
-    std::vector<graph::TransactionEdge> order;
-    for (TransactionId t = 0; t < c.tx.size(); ++t) {
-      order.push_back({t, c.time[t], c.src[t], c.dst[t], c.amount[t]});
-    }
-    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-      return a.time != b.time ? a.time < b.time : a.id < b.id;
-    });
+    std::vector<graph::TransactionEdge> order = oracle::TimeOrderedEdges(c);
     PatternStream stream(config);
     std::mt19937_64 rng(seed);
     for (size_t k = 0; k < order.size();) {

@@ -147,13 +147,7 @@ TEST(SimpleCyclesTest, StreamingEqualsBatchAndThreadsDoNotMatter) {
       EXPECT_EQ(one->instances.instances[k].transactions,
                 two->instances.instances[k].transactions);
     }
-    std::vector<graph::TransactionEdge> order;
-    for (TransactionId t = 0; t < c.tx.size(); ++t) {
-      order.push_back({t, c.time[t], c.src[t], c.dst[t], c.amount[t]});
-    }
-    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-      return a.time != b.time ? a.time < b.time : a.id < b.id;
-    });
+    std::vector<graph::TransactionEdge> order = oracle::TimeOrderedEdges(c);
     PatternStream stream(config, 2);
     std::mt19937_64 rng(seed);
     for (size_t k = 0; k < order.size();) {

@@ -225,6 +225,29 @@ std::string Body(const std::string& text) {
 #define RULES_ORACLE_SEEDS 24
 #endif
 
+// A random windowed aggregate rule (its window in hours, thresholds and TOML text), drawn the
+// same way for the per-account and the per-entity oracles.
+struct RandomAggregate {
+  int64_t hours = 0;
+  int min_count = 0;
+  int64_t sum_over = 0;
+  int min_distinct = 0;
+  std::string when, match;
+
+  static RandomAggregate Draw(std::mt19937_64& rng) {
+    RandomAggregate a;
+    a.hours = 1 + static_cast<int64_t>(rng() % 96);
+    a.min_count = 1 + static_cast<int>(rng() % 3);
+    a.sum_over = static_cast<int64_t>(rng() % 1500000);
+    a.min_distinct = 1 + static_cast<int>(rng() % 2);
+    a.when = "[rule.when]\ncount = { at_least = " + std::to_string(a.min_count) + " }\nsum = { over = \"" +
+             FormatDecimal(Decimal{a.sum_over, 2}) + "\" }\ndistinct_counterparties = { at_least = " +
+             std::to_string(a.min_distinct) + " }\n";
+    a.match = "[rule.match]\nchannel = [\"cash_deposit\", \"wire\"]\ndirection = \"in\"\n";
+    return a;
+  }
+};
+
 TEST(RulesOracleTest, EngineMatchesBruteForceOnRandomStores) {
   for (uint64_t seed = 1; seed <= RULES_ORACLE_SEEDS; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
@@ -235,14 +258,13 @@ TEST(RulesOracleTest, EngineMatchesBruteForceOnRandomStores) {
       w.Add(FormatIsoTime(t.time), Label(t.src), Label(t.dst), FormatDecimal(Decimal{t.cents, 2}), t.channel, "",
             t.dst == -2 ? "MX" : "");
     }
-    const int64_t hours = 1 + static_cast<int64_t>(rng() % 96);
-    const int min_count = 1 + static_cast<int>(rng() % 3);
-    const int64_t sum_over = static_cast<int64_t>(rng() % 1500000);
-    const int min_distinct = 1 + static_cast<int>(rng() % 2);
-    std::string when = "[rule.when]\ncount = { at_least = " + std::to_string(min_count) + " }\nsum = { over = \"" +
-                       FormatDecimal(Decimal{sum_over, 2}) + "\" }\ndistinct_counterparties = { at_least = " +
-                       std::to_string(min_distinct) + " }\n";
-    std::string match = "[rule.match]\nchannel = [\"cash_deposit\", \"wire\"]\ndirection = \"in\"\n";
+    const RandomAggregate agg = RandomAggregate::Draw(rng);
+    const int64_t hours = agg.hours;
+    const int min_count = agg.min_count;
+    const int64_t sum_over = agg.sum_over;
+    const int min_distinct = agg.min_distinct;
+    const std::string& when = agg.when;
+    const std::string& match = agg.match;
     auto sliding = w.Scan(Body("window = \"" + std::to_string(hours) + "h\"\n" + match + when), {}, 1 + seed % 2);
     EXPECT_EQ(FromAlerts(w.store(), sliding),
               OracleAggregate(txs, false, hours * 3600, min_count, sum_over, min_distinct));
@@ -278,14 +300,13 @@ TEST(RulesOracleTest, EntityRulesMatchBruteForceOverGroupedAccounts) {
       if (grouping.entity[a] > 0) h.entity = "E" + std::to_string(grouping.entity[a]);
       w.Holder(h);
     }
-    const int64_t hours = 1 + static_cast<int64_t>(rng() % 96);
-    const int min_count = 1 + static_cast<int>(rng() % 3);
-    const int64_t sum_over = static_cast<int64_t>(rng() % 1500000);
-    const int min_distinct = 1 + static_cast<int>(rng() % 2);
-    std::string when = "[rule.when]\ncount = { at_least = " + std::to_string(min_count) + " }\nsum = { over = \"" +
-                       FormatDecimal(Decimal{sum_over, 2}) + "\" }\ndistinct_counterparties = { at_least = " +
-                       std::to_string(min_distinct) + " }\n";
-    std::string match = "[rule.match]\nchannel = [\"cash_deposit\", \"wire\"]\ndirection = \"in\"\n";
+    const RandomAggregate agg = RandomAggregate::Draw(rng);
+    const int64_t hours = agg.hours;
+    const int min_count = agg.min_count;
+    const int64_t sum_over = agg.sum_over;
+    const int min_distinct = agg.min_distinct;
+    const std::string& when = agg.when;
+    const std::string& match = agg.match;
     const std::string subject = "subject = \"entity\"\n";
     auto sliding = w.Scan(Body(subject + "window = \"" + std::to_string(hours) + "h\"\n" + match + when), {}, 1 + seed % 2);
     EXPECT_EQ(FromAlerts(w.store(), sliding),
