@@ -1,6 +1,7 @@
 // The flow-of-funds chart through Graphviz's C library (libgvc, "dot" layout, SVG).
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include <fmt/format.h>
@@ -23,6 +24,20 @@ Result<std::string> FlowChartSvg(const Trail&, const TrailReport&, size_t) {
 #else
 
 namespace {
+
+// One Graphviz context for the process, used under a lock (libgvc is not thread-safe). A context
+// per chart is not safe: Graphviz's pango plugin keeps font state across contexts and reads it
+// after gvFreeContext (AddressSanitizer: heap-use-after-free in textspan_size on the second chart
+// of one process, e.g. `moneytrail investigate`).
+std::mutex& GvcMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+GVC_t* SharedGvc() {
+  static GVC_t* const gvc = gvContext();
+  return gvc;
+}
 
 struct EdgeKey {
   AccountId from, to;
@@ -92,7 +107,8 @@ Result<std::string> FlowChartSvg(const Trail& trail, const TrailReport& r, size_
     }
   }
 
-  GVC_t* gvc = gvContext();
+  std::lock_guard<std::mutex> lock(GvcMutex());
+  GVC_t* gvc = SharedGvc();
   std::string name = "trail";
   Agraph_t* g = agopen(Mutable(name), Agdirected, nullptr);
   auto set = [](void* object, const char* attribute, std::string value) {
@@ -145,7 +161,6 @@ Result<std::string> FlowChartSvg(const Trail& trail, const TrailReport& r, size_
   std::string layout = "dot", format = "svg";
   if (gvLayout(gvc, g, layout.c_str()) != 0) {
     agclose(g);
-    gvFreeContext(gvc);
     return InternalError("Graphviz could not lay out the flow-of-funds chart");
   }
   char* data = nullptr;
@@ -155,7 +170,6 @@ Result<std::string> FlowChartSvg(const Trail& trail, const TrailReport& r, size_
   if (data != nullptr) gvFreeRenderData(data);
   gvFreeLayout(gvc, g);
   agclose(g);
-  gvFreeContext(gvc);
   if (rc != 0) return InternalError("Graphviz could not render the chart as SVG");
   return svg;
 }
