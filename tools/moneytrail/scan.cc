@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "moneytrail/investigate.h"
 #include "moneytrail/rules.h"
 #include "moneytrail/store.h"
 #include "verb.h"
@@ -34,21 +35,12 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 // CPU time of the process so far (all threads), in seconds: robust against a loaded machine.
 double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
-// The shipped pack: next to the working directory, or the repository that holds the binary.
-std::string DefaultPack() {
-  const std::string name = "rules/smuggling-trafficking.toml";
-  std::vector<fs::path> candidates = {fs::path(name)};
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
-      candidates.push_back(dir / name);
-    }
-  }
-  for (const fs::path& p : candidates) {
-    if (fs::exists(p, ec)) return p.string();
-  }
-  return name;
+// The shipped pack, found as investigate finds it (cases::FindShippedFile); the bare relative
+// path when it is nowhere, so the error names what was looked for.
+std::filesystem::path DefaultPack() {
+  const char* name = "rules/smuggling-trafficking.toml";
+  std::filesystem::path found = moneytrail::cases::FindShippedFile(name);
+  return found.empty() ? std::filesystem::path(name) : found;
 }
 
 int Run(const Options& o) {
@@ -65,7 +57,7 @@ int Run(const Options& o) {
     }
     overrides[set.substr(0, eq)] = set.substr(eq + 1);
   }
-  std::vector<std::string> paths = o.packs.empty() ? std::vector<std::string>{DefaultPack()} : o.packs;
+  std::vector<std::string> paths = o.packs.empty() ? std::vector<std::string>{DefaultPack().string()} : o.packs;
   std::vector<rules::RulePack> packs;
   for (const std::string& p : paths) {
     Result<rules::RulePack> pack = rules::RulePack::Load(p, overrides);
