@@ -4,10 +4,19 @@
 // iteration per repetition. bench/patterns_compare.sh runs a previous build's binary beside
 // this one.
 //
-// usage (environment PATTERNS_STORE=bench/out/patterns/hi-small.store, PATTERNS_THREADS=2):
+// BM_Full is the default feature set as the CLI runs it (temporal cycles once over all rows,
+// the other families per block). BM_Stream builds a graph of all but the last 163,840
+// transactions (in (time, id) order), then streams 64 batches of 2,048 and 256 batches of 128
+// through PatternStream with the default set and reports each size's median, p90 and maximum
+// wall-clock latency per batch (the streaming goal is a latency).
+//
+// usage (environment PATTERNS_STORE=bench/out/patterns/hi-small.store, PATTERNS_THREADS=2,
+// PATTERNS_BLOCK=262144 rows per ComputeFeatures call):
 //   patterns_benchmark --benchmark_repetitions=3 [--benchmark_filter=fan]
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -27,6 +36,7 @@ struct Fixture {
   graph::EdgeColumns columns;
   graph::TemporalGraph graph;
   int threads = 2;
+  size_t block = 262144;
 };
 
 Fixture* Load() {
@@ -34,6 +44,9 @@ Fixture* Load() {
     auto f = std::make_unique<Fixture>();
     const char* path = std::getenv("PATTERNS_STORE");
     if (const char* t = std::getenv("PATTERNS_THREADS")) f->threads = std::atoi(t);
+    if (const char* b = std::getenv("PATTERNS_BLOCK")) {
+      f->block = std::max<size_t>(1, std::strtoull(b, nullptr, 10));
+    }
     auto s = store::Store::Open(path != nullptr ? path : "bench/out/patterns/hi-small.store");
     if (!s.ok()) {
       std::fprintf(stderr, "patterns_benchmark: %s\n", s.status().ToString().c_str());
@@ -66,38 +79,138 @@ patterns::PatternConfig Only(std::string_view family) {
   return c;
 }
 
+// Features of every row in blocks of f.block rows; adds one value per block to `checksum`.
+bool RunBlocks(benchmark::State& state, const Fixture& f, const patterns::PatternConfig& config,
+               double& checksum) {
+  const size_t n = f.columns.size();
+  std::vector<TransactionId> ids;
+  for (size_t first = 0; first < n; first += f.block) {
+    const size_t count = std::min(f.block, n - first);
+    ids.resize(count);
+    std::iota(ids.begin(), ids.end(), static_cast<TransactionId>(first));
+    const graph::EdgeColumns block{f.columns.source.subspan(first, count),
+                                   f.columns.destination.subspan(first, count),
+                                   f.columns.time.subspan(first, count),
+                                   f.columns.amount.subspan(first, count), ids};
+    auto run = patterns::ComputeFeatures(f.graph, block, config, {.threads = f.threads});
+    if (!run.ok()) {
+      state.SkipWithError(run.status().ToString().c_str());
+      return false;
+    }
+    checksum += run->table.values.empty() ? 0 : run->table.values[count / 2];
+    benchmark::DoNotOptimize(run->table.values.data());
+  }
+  return true;
+}
+
 void BM_Family(benchmark::State& state, std::string_view family) {
   Fixture& f = *Load();
   const patterns::PatternConfig config = Only(family);
-  constexpr size_t kBlock = 262144;
-  const size_t n = f.columns.size();
-  std::vector<TransactionId> ids;
   double checksum = 0;
   for (auto _ : state) {
-    for (size_t first = 0; first < n; first += kBlock) {
-      const size_t count = std::min(kBlock, n - first);
-      ids.resize(count);
-      std::iota(ids.begin(), ids.end(), static_cast<TransactionId>(first));
-      const graph::EdgeColumns block{f.columns.source.subspan(first, count),
-                                     f.columns.destination.subspan(first, count),
-                                     f.columns.time.subspan(first, count),
-                                     f.columns.amount.subspan(first, count), ids};
-      auto run = patterns::ComputeFeatures(f.graph, block, config, {.threads = f.threads});
-      if (!run.ok()) {
-        state.SkipWithError(run.status().ToString().c_str());
-        return;
-      }
-      checksum += run->table.values.empty() ? 0 : run->table.values[count / 2];
-      benchmark::DoNotOptimize(run->table.values.data());
-    }
+    if (!RunBlocks(state, f, config, checksum)) return;
   }
   state.counters["checksum"] = checksum;
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.columns.size()));
 }
 
 #define MT_PATTERNS_FAMILY(name)                                                  \
   BENCHMARK_CAPTURE(BM_Family, name, #name)                                       \
       ->Iterations(1)->MeasureProcessCPUTime()->Unit(benchmark::kSecond)
+
+// The default set (simple cycles off) as `moneytrail patterns` computes it, without the CSV.
+void BM_Full(benchmark::State& state) {
+  Fixture& f = *Load();
+  patterns::PatternConfig cycles_only, rest;
+  for (auto* s : {&cycles_only.fan, &cycles_only.vertex_stats, &cycles_only.scatter_gather,
+                  &cycles_only.gather_scatter, &cycles_only.bipartite, &cycles_only.stack}) {
+    s->enabled = false;
+  }
+  rest.temporal_cycle.enabled = false;
+  double checksum = 0;
+  for (auto _ : state) {
+    auto cycles =
+        patterns::ComputeFeatures(f.graph, f.columns, cycles_only, {.threads = f.threads});
+    if (!cycles.ok()) {
+      state.SkipWithError(cycles.status().ToString().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(cycles->table.values.data());
+    if (!RunBlocks(state, f, rest, checksum)) return;
+  }
+  state.counters["checksum"] = checksum;
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * f.columns.size()));
+}
+BENCHMARK(BM_Full)->Iterations(1)->MeasureProcessCPUTime()->Unit(benchmark::kSecond);
+
+double Quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(q * static_cast<double>(v.size() - 1) + 0.5)];
+}
+
+void BM_Stream(benchmark::State& state) {
+  Fixture& f = *Load();
+  constexpr size_t kBig = 2048, kBigBatches = 64, kSmall = 128, kSmallBatches = 256;
+  const size_t n = f.columns.size();
+  const size_t streamed = std::min(n, kBig * kBigBatches + kSmall * kSmallBatches);
+  std::vector<TransactionId> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](TransactionId a, TransactionId b) {
+    return f.columns.time[a] < f.columns.time[b];
+  });
+  std::vector<double> big_ms, small_ms;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const size_t split = n - streamed;
+    std::vector<AccountId> hs(split), hd(split);
+    std::vector<Timestamp> ht(split);
+    std::vector<double> ha(split);
+    std::vector<TransactionId> hid(order.begin(), order.begin() + static_cast<ptrdiff_t>(split));
+    for (size_t k = 0; k < split; ++k) {
+      hs[k] = f.columns.source[hid[k]];
+      hd[k] = f.columns.destination[hid[k]];
+      ht[k] = f.columns.time[hid[k]];
+      ha[k] = f.columns.amount[hid[k]];
+    }
+    auto g = graph::TemporalGraph::Build({hs, hd, ht, ha, hid},
+                                         {.threads = f.threads, .spare = 0.1});
+    if (!g.ok()) {
+      state.SkipWithError(g.status().ToString().c_str());
+      return;
+    }
+    patterns::PatternStream stream(patterns::PatternConfig{}, std::move(*g), f.threads);
+    state.ResumeTiming();
+    std::vector<graph::TransactionEdge> batch;
+    for (size_t k = split; k < n;) {
+      const size_t size = k - split < kBig * kBigBatches ? kBig : kSmall;
+      batch.clear();
+      for (size_t r = k; r < std::min(n, k + size); ++r) {
+        const TransactionId t = order[r];
+        batch.push_back({t, f.columns.time[t], f.columns.source[t], f.columns.destination[t],
+                         f.columns.amount[t]});
+      }
+      k += batch.size();
+      const auto start = std::chrono::steady_clock::now();
+      auto run = stream.AddBatch(batch);
+      const std::chrono::duration<double, std::milli> took =
+          std::chrono::steady_clock::now() - start;
+      if (!run.ok()) {
+        state.SkipWithError(run.status().ToString().c_str());
+        return;
+      }
+      benchmark::DoNotOptimize(run->table.values.data());
+      (size == kBig ? big_ms : small_ms).push_back(took.count());
+    }
+  }
+  state.counters["b2048_median_ms"] = Quantile(big_ms, 0.5);
+  state.counters["b2048_p90_ms"] = Quantile(big_ms, 0.9);
+  state.counters["b2048_max_ms"] = Quantile(big_ms, 1.0);
+  state.counters["b128_median_ms"] = Quantile(small_ms, 0.5);
+  state.counters["b128_p90_ms"] = Quantile(small_ms, 0.9);
+  state.counters["b128_max_ms"] = Quantile(small_ms, 1.0);
+}
+BENCHMARK(BM_Stream)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
 
 MT_PATTERNS_FAMILY(fan);
 MT_PATTERNS_FAMILY(vertex_stats);

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "moneytrail/check.h"
+
 #include "moments.h"
 
 namespace moneytrail::patterns::internal {
@@ -31,12 +33,31 @@ bool AtOrBefore(const Edge& e, const GroupQuery& q) {
   return e.time != q.time ? e.time < q.time : e.id <= q.id;
 }
 
+// How many list positions (or queries) ahead the sweeps prefetch. The counter per account, the
+// output rows and the query columns are large arrays read at positions that a sweep knows in
+// advance; a miss on each was most of the sweep's time (bench/RESULTS-patterns.md).
+constexpr size_t kAhead = 8;
+
+template <typename T>
+void PrefetchRead(const T* p) {
+  __builtin_prefetch(p, 0, 3);
+}
+template <typename T>
+void PrefetchWrite(T* p) {
+  __builtin_prefetch(p, 1, 3);
+}
+
 // Distinct counterparties of a sliding window: a count per account, zero outside the sweep.
 struct DistinctCounter {
   std::vector<uint32_t> count;
   size_t distinct = 0;
   void Add(AccountId a) { distinct += count[a]++ == 0; }
   void Remove(AccountId a) { distinct -= --count[a] == 0; }
+  // Prefetches the counters of the list positions `ahead` after lo and hi.
+  void Prefetch(std::span<const Edge> list, size_t lo, size_t hi) const {
+    if (hi + kAhead < list.size()) PrefetchWrite(count.data() + list[hi + kAhead].other);
+    if (lo + kAhead < hi) PrefetchWrite(count.data() + list[lo + kAhead].other);
+  }
 };
 
 // k-th smallest of a multiset of ranks 0..size-1 (Fenwick tree of counts).
@@ -68,8 +89,11 @@ class RankSet {
 };
 
 struct SweepScratch {
-  std::vector<GroupQuery> queries;
-  DistinctCounter fan_others, vs_others;
+  DistinctCounter fan_others;
+  std::vector<uint64_t> keyed;      // (counterparty << 32 | i), sorted: local ids
+  std::vector<uint32_t> local;      // local id of list position R_lo + i
+  std::vector<uint32_t> local_count;  // window count per local id
+  size_t local_distinct = 0;
   DyadicMoments amounts, ages;
   std::vector<double> values;
   std::vector<uint32_t> order;
@@ -82,6 +106,15 @@ struct Columns {
   std::span<double> values;
   size_t width;
   double* Row(uint32_t row) const { return values.data() + size_t{row} * width; }
+  // Prefetches `count` doubles from column `first` of the row of queries[i + kAhead].
+  void Prefetch(std::span<const GroupQuery> queries, size_t i, size_t first, size_t count) const {
+    if (i + kAhead >= queries.size()) return;
+    const double* p = Row(queries[i + kAhead].row) + first;
+    for (size_t b = 0; b < count * sizeof(double); b += 64) {
+      PrefetchWrite(reinterpret_cast<const char*>(p) + b);
+    }
+    PrefetchWrite(p + count - 1);
+  }
 };
 
 // Fan and degree of one list for every query of the group.
@@ -94,10 +127,18 @@ void SweepFan(std::span<const Edge> list, int dir, std::span<const GroupQuery> q
                        [](const Edge& e, Timestamp t) { return e.time < t; }) -
       list.begin());
   size_t hi = lo;
-  for (const GroupQuery& q : queries) {
-    while (hi < list.size() && AtOrBefore(list[hi], q)) others.Add(list[hi++].other);
+  for (size_t i = 0; i < queries.size(); ++i) {
+    const GroupQuery& q = queries[i];
+    cols.Prefetch(queries, i, first_column, kFanColumns);
+    while (hi < list.size() && AtOrBefore(list[hi], q)) {
+      others.Prefetch(list, lo, hi);
+      others.Add(list[hi++].other);
+    }
     const Timestamp from = q.time - s.window;
-    while (lo < hi && list[lo].time < from) others.Remove(list[lo++].other);
+    while (lo < hi && list[lo].time < from) {
+      others.Prefetch(list, lo, hi);
+      others.Remove(list[lo++].other);
+    }
     const size_t k = size_t{q.role} * 2 + static_cast<size_t>(dir);
     double* out = cols.Row(q.row) + first_column;
     out[k] = static_cast<double>(others.distinct);
@@ -164,19 +205,41 @@ void SweepVertexStats(std::span<const Edge> list, int dir, std::span<const Group
       scratch.values[i] = static_cast<double>(list[range_lo + i].time - base);
     }
     scratch.ages.Build(scratch.values, range_lo);
+    // The range's counterparties numbered 0..m-1, so that the window's count per counterparty
+    // is a small array in cache: one indexed by account id (537K accounts on hi-small) missed
+    // the cache on most updates.
+    scratch.keyed.resize(span);
+    for (size_t i = 0; i < span; ++i) {
+      scratch.keyed[i] = (uint64_t{list[range_lo + i].other} << 32) | i;
+    }
+    std::sort(scratch.keyed.begin(), scratch.keyed.end());
+    scratch.local.resize(span);
+    uint32_t last_local = 0;
+    for (size_t j = 0; j < span; ++j) {
+      if (j > 0 && (scratch.keyed[j] >> 32) != (scratch.keyed[j - 1] >> 32)) ++last_local;
+      scratch.local[static_cast<uint32_t>(scratch.keyed[j])] = last_local;
+    }
+    scratch.local_count.assign(size_t{last_local} + 1, 0);
   }
-  DistinctCounter& others = scratch.vs_others;
+  // The counter, the rank set and the sums start afresh with every call: nothing to undo.
+  size_t distinct = 0;
   size_t lo = range_lo, hi = range_lo;
   int64_t offset_sum = 0;  // sum of (time - base) over the window, exact
   auto remove = [&] {
-    others.Remove(list[lo].other);
+    distinct -= --scratch.local_count[scratch.local[lo - range_lo]] == 0;
     scratch.ranks.Add(scratch.rank[lo - range_lo], -1);
     offset_sum -= list[lo].time - base;
     ++lo;
   };
-  for (const GroupQuery& q : queries) {
+  for (size_t i = 0; i < queries.size(); ++i) {
+    const GroupQuery& q = queries[i];
+    if (i + kAhead < queries.size()) {
+      const size_t k_ahead = size_t{queries[i + kAhead].role} * 2 + static_cast<size_t>(dir);
+      cols.Prefetch(queries, i, first_column + k_ahead * kVertexStatsPerList,
+                    kVertexStatsPerList);
+    }
     while (hi < list.size() && AtOrBefore(list[hi], q)) {
-      others.Add(list[hi].other);
+      distinct += scratch.local_count[scratch.local[hi - range_lo]]++ == 0;
       scratch.ranks.Add(scratch.rank[hi - range_lo], +1);
       offset_sum += list[hi].time - base;
       ++hi;
@@ -195,7 +258,7 @@ void SweepVertexStats(std::span<const Edge> list, int dir, std::span<const Group
       std::fill(out + 4, out + kVertexStatsPerList, kNaN);
       continue;
     }
-    out[1] = static_cast<double>(others.distinct);
+    out[1] = static_cast<double>(distinct);
     out[2] = out[1] / n;
     // Amounts.
     const Moments a = scratch.amounts.Fold(lo, hi);
@@ -227,7 +290,6 @@ void SweepVertexStats(std::span<const Edge> list, int dir, std::span<const Group
     const bool flat = list[lo].time == list[hi - 1].time;
     WriteShape(flat ? Moments{} : scratch.ages.Fold(lo, hi), n, flat, true, p);
   }
-  while (lo < hi) remove();
 }
 
 }  // namespace
@@ -237,10 +299,16 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
                             std::span<double> values) {
   if (!config.fan.enabled && !config.vertex_stats.enabled) return;
   const size_t n = txs.size();
-  // Entries (account, row, role), grouped by account, rows in input order within a group.
+  MT_CHECK(n <= UINT32_MAX);
+  auto id_of = [&](size_t r) {
+    return txs.id.empty() ? static_cast<TransactionId>(r) : txs.id[r];
+  };
+  // One query per (row, role), grouped by account, rows in input order within a group. The
+  // query carries its time and id, copied while the columns are read in order: gathering them
+  // per group instead read two columns at random rows (a cache miss each).
   const size_t accounts = g.account_count();
-  std::vector<uint64_t> entries(2 * n);  // row << 1 | role
-  std::vector<uint32_t> group_start;     // offsets into entries, per group
+  std::vector<GroupQuery> entries(2 * n);
+  std::vector<uint32_t> group_start;  // offsets into entries, per group
   std::vector<AccountId> group_account;
   if (accounts <= 8 * n) {
     // Counting sort by account (stable: rows stay in input order).
@@ -257,8 +325,9 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
       start[a + 1] += start[a];
     }
     for (size_t r = 0; r < n; ++r) {
-      entries[start[txs.source[r]]++] = uint64_t{r} << 1;
-      entries[start[txs.destination[r]]++] = (uint64_t{r} << 1) | 1;
+      const auto row = static_cast<uint32_t>(r);
+      entries[start[txs.source[r]]++] = {txs.time[r], id_of(r), row, 0};
+      entries[start[txs.destination[r]]++] = {txs.time[r], id_of(r), row, 1};
     }
   } else {
     std::vector<std::pair<AccountId, uint64_t>> keyed(2 * n);
@@ -272,7 +341,8 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
         group_start.push_back(static_cast<uint32_t>(e));
         group_account.push_back(keyed[e].first);
       }
-      entries[e] = keyed[e].second;
+      const auto row = static_cast<uint32_t>(keyed[e].second >> 1);
+      entries[e] = {txs.time[row], id_of(row), row, static_cast<uint8_t>(keyed[e].second & 1)};
     }
   }
   group_start.push_back(static_cast<uint32_t>(entries.size()));
@@ -280,30 +350,45 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
   tbb::enumerable_thread_specific<SweepScratch> scratches;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, group_account.size(), 8), [&](const auto& range) {
     SweepScratch& scratch = scratches.local();
-    if (scratch.fan_others.count.size() < accounts) {
+    if (config.fan.enabled && scratch.fan_others.count.size() < accounts) {
       scratch.fan_others.count.resize(accounts, 0);
-      scratch.vs_others.count.resize(accounts, 0);
     }
-    for (size_t group = range.begin(); group != range.end(); ++group) {
-      scratch.queries.clear();
+    // Most groups are a few queries on a short list, so the first touch of the account's lists
+    // and of each query's output row missed the cache and stalled the sweep (most of its time,
+    // bench/RESULTS-patterns.md): ask for the next group's lists and rows while this one runs.
+    auto prefetch_group = [&](size_t group) {
+      const AccountId a = group_account[group];
+      PrefetchRead(g.OutEdges(a).data());
+      PrefetchRead(g.InEdges(a).data());
       for (size_t e = group_start[group]; e < group_start[group + 1]; ++e) {
-        const auto row = static_cast<uint32_t>(entries[e] >> 1);
-        scratch.queries.push_back(
-            {txs.time[row], txs.id.empty() ? static_cast<TransactionId>(row) : txs.id[row], row,
-             static_cast<uint8_t>(entries[e] & 1)});
+        double* row = cols.Row(entries[e].row);
+        if (config.fan.enabled) PrefetchWrite(row + layout.fan);
+        if (config.vertex_stats.enabled) {
+          double* first =
+              row + layout.vertex_stats + size_t{entries[e].role} * 2 * kVertexStatsPerList;
+          for (size_t c = 0; c < 2 * kVertexStatsPerList; c += 8) PrefetchWrite(first + c);
+          PrefetchWrite(first + 2 * kVertexStatsPerList - 1);
+        }
       }
-      if (!std::is_sorted(scratch.queries.begin(), scratch.queries.end(), QueryBefore)) {
-        std::sort(scratch.queries.begin(), scratch.queries.end(), QueryBefore);
+    };
+    if (range.begin() != range.end()) prefetch_group(range.begin());
+    for (size_t group = range.begin(); group != range.end(); ++group) {
+      if (group + 1 != range.end()) prefetch_group(group + 1);
+      // Each group's queries belong to this task alone: sort them in place.
+      const std::span<GroupQuery> queries(entries.data() + group_start[group],
+                                          group_start[group + 1] - group_start[group]);
+      if (!std::is_sorted(queries.begin(), queries.end(), QueryBefore)) {
+        std::sort(queries.begin(), queries.end(), QueryBefore);
       }
       const AccountId a = group_account[group];
       for (int dir = 0; dir < 2; ++dir) {
         const std::span<const Edge> list = dir == 0 ? g.OutEdges(a) : g.InEdges(a);
         if (config.fan.enabled) {
-          SweepFan(list, dir, scratch.queries, config.fan, layout.fan, cols, scratch.fan_others);
+          SweepFan(list, dir, queries, config.fan, layout.fan, cols, scratch.fan_others);
         }
         if (config.vertex_stats.enabled) {
-          SweepVertexStats(list, dir, scratch.queries, config.vertex_stats, layout.vertex_stats,
-                           cols, scratch);
+          SweepVertexStats(list, dir, queries, config.vertex_stats, layout.vertex_stats, cols,
+                           scratch);
         }
       }
     }
