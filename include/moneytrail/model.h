@@ -19,6 +19,7 @@
 #ifndef MONEYTRAIL_MODEL_H_
 #define MONEYTRAIL_MODEL_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -88,6 +89,9 @@ struct TrainParams {
   double colsample_bytree = 0.8;
   double min_child_weight = 1.0;
   double scale_pos_weight = 0;  // 0: negatives / positives of the training rows
+  // Share of the legitimate training rows kept (a fixed pseudo-random choice per row and seed;
+  // all laundering rows are kept). 1: all.
+  double negative_rate = 1.0;
   uint64_t seed = 1;
   int threads = 2;
 };
@@ -169,6 +173,8 @@ struct TrainOptions {
   // Borrowed for the call. REQUIRES: made with the pack at rules_pack.
   const rules::ScanResult* scan = nullptr;
   const rules::HolderTable* holders = nullptr;  // KYC facts for Train's own scan; may be null
+  // negative_rate of the two first-stage models of the neighbours group (docs/model.md).
+  double first_stage_negative_rate = 0.2;
   // Called with progress lines ("main: round 40, validation PR-AUC 0.71"); may be empty.
   std::function<void(std::string_view)> log;
 };
@@ -186,6 +192,12 @@ class ModelBundle {
 
   const Model& main() const { return models_[0]; }
   const Model& baseline() const { return models_[1]; }
+  // The first-stage models of the neighbours group (docs/model.md, Neighbour scores): empty
+  // when the main model has no such group, else [early, late]: trained on the first and on the
+  // second half of the train part's time.
+  std::span<const Model> first_stage() const {
+    return std::span<const Model>(models_).subspan(std::min<size_t>(2, models_.size()));
+  }
   const TemporalSplit& split() const { return split_; }
   const SplitBoundaries& boundaries() const { return boundaries_; }
   const std::string& store_manifest_sha256() const { return store_manifest_sha256_; }
@@ -198,7 +210,7 @@ class ModelBundle {
 
  private:
   friend struct ModelAccess;
-  std::vector<Model> models_;  // [main, baseline]
+  std::vector<Model> models_;  // [main, baseline] or [main, baseline, early, late]
   TemporalSplit split_;
   SplitBoundaries boundaries_;
   std::string store_manifest_sha256_;
@@ -215,9 +227,11 @@ Result<std::filesystem::path> FindDefaultModel();
 
 // Builds features, trains the main model and the baseline on the train part (rows with known
 // labels), early-stops each on validation PR-AUC, and sets each threshold to the score that
-// maximises minority-class F1 on the validation part. FailedPrecondition when the train or
-// validation part has no positive label; InvalidArgument for the rules group without a
-// readable options.rules_pack.
+// maximises minority-class F1 on the validation part. With the neighbours group in the main
+// model, first trains the two first-stage models and fills that group's columns from their
+// scores (docs/model.md, Neighbour scores). FailedPrecondition when the train or validation part
+// has no positive label; InvalidArgument for the rules group without a readable
+// options.rules_pack, for the neighbours group in the baseline or alone.
 Result<ModelBundle> Train(const store::Store& store, std::span<const int8_t> labels,
                           const TemporalSplit& split, const TrainOptions& options);
 

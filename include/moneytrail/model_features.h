@@ -7,6 +7,9 @@
 //   degree    a subset: fan/degree pattern columns and both ends' transaction counts (the
 //             degree-only baseline)
 //   rules     settled alerts of a rule pack (moneytrail/rules.h) on both ends (prefix "rule_")
+//   neighbours decayed first-stage model scores of both ends' earlier payments (prefix "nb_");
+//             BuildFeatures leaves them missing, model::Train and model::ScoreStore fill them
+//             from the first-stage models of the model file (docs/model.md, Neighbour scores)
 // Every feature of a transaction uses only transactions at or before it in (time, id) order,
 // so training rows never see later transactions (docs/patterns.md, Causal order).
 //
@@ -36,12 +39,14 @@ enum class FeatureGroup : uint8_t {
   kAccounts = 2,
   kDegree = 3,
   kRules = 4,
+  kNeighbours = 5,
 };
 
-// "raw", "patterns", "accounts", "degree", "rules".
+// "raw", "patterns", "accounts", "degree", "rules", "neighbours".
 std::string_view FeatureGroupName(FeatureGroup group);
 // Parses a comma-separated list ("raw,patterns"); "all" = raw,patterns,accounts,rules.
-// Duplicates are dropped, order is canonical (raw, patterns, accounts, degree, rules).
+// Duplicates are dropped, order is canonical (raw, patterns, accounts, degree, rules,
+// neighbours).
 // InvalidArgument names the bad word.
 Result<std::vector<FeatureGroup>> ParseFeatureGroups(std::string_view text);
 std::string FeatureGroupsToString(std::span<const FeatureGroup> groups);
@@ -81,7 +86,8 @@ struct FeatureOptions {
 std::vector<std::string> FeatureNames(std::span<const FeatureGroup> groups);
 
 // Features of every transaction of `store`. InvalidArgument for no groups, threads < 1, or the
-// rules group without options.rules or with a pack it cannot read.
+// rules group without options.rules or with a pack it cannot read. The neighbours group's
+// columns are left missing (NaN): they need first-stage scores (see model.h).
 Result<FeatureMatrix> BuildFeatures(const store::Store& store, const FeatureOptions& options);
 
 // The feature and its value in words, for explanations: "amount paid 9,500.00",

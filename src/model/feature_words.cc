@@ -119,6 +119,16 @@ std::string DescribeFeature(std::string_view name, float v) {
       if (p.name == stat) return fmt::format("{}'s {}: {}", EndWords(end), p.words, Number(v));
     }
   }
+  if (name.starts_with("nb_")) {  // nb_src_in_max
+    const std::string_view end = name.substr(3, 3);
+    const std::string_view what = name.substr(7);
+    const std::string_view words =
+        what == "in_max"   ? "most suspicious earlier payment received"
+        : what == "in_sum" ? "suspicion summed over earlier payments received"
+                           : "most suspicious earlier payment sent";
+    return fmt::format("{}'s {} (first-stage score, halved per week): {:.3f}", EndWords(end),
+                       words, v);
+  }
   return fmt::format("{}: {}", name, Number(v));
 }
 

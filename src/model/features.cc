@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "model/feature_words.h"
+#include "model/neighbour_features.h"
 #include "model/rule_features.h"
 #include "moneytrail/graph.h"
 #include "moneytrail/patterns.h"
@@ -237,6 +238,7 @@ std::string_view FeatureGroupName(FeatureGroup group) {
     case FeatureGroup::kAccounts: return "accounts";
     case FeatureGroup::kDegree: return "degree";
     case FeatureGroup::kRules: return "rules";
+    case FeatureGroup::kNeighbours: return "neighbours";
   }
   return "?";
 }
@@ -253,7 +255,8 @@ Result<std::vector<FeatureGroup>> ParseFeatureGroups(std::string_view text) {
     } else {
       bool found = false;
       for (FeatureGroup g : {FeatureGroup::kRaw, FeatureGroup::kPatterns, FeatureGroup::kAccounts,
-                             FeatureGroup::kDegree, FeatureGroup::kRules}) {
+                             FeatureGroup::kDegree, FeatureGroup::kRules,
+                             FeatureGroup::kNeighbours}) {
         if (word == FeatureGroupName(g)) {
           groups.push_back(g);
           found = true;
@@ -262,7 +265,7 @@ Result<std::vector<FeatureGroup>> ParseFeatureGroups(std::string_view text) {
       if (!found) {
         return InvalidArgumentError(fmt::format(
             "--features: unknown feature group '{}' (expected raw, patterns, accounts, degree, "
-            "rules or all, comma-separated)", word));
+            "rules, neighbours or all, comma-separated)", word));
       }
     }
     start = comma + 1;
@@ -306,6 +309,9 @@ std::vector<std::string> FeatureNames(std::span<const FeatureGroup> groups) {
   }
   if (Has(groups, FeatureGroup::kRules)) {
     for (std::string& n : model_internal::RuleFeatureNames()) add(std::move(n));
+  }
+  if (Has(groups, FeatureGroup::kNeighbours)) {
+    for (std::string& n : model_internal::NeighbourFeatureNames()) add(std::move(n));
   }
   return names;
 }

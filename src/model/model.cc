@@ -53,7 +53,8 @@ nlohmann::json ParamsJson(const TrainParams& p) {
           {"max_depth", p.max_depth},   {"eta", p.eta},
           {"subsample", p.subsample},   {"colsample_bytree", p.colsample_bytree},
           {"min_child_weight", p.min_child_weight},
-          {"scale_pos_weight", p.scale_pos_weight}, {"seed", p.seed}, {"threads", p.threads}};
+          {"scale_pos_weight", p.scale_pos_weight}, {"negative_rate", p.negative_rate},
+          {"seed", p.seed}, {"threads", p.threads}};
 }
 
 TrainParams ParamsFromJson(const nlohmann::json& j) {
@@ -66,6 +67,7 @@ TrainParams ParamsFromJson(const nlohmann::json& j) {
   p.colsample_bytree = j.at("colsample_bytree");
   p.min_child_weight = j.at("min_child_weight");
   p.scale_pos_weight = j.at("scale_pos_weight");
+  p.negative_rate = j.value("negative_rate", 1.0);  // absent before the neighbours group
   p.seed = j.at("seed");
   p.threads = j.at("threads");
   return p;
@@ -264,8 +266,12 @@ Result<ModelBundle> ModelBundle::Load(const std::filesystem::path& path) {
   } catch (const nlohmann::json::exception& e) {
     return DataLossError(fmt::format("{}: bad metadata: {}", where, e.what()));
   }
-  if (b.models_.size() != 2) {
-    return DataLossError(fmt::format("{}: expected 2 models, found {}", where, b.models_.size()));
+  const auto& g = b.models_.empty() ? std::vector<FeatureGroup>() : b.models_[0].groups();
+  const size_t expected =
+      std::find(g.begin(), g.end(), FeatureGroup::kNeighbours) != g.end() ? 4 : 2;
+  if (b.models_.size() != expected) {
+    return DataLossError(fmt::format("{}: expected {} models, found {}", where, expected,
+                                     b.models_.size()));
   }
   if (offset != contents.size()) {
     return DataLossError(fmt::format("{}: {} unexpected bytes after the boosters", where,

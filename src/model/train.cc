@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "model/model_access.h"
+#include "model/neighbour_features.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/model.h"
 
@@ -31,6 +32,38 @@ PartRows RowsOf(std::span<const int8_t> labels, std::span<const Timestamp> time,
     p.positives += labels[r] == 1;
   }
   return p;
+}
+
+// The rows of `part` with every laundering row and a `rate` share of the others, chosen by a
+// hash of (row, seed) so that the choice is the same on every run.
+PartRows Subsample(const PartRows& part, double rate, uint64_t seed) {
+  if (rate >= 1.0) return part;
+  PartRows out;
+  for (size_t i = 0; i < part.rows.size(); ++i) {
+    uint64_t z = (static_cast<uint64_t>(part.rows[i]) + 1) * 0x9E3779B97F4A7C15ull ^ seed;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;  // SplitMix64's finaliser
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    const bool keep = part.labels[i] == 1 || static_cast<double>(z >> 11) * 0x1.0p-53 < rate;
+    if (!keep) continue;
+    out.rows.push_back(part.rows[i]);
+    out.labels.push_back(part.labels[i]);
+    out.positives += part.labels[i] == 1;
+  }
+  return out;
+}
+
+// The rows of `part` whose time is before (`before`) or at or after `middle`.
+PartRows TimeHalf(const PartRows& part, std::span<const Timestamp> time, Timestamp middle,
+                  bool before) {
+  PartRows out;
+  for (size_t i = 0; i < part.rows.size(); ++i) {
+    if ((time[part.rows[i]] < middle) != before) continue;
+    out.rows.push_back(part.rows[i]);
+    out.labels.push_back(part.labels[i]);
+    out.positives += part.labels[i] == 1;
+  }
+  return out;
 }
 
 Result<DMatrix> MatrixOf(const FeatureMatrix& x, const PartRows& part, int threads) {
@@ -66,8 +99,14 @@ Status SetParams(Booster& b, const TrainParams& p, double scale_pos_weight) {
 
 // Trains one model on `x` (its columns are the model's features).
 Result<Model> TrainOne(std::string role, std::vector<FeatureGroup> groups, const FeatureMatrix& x,
-                       const PartRows& train, const PartRows& validate, const TrainOptions& o) {
-  const TrainParams& p = o.params;
+                       const PartRows& all_train, const PartRows& validate, const TrainParams& p,
+                       const TrainOptions& o) {
+  const PartRows train = Subsample(all_train, p.negative_rate, p.seed);
+  if (train.positives == 0 || train.positives == train.rows.size()) {
+    return FailedPreconditionError(fmt::format(
+        "the {} model's training rows ({}) need both laundering and legitimate labels; they have "
+        "{} laundering", role, train.rows.size(), train.positives));
+  }
   Model m;
   ModelAccess::role(m) = role;
   ModelAccess::groups(m) = std::move(groups);
@@ -157,6 +196,24 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
           part->positives));
     }
   }
+  if (o.params.negative_rate <= 0 || o.params.negative_rate > 1 ||
+      o.first_stage_negative_rate <= 0 || o.first_stage_negative_rate > 1) {
+    return InvalidArgumentError("negative rates must be in (0, 1]");
+  }
+  const auto has_neighbours = [](const std::vector<FeatureGroup>& g) {
+    return std::find(g.begin(), g.end(), FeatureGroup::kNeighbours) != g.end();
+  };
+  if (has_neighbours(o.baseline_groups)) {
+    return InvalidArgumentError("the neighbours group is for the main model, not the baseline");
+  }
+  std::vector<FeatureGroup> stage_groups = o.groups;
+  std::erase(stage_groups, FeatureGroup::kNeighbours);
+  const bool neighbours = has_neighbours(o.groups);
+  if (neighbours && stage_groups.empty()) {
+    return InvalidArgumentError(
+        "the neighbours group needs other groups for its first-stage models (e.g. "
+        "raw,patterns,accounts,neighbours)");
+  }
   std::vector<FeatureGroup> all = o.groups;
   all.insert(all.end(), o.baseline_groups.begin(), o.baseline_groups.end());
   std::sort(all.begin(), all.end());
@@ -178,14 +235,34 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
                       split.ToString(), train.rows.size(), train.positives,
                       validate.rows.size(), validate.positives));
   }
+  std::vector<Model> stage;
+  if (neighbours) {
+    // Each first-stage model scores the half of the train part it has not seen (docs/model.md).
+    TrainParams p = o.params;
+    p.negative_rate = o.first_stage_negative_rate;
+    const Timestamp middle = model_internal::FirstStageMiddle(b);
+    MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(FeatureNames(stage_groups)));
+    for (const bool early : {true, false}) {
+      MT_ASSIGN_OR_RETURN(Model m, TrainOne(early ? "first_stage_early" : "first_stage_late",
+                                            stage_groups, sub,
+                                            TimeHalf(train, s.time(), middle, early), validate, p,
+                                            o));
+      stage.push_back(std::move(m));
+    }
+    sub = FeatureMatrix();  // release
+    MT_ASSIGN_OR_RETURN(std::vector<float> scores,
+                        model_internal::FirstStageScores(stage, b, x, s.time()));
+    model_internal::SetNeighbourColumns(s, scores, x);
+  }
   const std::pair<const char*, const std::vector<FeatureGroup>*> roles[] = {
       {"main", &o.groups}, {"baseline", &o.baseline_groups}};
   for (const auto& [role, groups] : roles) {
     const std::vector<std::string> names = FeatureNames(*groups);
     MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(names));
-    MT_ASSIGN_OR_RETURN(Model m, TrainOne(role, *groups, sub, train, validate, o));
+    MT_ASSIGN_OR_RETURN(Model m, TrainOne(role, *groups, sub, train, validate, o.params, o));
     ModelAccess::models(bundle).push_back(std::move(m));
   }
+  for (Model& m : stage) ModelAccess::models(bundle).push_back(std::move(m));
   return bundle;
 }
 

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "model/neighbour_features.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/generate.h"
 #include "moneytrail/ingest.h"
@@ -395,6 +396,134 @@ TEST_F(ModelTest, LabelsFileNamesTheBadLineAndField) {
       << wrong.status().ToString();
   std::ofstream(bad) << "tx_id,label\n99999999,1\n";
   EXPECT_EQ(LoadLabels(*store_, bad.string()).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace moneytrail::model
+
+namespace moneytrail::model {
+namespace {
+
+// The neighbours group against a brute-force oracle: for every transaction and end, the decayed
+// max and sum over that end's earlier payments, from arbitrary scores.
+TEST_F(ModelTest, NeighbourFeaturesEqualABruteForceOverEarlierPayments) {
+  const store::Store& s = *store_;
+  const size_t n = s.transaction_count();
+  for (uint64_t seed : {1u, 2u}) {
+    std::vector<float> scores(n);
+    uint64_t z = seed;
+    for (float& v : scores) {
+      z = z * 6364136223846793005ull + 1442695040888963407ull;
+      v = static_cast<float>(z >> 40) / static_cast<float>(1 << 24);
+    }
+    std::vector<float> got;
+    model_internal::ComputeNeighbourFeatures(s, scores, got);
+    ASSERT_EQ(got.size(), n * 6);
+    // Earlier in (time, id) order.
+    auto before = [&](TransactionId p, TransactionId t) {
+      return s.time()[p] < s.time()[t] || (s.time()[p] == s.time()[t] && p < t);
+    };
+    const double half_life = model_internal::kNeighbourHalfLifeSeconds;
+    size_t checked = 0, present = 0;
+    for (TransactionId t = 0; t < n; t += 7) {  // every 7th row: the oracle is quadratic
+      const AccountId ends[2] = {s.source()[t], s.destination()[t]};
+      for (int e = 0; e < 2; ++e) {
+        double in_max = -1, in_sum = 0, out_max = -1;
+        for (TransactionId p = 0; p < n; ++p) {
+          if (!before(p, t)) continue;
+          const double w = scores[p] * std::exp2(-(s.time()[t] - s.time()[p]) / half_life);
+          if (s.destination()[p] == ends[e]) {
+            in_max = std::max(in_max, w);
+            in_sum += w;
+          }
+          if (s.source()[p] == ends[e]) out_max = std::max(out_max, w);
+        }
+        const float* x = &got[t * 6 + e * 3];
+        const double want[3] = {in_max, in_max < 0 ? -1 : in_sum, out_max};
+        for (int k = 0; k < 3; ++k) {
+          ++checked;
+          if (want[k] < 0) {
+            EXPECT_TRUE(std::isnan(x[k])) << "seed " << seed << " tx " << t << " column " << k;
+            continue;
+          }
+          ++present;
+          EXPECT_NEAR(x[k], want[k], 1e-5 * (1 + want[k]))
+              << "seed " << seed << " tx " << t << " column " << k;
+        }
+      }
+    }
+    EXPECT_GT(present, checked / 2) << "too few rows with earlier payments to test";
+  }
+}
+
+TEST_F(ModelTest, NeighbourModelRoundTripsAndItsFirstStageNeverScoresItsOwnTrainingRows) {
+  TrainOptions o = FastOptions();
+  o.groups = {FeatureGroup::kRaw, FeatureGroup::kAccounts, FeatureGroup::kNeighbours};
+  o.first_stage_negative_rate = 0.5;
+  auto bundle = Train(*store_, *labels_, TemporalSplit{}, o);
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  ASSERT_EQ(bundle->first_stage().size(), 2u);
+  EXPECT_EQ(bundle->first_stage()[0].role(), "first_stage_early");
+  EXPECT_EQ(bundle->first_stage()[1].role(), "first_stage_late");
+  EXPECT_EQ(bundle->main().features().back(), "nb_dst_out_max");
+  // Each first-stage model is trained on one half of the train part and scores the other.
+  const SplitBoundaries& b = bundle->boundaries();
+  const Timestamp middle = model_internal::FirstStageMiddle(b);
+  auto x = BuildFeatures(*store_, {bundle->union_groups(), 2});
+  ASSERT_TRUE(x.ok());
+  auto first = model_internal::FirstStageScores(bundle->first_stage(), b, *x, store_->time());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  std::vector<float> each[2];
+  for (int k = 0; k < 2; ++k) {
+    const Model& m = bundle->first_stage()[k];
+    auto sub = x->Select(m.features());
+    ASSERT_TRUE(sub.ok());
+    each[k] = *m.Predict(*sub);
+  }
+  size_t halves[2] = {0, 0};
+  for (TransactionId t = 0; t < store_->transaction_count(); ++t) {
+    const Timestamp time = store_->time()[t];
+    if (time < middle) {
+      ++halves[0];
+      EXPECT_EQ((*first)[t], each[1][t]) << t;
+    } else if (time < b.validate_from) {
+      ++halves[1];
+      EXPECT_EQ((*first)[t], each[0][t]) << t;
+    } else {
+      EXPECT_EQ((*first)[t], (each[0][t] + each[1][t]) / 2) << t;
+    }
+  }
+  EXPECT_GT(halves[0], 0u);
+  EXPECT_GT(halves[1], 0u);
+  EXPECT_GT(bundle->first_stage()[0].validation().positives, 0u);
+  // The file keeps all four boosters; loading gives the same scores and bytes.
+  const fs::path a = *dir_ / "nb-a.model", c = *dir_ / "nb-b.model";
+  ASSERT_TRUE(bundle->Save(a).ok());
+  auto loaded = ModelBundle::Load(a);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  auto before_run = ScoreStore(*store_, *bundle, {});
+  auto after_run = ScoreStore(*store_, *loaded, {});
+  ASSERT_TRUE(before_run.ok() && after_run.ok()) << before_run.status().ToString();
+  EXPECT_EQ(before_run->score, after_run->score);
+  EXPECT_EQ(before_run->reasons, after_run->reasons);
+  ASSERT_TRUE(loaded->Save(c).ok());
+  EXPECT_EQ(*ReadFileToString(a), *ReadFileToString(c));
+}
+
+TEST_F(ModelTest, NeighboursInTheBaselineOrAloneAreClearErrors) {
+  TrainOptions o = FastOptions();
+  o.baseline_groups = {FeatureGroup::kRaw, FeatureGroup::kNeighbours};
+  auto bad = Train(*store_, *labels_, TemporalSplit{}, o);
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("baseline"), std::string::npos);
+  o = FastOptions();
+  o.groups = {FeatureGroup::kNeighbours};
+  EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, o).status().code(),
+            StatusCode::kInvalidArgument);
+  o = FastOptions();
+  o.params.negative_rate = 0;
+  EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, o).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace

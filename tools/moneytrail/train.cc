@@ -24,6 +24,7 @@ struct Options {
   std::string rules;    // pack of the rules group; default: the shipped pack
   std::string parties;  // KYC facts for the rules scan (generated world directory)
   model::TrainParams params;
+  double first_stage_negative_rate = 0.2;
 };
 
 // The shipped pack: in the working directory, or in the repository that holds the binary.
@@ -55,6 +56,7 @@ int Run(const Options& o) {
   options.groups = *groups;
   options.baseline_groups = *baseline;
   options.params = o.params;
+  options.first_stage_negative_rate = o.first_stage_negative_rate;
   options.labels = o.labels;
   options.rules_pack = o.rules.empty() ? DefaultPack() : o.rules;
   std::optional<rules::HolderTable> holders;
@@ -82,7 +84,8 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--labels", o->labels, "from-store (default) or a CSV tx_id,label");
   app.add_option("--split", o->split, "Temporal split (default temporal:60/20/20)");
   app.add_option("--features", o->features,
-                 "Feature groups: raw,patterns,accounts,degree,rules or all (default raw,patterns,accounts)");
+                 "Feature groups: raw,patterns,accounts,degree,rules,neighbours or all (default "
+                 "raw,patterns,accounts)");
   app.add_option("--baseline", o->baseline, "Feature groups of the baseline model (default raw)");
   app.add_option("--rules", o->rules,
                  "Rule pack of the rules feature group (default rules/smuggling-trafficking.toml)");
@@ -97,6 +100,10 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--eta", o->params.eta, "Learning rate (default 0.1)");
   app.add_option("--scale-pos-weight", o->params.scale_pos_weight,
                  "Weight of laundering rows (default 0: negatives/positives of the train part)");
+  app.add_option("--negative-rate", o->params.negative_rate,
+                 "Share of legitimate train rows kept, per row by seed (default 1: all)");
+  app.add_option("--first-stage-negative-rate", o->first_stage_negative_rate,
+                 "The same for the neighbours group's first-stage models (default 0.2)");
   run = [o] { return Run(*o); };
 }
 

@@ -1,0 +1,147 @@
+// Neighbour scores: decayed first-stage scores of each account's earlier payments.
+#include "model/neighbour_features.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "moneytrail/check.h"
+
+namespace moneytrail::model::model_internal {
+namespace {
+
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+constexpr size_t kWidth = 6;
+
+// Decayed max and sum of one account's payments in one direction, as of `time`.
+struct Decayed {
+  double max = 0;
+  double sum = 0;
+  Timestamp time = 0;
+  bool seen = false;
+
+  double Factor(Timestamp now) const {
+    return std::exp2(-static_cast<double>(now - time) / kNeighbourHalfLifeSeconds);
+  }
+  void Write(Timestamp now, float* max_out, float* sum_out) const {
+    if (!seen) return;
+    const double f = Factor(now);
+    *max_out = static_cast<float>(max * f);
+    if (sum_out != nullptr) *sum_out = static_cast<float>(sum * f);
+  }
+  void Add(Timestamp now, double score) {
+    if (seen) {
+      const double f = Factor(now);
+      max *= f;
+      sum *= f;
+    }
+    max = std::max(max, score);
+    sum += score;
+    time = now;
+    seen = true;
+  }
+};
+
+}  // namespace
+
+std::vector<std::string> NeighbourFeatureNames() {
+  return {"nb_src_in_max", "nb_src_in_sum", "nb_src_out_max",
+          "nb_dst_in_max", "nb_dst_in_sum", "nb_dst_out_max"};
+}
+
+void ComputeNeighbourFeatures(const store::Store& s, std::span<const float> scores,
+                              std::vector<float>& out) {
+  const size_t n = s.transaction_count();
+  out.assign(n * kWidth, kNaN);
+  std::vector<TransactionId> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  const auto time = s.time();
+  std::stable_sort(order.begin(), order.end(),
+                   [&](TransactionId a, TransactionId b) { return time[a] < time[b]; });
+  std::vector<Decayed> in(s.account_count()), out_flow(s.account_count());
+  for (TransactionId t : order) {
+    const AccountId src = s.source()[t];
+    const AccountId dst = s.destination()[t];
+    const Timestamp now = time[t];
+    float* x = &out[static_cast<size_t>(t) * kWidth];
+    in[src].Write(now, &x[0], &x[1]);
+    out_flow[src].Write(now, &x[2], nullptr);
+    in[dst].Write(now, &x[3], &x[4]);
+    out_flow[dst].Write(now, &x[5], nullptr);
+    out_flow[src].Add(now, scores[t]);
+    in[dst].Add(now, scores[t]);
+  }
+}
+
+void SetNeighbourColumns(const store::Store& s, std::span<const float> scores, FeatureMatrix& x) {
+  const std::vector<std::string> names = NeighbourFeatureNames();
+  std::vector<std::pair<size_t, size_t>> copy;  // (neighbour column, matrix column)
+  for (size_t k = 0; k < names.size(); ++k) {
+    const auto it = std::find(x.names.begin(), x.names.end(), names[k]);
+    if (it != x.names.end()) copy.emplace_back(k, static_cast<size_t>(it - x.names.begin()));
+  }
+  if (copy.empty()) return;
+  std::vector<float> values;
+  ComputeNeighbourFeatures(s, scores, values);
+  const size_t stride = x.cols();
+  for (size_t r = 0; r < x.rows; ++r) {
+    for (const auto& [k, c] : copy) x.values[r * stride + c] = values[r * kWidth + k];
+  }
+}
+
+Timestamp FirstStageMiddle(const SplitBoundaries& b) {
+  return b.first + (b.validate_from - b.first) / 2;
+}
+
+Result<std::vector<float>> FirstStageScores(std::span<const Model> stage,
+                                            const SplitBoundaries& b, const FeatureMatrix& x,
+                                            std::span<const Timestamp> time) {
+  MT_CHECK(stage.size() == 2 && x.rows == time.size());
+  const Timestamp middle = FirstStageMiddle(b);
+  std::vector<float> scores(x.rows);
+  constexpr size_t kBlock = 1 << 18;  // rows per prediction: bounded memory
+  for (size_t k = 0; k < 2; ++k) {
+    const std::vector<std::string>& names = stage[k].features();
+    std::vector<size_t> index;
+    for (const std::string& name : names) {
+      const auto it = std::find(x.names.begin(), x.names.end(), name);
+      if (it == x.names.end()) {
+        return FailedPreconditionError(fmt::format(
+            "the first-stage model '{}' needs feature '{}', which was not computed",
+            stage[k].role(), name));
+      }
+      index.push_back(static_cast<size_t>(it - x.names.begin()));
+    }
+    FeatureMatrix block;
+    block.names = names;
+    for (size_t begin = 0; begin < x.rows; begin += kBlock) {
+      block.rows = std::min(kBlock, x.rows - begin);
+      block.values.resize(block.rows * names.size());
+      for (size_t r = 0; r < block.rows; ++r) {
+        const auto row = x.row(begin + r);
+        for (size_t c = 0; c < index.size(); ++c) {
+          block.values[r * index.size() + c] = row[index[c]];
+        }
+      }
+      MT_ASSIGN_OR_RETURN(std::vector<float> p, stage[k].Predict(block));
+      for (size_t r = 0; r < block.rows; ++r) {
+        const Timestamp t = time[begin + r];
+        const float v = p[r];
+        float& out = scores[begin + r];
+        if (t < middle) {
+          if (k == 1) out = v;  // early half: the late model's score
+        } else if (t < b.validate_from) {
+          if (k == 0) out = v;  // late half: the early model's score
+        } else {
+          out = k == 0 ? v : (out + v) / 2;
+        }
+      }
+    }
+  }
+  return scores;
+}
+
+}  // namespace moneytrail::model::model_internal

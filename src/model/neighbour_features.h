@@ -1,0 +1,53 @@
+// The `neighbours` feature group (docs/model.md, Neighbour scores): for both ends of a
+// transaction, decayed maxima and sums of a first-stage model's scores of the payments that end
+// received and sent before it. The first stage scores every transaction from the other groups;
+// these columns carry "this account was paid by (or paid) a suspicious-looking transaction
+// earlier", which the spending of laundered proceeds (integration) shows only through its
+// account's history. No label is read here: the input is model scores.
+#ifndef MONEYTRAIL_SRC_MODEL_NEIGHBOUR_FEATURES_H_
+#define MONEYTRAIL_SRC_MODEL_NEIGHBOUR_FEATURES_H_
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "moneytrail/model.h"
+#include "moneytrail/model_features.h"
+#include "moneytrail/store.h"
+
+namespace moneytrail::model::model_internal {
+
+// Half-life of the decay, in seconds (7 days).
+inline constexpr double kNeighbourHalfLifeSeconds = 7.0 * 86400.0;
+
+// nb_src_in_max, nb_src_in_sum, nb_src_out_max, nb_dst_in_max, nb_dst_in_sum, nb_dst_out_max.
+std::vector<std::string> NeighbourFeatureNames();
+
+// Per transaction t (rows x 6 values, NeighbourFeatureNames order) from `scores` (one per
+// transaction, id order): for each end a of t and each direction, over the payments p of a in
+// that direction strictly before t in (time, id) order, max and sum of
+// score(p) * 2^-((time(t) - time(p)) / half-life). NaN when a has no such payment. Causal: the
+// values of t depend only on the scores of transactions before it. REQUIRES: scores.size() ==
+// s.transaction_count().
+void ComputeNeighbourFeatures(const store::Store& s, std::span<const float> scores,
+                              std::vector<float>& out);
+
+// Writes ComputeNeighbourFeatures into the nb_ columns of `x` (those it has).
+// REQUIRES: x.rows == s.transaction_count().
+void SetNeighbourColumns(const store::Store& s, std::span<const float> scores, FeatureMatrix& x);
+
+// The time from which the late first-stage model's training rows start: the middle of the train
+// part, [b.first, b.validate_from).
+Timestamp FirstStageMiddle(const SplitBoundaries& b);
+
+// First-stage scores of every row of `x` (which holds at least the first-stage models'
+// columns): a row of the early half of the train part gets the late model's score, a row of the
+// late half the early model's, every other row the mean of both; so no model scores a row it
+// was trained on. REQUIRES: stage.size() == 2, x.rows == time.size().
+Result<std::vector<float>> FirstStageScores(std::span<const Model> stage,
+                                            const SplitBoundaries& b, const FeatureMatrix& x,
+                                            std::span<const Timestamp> time);
+
+}  // namespace moneytrail::model::model_internal
+
+#endif  // MONEYTRAIL_SRC_MODEL_NEIGHBOUR_FEATURES_H_
