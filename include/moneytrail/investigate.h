@@ -51,6 +51,9 @@ struct InvestigateOptions {
   // then entities (all accounts of the parties of one entity), and accounts whose holder is
   // unknown stay subjects of their own.
   std::filesystem::path entities;
+  // With no `parties` given: use the holders and entities that `moneytrail resolve --store`
+  // attached to the store (Store::holders()), if any.
+  bool use_attached_holders = true;
   std::filesystem::path model;    // empty: the bundled default model (model::FindDefaultModel)
   size_t top = 10;                // subjects reported in full and traced
   uint32_t trace_hops = 6;        // LIBR trace limit from each subject

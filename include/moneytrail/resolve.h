@@ -128,6 +128,8 @@ Result<Resolution> Resolve(const PartyTable& parties, const ResolveConfig& confi
 // order; entity ids are "E" + the dense entity index.
 Status WriteEntitiesCsv(const std::string& path, const PartyTable& parties,
                         const Resolution& resolution);
+// The same text, for callers that store it elsewhere (`resolve --store`).
+std::string EntitiesCsv(const PartyTable& parties, const Resolution& resolution);
 
 // pairs.csv: every scored pair with weight >= min_weight: both ids, match weight and
 // probability, whether it is linked (same entity), then "level:weight" per comparison.

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "moneytrail/resolve.h"
@@ -32,9 +33,16 @@ std::vector<SharedIdentifierGroup> FindSharedIdentifiers(const PartyTable& parti
                                                          const ResolveConfig& config,
                                                          const std::vector<uint32_t>& entity_of);
 
-// shared.csv: identifier,value,entity_count,entity_ids,party_ids (ids joined by ';').
+// Party id -> the accounts it holds ("bank:account"), e.g. from the generator's accounts.csv.
+using AccountsOfParty = std::unordered_map<std::string, std::vector<std::string>>;
+
+// shared.csv: identifier,value,entity_count,entity_ids,party_ids (ids joined by ';'), and when
+// `accounts` is given a last column `accounts`: the accounts the group's parties hold.
+std::string SharedIdentifiersCsv(const PartyTable& parties, const std::vector<SharedIdentifierGroup>& groups,
+                                 const AccountsOfParty* accounts = nullptr);
 Status WriteSharedIdentifiersCsv(const std::string& path, const PartyTable& parties,
-                                 const std::vector<SharedIdentifierGroup>& groups);
+                                 const std::vector<SharedIdentifierGroup>& groups,
+                                 const AccountsOfParty* accounts = nullptr);
 
 }  // namespace moneytrail::resolve
 

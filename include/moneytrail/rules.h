@@ -104,6 +104,12 @@ class HolderTable {
   // The two files are read concurrently (two threads).
   static Result<HolderTable> LoadGenerated(const store::Store& store,
                                            const std::filesystem::path& dir);
+  // The same with the two files named (LoadGenerated reads DIR/parties.csv and DIR/accounts.csv).
+  static Result<HolderTable> LoadFiles(const store::Store& store, const std::filesystem::path& parties_csv,
+                                       const std::filesystem::path& accounts_csv);
+  // The holders attached to the store by `moneytrail resolve --store`, with their entities
+  // (store::Store::holders()). NotFound when the store has none.
+  static Result<HolderTable> LoadAttached(const store::Store& store);
 
   // Reads an entity map (`moneytrail resolve` output or the generator's truth/entities.csv:
   // columns party_id,entity_id, others ignored) and gives each account whose holder party is in

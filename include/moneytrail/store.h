@@ -35,8 +35,12 @@
 
 namespace moneytrail::store {
 
-// Version 2 added per-segment column facts (docs/format/store.md); version 1 stores still open.
-inline constexpr int kStoreFormatVersion = 2;
+// The highest store format this code reads (docs/format/store.md, Versions). Version 2 added
+// per-segment column facts; version 3 adds the attached account holders and entities. A store
+// without holders is written as version 2, so older readers still open it; a store with holders
+// is version 3, which older readers refuse rather than drop the attachment on their next commit.
+inline constexpr int kStoreFormatVersion = 3;
+inline constexpr int kStoreFormatVersionWithoutHolders = 2;
 inline constexpr uint16_t kNoMcc = 0xFFFF;
 inline constexpr uint32_t kNoString = 0;  // string id 0 is the empty string
 inline constexpr uint32_t kNoLocation = 0;
@@ -142,6 +146,51 @@ struct SourceRecord {
   std::string rejects_file;    // relative to the store, empty when no rejects
 };
 
+// One file of the holders attachment, as stored.
+struct HoldersFile {
+  std::string name;    // file name inside the attachment's directory
+  uint64_t bytes = 0;
+  std::string sha256;  // hex digest of the stored bytes
+  std::string source;  // the path it was copied from (absolute), empty if written by moneytrail
+};
+
+// Who holds the accounts: KYC party records, the account-to-holder links and the resolved
+// entities, attached to a store by `moneytrail resolve --store` (docs/resolve.md). Stored as
+// files in holders/NAME/ (parties.csv, accounts.csv, entities.csv) that scan, score, trace and
+// investigate read when no --parties/--entities are given. At most one attachment is current; a
+// new one replaces it in one commit.
+struct HoldersRecord {
+  std::string name;                // directory under holders/
+  std::vector<HoldersFile> files;  // parties.csv, accounts.csv, entities.csv
+  std::string attached_at;         // ISO 8601 UTC
+  std::string method;              // how the entities were made, in words (resolver, threshold)
+  uint64_t parties = 0;            // party records
+  uint64_t linked_accounts = 0;    // store accounts with a holder party
+  uint64_t entities = 0;           // distinct entities among the parties
+
+  const HoldersFile* file(std::string_view file_name) const {
+    for (const HoldersFile& f : files) {
+      if (f.name == file_name) return &f;
+    }
+    return nullptr;
+  }
+};
+
+// What StoreWriter::AttachHolders stores: the files' bytes and the record's facts (name, sizes
+// and digests are filled in by the writer).
+struct HoldersAttachment {
+  struct File {
+    std::string name;
+    std::string contents;
+    std::string source;
+  };
+  std::vector<File> files;
+  std::string method;
+  uint64_t parties = 0;
+  uint64_t linked_accounts = 0;
+  uint64_t entities = 0;
+};
+
 class Store {
  public:
   // Opens the committed state of the store at `dir`. NotFound if there is no store there,
@@ -202,6 +251,11 @@ class Store {
 
   const std::vector<SourceRecord>& sources() const;
 
+  // The attached holders and entities, or null when none were attached (store format 3).
+  const HoldersRecord* holders() const;
+  // The directory of the attached holders' files (dir()/holders/NAME); empty when none.
+  std::filesystem::path holders_dir() const;
+
   // What the writers recorded about the columns of all segments; null when a segment was
   // written before store format 2 (its facts are unknown: derive them from the columns).
   const ColumnFacts* column_facts() const;
@@ -256,6 +310,13 @@ class StoreWriter {
   // Writes the pending segment and atomically replaces the manifest. After a crash at any
   // point, Store::Open sees either the previous state or the new one, never a mix.
   Status Commit();
+  // Attaches account holders and entities (replacing any earlier attachment) in one commit of
+  // its own: the files go to a new holders/ directory, fsynced, then the manifest is replaced
+  // as in Commit, then the replaced directory is removed. FailedPrecondition while rows or
+  // sources are pending (commit them first); InvalidArgument on an empty or duplicate file name.
+  Status AttachHolders(const HoldersAttachment& attachment);
+  // The committed attachment, or null.
+  const HoldersRecord* holders() const;
   // Fault injection for tests: when set, Commit calls it at each named step
   // ("columns", "dictionaries", "manifest-temp", "manifest-rename") and stops with the
   // returned status when it is not ok.

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +39,7 @@ struct StoreSummary {
   uint64_t accounts_labelled_laundering = 0;
   std::map<std::string, uint64_t> typologies;
   std::vector<SourceRecord> sources;
+  std::optional<HoldersRecord> holders;  // attached by `moneytrail resolve --store`
 
   nlohmann::json ToJson() const;
   std::string ToText() const;

@@ -188,7 +188,8 @@ struct Scored {
 
 }  // namespace
 
-Result<CaseSummary> Investigate(const InvestigateOptions& o) {
+Result<CaseSummary> Investigate(const InvestigateOptions& given) {
+  InvestigateOptions o = given;  // KYC and entities may come from the store (below)
   CaseSummary summary;
   Stages stages(o, summary);
   if (o.out.empty()) return InvalidArgumentError("no case directory (--out) given");
@@ -217,6 +218,14 @@ Result<CaseSummary> Investigate(const InvestigateOptions& o) {
   }
   const uint64_t n = s.transaction_count();
   ViewMaker views(s);
+  // Holders and entities attached by `moneytrail resolve --store`, unless given explicitly.
+  std::string holders_origin;
+  if (o.parties.empty() && o.use_attached_holders && s.holders() != nullptr) {
+    o.parties = s.holders_dir();
+    if (s.holders()->file("entities.csv") != nullptr) o.entities = o.parties / "entities.csv";
+    holders_origin = fmt::format(" (attached to the store as {} at {}: {})", s.holders()->name,
+                                 s.holders()->attached_at, s.holders()->method);
+  }
 
   // 2. Red-flag rules.
   stages.Begin("rules");
@@ -730,7 +739,8 @@ Result<CaseSummary> Investigate(const InvestigateOptions& o) {
       {"model", scored.model_path},
       {"model SHA-256", scored.model_sha256},
       {"model threshold", fmt::format("{:.4f}", scored.threshold)},
-      {"KYC directory", o.parties.empty() ? std::string("(none)") : fs::absolute(o.parties).string()},
+      {"KYC directory", o.parties.empty() ? std::string("(none)")
+                                          : fs::absolute(o.parties).string() + holders_origin},
       {"entities", o.entities.empty() ? std::string("(accounts are the subjects)")
                                       : fs::absolute(o.entities).string()},
       {"top subjects", std::to_string(o.top)},

@@ -117,6 +117,19 @@ std::string CustodyJson(const store::Store& store, const report::CaseReportData&
     sources.push_back(std::move(f));
   }
   j["sources"] = std::move(sources);
+  if (const store::HoldersRecord* h = store.holders()) {
+    // The KYC files and entities attached by `moneytrail resolve --store`, as the store records them.
+    nlohmann::ordered_json holders;
+    holders["name"] = h->name;
+    holders["attached_at"] = h->attached_at;
+    holders["method"] = h->method;
+    nlohmann::ordered_json files = nlohmann::ordered_json::array();
+    for (const store::HoldersFile& f : h->files) {
+      files.push_back({{"name", f.name}, {"sha256", f.sha256}, {"bytes", f.bytes}, {"source", f.source}});
+    }
+    holders["files"] = std::move(files);
+    j["holders"] = std::move(holders);
+  }
   nlohmann::ordered_json config = nlohmann::ordered_json::object();
   for (const auto& [k, v] : data.configuration) config[k] = v;
   j["configuration"] = std::move(config);

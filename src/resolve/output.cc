@@ -1,7 +1,9 @@
 // Writers of entities.csv, pairs.csv and the model JSON.
 #include <cerrno>
 #include <cstdio>
+#include <iterator>
 #include <memory>
+#include <string>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -35,16 +37,23 @@ Status Close(File f, const std::string& path) {
 
 }  // namespace
 
+std::string EntitiesCsv(const PartyTable& parties, const Resolution& resolution) {
+  const bool link = parties.source_names.size() > 1;
+  fmt::memory_buffer out;
+  fmt::format_to(std::back_inserter(out), "{}", link ? "source,party_id,entity_id\n" : "party_id,entity_id\n");
+  const auto& entity_of = resolution.entity_of();
+  for (size_t r = 0; r < parties.size(); ++r) {
+    if (link) fmt::format_to(std::back_inserter(out), "{},", parties.source[r]);
+    fmt::format_to(std::back_inserter(out), "{},E{}\n", CsvEscape(parties.Id(r)), entity_of[r]);
+  }
+  return fmt::to_string(out);
+}
+
 Status WriteEntitiesCsv(const std::string& path, const PartyTable& parties,
                         const Resolution& resolution) {
   MT_ASSIGN_OR_RETURN(File f, OpenForWrite(path));
-  const bool link = parties.source_names.size() > 1;
-  fmt::print(f.get(), "{}", link ? "source,party_id,entity_id\n" : "party_id,entity_id\n");
-  const auto& entity_of = resolution.entity_of();
-  for (size_t r = 0; r < parties.size(); ++r) {
-    if (link) fmt::print(f.get(), "{},", parties.source[r]);
-    fmt::print(f.get(), "{},E{}\n", CsvEscape(parties.Id(r)), entity_of[r]);
-  }
+  const std::string text = EntitiesCsv(parties, resolution);
+  std::fwrite(text.data(), 1, text.size(), f.get());
   return Close(std::move(f), path);
 }
 

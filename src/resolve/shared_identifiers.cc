@@ -62,19 +62,37 @@ std::vector<SharedIdentifierGroup> FindSharedIdentifiers(const PartyTable& parti
   return out;
 }
 
+std::string SharedIdentifiersCsv(const PartyTable& parties, const std::vector<SharedIdentifierGroup>& groups,
+                                 const AccountsOfParty* accounts) {
+  std::string out = "identifier,value,entity_count,entity_ids,party_ids";
+  out += accounts != nullptr ? ",accounts\n" : "\n";
+  for (const auto& g : groups) {
+    std::string entities, party_ids, held;
+    for (uint32_t e : g.entities) entities += (entities.empty() ? "E" : ";E") + std::to_string(e);
+    for (uint32_t r : g.records) {
+      const std::string id = parties.Id(r);
+      party_ids += (party_ids.empty() ? "" : ";") + id;
+      if (accounts == nullptr) continue;
+      if (auto it = accounts->find(id); it != accounts->end()) {
+        for (const std::string& a : it->second) held += (held.empty() ? "" : ";") + a;
+      }
+    }
+    out += fmt::format("{},{},{},{},{}", resolve_internal::CsvEscape(g.identifier),
+                       resolve_internal::CsvEscape(g.value), g.entities.size(),
+                       resolve_internal::CsvEscape(entities), resolve_internal::CsvEscape(party_ids));
+    if (accounts != nullptr) out += "," + resolve_internal::CsvEscape(held);
+    out += '\n';
+  }
+  return out;
+}
+
 Status WriteSharedIdentifiersCsv(const std::string& path, const PartyTable& parties,
-                                 const std::vector<SharedIdentifierGroup>& groups) {
+                                 const std::vector<SharedIdentifierGroup>& groups,
+                                 const AccountsOfParty* accounts) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) return ErrnoError(fmt::format("cannot create {}", path), errno);
-  fmt::print(f, "identifier,value,entity_count,entity_ids,party_ids\n");
-  for (const auto& g : groups) {
-    std::string entities, party_ids;
-    for (uint32_t e : g.entities) entities += (entities.empty() ? "E" : ";E") + std::to_string(e);
-    for (uint32_t r : g.records) party_ids += (party_ids.empty() ? "" : ";") + parties.Id(r);
-    fmt::print(f, "{},{},{},{},{}\n", resolve_internal::CsvEscape(g.identifier),
-               resolve_internal::CsvEscape(g.value), g.entities.size(),
-               resolve_internal::CsvEscape(entities), resolve_internal::CsvEscape(party_ids));
-  }
+  const std::string text = SharedIdentifiersCsv(parties, groups, accounts);
+  std::fwrite(text.data(), 1, text.size(), f);
   const bool failed = std::ferror(f) != 0;
   if (std::fclose(f) != 0 || failed) return ErrnoError(fmt::format("cannot write {}", path), errno);
   return Status::Ok();

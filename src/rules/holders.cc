@@ -129,9 +129,26 @@ size_t HolderTable::known_count() const {
 }
 
 Result<HolderTable> HolderTable::LoadGenerated(const store::Store& store, const std::filesystem::path& dir) {
+  return LoadFiles(store, dir / "parties.csv", dir / "accounts.csv");
+}
+
+Result<HolderTable> HolderTable::LoadAttached(const store::Store& store) {
+  if (store.holders() == nullptr) {
+    return NotFoundError(fmt::format("store {} has no attached holders (moneytrail resolve --store)",
+                                     store.dir().string()));
+  }
+  MT_ASSIGN_OR_RETURN(HolderTable table, LoadGenerated(store, store.holders_dir()));
+  if (store.holders()->file("entities.csv") != nullptr) {
+    MT_RETURN_IF_ERROR(table.AttachEntities(store.holders_dir() / "entities.csv"));
+  }
+  return table;
+}
+
+Result<HolderTable> HolderTable::LoadFiles(const store::Store& store, const std::filesystem::path& parties_csv,
+                                           const std::filesystem::path& accounts_csv) {
   HolderTable table(store.account_count());
-  const std::string parties_path = (dir / "parties.csv").string();
-  const std::string accounts_path = (dir / "accounts.csv").string();
+  const std::string parties_path = parties_csv.string();
+  const std::string accounts_path = accounts_csv.string();
   std::vector<Holder> numbered;                          // "P<digits>" ids, by number
   std::unordered_map<std::string, Holder> other_parties;  // any other id
   std::unordered_map<std::string, uint32_t> other_ids;    // party id -> Holder::party for other ids

@@ -97,6 +97,17 @@ std::string SerializeManifest(const Manifest& m) {
                        {"rejects_file", s.rejects_file}});
   }
   j["sources"] = sources;
+  if (m.holders) {
+    const HoldersRecord& h = *m.holders;
+    json files = json::array();
+    for (const HoldersFile& f : h.files) {
+      files.push_back({{"name", f.name}, {"bytes", f.bytes}, {"sha256", f.sha256}, {"source", f.source}});
+    }
+    j["holders"] = {{"name", h.name},           {"files", files},
+                    {"attached_at", h.attached_at}, {"method", h.method},
+                    {"parties", h.parties},     {"linked_accounts", h.linked_accounts},
+                    {"entities", h.entities}};
+  }
   return j.dump(2) + "\n";
 }
 
@@ -153,6 +164,35 @@ Result<Manifest> ParseManifest(const std::string& path, std::string_view text) {
       r.first_transaction = s.at("first_transaction").get<uint64_t>();
       r.rejects_file = s.at("rejects_file").get<std::string>();
       m.sources.push_back(std::move(r));
+    }
+    if (j.contains("holders")) {
+      if (m.version < 3) {
+        return DataLossError(path + " has holders but store format version " +
+                             std::to_string(m.version) + " (holders need version 3)");
+      }
+      const json& h = j.at("holders");
+      HoldersRecord r;
+      r.name = h.at("name").get<std::string>();
+      if (r.name.empty() || r.name.find('/') != std::string::npos || r.name[0] == '.') {
+        return DataLossError(path + ": holders name '" + r.name + "' is not a directory name");
+      }
+      for (const auto& f : h.at("files")) {
+        HoldersFile file;
+        file.name = f.at("name").get<std::string>();
+        if (file.name.empty() || file.name.find('/') != std::string::npos || file.name[0] == '.') {
+          return DataLossError(path + ": holders file name '" + file.name + "' is not a file name");
+        }
+        file.bytes = f.at("bytes").get<uint64_t>();
+        file.sha256 = f.at("sha256").get<std::string>();
+        file.source = f.at("source").get<std::string>();
+        r.files.push_back(std::move(file));
+      }
+      r.attached_at = h.at("attached_at").get<std::string>();
+      r.method = h.at("method").get<std::string>();
+      r.parties = h.at("parties").get<uint64_t>();
+      r.linked_accounts = h.at("linked_accounts").get<uint64_t>();
+      r.entities = h.at("entities").get<uint64_t>();
+      m.holders = std::move(r);
     }
     return m;
   } catch (const json::exception& e) {

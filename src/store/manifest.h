@@ -17,6 +17,7 @@ namespace moneytrail::store::store_internal {
 
 inline constexpr char kManifestName[] = "MANIFEST";
 inline constexpr char kLockName[] = "LOCK";
+inline constexpr char kHoldersDirName[] = "holders";
 
 struct SegmentRecord {
   std::string name;  // directory under segments/
@@ -38,7 +39,13 @@ struct Manifest {
   uint64_t accounts = 0;
   std::vector<SegmentRecord> segments;
   std::vector<SourceRecord> sources;
+  std::optional<HoldersRecord> holders;  // format 3
 };
+
+// The format version a manifest is written with: 3 with holders, else 2 (docs/format/store.md).
+inline int WrittenVersion(const Manifest& m) {
+  return m.holders ? kStoreFormatVersion : kStoreFormatVersionWithoutHolders;
+}
 
 std::string SerializeManifest(const Manifest& manifest);
 // `path` is for messages.

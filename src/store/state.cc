@@ -34,6 +34,18 @@ Status CheckSegmentFiles(const std::filesystem::path& dir, const Manifest& manif
       }
     }
   }
+  if (manifest.holders) {
+    for (const HoldersFile& f : manifest.holders->files) {
+      std::filesystem::path path = HoldersDir(dir, manifest.holders->name) / f.name;
+      std::error_code ec;
+      uint64_t size = std::filesystem::file_size(path, ec);
+      if (ec) return DataLossError("store file " + path.string() + " is missing: " + ec.message());
+      if (size != f.bytes) {
+        return DataLossError("store file " + path.string() + " has " + std::to_string(size) +
+                             " bytes, the manifest records " + std::to_string(f.bytes));
+      }
+    }
+  }
   return Status::Ok();
 }
 

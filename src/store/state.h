@@ -26,7 +26,12 @@ inline std::filesystem::path SegmentDir(const std::filesystem::path& store,
   return store / "segments" / name;
 }
 
-// Checks that every file of every segment exists with the recorded size.
+inline std::filesystem::path HoldersDir(const std::filesystem::path& store, const std::string& name) {
+  return store / kHoldersDirName / name;
+}
+
+// Checks that every file of every segment, and of the holders attachment, exists with the
+// recorded size.
 Status CheckSegmentFiles(const std::filesystem::path& dir, const Manifest& manifest);
 // Loads all dictionaries named by `manifest`.
 Status LoadDictionaries(const std::filesystem::path& dir, const Manifest& manifest,

@@ -207,6 +207,13 @@ size_t Store::currency_count() const { return rep_->dicts.currencies.size(); }
 std::string_view Store::string(uint32_t id) const { return rep_->dicts.strings.at(id); }
 const Location& Store::location_entry(uint32_t id) const { return rep_->dicts.locations[id]; }
 const std::vector<SourceRecord>& Store::sources() const { return rep_->manifest.sources; }
+const HoldersRecord* Store::holders() const {
+  return rep_->manifest.holders ? &*rep_->manifest.holders : nullptr;
+}
+std::filesystem::path Store::holders_dir() const {
+  if (!rep_->manifest.holders) return {};
+  return store_internal::HoldersDir(rep_->dir, rep_->manifest.holders->name);
+}
 std::span<const NodeKind> Store::account_kinds() const { return rep_->account_kinds; }
 std::span<const AccountId> Store::accounts_with_opening_balance() const {
   return rep_->balance_accounts;

@@ -59,23 +59,44 @@ std::string NowIso() {
   return buf;
 }
 
-// Removes segment directories that the manifest does not name: the leftovers of a writer that
-// died before its commit. Safe because we hold the lock.
-Status RemoveUncommitted(const std::filesystem::path& dir, const Manifest& manifest) {
-  std::set<std::string> committed;
-  for (const auto& s : manifest.segments) committed.insert(s.name);
+// Removes the directories under `parent` whose names are not in `keep`. Safe under the lock.
+Status RemoveUnnamed(const std::filesystem::path& parent, const std::set<std::string>& keep) {
   std::error_code ec;
-  std::filesystem::path segments = dir / "segments";
-  if (std::filesystem::exists(segments, ec)) {
-    for (const auto& entry : std::filesystem::directory_iterator(segments, ec)) {
-      if (!committed.count(entry.path().filename().string())) {
-        std::filesystem::remove_all(entry.path(), ec);
-        if (ec) return IoError("cannot remove uncommitted " + entry.path().string() + ": " +
-                               ec.message());
-      }
+  if (!std::filesystem::exists(parent, ec)) return Status::Ok();
+  for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
+    if (!keep.count(entry.path().filename().string())) {
+      std::filesystem::remove_all(entry.path(), ec);
+      if (ec) return IoError("cannot remove uncommitted " + entry.path().string() + ": " +
+                             ec.message());
     }
   }
+  return Status::Ok();
+}
+
+// Removes segment and holders directories that the manifest does not name: the leftovers of a
+// writer that died before its commit (or after it, before removing a replaced attachment).
+// Safe because we hold the lock.
+Status RemoveUncommitted(const std::filesystem::path& dir, const Manifest& manifest) {
+  std::set<std::string> segments, holders;
+  for (const auto& s : manifest.segments) segments.insert(s.name);
+  if (manifest.holders) holders.insert(manifest.holders->name);
+  MT_RETURN_IF_ERROR(RemoveUnnamed(dir / "segments", segments));
+  MT_RETURN_IF_ERROR(RemoveUnnamed(dir / store_internal::kHoldersDirName, holders));
+  std::error_code ec;
   std::filesystem::remove(dir / "MANIFEST.tmp", ec);
+  return Status::Ok();
+}
+
+// Writes `manifest` to MANIFEST.tmp, fsyncs it and renames it over MANIFEST: the commit point.
+// `step` is the fault-injection hook between the two.
+Status ReplaceManifest(const std::filesystem::path& dir, const Manifest& manifest,
+                       const std::function<Status(std::string_view)>& step) {
+  std::filesystem::path tmp = dir / "MANIFEST.tmp";
+  MT_RETURN_IF_ERROR(WriteFileDurably(tmp, store_internal::SerializeManifest(manifest)));
+  MT_RETURN_IF_ERROR(step("manifest-temp"));
+  std::error_code ec;
+  std::filesystem::rename(tmp, dir / store_internal::kManifestName, ec);
+  if (ec) return IoError("cannot replace " + (dir / "MANIFEST").string() + ": " + ec.message());
   return Status::Ok();
 }
 
@@ -243,7 +264,7 @@ Status StoreWriter::Commit() {
   next.generation += 1;
   // Appending to a version 1 store upgrades it: older readers would not know the new segment's
   // facts, which are optional for this reader (docs/format/store.md).
-  next.version = kStoreFormatVersion;
+  next.version = store_internal::WrittenVersion(next);
   char name[32];
   std::snprintf(name, sizeof name, "seg-%06llu", static_cast<unsigned long long>(next.generation));
   std::filesystem::path sdir = store_internal::SegmentDir(r.dir, name);
@@ -324,13 +345,10 @@ Status StoreWriter::Commit() {
   next.segments.push_back(seg);
   for (auto& [record, rejects] : r.pending_sources) next.sources.push_back(record);
 
-  std::filesystem::path tmp = r.dir / "MANIFEST.tmp";
-  if (Status st = WriteFileDurably(tmp, store_internal::SerializeManifest(next)); !st.ok()) {
+  if (Status st = ReplaceManifest(r.dir, next, [&](std::string_view n) { return r.Step(n); });
+      !st.ok()) {
     return fail(st);
   }
-  if (Status st = r.Step("manifest-temp"); !st.ok()) return fail(st);
-  std::filesystem::rename(tmp, r.dir / store_internal::kManifestName, ec);
-  if (ec) return fail(IoError("cannot replace " + (r.dir / "MANIFEST").string() + ": " + ec.message()));
   // From here the commit is done; a failed directory sync only risks durability, not atomicity.
   // Record it before anything can fail, so that a later Commit never takes the committed
   // segment for its own pending one (and removes it when it fails).
@@ -341,6 +359,67 @@ Status StoreWriter::Commit() {
   r.MarkCommitted();
   MT_RETURN_IF_ERROR(SyncDirectory(r.dir));
   MT_RETURN_IF_ERROR(r.Step("manifest-rename"));
+  return Status::Ok();
+}
+
+const HoldersRecord* StoreWriter::holders() const {
+  return rep_->manifest.holders ? &*rep_->manifest.holders : nullptr;
+}
+
+Status StoreWriter::AttachHolders(const HoldersAttachment& attachment) {
+  Rep& r = *rep_;
+  if (r.pending.size() > 0 || !r.pending_sources.empty() || !r.pending_attributes.empty() ||
+      r.dicts.accounts.size() != r.committed_accounts) {
+    return FailedPreconditionError("store " + r.dir.string() +
+                                   ": commit the pending rows before attaching holders");
+  }
+  std::set<std::string> names;
+  for (const auto& f : attachment.files) {
+    if (f.name.empty() || f.name.find('/') != std::string::npos || f.name[0] == '.' ||
+        !names.insert(f.name).second) {
+      return InvalidArgumentError("holders file name '" + f.name + "' is empty, a path or a duplicate");
+    }
+  }
+  Manifest next = r.manifest;
+  next.generation += 1;
+  char name[32];
+  std::snprintf(name, sizeof name, "holders-%06llu", static_cast<unsigned long long>(next.generation));
+  const std::filesystem::path hdir = store_internal::HoldersDir(r.dir, name);
+  std::error_code ec;
+  std::filesystem::create_directories(hdir, ec);
+  if (ec) return IoError("cannot create " + hdir.string() + ": " + ec.message());
+  auto fail = [&](Status s) {
+    std::error_code ignored;
+    std::filesystem::remove_all(hdir, ignored);
+    return s;
+  };
+  HoldersRecord record;
+  record.name = name;
+  record.attached_at = NowIso();
+  record.method = attachment.method;
+  record.parties = attachment.parties;
+  record.linked_accounts = attachment.linked_accounts;
+  record.entities = attachment.entities;
+  for (const auto& f : attachment.files) {
+    if (Status s = WriteFileDurably(hdir / f.name, f.contents); !s.ok()) return fail(s);
+    record.files.push_back(HoldersFile{f.name, f.contents.size(), Sha256Hex(f.contents), f.source});
+  }
+  if (Status s = SyncDirectory(hdir); !s.ok()) return fail(s);
+  if (Status s = SyncDirectory(hdir.parent_path()); !s.ok()) return fail(s);
+  if (Status s = r.Step("holders"); !s.ok()) return fail(s);
+  std::optional<std::string> replaced;
+  if (next.holders) replaced = next.holders->name;
+  next.holders = std::move(record);
+  next.version = store_internal::WrittenVersion(next);
+  if (Status s = ReplaceManifest(r.dir, next, [&](std::string_view n) { return r.Step(n); });
+      !s.ok()) {
+    return fail(s);
+  }
+  r.manifest = std::move(next);
+  MT_RETURN_IF_ERROR(SyncDirectory(r.dir));
+  MT_RETURN_IF_ERROR(r.Step("manifest-rename"));
+  // The replaced attachment is no longer named; a crash here leaves it for the next writer.
+  if (replaced) std::filesystem::remove_all(store_internal::HoldersDir(r.dir, *replaced), ec);
   return Status::Ok();
 }
 

@@ -46,6 +46,7 @@ Result<StoreSummary> Summarize(const Store& store) {
   }
   std::erase_if(s.totals, [](const CurrencyTotal& t) { return t.transactions == 0; });
   s.sources = store.sources();
+  if (store.holders() != nullptr) s.holders = *store.holders();
   return s;
 }
 
@@ -82,6 +83,16 @@ nlohmann::json StoreSummary::ToJson() const {
                             {"format", s.format}, {"mapping", s.mapping},
                             {"ingested_at", s.ingested_at}, {"rejects_file", s.rejects_file}});
   }
+  if (holders) {
+    nlohmann::json files = nlohmann::json::array();
+    for (const HoldersFile& f : holders->files) {
+      files.push_back({{"name", f.name}, {"bytes", f.bytes}, {"sha256", f.sha256}, {"source", f.source}});
+    }
+    j["holders"] = {{"name", holders->name},       {"attached_at", holders->attached_at},
+                    {"method", holders->method},   {"parties", holders->parties},
+                    {"linked_accounts", holders->linked_accounts},
+                    {"entities", holders->entities}, {"files", files}};
+  }
   return j;
 }
 
@@ -115,6 +126,16 @@ std::string StoreSummary::ToText() const {
                        s.mapping.empty() ? "" : " (" + s.mapping + ")", s.rows_read,
                        s.rows_accepted, s.rows_rejected, s.ingested_at);
     if (!s.rejects_file.empty()) out += fmt::format("      rejects {}\n", s.rejects_file);
+  }
+  if (holders) {
+    out += fmt::format("holders      {} parties, {} linked accounts, {} entities; attached {} ({})\n",
+                       holders->parties, holders->linked_accounts, holders->entities,
+                       holders->attached_at, holders->name);
+    out += fmt::format("      {}\n", holders->method);
+    for (const HoldersFile& f : holders->files) {
+      out += fmt::format("  {:<14} {} bytes, sha256 {}{}\n", f.name, f.bytes, f.sha256,
+                         f.source.empty() ? "" : "\n      from " + f.source);
+    }
   }
   return out;
 }

@@ -19,6 +19,7 @@ struct Options {
   size_t top = 10;
   uint32_t trace_hops = 6;
   bool no_pdf = false;
+  bool no_holders = false;
   int threads = 0;
 };
 
@@ -36,6 +37,7 @@ int Run(const Options& o) {
   for (const std::string& r : o.rules) io.rule_packs.emplace_back(r);
   io.parties = o.parties;
   io.entities = o.entities;
+  io.use_attached_holders = !o.no_holders;
   io.model = o.model;
   io.top = o.top;
   io.trace_hops = o.trace_hops;
@@ -71,6 +73,8 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--parties", o->parties, "KYC directory with parties.csv and accounts.csv");
   app.add_option("--entities", o->entities,
                  "resolve's entities.csv: rank entities (needs --parties) instead of accounts");
+  app.add_flag("--no-holders", o->no_holders,
+               "Ignore the holders and entities attached to the store by `resolve --store` (rank accounts)");
   app.add_option("--model", o->model, "Model file; default models/default.model");
   app.add_option("--top", o->top, "Subjects reported in full and traced")->default_val(10);
   app.add_option("--trace-hops", o->trace_hops, "LIBR trace limit in transfers")->default_val(6);

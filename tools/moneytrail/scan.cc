@@ -1,6 +1,7 @@
 // `moneytrail scan STORE [--rules PACK...] [--parties DIR [--entities entities.csv]] [--set RULE.param=VALUE...]
-//  [--exit-zero] --out alerts.jsonl`, and `--explain ALERT_ID`: adapter over rules::Scan
-// (docs/rules.md). Exits 1 when the scan finds alerts (the CLI's table: 1 = findings), 0 when it
+//  [--exit-zero] [--no-holders] --out alerts.jsonl`, and `--explain ALERT_ID`: adapter over rules::Scan
+// (docs/rules.md). Without --parties, the holders and entities attached to the store by
+// `moneytrail resolve --store` feed the KYC and per-entity rules. Exits 1 when the scan finds alerts (the CLI's table: 1 = findings), 0 when it
 // finds none or with --exit-zero.
 #include <fmt/format.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@ struct Options {
   bool list = false;
   bool timings = false;
   bool exit_zero = false;
+  bool no_holders = false;
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -96,6 +98,12 @@ int Run(const Options& o) {
       Status attached = holders->AttachEntities(o.entities);
       if (!attached.ok()) return cli::ReportError(verb, attached);
     }
+  } else if (s->holders() != nullptr && !o.no_holders) {
+    Result<rules::HolderTable> h = rules::HolderTable::LoadAttached(*s);
+    if (!h.ok()) return cli::ReportError(verb, h.status());
+    holders = std::move(*h);
+    fmt::print(stderr, "scan: holders and {} entities attached to the store ({}; {})\n",
+               s->holders()->entities, s->holders()->name, s->holders()->attached_at);
   }
   const double holders_seconds = Seconds(t1), holders_cpu = CpuSeconds();
   if (!o.explain.empty() && !o.alerts.empty()) {
@@ -162,6 +170,8 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--threads", o->threads, "Worker threads (0 = all cores)");
   app.add_flag("--list-rules", o->list, "List the rules and their parameters");
   app.add_flag("--timings", o->timings, "Print the time of each phase on stderr");
+  app.add_flag("--no-holders", o->no_holders,
+               "Ignore the holders and entities attached to the store (rules then see accounts only)");
   app.add_flag("--exit-zero", o->exit_zero, "Exit 0 even when alerts are found (default: 1, 'findings')");
   run = [o] { return Run(*o); };
 }

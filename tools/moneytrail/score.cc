@@ -1,8 +1,13 @@
-// `moneytrail score STORE --model FILE --out scores.csv [--accounts accounts.csv]`: adapter over
-// model::ScoreStore (docs/model.md).
+// `moneytrail score STORE --model FILE --out scores.csv [--accounts accounts.csv]
+//  [--entity-ranking entities.csv [--parties DIR --entities MAP]]`: adapter over
+// model::ScoreStore (docs/model.md). The entity ranking groups the accounts by the entities that
+// `moneytrail resolve --store` attached to the store (or --parties with --entities).
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <fstream>
 #include <optional>
+#include <unordered_map>
 
 #include "moneytrail/model.h"
 #include "moneytrail/rules.h"
@@ -21,7 +26,86 @@ struct Options {
   std::string accounts;
   size_t reasons = 3;
   std::string parties;
+  std::string entities;
+  std::string entity_ranking;
 };
+
+std::string CsvQuote(std::string_view v) {
+  if (v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// entity ranking: rank,entity,score,accounts,transactions,flagged,top_tx,reasons,account_list.
+// An entity's score is the largest score of a transaction that one of its bank accounts sends or
+// receives (as for accounts); a transfer between two of its accounts counts once. Entities whose
+// accounts have no transactions are left out; accounts without an entity are in accounts.csv.
+Status WriteEntityRanking(const store::Store& s, const model::ModelBundle& bundle,
+                          const model::ScoreRun& run, const rules::HolderTable& holders,
+                          const std::string& path) {
+  struct Entity {
+    uint32_t id = 0;
+    float score = -1;
+    uint64_t transactions = 0, flagged = 0;
+    int64_t top_tx = -1;
+    std::vector<AccountId> accounts;
+  };
+  std::vector<Entity> entities;
+  std::unordered_map<uint32_t, uint32_t> index;  // interned entity id -> entities[]
+  auto entity_of = [&](AccountId a) -> int64_t {
+    if (s.account(a).kind != NodeKind::kAccount) return -1;
+    const uint32_t e = holders.entity(a);
+    if (e == 0) return -1;
+    auto [it, fresh] = index.emplace(e, static_cast<uint32_t>(entities.size()));
+    if (fresh) entities.push_back(Entity{.id = e});
+    return it->second;
+  };
+  for (AccountId a = 0; a < s.account_count(); ++a) {
+    if (int64_t e = entity_of(a); e >= 0) entities[static_cast<size_t>(e)].accounts.push_back(a);
+  }
+  const float threshold = bundle.main().threshold();
+  for (size_t t = 0; t < run.score.size(); ++t) {
+    const int64_t from = entity_of(s.source()[t]), to = entity_of(s.destination()[t]);
+    auto add = [&](int64_t e) {
+      Entity& en = entities[static_cast<size_t>(e)];
+      ++en.transactions;
+      en.flagged += run.score[t] >= threshold;
+      if (run.score[t] > en.score) {
+        en.score = run.score[t];
+        en.top_tx = static_cast<int64_t>(t);
+      }
+    };
+    if (from >= 0) add(from);
+    if (to >= 0 && to != from) add(to);  // a transfer between its own accounts counts once
+  }
+  std::vector<uint32_t> order;
+  for (uint32_t i = 0; i < entities.size(); ++i) {
+    if (entities[i].transactions > 0) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return entities[a].score > entities[b].score; });
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return IoError(fmt::format("cannot create {}", path));
+  out << "rank,entity,score,accounts,transactions,flagged,top_tx,reasons,account_list\n";
+  for (size_t r = 0; r < order.size(); ++r) {
+    const Entity& en = entities[order[r]];
+    std::string list;
+    for (AccountId a : en.accounts) {
+      if (!list.empty()) list += ' ';
+      list += s.AccountLabel(a);
+    }
+    out << fmt::format("{},{},{},{},{},{},{},{},{}\n", r + 1, CsvQuote(holders.text(en.id)), en.score,
+                       en.accounts.size(), en.transactions, en.flagged, en.top_tx,
+                       CsvQuote(run.reasons[static_cast<size_t>(en.top_tx)]), CsvQuote(list));
+  }
+  out.close();
+  if (!out) return IoError(fmt::format("cannot write {}", path));
+  return Status::Ok();
+}
 
 int Run(const Options& o) {
   auto bundle = model::ModelBundle::Load(o.model);
@@ -49,6 +133,26 @@ int Run(const Options& o) {
       return cli::ReportError("score", w);
     }
   }
+  if (!o.entity_ranking.empty()) {
+    std::optional<rules::HolderTable> with_entities;
+    if (!o.entities.empty()) {
+      if (!holders) return cli::ReportError("score", InvalidArgumentError("--entities needs --parties DIR"));
+      if (Status st = holders->AttachEntities(o.entities); !st.ok()) return cli::ReportError("score", st);
+      with_entities = std::move(holders);
+    } else if (s->holders() != nullptr) {
+      auto h = rules::HolderTable::LoadAttached(*s);
+      if (!h.ok()) return cli::ReportError("score", h.status());
+      with_entities = std::move(*h);
+    }
+    if (!with_entities || !with_entities->has_entities()) {
+      return cli::ReportError("score", FailedPreconditionError(fmt::format(
+          "--entity-ranking: store {} has no entities (run `moneytrail resolve PARTIES.csv --store {}`, or "
+          "give --parties DIR --entities entities.csv)", o.store, o.store)));
+    }
+    if (Status w = WriteEntityRanking(*s, *bundle, *run, *with_entities, o.entity_ranking); !w.ok()) {
+      return cli::ReportError("score", w);
+    }
+  }
   fmt::print("scored {} transactions; {} flagged at threshold {:.4f}; scores in {}\n",
              run->score.size(), run->flagged, bundle->main().threshold(), o.out);
   return cli::kExitOk;
@@ -63,6 +167,9 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--reasons", o->reasons, "Top contributions per flagged transaction (default 3)");
   app.add_option("--parties", o->parties,
                  "Directory with parties.csv and accounts.csv (KYC facts for rule features)");
+  app.add_option("--entities", o->entities, "With --parties: entity map party_id,entity_id for --entity-ranking");
+  app.add_option("--entity-ranking", o->entity_ranking,
+                 "Entity ranking CSV to write (entities attached by `resolve --store`, or --entities)");
   run = [o] { return Run(*o); };
 }
 

@@ -1,7 +1,9 @@
-// `moneytrail trace STORE (--account BANK:ACCT | --transaction ID | --instances FILE)
+// `moneytrail trace STORE (--account BANK:ACCT | --entity ID | --transaction ID | --instances FILE)
 //  [--typology NAME] [--direction forward|backward] [--method libr|fifo|lifo|pro-rata]
 //  [--max-hops N] [--until TIME] [--min-amount AMOUNT] --out trail.json [--schedule trail.csv]
-//  [--chart trail.svg] [--parties DIR]`: adapter over trace::Trace and the report writers.
+//  [--chart trail.svg] [--parties DIR [--entities entities.csv]]`: adapter over trace::Trace and
+// the report writers. Holder names and entities come from --parties/--entities, or else from
+// what `moneytrail resolve --store` attached to the store.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -12,6 +14,7 @@
 
 #include "moneytrail/investigate.h"
 #include "moneytrail/money.h"
+#include "moneytrail/rules.h"
 #include "moneytrail/store.h"
 #include "moneytrail/time_format.h"
 #include "moneytrail/trace.h"
@@ -25,7 +28,7 @@ using namespace moneytrail;
 
 struct Options {
   std::string store, account, instances, typology, direction = "forward", method = "libr";
-  std::string until, min_amount, out, schedule, chart, parties;
+  std::string until, min_amount, out, schedule, chart, parties, entities, entity;
   std::vector<uint64_t> transactions;
   uint32_t max_hops = std::numeric_limits<uint32_t>::max();
   size_t chart_nodes = 50;
@@ -57,18 +60,53 @@ Result<AccountId> FindAccount(const store::Store& s, std::string_view spec) {
   return *a;
 }
 
+// The bank accounts of entity `id`, ascending: those whose holder party the entity map puts in
+// it. The map is --parties/--entities, or the store's attached one.
+Result<std::vector<AccountId>> EntityAccounts(const store::Store& s, const Options& o) {
+  std::optional<rules::HolderTable> holders;
+  if (!o.parties.empty()) {
+    if (o.entities.empty()) {
+      return InvalidArgumentError("--entity with --parties needs --entities entities.csv");
+    }
+    MT_ASSIGN_OR_RETURN(holders, rules::HolderTable::LoadGenerated(s, o.parties));
+    MT_RETURN_IF_ERROR(holders->AttachEntities(o.entities));
+  } else if (s.holders() != nullptr) {
+    MT_ASSIGN_OR_RETURN(holders, rules::HolderTable::LoadAttached(s));
+  } else {
+    return FailedPreconditionError(fmt::format(
+        "--entity {}: store {} has no entities (run `moneytrail resolve PARTIES.csv --store {}`, or give "
+        "--parties DIR --entities entities.csv)", o.entity, o.store, o.store));
+  }
+  const uint32_t id = holders->Find(o.entity);
+  std::vector<AccountId> accounts;
+  for (AccountId a = 0; id != 0 && a < s.account_count(); ++a) {
+    if (holders->entity(a) == id && s.account(a).kind == NodeKind::kAccount) accounts.push_back(a);
+  }
+  if (accounts.empty()) {
+    return NotFoundError(fmt::format("--entity '{}': no account of the store belongs to it", o.entity));
+  }
+  return accounts;
+}
+
 Status Run(const Options& o) {
   MT_ASSIGN_OR_RETURN(store::Store s, store::Store::Open(o.store));
+  if (!o.entities.empty() && o.parties.empty()) {
+    return InvalidArgumentError("--entities needs --parties DIR (the parties the map names)");
+  }
   trace::TraceOptions options;
   MT_ASSIGN_OR_RETURN(options.method, trace::ParseMethod(o.method));
   MT_ASSIGN_OR_RETURN(options.direction, trace::ParseDirection(o.direction));
   options.max_hops = o.max_hops;
   std::string seeds;
-  int kinds = !o.account.empty() + !o.transactions.empty() + !o.instances.empty();
+  int kinds = !o.account.empty() + !o.entity.empty() + !o.transactions.empty() + !o.instances.empty();
   if (kinds != 1) {
-    return InvalidArgumentError("give exactly one of --account, --transaction, --instances");
+    return InvalidArgumentError("give exactly one of --account, --entity, --transaction, --instances");
   }
-  if (!o.account.empty()) {
+  if (!o.entity.empty()) {
+    MT_ASSIGN_OR_RETURN(options.seed_accounts, EntityAccounts(s, o));
+    seeds = fmt::format("entity {} ({} account{})", o.entity, options.seed_accounts.size(),
+                        options.seed_accounts.size() == 1 ? "" : "s");
+  } else if (!o.account.empty()) {
     MT_ASSIGN_OR_RETURN(AccountId a, FindAccount(s, o.account));
     options.seed_accounts = {a};
     seeds = fmt::format("account {}", o.account);
@@ -124,6 +162,8 @@ Status Run(const Options& o) {
   trace::TrailReport report{s, ledger, options, seeds};
   if (!o.parties.empty()) {
     MT_ASSIGN_OR_RETURN(report.holders, cases::LoadHolderNames(s, o.parties));
+  } else if (s.holders() != nullptr) {
+    MT_ASSIGN_OR_RETURN(report.holders, cases::LoadHolderNames(s, s.holders_dir()));
   }
   MT_RETURN_IF_ERROR(WriteText(o.out, trace::TrailJson(trail, report)));
   if (!o.schedule.empty()) {
@@ -153,6 +193,8 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   auto o = std::make_shared<Options>();  // shared: owned by the parsed options and the action
   app.add_option("store", o->store, "Store directory")->required();
   app.add_option("--account", o->account, "Seed account BANK:ACCOUNT");
+  app.add_option("--entity", o->entity,
+                 "Seed all accounts of this entity (entities attached by `resolve --store`, or --entities)");
   app.add_option("--transaction", o->transactions, "Seed transaction id (repeatable)");
   app.add_option("--instances", o->instances, "Seed from a generator's truth/instances.jsonl");
   app.add_option("--typology", o->typology, "With --instances: only this typology");
@@ -165,7 +207,9 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--schedule", o->schedule, "Tracing schedule CSV to write");
   app.add_option("--chart", o->chart, "Flow-of-funds SVG to write (Graphviz)");
   app.add_option("--parties", o->parties,
-                 "KYC directory (parties.csv, accounts.csv): holder names in the chart and trail.json");
+                 "KYC directory (parties.csv, accounts.csv): holder names in the chart and trail.json "
+                 "(default: the holders attached to the store, if any)");
+  app.add_option("--entities", o->entities, "With --parties: entity map party_id,entity_id for --entity");
   app.add_option("--chart-nodes", o->chart_nodes, "Most nodes drawn in the chart")->default_val(50);
   run = [o] {
     Status st = Run(*o);
