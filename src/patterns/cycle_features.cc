@@ -22,6 +22,20 @@ Status TemporalCycleFeatures(const CycleContext& context, const PatternConfig& c
   options.window = s.window;
   options.max_length = config.max_cycle_length;
   options.threads = std::max(1, threads);
+  // A cycle counts for its closing (latest) transaction, which returns to the cycle's root
+  // account (the source of its earliest transaction). When the rows are only the tail of the
+  // context (a streaming batch), only cycles rooted at the rows' destinations can count:
+  // searching from every account of the window found the same cycles, in the same order, and
+  // threw the rest away, which made a batch of 128 cost as much as the whole window's cycles.
+  std::vector<AccountId> roots;
+  if (first_row > 0) {
+    roots.assign(context.destination.begin() + static_cast<std::ptrdiff_t>(first_row),
+                 context.destination.end());
+    SortUnique(roots);
+    // An empty list means "every account": with no rows there is nothing to count anyway.
+    if (roots.empty()) return Status::Ok();
+    options.root_accounts = roots;
+  }
   std::map<AccountId, uint32_t> per_account;  // instances kept per account (visitor order)
   std::vector<Edge> cycle_edges;
   std::vector<AccountId> accounts;
