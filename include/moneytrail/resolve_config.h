@@ -46,6 +46,11 @@ struct ComparisonConfig {
 // sorted_tokens, first_token, last_token).
 struct BlockingRuleConfig {
   std::vector<std::string> keys;
+  // Whether EM runs a session over this rule's pairs to estimate m (docs/resolve.md, Estimate).
+  // A rule that reaches many pairs of related but distinct records (household members at one
+  // address, namesake businesses) still finds candidates but should not train: its session's
+  // "match" class would learn the relation rather than identity.
+  bool train = true;
 };
 
 // A shared-identifier report: groups of distinct entities with the same normalised value.

@@ -140,9 +140,10 @@ class Parser {
       for (const auto& node : *rules) {
         const toml::table* t = node.as_table();
         if (t == nullptr) return Error("blocking", "must be an array of tables");
-        MT_RETURN_IF_ERROR(CheckKeys(*t, "blocking", {"keys"}));
+        MT_RETURN_IF_ERROR(CheckKeys(*t, "blocking", {"keys", "train"}));
         BlockingRuleConfig rule;
         MT_RETURN_IF_ERROR(Get(*t, "blocking", "keys", rule.keys));
+        MT_RETURN_IF_ERROR(Get(*t, "blocking", "train", rule.train));
         if (rule.keys.empty()) return Error("blocking", "'keys' must name at least one key");
         for (const auto& key : rule.keys) {
           if (!resolve_internal::ParseBlockingKey(key).ok()) {

@@ -228,6 +228,7 @@ Model EstimateModel(const std::vector<PreparedComparison>& comparisons, const Re
   };
 
   for (size_t r = 0; r < rule_count; ++r) {
+    if (r < config.blocking.size() && !config.blocking[r].train) continue;
     std::vector<bool> estimate(k_count, true);
     for (size_t k = 0; k < k_count; ++k) {
       std::vector<int> read = comparisons[k].columns;

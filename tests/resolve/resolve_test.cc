@@ -105,6 +105,34 @@ TEST(ResolveTest, EstimatesKnownMAndUWithoutLabelsOnSimulatedData) {
   EXPECT_GT(e.clustered_pairs.f1(), 0.95) << FormatEvaluation(e);
 }
 
+// A blocking rule with `train = false` still finds candidates but runs no EM session: the
+// comparisons it would have trained lose that session, and the candidate pairs stay the same.
+TEST(ResolveTest, ARuleThatDoesNotTrainFindsPairsButRunsNoSession) {
+  std::vector<std::string> truth;
+  PartyTable t = Simulate(11, &truth);
+  auto trained = ParseResolveConfig(kSimConfig, "sim");
+  std::string text(kSimConfig);
+  const std::string rule = "keys = [\"dob\"]\n";
+  ASSERT_NE(text.find(rule), std::string::npos);
+  text.replace(text.find(rule), rule.size(), rule + "train = false\n");
+  auto untrained = ParseResolveConfig(text, "sim-untrained");
+  ASSERT_TRUE(trained.ok() && untrained.ok()) << untrained.status().ToString();
+  EXPECT_TRUE(trained->blocking[1].train);
+  EXPECT_FALSE(untrained->blocking[1].train);
+  auto a = Resolve(t, *trained), b = Resolve(t, *untrained);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->pairs().size(), b->pairs().size());
+  // "first" is trained by the rules on dob and on (last, dob:year); "last" by dob only, and
+  // without it by the fallback session over all candidates.
+  EXPECT_EQ(a->model().comparisons[0].em_sessions, 2);
+  EXPECT_EQ(b->model().comparisons[0].em_sessions, 1);
+  EXPECT_EQ(a->model().comparisons[1].em_sessions, 1);
+  EXPECT_EQ(b->model().comparisons[1].em_sessions, 1);
+  EXPECT_NE(a->model().comparisons[0].levels[0].m, b->model().comparisons[0].levels[0].m);
+  auto bad = ParseResolveConfig(text.replace(text.find("train = false"), 13, "train = 1"), "bad");
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(ResolveTest, ExplainSumsToTheMatchWeight) {
   std::vector<std::string> truth;
   PartyTable t = Simulate(7, &truth);
