@@ -5,8 +5,9 @@
 # seconds of each binary (features only: no CSV), both rates and the ratio.
 #
 # usage: bench/patterns_compare.sh OLD_BENCHMARK NEW_BENCHMARK [RUNS] [FAMILIES...]
-#   FAMILIES: fan vertex_stats basic scatter_gather gather_scatter bipartite stack
-#   (default: fan vertex_stats basic). Environment: PATTERNS_STORE (default the store that
+#   FAMILIES: fan vertex_stats basic scatter_gather gather_scatter bipartite stack temporal_cycle
+#   simple_cycle, or full (BM_Full: the default set as the CLI runs it); default: fan
+#   vertex_stats basic. Environment: PATTERNS_STORE (default the store that
 #   bench/patterns_bench.sh makes), PATTERNS_THREADS (default 2).
 set -euo pipefail
 
@@ -29,7 +30,9 @@ for family in "${families[@]}"; do
       bin=$old
       [[ $which == new ]] && bin=$new
       load=$(cut -d' ' -f1-3 /proc/loadavg)
-      line=$("$bin" --benchmark_filter="BM_Family/$family/" 2>/dev/null | grep '^BM_Family')
+      filter="BM_Family/$family/"
+      [[ $family == full ]] && filter=BM_Full
+      line=$("$bin" --benchmark_filter="$filter" 2>/dev/null | grep '^BM_')
       cpu=$(awk '{print $4}' <<< "$line")
       echo "[$family $which run $r] load $load: $line" >&2
       if [[ $which == old ]]; then old_cpu+=("$cpu"); else new_cpu+=("$cpu"); fi

@@ -15,13 +15,16 @@
 namespace moneytrail::patterns::internal {
 namespace {
 
-// One transaction as seen from one of its accounts: role 0 source, 1 destination.
+// One transaction as seen from one of its accounts: role 0 source, 1 destination. 16 bytes:
+// the grouping pass writes two of these per row at scattered places, and at 24 bytes (a line
+// straddled now and then) that pass cost fan/degree more than it saved.
 struct GroupQuery {
   Timestamp time;
   TransactionId id;
-  uint32_t row;
-  uint8_t role;
+  uint32_t row : 31;
+  uint32_t role : 1;
 };
+static_assert(sizeof(GroupQuery) == 16);
 
 bool QueryBefore(const GroupQuery& a, const GroupQuery& b) {
   if (a.time != b.time) return a.time < b.time;
@@ -33,9 +36,8 @@ bool AtOrBefore(const Edge& e, const GroupQuery& q) {
   return e.time != q.time ? e.time < q.time : e.id <= q.id;
 }
 
-// How many list positions (or queries) ahead the sweeps prefetch. The counter per account, the
-// output rows and the query columns are large arrays read at positions that a sweep knows in
-// advance; a miss on each was most of the sweep's time (bench/RESULTS-patterns.md).
+// How many queries ahead the vertex-statistics sweep prefetches output rows: the table is far
+// larger than the caches and a group's rows are scattered over it (bench/RESULTS-patterns.md).
 constexpr size_t kAhead = 8;
 
 template <typename T>
@@ -53,11 +55,6 @@ struct DistinctCounter {
   size_t distinct = 0;
   void Add(AccountId a) { distinct += count[a]++ == 0; }
   void Remove(AccountId a) { distinct -= --count[a] == 0; }
-  // Prefetches the counters of the list positions `ahead` after lo and hi.
-  void Prefetch(std::span<const Edge> list, size_t lo, size_t hi) const {
-    if (hi + kAhead < list.size()) PrefetchWrite(count.data() + list[hi + kAhead].other);
-    if (lo + kAhead < hi) PrefetchWrite(count.data() + list[lo + kAhead].other);
-  }
 };
 
 // k-th smallest of a multiset of ranks 0..size-1 (Fenwick tree of counts).
@@ -129,16 +126,9 @@ void SweepFan(std::span<const Edge> list, int dir, std::span<const GroupQuery> q
   size_t hi = lo;
   for (size_t i = 0; i < queries.size(); ++i) {
     const GroupQuery& q = queries[i];
-    cols.Prefetch(queries, i, first_column, kFanColumns);
-    while (hi < list.size() && AtOrBefore(list[hi], q)) {
-      others.Prefetch(list, lo, hi);
-      others.Add(list[hi++].other);
-    }
+    while (hi < list.size() && AtOrBefore(list[hi], q)) others.Add(list[hi++].other);
     const Timestamp from = q.time - s.window;
-    while (lo < hi && list[lo].time < from) {
-      others.Prefetch(list, lo, hi);
-      others.Remove(list[lo++].other);
-    }
+    while (lo < hi && list[lo].time < from) others.Remove(list[lo++].other);
     const size_t k = size_t{q.role} * 2 + static_cast<size_t>(dir);
     double* out = cols.Row(q.row) + first_column;
     out[k] = static_cast<double>(others.distinct);
@@ -299,7 +289,7 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
                             std::span<double> values) {
   if (!config.fan.enabled && !config.vertex_stats.enabled) return;
   const size_t n = txs.size();
-  MT_CHECK(n <= UINT32_MAX);
+  MT_CHECK(n < (size_t{1} << 31));
   auto id_of = [&](size_t r) {
     return txs.id.empty() ? static_cast<TransactionId>(r) : txs.id[r];
   };
@@ -342,7 +332,7 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
         group_account.push_back(keyed[e].first);
       }
       const auto row = static_cast<uint32_t>(keyed[e].second >> 1);
-      entries[e] = {txs.time[row], id_of(row), row, static_cast<uint8_t>(keyed[e].second & 1)};
+      entries[e] = {txs.time[row], id_of(row), row, static_cast<uint32_t>(keyed[e].second & 1)};
     }
   }
   group_start.push_back(static_cast<uint32_t>(entries.size()));
@@ -360,15 +350,13 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
       const AccountId a = group_account[group];
       PrefetchRead(g.OutEdges(a).data());
       PrefetchRead(g.InEdges(a).data());
+      // (Fan rows are not prefetched: a fan row is 8 values and measured no faster with it.)
+      if (!config.vertex_stats.enabled) return;
       for (size_t e = group_start[group]; e < group_start[group + 1]; ++e) {
-        double* row = cols.Row(entries[e].row);
-        if (config.fan.enabled) PrefetchWrite(row + layout.fan);
-        if (config.vertex_stats.enabled) {
-          double* first =
-              row + layout.vertex_stats + size_t{entries[e].role} * 2 * kVertexStatsPerList;
-          for (size_t c = 0; c < 2 * kVertexStatsPerList; c += 8) PrefetchWrite(first + c);
-          PrefetchWrite(first + 2 * kVertexStatsPerList - 1);
-        }
+        double* first = cols.Row(entries[e].row) + layout.vertex_stats +
+                        size_t{entries[e].role} * 2 * kVertexStatsPerList;
+        for (size_t c = 0; c < 2 * kVertexStatsPerList; c += 8) PrefetchWrite(first + c);
+        PrefetchWrite(first + 2 * kVertexStatsPerList - 1);
       }
     };
     if (range.begin() != range.end()) prefetch_group(range.begin());
