@@ -27,6 +27,18 @@ struct CsvDialect {
   bool collapse_delimiters = false;  // runs of delimiters count as one (space-separated files)
 };
 
+// `text` as one CSV field (RFC 4180): unchanged unless it holds a comma, a quote or a line
+// break; then quoted, with quotes doubled.
+inline std::string CsvField(std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
 // Skips a UTF-8 byte-order mark.
 std::string_view StripBom(std::string_view data);
 

@@ -30,16 +30,6 @@ Result<ItemKind> ParseItemKind(std::string_view name) {
 
 std::string Units(int64_t units, uint8_t scale) { return FormatDecimal(Decimal{units, scale}); }
 
-std::string CsvField(std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char ch : text) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 Result<std::vector<OutsideItem>> ReadOutsideItems(const std::filesystem::path& path, int scale) {

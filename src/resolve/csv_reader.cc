@@ -1,3 +1,4 @@
+#include "moneytrail/csv.h"
 #include "resolve/csv_reader.h"
 
 #include <cerrno>
@@ -98,15 +99,6 @@ Result<CsvTable> ReadCsvFile(const std::string& path, const CsvOptions& options)
   return ParseCsv(buffer.str(), path, options);
 }
 
-std::string CsvEscape(std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
-  std::string out = "\"";
-  for (char c : field) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
+std::string CsvEscape(std::string_view field) { return CsvField(field); }
 
 }  // namespace moneytrail::resolve_internal

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "moneytrail/csv.h"
 #include "moneytrail/money.h"
 #include "moneytrail/store.h"
 #include "moneytrail/time_format.h"
@@ -38,16 +39,6 @@ std::string Disposition(const Trail& trail, const Flow& f) {
 }
 
 namespace {
-
-std::string CsvField(std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char ch : text) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
 
 std::string TimeLimit(Timestamp t) {
   return t == std::numeric_limits<Timestamp>::max() ? "" : FormatIsoTime(t);

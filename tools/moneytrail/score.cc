@@ -9,6 +9,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "moneytrail/csv.h"
 #include "moneytrail/model.h"
 #include "moneytrail/rules.h"
 #include "moneytrail/model_score.h"
@@ -29,16 +30,6 @@ struct Options {
   std::string entities;
   std::string entity_ranking;
 };
-
-std::string CsvQuote(std::string_view v) {
-  if (v.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // entity ranking: rank,entity,score,accounts,transactions,flagged,top_tx,reasons,account_list.
 // An entity's score is the largest score of a transaction that one of its bank accounts sends or
@@ -98,9 +89,9 @@ Status WriteEntityRanking(const store::Store& s, const model::ModelBundle& bundl
       if (!list.empty()) list += ' ';
       list += s.AccountLabel(a);
     }
-    out << fmt::format("{},{},{},{},{},{},{},{},{}\n", r + 1, CsvQuote(holders.text(en.id)), en.score,
+    out << fmt::format("{},{},{},{},{},{},{},{},{}\n", r + 1, CsvField(holders.text(en.id)), en.score,
                        en.accounts.size(), en.transactions, en.flagged, en.top_tx,
-                       CsvQuote(run.reasons[static_cast<size_t>(en.top_tx)]), CsvQuote(list));
+                       CsvField(run.reasons[static_cast<size_t>(en.top_tx)]), CsvField(list));
   }
   out.close();
   if (!out) return IoError(fmt::format("cannot write {}", path));
