@@ -95,9 +95,16 @@ bool LevelHolds(const LevelSpec& level, const LevelInput& in) {
     case LevelKind::kExact:
       return a == b;
     case LevelKind::kJaroWinkler:
-      if (in.jaro_winkler < 0) in.jaro_winkler = JaroWinkler(a, b);
+      if (in.jaro_winkler < 0) {
+        // The bound never undercuts the similarity (the margin covers rounding), so skipping
+        // the scan changes no level.
+        if (in.jaro_winkler_bound < 0) in.jaro_winkler_bound = JaroWinklerUpperBound(a, b);
+        if (in.jaro_winkler_bound < level.param - 1e-9) return false;
+        in.jaro_winkler = JaroWinkler(a, b);
+      }
       return in.jaro_winkler >= level.param;
     case LevelKind::kJaro:
+      if (JaroUpperBound(a, b) < level.param - 1e-9) return false;
       return Jaro(a, b) >= level.param;
     case LevelKind::kLevenshtein: {
       const int k = static_cast<int>(level.param);

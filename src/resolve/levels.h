@@ -49,6 +49,7 @@ struct LevelInput {
   std::string_view right_swap;
   // Jaro-Winkler of left and right, computed once per pair by the first level that needs it.
   mutable double jaro_winkler = -1;
+  mutable double jaro_winkler_bound = -1;  // JaroWinklerUpperBound, computed once
 };
 
 // Parses a level; InvalidArgument naming the text and the expected forms.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -64,6 +65,34 @@ double Jaro(std::string_view a, std::string_view b) {
 
 double JaroWinkler(std::string_view a, std::string_view b) {
   const double jaro = Jaro(a, b);
+  int prefix = 0;
+  const size_t limit = std::min<size_t>({a.size(), b.size(), 4});
+  while (static_cast<size_t>(prefix) < limit && a[prefix] == b[prefix]) ++prefix;
+  return jaro + prefix * 0.1 * (1.0 - jaro);
+}
+
+double JaroUpperBound(std::string_view a, std::string_view b) {
+  if (a.empty() && b.empty()) return 1.0;
+  if (a.empty() || b.empty()) return 0.0;
+  if (a == b) return 1.0;
+  std::array<uint16_t, 256> count{};
+  for (char c : a) ++count[static_cast<unsigned char>(c)];
+  int common = 0;
+  for (char c : b) {
+    uint16_t& n = count[static_cast<unsigned char>(c)];
+    if (n > 0) {
+      --n;
+      ++common;
+    }
+  }
+  if (common == 0) return 0.0;
+  // Jaro's formula with matches = common and no transpositions ((m - 0) / m = 1).
+  const double m = common;
+  return (m / static_cast<int>(a.size()) + m / static_cast<int>(b.size()) + 1.0) / 3.0;
+}
+
+double JaroWinklerUpperBound(std::string_view a, std::string_view b) {
+  const double jaro = JaroUpperBound(a, b);
   int prefix = 0;
   const size_t limit = std::min<size_t>({a.size(), b.size(), 4});
   while (static_cast<size_t>(prefix) < limit && a[prefix] == b[prefix]) ++prefix;

@@ -18,6 +18,13 @@ double Jaro(std::string_view a, std::string_view b);
 // Jaro-Winkler similarity with prefix scale 0.1 and at most 4 prefix characters.
 double JaroWinkler(std::string_view a, std::string_view b);
 
+// Upper bounds of Jaro and JaroWinkler in O(|a| + |b|): the matched characters are at most the
+// characters the two strings share (as multisets), and no transposition is the best case. A
+// pair whose bound is below a level's threshold cannot reach it, so most random pairs skip the
+// quadratic Jaro scan. Equal to the similarity when every shared character matches in order.
+double JaroUpperBound(std::string_view a, std::string_view b);
+double JaroWinklerUpperBound(std::string_view a, std::string_view b);
+
 // Edit distance with insertions, deletions and substitutions.
 int Levenshtein(std::string_view a, std::string_view b);
 

@@ -18,6 +18,25 @@ TEST(SimilarityTest, JaroWinklerMatchesPublishedValues) {
   EXPECT_DOUBLE_EQ(JaroWinkler("abc", "xyz"), 0.0);
 }
 
+// The bounds that let most pairs skip the Jaro scan never undercut the similarity.
+TEST(SimilarityTest, JaroBoundsAreUpperBoundsOnRandomStrings) {
+  std::mt19937 rng(4242);
+  size_t tight = 0;
+  for (int i = 0; i < 20000; ++i) {
+    auto word = [&] {
+      std::string w(rng() % 12, 'a');
+      for (char& c : w) c = static_cast<char>('a' + rng() % (i % 2 ? 4 : 26));
+      return w;
+    };
+    const std::string a = word(), b = i % 7 == 0 ? a : word();
+    ASSERT_GE(JaroUpperBound(a, b) + 1e-12, Jaro(a, b)) << "'" << a << "' '" << b << "'";
+    ASSERT_GE(JaroWinklerUpperBound(a, b) + 1e-12, JaroWinkler(a, b)) << "'" << a << "' '" << b << "'";
+    tight += JaroWinklerUpperBound(a, b) == JaroWinkler(a, b);
+  }
+  EXPECT_GT(tight, 2000u);  // equal strings and in-order matches make the bound exact
+  EXPECT_LT(JaroWinklerUpperBound("martha", "xyz"), 0.1);
+}
+
 TEST(SimilarityTest, EmptyValuesAreNotSimilar) {
   EXPECT_DOUBLE_EQ(JaroWinkler("", "anna"), 0.0);
   EXPECT_EQ(Levenshtein("", "abc"), 3);
