@@ -161,7 +161,40 @@ void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buf
   std::string date_ibm = fmt::format("{:04d}/{:02d}/{:02d} ", date.year, date.month, date.day);
   char* n = native ? native->Reserve(txs.size() * kMaxRow) : nullptr;
   char* b = ibm ? ibm->Reserve(txs.size() * kMaxRow) : nullptr;
-  for (const Tx& tx : txs) {
+  // Rows are in time order, so their accounts are scattered over the world: without prefetching,
+  // every row waits for its nodes and then for their fragments. Nodes are fetched kNodeAhead rows
+  // ahead and fragments kFragmentAhead rows ahead (by then the node is in cache).
+  constexpr size_t kNodeAhead = 16, kFragmentAhead = 8;
+  const Node* nodes = world.nodes().data();
+  const char* arena = world.arena_data();
+  auto prefetch_node = [&](uint32_t node) {
+    const char* p = reinterpret_cast<const char*>(nodes + node);
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + sizeof(Node) - 1);
+  };
+  auto prefetch_fragment = [&](uint32_t node) {
+    const char* p = arena + (native ? nodes[node].native_begin : nodes[node].ibm_begin);
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + 63);
+  };
+  for (size_t i = 0; i < std::min(kNodeAhead, txs.size()); ++i) {
+    prefetch_node(txs[i].source);
+    prefetch_node(txs[i].dest);
+  }
+  for (size_t i = 0; i < std::min(kFragmentAhead, txs.size()); ++i) {
+    prefetch_fragment(txs[i].source);
+    prefetch_fragment(txs[i].dest);
+  }
+  for (size_t row = 0; row < txs.size(); ++row) {
+    const Tx& tx = txs[row];
+    if (row + kNodeAhead < txs.size()) {
+      prefetch_node(txs[row + kNodeAhead].source);
+      prefetch_node(txs[row + kNodeAhead].dest);
+    }
+    if (row + kFragmentAhead < txs.size()) {
+      prefetch_fragment(txs[row + kFragmentAhead].source);
+      prefetch_fragment(txs[row + kFragmentAhead].dest);
+    }
     auto secs = static_cast<uint32_t>(tx.time - day_start);
     uint32_t hh = secs / 3600, mm = secs / 60 % 60, ss = secs % 60;
     Currency received = ReceivedCurrency(world, tx.dest);

@@ -8,12 +8,14 @@
 #include <nlohmann/json.hpp>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_sort.h>
+#include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "generate/calendar.h"
@@ -29,7 +31,8 @@ namespace {
 using namespace generate_internal;  // NOLINT: the module's own internals
 
 constexpr uint32_t kAccountsPerChunk = 2048;
-constexpr size_t kRowsPerBlock = 32768;
+constexpr size_t kRowsPerBlock = 8192;
+constexpr size_t kSecondsPerDay = 86400;
 
 std::string_view FormatName(OutputFormat f) {
   switch (f) {
@@ -205,8 +208,13 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
 
   const uint32_t chunks = (world.account_count() + kAccountsPerChunk - 1) / kAccountsPerChunk;
   std::vector<std::vector<Tx>> chunk_txs(chunks);
-  std::vector<Tx> day_txs;
-  std::vector<Buffer> native_blocks, ibm_blocks;
+  std::vector<uint32_t> second_start(kSecondsPerDay + 1);
+  std::unique_ptr<Tx[]> day_txs;
+  size_t day_capacity = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> planted_rows;  // (row of the day, instance)
+  // A few more blocks in flight than threads, so that a thread never waits for a free buffer.
+  const size_t tokens = 2 * static_cast<size_t>(threads) + 2;
+  std::vector<Buffer> native_blocks(tokens), ibm_blocks(tokens);
   GenerateSummary summary;
   uint64_t by_typology[kTypologyCount] = {};
   uint64_t by_channel[kChannelCount] = {};
@@ -222,37 +230,78 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
         }
       });
     });
-    day_txs.clear();
-    for (const auto& chunk : chunk_txs) day_txs.insert(day_txs.end(), chunk.begin(), chunk.end());
-    for (uint32_t i : planted_by_day[d]) day_txs.push_back(plan.txs[i]);
-    arena.execute([&] { tbb::parallel_sort(day_txs.begin(), day_txs.end(), TxBefore); });
-    const size_t blocks = (day_txs.size() + kRowsPerBlock - 1) / kRowsPerBlock;
-    if (native_blocks.size() < blocks) native_blocks.resize(blocks);
-    if (ibm_blocks.size() < blocks) ibm_blocks.resize(blocks);
-    arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<size_t>(0, blocks, 1), [&](const tbb::blocked_range<size_t>& r) {
-        for (size_t k = r.begin(); k != r.end(); ++k) {
-          size_t from = k * kRowsPerBlock, to = std::min(day_txs.size(), from + kRowsPerBlock);
-          native_blocks[k].clear();
-          ibm_blocks[k].clear();
-          FormatRows(world, std::span<const Tx>(day_txs.data() + from, to - from), native ? &native_blocks[k] : nullptr,
-                     ibm ? &ibm_blocks[k] : nullptr);
-        }
-      });
-    });
-    for (size_t k = 0; k < blocks; ++k) {
-      MT_RETURN_IF_ERROR(native_file.Write(native_blocks[k].data(), native_blocks[k].size()));
-      MT_RETURN_IF_ERROR(ibm_file.Write(ibm_blocks[k].data(), ibm_blocks[k].size()));
+    // Sorting by (time, order): the chunks hold their accounts in ascending order and each
+    // account's transactions in ascending order, and every planted order is above every normal
+    // one and ascends in planning order, so chunks-then-planted is already in `order` order and
+    // a stable counting sort on the second of the day gives the (time, order) order.
+    std::fill(second_start.begin(), second_start.end(), 0u);
+    size_t count = planted_by_day[d].size();
+    for (const auto& chunk : chunk_txs) {
+      count += chunk.size();
+      for (const Tx& tx : chunk) ++second_start[static_cast<size_t>(tx.time - day.midnight) + 1];
     }
-    for (size_t i = 0; i < day_txs.size(); ++i) {
-      const Tx& tx = day_txs[i];
-      ++by_channel[static_cast<int>(tx.channel)];
-      if (tx.instance != kNone) {
-        ++by_typology[static_cast<int>(tx.typology)];
-        plan.instances[tx.instance].transaction_ids.push_back(next_id + i);
+    for (uint32_t i : planted_by_day[d]) ++second_start[static_cast<size_t>(plan.txs[i].time - day.midnight) + 1];
+    for (size_t t = 1; t <= kSecondsPerDay; ++t) second_start[t] += second_start[t - 1];
+    if (day_capacity < count) {
+      day_capacity = std::max(count, day_capacity + day_capacity / 4);
+      day_txs = std::make_unique_for_overwrite<Tx[]>(day_capacity);
+    }
+    for (const auto& chunk : chunk_txs) {
+      for (const Tx& tx : chunk) {
+        ++by_channel[static_cast<int>(tx.channel)];
+        day_txs[second_start[static_cast<size_t>(tx.time - day.midnight)]++] = tx;
       }
     }
-    next_id += day_txs.size();
+    planted_rows.clear();
+    for (uint32_t i : planted_by_day[d]) {
+      const Tx& tx = plan.txs[i];
+      ++by_channel[static_cast<int>(tx.channel)];
+      ++by_typology[static_cast<int>(tx.typology)];
+      uint32_t row = second_start[static_cast<size_t>(tx.time - day.midnight)]++;
+      day_txs[row] = tx;
+      planted_rows.emplace_back(row, tx.instance);
+    }
+    std::sort(planted_rows.begin(), planted_rows.end());
+    for (const auto& [row, instance] : planted_rows) plan.instances[instance].transaction_ids.push_back(next_id + row);
+
+    // Format blocks in parallel and write them in order as soon as they are ready, so that the
+    // writes overlap the formatting and copy blocks that are still in cache.
+    const size_t blocks = (count + kRowsPerBlock - 1) / kRowsPerBlock;
+    size_t next_block = 0;
+    Status day_written;
+    arena.execute([&] {
+      tbb::parallel_pipeline(
+          tokens,
+          tbb::make_filter<void, size_t>(tbb::filter_mode::serial_in_order,
+                                         [&](tbb::flow_control& fc) -> size_t {
+                                           if (next_block == blocks) {
+                                             fc.stop();
+                                             return 0;
+                                           }
+                                           return next_block++;
+                                         }) &
+              tbb::make_filter<size_t, size_t>(
+                  tbb::filter_mode::parallel,
+                  [&](size_t k) {
+                    size_t from = k * kRowsPerBlock, to = std::min(count, from + kRowsPerBlock);
+                    Buffer& n = native_blocks[k % tokens];
+                    Buffer& b = ibm_blocks[k % tokens];
+                    n.clear();
+                    b.clear();
+                    FormatRows(world, std::span<const Tx>(day_txs.get() + from, to - from), native ? &n : nullptr,
+                               ibm ? &b : nullptr);
+                    return k;
+                  }) &
+              tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order, [&](size_t k) {
+                if (!day_written.ok()) return;
+                day_written = native_file.Write(native_blocks[k % tokens].data(), native_blocks[k % tokens].size());
+                if (day_written.ok()) {
+                  day_written = ibm_file.Write(ibm_blocks[k % tokens].data(), ibm_blocks[k % tokens].size());
+                }
+              }));
+    });
+    MT_RETURN_IF_ERROR(day_written);
+    next_id += count;
   }
   MT_RETURN_IF_ERROR(native_file.Close());
   MT_RETURN_IF_ERROR(ibm_file.Close());

@@ -102,6 +102,8 @@ class World {
   const std::vector<Account>& accounts() const { return accounts_; }
   std::vector<Account>& mutable_accounts() { return accounts_; }
   const std::vector<Node>& nodes() const { return nodes_; }
+  // The fragments' arena (Node::*_begin/_end index it), followed by kArenaPadding zero bytes.
+  const char* arena_data() const { return arena_.data(); }
   const std::string& bank_id(uint32_t bank) const { return bank_ids_[bank]; }
   bool bank_is_national(uint32_t bank) const { return bank < national_banks_; }
 
