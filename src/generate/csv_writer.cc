@@ -1,9 +1,10 @@
 #include "generate/csv_writer.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
 
 #include <cstdio>
 #include <vector>
@@ -107,21 +108,42 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// Formats rows [0, count) in parallel blocks with `row(out, i)` and writes them in order.
+// Formats rows [0, count) in parallel blocks with `row(out, i)` and writes them in order as they
+// are ready (a pipeline: the writes overlap the formatting and copy blocks still in cache). The
+// block buffers are reused, so they stop growing after the first few blocks.
 template <typename RowFn>
 Status WriteRows(const std::string& path, std::string_view header, size_t count, RowFn row) {
-  constexpr size_t kBlock = 16384;
+  constexpr size_t kBlock = 4096;
   const size_t blocks = (count + kBlock - 1) / kBlock;
-  std::vector<fmt::memory_buffer> out(blocks);
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, blocks, 1), [&](const tbb::blocked_range<size_t>& r) {
-    for (size_t b = r.begin(); b != r.end(); ++b) {
-      for (size_t i = b * kBlock; i < std::min(count, (b + 1) * kBlock); ++i) row(out[b], i);
-    }
-  });
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) return ErrnoError("cannot create " + path, errno);
   bool ok = std::fwrite(header.data(), 1, header.size(), f) == header.size();
-  for (const auto& block : out) ok = ok && std::fwrite(block.data(), 1, block.size(), f) == block.size();
+  const size_t tokens = 2 * static_cast<size_t>(tbb::this_task_arena::max_concurrency()) + 2;
+  std::vector<fmt::memory_buffer> out(tokens);
+  size_t next_block = 0;
+  tbb::parallel_pipeline(
+      tokens,
+      tbb::make_filter<void, size_t>(tbb::filter_mode::serial_in_order,
+                                     [&](tbb::flow_control& fc) -> size_t {
+                                       if (next_block == blocks) {
+                                         fc.stop();
+                                         return 0;
+                                       }
+                                       return next_block++;
+                                     }) &
+          tbb::make_filter<size_t, size_t>(tbb::filter_mode::parallel,
+                                           [&](size_t b) {
+                                             fmt::memory_buffer& block = out[b % tokens];
+                                             block.clear();
+                                             for (size_t i = b * kBlock; i < std::min(count, (b + 1) * kBlock); ++i) {
+                                               row(block, i);
+                                             }
+                                             return b;
+                                           }) &
+          tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order, [&](size_t b) {
+            const fmt::memory_buffer& block = out[b % tokens];
+            ok = ok && std::fwrite(block.data(), 1, block.size(), f) == block.size();
+          }));
   ok = (std::fclose(f) == 0) && ok;
   if (!ok) return IoError("cannot write " + path);
   return Status::Ok();
@@ -281,10 +303,10 @@ Status WriteParties(const World& world, const std::string& path) {
         if (party.business) {
           const Industry& industry = Industries()[party.industry];
           std::string_view word = party.first == 0 ? BusinessWords()[party.word] : LastNames()[party.last];
-          std::string name = fmt::format("{} {}", word, industry.stem);
-          fmt::format_to(o, "P{:08d},business,,,,{},,{} {}", i + 1, Csv(name), party.house / 100, street);
-          if (party.house % 100 != 0) fmt::format_to(o, " Apt {}", party.house % 100);
-          fmt::format_to(o, ",{},{},{:05d},US,+1-{:03d}-555-{:04d},contact{}@{}.example.com,{:02d}-{:07d},{}\n",
+          std::string name = fmt::format(FMT_COMPILE("{} {}"), word, industry.stem);
+          fmt::format_to(o, FMT_COMPILE("P{:08d},business,,,,{},,{} {}"), i + 1, Csv(name), party.house / 100, street);
+          if (party.house % 100 != 0) fmt::format_to(o, FMT_COMPILE(" Apt {}"), party.house % 100);
+          fmt::format_to(o, FMT_COMPILE(",{},{},{:05d},US,+1-{:03d}-555-{:04d},contact{}@{}.example.com,{:02d}-{:07d},{}\n"),
                          city.name, city.region, postcode, party.phone / 10000, party.phone % 10000, i + 1,
                          Lower(name), party.id_number / 10000000, party.id_number % 10000000, industry.naics);
           return;
@@ -303,14 +325,14 @@ Status WriteParties(const World& world, const std::string& path) {
           if (day <= 12 && day != month) std::swap(month, day);
           else if (reversed >= 1 && reversed <= 28) day = reversed;
         }
-        fmt::format_to(o, "P{:08d},person,{},{},{},,{:04d}-{:02d}-{:02d},{} {}", i + 1, first, middle, Csv(last),
+        fmt::format_to(o, FMT_COMPILE("P{:08d},person,{},{},{},,{:04d}-{:02d}-{:02d},{} {}"), i + 1, first, middle, Csv(last),
                        dob.year, month, day, party.house / 100, street);
-        if (party.house % 100 != 0) fmt::format_to(o, " Apt {}", party.house % 100);
-        fmt::format_to(o, ",{},{},{:05d},US,+1-{:03d}-555-{:04d},{}.{}{}@example.{},", city.name, city.region,
+        if (party.house % 100 != 0) fmt::format_to(o, FMT_COMPILE(" Apt {}"), party.house % 100);
+        fmt::format_to(o, FMT_COMPILE(",{},{},{:05d},US,+1-{:03d}-555-{:04d},{}.{}{}@example.{},"), city.name, city.region,
                        postcode, party.phone / 10000, party.phone % 10000, Lower(first), Lower(last),
                        party.typo_seed % 100, (party.typo_seed >> 8) % 2 ? "com" : "net");
-        if (party.id_number) fmt::format_to(o, "{}{:08d}", city.region, party.id_number);
-        fmt::format_to(o, ",\n");
+        if (party.id_number) fmt::format_to(o, FMT_COMPILE("{}{:08d}"), city.region, party.id_number);
+        fmt::format_to(o, FMT_COMPILE(",\n"));
       });
 }
 
@@ -320,14 +342,14 @@ Status WriteAccounts(const World& world, const std::string& path) {
                    [&](fmt::memory_buffer& out, size_t i) {
                      const Node& node = nodes[i];
                      auto o = fmt::appender(out);
-                     fmt::format_to(o, "{},{},", world.IbmFragment(static_cast<uint32_t>(i)), NodeKindName(node.kind));
+                     fmt::format_to(o, FMT_COMPILE("{},{},"), world.IbmFragment(static_cast<uint32_t>(i)), NodeKindName(node.kind));
                      if (node.kind == NodeKind::kAccount) {
                        const Account& account = world.accounts()[node.account];
                        CivilDate opened = CivilFromDays(account.opened_day);
-                       fmt::format_to(o, "P{:08d},{:04d}-{:02d}-{:02d}\n", account.party + 1, opened.year,
+                       fmt::format_to(o, FMT_COMPILE("P{:08d},{:04d}-{:02d}-{:02d}\n"), account.party + 1, opened.year,
                                       opened.month, opened.day);
                      } else {
-                       fmt::format_to(o, ",\n");
+                       fmt::format_to(o, FMT_COMPILE(",\n"));
                      }
                    });
 }
@@ -335,7 +357,7 @@ Status WriteAccounts(const World& world, const std::string& path) {
 Status WriteEntities(const World& world, const std::string& path) {
   const auto& parties = world.parties();
   return WriteRows(path, "party_id,entity_id\n", parties.size(), [&](fmt::memory_buffer& out, size_t i) {
-    fmt::format_to(fmt::appender(out), "P{:08d},E{:07d}\n", i + 1, parties[i].entity + 1);
+    fmt::format_to(fmt::appender(out), FMT_COMPILE("P{:08d},E{:07d}\n"), i + 1, parties[i].entity + 1);
   });
 }
 
