@@ -20,6 +20,7 @@
 
 #include "generate/calendar.h"
 #include "generate/csv_writer.h"
+#include "generate/huge_pages.h"
 #include "generate/normal_life.h"
 #include "generate/plan.h"
 #include "generate/world.h"
@@ -245,6 +246,7 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
     if (day_capacity < count) {
       day_capacity = std::max(count, day_capacity + day_capacity / 4);
       day_txs = std::make_unique_for_overwrite<Tx[]>(day_capacity);
+      AdviseHugePages(day_txs.get(), day_capacity * sizeof(Tx));
     }
     for (const auto& chunk : chunk_txs) {
       for (const Tx& tx : chunk) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "generate/huge_pages.h"
 #include "generate/tables.h"
 #include "moneytrail/check.h"
 
@@ -60,6 +61,10 @@ World::World(const WorldParams& params) : params_(params) {
   parties_.reserve(params.accounts);
   nodes_.reserve(params.accounts + params.accounts / 4 + 4096);
   arena_.reserve(static_cast<size_t>(params.accounts) * 120 + (1 << 20));
+  AdviseHugePagesFor(accounts_);
+  AdviseHugePagesFor(parties_);
+  AdviseHugePagesFor(nodes_);
+  AdviseHugePagesFor(arena_);
   BuildBanks(rng);
   BuildMerchants(rng);
   BuildPartiesAndAccounts(rng);
