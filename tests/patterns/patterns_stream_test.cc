@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <set>
 
 #include "moneytrail/patterns.h"
 #include "patterns/oracle.h"
@@ -119,6 +120,43 @@ TEST(PatternsStreamTest, StreamingFromABuiltHistoryEqualsTheBatchRun) {
   ASSERT_TRUE(part.ok());
   for (size_t r = 0; r < rest.size(); ++r) {
     ExpectSameRow(part->table, r, batch->table, rest[r].id, 77);
+  }
+}
+
+// A streaming batch searches temporal cycles only from its rows' destinations (the roots of the
+// cycles its rows close): over all batches it must still find every cycle of the batch run.
+TEST(PatternsStreamTest, StreamedTemporalCycleInstancesAreTheBatchRunsCycles) {
+  for (uint64_t seed = 1; seed <= 100; ++seed) {
+    const oracle::Case c = oracle::RandomCase(seed, 6, 150, 30);
+    PatternConfig config;
+    for (PatternSettings* s : {&config.fan, &config.vertex_stats, &config.scatter_gather,
+                               &config.gather_scatter, &config.bipartite, &config.stack}) {
+      s->enabled = false;
+    }
+    config.temporal_cycle.window = static_cast<Timestamp>(5 + seed % 10);
+    config.max_cycle_length = 5;
+    config.instances_per_account = 1000000;  // no cap: every cycle is an instance
+    auto g = graph::TemporalGraph::Build(c.columns(), {});
+    ASSERT_TRUE(g.ok());
+    auto batch = ComputeFeatures(*g, c.columns(), config, {.collect_instances = true});
+    ASSERT_TRUE(batch.ok());
+    std::set<std::vector<TransactionId>> expected, streamed;
+    for (const PatternInstance& inst : batch->instances.instances) {
+      expected.insert(inst.transactions);
+    }
+    const std::vector<graph::TransactionEdge> order = oracle::TimeOrderedEdges(c);
+    PatternStream stream(config, 1 + static_cast<int>(seed % 2));
+    std::mt19937_64 rng(seed);
+    for (size_t k = 0; k < order.size();) {
+      const size_t n = std::min(order.size() - k, 1 + static_cast<size_t>(rng() % 7));
+      auto part = stream.AddBatch(std::span(order).subspan(k, n), /*collect_instances=*/true);
+      ASSERT_TRUE(part.ok()) << part.status().ToString();
+      for (const PatternInstance& inst : part->instances.instances) {
+        EXPECT_TRUE(streamed.insert(inst.transactions).second) << "seed " << seed;
+      }
+      k += n;
+    }
+    EXPECT_EQ(streamed, expected) << "seed " << seed;
   }
 }
 
