@@ -174,7 +174,28 @@ Currency ReceivedCurrency(const World& world, uint32_t dest) {
   return country == 0xFF ? Currency::kUsd : Countries()[country].currency;
 }
 
-void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buffer* ibm) {
+std::vector<RowNode> MakeRowNodes(const World& world) {
+  const auto& nodes = world.nodes();
+  std::vector<RowNode> out(nodes.size() + 1);
+  for (uint32_t i = 0; i < nodes.size(); ++i) {
+    RowNode& e = out[i];
+    e.kind = nodes[i].kind;
+    e.country = nodes[i].country;
+    std::string_view native = world.NativeFragment(i), ibm = world.IbmFragment(i);
+    if (native.size() <= sizeof(e.native) && ibm.size() <= native.size() &&
+        native.substr(native.size() - ibm.size()) == ibm) {
+      std::memcpy(e.native, native.data(), native.size());
+      e.native_size = static_cast<uint8_t>(native.size());
+      e.ibm_offset = static_cast<uint8_t>(native.size() - ibm.size());
+    } else {
+      e.native_size = kNotInline;
+    }
+  }
+  return out;
+}
+
+void FormatRows(const World& world, std::span<const RowNode> row_nodes, std::span<const Tx> txs, Buffer* native,
+                Buffer* ibm) {
   if (txs.empty()) return;
   const PaddedNames& names = Names();
   const int64_t day_start = txs.front().time / 86400 * 86400;
@@ -183,43 +204,36 @@ void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buf
   std::string date_ibm = fmt::format("{:04d}/{:02d}/{:02d} ", date.year, date.month, date.day);
   char* n = native ? native->Reserve(txs.size() * kMaxRow) : nullptr;
   char* b = ibm ? ibm->Reserve(txs.size() * kMaxRow) : nullptr;
-  // Rows are in time order, so their accounts are scattered over the world: without prefetching,
-  // every row waits for its nodes and then for their fragments. Nodes are fetched kNodeAhead rows
-  // ahead and fragments kFragmentAhead rows ahead (by then the node is in cache).
-  constexpr size_t kNodeAhead = 16, kFragmentAhead = 8;
-  const Node* nodes = world.nodes().data();
-  const char* arena = world.arena_data();
-  auto prefetch_node = [&](uint32_t node) {
-    const char* p = reinterpret_cast<const char*>(nodes + node);
-    __builtin_prefetch(p);
-    __builtin_prefetch(p + sizeof(Node) - 1);
-  };
-  auto prefetch_fragment = [&](uint32_t node) {
-    const char* p = arena + (native ? nodes[node].native_begin : nodes[node].ibm_begin);
-    __builtin_prefetch(p);
-    __builtin_prefetch(p + 63);
-  };
-  for (size_t i = 0; i < std::min(kNodeAhead, txs.size()); ++i) {
-    prefetch_node(txs[i].source);
-    prefetch_node(txs[i].dest);
+  // The entries of the ends of the row kAhead rows on are fetched while this row is written.
+  constexpr size_t kAhead = 16;
+  const RowNode* entries = row_nodes.data();
+  for (size_t i = 0; i < std::min(kAhead, txs.size()); ++i) {
+    __builtin_prefetch(entries + txs[i].source);
+    __builtin_prefetch(entries + txs[i].dest);
   }
-  for (size_t i = 0; i < std::min(kFragmentAhead, txs.size()); ++i) {
-    prefetch_fragment(txs[i].source);
-    prefetch_fragment(txs[i].dest);
-  }
+  // Copies an end's native or IBM fragment: 32 fixed bytes from the entry (or the arena).
+  auto put_native = [&](char* p, uint32_t node) {
+    const RowNode& e = entries[node];
+    if (e.native_size == kNotInline) return PutPadded(p, world.NativeFragment(node));
+    std::memcpy(p, e.native, 32);
+    return p + e.native_size;
+  };
+  auto put_ibm = [&](char* p, uint32_t node) {
+    const RowNode& e = entries[node];
+    if (e.native_size == kNotInline) return PutPadded(p, world.IbmFragment(node));
+    std::memcpy(p, e.native + e.ibm_offset, 32);
+    return p + (e.native_size - e.ibm_offset);
+  };
   for (size_t row = 0; row < txs.size(); ++row) {
     const Tx& tx = txs[row];
-    if (row + kNodeAhead < txs.size()) {
-      prefetch_node(txs[row + kNodeAhead].source);
-      prefetch_node(txs[row + kNodeAhead].dest);
-    }
-    if (row + kFragmentAhead < txs.size()) {
-      prefetch_fragment(txs[row + kFragmentAhead].source);
-      prefetch_fragment(txs[row + kFragmentAhead].dest);
+    if (row + kAhead < txs.size()) {
+      __builtin_prefetch(entries + txs[row + kAhead].source);
+      __builtin_prefetch(entries + txs[row + kAhead].dest);
     }
     auto secs = static_cast<uint32_t>(tx.time - day_start);
     uint32_t hh = secs / 3600, mm = secs / 60 % 60, ss = secs % 60;
-    Currency received = ReceivedCurrency(world, tx.dest);
+    const RowNode& dest = entries[tx.dest];
+    Currency received = dest.country == 0xFF ? Currency::kUsd : Countries()[dest.country].currency;
     int64_t received_cents = ConvertFromUsd(tx.amount, received);
     bool laundering = tx.typology != Typology::kNone;
     if (n != nullptr) {
@@ -230,9 +244,9 @@ void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buf
       *n++ = ':';
       n = Put2(n, ss);
       n = Put(n, "Z,");
-      n = PutPadded(n, world.NativeFragment(tx.source));
+      n = put_native(n, tx.source);
       *n++ = ',';
-      n = PutPadded(n, world.NativeFragment(tx.dest));
+      n = put_native(n, tx.dest);
       *n++ = ',';
       n = PutCents(n, tx.amount);
       n = Put(n, ",USD,");
@@ -244,7 +258,6 @@ void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buf
       *n++ = ',';
       std::string_view location;
       std::string_view counterparty;
-      const Node& dest = world.nodes()[tx.dest];
       if (tx.channel == Channel::kCashDeposit) {
         location = world.Location(tx.source);
       } else if (tx.channel == Channel::kCashWithdrawal || dest.kind == NodeKind::kMerchant ||
@@ -257,7 +270,7 @@ void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buf
       }
       n = location.empty() ? Put(n, ",,") : PutPadded(n, location);
       *n++ = ',';
-      if (dest.kind == NodeKind::kMerchant) n = PutUint(n, dest.mcc);
+      if (dest.kind == NodeKind::kMerchant) n = PutUint(n, world.nodes()[tx.dest].mcc);
       *n++ = ',';
       n = tx.channel == Channel::kMoneyTransmitter ? Put(n, counterparty) : PutPadded(n, counterparty);
       n = Put(n, laundering ? ",1," : ",0,");
@@ -270,9 +283,9 @@ void FormatRows(const World& world, std::span<const Tx> txs, Buffer* native, Buf
       *b++ = ':';
       b = Put2(b, mm);
       *b++ = ',';
-      b = PutPadded(b, world.IbmFragment(tx.source));
+      b = put_ibm(b, tx.source);
       *b++ = ',';
-      b = PutPadded(b, world.IbmFragment(tx.dest));
+      b = put_ibm(b, tx.dest);
       *b++ = ',';
       b = PutCents(b, received_cents);
       *b++ = ',';
@@ -304,9 +317,11 @@ Status WriteParties(const World& world, const std::string& path) {
           const Industry& industry = Industries()[party.industry];
           std::string_view word = party.first == 0 ? BusinessWords()[party.word] : LastNames()[party.last];
           std::string name = fmt::format(FMT_COMPILE("{} {}"), word, industry.stem);
-          fmt::format_to(o, FMT_COMPILE("P{:08d},business,,,,{},,{} {}"), i + 1, Csv(name), party.house / 100, street);
+          fmt::format_to(o, FMT_COMPILE("P{:08d},business,,,,{},,{} {}"), i + 1, Csv(name), party.house / 100,
+                         street);
           if (party.house % 100 != 0) fmt::format_to(o, FMT_COMPILE(" Apt {}"), party.house % 100);
-          fmt::format_to(o, FMT_COMPILE(",{},{},{:05d},US,+1-{:03d}-555-{:04d},contact{}@{}.example.com,{:02d}-{:07d},{}\n"),
+          fmt::format_to(o,
+                         FMT_COMPILE(",{},{},{:05d},US,+1-{:03d}-555-{:04d},contact{}@{}.example.com,{:02d}-{:07d},{}\n"),
                          city.name, city.region, postcode, party.phone / 10000, party.phone % 10000, i + 1,
                          Lower(name), party.id_number / 10000000, party.id_number % 10000000, industry.naics);
           return;
@@ -325,11 +340,11 @@ Status WriteParties(const World& world, const std::string& path) {
           if (day <= 12 && day != month) std::swap(month, day);
           else if (reversed >= 1 && reversed <= 28) day = reversed;
         }
-        fmt::format_to(o, FMT_COMPILE("P{:08d},person,{},{},{},,{:04d}-{:02d}-{:02d},{} {}"), i + 1, first, middle, Csv(last),
-                       dob.year, month, day, party.house / 100, street);
+        fmt::format_to(o, FMT_COMPILE("P{:08d},person,{},{},{},,{:04d}-{:02d}-{:02d},{} {}"), i + 1, first, middle,
+                       Csv(last), dob.year, month, day, party.house / 100, street);
         if (party.house % 100 != 0) fmt::format_to(o, FMT_COMPILE(" Apt {}"), party.house % 100);
-        fmt::format_to(o, FMT_COMPILE(",{},{},{:05d},US,+1-{:03d}-555-{:04d},{}.{}{}@example.{},"), city.name, city.region,
-                       postcode, party.phone / 10000, party.phone % 10000, Lower(first), Lower(last),
+        fmt::format_to(o, FMT_COMPILE(",{},{},{:05d},US,+1-{:03d}-555-{:04d},{}.{}{}@example.{},"), city.name,
+                       city.region, postcode, party.phone / 10000, party.phone % 10000, Lower(first), Lower(last),
                        party.typo_seed % 100, (party.typo_seed >> 8) % 2 ? "com" : "net");
         if (party.id_number) fmt::format_to(o, FMT_COMPILE("{}{:08d}"), city.region, party.id_number);
         fmt::format_to(o, FMT_COMPILE(",\n"));
@@ -342,7 +357,8 @@ Status WriteAccounts(const World& world, const std::string& path) {
                    [&](fmt::memory_buffer& out, size_t i) {
                      const Node& node = nodes[i];
                      auto o = fmt::appender(out);
-                     fmt::format_to(o, FMT_COMPILE("{},{},"), world.IbmFragment(static_cast<uint32_t>(i)), NodeKindName(node.kind));
+                     fmt::format_to(o, FMT_COMPILE("{},{},"), world.IbmFragment(static_cast<uint32_t>(i)),
+                                    NodeKindName(node.kind));
                      if (node.kind == NodeKind::kAccount) {
                        const Account& account = world.accounts()[node.account];
                        CivilDate opened = CivilFromDays(account.opened_day);

@@ -207,6 +207,7 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
     MT_RETURN_IF_ERROR(ibm_file.Write(kIbmHeader, sizeof(kIbmHeader) - 1));
   }
 
+  const std::vector<RowNode> row_nodes = MakeRowNodes(world);
   const uint32_t chunks = (world.account_count() + kAccountsPerChunk - 1) / kAccountsPerChunk;
   std::vector<std::vector<Tx>> chunk_txs(chunks);
   std::vector<uint32_t> second_start(kSecondsPerDay + 1);
@@ -290,8 +291,8 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
                     Buffer& b = ibm_blocks[k % tokens];
                     n.clear();
                     b.clear();
-                    FormatRows(world, std::span<const Tx>(day_txs.get() + from, to - from), native ? &n : nullptr,
-                               ibm ? &b : nullptr);
+                    FormatRows(world, row_nodes, std::span<const Tx>(day_txs.get() + from, to - from),
+                               native ? &n : nullptr, ibm ? &b : nullptr);
                     return k;
                   }) &
               tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order, [&](size_t k) {
