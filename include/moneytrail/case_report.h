@@ -135,6 +135,15 @@ struct ReasonView {
   double weight = 0;     // the contribution, for drawing a bar
 };
 
+// An identifier (phone, e-mail, address, id number) that the subject's holder shares with
+// other resolved entities: resolve's shared-identifier groups (docs/resolve.md).
+struct SharedLinkView {
+  std::string identifier;             // "phone", "email", "address", "id_number"
+  std::string value;                  // the shared normalised value
+  std::vector<std::string> entities;  // the other entities sharing it
+  std::vector<std::string> accounts;  // the accounts those entities hold
+};
+
 struct SubjectView {
   uint32_t rank = 0;
   std::string account;   // account label; for an entity, its id
@@ -156,6 +165,8 @@ struct SubjectView {
   TraceView trace;                     // empty method when not traced
   std::vector<TimelineEvent> timeline; // cash and wire activity, time order (capped)
   uint64_t timeline_total = 0;
+  std::vector<SharedLinkView> shared;  // at most a dozen; empty when no groups are known
+  uint64_t shared_total = 0;
 };
 
 struct CustodyFileView {

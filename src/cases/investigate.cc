@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "moneytrail/csv.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/graph.h"
 #include "moneytrail/model.h"
@@ -70,6 +71,86 @@ constexpr size_t kFlowsShown = 30;
 constexpr size_t kHoldingsShown = 12;
 constexpr size_t kTimelineShown = 400;
 constexpr size_t kChartNodes = 40;
+
+constexpr size_t kSharedShown = 12;
+
+// One of resolve's shared-identifier groups (shared.csv with its accounts column).
+struct SharedGroup {
+  std::string identifier, value;
+  std::vector<std::string> entities, accounts;
+};
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const size_t end = std::min(text.find(';', start), text.size());
+    if (end > start) out.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// Reads `path` (identifier,value,entity_count,entity_ids,party_ids,accounts). Empty when the
+// file is absent or has no accounts column (written without --accounts/--store).
+Result<std::vector<SharedGroup>> LoadSharedGroups(const fs::path& path) {
+  std::vector<SharedGroup> out;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return out;
+  MT_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path));
+  CsvRecordReader reader(StripBom(bytes), CsvDialect{});
+  std::vector<std::string_view> f;
+  if (!reader.Next(f)) return out;
+  int identifier = -1, value = -1, entities = -1, accounts = -1;
+  for (size_t i = 0; i < f.size(); ++i) {
+    if (f[i] == "identifier") identifier = static_cast<int>(i);
+    if (f[i] == "value") value = static_cast<int>(i);
+    if (f[i] == "entity_ids") entities = static_cast<int>(i);
+    if (f[i] == "accounts") accounts = static_cast<int>(i);
+  }
+  if (identifier < 0 || value < 0 || entities < 0 || accounts < 0) return out;
+  const size_t width = f.size();
+  while (reader.Next(f)) {
+    if (f.size() == 1 && f[0].empty()) continue;
+    if (f.size() != width) {
+      return InvalidArgumentError(fmt::format("{}:{}: {} fields, the header has {}", path.string(),
+                                              reader.line(), f.size(), width));
+    }
+    out.push_back(SharedGroup{std::string(f[identifier]), std::string(f[value]),
+                              SplitList(f[entities]), SplitList(f[accounts])});
+  }
+  MT_RETURN_IF_ERROR(reader.status());
+  return out;
+}
+
+// The groups that touch `own` accounts, as seen from the subject: the other entities and their
+// accounts (groups left with no other account are dropped).
+std::vector<report::SharedLinkView> SharedLinksOf(const std::vector<SharedGroup>& groups,
+                                                  const std::unordered_map<std::string, std::vector<uint32_t>>& by_account,
+                                                  const std::vector<std::string>& own, const std::string& own_entity,
+                                                  uint64_t* total) {
+  std::set<uint32_t> touching;
+  for (const std::string& a : own) {
+    if (auto it = by_account.find(a); it != by_account.end()) touching.insert(it->second.begin(), it->second.end());
+  }
+  const std::set<std::string> mine(own.begin(), own.end());
+  std::vector<report::SharedLinkView> out;
+  for (uint32_t g : touching) {
+    report::SharedLinkView l;
+    l.identifier = groups[g].identifier;
+    l.value = groups[g].value;
+    for (const std::string& e : groups[g].entities) {
+      if (e != own_entity) l.entities.push_back(e);
+    }
+    for (const std::string& a : groups[g].accounts) {
+      if (!mine.count(a)) l.accounts.push_back(a);
+    }
+    if (!l.accounts.empty()) out.push_back(std::move(l));
+  }
+  *total = out.size();
+  if (out.size() > kSharedShown) out.resize(kSharedShown);
+  return out;
+}
 
 // Times each stage and reports progress.
 class Stages {
@@ -260,6 +341,15 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     Result<HolderNames> hn = HolderNames::Load(o.parties);
     if (!hn.ok()) return hn.status().WithContext("parties");
     names = std::move(*hn);
+  }
+  // Shared-identifier groups: the store's attachment writes shared.csv beside parties.csv.
+  std::vector<SharedGroup> shared_groups;
+  std::unordered_map<std::string, std::vector<uint32_t>> shared_by_account;
+  if (!o.parties.empty()) {
+    MT_ASSIGN_OR_RETURN(shared_groups, LoadSharedGroups(o.parties / "shared.csv"));
+    for (uint32_t g = 0; g < shared_groups.size(); ++g) {
+      for (const std::string& a : shared_groups[g].accounts) shared_by_account[a].push_back(g);
+    }
   }
   rules::ScanOptions scan_options;
   scan_options.holders = holders ? &*holders : nullptr;
@@ -550,6 +640,10 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     v.holder = row.holder;
     v.kind = info.kind;
     v.accounts = row.accounts;
+    if (!shared_groups.empty()) {
+      v.shared = SharedLinksOf(shared_groups, shared_by_account, row.accounts,
+                               info.kind == "entity" ? row.subject : std::string(), &v.shared_total);
+    }
     v.score = sc.score;
     v.score_basis = fmt::format(
         "model {:.3f} (half the highest score of its {} transactions), flagged {:.3f} ({} "

@@ -1,5 +1,6 @@
 // One subject's section: header, score reasons, alerts with evidence, pattern instances,
-// tracing schedule with its reconciliation and flow chart, and the cash and wire timeline.
+// identifiers shared with other entities, tracing schedule with its reconciliation and flow
+// chart, and the cash and wire timeline.
 #include <algorithm>
 #include <cmath>
 
@@ -159,6 +160,30 @@ void AppendPatterns(const report::SubjectView& s, std::string& out) {
   for (size_t i = 0; i < s.patterns.size(); ++i) AppendPattern(s.patterns[i], s, i + 1, out);
 }
 
+// Only when the case knows shared-identifier groups (entities attached by resolve --store).
+void AppendShared(const report::SubjectView& s, std::string& out) {
+  if (s.shared.empty()) return;
+  out += "<h3>Identifiers shared with other entities</h3>";
+  std::string shown = ShownOf(s.shared.size(), s.shared_total, "shared identifiers");
+  out += "<p class=\"note\">The holder's phone, e-mail, address or id number as other, distinct "
+         "entities also give it (entity resolution kept them apart).";
+  if (!shown.empty()) out += " " + Escape(shown);
+  out += "</p><table><thead><tr><th>identifier</th><th>value</th><th>other entities</th>"
+         "<th>their accounts</th></tr></thead><tbody>";
+  auto join = [](const std::vector<std::string>& items) {
+    std::string list;
+    for (const std::string& i : items) list += (list.empty() ? "" : ", ") + i;
+    return list;
+  };
+  for (const report::SharedLinkView& l : s.shared) {
+    out += fmt::format("<tr><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td>"
+                       "<td class=\"mono\">{}</td></tr>",
+                       Escape(l.identifier), Escape(l.value), Escape(join(l.entities)),
+                       Escape(join(l.accounts)));
+  }
+  out += "</tbody></table>";
+}
+
 void AppendTimeline(const report::SubjectView& s, std::string& out) {
   out += "<h3>Cash and wire timeline</h3>";
   if (s.timeline.empty()) {
@@ -182,6 +207,7 @@ void AppendSubject(const report::SubjectView& s, size_t position, std::string& o
   AppendReasons(s, out);
   AppendAlerts(s, out);
   AppendPatterns(s, out);
+  AppendShared(s, out);
   AppendTrace(s, position, out);
   AppendTimeline(s, out);
   out += "</section>\n";

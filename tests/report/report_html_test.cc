@@ -180,6 +180,18 @@ TEST(ReportHtmlTest, CappedListsSayHowManyWereShown) {
   EXPECT_THAT(html, HasSubstr("+9 more accounts and +9 more transactions not drawn."));
 }
 
+TEST(ReportHtmlTest, ListsIdentifiersSharedWithOtherEntitiesOnlyWhenKnown) {
+  CaseReportData data = SampleCase();
+  std::string html = RenderReportHtml(data);
+  EXPECT_THAT(html, HasSubstr("Identifiers shared with other entities"));
+  EXPECT_THAT(html, HasSubstr("<td>phone</td><td class=\"mono\">9155550142</td>"
+                              "<td class=\"mono\">E17, E&lt;b&gt;bold</td>"
+                              "<td class=\"mono\">022:87EFEA51B, 0311:AC0110</td>"));
+  EXPECT_THAT(html, HasSubstr("Shown: 1 of 3 shared identifiers."));
+  for (auto& subject : data.subjects) subject.shared.clear();
+  EXPECT_THAT(RenderReportHtml(data), Not(HasSubstr("Identifiers shared with other entities")));
+}
+
 TEST(ReportHtmlTest, EmbedsTheFlowChartWithoutPrologAndDropsAnUnsafeOne) {
   std::string html = RenderReportHtml(SampleCase());
   EXPECT_THAT(html, Not(HasSubstr("<?xml")));

@@ -150,6 +150,8 @@ report::SubjectView RichSubject() {
   }
   s.timeline.push_back({kStart + 12 * kDay, "crypto", false, {Dec(296, 6), "Bitcoin"}, 500});
   s.timeline_total = 44;
+  s.shared.push_back({"phone", "9155550142", {"E17", "E<b>bold"}, {"022:87EFEA51B", "0311:AC0110"}});
+  s.shared_total = 3;
   return s;
 }
 

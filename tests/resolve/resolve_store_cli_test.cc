@@ -226,11 +226,43 @@ TEST_F(ResolveStoreTest, AccountsOfAnotherBankAreRefusedAndTheStoreIsUntouched) 
 
 TEST_F(ResolveStoreTest, InvestigateRanksTheAttachedEntities) {
   const std::string out = Path("case");
-  auto r = RunMoneytrail({"investigate", "--store", Store(), "--out", out, "--top", "3", "--no-pdf"});
+  constexpr size_t kTop = 10;
+  auto r = RunMoneytrail({"investigate", "--store", Store(), "--out", out, "--top", std::to_string(kTop), "--no-pdf"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   size_t entities = 0;
-  for (const auto& row : Rows(fs::path(out) / "subjects.csv")) entities += row.at("subject").rfind('E', 0) == 0;
+  const auto subjects = Rows(fs::path(out) / "subjects.csv");
+  for (const auto& row : subjects) entities += row.at("subject").rfind('E', 0) == 0;
   EXPECT_GT(entities, 0u);
+  // A top subject gets a shared-identifier table when one of its accounts is in a group of
+  // shared.csv together with an account that is not its own.
+  std::vector<std::vector<std::string>> groups;
+  for (const auto& row : Rows(Path("shared.csv"))) {
+    std::vector<std::string> accounts;
+    std::istringstream list(row.at("accounts"));
+    for (std::string a; std::getline(list, a, ';');) accounts.push_back(a);
+    groups.push_back(accounts);
+  }
+  size_t expected = 0;
+  for (size_t i = 0; i < kTop && i < subjects.size(); ++i) {
+    std::set<std::string> own;
+    std::istringstream list(subjects[i].at("accounts"));
+    for (std::string a; list >> a;) own.insert(a);
+    bool linked = false;
+    for (const auto& g : groups) {
+      const bool touches = std::any_of(g.begin(), g.end(), [&](const std::string& a) { return own.count(a) > 0; });
+      const bool others = std::any_of(g.begin(), g.end(), [&](const std::string& a) { return own.count(a) == 0; });
+      linked |= touches && others;
+    }
+    expected += linked;
+  }
+  const std::string html = ReadWholeFile(fs::path(out) / "report.html");
+  size_t tables = 0;
+  for (size_t at = html.find("Identifiers shared with other entities"); at != std::string::npos;
+       at = html.find("Identifiers shared with other entities", at + 1)) {
+    ++tables;
+  }
+  EXPECT_GT(expected, 0u) << "no top subject shares an identifier: the check says nothing";
+  EXPECT_EQ(tables, expected);
   nlohmann::json c = nlohmann::json::parse(ReadWholeFile(fs::path(out) / "custody.json"));
   EXPECT_NE(c["configuration"]["KYC directory"].get<std::string>().find("attached to the store"), std::string::npos)
       << c["configuration"].dump();
