@@ -12,6 +12,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -210,7 +211,11 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
   const std::vector<RowNode> row_nodes = MakeRowNodes(world);
   const uint32_t chunks = (world.account_count() + kAccountsPerChunk - 1) / kAccountsPerChunk;
   std::vector<std::vector<Tx>> chunk_txs(chunks);
-  std::vector<uint32_t> second_start(kSecondsPerDay + 1);
+  // Counting-sort state: one array of per-second starts per part of the chunks, plus one for the
+  // planted transactions.
+  const size_t parts = std::clamp<size_t>(threads, 1, chunks);
+  std::vector<std::vector<uint32_t>> part_start(parts + 1, std::vector<uint32_t>(kSecondsPerDay));
+  std::vector<std::array<uint64_t, kChannelCount>> part_channels(parts);
   std::unique_ptr<Tx[]> day_txs;
   size_t day_capacity = 0;
   std::vector<std::pair<uint32_t, uint32_t>> planted_rows;  // (row of the day, instance)
@@ -235,32 +240,57 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
     // Sorting by (time, order): the chunks hold their accounts in ascending order and each
     // account's transactions in ascending order, and every planted order is above every normal
     // one and ascends in planning order, so chunks-then-planted is already in `order` order and
-    // a stable counting sort on the second of the day gives the (time, order) order.
-    std::fill(second_start.begin(), second_start.end(), 0u);
-    size_t count = planted_by_day[d].size();
-    for (const auto& chunk : chunk_txs) {
-      count += chunk.size();
-      for (const Tx& tx : chunk) ++second_start[static_cast<size_t>(tx.time - day.midnight) + 1];
+    // a stable counting sort on the second of the day gives the (time, order) order. The chunks
+    // are cut into `parts` contiguous runs counted and scattered in parallel; part k's rows of a
+    // second go after those of parts < k, so the result is the same for any number of parts.
+    const size_t planted_part = parts;
+    for (auto& start : part_start) std::fill(start.begin(), start.end(), 0u);
+    arena.execute([&] {
+      tbb::parallel_for(size_t{0}, parts, [&](size_t k) {
+        uint32_t* start = part_start[k].data();
+        for (size_t c = k * chunks / parts; c < (k + 1) * chunks / parts; ++c) {
+          for (const Tx& tx : chunk_txs[c]) ++start[static_cast<size_t>(tx.time - day.midnight)];
+        }
+      });
+    });
+    for (uint32_t i : planted_by_day[d]) {
+      ++part_start[planted_part][static_cast<size_t>(plan.txs[i].time - day.midnight)];
     }
-    for (uint32_t i : planted_by_day[d]) ++second_start[static_cast<size_t>(plan.txs[i].time - day.midnight) + 1];
-    for (size_t t = 1; t <= kSecondsPerDay; ++t) second_start[t] += second_start[t - 1];
+    size_t count = 0;
+    for (size_t t = 0; t < kSecondsPerDay; ++t) {
+      for (auto& start : part_start) {
+        const uint32_t n = start[t];
+        start[t] = static_cast<uint32_t>(count);
+        count += n;
+      }
+    }
     if (day_capacity < count) {
       day_capacity = std::max(count, day_capacity + day_capacity / 4);
       day_txs = std::make_unique_for_overwrite<Tx[]>(day_capacity);
       AdviseHugePages(day_txs.get(), day_capacity * sizeof(Tx));
     }
-    for (const auto& chunk : chunk_txs) {
-      for (const Tx& tx : chunk) {
-        ++by_channel[static_cast<int>(tx.channel)];
-        day_txs[second_start[static_cast<size_t>(tx.time - day.midnight)]++] = tx;
-      }
+    arena.execute([&] {
+      tbb::parallel_for(size_t{0}, parts, [&](size_t k) {
+        uint32_t* start = part_start[k].data();
+        uint64_t* channels = part_channels[k].data();
+        std::fill(part_channels[k].begin(), part_channels[k].end(), uint64_t{0});
+        for (size_t c = k * chunks / parts; c < (k + 1) * chunks / parts; ++c) {
+          for (const Tx& tx : chunk_txs[c]) {
+            ++channels[static_cast<int>(tx.channel)];
+            day_txs[start[static_cast<size_t>(tx.time - day.midnight)]++] = tx;
+          }
+        }
+      });
+    });
+    for (size_t k = 0; k < parts; ++k) {
+      for (int c = 0; c < kChannelCount; ++c) by_channel[c] += part_channels[k][c];
     }
     planted_rows.clear();
     for (uint32_t i : planted_by_day[d]) {
       const Tx& tx = plan.txs[i];
       ++by_channel[static_cast<int>(tx.channel)];
       ++by_typology[static_cast<int>(tx.typology)];
-      uint32_t row = second_start[static_cast<size_t>(tx.time - day.midnight)]++;
+      uint32_t row = part_start[planted_part][static_cast<size_t>(tx.time - day.midnight)]++;
       day_txs[row] = tx;
       planted_rows.emplace_back(row, tx.instance);
     }
