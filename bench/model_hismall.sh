@@ -1,0 +1,21 @@
+#!/bin/sh
+# hi-small risk-model runs of bench/RESULTS-model.md: A = raw,patterns,accounts (every train
+# row), B = + neighbours (20% of legitimate train rows), each against the raw baseline of the
+# same run, then eval on the test part. Needs ~12 GB of memory and ~1.5 h on 2 busy cores.
+# Usage: bench/model_hismall.sh MONEYTRAIL STORE OUTDIR
+set -eu
+MT=$1 STORE=$2 OUT=$3
+mkdir -p "$OUT/A" "$OUT/B"
+run() {  # name, train options...
+  name=$1; shift
+  /usr/bin/time -f "$name train %e s wall %M KB" nice -n 5 "$MT" train "$STORE" \
+    --model "$OUT/$name/m.model" --baseline raw --max-rounds 300 --early-stopping 30 --seed 1 \
+    --threads 2 "$@" 2> "$OUT/$name/train.log"
+  /usr/bin/time -f "$name score %e s wall %M KB" nice -n 5 "$MT" score "$STORE" \
+    --model "$OUT/$name/m.model" --out "$OUT/$name/scores.csv" \
+    --accounts "$OUT/$name/accounts.csv" 2> "$OUT/$name/score.log"
+  "$MT" eval "$STORE" --scores "$OUT/$name/scores.csv" --json "$OUT/$name/eval.json" \
+    | tee "$OUT/$name/eval.txt"
+}
+run A --features raw,patterns,accounts
+run B --features raw,patterns,accounts,neighbours --negative-rate 0.2
