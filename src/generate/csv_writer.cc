@@ -3,6 +3,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
@@ -177,7 +178,7 @@ Currency ReceivedCurrency(const World& world, uint32_t dest) {
 std::vector<RowNode> MakeRowNodes(const World& world) {
   const auto& nodes = world.nodes();
   std::vector<RowNode> out(nodes.size() + 1);
-  for (uint32_t i = 0; i < nodes.size(); ++i) {
+  tbb::parallel_for(uint32_t{0}, static_cast<uint32_t>(nodes.size()), [&](uint32_t i) {
     RowNode& e = out[i];
     e.kind = nodes[i].kind;
     e.country = nodes[i].country;
@@ -190,7 +191,7 @@ std::vector<RowNode> MakeRowNodes(const World& world) {
     } else {
       e.native_size = kNotInline;
     }
-  }
+  });
   return out;
 }
 

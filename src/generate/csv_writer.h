@@ -66,7 +66,8 @@ static_assert(sizeof(RowNode) == 32);
 inline constexpr uint8_t kNotInline = 0xFF;
 
 // One RowNode per node of `world`, plus one zero entry (32-byte copies may read past the last
-// node's). REQUIRES: the world is complete (planning adds nodes); valid until it changes.
+// node's), filled in parallel in the calling task arena. REQUIRES: the world is complete
+// (planning adds nodes); the entries are valid until it changes.
 std::vector<RowNode> MakeRowNodes(const World& world);
 
 // Appends the rows of `txs` (all on one day) to `native` and/or `ibm` (either may be null).

@@ -208,7 +208,8 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
     MT_RETURN_IF_ERROR(ibm_file.Write(kIbmHeader, sizeof(kIbmHeader) - 1));
   }
 
-  const std::vector<RowNode> row_nodes = MakeRowNodes(world);
+  std::vector<RowNode> row_nodes;
+  arena.execute([&] { row_nodes = MakeRowNodes(world); });
   const uint32_t chunks = (world.account_count() + kAccountsPerChunk - 1) / kAccountsPerChunk;
   std::vector<std::vector<Tx>> chunk_txs(chunks);
   // Counting-sort state: one array of per-second starts per part of the chunks, plus one for the
