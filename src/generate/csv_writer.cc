@@ -4,13 +4,13 @@
 #include <fmt/format.h>
 
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
 #include <cstdio>
 #include <vector>
 
 #include "generate/calendar.h"
+#include "generate/ordered_blocks.h"
 #include "generate/tables.h"
 
 namespace moneytrail::generate_internal {
@@ -121,30 +121,17 @@ Status WriteRows(const std::string& path, std::string_view header, size_t count,
   bool ok = std::fwrite(header.data(), 1, header.size(), f) == header.size();
   const size_t tokens = 2 * static_cast<size_t>(tbb::this_task_arena::max_concurrency()) + 2;
   std::vector<fmt::memory_buffer> out(tokens);
-  size_t next_block = 0;
-  tbb::parallel_pipeline(
-      tokens,
-      tbb::make_filter<void, size_t>(tbb::filter_mode::serial_in_order,
-                                     [&](tbb::flow_control& fc) -> size_t {
-                                       if (next_block == blocks) {
-                                         fc.stop();
-                                         return 0;
-                                       }
-                                       return next_block++;
-                                     }) &
-          tbb::make_filter<size_t, size_t>(tbb::filter_mode::parallel,
-                                           [&](size_t b) {
-                                             fmt::memory_buffer& block = out[b % tokens];
-                                             block.clear();
-                                             for (size_t i = b * kBlock; i < std::min(count, (b + 1) * kBlock); ++i) {
-                                               row(block, i);
-                                             }
-                                             return b;
-                                           }) &
-          tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order, [&](size_t b) {
-            const fmt::memory_buffer& block = out[b % tokens];
-            ok = ok && std::fwrite(block.data(), 1, block.size(), f) == block.size();
-          }));
+  FormatAndWriteInOrder(
+      blocks, tokens,
+      [&](size_t b) {
+        fmt::memory_buffer& block = out[b % tokens];
+        block.clear();
+        for (size_t i = b * kBlock; i < std::min(count, (b + 1) * kBlock); ++i) row(block, i);
+      },
+      [&](size_t b) {
+        const fmt::memory_buffer& block = out[b % tokens];
+        ok = ok && std::fwrite(block.data(), 1, block.size(), f) == block.size();
+      });
   ok = (std::fclose(f) == 0) && ok;
   if (!ok) return IoError("cannot write " + path);
   return Status::Ok();

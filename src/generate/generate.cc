@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -23,6 +22,7 @@
 #include "generate/csv_writer.h"
 #include "generate/huge_pages.h"
 #include "generate/normal_life.h"
+#include "generate/ordered_blocks.h"
 #include "generate/plan.h"
 #include "generate/world.h"
 #include "moneytrail/version.h"
@@ -301,38 +301,26 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
     // Format blocks in parallel and write them in order as soon as they are ready, so that the
     // writes overlap the formatting and copy blocks that are still in cache.
     const size_t blocks = (count + kRowsPerBlock - 1) / kRowsPerBlock;
-    size_t next_block = 0;
     Status day_written;
     arena.execute([&] {
-      tbb::parallel_pipeline(
-          tokens,
-          tbb::make_filter<void, size_t>(tbb::filter_mode::serial_in_order,
-                                         [&](tbb::flow_control& fc) -> size_t {
-                                           if (next_block == blocks) {
-                                             fc.stop();
-                                             return 0;
-                                           }
-                                           return next_block++;
-                                         }) &
-              tbb::make_filter<size_t, size_t>(
-                  tbb::filter_mode::parallel,
-                  [&](size_t k) {
-                    size_t from = k * kRowsPerBlock, to = std::min(count, from + kRowsPerBlock);
-                    Buffer& n = native_blocks[k % tokens];
-                    Buffer& b = ibm_blocks[k % tokens];
-                    n.clear();
-                    b.clear();
-                    FormatRows(world, row_nodes, std::span<const Tx>(day_txs.get() + from, to - from),
-                               native ? &n : nullptr, ibm ? &b : nullptr);
-                    return k;
-                  }) &
-              tbb::make_filter<size_t, void>(tbb::filter_mode::serial_in_order, [&](size_t k) {
-                if (!day_written.ok()) return;
-                day_written = native_file.Write(native_blocks[k % tokens].data(), native_blocks[k % tokens].size());
-                if (day_written.ok()) {
-                  day_written = ibm_file.Write(ibm_blocks[k % tokens].data(), ibm_blocks[k % tokens].size());
-                }
-              }));
+      generate_internal::FormatAndWriteInOrder(
+          blocks, tokens,
+          [&](size_t k) {
+            size_t from = k * kRowsPerBlock, to = std::min(count, from + kRowsPerBlock);
+            Buffer& n = native_blocks[k % tokens];
+            Buffer& b = ibm_blocks[k % tokens];
+            n.clear();
+            b.clear();
+            FormatRows(world, row_nodes, std::span<const Tx>(day_txs.get() + from, to - from),
+                       native ? &n : nullptr, ibm ? &b : nullptr);
+          },
+          [&](size_t k) {
+            if (!day_written.ok()) return;
+            day_written = native_file.Write(native_blocks[k % tokens].data(), native_blocks[k % tokens].size());
+            if (day_written.ok()) {
+              day_written = ibm_file.Write(ibm_blocks[k % tokens].data(), ibm_blocks[k % tokens].size());
+            }
+          });
     });
     MT_RETURN_IF_ERROR(day_written);
     next_id += count;
