@@ -15,7 +15,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "moneytrail/csv.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/graph.h"
 #include "moneytrail/model.h"
@@ -28,31 +27,13 @@
 #include "moneytrail/trace_report.h"
 #include "moneytrail/version.h"
 #include "outputs.h"
+#include "shared_links.h"
 #include "subjects.h"
 #include "views.h"
 
 namespace moneytrail::cases {
 
 namespace fs = std::filesystem;
-
-fs::path FindShippedFile(std::string_view relative) {
-  std::vector<fs::path> candidates = {fs::path(relative)};
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (fs::path dir = exe.parent_path(); !dir.empty() && dir != dir.root_path();
-         dir = dir.parent_path()) {
-      candidates.push_back(dir / relative);
-    }
-  }
-#ifdef MONEYTRAIL_SHIPPED_DIR
-  candidates.push_back(fs::path(MONEYTRAIL_SHIPPED_DIR) / relative);
-#endif
-  for (const fs::path& p : candidates) {
-    if (fs::is_regular_file(p, ec)) return fs::absolute(p, ec);
-  }
-  return {};
-}
 
 Result<std::vector<std::string>> LoadHolderNames(const store::Store& store,
                                                  const fs::path& dir) {
@@ -71,86 +52,6 @@ constexpr size_t kFlowsShown = 30;
 constexpr size_t kHoldingsShown = 12;
 constexpr size_t kTimelineShown = 400;
 constexpr size_t kChartNodes = 40;
-
-constexpr size_t kSharedShown = 12;
-
-// One of resolve's shared-identifier groups (shared.csv with its accounts column).
-struct SharedGroup {
-  std::string identifier, value;
-  std::vector<std::string> entities, accounts;
-};
-
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size() && !text.empty()) {
-    const size_t end = std::min(text.find(';', start), text.size());
-    if (end > start) out.emplace_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-// Reads `path` (identifier,value,entity_count,entity_ids,party_ids,accounts). Empty when the
-// file is absent or has no accounts column (written without --accounts/--store).
-Result<std::vector<SharedGroup>> LoadSharedGroups(const fs::path& path) {
-  std::vector<SharedGroup> out;
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return out;
-  MT_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path));
-  CsvRecordReader reader(StripBom(bytes), CsvDialect{});
-  std::vector<std::string_view> f;
-  if (!reader.Next(f)) return out;
-  int identifier = -1, value = -1, entities = -1, accounts = -1;
-  for (size_t i = 0; i < f.size(); ++i) {
-    if (f[i] == "identifier") identifier = static_cast<int>(i);
-    if (f[i] == "value") value = static_cast<int>(i);
-    if (f[i] == "entity_ids") entities = static_cast<int>(i);
-    if (f[i] == "accounts") accounts = static_cast<int>(i);
-  }
-  if (identifier < 0 || value < 0 || entities < 0 || accounts < 0) return out;
-  const size_t width = f.size();
-  while (reader.Next(f)) {
-    if (f.size() == 1 && f[0].empty()) continue;
-    if (f.size() != width) {
-      return InvalidArgumentError(fmt::format("{}:{}: {} fields, the header has {}", path.string(),
-                                              reader.line(), f.size(), width));
-    }
-    out.push_back(SharedGroup{std::string(f[identifier]), std::string(f[value]),
-                              SplitList(f[entities]), SplitList(f[accounts])});
-  }
-  MT_RETURN_IF_ERROR(reader.status());
-  return out;
-}
-
-// The groups that touch `own` accounts, as seen from the subject: the other entities and their
-// accounts (groups left with no other account are dropped).
-std::vector<report::SharedLinkView> SharedLinksOf(const std::vector<SharedGroup>& groups,
-                                                  const std::unordered_map<std::string, std::vector<uint32_t>>& by_account,
-                                                  const std::vector<std::string>& own, const std::string& own_entity,
-                                                  uint64_t* total) {
-  std::set<uint32_t> touching;
-  for (const std::string& a : own) {
-    if (auto it = by_account.find(a); it != by_account.end()) touching.insert(it->second.begin(), it->second.end());
-  }
-  const std::set<std::string> mine(own.begin(), own.end());
-  std::vector<report::SharedLinkView> out;
-  for (uint32_t g : touching) {
-    report::SharedLinkView l;
-    l.identifier = groups[g].identifier;
-    l.value = groups[g].value;
-    for (const std::string& e : groups[g].entities) {
-      if (e != own_entity) l.entities.push_back(e);
-    }
-    for (const std::string& a : groups[g].accounts) {
-      if (!mine.count(a)) l.accounts.push_back(a);
-    }
-    if (!l.accounts.empty()) out.push_back(std::move(l));
-  }
-  *total = out.size();
-  if (out.size() > kSharedShown) out.resize(kSharedShown);
-  return out;
-}
 
 // Times each stage and reports progress.
 class Stages {
