@@ -63,12 +63,20 @@ double Jaro(std::string_view a, std::string_view b) {
   return (m / la + m / lb + (m - transpositions / 2.0) / m) / 3.0;
 }
 
-double JaroWinkler(std::string_view a, std::string_view b) {
-  const double jaro = Jaro(a, b);
+namespace {
+
+// Winkler's boost of a Jaro value for a common prefix of up to 4 characters (scale 0.1).
+double WithPrefixBoost(double jaro, std::string_view a, std::string_view b) {
   int prefix = 0;
   const size_t limit = std::min<size_t>({a.size(), b.size(), 4});
   while (static_cast<size_t>(prefix) < limit && a[prefix] == b[prefix]) ++prefix;
   return jaro + prefix * 0.1 * (1.0 - jaro);
+}
+
+}  // namespace
+
+double JaroWinkler(std::string_view a, std::string_view b) {
+  return WithPrefixBoost(Jaro(a, b), a, b);
 }
 
 double JaroUpperBound(std::string_view a, std::string_view b) {
@@ -92,11 +100,7 @@ double JaroUpperBound(std::string_view a, std::string_view b) {
 }
 
 double JaroWinklerUpperBound(std::string_view a, std::string_view b) {
-  const double jaro = JaroUpperBound(a, b);
-  int prefix = 0;
-  const size_t limit = std::min<size_t>({a.size(), b.size(), 4});
-  while (static_cast<size_t>(prefix) < limit && a[prefix] == b[prefix]) ++prefix;
-  return jaro + prefix * 0.1 * (1.0 - jaro);
+  return WithPrefixBoost(JaroUpperBound(a, b), a, b);
 }
 
 int Levenshtein(std::string_view a, std::string_view b) {

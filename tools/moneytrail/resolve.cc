@@ -118,14 +118,9 @@ Status AttachToStore(const Options& opts, const std::string& accounts_csv, std::
   attachment.entities = resolution.entity_count();
   MT_ASSIGN_OR_RETURN(auto writer, store::StoreWriter::Open(opts.store));
   MT_RETURN_IF_ERROR(writer->AttachHolders(attachment));
-  writer.reset();
-  // Read it back as every later stage will.
-  MT_ASSIGN_OR_RETURN(store::Store s, store::Store::Open(opts.store));
-  MT_ASSIGN_OR_RETURN(rules::HolderTable check, rules::HolderTable::LoadAttached(s));
   if (!opts.quiet) {
     fmt::print("attached to store         {} ({} parties, {} linked accounts, {} entities; {})\n",
-               opts.store, attachment.parties, check.known_count(), attachment.entities,
-               s.holders()->name);
+               opts.store, attachment.parties, linked, attachment.entities, writer->holders()->name);
   }
   return Status::Ok();
 }
