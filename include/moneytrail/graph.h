@@ -63,7 +63,9 @@ struct TransactionEdge {
 
 struct BuildOptions {
   int threads = 1;         // worker threads for the build (>= 1)
-  double spare = 0.0;      // extra edge capacity, as a fraction, reserved for Append
+  // Room for Append, as a fraction: each list gets ceil(size * spare) free slots of its own,
+  // and the edge arrays reserve spare * edges more for lists that outgrow theirs.
+  double spare = 0.0;
 };
 
 class TemporalGraph {
@@ -89,6 +91,10 @@ class TemporalGraph {
     return List(out_, out_edges_, account);
   }
   std::span<const Edge> InEdges(AccountId account) const { return List(in_, in_edges_, account); }
+
+  // The whole out-edge array, lists and free room: an out-edge's index in it identifies the
+  // edge until the next Append (every OutEdges(a) is a part of it).
+  std::span<const Edge> OutEdgeArray() const { return out_edges_; }
 
   // The edges with from <= time <= to.
   std::span<const Edge> OutEdgesInWindow(AccountId account, Timestamp from, Timestamp to) const;

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -138,12 +139,20 @@ Status WriteFeatureCsv(const FeatureTable& table, const std::filesystem::path& p
 // returns the batch's features, identical to a batch run over all transactions. Batches must
 // come in strictly increasing (time, id) order (InvalidArgument otherwise, the stream
 // unchanged). Not thread-safe; AddBatch uses up to `threads` workers.
+namespace internal {
+struct StreamState;
+}
+
 class PatternStream {
  public:
   // REQUIRES: config.Validate().ok().
   explicit PatternStream(PatternConfig config, int threads = 1);
-  // Starts from an existing graph (e.g. history built with TemporalGraph::Build).
+  // Starts from an existing graph (e.g. history built with TemporalGraph::Build; give it
+  // BuildOptions::spare room so that the first batches do not move its lists).
   PatternStream(PatternConfig config, graph::TemporalGraph history, int threads = 1);
+  PatternStream(PatternStream&&) noexcept;
+  PatternStream& operator=(PatternStream&&) noexcept;
+  ~PatternStream();
 
   Result<FeatureRun> AddBatch(std::span<const graph::TransactionEdge> batch,
                               bool collect_instances = false);
@@ -154,11 +163,8 @@ class PatternStream {
   PatternConfig config_;
   graph::TemporalGraph graph_;
   int threads_;
-  // Every transaction added, in (time, id) order: the context of the cycle enumerator.
-  std::vector<AccountId> log_source_;
-  std::vector<AccountId> log_destination_;
-  std::vector<Timestamp> log_time_;
-  std::vector<TransactionId> log_id_;
+  // What the kernels keep between batches (the cycle searchers and their per-account arrays).
+  std::unique_ptr<internal::StreamState> state_;
 };
 
 }  // namespace moneytrail::patterns

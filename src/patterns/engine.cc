@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <functional>
 #include <numeric>
 
 #ifdef __linux__
@@ -34,10 +35,15 @@ void AssignZeros(std::vector<double>& values, size_t count) {
   values.resize(count, 0.0);
 }
 
-// The kernels over `txs`, then cycles over `cycles` (whose last rows are `txs`).
+// Adds the temporal-cycle columns (and instances, `dropped`) to the run's table.
+using CycleStep = std::function<Status(const internal::Layout& layout, FeatureTable& table,
+                                       std::vector<internal::FoundInstance>* instances,
+                                       uint64_t& dropped)>;
+
+// The kernels over `txs`, then the cycle step.
 Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColumns& txs,
                        const PatternConfig& config, const RunOptions& options,
-                       const internal::CycleContext& cycles) {
+                       const CycleStep& cycles) {
   MT_RETURN_IF_ERROR(config.Validate());
   if (txs.destination.size() != txs.size() || txs.time.size() != txs.size() ||
       (!txs.amount.empty() && txs.amount.size() != txs.size()) ||
@@ -101,9 +107,8 @@ Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColum
   uint64_t dropped = 0;
   for (const internal::Scratch& scratch : scratches) dropped += scratch.dropped_instances;
   if (config.temporal_cycle.enabled) {
-    MT_RETURN_IF_ERROR(internal::TemporalCycleFeatures(
-        cycles, config, layout, options.threads, run.table,
-        options.collect_instances ? &all : nullptr, dropped));
+    MT_RETURN_IF_ERROR(
+        cycles(layout, run.table, options.collect_instances ? &all : nullptr, dropped));
   }
   if (options.collect_instances) {
     run.instances = internal::FinishInstances(std::move(all), config.instances_per_account);
@@ -125,55 +130,39 @@ Result<FeatureRun> ComputeFeatures(const graph::TemporalGraph& graph,
   const internal::CycleContext context{txs.source, txs.destination, txs.time,
                                        txs.id.empty() ? std::span<const TransactionId>(ids)
                                                       : txs.id};
-  return Run(graph, txs, config, options, context);
+  return Run(graph, txs, config, options,
+             [&](const internal::Layout& layout, FeatureTable& table,
+                 std::vector<internal::FoundInstance>* instances, uint64_t& dropped) {
+               return internal::TemporalCycleFeatures(context, config, layout, options.threads,
+                                                      table, instances, dropped);
+             });
 }
+
+namespace internal {
+// Everything a stream keeps between batches besides its graph.
+struct StreamState {
+  explicit StreamState(const PatternConfig& config) : cycles(MakeStreamCycleState(config)) {}
+  StreamCycleStatePtr cycles;
+};
+}  // namespace internal
 
 PatternStream::PatternStream(PatternConfig config, int threads)
-    : config_(std::move(config)), threads_(threads) {}
+    : PatternStream(std::move(config), graph::TemporalGraph(), threads) {}
 
 PatternStream::PatternStream(PatternConfig config, graph::TemporalGraph history, int threads)
-    : config_(std::move(config)), graph_(std::move(history)), threads_(threads) {
-  // The cycle log needs the history in (time, id) order: gather it from the out-lists.
-  std::vector<graph::TransactionEdge> all;
-  all.reserve(graph_.edge_count());
-  for (AccountId a = 0; a < graph_.account_count(); ++a) {
-    for (const graph::Edge& e : graph_.OutEdges(a)) all.push_back({e.id, e.time, a, e.other, 0});
-  }
-  std::sort(all.begin(), all.end(), [](const auto& x, const auto& y) {
-    return x.time != y.time ? x.time < y.time : x.id < y.id;
-  });
-  for (const auto& t : all) {
-    log_source_.push_back(t.source);
-    log_destination_.push_back(t.destination);
-    log_time_.push_back(t.time);
-    log_id_.push_back(t.id);
-  }
-}
+    : config_(std::move(config)),
+      graph_(std::move(history)),
+      threads_(threads),
+      state_(std::make_unique<internal::StreamState>(config_)) {}
+
+PatternStream::PatternStream(PatternStream&&) noexcept = default;
+PatternStream& PatternStream::operator=(PatternStream&&) noexcept = default;
+PatternStream::~PatternStream() = default;
 
 Result<FeatureRun> PatternStream::AddBatch(std::span<const graph::TransactionEdge> batch,
                                            bool collect_instances) {
   MT_RETURN_IF_ERROR(config_.Validate());
   MT_RETURN_IF_ERROR(graph_.Append(batch));
-  for (const graph::TransactionEdge& t : batch) {
-    log_source_.push_back(t.source);
-    log_destination_.push_back(t.destination);
-    log_time_.push_back(t.time);
-    log_id_.push_back(t.id);
-  }
-  // Cycles closed by the batch use only transactions from (first batch time - window) on.
-  size_t from = log_time_.size() - batch.size();
-  if (!batch.empty()) {
-    from = static_cast<size_t>(
-        std::lower_bound(log_time_.begin(), log_time_.end() - static_cast<ptrdiff_t>(batch.size()),
-                         batch.front().time - config_.temporal_cycle.window) -
-        log_time_.begin());
-  }
-  const size_t n = log_time_.size() - from;
-  const internal::CycleContext context{
-      std::span<const AccountId>(log_source_).subspan(from, n),
-      std::span<const AccountId>(log_destination_).subspan(from, n),
-      std::span<const Timestamp>(log_time_).subspan(from, n),
-      std::span<const TransactionId>(log_id_).subspan(from, n)};
   std::vector<AccountId> source(batch.size()), destination(batch.size());
   std::vector<Timestamp> time(batch.size());
   std::vector<double> amount(batch.size());
@@ -186,7 +175,13 @@ Result<FeatureRun> PatternStream::AddBatch(std::span<const graph::TransactionEdg
     id[k] = batch[k].id;
   }
   graph::EdgeColumns cols{source, destination, time, amount, id};
-  return Run(graph_, cols, config_, {threads_, collect_instances}, context);
+  return Run(graph_, cols, config_, {threads_, collect_instances},
+             [&](const internal::Layout& layout, FeatureTable& table,
+                 std::vector<internal::FoundInstance>* instances, uint64_t& dropped) {
+               return internal::StreamTemporalCycleFeatures(graph_, batch, config_, layout,
+                                                            threads_, *state_->cycles, table,
+                                                            instances, dropped);
+             });
 }
 
 }  // namespace moneytrail::patterns

@@ -32,9 +32,11 @@ struct AdjEntry {
   AccountId other;
 };
 
-// The first entry of `list` (sorted by time) with time > t.
-inline const AdjEntry* FirstAfter(std::span<const AdjEntry> list, Tick t) {
-  const AdjEntry* lo = list.data();
+// The first entry of `list` (sorted by time) with time > t. Entry: AdjEntry, or graph::Edge
+// for the streaming index (graph_cycle_index.h).
+template <typename Entry, typename Time>
+inline const Entry* FirstAfter(std::span<const Entry> list, Time t) {
+  const Entry* lo = list.data();
   size_t n = list.size();
   while (n > 0) {  // branch-light upper_bound
     const size_t half = n / 2;
@@ -48,8 +50,14 @@ inline const AdjEntry* FirstAfter(std::span<const AdjEntry> list, Tick t) {
   return lo;
 }
 
+// The index the search walks (CycleSearcher<TemporalIndex>, temporal_cycles_search.h). The
+// streaming twin, GraphCycleIndex, offers the same members over a TemporalGraph.
 class TemporalIndex {
  public:
+  using Entry = AdjEntry;
+  using Time = Tick;
+  static constexpr Tick kNever = kNeverTick;
+
   // Validates `edges` and the amount options of `options` and builds the index (inside the
   // caller's TBB arena).
   static Result<TemporalIndex> Build(const TemporalEdges& edges,
@@ -67,6 +75,9 @@ class TemporalIndex {
     return static_cast<uint32_t>(entry - out_.get());
   }
   TransactionId IdAt(uint32_t out_position) const { return out_id_[out_position]; }
+  // The lists whose entries may start or close a cycle: here all of them.
+  std::span<const AdjEntry> RootOut(AccountId a) const { return Out(a); }
+  std::span<const AdjEntry> RootIn(AccountId a) const { return In(a); }
   // Transactions arriving at `a`, by (time, id).
   std::span<const AdjEntry> In(AccountId a) const {
     return {in_.get() + in_offset_[a], in_.get() + in_offset_[a + 1]};

@@ -1,29 +1,43 @@
 #include "patterns/temporal_cycles_search.h"
 
+#include "patterns/graph_cycle_index.h"
+
 #include <algorithm>
 #include <limits>
 
 namespace moneytrail::patterns::cycles_internal {
-CycleSearcher::CycleSearcher(const TemporalIndex& index, const SearchParams& params)
-    : index_(index),
-      params_(params),
-      on_path_(index.vertex_count(), 0),
-      closing_epoch_(index.vertex_count(), 0),
-      closing_(index.vertex_count(), kNeverTick),
-      scan_pos_(index.vertex_count(), 0),
-      queued_(index.vertex_count(), 0),
-      forward_head_epoch_(index.vertex_count(), 0),
-      forward_head_(index.vertex_count(), kNone) {}
+template <typename Index>
+CycleSearcher<Index>::CycleSearcher(const Index& index, const SearchParams& params)
+    : index_(index), params_(params) {
+  Fit();
+}
 
-void CycleSearcher::SearchRoot(AccountId root, ChunkResult& out) {
-  const std::span<const AdjEntry> roots = index_.Out(root);
+template <typename Index>
+void CycleSearcher<Index>::Fit() {
+  const size_t n = index_.vertex_count();
+  if (on_path_.size() >= n) return;
+  // New entries start as fresh ones: epoch stamps 0 never match a live epoch (epochs start
+  // at 1), so nothing else needs resetting.
+  on_path_.resize(n, 0);
+  closing_epoch_.resize(n, 0);
+  closing_.resize(n, Index::kNever);
+  scan_pos_.resize(n, 0);
+  queued_.resize(n, 0);
+  forward_head_epoch_.resize(n, 0);
+  forward_head_.resize(n, kNone);
+}
+
+template <typename Index>
+void CycleSearcher<Index>::SearchRoot(AccountId root, ChunkResult& out) {
+  Fit();
+  const std::span<const Entry> roots = index_.RootOut(root);
   const Timestamp window = params_.window;
   // A cycle closes with a transaction into the root inside the window. The root's in-list is
   // walked once, in step with its root transactions; most roots of a sparse graph stop here,
   // without touching the far end's list.
-  const std::span<const AdjEntry> closers = index_.In(root);
-  const AdjEntry* closer = closers.data();
-  const AdjEntry* closers_end = closers.data() + closers.size();
+  const std::span<const Entry> closers = index_.RootIn(root);
+  const Entry* closer = closers.data();
+  const Entry* closers_end = closers.data() + closers.size();
   stats_.root_transactions += roots.size();
   size_t i = 0;
   while (i < roots.size()) {
@@ -33,7 +47,8 @@ void CycleSearcher::SearchRoot(AccountId root, ChunkResult& out) {
     while (j < roots.size() && roots[j].time <= cluster_reach) ++j;
     enum class Mode { kPlain, kPruned, kMeet } mode = Mode::kPlain;
     for (size_t k = i; k < j; ++k) {
-      const AdjEntry* e = &roots[k];
+      const Entry* e = &roots[k];
+      if (e->other == root) continue;  // a self-loop closes nothing (none in a TemporalIndex)
       const Tick t_end = index_.WindowEnd(e->time, window);
       while (closer != closers_end && closer->time <= e->time) ++closer;
       if (closer == closers_end || closer->time > t_end) continue;
@@ -77,7 +92,8 @@ void CycleSearcher::SearchRoot(AccountId root, ChunkResult& out) {
   }
 }
 
-uint64_t CycleSearcher::PlainBudget() const {
+template <typename Index>
+uint64_t CycleSearcher<Index>::PlainBudget() const {
   // A plain search that fails wastes its budget; once the fallbacks' cost per root is known,
   // give up on plain searches at about twice that cost (never above the configured budget).
   const uint64_t budget = params_.plain_budget;
@@ -93,7 +109,8 @@ uint64_t CycleSearcher::PlainBudget() const {
   return std::min(budget, std::max<uint64_t>(adaptive, std::min<uint64_t>(budget, 64)));
 }
 
-bool CycleSearcher::ChooseClosing() {
+template <typename Index>
+bool CycleSearcher<Index>::ChooseClosing() {
   constexpr uint64_t kWarmUp = 16;
   constexpr uint64_t kExploreEvery = 64;
   const uint64_t decisions = closing_strategy_.decisions + meet_strategy_.decisions;
@@ -107,7 +124,8 @@ bool CycleSearcher::ChooseClosing() {
   return (decisions % kExploreEvery == 0) ? !closing_cheaper : closing_cheaper;
 }
 
-bool CycleSearcher::Search(AccountId root, const AdjEntry* e, Tick t_end, bool pruned,
+template <typename Index>
+bool CycleSearcher<Index>::Search(AccountId root, const Entry* e, Tick t_end, bool pruned,
                            uint64_t budget, ChunkResult& out) {
   const AccountId start = e->other;
   Tick start_limit = t_end;
@@ -116,9 +134,9 @@ bool CycleSearcher::Search(AccountId root, const AdjEntry* e, Tick t_end, bool p
     if (e->time >= c) return true;
     start_limit = std::min(start_limit, c);
   }
-  const std::span<const AdjEntry> start_out = index_.Out(start);
-  const AdjEntry* first = FirstAfter(start_out, e->time);
-  const AdjEntry* end = start_out.data() + start_out.size();
+  const std::span<const Entry> start_out = index_.Out(start);
+  const Entry* first = FirstAfter(start_out, e->time);
+  const Entry* end = start_out.data() + start_out.size();
   if (first == end || first->time > start_limit) return true;
 
   const uint32_t max_length = params_.max_length;
@@ -138,7 +156,7 @@ bool CycleSearcher::Search(AccountId root, const AdjEntry* e, Tick t_end, bool p
       stack_.pop_back();
       continue;
     }
-    const AdjEntry& a = *f.next++;
+    const Entry& a = *f.next++;
     if (++steps > budget) {
       completed = false;
       break;
@@ -162,9 +180,9 @@ bool CycleSearcher::Search(AccountId root, const AdjEntry* e, Tick t_end, bool p
       if (a.time >= c) continue;
       limit = std::min(limit, c);
     }
-    const std::span<const AdjEntry> next_out = index_.Out(a.other);
-    const AdjEntry* next_first = FirstAfter(next_out, a.time);
-    const AdjEntry* next_end = next_out.data() + next_out.size();
+    const std::span<const Entry> next_out = index_.Out(a.other);
+    const Entry* next_first = FirstAfter(next_out, a.time);
+    const Entry* next_end = next_out.data() + next_out.size();
     if (next_first == next_end || next_first->time > limit) continue;
     on_path_[a.other] = 1;
     stack_.push_back(Frame{next_first, next_end, limit, a.other, index_.OutPosition(&a)});
@@ -187,7 +205,8 @@ bool CycleSearcher::Search(AccountId root, const AdjEntry* e, Tick t_end, bool p
   return true;
 }
 
-bool CycleSearcher::ComputeClosingTimes(AccountId root, Tick t_begin, Tick t_end,
+template <typename Index>
+bool CycleSearcher<Index>::ComputeClosingTimes(AccountId root, Tick t_begin, Tick t_end,
                                         uint64_t budget) {
   if (++epoch_ == 0) {  // wrapped: forget every stamp
     std::fill(closing_epoch_.begin(), closing_epoch_.end(), 0);
@@ -197,16 +216,16 @@ bool CycleSearcher::ComputeClosingTimes(AccountId root, Tick t_begin, Tick t_end
   // once in total, from the first transaction after t_begin up to its current closing time.
   uint64_t steps = 0;
   auto relax = [&](AccountId x, Tick last) {  // in-edges of x with time <= last
-    const std::span<const AdjEntry> in = index_.In(x);
-    const AdjEntry* p = in.data() + scan_pos_[x];
-    const AdjEntry* end = in.data() + in.size();
+    const std::span<const Entry> in = index_.In(x);
+    const Entry* p = in.data() + scan_pos_[x];
+    const Entry* end = in.data() + in.size();
     for (; p != end && p->time <= last; ++p) {
       ++steps;
       const AccountId w = p->other;
       if (w == root) continue;
       if (closing_epoch_[w] != epoch_) {
         closing_epoch_[w] = epoch_;
-        closing_[w] = kNeverTick;
+        closing_[w] = Index::kNever;
         scan_pos_[w] = static_cast<uint32_t>(FirstAfter(index_.In(w), t_begin) -
                                              index_.In(w).data());
         queued_[w] = 0;
@@ -244,13 +263,15 @@ bool CycleSearcher::ComputeClosingTimes(AccountId root, Tick t_begin, Tick t_end
   return true;
 }
 
-void CycleSearcher::AppendForwardPath(uint32_t node) {
+template <typename Index>
+void CycleSearcher<Index>::AppendForwardPath(uint32_t node) {
   path_scratch_.clear();
   for (uint32_t n = node; n != kNone; n = forward_[n].parent) path_scratch_.push_back(forward_[n].via);
   found_positions_.insert(found_positions_.end(), path_scratch_.rbegin(), path_scratch_.rend());
 }
 
-void CycleSearcher::MeetInMiddle(AccountId root, const AdjEntry* e, Tick t_end,
+template <typename Index>
+void CycleSearcher<Index>::MeetInMiddle(AccountId root, const Entry* e, Tick t_end,
                                  ChunkResult& out) {
   ++stats_.meet_roots;
   const uint32_t max_length = params_.max_length;
@@ -281,7 +302,7 @@ void CycleSearcher::MeetInMiddle(AccountId root, const AdjEntry* e, Tick t_end,
   add_forward(start, kNone, index_.OutPosition(e), 1);
   forward_stack_.clear();
   {
-    const std::span<const AdjEntry> list = index_.Out(start);
+    const std::span<const Entry> list = index_.Out(start);
     forward_stack_.push_back({FirstAfter(list, e->time), list.data() + list.size(), 0});
     on_path_[start] = 1;
   }
@@ -292,7 +313,7 @@ void CycleSearcher::MeetInMiddle(AccountId root, const AdjEntry* e, Tick t_end,
       forward_stack_.pop_back();
       continue;
     }
-    const AdjEntry& a = *f.next++;
+    const Entry& a = *f.next++;
     ++steps;
     const uint32_t node = f.node;
     const uint32_t position = index_.OutPosition(&a);
@@ -309,8 +330,8 @@ void CycleSearcher::MeetInMiddle(AccountId root, const AdjEntry* e, Tick t_end,
     }
     if (depth + 2 > max_length || on_path_[a.other]) continue;
     const uint32_t child = add_forward(a.other, node, position, depth + 1);
-    const std::span<const AdjEntry> list = index_.Out(a.other);
-    const AdjEntry* first = FirstAfter(list, a.time);
+    const std::span<const Entry> list = index_.Out(a.other);
+    const Entry* first = FirstAfter(list, a.time);
     if (depth + 3 <= max_length && first != list.data() + list.size() && first->time <= middle) {
       on_path_[a.other] = 1;
       forward_stack_.push_back({first, list.data() + list.size(), child});
@@ -321,7 +342,7 @@ void CycleSearcher::MeetInMiddle(AccountId root, const AdjEntry* e, Tick t_end,
   // forward nodes at their first account.
   back_stack_.clear();
   {
-    const std::span<const AdjEntry> in = index_.In(root);
+    const std::span<const Entry> in = index_.In(root);
     back_stack_.push_back({FirstAfter(in, middle), FirstAfter(in, t_end), root, kNone, 0});
     on_path_[root] = 1;
   }
@@ -332,7 +353,7 @@ void CycleSearcher::MeetInMiddle(AccountId root, const AdjEntry* e, Tick t_end,
       back_stack_.pop_back();
       continue;
     }
-    const AdjEntry* in = --b.cur;
+    const Entry* in = --b.cur;
     ++steps;
     const AccountId w = in->other;
     if (w == root || on_path_[w]) continue;
@@ -358,9 +379,9 @@ void CycleSearcher::MeetInMiddle(AccountId root, const AdjEntry* e, Tick t_end,
       }
     }
     if (depth + 2 > max_length) continue;
-    const std::span<const AdjEntry> w_in = index_.In(w);
-    const AdjEntry* low = FirstAfter(w_in, middle);
-    const AdjEntry* cur = FirstAfter(w_in, in->time - 1);  // strictly before this transaction
+    const std::span<const Entry> w_in = index_.In(w);
+    const Entry* low = FirstAfter(w_in, middle);
+    const Entry* cur = FirstAfter(w_in, in->time - 1);  // strictly before this transaction
     if (cur > low) {
       on_path_[w] = 1;
       back_stack_.push_back({low, cur, w, position, depth});
@@ -370,7 +391,8 @@ void CycleSearcher::MeetInMiddle(AccountId root, const AdjEntry* e, Tick t_end,
   CommitFound(out);
 }
 
-void CycleSearcher::CommitFound(ChunkResult& out) {
+template <typename Index>
+void CycleSearcher<Index>::CommitFound(ChunkResult& out) {
   // Output order is lexicographic by (time, id) of the transactions; two cycles of one root
   // first differ at a transaction leaving the same account, where out positions order the
   // same way.
@@ -388,5 +410,8 @@ void CycleSearcher::CommitFound(ChunkResult& out) {
     for (uint32_t k = 0; k < length; ++k) out.ids.push_back(index_.IdAt(base[offset + k]));
   }
 }
+
+template class CycleSearcher<TemporalIndex>;
+template class CycleSearcher<GraphCycleIndex>;
 
 }  // namespace moneytrail::patterns::cycles_internal

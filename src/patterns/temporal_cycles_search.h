@@ -47,21 +47,28 @@ struct SearchStats {
   uint64_t meet_roots = 0;   // root transactions searched by meeting in the middle
 };
 
-// Not thread-safe: one per worker thread. Holds O(vertex_count) scratch arrays.
+// Not thread-safe: one per worker thread. Holds O(vertex_count) scratch arrays, grown when
+// the index grows (a streaming index), so one searcher may serve many calls. `Index` is
+// TemporalIndex or GraphCycleIndex (graph_cycle_index.h); both are instantiated in the .cc.
+template <typename Index>
 class CycleSearcher {
  public:
-  // `index` must outlive the searcher.
-  CycleSearcher(const TemporalIndex& index, const SearchParams& params);
+  using Entry = typename Index::Entry;
+  using Tick = typename Index::Time;
 
-  // Appends to `out` every cycle whose earliest transaction leaves `root`.
+  // `index` must outlive the searcher.
+  CycleSearcher(const Index& index, const SearchParams& params);
+
+  // Appends to `out` every cycle whose earliest transaction leaves `root` (an entry of
+  // index.RootOut(root)).
   void SearchRoot(AccountId root, ChunkResult& out);
 
   const SearchStats& stats() const { return stats_; }
 
  private:
   struct Frame {
-    const AdjEntry* next;
-    const AdjEntry* end;
+    const Entry* next;
+    const Entry* end;
     Tick limit;  // latest usable departure time from `vertex`
     AccountId vertex;
     uint32_t via;  // out position of the transaction that reached `vertex`
@@ -69,7 +76,7 @@ class CycleSearcher {
 
   // One depth-first search from root edge `e` (an entry of Out(root)); false if it ran out of
   // `budget` steps (then it has recorded nothing).
-  bool Search(AccountId root, const AdjEntry* e, Tick t_end, bool pruned, uint64_t budget,
+  bool Search(AccountId root, const Entry* e, Tick t_end, bool pruned, uint64_t budget,
               ChunkResult& out);
   // Backward pass from `root` over transactions in (t_begin, t_end]: fills closing times.
   // False if it would take more than `budget` steps (then no closing times are set).
@@ -77,7 +84,7 @@ class CycleSearcher {
   // Meet in the middle for root edge `e`: forward paths from its far end with times up to the
   // middle of the window, backward paths into the root after the middle, joined on their
   // common account. Costs about the square root of a plain search on sparse graphs.
-  void MeetInMiddle(AccountId root, const AdjEntry* e, Tick t_end, ChunkResult& out);
+  void MeetInMiddle(AccountId root, const Entry* e, Tick t_end, ChunkResult& out);
   // Sorts the cycles in found_ into output order and appends them to `out`.
   void CommitFound(ChunkResult& out);
   // Appends to found_positions_ the out positions of forward node `node`'s path, root first.
@@ -91,23 +98,25 @@ class CycleSearcher {
     uint32_t next_at_vertex;  // next forward node at the same account, or kNone
   };
   struct ForwardFrame {
-    const AdjEntry* next;
-    const AdjEntry* end;
+    const Entry* next;
+    const Entry* end;
     uint32_t node;
   };
   struct BackFrame {
-    const AdjEntry* low;  // in-list entries in [low, cur) are still to try, last first
-    const AdjEntry* cur;
+    const Entry* low;  // in-list entries in [low, cur) are still to try, last first
+    const Entry* cur;
     AccountId vertex;
     uint32_t via;    // out position of the transaction leaving `vertex` toward the root
     uint32_t depth;  // transactions from `vertex` to the root
   };
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
   Tick Closing(AccountId x) const {
-    return closing_epoch_[x] == epoch_ ? closing_[x] : kNeverTick;
+    return closing_epoch_[x] == epoch_ ? closing_[x] : Index::kNever;
   }
+  // Grows the per-account arrays to the index's vertex count.
+  void Fit();
 
-  const TemporalIndex& index_;
+  const Index& index_;
   SearchParams params_;
   SearchStats stats_;
 

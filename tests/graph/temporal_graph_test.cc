@@ -117,6 +117,59 @@ TEST(TemporalGraphTest, AppendEqualsBuildOverTheSameRows) {
   }
 }
 
+// A history built with spare room (each list with free slots of its own), then appended to,
+// holds the same lists as one build over all rows; out-edge positions stay inside the array.
+TEST(TemporalGraphTest, BuildWithSpareRoomThenAppendEqualsBuildOverAllRows) {
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    std::mt19937_64 rng(seed);
+    Rows r = RandomRows(rng, 2 + static_cast<int>(rng() % 12), 1 + static_cast<int>(rng() % 300),
+                        static_cast<int>(rng() % 60));
+    std::vector<TransactionEdge> all;
+    for (TransactionId t = 0; t < r.src.size(); ++t) {
+      all.push_back({t, r.time[t], r.src[t], r.dst[t], r.amount[t]});
+    }
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+      return a.time != b.time ? a.time < b.time : a.id < b.id;
+    });
+    const size_t split = static_cast<size_t>(rng() % (all.size() + 1));
+    Rows h;
+    std::vector<TransactionId> ids;
+    for (size_t k = 0; k < split; ++k) {
+      h.src.push_back(all[k].source);
+      h.dst.push_back(all[k].destination);
+      h.time.push_back(all[k].time);
+      h.amount.push_back(all[k].amount);
+      ids.push_back(all[k].id);
+    }
+    const double spares[] = {0.0, 0.1, 0.5, 2.0};
+    const double spare = spares[rng() % 4];
+    auto streamed = TemporalGraph::Build({h.src, h.dst, h.time, h.amount, ids}, {.spare = spare});
+    ASSERT_TRUE(streamed.ok()) << "seed " << seed;
+    for (size_t k = split; k < all.size();) {
+      const size_t n = std::min(all.size() - k, 1 + static_cast<size_t>(rng() % 9));
+      ASSERT_TRUE(streamed->Append(std::span(all).subspan(k, n)).ok()) << "seed " << seed;
+      k += n;
+    }
+    auto built = TemporalGraph::Build(r.columns(), {});
+    ASSERT_TRUE(built.ok());
+    ASSERT_EQ(streamed->account_count(), built->account_count()) << "seed " << seed;
+    ASSERT_EQ(streamed->edge_count(), built->edge_count()) << "seed " << seed;
+    const std::span<const Edge> array = streamed->OutEdgeArray();
+    for (AccountId a = 0; a < built->account_count(); ++a) {
+      auto x = streamed->OutEdges(a), y = built->OutEdges(a);
+      ASSERT_EQ(x.size(), y.size()) << "seed " << seed;
+      if (!x.empty()) {
+        EXPECT_GE(x.data(), array.data()) << "seed " << seed;
+        EXPECT_LE(x.data() + x.size(), array.data() + array.size()) << "seed " << seed;
+      }
+      for (size_t k = 0; k < x.size(); ++k) EXPECT_EQ(x[k].id, y[k].id) << "seed " << seed;
+      auto p = streamed->InEdges(a), q = built->InEdges(a);
+      ASSERT_EQ(p.size(), q.size()) << "seed " << seed;
+      for (size_t k = 0; k < p.size(); ++k) EXPECT_EQ(p[k].id, q[k].id) << "seed " << seed;
+    }
+  }
+}
+
 TEST(TemporalGraphTest, AppendRejectsABatchOutOfTimeOrderAndKeepsTheGraph) {
   TemporalGraph g;
   std::vector<TransactionEdge> first{{0, 10, 0, 1, 1.0}};

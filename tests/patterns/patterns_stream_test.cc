@@ -160,6 +160,100 @@ TEST(PatternsStreamTest, StreamedTemporalCycleInstancesAreTheBatchRunsCycles) {
   }
 }
 
+// The stream searches temporal cycles in its own graph (no index per batch): from a history
+// built with or without spare room, in batches of any size and with 1 or 2 threads, it finds
+// every cycle of the batch run (instances uncapped), with bit-identical features.
+TEST(PatternsStreamTest, CyclesStreamedOnAHistoryWithSpareRoomAreTheBatchRunsCycles) {
+  for (uint64_t seed = 1; seed <= 120; ++seed) {
+    const oracle::Case c = oracle::RandomCase(seed, 3 + seed % 10, 40 + 4 * seed, 60);
+    std::mt19937_64 rng(seed);
+    PatternConfig config = Config(static_cast<Timestamp>(rng() % 12));
+    config.temporal_cycle.window = static_cast<Timestamp>(1 + rng() % 20);
+    config.max_cycle_length = 2 + static_cast<uint32_t>(rng() % 7);
+    config.instances_per_account = 1000000;
+    auto g = graph::TemporalGraph::Build(c.columns(), {});
+    ASSERT_TRUE(g.ok());
+    auto batch = ComputeFeatures(*g, c.columns(), config, {.collect_instances = true});
+    ASSERT_TRUE(batch.ok());
+    const std::vector<graph::TransactionEdge> order = oracle::TimeOrderedEdges(c);
+    const size_t split = static_cast<size_t>(rng() % (order.size() + 1));
+    // The stream reports the cycles closed by its batches: those with a streamed transaction
+    // (the history comes first in (time, id) order).
+    std::set<TransactionId> in_history;
+    for (size_t k = 0; k < split; ++k) in_history.insert(order[k].id);
+    std::set<std::vector<TransactionId>> expected, streamed;
+    for (const PatternInstance& inst : batch->instances.instances) {
+      if (inst.kind != PatternKind::kTemporalCycle) continue;
+      if (std::any_of(inst.transactions.begin(), inst.transactions.end(),
+                      [&](TransactionId id) { return !in_history.contains(id); })) {
+        expected.insert(inst.transactions);
+      }
+    }
+    std::vector<AccountId> s, d;
+    std::vector<Timestamp> t;
+    std::vector<double> amount;
+    std::vector<TransactionId> ids;
+    for (size_t k = 0; k < split; ++k) {
+      s.push_back(order[k].source), d.push_back(order[k].destination);
+      t.push_back(order[k].time), amount.push_back(order[k].amount), ids.push_back(order[k].id);
+    }
+    const double spares[] = {0.0, 0.1, 1.0};
+    auto history = graph::TemporalGraph::Build({s, d, t, amount, ids}, {.spare = spares[seed % 3]});
+    ASSERT_TRUE(history.ok());
+    PatternStream stream(config, std::move(*history), 1 + static_cast<int>(rng() % 2));
+    for (size_t k = split; k < order.size();) {
+      const size_t n = std::min(order.size() - k, 1 + static_cast<size_t>(rng() % 30));
+      auto part = stream.AddBatch(std::span(order).subspan(k, n), /*collect_instances=*/true);
+      ASSERT_TRUE(part.ok()) << part.status().ToString();
+      for (size_t r = 0; r < n; ++r) {
+        ExpectSameRow(part->table, r, batch->table, part->table.tx_ids[r], seed);
+      }
+      for (const PatternInstance& inst : part->instances.instances) {
+        if (inst.kind != PatternKind::kTemporalCycle) continue;
+        EXPECT_TRUE(streamed.insert(inst.transactions).second) << "seed " << seed;
+      }
+      k += n;
+    }
+    EXPECT_EQ(streamed, expected) << "seed " << seed;
+  }
+}
+
+// One batch holding every transaction finds the cycles in the batch run's order, so the
+// per-account instance cap (applied in enumeration order) keeps the same instances; dense
+// cases make the search fall back to pruning and to meeting in the middle.
+TEST(PatternsStreamTest, OneStreamedBatchKeepsTheBatchRunsCappedCycleInstances) {
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    const oracle::Case c = oracle::RandomCase(seed, 12, 800, 200);
+    PatternConfig config;
+    for (PatternSettings* s : {&config.fan, &config.vertex_stats, &config.scatter_gather,
+                               &config.gather_scatter, &config.bipartite, &config.stack}) {
+      s->enabled = false;
+    }
+    config.temporal_cycle.window = 20;
+    config.max_cycle_length = 6;
+    config.instances_per_account = 1 + static_cast<uint32_t>(seed % 5);
+    auto g = graph::TemporalGraph::Build(c.columns(), {});
+    ASSERT_TRUE(g.ok());
+    auto batch = ComputeFeatures(*g, c.columns(), config, {.collect_instances = true});
+    ASSERT_TRUE(batch.ok());
+    const std::vector<graph::TransactionEdge> order = oracle::TimeOrderedEdges(c);
+    PatternStream stream(config, 1 + static_cast<int>(seed % 2));
+    auto part = stream.AddBatch(order, /*collect_instances=*/true);
+    ASSERT_TRUE(part.ok()) << part.status().ToString();
+    for (size_t r = 0; r < order.size(); ++r) {
+      ExpectSameRow(part->table, r, batch->table, part->table.tx_ids[r], seed);
+    }
+    EXPECT_EQ(part->instances.found, batch->instances.found) << "seed " << seed;
+    ASSERT_EQ(part->instances.instances.size(), batch->instances.instances.size())
+        << "seed " << seed;
+    for (size_t k = 0; k < part->instances.instances.size(); ++k) {
+      EXPECT_EQ(part->instances.instances[k].transactions,
+                batch->instances.instances[k].transactions)
+          << "seed " << seed;
+    }
+  }
+}
+
 TEST(PatternsStreamTest, ABatchOutOfOrderIsRejected) {
   PatternStream stream(PatternConfig{});
   std::vector<graph::TransactionEdge> a{{5, 100, 0, 1, 1.0}};
