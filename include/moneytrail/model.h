@@ -92,6 +92,9 @@ struct TrainParams {
   // Share of the legitimate training rows kept (a fixed pseudo-random choice per row and seed;
   // all laundering rows are kept). 1: all.
   double negative_rate = 1.0;
+  // Row weights by recency: a train row at time t weighs 2^((t - start of the validation part)
+  // / half-life), so the latest train rows count most (docs/model.md). 0: all rows weigh 1.
+  double recency_half_life_days = 0;
   uint64_t seed = 1;
   int threads = 2;
 };
@@ -126,6 +129,7 @@ class Model {
   float threshold() const { return threshold_; }
   int best_iteration() const { return best_iteration_; }
   const BinaryMetrics& validation() const { return validation_; }
+  const TrainParams& params() const { return params_; }
 
   // Checks that `columns` are exactly this model's features, in order. FailedPrecondition
   // naming the first column that differs and what the model expected.
@@ -175,6 +179,10 @@ struct TrainOptions {
   const rules::HolderTable* holders = nullptr;  // KYC facts for Train's own scan; may be null
   // negative_rate of the two first-stage models of the neighbours group (docs/model.md).
   double first_stage_negative_rate = 0.2;
+  // Candidate recency half-lives (days, 0: unweighted) of the main model: with more than one,
+  // the main model is trained with each and the one with the highest validation PR-AUC is kept
+  // (the baseline then uses the same). Empty: params.recency_half_life_days.
+  std::vector<double> recency_candidates;
   // Called with progress lines ("main: round 40, validation PR-AUC 0.71"); may be empty.
   std::function<void(std::string_view)> log;
 };

@@ -10,6 +10,9 @@
 //   neighbours decayed first-stage model scores of both ends' earlier payments (prefix "nb_");
 //             BuildFeatures leaves them missing, model::Train and model::ScoreStore fill them
 //             from the first-stage models of the model file (docs/model.md, Neighbour scores)
+//   taint     the first-stage score of the transaction and the share of both ends' balances
+//             that came from first-stage-suspicious payments (prefix "tn_"; filled like
+//             neighbours, docs/model.md, Taint)
 // Every feature of a transaction uses only transactions at or before it in (time, id) order,
 // so training rows never see later transactions (docs/patterns.md, Causal order).
 //
@@ -40,13 +43,14 @@ enum class FeatureGroup : uint8_t {
   kDegree = 3,
   kRules = 4,
   kNeighbours = 5,
+  kTaint = 6,
 };
 
-// "raw", "patterns", "accounts", "degree", "rules", "neighbours".
+// "raw", "patterns", "accounts", "degree", "rules", "neighbours", "taint".
 std::string_view FeatureGroupName(FeatureGroup group);
 // Parses a comma-separated list ("raw,patterns"); "all" = raw,patterns,accounts,rules.
 // Duplicates are dropped, order is canonical (raw, patterns, accounts, degree, rules,
-// neighbours).
+// neighbours, taint).
 // InvalidArgument names the bad word.
 Result<std::vector<FeatureGroup>> ParseFeatureGroups(std::string_view text);
 std::string FeatureGroupsToString(std::span<const FeatureGroup> groups);
@@ -86,8 +90,8 @@ struct FeatureOptions {
 std::vector<std::string> FeatureNames(std::span<const FeatureGroup> groups);
 
 // Features of every transaction of `store`. InvalidArgument for no groups, threads < 1, or the
-// rules group without options.rules or with a pack it cannot read. The neighbours group's
-// columns are left missing (NaN): they need first-stage scores (see model.h).
+// rules group without options.rules or with a pack it cannot read. The neighbours and taint
+// groups' columns are left missing (NaN): they need first-stage scores (see model.h).
 Result<FeatureMatrix> BuildFeatures(const store::Store& store, const FeatureOptions& options);
 
 // The feature and its value in words, for explanations: "amount paid 9,500.00",

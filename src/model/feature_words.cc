@@ -129,6 +129,20 @@ std::string DescribeFeature(std::string_view name, float v) {
     return fmt::format("{}'s {} (first-stage score, halved per week): {:.3f}", EndWords(end),
                        words, v);
   }
+  if (name == "tn_self") return fmt::format("first-stage score of this payment: {:.3f}", v);
+  if (name.starts_with("tn_")) {  // tn_src_share
+    const std::string_view end = name.substr(3, 3);
+    const std::string_view what = name.substr(7);
+    if (what == "share") {
+      return fmt::format("{}'s balance from suspicious-looking payments: {:.0f}%", EndWords(end),
+                         100.0 * v);
+    }
+    if (what == "spend") {
+      return fmt::format("amount paid / sender's suspicious-looking balance: {:.2f}", v);
+    }
+    return fmt::format("{}'s balance from suspicious-looking payments: {}", EndWords(end),
+                       Number(v));
+  }
   return fmt::format("{}: {}", name, Number(v));
 }
 

@@ -11,6 +11,7 @@
 
 #include "model/feature_words.h"
 #include "model/neighbour_features.h"
+#include "model/taint_features.h"
 #include "model/rule_features.h"
 #include "moneytrail/graph.h"
 #include "moneytrail/patterns.h"
@@ -239,6 +240,7 @@ std::string_view FeatureGroupName(FeatureGroup group) {
     case FeatureGroup::kDegree: return "degree";
     case FeatureGroup::kRules: return "rules";
     case FeatureGroup::kNeighbours: return "neighbours";
+    case FeatureGroup::kTaint: return "taint";
   }
   return "?";
 }
@@ -256,7 +258,7 @@ Result<std::vector<FeatureGroup>> ParseFeatureGroups(std::string_view text) {
       bool found = false;
       for (FeatureGroup g : {FeatureGroup::kRaw, FeatureGroup::kPatterns, FeatureGroup::kAccounts,
                              FeatureGroup::kDegree, FeatureGroup::kRules,
-                             FeatureGroup::kNeighbours}) {
+                             FeatureGroup::kNeighbours, FeatureGroup::kTaint}) {
         if (word == FeatureGroupName(g)) {
           groups.push_back(g);
           found = true;
@@ -265,7 +267,7 @@ Result<std::vector<FeatureGroup>> ParseFeatureGroups(std::string_view text) {
       if (!found) {
         return InvalidArgumentError(fmt::format(
             "--features: unknown feature group '{}' (expected raw, patterns, accounts, degree, "
-            "rules, neighbours or all, comma-separated)", word));
+            "rules, neighbours, taint or all, comma-separated)", word));
       }
     }
     start = comma + 1;
@@ -312,6 +314,9 @@ std::vector<std::string> FeatureNames(std::span<const FeatureGroup> groups) {
   }
   if (Has(groups, FeatureGroup::kNeighbours)) {
     for (std::string& n : model_internal::NeighbourFeatureNames()) add(std::move(n));
+  }
+  if (Has(groups, FeatureGroup::kTaint)) {
+    for (std::string& n : model_internal::TaintFeatureNames()) add(std::move(n));
   }
   return names;
 }

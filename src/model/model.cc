@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "model/model_access.h"
+#include "model/neighbour_features.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/version.h"
 
@@ -49,12 +50,20 @@ BinaryMetrics MetricsFromJson(const nlohmann::json& j) {
 }
 
 nlohmann::json ParamsJson(const TrainParams& p) {
-  return {{"max_rounds", p.max_rounds}, {"early_stopping_rounds", p.early_stopping_rounds},
-          {"max_depth", p.max_depth},   {"eta", p.eta},
-          {"subsample", p.subsample},   {"colsample_bytree", p.colsample_bytree},
-          {"min_child_weight", p.min_child_weight},
-          {"scale_pos_weight", p.scale_pos_weight}, {"negative_rate", p.negative_rate},
-          {"seed", p.seed}, {"threads", p.threads}};
+  nlohmann::json j = {{"max_rounds", p.max_rounds},
+                      {"early_stopping_rounds", p.early_stopping_rounds},
+                      {"max_depth", p.max_depth},
+                      {"eta", p.eta},
+                      {"subsample", p.subsample},
+                      {"colsample_bytree", p.colsample_bytree},
+                      {"min_child_weight", p.min_child_weight},
+                      {"scale_pos_weight", p.scale_pos_weight},
+                      {"negative_rate", p.negative_rate},
+                      {"seed", p.seed},
+                      {"threads", p.threads}};
+  // Written only when set, so that files of unweighted models stay as they were.
+  if (p.recency_half_life_days > 0) j["recency_half_life_days"] = p.recency_half_life_days;
+  return j;
 }
 
 TrainParams ParamsFromJson(const nlohmann::json& j) {
@@ -70,6 +79,7 @@ TrainParams ParamsFromJson(const nlohmann::json& j) {
   p.negative_rate = j.value("negative_rate", 1.0);  // absent before the neighbours group
   p.seed = j.at("seed");
   p.threads = j.at("threads");
+  p.recency_half_life_days = j.value("recency_half_life_days", 0.0);
   return p;
 }
 
@@ -267,8 +277,7 @@ Result<ModelBundle> ModelBundle::Load(const std::filesystem::path& path) {
     return DataLossError(fmt::format("{}: bad metadata: {}", where, e.what()));
   }
   const auto& g = b.models_.empty() ? std::vector<FeatureGroup>() : b.models_[0].groups();
-  const size_t expected =
-      std::find(g.begin(), g.end(), FeatureGroup::kNeighbours) != g.end() ? 4 : 2;
+  const size_t expected = model_internal::NeedsFirstStage(g) ? 4 : 2;
   if (b.models_.size() != expected) {
     return DataLossError(fmt::format("{}: expected {} models, found {}", where, expected,
                                      b.models_.size()));

@@ -8,6 +8,7 @@
 #include <limits>
 #include <numeric>
 
+#include "model/taint_features.h"
 #include "moneytrail/check.h"
 
 namespace moneytrail::model::model_internal {
@@ -46,6 +47,18 @@ struct Decayed {
 };
 
 }  // namespace
+
+bool NeedsFirstStage(std::span<const FeatureGroup> groups) {
+  return std::any_of(groups.begin(), groups.end(), [](FeatureGroup g) {
+    return g == FeatureGroup::kNeighbours || g == FeatureGroup::kTaint;
+  });
+}
+
+void SetFirstStageColumns(const store::Store& s, std::span<const float> scores,
+                          FeatureMatrix& x) {
+  SetNeighbourColumns(s, scores, x);
+  SetTaintColumns(s, scores, x);
+}
 
 std::vector<std::string> NeighbourFeatureNames() {
   return {"nb_src_in_max", "nb_src_in_sum", "nb_src_out_max",

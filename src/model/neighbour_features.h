@@ -17,6 +17,14 @@
 
 namespace moneytrail::model::model_internal {
 
+// True when `groups` hold a group filled from first-stage scores (neighbours, taint).
+bool NeedsFirstStage(std::span<const FeatureGroup> groups);
+
+// Writes the columns of both groups filled from first-stage scores (SetNeighbourColumns,
+// SetTaintColumns of taint_features.h) into those of `x`'s columns that exist.
+// REQUIRES: x.rows == s.transaction_count(), scores.size() == s.transaction_count().
+void SetFirstStageColumns(const store::Store& s, std::span<const float> scores, FeatureMatrix& x);
+
 // Half-life of the decay, in seconds (7 days).
 inline constexpr double kNeighbourHalfLifeSeconds = 7.0 * 86400.0;
 

@@ -34,12 +34,11 @@ Result<ScoreRun> ScoreStore(const store::Store& s, const ModelBundle& bundle,
     return DataLossError("the model has rule features but its file holds no rule pack");
   }
   MT_ASSIGN_OR_RETURN(FeatureMatrix x, BuildFeatures(s, {groups, 2, &rules_input}));
-  if (std::find(main.groups().begin(), main.groups().end(), FeatureGroup::kNeighbours) !=
-      main.groups().end()) {
+  if (model_internal::NeedsFirstStage(main.groups())) {
     MT_ASSIGN_OR_RETURN(std::vector<float> first,
                         model_internal::FirstStageScores(bundle.first_stage(),
                                                          bundle.boundaries(), x, s.time()));
-    model_internal::SetNeighbourColumns(s, first, x);
+    model_internal::SetFirstStageColumns(s, first, x);
   }
   MT_ASSIGN_OR_RETURN(FeatureMatrix xm, x.Select(FeatureNames(main.groups())));
   MT_ASSIGN_OR_RETURN(FeatureMatrix xb, x.Select(FeatureNames(base.groups())));

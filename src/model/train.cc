@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include "model/model_access.h"
 #include "model/neighbour_features.h"
@@ -66,6 +67,18 @@ PartRows TimeHalf(const PartRows& part, std::span<const Timestamp> time, Timesta
   return out;
 }
 
+// Recency weights of `part`'s rows (TrainParams::recency_half_life_days); empty for none.
+std::vector<float> RecencyWeights(const PartRows& part, std::span<const Timestamp> time,
+                                  Timestamp validate_from, double half_life_days) {
+  if (half_life_days <= 0) return {};
+  std::vector<float> w(part.rows.size());
+  for (size_t i = 0; i < part.rows.size(); ++i) {
+    const double age_days = static_cast<double>(validate_from - time[part.rows[i]]) / 86400.0;
+    w[i] = static_cast<float>(std::exp2(-age_days / half_life_days));
+  }
+  return w;
+}
+
 Result<DMatrix> MatrixOf(const FeatureMatrix& x, const PartRows& part, int threads) {
   std::vector<float> values(part.rows.size() * x.cols());
   for (size_t i = 0; i < part.rows.size(); ++i) {
@@ -100,6 +113,7 @@ Status SetParams(Booster& b, const TrainParams& p, double scale_pos_weight) {
 // Trains one model on `x` (its columns are the model's features).
 Result<Model> TrainOne(std::string role, std::vector<FeatureGroup> groups, const FeatureMatrix& x,
                        const PartRows& all_train, const PartRows& validate, const TrainParams& p,
+                       std::span<const Timestamp> time, Timestamp validate_from,
                        const TrainOptions& o) {
   const PartRows train = Subsample(all_train, p.negative_rate, p.seed);
   if (train.positives == 0 || train.positives == train.rows.size()) {
@@ -114,12 +128,21 @@ Result<Model> TrainOne(std::string role, std::vector<FeatureGroup> groups, const
   ModelAccess::params(m) = p;
   ModelAccess::train_rows(m) = train.rows.size();
   ModelAccess::train_positives(m) = train.positives;
-  const double spw =
-      p.scale_pos_weight > 0
-          ? p.scale_pos_weight
-          : static_cast<double>(train.rows.size() - train.positives) / train.positives;
+  const std::vector<float> weights =
+      RecencyWeights(train, time, validate_from, p.recency_half_life_days);
+  double positive_weight = static_cast<double>(train.positives);
+  double negative_weight = static_cast<double>(train.rows.size() - train.positives);
+  if (!weights.empty()) {  // balance the classes by weight, as XGBoost sees them
+    positive_weight = negative_weight = 0;
+    for (size_t i = 0; i < weights.size(); ++i) {
+      (train.labels[i] == 1 ? positive_weight : negative_weight) += weights[i];
+    }
+  }
+  const double spw = p.scale_pos_weight > 0 ? p.scale_pos_weight
+                                            : negative_weight / positive_weight;
   ModelAccess::scale_pos_weight(m) = spw;
   MT_ASSIGN_OR_RETURN(DMatrix dtrain, MatrixOf(x, train, p.threads));
+  if (!weights.empty()) MT_RETURN_IF_ERROR(dtrain.SetWeights(weights));
   MT_ASSIGN_OR_RETURN(DMatrix dvalid, MatrixOf(x, validate, p.threads));
   MT_ASSIGN_OR_RETURN(Booster b, Booster::Create(&dtrain, &dvalid));
   MT_RETURN_IF_ERROR(SetParams(b, p, spw));
@@ -200,19 +223,24 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
       o.first_stage_negative_rate <= 0 || o.first_stage_negative_rate > 1) {
     return InvalidArgumentError("negative rates must be in (0, 1]");
   }
-  const auto has_neighbours = [](const std::vector<FeatureGroup>& g) {
-    return std::find(g.begin(), g.end(), FeatureGroup::kNeighbours) != g.end();
-  };
-  if (has_neighbours(o.baseline_groups)) {
-    return InvalidArgumentError("the neighbours group is for the main model, not the baseline");
+  if (model_internal::NeedsFirstStage(o.baseline_groups)) {
+    return InvalidArgumentError(
+        "the neighbours and taint groups are for the main model, not the baseline");
   }
   std::vector<FeatureGroup> stage_groups = o.groups;
   std::erase(stage_groups, FeatureGroup::kNeighbours);
-  const bool neighbours = has_neighbours(o.groups);
+  std::erase(stage_groups, FeatureGroup::kTaint);
+  const bool neighbours = model_internal::NeedsFirstStage(o.groups);
   if (neighbours && stage_groups.empty()) {
     return InvalidArgumentError(
-        "the neighbours group needs other groups for its first-stage models (e.g. "
+        "the neighbours and taint groups need other groups for their first-stage models (e.g. "
         "raw,patterns,accounts,neighbours)");
+  }
+  std::vector<double> recency = o.recency_candidates;
+  if (recency.empty()) recency.push_back(o.params.recency_half_life_days);
+  if (std::any_of(recency.begin(), recency.end(),
+                  [](double h) { return !(h >= 0) || std::isinf(h); })) {
+    return InvalidArgumentError("recency half-lives must be finite and >= 0 days");
   }
   std::vector<FeatureGroup> all = o.groups;
   all.insert(all.end(), o.baseline_groups.begin(), o.baseline_groups.end());
@@ -240,26 +268,49 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
     // Each first-stage model scores the half of the train part it has not seen (docs/model.md).
     TrainParams p = o.params;
     p.negative_rate = o.first_stage_negative_rate;
+    p.recency_half_life_days = 0;  // each is trained on one half already
     const Timestamp middle = model_internal::FirstStageMiddle(b);
     MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(FeatureNames(stage_groups)));
     for (const bool early : {true, false}) {
       MT_ASSIGN_OR_RETURN(Model m, TrainOne(early ? "first_stage_early" : "first_stage_late",
                                             stage_groups, sub,
                                             TimeHalf(train, s.time(), middle, early), validate, p,
-                                            o));
+                                            s.time(), b.validate_from, o));
       stage.push_back(std::move(m));
     }
     sub = FeatureMatrix();  // release
     MT_ASSIGN_OR_RETURN(std::vector<float> scores,
                         model_internal::FirstStageScores(stage, b, x, s.time()));
-    model_internal::SetNeighbourColumns(s, scores, x);
+    model_internal::SetFirstStageColumns(s, scores, x);
   }
-  const std::pair<const char*, const std::vector<FeatureGroup>*> roles[] = {
-      {"main", &o.groups}, {"baseline", &o.baseline_groups}};
-  for (const auto& [role, groups] : roles) {
-    const std::vector<std::string> names = FeatureNames(*groups);
-    MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(names));
-    MT_ASSIGN_OR_RETURN(Model m, TrainOne(role, *groups, sub, train, validate, o.params, o));
+  // The main model with each recency candidate; the best on validation PR-AUC is kept.
+  TrainParams chosen = o.params;
+  {
+    MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(FeatureNames(o.groups)));
+    std::optional<Model> best;
+    for (const double half_life : recency) {
+      TrainParams p = o.params;
+      p.recency_half_life_days = half_life;
+      MT_ASSIGN_OR_RETURN(Model m, TrainOne("main", o.groups, sub, train, validate, p, s.time(),
+                                            b.validate_from, o));
+      if (recency.size() > 1 && o.log) {
+        o.log(fmt::format("main with recency half-life {} days: validation PR-AUC {:.4f}",
+                          half_life, m.validation().pr_auc));
+      }
+      if (!best || m.validation().pr_auc > best->validation().pr_auc) {
+        best = std::move(m);
+        chosen = p;
+      }
+    }
+    if (recency.size() > 1 && o.log) {
+      o.log(fmt::format("main: kept recency half-life {} days", chosen.recency_half_life_days));
+    }
+    ModelAccess::models(bundle).push_back(std::move(*best));
+  }
+  {
+    MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(FeatureNames(o.baseline_groups)));
+    MT_ASSIGN_OR_RETURN(Model m, TrainOne("baseline", o.baseline_groups, sub, train, validate,
+                                          chosen, s.time(), b.validate_from, o));
     ModelAccess::models(bundle).push_back(std::move(m));
   }
   for (Model& m : stage) ModelAccess::models(bundle).push_back(std::move(m));

@@ -46,6 +46,11 @@ Status DMatrix::SetLabels(std::span<const float> labels) {
   return Status::Ok();
 }
 
+Status DMatrix::SetWeights(std::span<const float> weights) {
+  MT_XGB(XGDMatrixSetFloatInfo(handle_, "weight", weights.data(), weights.size()));
+  return Status::Ok();
+}
+
 Result<Booster> Booster::Create(const DMatrix* train, const DMatrix* validate) {
   DMatrixHandle cache[2];
   bst_ulong n = 0;

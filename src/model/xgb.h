@@ -23,6 +23,8 @@ class DMatrix {
   ~DMatrix();
 
   Status SetLabels(std::span<const float> labels);
+  // Per-row weights (XGBoost's "weight" info), one per row.
+  Status SetWeights(std::span<const float> weights);
   void* handle() const { return handle_; }
 
  private:

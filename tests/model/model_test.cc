@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "model/neighbour_features.h"
+#include "model/taint_features.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/generate.h"
 #include "moneytrail/ingest.h"
@@ -522,6 +523,155 @@ TEST_F(ModelTest, NeighboursInTheBaselineOrAloneAreClearErrors) {
             StatusCode::kInvalidArgument);
   o = FastOptions();
   o.params.negative_rate = 0;
+  EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, o).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+// Pseudo-random scores in [0, 1) for every transaction.
+std::vector<float> RandomScores(size_t n, uint64_t seed) {
+  std::vector<float> scores(n);
+  uint64_t z = seed;
+  for (float& v : scores) {
+    z = z * 6364136223846793005ull + 1442695040888963407ull;
+    v = static_cast<float>(z >> 40) / static_cast<float>(1 << 24);
+  }
+  return scores;
+}
+
+// The taint group against a brute-force oracle that replays, for each checked transaction and
+// end, only that account's payments strictly before it; and the values of a row do not change
+// when the scores of every later transaction do (causality).
+TEST_F(ModelTest, TaintFeaturesEqualAReplayOfEarlierPaymentsAndIgnoreLaterOnes) {
+  const store::Store& s = *store_;
+  const size_t n = s.transaction_count();
+  auto before = [&](TransactionId p, TransactionId t) {
+    return s.time()[p] < s.time()[t] || (s.time()[p] == s.time()[t] && p < t);
+  };
+  for (uint64_t seed : {1u, 2u}) {
+    const std::vector<float> scores = RandomScores(n, seed);
+    std::vector<float> got;
+    model_internal::ComputeTaintFeatures(s, scores, got);
+    ASSERT_EQ(got.size(), n * 6);
+    size_t checked = 0, tainted = 0;
+    for (TransactionId t = 0; t < n; t += 11) {  // the oracle is quadratic
+      std::vector<TransactionId> earlier;
+      for (TransactionId p = 0; p < n; ++p) {
+        if (before(p, t)) earlier.push_back(p);
+      }
+      std::sort(earlier.begin(), earlier.end(), [&](TransactionId a, TransactionId b) {
+        return before(a, b);
+      });
+      double total[2] = {0, 0}, part[2] = {0, 0};
+      const AccountId ends[2] = {s.source()[t], s.destination()[t]};
+      for (int e = 0; e < 2; ++e) {
+        for (TransactionId p : earlier) {
+          if (s.source()[p] == ends[e]) {
+            const double x = ToDouble(s.amount_paid(p));
+            part[e] = x >= total[e] ? 0 : part[e] * (total[e] - x) / total[e];
+            total[e] = x >= total[e] ? 0 : total[e] - x;
+          }
+          if (s.destination()[p] == ends[e]) {
+            total[e] += ToDouble(s.amount_received(p));
+            part[e] = std::min(total[e], part[e] + scores[p] * ToDouble(s.amount_received(p)));
+          }
+        }
+      }
+      const float* x = &got[t * 6];
+      const std::string where = "seed " + std::to_string(seed) + " tx " + std::to_string(t);
+      EXPECT_EQ(x[0], scores[t]) << where;
+      EXPECT_NEAR(x[1], part[0], 1e-4 * (1 + part[0])) << where;
+      EXPECT_NEAR(x[4], part[1], 1e-4 * (1 + part[1])) << where;
+      for (int e = 0; e < 2; ++e) {
+        const float share = x[e == 0 ? 2 : 5];
+        if (total[e] > 0) {
+          EXPECT_NEAR(share, part[e] / total[e], 1e-4) << where << " end " << e;
+        } else {
+          EXPECT_TRUE(std::isnan(share)) << where << " end " << e;
+        }
+      }
+      if (part[0] > 0) {
+        ++tainted;
+        EXPECT_NEAR(x[3], ToDouble(s.amount_paid(t)) / part[0],
+                    1e-4 * (1 + ToDouble(s.amount_paid(t)) / part[0])) << where;
+      } else {
+        EXPECT_TRUE(std::isnan(x[3])) << where;
+      }
+      ++checked;
+    }
+    EXPECT_GT(tainted, checked / 4) << "too few senders with a tainted balance to test";
+    // Causality: rescore every transaction after a cut time; rows before it keep their values.
+    const Timestamp cut = s.time()[n / 2];
+    std::vector<float> changed = scores;
+    const std::vector<float> other = RandomScores(n, seed + 100);
+    for (TransactionId t = 0; t < n; ++t) {
+      if (s.time()[t] > cut) changed[t] = other[t];
+    }
+    std::vector<float> again;
+    model_internal::ComputeTaintFeatures(s, changed, again);
+    for (TransactionId t = 0; t < n; ++t) {
+      if (s.time()[t] > cut) continue;
+      for (int k = 0; k < 6; ++k) {
+        const float a = got[t * 6 + k], b = again[t * 6 + k];
+        EXPECT_TRUE(a == b || (std::isnan(a) && std::isnan(b))) << "tx " << t << " col " << k;
+      }
+    }
+  }
+}
+
+TEST_F(ModelTest, TaintModelRoundTripsWithItsFirstStage) {
+  TrainOptions o = FastOptions();
+  o.groups = {FeatureGroup::kRaw, FeatureGroup::kAccounts, FeatureGroup::kNeighbours,
+              FeatureGroup::kTaint};
+  o.first_stage_negative_rate = 0.5;
+  auto bundle = Train(*store_, *labels_, TemporalSplit{}, o);
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  ASSERT_EQ(bundle->first_stage().size(), 2u);
+  EXPECT_EQ(bundle->main().features().back(), "tn_dst_share");
+  const fs::path a = *dir_ / "tn-a.model";
+  ASSERT_TRUE(bundle->Save(a).ok());
+  auto loaded = ModelBundle::Load(a);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  auto before_run = ScoreStore(*store_, *bundle, {});
+  auto after_run = ScoreStore(*store_, *loaded, {});
+  ASSERT_TRUE(before_run.ok() && after_run.ok()) << before_run.status().ToString();
+  EXPECT_EQ(before_run->score, after_run->score);
+  o.baseline_groups = {FeatureGroup::kRaw, FeatureGroup::kTaint};
+  EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, o).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+// With several recency half-lives the kept main model is the one with the best validation
+// PR-AUC among them, its half-life is in the file, and the baseline uses the same.
+TEST_F(ModelTest, RecencyCandidatesKeepTheBestOnValidation) {
+  double best = -1, best_half_life = -1;
+  std::vector<std::string> boosters;
+  for (double h : {0.0, 1.0, 3.0}) {
+    TrainOptions o = FastOptions();
+    o.params.recency_half_life_days = h;
+    auto one = Train(*store_, *labels_, TemporalSplit{}, o);
+    ASSERT_TRUE(one.ok()) << one.status().ToString();
+    const fs::path file = *dir_ / "recency-one.model";
+    ASSERT_TRUE(one->Save(file).ok());
+    boosters.push_back(*ReadFileToString(file));
+    if (one->main().validation().pr_auc > best) {
+      best = one->main().validation().pr_auc;
+      best_half_life = h;
+    }
+  }
+  EXPECT_NE(boosters[0], boosters[1]) << "the weights changed nothing";
+  TrainOptions o = FastOptions();
+  o.recency_candidates = {0.0, 1.0, 3.0};
+  auto bundle = Train(*store_, *labels_, TemporalSplit{}, o);
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  EXPECT_EQ(bundle->main().params().recency_half_life_days, best_half_life);
+  EXPECT_EQ(bundle->baseline().params().recency_half_life_days, best_half_life);
+  EXPECT_EQ(bundle->main().validation().pr_auc, best);
+  const fs::path a = *dir_ / "recency.model";
+  ASSERT_TRUE(bundle->Save(a).ok());
+  auto loaded = ModelBundle::Load(a);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->main().params().recency_half_life_days, best_half_life);
+  o.recency_candidates = {-1.0};
   EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, o).status().code(),
             StatusCode::kInvalidArgument);
 }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "moneytrail/model.h"
 #include "moneytrail/rules.h"
@@ -25,6 +26,7 @@ struct Options {
   std::string parties;  // KYC facts for the rules scan (generated world directory)
   model::TrainParams params;
   double first_stage_negative_rate = 0.2;
+  std::vector<double> recency;  // candidate half-lives in days; empty: unweighted
 };
 
 // The shipped pack: in the working directory, or in the repository that holds the binary.
@@ -57,6 +59,7 @@ int Run(const Options& o) {
   options.baseline_groups = *baseline;
   options.params = o.params;
   options.first_stage_negative_rate = o.first_stage_negative_rate;
+  options.recency_candidates = o.recency;
   options.labels = o.labels;
   options.rules_pack = o.rules.empty() ? DefaultPack() : o.rules;
   std::optional<rules::HolderTable> holders;
@@ -84,8 +87,8 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--labels", o->labels, "from-store (default) or a CSV tx_id,label");
   app.add_option("--split", o->split, "Temporal split (default temporal:60/20/20)");
   app.add_option("--features", o->features,
-                 "Feature groups: raw,patterns,accounts,degree,rules,neighbours or all (default "
-                 "raw,patterns,accounts)");
+                 "Feature groups: raw,patterns,accounts,degree,rules,neighbours,taint or all "
+                 "(default raw,patterns,accounts)");
   app.add_option("--baseline", o->baseline, "Feature groups of the baseline model (default raw)");
   app.add_option("--rules", o->rules,
                  "Rule pack of the rules feature group (default rules/smuggling-trafficking.toml)");
@@ -104,6 +107,10 @@ void Setup(CLI::App& app, std::function<int()>& run) {
                  "Share of legitimate train rows kept, per row by seed (default 1: all)");
   app.add_option("--first-stage-negative-rate", o->first_stage_negative_rate,
                  "The same for the neighbours group's first-stage models (default 0.2)");
+  app.add_option("--recency-half-life", o->recency,
+                 "Weigh train rows by 2^(-age/DAYS) before the validation part (0: unweighted); "
+                 "with a list (0,1,2), the main model with the best validation PR-AUC is kept")
+      ->delimiter(',');
   run = [o] { return Run(*o); };
 }
 
