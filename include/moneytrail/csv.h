@@ -59,6 +59,8 @@ class CsvRecordReader {
   uint64_t line() const { return record_line_; }
   // Byte offset just past the last record read (after its line end).
   size_t offset() const { return pos_; }
+  // Physical line number at offset().
+  uint64_t offset_line() const { return line_; }
   // Byte offset where the last record read starts.
   size_t record_offset() const { return record_offset_; }
   // InvalidArgument for an unterminated quoted field or text after a closing quote.
@@ -81,7 +83,7 @@ class CsvRecordReader {
 struct CsvChunk {
   size_t begin = 0;         // byte offset of the chunk's first record
   size_t end = 0;           // byte offset where the next chunk begins
-  uint64_t first_line = 1;  // physical line number at `begin`
+  uint64_t first_line = 1;  // physical line number at `begin`; 0 when not known yet
 };
 
 // Cuts data[begin..] into about `target_chunks` chunks at record boundaries, in parallel.
@@ -91,6 +93,15 @@ struct CsvChunk {
 std::vector<CsvChunk> SplitCsvChunks(std::string_view data, size_t begin, uint64_t first_line,
                                      CsvDialect dialect, size_t target_chunks,
                                      size_t min_chunk_bytes = 65536);
+
+// Cuts data[begin..] into chunks of about `chunk_bytes`, each starting just after a newline,
+// without reading the data between the cuts (SplitCsvChunks reads all of it). A cut may fall
+// inside a quoted field that spans lines: a parser that finds the previous chunk ending
+// elsewhere than the next one begins must reparse from there, as with SplitCsvChunks. Only the
+// first chunk's first_line is known (`first_line`); the others have 0, and a parser numbers
+// their lines from 0 and adds the true start line once the previous chunks are parsed.
+std::vector<CsvChunk> SplitCsvChunksAtNewlines(std::string_view data, size_t begin,
+                                               uint64_t first_line, size_t chunk_bytes);
 
 // Appends `value` to `out` as a CSV field, quoting it when needed.
 void AppendCsvField(std::string_view value, std::string& out);

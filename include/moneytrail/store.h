@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -285,6 +286,14 @@ class StoreWriter {
   // PrefetchAccountKey fewer keys ahead (8). They change no result.
   void PrefetchAccountSlot(uint64_t hash) const;
   void PrefetchAccountKey(uint64_t hash) const;
+  // Lookups from other threads while one thread interns (the ingest's parsing threads resolve
+  // the keys already interned, so that its serial merge interns only new ones): a reader holds
+  // the lock ShareAccounts() returns while it calls FindAccount, and interning takes it
+  // exclusively only when the dictionary or its index must grow. FindAccount returns the id
+  // InternAccount* has already given the key, or kNoAccount.
+  std::shared_lock<std::shared_mutex> ShareAccounts() const;
+  AccountId FindAccount(uint64_t hash, NodeKind kind, std::string_view bank,
+                        std::string_view number) const;
   // Pre-sizes the pending columns and the account index.
   void Reserve(size_t transactions, size_t accounts);
   Result<uint16_t> InternCurrency(std::string_view name);

@@ -180,6 +180,25 @@ std::vector<CsvChunk> SplitCsvChunks(std::string_view data, size_t begin, uint64
   return chunks;
 }
 
+std::vector<CsvChunk> SplitCsvChunksAtNewlines(std::string_view data, size_t begin,
+                                               uint64_t first_line, size_t chunk_bytes) {
+  std::vector<CsvChunk> chunks;
+  const size_t n = data.size();
+  chunk_bytes = std::max<size_t>(1, chunk_bytes);
+  size_t start = begin;
+  while (start < n) {
+    size_t cut = n;
+    if (n - start > chunk_bytes) {
+      const void* nl = std::memchr(data.data() + start + chunk_bytes - 1, '\n',
+                                   n - (start + chunk_bytes - 1));
+      if (nl != nullptr) cut = static_cast<size_t>(static_cast<const char*>(nl) - data.data()) + 1;
+    }
+    chunks.push_back(CsvChunk{start, cut, chunks.empty() ? first_line : 0});
+    start = cut;
+  }
+  return chunks;
+}
+
 void AppendCsvField(std::string_view value, std::string& out) {
   bool needs_quotes = value.find_first_of(",\"\n\r") != std::string_view::npos ||
                       (!value.empty() && (value.front() == ' ' || value.back() == ' '));

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <thread>
 
 #include "moneytrail/csv.h"
@@ -43,9 +44,23 @@ struct ChunkResult {
   std::deque<std::string> arena;
   std::vector<RejectedRow> rejects;
   uint64_t rows_read = 0;
-  size_t end_offset = 0;
+  size_t end_offset = 0;  // where the chunk's last record ends
+  uint64_t end_line = 0;  // the line there, numbered as the chunk's lines are
   bool reached_trailing_empty = false;
+  bool reader_error = false;  // the last reject is the reader's (its reason names a line)
   Status fatal;
+
+  void Clear() {
+    rows.clear();
+    arena.clear();
+    rejects.clear();
+    rows_read = 0;
+    end_offset = 0;
+    end_line = 0;
+    reached_trailing_empty = false;
+    reader_error = false;
+    fatal = Status::Ok();
+  }
 };
 
 // Parses the records that start in [chunk.begin, chunk.end).
@@ -88,11 +103,36 @@ void ParseChunk(const RowSpec& spec, std::string_view data, const CsvChunk& chun
     reject.field = "(row)";
     reject.reason = std::string(local.status().message());
     out.rejects.push_back(std::move(reject));
+    out.reader_error = true;
     out.end_offset = data.size();
     return;
   }
   out.end_offset = chunk.begin + local.offset();
+  out.end_line = local.offset_line();
   if (out.reached_trailing_empty) out.end_offset = data.size();
+}
+
+// Looks up, on a parsing thread, the accounts of `rows` that earlier chunks have interned, so
+// that the serial merge interns only keys it has not seen. Any id found was given by the merge
+// of an earlier chunk, which is the id the merge would find itself: the result does not depend
+// on timing.
+void ResolveKnownAccounts(const store::StoreWriter& writer, std::vector<StagedRow>& rows) {
+  constexpr size_t kSlotAhead = 16, kKeyAhead = 8;
+  std::shared_lock<std::shared_mutex> lock = writer.ShareAccounts();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i + kSlotAhead < rows.size()) {
+      writer.PrefetchAccountSlot(rows[i + kSlotAhead].source_hash);
+      writer.PrefetchAccountSlot(rows[i + kSlotAhead].dest_hash);
+    }
+    if (i + kKeyAhead < rows.size()) {
+      writer.PrefetchAccountKey(rows[i + kKeyAhead].source_hash);
+      writer.PrefetchAccountKey(rows[i + kKeyAhead].dest_hash);
+    }
+    StagedRow& row = rows[i];
+    row.source_id =
+        writer.FindAccount(row.source_hash, row.source_kind, row.source_bank, row.source_account);
+    row.dest_id = writer.FindAccount(row.dest_hash, row.dest_kind, row.dest_bank, row.dest_account);
+  }
 }
 
 std::string RejectCsvLine(const RejectedRow& r) {
@@ -131,7 +171,9 @@ class Ingester {
                             uint64_t& rejected_total);
 
  private:
-  Status Merge(const ChunkResult& chunk, uint32_t source_index);
+  // Appends the chunk's rows; their lines are numbered `line_shift` below the true ones.
+  Status Merge(const ChunkResult& chunk, uint32_t source_index, uint64_t line_shift,
+               const std::string& file);
   // Currencies are few: a small linear cache in front of the dictionary.
   Result<uint16_t> Currency(std::string_view name) {
     for (const auto& [cached, id] : currency_cache_) {
@@ -251,22 +293,19 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
   // Reserving is free for the resident set: untouched capacity is never paged in.
   writer_.Reserve((data.size() - body_begin) / 40 + 16, (data.size() - body_begin) / 200 + 16);
   const size_t chunk_bytes = std::max<size_t>(1, options_.chunk_bytes);
-  size_t target = std::max<size_t>(1, (data.size() - body_begin) / chunk_bytes + 1);
-  std::vector<CsvChunk> chunks =
-      SplitCsvChunks(data, body_begin, first_line, spec.dialect, target, chunk_bytes);
-  // Splitting read the whole file; let it leave the resident set until each chunk is parsed
-  // (the pages stay in the page cache, so re-reading them is a minor fault).
-  file.DropPages(0, file.size());
   std::vector<RejectedRow> rejects;
   uint64_t rows_read = 0;
-  // A pipeline: chunks are parsed in parallel and merged serially in file order, so merging
-  // chunk k overlaps with parsing chunks k+1.. (the merge interns ids, which must follow file
-  // order to be deterministic).
-  size_t next_offset = body_begin;
-  size_t last_begin = body_begin;  // the last merged chunk's start and its line number
-  uint64_t last_line = first_line;
-  size_t next_chunk = 0;
-  bool stop = false;  // touched only by the serial stages
+  // Chunks are parsed in parallel and merged serially in file order, so merging chunk k
+  // overlaps with parsing chunks k+1.. (the merge interns ids, which must follow file order to
+  // be deterministic). The first round cuts the body at newlines without reading it
+  // (SplitCsvChunksAtNewlines); a cut inside a quoted field shows as a chunk that does not start
+  // where the previous one ended, and the rest of the file is then cut by quote parity
+  // (SplitCsvChunks) and parsed in a second round. If that also fails (a stray quote), the rest
+  // is parsed serially.
+  size_t next_offset = body_begin;  // where the next record starts
+  uint64_t next_line = first_line;  // its physical line
+  bool stop = false;                // touched only by the serial stages
+  bool resplit = false;             // the round's chunks no longer tile the records
   Status failure;
   struct Task {
     CsvChunk chunk;
@@ -288,82 +327,107 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
     }
     if (!task) task = std::make_unique<Task>();
     task->chunk = chunk;
-    ChunkResult& r = task->result;
-    r.rows.clear();
-    r.arena.clear();
-    r.rejects.clear();
-    r.rows_read = 0;
-    r.end_offset = 0;
-    r.reached_trailing_empty = false;
-    r.fatal = Status::Ok();
+    task->result.Clear();
     return task.release();
   };
   auto give_back = [&](std::unique_ptr<Task> task) {
     std::lock_guard<std::mutex> lock(pool_mutex);
     pool.push_back(std::move(task));
   };
+  // Merges a chunk parsed from next_offset with its lines numbered from chunk.first_line.
   auto merge = [&](ChunkResult& r, const CsvChunk& chunk) {
-    Status s = r.fatal.ok() ? Merge(r, source_index) : r.fatal;
+    // Chunks cut at newlines number their lines from 0 (their start line was not known).
+    const uint64_t line_shift = next_line - chunk.first_line;
+    Status s = r.fatal.ok() ? Merge(r, source_index, line_shift, name) : r.fatal;
     if (!s.ok()) {
       failure = s;
       stop = true;
       return;
     }
     rows_read += r.rows_read;
-    for (RejectedRow& rej : r.rejects) rejects.push_back(std::move(rej));
+    for (RejectedRow& rej : r.rejects) {
+      rej.line += line_shift;
+      rejects.push_back(std::move(rej));
+    }
     next_offset = r.end_offset;
+    next_line = r.end_line + line_shift;
     file.DropPages(bom + chunk.begin, bom + next_offset);
     if (options_.progress) options_.progress(static_cast<double>(next_offset) / data.size());
     if (r.reached_trailing_empty || next_offset >= data.size()) stop = true;
   };
-  auto merge_task = [&](Task& task) {
+  auto merge_task = [&](Task& task, bool last_round) {
     if (stop) return;
     if (task.chunk.begin != next_offset) {
-      // The previous chunk ended elsewhere than the quote-parity split assumed (a stray quote):
-      // parse the rest of the file serially from where it ended.
-      uint64_t line = last_line;
-      for (size_t i = last_begin; i < next_offset; ++i) line += data[i] == '\n';
-      CsvChunk rest{next_offset, data.size(), line};
+      // The previous chunk ended elsewhere than this one begins: a cut inside a quoted field.
+      stop = true;
+      resplit = true;
+      if (!last_round) return;
+      // Even the quote-parity cuts failed (a stray quote): parse the rest serially.
+      CsvChunk rest{next_offset, data.size(), next_line};
       ChunkResult again;
       ParseChunk(spec, data, rest, name, again);
       merge(again, rest);
-      stop = true;
       return;
     }
-    last_begin = task.chunk.begin;
-    last_line = task.chunk.first_line;
+    if (task.chunk.first_line == 0 && task.result.reader_error) {
+      // The reader's message names a line: parse again with the true numbers (rare).
+      CsvChunk numbered{task.chunk.begin, task.chunk.end, next_line};
+      ChunkResult again;
+      ParseChunk(spec, data, numbered, name, again);
+      merge(again, numbered);
+      return;
+    }
     merge(task.result, task.chunk);
   };
-  tbb::parallel_pipeline(
-      std::max<size_t>(2, threads_ * 2),
-      tbb::make_filter<void, Task*>(tbb::filter_mode::serial_in_order,
-                                    [&](tbb::flow_control& fc) -> Task* {
-                                      if (stop || next_chunk >= chunks.size()) {
-                                        fc.stop();
-                                        return nullptr;
-                                      }
-                                      return take_task(chunks[next_chunk++]);
-                                    }) &
-          tbb::make_filter<Task*, Task*>(tbb::filter_mode::parallel,
-                                         [&](Task* t) {
-                                           file.PrefaultPages(bom + t->chunk.begin,
-                                                              bom + t->chunk.end);
-                                           ParseChunk(spec, data, t->chunk, name, t->result);
-                                           return t;
-                                         }) &
-          tbb::make_filter<Task*, Task*>(tbb::filter_mode::serial_in_order,
-                                         [&](Task* t) {
-                                           // Split chunks tile the body exactly.
-                                           sha.Update(data.substr(t->chunk.begin,
-                                                                  t->chunk.end - t->chunk.begin));
-                                           hashed = t->chunk.end;
-                                           return t;
-                                         }) &
-          tbb::make_filter<Task*, void>(tbb::filter_mode::serial_in_order, [&](Task* t) {
-            std::unique_ptr<Task> task(t);
-            merge_task(*task);
-            give_back(std::move(task));
-          }));
+  auto run_round = [&](const std::vector<CsvChunk>& chunks, bool last_round) {
+    size_t next_chunk = 0;
+    tbb::parallel_pipeline(
+        std::max<size_t>(2, threads_ * 2),
+        tbb::make_filter<void, Task*>(tbb::filter_mode::serial_in_order,
+                                      [&](tbb::flow_control& fc) -> Task* {
+                                        if (stop || next_chunk >= chunks.size()) {
+                                          fc.stop();
+                                          return nullptr;
+                                        }
+                                        return take_task(chunks[next_chunk++]);
+                                      }) &
+            tbb::make_filter<Task*, Task*>(tbb::filter_mode::parallel,
+                                           [&](Task* t) {
+                                             file.PrefaultPages(bom + t->chunk.begin,
+                                                                bom + t->chunk.end);
+                                             ParseChunk(spec, data, t->chunk, name, t->result);
+                                             ResolveKnownAccounts(writer_, t->result.rows);
+                                             return t;
+                                           }) &
+            tbb::make_filter<Task*, Task*>(tbb::filter_mode::serial_in_order,
+                                           [&](Task* t) {
+                                             // Chunks tile the body; a second round re-cuts
+                                             // bytes already hashed.
+                                             if (t->chunk.end > hashed) {
+                                               size_t from = std::max(t->chunk.begin, hashed);
+                                               sha.Update(data.substr(from, t->chunk.end - from));
+                                               hashed = t->chunk.end;
+                                             }
+                                             return t;
+                                           }) &
+            tbb::make_filter<Task*, void>(tbb::filter_mode::serial_in_order, [&](Task* t) {
+              std::unique_ptr<Task> task(t);
+              merge_task(*task, last_round);
+              give_back(std::move(task));
+            }));
+  };
+  run_round(SplitCsvChunksAtNewlines(data, body_begin, first_line, chunk_bytes), false);
+  if (resplit && failure.ok()) {
+    stop = false;
+    resplit = false;
+    size_t target = std::max<size_t>(1, (data.size() - next_offset) / chunk_bytes + 1);
+    std::vector<CsvChunk> chunks =
+        SplitCsvChunks(data, next_offset, next_line, spec.dialect, target, chunk_bytes);
+    // Splitting read the rest of the file; let it leave the resident set until each chunk is
+    // parsed (the pages stay in the page cache, so re-reading them is a minor fault).
+    file.DropPages(bom + next_offset, file.size());
+    run_round(chunks, true);
+  }
   MT_RETURN_IF_ERROR(failure);
   if (hashed < data.size()) sha.Update(data.substr(hashed));
   if (!spec.header && rows_read == 0) {
@@ -385,28 +449,35 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
                     rejected_total);
 }
 
-Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index) {
+Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index, uint64_t line_shift,
+                       const std::string& file) {
   store::TransactionColumns& cols = writer_.columns();
   // Interning is a hash probe and a key comparison at random places in two big tables: ask for
   // both some rows ahead so the misses overlap (bench/RESULTS-ingest.md).
   constexpr size_t kSlotAhead = 16, kKeyAhead = 8;
   const std::vector<StagedRow>& rows = chunk.rows;
+  // Most keys were resolved on the parsing threads (ResolveKnownAccounts); prefetch the rest.
   for (size_t i = 0; i < rows.size(); ++i) {
     if (i + kSlotAhead < rows.size()) {
-      writer_.PrefetchAccountSlot(rows[i + kSlotAhead].source_hash);
-      writer_.PrefetchAccountSlot(rows[i + kSlotAhead].dest_hash);
+      const StagedRow& ahead = rows[i + kSlotAhead];
+      if (ahead.source_id == kNoAccount) writer_.PrefetchAccountSlot(ahead.source_hash);
+      if (ahead.dest_id == kNoAccount) writer_.PrefetchAccountSlot(ahead.dest_hash);
     }
     if (i + kKeyAhead < rows.size()) {
-      writer_.PrefetchAccountKey(rows[i + kKeyAhead].source_hash);
-      writer_.PrefetchAccountKey(rows[i + kKeyAhead].dest_hash);
+      const StagedRow& ahead = rows[i + kKeyAhead];
+      if (ahead.source_id == kNoAccount) writer_.PrefetchAccountKey(ahead.source_hash);
+      if (ahead.dest_id == kNoAccount) writer_.PrefetchAccountKey(ahead.dest_hash);
     }
     const StagedRow& row = rows[i];
-    MT_ASSIGN_OR_RETURN(AccountId src,
-                        writer_.InternAccountHashed(row.source_hash, row.source_kind,
-                                                    row.source_bank, row.source_account));
-    MT_ASSIGN_OR_RETURN(AccountId dst,
-                        writer_.InternAccountHashed(row.dest_hash, row.dest_kind, row.dest_bank,
-                                                    row.dest_account));
+    AccountId src = row.source_id, dst = row.dest_id;
+    if (src == kNoAccount) {
+      MT_ASSIGN_OR_RETURN(src, writer_.InternAccountHashed(row.source_hash, row.source_kind,
+                                                           row.source_bank, row.source_account));
+    }
+    if (dst == kNoAccount) {
+      MT_ASSIGN_OR_RETURN(dst, writer_.InternAccountHashed(row.dest_hash, row.dest_kind,
+                                                           row.dest_bank, row.dest_account));
+    }
     MT_ASSIGN_OR_RETURN(uint16_t paid_currency, Currency(row.paid_currency));
     uint16_t received_currency = paid_currency;
     if (row.received_currency != row.paid_currency) {
@@ -437,7 +508,11 @@ Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index) {
     cols.label.push_back(static_cast<uint8_t>(row.label));
     cols.typology.push_back(typology);
     cols.source_file.push_back(source_index);
-    cols.source_line.push_back(row.line);
+    const uint64_t line = row.line + line_shift;
+    if (line > 0xFFFFFFFFull) {
+      return OutOfRangeError(file + ": more than 4,294,967,295 lines");
+    }
+    cols.source_line.push_back(static_cast<uint32_t>(line));
   }
   return Status::Ok();
 }

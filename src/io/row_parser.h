@@ -30,6 +30,9 @@ struct StagedRow {
   uint32_t line = 0;
   uint64_t source_hash = 0;  // HashAccountKey of each end, computed on the parsing thread
   uint64_t dest_hash = 0;
+  // Ids of keys already interned when the chunk was parsed (else kNoAccount: the merge interns).
+  AccountId source_id = kNoAccount;
+  AccountId dest_id = kNoAccount;
 };
 
 // Parses `fields` (views valid only during the call) into `row`. Views that do not point into

@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <mutex>
 #include <set>
+#include <shared_mutex>
 #include <system_error>
 
 #include "account_index.h"
@@ -27,6 +29,9 @@ struct StoreWriter::Rep {
   Manifest manifest;  // the committed state
   Dictionaries dicts;
   store_internal::AccountIndex account_index{&dicts.accounts};
+  // Held shared by concurrent FindAccount callers, exclusively while the account dictionary or
+  // its index grows (StoreWriter::ShareAccounts).
+  mutable std::shared_mutex account_mutex;
   std::unordered_map<uint64_t, uint32_t> location_index;  // packed (city, region, country) hash
   std::vector<std::pair<AccountId, AccountAttributes>> pending_attributes;
   // Sizes of the dictionaries at the last commit: what lies beyond is pending.
@@ -159,10 +164,26 @@ Result<AccountId> StoreWriter::InternAccountHashed(uint64_t hash, NodeKind kind,
     return ResourceExhaustedError("a store holds at most 4,294,967,294 accounts");
   }
   AccountId id = static_cast<AccountId>(rep_->dicts.accounts.size());
+  // Readers (FindAccount) may be probing: moving the dictionary or rehashing the index must
+  // wait for them. Otherwise the new key is written first and published by the index's slot.
+  std::unique_lock<std::shared_mutex> lock(rep_->account_mutex, std::defer_lock);
+  if (rep_->dicts.accounts.size() == rep_->dicts.accounts.capacity() ||
+      rep_->account_index.WouldGrow()) {
+    lock.lock();
+  }
   rep_->dicts.accounts.push_back(AccountKey{kind, std::string(bank), std::string(number)});
   rep_->dicts.attributes.emplace_back();
   rep_->account_index.Insert(hash, id);
   return id;
+}
+
+std::shared_lock<std::shared_mutex> StoreWriter::ShareAccounts() const {
+  return std::shared_lock<std::shared_mutex>(rep_->account_mutex);
+}
+
+AccountId StoreWriter::FindAccount(uint64_t hash, NodeKind kind, std::string_view bank,
+                                   std::string_view number) const {
+  return rep_->account_index.Find(hash, kind, bank, number);
 }
 
 void StoreWriter::PrefetchAccountSlot(uint64_t hash) const {

@@ -6,8 +6,12 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <thread>
+#include <shared_mutex>
+#include <atomic>
 
 #include "moneytrail/file_util.h"
+#include "moneytrail/hash.h"
 
 namespace moneytrail::store {
 namespace {
@@ -60,6 +64,47 @@ class StoreTest : public ::testing::Test {
 
   fs::path dir_;
 };
+
+// Readers look accounts up while one thread interns new ones, through the dictionary's and the
+// index's growth: every lookup returns kNoAccount or the id the key was given, never a torn or
+// wrong one, and every key interned before a reader started is found.
+TEST_F(StoreTest, FindAccountWhileInterningSeesOnlyFinishedIds) {
+  std::unique_ptr<StoreWriter> w = *StoreWriter::Open(dir_);
+  const int n = 60000;
+  auto number = [](int i) { return "N" + std::to_string(i * 7919 % 1000003); };
+  std::vector<uint64_t> hashes(n);
+  for (int i = 0; i < n; ++i) {
+    hashes[i] = HashAccountKey(static_cast<uint8_t>(NodeKind::kAccount), "B", number(i));
+  }
+  std::atomic<int> interned{0};
+  std::atomic<bool> done{false};
+  std::atomic<uint64_t> wrong{0}, found{0};
+  auto reader = [&](uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    while (!done.load()) {
+      std::shared_lock<std::shared_mutex> lock = w->ShareAccounts();
+      const int known = interned.load();
+      for (int k = 0; k < 64; ++k) {
+        const int i = static_cast<int>(rng() % n);
+        const std::string num = number(i);
+        AccountId id = w->FindAccount(hashes[i], NodeKind::kAccount, "B", num);
+        if (id == kNoAccount ? i < known : id != static_cast<AccountId>(i)) ++wrong;
+        found += id != kNoAccount;
+      }
+    }
+  };
+  std::thread r1(reader, 1), r2(reader, 2);
+  for (int i = 0; i < n; ++i) {
+    ASSERT_EQ(*w->InternAccountHashed(hashes[i], NodeKind::kAccount, "B", number(i)),
+              static_cast<AccountId>(i));
+    interned.store(i + 1);
+  }
+  done = true;
+  r1.join();
+  r2.join();
+  EXPECT_EQ(wrong.load(), 0u);
+  EXPECT_GT(found.load(), 0u);
+}
 
 TEST_F(StoreTest, OpeningAMissingStoreIsNotFound) {
   Result<Store> s = Store::Open(dir_);
