@@ -64,7 +64,8 @@ struct TransactionEdge {
 struct BuildOptions {
   int threads = 1;         // worker threads for the build (>= 1)
   // Room for Append, as a fraction: each list gets ceil(size * spare) free slots of its own,
-  // and the edge arrays reserve spare * edges more for lists that outgrow theirs.
+  // and the edge arrays reserve address space for max(1, 2 * spare) * edges more, where lists
+  // that outgrow their room move (untouched, it costs no memory).
   double spare = 0.0;
 };
 

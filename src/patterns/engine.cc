@@ -43,7 +43,7 @@ using CycleStep = std::function<Status(const internal::Layout& layout, FeatureTa
 // The kernels over `txs`, then the cycle step.
 Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColumns& txs,
                        const PatternConfig& config, const RunOptions& options,
-                       const CycleStep& cycles) {
+                       const CycleStep& cycles, internal::SweepCache* sweep_cache = nullptr) {
   MT_RETURN_IF_ERROR(config.Validate());
   if (txs.destination.size() != txs.size() || txs.time.size() != txs.size() ||
       (!txs.amount.empty() && txs.amount.size() != txs.size()) ||
@@ -61,7 +61,7 @@ Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColum
   tbb::task_arena arena(std::max(1, options.threads));
   arena.execute([&] {
     // Fan/degree and vertex statistics: one sliding-window sweep per account list.
-    internal::SweepFanAndVertexStats(graph, txs, config, layout, run.table.values);
+    internal::SweepFanAndVertexStats(graph, txs, config, layout, run.table.values, sweep_cache);
     const bool per_row = config.scatter_gather.enabled || config.gather_scatter.enabled ||
                          config.bipartite.enabled || config.stack.enabled ||
                          config.simple_cycle.enabled;
@@ -141,8 +141,10 @@ Result<FeatureRun> ComputeFeatures(const graph::TemporalGraph& graph,
 namespace internal {
 // Everything a stream keeps between batches besides its graph.
 struct StreamState {
-  explicit StreamState(const PatternConfig& config) : cycles(MakeStreamCycleState(config)) {}
+  explicit StreamState(const PatternConfig& config)
+      : cycles(MakeStreamCycleState(config)), sweep(MakeSweepCache()) {}
   StreamCycleStatePtr cycles;
+  SweepCachePtr sweep;
 };
 }  // namespace internal
 
@@ -181,7 +183,8 @@ Result<FeatureRun> PatternStream::AddBatch(std::span<const graph::TransactionEdg
                return internal::StreamTemporalCycleFeatures(graph_, batch, config_, layout,
                                                             threads_, *state_->cycles, table,
                                                             instances, dropped);
-             });
+             },
+             state_->sweep.get());
 }
 
 }  // namespace moneytrail::patterns

@@ -26,12 +26,17 @@ Moments Merge(const Moments& a, const Moments& b) {
   return m;
 }
 
+// Leaves are kept as plain values (a Moments is 8 times larger): Leaf(x) is made where needed,
+// with the same bits as a stored one.
+Moments DyadicMoments::Block(size_t k, size_t j) const {
+  return k == 0 ? Leaf(leaves_[j - first_]) : levels_[k][j - base_[k]];
+}
+
 void DyadicMoments::Build(std::span<const double> values, size_t first) {
   first_ = first;
   end_ = first + values.size();
-  if (levels_.empty()) levels_.emplace_back();
-  levels_[0].resize(values.size());
-  for (size_t i = 0; i < values.size(); ++i) levels_[0][i] = Leaf(values[i]);
+  leaves_.assign(values.begin(), values.end());
+  if (levels_.empty()) levels_.emplace_back();  // level 0 unused: the leaves
   base_.assign(1, first);
   used_levels_ = 1;
   for (size_t k = 1;; ++k) {
@@ -41,13 +46,30 @@ void DyadicMoments::Build(std::span<const double> values, size_t first) {
     if (stop <= base) break;
     if (levels_.size() <= k) levels_.emplace_back();
     std::vector<Moments>& level = levels_[k];
-    const std::vector<Moments>& below = levels_[k - 1];
     level.resize(stop - base);
     for (size_t j = base; j < stop; ++j) {
-      level[j - base] = Merge(below[2 * j - base_[k - 1]], below[2 * j + 1 - base_[k - 1]]);
+      level[j - base] = Merge(Block(k - 1, 2 * j), Block(k - 1, 2 * j + 1));
     }
     base_.push_back(base);
     used_levels_ = k + 1;
+  }
+}
+
+void DyadicMoments::Append(double x) {
+  MT_DCHECK(leaves_.size() == end_ - first_);
+  leaves_.push_back(x);
+  ++end_;
+  for (size_t k = 1; (end_ & ((size_t{1} << k) - 1)) == 0; ++k) {
+    // Block j = end / 2^k - 1 of size 2^k just completed; kept if it starts at or after first.
+    const size_t j = (end_ >> k) - 1;
+    if ((j << k) < first_) break;
+    if (levels_.size() <= k) levels_.emplace_back();
+    if (used_levels_ <= k) {  // the level's first block
+      levels_[k].clear();
+      base_.push_back(j);
+      used_levels_ = k + 1;
+    }
+    levels_[k].push_back(Merge(Block(k - 1, 2 * j), Block(k - 1, 2 * j + 1)));
   }
 }
 
@@ -60,7 +82,7 @@ Moments DyadicMoments::Fold(size_t lo, size_t hi) const {
     size_t k = lo == 0 ? 63 : static_cast<size_t>(std::countr_zero(lo));
     k = std::min<size_t>(k, static_cast<size_t>(std::bit_width(hi - lo)) - 1);
     MT_DCHECK(k < used_levels_);
-    const Moments& block = levels_[k][(lo >> k) - base_[k]];
+    const Moments block = Block(k, lo >> k);
     acc = empty ? block : Merge(acc, block);
     empty = false;
     lo += size_t{1} << k;

@@ -36,12 +36,19 @@ class DyadicMoments {
  public:
   // values[i] is the value at list position first + i.
   void Build(std::span<const double> values, size_t first);
+  // Adds the value at the next list position (first + values so far), with the blocks it
+  // completes: the same blocks, merged in the same order, as a Build over all the values.
+  void Append(double x);
   // The summary of positions [lo, hi). REQUIRES first <= lo < hi <= first + values.size().
   Moments Fold(size_t lo, size_t hi) const;
 
  private:
+  // Block j of size 2^k.
+  Moments Block(size_t k, size_t j) const;
+
   size_t first_ = 0, end_ = 0;
-  std::vector<std::vector<Moments>> levels_;  // levels_[k][j - base_[k]]: block j of size 2^k
+  std::vector<double> leaves_;                // leaves_[p - first_]: the value at position p
+  std::vector<std::vector<Moments>> levels_;  // k >= 1: levels_[k][j - base_[k]]
   std::vector<size_t> base_;
   size_t used_levels_ = 0;
 };

@@ -6,10 +6,13 @@
 #include <tbb/parallel_for.h>
 
 #include <cmath>
+#include <memory>
 #include <numeric>
+#include <unordered_map>
 
 #include "moneytrail/check.h"
 
+#include "list_window.h"
 #include "moments.h"
 
 namespace moneytrail::patterns::internal {
@@ -39,6 +42,14 @@ bool AtOrBefore(const Edge& e, const GroupQuery& q) {
 // How many queries ahead the vertex-statistics sweep prefetches output rows: the table is far
 // larger than the caches and a group's rows are scattered over it (bench/RESULTS-patterns.md).
 constexpr size_t kAhead = 8;
+
+// In a stream, a list keeps its vertex-statistics window between batches once the window
+// holds kMinKeptWindow transactions (lists shorter than kKeptListSize are not even looked up);
+// smaller windows are swept afresh: cheap, and most accounts would otherwise hold a window.
+constexpr size_t kKeptListSize = 32;
+constexpr size_t kMinKeptWindow = 32;
+// Every this many calls, windows that no query has used for a window's length are dropped.
+constexpr uint64_t kEvictEvery = 256;
 
 template <typename T>
 void PrefetchRead(const T* p) {
@@ -158,8 +169,59 @@ double* WriteShape(const Moments& m, double n, bool flat, bool flip, double* out
   return out;
 }
 
-// Vertex statistics of one list for every query of the group.
-void SweepVertexStats(std::span<const Edge> list, int dir, std::span<const GroupQuery> queries,
+// The vertex statistics of one query over the window [lo, hi) of `list` (docs/patterns.md):
+// `kth(r)` is the r-th smallest amount of the window, `offset_sum` the sum of (time - base).
+template <typename Kth>
+void WriteVertexStats(std::span<const Edge> list, const GroupQuery& q, size_t lo, size_t hi,
+                      size_t distinct, int64_t offset_sum, Timestamp base,
+                      const DyadicMoments& amounts, const DyadicMoments& ages, Kth kth,
+                      double* out) {
+    const size_t count = hi - lo;
+    const double n = static_cast<double>(count);
+    out[0] = n;
+    if (count == 0) {
+      out[1] = 0;
+      out[2] = kNaN;
+      out[3] = 0;
+      std::fill(out + 4, out + kVertexStatsPerList, kNaN);
+      return;
+    }
+    out[1] = static_cast<double>(distinct);
+    out[2] = out[1] / n;
+    // Amounts.
+    const Moments a = amounts.Fold(lo, hi);
+    const size_t mid = count / 2;
+    double median = kth(mid);
+    if (count % 2 == 0) {
+      const double lower = kth(mid - 1);
+      median = lower + (median - lower) / 2;
+    }
+    double* p = out + 3;
+    *p++ = a.sum;
+    *p++ = a.sum / n;
+    *p++ = a.min;
+    *p++ = a.max;
+    *p++ = median;
+    p = WriteShape(a, n, a.min == a.max, false, p);
+    // Ages q.time - time_j: the k-th smallest age is at position hi - 1 - k.
+    const int64_t age_sum = static_cast<int64_t>(count) * (q.time - base) - offset_sum;
+    auto age = [&](size_t pos) { return static_cast<double>(q.time - list[pos].time); };
+    double age_median = age(hi - 1 - mid);
+    if (count % 2 == 0) {
+      const double lower = age(hi - mid);
+      age_median = lower + (age_median - lower) / 2;
+    }
+    *p++ = static_cast<double>(age_sum) / n;
+    *p++ = age(hi - 1);
+    *p++ = age(lo);
+    *p++ = age_median;
+    const bool flat = list[lo].time == list[hi - 1].time;
+    WriteShape(flat ? Moments{} : ages.Fold(lo, hi), n, flat, true, p);
+}
+
+// Vertex statistics of one list for every query of the group. Returns the number of list
+// positions it swept.
+size_t SweepVertexStats(std::span<const Edge> list, int dir, std::span<const GroupQuery> queries,
                       const PatternSettings& s, size_t first_column, const Columns& cols,
                       SweepScratch& scratch) {
   auto key_end = [&](const GroupQuery& q) {
@@ -237,56 +299,73 @@ void SweepVertexStats(std::span<const Edge> list, int dir, std::span<const Group
     const Timestamp from = q.time - s.window;
     while (lo < hi && list[lo].time < from) remove();
     const size_t k = size_t{q.role} * 2 + static_cast<size_t>(dir);
-    double* out = cols.Row(q.row) + first_column + k * kVertexStatsPerList;
-    const size_t count = hi - lo;
-    const double n = static_cast<double>(count);
-    out[0] = n;
-    if (count == 0) {
-      out[1] = 0;
-      out[2] = kNaN;
-      out[3] = 0;
-      std::fill(out + 4, out + kVertexStatsPerList, kNaN);
-      continue;
-    }
-    out[1] = static_cast<double>(distinct);
-    out[2] = out[1] / n;
-    // Amounts.
-    const Moments a = scratch.amounts.Fold(lo, hi);
-    const size_t mid = count / 2;
-    double median = scratch.by_rank[scratch.ranks.Kth(mid)];
-    if (count % 2 == 0) {
-      const double lower = scratch.by_rank[scratch.ranks.Kth(mid - 1)];
-      median = lower + (median - lower) / 2;
-    }
-    double* p = out + 3;
-    *p++ = a.sum;
-    *p++ = a.sum / n;
-    *p++ = a.min;
-    *p++ = a.max;
-    *p++ = median;
-    p = WriteShape(a, n, a.min == a.max, false, p);
-    // Ages q.time - time_j: the k-th smallest age is at position hi - 1 - k.
-    const int64_t age_sum = static_cast<int64_t>(count) * (q.time - base) - offset_sum;
-    auto age = [&](size_t pos) { return static_cast<double>(q.time - list[pos].time); };
-    double age_median = age(hi - 1 - mid);
-    if (count % 2 == 0) {
-      const double lower = age(hi - mid);
-      age_median = lower + (age_median - lower) / 2;
-    }
-    *p++ = static_cast<double>(age_sum) / n;
-    *p++ = age(hi - 1);
-    *p++ = age(lo);
-    *p++ = age_median;
-    const bool flat = list[lo].time == list[hi - 1].time;
-    WriteShape(flat ? Moments{} : scratch.ages.Fold(lo, hi), n, flat, true, p);
+    WriteVertexStats(list, q, lo, hi, distinct, offset_sum, base, scratch.amounts, scratch.ages,
+                     [&](size_t rank) { return scratch.by_rank[scratch.ranks.Kth(rank)]; },
+                     cols.Row(q.row) + first_column + k * kVertexStatsPerList);
   }
+  return span;
 }
+
+// Vertex statistics of one list for every query of the group, from the list's kept window
+// (a stream's busy lists, list_window.h): the window moves on from where the last batch left it.
+// Returns false, doing nothing, when the list has no kept window and its window at the first
+// query is too small to be worth keeping.
+bool SweepVertexStatsKept(std::span<const Edge> list, int dir,
+                          std::span<const GroupQuery> queries, const PatternSettings& s,
+                          size_t first_column, const Columns& cols,
+                          std::unique_ptr<ListWindow>& kept, std::vector<double>& scratch) {
+  const Timestamp base = list.front().time;
+  const size_t start = static_cast<size_t>(
+      std::lower_bound(list.begin(), list.end(), queries.front().time - s.window,
+                       [](const Edge& e, Timestamp t) { return e.time < t; }) -
+      list.begin());
+  if (kept == nullptr || kept->hi <= start || start < kept->lo) {
+    // A new window, or the kept one has left entirely: build it at once up to the first
+    // query, as the batch sweep does.
+    const size_t end = static_cast<size_t>(
+        std::partition_point(list.begin() + static_cast<std::ptrdiff_t>(start), list.end(),
+                             [&](const Edge& e) { return AtOrBefore(e, queries.front()); }) -
+        list.begin());
+    if (kept == nullptr) {
+      if (end - start < kMinKeptWindow) return false;
+      kept = std::make_unique<ListWindow>();
+    }
+    kept->Fill(list, base, start, end, scratch);
+  } else {
+    while (kept->lo < start) kept->PopFront(list, base);
+    kept->Compact(list, base, scratch);
+  }
+  ListWindow& w = *kept;
+  for (const GroupQuery& q : queries) {
+    while (w.hi < list.size() && AtOrBefore(list[w.hi], q)) w.PushBack(list, base);
+    const Timestamp from = q.time - s.window;
+    while (w.lo < w.hi && list[w.lo].time < from) w.PopFront(list, base);
+    const size_t k = size_t{q.role} * 2 + static_cast<size_t>(dir);
+    WriteVertexStats(list, q, w.lo, w.hi, w.distinct, w.offset_sum, base, w.amounts, w.ages,
+                     [&](size_t rank) { return w.amount_set.Kth(rank); },
+                     cols.Row(q.row) + first_column + k * kVertexStatsPerList);
+  }
+  w.last_time = queries.back().time;
+  return true;
+}
+
 
 }  // namespace
 
+struct SweepCache {
+  tbb::enumerable_thread_specific<SweepScratch> scratches;
+  // Kept windows by (account << 1 | direction); unordered_map: references stay valid.
+  std::unordered_map<uint64_t, std::unique_ptr<ListWindow>> windows;
+  uint64_t calls = 0;
+};
+
+void SweepCacheDeleter::operator()(SweepCache* cache) const { delete cache; }
+
+SweepCachePtr MakeSweepCache() { return SweepCachePtr(new SweepCache()); }
+
 void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& txs,
                             const PatternConfig& config, const Layout& layout,
-                            std::span<double> values) {
+                            std::span<double> values, SweepCache* cache) {
   if (!config.fan.enabled && !config.vertex_stats.enabled) return;
   const size_t n = txs.size();
   MT_CHECK(n < (size_t{1} << 31));
@@ -337,7 +416,35 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
   }
   group_start.push_back(static_cast<uint32_t>(entries.size()));
   const Columns cols{values, layout.width};
-  tbb::enumerable_thread_specific<SweepScratch> scratches;
+  tbb::enumerable_thread_specific<SweepScratch> local_scratches;
+  auto& scratches = cache != nullptr ? cache->scratches : local_scratches;
+  // The kept windows of this call's lists, looked up serially here: each belongs to one group,
+  // so the parallel sweep below touches each from one task only. A list whose window is worth
+  // keeping and has no entry yet is swept afresh this time and marked in `wanted`; its entry
+  // is made after the sweep (so the map only grows serially), its window on its next call.
+  std::vector<std::unique_ptr<ListWindow>*> kept;
+  std::vector<uint8_t> wanted;
+  if (cache != nullptr && config.vertex_stats.enabled) {
+    // (Before the look-ups below: dropping a window frees it.)
+    if (++cache->calls % kEvictEvery == 0 && n > 0) {
+      const Timestamp now = *std::min_element(txs.time.begin(), txs.time.end());
+      std::erase_if(cache->windows, [&](const auto& entry) {
+        return entry.second == nullptr ||
+               entry.second->last_time < now - config.vertex_stats.window;
+      });
+    }
+    kept.assign(2 * group_account.size(), nullptr);
+    wanted.assign(2 * group_account.size(), 0);
+    for (size_t group = 0; group < group_account.size(); ++group) {
+      const AccountId a = group_account[group];
+      for (int dir = 0; dir < 2; ++dir) {
+        const size_t size = dir == 0 ? g.OutEdges(a).size() : g.InEdges(a).size();
+        if (size < kKeptListSize) continue;
+        const auto it = cache->windows.find((uint64_t{a} << 1) | static_cast<uint64_t>(dir));
+        if (it != cache->windows.end()) kept[2 * group + static_cast<size_t>(dir)] = &it->second;
+      }
+    }
+  }
   tbb::parallel_for(tbb::blocked_range<size_t>(0, group_account.size(), 8), [&](const auto& range) {
     SweepScratch& scratch = scratches.local();
     if (config.fan.enabled && scratch.fan_others.count.size() < accounts) {
@@ -375,12 +482,26 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
           SweepFan(list, dir, queries, config.fan, layout.fan, cols, scratch.fan_others);
         }
         if (config.vertex_stats.enabled) {
-          SweepVertexStats(list, dir, queries, config.vertex_stats, layout.vertex_stats, cols,
-                           scratch);
+          const size_t slot = 2 * group + static_cast<size_t>(dir);
+          std::unique_ptr<ListWindow>* window = kept.empty() ? nullptr : kept[slot];
+          if (window == nullptr ||
+              !SweepVertexStatsKept(list, dir, queries, config.vertex_stats, layout.vertex_stats,
+                                    cols, *window, scratch.values)) {
+            const size_t span = SweepVertexStats(list, dir, queries, config.vertex_stats,
+                                                 layout.vertex_stats, cols, scratch);
+            if (!wanted.empty() && window == nullptr && list.size() >= kKeptListSize &&
+                span >= kMinKeptWindow) {
+              wanted[slot] = 1;
+            }
+          }
         }
       }
     }
   });
+  for (size_t slot = 0; slot < wanted.size(); ++slot) {
+    if (wanted[slot] == 0) continue;
+    cache->windows[(uint64_t{group_account[slot / 2]} << 1) | (slot % 2)];  // made next time
+  }
 }
 
 }  // namespace moneytrail::patterns::internal

@@ -254,6 +254,46 @@ TEST(PatternsStreamTest, OneStreamedBatchKeepsTheBatchRunsCappedCycleInstances) 
   }
 }
 
+// A stream keeps the vertex-statistics windows of busy accounts between batches; here accounts
+// take turns being busy (each goes idle for many windows, then comes back), batches are tiny
+// (thousands of calls: kept windows restart, compact and are dropped), and amounts fractional.
+TEST(PatternsStreamTest, KeptWindowsOfAccountsThatGoIdleAndComeBackMatchTheBatchRun) {
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    std::mt19937_64 rng(seed);
+    oracle::Case c;
+    const int phases = 12;
+    for (int k = 0; k < 4000; ++k) {
+      const Timestamp t = static_cast<Timestamp>(rng() % 6000);
+      const AccountId group = static_cast<AccountId>((t / 500) % 4) * 3;  // 3 busy accounts
+      oracle::Tx tx{t, group + static_cast<AccountId>(rng() % 3),
+                    group + static_cast<AccountId>(rng() % 3), 1.0};
+      if (rng() % 5 == 0) tx.dst = static_cast<AccountId>(rng() % (3 * phases));
+      c.tx.push_back(tx);
+      c.src.push_back(tx.src), c.dst.push_back(tx.dst), c.time.push_back(tx.time);
+      c.amount.push_back(tx.amount);
+    }
+    oracle::UseFractionalAmounts(c, seed);
+    PatternConfig config = Config(static_cast<Timestamp>(20 + seed * 15));
+    config.scatter_gather.enabled = config.gather_scatter.enabled = false;
+    config.bipartite.enabled = config.stack.enabled = config.temporal_cycle.enabled = false;
+    auto g = graph::TemporalGraph::Build(c.columns(), {});
+    ASSERT_TRUE(g.ok());
+    auto batch = ComputeFeatures(*g, c.columns(), config, {});
+    ASSERT_TRUE(batch.ok());
+    const std::vector<graph::TransactionEdge> order = oracle::TimeOrderedEdges(c);
+    PatternStream stream(config, 1 + static_cast<int>(seed % 2));
+    for (size_t k = 0; k < order.size();) {
+      const size_t n = std::min(order.size() - k, 1 + static_cast<size_t>(rng() % 3));
+      auto part = stream.AddBatch(std::span(order).subspan(k, n));
+      ASSERT_TRUE(part.ok()) << part.status().ToString();
+      for (size_t r = 0; r < n; ++r) {
+        ExpectSameRow(part->table, r, batch->table, part->table.tx_ids[r], seed);
+      }
+      k += n;
+    }
+  }
+}
+
 TEST(PatternsStreamTest, ABatchOutOfOrderIsRejected) {
   PatternStream stream(PatternConfig{});
   std::vector<graph::TransactionEdge> a{{5, 100, 0, 1, 1.0}};
