@@ -2,10 +2,15 @@
 #include "list_window.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "moneytrail/check.h"
 
 namespace moneytrail::patterns::internal {
+namespace {
+constexpr AccountId kEmptyKey = kNoAccount;
+uint64_t Mix(AccountId a) { return (uint64_t{a} * 0x9E3779B97F4A7C15ull) >> 32; }
+}  // namespace
 
 void BlockedMultiset::Clear() {
   blocks_.clear();
@@ -72,14 +77,12 @@ double BlockedMultiset::Kth(size_t k) const {
   return 0;
 }
 
-namespace {
-constexpr AccountId kEmptyKey = kNoAccount;
-uint64_t Mix(AccountId a) { return (uint64_t{a} * 0x9E3779B97F4A7C15ull) >> 32; }
-}  // namespace
-
-void CounterpartyCounts::Clear() {
-  keys_.clear();
-  counts_.clear();
+void CounterpartyCounts::Reset(size_t expected) {
+  // At most half full for `expected` keys; assign() reuses the buffers when they are large
+  // enough (a kept window restarts often, growing from 16 slots each time was a malloc each).
+  const size_t size = std::max<size_t>(16, std::bit_ceil(2 * expected + 2));
+  keys_.assign(size, kEmptyKey);
+  counts_.assign(size, 0);
   used_ = 0;
 }
 
@@ -114,11 +117,11 @@ bool CounterpartyCounts::Remove(AccountId a) {
   return --count == 0;
 }
 
-void ListWindow::Restart(size_t position) {
+void ListWindow::Restart(size_t position, size_t expected) {
   first = lo = hi = position;
   distinct = 0;
   offset_sum = 0;
-  counterparties.Clear();
+  counterparties.Reset(expected);
   amount_set.Clear();
   amounts.Build({}, position);
   ages.Build({}, position);
@@ -126,7 +129,7 @@ void ListWindow::Restart(size_t position) {
 
 void ListWindow::Fill(std::span<const Edge> list, Timestamp base, size_t start, size_t end,
                       std::vector<double>& values) {
-  Restart(start);
+  Restart(start, end - start);
   if (end == start) return;
   values.resize(end - start);
   for (size_t p = start; p < end; ++p) {

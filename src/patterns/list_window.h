@@ -46,7 +46,8 @@ class BlockedMultiset {
 // starts afresh when its dead prefix outgrows its window, which bounds the table.
 class CounterpartyCounts {
  public:
-  void Clear();
+  // Empties the table, sized for `expected` counterparties.
+  void Reset(size_t expected);
   // Returns true when the counterparty's count went 0 -> 1.
   bool Add(AccountId a);
   // Returns true when it went 1 -> 0. REQUIRES: its count is > 0.
@@ -72,8 +73,9 @@ struct ListWindow {
   BlockedMultiset amount_set;
   DyadicMoments amounts, ages;
 
-  // Empties the window and puts it at list position `position`.
-  void Restart(size_t position);
+  // Empties the window and puts it at list position `position`, sized for `expected`
+  // transactions.
+  void Restart(size_t position, size_t expected = 0);
   // Puts the window at [start, end) at once (as a batch sweep does: sorts and builds);
   // `scratch` is a buffer to reuse.
   void Fill(std::span<const Edge> list, Timestamp base, size_t start, size_t end,

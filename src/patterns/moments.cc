@@ -35,6 +35,9 @@ Moments DyadicMoments::Block(size_t k, size_t j) const {
 void DyadicMoments::Build(std::span<const double> values, size_t first) {
   first_ = first;
   end_ = first + values.size();
+  // Room to Append as many again without regrowing (a stream's kept windows append; each
+  // regrowth of each level was a malloc, most of a streaming batch's allocator time).
+  leaves_.reserve(2 * values.size() + 2);
   leaves_.assign(values.begin(), values.end());
   if (levels_.empty()) levels_.emplace_back();  // level 0 unused: the leaves
   base_.assign(1, first);
@@ -46,6 +49,7 @@ void DyadicMoments::Build(std::span<const double> values, size_t first) {
     if (stop <= base) break;
     if (levels_.size() <= k) levels_.emplace_back();
     std::vector<Moments>& level = levels_[k];
+    level.reserve(2 * (stop - base) + 2);
     level.resize(stop - base);
     for (size_t j = base; j < stop; ++j) {
       level[j - base] = Merge(Block(k - 1, 2 * j), Block(k - 1, 2 * j + 1));
@@ -66,6 +70,7 @@ void DyadicMoments::Append(double x) {
     if (levels_.size() <= k) levels_.emplace_back();
     if (used_levels_ <= k) {  // the level's first block
       levels_[k].clear();
+      levels_[k].reserve(leaves_.capacity() >> k);
       base_.push_back(j);
       used_levels_ = k + 1;
     }

@@ -63,6 +63,7 @@ TEST(ListWindowTest, BlockedMultisetKthMatchesASortedVector) {
 TEST(ListWindowTest, CounterpartyCountsReportFirstAdditionsAndLastRemovals) {
   std::mt19937_64 rng(5);
   CounterpartyCounts counts;
+  counts.Reset(0);
   std::map<AccountId, uint32_t> plain;
   for (int step = 0; step < 20000; ++step) {
     const AccountId a = static_cast<AccountId>(rng() % 500) * 7919;
