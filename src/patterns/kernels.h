@@ -101,6 +101,7 @@ struct Scratch {
   std::vector<AccountId> accounts2;
   std::vector<double> values;
   std::vector<std::pair<AccountId, Edge>> keyed;
+  std::vector<std::pair<AccountId, Edge>> keyed2;
   std::vector<std::pair<AccountId, AccountId>> pairs;
   std::vector<FoundInstance>* instances = nullptr;  // null: instances not collected
   uint64_t dropped_instances = 0;  // found but not kept (simple cycles over the per-row cap)

@@ -15,9 +15,11 @@ void LatestPerOther(std::span<const Edge> edges, AccountId skip1, AccountId skip
   for (const Edge& e : edges) {
     if (e.other != skip1 && e.other != skip2) out.emplace_back(e.other, e);
   }
-  // Stable: within an account the list order is (time, id) order, so the last one is latest.
-  std::stable_sort(out.begin(), out.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // By account, then (time, id): the last one per account is its latest (the order a stable
+  // sort by account keeps, without the stable sort's buffer allocated per call).
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : Before(a.second, b.second);
+  });
   size_t w = 0;
   for (size_t r = 0; r < out.size(); ++r) {
     if (w > 0 && out[w - 1].first == out[r].first) {
@@ -141,7 +143,7 @@ void BipartiteFeatures(const TemporalGraph& g, const Query& q, const PatternSett
   const AccountId a = q.source, b = q.destination;
   if (a == b) return;
   // Latest a -> y for each y, and latest x -> b for each x.
-  std::vector<std::pair<AccountId, Edge>> from_a;
+  std::vector<std::pair<AccountId, Edge>>& from_a = scratch.keyed2;
   LatestPerOther(Visible(g.OutEdges(a), q, s.window), a, b, from_a);
   if (from_a.empty()) return;
   LatestPerOther(Visible(g.InEdges(b), q, s.window), a, b, scratch.keyed);
