@@ -39,6 +39,9 @@ struct IngestOptions {
   bool allow_duplicate_source = false;
   int threads = 0;                    // 0: all cores
   size_t chunk_bytes = 2 << 20;       // parse unit; tests make it small to exercise chunking
+  // Pending rows are written ahead to the segment's files in batches of about this many
+  // (StoreWriter::SpillPending), so memory stays bounded; tests make it small.
+  size_t spill_rows = 1 << 18;
   // Called with the fraction done (0..1) from the ingesting thread; may be empty.
   std::function<void(double)> progress;
 };

@@ -306,6 +306,15 @@ class StoreWriter {
 
   // The rows of the pending segment; append to them directly.
   TransactionColumns& columns();
+  // Writes the rows of columns() to the pending segment's files on a background thread and
+  // empties columns() (reusing earlier buffers), so that a long ingest's memory does not grow
+  // with its input and the copying overlaps the caller's work. The rows stay pending: Commit
+  // commits them with the rest; a writer destroyed without committing removes them. If a
+  // Commit fails after rows were written ahead, they are lost and this writer refuses further
+  // commits (FailedPrecondition).
+  Status SpillPending();
+  // Pending rows: written ahead and still in columns().
+  uint64_t pending_transaction_count() const;
   uint64_t committed_transaction_count() const;
   uint32_t account_count() const;
   // Index the next AddSource will receive.

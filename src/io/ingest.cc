@@ -287,8 +287,8 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
 
   const uint32_t source_index = writer_.next_source_index();
   const uint64_t first_transaction =
-      writer_.committed_transaction_count() + writer_.columns().size();
-  const uint64_t accepted_before = writer_.columns().size();
+      writer_.committed_transaction_count() + writer_.pending_transaction_count();
+  const uint64_t accepted_before = writer_.pending_transaction_count();
 
   // Reserving is free for the resident set: untouched capacity is never paged in.
   writer_.Reserve((data.size() - body_begin) / 40 + 16, (data.size() - body_begin) / 200 + 16);
@@ -437,7 +437,7 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
   store::SourceRecord record;
   record.index = source_index;
   record.rows_read = rows_read;
-  record.rows_accepted = writer_.columns().size() - accepted_before;
+  record.rows_accepted = writer_.pending_transaction_count() - accepted_before;
   record.rows_rejected = rejects.size();
   record.format = spec.format;
   record.mapping = spec.mapping;
@@ -456,6 +456,10 @@ Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index, uint64_t
   // both some rows ahead so the misses overlap (bench/RESULTS-ingest.md).
   constexpr size_t kSlotAhead = 16, kKeyAhead = 8;
   const std::vector<StagedRow>& rows = chunk.rows;
+  if (writer_.committed_transaction_count() + writer_.pending_transaction_count() + rows.size() >
+      0xFFFFFFFFull) {
+    return ResourceExhaustedError("a store holds at most 4,294,967,295 transactions");
+  }
   // Most keys were resolved on the parsing threads (ResolveKnownAccounts); prefetch the rest.
   for (size_t i = 0; i < rows.size(); ++i) {
     if (i + kSlotAhead < rows.size()) {
@@ -489,9 +493,6 @@ Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index, uint64_t
     }
     MT_ASSIGN_OR_RETURN(uint32_t counterparty, writer_.InternString(row.counterparty));
     MT_ASSIGN_OR_RETURN(uint32_t typology, writer_.InternString(row.typology));
-    if (cols.size() + writer_.committed_transaction_count() >= 0xFFFFFFFFull) {
-      return ResourceExhaustedError("a store holds at most 4,294,967,295 transactions");
-    }
     cols.time.push_back(row.time);
     cols.source.push_back(src);
     cols.destination.push_back(dst);
@@ -514,6 +515,7 @@ Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index, uint64_t
     }
     cols.source_line.push_back(static_cast<uint32_t>(line));
   }
+  if (cols.size() >= std::max<size_t>(1, options_.spill_rows)) return writer_.SpillPending();
   return Status::Ok();
 }
 
@@ -539,7 +541,7 @@ Status Ingester::IngestAccountFile(
   store::SourceRecord record;
   record.index = writer_.next_source_index();
   record.format = std::string(format);
-  record.first_transaction = writer_.committed_transaction_count() + writer_.columns().size();
+  record.first_transaction = writer_.committed_transaction_count() + writer_.pending_transaction_count();
   std::vector<RejectedRow> rejects;
   while (reader.Next(fields)) {
     if (fields.size() == 1 && fields[0].empty() && reader.AtTrailingEmptyLines()) break;

@@ -37,7 +37,7 @@ class AccountIndex {
       if ((s & kTagMask) == tag) {
         const AccountId id = static_cast<AccountId>((s & kIdMask) - 1);
         const AccountKey& k = (*accounts_)[id];
-        if (k.kind == kind && k.number == number && k.bank == bank) return id;
+        if (k.kind == kind && ShortBytesEqual(k.number, number) && ShortBytesEqual(k.bank, bank)) return id;
       }
     }
   }

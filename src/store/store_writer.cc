@@ -4,14 +4,17 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
 #include <system_error>
+#include <thread>
 
 #include "account_index.h"
+#include "column_spill.h"
 #include "columns.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/store.h"
@@ -38,11 +41,31 @@ struct StoreWriter::Rep {
   size_t committed_accounts = 0, committed_strings = 0, committed_currencies = 0,
          committed_locations = 0;
   TransactionColumns pending;
+  // Rows written ahead to the pending segment's files (SpillPending); null until then.
+  std::unique_ptr<store_internal::ColumnSpill> spill;
+  std::filesystem::path spill_dir;
+  bool spill_lost = false;  // a commit failed after rows were written ahead
   std::vector<std::pair<SourceRecord, std::string>> pending_sources;
   std::function<Status(std::string_view)> hook;
 
   ~Rep() {
+    DropSpill();
     if (lock_fd >= 0) ::close(lock_fd);
+  }
+  // Forgets the rows written ahead and removes their files.
+  void DropSpill() {
+    if (!spill) return;
+    spill.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(spill_dir, ignored);
+  }
+  // The directory of the segment the next commit writes.
+  std::filesystem::path NextSegmentDir(std::string* name_out = nullptr) const {
+    char name[32];
+    std::snprintf(name, sizeof name, "seg-%06llu",
+                  static_cast<unsigned long long>(manifest.generation + 1));
+    if (name_out != nullptr) *name_out = name;
+    return store_internal::SegmentDir(dir, name);
   }
   Status Step(std::string_view name) { return hook ? hook(name) : Status::Ok(); }
   void MarkCommitted() {
@@ -54,6 +77,30 @@ struct StoreWriter::Rep {
 };
 
 namespace {
+
+// Runs the jobs on up to `threads` threads (the caller's among them); the first failure in job
+// order, or Ok.
+Status RunOnThreads(const std::vector<std::function<Status()>>& jobs, size_t threads) {
+  std::vector<Status> results(jobs.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < jobs.size(); i = next++) results[i] = jobs[i]();
+  };
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < std::min(threads, jobs.size()); ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& h : helpers) h.join();
+  for (Status& s : results) {
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status LostSpillError(const std::filesystem::path& dir) {
+  return FailedPreconditionError("an earlier commit to " + dir.string() +
+                                 " failed after its rows were written ahead; open the store "
+                                 "again and repeat the ingest");
+}
 
 std::string NowIso() {
   char buf[32];
@@ -238,6 +285,21 @@ void StoreWriter::SetAccountAttributes(AccountId account, const AccountAttribute
 
 TransactionColumns& StoreWriter::columns() { return rep_->pending; }
 
+uint64_t StoreWriter::pending_transaction_count() const {
+  return (rep_->spill ? rep_->spill->rows() : 0) + rep_->pending.size();
+}
+
+Status StoreWriter::SpillPending() {
+  Rep& r = *rep_;
+  if (r.spill_lost) return LostSpillError(r.dir);
+  if (r.pending.size() == 0) return Status::Ok();
+  if (!r.spill) {
+    r.spill_dir = r.NextSegmentDir();
+    MT_ASSIGN_OR_RETURN(r.spill, store_internal::ColumnSpill::Create(r.spill_dir));
+  }
+  return r.spill->Add(r.pending);
+}
+
 void StoreWriter::Reserve(size_t transactions, size_t accounts) {
   rep_->pending.Reserve(rep_->pending.size() + transactions);
   // The columns are filled once, front to back: huge pages make that one fault per 2 MiB.
@@ -286,9 +348,9 @@ Status StoreWriter::Commit() {
   // Appending to a version 1 store upgrades it: older readers would not know the new segment's
   // facts, which are optional for this reader (docs/format/store.md).
   next.version = store_internal::WrittenVersion(next);
-  char name[32];
-  std::snprintf(name, sizeof name, "seg-%06llu", static_cast<unsigned long long>(next.generation));
-  std::filesystem::path sdir = store_internal::SegmentDir(r.dir, name);
+  if (r.spill_lost) return LostSpillError(r.dir);
+  std::string name;
+  std::filesystem::path sdir = r.NextSegmentDir(&name);
   std::error_code ec;
   std::filesystem::create_directories(sdir, ec);
   if (ec) return IoError("cannot create " + sdir.string() + ": " + ec.message());
@@ -296,28 +358,51 @@ Status StoreWriter::Commit() {
   auto fail = [&](Status s) {
     std::error_code ignored;
     std::filesystem::remove_all(sdir, ignored);
+    if (r.spill) {
+      // The rows written ahead went with the directory.
+      r.spill.reset();
+      r.spill_lost = true;
+    }
     return s;
   };
 
   SegmentRecord seg;
   seg.name = name;
   seg.first_transaction = r.manifest.transactions;
-  seg.transactions = r.pending.size();
   const TransactionColumns& cols = r.pending;
-  seg.facts = ColumnFacts::Of(cols);
+  if (r.spill) {
+    // Rows were written ahead (SpillPending): add the rest, then complete and sync the files.
+    Status s = r.spill->Add(r.pending);
+    if (s.ok()) s = r.spill->Finish();
+    if (!s.ok()) return fail(s);
+    seg.transactions = r.spill->rows();
+    seg.facts = r.spill->facts();
+    for (const auto& [file, bytes] : r.spill->FileBytes()) seg.file_bytes[file] = bytes;
+  } else {
+    seg.transactions = r.pending.size();
+    seg.facts = ColumnFacts::Of(cols);
+  }
+  // The column files are written and synced on a few threads: the copies into the page cache
+  // and the waits for the disk overlap (bench/RESULTS-ingest.md). The first failure in column
+  // order is reported.
+  std::vector<std::function<Status()>> writes;
 #define MT_WRITE_ONE(field)                                                                   \
   {                                                                                           \
     using T = decltype(TransactionColumns::field)::value_type;                                \
     if (cols.field.size() != seg.transactions) {                                              \
       return fail(InternalError("column " #field " has a different length"));                 \
     }                                                                                         \
-    Status s = store_internal::WriteColumn<T>(sdir / (#field ".col"),                         \
-                                              std::span<const T>(cols.field));                \
-    if (!s.ok()) return fail(s);                                                              \
+    writes.push_back([&sdir, &cols] {                                                         \
+      return store_internal::WriteColumn<T>(sdir / (#field ".col"),                           \
+                                            std::span<const T>(cols.field));                  \
+    });                                                                                       \
     seg.file_bytes[#field ".col"] = store_internal::kColumnHeaderSize + cols.field.size() * sizeof(T); \
   }
-  MT_TRANSACTION_COLUMNS(MT_WRITE_ONE)
+  if (!r.spill) {
+    MT_TRANSACTION_COLUMNS(MT_WRITE_ONE)
+  }
 #undef MT_WRITE_ONE
+  if (Status s = RunOnThreads(writes, 2); !s.ok()) return fail(s);
   if (Status s = r.Step("columns"); !s.ok()) return fail(s);
 
   seg.accounts_added = r.dicts.accounts.size() - r.committed_accounts;
@@ -374,6 +459,7 @@ Status StoreWriter::Commit() {
   // Record it before anything can fail, so that a later Commit never takes the committed
   // segment for its own pending one (and removes it when it fails).
   r.manifest = std::move(next);
+  r.spill.reset();  // its files are the committed segment's now
   r.pending.Clear();
   r.pending_sources.clear();
   r.pending_attributes.clear();
@@ -389,7 +475,8 @@ const HoldersRecord* StoreWriter::holders() const {
 
 Status StoreWriter::AttachHolders(const HoldersAttachment& attachment) {
   Rep& r = *rep_;
-  if (r.pending.size() > 0 || !r.pending_sources.empty() || !r.pending_attributes.empty() ||
+  if (StoreWriter::pending_transaction_count() > 0 || !r.pending_sources.empty() ||
+      !r.pending_attributes.empty() ||
       r.dicts.accounts.size() != r.committed_accounts) {
     return FailedPreconditionError("store " + r.dir.string() +
                                    ": commit the pending rows before attaching holders");

@@ -189,7 +189,7 @@ TEST_F(MT_CRASH_SUITE, KilledIngestLeavesPreviousOrNewCommitAndNextIngestSucceed
   fs::copy(base_store(), full, fs::copy_options::recursive);
   auto t0 = std::chrono::steady_clock::now();
   RunResult r = RunMoneytrail({"ingest", full.string(), big_csv().string(), "--format",
-                               "ibm-aml", "--strict"});
+                               "ibm-aml", "--strict", "--spill-rows", "30000"});
   const double duration =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -211,7 +211,8 @@ TEST_F(MT_CRASH_SUITE, KilledIngestLeavesPreviousOrNewCommitAndNextIngestSucceed
     const fs::path store = dir_->path() / ("kill-" + std::to_string(k) + ".store");
     fs::copy(base_store(), store, fs::copy_options::recursive);
     pid_t pid = test_util::SpawnMoneytrail(
-        {"ingest", store.string(), big_csv().string(), "--format", "ibm-aml", "--strict"});
+        {"ingest", store.string(), big_csv().string(), "--format", "ibm-aml", "--strict",
+         "--spill-rows", "30000"});
     std::this_thread::sleep_for(std::chrono::duration<double>(delays[k]));
     ::kill(pid, SIGKILL);
     RunResult killed = test_util::WaitFor(pid);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -30,8 +31,14 @@ class StoreTest : public ::testing::Test {
 
   // Appends one row per (source, destination) pair of `accounts`, with amount = row index.
   static void AddRows(StoreWriter& w, int n, uint32_t source_index, int first_amount) {
+    AddRowRange(w, 0, n, source_index, first_amount);
+    AddSourceOf(w, n, source_index);
+  }
+  // Rows [from, to) of AddRows's sequence, without the source record.
+  static void AddRowRange(StoreWriter& w, int from, int to, uint32_t source_index,
+                          int first_amount) {
     TransactionColumns& c = w.columns();
-    for (int i = 0; i < n; ++i) {
+    for (int i = from; i < to; ++i) {
       AccountId a = *w.InternAccount(NodeKind::kAccount, "B", "A" + std::to_string(i % 7));
       AccountId b = *w.InternAccount(i % 3 == 0 ? NodeKind::kCash : NodeKind::kAccount, "B",
                                      "A" + std::to_string((i + 1) % 7));
@@ -53,6 +60,8 @@ class StoreTest : public ::testing::Test {
       c.source_file.push_back(source_index);
       c.source_line.push_back(static_cast<uint32_t>(i + 2));
     }
+  }
+  static void AddSourceOf(StoreWriter& w, int n, uint32_t source_index) {
     SourceRecord r;
     r.index = source_index;
     r.path = "/x/" + std::to_string(source_index) + ".csv";
@@ -64,6 +73,25 @@ class StoreTest : public ::testing::Test {
 
   fs::path dir_;
 };
+
+// The inlined comparison of account keys agrees with == on strings of every length up to 40
+// that differ in one byte anywhere, or in length.
+TEST(ShortBytesEqualTest, AgreesWithStringEquality) {
+  std::mt19937_64 rng(5);
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::string a(rng() % 41, 'x');
+    for (char& c : a) c = static_cast<char>('0' + rng() % 4);
+    std::string b = a;
+    switch (rng() % 3) {
+      case 0: break;
+      case 1:
+        if (!b.empty()) b[rng() % b.size()] ^= 1;
+        break;
+      default: b.push_back('0'); break;
+    }
+    ASSERT_EQ(ShortBytesEqual(a, b), a == b) << "'" << a << "' vs '" << b << "'";
+  }
+}
 
 // Readers look accounts up while one thread interns new ones, through the dictionary's and the
 // index's growth: every lookup returns kNoAccount or the id the key was given, never a torn or
@@ -173,6 +201,93 @@ TEST_F(StoreTest, AFailedCommitLeavesThePreviousStateAndNoLeftovers) {
     size_t segments = 0;
     for (auto& e : fs::directory_iterator(dir_ / "segments")) segments += e.is_directory();
     EXPECT_EQ(segments, 1u) << step;
+  }
+}
+
+// Rows written ahead (SpillPending, in batches of every size) commit to the same bytes as rows
+// held in memory; a writer that does not commit removes them; a failed commit loses them, keeps
+// the previous state, leaves nothing behind and refuses later commits.
+TEST_F(StoreTest, RowsWrittenAheadCommitLikeRowsInMemory) {
+  auto segment_files = [](const fs::path& store) {
+    std::map<std::string, std::string> files;
+    for (const auto& e : fs::recursive_directory_iterator(store / "segments")) {
+      if (e.is_regular_file()) files[fs::relative(e.path(), store).string()] = *ReadFileToString(e.path());
+    }
+    return files;
+  };
+  {
+    auto w = *StoreWriter::Open(dir_ / "memory");
+    AddRows(*w, 40, 0, 7);
+    ASSERT_TRUE(w->Commit().ok());
+    AddRows(*w, 25, 1, 100);
+    ASSERT_TRUE(w->Commit().ok());
+  }
+  for (int batch : {1, 3, 16, 40}) {
+    const fs::path store = dir_ / ("ahead" + std::to_string(batch));
+    {
+      auto w = *StoreWriter::Open(store);
+      for (int done = 0; done < 40; done += batch) {
+        AddRowRange(*w, done, std::min(40, done + batch), 0, 7);
+        ASSERT_TRUE(w->SpillPending().ok());
+        EXPECT_EQ(w->columns().size(), 0u);
+        EXPECT_EQ(w->pending_transaction_count(), static_cast<uint64_t>(std::min(40, done + batch)));
+      }
+      AddSourceOf(*w, 40, 0);
+      ASSERT_TRUE(w->Commit().ok());
+      AddRows(*w, 25, 1, 100);
+      ASSERT_TRUE(w->SpillPending().ok());
+      ASSERT_TRUE(w->Commit().ok());
+    }
+    Store a = *Store::Open(dir_ / "memory");
+    Store b = *Store::Open(store);
+    ASSERT_EQ(b.transaction_count(), 65u) << batch;
+    for (TransactionId t = 0; t < 65; ++t) {
+      ASSERT_EQ(a.amount_paid_units()[t], b.amount_paid_units()[t]) << batch;
+      ASSERT_EQ(a.source()[t], b.source()[t]) << batch;
+      ASSERT_EQ(a.time()[t], b.time()[t]) << batch;
+    }
+    std::map<std::string, std::string> fa = segment_files(dir_ / "memory");
+    std::map<std::string, std::string> fb = segment_files(store);
+    ASSERT_EQ(fa.size(), fb.size());
+    for (const auto& [name, bytes] : fa) {
+      if (name.find(".col") != std::string::npos) {
+        EXPECT_EQ(bytes, fb[name]) << batch << " " << name;
+      }
+    }
+  }
+}
+
+TEST_F(StoreTest, RowsWrittenAheadVanishWithoutACommitAndAFailedCommitLosesThem) {
+  auto segment_dirs = [&] {
+    size_t n = 0;
+    for (auto& e : fs::directory_iterator(dir_ / "segments")) n += e.is_directory();
+    return n;
+  };
+  {
+    auto w = *StoreWriter::Open(dir_);
+    AddRows(*w, 4, 0, 1);
+    ASSERT_TRUE(w->Commit().ok());
+    AddRows(*w, 4, 1, 1);
+    ASSERT_TRUE(w->SpillPending().ok());
+    EXPECT_EQ(segment_dirs(), 2u);  // the committed one and the one being written
+  }
+  EXPECT_EQ(segment_dirs(), 1u);
+  EXPECT_EQ(Store::Open(dir_)->transaction_count(), 4u);
+  for (const char* step : {"columns", "dictionaries", "manifest-temp"}) {
+    auto w = *StoreWriter::Open(dir_);
+    AddRows(*w, 4, 1, 1);
+    ASSERT_TRUE(w->SpillPending().ok());
+    AddRows(*w, 3, 1, 1);
+    w->SetCommitHookForTesting([step](std::string_view s) {
+      return s == step ? IoError("injected at " + std::string(s)) : Status::Ok();
+    });
+    EXPECT_FALSE(w->Commit().ok()) << step;
+    EXPECT_EQ(segment_dirs(), 1u) << step;
+    w->SetCommitHookForTesting(nullptr);
+    EXPECT_EQ(w->Commit().code(), StatusCode::kFailedPrecondition) << step;
+    EXPECT_EQ(w->SpillPending().code(), StatusCode::kFailedPrecondition) << step;
+    Store s = *Store::Open(dir_);
+    EXPECT_EQ(s.transaction_count(), 4u) << step;
   }
 }
 

@@ -81,6 +81,10 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_flag("--allow-duplicate-source", o->ingest.allow_duplicate_source,
                "Ingest a file even if the store already holds one with the same SHA-256");
   app.add_option("--threads", o->ingest.threads, "Parser threads (0: all cores)")->default_val(0);
+  app.add_option("--spill-rows", o->ingest.spill_rows,
+                 "Rows kept in memory before they are written ahead to the new segment's files")
+      ->default_val(size_t{1} << 18)
+      ->check(CLI::PositiveNumber);
   app.add_flag("--json", o->json, "Print the summary as JSON");
   run = [o] { return Run(*o); };
 }
