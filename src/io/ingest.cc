@@ -18,6 +18,7 @@
 
 #include "moneytrail/csv.h"
 #include "moneytrail/file_util.h"
+#include "moneytrail/hash.h"
 #include "row_parser.h"
 #include "row_spec.h"
 
@@ -177,7 +178,7 @@ class Ingester {
   // Currencies are few: a small linear cache in front of the dictionary.
   Result<uint16_t> Currency(std::string_view name) {
     for (const auto& [cached, id] : currency_cache_) {
-      if (cached == name) return id;
+      if (ShortBytesEqual(cached, name)) return id;
     }
     MT_ASSIGN_OR_RETURN(uint16_t id, writer_.InternCurrency(name));
     if (currency_cache_.size() < 64) currency_cache_.emplace_back(std::string(name), id);
@@ -484,7 +485,7 @@ Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index, uint64_t
     }
     MT_ASSIGN_OR_RETURN(uint16_t paid_currency, Currency(row.paid_currency));
     uint16_t received_currency = paid_currency;
-    if (row.received_currency != row.paid_currency) {
+    if (!ShortBytesEqual(row.received_currency, row.paid_currency)) {
       MT_ASSIGN_OR_RETURN(received_currency, Currency(row.received_currency));
     }
     uint32_t location = store::kNoLocation;

@@ -101,6 +101,31 @@ struct LowerText {
   bool truncated;
 };
 
+// `text` compared with lower-case `lower`, ignoring the case of ASCII letters.
+bool EqualsLowerAscii(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+// The channel that spec.channel_values gives `text` (case-insensitively), or null. The few
+// values of a layout are compared in place: a hash lookup built a lower-case std::string per
+// row.
+const Channel* FindChannelValue(const RowSpec& spec, std::string_view text) {
+  if (spec.channel_values.size() <= 16) {
+    for (const auto& [name, channel] : spec.channel_values) {
+      if (EqualsLowerAscii(text, name)) return &channel;
+    }
+    return nullptr;
+  }
+  auto it = spec.channel_values.find(std::string(LowerText(text).view()));
+  return it == spec.channel_values.end() ? nullptr : &it->second;
+}
+
 }  // namespace
 
 bool ParseRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
@@ -216,11 +241,8 @@ bool ParseRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
     if (text.empty()) {
       row.channel = Channel::kUnknown;
     } else {
-      auto it = spec.channel_values.empty()
-                    ? spec.channel_values.end()
-                    : spec.channel_values.find(std::string(LowerText(text).view()));
-      if (it != spec.channel_values.end()) {
-        row.channel = it->second;
+      if (const Channel* value = FindChannelValue(spec, text)) {
+        row.channel = *value;
       } else if (std::optional<Channel> c = ParseChannel(text)) {
         row.channel = *c;
       } else {
