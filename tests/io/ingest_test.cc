@@ -42,11 +42,13 @@ class IngestTest : public ::testing::Test {
     o.format = std::move(format);
     o.max_rejects = max_rejects;
     o.mapping = mapping_;
+    o.spill_rows = spill_rows_;
     return Ingest(store(), files, o);
   }
 
   fs::path dir_;
   fs::path mapping_;
+  size_t spill_rows_ = IngestOptions{}.spill_rows;
 };
 
 const char kIbmHeader[] =
@@ -169,6 +171,14 @@ TEST_F(IngestTest, TooManyRejectsCommitsNothingAndNamesTheFirstBadLines) {
   store::Store s = *store::Store::Open(store());
   EXPECT_EQ(s.transaction_count(), 1u);
   EXPECT_EQ(s.sources().size(), 1u);
+  // The same when the accepted rows were already written ahead to the new segment's files:
+  // they are removed with it.
+  spill_rows_ = 1;
+  ASSERT_FALSE(Run({bad}, "ibm-aml", 1).ok());
+  EXPECT_EQ(store::Store::Open(store())->transaction_count(), 1u);
+  size_t segments = 0;
+  for (const auto& e : fs::directory_iterator(store() / "segments")) segments += e.is_directory();
+  EXPECT_EQ(segments, 1u);
   // With enough allowance the same file goes in, its rejects recorded.
   Result<IngestReport> ok = Run({bad}, "ibm-aml", 2);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
