@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 
@@ -89,20 +90,25 @@ void ComputeNeighbourFeatures(const store::Store& s, std::span<const float> scor
   }
 }
 
-void SetNeighbourColumns(const store::Store& s, std::span<const float> scores, FeatureMatrix& x) {
-  const std::vector<std::string> names = NeighbourFeatureNames();
-  std::vector<std::pair<size_t, size_t>> copy;  // (neighbour column, matrix column)
-  for (size_t k = 0; k < names.size(); ++k) {
-    const auto it = std::find(x.names.begin(), x.names.end(), names[k]);
+void SetGroupColumns(const std::vector<std::string>& group,
+                     const std::function<void(std::vector<float>&)>& compute, FeatureMatrix& x) {
+  std::vector<std::pair<size_t, size_t>> copy;  // (group column, matrix column)
+  for (size_t k = 0; k < group.size(); ++k) {
+    const auto it = std::find(x.names.begin(), x.names.end(), group[k]);
     if (it != x.names.end()) copy.emplace_back(k, static_cast<size_t>(it - x.names.begin()));
   }
   if (copy.empty()) return;
   std::vector<float> values;
-  ComputeNeighbourFeatures(s, scores, values);
-  const size_t stride = x.cols();
+  compute(values);
+  const size_t stride = x.cols(), width = group.size();
   for (size_t r = 0; r < x.rows; ++r) {
-    for (const auto& [k, c] : copy) x.values[r * stride + c] = values[r * kWidth + k];
+    for (const auto& [k, c] : copy) x.values[r * stride + c] = values[r * width + k];
   }
+}
+
+void SetNeighbourColumns(const store::Store& s, std::span<const float> scores, FeatureMatrix& x) {
+  SetGroupColumns(NeighbourFeatureNames(),
+                  [&](std::vector<float>& values) { ComputeNeighbourFeatures(s, scores, values); }, x);
 }
 
 Timestamp FirstStageMiddle(const SplitBoundaries& b) {

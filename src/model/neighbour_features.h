@@ -7,6 +7,7 @@
 #ifndef MONEYTRAIL_SRC_MODEL_NEIGHBOUR_FEATURES_H_
 #define MONEYTRAIL_SRC_MODEL_NEIGHBOUR_FEATURES_H_
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -43,6 +44,10 @@ void ComputeNeighbourFeatures(const store::Store& s, std::span<const float> scor
 // Writes ComputeNeighbourFeatures into the nb_ columns of `x` (those it has).
 // REQUIRES: x.rows == s.transaction_count().
 void SetNeighbourColumns(const store::Store& s, std::span<const float> scores, FeatureMatrix& x);
+// Fills the matrix columns named in `group` from `compute`'s row-major values (group.size() per
+// row); computes nothing when the matrix has none of them. Shared by the first-stage groups.
+void SetGroupColumns(const std::vector<std::string>& group,
+                     const std::function<void(std::vector<float>&)>& compute, FeatureMatrix& x);
 
 // The time from which the late first-stage model's training rows start: the middle of the train
 // part, [b.first, b.validate_from).

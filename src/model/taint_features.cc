@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 
+#include "model/neighbour_features.h"
 #include "moneytrail/money.h"
 
 namespace moneytrail::model::model_internal {
@@ -69,19 +70,8 @@ void ComputeTaintFeatures(const store::Store& s, std::span<const float> scores,
 }
 
 void SetTaintColumns(const store::Store& s, std::span<const float> scores, FeatureMatrix& x) {
-  const std::vector<std::string> names = TaintFeatureNames();
-  std::vector<std::pair<size_t, size_t>> copy;  // (taint column, matrix column)
-  for (size_t k = 0; k < names.size(); ++k) {
-    const auto it = std::find(x.names.begin(), x.names.end(), names[k]);
-    if (it != x.names.end()) copy.emplace_back(k, static_cast<size_t>(it - x.names.begin()));
-  }
-  if (copy.empty()) return;
-  std::vector<float> values;
-  ComputeTaintFeatures(s, scores, values);
-  const size_t stride = x.cols();
-  for (size_t r = 0; r < x.rows; ++r) {
-    for (const auto& [k, c] : copy) x.values[r * stride + c] = values[r * kWidth + k];
-  }
+  SetGroupColumns(TaintFeatureNames(),
+                  [&](std::vector<float>& values) { ComputeTaintFeatures(s, scores, values); }, x);
 }
 
 }  // namespace moneytrail::model::model_internal
