@@ -1,6 +1,8 @@
-// The ingest pipeline: per file, map it, check its header, cut it into chunks at record
-// boundaries, parse chunks in parallel (rounds of a few chunks, so the resident set stays
-// small), then intern and append the rows serially in file order so ids are deterministic.
+// The ingest pipeline: per file, map it, check its header, cut it into chunks at newlines
+// (re-cut by quote parity if a cut fell inside a quoted field), parse chunks in parallel (a few
+// in flight, so the resident set stays small) and look up the accounts earlier chunks interned,
+// then intern the new keys and append the rows serially in file order so ids are deterministic;
+// every 256K rows go to the store writer's write-ahead thread (StoreWriter::SpillPending).
 #include "moneytrail/ingest.h"
 
 #include <tbb/global_control.h>
