@@ -86,11 +86,8 @@ std::vector<std::string> AccountNames() {
 // Computes the account aggregates of every transaction into `out` (rows x 2 ends x stats).
 void ComputeAccountStats(const store::Store& s, std::vector<float>& out) {
   const size_t n = s.transaction_count();
-  std::vector<TransactionId> order(n);
-  std::iota(order.begin(), order.end(), 0);
+  const std::vector<TransactionId> order = model_internal::TimeOrder(s);
   const auto time = s.time();
-  std::stable_sort(order.begin(), order.end(),
-                   [&](TransactionId a, TransactionId b) { return time[a] < time[b]; });
   std::vector<AccountHistory> history(s.account_count());
   out.assign(n * 2 * kAccountStatCount, kNaN);
   for (TransactionId t : order) {

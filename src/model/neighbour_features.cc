@@ -70,11 +70,8 @@ void ComputeNeighbourFeatures(const store::Store& s, std::span<const float> scor
                               std::vector<float>& out) {
   const size_t n = s.transaction_count();
   out.assign(n * kWidth, kNaN);
-  std::vector<TransactionId> order(n);
-  std::iota(order.begin(), order.end(), 0);
+  const std::vector<TransactionId> order = TimeOrder(s);
   const auto time = s.time();
-  std::stable_sort(order.begin(), order.end(),
-                   [&](TransactionId a, TransactionId b) { return time[a] < time[b]; });
   std::vector<Decayed> in(s.account_count()), out_flow(s.account_count());
   for (TransactionId t : order) {
     const AccountId src = s.source()[t];
@@ -88,6 +85,15 @@ void ComputeNeighbourFeatures(const store::Store& s, std::span<const float> scor
     out_flow[src].Add(now, scores[t]);
     in[dst].Add(now, scores[t]);
   }
+}
+
+std::vector<TransactionId> TimeOrder(const store::Store& s) {
+  std::vector<TransactionId> order(s.transaction_count());
+  std::iota(order.begin(), order.end(), 0);
+  const auto time = s.time();
+  std::stable_sort(order.begin(), order.end(),
+                   [&](TransactionId a, TransactionId b) { return time[a] < time[b]; });
+  return order;
 }
 
 void SetGroupColumns(const std::vector<std::string>& group,

@@ -44,6 +44,9 @@ void ComputeNeighbourFeatures(const store::Store& s, std::span<const float> scor
 // Writes ComputeNeighbourFeatures into the nb_ columns of `x` (those it has).
 // REQUIRES: x.rows == s.transaction_count().
 void SetNeighbourColumns(const store::Store& s, std::span<const float> scores, FeatureMatrix& x);
+// Transaction ids in (time, id) order: the order in which the causal per-account features
+// (account aggregates, neighbours, taint) replay the store.
+std::vector<TransactionId> TimeOrder(const store::Store& s);
 // Fills the matrix columns named in `group` from `compute`'s row-major values (group.size() per
 // row); computes nothing when the matrix has none of them. Shared by the first-stage groups.
 void SetGroupColumns(const std::vector<std::string>& group,

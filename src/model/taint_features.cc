@@ -44,11 +44,8 @@ void ComputeTaintFeatures(const store::Store& s, std::span<const float> scores,
                           std::vector<float>& out) {
   const size_t n = s.transaction_count();
   out.assign(n * kWidth, kNaN);
-  std::vector<TransactionId> order(n);
-  std::iota(order.begin(), order.end(), 0);
+  const std::vector<TransactionId> order = TimeOrder(s);
   const auto time = s.time();
-  std::stable_sort(order.begin(), order.end(),
-                   [&](TransactionId a, TransactionId b) { return time[a] < time[b]; });
   std::vector<Balance> balance(s.account_count());
   for (TransactionId t : order) {
     const AccountId src = s.source()[t];

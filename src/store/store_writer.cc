@@ -475,7 +475,7 @@ const HoldersRecord* StoreWriter::holders() const {
 
 Status StoreWriter::AttachHolders(const HoldersAttachment& attachment) {
   Rep& r = *rep_;
-  if (StoreWriter::pending_transaction_count() > 0 || !r.pending_sources.empty() ||
+  if (pending_transaction_count() > 0 || !r.pending_sources.empty() ||
       !r.pending_attributes.empty() ||
       r.dicts.accounts.size() != r.committed_accounts) {
     return FailedPreconditionError("store " + r.dir.string() +
