@@ -51,13 +51,26 @@ constexpr size_t kMinKeptWindow = 32;
 // Every this many calls, windows that no query has used for a window's length are dropped.
 constexpr uint64_t kEvictEvery = 256;
 
+// GCC 12 dropped every __builtin_prefetch of this file: a helper whose only effect is a
+// prefetch is found to be `const` (the builtin touches no memory), and a call to a const
+// function whose result is unused is dead code, so until session 5 the binary held no prefetch
+// instruction at all. An asm volatile statement is never removed.
 template <typename T>
 void PrefetchRead(const T* p) {
+#if defined(__x86_64__)
+  asm volatile("prefetcht0 %0" : : "m"(*reinterpret_cast<const char*>(p)));
+#else
   __builtin_prefetch(p, 0, 3);
+#endif
 }
 template <typename T>
 void PrefetchWrite(T* p) {
+#if defined(__x86_64__)
+  // prefetcht0, not prefetchw: x86-64's baseline has no PRFCHW.
+  asm volatile("prefetcht0 %0" : : "m"(*reinterpret_cast<const char*>(p)));
+#else
   __builtin_prefetch(p, 1, 3);
+#endif
 }
 
 // Distinct counterparties of a sliding window: a count per account, zero outside the sweep.
@@ -104,7 +117,7 @@ struct SweepScratch {
   size_t local_distinct = 0;
   DyadicMoments amounts, ages;
   std::vector<double> values;
-  std::vector<uint32_t> order;
+  std::vector<std::pair<double, uint32_t>> order;  // (amount, i), sorted
   std::vector<uint32_t> rank;       // rank of list position R_lo + i
   std::vector<double> by_rank;      // amount of rank r
   RankSet ranks;
@@ -169,6 +182,55 @@ double* WriteShape(const Moments& m, double n, bool flat, bool flip, double* out
   return out;
 }
 
+// The age mean, min, max and median of a query over the non-empty window [lo, hi): the only
+// vertex statistics that depend on the query's time besides its window.
+double* WriteAgeOrder(std::span<const Edge> list, const GroupQuery& q, size_t lo, size_t hi,
+                      int64_t offset_sum, Timestamp base, double* p) {
+  const size_t count = hi - lo;
+  const size_t mid = count / 2;
+  const double n = static_cast<double>(count);
+  // Ages q.time - time_j: the k-th smallest age is at position hi - 1 - k.
+  const int64_t age_sum = static_cast<int64_t>(count) * (q.time - base) - offset_sum;
+  auto age = [&](size_t pos) { return static_cast<double>(q.time - list[pos].time); };
+  double age_median = age(hi - 1 - mid);
+  if (count % 2 == 0) {
+    const double lower = age(hi - mid);
+    age_median = lower + (age_median - lower) / 2;
+  }
+  *p++ = static_cast<double>(age_sum) / n;
+  *p++ = age(hi - 1);
+  *p++ = age(lo);
+  *p++ = age_median;
+  return p;
+}
+
+// Column of the age mean within a list's vertex statistics (then min, max, median).
+constexpr size_t kAgeOrderColumn = 11;
+
+// The window of the last query a list sweep wrote, and where it wrote it: a query with the same
+// window [lo, hi) has the same values but for the age mean/min/max/median (the age moments are
+// those of the times' offsets, independent of the query's time). Accounts that mostly send
+// (or mostly receive) see the same window on their other list for many queries in a row.
+struct LastWindow {
+  size_t lo = SIZE_MAX, hi = SIZE_MAX;
+  const double* out = nullptr;
+
+  // Copies the last query's values to `out` and returns true if its window was [lo, hi).
+  bool Repeat(std::span<const Edge> list, const GroupQuery& q, size_t lo_now, size_t hi_now,
+              int64_t offset_sum, Timestamp base, double* out_now) {
+    if (lo_now != lo || hi_now != hi) return false;
+    std::copy(out, out + kVertexStatsPerList, out_now);
+    if (hi > lo) WriteAgeOrder(list, q, lo, hi, offset_sum, base, out_now + kAgeOrderColumn);
+    out = out_now;
+    return true;
+  }
+  void Set(size_t lo_now, size_t hi_now, const double* out_now) {
+    lo = lo_now;
+    hi = hi_now;
+    out = out_now;
+  }
+};
+
 // The vertex statistics of one query over the window [lo, hi) of `list` (docs/patterns.md):
 // `kth(r)` is the r-th smallest amount of the window, `offset_sum` the sum of (time - base).
 template <typename Kth>
@@ -203,18 +265,7 @@ void WriteVertexStats(std::span<const Edge> list, const GroupQuery& q, size_t lo
     *p++ = a.max;
     *p++ = median;
     p = WriteShape(a, n, a.min == a.max, false, p);
-    // Ages q.time - time_j: the k-th smallest age is at position hi - 1 - k.
-    const int64_t age_sum = static_cast<int64_t>(count) * (q.time - base) - offset_sum;
-    auto age = [&](size_t pos) { return static_cast<double>(q.time - list[pos].time); };
-    double age_median = age(hi - 1 - mid);
-    if (count % 2 == 0) {
-      const double lower = age(hi - mid);
-      age_median = lower + (age_median - lower) / 2;
-    }
-    *p++ = static_cast<double>(age_sum) / n;
-    *p++ = age(hi - 1);
-    *p++ = age(lo);
-    *p++ = age_median;
+    p = WriteAgeOrder(list, q, lo, hi, offset_sum, base, p);
     const bool flat = list[lo].time == list[hi - 1].time;
     WriteShape(flat ? Moments{} : ages.Fold(lo, hi), n, flat, true, p);
 }
@@ -241,16 +292,19 @@ size_t SweepVertexStats(std::span<const Edge> list, int dir, std::span<const Gro
     scratch.values.resize(span);
     for (size_t i = 0; i < span; ++i) scratch.values[i] = list[range_lo + i].amount;
     scratch.amounts.Build(scratch.values, range_lo);
+    // Sorted by value with the position alongside (an index sort through the values was twice
+    // as slow). Equal amounts may take their ranks in any order: a rank's value is the same.
     scratch.order.resize(span);
-    std::iota(scratch.order.begin(), scratch.order.end(), 0u);
-    std::sort(scratch.order.begin(), scratch.order.end(), [&](uint32_t a, uint32_t b) {
-      return scratch.values[a] < scratch.values[b];
-    });
+    for (size_t i = 0; i < span; ++i) {
+      scratch.order[i] = {scratch.values[i], static_cast<uint32_t>(i)};
+    }
+    std::sort(scratch.order.begin(), scratch.order.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
     scratch.rank.resize(span);
     scratch.by_rank.resize(span);
     for (size_t r = 0; r < span; ++r) {
-      scratch.rank[scratch.order[r]] = static_cast<uint32_t>(r);
-      scratch.by_rank[r] = scratch.values[scratch.order[r]];
+      scratch.rank[scratch.order[r].second] = static_cast<uint32_t>(r);
+      scratch.by_rank[r] = scratch.order[r].first;
     }
     scratch.ranks.Reset(span);
     for (size_t i = 0; i < span; ++i) {
@@ -283,6 +337,7 @@ size_t SweepVertexStats(std::span<const Edge> list, int dir, std::span<const Gro
     offset_sum -= list[lo].time - base;
     ++lo;
   };
+  LastWindow last;
   for (size_t i = 0; i < queries.size(); ++i) {
     const GroupQuery& q = queries[i];
     if (i + kAhead < queries.size()) {
@@ -299,9 +354,11 @@ size_t SweepVertexStats(std::span<const Edge> list, int dir, std::span<const Gro
     const Timestamp from = q.time - s.window;
     while (lo < hi && list[lo].time < from) remove();
     const size_t k = size_t{q.role} * 2 + static_cast<size_t>(dir);
+    double* out = cols.Row(q.row) + first_column + k * kVertexStatsPerList;
+    if (last.Repeat(list, q, lo, hi, offset_sum, base, out)) continue;
     WriteVertexStats(list, q, lo, hi, distinct, offset_sum, base, scratch.amounts, scratch.ages,
-                     [&](size_t rank) { return scratch.by_rank[scratch.ranks.Kth(rank)]; },
-                     cols.Row(q.row) + first_column + k * kVertexStatsPerList);
+                     [&](size_t rank) { return scratch.by_rank[scratch.ranks.Kth(rank)]; }, out);
+    last.Set(lo, hi, out);
   }
   return span;
 }
@@ -336,14 +393,17 @@ bool SweepVertexStatsKept(std::span<const Edge> list, int dir,
     kept->Compact(list, base, scratch);
   }
   ListWindow& w = *kept;
+  LastWindow last;
   for (const GroupQuery& q : queries) {
     while (w.hi < list.size() && AtOrBefore(list[w.hi], q)) w.PushBack(list, base);
     const Timestamp from = q.time - s.window;
     while (w.lo < w.hi && list[w.lo].time < from) w.PopFront(list, base);
     const size_t k = size_t{q.role} * 2 + static_cast<size_t>(dir);
+    double* out = cols.Row(q.row) + first_column + k * kVertexStatsPerList;
+    if (last.Repeat(list, q, w.lo, w.hi, w.offset_sum, base, out)) continue;
     WriteVertexStats(list, q, w.lo, w.hi, w.distinct, w.offset_sum, base, w.amounts, w.ages,
-                     [&](size_t rank) { return w.amount_set.Kth(rank); },
-                     cols.Row(q.row) + first_column + k * kVertexStatsPerList);
+                     [&](size_t rank) { return w.amount_set.Kth(rank); }, out);
+    last.Set(w.lo, w.hi, out);
   }
   w.last_time = queries.back().time;
   return true;
@@ -459,7 +519,10 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
       PrefetchRead(g.InEdges(a).data());
       // (Fan rows are not prefetched: a fan row is 8 values and measured no faster with it.)
       if (!config.vertex_stats.enabled) return;
-      for (size_t e = group_start[group]; e < group_start[group + 1]; ++e) {
+      // The first kAhead rows: the sweep prefetches the others kAhead queries ahead (all rows
+      // of a busy account's group at once would stall on the outstanding misses).
+      const size_t end = std::min<size_t>(group_start[group + 1], group_start[group] + kAhead);
+      for (size_t e = group_start[group]; e < end; ++e) {
         double* first = cols.Row(entries[e].row) + layout.vertex_stats +
                         size_t{entries[e].role} * 2 * kVertexStatsPerList;
         for (size_t c = 0; c < 2 * kVertexStatsPerList; c += 8) PrefetchWrite(first + c);
