@@ -93,7 +93,8 @@ struct TrainParams {
   // all laundering rows are kept). 1: all.
   double negative_rate = 1.0;
   // Row weights by recency: a train row at time t weighs 2^((t - start of the validation part)
-  // / half-life), so the latest train rows count most (docs/model.md). 0: all rows weigh 1.
+  // / half-life), so the latest train rows count most (docs/model.md); for a first-stage model,
+  // 2^((t - end of its half of the train part) / half-life). 0: all rows weigh 1.
   double recency_half_life_days = 0;
   uint64_t seed = 1;
   int threads = 2;
@@ -183,6 +184,13 @@ struct TrainOptions {
   // the main model is trained with each and the one with the highest validation PR-AUC is kept
   // (the baseline then uses the same). Empty: params.recency_half_life_days.
   std::vector<double> recency_candidates;
+  // Recency half-life (days, 0: unweighted) of the two first-stage models; each weighs its rows
+  // from the end of its own half of the train part (docs/model.md, Neighbour scores).
+  double first_stage_recency_half_life_days = 0;
+  // Candidate weights in [0, 1] of the late first-stage model in the first-stage score of a row
+  // after the train part ((1 - w) * early + w * late): the one whose scores have the highest
+  // PR-AUC on the validation part is kept and recorded in the model file. Empty: 0.5 (the mean).
+  std::vector<double> first_stage_late_weights;
   // Called with progress lines ("main: round 40, validation PR-AUC 0.71"); may be empty.
   std::function<void(std::string_view)> log;
 };
@@ -206,6 +214,9 @@ class ModelBundle {
   std::span<const Model> first_stage() const {
     return std::span<const Model>(models_).subspan(std::min<size_t>(2, models_.size()));
   }
+  // The late first-stage model's weight in the first-stage score of a row after the train part
+  // (TrainOptions::first_stage_late_weights); 0.5 in files written before it was an option.
+  double first_stage_late_weight() const { return first_stage_late_weight_; }
   const TemporalSplit& split() const { return split_; }
   const SplitBoundaries& boundaries() const { return boundaries_; }
   const std::string& store_manifest_sha256() const { return store_manifest_sha256_; }
@@ -226,6 +237,7 @@ class ModelBundle {
   std::string labels_;
   std::string rules_pack_text_;
   std::string rules_pack_origin_;
+  double first_stage_late_weight_ = 0.5;
 };
 
 // The bundled default model, models/default.model (models/README.md): the first that exists of

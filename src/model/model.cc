@@ -187,6 +187,8 @@ Status ModelBundle::Save(const std::filesystem::path& path) const {
     boosters += m.booster_bytes_;
   }
   meta["models"] = std::move(models);
+  // Written only when not the mean, so that files of earlier options stay as they were.
+  if (first_stage_late_weight_ != 0.5) meta["first_stage_late_weight"] = first_stage_late_weight_;
   if (!rules_pack_text_.empty()) {
     meta["rules_pack"] = {{"origin", rules_pack_origin_},
                           {"sha256", Sha256Hex(rules_pack_text_)},
@@ -237,6 +239,11 @@ Result<ModelBundle> ModelBundle::Load(const std::filesystem::path& path) {
       if (Sha256Hex(b.rules_pack_text_) != meta["rules_pack"].at("sha256").get<std::string>()) {
         return DataLossError(fmt::format("{}: the rule pack's SHA-256 does not match", where));
       }
+    }
+    b.first_stage_late_weight_ = meta.value("first_stage_late_weight", 0.5);
+    if (!(b.first_stage_late_weight_ >= 0 && b.first_stage_late_weight_ <= 1)) {
+      return DataLossError(fmt::format("{}: first_stage_late_weight {} is not in [0, 1]", where,
+                                       b.first_stage_late_weight_));
     }
     for (const auto& j : meta.at("models")) {
       Model m;

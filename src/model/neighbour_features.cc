@@ -121,12 +121,10 @@ Timestamp FirstStageMiddle(const SplitBoundaries& b) {
   return b.first + (b.validate_from - b.first) / 2;
 }
 
-Result<std::vector<float>> FirstStageScores(std::span<const Model> stage,
-                                            const SplitBoundaries& b, const FeatureMatrix& x,
-                                            std::span<const Timestamp> time) {
-  MT_CHECK(stage.size() == 2 && x.rows == time.size());
-  const Timestamp middle = FirstStageMiddle(b);
-  std::vector<float> scores(x.rows);
+Result<std::array<std::vector<float>, 2>> PredictFirstStage(std::span<const Model> stage,
+                                                            const FeatureMatrix& x) {
+  MT_CHECK(stage.size() == 2);
+  std::array<std::vector<float>, 2> scores;
   constexpr size_t kBlock = 1 << 18;  // rows per prediction: bounded memory
   for (size_t k = 0; k < 2; ++k) {
     const std::vector<std::string>& names = stage[k].features();
@@ -140,6 +138,7 @@ Result<std::vector<float>> FirstStageScores(std::span<const Model> stage,
       }
       index.push_back(static_cast<size_t>(it - x.names.begin()));
     }
+    scores[k].resize(x.rows);
     FeatureMatrix block;
     block.names = names;
     for (size_t begin = 0; begin < x.rows; begin += kBlock) {
@@ -152,21 +151,40 @@ Result<std::vector<float>> FirstStageScores(std::span<const Model> stage,
         }
       }
       MT_ASSIGN_OR_RETURN(std::vector<float> p, stage[k].Predict(block));
-      for (size_t r = 0; r < block.rows; ++r) {
-        const Timestamp t = time[begin + r];
-        const float v = p[r];
-        float& out = scores[begin + r];
-        if (t < middle) {
-          if (k == 1) out = v;  // early half: the late model's score
-        } else if (t < b.validate_from) {
-          if (k == 0) out = v;  // late half: the early model's score
-        } else {
-          out = k == 0 ? v : (out + v) / 2;
-        }
-      }
+      std::copy(p.begin(), p.end(), scores[k].begin() + static_cast<ptrdiff_t>(begin));
     }
   }
   return scores;
+}
+
+std::vector<float> CombineFirstStage(std::span<const float> early, std::span<const float> late,
+                                     const SplitBoundaries& b, std::span<const Timestamp> time,
+                                     double late_weight) {
+  MT_CHECK(early.size() == time.size() && late.size() == time.size());
+  MT_CHECK(late_weight >= 0 && late_weight <= 1);
+  const Timestamp middle = FirstStageMiddle(b);
+  const bool mean = late_weight == kDefaultFirstStageLateWeight;
+  std::vector<float> scores(time.size());
+  for (size_t r = 0; r < time.size(); ++r) {
+    if (time[r] < middle) {
+      scores[r] = late[r];  // early half: the late model's score
+    } else if (time[r] < b.validate_from) {
+      scores[r] = early[r];  // late half: the early model's score
+    } else if (mean) {
+      scores[r] = (early[r] + late[r]) / 2;  // the files written before the weight was an option
+    } else {
+      scores[r] = static_cast<float>((1 - late_weight) * early[r] + late_weight * late[r]);
+    }
+  }
+  return scores;
+}
+
+Result<std::vector<float>> FirstStageScores(std::span<const Model> stage,
+                                            const SplitBoundaries& b, const FeatureMatrix& x,
+                                            std::span<const Timestamp> time, double late_weight) {
+  MT_CHECK(stage.size() == 2 && x.rows == time.size());
+  MT_ASSIGN_OR_RETURN(auto each, PredictFirstStage(stage, x));
+  return CombineFirstStage(each[0], each[1], b, time, late_weight);
 }
 
 }  // namespace moneytrail::model::model_internal

@@ -7,6 +7,7 @@
 #ifndef MONEYTRAIL_SRC_MODEL_NEIGHBOUR_FEATURES_H_
 #define MONEYTRAIL_SRC_MODEL_NEIGHBOUR_FEATURES_H_
 
+#include <array>
 #include <functional>
 #include <span>
 #include <string>
@@ -56,13 +57,29 @@ void SetGroupColumns(const std::vector<std::string>& group,
 // part, [b.first, b.validate_from).
 Timestamp FirstStageMiddle(const SplitBoundaries& b);
 
-// First-stage scores of every row of `x` (which holds at least the first-stage models'
-// columns): a row of the early half of the train part gets the late model's score, a row of the
-// late half the early model's, every other row the mean of both; so no model scores a row it
-// was trained on. REQUIRES: stage.size() == 2, x.rows == time.size().
+// The default weight of the late first-stage model in the score of a row after the train part
+// (TrainOptions::first_stage_late_weights): the plain mean of both.
+inline constexpr double kDefaultFirstStageLateWeight = 0.5;
+
+// Both first-stage models' scores of every row of `x` (which holds at least their columns):
+// [0] the early model's, [1] the late model's. REQUIRES: stage.size() == 2.
+Result<std::array<std::vector<float>, 2>> PredictFirstStage(std::span<const Model> stage,
+                                                            const FeatureMatrix& x);
+
+// First-stage scores from both models' scores of every row: a row of the early half of the
+// train part gets the late model's score, a row of the late half the early model's, every other
+// row (1 - late_weight) * early + late_weight * late (exactly the float mean for 0.5); so no
+// model scores a row it was trained on. REQUIRES: early, late and time of equal size,
+// 0 <= late_weight <= 1.
+std::vector<float> CombineFirstStage(std::span<const float> early, std::span<const float> late,
+                                     const SplitBoundaries& b, std::span<const Timestamp> time,
+                                     double late_weight);
+
+// PredictFirstStage, then CombineFirstStage. REQUIRES: stage.size() == 2, x.rows == time.size().
 Result<std::vector<float>> FirstStageScores(std::span<const Model> stage,
                                             const SplitBoundaries& b, const FeatureMatrix& x,
-                                            std::span<const Timestamp> time);
+                                            std::span<const Timestamp> time,
+                                            double late_weight = kDefaultFirstStageLateWeight);
 
 }  // namespace moneytrail::model::model_internal
 

@@ -37,7 +37,8 @@ Result<ScoreRun> ScoreStore(const store::Store& s, const ModelBundle& bundle,
   if (model_internal::NeedsFirstStage(main.groups())) {
     MT_ASSIGN_OR_RETURN(std::vector<float> first,
                         model_internal::FirstStageScores(bundle.first_stage(),
-                                                         bundle.boundaries(), x, s.time()));
+                                                         bundle.boundaries(), x, s.time(),
+                                                         bundle.first_stage_late_weight()));
     model_internal::SetFirstStageColumns(s, first, x);
   }
   MT_ASSIGN_OR_RETURN(FeatureMatrix xm, x.Select(FeatureNames(main.groups())));

@@ -8,6 +8,8 @@
 
 #include "model/model_access.h"
 #include "model/neighbour_features.h"
+#include "model/train_internal.h"
+#include "moneytrail/check.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/model.h"
 
@@ -67,18 +69,6 @@ PartRows TimeHalf(const PartRows& part, std::span<const Timestamp> time, Timesta
   return out;
 }
 
-// Recency weights of `part`'s rows (TrainParams::recency_half_life_days); empty for none.
-std::vector<float> RecencyWeights(const PartRows& part, std::span<const Timestamp> time,
-                                  Timestamp validate_from, double half_life_days) {
-  if (half_life_days <= 0) return {};
-  std::vector<float> w(part.rows.size());
-  for (size_t i = 0; i < part.rows.size(); ++i) {
-    const double age_days = static_cast<double>(validate_from - time[part.rows[i]]) / 86400.0;
-    w[i] = static_cast<float>(std::exp2(-age_days / half_life_days));
-  }
-  return w;
-}
-
 Result<DMatrix> MatrixOf(const FeatureMatrix& x, const PartRows& part, int threads) {
   std::vector<float> values(part.rows.size() * x.cols());
   for (size_t i = 0; i < part.rows.size(); ++i) {
@@ -113,7 +103,7 @@ Status SetParams(Booster& b, const TrainParams& p, double scale_pos_weight) {
 // Trains one model on `x` (its columns are the model's features).
 Result<Model> TrainOne(std::string role, std::vector<FeatureGroup> groups, const FeatureMatrix& x,
                        const PartRows& all_train, const PartRows& validate, const TrainParams& p,
-                       std::span<const Timestamp> time, Timestamp validate_from,
+                       std::span<const Timestamp> time, Timestamp weights_until,
                        const TrainOptions& o) {
   const PartRows train = Subsample(all_train, p.negative_rate, p.seed);
   if (train.positives == 0 || train.positives == train.rows.size()) {
@@ -128,8 +118,8 @@ Result<Model> TrainOne(std::string role, std::vector<FeatureGroup> groups, const
   ModelAccess::params(m) = p;
   ModelAccess::train_rows(m) = train.rows.size();
   ModelAccess::train_positives(m) = train.positives;
-  const std::vector<float> weights =
-      RecencyWeights(train, time, validate_from, p.recency_half_life_days);
+  const std::vector<float> weights = model_internal::RecencyWeights(
+      train.rows, time, weights_until, p.recency_half_life_days);
   double positive_weight = static_cast<double>(train.positives);
   double negative_weight = static_cast<double>(train.rows.size() - train.positives);
   if (!weights.empty()) {  // balance the classes by weight, as XGBoost sees them
@@ -189,6 +179,44 @@ Result<Model> TrainOne(std::string role, std::vector<FeatureGroup> groups, const
 
 }  // namespace
 
+namespace model_internal {
+
+std::vector<float> RecencyWeights(std::span<const uint32_t> rows, std::span<const Timestamp> time,
+                                  Timestamp until, double half_life_days) {
+  if (half_life_days <= 0) return {};
+  std::vector<float> w(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const double age_days = static_cast<double>(until - time[rows[i]]) / 86400.0;
+    w[i] = static_cast<float>(std::exp2(-age_days / half_life_days));
+  }
+  return w;
+}
+
+double ChooseLateWeight(std::span<const float> early, std::span<const float> late,
+                        std::span<const uint32_t> rows, std::span<const float> labels,
+                        std::span<const double> candidates, std::vector<double>* pr_auc) {
+  MT_CHECK(!candidates.empty() && rows.size() == labels.size());
+  const std::vector<int8_t> y(labels.begin(), labels.end());
+  std::vector<float> mix(rows.size());
+  double best = -1, best_weight = candidates[0];
+  if (pr_auc != nullptr) pr_auc->clear();
+  for (const double w : candidates) {
+    MT_CHECK(w >= 0 && w <= 1);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      mix[i] = static_cast<float>((1 - w) * early[rows[i]] + w * late[rows[i]]);
+    }
+    const double auc = ComputeMetrics(mix, y, 0.5f).pr_auc;
+    if (pr_auc != nullptr) pr_auc->push_back(auc);
+    if (auc > best) {
+      best = auc;
+      best_weight = w;
+    }
+  }
+  return best_weight;
+}
+
+}  // namespace model_internal
+
 Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
                           const TemporalSplit& split, const TrainOptions& o) {
   if (s.transaction_count() == 0) return FailedPreconditionError("the store has no transactions");
@@ -236,6 +264,15 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
         "the neighbours and taint groups need other groups for their first-stage models (e.g. "
         "raw,patterns,accounts,neighbours)");
   }
+  std::vector<double> late_weights = o.first_stage_late_weights;
+  if (late_weights.empty()) late_weights.push_back(model_internal::kDefaultFirstStageLateWeight);
+  if (std::any_of(late_weights.begin(), late_weights.end(),
+                  [](double w) { return !(w >= 0 && w <= 1); }) ||
+      !(o.first_stage_recency_half_life_days >= 0) ||
+      std::isinf(o.first_stage_recency_half_life_days)) {
+    return InvalidArgumentError(
+        "first-stage late weights must be in [0, 1] and its recency half-life finite and >= 0");
+  }
   std::vector<double> recency = o.recency_candidates;
   if (recency.empty()) recency.push_back(o.params.recency_half_life_days);
   if (std::any_of(recency.begin(), recency.end(),
@@ -268,19 +305,32 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
     // Each first-stage model scores the half of the train part it has not seen (docs/model.md).
     TrainParams p = o.params;
     p.negative_rate = o.first_stage_negative_rate;
-    p.recency_half_life_days = 0;  // each is trained on one half already
+    p.recency_half_life_days = o.first_stage_recency_half_life_days;
     const Timestamp middle = model_internal::FirstStageMiddle(b);
     MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(FeatureNames(stage_groups)));
     for (const bool early : {true, false}) {
+      // Recency weights count from the end of the model's own half.
       MT_ASSIGN_OR_RETURN(Model m, TrainOne(early ? "first_stage_early" : "first_stage_late",
                                             stage_groups, sub,
                                             TimeHalf(train, s.time(), middle, early), validate, p,
-                                            s.time(), b.validate_from, o));
+                                            s.time(), early ? middle : b.validate_from, o));
       stage.push_back(std::move(m));
     }
+    MT_ASSIGN_OR_RETURN(auto each, model_internal::PredictFirstStage(stage, sub));
     sub = FeatureMatrix();  // release
-    MT_ASSIGN_OR_RETURN(std::vector<float> scores,
-                        model_internal::FirstStageScores(stage, b, x, s.time()));
+    std::vector<double> auc;
+    const double late_weight = model_internal::ChooseLateWeight(
+        each[0], each[1], validate.rows, validate.labels, late_weights, &auc);
+    if (late_weights.size() > 1 && o.log) {
+      for (size_t k = 0; k < late_weights.size(); ++k) {
+        o.log(fmt::format("first stage with late weight {}: validation PR-AUC {:.4f}",
+                          late_weights[k], auc[k]));
+      }
+      o.log(fmt::format("first stage: kept late weight {}", late_weight));
+    }
+    ModelAccess::first_stage_late_weight(bundle) = late_weight;
+    const std::vector<float> scores =
+        model_internal::CombineFirstStage(each[0], each[1], b, s.time(), late_weight);
     model_internal::SetFirstStageColumns(s, scores, x);
   }
   // The main model with each recency candidate; the best on validation PR-AUC is kept.

@@ -27,6 +27,8 @@ struct Options {
   model::TrainParams params;
   double first_stage_negative_rate = 0.2;
   std::vector<double> recency;  // candidate half-lives in days; empty: unweighted
+  double first_stage_recency = 0;       // days; 0: unweighted
+  std::vector<double> late_weights;     // candidates; empty: 0.5
 };
 
 // The shipped pack: in the working directory, or in the repository that holds the binary.
@@ -60,6 +62,8 @@ int Run(const Options& o) {
   options.params = o.params;
   options.first_stage_negative_rate = o.first_stage_negative_rate;
   options.recency_candidates = o.recency;
+  options.first_stage_recency_half_life_days = o.first_stage_recency;
+  options.first_stage_late_weights = o.late_weights;
   options.labels = o.labels;
   options.rules_pack = o.rules.empty() ? DefaultPack() : o.rules;
   std::optional<rules::HolderTable> holders;
@@ -110,6 +114,13 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--recency-half-life", o->recency,
                  "Weigh train rows by 2^(-age/DAYS) before the validation part (0: unweighted); "
                  "with a list (0,1,2), the main model with the best validation PR-AUC is kept")
+      ->delimiter(',');
+  app.add_option("--first-stage-recency-half-life", o->first_stage_recency,
+                 "Weigh each first-stage model's rows by 2^(-age/DAYS) before the end of its half "
+                 "of the train part (default 0: unweighted)");
+  app.add_option("--first-stage-late-weight", o->late_weights,
+                 "Weight in [0, 1] of the late first-stage model for rows after the train part "
+                 "(default 0.5, the mean); with a list, the best on validation PR-AUC is kept")
       ->delimiter(',');
   run = [o] { return Run(*o); };
 }

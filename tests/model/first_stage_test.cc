@@ -1,0 +1,202 @@
+// The first stage of the neighbours group: recency weights counted from the end of each model's
+// half, the late model's weight for rows after the train part (chosen on validation PR-AUC and
+// kept in the model file), and reproducibility with both options (docs/model.md).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "model/neighbour_features.h"
+#include "model/train_internal.h"
+#include "moneytrail/file_util.h"
+#include "moneytrail/generate.h"
+#include "moneytrail/ingest.h"
+#include "moneytrail/model.h"
+#include "moneytrail/model_score.h"
+#include "moneytrail/store.h"
+
+namespace moneytrail::model {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(RecencyWeightsTest, HalveOnceForEachHalfLifeBeforeTheEnd) {
+  const std::vector<Timestamp> time = {1000, 1000 - 43200, 1000 - 86400, 1000 - 3 * 43200, 1000};
+  const std::vector<uint32_t> rows = {0, 1, 2, 3};
+  const std::vector<float> w = model_internal::RecencyWeights(rows, time, 1000, 0.5);
+  ASSERT_EQ(w.size(), 4u);
+  EXPECT_FLOAT_EQ(w[0], 1.0f);
+  EXPECT_FLOAT_EQ(w[1], 0.5f);
+  EXPECT_FLOAT_EQ(w[2], 0.25f);
+  EXPECT_FLOAT_EQ(w[3], 0.125f);
+  // Counted from `until`, not from the last row: a first-stage model's own half ends earlier.
+  const std::vector<float> later = model_internal::RecencyWeights(rows, time, 1000 + 86400, 1);
+  EXPECT_FLOAT_EQ(later[0], 0.5f);
+  EXPECT_FLOAT_EQ(later[2], 0.25f);
+  EXPECT_TRUE(model_internal::RecencyWeights(rows, time, 1000, 0).empty());
+}
+
+TEST(CombineFirstStageTest, EachHalfGetsTheOtherModelAndLaterRowsTheWeightedMix) {
+  const SplitBoundaries b{0, 100, 150, 200};  // middle 50
+  const std::vector<Timestamp> time = {10, 49, 50, 99, 100, 149, 150, 199};
+  const std::vector<float> early = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f};
+  const std::vector<float> late = {0.9f, 0.8f, 0.7f, 0.6f, 0.1f, 0.3f, 0.2f, 0.0f};
+  for (const double w : {0.0, 0.5, 0.75, 1.0}) {
+    const std::vector<float> s = model_internal::CombineFirstStage(early, late, b, time, w);
+    ASSERT_EQ(s.size(), time.size());
+    for (size_t r = 0; r < time.size(); ++r) {
+      if (time[r] < 50) {
+        EXPECT_EQ(s[r], late[r]) << "w " << w << " row " << r;
+      } else if (time[r] < 100) {
+        EXPECT_EQ(s[r], early[r]) << "w " << w << " row " << r;
+      } else if (w == 0.5) {
+        EXPECT_EQ(s[r], (early[r] + late[r]) / 2) << "row " << r;  // the files before the option
+      } else {
+        EXPECT_FLOAT_EQ(s[r], static_cast<float>((1 - w) * early[r] + w * late[r]))
+            << "w " << w << " row " << r;
+      }
+    }
+  }
+}
+
+TEST(ChooseLateWeightTest, KeepsTheMixWithTheBestPrAucOnTheGivenRowsOnly) {
+  // Rows 0-7: the late model ranks the labels right, the early one wrong; row 8 is outside
+  // `rows` and would reverse that if it were read.
+  const std::vector<float> early = {0.9f, 0.8f, 0.1f, 0.2f, 0.3f, 0.7f, 0.6f, 0.4f, 0.0f};
+  const std::vector<float> late = {0.1f, 0.2f, 0.9f, 0.8f, 0.3f, 0.2f, 0.1f, 0.7f, 1.0f};
+  const std::vector<uint32_t> rows = {0, 1, 2, 3, 4, 5, 6, 7};
+  const std::vector<float> labels = {0, 0, 1, 1, 0, 0, 0, 1};
+  const std::vector<double> candidates = {0.0, 0.5, 1.0};
+  std::vector<double> auc;
+  EXPECT_EQ(model_internal::ChooseLateWeight(early, late, rows, labels, candidates, &auc), 1.0);
+  ASSERT_EQ(auc.size(), 3u);
+  EXPECT_DOUBLE_EQ(auc[2], 1.0);
+  EXPECT_LT(auc[0], auc[2]);
+  // With the models' roles swapped, the early model wins.
+  EXPECT_EQ(model_internal::ChooseLateWeight(late, early, rows, labels, candidates, nullptr), 0.0);
+}
+
+TrainOptions NeighbourOptions() {
+  TrainOptions o;
+  o.params.max_rounds = 30;
+  o.params.early_stopping_rounds = 10;
+  o.params.threads = 2;
+  o.groups = {FeatureGroup::kRaw, FeatureGroup::kAccounts, FeatureGroup::kNeighbours};
+  o.first_stage_negative_rate = 0.5;
+  return o;
+}
+
+// One generated world (tiny preset), shared by the suite.
+class FirstStageTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(fs::temp_directory_path() /
+                        ("moneytrail-first-stage-test-" + std::to_string(::getpid())));
+    fs::remove_all(*dir_);
+    auto opts = generate::PresetOptions("tiny");
+    ASSERT_TRUE(opts.ok());
+    opts->out_dir = (*dir_ / "world").string();
+    opts->seed = 3;
+    opts->threads = 2;
+    ASSERT_TRUE(generate::Generate(*opts).ok());
+    IngestOptions ingest;
+    ingest.format = "native";
+    ingest.threads = 2;
+    auto report = Ingest(*dir_ / "store", {*dir_ / "world" / "transactions.csv"}, ingest);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    auto s = store::Store::Open(*dir_ / "store");
+    ASSERT_TRUE(s.ok());
+    store_ = new store::Store(std::move(*s));
+    auto labels = LoadLabels(*store_, "from-store");
+    ASSERT_TRUE(labels.ok()) << labels.status().ToString();
+    labels_ = new std::vector<int8_t>(std::move(*labels));
+  }
+  static void TearDownTestSuite() {
+    delete labels_;
+    delete store_;
+    fs::remove_all(*dir_);
+    delete dir_;
+  }
+
+  static fs::path* dir_;
+  static store::Store* store_;
+  static std::vector<int8_t>* labels_;
+};
+fs::path* FirstStageTest::dir_ = nullptr;
+store::Store* FirstStageTest::store_ = nullptr;
+std::vector<int8_t>* FirstStageTest::labels_ = nullptr;
+
+TEST_F(FirstStageTest, RecencyAndLateWeightAreUsedKeptAndReproducible) {
+  auto plain = Train(*store_, *labels_, TemporalSplit{}, NeighbourOptions());
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->first_stage_late_weight(), 0.5);
+  EXPECT_EQ(plain->first_stage()[0].params().recency_half_life_days, 0);
+  TrainOptions o = NeighbourOptions();
+  o.first_stage_recency_half_life_days = 0.5;
+  o.first_stage_late_weights = {0.25, 1.0};
+  auto bundle = Train(*store_, *labels_, TemporalSplit{}, o);
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  ASSERT_EQ(bundle->first_stage().size(), 2u);
+  for (const Model& m : bundle->first_stage()) {
+    EXPECT_EQ(m.params().recency_half_life_days, 0.5) << m.role();
+  }
+  EXPECT_EQ(bundle->main().params().recency_half_life_days, 0);  // the main model's own option
+  // The weights change what each first-stage model learns.
+  const fs::path p = *dir_ / "plain.model", a = *dir_ / "a.model", c = *dir_ / "c.model";
+  ASSERT_TRUE(plain->Save(p).ok());
+  ASSERT_TRUE(bundle->Save(a).ok());
+  auto x = BuildFeatures(*store_, {bundle->union_groups(), 2});
+  ASSERT_TRUE(x.ok());
+  auto plain_each = model_internal::PredictFirstStage(plain->first_stage(), *x);
+  auto each = model_internal::PredictFirstStage(bundle->first_stage(), *x);
+  ASSERT_TRUE(plain_each.ok() && each.ok());
+  EXPECT_NE((*plain_each)[0], (*each)[0]);
+  EXPECT_NE((*plain_each)[1], (*each)[1]);
+  // The kept weight is the candidate with the best validation PR-AUC of the mixed scores.
+  const SplitBoundaries& b = bundle->boundaries();
+  std::vector<uint32_t> rows;
+  std::vector<float> labels;
+  for (uint32_t r = 0; r < store_->transaction_count(); ++r) {
+    if ((*labels_)[r] == kLabelUnknown || b.PartOf(store_->time()[r]) != SplitPart::kValidate) {
+      continue;
+    }
+    rows.push_back(r);
+    labels.push_back((*labels_)[r]);
+  }
+  const double w = model_internal::ChooseLateWeight((*each)[0], (*each)[1], rows, labels,
+                                                    o.first_stage_late_weights, nullptr);
+  EXPECT_EQ(bundle->first_stage_late_weight(), w);
+  // The file keeps the weight; scores of the loaded model are the same, and so are the bytes
+  // of a model trained again with the same seed.
+  auto loaded = ModelBundle::Load(a);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->first_stage_late_weight(), w);
+  EXPECT_EQ(loaded->first_stage()[1].params().recency_half_life_days, 0.5);
+  auto before = ScoreStore(*store_, *bundle, {});
+  auto after = ScoreStore(*store_, *loaded, {});
+  ASSERT_TRUE(before.ok() && after.ok()) << before.status().ToString();
+  EXPECT_EQ(before->score, after->score);
+  auto again = Train(*store_, *labels_, TemporalSplit{}, o);
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(again->Save(c).ok());
+  EXPECT_EQ(Sha256Hex(*ReadFileToString(a)), Sha256Hex(*ReadFileToString(c)));
+  // Only files with a weight other than the mean carry the key.
+  EXPECT_NE(ReadFileToString(a)->find("first_stage_late_weight"), std::string::npos);
+  EXPECT_EQ(ReadFileToString(p)->find("first_stage_late_weight"), std::string::npos);
+}
+
+TEST_F(FirstStageTest, BadLateWeightsAndHalfLivesAreClearErrors) {
+  for (const double w : {-0.1, 1.5, std::nan("")}) {
+    TrainOptions o = NeighbourOptions();
+    o.first_stage_late_weights = {0.5, w};
+    EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, o).status().code(),
+              StatusCode::kInvalidArgument) << w;
+  }
+  TrainOptions o = NeighbourOptions();
+  o.first_stage_recency_half_life_days = -1;
+  EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, o).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace moneytrail::model
