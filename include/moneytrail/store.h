@@ -281,11 +281,9 @@ class StoreWriter {
   // the caller, e.g. on a parsing thread.
   Result<AccountId> InternAccountHashed(uint64_t hash, NodeKind kind, std::string_view bank,
                                         std::string_view number);
-  // Hints that InternAccountHashed(hash, ...) follows soon, for callers that intern keys in bulk
-  // (the ingest's merge): PrefetchAccountSlot some keys ahead (16 rows suit the ingest), then
-  // PrefetchAccountKey fewer keys ahead (8). They change no result.
-  void PrefetchAccountSlot(uint64_t hash) const;
-  void PrefetchAccountKey(uint64_t hash) const;
+  // A hint that InternAccountHashed(hash, ...) or FindAccount(hash, ...) follows soon, for
+  // callers that look keys up in bulk (the ingest asks some rows ahead). It changes no result.
+  void PrefetchAccount(uint64_t hash) const;
   // Lookups from other threads while one thread interns (the ingest's parsing threads resolve
   // the keys already interned, so that its serial merge interns only new ones): a reader holds
   // the lock ShareAccounts() returns while it calls FindAccount, and interning takes it

@@ -120,16 +120,12 @@ void ParseChunk(const RowSpec& spec, std::string_view data, const CsvChunk& chun
 // of an earlier chunk, which is the id the merge would find itself: the result does not depend
 // on timing.
 void ResolveKnownAccounts(const store::StoreWriter& writer, std::vector<StagedRow>& rows) {
-  constexpr size_t kSlotAhead = 16, kKeyAhead = 8;
+  constexpr size_t kAhead = 16;
   std::shared_lock<std::shared_mutex> lock = writer.ShareAccounts();
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (i + kSlotAhead < rows.size()) {
-      writer.PrefetchAccountSlot(rows[i + kSlotAhead].source_hash);
-      writer.PrefetchAccountSlot(rows[i + kSlotAhead].dest_hash);
-    }
-    if (i + kKeyAhead < rows.size()) {
-      writer.PrefetchAccountKey(rows[i + kKeyAhead].source_hash);
-      writer.PrefetchAccountKey(rows[i + kKeyAhead].dest_hash);
+    if (i + kAhead < rows.size()) {
+      writer.PrefetchAccount(rows[i + kAhead].source_hash);
+      writer.PrefetchAccount(rows[i + kAhead].dest_hash);
     }
     StagedRow& row = rows[i];
     row.source_id =
@@ -455,9 +451,9 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
 Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index, uint64_t line_shift,
                        const std::string& file) {
   store::TransactionColumns& cols = writer_.columns();
-  // Interning is a hash probe and a key comparison at random places in two big tables: ask for
-  // both some rows ahead so the misses overlap (bench/RESULTS-ingest.md).
-  constexpr size_t kSlotAhead = 16, kKeyAhead = 8;
+  // Interning is a hash probe at a random place in a big table: ask for it some rows ahead so
+  // the misses overlap (bench/RESULTS-ingest.md).
+  constexpr size_t kAhead = 16;
   const std::vector<StagedRow>& rows = chunk.rows;
   if (writer_.committed_transaction_count() + writer_.pending_transaction_count() + rows.size() >
       0xFFFFFFFFull) {
@@ -465,15 +461,10 @@ Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index, uint64_t
   }
   // Most keys were resolved on the parsing threads (ResolveKnownAccounts); prefetch the rest.
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (i + kSlotAhead < rows.size()) {
-      const StagedRow& ahead = rows[i + kSlotAhead];
-      if (ahead.source_id == kNoAccount) writer_.PrefetchAccountSlot(ahead.source_hash);
-      if (ahead.dest_id == kNoAccount) writer_.PrefetchAccountSlot(ahead.dest_hash);
-    }
-    if (i + kKeyAhead < rows.size()) {
-      const StagedRow& ahead = rows[i + kKeyAhead];
-      if (ahead.source_id == kNoAccount) writer_.PrefetchAccountKey(ahead.source_hash);
-      if (ahead.dest_id == kNoAccount) writer_.PrefetchAccountKey(ahead.dest_hash);
+    if (i + kAhead < rows.size()) {
+      const StagedRow& ahead = rows[i + kAhead];
+      if (ahead.source_id == kNoAccount) writer_.PrefetchAccount(ahead.source_hash);
+      if (ahead.dest_id == kNoAccount) writer_.PrefetchAccount(ahead.dest_hash);
     }
     const StagedRow& row = rows[i];
     AccountId src = row.source_id, dst = row.dest_id;

@@ -2,16 +2,22 @@
 // the key's hash supplied by the caller so that parsing threads can compute it in parallel.
 // Chosen over std::unordered_map because ingest interns two keys per row (bench/RESULTS.md).
 //
+// A slot holds, beside the id, a copy of a short key (kind, lengths and up to kInlineBytes bytes
+// of bank and number: every IBM and AMLSim key), so that a probe compares the key in the cache
+// line it has already fetched instead of missing a second time in the dictionary. Longer keys
+// are compared against the dictionary.
+//
 // Concurrency: Find may run on other threads while one thread Inserts, provided no Insert grows
 // the table and the dictionary does not reallocate meanwhile (WouldGrow() tells the inserting
-// thread when to exclude the readers first; StoreWriter does this with a shared mutex). A slot
-// is one 64-bit word, published with a release store after the dictionary entry it names is
-// written, so a reader sees either an empty slot or a complete key.
+// thread when to exclude the readers first; StoreWriter does this with a shared mutex). A slot's
+// key copy is written first and its id word last, with a release store, so a reader that sees a
+// non-empty word (an acquire load) sees a complete key.
 #ifndef MONEYTRAIL_SRC_STORE_ACCOUNT_INDEX_H_
 #define MONEYTRAIL_SRC_STORE_ACCOUNT_INDEX_H_
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -31,29 +37,23 @@ class AccountIndex {
                  std::string_view number) const {
     if (slots_.empty()) return kNoAccount;
     const uint64_t tag = Tag(hash);
+    const PackedKey key = Pack(kind, bank, number);
     for (size_t i = Home(hash);; i = (i + 1) & mask_) {
-      const uint64_t s = Load(i);
+      const Slot& slot = slots_[i];
+      const uint64_t s = Load(slot);
       if (s == kEmpty) return kNoAccount;
-      if ((s & kTagMask) == tag) {
-        const AccountId id = static_cast<AccountId>((s & kIdMask) - 1);
-        const AccountKey& k = (*accounts_)[id];
-        if (k.kind == kind && ShortBytesEqual(k.number, number) && ShortBytesEqual(k.bank, bank)) return id;
-      }
+      if ((s & kTagMask) != tag || !SameWords(slot.key, key)) continue;
+      const AccountId id = static_cast<AccountId>((s & kIdMask) - 1);
+      if (key.IsInline()) return id;
+      const AccountKey& k = (*accounts_)[id];
+      if (k.kind == kind && k.number == number && k.bank == bank) return id;
     }
   }
 
-  // Hints for a Find(hash, ...) that follows soon, for callers that look keys up in bulk: the
-  // first brings the key's home slot into the cache; the second, issued later (once that slot is
-  // cached), the dictionary entry the slot names. Neither changes any result.
-  void PrefetchSlot(uint64_t hash) const {
+  // A hint for a Find(hash, ...) that follows soon, for callers that look keys up in bulk: brings
+  // the key's home slot into the cache. It changes no result.
+  void Prefetch(uint64_t hash) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[Home(hash)]);
-  }
-  void PrefetchKey(uint64_t hash) const {
-    if (slots_.empty()) return;
-    const uint64_t s = Load(Home(hash));
-    if (s != kEmpty && (s & kTagMask) == Tag(hash)) {
-      __builtin_prefetch(&(*accounts_)[static_cast<AccountId>((s & kIdMask) - 1)]);
-    }
   }
 
   // True when the next Insert would rehash the table.
@@ -62,7 +62,8 @@ class AccountIndex {
   // REQUIRES: the key is not in the index and (*accounts)[id] is the key.
   void Insert(uint64_t hash, AccountId id) {
     if (WouldGrow()) Grow();
-    Place(hash, id);
+    const AccountKey& k = (*accounts_)[id];
+    Place(Tag(hash) | (static_cast<uint64_t>(id) + 1), Pack(k.kind, k.bank, k.number));
     ++count_;
   }
 
@@ -74,39 +75,73 @@ class AccountIndex {
   }
 
  private:
-  // A slot: the hash's high 32 bits (the tag), then id + 1 (0: empty). The home slot is taken
-  // from the tag's bits too, so a rehash needs no key's full hash.
+  static constexpr size_t kInlineBytes = 21;
+  // kind, bank length, number length, then bank and number bytes, zero-padded. A key longer
+  // than kInlineBytes keeps its kind and a bank length of kLong, and no bytes: it matches every
+  // long key of its kind, and the dictionary decides.
+  struct PackedKey {
+    uint64_t w[3] = {0, 0, 0};
+    bool IsInline() const { return static_cast<uint8_t>(w[0] >> 8) != kLong; }
+  };
+  static constexpr uint8_t kLong = 0xFF;
+  static PackedKey Pack(NodeKind kind, std::string_view bank, std::string_view number) {
+    PackedKey p;
+    unsigned char b[24] = {};
+    b[0] = static_cast<unsigned char>(kind);
+    if (bank.size() + number.size() <= kInlineBytes) {
+      b[1] = static_cast<unsigned char>(bank.size());
+      b[2] = static_cast<unsigned char>(number.size());
+      std::memcpy(b + 3, bank.data(), bank.size());
+      std::memcpy(b + 3 + bank.size(), number.data(), number.size());
+    } else {
+      b[1] = kLong;
+    }
+    std::memcpy(p.w, b, sizeof(b));
+    return p;
+  }
+  static bool SameWords(const PackedKey& a, const PackedKey& b) {
+    return ((a.w[0] ^ b.w[0]) | (a.w[1] ^ b.w[1]) | (a.w[2] ^ b.w[2])) == 0;
+  }
+
+  // A slot's word: the hash's high 32 bits (the tag), then id + 1 (0: empty). The home slot is
+  // taken from the tag's bits too, so a rehash needs no key's full hash. Two slots share a
+  // cache line.
+  struct alignas(32) Slot {
+    uint64_t word;
+    PackedKey key;
+  };
+  static_assert(sizeof(Slot) == 32);
   static constexpr uint64_t kEmpty = 0;
   static constexpr uint64_t kTagMask = 0xFFFFFFFF00000000ull;
   static constexpr uint64_t kIdMask = 0x00000000FFFFFFFFull;
   static uint64_t Tag(uint64_t hash) { return hash & kTagMask; }
   size_t Home(uint64_t hash) const { return static_cast<size_t>(hash >> 32) & mask_; }
-  uint64_t Load(size_t i) const {
-    return std::atomic_ref<uint64_t>(const_cast<uint64_t&>(slots_[i]))
+  static uint64_t Load(const Slot& slot) {
+    return std::atomic_ref<uint64_t>(const_cast<uint64_t&>(slot.word))
         .load(std::memory_order_acquire);
   }
-  void Place(uint64_t hash, AccountId id) { PlaceSlot(Tag(hash) | (static_cast<uint64_t>(id) + 1)); }
-  void PlaceSlot(uint64_t slot) {
-    size_t i = Home(slot);
-    while (slots_[i] != kEmpty) i = (i + 1) & mask_;
-    std::atomic_ref<uint64_t>(slots_[i]).store(slot, std::memory_order_release);
+  void Place(uint64_t word, const PackedKey& key) {
+    size_t i = Home(word);
+    while (slots_[i].word != kEmpty) i = (i + 1) & mask_;
+    slots_[i].key = key;
+    std::atomic_ref<uint64_t>(slots_[i].word).store(word, std::memory_order_release);
   }
   void Grow() { Rehash(slots_.empty() ? 1024 : slots_.size() * 2); }
   void Rehash(size_t size) {
-    std::vector<uint64_t> old;
+    std::vector<Slot> old;
     old.swap(slots_);
     // Probes land at random: huge pages spare a TLB miss on most of them (and the faults).
     slots_.reserve(size);
-    AdviseHugePages(slots_.data(), size * sizeof(uint64_t));
-    slots_.assign(size, kEmpty);
+    AdviseHugePages(slots_.data(), size * sizeof(Slot));
+    slots_.assign(size, Slot{kEmpty, PackedKey{}});
     mask_ = slots_.size() - 1;
-    for (uint64_t s : old) {
-      if (s != kEmpty) PlaceSlot(s);
+    for (const Slot& s : old) {
+      if (s.word != kEmpty) Place(s.word, s.key);
     }
   }
 
   const std::vector<AccountKey>* accounts_;
-  std::vector<uint64_t> slots_;
+  std::vector<Slot> slots_;
   size_t mask_ = 0;
   size_t count_ = 0;
 };

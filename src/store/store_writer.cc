@@ -233,10 +233,7 @@ AccountId StoreWriter::FindAccount(uint64_t hash, NodeKind kind, std::string_vie
   return rep_->account_index.Find(hash, kind, bank, number);
 }
 
-void StoreWriter::PrefetchAccountSlot(uint64_t hash) const {
-  rep_->account_index.PrefetchSlot(hash);
-}
-void StoreWriter::PrefetchAccountKey(uint64_t hash) const { rep_->account_index.PrefetchKey(hash); }
+void StoreWriter::PrefetchAccount(uint64_t hash) const { rep_->account_index.Prefetch(hash); }
 
 Result<uint16_t> StoreWriter::InternCurrency(std::string_view name) {
   uint32_t id = rep_->dicts.currencies.Intern(name);
