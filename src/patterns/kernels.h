@@ -33,16 +33,40 @@ struct Query {
 
 inline Edge KeyOf(const Query& q) { return Edge{q.time, q.id, 0, 0}; }
 
+// std::partition_point(first, last, pred), searched from `last` backwards by doubling steps,
+// then by bisection: O(log d) probes for a point d positions before `last`, all near the end.
+// REQUIRES: [first, last) is partitioned by pred (true, then false).
+template <typename It, typename Pred>
+It PartitionPointFromEnd(It first, It last, Pred pred) {
+  It hi = last;
+  for (size_t step = 1;; step *= 2) {
+    if (static_cast<size_t>(hi - first) <= step) {
+      return std::partition_point(first, hi, pred);
+    }
+    const It probe = hi - static_cast<std::ptrdiff_t>(step);
+    if (pred(*probe)) return std::partition_point(probe + 1, hi, pred);
+    hi = probe;
+  }
+}
+
 // The part of a (time, id)-sorted list that `q` sees with window `window`:
-// time >= q.time - window and (time, id) <= (q.time, q.id).
+// time >= q.time - window and (time, id) <= (q.time, q.id). A query within a window of the
+// list's last transaction (every query of a stream, whose transactions are the newest) is
+// searched from the end: its window is the list's tail, which is in cache, while a bisection
+// of a long list misses the cache at most of its probes.
 inline std::span<const Edge> Visible(std::span<const Edge> list, const Query& q,
                                      Timestamp window) {
   const Timestamp from = q.time - window;
-  auto lo = std::lower_bound(list.begin(), list.end(), from,
-                             [](const Edge& e, Timestamp t) { return e.time < t; });
   const Edge key = KeyOf(q);
-  auto hi = std::upper_bound(lo, list.end(), key,
-                             [](const Edge& k, const Edge& e) { return graph::EdgeBefore(k, e); });
+  auto before_from = [from](const Edge& e) { return e.time < from; };
+  auto at_or_before_key = [&key](const Edge& e) { return !graph::EdgeBefore(key, e); };
+  if (!list.empty() && list.back().time - q.time <= window) {
+    auto hi = PartitionPointFromEnd(list.begin(), list.end(), at_or_before_key);
+    auto lo = PartitionPointFromEnd(list.begin(), hi, before_from);
+    return {lo, hi};
+  }
+  auto lo = std::partition_point(list.begin(), list.end(), before_from);
+  auto hi = std::partition_point(lo, list.end(), at_or_before_key);
   return {lo, hi};
 }
 

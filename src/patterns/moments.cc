@@ -95,4 +95,26 @@ Moments DyadicMoments::Fold(size_t lo, size_t hi) const {
   return acc;
 }
 
+void DyadicMoments::FoldPair(const DyadicMoments& a, const DyadicMoments& b, size_t lo,
+                             size_t hi, Moments& out_a, Moments& out_b) {
+  MT_DCHECK(a.first_ <= lo && lo < hi && hi <= a.end_);
+  MT_DCHECK(b.first_ <= lo && hi <= b.end_);
+  bool empty = true;
+  while (lo < hi) {
+    size_t k = lo == 0 ? 63 : static_cast<size_t>(std::countr_zero(lo));
+    k = std::min<size_t>(k, static_cast<size_t>(std::bit_width(hi - lo)) - 1);
+    const Moments block_a = a.Block(k, lo >> k);
+    const Moments block_b = b.Block(k, lo >> k);
+    if (empty) {
+      out_a = block_a;
+      out_b = block_b;
+    } else {
+      out_a = Merge(out_a, block_a);
+      out_b = Merge(out_b, block_b);
+    }
+    empty = false;
+    lo += size_t{1} << k;
+  }
+}
+
 }  // namespace moneytrail::patterns::internal

@@ -41,6 +41,10 @@ class DyadicMoments {
   void Append(double x);
   // The summary of positions [lo, hi). REQUIRES first <= lo < hi <= first + values.size().
   Moments Fold(size_t lo, size_t hi) const;
+  // Fold(lo, hi) of `a` and of `b` (two trees over the same positions) at once: the same
+  // merges in the same order, the two chains interleaved so that their divisions overlap.
+  static void FoldPair(const DyadicMoments& a, const DyadicMoments& b, size_t lo, size_t hi,
+                       Moments& out_a, Moments& out_b);
 
  private:
   // Block j of size 2^k.

@@ -138,15 +138,38 @@ struct Columns {
   }
 };
 
+// The first position of `list` whose time is >= the window's start at `first` (the group's
+// first query). A stream's queries are the lists' newest transactions: searched from the end
+// then (kernels.h, Visible), by bisection otherwise.
+size_t WindowStart(std::span<const Edge> list, const GroupQuery& first, Timestamp window) {
+  const Timestamp from = first.time - window;
+  auto before = [from](const Edge& e) { return e.time < from; };
+  if (!list.empty() && list.back().time - first.time <= window) {
+    return static_cast<size_t>(PartitionPointFromEnd(list.begin(), list.end(), before) -
+                               list.begin());
+  }
+  return static_cast<size_t>(std::partition_point(list.begin(), list.end(), before) -
+                             list.begin());
+}
+
+// The end of the part of list[start..] at or before q; searched as WindowStart searches.
+size_t KeyEnd(std::span<const Edge> list, size_t start, const GroupQuery& q, Timestamp window) {
+  const auto first = list.begin() + static_cast<std::ptrdiff_t>(start);
+  auto at_or_before = [&q](const Edge& e) { return AtOrBefore(e, q); };
+  if (!list.empty() && list.back().time - q.time <= window) {
+    return static_cast<size_t>(PartitionPointFromEnd(first, list.end(), at_or_before) -
+                               list.begin());
+  }
+  return static_cast<size_t>(std::partition_point(first, list.end(), at_or_before) -
+                             list.begin());
+}
+
 // Fan and degree of one list for every query of the group.
 void SweepFan(std::span<const Edge> list, int dir, std::span<const GroupQuery> queries,
               const PatternSettings& s, size_t first_column, const Columns& cols,
               DistinctCounter& others) {
   const size_t nb = s.bins.size();
-  size_t lo = static_cast<size_t>(
-      std::lower_bound(list.begin(), list.end(), queries.front().time - s.window,
-                       [](const Edge& e, Timestamp t) { return e.time < t; }) -
-      list.begin());
+  size_t lo = WindowStart(list, queries.front(), s.window);
   size_t hi = lo;
   for (size_t i = 0; i < queries.size(); ++i) {
     const GroupQuery& q = queries[i];
@@ -251,7 +274,14 @@ void WriteVertexStats(std::span<const Edge> list, const GroupQuery& q, size_t lo
     out[1] = static_cast<double>(distinct);
     out[2] = out[1] / n;
     // Amounts.
-    const Moments a = amounts.Fold(lo, hi);
+    // The age moments are all zero when every time is the same (no fold needed then).
+    const bool flat = list[lo].time == list[hi - 1].time;
+    Moments a, age_moments;
+    if (flat) {
+      a = amounts.Fold(lo, hi);
+    } else {
+      DyadicMoments::FoldPair(amounts, ages, lo, hi, a, age_moments);
+    }
     const size_t mid = count / 2;
     double median = kth(mid);
     if (count % 2 == 0) {
@@ -266,8 +296,7 @@ void WriteVertexStats(std::span<const Edge> list, const GroupQuery& q, size_t lo
     *p++ = median;
     p = WriteShape(a, n, a.min == a.max, false, p);
     p = WriteAgeOrder(list, q, lo, hi, offset_sum, base, p);
-    const bool flat = list[lo].time == list[hi - 1].time;
-    WriteShape(flat ? Moments{} : ages.Fold(lo, hi), n, flat, true, p);
+    WriteShape(age_moments, n, flat, true, p);
 }
 
 // Vertex statistics of one list for every query of the group. Returns the number of list
@@ -275,17 +304,8 @@ void WriteVertexStats(std::span<const Edge> list, const GroupQuery& q, size_t lo
 size_t SweepVertexStats(std::span<const Edge> list, int dir, std::span<const GroupQuery> queries,
                       const PatternSettings& s, size_t first_column, const Columns& cols,
                       SweepScratch& scratch) {
-  auto key_end = [&](const GroupQuery& q) {
-    return static_cast<size_t>(
-        std::partition_point(list.begin(), list.end(),
-                             [&](const Edge& e) { return AtOrBefore(e, q); }) -
-        list.begin());
-  };
-  const size_t range_lo = static_cast<size_t>(
-      std::lower_bound(list.begin(), list.end(), queries.front().time - s.window,
-                       [](const Edge& e, Timestamp t) { return e.time < t; }) -
-      list.begin());
-  const size_t range_hi = std::max(range_lo, key_end(queries.back()));
+  const size_t range_lo = WindowStart(list, queries.front(), s.window);
+  const size_t range_hi = KeyEnd(list, range_lo, queries.back(), s.window);
   const size_t span = range_hi - range_lo;
   const Timestamp base = list.empty() ? 0 : list.front().time;
   if (span > 0) {
@@ -372,17 +392,11 @@ bool SweepVertexStatsKept(std::span<const Edge> list, int dir,
                           size_t first_column, const Columns& cols,
                           std::unique_ptr<ListWindow>& kept, std::vector<double>& scratch) {
   const Timestamp base = list.front().time;
-  const size_t start = static_cast<size_t>(
-      std::lower_bound(list.begin(), list.end(), queries.front().time - s.window,
-                       [](const Edge& e, Timestamp t) { return e.time < t; }) -
-      list.begin());
+  const size_t start = WindowStart(list, queries.front(), s.window);
   if (kept == nullptr || kept->hi <= start || start < kept->lo) {
     // A new window, or the kept one has left entirely: build it at once up to the first
     // query, as the batch sweep does.
-    const size_t end = static_cast<size_t>(
-        std::partition_point(list.begin() + static_cast<std::ptrdiff_t>(start), list.end(),
-                             [&](const Edge& e) { return AtOrBefore(e, queries.front()); }) -
-        list.begin());
+    const size_t end = KeyEnd(list, start, queries.front(), s.window);
     if (kept == nullptr) {
       if (end - start < kMinKeptWindow) return false;
       kept = std::make_unique<ListWindow>();
