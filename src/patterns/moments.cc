@@ -26,12 +26,6 @@ Moments Merge(const Moments& a, const Moments& b) {
   return m;
 }
 
-// Leaves are kept as plain values (a Moments is 8 times larger): Leaf(x) is made where needed,
-// with the same bits as a stored one.
-Moments DyadicMoments::Block(size_t k, size_t j) const {
-  return k == 0 ? Leaf(leaves_[j - first_]) : levels_[k][j - base_[k]];
-}
-
 void DyadicMoments::Build(std::span<const double> values, size_t first) {
   first_ = first;
   end_ = first + values.size();

@@ -47,8 +47,12 @@ class DyadicMoments {
                        Moments& out_a, Moments& out_b);
 
  private:
-  // Block j of size 2^k.
-  Moments Block(size_t k, size_t j) const;
+  // Block j of size 2^k. Leaves are kept as plain values (a Moments is 8 times larger):
+  // Leaf(x) is made where needed, with the same bits as a stored one. (Inline: out of line it
+  // was 6% of a streaming batch.)
+  Moments Block(size_t k, size_t j) const {
+    return k == 0 ? Leaf(leaves_[j - first_]) : levels_[k][j - base_[k]];
+  }
 
   size_t first_ = 0, end_ = 0;
   std::vector<double> leaves_;                // leaves_[p - first_]: the value at position p
