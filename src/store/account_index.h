@@ -91,8 +91,9 @@ class AccountIndex {
     if (bank.size() + number.size() <= kInlineBytes) {
       b[1] = static_cast<unsigned char>(bank.size());
       b[2] = static_cast<unsigned char>(number.size());
-      std::memcpy(b + 3, bank.data(), bank.size());
-      std::memcpy(b + 3 + bank.size(), number.data(), number.size());
+      // (An empty view may have no data pointer, which memcpy must not get.)
+      if (!bank.empty()) std::memcpy(b + 3, bank.data(), bank.size());
+      if (!number.empty()) std::memcpy(b + 3 + bank.size(), number.data(), number.size());
     } else {
       b[1] = kLong;
     }
