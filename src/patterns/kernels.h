@@ -52,15 +52,17 @@ It PartitionPointFromEnd(It first, It last, Pred pred) {
 // The part of a (time, id)-sorted list that `q` sees with window `window`:
 // time >= q.time - window and (time, id) <= (q.time, q.id). A query within a window of the
 // list's last transaction (every query of a stream, whose transactions are the newest) is
-// searched from the end: its window is the list's tail, which is in cache, while a bisection
-// of a long list misses the cache at most of its probes.
+// searched from the end: its window is the list's tail, while a bisection of a long list
+// misses the cache at most of its probes. Only long lists are asked: reading a short list's
+// last entry is one more miss for a batch run's queries (the stack family measured ~20% slower).
+inline constexpr size_t kSearchFromEndSize = 64;
 inline std::span<const Edge> Visible(std::span<const Edge> list, const Query& q,
                                      Timestamp window) {
   const Timestamp from = q.time - window;
   const Edge key = KeyOf(q);
   auto before_from = [from](const Edge& e) { return e.time < from; };
   auto at_or_before_key = [&key](const Edge& e) { return !graph::EdgeBefore(key, e); };
-  if (!list.empty() && list.back().time - q.time <= window) {
+  if (list.size() > kSearchFromEndSize && list.back().time - q.time <= window) {
     auto hi = PartitionPointFromEnd(list.begin(), list.end(), at_or_before_key);
     auto lo = PartitionPointFromEnd(list.begin(), hi, before_from);
     return {lo, hi};

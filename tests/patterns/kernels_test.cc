@@ -45,7 +45,7 @@ TEST(KernelsTest, PartitionPointFromEndMatchesPartitionPoint) {
 TEST(KernelsTest, VisibleMatchesAFilterOfTheWholeList) {
   for (uint64_t seed = 1; seed <= 300; ++seed) {
     std::mt19937_64 rng(seed);
-    const std::vector<Edge> list = RandomList(rng, rng() % 300);
+    const std::vector<Edge> list = RandomList(rng, rng() % (4 * kSearchFromEndSize));
     const Timestamp last = list.empty() ? 0 : list.back().time;
     for (int k = 0; k < 60; ++k) {
       Query q;
