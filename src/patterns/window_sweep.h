@@ -1,8 +1,9 @@
 // Internal: fan/degree and vertex statistics by one sliding-window sweep per account list
 // (docs/patterns.md). The transactions whose features are wanted are grouped by account; each
 // group walks its account's out- and in-list once with two pointers per window, keeping the
-// window's count, distinct counterparties (a counter per account), order statistics (a Fenwick
-// tree over the amounts' ranks) and order-fixed moments (moments.h). Amortised O(log n) per
+// window's count, distinct counterparties (a counter per account), order statistics (a sorted
+// array for small ranges, else a Fenwick tree over the amounts' ranks) and order-fixed moments
+// (moments.h). Amortised O(log n) per
 // transaction and list instead of O(n log n).
 #ifndef MONEYTRAIL_SRC_PATTERNS_WINDOW_SWEEP_H_
 #define MONEYTRAIL_SRC_PATTERNS_WINDOW_SWEEP_H_
