@@ -2,12 +2,14 @@
 # hi-small risk-model runs of bench/RESULTS-model.md: A = raw,patterns,accounts (every train
 # row), B = + neighbours (20% of legitimate train rows), C = B with recency weights (half-life
 # 1 or 2 days, the better on validation PR-AUC), D = C with 400 rounds at most and half-life 0.5
-# or 1 day (the kept configuration), each against the raw baseline of the same run, then eval on
-# the test part. Needs ~12 GB of memory and ~3 h on 2 busy cores.
+# or 1 day, E = D with first-stage recency weights (1 day), the late first-stage model's weight
+# chosen on validation (0.5, 0.75 or 1), main half-life 0.25 or 0.5 day and 600 rounds at most,
+# each against the raw baseline of the same run, then eval on the test part. Needs ~12 GB of
+# memory and ~4 h on 2 busy cores.
 # Usage: bench/model_hismall.sh MONEYTRAIL STORE OUTDIR
 set -eu
 MT=$1 STORE=$2 OUT=$3
-mkdir -p "$OUT/A" "$OUT/B" "$OUT/C" "$OUT/D"
+mkdir -p "$OUT/A" "$OUT/B" "$OUT/C" "$OUT/D" "$OUT/E"
 run() {  # name, train options...
   name=$1; shift
   /usr/bin/time -f "$name train %e s wall %M KB" nice -n 5 "$MT" train "$STORE" \
@@ -25,3 +27,5 @@ run C --features raw,patterns,accounts,neighbours --negative-rate 0.2 --recency-
   --max-rounds 300
 run D --features raw,patterns,accounts,neighbours --negative-rate 0.2 --recency-half-life 0.5,1 \
   --max-rounds 400
+run E --features raw,patterns,accounts,neighbours --negative-rate 0.2 --recency-half-life 0.25,0.5 \
+  --first-stage-recency-half-life 1 --first-stage-late-weight 0.5,0.75,1 --max-rounds 600
