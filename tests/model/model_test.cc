@@ -17,6 +17,7 @@
 #include "moneytrail/model.h"
 #include "moneytrail/model_score.h"
 #include "moneytrail/store.h"
+#include "tiny_world.h"
 
 namespace moneytrail::model {
 namespace {
@@ -37,24 +38,8 @@ class ModelTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new fs::path(fs::temp_directory_path() /
                         ("moneytrail-model-test-" + std::to_string(::getpid())));
-    fs::remove_all(*dir_);
-    auto opts = generate::PresetOptions("tiny");
-    ASSERT_TRUE(opts.ok());
-    opts->out_dir = (*dir_ / "world").string();
-    opts->seed = 3;
-    opts->threads = 2;
-    ASSERT_TRUE(generate::Generate(*opts).ok());
-    IngestOptions ingest;
-    ingest.format = "native";
-    ingest.threads = 2;
-    auto report = Ingest(*dir_ / "store", {*dir_ / "world" / "transactions.csv"}, ingest);
-    ASSERT_TRUE(report.ok()) << report.status().ToString();
-    auto s = store::Store::Open(*dir_ / "store");
-    ASSERT_TRUE(s.ok());
-    store_ = new store::Store(std::move(*s));
-    auto labels = LoadLabels(*store_, "from-store");
-    ASSERT_TRUE(labels.ok()) << labels.status().ToString();
-    labels_ = new std::vector<int8_t>(std::move(*labels));
+    BuildTinyWorld(*dir_, store_, labels_);
+    if (HasFatalFailure()) return;
     auto bundle = Train(*store_, *labels_, TemporalSplit{}, FastOptions());
     ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
     bundle_ = new ModelBundle(std::move(*bundle));
