@@ -78,38 +78,17 @@ TEST(ChooseLateWeightTest, KeepsTheMixWithTheBestPrAucOnTheGivenRowsOnly) {
 }
 
 TrainOptions NeighbourOptions() {
-  TrainOptions o;
-  o.params.max_rounds = 30;
-  o.params.early_stopping_rounds = 10;
-  o.params.threads = 2;
+  TrainOptions o = FastOptions();
   o.groups = {FeatureGroup::kRaw, FeatureGroup::kAccounts, FeatureGroup::kNeighbours};
   o.first_stage_negative_rate = 0.5;
   return o;
 }
 
 // One generated world (tiny preset), shared by the suite.
-class FirstStageTest : public ::testing::Test {
+class FirstStageTest : public TinyWorldTest<FirstStageTest> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() /
-                        ("moneytrail-first-stage-test-" + std::to_string(::getpid())));
-    BuildTinyWorld(*dir_, store_, labels_);
-    if (HasFatalFailure()) return;
-  }
-  static void TearDownTestSuite() {
-    delete labels_;
-    delete store_;
-    fs::remove_all(*dir_);
-    delete dir_;
-  }
-
-  static fs::path* dir_;
-  static store::Store* store_;
-  static std::vector<int8_t>* labels_;
+  static void SetUpTestSuite() { SetUpWorld("moneytrail-first-stage-test-"); }
 };
-fs::path* FirstStageTest::dir_ = nullptr;
-store::Store* FirstStageTest::store_ = nullptr;
-std::vector<int8_t>* FirstStageTest::labels_ = nullptr;
 
 TEST_F(FirstStageTest, RecencyAndLateWeightAreUsedKeptAndReproducible) {
   auto plain = Train(*store_, *labels_, TemporalSplit{}, NeighbourOptions());

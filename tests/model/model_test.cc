@@ -24,21 +24,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TrainOptions FastOptions() {
-  TrainOptions o;
-  o.params.max_rounds = 30;
-  o.params.early_stopping_rounds = 10;
-  o.params.threads = 2;
-  return o;
-}
-
 // One generated world, ingested and trained once for the whole suite.
-class ModelTest : public ::testing::Test {
+class ModelTest : public TinyWorldTest<ModelTest> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() /
-                        ("moneytrail-model-test-" + std::to_string(::getpid())));
-    BuildTinyWorld(*dir_, store_, labels_);
+    SetUpWorld("moneytrail-model-test-");
     if (HasFatalFailure()) return;
     auto bundle = Train(*store_, *labels_, TemporalSplit{}, FastOptions());
     ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
@@ -46,21 +36,12 @@ class ModelTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     delete bundle_;
-    delete labels_;
-    delete store_;
-    fs::remove_all(*dir_);
-    delete dir_;
+    bundle_ = nullptr;
+    TinyWorldTest::TearDownTestSuite();
   }
 
-  static fs::path* dir_;
-  static store::Store* store_;
-  static std::vector<int8_t>* labels_;
-  static ModelBundle* bundle_;
+  static inline ModelBundle* bundle_ = nullptr;
 };
-fs::path* ModelTest::dir_ = nullptr;
-store::Store* ModelTest::store_ = nullptr;
-std::vector<int8_t>* ModelTest::labels_ = nullptr;
-ModelBundle* ModelTest::bundle_ = nullptr;
 
 TEST_F(ModelTest, TrainingLearnsFarBeyondTheRawBaselineOnTheTestPart) {
   auto run = ScoreStore(*store_, *bundle_, {});
