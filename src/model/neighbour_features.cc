@@ -163,17 +163,14 @@ std::vector<float> CombineFirstStage(std::span<const float> early, std::span<con
   MT_CHECK(early.size() == time.size() && late.size() == time.size());
   MT_CHECK(late_weight >= 0 && late_weight <= 1);
   const Timestamp middle = FirstStageMiddle(b);
-  const bool mean = late_weight == kDefaultFirstStageLateWeight;
   std::vector<float> scores(time.size());
   for (size_t r = 0; r < time.size(); ++r) {
     if (time[r] < middle) {
       scores[r] = late[r];  // early half: the late model's score
     } else if (time[r] < b.validate_from) {
       scores[r] = early[r];  // late half: the early model's score
-    } else if (mean) {
-      scores[r] = (early[r] + late[r]) / 2;  // the files written before the weight was an option
     } else {
-      scores[r] = static_cast<float>((1 - late_weight) * early[r] + late_weight * late[r]);
+      scores[r] = MixFirstStage(early[r], late[r], late_weight);
     }
   }
   return scores;

@@ -61,6 +61,14 @@ Timestamp FirstStageMiddle(const SplitBoundaries& b);
 // (TrainOptions::first_stage_late_weights): the plain mean of both.
 inline constexpr double kDefaultFirstStageLateWeight = 0.5;
 
+// The first-stage score of a row after the train part: (1 - late_weight) * early + late_weight *
+// late, and for the default weight exactly the float mean (the model files written before the
+// weight was an option).
+inline float MixFirstStage(float early, float late, double late_weight) {
+  if (late_weight == kDefaultFirstStageLateWeight) return (early + late) / 2;
+  return static_cast<float>((1 - late_weight) * early + late_weight * late);
+}
+
 // Both first-stage models' scores of every row of `x` (which holds at least their columns):
 // [0] the early model's, [1] the late model's. REQUIRES: stage.size() == 2.
 Result<std::array<std::vector<float>, 2>> PredictFirstStage(std::span<const Model> stage,
@@ -68,8 +76,7 @@ Result<std::array<std::vector<float>, 2>> PredictFirstStage(std::span<const Mode
 
 // First-stage scores from both models' scores of every row: a row of the early half of the
 // train part gets the late model's score, a row of the late half the early model's, every other
-// row (1 - late_weight) * early + late_weight * late (exactly the float mean for 0.5); so no
-// model scores a row it was trained on. REQUIRES: early, late and time of equal size,
+// row MixFirstStage of both; so no model scores a row it was trained on. REQUIRES: early, late and time of equal size,
 // 0 <= late_weight <= 1.
 std::vector<float> CombineFirstStage(std::span<const float> early, std::span<const float> late,
                                      const SplitBoundaries& b, std::span<const Timestamp> time,

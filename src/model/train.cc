@@ -203,7 +203,7 @@ double ChooseLateWeight(std::span<const float> early, std::span<const float> lat
   for (const double w : candidates) {
     MT_CHECK(w >= 0 && w <= 1);
     for (size_t i = 0; i < rows.size(); ++i) {
-      mix[i] = static_cast<float>((1 - w) * early[rows[i]] + w * late[rows[i]]);
+      mix[i] = model_internal::MixFirstStage(early[rows[i]], late[rows[i]], w);
     }
     const double auc = ComputeMetrics(mix, y, 0.5f).pr_auc;
     if (pr_auc != nullptr) pr_auc->push_back(auc);

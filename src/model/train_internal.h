@@ -17,9 +17,9 @@ namespace moneytrail::model::model_internal {
 std::vector<float> RecencyWeights(std::span<const uint32_t> rows, std::span<const Timestamp> time,
                                   Timestamp until, double half_life_days);
 
-// The candidate w whose mix (1 - w) * early[r] + w * late[r] over `rows` has the highest PR-AUC
-// against `labels` (labels[i] is row rows[i]'s); the first such on ties. `pr_auc` (optional)
-// receives each candidate's PR-AUC. REQUIRES: candidates not empty, each in [0, 1];
+// The candidate w whose mix MixFirstStage(early[r], late[r], w) over `rows` (the scores
+// CombineFirstStage would give them) has the highest PR-AUC against `labels` (labels[i] is row
+// rows[i]'s); the first such on ties. `pr_auc` (optional) receives each candidate's PR-AUC. REQUIRES: candidates not empty, each in [0, 1];
 // rows.size() == labels.size().
 double ChooseLateWeight(std::span<const float> early, std::span<const float> late,
                         std::span<const uint32_t> rows, std::span<const float> labels,
