@@ -4,12 +4,13 @@
 # 1 or 2 days, the better on validation PR-AUC), D = C with 400 rounds at most and half-life 0.5
 # or 1 day, E = D with first-stage recency weights (1 day), the late first-stage model's weight
 # chosen on validation (0.5, 0.75 or 1), main half-life 0.25 or 0.5 day and 600 rounds at most,
+# F = E's choices with learning rate 0.2, G = the same with 1000 rounds at most (session 5),
 # each against the raw baseline of the same run, then eval on the test part. Needs ~12 GB of
-# memory and ~4 h on 2 busy cores.
+# memory and ~5 h on 2 busy cores.
 # Usage: bench/model_hismall.sh MONEYTRAIL STORE OUTDIR
 set -eu
 MT=$1 STORE=$2 OUT=$3
-mkdir -p "$OUT/A" "$OUT/B" "$OUT/C" "$OUT/D" "$OUT/E"
+mkdir -p "$OUT/A" "$OUT/B" "$OUT/C" "$OUT/D" "$OUT/E" "$OUT/F" "$OUT/G"
 run() {  # name, train options...
   name=$1; shift
   /usr/bin/time -f "$name train %e s wall %M KB" nice -n 5 "$MT" train "$STORE" \
@@ -29,3 +30,9 @@ run D --features raw,patterns,accounts,neighbours --negative-rate 0.2 --recency-
   --max-rounds 400
 run E --features raw,patterns,accounts,neighbours --negative-rate 0.2 --recency-half-life 0.25,0.5 \
   --first-stage-recency-half-life 1 --first-stage-late-weight 0.5,0.75,1 --max-rounds 600
+# Session 5's follow-ups of E (both lost to E on validation PR-AUC): F = learning rate 0.2,
+# G = 1000 rounds at most.
+run F --features raw,patterns,accounts,neighbours --negative-rate 0.2 --recency-half-life 0.5 \
+  --first-stage-recency-half-life 1 --first-stage-late-weight 1 --max-rounds 600 --eta 0.2
+run G --features raw,patterns,accounts,neighbours --negative-rate 0.2 --recency-half-life 0.5 \
+  --first-stage-recency-half-life 1 --first-stage-late-weight 0.75,1 --max-rounds 1000
