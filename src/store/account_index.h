@@ -22,7 +22,6 @@
 #include <vector>
 
 #include "moneytrail/file_util.h"
-#include "moneytrail/hash.h"
 #include "moneytrail/store.h"
 
 namespace moneytrail::store::store_internal {

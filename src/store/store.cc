@@ -8,6 +8,7 @@
 #include "account_index.h"
 #include "columns.h"
 #include "moneytrail/file_util.h"
+#include "moneytrail/hash.h"
 #include "moneytrail/store.h"
 #include "state.h"
 

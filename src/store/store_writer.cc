@@ -17,6 +17,7 @@
 #include "column_spill.h"
 #include "columns.h"
 #include "moneytrail/file_util.h"
+#include "moneytrail/hash.h"
 #include "moneytrail/store.h"
 #include "state.h"
 

@@ -182,6 +182,13 @@ TEST_F(StoreTest, ASecondWriterIsRefused) {
   EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
 }
 
+// A commit hook that fails at `step` (StoreWriter::SetCommitHookForTesting).
+auto FailAt(const char* step) {
+  return [step](std::string_view s) {
+    return s == step ? IoError("injected at " + std::string(s)) : Status::Ok();
+  };
+}
+
 TEST_F(StoreTest, AFailedCommitLeavesThePreviousStateAndNoLeftovers) {
   for (const char* step : {"columns", "dictionaries", "manifest-temp"}) {
     fs::remove_all(dir_);
@@ -190,9 +197,7 @@ TEST_F(StoreTest, AFailedCommitLeavesThePreviousStateAndNoLeftovers) {
       AddRows(*w, 4, 0, 1);
       ASSERT_TRUE(w->Commit().ok());
       AddRows(*w, 4, 1, 1);
-      w->SetCommitHookForTesting([step](std::string_view s) {
-        return s == step ? IoError("injected at " + std::string(s)) : Status::Ok();
-      });
+      w->SetCommitHookForTesting(FailAt(step));
       EXPECT_FALSE(w->Commit().ok()) << step;
     }
     Store s = *Store::Open(dir_);
@@ -278,9 +283,7 @@ TEST_F(StoreTest, RowsWrittenAheadVanishWithoutACommitAndAFailedCommitLosesThem)
     AddRows(*w, 4, 1, 1);
     ASSERT_TRUE(w->SpillPending().ok());
     AddRows(*w, 3, 1, 1);
-    w->SetCommitHookForTesting([step](std::string_view s) {
-      return s == step ? IoError("injected at " + std::string(s)) : Status::Ok();
-    });
+    w->SetCommitHookForTesting(FailAt(step));
     EXPECT_FALSE(w->Commit().ok()) << step;
     EXPECT_EQ(segment_dirs(), 1u) << step;
     w->SetCommitHookForTesting(nullptr);
