@@ -141,30 +141,31 @@ struct Columns {
   }
 };
 
-// The first position of `list` whose time is >= the window's start at `first` (the group's
-// first query). A stream's queries are the lists' newest transactions: searched from the end
-// then (kernels.h, Visible), by bisection otherwise.
-size_t WindowStart(std::span<const Edge> list, const GroupQuery& first, Timestamp window) {
-  const Timestamp from = first.time - window;
-  auto before = [from](const Edge& e) { return e.time < from; };
-  if (!list.empty() && list.back().time - first.time <= window) {
-    return static_cast<size_t>(PartitionPointFromEnd(list.begin(), list.end(), before) -
-                               list.begin());
-  }
-  return static_cast<size_t>(std::partition_point(list.begin(), list.end(), before) -
-                             list.begin());
+// The partition point of `pred` over list[start..], as a position of `list`. A stream's queries
+// are the lists' newest transactions: when `list` ends within `window` of `query_time`, it is
+// searched from the end (kernels.h, Visible), by bisection otherwise.
+template <typename Pred>
+size_t PartitionPosition(std::span<const Edge> list, size_t start, Timestamp query_time,
+                         Timestamp window, Pred pred) {
+  const auto first = list.begin() + static_cast<std::ptrdiff_t>(start);
+  const auto it = !list.empty() && list.back().time - query_time <= window
+                      ? PartitionPointFromEnd(first, list.end(), pred)
+                      : std::partition_point(first, list.end(), pred);
+  return static_cast<size_t>(it - list.begin());
 }
 
-// The end of the part of list[start..] at or before q; searched as WindowStart searches.
+// The first position of `list` whose time is >= the window's start at `first` (the group's
+// first query).
+size_t WindowStart(std::span<const Edge> list, const GroupQuery& first, Timestamp window) {
+  const Timestamp from = first.time - window;
+  return PartitionPosition(list, 0, first.time, window,
+                           [from](const Edge& e) { return e.time < from; });
+}
+
+// The end of the part of list[start..] at or before q.
 size_t KeyEnd(std::span<const Edge> list, size_t start, const GroupQuery& q, Timestamp window) {
-  const auto first = list.begin() + static_cast<std::ptrdiff_t>(start);
-  auto at_or_before = [&q](const Edge& e) { return AtOrBefore(e, q); };
-  if (!list.empty() && list.back().time - q.time <= window) {
-    return static_cast<size_t>(PartitionPointFromEnd(first, list.end(), at_or_before) -
-                               list.begin());
-  }
-  return static_cast<size_t>(std::partition_point(first, list.end(), at_or_before) -
-                             list.begin());
+  return PartitionPosition(list, start, q.time, window,
+                           [&q](const Edge& e) { return AtOrBefore(e, q); });
 }
 
 // Fan and degree of one list for every query of the group.
