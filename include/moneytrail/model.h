@@ -165,6 +165,9 @@ class Model {
   std::unique_ptr<Booster> booster_;
 };
 
+// The most first-stage models (TrainOptions::first_stage_folds) a model may have.
+inline constexpr int kMaxFirstStageFolds = 16;
+
 struct TrainOptions {
   std::vector<FeatureGroup> groups{FeatureGroup::kRaw, FeatureGroup::kPatterns,
                                    FeatureGroup::kAccounts};
@@ -178,17 +181,22 @@ struct TrainOptions {
   // Borrowed for the call. REQUIRES: made with the pack at rules_pack.
   const rules::ScanResult* scan = nullptr;
   const rules::HolderTable* holders = nullptr;  // KYC facts for Train's own scan; may be null
-  // negative_rate of the two first-stage models of the neighbours group (docs/model.md).
+  // negative_rate of the first-stage models of the neighbours group (docs/model.md).
   double first_stage_negative_rate = 0.2;
+  // Number of first-stage models, in [2, kMaxFirstStageFolds]: the train part is cut into this
+  // many blocks of equal time and model k is trained on all of them but one (docs/model.md,
+  // Neighbour scores); 2 gives the early and the late model.
+  int first_stage_folds = 2;
   // Candidate recency half-lives (days, 0: unweighted) of the main model: with more than one,
   // the main model is trained with each and the one with the highest validation PR-AUC is kept
   // (the baseline then uses the same). Empty: params.recency_half_life_days.
   std::vector<double> recency_candidates;
-  // Recency half-life (days, 0: unweighted) of the two first-stage models; each weighs its rows
-  // from the end of its own half of the train part (docs/model.md, Neighbour scores).
+  // Recency half-life (days, 0: unweighted) of the first-stage models; each weighs its rows from
+  // the end of its own rows (docs/model.md, Neighbour scores).
   double first_stage_recency_half_life_days = 0;
   // Candidate weights in [0, 1] of the late first-stage model in the first-stage score of a row
-  // after the train part ((1 - w) * early + w * late): the one whose scores have the highest
+  // after the train part ((1 - w) * early + w * late, where early is the mean of the other
+  // first-stage models when there are more than two): the one whose scores have the highest
   // PR-AUC on the validation part is kept and recorded in the model file. Empty: 0.5 (the mean).
   std::vector<double> first_stage_late_weights;
   // Called with progress lines ("main: round 40, validation PR-AUC 0.71"); may be empty.
@@ -209,8 +217,9 @@ class ModelBundle {
   const Model& main() const { return models_[0]; }
   const Model& baseline() const { return models_[1]; }
   // The first-stage models of the neighbours group (docs/model.md, Neighbour scores): empty
-  // when the main model has no such group, else [early, late]: trained on the first and on the
-  // second half of the train part's time.
+  // when the main model has no such group, else one per block of the train part's time, model
+  // k trained on every block but block size - 1 - k: with two, [early, late], trained on the
+  // first and on the second half.
   std::span<const Model> first_stage() const {
     return std::span<const Model>(models_).subspan(std::min<size_t>(2, models_.size()));
   }
@@ -229,7 +238,7 @@ class ModelBundle {
 
  private:
   friend struct ModelAccess;
-  std::vector<Model> models_;  // [main, baseline] or [main, baseline, early, late]
+  std::vector<Model> models_;  // [main, baseline] or [main, baseline, first-stage models...]
   TemporalSplit split_;
   SplitBoundaries boundaries_;
   std::string store_manifest_sha256_;

@@ -284,10 +284,13 @@ Result<ModelBundle> ModelBundle::Load(const std::filesystem::path& path) {
     return DataLossError(fmt::format("{}: bad metadata: {}", where, e.what()));
   }
   const auto& g = b.models_.empty() ? std::vector<FeatureGroup>() : b.models_[0].groups();
-  const size_t expected = model_internal::NeedsFirstStage(g) ? 4 : 2;
-  if (b.models_.size() != expected) {
-    return DataLossError(fmt::format("{}: expected {} models, found {}", where, expected,
-                                     b.models_.size()));
+  if (model_internal::NeedsFirstStage(g)) {
+    if (b.models_.size() < 4 || b.models_.size() > 2 + kMaxFirstStageFolds) {
+      return DataLossError(fmt::format("{}: expected 4 to {} models, found {}", where,
+                                       2 + kMaxFirstStageFolds, b.models_.size()));
+    }
+  } else if (b.models_.size() != 2) {
+    return DataLossError(fmt::format("{}: expected 2 models, found {}", where, b.models_.size()));
   }
   if (offset != contents.size()) {
     return DataLossError(fmt::format("{}: {} unexpected bytes after the boosters", where,

@@ -117,16 +117,20 @@ void SetNeighbourColumns(const store::Store& s, std::span<const float> scores, F
                   [&](std::vector<float>& values) { ComputeNeighbourFeatures(s, scores, values); }, x);
 }
 
-Timestamp FirstStageMiddle(const SplitBoundaries& b) {
-  return b.first + (b.validate_from - b.first) / 2;
+Timestamp FirstStageBlockStart(const SplitBoundaries& b, int folds, int j) {
+  MT_CHECK(folds >= 1 && j >= 0 && j <= folds);
+  if (j == folds) return b.validate_from;
+  // span * j / folds without overflow for any span of int64 seconds and folds <= 2^31.
+  const Timestamp span = b.validate_from - b.first;
+  return b.first + span / folds * j + span % folds * j / folds;
 }
 
-Result<std::array<std::vector<float>, 2>> PredictFirstStage(std::span<const Model> stage,
-                                                            const FeatureMatrix& x) {
-  MT_CHECK(stage.size() == 2);
-  std::array<std::vector<float>, 2> scores;
+Result<std::vector<std::vector<float>>> PredictFirstStage(std::span<const Model> stage,
+                                                          const FeatureMatrix& x) {
+  MT_CHECK(stage.size() >= 2);
+  std::vector<std::vector<float>> scores(stage.size());
   constexpr size_t kBlock = 1 << 18;  // rows per prediction: bounded memory
-  for (size_t k = 0; k < 2; ++k) {
+  for (size_t k = 0; k < stage.size(); ++k) {
     const std::vector<std::string>& names = stage[k].features();
     std::vector<size_t> index;
     for (const std::string& name : names) {
@@ -157,18 +161,38 @@ Result<std::array<std::vector<float>, 2>> PredictFirstStage(std::span<const Mode
   return scores;
 }
 
-std::vector<float> CombineFirstStage(std::span<const float> early, std::span<const float> late,
+std::vector<float> FirstStageEarlyMean(std::span<const std::vector<float>> each) {
+  MT_CHECK(each.size() >= 2);
+  const size_t n = each.size() - 1;
+  if (n == 1) return each[0];
+  std::vector<float> mean(each[0].size());
+  for (size_t r = 0; r < mean.size(); ++r) {
+    double sum = 0;
+    for (size_t k = 0; k < n; ++k) sum += each[k][r];
+    mean[r] = static_cast<float>(sum / static_cast<double>(n));
+  }
+  return mean;
+}
+
+std::vector<float> CombineFirstStage(std::span<const std::vector<float>> each,
                                      const SplitBoundaries& b, std::span<const Timestamp> time,
                                      double late_weight) {
-  MT_CHECK(early.size() == time.size() && late.size() == time.size());
+  MT_CHECK(each.size() >= 2);
+  for (const std::vector<float>& e : each) MT_CHECK(e.size() == time.size());
   MT_CHECK(late_weight >= 0 && late_weight <= 1);
-  const Timestamp middle = FirstStageMiddle(b);
+  const int folds = static_cast<int>(each.size());
+  const std::vector<float> early = FirstStageEarlyMean(each);
+  const std::vector<float>& late = each.back();
+  // Block j's rows get model folds - 1 - j, the one that left block j out.
+  std::vector<Timestamp> start(static_cast<size_t>(folds) + 1);
+  for (int j = 0; j <= folds; ++j) start[static_cast<size_t>(j)] = FirstStageBlockStart(b, folds, j);
   std::vector<float> scores(time.size());
   for (size_t r = 0; r < time.size(); ++r) {
-    if (time[r] < middle) {
-      scores[r] = late[r];  // early half: the late model's score
-    } else if (time[r] < b.validate_from) {
-      scores[r] = early[r];  // late half: the early model's score
+    const Timestamp t = time[r];
+    if (t < b.validate_from) {
+      const auto j = static_cast<size_t>(std::upper_bound(start.begin() + 1, start.end(), t) -
+                                         (start.begin() + 1));
+      scores[r] = each[each.size() - 1 - j][r];
     } else {
       scores[r] = MixFirstStage(early[r], late[r], late_weight);
     }
@@ -179,9 +203,9 @@ std::vector<float> CombineFirstStage(std::span<const float> early, std::span<con
 Result<std::vector<float>> FirstStageScores(std::span<const Model> stage,
                                             const SplitBoundaries& b, const FeatureMatrix& x,
                                             std::span<const Timestamp> time, double late_weight) {
-  MT_CHECK(stage.size() == 2 && x.rows == time.size());
+  MT_CHECK(stage.size() >= 2 && x.rows == time.size());
   MT_ASSIGN_OR_RETURN(auto each, PredictFirstStage(stage, x));
-  return CombineFirstStage(each[0], each[1], b, time, late_weight);
+  return CombineFirstStage(each, b, time, late_weight);
 }
 
 }  // namespace moneytrail::model::model_internal

@@ -53,9 +53,18 @@ std::vector<TransactionId> TimeOrder(const store::Store& s);
 void SetGroupColumns(const std::vector<std::string>& group,
                      const std::function<void(std::vector<float>&)>& compute, FeatureMatrix& x);
 
-// The time from which the late first-stage model's training rows start: the middle of the train
-// part, [b.first, b.validate_from).
-Timestamp FirstStageMiddle(const SplitBoundaries& b);
+// The first stage cuts the train part [b.first, b.validate_from) into `folds` blocks of equal
+// time (docs/model.md, Neighbour scores): block j is [FirstStageBlockStart(b, folds, j),
+// FirstStageBlockStart(b, folds, j + 1)). REQUIRES: 0 <= j <= folds, folds >= 1.
+Timestamp FirstStageBlockStart(const SplitBoundaries& b, int folds, int j);
+
+// The middle of the train part: with two folds, where the late model's rows start.
+inline Timestamp FirstStageMiddle(const SplitBoundaries& b) { return FirstStageBlockStart(b, 2, 1); }
+
+// The block left out of first-stage model k of `folds`: folds - 1 - k, so that model 0 is the
+// one trained on the earliest blocks and the last model (trained on the latest ones) is the
+// "late" model; with two folds, [early, late] as in model files before the option.
+inline int FirstStageHeldOutBlock(int folds, int k) { return folds - 1 - k; }
 
 // The default weight of the late first-stage model in the score of a row after the train part
 // (TrainOptions::first_stage_late_weights): the plain mean of both.
@@ -69,20 +78,26 @@ inline float MixFirstStage(float early, float late, double late_weight) {
   return static_cast<float>((1 - late_weight) * early + late_weight * late);
 }
 
-// Both first-stage models' scores of every row of `x` (which holds at least their columns):
-// [0] the early model's, [1] the late model's. REQUIRES: stage.size() == 2.
-Result<std::array<std::vector<float>, 2>> PredictFirstStage(std::span<const Model> stage,
-                                                            const FeatureMatrix& x);
+// Every first-stage model's scores of every row of `x` (which holds at least their columns), in
+// the models' order. REQUIRES: stage.size() >= 2.
+Result<std::vector<std::vector<float>>> PredictFirstStage(std::span<const Model> stage,
+                                                          const FeatureMatrix& x);
 
-// First-stage scores from both models' scores of every row: a row of the early half of the
-// train part gets the late model's score, a row of the late half the early model's, every other
-// row MixFirstStage of both; so no model scores a row it was trained on. REQUIRES: early, late and time of equal size,
-// 0 <= late_weight <= 1.
-std::vector<float> CombineFirstStage(std::span<const float> early, std::span<const float> late,
+// The "early" side of the mix for rows after the train part: the mean of every model's score
+// but the last (with two folds, the early model's own score, exactly). REQUIRES: each.size() >=
+// 2, all of equal size.
+std::vector<float> FirstStageEarlyMean(std::span<const std::vector<float>> each);
+
+// First-stage scores from every model's scores of every row: a row of block j of the train part
+// gets the score of the model that left block j out (a row before the train part, on another
+// store, block 0's), every later row MixFirstStage of FirstStageEarlyMean and the last model's
+// score; so no model scores a row it was trained on.
+// REQUIRES: each.size() >= 2, each of time.size(), 0 <= late_weight <= 1.
+std::vector<float> CombineFirstStage(std::span<const std::vector<float>> each,
                                      const SplitBoundaries& b, std::span<const Timestamp> time,
                                      double late_weight);
 
-// PredictFirstStage, then CombineFirstStage. REQUIRES: stage.size() == 2, x.rows == time.size().
+// PredictFirstStage, then CombineFirstStage. REQUIRES: stage.size() >= 2, x.rows == time.size().
 Result<std::vector<float>> FirstStageScores(std::span<const Model> stage,
                                             const SplitBoundaries& b, const FeatureMatrix& x,
                                             std::span<const Timestamp> time,

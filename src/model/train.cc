@@ -56,17 +56,26 @@ PartRows Subsample(const PartRows& part, double rate, uint64_t seed) {
   return out;
 }
 
-// The rows of `part` whose time is before (`before`) or at or after `middle`.
-PartRows TimeHalf(const PartRows& part, std::span<const Timestamp> time, Timestamp middle,
-                  bool before) {
+// The rows of `part` whose time is outside [from, to).
+PartRows Outside(const PartRows& part, std::span<const Timestamp> time, Timestamp from,
+                 Timestamp to) {
   PartRows out;
   for (size_t i = 0; i < part.rows.size(); ++i) {
-    if ((time[part.rows[i]] < middle) != before) continue;
+    const Timestamp t = time[part.rows[i]];
+    if (t >= from && t < to) continue;
     out.rows.push_back(part.rows[i]);
     out.labels.push_back(part.labels[i]);
     out.positives += part.labels[i] == 1;
   }
   return out;
+}
+
+// The role of first-stage model k of `folds` (model_internal::FirstStageHeldOutBlock): with two
+// folds "first_stage_early" and "first_stage_late", as before the option.
+std::string FirstStageRole(int folds, int k) {
+  if (folds == 2) return k == 0 ? "first_stage_early" : "first_stage_late";
+  return fmt::format("first_stage_without_{}_of_{}",
+                     model_internal::FirstStageHeldOutBlock(folds, k) + 1, folds);
 }
 
 Result<DMatrix> MatrixOf(const FeatureMatrix& x, const PartRows& part, int threads) {
@@ -273,6 +282,10 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
     return InvalidArgumentError(
         "first-stage late weights must be in [0, 1] and its recency half-life finite and >= 0");
   }
+  if (o.first_stage_folds < 2 || o.first_stage_folds > kMaxFirstStageFolds) {
+    return InvalidArgumentError(fmt::format("first-stage folds must be in [2, {}], not {}",
+                                            kMaxFirstStageFolds, o.first_stage_folds));
+  }
   std::vector<double> recency = o.recency_candidates;
   if (recency.empty()) recency.push_back(o.params.recency_half_life_days);
   if (std::any_of(recency.begin(), recency.end(),
@@ -302,25 +315,30 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
   }
   std::vector<Model> stage;
   if (neighbours) {
-    // Each first-stage model scores the half of the train part it has not seen (docs/model.md).
+    // Each first-stage model scores the block of the train part it has not seen (docs/model.md).
     TrainParams p = o.params;
     p.negative_rate = o.first_stage_negative_rate;
     p.recency_half_life_days = o.first_stage_recency_half_life_days;
-    const Timestamp middle = model_internal::FirstStageMiddle(b);
+    const int folds = o.first_stage_folds;
     MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(FeatureNames(stage_groups)));
-    for (const bool early : {true, false}) {
-      // Recency weights count from the end of the model's own half.
-      MT_ASSIGN_OR_RETURN(Model m, TrainOne(early ? "first_stage_early" : "first_stage_late",
-                                            stage_groups, sub,
-                                            TimeHalf(train, s.time(), middle, early), validate, p,
-                                            s.time(), early ? middle : b.validate_from, o));
+    for (int k = 0; k < folds; ++k) {
+      const int held = model_internal::FirstStageHeldOutBlock(folds, k);
+      const Timestamp from = model_internal::FirstStageBlockStart(b, folds, held);
+      const Timestamp to = model_internal::FirstStageBlockStart(b, folds, held + 1);
+      // Recency weights count from the end of the model's own rows: the start of the last block
+      // for the model that left that block out, else the end of the train part.
+      MT_ASSIGN_OR_RETURN(Model m, TrainOne(FirstStageRole(folds, k), stage_groups, sub,
+                                            Outside(train, s.time(), from, to), validate, p,
+                                            s.time(), held == folds - 1 ? from : b.validate_from,
+                                            o));
       stage.push_back(std::move(m));
     }
     MT_ASSIGN_OR_RETURN(auto each, model_internal::PredictFirstStage(stage, sub));
     sub = FeatureMatrix();  // release
     std::vector<double> auc;
     const double late_weight = model_internal::ChooseLateWeight(
-        each[0], each[1], validate.rows, validate.labels, late_weights, &auc);
+        model_internal::FirstStageEarlyMean(each), each.back(), validate.rows, validate.labels,
+        late_weights, &auc);
     if (late_weights.size() > 1 && o.log) {
       for (size_t k = 0; k < late_weights.size(); ++k) {
         o.log(fmt::format("first stage with late weight {}: validation PR-AUC {:.4f}",
@@ -330,7 +348,7 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
     }
     ModelAccess::first_stage_late_weight(bundle) = late_weight;
     const std::vector<float> scores =
-        model_internal::CombineFirstStage(each[0], each[1], b, s.time(), late_weight);
+        model_internal::CombineFirstStage(each, b, s.time(), late_weight);
     model_internal::SetFirstStageColumns(s, scores, x);
   }
   // The main model with each recency candidate; the best on validation PR-AUC is kept.

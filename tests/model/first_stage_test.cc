@@ -1,11 +1,14 @@
 // The first stage of the neighbours group: recency weights counted from the end of each model's
-// half, the late model's weight for rows after the train part (chosen on validation PR-AUC and
-// kept in the model file), and reproducibility with both options (docs/model.md).
+// rows, the late model's weight for rows after the train part (chosen on validation PR-AUC and
+// kept in the model file), more than two folds, and reproducibility with the options
+// (docs/model.md).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
 
+#include "model/model_access.h"
 #include "model/neighbour_features.h"
 #include "model/train_internal.h"
 #include "moneytrail/file_util.h"
@@ -43,7 +46,8 @@ TEST(CombineFirstStageTest, EachHalfGetsTheOtherModelAndLaterRowsTheWeightedMix)
   const std::vector<float> early = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f};
   const std::vector<float> late = {0.9f, 0.8f, 0.7f, 0.6f, 0.1f, 0.3f, 0.2f, 0.0f};
   for (const double w : {0.0, 0.5, 0.75, 1.0}) {
-    const std::vector<float> s = model_internal::CombineFirstStage(early, late, b, time, w);
+    const std::vector<std::vector<float>> each = {early, late};
+    const std::vector<float> s = model_internal::CombineFirstStage(each, b, time, w);
     ASSERT_EQ(s.size(), time.size());
     for (size_t r = 0; r < time.size(); ++r) {
       if (time[r] < 50) {
@@ -58,6 +62,56 @@ TEST(CombineFirstStageTest, EachHalfGetsTheOtherModelAndLaterRowsTheWeightedMix)
       }
     }
   }
+}
+
+__extension__ typedef __int128 Int128;  // the oracle's exact arithmetic (GCC, Clang)
+
+TEST(FirstStageBlockStartTest, CutsTheTrainPartIntoBlocksOfEqualTime) {
+  for (const SplitBoundaries b : {SplitBoundaries{0, 100, 150, 200},
+                                  SplitBoundaries{1756684801, 1757203201, 1757376001, 1757548800},
+                                  SplitBoundaries{-7, 10, 11, 12},
+                                  SplitBoundaries{INT64_MIN / 2, INT64_MAX / 2, INT64_MAX / 2 + 1,
+                                                  INT64_MAX / 2 + 2}}) {
+    // Two folds: the middle of the train part, as the model files before the option.
+    EXPECT_EQ(model_internal::FirstStageMiddle(b), b.first + (b.validate_from - b.first) / 2);
+    for (int folds = 1; folds <= 7; ++folds) {
+      EXPECT_EQ(model_internal::FirstStageBlockStart(b, folds, 0), b.first);
+      EXPECT_EQ(model_internal::FirstStageBlockStart(b, folds, folds), b.validate_from);
+      const Int128 span = static_cast<Int128>(b.validate_from) - b.first;
+      for (int j = 0; j <= folds; ++j) {
+        // floor(span * j / folds), computed in 128 bits.
+        EXPECT_EQ(static_cast<Int128>(model_internal::FirstStageBlockStart(b, folds, j)),
+                  b.first + span * j / folds) << "folds " << folds << " block " << j;
+      }
+    }
+  }
+}
+
+TEST(CombineFirstStageTest, EachBlockGetsTheModelThatLeftItOutAndLaterRowsTheMixWithTheMean) {
+  const SplitBoundaries b{0, 120, 150, 200};  // blocks [0, 30) [30, 60) [60, 90) [90, 120)
+  const std::vector<Timestamp> time = {0, 29, 30, 59, 60, 89, 90, 119, 120, 199};
+  std::vector<std::vector<float>> each(4, std::vector<float>(time.size()));
+  for (size_t k = 0; k < 4; ++k) {
+    for (size_t r = 0; r < time.size(); ++r) each[k][r] = static_cast<float>(k * 10 + r) / 64;
+  }
+  for (const double w : {0.0, 0.5, 1.0}) {
+    const std::vector<float> s = model_internal::CombineFirstStage(each, b, time, w);
+    for (size_t r = 0; r < time.size(); ++r) {
+      if (time[r] < 120) {
+        const auto block = static_cast<size_t>(time[r] / 30);
+        // Model k left out block 3 - k; model 3 (the late one) was trained without block 0.
+        EXPECT_EQ(s[r], each[3 - block][r]) << "w " << w << " row " << r;
+      } else {
+        const double early = (static_cast<double>(each[0][r]) + each[1][r] + each[2][r]) / 3;
+        EXPECT_FLOAT_EQ(s[r], model_internal::MixFirstStage(static_cast<float>(early), each[3][r],
+                                                            w))
+            << "w " << w << " row " << r;
+      }
+    }
+  }
+  // With two models the "early mean" is the early model's score, bit for bit.
+  const std::vector<std::vector<float>> two = {each[1], each[2]};
+  EXPECT_EQ(model_internal::FirstStageEarlyMean(two), each[1]);
 }
 
 TEST(ChooseLateWeightTest, KeepsTheMixWithTheBestPrAucOnTheGivenRowsOnly) {
@@ -149,6 +203,64 @@ TEST_F(FirstStageTest, RecencyAndLateWeightAreUsedKeptAndReproducible) {
   EXPECT_EQ(ReadFileToString(p)->find("first_stage_late_weight"), std::string::npos);
 }
 
+TEST_F(FirstStageTest, MoreFoldsLeaveOneBlockOutEachAndRoundTrip) {
+  TrainOptions o = NeighbourOptions();
+  o.first_stage_folds = 3;
+  o.first_stage_negative_rate = 1;  // every train row, so that the counts below are exact
+  o.first_stage_late_weights = {0.5, 1.0};
+  auto bundle = Train(*store_, *labels_, TemporalSplit{}, o);
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  ASSERT_EQ(bundle->first_stage().size(), 3u);
+  const SplitBoundaries& b = bundle->boundaries();
+  // Model k was trained on the labelled train rows outside block 2 - k, and only on those.
+  size_t in_block[3] = {0, 0, 0}, train_rows = 0;
+  for (uint32_t r = 0; r < store_->transaction_count(); ++r) {
+    const Timestamp t = store_->time()[r];
+    if ((*labels_)[r] == kLabelUnknown || b.PartOf(t) != SplitPart::kTrain) continue;
+    ++train_rows;
+    for (int j = 0; j < 3; ++j) {
+      in_block[j] += t >= model_internal::FirstStageBlockStart(b, 3, j) &&
+                     t < model_internal::FirstStageBlockStart(b, 3, j + 1);
+    }
+  }
+  ASSERT_EQ(in_block[0] + in_block[1] + in_block[2], train_rows);
+  for (int k = 0; k < 3; ++k) {
+    Model& m = ModelAccess::models(*bundle)[2 + static_cast<size_t>(k)];
+    EXPECT_EQ(m.role(), fmt::format("first_stage_without_{}_of_3", 3 - k));
+    EXPECT_GT(in_block[2 - k], 0u);
+    EXPECT_EQ(ModelAccess::train_rows(m), train_rows - in_block[2 - k]) << m.role();
+  }
+  // Each row of the train part is scored by the model that left its block out.
+  auto x = BuildFeatures(*store_, {bundle->union_groups(), 2});
+  ASSERT_TRUE(x.ok());
+  auto each = model_internal::PredictFirstStage(bundle->first_stage(), *x);
+  ASSERT_TRUE(each.ok());
+  auto first = model_internal::FirstStageScores(bundle->first_stage(), b, *x, store_->time(),
+                                                bundle->first_stage_late_weight());
+  ASSERT_TRUE(first.ok());
+  for (uint32_t r = 0; r < store_->transaction_count(); ++r) {
+    const Timestamp t = store_->time()[r];
+    if (t >= b.validate_from) continue;
+    int block = 0;
+    while (t >= model_internal::FirstStageBlockStart(b, 3, block + 1)) ++block;
+    EXPECT_EQ((*first)[r], (*each)[static_cast<size_t>(2 - block)][r]) << r;
+  }
+  // The file keeps the three boosters: the same scores after loading, the same bytes again.
+  const fs::path a = *dir_ / "folds-a.model", c = *dir_ / "folds-c.model";
+  ASSERT_TRUE(bundle->Save(a).ok());
+  auto loaded = ModelBundle::Load(a);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_EQ(loaded->first_stage().size(), 3u);
+  auto before = ScoreStore(*store_, *bundle, {});
+  auto after = ScoreStore(*store_, *loaded, {});
+  ASSERT_TRUE(before.ok() && after.ok()) << before.status().ToString();
+  EXPECT_EQ(before->score, after->score);
+  auto again = Train(*store_, *labels_, TemporalSplit{}, o);
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(again->Save(c).ok());
+  EXPECT_EQ(Sha256Hex(*ReadFileToString(a)), Sha256Hex(*ReadFileToString(c)));
+}
+
 TEST_F(FirstStageTest, BadLateWeightsAndHalfLivesAreClearErrors) {
   for (const double w : {-0.1, 1.5, std::nan("")}) {
     TrainOptions o = NeighbourOptions();
@@ -160,6 +272,13 @@ TEST_F(FirstStageTest, BadLateWeightsAndHalfLivesAreClearErrors) {
   o.first_stage_recency_half_life_days = -1;
   EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, o).status().code(),
             StatusCode::kInvalidArgument);
+  for (const int folds : {-1, 0, 1, kMaxFirstStageFolds + 1}) {
+    TrainOptions f = NeighbourOptions();
+    f.first_stage_folds = folds;
+    const Status st = Train(*store_, *labels_, TemporalSplit{}, f).status();
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << folds;
+    EXPECT_NE(st.message().find("first-stage folds"), std::string::npos) << st.message();
+  }
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ struct Options {
   std::vector<double> recency;  // candidate half-lives in days; empty: unweighted
   double first_stage_recency = 0;       // days; 0: unweighted
   std::vector<double> late_weights;     // candidates; empty: 0.5
+  int first_stage_folds = 2;
 };
 
 // The shipped pack: in the working directory, or in the repository that holds the binary.
@@ -64,6 +65,7 @@ int Run(const Options& o) {
   options.recency_candidates = o.recency;
   options.first_stage_recency_half_life_days = o.first_stage_recency;
   options.first_stage_late_weights = o.late_weights;
+  options.first_stage_folds = o.first_stage_folds;
   options.labels = o.labels;
   options.rules_pack = o.rules.empty() ? DefaultPack() : o.rules;
   std::optional<rules::HolderTable> holders;
@@ -115,12 +117,17 @@ void Setup(CLI::App& app, std::function<int()>& run) {
                  "Weigh train rows by 2^(-age/DAYS) before the validation part (0: unweighted); "
                  "with a list (0,1,2), the main model with the best validation PR-AUC is kept")
       ->delimiter(',');
+  app.add_option("--first-stage-folds", o->first_stage_folds,
+                 "First-stage models of the neighbours and taint groups: the train part is cut "
+                 "into this many blocks of time, each scored by the model trained on the others "
+                 "(default 2)");
   app.add_option("--first-stage-recency-half-life", o->first_stage_recency,
-                 "Weigh each first-stage model's rows by 2^(-age/DAYS) before the end of its half "
-                 "of the train part (default 0: unweighted)");
+                 "Weigh each first-stage model's rows by 2^(-age/DAYS) before the end of its "
+                 "rows (default 0: unweighted)");
   app.add_option("--first-stage-late-weight", o->late_weights,
-                 "Weight in [0, 1] of the late first-stage model for rows after the train part "
-                 "(default 0.5, the mean); with a list, the best on validation PR-AUC is kept")
+                 "Weight in [0, 1] of the late first-stage model (the one without the first "
+                 "block) for rows after the train part, against the others' mean (default 0.5); "
+                 "with a list, the best on validation PR-AUC is kept")
       ->delimiter(',');
   run = [o] { return Run(*o); };
 }
