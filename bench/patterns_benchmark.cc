@@ -14,7 +14,8 @@
 //
 // usage (environment PATTERNS_STORE=bench/out/patterns/hi-small.store, PATTERNS_THREADS=2,
 // PATTERNS_BLOCK=262144 rows per ComputeFeatures call, PATTERNS_STREAM_WARM=0 untimed batches
-// of 2,048 before BM_Stream's timed ones):
+// of 2,048 before BM_Stream's timed ones, PATTERNS_REUSE=1: blocks go through one FeatureRun by
+// ComputeFeaturesInto; 0: a fresh table per block by ComputeFeatures, as the CLI does today):
 //   patterns_benchmark --benchmark_repetitions=3 [--benchmark_filter=fan]
 #include <benchmark/benchmark.h>
 
@@ -41,6 +42,7 @@ struct Fixture {
   graph::TemporalGraph graph;
   int threads = 2;
   size_t block = 262144;
+  bool reuse = true;
 };
 
 Fixture* Load() {
@@ -51,6 +53,7 @@ Fixture* Load() {
     if (const char* b = std::getenv("PATTERNS_BLOCK")) {
       f->block = std::max<size_t>(1, std::strtoull(b, nullptr, 10));
     }
+    if (const char* r = std::getenv("PATTERNS_REUSE")) f->reuse = std::atoi(r) != 0;
     auto s = store::Store::Open(path != nullptr ? path : "bench/out/patterns/hi-small.store");
     if (!s.ok()) {
       std::fprintf(stderr, "patterns_benchmark: %s\n", s.status().ToString().c_str());
@@ -88,6 +91,7 @@ bool RunBlocks(benchmark::State& state, const Fixture& f, const patterns::Patter
                double& checksum) {
   const size_t n = f.columns.size();
   std::vector<TransactionId> ids;
+  patterns::FeatureRun run;
   for (size_t first = 0; first < n; first += f.block) {
     const size_t count = std::min(f.block, n - first);
     ids.resize(count);
@@ -96,13 +100,15 @@ bool RunBlocks(benchmark::State& state, const Fixture& f, const patterns::Patter
                                    f.columns.destination.subspan(first, count),
                                    f.columns.time.subspan(first, count),
                                    f.columns.amount.subspan(first, count), ids};
-    auto run = patterns::ComputeFeatures(f.graph, block, config, {.threads = f.threads});
-    if (!run.ok()) {
-      state.SkipWithError(run.status().ToString().c_str());
+    if (!f.reuse) run = patterns::FeatureRun{};
+    const Status status =
+        patterns::ComputeFeaturesInto(f.graph, block, config, {.threads = f.threads}, run);
+    if (!status.ok()) {
+      state.SkipWithError(status.ToString().c_str());
       return false;
     }
-    checksum += run->table.values.empty() ? 0 : run->table.values[count / 2];
-    benchmark::DoNotOptimize(run->table.values.data());
+    checksum += run.table.values.empty() ? 0 : run.table.values[count / 2];
+    benchmark::DoNotOptimize(run.table.values.data());
   }
   return true;
 }

@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <functional>
 #include <numeric>
 
@@ -35,15 +36,62 @@ void AssignZeros(std::vector<double>& values, size_t count) {
   values.resize(count, 0.0);
 }
 
+// The column ranges [begin, end) that no kernel writes in full for every row, which must start
+// at zero: all but the fan and degree counts and the vertex statistics, which the sweep writes
+// in every row (the fan bins are added to; the cycle columns and the multi-hop columns are
+// left to be safe, at ~25% of a default row).
+std::vector<std::pair<size_t, size_t>> ColumnsToZero(const PatternConfig& config,
+                                                     const internal::Layout& layout) {
+  std::vector<std::pair<size_t, size_t>> written;
+  if (config.fan.enabled) written.emplace_back(layout.fan, layout.fan + internal::kFanColumns);
+  if (config.vertex_stats.enabled) {
+    written.emplace_back(layout.vertex_stats,
+                         layout.vertex_stats + internal::kVertexStatsColumns);
+  }
+  std::sort(written.begin(), written.end());
+  std::vector<std::pair<size_t, size_t>> zero;
+  size_t at = 0;
+  for (const auto& [begin, end] : written) {
+    if (begin > at) zero.emplace_back(at, begin);
+    at = std::max(at, end);
+  }
+  if (at < layout.width) zero.emplace_back(at, layout.width);
+  return zero;
+}
+
+// Sizes `table` for `n` rows of `layout`. Fresh memory is zeroed whole; a reused buffer (the
+// caller's previous block) only in the columns that ColumnsToZero names: the rest is
+// overwritten by the sweep, and zeroing a 150 MB table per block cost about what its page
+// faults did (bench/RESULTS-patterns.md, session 4). Runs in the caller's TBB arena.
+void PrepareTable(const PatternConfig& config, const internal::Layout& layout, size_t n,
+                  FeatureTable& table) {
+  table.columns = layout.names;
+  table.tx_ids.resize(n);
+  const size_t count = n * layout.width;
+  if (table.values.capacity() < count) {
+    AssignZeros(table.values, count);
+    return;
+  }
+  table.values.resize(count);
+  const auto zero = ColumnsToZero(config, layout);
+  if (zero.empty()) return;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 4096), [&](const auto& range) {
+    for (size_t r = range.begin(); r != range.end(); ++r) {
+      double* row = table.values.data() + r * layout.width;
+      for (const auto& [begin, end] : zero) std::fill(row + begin, row + end, 0.0);
+    }
+  });
+}
+
 // Adds the temporal-cycle columns (and instances, `dropped`) to the run's table.
 using CycleStep = std::function<Status(const internal::Layout& layout, FeatureTable& table,
                                        std::vector<internal::FoundInstance>* instances,
                                        uint64_t& dropped)>;
 
-// The kernels over `txs`, then the cycle step.
-Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColumns& txs,
-                       const PatternConfig& config, const RunOptions& options,
-                       const CycleStep& cycles, internal::SweepCache* sweep_cache = nullptr) {
+// The kernels over `txs`, then the cycle step, into `run` (its buffers reused).
+Status Run(const graph::TemporalGraph& graph, const graph::EdgeColumns& txs,
+           const PatternConfig& config, const RunOptions& options, const CycleStep& cycles,
+           FeatureRun& run, internal::SweepCache* sweep_cache = nullptr) {
   MT_RETURN_IF_ERROR(config.Validate());
   if (txs.destination.size() != txs.size() || txs.time.size() != txs.size() ||
       (!txs.amount.empty() && txs.amount.size() != txs.size()) ||
@@ -52,14 +100,12 @@ Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColum
   }
   const internal::Layout layout(config);
   const size_t n = txs.size();
-  FeatureRun run;
-  run.table.columns = layout.names;
-  run.table.tx_ids.resize(n);
-  AssignZeros(run.table.values, n * layout.width);
+  run.instances = InstanceSet{};
   tbb::enumerable_thread_specific<internal::Scratch> scratches;
   tbb::enumerable_thread_specific<std::vector<internal::FoundInstance>> found;
   tbb::task_arena arena(std::max(1, options.threads));
   arena.execute([&] {
+    PrepareTable(config, layout, n, run.table);
     // Fan/degree and vertex statistics: one sliding-window sweep per account list.
     internal::SweepFanAndVertexStats(graph, txs, config, layout, run.table.values, sweep_cache);
     const bool per_row = config.scatter_gather.enabled || config.gather_scatter.enabled ||
@@ -114,7 +160,7 @@ Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColum
     run.instances = internal::FinishInstances(std::move(all), config.instances_per_account);
     run.instances.found += dropped;
   }
-  return run;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -122,6 +168,14 @@ Result<FeatureRun> Run(const graph::TemporalGraph& graph, const graph::EdgeColum
 Result<FeatureRun> ComputeFeatures(const graph::TemporalGraph& graph,
                                    const graph::EdgeColumns& txs, const PatternConfig& config,
                                    const RunOptions& options) {
+  FeatureRun run;
+  MT_RETURN_IF_ERROR(ComputeFeaturesInto(graph, txs, config, options, run));
+  return run;
+}
+
+Status ComputeFeaturesInto(const graph::TemporalGraph& graph, const graph::EdgeColumns& txs,
+                           const PatternConfig& config, const RunOptions& options,
+                           FeatureRun& run) {
   std::vector<TransactionId> ids;
   if (txs.id.empty() && config.temporal_cycle.enabled) {
     ids.resize(txs.size());
@@ -135,7 +189,8 @@ Result<FeatureRun> ComputeFeatures(const graph::TemporalGraph& graph,
                  std::vector<internal::FoundInstance>* instances, uint64_t& dropped) {
                return internal::TemporalCycleFeatures(context, config, layout, options.threads,
                                                       table, instances, dropped);
-             });
+             },
+             run);
 }
 
 namespace internal {
@@ -177,14 +232,16 @@ Result<FeatureRun> PatternStream::AddBatch(std::span<const graph::TransactionEdg
     id[k] = batch[k].id;
   }
   graph::EdgeColumns cols{source, destination, time, amount, id};
-  return Run(graph_, cols, config_, {threads_, collect_instances},
-             [&](const internal::Layout& layout, FeatureTable& table,
-                 std::vector<internal::FoundInstance>* instances, uint64_t& dropped) {
-               return internal::StreamTemporalCycleFeatures(graph_, batch, config_, layout,
-                                                            threads_, *state_->cycles, table,
-                                                            instances, dropped);
-             },
-             state_->sweep.get());
+  FeatureRun run;
+  MT_RETURN_IF_ERROR(Run(
+      graph_, cols, config_, {threads_, collect_instances},
+      [&](const internal::Layout& layout, FeatureTable& table,
+          std::vector<internal::FoundInstance>* instances, uint64_t& dropped) {
+        return internal::StreamTemporalCycleFeatures(graph_, batch, config_, layout, threads_,
+                                                     *state_->cycles, table, instances, dropped);
+      },
+      run, state_->sweep.get()));
+  return run;
 }
 
 }  // namespace moneytrail::patterns

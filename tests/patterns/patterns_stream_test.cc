@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <numeric>
 #include <set>
@@ -322,6 +323,47 @@ TEST(PatternsStreamTest, OneAndTwoThreadsGiveIdenticalFeaturesAndInstances) {
     for (size_t k = 0; k < one->instances.instances.size(); ++k) {
       EXPECT_EQ(one->instances.instances[k].transactions,
                 two->instances.instances[k].transactions);
+    }
+  }
+}
+
+TEST(PatternsStreamTest, BlocksIntoAReusedRunEqualFreshRunsWhateverItHeldBefore) {
+  // ComputeFeaturesInto zeroes only the columns that the sweep does not overwrite in every row:
+  // the reused run holds garbage of another configuration first (wider and narrower rows).
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    const oracle::Case c = oracle::RandomCase(seed, 10, 150, 40);
+    auto g = graph::TemporalGraph::Build(c.columns(), {});
+    ASSERT_TRUE(g.ok());
+    PatternConfig config = Config(static_cast<Timestamp>(seed % 11));
+    config.fan.bins = seed % 3 == 0 ? std::vector<uint32_t>{} : std::vector<uint32_t>{2, 5};
+    config.fan.enabled = seed % 4 != 1;
+    config.vertex_stats.enabled = seed % 5 != 2;
+    config.scatter_gather.enabled = seed % 2 == 0;
+    config.stack.enabled = seed % 3 != 0;
+    FeatureRun run;
+    run.table.values.assign(3 * c.columns().size() * 150, std::nan("1"));
+    run.table.tx_ids.assign(7, 12345);
+    std::mt19937_64 rng(seed);
+    const graph::EdgeColumns all = c.columns();
+    const size_t n = all.size();
+    std::vector<TransactionId> ids;
+    for (size_t first = 0; first < n;) {
+      const size_t count = std::min(n - first, 1 + static_cast<size_t>(rng() % 60));
+      ids.resize(count);
+      std::iota(ids.begin(), ids.end(), static_cast<TransactionId>(first));
+      const graph::EdgeColumns block{all.source.subspan(first, count),
+                                     all.destination.subspan(first, count),
+                                     all.time.subspan(first, count),
+                                     all.amount.subspan(first, count), ids};
+      auto fresh = ComputeFeatures(*g, block, config, {});
+      ASSERT_TRUE(fresh.ok());
+      ASSERT_TRUE(ComputeFeaturesInto(*g, block, config, {.threads = 2}, run).ok());
+      ASSERT_EQ(run.table.tx_ids, fresh->table.tx_ids) << "seed " << seed;
+      ASSERT_EQ(run.table.values.size(), fresh->table.values.size()) << "seed " << seed;
+      for (size_t r = 0; r < count; ++r) ExpectSameRow(run.table, r, fresh->table, r, seed);
+      // Scribble over the run again, as a caller might.
+      std::fill(run.table.values.begin(), run.table.values.end(), -7.5);
+      first += count;
     }
   }
 }
