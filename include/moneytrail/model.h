@@ -199,6 +199,9 @@ struct TrainOptions {
   // first-stage models when there are more than two): the one whose scores have the highest
   // PR-AUC on the validation part is kept and recorded in the model file. Empty: 0.5 (the mean).
   std::vector<double> first_stage_late_weights;
+  // Columns of the main model's groups left out of the main model and of its first-stage models
+  // (e.g. tn_self); kept in the model file. Each must be a column of `groups`.
+  std::vector<std::string> exclude_features;
   // Called with progress lines ("main: round 40, validation PR-AUC 0.71"); may be empty.
   std::function<void(std::string_view)> log;
 };
@@ -226,6 +229,9 @@ class ModelBundle {
   // The late first-stage model's weight in the first-stage score of a row after the train part
   // (TrainOptions::first_stage_late_weights); 0.5 in files written before it was an option.
   double first_stage_late_weight() const { return first_stage_late_weight_; }
+  // Columns of the main model's groups that it and its first-stage models leave out
+  // (TrainOptions::exclude_features); empty in files written before the option.
+  const std::vector<std::string>& excluded_features() const { return excluded_features_; }
   const TemporalSplit& split() const { return split_; }
   const SplitBoundaries& boundaries() const { return boundaries_; }
   const std::string& store_manifest_sha256() const { return store_manifest_sha256_; }
@@ -247,6 +253,7 @@ class ModelBundle {
   std::string rules_pack_text_;
   std::string rules_pack_origin_;
   double first_stage_late_weight_ = 0.5;
+  std::vector<std::string> excluded_features_;
 };
 
 // The bundled default model, models/default.model (models/README.md): the first that exists of

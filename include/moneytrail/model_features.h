@@ -88,6 +88,9 @@ struct FeatureOptions {
 
 // The column names BuildFeatures produces for `groups`, in order (duplicates removed).
 std::vector<std::string> FeatureNames(std::span<const FeatureGroup> groups);
+// The same without the columns named in `excluded` (TrainOptions::exclude_features).
+std::vector<std::string> FeatureNames(std::span<const FeatureGroup> groups,
+                                      std::span<const std::string> excluded);
 
 // Features of every transaction of `store`. InvalidArgument for no groups, threads < 1, or the
 // rules group without options.rules or with a pack it cannot read. The neighbours and taint

@@ -318,6 +318,15 @@ std::vector<std::string> FeatureNames(std::span<const FeatureGroup> groups) {
   return names;
 }
 
+std::vector<std::string> FeatureNames(std::span<const FeatureGroup> groups,
+                                      std::span<const std::string> excluded) {
+  std::vector<std::string> names = FeatureNames(groups);
+  std::erase_if(names, [&](const std::string& n) {
+    return std::find(excluded.begin(), excluded.end(), n) != excluded.end();
+  });
+  return names;
+}
+
 Result<FeatureMatrix> FeatureMatrix::Select(std::span<const std::string> wanted) const {
   std::vector<size_t> index;
   for (const std::string& w : wanted) {

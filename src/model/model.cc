@@ -189,6 +189,7 @@ Status ModelBundle::Save(const std::filesystem::path& path) const {
   meta["models"] = std::move(models);
   // Written only when not the mean, so that files of earlier options stay as they were.
   if (first_stage_late_weight_ != 0.5) meta["first_stage_late_weight"] = first_stage_late_weight_;
+  if (!excluded_features_.empty()) meta["excluded_features"] = excluded_features_;
   if (!rules_pack_text_.empty()) {
     meta["rules_pack"] = {{"origin", rules_pack_origin_},
                           {"sha256", Sha256Hex(rules_pack_text_)},
@@ -244,6 +245,9 @@ Result<ModelBundle> ModelBundle::Load(const std::filesystem::path& path) {
     if (!(b.first_stage_late_weight_ >= 0 && b.first_stage_late_weight_ <= 1)) {
       return DataLossError(fmt::format("{}: first_stage_late_weight {} is not in [0, 1]", where,
                                        b.first_stage_late_weight_));
+    }
+    if (meta.contains("excluded_features")) {
+      b.excluded_features_ = meta["excluded_features"].get<std::vector<std::string>>();
     }
     for (const auto& j : meta.at("models")) {
       Model m;

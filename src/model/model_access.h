@@ -24,6 +24,9 @@ struct ModelAccess {
   static std::string& rules_pack_text(ModelBundle& b) { return b.rules_pack_text_; }
   static std::string& rules_pack_origin(ModelBundle& b) { return b.rules_pack_origin_; }
   static double& first_stage_late_weight(ModelBundle& b) { return b.first_stage_late_weight_; }
+  static std::vector<std::string>& excluded_features(ModelBundle& b) {
+    return b.excluded_features_;
+  }
 
   static std::string& role(Model& m) { return m.role_; }
   static std::vector<FeatureGroup>& groups(Model& m) { return m.groups_; }

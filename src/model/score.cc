@@ -41,7 +41,8 @@ Result<ScoreRun> ScoreStore(const store::Store& s, const ModelBundle& bundle,
                                                          bundle.first_stage_late_weight()));
     model_internal::SetFirstStageColumns(s, first, x);
   }
-  MT_ASSIGN_OR_RETURN(FeatureMatrix xm, x.Select(FeatureNames(main.groups())));
+  MT_ASSIGN_OR_RETURN(FeatureMatrix xm,
+                      x.Select(FeatureNames(main.groups(), bundle.excluded_features())));
   MT_ASSIGN_OR_RETURN(FeatureMatrix xb, x.Select(FeatureNames(base.groups())));
   x = FeatureMatrix();  // release
   ScoreRun run;

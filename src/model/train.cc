@@ -286,6 +286,20 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
     return InvalidArgumentError(fmt::format("first-stage folds must be in [2, {}], not {}",
                                             kMaxFirstStageFolds, o.first_stage_folds));
   }
+  const std::vector<std::string> main_names = FeatureNames(o.groups);
+  for (const std::string& name : o.exclude_features) {
+    if (std::find(main_names.begin(), main_names.end(), name) == main_names.end()) {
+      return InvalidArgumentError(fmt::format(
+          "excluded feature '{}' is not a column of the main model's groups ({})", name,
+          FeatureGroupsToString(o.groups)));
+    }
+  }
+  if (FeatureNames(o.groups, o.exclude_features).empty() ||
+      (neighbours && FeatureNames(stage_groups, o.exclude_features).empty())) {
+    return InvalidArgumentError(
+        "the excluded features leave the main model or its first-stage models no column");
+  }
+  ModelAccess::excluded_features(bundle) = o.exclude_features;
   std::vector<double> recency = o.recency_candidates;
   if (recency.empty()) recency.push_back(o.params.recency_half_life_days);
   if (std::any_of(recency.begin(), recency.end(),
@@ -320,7 +334,8 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
     p.negative_rate = o.first_stage_negative_rate;
     p.recency_half_life_days = o.first_stage_recency_half_life_days;
     const int folds = o.first_stage_folds;
-    MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(FeatureNames(stage_groups)));
+    MT_ASSIGN_OR_RETURN(FeatureMatrix sub,
+                        x.Select(FeatureNames(stage_groups, o.exclude_features)));
     for (int k = 0; k < folds; ++k) {
       const int held = model_internal::FirstStageHeldOutBlock(folds, k);
       const Timestamp from = model_internal::FirstStageBlockStart(b, folds, held);
@@ -354,7 +369,7 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
   // The main model with each recency candidate; the best on validation PR-AUC is kept.
   TrainParams chosen = o.params;
   {
-    MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(FeatureNames(o.groups)));
+    MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(FeatureNames(o.groups, o.exclude_features)));
     std::optional<Model> best;
     for (const double half_life : recency) {
       TrainParams p = o.params;

@@ -606,6 +606,55 @@ TEST_F(ModelTest, TaintModelRoundTripsWithItsFirstStage) {
             StatusCode::kInvalidArgument);
 }
 
+// --exclude-features: the main model trains without the named columns, the file keeps the list
+// and scoring leaves them out too; a name outside the groups is a clear error.
+TEST_F(ModelTest, ExcludedFeaturesAreLeftOutKeptAndScoredWithout) {
+  TrainOptions o = FastOptions();
+  o.groups = {FeatureGroup::kRaw, FeatureGroup::kAccounts, FeatureGroup::kNeighbours,
+              FeatureGroup::kTaint};
+  o.first_stage_negative_rate = 0.5;
+  o.exclude_features = {"tn_self", "raw_hour"};
+  auto bundle = Train(*store_, *labels_, TemporalSplit{}, o);
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  EXPECT_EQ(bundle->excluded_features(), o.exclude_features);
+  std::vector<std::string> expected = FeatureNames(o.groups);
+  std::erase(expected, "tn_self");
+  std::erase(expected, "raw_hour");
+  EXPECT_EQ(bundle->main().features(), expected);
+  for (const Model& m : bundle->first_stage()) {
+    EXPECT_EQ(std::count(m.features().begin(), m.features().end(), "raw_hour"), 0) << m.role();
+    EXPECT_FALSE(m.features().empty());
+  }
+  // The baseline keeps its own groups' columns.
+  EXPECT_EQ(bundle->baseline().features(), FeatureNames(o.baseline_groups));
+  const fs::path a = *dir_ / "ex-a.model", plain = *dir_ / "ex-plain.model";
+  ASSERT_TRUE(bundle->Save(a).ok());
+  auto loaded = ModelBundle::Load(a);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->excluded_features(), o.exclude_features);
+  auto before_run = ScoreStore(*store_, *bundle, {});
+  auto after_run = ScoreStore(*store_, *loaded, {});
+  ASSERT_TRUE(before_run.ok() && after_run.ok()) << before_run.status().ToString();
+  EXPECT_EQ(before_run->score, after_run->score);
+  // Without the option the file has no such key (files of earlier versions stay the same).
+  ASSERT_TRUE(bundle_->Save(plain).ok());
+  EXPECT_EQ(ReadFileToString(plain)->find("excluded_features"), std::string::npos);
+  EXPECT_NE(ReadFileToString(a)->find("excluded_features"), std::string::npos);
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"tn_selff"}, std::vector<std::string>{"pat_fan_in"}}) {
+    TrainOptions b = o;
+    b.exclude_features = bad;
+    const Status st = Train(*store_, *labels_, TemporalSplit{}, b).status();
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << bad[0];
+    EXPECT_NE(st.message().find(bad[0]), std::string::npos) << st.message();
+  }
+  TrainOptions none = FastOptions();
+  none.groups = {FeatureGroup::kRaw};
+  none.exclude_features = FeatureNames(none.groups);
+  EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, none).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 // With several recency half-lives the kept main model is the one with the best validation
 // PR-AUC among them, its half-life is in the file, and the baseline uses the same.
 TEST_F(ModelTest, RecencyCandidatesKeepTheBestOnValidation) {

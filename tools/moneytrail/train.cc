@@ -30,6 +30,7 @@ struct Options {
   double first_stage_recency = 0;       // days; 0: unweighted
   std::vector<double> late_weights;     // candidates; empty: 0.5
   int first_stage_folds = 2;
+  std::vector<std::string> exclude;  // columns left out of the main and first-stage models
 };
 
 // The shipped pack: in the working directory, or in the repository that holds the binary.
@@ -66,6 +67,7 @@ int Run(const Options& o) {
   options.first_stage_recency_half_life_days = o.first_stage_recency;
   options.first_stage_late_weights = o.late_weights;
   options.first_stage_folds = o.first_stage_folds;
+  options.exclude_features = o.exclude;
   options.labels = o.labels;
   options.rules_pack = o.rules.empty() ? DefaultPack() : o.rules;
   std::optional<rules::HolderTable> holders;
@@ -95,6 +97,10 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--features", o->features,
                  "Feature groups: raw,patterns,accounts,degree,rules,neighbours,taint or all "
                  "(default raw,patterns,accounts)");
+  app.add_option("--exclude-features", o->exclude,
+                 "Columns of those groups to leave out of the main and first-stage models "
+                 "(e.g. tn_self; kept in the model file)")
+      ->delimiter(',');
   app.add_option("--baseline", o->baseline, "Feature groups of the baseline model (default raw)");
   app.add_option("--rules", o->rules,
                  "Rule pack of the rules feature group (default rules/smuggling-trafficking.toml)");
