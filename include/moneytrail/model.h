@@ -63,6 +63,7 @@ struct SplitBoundaries {
     return t < validate_from ? SplitPart::kTrain
                              : (t < test_from ? SplitPart::kValidate : SplitPart::kTest);
   }
+  bool operator==(const SplitBoundaries&) const = default;
 };
 // Boundaries from the first and last times of `time` (integer arithmetic). REQUIRES: non-empty.
 SplitBoundaries ComputeBoundaries(std::span<const Timestamp> time, const TemporalSplit& split);
@@ -199,6 +200,11 @@ struct TrainOptions {
   // first-stage models when there are more than two): the one whose scores have the highest
   // PR-AUC on the validation part is kept and recorded in the model file. Empty: 0.5 (the mean).
   std::vector<double> first_stage_late_weights;
+  // A model file whose first-stage models are reused instead of trained (docs/model.md,
+  // Neighbour scores): it must have been trained on this store (manifest hash) with the same
+  // split boundaries. Its late weight is kept unless first_stage_late_weights is given; the
+  // first-stage options above are then unused. Empty: train the first stage.
+  std::filesystem::path first_stage_from;
   // Columns of the main model's groups left out of the main model and of its first-stage models
   // (e.g. tn_self); kept in the model file. Each must be a column of `groups`.
   std::vector<std::string> exclude_features;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <optional>
 
 #include "model/model_access.h"
@@ -68,6 +69,35 @@ PartRows Outside(const PartRows& part, std::span<const Timestamp> time, Timestam
     out.positives += part.labels[i] == 1;
   }
   return out;
+}
+
+// The first-stage models of the model file at `path`, which must have been trained on store `s`
+// with split boundaries `b`; *late_weight receives its late weight.
+Result<std::vector<Model>> ReuseFirstStage(const store::Store& s, const SplitBoundaries& b,
+                                           const std::filesystem::path& path,
+                                           double* late_weight) {
+  MT_ASSIGN_OR_RETURN(ModelBundle from, ModelBundle::Load(path));
+  if (from.first_stage().empty()) {
+    return InvalidArgumentError(
+        fmt::format("{} has no first-stage models (its main model has no neighbours or taint "
+                    "group)", path.string()));
+  }
+  if (from.store_manifest_sha256() != s.manifest_sha256()) {
+    return FailedPreconditionError(fmt::format(
+        "{} was trained on another store (manifest {}, this store's {}): its first-stage models "
+        "may have seen labels of rows they would score", path.string(),
+        from.store_manifest_sha256(), s.manifest_sha256()));
+  }
+  if (!(from.boundaries() == b)) {
+    return FailedPreconditionError(fmt::format(
+        "{} was trained with split {} and other boundaries (validation from {}, here {})",
+        path.string(), from.split().ToString(), from.boundaries().validate_from,
+        b.validate_from));
+  }
+  *late_weight = from.first_stage_late_weight();
+  std::vector<Model>& models = ModelAccess::models(from);
+  return std::vector<Model>(std::make_move_iterator(models.begin() + 2),
+                            std::make_move_iterator(models.end()));
 }
 
 // The role of first-stage model k of `folds` (model_internal::FirstStageHeldOutBlock): with two
@@ -308,6 +338,20 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
   }
   std::vector<FeatureGroup> all = o.groups;
   all.insert(all.end(), o.baseline_groups.begin(), o.baseline_groups.end());
+  std::vector<Model> stage;
+  double reused_late_weight = model_internal::kDefaultFirstStageLateWeight;
+  if (!o.first_stage_from.empty()) {
+    if (!neighbours) {
+      return InvalidArgumentError(
+          "reusing first-stage models needs the neighbours or taint group in the main model");
+    }
+    MT_ASSIGN_OR_RETURN(stage, ReuseFirstStage(s, b, o.first_stage_from, &reused_late_weight));
+    for (const Model& m : stage) all.insert(all.end(), m.groups().begin(), m.groups().end());
+    if (o.log) {
+      o.log(fmt::format("first stage: {} models of {}", stage.size(),
+                        o.first_stage_from.string()));
+    }
+  }
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
   if (o.log) o.log(fmt::format("features: {}", FeatureGroupsToString(all)));
@@ -327,8 +371,7 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
                       split.ToString(), train.rows.size(), train.positives,
                       validate.rows.size(), validate.positives));
   }
-  std::vector<Model> stage;
-  if (neighbours) {
+  if (neighbours && stage.empty()) {
     // Each first-stage model scores the block of the train part it has not seen (docs/model.md).
     TrainParams p = o.params;
     p.negative_rate = o.first_stage_negative_rate;
@@ -348,12 +391,16 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
                                             o));
       stage.push_back(std::move(m));
     }
-    MT_ASSIGN_OR_RETURN(auto each, model_internal::PredictFirstStage(stage, sub));
-    sub = FeatureMatrix();  // release
+  }
+  if (neighbours) {
+    MT_ASSIGN_OR_RETURN(auto each, model_internal::PredictFirstStage(stage, x));
     std::vector<double> auc;
-    const double late_weight = model_internal::ChooseLateWeight(
-        model_internal::FirstStageEarlyMean(each), each.back(), validate.rows, validate.labels,
-        late_weights, &auc);
+    double late_weight = reused_late_weight;
+    if (o.first_stage_from.empty() || !o.first_stage_late_weights.empty()) {
+      late_weight = model_internal::ChooseLateWeight(model_internal::FirstStageEarlyMean(each),
+                                                     each.back(), validate.rows, validate.labels,
+                                                     late_weights, &auc);
+    }
     if (late_weights.size() > 1 && o.log) {
       for (size_t k = 0; k < late_weights.size(); ++k) {
         o.log(fmt::format("first stage with late weight {}: validation PR-AUC {:.4f}",

@@ -261,6 +261,75 @@ TEST_F(FirstStageTest, MoreFoldsLeaveOneBlockOutEachAndRoundTrip) {
   EXPECT_EQ(Sha256Hex(*ReadFileToString(a)), Sha256Hex(*ReadFileToString(c)));
 }
 
+// --first-stage-from: the main model is trained on the first-stage models of another file of
+// the same store and split, unchanged; another store or split, or a file without them, is a
+// clear error.
+TEST_F(FirstStageTest, ReusedFirstStageModelsAreTheFilesOwnAndNeedTheSameStoreAndSplit) {
+  TrainOptions o = NeighbourOptions();
+  o.first_stage_folds = 3;
+  o.first_stage_late_weights = {0.25, 1.0};
+  auto from = Train(*store_, *labels_, TemporalSplit{}, o);
+  ASSERT_TRUE(from.ok()) << from.status().ToString();
+  const fs::path path = *dir_ / "reuse-from.model";
+  ASSERT_TRUE(from->Save(path).ok());
+  TrainOptions r = FastOptions();
+  r.groups = {FeatureGroup::kRaw, FeatureGroup::kAccounts, FeatureGroup::kNeighbours,
+              FeatureGroup::kTaint};
+  r.exclude_features = {"tn_self"};
+  r.first_stage_from = path;
+  auto reused = Train(*store_, *labels_, TemporalSplit{}, r);
+  ASSERT_TRUE(reused.ok()) << reused.status().ToString();
+  ASSERT_EQ(reused->first_stage().size(), 3u);
+  EXPECT_EQ(reused->first_stage_late_weight(), from->first_stage_late_weight());
+  auto x = BuildFeatures(*store_, {reused->union_groups(), 2});
+  ASSERT_TRUE(x.ok());
+  for (size_t k = 0; k < 3; ++k) {
+    EXPECT_EQ(reused->first_stage()[k].role(), from->first_stage()[k].role());
+    auto a = x->Select(from->first_stage()[k].features());
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(*reused->first_stage()[k].Predict(*a), *from->first_stage()[k].Predict(*a)) << k;
+  }
+  // The scores the main model was trained on are those of the file's own first stage.
+  auto mine = model_internal::FirstStageScores(reused->first_stage(), reused->boundaries(), *x,
+                                               store_->time(), reused->first_stage_late_weight());
+  auto theirs = model_internal::FirstStageScores(from->first_stage(), from->boundaries(), *x,
+                                                 store_->time(), from->first_stage_late_weight());
+  ASSERT_TRUE(mine.ok() && theirs.ok());
+  EXPECT_EQ(*mine, *theirs);
+  // Late-weight candidates are chosen again on validation when given.
+  TrainOptions w = r;
+  w.first_stage_late_weights = {0.0};
+  auto rechosen = Train(*store_, *labels_, TemporalSplit{}, w);
+  ASSERT_TRUE(rechosen.ok()) << rechosen.status().ToString();
+  EXPECT_EQ(rechosen->first_stage_late_weight(), 0.0);
+  // Another split, another store (its manifest hash), a file without a first stage.
+  auto split = TemporalSplit::Parse("temporal:50/25/25");
+  ASSERT_TRUE(split.ok());
+  EXPECT_EQ(Train(*store_, *labels_, *split, r).status().code(), StatusCode::kFailedPrecondition);
+  std::string text = *ReadFileToString(path);
+  const size_t at = text.find(store_->manifest_sha256());
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 8, "00000000");
+  const fs::path other = *dir_ / "reuse-other-store.model";
+  ASSERT_TRUE(WriteFileDurably(other, text).ok());
+  r.first_stage_from = other;
+  const Status st = Train(*store_, *labels_, TemporalSplit{}, r).status();
+  EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition) << st.ToString();
+  EXPECT_NE(st.message().find("another store"), std::string::npos) << st.message();
+  TrainOptions plain = FastOptions();
+  plain.groups = {FeatureGroup::kRaw};
+  auto no_stage = Train(*store_, *labels_, TemporalSplit{}, plain);
+  ASSERT_TRUE(no_stage.ok());
+  const fs::path none = *dir_ / "reuse-none.model";
+  ASSERT_TRUE(no_stage->Save(none).ok());
+  r.first_stage_from = none;
+  EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, r).status().code(),
+            StatusCode::kInvalidArgument);
+  plain.first_stage_from = path;  // the main model has no neighbours group
+  EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, plain).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_F(FirstStageTest, BadLateWeightsAndHalfLivesAreClearErrors) {
   for (const double w : {-0.1, 1.5, std::nan("")}) {
     TrainOptions o = NeighbourOptions();

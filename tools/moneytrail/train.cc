@@ -31,6 +31,7 @@ struct Options {
   std::vector<double> late_weights;     // candidates; empty: 0.5
   int first_stage_folds = 2;
   std::vector<std::string> exclude;  // columns left out of the main and first-stage models
+  std::string first_stage_from;      // model file whose first-stage models are reused
 };
 
 // The shipped pack: in the working directory, or in the repository that holds the binary.
@@ -68,6 +69,7 @@ int Run(const Options& o) {
   options.first_stage_late_weights = o.late_weights;
   options.first_stage_folds = o.first_stage_folds;
   options.exclude_features = o.exclude;
+  options.first_stage_from = o.first_stage_from;
   options.labels = o.labels;
   options.rules_pack = o.rules.empty() ? DefaultPack() : o.rules;
   std::optional<rules::HolderTable> holders;
@@ -123,6 +125,9 @@ void Setup(CLI::App& app, std::function<int()>& run) {
                  "Weigh train rows by 2^(-age/DAYS) before the validation part (0: unweighted); "
                  "with a list (0,1,2), the main model with the best validation PR-AUC is kept")
       ->delimiter(',');
+  app.add_option("--first-stage-from", o->first_stage_from,
+                 "Reuse the first-stage models (and late weight) of this model file, trained on "
+                 "the same store and split, instead of training them");
   app.add_option("--first-stage-folds", o->first_stage_folds,
                  "First-stage models of the neighbours and taint groups: the train part is cut "
                  "into this many blocks of time, each scored by the model trained on the others "
