@@ -37,17 +37,23 @@ void AssignZeros(std::vector<double>& values, size_t count) {
 }
 
 // The column ranges [begin, end) that no kernel writes in full for every row, which must start
-// at zero: all but the fan and degree counts and the vertex statistics, which the sweep writes
-// in every row (the fan bins are added to; the cycle columns and the multi-hop columns are
-// left to be safe, at ~25% of a default row).
+// at zero: the fan bins (added to) and the temporal-cycle columns (counted into). The sweep
+// writes every fan/degree count and vertex statistic of every row, and the per-row kernels
+// (scatter-gather, gather-scatter, bipartite, stack, simple cycles) set all their columns.
 std::vector<std::pair<size_t, size_t>> ColumnsToZero(const PatternConfig& config,
                                                      const internal::Layout& layout) {
   std::vector<std::pair<size_t, size_t>> written;
-  if (config.fan.enabled) written.emplace_back(layout.fan, layout.fan + internal::kFanColumns);
-  if (config.vertex_stats.enabled) {
-    written.emplace_back(layout.vertex_stats,
-                         layout.vertex_stats + internal::kVertexStatsColumns);
-  }
+  auto add = [&](bool enabled, size_t first, size_t count) {
+    if (enabled) written.emplace_back(first, first + count);
+  };
+  add(config.fan.enabled, layout.fan, internal::kFanColumns);
+  add(config.vertex_stats.enabled, layout.vertex_stats, internal::kVertexStatsColumns);
+  add(config.scatter_gather.enabled, layout.scatter_gather,
+      2 + config.scatter_gather.bins.size());
+  add(config.gather_scatter.enabled, layout.gather_scatter, 2);
+  add(config.bipartite.enabled, layout.bipartite, 3);
+  add(config.stack.enabled, layout.stack, 3);
+  add(config.simple_cycle.enabled, layout.simple_cycle, 1 + config.simple_cycle.bins.size());
   std::sort(written.begin(), written.end());
   std::vector<std::pair<size_t, size_t>> zero;
   size_t at = 0;

@@ -339,7 +339,12 @@ TEST(PatternsStreamTest, BlocksIntoAReusedRunEqualFreshRunsWhateverItHeldBefore)
     config.fan.enabled = seed % 4 != 1;
     config.vertex_stats.enabled = seed % 5 != 2;
     config.scatter_gather.enabled = seed % 2 == 0;
+    config.gather_scatter.enabled = seed % 7 != 3;
+    config.bipartite.enabled = seed % 3 != 1;
     config.stack.enabled = seed % 3 != 0;
+    config.temporal_cycle.enabled = seed % 6 != 5;
+    config.simple_cycle.enabled = seed % 4 == 0;
+    config.max_cycle_length = 4;
     FeatureRun run;
     run.table.values.assign(3 * c.columns().size() * 150, std::nan("1"));
     run.table.tx_ids.assign(7, 12345);
