@@ -76,8 +76,9 @@ Result<size_t> RunBlocks(const graph::TemporalGraph& g, const graph::EdgeColumns
   instances.cap_per_account = config.instances_per_account;
   const size_t n = cols.size();
   std::vector<TransactionId> ids;
-  // One merged table for all blocks: a fresh one per block (228 MB at 109 columns) cost its
-  // page faults every time.
+  // One run and one merged table for all blocks: a fresh table per block (151-228 MB) cost its
+  // page faults and zeroing every time (bench/RESULTS-patterns.md, session 6).
+  patterns::FeatureRun part;
   patterns::FeatureTable merged;
   merged.columns = patterns::FeatureNames(config);
   for (size_t first = 0; first < n || first == 0; first += kBlock) {
@@ -88,27 +89,28 @@ Result<size_t> RunBlocks(const graph::TemporalGraph& g, const graph::EdgeColumns
                                    cols.destination.subspan(first, count),
                                    cols.time.subspan(first, count),
                                    cols.amount.subspan(first, count), ids};
-    MT_ASSIGN_OR_RETURN(patterns::FeatureRun part,
-                        patterns::ComputeFeatures(g, block, rest,
-                                                  {.threads = o.threads, .collect_instances = collect}));
-    merged.tx_ids = std::move(part.table.tx_ids);
-    // The temporal-cycle columns go where FeatureNames puts them (before the simple cycles,
-    // which are computed per block with the other families).
+    MT_RETURN_IF_ERROR(patterns::ComputeFeaturesInto(
+        g, block, rest, {.threads = o.threads, .collect_instances = collect}, part));
     const size_t a = part.table.columns.size(), b = cycles.columns.size();
-    const size_t at = b == 0 ? a
-                             : static_cast<size_t>(std::find(merged.columns.begin(),
-                                                             merged.columns.end(),
-                                                             cycles.columns.front()) -
-                                                   merged.columns.begin());
-    merged.values.resize(count * (a + b));
-    for (size_t r = 0; r < count; ++r) {
-      const double* rest_row = part.table.values.data() + r * a;
-      double* row = merged.values.data() + r * (a + b);
-      std::copy_n(rest_row, at, row);
-      if (b > 0) std::copy_n(cycles.values.data() + (first + r) * b, b, row + at);
-      std::copy_n(rest_row + at, a - at, row + at + b);
+    // Without temporal cycles the block's table is the whole row: written as it is.
+    patterns::FeatureTable& out = b == 0 ? part.table : merged;
+    if (b > 0) {
+      merged.tx_ids.swap(part.table.tx_ids);  // both buffers kept for the next block
+      // The temporal-cycle columns go where FeatureNames puts them (before the simple cycles,
+      // which are computed per block with the other families).
+      const auto at = static_cast<size_t>(
+          std::find(merged.columns.begin(), merged.columns.end(), cycles.columns.front()) -
+          merged.columns.begin());
+      merged.values.resize(count * (a + b));
+      for (size_t r = 0; r < count; ++r) {
+        const double* rest_row = part.table.values.data() + r * a;
+        double* row = merged.values.data() + r * (a + b);
+        std::copy_n(rest_row, at, row);
+        std::copy_n(cycles.values.data() + (first + r) * b, b, row + at);
+        std::copy_n(rest_row + at, a - at, row + at + b);
+      }
     }
-    MT_RETURN_IF_ERROR(patterns::WriteFeatureCsv(merged, o.out, /*append=*/first > 0));
+    MT_RETURN_IF_ERROR(patterns::WriteFeatureCsv(out, o.out, /*append=*/first > 0));
     instances.found += part.instances.found;
     for (auto& inst : part.instances.instances) instances.instances.push_back(std::move(inst));
     for (auto& c : part.instances.capped_accounts) instances.capped_accounts.push_back(c);
