@@ -465,6 +465,12 @@ void SweepCacheDeleter::operator()(SweepCache* cache) const { delete cache; }
 
 SweepCachePtr MakeSweepCache() { return SweepCachePtr(new SweepCache()); }
 
+size_t KeptWindowCount(const SweepCache& cache) {
+  return static_cast<size_t>(std::count_if(
+      cache.windows.begin(), cache.windows.end(),
+      [](const auto& entry) { return entry.second != nullptr; }));
+}
+
 void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& txs,
                             const PatternConfig& config, const Layout& layout,
                             std::span<double> values, SweepCache* cache) {
@@ -527,14 +533,6 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
   std::vector<std::unique_ptr<ListWindow>*> kept;
   std::vector<uint8_t> wanted;
   if (cache != nullptr && config.vertex_stats.enabled) {
-    // (Before the look-ups below: dropping a window frees it.)
-    if (++cache->calls % kEvictEvery == 0 && n > 0) {
-      const Timestamp now = *std::min_element(txs.time.begin(), txs.time.end());
-      std::erase_if(cache->windows, [&](const auto& entry) {
-        return entry.second == nullptr ||
-               entry.second->last_time < now - config.vertex_stats.window;
-      });
-    }
     kept.assign(2 * group_account.size(), nullptr);
     wanted.assign(2 * group_account.size(), 0);
     for (size_t group = 0; group < group_account.size(); ++group) {
@@ -603,6 +601,18 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
       }
     }
   });
+  if (cache == nullptr || !config.vertex_stats.enabled) return;
+  // Drop the windows that no query has used for a window's length, and the entries that the
+  // previous call made and this one did not fill. After the sweep, which fills the previous
+  // call's entries (dropping before it erased them, so one call in kEvictEvery lost them),
+  // and before this call's entries are made (to be filled on their lists' next call).
+  if (++cache->calls % kEvictEvery == 0 && n > 0) {
+    const Timestamp now = *std::min_element(txs.time.begin(), txs.time.end());
+    std::erase_if(cache->windows, [&](const auto& entry) {
+      return entry.second == nullptr ||
+             entry.second->last_time < now - config.vertex_stats.window;
+    });
+  }
   for (size_t slot = 0; slot < wanted.size(); ++slot) {
     if (wanted[slot] == 0) continue;
     cache->windows[(uint64_t{group_account[slot / 2]} << 1) | (slot % 2)];  // made next time

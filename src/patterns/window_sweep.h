@@ -23,6 +23,8 @@ struct SweepCacheDeleter {
 };
 using SweepCachePtr = std::unique_ptr<SweepCache, SweepCacheDeleter>;
 SweepCachePtr MakeSweepCache();
+// The vertex-statistics windows `cache` holds (built, not only wanted): for tests.
+size_t KeptWindowCount(const SweepCache& cache);
 
 // Writes the fan/degree columns (if config.fan.enabled) and the vertex-statistics columns (if
 // config.vertex_stats.enabled) of every row of `txs` into `values` (row-major, layout.width
