@@ -84,6 +84,8 @@ struct FeatureOptions {
   std::vector<FeatureGroup> groups;
   int threads = 2;
   const RuleFeatureInput* rules = nullptr;  // required when groups has kRules
+  // Rows per block of the pattern features (>= 1): only the memory and time depend on it.
+  size_t pattern_block_rows = size_t{1} << 18;
 };
 
 // The column names BuildFeatures produces for `groups`, in order (duplicates removed).

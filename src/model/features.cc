@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <numeric>
@@ -182,6 +183,61 @@ patterns::PatternConfig PatternConfigFor(std::span<const FeatureGroup> groups) {
     config.simple_cycle.enabled = false;
   }
   return config;
+}
+
+// Copies the pattern families' columns of `config` for every row of `cols` into the matching
+// "pat_" columns of `m` (row = transaction id). In blocks of rows through one reused FeatureRun,
+// so that the double-precision table is never held for all rows (5M rows x 100 columns would be
+// 4 GB); temporal cycles once over all rows, as `moneytrail patterns` computes them (their
+// search needs the whole context), into a table of their few columns. The values are those of
+// one ComputeFeatures over all rows.
+Status AddPatternFeatures(const graph::TemporalGraph& g, const graph::EdgeColumns& cols,
+                          const patterns::PatternConfig& config, int threads, size_t block_rows,
+                          const std::function<size_t(std::string_view)>& column_of,
+                          FeatureMatrix& m) {
+  const size_t stride = m.cols();
+  auto copy_into_matrix = [&](const patterns::FeatureTable& table) {
+    std::vector<std::pair<size_t, size_t>> copy;  // (table column, matrix column)
+    for (size_t k = 0; k < table.columns.size(); ++k) {
+      const size_t c = column_of("pat_" + table.columns[k]);
+      if (c < stride) copy.emplace_back(k, c);
+    }
+    for (size_t r = 0; r < table.rows(); ++r) {
+      const auto row = table.row(r);
+      float* x = &m.values[static_cast<size_t>(table.tx_ids[r]) * stride];
+      for (const auto& [k, c] : copy) x[c] = static_cast<float>(row[k]);
+    }
+  };
+  patterns::PatternConfig cycles_only = config, rest = config;
+  for (patterns::PatternSettings* s :
+       {&cycles_only.fan, &cycles_only.vertex_stats, &cycles_only.scatter_gather,
+        &cycles_only.gather_scatter, &cycles_only.bipartite, &cycles_only.stack,
+        &cycles_only.simple_cycle}) {
+    s->enabled = false;
+  }
+  rest.temporal_cycle.enabled = false;
+  patterns::FeatureRun run;
+  if (config.temporal_cycle.enabled) {
+    MT_RETURN_IF_ERROR(patterns::ComputeFeaturesInto(g, cols, cycles_only, {.threads = threads},
+                                                     run));
+    copy_into_matrix(run.table);
+  }
+  const size_t block = std::max<size_t>(1, block_rows);
+  std::vector<TransactionId> ids;  // a block's ids, when `cols` has none (row = id)
+  for (size_t first = 0; first < cols.size(); first += block) {
+    const size_t count = std::min(block, cols.size() - first);
+    if (cols.id.empty()) {
+      ids.resize(count);
+      std::iota(ids.begin(), ids.end(), static_cast<TransactionId>(first));
+    }
+    const graph::EdgeColumns block{
+        cols.source.subspan(first, count), cols.destination.subspan(first, count),
+        cols.time.subspan(first, count), cols.amount.subspan(first, count),
+        cols.id.empty() ? std::span<const TransactionId>(ids) : cols.id.subspan(first, count)};
+    MT_RETURN_IF_ERROR(patterns::ComputeFeaturesInto(g, block, rest, {.threads = threads}, run));
+    copy_into_matrix(run.table);
+  }
+  return Status::Ok();
 }
 
 // Copies the rules group's columns into `m`, scanning the store unless a scan was given.
@@ -371,20 +427,9 @@ Result<FeatureMatrix> BuildFeatures(const store::Store& s, const FeatureOptions&
     const graph::EdgeColumns cols = graph::ColumnsFromStore(s, amounts);
     MT_ASSIGN_OR_RETURN(graph::TemporalGraph g,
                         graph::TemporalGraph::Build(cols, {.threads = options.threads}));
-    const patterns::PatternConfig config = PatternConfigFor(options.groups);
-    MT_ASSIGN_OR_RETURN(patterns::FeatureRun run,
-                        patterns::ComputeFeatures(g, cols, config, {.threads = options.threads}));
-    const patterns::FeatureTable& table = run.table;
-    std::vector<std::pair<size_t, size_t>> copy;  // (table column, matrix column)
-    for (size_t k = 0; k < table.columns.size(); ++k) {
-      const size_t c = column_of("pat_" + table.columns[k]);
-      if (c < stride) copy.emplace_back(k, c);
-    }
-    for (size_t r = 0; r < table.rows(); ++r) {
-      const auto row = table.row(r);
-      float* x = &m.values[static_cast<size_t>(table.tx_ids[r]) * stride];
-      for (const auto& [k, c] : copy) x[c] = static_cast<float>(row[k]);
-    }
+    MT_RETURN_IF_ERROR(AddPatternFeatures(g, cols, PatternConfigFor(options.groups),
+                                          options.threads, options.pattern_block_rows, column_of,
+                                          m));
   }
   const size_t first_account = column_of("acct_src_n_out");
   if (first_account < stride) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -604,6 +605,29 @@ TEST_F(ModelTest, TaintModelRoundTripsWithItsFirstStage) {
   o.baseline_groups = {FeatureGroup::kRaw, FeatureGroup::kTaint};
   EXPECT_EQ(Train(*store_, *labels_, TemporalSplit{}, o).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+// The pattern columns are computed in blocks of rows through one reused table: any block size
+// gives the values of one block over all rows, bit for bit (NaN where NaN).
+TEST_F(ModelTest, PatternFeaturesDoNotDependOnTheBlockSize) {
+  const std::vector<FeatureGroup> groups = {FeatureGroup::kRaw, FeatureGroup::kPatterns};
+  const size_t n = store_->transaction_count();
+  ASSERT_GT(n, 1000u) << "too few rows for several blocks";
+  auto whole = BuildFeatures(*store_, {.groups = groups, .threads = 2,
+                                       .pattern_block_rows = store_->transaction_count()});
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  size_t set = 0;
+  for (const float v : whole->values) set += !std::isnan(v) && v != 0;
+  ASSERT_GT(set, whole->values.size() / 10) << "too few pattern values to compare";
+  for (const size_t block : {n / 7, n / 3 + 1, n - 1}) {
+    auto blocked = BuildFeatures(*store_, {.groups = groups, .threads = 2,
+                                           .pattern_block_rows = block});
+    ASSERT_TRUE(blocked.ok()) << blocked.status().ToString();
+    ASSERT_EQ(blocked->names, whole->names);
+    ASSERT_EQ(blocked->values.size(), whole->values.size());
+    EXPECT_EQ(std::memcmp(blocked->values.data(), whole->values.data(),
+                          whole->values.size() * sizeof(float)), 0) << "block " << block;
+  }
 }
 
 // --exclude-features: the main model trains without the named columns, the file keeps the list
