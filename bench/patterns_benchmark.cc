@@ -15,7 +15,7 @@
 // usage (environment PATTERNS_STORE=bench/out/patterns/hi-small.store, PATTERNS_THREADS=2,
 // PATTERNS_BLOCK=262144 rows per ComputeFeatures call, PATTERNS_STREAM_WARM=0 untimed batches
 // of 2,048 before BM_Stream's timed ones, PATTERNS_REUSE=1: blocks go through one FeatureRun by
-// ComputeFeaturesInto; 0: a fresh table per block by ComputeFeatures, as the CLI does today):
+// ComputeFeaturesInto, as the CLI does; 0: a fresh table per block by ComputeFeatures):
 //   patterns_benchmark --benchmark_repetitions=3 [--benchmark_filter=fan]
 #include <benchmark/benchmark.h>
 
