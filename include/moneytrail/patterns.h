@@ -26,6 +26,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "moneytrail/graph.h"
@@ -69,6 +70,11 @@ struct PatternConfig {
 
 // The column names, in order, of the features the configuration produces (docs/patterns.md).
 std::vector<std::string> FeatureNames(const PatternConfig& config);
+
+// `config` split for callers that compute features in blocks of rows: .first has only its
+// temporal-cycle family (computed once over all rows: its search needs the whole context),
+// .second every other family (computed per block).
+std::pair<PatternConfig, PatternConfig> SplitTemporalCycles(const PatternConfig& config);
 
 // Features of a set of transactions, row-major.
 struct FeatureTable {

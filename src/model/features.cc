@@ -208,14 +208,7 @@ Status AddPatternFeatures(const graph::TemporalGraph& g, const graph::EdgeColumn
       for (const auto& [k, c] : copy) x[c] = static_cast<float>(row[k]);
     }
   };
-  patterns::PatternConfig cycles_only = config, rest = config;
-  for (patterns::PatternSettings* s :
-       {&cycles_only.fan, &cycles_only.vertex_stats, &cycles_only.scatter_gather,
-        &cycles_only.gather_scatter, &cycles_only.bipartite, &cycles_only.stack,
-        &cycles_only.simple_cycle}) {
-    s->enabled = false;
-  }
-  rest.temporal_cycle.enabled = false;
+  const auto [cycles_only, rest] = patterns::SplitTemporalCycles(config);
   patterns::FeatureRun run;
   if (config.temporal_cycle.enabled) {
     MT_RETURN_IF_ERROR(patterns::ComputeFeaturesInto(g, cols, cycles_only, {.threads = threads},

@@ -235,6 +235,18 @@ Layout::Layout(const PatternConfig& c) {
 
 }  // namespace internal
 
+std::pair<PatternConfig, PatternConfig> SplitTemporalCycles(const PatternConfig& config) {
+  PatternConfig cycles_only = config, rest = config;
+  for (PatternSettings* s :
+       {&cycles_only.fan, &cycles_only.vertex_stats, &cycles_only.scatter_gather,
+        &cycles_only.gather_scatter, &cycles_only.bipartite, &cycles_only.stack,
+        &cycles_only.simple_cycle}) {
+    s->enabled = false;
+  }
+  rest.temporal_cycle.enabled = false;
+  return {cycles_only, rest};
+}
+
 std::vector<std::string> FeatureNames(const PatternConfig& config) {
   return internal::Layout(config).names;
 }

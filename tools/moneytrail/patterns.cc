@@ -56,14 +56,7 @@ Result<size_t> RunBlocks(const graph::TemporalGraph& g, const graph::EdgeColumns
                          const patterns::PatternConfig& config, const Options& o,
                          patterns::InstanceSet& instances) {
   constexpr size_t kBlock = 1 << 18;
-  patterns::PatternConfig cycles_only = config, rest = config;
-  for (patterns::PatternSettings* s :
-       {&cycles_only.fan, &cycles_only.vertex_stats, &cycles_only.scatter_gather,
-        &cycles_only.gather_scatter, &cycles_only.bipartite, &cycles_only.stack,
-        &cycles_only.simple_cycle}) {
-    s->enabled = false;
-  }
-  rest.temporal_cycle.enabled = false;
+  const auto [cycles_only, rest] = patterns::SplitTemporalCycles(config);
   const bool collect = !o.instances.empty();
   patterns::FeatureTable cycles;
   if (config.temporal_cycle.enabled) {
