@@ -142,6 +142,21 @@ TrainOptions NeighbourOptions() {
 class FirstStageTest : public TinyWorldTest<FirstStageTest> {
  protected:
   static void SetUpTestSuite() { SetUpWorld("moneytrail-first-stage-test-"); }
+
+  // `loaded` (read from `saved`, which `bundle` wrote) scores as `bundle` does, and a model
+  // trained again with options `o` writes the same bytes (to `again_path`).
+  void ExpectSameScoresAndBytes(const ModelBundle& bundle, const ModelBundle& loaded,
+                                const TrainOptions& o, const fs::path& saved,
+                                const fs::path& again_path) {
+    auto before = ScoreStore(*store_, bundle, {});
+    auto after = ScoreStore(*store_, loaded, {});
+    ASSERT_TRUE(before.ok() && after.ok()) << before.status().ToString();
+    EXPECT_EQ(before->score, after->score);
+    auto again = Train(*store_, *labels_, TemporalSplit{}, o);
+    ASSERT_TRUE(again.ok());
+    ASSERT_TRUE(again->Save(again_path).ok());
+    EXPECT_EQ(Sha256Hex(*ReadFileToString(saved)), Sha256Hex(*ReadFileToString(again_path)));
+  }
 };
 
 TEST_F(FirstStageTest, RecencyAndLateWeightAreUsedKeptAndReproducible) {
@@ -190,14 +205,7 @@ TEST_F(FirstStageTest, RecencyAndLateWeightAreUsedKeptAndReproducible) {
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(loaded->first_stage_late_weight(), w);
   EXPECT_EQ(loaded->first_stage()[1].params().recency_half_life_days, 0.5);
-  auto before = ScoreStore(*store_, *bundle, {});
-  auto after = ScoreStore(*store_, *loaded, {});
-  ASSERT_TRUE(before.ok() && after.ok()) << before.status().ToString();
-  EXPECT_EQ(before->score, after->score);
-  auto again = Train(*store_, *labels_, TemporalSplit{}, o);
-  ASSERT_TRUE(again.ok());
-  ASSERT_TRUE(again->Save(c).ok());
-  EXPECT_EQ(Sha256Hex(*ReadFileToString(a)), Sha256Hex(*ReadFileToString(c)));
+  ExpectSameScoresAndBytes(*bundle, *loaded, o, a, c);
   // Only files with a weight other than the mean carry the key.
   EXPECT_NE(ReadFileToString(a)->find("first_stage_late_weight"), std::string::npos);
   EXPECT_EQ(ReadFileToString(p)->find("first_stage_late_weight"), std::string::npos);
@@ -251,14 +259,7 @@ TEST_F(FirstStageTest, MoreFoldsLeaveOneBlockOutEachAndRoundTrip) {
   auto loaded = ModelBundle::Load(a);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   ASSERT_EQ(loaded->first_stage().size(), 3u);
-  auto before = ScoreStore(*store_, *bundle, {});
-  auto after = ScoreStore(*store_, *loaded, {});
-  ASSERT_TRUE(before.ok() && after.ok()) << before.status().ToString();
-  EXPECT_EQ(before->score, after->score);
-  auto again = Train(*store_, *labels_, TemporalSplit{}, o);
-  ASSERT_TRUE(again.ok());
-  ASSERT_TRUE(again->Save(c).ok());
-  EXPECT_EQ(Sha256Hex(*ReadFileToString(a)), Sha256Hex(*ReadFileToString(c)));
+  ExpectSameScoresAndBytes(*bundle, *loaded, o, a, c);
 }
 
 // --first-stage-from: the main model is trained on the first-stage models of another file of
