@@ -76,11 +76,33 @@ std::vector<std::string> FeatureNames(const PatternConfig& config);
 // .second every other family (computed per block).
 std::pair<PatternConfig, PatternConfig> SplitTemporalCycles(const PatternConfig& config);
 
+// Memory for feature tables. A block's table is hundreds of MB of fresh memory, whose first
+// touch with 4 KB pages cost more than the features in this machine's VM (a page fault each;
+// bench/RESULTS-patterns.md, session 7): buffers of TableMemory::kLarge bytes or more are
+// mapped aligned to 2 MB, asked for transparent huge pages and faulted in by the calling TBB
+// arena's threads in parallel; smaller ones come from operator new.
+struct TableMemory {
+  static constexpr size_t kLarge = size_t{4} << 20;
+  static void* Allocate(size_t bytes);
+  static void Free(void* p, size_t bytes) noexcept;
+};
+template <typename T>
+struct TableAllocator {
+  using value_type = T;
+  TableAllocator() = default;
+  template <typename U>
+  TableAllocator(const TableAllocator<U>&) noexcept {}  // NOLINT: rebinding is implicit
+  T* allocate(size_t n) { return static_cast<T*>(TableMemory::Allocate(n * sizeof(T))); }
+  void deallocate(T* p, size_t n) noexcept { TableMemory::Free(p, n * sizeof(T)); }
+  friend bool operator==(const TableAllocator&, const TableAllocator&) { return true; }
+};
+using TableValues = std::vector<double, TableAllocator<double>>;
+
 // Features of a set of transactions, row-major.
 struct FeatureTable {
   std::vector<std::string> columns;
   std::vector<TransactionId> tx_ids;
-  std::vector<double> values;  // tx_ids.size() * columns.size(); NaN: undefined (no edges)
+  TableValues values;  // tx_ids.size() * columns.size(); NaN: undefined (no edges)
 
   size_t rows() const { return tx_ids.size(); }
   std::span<const double> row(size_t r) const {

@@ -8,10 +8,6 @@
 #include <functional>
 #include <numeric>
 
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
-
 #include "cycle_features.h"
 #include "kernels.h"
 #include "window_sweep.h"
@@ -19,22 +15,6 @@
 namespace moneytrail::patterns {
 
 namespace {
-
-// values = `count` zeros. A table of a block of rows is hundreds of MB of fresh memory; with 4 KB
-// pages its page faults cost more than the features (bench/RESULTS-patterns.md), so ask Linux
-// for transparent huge pages where it only grants them on request.
-void AssignZeros(std::vector<double>& values, size_t count) {
-  values.clear();
-  values.reserve(count);
-#ifdef __linux__
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  const auto begin = reinterpret_cast<uintptr_t>(values.data());
-  const uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t last = (begin + count * sizeof(double)) & ~(kHuge - 1);
-  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-#endif
-  values.resize(count, 0.0);
-}
 
 // The column ranges [begin, end) that no kernel writes in full for every row, which must start
 // at zero: the fan bins (added to) and the temporal-cycle columns (counted into). The sweep
@@ -75,7 +55,10 @@ void PrepareTable(const PatternConfig& config, const internal::Layout& layout, s
   table.tx_ids.resize(n);
   const size_t count = n * layout.width;
   if (table.values.capacity() < count) {
-    AssignZeros(table.values, count);
+    // Fresh memory (TableMemory: faulted in by this arena's threads) is zeroed whole.
+    table.values.clear();
+    table.values.shrink_to_fit();
+    table.values.resize(count, 0.0);
     return;
   }
   table.values.resize(count);
