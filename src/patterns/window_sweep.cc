@@ -4,7 +4,9 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <numeric>
@@ -488,24 +490,47 @@ void SweepFanAndVertexStats(const TemporalGraph& g, const graph::EdgeColumns& tx
   std::vector<uint32_t> group_start;  // offsets into entries, per group
   std::vector<AccountId> group_account;
   if (accounts <= 8 * n) {
-    // Counting sort by account (stable: rows stay in input order).
-    std::vector<uint32_t> start(accounts + 1, 0);
-    for (size_t r = 0; r < n; ++r) {
-      ++start[txs.source[r] + 1];
-      ++start[txs.destination[r] + 1];
-    }
+    // Counting sort by account (stable: rows stay in input order), in parts of rows counted
+    // and placed in parallel (serial, it was a tenth of the family's wall time on two
+    // threads): part p's entries of an account follow those of the parts before it, so the
+    // order is the same for any number of parts.
+    const size_t parts = std::clamp<size_t>(n / 16384, 1,
+        static_cast<size_t>(std::max(1, tbb::this_task_arena::max_concurrency())));
+    std::vector<std::vector<uint32_t>> cursor(parts);
+    auto part_rows = [&](size_t p) {
+      return std::pair<size_t, size_t>{n * p / parts, n * (p + 1) / parts};
+    };
+    tbb::parallel_for(size_t{0}, parts, [&](size_t p) {
+      std::vector<uint32_t>& count = cursor[p];
+      count.assign(accounts, 0);
+      const auto [begin, end] = part_rows(p);
+      for (size_t r = begin; r < end; ++r) {
+        ++count[txs.source[r]];
+        ++count[txs.destination[r]];
+      }
+    });
+    uint32_t at = 0;
     for (size_t a = 0; a < accounts; ++a) {
-      if (start[a + 1] > 0) {
-        group_start.push_back(start[a]);
+      const uint32_t first = at;
+      for (size_t p = 0; p < parts; ++p) {
+        const uint32_t c = cursor[p][a];
+        cursor[p][a] = at;
+        at += c;
+      }
+      if (at > first) {
+        group_start.push_back(first);
         group_account.push_back(static_cast<AccountId>(a));
       }
-      start[a + 1] += start[a];
     }
-    for (size_t r = 0; r < n; ++r) {
-      const auto row = static_cast<uint32_t>(r);
-      entries[start[txs.source[r]]++] = {txs.time[r], id_of(r), row, 0};
-      entries[start[txs.destination[r]]++] = {txs.time[r], id_of(r), row, 1};
-    }
+    tbb::parallel_for(size_t{0}, parts, [&](size_t p) {
+      std::vector<uint32_t>& next = cursor[p];
+      const auto [begin, end] = part_rows(p);
+      for (size_t r = begin; r < end; ++r) {
+        const auto row = static_cast<uint32_t>(r);
+        entries[next[txs.source[r]]++] = {txs.time[r], id_of(r), row, 0};
+        entries[next[txs.destination[r]]++] = {txs.time[r], id_of(r), row, 1};
+      }
+    });
   } else {
     std::vector<std::pair<AccountId, uint64_t>> keyed(2 * n);
     for (size_t r = 0; r < n; ++r) {

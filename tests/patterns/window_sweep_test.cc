@@ -3,9 +3,11 @@
 #include "patterns/window_sweep.h"
 
 #include <gtest/gtest.h>
+#include <tbb/task_arena.h>
 
 #include <cstring>
 #include <numeric>
+#include <random>
 #include <vector>
 
 namespace moneytrail::patterns::internal {
@@ -79,6 +81,47 @@ TEST(WindowSweepTest, AWindowWantedByTheCallBeforeAnEvictingCallIsBuiltByIt) {
   EXPECT_EQ(KeptWindowCount(*cache), 0u);
   call(Fixture::kSmall + 46, Fixture::kBusy - 46);  // call 256: builds it, then drops unused
   EXPECT_EQ(KeptWindowCount(*cache), 1u);
+}
+
+// The grouping of rows by account runs in parts of at least 16,384 rows, one per thread of the
+// arena: a world large enough for 1, 2 and 4 parts (rows out of time order, self-loops, busy
+// and idle accounts) gives the same bits whatever the number of parts.
+TEST(WindowSweepTest, ValuesDoNotDependOnHowManyPartsGroupTheRows) {
+  constexpr size_t kRows = 70000;
+  std::mt19937_64 rng(11);
+  std::vector<AccountId> source(kRows), destination(kRows);
+  std::vector<Timestamp> time(kRows);
+  std::vector<double> amount(kRows);
+  std::vector<TransactionId> id(kRows);
+  for (size_t r = 0; r < kRows; ++r) {
+    // A fifth of the rows between 20 busy accounts, the rest among 20,000.
+    const AccountId range = rng() % 5 == 0 ? 20 : 20000;
+    source[r] = static_cast<AccountId>(rng() % range);
+    destination[r] = rng() % 50 == 0 ? source[r] : static_cast<AccountId>(rng() % range);
+    time[r] = static_cast<Timestamp>(rng() % 400000);
+    amount[r] = static_cast<double>(1 + rng() % 1000000) / 100.0;
+    id[r] = static_cast<TransactionId>(r);
+  }
+  const graph::EdgeColumns rows{source, destination, time, amount, id};
+  auto g = graph::TemporalGraph::Build(rows, {});
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  PatternConfig config = VertexStatsOnly();
+  config.fan.enabled = true;
+  config.fan.window = 3600;
+  config.fan.bins = {2, 3, 5};
+  const Layout layout(config);
+  auto sweep = [&](int threads) {
+    std::vector<double> values(kRows * layout.width, 0.0);
+    tbb::task_arena(threads).execute(
+        [&] { SweepFanAndVertexStats(*g, rows, config, layout, values); });
+    return values;
+  };
+  const std::vector<double> one = sweep(1);
+  for (int threads : {2, 4}) {
+    const std::vector<double> many = sweep(threads);
+    ASSERT_EQ(std::memcmp(one.data(), many.data(), one.size() * sizeof(double)), 0)
+        << threads << " threads";
+  }
 }
 
 }  // namespace
