@@ -26,6 +26,25 @@ Moments Merge(const Moments& a, const Moments& b) {
   return m;
 }
 
+Moments MergeLeaves(double x, double y) {
+  // Merge's expressions with na = nb = 1 and a.m2 = b.m2 = a.m3 = b.m3 = 0: products by 1
+  // and sums of two zero constants are exact, so dropping them changes no bit; every other
+  // operation (an addition to +0, a product by na - nb = +0, which keep NaN and the sign of
+  // zero) is kept, in Merge's order.
+  const double delta = y - x;
+  const double d_n = delta / 2.0;
+  Moments m;
+  m.n = 2.0;
+  m.sum = x + y;
+  m.mean = m.sum / 2.0;
+  m.m2 = 0.0 + delta * d_n;
+  m.m3 = 0.0 + delta * d_n * d_n * 0.0 + 3.0 * d_n * 0.0;
+  m.m4 = 0.0 + delta * d_n * d_n * d_n + 6.0 * d_n * d_n * 0.0 + 4.0 * d_n * 0.0;
+  m.min = std::min(x, y);
+  m.max = std::max(x, y);
+  return m;
+}
+
 void DyadicMoments::Build(std::span<const double> values, size_t first) {
   first_ = first;
   end_ = first + values.size();
@@ -45,8 +64,14 @@ void DyadicMoments::Build(std::span<const double> values, size_t first) {
     std::vector<Moments>& level = levels_[k];
     level.reserve(2 * (stop - base) + 2);
     level.resize(stop - base);
-    for (size_t j = base; j < stop; ++j) {
-      level[j - base] = Merge(Block(k - 1, 2 * j), Block(k - 1, 2 * j + 1));
+    if (k == 1) {
+      for (size_t j = base; j < stop; ++j) {
+        level[j - base] = MergeLeaves(leaves_[2 * j - first_], leaves_[2 * j + 1 - first_]);
+      }
+    } else {
+      for (size_t j = base; j < stop; ++j) {
+        level[j - base] = Merge(Block(k - 1, 2 * j), Block(k - 1, 2 * j + 1));
+      }
     }
     base_.push_back(base);
     used_levels_ = k + 1;
@@ -68,7 +93,8 @@ void DyadicMoments::Append(double x) {
       base_.push_back(j);
       used_levels_ = k + 1;
     }
-    levels_[k].push_back(Merge(Block(k - 1, 2 * j), Block(k - 1, 2 * j + 1)));
+    levels_[k].push_back(k == 1 ? MergeLeaves(leaves_[2 * j - first_], leaves_[2 * j + 1 - first_])
+                                : Merge(Block(k - 1, 2 * j), Block(k - 1, 2 * j + 1)));
   }
 }
 

@@ -29,6 +29,9 @@ inline Moments Leaf(double x) { return {1, x, x, 0, 0, 0, x, x}; }
 // Pébay's pairwise update (Sandia report SAND2008-6212, eq. 2.1-2.3). Defined out of line so
 // every caller runs the same instructions (no contraction into FMA differs between call sites).
 Moments Merge(const Moments& a, const Moments& b);
+// Merge(Leaf(x), Leaf(y)), bit for bit, with the operations whose operands are the leaves'
+// constants (n = 1, moments 0) left out: half of the merges of a Build are of two leaves.
+Moments MergeLeaves(double x, double y);
 
 // The summaries of every aligned dyadic block inside [first, end) of a list of values, and the
 // window fold. Reused across lists (keeps its buffers).

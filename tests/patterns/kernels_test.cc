@@ -1,13 +1,17 @@
 // The kernels' shared searches against plain scans: PartitionPointFromEnd against
 // std::partition_point, Visible (searched from the end near a list's last transaction, by
 // bisection elsewhere) against a filter of the whole list, and DyadicMoments::FoldPair against
-// two Folds (bit for bit). Seeded; the seed is printed on failure.
+// two Folds and MergeLeaves against Merge of two leaves (bit for bit). Seeded; the seed is
+// printed on failure.
 #include "patterns/kernels.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
+#include <vector>
 
 #include "patterns/moments.h"
 
@@ -95,6 +99,28 @@ TEST(KernelsTest, FoldPairIsTwoFoldsBitForBit) {
       const Moments fa = ta.Fold(lo, hi), fb = tb.Fold(lo, hi);
       ASSERT_EQ(std::memcmp(&pa, &fa, sizeof pa), 0) << "seed " << seed;
       ASSERT_EQ(std::memcmp(&pb, &fb, sizeof pb), 0) << "seed " << seed;
+    }
+  }
+}
+
+TEST(KernelsTest, MergeLeavesIsMergeOfTwoLeavesBitForBit) {
+  // Edge values (signed zeros, equal leaves, magnitudes far apart, infinities, NaN) and random
+  // fractions of every magnitude, in both orders.
+  std::vector<double> values = {0.0, -0.0, 1.0, -1.0, 0.5, 1e-300, -1e-300, 1e300, -1e300,
+                                4.9e-324, 123456789.01, std::numeric_limits<double>::infinity(),
+                                -std::numeric_limits<double>::infinity(),
+                                std::numeric_limits<double>::quiet_NaN()};
+  std::mt19937_64 rng(7);
+  for (int k = 0; k < 2000; ++k) {
+    const double scale = std::pow(10.0, static_cast<double>(static_cast<int>(rng() % 40) - 20));
+    values.push_back((static_cast<double>(rng() % 2000001) - 1000000.0) / 997.0 * scale);
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    for (size_t j = 0; j < values.size(); j += (i < 14 ? 1 : 97)) {
+      const Moments fast = MergeLeaves(values[i], values[j]);
+      const Moments slow = Merge(Leaf(values[i]), Leaf(values[j]));
+      ASSERT_EQ(std::memcmp(&fast, &slow, sizeof fast), 0)
+          << "x " << values[i] << " y " << values[j];
     }
   }
 }
