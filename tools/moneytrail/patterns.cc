@@ -76,12 +76,7 @@ Result<size_t> RunBlocks(const graph::TemporalGraph& g, const graph::EdgeColumns
   merged.columns = patterns::FeatureNames(config);
   for (size_t first = 0; first < n || first == 0; first += kBlock) {
     const size_t count = std::min(kBlock, n - first);
-    ids.resize(count);
-    std::iota(ids.begin(), ids.end(), static_cast<TransactionId>(first));
-    const graph::EdgeColumns block{cols.source.subspan(first, count),
-                                   cols.destination.subspan(first, count),
-                                   cols.time.subspan(first, count),
-                                   cols.amount.subspan(first, count), ids};
+    const graph::EdgeColumns block = graph::RowBlock(cols, first, count, ids);
     MT_RETURN_IF_ERROR(patterns::ComputeFeaturesInto(
         g, block, rest, {.threads = o.threads, .collect_instances = collect}, part));
     const size_t a = part.table.columns.size(), b = cycles.columns.size();
