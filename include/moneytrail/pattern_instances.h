@@ -29,15 +29,15 @@ namespace moneytrail::patterns {
 // merge applies the real cap once.
 inline constexpr uint32_t kNoInstanceCap = std::numeric_limits<uint32_t>::max();
 
-// The instances of the runs `parts`, each over other rows of the same transactions and graph,
-// computed with instances_per_account = kNoInstanceCap: deduplicated over all parts (an
-// instance whose transactions are all in another instance of its kind is dropped), sorted by
-// (first_time, kind, transactions) and capped at `cap_per_account` per account in that order,
-// as one run over all rows with that cap gives. Each part's instances are deduplicated already,
-// and dedup and cap depend only on the set of instances, so the result does not depend on how
-// the rows were cut or ordered. `found` adds to the distinct instances those the parts
-// found but did not keep (simple cycles over the per-transaction cap). REQUIRES: no part
-// has capped accounts.
+// The instances of the runs `parts`, each over other rows of the same transactions and graph:
+// deduplicated over all parts (an instance whose transactions are all in another instance of
+// its kind is dropped), sorted by (first_time, kind, transactions) and capped at
+// `cap_per_account` per account in that order; `found` is the number of distinct instances
+// before the cap. Dedup and cap depend only on the set of instances, so the result does not
+// depend on how the rows were cut or in which order the parts come: it is what one run over all
+// rows with that cap gives, but for the cycle caps a single capped run applies as it searches
+// (docs/patterns.md, Instances). REQUIRES: every part was computed with instances_per_account =
+// kNoInstanceCap (checked: no part capped or left out an instance).
 InstanceSet MergeInstances(std::vector<InstanceSet> parts, uint32_t cap_per_account);
 
 }  // namespace moneytrail::patterns
