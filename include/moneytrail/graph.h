@@ -52,6 +52,14 @@ struct EdgeColumns {
   size_t size() const { return source.size(); }
 };
 
+// Rows [first, first + count) of `columns` as columns of their own (a block of a batch run):
+// the subspans of every column, an empty `amount` kept empty, and the rows' ids: `columns.id`'s
+// subspan or, when `columns` has no ids (row r is transaction r), first .. first + count - 1
+// written into `id_storage`, which the caller keeps alive and unchanged while the block is used.
+// REQUIRES: first + count <= columns.size().
+EdgeColumns RowBlock(const EdgeColumns& columns, size_t first, size_t count,
+                     std::vector<TransactionId>& id_storage);
+
 // One transaction, owning, for streaming batches and tests.
 struct TransactionEdge {
   TransactionId id = 0;

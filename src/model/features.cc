@@ -8,7 +8,6 @@
 #include <functional>
 #include <iterator>
 #include <limits>
-#include <numeric>
 
 #include "model/feature_words.h"
 #include "model/neighbour_features.h"
@@ -219,15 +218,8 @@ Status AddPatternFeatures(const graph::TemporalGraph& g, const graph::EdgeColumn
   std::vector<TransactionId> ids;  // a block's ids, when `cols` has none (row = id)
   for (size_t first = 0; first < cols.size(); first += block) {
     const size_t count = std::min(block, cols.size() - first);
-    if (cols.id.empty()) {
-      ids.resize(count);
-      std::iota(ids.begin(), ids.end(), static_cast<TransactionId>(first));
-    }
-    const graph::EdgeColumns block{
-        cols.source.subspan(first, count), cols.destination.subspan(first, count),
-        cols.time.subspan(first, count), cols.amount.subspan(first, count),
-        cols.id.empty() ? std::span<const TransactionId>(ids) : cols.id.subspan(first, count)};
-    MT_RETURN_IF_ERROR(patterns::ComputeFeaturesInto(g, block, rest, {.threads = threads}, run));
+    MT_RETURN_IF_ERROR(patterns::ComputeFeaturesInto(
+        g, graph::RowBlock(cols, first, count, ids), rest, {.threads = threads}, run));
     copy_into_matrix(run.table);
   }
   return Status::Ok();

@@ -46,11 +46,7 @@ class CycleCollector {
       return;
     }
     for (AccountId a : accounts_) ++per_account_[a];
-    std::vector<AccountId> anchor;
-    for (const Edge& e : cycle_edges_) anchor.push_back(e.id);
-    std::sort(anchor.begin(), anchor.end());
-    instances_->push_back(MakeInstance(PatternKind::kTemporalCycle, std::move(anchor),
-                                       cycle_edges_, accounts_));
+    instances_->push_back(MakeInstance(PatternKind::kTemporalCycle, cycle_edges_, accounts_));
   }
 
  private:

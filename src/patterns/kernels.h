@@ -95,11 +95,11 @@ inline void AddToBins(std::span<const uint32_t> bins, uint64_t size, double* out
   out[(it - bins.begin()) - 1] += 1;
 }
 
-// An instance as found, before deduplication. Instances with the same kind and anchor where one
-// holds all transactions of another are the same pattern seen at two moments: the larger stays.
+// An instance as found, before deduplication. Instances of the same kind where one holds all
+// transactions of another are the same pattern seen at two moments (or from two of its
+// transactions): the larger stays.
 struct FoundInstance {
   PatternInstance instance;
-  std::vector<AccountId> anchor;
 };
 
 // Buffers of the simple-cycle search (simple_cycles.cc): epoch-stamped per-account arrays.
@@ -175,10 +175,10 @@ void SimpleCycleFeatures(const TemporalGraph& g, const Query& q, const PatternSe
                          double* out);
 
 // Builds a FoundInstance from edges (transactions) and extra accounts.
-FoundInstance MakeInstance(PatternKind kind, std::vector<AccountId> anchor,
-                           std::span<const Edge> edges, std::span<const AccountId> accounts);
+FoundInstance MakeInstance(PatternKind kind, std::span<const Edge> edges,
+                           std::span<const AccountId> accounts);
 
-// Deduplicates (exact and subsumed within kind+anchor), sorts and applies the per-account cap.
+// Deduplicates (exact and subsumed within a kind), sorts and applies the per-account cap.
 InstanceSet FinishInstances(std::vector<FoundInstance> found, uint32_t cap_per_account);
 
 }  // namespace moneytrail::patterns::internal

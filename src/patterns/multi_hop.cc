@@ -94,7 +94,7 @@ void ScatterGatherFeatures(const TemporalGraph& g, const Query& q, const Pattern
       instance_edges.push_back(*FindLatest(scratch.keyed, x));
     }
     scratch.instances->push_back(
-        MakeInstance(PatternKind::kScatterGather, {u, w}, instance_edges, accounts));
+        MakeInstance(PatternKind::kScatterGather, instance_edges, accounts));
   }
 }
 
@@ -134,7 +134,7 @@ void GatherScatterFeatures(const TemporalGraph& g, const Query& q, const Pattern
   std::vector<AccountId> accounts = scratch.accounts;
   accounts.insert(accounts.end(), scratch.accounts2.begin(), scratch.accounts2.end());
   accounts.push_back(v);
-  scratch.instances->push_back(MakeInstance(PatternKind::kGatherScatter, {v}, edges, accounts));
+  scratch.instances->push_back(MakeInstance(PatternKind::kGatherScatter, edges, accounts));
 }
 
 void BipartiteFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
@@ -181,8 +181,7 @@ void BipartiteFeatures(const TemporalGraph& g, const Query& q, const PatternSett
   accounts.insert(accounts.end(), scratch.accounts2.begin(), scratch.accounts2.end());
   accounts.push_back(a);
   accounts.push_back(b);
-  scratch.instances->push_back(
-      MakeInstance(PatternKind::kBipartite, {a, b}, instance_edges, accounts));
+  scratch.instances->push_back(MakeInstance(PatternKind::kBipartite, instance_edges, accounts));
 }
 
 void StackFeatures(const TemporalGraph& g, const Query& q, const PatternSettings& s,
@@ -229,7 +228,7 @@ void StackFeatures(const TemporalGraph& g, const Query& q, const PatternSettings
   accounts.insert(accounts.end(), scratch.accounts2.begin(), scratch.accounts2.end());
   accounts.push_back(v);
   accounts.push_back(w);
-  scratch.instances->push_back(MakeInstance(PatternKind::kStack, {v, w}, edges, accounts));
+  scratch.instances->push_back(MakeInstance(PatternKind::kStack, edges, accounts));
 }
 
 }  // namespace moneytrail::patterns::internal

@@ -146,11 +146,7 @@ void SimpleCycleFeatures(const TemporalGraph& g, const Query& q, const PatternSe
       for (size_t k = 1; k < s.frames.size(); ++k) edges.push_back(s.frames[k].via);
       edges.push_back(Edge{e.time, e.id, 0, 0});
       for (const auto& frame : s.frames) accounts.push_back(frame.vertex);
-      std::vector<AccountId> anchor;
-      for (const Edge& c : edges) anchor.push_back(c.id);
-      std::sort(anchor.begin(), anchor.end());
-      scratch.instances->push_back(
-          MakeInstance(PatternKind::kSimpleCycle, std::move(anchor), edges, accounts));
+      scratch.instances->push_back(MakeInstance(PatternKind::kSimpleCycle, edges, accounts));
       continue;
     }
     if (s.path_epoch[e.other] == s.epoch || depth + reach(e.other) > hops) continue;

@@ -354,12 +354,7 @@ TEST(PatternsStreamTest, BlocksIntoAReusedRunEqualFreshRunsWhateverItHeldBefore)
     std::vector<TransactionId> ids;
     for (size_t first = 0; first < n;) {
       const size_t count = std::min(n - first, 1 + static_cast<size_t>(rng() % 60));
-      ids.resize(count);
-      std::iota(ids.begin(), ids.end(), static_cast<TransactionId>(first));
-      const graph::EdgeColumns block{all.source.subspan(first, count),
-                                     all.destination.subspan(first, count),
-                                     all.time.subspan(first, count),
-                                     all.amount.subspan(first, count), ids};
+      const graph::EdgeColumns block = graph::RowBlock(all, first, count, ids);
       auto fresh = ComputeFeatures(*g, block, config, {});
       ASSERT_TRUE(fresh.ok());
       ASSERT_TRUE(ComputeFeaturesInto(*g, block, config, {.threads = 2}, run).ok());

@@ -14,6 +14,7 @@
 
 #include "moneytrail/graph.h"
 #include "moneytrail/money.h"
+#include "moneytrail/pattern_instances.h"
 #include "moneytrail/patterns.h"
 #include "moneytrail/store.h"
 #include "moneytrail/time_format.h"
@@ -51,22 +52,25 @@ double CpuSeconds() {
 // Batch mode in blocks of rows, so that the feature table never has to be held whole (5M rows
 // x 109 columns of doubles would be 4.4 GB): temporal cycles once over all rows (they need the
 // whole context), every other family per block; each block is written as soon as it is done.
-// Instances are deduplicated within a block. Returns the rows written.
+// The runs keep every instance (kNoInstanceCap); `instances` are theirs merged once: the same
+// as one run over all rows. Returns the rows written.
 Result<size_t> RunBlocks(const graph::TemporalGraph& g, const graph::EdgeColumns& cols,
                          const patterns::PatternConfig& config, const Options& o,
                          patterns::InstanceSet& instances) {
   constexpr size_t kBlock = 1 << 18;
-  const auto [cycles_only, rest] = patterns::SplitTemporalCycles(config);
+  patterns::PatternConfig uncapped = config;
+  uncapped.instances_per_account = patterns::kNoInstanceCap;
+  const auto [cycles_only, rest] = patterns::SplitTemporalCycles(uncapped);
   const bool collect = !o.instances.empty();
+  std::vector<patterns::InstanceSet> instance_parts;
   patterns::FeatureTable cycles;
   if (config.temporal_cycle.enabled) {
     MT_ASSIGN_OR_RETURN(patterns::FeatureRun c,
                         patterns::ComputeFeatures(g, cols, cycles_only,
                                                   {.threads = o.threads, .collect_instances = collect}));
     cycles = std::move(c.table);
-    instances = std::move(c.instances);
+    instance_parts.push_back(std::move(c.instances));
   }
-  instances.cap_per_account = config.instances_per_account;
   const size_t n = cols.size();
   std::vector<TransactionId> ids;
   // One run and one merged table for all blocks: a fresh table per block (151-228 MB) cost its
@@ -76,12 +80,7 @@ Result<size_t> RunBlocks(const graph::TemporalGraph& g, const graph::EdgeColumns
   merged.columns = patterns::FeatureNames(config);
   for (size_t first = 0; first < n || first == 0; first += kBlock) {
     const size_t count = std::min(kBlock, n - first);
-    ids.resize(count);
-    std::iota(ids.begin(), ids.end(), static_cast<TransactionId>(first));
-    const graph::EdgeColumns block{cols.source.subspan(first, count),
-                                   cols.destination.subspan(first, count),
-                                   cols.time.subspan(first, count),
-                                   cols.amount.subspan(first, count), ids};
+    const graph::EdgeColumns block = graph::RowBlock(cols, first, count, ids);
     MT_RETURN_IF_ERROR(patterns::ComputeFeaturesInto(
         g, block, rest, {.threads = o.threads, .collect_instances = collect}, part));
     const size_t a = part.table.columns.size(), b = cycles.columns.size();
@@ -104,11 +103,10 @@ Result<size_t> RunBlocks(const graph::TemporalGraph& g, const graph::EdgeColumns
       }
     }
     MT_RETURN_IF_ERROR(patterns::WriteFeatureCsv(out, o.out, /*append=*/first > 0));
-    instances.found += part.instances.found;
-    for (auto& inst : part.instances.instances) instances.instances.push_back(std::move(inst));
-    for (auto& c : part.instances.capped_accounts) instances.capped_accounts.push_back(c);
+    if (collect) instance_parts.push_back(std::move(part.instances));
     if (n == 0) break;
   }
+  instances = patterns::MergeInstances(std::move(instance_parts), config.instances_per_account);
   return n;
 }
 
@@ -154,7 +152,9 @@ class StreamWriter {
 };
 
 // Runs the stream over the store's transactions in (time, id) order, batch by batch, writing
-// the features CSV as it goes. Returns the instances (and the rows written in `rows`).
+// the features CSV as it goes. Returns the instances (and the rows written in `rows`): as in
+// RunBlocks, the history and every batch keep all their instances, merged once at the end, so
+// the file is the batch run's whatever the batch size.
 Result<patterns::InstanceSet> RunStream(const graph::EdgeColumns& cols,
                                         const patterns::PatternConfig& config, const Options& o,
                                         std::vector<double>& batch_ms, size_t& rows) {
@@ -181,15 +181,19 @@ Result<patterns::InstanceSet> RunStream(const graph::EdgeColumns& cols,
   const graph::EdgeColumns history{hs, hd, ht, ha, hid};
   MT_ASSIGN_OR_RETURN(graph::TemporalGraph g,
                       graph::TemporalGraph::Build(history, {.threads = o.threads, .spare = 0.5}));
+  patterns::PatternConfig uncapped = config;
+  uncapped.instances_per_account = patterns::kNoInstanceCap;
   MT_ASSIGN_OR_RETURN(patterns::FeatureRun all,
-                      patterns::ComputeFeatures(g, history, config,
+                      patterns::ComputeFeatures(g, history, uncapped,
                                                 {.threads = o.threads,
                                                  .collect_instances = !o.instances.empty()}));
+  std::vector<patterns::InstanceSet> instance_parts;
+  instance_parts.push_back(std::move(all.instances));
   StreamWriter writer(patterns::FeatureNames(config), o.out);
   writer.Add(all.table);
   all.table = patterns::FeatureTable{};
   MT_RETURN_IF_ERROR(writer.Flush(suffix_min[split], /*force=*/false));
-  patterns::PatternStream stream(config, std::move(g), o.threads);
+  patterns::PatternStream stream(uncapped, std::move(g), o.threads);
   std::vector<graph::TransactionEdge> batch;
   for (size_t k = split; k < order.size(); k += o.batch) {
     batch.clear();
@@ -203,14 +207,11 @@ Result<patterns::InstanceSet> RunStream(const graph::EdgeColumns& cols,
     batch_ms.push_back(Seconds(start) * 1000);
     writer.Add(part.table);
     MT_RETURN_IF_ERROR(writer.Flush(suffix_min[k + batch.size()], /*force=*/false));
-    all.instances.found += part.instances.found;
-    all.instances.cap_per_account = part.instances.cap_per_account;
-    for (auto& inst : part.instances.instances) all.instances.instances.push_back(std::move(inst));
-    for (auto& c : part.instances.capped_accounts) all.instances.capped_accounts.push_back(c);
+    if (!o.instances.empty()) instance_parts.push_back(std::move(part.instances));
   }
   MT_RETURN_IF_ERROR(writer.Flush(std::numeric_limits<TransactionId>::max(), /*force=*/true));
   rows = writer.rows();
-  return std::move(all.instances);
+  return patterns::MergeInstances(std::move(instance_parts), config.instances_per_account);
 }
 
 // One JSON line per instance, then a summary line. Amounts are exact sums per currency.
