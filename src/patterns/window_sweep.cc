@@ -7,6 +7,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <memory>
 #include <numeric>
@@ -52,6 +53,8 @@ constexpr size_t kKeptListSize = 32;
 constexpr size_t kMinKeptWindow = 32;
 // Ranges of at most this many list positions rank their window's amounts in a sorted array.
 constexpr size_t kSmallRange = 64;
+// A free slot of the counterparty-numbering table (no account has the id kNoAccount).
+constexpr uint64_t kEmptySlot = ~uint64_t{0};
 // Every this many calls, windows that no query has used for a window's length are dropped.
 constexpr uint64_t kEvictEvery = 256;
 
@@ -115,7 +118,7 @@ class RankSet {
 
 struct SweepScratch {
   DistinctCounter fan_others;
-  std::vector<uint64_t> keyed;      // (counterparty << 32 | i), sorted: local ids
+  std::vector<uint64_t> keyed;      // (counterparty << 32 | local id) by hash, or kEmptySlot
   std::vector<uint32_t> local;      // local id of list position R_lo + i
   std::vector<uint32_t> local_count;  // window count per local id
   size_t local_distinct = 0;
@@ -347,19 +350,24 @@ size_t SweepVertexStats(std::span<const Edge> list, int dir, std::span<const Gro
     scratch.ages.Build(scratch.values, range_lo);
     // The range's counterparties numbered 0..m-1, so that the window's count per counterparty
     // is a small array in cache: one indexed by account id (537K accounts on hi-small) missed
-    // the cache on most updates.
-    scratch.keyed.resize(span);
-    for (size_t i = 0; i < span; ++i) {
-      scratch.keyed[i] = (uint64_t{list[range_lo + i].other} << 32) | i;
-    }
-    std::sort(scratch.keyed.begin(), scratch.keyed.end());
+    // the cache on most updates. Numbered in order of first appearance through an open-address
+    // table of (counterparty << 32 | number), at most half full (sorting the range by
+    // counterparty instead was 3.7% of the family's time).
+    const size_t slots = std::bit_ceil(2 * span);
+    scratch.keyed.assign(slots, kEmptySlot);
     scratch.local.resize(span);
-    uint32_t last_local = 0;
-    for (size_t j = 0; j < span; ++j) {
-      if (j > 0 && (scratch.keyed[j] >> 32) != (scratch.keyed[j - 1] >> 32)) ++last_local;
-      scratch.local[static_cast<uint32_t>(scratch.keyed[j])] = last_local;
+    uint32_t numbered = 0;
+    for (size_t i = 0; i < span; ++i) {
+      const AccountId other = list[range_lo + i].other;
+      size_t at = static_cast<size_t>((uint64_t{other} * 0x9E3779B97F4A7C15ull) >> 32) &
+                  (slots - 1);
+      while (scratch.keyed[at] != kEmptySlot && (scratch.keyed[at] >> 32) != other) {
+        at = (at + 1) & (slots - 1);
+      }
+      if (scratch.keyed[at] == kEmptySlot) scratch.keyed[at] = (uint64_t{other} << 32) | numbered++;
+      scratch.local[i] = static_cast<uint32_t>(scratch.keyed[at]);
     }
-    scratch.local_count.assign(size_t{last_local} + 1, 0);
+    scratch.local_count.assign(numbered, 0);
   }
   // The counter, the rank set and the sums start afresh with every call: nothing to undo.
   size_t distinct = 0;
