@@ -1,6 +1,6 @@
 // Pattern features (issue 4) per family on a real store, without CSV writing: the graph is
 // built once, then each benchmark computes one family's features for every transaction, in
-// blocks of 262,144 rows as `moneytrail patterns` does. Process CPU time (both threads), one
+// blocks of 524,288 rows as `moneytrail patterns` does. Process CPU time (both threads), one
 // iteration per repetition. bench/patterns_compare.sh runs a previous build's binary beside
 // this one.
 //
@@ -13,7 +13,7 @@
 // streams without temporal cycles.
 //
 // usage (environment PATTERNS_STORE=bench/out/patterns/hi-small.store, PATTERNS_THREADS=2,
-// PATTERNS_BLOCK=262144 rows per ComputeFeatures call, PATTERNS_STREAM_WARM=0 untimed batches
+// PATTERNS_BLOCK=524288 rows per ComputeFeatures call, PATTERNS_STREAM_WARM=0 untimed batches
 // of 2,048 before BM_Stream's timed ones, PATTERNS_REUSE=1: blocks go through one FeatureRun by
 // ComputeFeaturesInto, as the CLI does; 0: a fresh table per block by ComputeFeatures):
 //   patterns_benchmark --benchmark_repetitions=3 [--benchmark_filter=fan]
@@ -41,7 +41,7 @@ struct Fixture {
   graph::EdgeColumns columns;
   graph::TemporalGraph graph;
   int threads = 2;
-  size_t block = 262144;
+  size_t block = 524288;
   bool reuse = true;
 };
 
@@ -94,12 +94,7 @@ bool RunBlocks(benchmark::State& state, const Fixture& f, const patterns::Patter
   patterns::FeatureRun run;
   for (size_t first = 0; first < n; first += f.block) {
     const size_t count = std::min(f.block, n - first);
-    ids.resize(count);
-    std::iota(ids.begin(), ids.end(), static_cast<TransactionId>(first));
-    const graph::EdgeColumns block{f.columns.source.subspan(first, count),
-                                   f.columns.destination.subspan(first, count),
-                                   f.columns.time.subspan(first, count),
-                                   f.columns.amount.subspan(first, count), ids};
+    const graph::EdgeColumns block = graph::RowBlock(f.columns, first, count, ids);
     if (!f.reuse) run = patterns::FeatureRun{};
     const Status status =
         patterns::ComputeFeaturesInto(f.graph, block, config, {.threads = f.threads}, run);

@@ -167,6 +167,7 @@ Status ComputeFeaturesInto(const graph::TemporalGraph& graph,
 // tx_id order. Integral values print as integers, others in the shortest form that reads back
 // to the same double, NaN as an empty field (pandas reads it as NaN). With `append`, adds the
 // rows (no header) to an existing file: the caller writes blocks in ascending tx_id order.
+// Rows are formatted in parallel in the caller's TBB arena (the bytes do not depend on it).
 // IoError on failure.
 Status WriteFeatureCsv(const FeatureTable& table, const std::filesystem::path& path,
                        bool append = false);

@@ -1,11 +1,17 @@
 // features.csv: the feature table as pandas reads it.
 #include <fmt/compile.h>
 #include <fmt/format.h>
+#include <tbb/concurrent_queue.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <numeric>
 
 #include "kernels.h"
@@ -39,35 +45,78 @@ Status WriteFeatureCsv(const FeatureTable& table, const std::filesystem::path& p
   if (!file) return ErrnoError("cannot create " + path.string(), errno);
   std::vector<size_t> order(table.rows());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return table.tx_ids[a] < table.tx_ids[b]; });
-  fmt::memory_buffer buffer;
+  if (!std::is_sorted(table.tx_ids.begin(), table.tx_ids.end())) {
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return table.tx_ids[a] < table.tx_ids[b]; });
+  }
+  fmt::memory_buffer header;
   if (!append) {
-    fmt::format_to(std::back_inserter(buffer), "tx_id");
+    fmt::format_to(std::back_inserter(header), "tx_id");
     for (const std::string& c : table.columns) {
-      fmt::format_to(std::back_inserter(buffer), ",{}", c);
+      fmt::format_to(std::back_inserter(header), ",{}", c);
     }
-    buffer.push_back('\n');
+    header.push_back('\n');
   }
-  for (size_t r : order) {
-    const fmt::format_int id(table.tx_ids[r]);
-    buffer.append(id.data(), id.data() + id.size());
-    for (double v : table.row(r)) {
-      buffer.push_back(',');
-      AppendValue(v, buffer);
-    }
-    buffer.push_back('\n');
-    if (buffer.size() > (1 << 20)) {
-      if (std::fwrite(buffer.data(), 1, buffer.size(), file.get()) != buffer.size()) {
-        return ErrnoError("cannot write " + path.string(), errno);
-      }
-      buffer.clear();
-    }
-  }
-  if (std::fwrite(buffer.data(), 1, buffer.size(), file.get()) != buffer.size() ||
-      std::fflush(file.get()) != 0) {
+  if (std::fwrite(header.data(), 1, header.size(), file.get()) != header.size()) {
     return ErrnoError("cannot write " + path.string(), errno);
   }
+  // Chunks of rows are formatted in parallel (formatting was about half of `moneytrail
+  // patterns`' time on hi-small) and written in order by one thread; at most two chunks per
+  // thread are in flight, each in a buffer reused from chunk to chunk (a fresh one per chunk
+  // cost its page faults: more system time than the formatting saved).
+  constexpr size_t kChunkRows = 8192;
+  const size_t chunks = (order.size() + kChunkRows - 1) / kChunkRows;
+  const auto tokens = static_cast<size_t>(2 * std::max(1, tbb::this_task_arena::max_concurrency()));
+  std::deque<fmt::memory_buffer> buffers;  // stable addresses
+  std::mutex buffers_mutex;
+  tbb::concurrent_queue<fmt::memory_buffer*> free_buffers;
+  size_t next = 0;
+  bool failed = false;
+  int error = 0;
+  tbb::parallel_pipeline(
+      tokens,
+      tbb::make_filter<void, size_t>(tbb::filter_mode::serial_in_order,
+                                     [&](tbb::flow_control& fc) -> size_t {
+                                       if (next == chunks || failed) {
+                                         fc.stop();
+                                         return 0;
+                                       }
+                                       return next++;
+                                     }) &
+          tbb::make_filter<size_t, fmt::memory_buffer*>(
+              tbb::filter_mode::parallel,
+              [&](size_t chunk) {
+                fmt::memory_buffer* buffer = nullptr;
+                if (!free_buffers.try_pop(buffer)) {
+                  std::lock_guard<std::mutex> lock(buffers_mutex);
+                  buffer = &buffers.emplace_back();
+                }
+                buffer->clear();
+                const size_t end = std::min(order.size(), (chunk + 1) * kChunkRows);
+                for (size_t k = chunk * kChunkRows; k < end; ++k) {
+                  const size_t r = order[k];
+                  const fmt::format_int id(table.tx_ids[r]);
+                  buffer->append(id.data(), id.data() + id.size());
+                  for (double v : table.row(r)) {
+                    buffer->push_back(',');
+                    AppendValue(v, *buffer);
+                  }
+                  buffer->push_back('\n');
+                }
+                return buffer;
+              }) &
+          tbb::make_filter<fmt::memory_buffer*, void>(
+              tbb::filter_mode::serial_in_order,
+              [&](fmt::memory_buffer* buffer) {
+                if (!failed && std::fwrite(buffer->data(), 1, buffer->size(), file.get()) !=
+                                   buffer->size()) {
+                  failed = true;
+                  error = errno;
+                }
+                free_buffers.push(buffer);
+              }));
+  if (failed) return ErrnoError("cannot write " + path.string(), error);
+  if (std::fflush(file.get()) != 0) return ErrnoError("cannot write " + path.string(), errno);
   if (std::fclose(file.release()) != 0) return ErrnoError("cannot close " + path.string(), errno);
   return Status::Ok();
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <sys/resource.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
@@ -24,6 +25,15 @@
 namespace {
 
 using namespace moneytrail;
+
+// WriteFeatureCsv formats its rows in the caller's TBB arena: --threads of them.
+Status WriteCsv(const patterns::FeatureTable& table, const std::string& path, bool append,
+                int threads) {
+  Status status = Status::Ok();
+  tbb::task_arena(threads).execute(
+      [&] { status = patterns::WriteFeatureCsv(table, path, append); });
+  return status;
+}
 
 struct Options {
   std::string store;
@@ -57,7 +67,11 @@ double CpuSeconds() {
 Result<size_t> RunBlocks(const graph::TemporalGraph& g, const graph::EdgeColumns& cols,
                          const patterns::PatternConfig& config, const Options& o,
                          patterns::InstanceSet& instances) {
-  constexpr size_t kBlock = 1 << 18;
+  // 2^19 rows: each block re-reads the vertex statistics' window (3 days) before its first
+  // row, half of all list positions swept at 2^18; at 2^19 the vertex statistics took 0.85 of
+  // the time, at 2^20 the larger table's first touch cost more (bench/RESULTS-patterns.md,
+  // session 7). The full default set's two tables are then ~0.9 GB.
+  constexpr size_t kBlock = 1 << 19;
   patterns::PatternConfig uncapped = config;
   uncapped.instances_per_account = patterns::kNoInstanceCap;
   const auto [cycles_only, rest] = patterns::SplitTemporalCycles(uncapped);
@@ -102,7 +116,7 @@ Result<size_t> RunBlocks(const graph::TemporalGraph& g, const graph::EdgeColumns
         std::copy_n(rest_row + at, a - at, row + at + b);
       }
     }
-    MT_RETURN_IF_ERROR(patterns::WriteFeatureCsv(out, o.out, /*append=*/first > 0));
+    MT_RETURN_IF_ERROR(WriteCsv(out, o.out, /*append=*/first > 0, o.threads));
     if (collect) instance_parts.push_back(std::move(part.instances));
     if (n == 0) break;
   }
@@ -115,8 +129,8 @@ Result<size_t> RunBlocks(const graph::TemporalGraph& g, const graph::EdgeColumns
 // in time order, at once). Holding all rows was 4.4 GB at 5M rows.
 class StreamWriter {
  public:
-  StreamWriter(std::vector<std::string> columns, std::string path)
-      : path_(std::move(path)) {
+  StreamWriter(std::vector<std::string> columns, std::string path, int threads)
+      : path_(std::move(path)), threads_(threads) {
     pending_.columns = std::move(columns);
   }
   void Add(const patterns::FeatureTable& part) {
@@ -138,7 +152,7 @@ class StreamWriter {
     }
     pending_ = std::move(rest);
     if (ready.rows() == 0 && started_) return Status::Ok();
-    MT_RETURN_IF_ERROR(patterns::WriteFeatureCsv(ready, path_, /*append=*/started_));
+    MT_RETURN_IF_ERROR(WriteCsv(ready, path_, /*append=*/started_, threads_));
     started_ = true;
     return Status::Ok();
   }
@@ -146,6 +160,7 @@ class StreamWriter {
 
  private:
   std::string path_;
+  int threads_;
   patterns::FeatureTable pending_;
   bool started_ = false;
   size_t rows_ = 0;
@@ -189,7 +204,7 @@ Result<patterns::InstanceSet> RunStream(const graph::EdgeColumns& cols,
                                                  .collect_instances = !o.instances.empty()}));
   std::vector<patterns::InstanceSet> instance_parts;
   instance_parts.push_back(std::move(all.instances));
-  StreamWriter writer(patterns::FeatureNames(config), o.out);
+  StreamWriter writer(patterns::FeatureNames(config), o.out, o.threads);
   writer.Add(all.table);
   all.table = patterns::FeatureTable{};
   MT_RETURN_IF_ERROR(writer.Flush(suffix_min[split], /*force=*/false));
