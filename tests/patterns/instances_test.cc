@@ -98,15 +98,8 @@ TEST(PatternInstancesTest, StreamAndBlocksMergeToTheBatchRunsCappedInstancesWhat
     const std::vector<graph::TransactionEdge> order = oracle::TimeOrderedEdges(c);
     for (size_t batch : {size_t{1}, size_t{3}, size_t{16}, order.size()}) {
       const size_t split = batch == 3 ? static_cast<size_t>(rng() % (order.size() + 1)) : 0;
-      std::vector<AccountId> s, d;
-      std::vector<Timestamp> t;
-      std::vector<double> amount;
-      std::vector<TransactionId> id;
-      for (size_t k = 0; k < split; ++k) {
-        s.push_back(order[k].source), d.push_back(order[k].destination);
-        t.push_back(order[k].time), amount.push_back(order[k].amount), id.push_back(order[k].id);
-      }
-      const graph::EdgeColumns history_rows{s, d, t, amount, id};
+      const oracle::OwnedColumns history_columns{std::span(order).first(split)};
+      const graph::EdgeColumns history_rows = history_columns.view();
       auto history = graph::TemporalGraph::Build(history_rows, {.spare = 0.5});
       ASSERT_TRUE(history.ok()) << at;
       std::vector<InstanceSet> parts;

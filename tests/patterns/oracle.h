@@ -8,6 +8,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <span>
 #include <vector>
 
 #include "moneytrail/graph.h"
@@ -62,6 +63,21 @@ inline std::vector<graph::TransactionEdge> TimeOrderedEdges(const Case& c) {
   });
   return order;
 }
+
+// Columns holding a copy of `edges` (e.g. a stream's history rows), and their EdgeColumns view.
+struct OwnedColumns {
+  std::vector<AccountId> source, destination;
+  std::vector<Timestamp> time;
+  std::vector<double> amount;
+  std::vector<TransactionId> id;
+  explicit OwnedColumns(std::span<const graph::TransactionEdge> edges) {
+    for (const graph::TransactionEdge& e : edges) {
+      source.push_back(e.source), destination.push_back(e.destination);
+      time.push_back(e.time), amount.push_back(e.amount), id.push_back(e.id);
+    }
+  }
+  graph::EdgeColumns view() const { return {source, destination, time, amount, id}; }
+};
 
 inline bool Visible(const Case& c, size_t i, size_t j, Timestamp w) {
   const Tx &a = c.tx[i], &b = c.tx[j];

@@ -190,16 +190,9 @@ TEST(PatternsStreamTest, CyclesStreamedOnAHistoryWithSpareRoomAreTheBatchRunsCyc
         expected.insert(inst.transactions);
       }
     }
-    std::vector<AccountId> s, d;
-    std::vector<Timestamp> t;
-    std::vector<double> amount;
-    std::vector<TransactionId> ids;
-    for (size_t k = 0; k < split; ++k) {
-      s.push_back(order[k].source), d.push_back(order[k].destination);
-      t.push_back(order[k].time), amount.push_back(order[k].amount), ids.push_back(order[k].id);
-    }
+    const oracle::OwnedColumns history_columns{std::span(order).first(split)};
     const double spares[] = {0.0, 0.1, 1.0};
-    auto history = graph::TemporalGraph::Build({s, d, t, amount, ids}, {.spare = spares[seed % 3]});
+    auto history = graph::TemporalGraph::Build(history_columns.view(), {.spare = spares[seed % 3]});
     ASSERT_TRUE(history.ok());
     PatternStream stream(config, std::move(*history), 1 + static_cast<int>(rng() % 2));
     for (size_t k = split; k < order.size();) {
