@@ -1,7 +1,6 @@
 // features.csv: the feature table as pandas reads it.
 #include <fmt/compile.h>
 #include <fmt/format.h>
-#include <tbb/concurrent_queue.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
@@ -9,9 +8,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <numeric>
 
 #include "kernels.h"
@@ -63,13 +60,13 @@ Status WriteFeatureCsv(const FeatureTable& table, const std::filesystem::path& p
   // Chunks of rows are formatted in parallel (formatting was about half of `moneytrail
   // patterns`' time on hi-small) and written in order by one thread; at most two chunks per
   // thread are in flight, each in a buffer reused from chunk to chunk (a fresh one per chunk
-  // cost its page faults: more system time than the formatting saved).
+  // cost its page faults: more system time than the formatting saved). Chunks leave the
+  // in-order writing stage in order and each frees its token there, so the chunks in flight
+  // are always `tokens` consecutive ones at most: chunk c can use buffer c % tokens.
   constexpr size_t kChunkRows = 8192;
   const size_t chunks = (order.size() + kChunkRows - 1) / kChunkRows;
   const auto tokens = static_cast<size_t>(2 * std::max(1, tbb::this_task_arena::max_concurrency()));
-  std::deque<fmt::memory_buffer> buffers;  // stable addresses
-  std::mutex buffers_mutex;
-  tbb::concurrent_queue<fmt::memory_buffer*> free_buffers;
+  std::vector<fmt::memory_buffer> buffers(tokens);
   size_t next = 0;
   bool failed = false;
   int error = 0;
@@ -86,11 +83,7 @@ Status WriteFeatureCsv(const FeatureTable& table, const std::filesystem::path& p
           tbb::make_filter<size_t, fmt::memory_buffer*>(
               tbb::filter_mode::parallel,
               [&](size_t chunk) {
-                fmt::memory_buffer* buffer = nullptr;
-                if (!free_buffers.try_pop(buffer)) {
-                  std::lock_guard<std::mutex> lock(buffers_mutex);
-                  buffer = &buffers.emplace_back();
-                }
+                fmt::memory_buffer* buffer = &buffers[chunk % tokens];
                 buffer->clear();
                 const size_t end = std::min(order.size(), (chunk + 1) * kChunkRows);
                 for (size_t k = chunk * kChunkRows; k < end; ++k) {
@@ -113,7 +106,6 @@ Status WriteFeatureCsv(const FeatureTable& table, const std::filesystem::path& p
                   failed = true;
                   error = errno;
                 }
-                free_buffers.push(buffer);
               }));
   if (failed) return ErrnoError("cannot write " + path.string(), error);
   if (std::fflush(file.get()) != 0) return ErrnoError("cannot write " + path.string(), errno);

@@ -9,7 +9,6 @@
 namespace moneytrail::patterns::internal {
 namespace {
 constexpr AccountId kEmptyKey = kNoAccount;
-uint64_t Mix(AccountId a) { return (uint64_t{a} * 0x9E3779B97F4A7C15ull) >> 32; }
 }  // namespace
 
 void BlockedMultiset::Clear() {
@@ -99,7 +98,7 @@ uint32_t& CounterpartyCounts::Slot(AccountId a) {
     }
   }
   const size_t mask = keys_.size() - 1;
-  for (size_t i = Mix(a) & mask;; i = (i + 1) & mask) {
+  for (size_t i = MixAccount(a) & mask;; i = (i + 1) & mask) {
     if (keys_[i] == a) return counts_[i];
     if (keys_[i] == kEmptyKey) {
       keys_[i] = a;

@@ -20,6 +20,9 @@
 
 namespace moneytrail::patterns::internal {
 
+// A hash of an account id for open-address tables (Fibonacci hashing: mask the result).
+inline uint64_t MixAccount(AccountId a) { return (uint64_t{a} * 0x9E3779B97F4A7C15ull) >> 32; }
+
 // A multiset of doubles with insertion, removal and k-th smallest in O(sqrt n)-ish time: sorted
 // blocks of at most 2 * kBlock values. Allocates only when a block splits.
 class BlockedMultiset {

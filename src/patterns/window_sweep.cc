@@ -359,8 +359,7 @@ size_t SweepVertexStats(std::span<const Edge> list, int dir, std::span<const Gro
     uint32_t numbered = 0;
     for (size_t i = 0; i < span; ++i) {
       const AccountId other = list[range_lo + i].other;
-      size_t at = static_cast<size_t>((uint64_t{other} * 0x9E3779B97F4A7C15ull) >> 32) &
-                  (slots - 1);
+      size_t at = static_cast<size_t>(MixAccount(other)) & (slots - 1);
       while (scratch.keyed[at] != kEmptySlot && (scratch.keyed[at] >> 32) != other) {
         at = (at + 1) & (slots - 1);
       }
