@@ -1,0 +1,152 @@
+// Overlapping statements and mirror transfers (docs/statement-checks.md): which rows are one
+// transaction seen twice.
+#include <algorithm>
+#include <functional>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "statements/checks_internal.h"
+
+namespace moneytrail::statements::statements_internal {
+namespace {
+
+size_t HashInt128(Int128 v) {
+  auto u = static_cast<UInt128>(v);
+  uint64_t lo = static_cast<uint64_t>(u), hi = static_cast<uint64_t>(u >> 64);
+  return std::hash<uint64_t>{}(lo ^ (hi * 0x9E3779B97F4A7C15ULL));
+}
+size_t Mix(size_t seed, size_t h) { return seed ^ (h + 0x9E3779B97F4A7C15ULL + (seed << 6) + (seed >> 2)); }
+
+// The overlap key of a row (account and currency are the statement's).
+struct RowKey {
+  int64_t day;
+  Int128 amount;
+  bool has_balance;
+  Int128 balance;
+  std::string_view description;
+  bool operator==(const RowKey&) const = default;
+};
+struct RowKeyHash {
+  size_t operator()(const RowKey& k) const {
+    size_t h = std::hash<int64_t>{}(k.day);
+    h = Mix(h, HashInt128(k.amount));
+    h = Mix(h, k.has_balance ? HashInt128(k.balance) : 0x51ed);
+    return Mix(h, std::hash<std::string_view>{}(k.description));
+  }
+};
+RowKey KeyOf(const StatementLine& l) {
+  return RowKey{l.day, Normalize(l.amount, l.scale), l.balance.has_value(),
+                l.balance ? Normalize(*l.balance, l.scale) : 0, l.description};
+}
+
+struct Rows {
+  std::vector<uint64_t> rows;
+  size_t next = 0;  // rows before it are matched to the later statement
+};
+
+void MatchPair(std::span<const StatementLine> lines, const Statement& earlier,
+               const Statement& later, CheckReport& report) {
+  int64_t lo = std::max(*earlier.first_day, *later.first_day);
+  int64_t hi = std::min(*earlier.last_day, *later.last_day);
+  if (lo > hi) return;
+  std::unordered_map<RowKey, Rows, RowKeyHash> by_key;
+  for (uint64_t q : earlier.rows)
+    if (lines[q].day >= lo && lines[q].day <= hi) by_key[KeyOf(lines[q])].rows.push_back(q);
+  if (by_key.empty()) return;
+  for (uint64_t r : later.rows) {
+    if (report.carried_by[r] != r || lines[r].day < lo || lines[r].day > hi) continue;
+    auto it = by_key.find(KeyOf(lines[r]));
+    if (it == by_key.end() || it->second.next == it->second.rows.size()) continue;
+    uint64_t q = it->second.rows[it->second.next++];
+    report.carried_by[r] = q;
+    report.duplicates.push_back(Duplicate{RefOf(lines, q), RefOf(lines, r)});
+  }
+}
+
+std::optional<MirrorLink> Link(const StatementLine& debit, const StatementLine& credit,
+                               bool allow_last4) {
+  if (!debit.reference.empty() && debit.reference == credit.reference) return MirrorLink::kReference;
+  if (debit.counterparty_account == credit.account || credit.counterparty_account == debit.account)
+    return MirrorLink::kCounterpartyAccount;
+  std::optional<MirrorLink> a = DescriptionNamesAccount(debit.description, credit.account, allow_last4);
+  std::optional<MirrorLink> b = DescriptionNamesAccount(credit.description, debit.account, allow_last4);
+  if (a && b) return std::min(*a, *b);
+  return a ? a : b;
+}
+
+struct BucketKey {
+  std::string_view currency;
+  Int128 magnitude;
+  bool operator==(const BucketKey&) const = default;
+};
+struct BucketKeyHash {
+  size_t operator()(const BucketKey& k) const {
+    return Mix(std::hash<std::string_view>{}(k.currency), HashInt128(k.magnitude));
+  }
+};
+
+struct Candidate {
+  MirrorLink why;
+  int64_t lag;
+  uint64_t debit, credit;
+};
+
+}  // namespace
+
+void MatchOverlaps(std::span<const StatementLine> lines, const std::vector<AccountGroup>& groups,
+                   CheckReport& report) {
+  for (const AccountGroup& group : groups)
+    for (size_t j = 1; j < group.size(); ++j)
+      for (size_t i = 0; i < j; ++i) MatchPair(lines, *group[i], *group[j], report);
+  std::sort(report.duplicates.begin(), report.duplicates.end(),
+            [](const Duplicate& a, const Duplicate& b) { return a.duplicate.index < b.duplicate.index; });
+}
+
+void MatchMirrors(std::span<const StatementLine> lines, const CheckOptions& options,
+                  CheckReport& report) {
+  std::unordered_map<BucketKey, std::vector<uint64_t>, BucketKeyHash> credits;
+  for (uint64_t i = 0; i < lines.size(); ++i)
+    if (report.carried_by[i] == i && lines[i].amount > 0)
+      credits[{lines[i].currency, Normalize(lines[i].amount, lines[i].scale)}].push_back(i);
+  for (auto& [key, rows] : credits)
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](uint64_t a, uint64_t b) { return lines[a].day < lines[b].day; });
+
+  std::vector<Candidate> candidates;
+  for (uint64_t d = 0; d < lines.size(); ++d) {
+    const StatementLine& debit = lines[d];
+    if (report.carried_by[d] != d || debit.amount >= 0) continue;
+    auto it = credits.find({debit.currency, -Normalize(debit.amount, debit.scale)});
+    if (it == credits.end()) continue;
+    const std::vector<uint64_t>& rows = it->second;
+    auto first = std::lower_bound(rows.begin(), rows.end(), debit.day,
+                                  [&](uint64_t c, int64_t day) { return lines[c].day < day; });
+    for (auto c = first; c != rows.end() && lines[*c].day - debit.day <= options.mirror_max_lag_days;
+         ++c) {
+      const StatementLine& credit = lines[*c];
+      if (credit.account == debit.account) continue;
+      if (std::optional<MirrorLink> why = Link(debit, credit, options.mirror_last4))
+        candidates.push_back(Candidate{*why, credit.day - debit.day, d, *c});
+    }
+  }
+  auto order = [&](const Candidate& a, const Candidate& b) {
+    const StatementLine &ad = lines[a.debit], &ac = lines[a.credit];
+    const StatementLine &bd = lines[b.debit], &bc = lines[b.credit];
+    return std::tie(a.why, a.lag, ad.file, ad.line, ac.file, ac.line) <
+           std::tie(b.why, b.lag, bd.file, bd.line, bc.file, bc.line);
+  };
+  std::sort(candidates.begin(), candidates.end(), order);
+  std::vector<uint8_t> used(lines.size(), 0);
+  for (const Candidate& c : candidates) {
+    if (used[c.debit] || used[c.credit]) continue;
+    used[c.debit] = used[c.credit] = 1;
+    report.carried_by[c.credit] = c.debit;
+    report.mirrors.push_back(Mirror{RefOf(lines, c.debit), RefOf(lines, c.credit), c.why, c.lag});
+  }
+  std::sort(report.mirrors.begin(), report.mirrors.end(),
+            [](const Mirror& a, const Mirror& b) { return a.debit.index < b.debit.index; });
+}
+
+}  // namespace moneytrail::statements::statements_internal
