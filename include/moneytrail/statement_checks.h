@@ -11,7 +11,8 @@
 // worked examples, are in docs/statement-checks.md; each field below restates its contract.
 //
 // Vocabulary. A *statement* is the rows of one file for one (account, currency), in file order
-// (a file may hold several accounts). The statement (f, files[f].account, files[f].currency) is
+// (a file may hold several accounts). Its *chronological order* is file order, or reverse file
+// order when the file lists the newest row first (its days never rise and do not all agree). The statement (f, files[f].account, files[f].currency) is
 // the file's *banner statement*: the banner's period and balances apply to it and to no other.
 //
 // Example:
@@ -92,14 +93,15 @@ struct LineRef {
 };
 
 enum class BalanceBreakKind : uint8_t {
-  kRow = 0,      // a row's balance differs from previous balance + amount
+  kRow = 0,      // a row's balance differs from previous balance + amount, in chronological
+                 // order; the chain then continues from the row's balance
   kClosing = 1,  // the banner's closing balance differs from the balance after the last row
 };
 
 struct BalanceBreak {
   BalanceBreakKind kind = BalanceBreakKind::kRow;
-  // kRow: the row. kClosing: the statement's last row, or absent when it has no rows (then the
-  // opening balance is compared with the closing balance).
+  // kRow: the row. kClosing: the statement's chronologically last row, or absent when it has
+  // no rows (then the opening balance is compared with the closing balance).
   std::optional<LineRef> at;
   uint32_t file = 0;
   std::string account, currency;

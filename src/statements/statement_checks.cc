@@ -152,6 +152,20 @@ std::vector<Statement> BuildStatements(std::span<const StatementFile> files,
   return statements;
 }
 
+// The statement's rows oldest first: in file order, or reversed when the file lists the newest
+// first (days non-increasing and not all equal).
+std::vector<uint64_t> ChronologicalRows(std::span<const StatementLine> lines, const Statement& s) {
+  bool rising = false, falling = false;
+  for (size_t k = 1; k < s.rows.size(); ++k) {
+    int64_t a = lines[s.rows[k - 1]].day, b = lines[s.rows[k]].day;
+    rising |= b > a;
+    falling |= b < a;
+  }
+  std::vector<uint64_t> rows = s.rows;
+  if (falling && !rising) std::reverse(rows.begin(), rows.end());
+  return rows;
+}
+
 // The running-balance walk of one statement; sets its days, opening and closing.
 Status WalkBalances(std::span<const StatementFile> files, std::span<const StatementLine> lines,
                     Statement& s, CheckReport& report) {
@@ -163,7 +177,7 @@ Status WalkBalances(std::span<const StatementFile> files, std::span<const Statem
     prev_scale = s.opening_scale = f.scale;
   }
   Int128 before_first_balance = 0;  // amounts up to the first row with a balance
-  for (uint64_t i : s.rows) {
+  for (uint64_t i : ChronologicalRows(lines, s)) {
     const StatementLine& l = lines[i];
     std::string where = Where(files, l.file, l.line);
     Int128 amount = Normalize(l.amount, l.scale);
@@ -201,7 +215,7 @@ Status WalkBalances(std::span<const StatementFile> files, std::span<const Statem
     if (prev && *prev != closing) {
       MT_ASSIGN_OR_RETURN(Decimal e, Denormalize(*prev, prev_scale));
       std::optional<LineRef> at;
-      if (!s.rows.empty()) at = RefOf(lines, s.rows.back());
+      if (!s.rows.empty()) at = RefOf(lines, ChronologicalRows(lines, s).back());
       report.balance_breaks.push_back(BalanceBreak{
           .kind = BalanceBreakKind::kClosing, .at = at, .file = s.file, .account = s.account,
           .currency = s.currency, .expected = e, .found = Decimal{*f.closing_balance, f.scale}});
