@@ -120,6 +120,7 @@ inline StatementSet RandomStatementSet(uint64_t seed) {
         file.scale = scale;
         if (chance(0.8)) file.period_begin_day = begin;
         if (chance(0.8)) file.period_end_day = end;
+        if (chance(0.15)) file.period_end_day = std::max(begin, end - 1);  // a row after the period
         int64_t banner_opening = opening;
         for (const Tx& tx : ledger[a])
           if (tx.day < begin) banner_opening += tx.cents;
