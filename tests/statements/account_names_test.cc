@@ -24,6 +24,7 @@ TEST(AccountNamesTest, FullNumberNeedsNoDigitOnEitherSide) {
   EXPECT_EQ(Names("0098765432"), MirrorLink::kDescriptionNumber);
   EXPECT_EQ(Names("REF 100987654321"), std::nullopt);
   EXPECT_EQ(Names("REF 00987654329"), std::nullopt);
+  EXPECT_EQ(Names("REF 10098765432"), std::nullopt);
 }
 
 TEST(AccountNamesTest, ShortNumbersAreNeverMatchedInFull) {
