@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "moneytrail/money.h"
@@ -20,8 +21,16 @@ Int128 Normalize(int64_t units, uint8_t scale);
 // The exact Decimal of a normalised value, at the smallest scale >= min_scale that holds it;
 // OutOfRange when its units leave kMaxDecimalUnits.
 Result<Decimal> Denormalize(Int128 value, uint8_t min_scale);
+// Where an input sits, formatted only for an error message: "path:line", or "file k (path)"
+// when line is 0. Borrows `path`.
+struct Place {
+  std::string_view path;
+  uint32_t file = 0;
+  uint64_t line = 0;
+  std::string ToString() const;
+};
 // a + b, or OutOfRange naming `where`.
-Result<Int128> CheckedAdd(Int128 a, Int128 b, const std::string& where);
+Result<Int128> CheckedAdd(Int128 a, Int128 b, const Place& where);
 
 // The rows of one file for one (account, currency), in file order (statement_checks.h).
 struct Statement {

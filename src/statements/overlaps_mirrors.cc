@@ -12,10 +12,18 @@
 namespace moneytrail::statements::statements_internal {
 namespace {
 
+// splitmix64's finaliser: normalised values end in many zero bits, and std::hash<uint64_t> is
+// the identity in libstdc++.
+uint64_t Scramble(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
 size_t HashInt128(Int128 v) {
   auto u = static_cast<UInt128>(v);
-  uint64_t lo = static_cast<uint64_t>(u), hi = static_cast<uint64_t>(u >> 64);
-  return std::hash<uint64_t>{}(lo ^ (hi * 0x9E3779B97F4A7C15ULL));
+  return Scramble(static_cast<uint64_t>(u) ^ Scramble(static_cast<uint64_t>(u >> 64)));
 }
 size_t Mix(size_t seed, size_t h) { return seed ^ (h + 0x9E3779B97F4A7C15ULL + (seed << 6) + (seed >> 2)); }
 
@@ -30,7 +38,7 @@ struct RowKey {
 };
 struct RowKeyHash {
   size_t operator()(const RowKey& k) const {
-    size_t h = std::hash<int64_t>{}(k.day);
+    size_t h = Scramble(static_cast<uint64_t>(k.day));
     h = Mix(h, HashInt128(k.amount));
     h = Mix(h, k.has_balance ? HashInt128(k.balance) : 0x51ed);
     return Mix(h, std::hash<std::string_view>{}(k.description));

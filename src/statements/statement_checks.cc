@@ -36,11 +36,15 @@ Result<Decimal> Denormalize(Int128 value, uint8_t min_scale) {
   return Decimal{static_cast<int64_t>(units), static_cast<uint8_t>(scale)};
 }
 
-Result<Int128> CheckedAdd(Int128 a, Int128 b, const std::string& where) {
+Result<Int128> CheckedAdd(Int128 a, Int128 b, const Place& where) {
   Int128 sum;
   if (__builtin_add_overflow(a, b, &sum))
-    return OutOfRangeError(fmt::format("{}: running balance overflows 128 bits", where));
+    return OutOfRangeError(fmt::format("{}: running balance overflows 128 bits", where.ToString()));
   return sum;
+}
+
+std::string Place::ToString() const {
+  return line == 0 ? fmt::format("file {} ({})", file, path) : fmt::format("{}:{}", path, line);
 }
 
 LineRef RefOf(std::span<const StatementLine> lines, uint64_t index) {
@@ -55,24 +59,25 @@ using namespace statements_internal;
 constexpr int64_t kMinDay = -719162;  // 0001-01-01
 constexpr int64_t kMaxDay = 2932896;  // 9999-12-31
 
-std::string Where(std::span<const StatementFile> files, uint32_t file, uint64_t line) {
-  return fmt::format("{}:{}", files[file].path, line);
+Place Where(std::span<const StatementFile> files, uint32_t file, uint64_t line) {
+  return Place{files[file].path, file, line};
 }
 
-Status CheckMoney(std::optional<int64_t> units, uint8_t scale, const std::string& where,
+Status CheckMoney(std::optional<int64_t> units, uint8_t scale, const Place& where,
                   std::string_view field) {
   if (scale > kMaxDecimalScale)
-    return InvalidArgumentError(fmt::format("{}: {}: scale {} is above 18", where, field, scale));
+    return InvalidArgumentError(
+        fmt::format("{}: {}: scale {} is above 18", where.ToString(), field, scale));
   if (units && (*units > kMaxDecimalUnits || *units < -kMaxDecimalUnits))
     return InvalidArgumentError(
-        fmt::format("{}: {}: {} units exceed 18 digits", where, field, *units));
+        fmt::format("{}: {}: {} units exceed 18 digits", where.ToString(), field, *units));
   return Status();
 }
 
-Status CheckDay(std::optional<int64_t> day, const std::string& where, std::string_view field) {
+Status CheckDay(std::optional<int64_t> day, const Place& where, std::string_view field) {
   if (day && (*day < kMinDay || *day > kMaxDay))
     return InvalidArgumentError(fmt::format(
-        "{}: {}: day {} is outside 0001-01-01..9999-12-31 (days since 1970-01-01)", where, field,
+        "{}: {}: day {} is outside 0001-01-01..9999-12-31 (days since 1970-01-01)", where.ToString(), field,
         *day));
   return Status();
 }
@@ -84,7 +89,8 @@ Status Validate(std::span<const StatementFile> files, std::span<const StatementL
                                             options.mirror_max_lag_days));
   for (size_t k = 0; k < files.size(); ++k) {
     const StatementFile& f = files[k];
-    std::string where = fmt::format("file {} ({})", k, f.path);
+    Place place{f.path, static_cast<uint32_t>(k), 0};
+    std::string where = place.ToString();
     if (f.file != k)
       return InvalidArgumentError(fmt::format("{}: file index is {}, expected {}", where, f.file, k));
     bool has_banner = f.period_begin_day || f.period_end_day || f.opening_balance ||
@@ -92,10 +98,10 @@ Status Validate(std::span<const StatementFile> files, std::span<const StatementL
     if (has_banner && (f.account.empty() || f.currency.empty()))
       return InvalidArgumentError(
           fmt::format("{}: banner period or balances given without an account and currency", where));
-    MT_RETURN_IF_ERROR(CheckMoney(f.opening_balance, f.scale, where, "opening_balance"));
-    MT_RETURN_IF_ERROR(CheckMoney(f.closing_balance, f.scale, where, "closing_balance"));
-    MT_RETURN_IF_ERROR(CheckDay(f.period_begin_day, where, "period_begin_day"));
-    MT_RETURN_IF_ERROR(CheckDay(f.period_end_day, where, "period_end_day"));
+    MT_RETURN_IF_ERROR(CheckMoney(f.opening_balance, f.scale, place, "opening_balance"));
+    MT_RETURN_IF_ERROR(CheckMoney(f.closing_balance, f.scale, place, "closing_balance"));
+    MT_RETURN_IF_ERROR(CheckDay(f.period_begin_day, place, "period_begin_day"));
+    MT_RETURN_IF_ERROR(CheckDay(f.period_end_day, place, "period_end_day"));
     if (f.period_begin_day && f.period_end_day && *f.period_begin_day > *f.period_end_day)
       return InvalidArgumentError(fmt::format("{}: period begins after it ends", where));
   }
@@ -106,14 +112,14 @@ Status Validate(std::span<const StatementFile> files, std::span<const StatementL
       return InvalidArgumentError(fmt::format("statement line {} (physical line {}): file {} is "
                                               "not among the {} files",
                                               i, l.line, l.file, files.size()));
-    std::string where = Where(files, l.file, l.line);
+    Place where = Where(files, l.file, l.line);
     if (l.line <= last_line[l.file])
       return InvalidArgumentError(fmt::format(
-          "{}: line numbers must increase within a file (previous row was line {})", where,
+          "{}: line numbers must increase within a file (previous row was line {})", where.ToString(),
           last_line[l.file]));
     last_line[l.file] = l.line;
-    if (l.account.empty()) return InvalidArgumentError(where + ": account is empty");
-    if (l.currency.empty()) return InvalidArgumentError(where + ": currency is empty");
+    if (l.account.empty()) return InvalidArgumentError(where.ToString() + ": account is empty");
+    if (l.currency.empty()) return InvalidArgumentError(where.ToString() + ": currency is empty");
     MT_RETURN_IF_ERROR(CheckMoney(l.amount, l.scale, where, "amount"));
     MT_RETURN_IF_ERROR(CheckMoney(l.balance, l.scale, where, "balance"));
     MT_RETURN_IF_ERROR(CheckDay(l.day, where, "day"));
@@ -179,7 +185,7 @@ Status WalkBalances(std::span<const StatementFile> files, std::span<const Statem
   Int128 before_first_balance = 0;  // amounts up to the first row with a balance
   for (uint64_t i : ChronologicalRows(lines, s)) {
     const StatementLine& l = lines[i];
-    std::string where = Where(files, l.file, l.line);
+    Place where = Where(files, l.file, l.line);
     Int128 amount = Normalize(l.amount, l.scale);
     if (!s.opening) {
       MT_ASSIGN_OR_RETURN(before_first_balance, CheckedAdd(before_first_balance, amount, where));
