@@ -1,6 +1,7 @@
 // The description grammar (include/moneytrail/enrich.h, docs/format/grammar.md).
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <cstdint>
 #include <map>
@@ -93,15 +94,33 @@ std::string_view TrimField(std::string_view s) {
   return s.substr(b, e - b + 1);
 }
 
+// Statements repeat descriptions (fees, payroll, the same payee every month): each thread
+// keeps the last results of each grammar in a small direct-mapped table, keyed by the exact
+// description and direction. A grammar's id is never reused, so an entry never outlives its
+// grammar's meaning.
+struct CacheEntry {
+  uint64_t grammar = 0;  // 0 = empty
+  bool outflow = false;
+  bool matched = false;
+  std::string description;
+  Enrichment result;
+};
+constexpr size_t kCacheEntries = 4096;  // a power of two
+constexpr size_t kMaxCachedLength = 256;
+
 // Per-thread scratch of Apply, so that a call allocates only for its output.
 struct Scratch {
   std::string text;
   std::vector<int> hits;
+  std::vector<CacheEntry> cache;
 };
+
+std::atomic<uint64_t> next_grammar_id{1};
 
 }  // namespace
 
 struct Grammar::Impl {
+  uint64_t id = next_grammar_id.fetch_add(1);
   std::vector<Pattern> patterns;
   std::unique_ptr<RE2::Set> set;
   std::unordered_map<std::string, std::string> countries;  // folded words -> alpha-2 code
@@ -192,8 +211,27 @@ struct Grammar::Impl {
   }
 
   bool Apply(std::string_view description, bool outflow, Enrichment& out) const {
-    out.Clear();
     thread_local Scratch scratch;
+    if (description.size() > kMaxCachedLength) return Match(scratch, description, outflow, out);
+    if (scratch.cache.empty()) scratch.cache.resize(kCacheEntries);
+    size_t h = std::hash<std::string_view>()(description) ^ (outflow ? 0x9E3779B97F4A7C15u : 0);
+    CacheEntry& entry = scratch.cache[h & (kCacheEntries - 1)];
+    if (entry.grammar == id && entry.outflow == outflow && entry.description == description) {
+      out = entry.result;
+      return entry.matched;
+    }
+    bool matched = Match(scratch, description, outflow, out);
+    entry.grammar = id;
+    entry.outflow = outflow;
+    entry.matched = matched;
+    entry.description.assign(description);
+    entry.result = out;
+    return matched;
+  }
+
+  bool Match(Scratch& scratch, std::string_view description, bool outflow,
+             Enrichment& out) const {
+    out.Clear();
     std::string& text = scratch.text;
     text.clear();
     bool pending_space = false;

@@ -354,3 +354,41 @@ TEST(GrammarPropertyTest, ThreadsShareOneGrammar) {
 
 }  // namespace
 }  // namespace moneytrail::enrich
+
+namespace moneytrail::enrich {
+namespace {
+
+// Apply keeps recent results per thread; a result must never leak between grammars, directions
+// or descriptions.
+TEST(GrammarCacheTest, RepeatedCallsGiveTheSameResultPerGrammarAndDirection) {
+  Grammar a = MustParse("[[pattern]]\nid = \"a\"\nregex = '^X (?P<name>.+)'\n");
+  Grammar b = MustParse("[[pattern]]\nid = \"b\"\nregex = '^X (?P<city>.+)'\ndirection = \"in\"\n");
+  Enrichment e;
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_TRUE(a.Apply("X ONE", true, e));
+    EXPECT_EQ(e.pattern, "a");
+    EXPECT_EQ(e.counterparty_name, "ONE");
+    EXPECT_EQ(e.city, "");
+    EXPECT_FALSE(b.Apply("X ONE", true, e));
+    EXPECT_EQ(e.pattern, "");
+    ASSERT_TRUE(b.Apply("X ONE", false, e));
+    EXPECT_EQ(e.city, "ONE");
+    EXPECT_EQ(e.counterparty_name, "");
+    ASSERT_TRUE(a.Apply("X TWO", true, e));
+    EXPECT_EQ(e.counterparty_name, "TWO");
+  }
+  // A grammar destroyed and another made in its place does not see its results.
+  for (int i = 0; i < 5; ++i) {
+    Grammar c = MustParse(i % 2 ? "[[pattern]]\nid = \"odd\"\nregex = 'Z'\n"
+                                : "[[pattern]]\nid = \"even\"\nregex = 'Z'\n");
+    ASSERT_TRUE(c.Apply("Z", true, e));
+    EXPECT_EQ(e.pattern, i % 2 ? "odd" : "even");
+  }
+  // Long descriptions (not cached) too.
+  std::string long_text = "X " + std::string(1000, 'Q');
+  ASSERT_TRUE(a.Apply(long_text, true, e));
+  EXPECT_EQ(e.counterparty_name.size(), 1000u);
+}
+
+}  // namespace
+}  // namespace moneytrail::enrich
