@@ -73,8 +73,10 @@ class Grammar {
   // leaves the account (`outflow` true) or enters it. Clears `out`, then, when a primary
   // pattern matches, fills it (see docs/format/grammar.md for the order of patterns and the
   // `also` layering) and returns true; returns false and leaves `out` cleared when none does.
-  // Whitespace runs in the description are read as one space. Never fails on any bytes.
-  // Allocates only for the output strings (and per-thread scratch on a thread's first call).
+  // Whitespace runs in the description are read as one space; matching ignores case. Never
+  // fails on any bytes. Allocates only for the output strings and a per-thread scratch: a
+  // small cache of recent results (statements repeat descriptions), keyed by the exact
+  // description, the direction and this grammar, so a repeated row costs a copy.
   bool Apply(std::string_view description, bool outflow, Enrichment& out) const;
 
   size_t pattern_count() const;
