@@ -28,3 +28,12 @@ endif()
 if(MONEYTRAIL_BUILD_BENCHMARKS)
   find_package(benchmark REQUIRED)
 endif()
+
+# RE2 (libre2-dev): the description grammar of src/enrich/. Debian 12's RE2 ships no CMake
+# config, only re2.pc.
+if(NOT TARGET moneytrail::re2)
+  pkg_check_modules(MT_RE2 REQUIRED IMPORTED_TARGET re2)
+  add_library(moneytrail_re2 INTERFACE)
+  target_link_libraries(moneytrail_re2 INTERFACE PkgConfig::MT_RE2)
+  add_library(moneytrail::re2 ALIAS moneytrail_re2)
+endif()

@@ -1,0 +1,341 @@
+// The shipped grammar config/grammars/us-banks.toml: every pattern on at least two realistic
+// descriptions, with exactly the fields expected (table-driven).
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "moneytrail/enrich.h"
+
+namespace moneytrail::enrich {
+namespace {
+
+struct Case {
+  const char* description;
+  bool outflow;
+  const char* pattern;  // "" = no match expected
+  std::optional<Channel> channel;
+  std::map<std::string, std::string> fields;  // every field set except channel and the key
+};
+
+constexpr bool kOut = true;
+constexpr bool kIn = false;
+
+const std::vector<Case>& Cases() {
+  static const std::vector<Case> cases = {
+      // Fees and interest.
+      {"MONTHLY SERVICE FEE", kOut, "fee", Channel::kInternal, {{"counterparty_name", "BANK FEES"}}},
+      {"WIRE TRANSFER FEE", kOut, "fee", Channel::kInternal, {{"counterparty_name", "BANK FEES"}}},
+      {"NON-CHASE ATM FEE-WITH", kOut, "fee", Channel::kInternal,
+       {{"counterparty_name", "BANK FEES"}}},
+      {"OVERDRAFT ITEM FEE", kOut, "fee", Channel::kInternal, {{"counterparty_name", "BANK FEES"}}},
+      {"INTEREST PAYMENT", kIn, "interest", Channel::kInternal,
+       {{"counterparty_name", "BANK INTEREST"}}},
+      {"MONTHLY INTEREST PAID", kIn, "interest", Channel::kInternal,
+       {{"counterparty_name", "BANK INTEREST"}}},
+      // Money transmitters.
+      {"WESTERN UNION MONEY TRANSFER MTCN 1234567890", kOut, "western-union",
+       Channel::kMoneyTransmitter,
+       {{"counterparty_name", "WESTERN UNION"}, {"reference", "1234567890"}}},
+      {"POS PURCHASE WU*WESTERN UNION 800-325-6000 CO", kOut, "western-union",
+       Channel::kMoneyTransmitter, {{"counterparty_name", "WESTERN UNION"}}},
+      {"MONEYGRAM PAYMENT REF 77441122", kOut, "moneygram", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "MONEYGRAM"}, {"reference", "77441122"}}},
+      {"DEBIT CARD PURCHASE MONEY GRAM DALLAS TX", kOut, "moneygram", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "MONEYGRAM"}}},
+      {"REMITLY* 1A2B3C4D", kOut, "remitly", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "REMITLY"}, {"reference", "1A2B3C4D"}}},
+      {"REMITLY INC SEATTLE WA", kOut, "remitly", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "REMITLY"}}},
+      {"XOOM.COM SAN FRANCISCO CA", kOut, "xoom", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "XOOM"}}},
+      {"PAYPAL *XOOM TRANSFER", kOut, "xoom", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "XOOM"}}},
+      {"RIA FINANCIAL SERVICES BUENA PARK CA", kOut, "ria", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "RIA MONEY TRANSFER"}}},
+      {"POS DEBIT RIA MONEY TRANSFER 4411", kOut, "ria", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "RIA MONEY TRANSFER"}}},
+      {"INTERMEX WIRE TRANSFER", kOut, "intermex", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "INTERMEX"}}},
+      {"INTERNATIONAL MONEY EXPRESS MIAMI FL", kOut, "intermex", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "INTERMEX"}}},
+      {"VIAMERICAS CORP BETHESDA MD", kOut, "viamericas", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "VIAMERICAS"}}},
+      {"CARD PURCHASE VIAMERICAS 0412", kOut, "viamericas", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "VIAMERICAS"}}},
+      {"SIGUE MONEY TRANSFER SAN FERNANDO CA", kOut, "sigue", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "SIGUE"}}},
+      {"SIGUE CORP 8185551234", kOut, "sigue", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "SIGUE"}}},
+      // Zelle, Venmo, Cash App, PayPal.
+      {"ZELLE FROM JOSE LUNA", kIn, "zelle-in", Channel::kAch,
+       {{"counterparty_name", "JOSE LUNA"}}},
+      {"ZELLE PAYMENT FROM MARIA DE LA CRUZ CONF# 8UJ2K1", kIn, "zelle-in", Channel::kAch,
+       {{"counterparty_name", "MARIA DE LA CRUZ"}, {"reference", "8UJ2K1"}}},
+      {"Zelle payment from JOSE LUNA for \"rent\"; Conf# ba2k1", kIn, "zelle-in", Channel::kAch,
+       {{"counterparty_name", "JOSE LUNA"}}},
+      {"ZELLE TO MARIA LOPEZ", kOut, "zelle-out", Channel::kAch,
+       {{"counterparty_name", "MARIA LOPEZ"}}},
+      {"Zelle payment to MARIA LOPEZ JPM99ABC123", kOut, "zelle-out", Channel::kAch,
+       {{"counterparty_name", "MARIA LOPEZ"}, {"reference", "JPM99ABC123"}}},
+      {"ZELLE TO PEDRO SANCHEZ ON 03/14 REF # PP0ABC", kOut, "zelle-out", Channel::kAch,
+       {{"counterparty_name", "PEDRO SANCHEZ"}}},
+      {"Zelle Transfer Conf# T0ABC123; Luna, Jose", kIn, "zelle", Channel::kAch,
+       {{"counterparty_name", "Luna, Jose"}, {"reference", "T0ABC123"}}},
+      {"ZELLE PAYMENT CONF# 88AB12;MARIA LOPEZ", kOut, "zelle", Channel::kAch,
+       {{"counterparty_name", "MARIA LOPEZ"}, {"reference", "88AB12"}}},
+      {"VENMO CASHOUT", kIn, "venmo", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "VENMO"}}},
+      {"VENMO *JOHN DOE", kOut, "venmo", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "JOHN DOE"}}},
+      {"VENMO DES:PAYMENT ID:1023456789 INDN:ANA RUIZ CO ID:3264681992 WEB", kOut, "venmo",
+       Channel::kMoneyTransmitter, {{"counterparty_name", "VENMO"}}},
+      {"CASH APP*JOHN DOE", kOut, "cash-app", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "JOHN DOE"}}},
+      {"CASH APP*JOHN DOE*4153753176 CA", kIn, "cash-app", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "JOHN DOE"}}},
+      {"CASH APP*CASH OUT", kIn, "cash-app", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "CASH APP"}}},
+      {"SQ *CASH APP TRANSFER", kIn, "cash-app", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "CASH APP"}}},
+      {"PAYPAL INST XFER", kOut, "paypal", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "PAYPAL"}}},
+      {"PAYPAL *JOHNDOE 4029357733 CA", kOut, "paypal", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "JOHNDOE"}}},
+      {"PAYPAL TRANSFER 1000123456789", kIn, "paypal", Channel::kMoneyTransmitter,
+       {{"counterparty_name", "PAYPAL"}}},
+      // Wires.
+      {"WIRE OUT BNF:COMERCIALIZADORA DEL NORTE SA DE CV BBK:BANORTE MX REF:OW0001234", kOut,
+       "wire-out", Channel::kWire,
+       {{"counterparty_name", "COMERCIALIZADORA DEL NORTE SA DE CV"},
+        {"counterparty_bank", "BANORTE MX"},
+        {"country", "MX"},
+        {"reference", "OW0001234"}}},
+      {"WIRE TYPE:INTL OUT DATE:250314 TIME:1023 ET TRN:2025031400123 SERVICE REF:004455 "
+       "BNF:JUAN PEREZ ID:0123456789 BNF BK:BANCO INDUSTRIAL S.A. ID:INDLGTGC PMT DET:FAMILIA",
+       kOut, "wire-out", Channel::kWire,
+       {{"counterparty_name", "JUAN PEREZ"},
+        {"counterparty_account", "0123456789"},
+        {"counterparty_bank", "BANCO INDUSTRIAL S.A."},
+        {"country", "GT"},
+        {"reference", "2025031400123"}}},
+      {"OUTGOING WIRE TRANSFER BNF:TRANSPORTES RAPIDOS S DE RL ACCT:5566778899 BBK:BANCO "
+       "DE OCCIDENTE CTRY:EL SALVADOR OBI:INVOICE 44",
+       kOut, "wire-out", Channel::kWire,
+       {{"counterparty_name", "TRANSPORTES RAPIDOS S DE RL"},
+        {"counterparty_account", "5566778899"},
+        {"counterparty_bank", "BANCO DE OCCIDENTE"},
+        {"country", "SV"},
+        {"reference", "INVOICE 44"}}},
+      {"WIRE IN ORIG:MARIO CASTRO ORIG ACCT:44001122 COUNTRY:HONDURAS", kIn, "wire-in",
+       Channel::kWire,
+       {{"counterparty_name", "MARIO CASTRO"},
+        {"counterparty_account", "44001122"},
+        {"country", "HN"}}},
+      {"WIRE IN ORIG:ACME LOGISTICS LLC ORIG BK:JPMORGAN CHASE BANK OBI:INV 2291 REF:IN4455",
+       kIn, "wire-in", Channel::kWire,
+       {{"counterparty_name", "ACME LOGISTICS LLC"},
+        {"counterparty_bank", "JPMORGAN CHASE BANK"},
+        {"reference", "IN4455"}}},
+      {"INCOMING WIRE ORIG:JUAN PEREZ ID:998877 ORIG BK:BANRURAL OBI:FAMILY SUPPORT", kIn,
+       "wire-in", Channel::kWire,
+       {{"counterparty_name", "JUAN PEREZ"},
+        {"counterparty_account", "998877"},
+        {"counterparty_bank", "BANRURAL"},
+        {"country", "GT"},
+        {"reference", "FAMILY SUPPORT"}}},
+      {"WIRE TRANSFER BNF:GLOBAL TRADE INC", kOut, "wire", Channel::kWire,
+       {{"counterparty_name", "GLOBAL TRADE INC"}}},
+      {"DOMESTIC WIRE B/O:ROSA MENDEZ REF:FT2231", kIn, "wire", Channel::kWire,
+       {{"counterparty_name", "ROSA MENDEZ"}, {"reference", "FT2231"}}},
+      // Cash.
+      {"CASH DEPOSIT BR 3355 INDIANAPOLIS IN", kIn, "cash-deposit", Channel::kCashDeposit,
+       {{"branch", "3355"}, {"city", "INDIANAPOLIS"}, {"region", "IN"}, {"country", "US"}}},
+      {"TELLER CASH DEPOSIT BRANCH #0211 SAN ANTONIO TX", kIn, "cash-deposit",
+       Channel::kCashDeposit,
+       {{"branch", "0211"}, {"city", "SAN ANTONIO"}, {"region", "TX"}, {"country", "US"}}},
+      {"TELLER DEPOSIT", kIn, "cash-deposit", Channel::kCashDeposit, {{"country", "US"}}},
+      {"CASH WITHDRAWAL BR 0412 EL PASO TX", kOut, "cash-withdrawal", Channel::kCashWithdrawal,
+       {{"branch", "0412"}, {"city", "EL PASO"}, {"region", "TX"}, {"country", "US"}}},
+      {"TELLER WITHDRAWAL", kOut, "cash-withdrawal", Channel::kCashWithdrawal,
+       {{"country", "US"}}},
+      {"ATM CASH DEPOSIT 0412 MAIN ST EL PASO TX", kIn, "atm-deposit", Channel::kCashDeposit,
+       {{"branch", "0412"}, {"city", "EL PASO"}, {"region", "TX"}, {"country", "US"}}},
+      {"ATM DEPOSIT #A1234 HOUSTON TX", kIn, "atm-deposit", Channel::kCashDeposit,
+       {{"branch", "A1234"}, {"city", "HOUSTON"}, {"region", "TX"}, {"country", "US"}}},
+      {"ATM WITHDRAWAL 0412 MAIN ST EL PASO TX", kOut, "atm-withdrawal",
+       Channel::kCashWithdrawal,
+       {{"branch", "0412"}, {"city", "EL PASO"}, {"region", "TX"}, {"country", "US"}}},
+      {"ATM W/D #000412 1200 N MESA ST EL PASO TX", kOut, "atm-withdrawal",
+       Channel::kCashWithdrawal,
+       {{"branch", "000412"}, {"city", "EL PASO"}, {"region", "TX"}, {"country", "US"}}},
+      {"ATM WITHDRAWAL 03/14 0412 MAIN ST EL PASO TX", kOut, "atm-withdrawal",
+       Channel::kCashWithdrawal,
+       {{"branch", "0412"}, {"city", "EL PASO"}, {"region", "TX"}, {"country", "US"}}},
+      {"ATM WITHDRAWAL 7781 CD JUAREZ CHIH MX", kOut, "atm-withdrawal", Channel::kCashWithdrawal,
+       {{"branch", "7781"}, {"city", "CD JUAREZ"}, {"country", "MX"}}},
+      {"INTL ATM WITHDRAWAL 7781 TIJUANA MX", kOut, "atm-withdrawal", Channel::kCashWithdrawal,
+       {{"branch", "7781"}, {"city", "TIJUANA"}, {"country", "MX"}}},
+      {"ATM TRANSACTION 0412 1200 N MESA ST EL PASO TX", kIn, "cash-by-direction",
+       Channel::kCashDeposit,
+       {{"branch", "0412"}, {"city", "EL PASO"}, {"region", "TX"}, {"country", "US"}}},
+      {"ATM TRANSACTION 0412 1200 N MESA ST EL PASO TX", kOut, "cash-by-direction",
+       Channel::kCashWithdrawal,
+       {{"branch", "0412"}, {"city", "EL PASO"}, {"region", "TX"}, {"country", "US"}}},
+      {"TELLER TRANSACTION BR 3355 INDIANAPOLIS IN", kOut, "cash-by-direction",
+       Channel::kCashWithdrawal,
+       {{"branch", "3355"}, {"city", "INDIANAPOLIS"}, {"region", "IN"}, {"country", "US"}}},
+      // Own-account transfers.
+      {"ONLINE TRANSFER TO CHK ...1234 TRANSACTION#: 12345678", kOut, "own-transfer",
+       Channel::kInternal, {{"counterparty_account", "1234"}}},
+      {"ONLINE TRANSFER FROM SAV ...5678", kIn, "own-transfer", Channel::kInternal,
+       {{"counterparty_account", "5678"}}},
+      {"ONLINE TRANSFER REF #IBE8XYZ TO EVERYDAY CHECKING XXXXXX1234 ON 03/14/25", kOut,
+       "own-transfer", Channel::kInternal,
+       {{"counterparty_account", "1234"}, {"reference", "IBE8XYZ"}}},
+      // Cheques.
+      {"MOBILE DEPOSIT", kIn, "mobile-deposit", Channel::kCheque, {}},
+      {"REMOTE ONLINE DEPOSIT", kIn, "", std::nullopt, {}},
+      {"MOBILE CHECK DEPOSIT REF 12345", kIn, "mobile-deposit", Channel::kCheque,
+       {{"reference", "12345"}}},
+      {"DEPOSITED CHECK #221", kIn, "check-deposit", Channel::kCheque, {{"check_number", "221"}}},
+      {"ATM CHECK DEPOSIT", kIn, "check-deposit", Channel::kCheque, {}},
+      {"CHECK #1043", kOut, "check-paid", Channel::kCheque, {{"check_number", "1043"}}},
+      {"CHECK 1044", kOut, "check-paid", Channel::kCheque, {{"check_number", "1044"}}},
+      {"CHECK PAID #1045", kOut, "check-paid", Channel::kCheque, {{"check_number", "1045"}}},
+      // ACH.
+      {"ORIG CO NAME:COMCAST ORIG ID:0000 DESC DATE:250301 CO ENTRY DESCR:CABLE SEC:PPD "
+       "TRACE#:021000021234567 EED:250301 IND ID:123 IND NAME:JOHN DOE",
+       kOut, "ach-tagged", Channel::kAch,
+       {{"counterparty_name", "COMCAST"}, {"reference", "021000021234567"}}},
+      {"ORIG CO NAME:ACME CORP PAYROLL ORIG ID:1234", kIn, "ach-tagged", Channel::kAch,
+       {{"counterparty_name", "ACME CORP PAYROLL"}}},
+      {"COMCAST DES:CABLE ID:8495 INDN:JOHN DOE CO ID:0000 PPD", kOut, "ach-des", Channel::kAch,
+       {{"counterparty_name", "COMCAST"}, {"reference", "8495"}}},
+      {"ACME CORP DES:PAYROLL ID:XXXXX1234 INDN:ANA RUIZ CO ID:999 PPD", kIn, "ach-des",
+       Channel::kAch, {{"counterparty_name", "ACME CORP"}, {"reference", "XXXXX1234"}}},
+      {"ACH DEBIT COMCAST CABLE", kOut, "ach", Channel::kAch, {{"counterparty_name", "COMCAST"}}},
+      {"ACH CREDIT ACME CORP PAYROLL", kIn, "ach", Channel::kAch,
+       {{"counterparty_name", "ACME CORP"}}},
+      {"DIRECT DEPOSIT ACME CORP PAYROLL PPD ID 1234567", kIn, "ach", Channel::kAch,
+       {{"counterparty_name", "ACME CORP"}, {"reference", "1234567"}}},
+      {"ACH PMT AMEX EPAYMENT ACH PMT", kOut, "ach", Channel::kAch,
+       {{"counterparty_name", "AMEX EPAYMENT"}}},
+      {"ELECTRONIC PMT STATE FARM INS PREM 00112233", kOut, "ach", Channel::kAch,
+       {{"counterparty_name", "STATE FARM"}}},
+      // Card purchases.
+      {"POS PURCHASE WALMART #123 HOUSTON TX", kOut, "card", Channel::kCard,
+       {{"counterparty_name", "WALMART"}, {"branch", "123"}, {"city", "HOUSTON"},
+        {"region", "TX"}, {"country", "US"}}},
+      {"DEBIT CARD PURCHASE 03/14 OXXO TIJUANA MX", kOut, "card", Channel::kCard,
+       {{"counterparty_name", "OXXO"}, {"city", "TIJUANA"}, {"country", "MX"}}},
+      {"PURCHASE AUTHORIZED ON 03/14 WAL-MART #1234 HOUSTON TX S385073123456789 CARD 1234", kOut,
+       "card", Channel::kCard,
+       {{"counterparty_name", "WAL-MART"}, {"branch", "1234"}, {"city", "HOUSTON"},
+        {"region", "TX"}, {"country", "US"}}},
+      {"CHECKCARD 0314 SHELL OIL 57442 EL PASO TX 24431064", kOut, "card", Channel::kCard,
+       {{"counterparty_name", "SHELL OIL"}, {"branch", "57442"}, {"city", "EL PASO"},
+        {"region", "TX"}, {"country", "US"}}},
+      {"POS DEBIT HOME DEPOT HOUSTON TX", kOut, "card", Channel::kCard,
+       {{"counterparty_name", "HOME DEPOT"}, {"city", "HOUSTON"}, {"region", "TX"}, {"country", "US"}}},
+      {"POS PURCHASE OXXO SUC 1234 CIUDAD JUAREZ MX", kOut, "card", Channel::kCard,
+       {{"counterparty_name", "OXXO SUC"}, {"branch", "1234"}, {"city", "CIUDAD JUAREZ"},
+        {"country", "MX"}}},
+      {"CHECKCARD 0314 WAL-MART SUPER CENTER #5260 NORTH LAS VEGAS NV 24431064", kOut, "card",
+       Channel::kCard,
+       {{"counterparty_name", "WAL-MART SUPER CENTER"}, {"branch", "5260"},
+        {"city", "NORTH LAS VEGAS"}, {"region", "NV"}, {"country", "US"}}},
+      {"POS PURCHASE NETFLIX.COM", kOut, "card", Channel::kCard,
+       {{"counterparty_name", "NETFLIX.COM"}}},
+      // Never guessed.
+      {"DEPOSIT", kIn, "", std::nullopt, {}},
+      {"MISC DEBIT", kOut, "", std::nullopt, {}},
+      {"ZELLE FROM JOSE LUNA", kOut, "", std::nullopt, {}},  // Zelle "from" on an outflow
+      {"", kIn, "", std::nullopt, {}},
+  };
+  return cases;
+}
+
+std::map<std::string, std::string> FieldsOf(const Enrichment& e) {
+  std::map<std::string, std::string> m;
+  auto put = [&](const char* name, const std::string& v) {
+    if (!v.empty()) m[name] = v;
+  };
+  put("counterparty_name", e.counterparty_name);
+  put("counterparty_account", e.counterparty_account);
+  put("counterparty_bank", e.counterparty_bank);
+  put("branch", e.branch);
+  put("city", e.city);
+  put("region", e.region);
+  put("country", e.country);
+  put("check_number", e.check_number);
+  put("reference", e.reference);
+  return m;
+}
+
+std::string Show(const std::map<std::string, std::string>& m) {
+  std::string s;
+  for (const auto& [k, v] : m) s += k + "=" + v + "; ";
+  return s;
+}
+
+TEST(UsBanksGrammarTest, Loads) {
+  Result<Grammar> g = Grammar::UsBanks();
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  Result<Grammar> file = Grammar::Load(MONEYTRAIL_SOURCE_DIR "/config/grammars/us-banks.toml");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->pattern_ids(), g->pattern_ids());
+}
+
+TEST(UsBanksGrammarTest, EveryCase) {
+  Result<Grammar> g = Grammar::UsBanks();
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  Enrichment e;
+  for (const Case& c : Cases()) {
+    SCOPED_TRACE(c.description);
+    bool matched = g->Apply(c.description, c.outflow, e);
+    EXPECT_EQ(matched, std::string_view(c.pattern) != "");
+    EXPECT_EQ(e.pattern, c.pattern);
+    EXPECT_EQ(e.channel, c.channel);
+    EXPECT_EQ(Show(FieldsOf(e)), Show(c.fields));
+    if (!e.counterparty_name.empty()) {
+      EXPECT_EQ(e.counterparty_key, NormalizeName(e.counterparty_name));
+    }
+  }
+}
+
+// Every shipped pattern (primary or `also`) sets fields on at least two of the cases above.
+TEST(UsBanksGrammarTest, EveryPatternHasTwoCases) {
+  Result<Grammar> g = Grammar::UsBanks();
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  std::map<std::string, int> uses;
+  Enrichment e;
+  for (const Case& c : Cases()) {
+    if (!g->Apply(c.description, c.outflow, e)) continue;
+    std::set<std::string> ids = {e.pattern};
+    for (const auto& [field, id] : e.provenance) ids.insert(id);
+    for (const std::string& id : ids) ++uses[id];
+  }
+  for (const std::string& id : g->pattern_ids()) {
+    EXPECT_GE(uses[id], 2) << "pattern " << id << " has fewer than two test descriptions";
+  }
+}
+
+TEST(UsBanksGrammarTest, SameBeneficiaryInTwoStatementsIsOneKey) {
+  Result<Grammar> g = Grammar::UsBanks();
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  Enrichment a, b;
+  ASSERT_TRUE(g->Apply("WIRE OUT BNF:COMERCIALIZADORA DEL NORTE SA DE CV BBK:BANORTE MX", kOut,
+                       a));
+  ASSERT_TRUE(g->Apply("OUTGOING WIRE BNF:Comercializadora del Norte, S.A. de C.V. "
+                       "BBK:BANORTE REF:1",
+                       kOut, b));
+  EXPECT_EQ(a.counterparty_key, "COMERCIALIZADORA DEL NORTE");
+  EXPECT_EQ(a.counterparty_key, b.counterparty_key);
+  EXPECT_EQ(b.country, "MX");
+  EXPECT_EQ(b.SetBy("country"), "wire-beneficiary-bank");
+}
+
+}  // namespace
+}  // namespace moneytrail::enrich
