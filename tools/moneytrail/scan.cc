@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "moneytrail/file_util.h"
 #include "moneytrail/investigate.h"
 #include "moneytrail/rules.h"
 #include "moneytrail/store.h"
@@ -51,6 +52,7 @@ int Run(const Options& o) {
   auto t0 = std::chrono::steady_clock::now();
   Result<store::Store> s = store::Store::Open(o.store);
   if (!s.ok()) return cli::ReportError(verb, s.status());
+  if (Status st = cli::CheckOutputs(&*s, {{"--out", o.out}}); !st.ok()) return cli::ReportError(verb, st);
   rules::RulePack::Overrides overrides;
   for (const std::string& set : o.sets) {
     size_t eq = set.find('=');
@@ -135,12 +137,14 @@ int Run(const Options& o) {
     return cli::ReportError(verb, NotFoundError("no alert '" + o.explain + "' in this scan"));
   }
   if (o.out.empty()) return cli::ReportError(verb, InvalidArgumentError("--out FILE is required (or --explain ID)"));
-  std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
-  if (!out) return cli::ReportError(verb, ErrnoError("cannot create " + o.out, errno));
-  out << rules::ScanHeaderJsonLine(*s, pack_ptrs, *result) << '\n';
-  for (const rules::Alert& a : result->alerts) out << rules::AlertJsonLine(*s, a) << '\n';
-  out.close();
-  if (!out) return cli::ReportError(verb, ErrnoError("cannot write " + o.out, errno));
+  {
+    // Written beside and renamed into place: a scan that fails leaves no truncated alerts file.
+    Result<AtomicOutputFile> out = AtomicOutputFile::Create(o.out);
+    if (!out.ok()) return cli::ReportError(verb, out.status());
+    out->stream() << rules::ScanHeaderJsonLine(*s, pack_ptrs, *result) << '\n';
+    for (const rules::Alert& a : result->alerts) out->stream() << rules::AlertJsonLine(*s, a) << '\n';
+    if (Status st = out->Commit(); !st.ok()) return cli::ReportError(verb, st);
+  }
   fmt::print("{} alerts over {} transactions written to {}\n", result->alerts.size(), s->transaction_count(), o.out);
   for (const auto& [rule, n] : result->alerts_per_rule) fmt::print("  {:<18} {}\n", rule, n);
   for (const std::string& skipped : result->skipped) fmt::print("  skipped {}\n", skipped);
