@@ -102,7 +102,10 @@ void ThrowForTesting() {
   if (what == nullptr) return;
   const std::string w = what;
   if (w == "runtime") throw std::runtime_error("test exception");
-  if (w == "json") (void)nlohmann::json::parse("{", nullptr, true);
+  if (w == "json") {
+    nlohmann::json parsed = nlohmann::json::parse("{", nullptr, true);  // throws parse_error
+    std::fprintf(stderr, "%s\n", parsed.dump().c_str());
+  }
   if (w == "bad_alloc") throw std::bad_alloc();
   if (w == "int") throw 42;
   if (w == "thread") {

@@ -14,6 +14,7 @@
 #include "moneytrail/file_util.h"
 #include "moneytrail/investigate.h"
 #include "moneytrail/rules.h"
+#include "moneytrail/safe_text.h"
 #include "moneytrail/store.h"
 #include "verb.h"
 
@@ -57,7 +58,7 @@ int Run(const Options& o) {
   for (const std::string& set : o.sets) {
     size_t eq = set.find('=');
     if (eq == std::string::npos || set.find('.') > eq) {
-      return cli::ReportError(verb, InvalidArgumentError("--set '" + set + "': expected RULE_ID.param=VALUE"));
+      return cli::ReportError(verb, InvalidArgumentError("--set '" + Abbreviate(set) + "': expected RULE_ID.param=VALUE"));
     }
     overrides[set.substr(0, eq)] = set.substr(eq + 1);
   }
@@ -73,7 +74,7 @@ int Run(const Options& o) {
     for (const rules::RulePack& p : packs) {
       for (const rules::RuleInfo& r : p.rules()) known |= name.substr(0, name.find('.')) == r.id;
     }
-    if (!known) return cli::ReportError(verb, InvalidArgumentError("--set " + name + ": no rule with that id"));
+    if (!known) return cli::ReportError(verb, InvalidArgumentError("--set " + Abbreviate(name) + ": no rule with that id"));
   }
   if (o.list) {
     for (const rules::RulePack& p : packs) {
