@@ -11,8 +11,11 @@
 #include <cstddef>
 #include <filesystem>
 #include <initializer_list>
+#include <iosfwd>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "moneytrail/status.h"
 
@@ -63,8 +66,79 @@ Status WriteFileDurably(const std::filesystem::path& path,
                         std::initializer_list<std::string_view> pieces);
 // fsyncs a directory so that a rename or a new entry in it is durable.
 Status SyncDirectory(const std::filesystem::path& dir);
+// Creates `dir` and its missing ancestors, fsyncing the parent of each directory it creates so
+// that the new entries survive a crash. OK when `dir` already exists as a directory.
+Status CreateDirectoriesDurably(const std::filesystem::path& dir);
 // Reads a whole file into a string.
 Result<std::string> ReadFileToString(const std::filesystem::path& path);
+
+// ---- Outputs never destroy evidence (issue #25) ----------------------------------------------
+
+// What an output must not be written onto or into.
+struct ProtectedPaths {
+  // Evidence files (ingested sources, attached KYC files): no output onto them.
+  std::vector<std::filesystem::path> files;
+  // Store directories: no output onto or inside them.
+  std::vector<std::filesystem::path> dirs;
+  // When non-empty, any directory that holds a file of this name (a store's "MANIFEST") is
+  // protected as `dirs` are, even one not listed.
+  std::string dir_marker;
+};
+
+// The one check every verb makes before writing an output. OK when `output` may be written;
+// FailedPrecondition, naming `option` (e.g. "--out"), the output and the protected path, when
+// `output` resolves (through symlinks, "..", or a hard link to the same file) onto one of
+// protect.files, or onto or inside one of protect.dirs or a directory marked by dir_marker.
+Status CheckOutputPath(const std::filesystem::path& output, std::string_view option,
+                       const ProtectedPaths& protect);
+
+// The same for an output directory that replaces what it finds (a case directory): also
+// FailedPrecondition when a protected file or directory lies inside `output_dir`.
+Status CheckOutputDirectory(const std::filesystem::path& output_dir, std::string_view option,
+                            const ProtectedPaths& protect);
+
+// True when `pid` names a live process (kill(pid, 0) succeeds or is refused for permission).
+bool ProcessAlive(long pid);
+
+// Removes the siblings of `final_path` named ".NAME<infix>PID" (e.g. infix ".tmp-") whose PID is
+// not a live process: the leftovers of runs that died. Best effort; returns how many it removed.
+int RemoveStaleTemporaries(const std::filesystem::path& final_path, std::string_view infix);
+
+// An output file written under a temporary name beside it (".NAME.tmp-PID") and renamed over
+// `path` by Commit, so that a failed or killed run never leaves a truncated file and a previous
+// file stays intact until the new one is complete. Without Commit, the destructor removes the
+// temporary. Move-only; not thread-safe.
+//
+//   MT_ASSIGN_OR_RETURN(AtomicOutputFile out, AtomicOutputFile::Create("alerts.jsonl"));
+//   out.stream() << header << '\n';
+//   MT_RETURN_IF_ERROR(out.Commit());
+class AtomicOutputFile {
+ public:
+  // Opens the temporary (after removing stale ones of dead runs). IoError when it cannot.
+  static Result<AtomicOutputFile> Create(const std::filesystem::path& path);
+  AtomicOutputFile(AtomicOutputFile&& other) noexcept;
+  AtomicOutputFile& operator=(AtomicOutputFile&& other) noexcept;
+  AtomicOutputFile(const AtomicOutputFile&) = delete;
+  AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
+  ~AtomicOutputFile();
+
+  // The stream to write to. REQUIRES: Commit not called yet.
+  std::ostream& stream();
+  const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& temporary_path() const { return temp_; }
+  // Flushes, fsyncs, renames the temporary over path() and fsyncs the directory.
+  Status Commit();
+
+ private:
+  AtomicOutputFile() = default;
+  void Discard();  // removes the temporary unless committed
+  std::filesystem::path path_, temp_;
+  std::unique_ptr<std::ofstream> stream_;
+  bool committed_ = false;
+};
+
+// Writes `contents` to `path` through an AtomicOutputFile.
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view contents);
 
 // Hex SHA-256 of bytes, via OpenSSL's EVP interface.
 std::string Sha256Hex(std::string_view bytes);

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "moneytrail/case_report.h"
+#include "moneytrail/file_util.h"
 #include "moneytrail/ingest.h"
 #include "moneytrail/status.h"
 #include "moneytrail/store.h"
@@ -116,9 +117,18 @@ std::filesystem::path FindShippedFile(std::string_view relative);
 Result<std::vector<std::string>> LoadHolderNames(const store::Store& store,
                                                  const std::filesystem::path& dir);
 
+// What no output may overwrite for `store` (file_util.h CheckOutputPath): its directory, any
+// directory holding a store MANIFEST, every ingested source file and every attached KYC file.
+ProtectedPaths EvidencePaths(const store::Store& store);
+
 // Runs the whole job. Errors name the stage ("rules: ...", "model: ...") and keep what the
 // store held; a case directory is written only when every stage succeeded (built in a
-// temporary sibling and renamed into place), except report.pdf, whose failure is a warning.
+// temporary sibling ".CASE.tmp-PID" and renamed into place; removed on failure, and stale ones
+// of dead runs at start), except report.pdf, whose failure is a warning. The case directory
+// must be new, empty or a case moneytrail wrote (custody.json lists its outputs): a re-run
+// replaces only the files the previous run wrote and keeps any other file (a user's notes); a
+// non-empty directory that is not a case, or a file of the user's at the path of a new output,
+// is refused (FailedPrecondition naming it). --out must not lie in a store or on evidence.
 Result<CaseSummary> Investigate(const InvestigateOptions& options);
 
 // The one-screen summary printed at the end: top subjects, totals, where the money went, the

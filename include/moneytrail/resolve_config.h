@@ -94,6 +94,14 @@ struct ResolveConfig {
 
 // Parses TOML text. `source_name` names the text in messages. InvalidArgument on unknown
 // keys, bad types, unknown normalisers or level names, or a comparison without columns.
+// The range a link threshold (match weight, log2 Bayes factor including the prior) must lie in:
+// 0 is a posterior match probability of 0.5; a negative weight would link pairs more likely
+// different than the same; past kMaxMatchThreshold nothing can link.
+inline constexpr double kMaxMatchThreshold = 1000.0;
+// OK when `weight` is a number in [0, kMaxMatchThreshold]; InvalidArgument naming `where`
+// ("--threshold", "[model] threshold") and the value otherwise (NaN, infinities, negatives).
+Status CheckMatchThreshold(double weight, std::string_view where);
+
 Result<ResolveConfig> ParseResolveConfig(std::string_view toml_text, std::string_view source_name);
 
 // Reads and parses a TOML file.

@@ -3,7 +3,7 @@
 //
 // Example:
 //   MT_ASSIGN_OR_RETURN(store::StoreSummary s, store::Summarize(store));
-//   std::cout << s.ToJson().dump(2);
+//   std::cout << JsonText(s.ToJson(), 2);  // moneytrail/json_text.h
 #ifndef MONEYTRAIL_STORE_SUMMARY_H_
 #define MONEYTRAIL_STORE_SUMMARY_H_
 

@@ -137,20 +137,6 @@ std::string SafeName(std::string_view label) {
   return out;
 }
 
-// The case directory is replaced only if it is empty or a previous case.
-Status CheckOutputDir(const fs::path& out) {
-  std::error_code ec;
-  if (!fs::exists(out, ec)) return Status::Ok();
-  if (!fs::is_directory(out, ec)) {
-    return FailedPreconditionError(fmt::format("{} exists and is not a directory", out.string()));
-  }
-  if (fs::is_empty(out, ec) || fs::exists(out / "custody.json", ec)) return Status::Ok();
-  return FailedPreconditionError(fmt::format(
-      "{} exists, is not empty and holds no custody.json: not a case directory; refusing to "
-      "replace it",
-      out.string()));
-}
-
 struct SubjectInfo {
   std::string label;   // account label, or entity id
   std::string kind;    // "account" or "entity"
@@ -177,7 +163,17 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
   if (o.out.empty()) return InvalidArgumentError("no case directory (--out) given");
   if (o.store.empty()) return InvalidArgumentError("no store (--store) given");
   if (o.top == 0) return InvalidArgumentError("--top must be at least 1");
-  MT_RETURN_IF_ERROR(CheckOutputDir(o.out));
+  const fs::path final_dir = fs::absolute(o.out).lexically_normal();
+  {
+    // Refused before any work: a case directory over the store or the files to ingest, or over
+    // a directory that is not a case (ForeignCaseFiles).
+    ProtectedPaths before_ingest;
+    before_ingest.dirs.push_back(o.store);
+    before_ingest.dir_marker = "MANIFEST";
+    for (const fs::path& f : o.files) before_ingest.files.push_back(f);
+    MT_RETURN_IF_ERROR(CheckOutputDirectory(final_dir, "--out", before_ingest));
+    MT_RETURN_IF_ERROR(ForeignCaseFiles(final_dir).status());
+  }
   const int threads = Threads(o.threads);
   const std::string generated_at = NowIso();
 
@@ -195,6 +191,7 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     if (!r.ok()) return r.status().WithContext("ingest");
   }
   MT_ASSIGN_OR_RETURN(store::Store s, store::Store::Open(o.store));
+  MT_RETURN_IF_ERROR(CheckOutputDirectory(final_dir, "--out", EvidencePaths(s)));
   if (s.transaction_count() == 0) {
     return FailedPreconditionError(fmt::format("store {} holds no transactions", o.store.string()));
   }
@@ -691,14 +688,9 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
   }
 
   // 8. Write the case into a temporary sibling, then move it into place.
-  const fs::path final_dir = fs::absolute(o.out).lexically_normal();
-  const fs::path tmp_dir =
-      final_dir.parent_path() / fmt::format(".{}.tmp-{}", final_dir.filename().string(), ::getpid());
+  MT_ASSIGN_OR_RETURN(CaseWriter writer, CaseWriter::Begin(final_dir));
+  const fs::path& tmp_dir = writer.dir();
   std::error_code ec;
-  fs::remove_all(tmp_dir, ec);
-  fs::create_directories(tmp_dir / "trails", ec);
-  if (ec) return IoError(fmt::format("cannot create {}: {}", tmp_dir.string(), ec.message()));
-  CaseWriter writer(tmp_dir);
   const std::vector<std::string> holder_names =
       names ? names->ByAccount(s) : std::vector<std::string>();
 
@@ -780,7 +772,7 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
   stages.Begin("custody");
   MT_RETURN_IF_ERROR(writer.Write(
       "custody.json", CustodyJson(s, data, writer.outputs(), generated_at), "custody record"));
-  MT_RETURN_IF_ERROR(writer.Publish(final_dir));
+  MT_RETURN_IF_ERROR(writer.Publish());
   stages.End();
 
   summary.out = final_dir;

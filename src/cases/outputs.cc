@@ -3,16 +3,126 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "moneytrail/csv.h"
 #include "moneytrail/file_util.h"
+#include "moneytrail/json_text.h"
+#include "moneytrail/safe_text.h"
 #include "moneytrail/time_format.h"
 #include "moneytrail/version.h"
 
 namespace moneytrail::cases {
 
 namespace fs = std::filesystem;
+
+ProtectedPaths EvidencePaths(const store::Store& store) {
+  ProtectedPaths p;
+  p.dirs.push_back(store.dir());
+  p.dir_marker = "MANIFEST";
+  for (const store::SourceRecord& s : store.sources()) p.files.emplace_back(s.path);
+  if (const store::HoldersRecord* h = store.holders()) {
+    for (const store::HoldersFile& f : h->files) {
+      if (!f.source.empty()) p.files.emplace_back(f.source);
+    }
+  }
+  return p;
+}
+
+namespace {
+
+std::string OldName(const fs::path& final_dir, long pid) {
+  return fmt::format(".{}.old-{}", final_dir.filename().string(), pid);
+}
+
+// A stale ".NAME.old-PID" beside `final_dir` is a previous case moved aside by a run that died
+// before removing it: put it back when the case itself is missing, else remove it (the new case
+// was published with the old one's foreign files linked in).
+void RecoverStaleOldCases(const fs::path& final_dir) {
+  const std::string prefix = "." + final_dir.filename().string() + ".old-";
+  std::error_code ec;
+  for (fs::directory_iterator it(final_dir.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    char* end_ptr = nullptr;
+    const long pid = std::strtol(name.c_str() + prefix.size(), &end_ptr, 10);
+    if (*end_ptr != '\0' || ProcessAlive(pid)) continue;
+    std::error_code e;
+    if (!fs::exists(final_dir, e)) {
+      fs::rename(it->path(), final_dir, e);
+    } else {
+      fs::remove_all(it->path(), e);
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ForeignCaseFiles(const fs::path& final_dir) {
+  std::error_code ec;
+  std::vector<std::string> foreign;
+  if (!fs::exists(fs::symlink_status(final_dir, ec))) return foreign;
+  if (!fs::is_directory(final_dir, ec)) {
+    return FailedPreconditionError(fmt::format("{} exists and is not a directory", Abbreviate(final_dir.string())));
+  }
+  if (fs::is_empty(final_dir, ec)) return foreign;
+  const auto not_a_case = [&](std::string_view why) {
+    return FailedPreconditionError(fmt::format(
+        "{} exists, is not empty and {}: not a case directory written by moneytrail; refusing to "
+        "replace it (name a new or empty directory)",
+        Abbreviate(final_dir.string()), why));
+  };
+  Result<std::string> text = ReadFileToString(final_dir / "custody.json");
+  if (!text.ok()) return not_a_case("holds no readable custody.json");
+  nlohmann::json custody = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!custody.is_object() || custody.value("record", std::string()) != "moneytrail-case" ||
+      !custody.contains("outputs") || !custody["outputs"].is_array()) {
+    return not_a_case("its custody.json is not a moneytrail case record");
+  }
+  std::set<std::string> written = {"custody.json"};
+  for (const nlohmann::json& o : custody["outputs"]) {
+    if (o.is_object() && o.contains("path") && o["path"].is_string()) written.insert(o["path"].get<std::string>());
+  }
+  for (fs::recursive_directory_iterator it(final_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_directory(ec) && !it->is_symlink(ec)) continue;
+    const std::string relative = it->path().lexically_relative(final_dir).generic_string();
+    if (written.count(relative) == 0) foreign.push_back(relative);
+  }
+  if (ec) return IoError(fmt::format("cannot list {}: {}", Abbreviate(final_dir.string()), ec.message()));
+  std::sort(foreign.begin(), foreign.end());
+  return foreign;
+}
+
+Result<CaseWriter> CaseWriter::Begin(const fs::path& final_dir) {
+  RemoveStaleTemporaries(final_dir, ".tmp-");
+  RecoverStaleOldCases(final_dir);
+  const fs::path tmp =
+      final_dir.parent_path() / fmt::format(".{}.tmp-{}", final_dir.filename().string(), ::getpid());
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  CaseWriter writer(final_dir, tmp);  // from here on, the destructor removes tmp
+  MT_RETURN_IF_ERROR(CreateDirectoriesDurably(final_dir.parent_path()));
+  fs::create_directories(tmp / "trails", ec);
+  if (ec) return IoError(fmt::format("cannot create {}: {}", tmp.string(), ec.message()));
+  return writer;
+}
+
+CaseWriter::CaseWriter(CaseWriter&& other) noexcept
+    : final_dir_(std::move(other.final_dir_)),
+      dir_(std::move(other.dir_)),
+      outputs_(std::move(other.outputs_)),
+      published_(other.published_) {
+  other.published_ = true;  // the moved-from writer owns no directory
+}
+
+CaseWriter::~CaseWriter() {
+  if (published_ || dir_.empty()) return;
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
 
 Status CaseWriter::Write(const std::string& relative, std::string_view contents, std::string what) {
   MT_RETURN_IF_ERROR(WriteFileDurably(dir_ / relative, contents));
@@ -26,27 +136,48 @@ Status CaseWriter::Record(const std::string& relative, std::string what) {
   return Status::Ok();
 }
 
-Status CaseWriter::Publish(const fs::path& final_dir) {
+Status CaseWriter::Publish() {
   std::error_code ec;
+  // Keep what the previous case directory holds that moneytrail did not write.
+  MT_ASSIGN_OR_RETURN(std::vector<std::string> foreign, ForeignCaseFiles(final_dir_));
+  for (const std::string& relative : foreign) {
+    const fs::path to = dir_ / relative;
+    if (fs::exists(fs::symlink_status(to, ec))) {
+      return FailedPreconditionError(fmt::format(
+          "{} holds {}, which moneytrail did not write, at the path of a new output: refusing to "
+          "replace it (move it away and re-run)",
+          Abbreviate(final_dir_.string()), Abbreviate(relative)));
+    }
+  }
+  for (const std::string& relative : foreign) {
+    const fs::path from = final_dir_ / relative, to = dir_ / relative;
+    fs::create_directories(to.parent_path(), ec);
+    fs::create_hard_link(from, to, ec);
+    if (ec) fs::copy(from, to, fs::copy_options::copy_symlinks, ec);
+    if (ec) {
+      return IoError(fmt::format("cannot keep {} (not written by moneytrail) in the new case: {}",
+                                 Abbreviate((final_dir_ / relative).string()), ec.message()));
+    }
+  }
   MT_RETURN_IF_ERROR(SyncDirectory(dir_));
   fs::path old;
-  if (fs::exists(final_dir, ec)) {
-    old = final_dir.parent_path() /
-          fmt::format(".{}.old-{}", final_dir.filename().string(), ::getpid());
+  if (fs::exists(final_dir_, ec)) {
+    old = final_dir_.parent_path() / OldName(final_dir_, ::getpid());
     fs::remove_all(old, ec);
-    fs::rename(final_dir, old, ec);
-    if (ec) return IoError(fmt::format("cannot move {} aside: {}", final_dir.string(), ec.message()));
+    fs::rename(final_dir_, old, ec);
+    if (ec) return IoError(fmt::format("cannot move {} aside: {}", final_dir_.string(), ec.message()));
   }
-  fs::rename(dir_, final_dir, ec);
+  fs::rename(dir_, final_dir_, ec);
   if (ec) {
     if (!old.empty()) {
       std::error_code back;
-      fs::rename(old, final_dir, back);
+      fs::rename(old, final_dir_, back);
     }
-    return IoError(fmt::format("cannot rename {} to {}: {}", dir_.string(), final_dir.string(),
+    return IoError(fmt::format("cannot rename {} to {}: {}", dir_.string(), final_dir_.string(),
                                ec.message()));
   }
-  MT_RETURN_IF_ERROR(SyncDirectory(final_dir.parent_path()));
+  published_ = true;
+  MT_RETURN_IF_ERROR(SyncDirectory(final_dir_.parent_path()));
   if (!old.empty()) fs::remove_all(old, ec);
   return Status::Ok();
 }
@@ -74,16 +205,16 @@ std::string SubjectsCsv(const std::vector<SubjectRow>& rows) {
     for (const std::string& id : r.rules) rules += (rules.empty() ? "" : " ") + id;
     for (const std::string& a : r.accounts) accounts += (accounts.empty() ? "" : " ") + a;
     out += fmt::format("{},", r.rank);
-    AppendCsvField(r.subject, out);
+    AppendSpreadsheetCsvField(r.subject, out);
     out += ',';
-    AppendCsvField(r.holder, out);
+    AppendSpreadsheetCsvField(r.holder, out);
     out += fmt::format(",{:.6f},{:.6f},{:.6f},{},", r.score, r.model_score, r.rule_score, r.alerts);
-    AppendCsvField(rules, out);
+    AppendSpreadsheetCsvField(rules, out);
     out += fmt::format(",{},{},{},{},", r.pattern_instances, r.transactions, r.flagged_in,
                        r.flagged_out);
-    AppendCsvField(accounts, out);
+    AppendSpreadsheetCsvField(accounts, out);
     out += ',';
-    AppendCsvField(r.reasons, out);
+    AppendSpreadsheetCsvField(r.reasons, out);
     out += '\n';
   }
   return out;
@@ -138,7 +269,7 @@ std::string CustodyJson(const store::Store& store, const report::CaseReportData&
     outs.push_back({{"path", f.path}, {"sha256", f.sha256}, {"bytes", f.bytes}, {"what", f.what}});
   }
   j["outputs"] = std::move(outs);
-  return j.dump(2) + "\n";
+  return JsonText(j, 2) + "\n";
 }
 
 std::vector<std::string> Findings(const report::CaseReportData& data,

@@ -24,22 +24,49 @@ struct OutputFile {
   uint64_t bytes = 0;
 };
 
-// Writes the files of a case under a temporary directory, then publishes it.
+// The files in an existing case directory that moneytrail did not write (relative paths, '/'
+// separated, sorted): those not listed among the outputs of its custody.json (nor custody.json
+// itself). Empty when `final_dir` does not exist or is empty. FailedPrecondition when it is not a
+// directory, or is not empty and holds no custody.json of a moneytrail case (it is then not a
+// case directory, and replacing it could destroy anything).
+Result<std::vector<std::string>> ForeignCaseFiles(const std::filesystem::path& final_dir);
+
+// Writes the files of a case under a temporary sibling ".NAME.tmp-PID" of the case directory,
+// then publishes it. The temporary is removed when the writer is destroyed unpublished (a failed
+// run); Begin removes those of dead runs.
 class CaseWriter {
  public:
-  explicit CaseWriter(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  // Removes stale temporaries of `final_dir` (".NAME.tmp-PID" of dead PIDs; a stale
+  // ".NAME.old-PID" is renamed back to NAME when NAME is missing, else removed) and creates
+  // the temporary directory with trails/.
+  static Result<CaseWriter> Begin(const std::filesystem::path& final_dir);
+  CaseWriter(CaseWriter&& other) noexcept;
+  CaseWriter& operator=(CaseWriter&&) = delete;
+  CaseWriter(const CaseWriter&) = delete;
+  CaseWriter& operator=(const CaseWriter&) = delete;
+  ~CaseWriter();
+
+  // The temporary directory being written.
+  const std::filesystem::path& dir() const { return dir_; }
   // Writes `contents` to dir/relative durably and records it.
   Status Write(const std::string& relative, std::string_view contents, std::string what);
   // Records a file something else wrote (report.pdf).
   Status Record(const std::string& relative, std::string what);
   const std::vector<OutputFile>& outputs() const { return outputs_; }
-  // Replaces `final_dir` (absent, empty, or a previous case) with the written directory: the
-  // old case is moved aside, the new one renamed into place, then the old one removed.
-  Status Publish(const std::filesystem::path& final_dir);
+  // Replaces the case directory (absent, empty, or a previous case) with the written one. Files
+  // of the previous case that it did not write (ForeignCaseFiles) are kept: hard-linked (or
+  // copied) into the new case first, so that they exist at every moment; one at the path of a
+  // new output is refused (FailedPrecondition naming it) and nothing changes. Then the old case
+  // is moved aside, the new one renamed into place, and the old one removed.
+  Status Publish();
 
  private:
+  CaseWriter(std::filesystem::path final_dir, std::filesystem::path dir)
+      : final_dir_(std::move(final_dir)), dir_(std::move(dir)) {}
+  std::filesystem::path final_dir_;
   std::filesystem::path dir_;
   std::vector<OutputFile> outputs_;
+  bool published_ = false;
 };
 
 // subjects.csv: rank,subject,holder,score,model_score,rule_score,alerts,rules,pattern_instances,

@@ -2,6 +2,7 @@
 // normal life is generated in parallel over fixed chunks of accounts, merged with the planted
 // transactions of that day, sorted by (time, order), formatted in parallel blocks and appended
 // to the files in order. Only the world and one day of transactions are ever in memory.
+#include "moneytrail/json_text.h"
 #include "moneytrail/generate.h"
 
 #include <fmt/format.h>
@@ -386,7 +387,7 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
     files.push_back(name);
   }
   manifest["files"] = files;
-  std::string text = manifest.dump(2) + "\n";
+  std::string text = JsonText(manifest, 2) + "\n";
   f = std::fopen((dir + "manifest.json").c_str(), "wb");
   if (f == nullptr) return ErrnoError("cannot create " + dir + "manifest.json", errno);
   ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "moneytrail/csv.h"
+#include "moneytrail/safe_text.h"
 #include "moneytrail/time_format.h"
 
 namespace moneytrail {
@@ -55,7 +56,15 @@ class BufferedFile {
 };
 
 Status WriteExport(const store::Store& store, const std::filesystem::path& out,
-                   const std::filesystem::path& tmp, ExportFormat format) {
+                   const std::filesystem::path& tmp, ExportFormat format, const ExportOptions& options) {
+  // Text cells only: numbers below are appended directly and stay numeric.
+  const auto text = [&](std::string_view value, std::string& buf) {
+    if (options.verbatim) {
+      AppendCsvField(value, buf);
+    } else {
+      AppendSpreadsheetCsvField(value, buf);
+    }
+  };
   MT_ASSIGN_OR_RETURN(std::unique_ptr<BufferedFile> file, BufferedFile::Create(tmp));
   std::string buf;
   if (format == ExportFormat::kNative) {
@@ -75,32 +84,32 @@ Status WriteExport(const store::Store& store, const std::filesystem::path& out,
       buf += ',';
       buf += NodeKindName(src.kind);
       buf += ',';
-      AppendCsvField(src.bank, buf);
+      text(src.bank, buf);
       buf += ',';
-      AppendCsvField(src.number, buf);
+      text(src.number, buf);
       buf += ',';
       buf += NodeKindName(dst.kind);
       buf += ',';
-      AppendCsvField(dst.bank, buf);
+      text(dst.bank, buf);
       buf += ',';
-      AppendCsvField(dst.number, buf);
+      text(dst.number, buf);
       buf += ',';
       AppendDecimal(store.amount_paid(t), buf);
       buf += ',';
-      AppendCsvField(store.currency(store.paid_currency()[t]), buf);
+      text(store.currency(store.paid_currency()[t]), buf);
       buf += ',';
       AppendDecimal(store.amount_received(t), buf);
       buf += ',';
-      AppendCsvField(store.currency(store.received_currency()[t]), buf);
+      text(store.currency(store.received_currency()[t]), buf);
       buf += ',';
       buf += ChannelName(static_cast<Channel>(store.channel()[t]));
       buf += ',';
       const store::Location& loc = store.location_entry(store.location()[t]);
-      AppendCsvField(store.string(loc.city), buf);
+      text(store.string(loc.city), buf);
       buf += ',';
-      AppendCsvField(store.string(loc.region), buf);
+      text(store.string(loc.region), buf);
       buf += ',';
-      AppendCsvField(store.string(loc.country), buf);
+      text(store.string(loc.country), buf);
       buf += ',';
       if (store.mcc()[t] != store::kNoMcc) {
         char mcc[8];
@@ -108,30 +117,30 @@ Status WriteExport(const store::Store& store, const std::filesystem::path& out,
         buf += mcc;
       }
       buf += ',';
-      AppendCsvField(store.string(store.counterparty()[t]), buf);
+      text(store.string(store.counterparty()[t]), buf);
       buf += ',';
       if (label != Label::kUnknown) buf += label == Label::kLaundering ? '1' : '0';
       buf += ',';
-      AppendCsvField(store.string(store.typology()[t]), buf);
+      text(store.string(store.typology()[t]), buf);
       buf += '\n';
     } else {
       buf += FormatIbmTime(store.time()[t]);
       buf += ',';
-      AppendCsvField(src.bank, buf);
+      text(src.bank, buf);
       buf += ',';
-      AppendCsvField(src.number, buf);
+      text(src.number, buf);
       buf += ',';
-      AppendCsvField(dst.bank, buf);
+      text(dst.bank, buf);
       buf += ',';
-      AppendCsvField(dst.number, buf);
+      text(dst.number, buf);
       buf += ',';
       AppendDecimal(store.amount_received(t), buf);
       buf += ',';
-      AppendCsvField(store.currency(store.received_currency()[t]), buf);
+      text(store.currency(store.received_currency()[t]), buf);
       buf += ',';
       AppendDecimal(store.amount_paid(t), buf);
       buf += ',';
-      AppendCsvField(store.currency(store.paid_currency()[t]), buf);
+      text(store.currency(store.paid_currency()[t]), buf);
       buf += ',';
       buf += IbmPaymentFormat(static_cast<Channel>(store.channel()[t]));
       buf += ',';
@@ -151,10 +160,10 @@ Status WriteExport(const store::Store& store, const std::filesystem::path& out,
 }  // namespace
 
 Status ExportTransactions(const store::Store& store, const std::filesystem::path& out,
-                          ExportFormat format) {
+                          ExportFormat format, const ExportOptions& options) {
   std::filesystem::path tmp = out;
   tmp += ".tmp";
-  Status s = WriteExport(store, out, tmp, format);
+  Status s = WriteExport(store, out, tmp, format, options);
   if (!s.ok()) {
     std::error_code ignored;  // a failed export leaves no partial file (export.h)
     std::filesystem::remove(tmp, ignored);

@@ -1,4 +1,5 @@
 // Model: prediction and explanations; ModelBundle: the model file (docs/model.md, Model file).
+#include "moneytrail/json_text.h"
 #include "moneytrail/model.h"
 
 #include <fmt/format.h>
@@ -196,7 +197,7 @@ Status ModelBundle::Save(const std::filesystem::path& path) const {
                           {"text", rules_pack_text_}};
   }
   std::string contents(kMagic);
-  contents += meta.dump();
+  contents += JsonText(meta);
   contents += '\n';
   contents += boosters;
   std::filesystem::path temp = path;

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "moneytrail/safe_text.h"
+#include "moneytrail/json_text.h"
 #include "moneytrail/csv.h"
 #include "moneytrail/money.h"
 #include "moneytrail/proof.h"
@@ -112,26 +114,27 @@ std::string ProofJson(const Proof& p, const store::Store& s, const ProofOptions&
                                              : "funds_from_unidentified_sources"] =
         Units(*p.unexplained, p.scale);
   }
-  return j.dump(2) + "\n";
+  return JsonText(j, 2) + "\n";
 }
 
 std::string ProofScheduleCsv(const Proof& p, const store::Store& s) {
   std::string out = "line,sign,item,amount,review,transactions\n";
   for (size_t i = 0; i < p.lines.size(); ++i) {
     const ScheduleLine& l = p.lines[i];
-    out += fmt::format("{},{},{},{},{},{}\n", i + 1, l.sign == 0 ? "=" : (l.sign > 0 ? "+" : "-"),
-                       CsvField(l.item), Units(l.amount, p.scale), l.review ? "yes" : "",
+    out += fmt::format("{},{},{},{},{},{}\n", i + 1,
+                       SpreadsheetCsvField(l.sign == 0 ? "=" : (l.sign > 0 ? "+" : "-")),
+                       SpreadsheetCsvField(l.item), Units(l.amount, p.scale), l.review ? "yes" : "",
                        l.transactions.size());
   }
   out += "\nline,transaction,time,from,to,channel,amount_received,source_file,source_line\n";
   for (size_t i = 0; i < p.lines.size(); ++i) {
     for (TransactionId t : p.lines[i].transactions) {
       out += fmt::format("{},{},{},{},{},{},{},{},{}\n", i + 1, t, FormatIsoTime(s.time()[t]),
-                         CsvField(s.AccountLabel(s.source()[t])),
-                         CsvField(s.AccountLabel(s.destination()[t])),
+                         SpreadsheetCsvField(s.AccountLabel(s.source()[t])),
+                         SpreadsheetCsvField(s.AccountLabel(s.destination()[t])),
                          ChannelName(static_cast<Channel>(s.channel()[t])),
                          FormatDecimal(s.amount_received(t)),
-                         CsvField(s.sources()[s.source_file()[t]].path), s.source_line()[t]);
+                         SpreadsheetCsvField(s.sources()[s.source_file()[t]].path), s.source_line()[t]);
     }
   }
   return out;

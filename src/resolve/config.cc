@@ -1,5 +1,6 @@
 // TOML parsing of ResolveConfig. toml++ throws on syntax errors; they are caught here and
 // returned as InvalidArgument (no exception crosses the module boundary).
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -164,6 +165,9 @@ class Parser {
       MT_RETURN_IF_ERROR(Get(*model, "model", "em_tolerance", config.em_tolerance));
       MT_RETURN_IF_ERROR(Get(*model, "model", "seed", config.seed));
       MT_RETURN_IF_ERROR(Get(*model, "model", "threshold", config.threshold));
+      if (Status t = CheckMatchThreshold(config.threshold, "[model] threshold"); !t.ok()) {
+        return Error("model", t.message());
+      }
     }
     if (const toml::table* clustering = root["clustering"].as_table()) {
       MT_RETURN_IF_ERROR(CheckKeys(*clustering, "clustering",
@@ -233,6 +237,13 @@ std::vector<std::string> ResolveConfig::ReferencedColumns() const {
     for (const auto& col : s.columns) add(col);
   }
   return out;
+}
+
+Status CheckMatchThreshold(double weight, std::string_view where) {
+  if (std::isfinite(weight) && weight >= 0.0 && weight <= kMaxMatchThreshold) return Status::Ok();
+  return InvalidArgumentError(fmt::format(
+      "{} {}: expected a match weight between 0 (posterior match probability 0.5) and {}", where,
+      weight, kMaxMatchThreshold));
 }
 
 Result<ResolveConfig> ParseResolveConfig(std::string_view toml_text, std::string_view source_name) {

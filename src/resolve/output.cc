@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "moneytrail/json_text.h"
 #include "moneytrail/resolve.h"
 #include "resolve/cluster.h"
 #include "resolve/csv_reader.h"
@@ -105,7 +106,7 @@ std::string ModelJson(const Resolution& resolution) {
   }
   j["candidate_pairs"] = resolution.pairs().size();
   j["entities"] = resolution.entity_count();
-  return j.dump(2);
+  return JsonText(j, 2);
 }
 
 }  // namespace moneytrail::resolve

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "moneytrail/json_text.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/rules.h"
 #include "moneytrail/time_format.h"
@@ -94,7 +95,7 @@ std::string AlertJsonLine(const store::Store& store, const Alert& alert) {
     evidence.push_back(std::move(item));
   }
   j["evidence"] = std::move(evidence);
-  return j.dump();
+  return JsonText(j);
 }
 
 std::string ScanHeaderJsonLine(const store::Store& store, std::span<const RulePack* const> packs,
@@ -126,7 +127,7 @@ std::string ScanHeaderJsonLine(const store::Store& store, std::span<const RulePa
   for (const auto& [rule, n] : result.alerts_per_rule) counts[rule] = n;
   j["alerts_per_rule"] = counts;
   j["alerts"] = result.alerts.size();
-  return j.dump();
+  return JsonText(j);
 }
 
 std::string ExplainAlert(const store::Store& store, const Alert& alert) {

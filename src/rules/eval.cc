@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "moneytrail/json_text.h"
 #include "moneytrail/rules_eval.h"
 
 namespace moneytrail::rules {
@@ -272,7 +273,7 @@ std::string RulesEvaluation::ToJson() const {
   }
   j["rules"] = rs;
   j["missed"] = missed;
-  return j.dump(2);
+  return JsonText(j, 2);
 }
 
 }  // namespace moneytrail::rules

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "moneytrail/json_text.h"
 #include "moneytrail/version.h"
 
 namespace moneytrail::store::store_internal {
@@ -108,7 +109,7 @@ std::string SerializeManifest(const Manifest& m) {
                     {"parties", h.parties},     {"linked_accounts", h.linked_accounts},
                     {"entities", h.entities}};
   }
-  return j.dump(2) + "\n";
+  return JsonText(j, 2) + "\n";
 }
 
 Result<Manifest> ParseManifest(const std::string& path, std::string_view text) {

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "moneytrail/safe_text.h"
+#include "moneytrail/json_text.h"
 #include "moneytrail/csv.h"
 #include "moneytrail/money.h"
 #include "moneytrail/store.h"
@@ -152,7 +154,7 @@ std::string TrailJson(const Trail& trail, const TrailReport& r) {
   j["shortfalls"] = shortfalls;
   j["other_shortfalls"] = trail.other_shortfalls;
   j["transactions_applied"] = trail.transactions_applied;
-  return j.dump(2) + "\n";
+  return JsonText(j, 2) + "\n";
 }
 
 std::string TracingScheduleCsv(const Trail& trail, const TrailReport& r) {
@@ -164,16 +166,16 @@ std::string TracingScheduleCsv(const Trail& trail, const TrailReport& r) {
   for (const Flow& f : trail.flows) {
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", ++line, f.hop,
                        FormatIsoTime(s.time()[f.transaction]), f.transaction,
-                       CsvField(s.sources()[s.source_file()[f.transaction]].path),
-                       s.source_line()[f.transaction], CsvField(s.AccountLabel(f.from)),
-                       CsvField(s.AccountLabel(f.to)),
+                       SpreadsheetCsvField(s.sources()[s.source_file()[f.transaction]].path),
+                       s.source_line()[f.transaction], SpreadsheetCsvField(s.AccountLabel(f.from)),
+                       SpreadsheetCsvField(s.AccountLabel(f.to)),
                        ChannelName(static_cast<Channel>(s.channel()[f.transaction])),
-                       CsvField(CurrencyName(s, f.currency)),
+                       SpreadsheetCsvField(CurrencyName(s, f.currency)),
                        FormatUnits(r.ledger, f.currency, f.amount),
                        FormatUnits(r.ledger, f.currency, f.attributed), Disposition(trail, f));
   }
   for (const CurrencyTotals& t : trail.totals) {
-    const std::string c = CsvField(CurrencyName(s, t.currency));
+    const std::string c = SpreadsheetCsvField(CurrencyName(s, t.currency));
     auto total = [&](std::string_view what, int64_t units) {
       out += fmt::format("total,,,,,,,,,{},,{},{}\n", c, FormatUnits(r.ledger, t.currency, units), what);
     };

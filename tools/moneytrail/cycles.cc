@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "moneytrail/json_text.h"
 #include "moneytrail/money.h"
 #include "moneytrail/store.h"
 #include "moneytrail/temporal_cycles.h"
@@ -199,6 +200,7 @@ int Run(const Options& o) {
     edges.amount_scale = s->paid_scale();
   }
 
+  if (Status st = cli::CheckOutputs(&*s, {{"--out", o.out}}); !st.ok()) return cli::ReportError(kVerb, st);
   std::ofstream out;
   if (!o.out.empty()) {
     out.open(o.out, std::ios::binary | std::ios::trunc);
@@ -215,12 +217,12 @@ int Run(const Options& o) {
     if (options.min_keep_percent) meta["min_keep_percent"] = FormatDecimal(*options.min_keep_percent);
     if (options.max_keep_percent) meta["max_keep_percent"] = FormatDecimal(*options.max_keep_percent);
     if (!o.roots.empty()) meta["roots"] = o.roots;
-    out << nlohmann::json{{"meta", std::move(meta)}}.dump() << '\n';
+    out << moneytrail::JsonText(nlohmann::json{{"meta", std::move(meta)}}) << '\n';
   }
   patterns::TemporalCycleVisitor visitor;
   if (out.is_open()) {
     visitor = [&](std::span<const TransactionId> cycle) {
-      out << CycleJson(*s, cycle).dump() << '\n';
+      out << moneytrail::JsonText(CycleJson(*s, cycle)) << '\n';
       return static_cast<bool>(out);
     };
   }

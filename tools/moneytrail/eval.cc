@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "moneytrail/json_text.h"
 #include "moneytrail/model.h"
 #include "moneytrail/model_score.h"
 #include "moneytrail/store.h"
@@ -30,6 +31,9 @@ int Run(const Options& o) {
     part = *p;
   }
   auto s = store::Store::Open(o.store);
+  if (s.ok()) {
+    if (Status st = cli::CheckOutputs(&*s, {{"--json", o.json}}); !st.ok()) return cli::ReportError("eval", st);
+  }
   if (!s.ok()) return cli::ReportError("eval", s.status());
   auto labels = model::LoadLabels(*s, o.labels);
   if (!labels.ok()) return cli::ReportError("eval", labels.status());
@@ -40,7 +44,7 @@ int Run(const Options& o) {
   fmt::print("{}", e->ToText());
   if (!o.json.empty()) {
     std::ofstream out(o.json, std::ios::binary);
-    out << e->ToJson().dump(2) << '\n';
+    out << moneytrail::JsonText(e->ToJson(), 2) << '\n';
     if (!out) return cli::ReportError("eval", IoError("cannot write " + o.json));
   }
   return cli::kExitOk;

@@ -8,14 +8,16 @@ namespace {
 
 struct Options {
   std::string store, out, format = "native";
+  bool verbatim = false;
 };
 
 int Run(const Options& o) {
   using namespace moneytrail;
   Result<store::Store> s = store::Store::Open(o.store);
   if (!s.ok()) return cli::ReportError("export", s.status());
+  if (Status st = cli::CheckOutputs(&*s, {{"--out", o.out}}); !st.ok()) return cli::ReportError("export", st);
   ExportFormat format = o.format == "ibm-aml" ? ExportFormat::kIbmAml : ExportFormat::kNative;
-  Status st = ExportTransactions(*s, o.out, format);
+  Status st = ExportTransactions(*s, o.out, format, ExportOptions{.verbatim = o.verbatim});
   if (!st.ok()) return cli::ReportError("export", st);
   fmt::print("wrote {} transactions to {} ({})\n", s->transaction_count(), o.out, o.format);
   return cli::kExitOk;
@@ -28,6 +30,9 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--format", o->format, "native or ibm-aml")
       ->check(CLI::IsMember({"native", "ibm-aml"}))
       ->default_val("native");
+  app.add_flag("--verbatim", o->verbatim,
+               "Write text exactly as stored (lossless round trip); by default a text cell that a "
+               "spreadsheet would run as a formula (=, +, -, @, TAB, CR first) gets a leading '");
   run = [o] { return Run(*o); };
 }
 

@@ -31,6 +31,9 @@ int Run(const Options& opts) {
   if (!format.ok()) return moneytrail::cli::ReportError("generate", format.status());
   options.format = *format;
   options.out_dir = opts.out;
+  if (moneytrail::Status st = moneytrail::cli::CheckOutputs(nullptr, {{"--out", opts.out}}); !st.ok()) {
+    return moneytrail::cli::ReportError("generate", st);
+  }
   options.seed = opts.seed;
   options.threads = opts.threads;
   if (opts.accounts) options.accounts = *opts.accounts;

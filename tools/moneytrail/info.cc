@@ -1,6 +1,7 @@
 // `moneytrail info STORE [--json]`: adapter over store::Summarize.
 #include <fmt/format.h>
 
+#include "moneytrail/json_text.h"
 #include "moneytrail/store.h"
 #include "moneytrail/store_summary.h"
 #include "verb.h"
@@ -19,7 +20,7 @@ int Run(const Options& o) {
   Result<store::StoreSummary> summary = store::Summarize(*s);
   if (!summary.ok()) return cli::ReportError("info", summary.status());
   if (o.json) {
-    fmt::print("{}\n", summary->ToJson().dump(2));
+    fmt::print("{}\n", moneytrail::JsonText(summary->ToJson(), 2));
   } else {
     fmt::print("{}", summary->ToText());
   }

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "moneytrail/json_text.h"
 #include "moneytrail/ingest.h"
 #include "progress.h"
 #include "verb.h"
@@ -43,7 +44,7 @@ int Run(Options& o) {
                               {"rows_accepted", s.rows_accepted},
                               {"rows_rejected", s.rows_rejected}, {"rejects_file", s.rejects_file}});
     }
-    fmt::print("{}\n", j.dump(2));
+    fmt::print("{}\n", moneytrail::JsonText(j, 2));
     return cli::kExitOk;
   }
   for (const auto& s : report->sources) {

@@ -1,11 +1,23 @@
 // The `moneytrail` command: a thin dispatcher over the verbs registered in this folder.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <thread>
+#include <exception>
+#include <functional>
+#include <new>
+#include <nlohmann/json.hpp>
+#include <string>
 #include <utility>
 #include <vector>
-#include <functional>
-#include <string>
 
+#include "moneytrail/file_util.h"
+#include "moneytrail/investigate.h"
+#include "moneytrail/safe_text.h"
+#include "moneytrail/store.h"
 #include "moneytrail/version.h"
 #include "verb.h"
 
@@ -44,9 +56,90 @@ int ExitCodeFor(const Status& status) {
 }
 
 int ReportError(std::string_view verb, const Status& status) {
+  // A backstop: callers bound each value they quote; the whole line is bounded here too.
   std::fprintf(stderr, "moneytrail %.*s: %s\n", static_cast<int>(verb.size()), verb.data(),
-               std::string(status.message()).c_str());
+               Abbreviate(status.message(), 16 * kMaxQuotedBytes).c_str());
   return ExitCodeFor(status);
+}
+
+namespace {
+
+// The verb being run, for the terminate handler (set once, before the action starts).
+std::string g_verb = "moneytrail";
+
+// What an escaped exception says, in words.
+std::string Describe(std::exception_ptr e) {
+  try {
+    if (e) std::rethrow_exception(e);
+    return "the program was terminated without an exception";
+  } catch (const std::bad_alloc&) {
+    return "out of memory (std::bad_alloc)";
+  } catch (const nlohmann::json::exception& ex) {
+    return std::string("JSON: ") + ex.what();
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "an exception of unknown type";
+  }
+}
+
+void PrintInternalError(const std::string& what) {
+  std::fprintf(stderr, "moneytrail %s: internal error: %s\n", g_verb.c_str(), Abbreviate(what).c_str());
+  std::fflush(stderr);
+}
+
+// An exception escaping a worker thread (or a noexcept function) ends the process through
+// std::terminate; say what it was and exit 3 rather than abort.
+[[noreturn]] void OnTerminate() {
+  PrintInternalError(Describe(std::current_exception()));
+  ::_exit(kExitIo);
+}
+
+// For the guard's own tests: MONEYTRAIL_TEST_THROW=runtime|json|bad_alloc|int|thread makes the
+// verb throw that before it starts (thread: from a worker thread).
+void ThrowForTesting() {
+  const char* what = std::getenv("MONEYTRAIL_TEST_THROW");
+  if (what == nullptr) return;
+  const std::string w = what;
+  if (w == "runtime") throw std::runtime_error("test exception");
+  if (w == "json") {
+    nlohmann::json parsed = nlohmann::json::parse("{", nullptr, true);  // throws parse_error
+    std::fprintf(stderr, "%s\n", parsed.dump().c_str());
+  }
+  if (w == "bad_alloc") throw std::bad_alloc();
+  if (w == "int") throw 42;
+  if (w == "thread") {
+    std::thread t([] { throw std::logic_error("thrown in a worker thread"); });
+    t.join();
+  }
+}
+
+}  // namespace
+
+int RunGuarded(std::string_view verb, const std::function<int()>& action) {
+  g_verb = std::string(verb);
+  std::set_terminate(OnTerminate);
+  try {
+    ThrowForTesting();
+    return action();
+  } catch (...) {
+    PrintInternalError(Describe(std::current_exception()));
+    return kExitIo;
+  }
+}
+
+Status CheckOutputs(const store::Store* store,
+                    const std::vector<std::pair<std::string, std::string>>& outputs) {
+  ProtectedPaths protect;
+  if (store != nullptr) {
+    protect = cases::EvidencePaths(*store);
+  } else {
+    protect.dir_marker = "MANIFEST";
+  }
+  for (const auto& [option, path] : outputs) {
+    MT_RETURN_IF_ERROR(CheckOutputPath(path, option, protect));
+  }
+  return Status::Ok();
 }
 
 }  // namespace moneytrail::cli
@@ -72,7 +165,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : moneytrail::cli::kExitFindingsOrUsage;
   }
   for (auto& [sub, run] : actions) {
-    if (sub->parsed() && run) return run();
+    if (sub->parsed() && run) return moneytrail::cli::RunGuarded(sub->get_name(), run);
   }
   return moneytrail::cli::kExitFindingsOrUsage;
 }

@@ -13,6 +13,7 @@
 #include <map>
 #include <numeric>
 
+#include "moneytrail/json_text.h"
 #include "moneytrail/graph.h"
 #include "moneytrail/money.h"
 #include "moneytrail/pattern_instances.h"
@@ -252,7 +253,7 @@ Status WriteInstances(const store::Store& s, const patterns::InstanceSet& set,
     j["total_amount_paid"] = amounts;
     j["first_time"] = FormatIsoTime(inst.first_time);
     j["last_time"] = FormatIsoTime(inst.last_time);
-    out << j.dump() << '\n';
+    out << moneytrail::JsonText(j) << '\n';
   }
   nlohmann::ordered_json summary;
   summary["type"] = "summary";
@@ -264,7 +265,7 @@ Status WriteInstances(const store::Store& s, const patterns::InstanceSet& set,
     capped.push_back({{"account", s.AccountLabel(account)}, {"left_out", left_out}});
   }
   summary["capped_accounts"] = capped;
-  out << summary.dump() << '\n';
+  out << moneytrail::JsonText(summary) << '\n';
   out.flush();
   if (!out) return IoError("cannot write " + path);
   return Status::Ok();
@@ -284,6 +285,12 @@ int Run(const Options& o) {
   }
   auto s = store::Store::Open(o.store);
   if (!s.ok()) return cli::ReportError("patterns", s.status());
+  if (Status st = cli::CheckOutputs(&*s, {{"--out", o.out},
+                                          {"--out (its .meta.json)", o.out.empty() ? "" : o.out + ".meta.json"},
+                                          {"--instances", o.instances}});
+      !st.ok()) {
+    return cli::ReportError("patterns", st);
+  }
   std::vector<double> amounts;
   const graph::EdgeColumns cols = graph::ColumnsFromStore(*s, amounts);
   const double load_s = Seconds(start);
@@ -323,7 +330,7 @@ int Run(const Options& o) {
   meta["config"] = config.ToString();
   meta["columns"] = columns;
   meta["transactions"] = rows;
-  std::ofstream(o.out + ".meta.json") << meta.dump(2) << '\n';
+  std::ofstream(o.out + ".meta.json") << moneytrail::JsonText(meta, 2) << '\n';
   if (!o.instances.empty()) {
     if (Status w = WriteInstances(*s, run->instances, o.instances); !w.ok()) {
       return cli::ReportError("patterns", w);

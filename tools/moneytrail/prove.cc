@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "moneytrail/file_util.h"
 #include "moneytrail/money.h"
 #include "moneytrail/proof.h"
 #include "moneytrail/store.h"
@@ -19,13 +20,8 @@ struct Options {
   std::string store, subject, from, to, method, reported_income, assets, out, schedule;
 };
 
-Status WriteText(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  out.close();
-  if (!out) return IoError(fmt::format("cannot write {}", path));
-  return Status::Ok();
-}
+// Written beside and renamed into place: a failed run leaves no truncated output.
+Status WriteText(const std::string& path, const std::string& text) { return WriteFileAtomically(path, text); }
 
 Result<Timestamp> ParseDate(const std::string& text, bool end_of_day, std::string_view option) {
   std::string t = text.size() == 10 ? text + (end_of_day ? "T23:59:59" : "T00:00:00") : text;
@@ -36,6 +32,7 @@ Result<Timestamp> ParseDate(const std::string& text, bool end_of_day, std::strin
 
 Status Run(const Options& o) {
   MT_ASSIGN_OR_RETURN(store::Store s, store::Store::Open(o.store));
+  MT_RETURN_IF_ERROR(cli::CheckOutputs(&s, {{"--out", o.out}, {"--schedule", o.schedule}}));
   proof::ProofOptions options;
   MT_ASSIGN_OR_RETURN(options.method, proof::ParseProofMethod(o.method));
   size_t begin = 0;

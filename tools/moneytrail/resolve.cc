@@ -140,6 +140,7 @@ Status Run(const Options& opts) {
   if (!opts.truth.empty() && opts.truth_file.empty()) extra.push_back(opts.truth);
   MT_ASSIGN_OR_RETURN(PartyTable parties, ReadParties(opts.inputs, config, extra));
   ResolveOptions resolve_options;
+  if (opts.has_threshold) MT_RETURN_IF_ERROR(CheckMatchThreshold(opts.threshold, "--threshold"));
   resolve_options.override_threshold = opts.has_threshold;
   resolve_options.threshold = opts.threshold;
   if (!opts.store.empty() && opts.inputs.size() != 1) {
@@ -160,8 +161,18 @@ Status Run(const Options& opts) {
     MT_ASSIGN_OR_RETURN(accounts_bytes, ReadFileToString(accounts_csv));
     MT_ASSIGN_OR_RETURN(accounts_of, ReadAccountsOfParty(accounts_csv, accounts_bytes));
   }
+  const std::vector<std::pair<std::string, std::string>> outputs = {
+      {"--out", opts.out}, {"--pairs", opts.pairs}, {"--shared", opts.shared}, {"--model", opts.model}};
+  MT_RETURN_IF_ERROR(cli::CheckOutputs(nullptr, outputs));
+  {
+    ProtectedPaths inputs;  // the parties files read here are evidence too
+    for (const std::string& in : opts.inputs) inputs.files.emplace_back(in);
+    if (!accounts_csv.empty()) inputs.files.emplace_back(accounts_csv);
+    for (const auto& [option, path] : outputs) MT_RETURN_IF_ERROR(CheckOutputPath(path, option, inputs));
+  }
   if (!opts.store.empty()) {
     MT_ASSIGN_OR_RETURN(store::Store s, store::Store::Open(opts.store));
+    MT_RETURN_IF_ERROR(cli::CheckOutputs(&s, outputs));
     MT_ASSIGN_OR_RETURN(linked, CheckHolders(s, opts.inputs[0], accounts_csv));
   }
   MT_ASSIGN_OR_RETURN(Resolution resolution, Resolve(parties, config, resolve_options));

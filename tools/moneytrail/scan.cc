@@ -11,8 +11,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "moneytrail/file_util.h"
 #include "moneytrail/investigate.h"
 #include "moneytrail/rules.h"
+#include "moneytrail/safe_text.h"
 #include "moneytrail/store.h"
 #include "verb.h"
 
@@ -51,11 +53,12 @@ int Run(const Options& o) {
   auto t0 = std::chrono::steady_clock::now();
   Result<store::Store> s = store::Store::Open(o.store);
   if (!s.ok()) return cli::ReportError(verb, s.status());
+  if (Status st = cli::CheckOutputs(&*s, {{"--out", o.out}}); !st.ok()) return cli::ReportError(verb, st);
   rules::RulePack::Overrides overrides;
   for (const std::string& set : o.sets) {
     size_t eq = set.find('=');
     if (eq == std::string::npos || set.find('.') > eq) {
-      return cli::ReportError(verb, InvalidArgumentError("--set '" + set + "': expected RULE_ID.param=VALUE"));
+      return cli::ReportError(verb, InvalidArgumentError("--set '" + Abbreviate(set) + "': expected RULE_ID.param=VALUE"));
     }
     overrides[set.substr(0, eq)] = set.substr(eq + 1);
   }
@@ -71,7 +74,7 @@ int Run(const Options& o) {
     for (const rules::RulePack& p : packs) {
       for (const rules::RuleInfo& r : p.rules()) known |= name.substr(0, name.find('.')) == r.id;
     }
-    if (!known) return cli::ReportError(verb, InvalidArgumentError("--set " + name + ": no rule with that id"));
+    if (!known) return cli::ReportError(verb, InvalidArgumentError("--set " + Abbreviate(name) + ": no rule with that id"));
   }
   if (o.list) {
     for (const rules::RulePack& p : packs) {
@@ -135,12 +138,14 @@ int Run(const Options& o) {
     return cli::ReportError(verb, NotFoundError("no alert '" + o.explain + "' in this scan"));
   }
   if (o.out.empty()) return cli::ReportError(verb, InvalidArgumentError("--out FILE is required (or --explain ID)"));
-  std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
-  if (!out) return cli::ReportError(verb, ErrnoError("cannot create " + o.out, errno));
-  out << rules::ScanHeaderJsonLine(*s, pack_ptrs, *result) << '\n';
-  for (const rules::Alert& a : result->alerts) out << rules::AlertJsonLine(*s, a) << '\n';
-  out.close();
-  if (!out) return cli::ReportError(verb, ErrnoError("cannot write " + o.out, errno));
+  {
+    // Written beside and renamed into place: a scan that fails leaves no truncated alerts file.
+    Result<AtomicOutputFile> out = AtomicOutputFile::Create(o.out);
+    if (!out.ok()) return cli::ReportError(verb, out.status());
+    out->stream() << rules::ScanHeaderJsonLine(*s, pack_ptrs, *result) << '\n';
+    for (const rules::Alert& a : result->alerts) out->stream() << rules::AlertJsonLine(*s, a) << '\n';
+    if (Status st = out->Commit(); !st.ok()) return cli::ReportError(verb, st);
+  }
   fmt::print("{} alerts over {} transactions written to {}\n", result->alerts.size(), s->transaction_count(), o.out);
   for (const auto& [rule, n] : result->alerts_per_rule) fmt::print("  {:<18} {}\n", rule, n);
   for (const std::string& skipped : result->skipped) fmt::print("  skipped {}\n", skipped);

@@ -103,6 +103,11 @@ int Run(const Options& o) {
   if (!bundle.ok()) return cli::ReportError("score", bundle.status());
   auto s = store::Store::Open(o.store);
   if (!s.ok()) return cli::ReportError("score", s.status());
+  if (Status st = cli::CheckOutputs(
+          &*s, {{"--out", o.out}, {"--accounts", o.accounts}, {"--entity-ranking", o.entity_ranking}});
+      !st.ok()) {
+    return cli::ReportError("score", st);
+  }
   if (s->manifest_sha256() != bundle->store_manifest_sha256()) {
     fmt::print(stderr, "score: note: the model was trained on store state {}, this store is {}\n",
                bundle->store_manifest_sha256().substr(0, 16), s->manifest_sha256().substr(0, 16));

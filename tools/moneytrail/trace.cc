@@ -12,6 +12,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "moneytrail/file_util.h"
 #include "moneytrail/investigate.h"
 #include "moneytrail/money.h"
 #include "moneytrail/rules.h"
@@ -41,13 +42,8 @@ double CpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-Status WriteText(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  out.close();
-  if (!out) return IoError(fmt::format("cannot write {}", path));
-  return Status::Ok();
-}
+// Written beside and renamed into place: a failed run leaves no truncated output.
+Status WriteText(const std::string& path, const std::string& text) { return WriteFileAtomically(path, text); }
 
 Result<AccountId> FindAccount(const store::Store& s, std::string_view spec) {
   size_t colon = spec.find(':');
@@ -90,6 +86,7 @@ Result<std::vector<AccountId>> EntityAccounts(const store::Store& s, const Optio
 
 Status Run(const Options& o) {
   MT_ASSIGN_OR_RETURN(store::Store s, store::Store::Open(o.store));
+  MT_RETURN_IF_ERROR(cli::CheckOutputs(&s, {{"--out", o.out}, {"--schedule", o.schedule}, {"--chart", o.chart}}));
   if (!o.entities.empty() && o.parties.empty()) {
     return InvalidArgumentError("--entities needs --parties DIR (the parties the map names)");
   }

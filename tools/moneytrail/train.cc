@@ -57,6 +57,7 @@ int Run(const Options& o) {
   if (!baseline.ok()) return cli::ReportError("train", baseline.status());
   auto s = store::Store::Open(o.store);
   if (!s.ok()) return cli::ReportError("train", s.status());
+  if (Status st = cli::CheckOutputs(&*s, {{"--model", o.model}}); !st.ok()) return cli::ReportError("train", st);
   auto labels = model::LoadLabels(*s, o.labels);
   if (!labels.ok()) return cli::ReportError("train", labels.status());
   model::TrainOptions options;

@@ -19,9 +19,15 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "moneytrail/status.h"
+
+namespace moneytrail::store {
+class Store;
+}  // namespace moneytrail::store
 
 namespace moneytrail::cli {
 
@@ -52,8 +58,23 @@ inline constexpr int kExitIo = 3;
 // Maps a Status to the process exit code.
 int ExitCodeFor(const Status& status);
 
-// Prints "moneytrail <verb>: <message>" on stderr and returns ExitCodeFor(status).
+// Prints "moneytrail <verb>: <message>" on stderr and returns ExitCodeFor(status). The message
+// is printed as it is (callers bound quoted values with Abbreviate, moneytrail/safe_text.h).
 int ReportError(std::string_view verb, const Status& status);
+
+// Runs a verb's action inside the one top-level guard of the CLI: any exception that escapes it
+// (std::exception, nlohmann's, bad_alloc, anything), or that ends the process from another
+// thread through std::terminate, is printed as "moneytrail VERB: internal error: ..." and the
+// exit code is kExitIo (3) instead of an abort. Returns the action's exit code otherwise.
+int RunGuarded(std::string_view verb, const std::function<int()>& action);
+
+// The one output-path check of the CLI (file_util.h CheckOutputPath): OK when no non-empty path
+// of `outputs` (option name, path) lands on an evidence file of `store` (an ingested source, an
+// attached KYC file) or inside a store directory (`store`'s, or any other by its MANIFEST).
+// `store` may be null (only the MANIFEST rule applies). FailedPrecondition names the option, the
+// path and what it would destroy.
+Status CheckOutputs(const store::Store* store,
+                    const std::vector<std::pair<std::string, std::string>>& outputs);
 
 }  // namespace moneytrail::cli
 
