@@ -99,22 +99,35 @@ std::string CsvLine(std::initializer_list<std::string_view> fields, bool always_
   return out;
 }
 
-Result<std::string> ToWindows1252(const std::string& utf8, const std::string& path) {
-  iconv_t cd = iconv_open("WINDOWS-1252", "UTF-8");
-  if (cd == reinterpret_cast<iconv_t>(-1)) return IoError("iconv has no WINDOWS-1252 converter");
-  std::string out(utf8.size(), '\0');
-  char* in = const_cast<char*>(utf8.data());
-  size_t in_left = utf8.size(), out_left = out.size();
-  char* o = out.data();
-  size_t rc = iconv(cd, &in, &in_left, &o, &out_left);
-  iconv_close(cd);
-  if (rc == static_cast<size_t>(-1)) {
-    return InvalidArgumentError(fmt::format("{}: text not representable in windows-1252 at byte {}", path,
-                                            utf8.size() - in_left));
+// UTF-8 -> windows-1252 through iconv; one converter for all the files of a run.
+class Windows1252 {
+ public:
+  Windows1252() : cd_(iconv_open("WINDOWS-1252", "UTF-8")) {}
+  ~Windows1252() {
+    if (ok()) iconv_close(cd_);
   }
-  out.resize(out.size() - out_left);
-  return out;
-}
+  Windows1252(const Windows1252&) = delete;
+  Windows1252& operator=(const Windows1252&) = delete;
+  bool ok() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
+
+  Result<std::string> Convert(const std::string& utf8, const std::string& path) {
+    if (!ok()) return IoError("iconv has no UTF-8 to WINDOWS-1252 converter");
+    iconv(cd_, nullptr, nullptr, nullptr, nullptr);  // reset the state
+    std::string out(utf8.size(), '\0');  // never longer than its UTF-8
+    char* in = const_cast<char*>(utf8.data());
+    size_t in_left = utf8.size(), out_left = out.size();
+    char* o = out.data();
+    if (iconv(cd_, &in, &in_left, &o, &out_left) == static_cast<size_t>(-1)) {
+      return InvalidArgumentError(fmt::format("{}: text not representable in windows-1252 at byte {}", path,
+                                              utf8.size() - in_left));
+    }
+    out.resize(out.size() - out_left);
+    return out;
+  }
+
+ private:
+  iconv_t cd_;
+};
 
 Status WriteWhole(const std::string& path, const std::string& text) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
@@ -263,6 +276,7 @@ Status StatementBook::Write(const std::string& out_dir, generate::GenerateSummar
     uint32_t file, line;
   };
   std::vector<Copy> copies;
+  Windows1252 windows1252;
   for (uint32_t fi = 0; fi < files.size(); ++fi) {
     StatementFile& f = files[fi];
     const Covered& c = covered_[f.slot];
@@ -368,7 +382,7 @@ Status StatementBook::Write(const std::string& out_dir, generate::GenerateSummar
     const char* eol = layout == Layout::kPrairie ? "\r\n" : "\n";
     for (const std::string& l : lines) text += l + eol;
     if (layout == Layout::kPrairie) {
-      MT_ASSIGN_OR_RETURN(text, ToWindows1252(text, root + f.path));
+      MT_ASSIGN_OR_RETURN(text, windows1252.Convert(text, root + f.path));
     }
     MT_RETURN_IF_ERROR(WriteWhole(root + f.path, text));
   }
