@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <tuple>
 
 #include "generate/calendar.h"
@@ -176,20 +177,54 @@ void StatementBook::Collect(std::span<const Tx> txs, uint64_t first_id) {
   }
 }
 
-Status StatementBook::Write(const std::string& out_dir, generate::GenerateSummary& summary) {
-  namespace fs = std::filesystem;
-  const std::string root = out_dir + "/statements/";
-  std::error_code ec;
-  for (int l = 0; l < kLayoutCount; ++l) {
-    fs::create_directories(root + std::string(LayoutFolder(static_cast<Layout>(l))), ec);
-    if (ec) return IoError(fmt::format("cannot create {}: {}", root, ec.message()));
-  }
-  const uint32_t n = covered_accounts();
-  const int32_t world_first = world_.params().start_day;
-  const int32_t world_last = world_first + static_cast<int32_t>(world_.params().days) - 1;
+// The state of one Write(): ledgers, files, faults and the line of every copy of a transaction.
+struct StatementBook::Run {
+  struct Copy {
+    uint64_t id;
+    uint8_t side;  // 0: the debit (source) side, 1: the credit side
+    uint32_t file, line;
+  };
+  using AddLine = std::function<void(std::string, LineKind, uint32_t)>;
 
+  explicit Run(const StatementBook& book, std::string root)
+      : world_(book.world_), options_(book.options_), covered_(book.covered_), slot_of_node_(book.slot_of_node_),
+        txs_(book.txs_), ids_(book.ids_), root_(std::move(root)), n_(book.covered_accounts()),
+        world_first_(book.world_.params().start_day),
+        world_last_(world_first_ + static_cast<int32_t>(book.world_.params().days) - 1) {}
+
+  void BuildLedgers();
+  void PlanFiles();
+  Status RenderFile(uint32_t fi);
+  void AddBanner(const StatementFile& f, Layout layout, const std::string& number, const std::string& holder,
+                 int64_t begin, int64_t end, const AddLine& add) const;
+  static std::string RowLine(Layout layout, const Entry& entry, const Tx& tx, const LineText& text);
+  void NameGapFiles();
+  std::string TruthCsv();
+  std::string AccountsCsv() const;
+  std::string FaultsCsv() const;
+
+  const World& world_;
+  const generate::GenerateOptions& options_;
+  const std::vector<Covered>& covered_;
+  const std::vector<uint32_t>& slot_of_node_;
+  const std::vector<Tx>& txs_;
+  const std::vector<uint64_t>& ids_;
+  const std::string root_;
+  const uint32_t n_;
+  const int32_t world_first_, world_last_;
+  std::vector<std::vector<Entry>> ledger;
+  std::vector<int64_t> opening;
+  std::vector<StatementFile> files;
+  std::vector<Fault> faults;
+  std::vector<Copy> copies;
+  Windows1252 windows1252_;
+};
+
+void StatementBook::Run::BuildLedgers() {
+  const uint32_t n = n_;
+  ledger.resize(n);
+  opening.resize(n);
   // Each covered account's ledger, in world order.
-  std::vector<std::vector<Entry>> ledger(n);
   for (uint32_t t = 0; t < txs_.size(); ++t) {
     const int32_t day = static_cast<int32_t>(txs_[t].time / 86400);
     if (uint32_t s = slot_of_node_[txs_[t].source]; s != kNone) ledger[s].push_back({t, true, day, 0});
@@ -197,7 +232,6 @@ Status StatementBook::Write(const std::string& out_dir, generate::GenerateSummar
   }
   // Opening balance at the world's first day: the account's debits over the whole run rounded up
   // to $100, plus $250-$5,000 drawn per account, so that no balance is ever negative.
-  std::vector<int64_t> opening(n);
   for (uint32_t s = 0; s < n; ++s) {
     Rng rng(StreamSeed(options_.seed, kDomainStatement, covered_[s].account, 1));
     int64_t debits = 0;
@@ -209,10 +243,12 @@ Status StatementBook::Write(const std::string& out_dir, generate::GenerateSummar
       e.balance = balance;
     }
   }
+}
 
-  // Statement cycles, downloads and faults.
-  std::vector<StatementFile> files;
-  std::vector<Fault> faults;
+// Statement cycles, overlapping downloads and (with --statement-faults) planted faults.
+void StatementBook::Run::PlanFiles() {
+  const uint32_t n = n_;
+  const int32_t world_first = world_first_, world_last = world_last_;
   uint32_t gaps_left = options_.statement_faults ? 2 : 0, breaks_left = options_.statement_faults ? 3 : 0;
   for (uint32_t s = 0; s < n; ++s) {
     Rng rng(StreamSeed(options_.seed, kDomainStatement, covered_[s].account, 2));
@@ -268,131 +304,141 @@ Status StatementBook::Write(const std::string& out_dir, generate::GenerateSummar
       }
     }
   }
+}
 
-  // Render every file; remember which line holds which entry.
-  struct Copy {
-    uint64_t id;
-    uint8_t side;  // 0: the debit (source) side, 1: the credit side
-    uint32_t file, line;
-  };
-  std::vector<Copy> copies;
-  Windows1252 windows1252;
-  for (uint32_t fi = 0; fi < files.size(); ++fi) {
-    StatementFile& f = files[fi];
-    const Covered& c = covered_[f.slot];
-    const Account& account = world_.accounts()[c.account];
-    const auto layout = static_cast<Layout>(account.bank);
-    const std::string number = AccountNumber(c.account);
-    f.path = fmt::format("{}/{}_{}_{}{}.csv", LayoutFolder(layout), number, IsoDate(f.first_day), IsoDate(f.last_day),
-                         f.download ? "_download" : "");
-    // The balance before the period and at its end.
-    int64_t begin = opening[f.slot], end = opening[f.slot];
-    for (const Entry& e : ledger[f.slot]) {
-      if (e.day < f.first_day) begin = e.balance;
-      if (e.day <= f.last_day) end = e.balance;
-    }
-    const std::string holder = PartyName(world_, account.party);
-    std::vector<std::string> lines;
-    auto add = [&](std::string text, LineKind kind, uint32_t entry = kNone) {
-      lines.push_back(std::move(text));
-      f.kinds.push_back(kind);
-      f.entry_of_line.push_back(entry);
-    };
-    const std::string from = Date(layout, f.first_day), to = Date(layout, f.last_day);
-    switch (layout) {
-      case Layout::kFirstCoast:
-        add("First Coast National Bank", LineKind::kBanner);
-        add(f.download ? "Account Activity Download" : "Account Statement", LineKind::kBanner);
-        add("Account Number: " + number, LineKind::kBanner);
-        add("Account Holder: " + Upper(holder), LineKind::kBanner);
-        add(fmt::format("Statement Period: {} - {}", from, to), LineKind::kBanner);
-        add("Beginning Balance: " + Money(layout, begin), LineKind::kBanner);
-        add("Ending Balance: " + Money(layout, end), LineKind::kBanner);
-        add("", LineKind::kBlank);
-        add("Date,Description,Debit,Credit,Balance", LineKind::kHeader);
-        break;
-      case Layout::kPrairie:
-        add("Prairie Federal Credit Union", LineKind::kBanner);
-        add(f.download ? "Share Draft Checking - Online Download" : "Member Statement - Share Draft Checking",
-            LineKind::kBanner);
-        add("Member Name: " + Accented(holder), LineKind::kBanner);
-        add("Account Number: " + number, LineKind::kBanner);
-        add(fmt::format("Statement Period: {} to {}", from, to), LineKind::kBanner);
-        add("Beginning Balance: " + Money(layout, begin), LineKind::kBanner);
-        add("Ending Balance: " + Money(layout, end), LineKind::kBanner);
-        add("", LineKind::kBlank);
-        add(CsvLine({"Posted Date", "Reference", "Description", "Amount", "CR/DR", "Balance"}, true),
-            LineKind::kHeader);
-        break;
-      case Layout::kSonoran:
-        add("SONORAN COMMUNITY BANK", LineKind::kBanner);
-        add(f.download ? "ACCOUNT HISTORY" : "STATEMENT OF ACCOUNT", LineKind::kBanner);
-        add("Account: " + number, LineKind::kBanner);
-        add("Name: " + Upper(holder), LineKind::kBanner);
-        add(fmt::format("Period: {} through {}", from, to), LineKind::kBanner);
-        add("Opening Balance: " + Money(layout, begin), LineKind::kBanner);
-        add("Closing Balance: " + Money(layout, end), LineKind::kBanner);
-        add("Transaction Date,Check No,Description,Reference,Amount,Balance", LineKind::kHeader);
-        break;
-    }
-    int64_t debits = 0, credits = 0;
-    for (uint32_t e = 0; e < ledger[f.slot].size(); ++e) {
-      const Entry& entry = ledger[f.slot][e];
-      if (entry.day < f.first_day || entry.day > f.last_day || e == f.omit_entry) continue;
-      const Tx& tx = txs_[entry.tx];
-      const LineText text = Describe(world_, layout, tx, ids_[entry.tx], entry.debit, options_.seed);
-      const std::string date = Date(layout, entry.day), balance = Money(layout, entry.balance);
-      (entry.debit ? debits : credits) += tx.amount;
-      std::string line;
-      switch (layout) {
-        case Layout::kFirstCoast: {
-          std::string amount = Money(layout, tx.amount);
-          line = CsvLine({date, text.description, entry.debit ? amount : "0.00", entry.debit ? "0.00" : amount, balance},
-                         false);
-          break;
-        }
-        case Layout::kPrairie:
-          line = CsvLine({date, text.reference, text.description, Money(layout, entry.debit ? -tx.amount : tx.amount),
-                          entry.debit ? "DR" : "CR", balance},
-                         true);
-          break;
-        case Layout::kSonoran:
-          line = CsvLine({date, text.check_number ? fmt::format("{}", text.check_number) : "", text.description,
-                          text.reference, Money(layout, entry.debit ? -tx.amount : tx.amount), balance},
-                         false);
-          break;
-      }
-      add(std::move(line), LineKind::kRow, e);
-      copies.push_back({ids_[entry.tx], static_cast<uint8_t>(entry.debit ? 0 : 1), fi,
-                        static_cast<uint32_t>(lines.size())});
-      if (e > f.omit_entry && f.omit_entry != kNone) {
-        for (Fault& fault : faults) {
-          if (fault.kind == "missing_row" && fault.slot == f.slot && fault.line == 0) {
-            fault.line = static_cast<uint32_t>(lines.size());
-            fault.file = f.path;
-          }
-        }
-      }
-    }
-    if (layout == Layout::kSonoran) {
-      add(CsvLine({"Total Debits", "", "", "", Money(layout, -debits), ""}, false), LineKind::kFooter);
-      add(CsvLine({"Total Credits", "", "", "", Money(layout, credits), ""}, false), LineKind::kFooter);
-    }
-    std::string text;
-    const char* eol = layout == Layout::kPrairie ? "\r\n" : "\n";
-    for (const std::string& l : lines) text += l + eol;
-    if (layout == Layout::kPrairie) {
-      MT_ASSIGN_OR_RETURN(text, windows1252.Convert(text, root + f.path));
-    }
-    MT_RETURN_IF_ERROR(WriteWhole(root + f.path, text));
+// Writes files[fi]: banner, header, rows (and footer); records each row's line in `copies` and
+// the line where a missing_row fault shows.
+Status StatementBook::Run::RenderFile(uint32_t fi) {
+  StatementFile& f = files[fi];
+  const Covered& c = covered_[f.slot];
+  const Account& account = world_.accounts()[c.account];
+  const auto layout = static_cast<Layout>(account.bank);
+  const std::string number = AccountNumber(c.account);
+  f.path = fmt::format("{}/{}_{}_{}{}.csv", LayoutFolder(layout), number, IsoDate(f.first_day), IsoDate(f.last_day),
+                       f.download ? "_download" : "");
+  // The balance before the period and at its end.
+  int64_t begin = opening[f.slot], end = opening[f.slot];
+  for (const Entry& e : ledger[f.slot]) {
+    if (e.day < f.first_day) begin = e.balance;
+    if (e.day <= f.last_day) end = e.balance;
   }
+  const std::string holder = PartyName(world_, account.party);
+  std::vector<std::string> lines;
+  auto add = [&](std::string text, LineKind kind, uint32_t entry = kNone) {
+    lines.push_back(std::move(text));
+    f.kinds.push_back(kind);
+    f.entry_of_line.push_back(entry);
+  };
+  AddBanner(f, layout, number, holder, begin, end, add);
+  int64_t debits = 0, credits = 0;
+  for (uint32_t e = 0; e < ledger[f.slot].size(); ++e) {
+    const Entry& entry = ledger[f.slot][e];
+    if (entry.day < f.first_day || entry.day > f.last_day || e == f.omit_entry) continue;
+    const Tx& tx = txs_[entry.tx];
+    const LineText text = Describe(world_, layout, tx, ids_[entry.tx], entry.debit, options_.seed);
+    const std::string date = Date(layout, entry.day), balance = Money(layout, entry.balance);
+    (entry.debit ? debits : credits) += tx.amount;
+    std::string line = RowLine(layout, entry, tx, text);
+    add(std::move(line), LineKind::kRow, e);
+    copies.push_back({ids_[entry.tx], static_cast<uint8_t>(entry.debit ? 0 : 1), fi,
+                      static_cast<uint32_t>(lines.size())});
+    if (e > f.omit_entry && f.omit_entry != kNone) {
+      for (Fault& fault : faults) {
+        if (fault.kind == "missing_row" && fault.slot == f.slot && fault.line == 0) {
+          fault.line = static_cast<uint32_t>(lines.size());
+          fault.file = f.path;
+        }
+      }
+    }
+  }
+  if (layout == Layout::kSonoran) {
+    add(CsvLine({"Total Debits", "", "", "", Money(layout, -debits), ""}, false), LineKind::kFooter);
+    add(CsvLine({"Total Credits", "", "", "", Money(layout, credits), ""}, false), LineKind::kFooter);
+  }
+  std::string text;
+  const char* eol = layout == Layout::kPrairie ? "\r\n" : "\n";
+  for (const std::string& l : lines) text += l + eol;
+  if (layout == Layout::kPrairie) {
+    MT_ASSIGN_OR_RETURN(text, windows1252_.Convert(text, root_ + f.path));
+  }
+  return WriteWhole(root_ + f.path, text);
+}
+
+void StatementBook::Run::AddBanner(const StatementFile& f, Layout layout, const std::string& number,
+                                   const std::string& holder, int64_t begin, int64_t end, const AddLine& add) const {
+  const std::string from = Date(layout, f.first_day), to = Date(layout, f.last_day);
+  switch (layout) {
+    case Layout::kFirstCoast:
+      add("First Coast National Bank", LineKind::kBanner, kNone);
+      add(f.download ? "Account Activity Download" : "Account Statement", LineKind::kBanner, kNone);
+      add("Account Number: " + number, LineKind::kBanner, kNone);
+      add("Account Holder: " + Upper(holder), LineKind::kBanner, kNone);
+      add(fmt::format("Statement Period: {} - {}", from, to), LineKind::kBanner, kNone);
+      add("Beginning Balance: " + Money(layout, begin), LineKind::kBanner, kNone);
+      add("Ending Balance: " + Money(layout, end), LineKind::kBanner, kNone);
+      add("", LineKind::kBlank, kNone);
+      add("Date,Description,Debit,Credit,Balance", LineKind::kHeader, kNone);
+      break;
+    case Layout::kPrairie:
+      add("Prairie Federal Credit Union", LineKind::kBanner, kNone);
+      add(f.download ? "Share Draft Checking - Online Download" : "Member Statement - Share Draft Checking",
+          LineKind::kBanner, kNone);
+      add("Member Name: " + Accented(holder), LineKind::kBanner, kNone);
+      add("Account Number: " + number, LineKind::kBanner, kNone);
+      add(fmt::format("Statement Period: {} to {}", from, to), LineKind::kBanner, kNone);
+      add("Beginning Balance: " + Money(layout, begin), LineKind::kBanner, kNone);
+      add("Ending Balance: " + Money(layout, end), LineKind::kBanner, kNone);
+      add("", LineKind::kBlank, kNone);
+      add(CsvLine({"Posted Date", "Reference", "Description", "Amount", "CR/DR", "Balance"}, true),
+          LineKind::kHeader, kNone);
+      break;
+    case Layout::kSonoran:
+      add("SONORAN COMMUNITY BANK", LineKind::kBanner, kNone);
+      add(f.download ? "ACCOUNT HISTORY" : "STATEMENT OF ACCOUNT", LineKind::kBanner, kNone);
+      add("Account: " + number, LineKind::kBanner, kNone);
+      add("Name: " + Upper(holder), LineKind::kBanner, kNone);
+      add(fmt::format("Period: {} through {}", from, to), LineKind::kBanner, kNone);
+      add("Opening Balance: " + Money(layout, begin), LineKind::kBanner, kNone);
+      add("Closing Balance: " + Money(layout, end), LineKind::kBanner, kNone);
+      add("Transaction Date,Check No,Description,Reference,Amount,Balance", LineKind::kHeader, kNone);
+      break;
+  }
+}
+
+std::string StatementBook::Run::RowLine(Layout layout, const Entry& entry, const Tx& tx, const LineText& text) {
+  std::string line;
+  const std::string date = Date(layout, entry.day), balance = Money(layout, entry.balance);
+  switch (layout) {
+    case Layout::kFirstCoast: {
+      std::string amount = Money(layout, tx.amount);
+      line = CsvLine({date, text.description, entry.debit ? amount : "0.00", entry.debit ? "0.00" : amount, balance},
+                     false);
+      break;
+    }
+    case Layout::kPrairie:
+      line = CsvLine({date, text.reference, text.description, Money(layout, entry.debit ? -tx.amount : tx.amount),
+                      entry.debit ? "DR" : "CR", balance},
+                     true);
+      break;
+    case Layout::kSonoran:
+      line = CsvLine({date, text.check_number ? fmt::format("{}", text.check_number) : "", text.description,
+                      text.reference, Money(layout, entry.debit ? -tx.amount : tx.amount), balance},
+                     false);
+      break;
+  }
+  return line;
+}
+
+void StatementBook::Run::NameGapFiles() {
   for (Fault& fault : faults) {
     if (fault.kind != "gap") continue;
     for (const StatementFile& f : files) {
       if (f.slot == fault.slot && f.first_day == fault.to + 1 && !f.download) fault.file = f.path;
     }
   }
+}
 
+std::string StatementBook::Run::TruthCsv() {
   // The truth: per transaction, its first debit-side line is the original; the other debit-side
   // lines duplicate it; the first credit-side line mirrors it (or is the original when the debit
   // side is not covered); other credit-side lines duplicate the first credit-side line.
@@ -444,8 +490,12 @@ Status StatementBook::Write(const std::string& out_dir, generate::GenerateSummar
       }
     }
   }
-  MT_RETURN_IF_ERROR(WriteWhole(root + "truth.csv", truth));
+  return truth;
+}
 
+std::string StatementBook::Run::AccountsCsv() const {
+  const uint32_t n = n_;
+  const int32_t world_first = world_first_, world_last = world_last_;
   std::string accounts = "bank,account,layout,holder,reason,opening_balance,covered_from,covered_to,files\n";
   std::vector<uint32_t> file_count(n, 0);
   for (const StatementFile& f : files) ++file_count[f.slot];
@@ -460,8 +510,10 @@ Status StatementBook::Write(const std::string& out_dir, generate::GenerateSummar
                             opening[s] / 100, opening[s] % 100, IsoDate(world_first), IsoDate(world_last),
                             file_count[s]);
   }
-  MT_RETURN_IF_ERROR(WriteWhole(root + "accounts.csv", accounts));
+  return accounts;
+}
 
+std::string StatementBook::Run::FaultsCsv() const {
   std::string fault_text = "kind,bank,account,file,line,from,to,transaction_ids\n";
   for (const Fault& fault : faults) {
     const uint32_t a = covered_[fault.slot].account;
@@ -471,10 +523,28 @@ Status StatementBook::Write(const std::string& out_dir, generate::GenerateSummar
                               AccountNumber(a), fault.file, fault.line ? fmt::format("{}", fault.line) : "",
                               IsoDate(fault.from), IsoDate(fault.to), ids);
   }
-  MT_RETURN_IF_ERROR(WriteWhole(root + "faults.csv", fault_text));
-  summary.statement_accounts = n;
-  summary.statement_files = files.size();
-  summary.statement_rows = copies.size();
+  return fault_text;
+}
+
+Status StatementBook::Write(const std::string& out_dir, generate::GenerateSummary& summary) {
+  namespace fs = std::filesystem;
+  const std::string root = out_dir + "/statements/";
+  std::error_code ec;
+  for (int l = 0; l < kLayoutCount; ++l) {
+    fs::create_directories(root + std::string(LayoutFolder(static_cast<Layout>(l))), ec);
+    if (ec) return IoError(fmt::format("cannot create {}: {}", root, ec.message()));
+  }
+  Run run(*this, root);
+  run.BuildLedgers();
+  run.PlanFiles();
+  for (uint32_t fi = 0; fi < run.files.size(); ++fi) MT_RETURN_IF_ERROR(run.RenderFile(fi));
+  run.NameGapFiles();
+  MT_RETURN_IF_ERROR(WriteWhole(root + "truth.csv", run.TruthCsv()));
+  MT_RETURN_IF_ERROR(WriteWhole(root + "accounts.csv", run.AccountsCsv()));
+  MT_RETURN_IF_ERROR(WriteWhole(root + "faults.csv", run.FaultsCsv()));
+  summary.statement_accounts = covered_accounts();
+  summary.statement_files = run.files.size();
+  summary.statement_rows = run.copies.size();
   return Status::Ok();
 }
 

@@ -40,6 +40,7 @@ class StatementBook {
   uint32_t covered_accounts() const { return static_cast<uint32_t>(covered_.size()); }
 
  private:
+  struct Run;  // the state of one Write() (statement_writer.cc)
   struct Covered {
     uint32_t account = 0;
     bool planted = false;  // appears in a planted instance (else: the sample, or all)
