@@ -84,8 +84,8 @@ Result<StatementAccounts> ParseStatementAccounts(std::string_view name);
 // Generates the world described by `options` into options.out_dir: transactions.csv
 // (and/or transactions_ibm.csv), parties.csv, accounts.csv, truth/entities.csv,
 // truth/instances.jsonl and manifest.json, and with options.statements the statement files,
-// statements/accounts.csv, statements/truth.csv and statements/faults.csv. InvalidArgument for bad options, IoError when a file
-// cannot be written. Memory is bounded by the world size plus one day of transactions.
+// statements/accounts.csv, statements/truth.csv and statements/faults.csv. InvalidArgument for
+// bad options, IoError when a file cannot be written. Memory is bounded by the world size plus one day of transactions.
 // Thread-safe: independent calls may run concurrently with different out_dirs.
 Result<GenerateSummary> Generate(const GenerateOptions& options);
 

@@ -267,7 +267,8 @@ void StatementBook::Run::PlanFiles() {
     if (download) {
       StatementFile f;
       f.slot = s, f.download = true, f.last_day = world_last;
-      f.first_day = periods >= 2 ? files.back().first_day - static_cast<int32_t>(k) : world_first + static_cast<int32_t>(k);
+      const auto shift = static_cast<int32_t>(k);
+      f.first_day = periods >= 2 ? files.back().first_day - shift : world_first + shift;
       f.first_day = std::clamp(f.first_day, world_first, world_last);
       files.push_back(f);
       continue;

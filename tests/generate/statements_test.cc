@@ -222,7 +222,9 @@ TEST_F(StatementsTest, SameSeedGivesSameBytesWithAnyThreadCount) {
     ++files;
   }
   size_t other_files = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(other / "statements")) other_files += entry.is_regular_file();
+  for (const auto& entry : fs::recursive_directory_iterator(other / "statements")) {
+    other_files += entry.is_regular_file();
+  }
   EXPECT_EQ(files, other_files);
   EXPECT_GT(files, 20u);
   fs::remove_all(other);
@@ -230,7 +232,8 @@ TEST_F(StatementsTest, SameSeedGivesSameBytesWithAnyThreadCount) {
 
 TEST_F(StatementsTest, StatementsLeaveTheOtherFilesUnchanged) {
   fs::path plain = GenerateWorld("plain", 2, StatementAccounts::kNone, false);
-  for (const char* f : {"transactions.csv", "parties.csv", "accounts.csv", "truth/entities.csv", "truth/instances.jsonl"}) {
+  for (const char* f :
+       {"transactions.csv", "parties.csv", "accounts.csv", "truth/entities.csv", "truth/instances.jsonl"}) {
     EXPECT_EQ(ReadFile(*dir_ / f), ReadFile(plain / f)) << f;
   }
   EXPECT_FALSE(fs::exists(plain / "statements"));
@@ -377,7 +380,8 @@ TEST_F(StatementsTest, CreditUnionFilesAreWindows1252AndTheOthersUtf8) {
   for (const auto& entry : fs::recursive_directory_iterator(*dir_ / "statements")) {
     if (!entry.is_regular_file()) continue;
     const std::string bytes = ReadFile(entry.path());
-    const bool high = std::any_of(bytes.begin(), bytes.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    const bool high =
+        std::any_of(bytes.begin(), bytes.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
     if (entry.path().parent_path().filename() != "prairie-cu") {
       EXPECT_TRUE(ValidUtf8(bytes)) << entry.path();
       continue;
