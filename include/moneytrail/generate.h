@@ -27,6 +27,14 @@ namespace moneytrail::generate {
 
 enum class OutputFormat : uint8_t { kNative, kIbmAml, kBoth };
 
+// Which accounts `--statements` writes bank statements for (docs/generator.md, Statements).
+enum class StatementAccounts : uint8_t {
+  kNone,      // no statements (the default; the other files are unchanged by this option)
+  kSubpoena,  // accounts at the three statement banks that appear in a planted instance, plus a
+              // seeded sample of 1% of the others (at least 20): what an investigation subpoenas
+  kAll,       // every account at the three statement banks
+};
+
 struct GenerateOptions {
   std::string out_dir;            // created if missing; existing generator files are replaced
   std::string preset = "small";   // the preset the other fields came from (recorded only)
@@ -40,6 +48,11 @@ struct GenerateOptions {
   OutputFormat format = OutputFormat::kNative;
   // Worker threads; 0 = hardware concurrency. Never changes the output.
   unsigned threads = 0;
+  // Bank statements in three banks' layouts under out_dir/statements/ with their truth.
+  StatementAccounts statements = StatementAccounts::kNone;
+  // With statements: plant balance breaks (a missing row) and gaps (a missing stretch of days
+  // between two statements), listed in statements/faults.csv.
+  bool statement_faults = false;
 };
 
 struct GenerateSummary {
@@ -50,6 +63,9 @@ struct GenerateSummary {
   uint64_t entities = 0;
   uint64_t accounts = 0;  // rows of accounts.csv (all node kinds)
   std::map<std::string, uint64_t> transactions_by_typology;
+  uint64_t statement_accounts = 0;  // accounts with statements (0 without --statements)
+  uint64_t statement_files = 0;
+  uint64_t statement_rows = 0;      // transaction lines, copies included
   double seconds = 0;     // wall time of the whole run
 };
 
@@ -62,10 +78,14 @@ Result<GenerateOptions> PresetOptions(std::string_view preset);
 // Parses "native", "ibm-aml" or "both".
 Result<OutputFormat> ParseOutputFormat(std::string_view name);
 
+// Parses "none", "subpoena" or "all".
+Result<StatementAccounts> ParseStatementAccounts(std::string_view name);
+
 // Generates the world described by `options` into options.out_dir: transactions.csv
 // (and/or transactions_ibm.csv), parties.csv, accounts.csv, truth/entities.csv,
-// truth/instances.jsonl and manifest.json. InvalidArgument for bad options, IoError when a file
-// cannot be written. Memory is bounded by the world size plus one day of transactions.
+// truth/instances.jsonl and manifest.json, and with options.statements the statement files,
+// statements/accounts.csv, statements/truth.csv and statements/faults.csv. InvalidArgument for
+// bad options, IoError when a file cannot be written. Memory is bounded by the world size plus one day of transactions.
 // Thread-safe: independent calls may run concurrently with different out_dirs.
 Result<GenerateSummary> Generate(const GenerateOptions& options);
 

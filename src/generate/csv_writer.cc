@@ -139,6 +139,19 @@ Status WriteRows(const std::string& path, std::string_view header, size_t count,
 
 }  // namespace
 
+std::string PartyName(const World& world, uint32_t index) {
+  const Party& party = world.parties()[index];
+  if (party.business) {
+    std::string_view word = party.first == 0 ? BusinessWords()[party.word] : LastNames()[party.last];
+    return fmt::format("{} {}", word, Industries()[party.industry].stem);
+  }
+  std::string_view first = FirstNames()[party.first];
+  if ((party.variant & kVariantNickname) && !Nickname(first).empty()) first = Nickname(first);
+  std::string last(LastNames()[party.last]);
+  if (party.variant & kVariantTypo) last = Typo(last, party.typo_seed);
+  return fmt::format("{} {}", first, last);
+}
+
 std::string PartyId(uint32_t party) { return fmt::format("P{:08d}", party + 1); }
 std::string EntityId(uint32_t entity) { return fmt::format("E{:07d}", entity + 1); }
 

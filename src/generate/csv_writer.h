@@ -83,6 +83,9 @@ Currency ReceivedCurrency(const World& world, uint32_t dest);
 Status WriteParties(const World& world, const std::string& path);
 Status WriteAccounts(const World& world, const std::string& path);
 Status WriteEntities(const World& world, const std::string& path);
+// The KYC name of a party as its bank holds it ("Maria Lopez", "Delta Auto Repair"): the first
+// and last name of a person with the record's nickname and typo variants, as in parties.csv.
+std::string PartyName(const World& world, uint32_t party);
 // "P00000042" / "E0000042".
 std::string PartyId(uint32_t party);
 std::string EntityId(uint32_t entity);

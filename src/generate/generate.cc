@@ -25,6 +25,7 @@
 #include "generate/normal_life.h"
 #include "generate/ordered_blocks.h"
 #include "generate/plan.h"
+#include "generate/statement_writer.h"
 #include "generate/world.h"
 #include "moneytrail/version.h"
 
@@ -162,6 +163,14 @@ Result<OutputFormat> ParseOutputFormat(std::string_view name) {
   return InvalidArgumentError(fmt::format("--format: unknown format '{}'; expected native, ibm-aml or both", name));
 }
 
+Result<StatementAccounts> ParseStatementAccounts(std::string_view name) {
+  if (name == "none") return StatementAccounts::kNone;
+  if (name == "subpoena") return StatementAccounts::kSubpoena;
+  if (name == "all") return StatementAccounts::kAll;
+  return InvalidArgumentError(
+      fmt::format("--statement-accounts: unknown choice '{}'; expected none, subpoena or all", name));
+}
+
 Result<GenerateSummary> Generate(const GenerateOptions& options) {
   MT_RETURN_IF_ERROR(Validate(options));
   auto started = std::chrono::steady_clock::now();
@@ -211,6 +220,8 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
 
   std::vector<RowNode> row_nodes;
   arena.execute([&] { row_nodes = MakeRowNodes(world); });
+  std::unique_ptr<StatementBook> statements;
+  if (options.statements != StatementAccounts::kNone) statements = std::make_unique<StatementBook>(world, plan, options);
   const uint32_t chunks = (world.account_count() + kAccountsPerChunk - 1) / kAccountsPerChunk;
   std::vector<std::vector<Tx>> chunk_txs(chunks);
   // Counting-sort state: one array of per-second starts per part of the chunks, plus one for the
@@ -298,6 +309,7 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
     }
     std::sort(planted_rows.begin(), planted_rows.end());
     for (const auto& [row, instance] : planted_rows) plan.instances[instance].transaction_ids.push_back(next_id + row);
+    if (statements) statements->Collect(std::span<const Tx>(day_txs.get(), count), next_id);
 
     // Format blocks in parallel and write them in order as soon as they are ready, so that the
     // writes overlap the formatting and copy blocks that are still in cache.
@@ -334,6 +346,8 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
   if (f == nullptr) return ErrnoError("cannot create " + dir + "truth/instances.jsonl", errno);
   bool ok = std::fwrite(instances.data(), 1, instances.size(), f) == instances.size();
   if (std::fclose(f) != 0 || !ok) return IoError("cannot write " + dir + "truth/instances.jsonl");
+
+  if (statements) MT_RETURN_IF_ERROR(statements->Write(options.out_dir, summary));
 
   summary.transactions = next_id;
   for (int t = 1; t < kTypologyCount; ++t) {
@@ -385,6 +399,18 @@ Result<GenerateSummary> Generate(const GenerateOptions& options) {
   if (ibm) files.push_back("transactions_ibm.csv");
   for (const char* name : {"parties.csv", "accounts.csv", "truth/entities.csv", "truth/instances.jsonl"}) {
     files.push_back(name);
+  }
+  if (statements) {
+    counts["statements"] = {{"accounts", summary.statement_accounts},
+                            {"files", summary.statement_files},
+                            {"rows", summary.statement_rows}};
+    manifest["counts"] = counts;
+    manifest["statements"] = {
+        {"accounts", options.statements == StatementAccounts::kAll ? "all" : "subpoena"},
+        {"faults", options.statement_faults}};
+    for (const char* name : {"statements/accounts.csv", "statements/truth.csv", "statements/faults.csv"}) {
+      files.push_back(name);
+    }
   }
   manifest["files"] = files;
   std::string text = JsonText(manifest, 2) + "\n";

@@ -38,6 +38,7 @@ enum Domain : uint64_t {
   kDomainPlan = 5,
   kDomainInstance = 6,
   kDomainTieBreak = 7,
+  kDomainStatement = 8,  // statements (statement_writer.cc): accounts chosen, cycles, faults
 };
 
 class Rng {

@@ -20,6 +20,9 @@ struct Options {
   std::string format = "native";
   unsigned threads = 0;
   bool quiet = false;
+  bool statements = false;
+  std::string statement_accounts = "subpoena";
+  bool statement_faults = false;
 };
 
 int Run(const Options& opts) {
@@ -36,6 +39,12 @@ int Run(const Options& opts) {
   }
   options.seed = opts.seed;
   options.threads = opts.threads;
+  if (opts.statements || opts.statement_faults) {
+    auto which = ParseStatementAccounts(opts.statement_accounts);
+    if (!which.ok()) return moneytrail::cli::ReportError("generate", which.status());
+    options.statements = *which == StatementAccounts::kNone ? StatementAccounts::kSubpoena : *which;
+    options.statement_faults = opts.statement_faults;
+  }
   if (opts.accounts) options.accounts = *opts.accounts;
   if (opts.days) options.days = *opts.days;
   if (opts.laundering_rate) options.laundering_rate = *opts.laundering_rate;
@@ -53,6 +62,12 @@ int Run(const Options& opts) {
                 static_cast<unsigned long long>(summary->entities),
                 static_cast<unsigned long long>(summary->accounts), opts.out.c_str(), summary->seconds,
                 summary->seconds > 0 ? static_cast<double>(summary->transactions) / summary->seconds : 0.0);
+    if (options.statements != StatementAccounts::kNone) {
+      std::printf("wrote %llu statement files (%llu transaction lines) for %llu accounts to %s/statements\n",
+                  static_cast<unsigned long long>(summary->statement_files),
+                  static_cast<unsigned long long>(summary->statement_rows),
+                  static_cast<unsigned long long>(summary->statement_accounts), opts.out.c_str());
+    }
   }
   return moneytrail::cli::kExitOk;
 }
@@ -71,6 +86,14 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--format", opts->format, "native | ibm-aml | both")->capture_default_str();
   app.add_option("--threads", opts->threads, "Worker threads (0 = all cores; never changes the output)");
   app.add_flag("--quiet", opts->quiet, "Print nothing on success");
+  app.add_flag("--statements", opts->statements,
+               "Also write bank statements of the subpoenaed accounts in three banks' layouts (DIR/statements)");
+  app.add_option("--statement-accounts", opts->statement_accounts,
+                 "With --statements: subpoena (planted instances + a 1% sample) | all (every account of the "
+                 "three statement banks)")
+      ->capture_default_str();
+  app.add_flag("--statement-faults", opts->statement_faults,
+               "With --statements: plant balance breaks and gaps, listed in statements/faults.csv");
   run = [opts] { return Run(*opts); };
 }
 
