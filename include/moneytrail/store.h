@@ -36,12 +36,14 @@
 
 namespace moneytrail::store {
 
-// The highest store format this code reads (docs/format/store.md, Versions). Version 2 added
-// per-segment column facts; version 3 adds the attached account holders and entities. A store
-// without holders is written as version 2, so older readers still open it; a store with holders
-// is version 3, which older readers refuse rather than drop the attachment on their next commit.
-inline constexpr int kStoreFormatVersion = 3;
-inline constexpr int kStoreFormatVersionWithoutHolders = 2;
+// The store format this code writes and the highest it reads (docs/format/store.md, Versions).
+// Version 2 added per-segment column facts; version 3 the attached account holders and entities;
+// version 4 checksums of every file (block CRC32C and SHA-256), the manifest's own checksum and
+// per-commit files. Every commit writes version 4 (older readers refuse it rather than drop the
+// checksums on their next commit); stores of versions 1-3 still open, their files unchecked.
+inline constexpr int kStoreFormatVersion = 4;
+// The first version with checksums.
+inline constexpr int kStoreFormatVersionWithChecksums = 4;
 inline constexpr uint16_t kNoMcc = 0xFFFF;
 inline constexpr uint32_t kNoString = 0;  // string id 0 is the empty string
 inline constexpr uint32_t kNoLocation = 0;
@@ -192,11 +194,31 @@ struct HoldersAttachment {
   uint64_t entities = 0;
 };
 
+// A file stored with one commit through StoreWriter::AddCommitFile (store format 4).
+struct CommitFile {
+  std::string name;      // file name inside the segment's directory
+  uint32_t segment = 0;  // index of the segment (commit) that holds it
+  uint64_t bytes = 0;
+  std::string sha256;    // hex digest of its bytes
+};
+
+struct StoreOpenOptions {
+  // Also verify every column's block CRC32Cs (reads every byte of every column; `moneytrail
+  // verify` does this and more). Off by default: Open's other checks are O(rows) passes that
+  // keep `info` within 10% of an unchecked open (bench/RESULTS-store.md).
+  bool verify_column_checksums = false;
+};
+
 class Store {
  public:
   // Opens the committed state of the store at `dir`. NotFound if there is no store there,
-  // DataLoss if a file the manifest names is missing or has the wrong size.
-  static Result<Store> Open(const std::filesystem::path& dir);
+  // FailedPrecondition for a newer format, DataLoss naming the file (and element) for anything
+  // that would make a reader answer wrongly or crash (docs/format/store.md, What Open checks):
+  // the manifest's own checksum, a file missing or of the wrong size, custody arithmetic, an id
+  // outside its dictionary, a scale above 18, a channel or label out of range, a holders file
+  // whose SHA-256 differs. The attached holders' directory stays on disk while this Store lives
+  // (a reader's shared lock on it), even when a writer replaces the attachment.
+  static Result<Store> Open(const std::filesystem::path& dir, const StoreOpenOptions& options = {});
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
@@ -261,6 +283,14 @@ class Store {
   // written before store format 2 (its facts are unknown: derive them from the columns).
   const ColumnFacts* column_facts() const;
 
+  // The files stored with commits (StoreWriter::AddCommitFile), in segment order, then in the
+  // order they were added.
+  const std::vector<CommitFile>& commit_files() const;
+  // The bytes of commit file `name` of segment `segment`, read now and checked against the
+  // recorded size and checksums: NotFound when no such file was committed, DataLoss when the file
+  // is missing or differs.
+  Result<std::string> ReadCommitFile(uint32_t segment, std::string_view name) const;
+
  private:
   struct Rep;
   explicit Store(std::unique_ptr<Rep> rep);
@@ -322,6 +352,12 @@ class StoreWriter {
   // Adds a custody record to the pending commit; `rejects_csv` (may be empty) is written to
   // the segment's reject file for this source. REQUIRES: record.index == next_source_index().
   void AddSource(SourceRecord record, std::string rejects_csv);
+  // Adds a file to the pending commit: written into the new segment's directory, checksummed
+  // and listed in the manifest under that segment (Store::commit_files). For what an ingest
+  // stores beside its rows (the statement checks' report, extra citations). InvalidArgument when
+  // `name` is not a plain file name, is one a segment reserves (*.col, *.dict, rejects-*) or was
+  // already added to this commit.
+  Status AddCommitFile(std::string name, std::string contents);
 
   // Writes the pending segment and atomically replaces the manifest. After a crash at any
   // point, Store::Open sees either the previous state or the new one, never a mix.

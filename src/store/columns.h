@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "checksum.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/status.h"
 #include "moneytrail/store.h"
@@ -29,12 +30,19 @@ inline constexpr size_t kColumnHeaderSize = 32;
 // uint64 reserved (0); then count * element size bytes, little-endian.
 std::string ColumnHeader(uint32_t element_size, uint64_t count);
 
+// Writes a column file durably; `sum` (may be null) receives its checksum.
 template <typename T>
-Status WriteColumn(const std::filesystem::path& path, std::span<const T> values) {
+Status WriteColumn(const std::filesystem::path& path, std::span<const T> values,
+                   FileChecksum* sum = nullptr) {
   std::string header = ColumnHeader(sizeof(T), values.size());
-  return WriteFileDurably(
-      path, {header, std::string_view(reinterpret_cast<const char*>(values.data()),
-                                      values.size_bytes())});
+  const std::string_view payload(reinterpret_cast<const char*>(values.data()), values.size_bytes());
+  if (sum != nullptr) {
+    FileChecksummer c;
+    c.Update(header);
+    c.Update(payload);
+    *sum = c.Finish();
+  }
+  return WriteFileDurably(path, {header, payload});
 }
 
 // Checks the header of a mapped column file and returns its payload.

@@ -1,5 +1,6 @@
 #include "dictionary.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "moneytrail/file_util.h"
@@ -51,6 +52,7 @@ class Reader {
     pos_ += n;
     return Status::Ok();
   }
+  size_t offset() const { return pos_; }
   Status End() {
     if (pos_ != data_.size()) return DataLossError(path_.string() + " has trailing bytes");
     return Status::Ok();
@@ -127,7 +129,11 @@ Status ReadAccounts(const std::filesystem::path& path, uint64_t expected,
     AccountKey key;
     uint8_t kind = 0;
     MT_RETURN_IF_ERROR(r.U8(kind));
-    if (kind >= kNodeKindCount) return DataLossError(path.string() + ": bad account kind");
+    if (kind >= kNodeKindCount) {
+      return DataLossError(path.string() + ": byte " + std::to_string(r.offset() - 1) +
+                           " (entry " + std::to_string(i) + "): account kind " +
+                           std::to_string(kind) + ", expected 0..3");
+    }
     key.kind = static_cast<NodeKind>(kind);
     MT_RETURN_IF_ERROR(r.String(key.bank));
     MT_RETURN_IF_ERROR(r.String(key.number));
@@ -147,16 +153,23 @@ Status WriteLocations(const std::filesystem::path& path, const std::vector<Locat
   return WriteFileDurably(path, out);
 }
 
-Status ReadLocations(const std::filesystem::path& path, uint64_t expected,
+Status ReadLocations(const std::filesystem::path& path, uint64_t expected, uint32_t string_count,
                      std::vector<Location>& locations) {
   MT_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
   Reader r(path, file.view());
   MT_RETURN_IF_ERROR(r.Begin(expected));
   for (uint64_t i = 0; i < expected; ++i) {
     Location l;
+    const size_t at = r.offset();
     MT_RETURN_IF_ERROR(r.U32(l.city));
     MT_RETURN_IF_ERROR(r.U32(l.region));
     MT_RETURN_IF_ERROR(r.U32(l.country));
+    if (l.city >= string_count || l.region >= string_count || l.country >= string_count) {
+      return DataLossError(path.string() + ": byte " + std::to_string(at) + " (entry " +
+                           std::to_string(i) + "): a location names string " +
+                           std::to_string(std::max({l.city, l.region, l.country})) +
+                           ", expected a string id below " + std::to_string(string_count));
+    }
     locations.push_back(l);
   }
   return r.End();
@@ -177,7 +190,7 @@ Status WriteAttributes(const std::filesystem::path& path,
 }
 
 Status ReadAttributes(const std::filesystem::path& path, uint64_t expected,
-                      std::vector<AccountAttributes>& attributes) {
+                      uint32_t currency_count, std::vector<AccountAttributes>& attributes) {
   MT_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
   Reader r(path, file.view());
   MT_RETURN_IF_ERROR(r.Begin(expected));
@@ -185,6 +198,7 @@ Status ReadAttributes(const std::filesystem::path& path, uint64_t expected,
     uint32_t account = 0, currency = 0;
     uint8_t label = 0, has_balance = 0, scale = 0;
     int64_t units = 0;
+    const size_t at = r.offset();
     MT_RETURN_IF_ERROR(r.U32(account));
     MT_RETURN_IF_ERROR(r.U8(label));
     MT_RETURN_IF_ERROR(r.U8(has_balance));
@@ -192,8 +206,21 @@ Status ReadAttributes(const std::filesystem::path& path, uint64_t expected,
     MT_RETURN_IF_ERROR(r.U8(scale));
     MT_RETURN_IF_ERROR(r.U32(currency));
     if (account >= attributes.size()) {
-      return DataLossError(path.string() + ": attribute for unknown account " +
+      return DataLossError(path.string() + ": byte " + std::to_string(at) + " (entry " +
+                           std::to_string(i) + "): attribute for unknown account " +
                            std::to_string(account));
+    }
+    const bool label_ok = label <= 1 || label == static_cast<uint8_t>(Label::kUnknown);
+    if (!label_ok || has_balance > 1 || currency >= currency_count ||
+        (has_balance && (scale > 18 || units > 999'999'999'999'999'999LL ||
+                         units < -999'999'999'999'999'999LL))) {
+      return DataLossError(path.string() + ": byte " + std::to_string(at) + " (entry " +
+                           std::to_string(i) + "): label " + std::to_string(label) +
+                           ", has-balance " + std::to_string(has_balance) + ", scale " +
+                           std::to_string(scale) + ", currency " + std::to_string(currency) +
+                           "; expected label 0, 1 or 255, has-balance 0 or 1, scale 0..18, " +
+                           "|units| < 10^18 and a currency id below " +
+                           std::to_string(currency_count));
     }
     AccountAttributes& a = attributes[account];
     a.label = static_cast<Label>(label);

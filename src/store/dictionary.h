@@ -49,13 +49,16 @@ Status ReadAccounts(const std::filesystem::path& path, uint64_t expected,
                     std::vector<AccountKey>& accounts);
 Status WriteLocations(const std::filesystem::path& path, const std::vector<Location>& locations,
                       size_t first);
-Status ReadLocations(const std::filesystem::path& path, uint64_t expected,
+// DataLoss when an entry names a string id >= `string_count`.
+Status ReadLocations(const std::filesystem::path& path, uint64_t expected, uint32_t string_count,
                      std::vector<Location>& locations);
 Status WriteAttributes(const std::filesystem::path& path,
                        const std::vector<std::pair<AccountId, AccountAttributes>>& attributes);
-// Applies the file's entries to `attributes` (indexed by account id, already sized).
+// Applies the file's entries to `attributes` (indexed by account id, already sized). DataLoss
+// for an unknown account, a label other than 0, 1, 255, a scale above 18, units beyond 18
+// digits or a currency id >= `currency_count`.
 Status ReadAttributes(const std::filesystem::path& path, uint64_t expected,
-                      std::vector<AccountAttributes>& attributes);
+                      uint32_t currency_count, std::vector<AccountAttributes>& attributes);
 
 }  // namespace moneytrail::store::store_internal
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "moneytrail/file_util.h"
 #include "moneytrail/json_text.h"
 #include "moneytrail/version.h"
 
@@ -56,7 +57,38 @@ ColumnFacts FactsFromJson(const json& j) {
   return f;
 }
 
+constexpr size_t kSha256HexDigits = 64;
+
+// The hex digest of `text` with the 64 digits after the self-checksum key (at `digits`) zeroed.
+std::string SelfChecksum(std::string_view text, size_t digits) {
+  Sha256Stream sha;
+  sha.Update(text.substr(0, digits));
+  sha.Update(std::string(kSha256HexDigits, '0'));
+  sha.Update(text.substr(digits + kSha256HexDigits));
+  return sha.Finish();
+}
+
+json ChecksumsToJson(const std::map<std::string, FileChecksum>& sums) {
+  json out = json::object();
+  for (const auto& [name, sum] : sums) {
+    out[name] = {{"sha256", sum.sha256}, {"crc32c", BlockCrcsToHex(sum.block_crc)}};
+  }
+  return out;
+}
+
 }  // namespace
+
+bool IsPlainFileName(std::string_view name) {
+  return !name.empty() && name.find('/') == std::string_view::npos && name[0] != '.' &&
+         name.find('\0') == std::string_view::npos;
+}
+
+bool IsReservedSegmentFileName(std::string_view name) {
+  auto ends_with = [&](std::string_view tail) {
+    return name.size() >= tail.size() && name.substr(name.size() - tail.size()) == tail;
+  };
+  return ends_with(".col") || ends_with(".dict") || name.substr(0, 8) == "rejects-";
+}
 
 std::string SerializeManifest(const Manifest& m) {
   json j;
@@ -78,6 +110,8 @@ std::string SerializeManifest(const Manifest& m) {
                     {"attributes", s.attributes},
                     {"file_bytes", s.file_bytes}};
     if (s.facts) segment["facts"] = FactsToJson(*s.facts);
+    if (!s.checksums.empty()) segment["checksums"] = ChecksumsToJson(s.checksums);
+    if (!s.commit_files.empty()) segment["commit_files"] = s.commit_files;
     segments.push_back(std::move(segment));
   }
   j["segments"] = segments;
@@ -109,10 +143,17 @@ std::string SerializeManifest(const Manifest& m) {
                     {"parties", h.parties},     {"linked_accounts", h.linked_accounts},
                     {"entities", h.entities}};
   }
-  return JsonText(j, 2) + "\n";
+  if (m.version < kStoreFormatVersionWithChecksums) return JsonText(j, 2) + "\n";
+  j["manifest_checksum"] = "sha256:" + std::string(kSha256HexDigits, '0');
+  std::string text = JsonText(j, 2) + "\n";
+  const size_t key = text.find(kSelfChecksumKey);
+  const size_t digits = key + std::string_view(kSelfChecksumKey).size();
+  const std::string digest = SelfChecksum(text, digits);
+  text.replace(digits, kSha256HexDigits, digest);
+  return text;
 }
 
-Result<Manifest> ParseManifest(const std::string& path, std::string_view text) {
+Result<Manifest> ParseManifest(const std::string& path, std::string_view text, bool check_self) {
   try {
     json j = json::parse(text);
     if (j.value("format", "") != "moneytrail-store") {
@@ -124,6 +165,28 @@ Result<Manifest> ParseManifest(const std::string& path, std::string_view text) {
       return FailedPreconditionError(path + " has store format version " +
                                      std::to_string(m.version) + "; this moneytrail reads up to " +
                                      std::to_string(kStoreFormatVersion));
+    }
+    if (m.version >= kStoreFormatVersionWithChecksums) {
+      // The key cannot occur inside a JSON string (its quotes would be escaped there).
+      const size_t key = text.find(kSelfChecksumKey);
+      const size_t digits = key + std::string_view(kSelfChecksumKey).size();
+      if (key == std::string_view::npos || text.size() < digits + kSha256HexDigits ||
+          text.find(kSelfChecksumKey, key + 1) != std::string_view::npos) {
+        return DataLossError(path + " has store format version " + std::to_string(m.version) +
+                             " but not exactly one manifest_checksum");
+      }
+      const std::string recorded(text.substr(digits, kSha256HexDigits));
+      const std::string computed = SelfChecksum(text, digits);
+      if (recorded != computed && check_self) {
+        return DataLossError(path + ": byte offset " + std::to_string(digits) +
+                             ": manifest_checksum records sha256 " + recorded +
+                             ", the manifest's bytes have " + computed +
+                             " (the manifest was altered or damaged)");
+      }
+      m.self_checked = recorded == computed;
+    } else if (text.find(kSelfChecksumKey) != std::string_view::npos) {
+      return DataLossError(path + " has store format version " + std::to_string(m.version) +
+                           " but a manifest_checksum, which only version 4 and later write");
     }
     m.generation = j.at("generation").get<uint64_t>();
     m.transactions = j.at("transactions").get<uint64_t>();
@@ -146,6 +209,50 @@ Result<Manifest> ParseManifest(const std::string& path, std::string_view text) {
                                std::to_string(r.facts->rows) + " rows, not " +
                                std::to_string(r.transactions));
         }
+      }
+      if (s.contains("checksums")) {
+        for (const auto& [name, sum] : s.at("checksums").items()) {
+          FileChecksum c;
+          c.sha256 = sum.at("sha256").get<std::string>();
+          std::optional<std::vector<uint32_t>> crcs =
+              BlockCrcsFromHex(sum.at("crc32c").get<std::string>());
+          auto bytes = r.file_bytes.find(name);
+          if (!crcs || bytes == r.file_bytes.end()) {
+            return DataLossError(path + ": segment " + r.name + ": the checksum of " + name +
+                                 " is malformed or names no file of the segment");
+          }
+          c.bytes = bytes->second;
+          c.block_crc = std::move(*crcs);
+          if (c.block_crc.size() != (c.bytes + kChecksumBlockBytes - 1) / kChecksumBlockBytes) {
+            return DataLossError(path + ": segment " + r.name + ": " + name + " has " +
+                                 std::to_string(c.block_crc.size()) + " block checksums for " +
+                                 std::to_string(c.bytes) + " bytes");
+          }
+          r.checksums.emplace(name, std::move(c));
+        }
+      }
+      // Segments written before format 4 (kept by an appending writer) have none.
+      if (!r.checksums.empty() && r.checksums.size() != r.file_bytes.size()) {
+        return DataLossError(path + ": segment " + r.name + " records checksums of " +
+                             std::to_string(r.checksums.size()) + " files, sizes of " +
+                             std::to_string(r.file_bytes.size()));
+      }
+      if (s.contains("commit_files")) {
+        r.commit_files = s.at("commit_files").get<std::vector<std::string>>();
+        for (const std::string& f : r.commit_files) {
+          if (!IsPlainFileName(f) || IsReservedSegmentFileName(f) || !r.file_bytes.count(f)) {
+            return DataLossError(path + ": segment " + r.name + ": commit file '" + f +
+                                 "' is not a file of the segment");
+          }
+        }
+      }
+      for (const auto& [name, bytes] : r.file_bytes) {
+        if (!IsPlainFileName(name)) {
+          return DataLossError(path + ": segment " + r.name + ": '" + name + "' is not a file name");
+        }
+      }
+      if (!IsPlainFileName(r.name)) {
+        return DataLossError(path + ": segment name '" + r.name + "' is not a directory name");
       }
       m.segments.push_back(std::move(r));
     }

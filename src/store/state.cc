@@ -67,8 +67,10 @@ Status LoadDictionaries(const std::filesystem::path& dir, const Manifest& manife
     MT_RETURN_IF_ERROR(ReadStrings(sdir / "strings.dict", seg.strings_added, dicts.strings));
     MT_RETURN_IF_ERROR(
         ReadStrings(sdir / "currencies.dict", seg.currencies_added, dicts.currencies));
-    MT_RETURN_IF_ERROR(ReadLocations(sdir / "locations.dict", seg.locations_added, dicts.locations));
-    MT_RETURN_IF_ERROR(ReadAttributes(sdir / "attributes.dict", seg.attributes, dicts.attributes));
+    MT_RETURN_IF_ERROR(ReadLocations(sdir / "locations.dict", seg.locations_added,
+                                     dicts.strings.size(), dicts.locations));
+    MT_RETURN_IF_ERROR(ReadAttributes(sdir / "attributes.dict", seg.attributes,
+                                      dicts.currencies.size(), dicts.attributes));
   }
   if (dicts.accounts.size() != manifest.accounts) {
     return DataLossError(dir.string() + ": dictionaries hold " +

@@ -1,11 +1,19 @@
 // The store reader: maps the committed segments' columns and loads the dictionaries.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
 
 #include "account_index.h"
+#include "checks.h"
+#include "checksum.h"
 #include "columns.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
@@ -33,6 +41,15 @@ struct Store::Rep {
   mutable std::atomic<int> lookups{0};
   mutable std::once_flag index_once;
   mutable store_internal::AccountIndex account_index{&dicts.accounts};
+  std::vector<CommitFile> commit_files;
+  int holders_lock_fd = -1;  // shared flock on the attachment's lock file (pins its directory)
+
+  Rep() = default;
+  Rep(const Rep&) = delete;
+  Rep& operator=(const Rep&) = delete;
+  ~Rep() {
+    if (holders_lock_fd >= 0) ::close(holders_lock_fd);
+  }
 };
 
 namespace {
@@ -48,15 +65,93 @@ Result<std::span<const T>> MapColumn(const std::filesystem::path& path, uint64_t
   return span;
 }
 
+// Takes a shared flock on the lock file of attachment `name`, so that a writer replacing the
+// attachment keeps its directory while this reader lives. Returns the descriptor; -1 when the
+// attachment has no lock file (written before format 4, or being removed: the caller reads
+// MANIFEST again to tell); nullopt when the attachment was removed since MANIFEST was read.
+std::optional<int> PinHolders(const std::filesystem::path& dir, const std::string& name) {
+  const std::filesystem::path hdir = store_internal::HoldersDir(dir, name);
+  int fd = ::open((hdir / store_internal::kHoldersLockName).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  // A writer holds it exclusively only while it removes the directory: wait, then look.
+  while (::flock(fd, LOCK_SH) != 0 && errno == EINTR) {
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || st.st_nlink == 0) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  return fd;
+}
+
+// Checks the block CRC32Cs of every file of every segment that records them.
+Status VerifySegmentCrcs(const std::filesystem::path& dir, const Manifest& m) {
+  for (const auto& seg : m.segments) {
+    for (const auto& [name, sum] : seg.checksums) {
+      const std::filesystem::path path = store_internal::SegmentDir(dir, seg.name) / name;
+      MT_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
+      file.PrefaultPages(0, file.size());
+      if (auto bad = store_internal::FirstBadBlock(sum, file.view())) {
+        return DataLossError("store " + dir.string() + " is corrupt: segments/" + seg.name + "/" +
+                             name + ": byte " +
+                             std::to_string(*bad * store_internal::kChecksumBlockBytes) +
+                             " (block " + std::to_string(*bad) +
+                             "): CRC32C differs from the manifest's");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
-Result<Store> Store::Open(const std::filesystem::path& dir) {
+Result<Store> Store::Open(const std::filesystem::path& dir, const StoreOpenOptions& options) {
   auto rep = std::make_unique<Rep>();
   rep->dir = dir;
   std::string raw;
-  MT_ASSIGN_OR_RETURN(rep->manifest, store_internal::ReadManifest(dir, &raw));
+  for (int attempt = 0;; ++attempt) {
+    MT_ASSIGN_OR_RETURN(rep->manifest, store_internal::ReadManifest(dir, &raw));
+    if (!rep->manifest.holders) break;
+    std::optional<int> pin = PinHolders(dir, rep->manifest.holders->name);
+    if (pin && *pin >= 0) {
+      rep->holders_lock_fd = *pin;
+      break;
+    }
+    if (pin) {
+      // No lock file: an attachment written before format 4 (MANIFEST unchanged: read it
+      // unpinned, as before), or one being removed after a replacement (read MANIFEST again).
+      std::string again;
+      Result<Manifest> now = store_internal::ReadManifest(dir, &again);
+      if (now.ok() && again == raw) break;
+    }
+    // The attachment was replaced between reading MANIFEST and pinning it: read it again.
+    if (attempt == 100) {
+      return DataLossError("store " + dir.string() + ": the attachment " +
+                           rep->manifest.holders->name +
+                           " that MANIFEST names is missing (and MANIFEST did not change)");
+    }
+  }
   rep->manifest_sha256 = Sha256Hex(raw);
+  {
+    store_internal::Problems problems;
+    store_internal::CheckManifest(rep->manifest, problems);
+    MT_RETURN_IF_ERROR(problems.First(dir));
+  }
   MT_RETURN_IF_ERROR(store_internal::CheckSegmentFiles(dir, rep->manifest));
+  if (options.verify_column_checksums) MT_RETURN_IF_ERROR(VerifySegmentCrcs(dir, rep->manifest));
+  {
+    store_internal::Problems problems;
+    store_internal::CheckHoldersFiles(dir, rep->manifest, problems);
+    MT_RETURN_IF_ERROR(problems.First(dir));
+  }
+  for (uint32_t k = 0; k < rep->manifest.segments.size(); ++k) {
+    const auto& seg = rep->manifest.segments[k];
+    for (const std::string& f : seg.commit_files) {
+      const auto sum = seg.checksums.find(f);
+      rep->commit_files.push_back(CommitFile{f, k, seg.file_bytes.at(f),
+                                             sum == seg.checksums.end() ? "" : sum->second.sha256});
+    }
+  }
   MT_RETURN_IF_ERROR(store_internal::LoadDictionaries(dir, rep->manifest, rep->dicts));
 
   rep->account_kinds.reserve(rep->dicts.accounts.size());
@@ -111,13 +206,16 @@ Result<Store> Store::Open(const std::filesystem::path& dir) {
     rep->facts.emplace();
     for (const auto& seg : segments) rep->facts->Append(*seg.facts);
   }
-  // Referential checks: every id a column holds must name a dictionary entry.
-  const uint32_t accounts = static_cast<uint32_t>(rep->dicts.accounts.size());
-  for (size_t i = 0; i < rep->source.size(); ++i) {
-    if (rep->source[i] >= accounts || rep->destination[i] >= accounts) {
-      return DataLossError(dir.string() + ": transaction " + std::to_string(i) +
-                           " names an account outside the dictionary");
-    }
+  // Referential and range checks: every id a column holds names a dictionary entry, every scale
+  // is 0..18, channels and labels are in range (vectorised max passes).
+  {
+    store_internal::ColumnViews views;
+#define MT_VIEW_FIELD(field) views.field = rep->field;
+    MT_TRANSACTION_COLUMNS(MT_VIEW_FIELD)
+#undef MT_VIEW_FIELD
+    store_internal::Problems problems;
+    store_internal::CheckColumnValues(views, rep->dicts, rep->manifest, problems);
+    MT_RETURN_IF_ERROR(problems.First(dir));
   }
   return Store(std::move(rep));
 }
@@ -221,6 +319,37 @@ std::span<const AccountId> Store::accounts_with_opening_balance() const {
 }
 const ColumnFacts* Store::column_facts() const {
   return rep_->facts ? &*rep_->facts : nullptr;
+}
+
+const std::vector<CommitFile>& Store::commit_files() const { return rep_->commit_files; }
+
+Result<std::string> Store::ReadCommitFile(uint32_t segment, std::string_view name) const {
+  const auto& segments = rep_->manifest.segments;
+  if (segment >= segments.size() ||
+      std::find(segments[segment].commit_files.begin(), segments[segment].commit_files.end(),
+                name) == segments[segment].commit_files.end()) {
+    return NotFoundError("store " + rep_->dir.string() + " has no commit file '" +
+                         std::string(name) + "' in segment " + std::to_string(segment));
+  }
+  const auto& seg = segments[segment];
+  const std::string rel = "segments/" + seg.name + "/" + std::string(name);
+  Result<std::string> bytes = ReadFileToString(rep_->dir / rel);
+  if (!bytes.ok()) {
+    return DataLossError("store " + rep_->dir.string() + " is corrupt: " + rel +
+                         " is missing or unreadable: " + std::string(bytes.status().message()));
+  }
+  const auto sum = seg.checksums.find(std::string(name));
+  if (sum == seg.checksums.end()) return InternalError(rel + " has no checksum");
+  if (auto bad = store_internal::FirstBadBlock(sum->second, *bytes)) {
+    return DataLossError("store " + rep_->dir.string() + " is corrupt: " + rel + ": byte " +
+                         std::to_string(*bad * store_internal::kChecksumBlockBytes) +
+                         ": CRC32C or size differs from the manifest's");
+  }
+  if (Sha256Hex(*bytes) != sum->second.sha256) {
+    return DataLossError("store " + rep_->dir.string() + " is corrupt: " + rel +
+                         ": sha256 differs from the manifest's " + sum->second.sha256);
+  }
+  return bytes;
 }
 
 void TransactionColumns::Reserve(size_t n) {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "account_index.h"
+#include "checksum.h"
 #include "column_spill.h"
 #include "columns.h"
 #include "moneytrail/file_util.h"
@@ -47,6 +48,7 @@ struct StoreWriter::Rep {
   std::filesystem::path spill_dir;
   bool spill_lost = false;  // a commit failed after rows were written ahead
   std::vector<std::pair<SourceRecord, std::string>> pending_sources;
+  std::vector<std::pair<std::string, std::string>> pending_commit_files;  // name, contents
   std::function<Status(std::string_view)> hook;
 
   ~Rep() {
@@ -112,16 +114,41 @@ std::string NowIso() {
   return buf;
 }
 
-// Removes the directories under `parent` whose names are not in `keep`. Safe under the lock.
-Status RemoveUnnamed(const std::filesystem::path& parent, const std::set<std::string>& keep) {
+// Removes a holders attachment directory that the manifest no longer names, unless a reader
+// still holds it: a Store holds a shared flock on its attachment's lock file while it lives
+// (docs/format/store.md, Readers and replaced attachments). Under the writer's lock.
+Status RemoveHoldersIfUnused(const std::filesystem::path& hdir) {
+  const std::filesystem::path lock = hdir / store_internal::kHoldersLockName;
+  int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Status::Ok();  // a reader holds it: a later writer removes it
+  }
+  // Readers that open the lock file from now on find it unlinked and read MANIFEST again.
+  std::error_code ec;
+  std::filesystem::remove_all(hdir, ec);
+  if (fd >= 0) ::close(fd);
+  if (ec) return IoError("cannot remove replaced attachment " + hdir.string() + ": " + ec.message());
+  return Status::Ok();
+}
+
+// Removes the directories under `parent` whose names are not in `keep` (holders directories
+// only when no reader holds them). Safe under the lock.
+Status RemoveUnnamed(const std::filesystem::path& parent, const std::set<std::string>& keep,
+                     bool holders) {
   std::error_code ec;
   if (!std::filesystem::exists(parent, ec)) return Status::Ok();
+  std::vector<std::filesystem::path> remove;
   for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
-    if (!keep.count(entry.path().filename().string())) {
-      std::filesystem::remove_all(entry.path(), ec);
-      if (ec) return IoError("cannot remove uncommitted " + entry.path().string() + ": " +
-                             ec.message());
+    if (!keep.count(entry.path().filename().string())) remove.push_back(entry.path());
+  }
+  for (const auto& path : remove) {
+    if (holders) {
+      MT_RETURN_IF_ERROR(RemoveHoldersIfUnused(path));
+      continue;
     }
+    std::filesystem::remove_all(path, ec);
+    if (ec) return IoError("cannot remove uncommitted " + path.string() + ": " + ec.message());
   }
   return Status::Ok();
 }
@@ -133,8 +160,8 @@ Status RemoveUncommitted(const std::filesystem::path& dir, const Manifest& manif
   std::set<std::string> segments, holders;
   for (const auto& s : manifest.segments) segments.insert(s.name);
   if (manifest.holders) holders.insert(manifest.holders->name);
-  MT_RETURN_IF_ERROR(RemoveUnnamed(dir / "segments", segments));
-  MT_RETURN_IF_ERROR(RemoveUnnamed(dir / store_internal::kHoldersDirName, holders));
+  MT_RETURN_IF_ERROR(RemoveUnnamed(dir / "segments", segments, false));
+  MT_RETURN_IF_ERROR(RemoveUnnamed(dir / store_internal::kHoldersDirName, holders, true));
   std::error_code ec;
   std::filesystem::remove(dir / "MANIFEST.tmp", ec);
   return Status::Ok();
@@ -159,8 +186,14 @@ Result<std::unique_ptr<StoreWriter>> StoreWriter::Open(const std::filesystem::pa
   auto rep = std::make_unique<Rep>();
   rep->dir = dir;
   std::error_code ec;
+  const bool existed = std::filesystem::exists(dir, ec);
   std::filesystem::create_directories(dir / "segments", ec);
   if (ec) return IoError("cannot create store directory " + dir.string() + ": " + ec.message());
+  if (!existed) {
+    // A new store directory is durable in its parent before anything is committed in it.
+    MT_RETURN_IF_ERROR(SyncDirectory(dir));
+    MT_RETURN_IF_ERROR(SyncDirectory(std::filesystem::absolute(dir).parent_path()));
+  }
   std::filesystem::path lock_path = dir / store_internal::kLockName;
   rep->lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (rep->lock_fd < 0) return ErrnoError("cannot open " + lock_path.string(), errno);
@@ -335,6 +368,18 @@ void StoreWriter::AddSource(SourceRecord record, std::string rejects_csv) {
   rep_->pending_sources.emplace_back(std::move(record), std::move(rejects_csv));
 }
 
+Status StoreWriter::AddCommitFile(std::string name, std::string contents) {
+  if (!store_internal::IsPlainFileName(name) || store_internal::IsReservedSegmentFileName(name)) {
+    return InvalidArgumentError("commit file name '" + name +
+                                "' is not a plain file name or is reserved (*.col, *.dict, rejects-*)");
+  }
+  for (const auto& [n, c] : rep_->pending_commit_files) {
+    if (n == name) return InvalidArgumentError("commit file '" + name + "' was already added");
+  }
+  rep_->pending_commit_files.emplace_back(std::move(name), std::move(contents));
+  return Status::Ok();
+}
+
 void StoreWriter::SetCommitHookForTesting(std::function<Status(std::string_view)> hook) {
   rep_->hook = std::move(hook);
 }
@@ -384,23 +429,39 @@ Status StoreWriter::Commit() {
   // and the waits for the disk overlap (bench/RESULTS-ingest.md). The first failure in column
   // order is reported.
   std::vector<std::function<Status()>> writes;
+  // Checksums of the column files, computed from memory as they are written, or for rows
+  // written ahead, read back from the files (in the page cache).
+  std::vector<std::pair<std::string, store_internal::FileChecksum>> column_sums;
+#define MT_COLUMN_NAME_ONE(field) column_sums.emplace_back(#field ".col", store_internal::FileChecksum{});
+  MT_TRANSACTION_COLUMNS(MT_COLUMN_NAME_ONE)
+#undef MT_COLUMN_NAME_ONE
+  size_t column_index = 0;
 #define MT_WRITE_ONE(field)                                                                   \
   {                                                                                           \
     using T = decltype(TransactionColumns::field)::value_type;                                \
     if (cols.field.size() != seg.transactions) {                                              \
       return fail(InternalError("column " #field " has a different length"));                 \
     }                                                                                         \
-    writes.push_back([&sdir, &cols] {                                                         \
+    writes.push_back([&sdir, &cols, sum = &column_sums[column_index].second] {                \
       return store_internal::WriteColumn<T>(sdir / (#field ".col"),                           \
-                                            std::span<const T>(cols.field));                  \
+                                            std::span<const T>(cols.field), sum);             \
     });                                                                                       \
     seg.file_bytes[#field ".col"] = store_internal::kColumnHeaderSize + cols.field.size() * sizeof(T); \
+    ++column_index;                                                                           \
   }
   if (!r.spill) {
     MT_TRANSACTION_COLUMNS(MT_WRITE_ONE)
+  } else {
+    for (auto& [file, sum] : column_sums) {
+      writes.push_back([&sdir, file = &file, sum = &sum]() -> Status {
+        MT_ASSIGN_OR_RETURN(*sum, store_internal::ChecksumFile(sdir / *file));
+        return Status::Ok();
+      });
+    }
   }
 #undef MT_WRITE_ONE
   if (Status s = RunOnThreads(writes, 2); !s.ok()) return fail(s);
+  for (auto& [file, sum] : column_sums) seg.checksums[file] = std::move(sum);
   if (Status s = r.Step("columns"); !s.ok()) return fail(s);
 
   seg.accounts_added = r.dicts.accounts.size() - r.committed_accounts;
@@ -428,18 +489,27 @@ Status StoreWriter::Commit() {
                            "source,line,column,field,value,reason\n" + rejects);
     }
   }
-  if (!s.ok()) return fail(s);
-  for (const char* f : {"accounts.dict", "strings.dict", "currencies.dict", "locations.dict",
-                        "attributes.dict"}) {
-    seg.file_bytes[f] = std::filesystem::file_size(sdir / f, ec);
+  for (const auto& [file, contents] : r.pending_commit_files) {
+    if (!s.ok()) break;
+    s = WriteFileDurably(sdir / file, contents);
+    seg.commit_files.push_back(file);
   }
+  if (!s.ok()) return fail(s);
+  std::vector<std::string> other_files = {"accounts.dict", "strings.dict", "currencies.dict",
+                                          "locations.dict", "attributes.dict"};
   for (const auto& [record, rejects] : r.pending_sources) {
     if (!record.rejects_file.empty()) {
-      seg.file_bytes["rejects-" + std::to_string(record.index) + ".csv"] =
-          std::filesystem::file_size(r.dir / record.rejects_file, ec);
+      other_files.push_back("rejects-" + std::to_string(record.index) + ".csv");
     }
   }
-  if (ec) return fail(IoError("cannot stat segment files in " + sdir.string() + ": " + ec.message()));
+  for (const std::string& f : seg.commit_files) other_files.push_back(f);
+  for (const std::string& f : other_files) {
+    // Read back: the checksum is of the bytes the file holds.
+    Result<store_internal::FileChecksum> sum = store_internal::ChecksumFile(sdir / f);
+    if (!sum.ok()) return fail(sum.status());
+    seg.file_bytes[f] = sum->bytes;
+    seg.checksums[f] = std::move(*sum);
+  }
   if (Status st = SyncDirectory(sdir); !st.ok()) return fail(st);
   if (Status st = SyncDirectory(r.dir / "segments"); !st.ok()) return fail(st);
   if (Status st = r.Step("dictionaries"); !st.ok()) return fail(st);
@@ -461,6 +531,7 @@ Status StoreWriter::Commit() {
   r.pending.Clear();
   r.pending_sources.clear();
   r.pending_attributes.clear();
+  r.pending_commit_files.clear();
   r.MarkCommitted();
   MT_RETURN_IF_ERROR(SyncDirectory(r.dir));
   MT_RETURN_IF_ERROR(r.Step("manifest-rename"));
@@ -474,7 +545,7 @@ const HoldersRecord* StoreWriter::holders() const {
 Status StoreWriter::AttachHolders(const HoldersAttachment& attachment) {
   Rep& r = *rep_;
   if (pending_transaction_count() > 0 || !r.pending_sources.empty() ||
-      !r.pending_attributes.empty() ||
+      !r.pending_attributes.empty() || !r.pending_commit_files.empty() ||
       r.dicts.accounts.size() != r.committed_accounts) {
     return FailedPreconditionError("store " + r.dir.string() +
                                    ": commit the pending rows before attaching holders");
@@ -510,6 +581,10 @@ Status StoreWriter::AttachHolders(const HoldersAttachment& attachment) {
     if (Status s = WriteFileDurably(hdir / f.name, f.contents); !s.ok()) return fail(s);
     record.files.push_back(HoldersFile{f.name, f.contents.size(), Sha256Hex(f.contents), f.source});
   }
+  // Readers hold this file shared while they may read the attachment (RemoveHoldersIfUnused).
+  if (Status s = WriteFileDurably(hdir / store_internal::kHoldersLockName, ""); !s.ok()) {
+    return fail(s);
+  }
   if (Status s = SyncDirectory(hdir); !s.ok()) return fail(s);
   if (Status s = SyncDirectory(hdir.parent_path()); !s.ok()) return fail(s);
   if (Status s = r.Step("holders"); !s.ok()) return fail(s);
@@ -524,8 +599,11 @@ Status StoreWriter::AttachHolders(const HoldersAttachment& attachment) {
   r.manifest = std::move(next);
   MT_RETURN_IF_ERROR(SyncDirectory(r.dir));
   MT_RETURN_IF_ERROR(r.Step("manifest-rename"));
-  // The replaced attachment is no longer named; a crash here leaves it for the next writer.
-  if (replaced) std::filesystem::remove_all(store_internal::HoldersDir(r.dir, *replaced), ec);
+  // The replaced attachment is no longer named: removed unless a reader still holds it (then a
+  // later writer removes it); a crash here leaves it for the next writer.
+  if (replaced) {
+    MT_RETURN_IF_ERROR(RemoveHoldersIfUnused(store_internal::HoldersDir(r.dir, *replaced)));
+  }
   return Status::Ok();
 }
 

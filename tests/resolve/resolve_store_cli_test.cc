@@ -97,7 +97,7 @@ TEST_F(ResolveStoreTest, TheAttachmentHoldsTheInputsAndTheEntitiesByteForByte) {
   ASSERT_FALSE(shared.empty());
   EXPECT_EQ(shared[0], "identifier,value,entity_count,entity_ids,party_ids,accounts");
   nlohmann::json m = nlohmann::json::parse(ReadWholeFile(dir_->path() / "store" / "MANIFEST"));
-  EXPECT_EQ(m["version"].get<int>(), 3);
+  EXPECT_EQ(m["version"].get<int>(), 4);  // store format 4: checksums
   EXPECT_GT(m["holders"]["linked_accounts"].get<uint64_t>(), 0u);
   EXPECT_EQ(m["holders"]["files"][0]["source"].get<std::string>(), fs::absolute(World("parties.csv")).string());
   auto info = RunMoneytrail({"info", Store(), "--json"});
@@ -106,7 +106,7 @@ TEST_F(ResolveStoreTest, TheAttachmentHoldsTheInputsAndTheEntitiesByteForByte) {
   EXPECT_EQ(i["holders"]["files"].size(), 4u);
   EXPECT_EQ(i["holders"]["entities"], m["holders"]["entities"]);
   nlohmann::json plain = nlohmann::json::parse(ReadWholeFile(dir_->path() / "plain" / "MANIFEST"));
-  EXPECT_EQ(plain["version"].get<int>(), 2);
+  EXPECT_EQ(plain["version"].get<int>(), 4);
   EXPECT_FALSE(plain.contains("holders"));
 }
 

@@ -173,7 +173,7 @@ TEST_F(ColumnFactsTest, AVersion1StoreOpensWithoutFactsAndAnAppendKeepsThemUnkno
   }
   std::string text = *ReadFileToString(dir_ / "MANIFEST");
   store_internal::Manifest m = *store_internal::ParseManifest("MANIFEST", text);
-  EXPECT_EQ(m.version, kStoreFormatVersionWithoutHolders);  // version 3 only with holders
+  EXPECT_EQ(m.version, kStoreFormatVersion);  // format 4: always, with or without holders
   EXPECT_FALSE(m.segments[0].facts.has_value());
   EXPECT_TRUE(m.segments[1].facts.has_value());
   Store s = *Store::Open(dir_);

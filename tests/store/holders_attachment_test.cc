@@ -82,14 +82,14 @@ class HoldersAttachmentTest : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(HoldersAttachmentTest, AStoreWithoutHoldersIsVersion2AndHasNone) {
+TEST_F(HoldersAttachmentTest, AStoreWithoutHoldersIsTheCurrentVersionAndHasNone) {
   Store s = *Store::Open(dir_);
   EXPECT_EQ(s.holders(), nullptr);
   EXPECT_TRUE(s.holders_dir().empty());
-  EXPECT_EQ(ManifestVersion(), kStoreFormatVersionWithoutHolders);
+  EXPECT_EQ(ManifestVersion(), kStoreFormatVersion);  // format 4 writes checksums always
 }
 
-TEST_F(HoldersAttachmentTest, AttachedFilesReadBackWithTheirDigestsAndVersion3) {
+TEST_F(HoldersAttachmentTest, AttachedFilesReadBackWithTheirDigestsAndTheCurrentVersion) {
   const uint64_t generation = Store::Open(dir_)->generation();
   {
     auto w = *StoreWriter::Open(dir_);
@@ -194,11 +194,10 @@ TEST_F(HoldersAttachmentTest, HoldersInAVersion2ManifestAreDataLoss) {
     auto w = *StoreWriter::Open(dir_);
     ASSERT_TRUE(w->AttachHolders(Attachment("party_id,entity_id\nP1,E0\n")).ok());
   }
-  std::string text = *ReadFileToString(dir_ / "MANIFEST");
-  const std::string v3 = "\"version\": 3";
-  ASSERT_NE(text.find(v3), std::string::npos);
-  text.replace(text.find(v3), v3.size(), "\"version\": 2");
-  ASSERT_TRUE(WriteFileDurably(dir_ / "MANIFEST", text).ok());
+  store_internal::Manifest m =
+      *store_internal::ParseManifest("MANIFEST", *ReadFileToString(dir_ / "MANIFEST"));
+  m.version = 2;
+  ASSERT_TRUE(WriteFileDurably(dir_ / "MANIFEST", store_internal::SerializeManifest(m)).ok());
   Result<Store> s = Store::Open(dir_);
   EXPECT_EQ(s.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(s.status().message().find("holders"), std::string::npos) << s.status().ToString();

@@ -332,7 +332,7 @@ TEST_F(StoreTest, ACorruptManifestIsDataLossAndANewerVersionIsRefused) {
   std::ofstream(dir_ / "MANIFEST", std::ios::trunc) << manifest.substr(0, manifest.size() / 2);
   EXPECT_EQ(Store::Open(dir_).status().code(), StatusCode::kDataLoss);
   std::string newer = manifest;
-  newer.replace(newer.find("\"version\": 2"), 12, "\"version\": 9");
+  newer.replace(newer.find("\"version\": 4"), 12, "\"version\": 9");
   std::ofstream(dir_ / "MANIFEST", std::ios::trunc) << newer;
   EXPECT_EQ(Store::Open(dir_).status().code(), StatusCode::kFailedPrecondition);
 }

@@ -1,0 +1,226 @@
+// `moneytrail verify`: every check the store's format allows, collecting every problem.
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <system_error>
+#include <thread>
+
+#include "checks.h"
+#include "checksum.h"
+#include "columns.h"
+#include "moneytrail/file_util.h"
+#include "moneytrail/store.h"
+#include "moneytrail/store_verify.h"
+#include "state.h"
+
+namespace moneytrail::store {
+
+using store_internal::Manifest;
+using store_internal::Problem;
+using store_internal::Problems;
+
+std::string VerifyProblem::ToString() const {
+  return Problem{file, offset, element, message}.ToString();
+}
+
+nlohmann::json VerifyReport::ToJson() const {
+  nlohmann::json j;
+  j["store"] = store;
+  j["intact"] = intact();
+  j["problems"] = nlohmann::json::array();
+  for (const VerifyProblem& p : problems) {
+    nlohmann::json e = {{"file", p.file}, {"message", p.message}};
+    if (p.offset >= 0) e["offset"] = p.offset;
+    if (!p.element.empty()) e["element"] = p.element;
+    j["problems"].push_back(std::move(e));
+  }
+  j["notes"] = notes;
+  j["files_checked"] = files_checked;
+  j["bytes_checked"] = bytes_checked;
+  return j;
+}
+
+namespace {
+
+constexpr size_t kBadBlocksListed = 8;  // per file; the rest are counted
+
+// Size, column header, block CRCs and SHA-256 of one segment file.
+void CheckSegmentFile(const std::filesystem::path& dir, const std::string& rel, uint64_t bytes,
+                      const store_internal::FileChecksum* sum, VerifyReport& report,
+                      Problems& problems) {
+  Result<MappedFile> file = MappedFile::Open(dir / rel);
+  if (!file.ok()) {
+    problems.Add({rel, -1, "", "missing or unreadable: " + std::string(file.status().message())});
+    return;
+  }
+  ++report.files_checked;
+  report.bytes_checked += file->size();
+  const std::string_view view = file->view();
+  file->PrefaultPages(0, file->size());
+  if (view.size() != bytes) {
+    problems.Add({rel, static_cast<int64_t>(std::min<uint64_t>(view.size(), bytes)), "",
+                  std::to_string(view.size()) + " bytes, the manifest records " +
+                      std::to_string(bytes)});
+  }
+  if (sum == nullptr) return;
+  const uint64_t blocks = (view.size() + store_internal::kChecksumBlockBytes - 1) /
+                          store_internal::kChecksumBlockBytes;
+  size_t bad = 0;
+  for (uint64_t b = 0; b < std::min<uint64_t>(blocks, sum->block_crc.size()); ++b) {
+    const uint64_t at = b * store_internal::kChecksumBlockBytes;
+    const uint32_t crc =
+        store_internal::Crc32c(view.substr(at, store_internal::kChecksumBlockBytes));
+    if (crc == sum->block_crc[b]) continue;
+    if (bad++ < kBadBlocksListed) {
+      char text[96];
+      std::snprintf(text, sizeof text, "CRC32C %08x, the manifest records %08x", crc,
+                    sum->block_crc[b]);
+      problems.Add({rel, static_cast<int64_t>(at), "block " + std::to_string(b), text});
+    }
+  }
+  if (bad > kBadBlocksListed) {
+    problems.Add({rel, -1, "", std::to_string(bad - kBadBlocksListed) + " more blocks differ"});
+  }
+  const std::string digest = Sha256Hex(view);
+  if (digest != sum->sha256) {
+    problems.Add({rel, -1, "", "sha256 " + digest + ", the manifest records " + sum->sha256});
+  }
+}
+
+}  // namespace
+
+Result<VerifyReport> VerifyStore(const std::filesystem::path& dir) {
+  VerifyReport report;
+  report.store = dir.string();
+  Problems problems;
+  problems.limit = 1000;
+  auto finish = [&] {
+    for (Problem& p : problems.list) {
+      report.problems.push_back({std::move(p.file), p.offset, std::move(p.element),
+                                 std::move(p.message)});
+    }
+    if (problems.more > 0) {
+      report.problems.push_back({"", -1, "", std::to_string(problems.more) + " more problems"});
+    }
+    return report;
+  };
+  std::error_code ec;
+  const std::filesystem::path manifest_path = dir / store_internal::kManifestName;
+  if (!std::filesystem::exists(manifest_path, ec)) {
+    return store_internal::ReadManifest(dir, nullptr).status();
+  }
+  MT_ASSIGN_OR_RETURN(std::string raw, ReadFileToString(manifest_path));
+  ++report.files_checked;
+  report.bytes_checked += raw.size();
+  Result<Manifest> parsed = store_internal::ParseManifest(store_internal::kManifestName, raw,
+                                                          /*check_self=*/false);
+  if (!parsed.ok()) {
+    if (parsed.status().code() != StatusCode::kDataLoss) return parsed.status();
+    problems.Add({store_internal::kManifestName, -1, "", std::string(parsed.status().message())});
+    return finish();
+  }
+  const Manifest& m = *parsed;
+  if (m.version >= kStoreFormatVersionWithChecksums && !m.self_checked) {
+    problems.Add({store_internal::kManifestName, -1, "manifest_checksum",
+                  "the manifest's SHA-256 differs from the one it records (altered or damaged)"});
+  } else if (m.version < kStoreFormatVersionWithChecksums) {
+    report.notes.push_back("MANIFEST: format version " + std::to_string(m.version) +
+                           ", written before checksums: the manifest and the files of its "
+                           "segments are unchecked (sizes, ids and custody are checked)");
+  }
+  store_internal::CheckManifest(m, problems);
+  // The files are hashed on two threads, largest first; their problems are reported in file
+  // order, so the report does not depend on the threads.
+  struct Job {
+    std::string rel;
+    uint64_t bytes;
+    const store_internal::FileChecksum* sum;
+    VerifyReport counts;
+    Problems problems;
+  };
+  std::vector<Job> jobs;
+  for (const auto& seg : m.segments) {
+    for (const auto& [name, bytes] : seg.file_bytes) {
+      auto sum = seg.checksums.find(name);
+      Job job{"segments/" + seg.name + "/" + name, bytes,
+              sum == seg.checksums.end() ? nullptr : &sum->second, {}, {}};
+      job.problems.limit = problems.limit;
+      jobs.push_back(std::move(job));
+    }
+  }
+  std::vector<size_t> order(jobs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return jobs[a].bytes > jobs[b].bytes; });
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < order.size(); i = next++) {
+      Job& job = jobs[order[i]];
+      CheckSegmentFile(dir, job.rel, job.bytes, job.sum, job.counts, job.problems);
+    }
+  };
+  {
+    std::thread helper(work);
+    work();
+    helper.join();
+  }
+  for (Job& job : jobs) {
+    report.files_checked += job.counts.files_checked;
+    report.bytes_checked += job.counts.bytes_checked;
+    for (Problem& p : job.problems.list) problems.Add(std::move(p));
+    problems.more += job.problems.more;
+  }
+  for (const auto& seg : m.segments) {
+    const std::string prefix = "segments/" + seg.name + "/";
+    if (seg.checksums.empty() && !seg.file_bytes.empty()) {
+      report.notes.push_back(prefix + ": written before checksums (format < 4): its " +
+                             std::to_string(seg.file_bytes.size()) +
+                             " files are checked for size only");
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(dir / "segments" / seg.name, ec)) {
+      if (!seg.file_bytes.count(entry.path().filename().string())) {
+        report.notes.push_back(prefix + entry.path().filename().string() +
+                               ": not named by the manifest (ignored by readers)");
+      }
+    }
+  }
+  if (m.holders) {
+    store_internal::CheckHoldersFiles(dir, m, problems);
+    for (const HoldersFile& f : m.holders->files) {
+      ++report.files_checked;
+      report.bytes_checked += f.bytes;
+    }
+  }
+  // Ids against dictionaries and the value ranges: Store::Open's checks, once the files are
+  // known intact (a damaged file is already named above).
+  if (problems.list.empty()) {
+    Result<Store> s = Store::Open(dir);
+    if (!s.ok()) problems.Add({"", -1, "", std::string(s.status().message())});
+  }
+  for (const SourceRecord& s : m.sources) {
+    const std::string element = "source " + std::to_string(s.index);
+    if (!std::filesystem::is_regular_file(s.path, ec)) {
+      report.notes.push_back(element + ": " + s.path +
+                             " is not present; its recorded sha256 cannot be compared");
+      continue;
+    }
+    Result<MappedFile> file = MappedFile::Open(s.path);
+    if (!file.ok()) {
+      report.notes.push_back(element + ": " + s.path + " cannot be read: " +
+                             std::string(file.status().message()));
+      continue;
+    }
+    ++report.files_checked;
+    report.bytes_checked += file->size();
+    const std::string digest = Sha256Hex(file->view());
+    if (digest != s.sha256 || file->size() != s.bytes) {
+      problems.Add({store_internal::kManifestName, -1, element,
+                    s.path + " now has " + std::to_string(file->size()) + " bytes, sha256 " +
+                        digest + "; the custody record has " + std::to_string(s.bytes) +
+                        " bytes, sha256 " + s.sha256 + " (the source changed since its ingest)"});
+    }
+  }
+  return finish();
+}
+
+}  // namespace moneytrail::store
