@@ -25,6 +25,11 @@ struct CsvDialect {
   char quote = '"';            // 0: no quoting
   bool trim_spaces = false;    // strip spaces around unquoted fields
   bool collapse_delimiters = false;  // runs of delimiters count as one (space-separated files)
+  // A quoted field may span at most this many lines and bytes (0: no limit). Past either, or at
+  // the end of the data, the record is an error (a stray quote) and CsvRecordReader::Resync
+  // resumes at the line after the record's first (docs/format/mapping.md, "Limits").
+  uint32_t max_quoted_lines = 8;
+  uint32_t max_quoted_bytes = 8192;
 };
 
 // `text` as one CSV field (RFC 4180): unchanged unless it holds a comma, a quote or a line
@@ -70,6 +75,12 @@ class CsvRecordReader {
   const Status& status() const { return status_; }
   // True if only empty lines remain.
   bool AtTrailingEmptyLines() const;
+  // After Next failed with an error (status() not ok): clears the error and moves to the line
+  // after the first line of the failed record, so reading goes on from there (the caller
+  // rejects the failed record, which line() still names). Returns false when no data remains.
+  bool Resync();
+  // Physical lines spanned by the last record read or failed (>= 1).
+  uint64_t record_lines() const { return line_ > record_line_ ? line_ - record_line_ : 1; }
 
  private:
   bool NextUnquoted(std::vector<std::string_view>& fields);

@@ -30,6 +30,23 @@ bool CsvRecordReader::AtTrailingEmptyLines() const {
   return true;
 }
 
+bool CsvRecordReader::Resync() {
+  if (status_.ok()) return pos_ < data_.size();
+  status_ = Status::Ok();
+  const void* nl = record_offset_ < data_.size()
+                       ? std::memchr(data_.data() + record_offset_, '\n',
+                                     data_.size() - record_offset_)
+                       : nullptr;
+  if (nl == nullptr) {
+    pos_ = data_.size();
+    line_ = record_line_ + 1;
+    return false;
+  }
+  pos_ = static_cast<size_t>(static_cast<const char*>(nl) - data_.data()) + 1;
+  line_ = record_line_ + 1;
+  return pos_ < data_.size();
+}
+
 bool CsvRecordReader::Next(std::vector<std::string_view>& fields) {
 #if defined(__SSE2__)
   if (!dialect_.trim_spaces && !dialect_.collapse_delimiters && dialect_.delimiter != '\n' &&
@@ -111,20 +128,41 @@ bool CsvRecordReader::NextScalarForTesting(std::vector<std::string_view>& fields
       while (i < n && base[i] == ' ' && delim != ' ') ++i;
     }
     if (quote != 0 && i < n && base[i] == quote) {
-      // Quoted field: up to the closing quote; "" is a literal quote.
+      // Quoted field: up to the closing quote; "" is a literal quote. The search for the
+      // closing quote stops at max_quoted_bytes, so a stray quote costs a bounded scan.
       size_t start = ++i;
+      const uint64_t field_line = line_;
+      const size_t limit = dialect_.max_quoted_bytes == 0
+                               ? n
+                               : std::min<size_t>(n, start + dialect_.max_quoted_bytes + 1);
       std::string* buffer = nullptr;
       size_t copied_from = start;
       for (;;) {
-        const void* q = std::memchr(base + i, quote, n - i);
+        const void* q = i < limit ? std::memchr(base + i, quote, limit - i) : nullptr;
         if (q == nullptr) {
-          status_ = InvalidArgumentError("unterminated quoted field starting on line " +
-                                         std::to_string(line_));
+          for (size_t k = i; k < limit; ++k) line_ += base[k] == '\n';
+          status_ = InvalidArgumentError(
+              limit < n ? "stray quote: the quoted field starting on line " +
+                              std::to_string(field_line) + " is not closed within " +
+                              std::to_string(dialect_.max_quoted_bytes) +
+                              " bytes (max_quoted_bytes)"
+                        : "stray quote: the quoted field starting on line " +
+                              std::to_string(field_line) +
+                              " is not closed before the end of the file (unterminated)");
           pos_ = n;
           return false;
         }
         size_t qpos = static_cast<size_t>(static_cast<const char*>(q) - base);
         for (size_t k = i; k < qpos; ++k) line_ += base[k] == '\n';
+        if (dialect_.max_quoted_lines != 0 &&
+            line_ - field_line + 1 > dialect_.max_quoted_lines) {
+          status_ = InvalidArgumentError(
+              "stray quote: the quoted field starting on line " + std::to_string(field_line) +
+              " spans more than " + std::to_string(dialect_.max_quoted_lines) +
+              " lines (max_quoted_lines)");
+          pos_ = n;
+          return false;
+        }
         if (qpos + 1 < n && base[qpos + 1] == quote) {
           if (buffer == nullptr) {
             if (unescaped_used_ == unescaped_.size()) unescaped_.emplace_back();
