@@ -73,9 +73,14 @@ bool CsvRecordReader::NextUnquoted(std::vector<std::string_view>& fields) {
   const __m128i newline = _mm_set1_epi8('\n');
   const __m128i quote = _mm_set1_epi8(dialect_.quote);
   const bool quoting = dialect_.quote != 0;
+  const __m128i zero = _mm_setzero_si128();
+  // Any byte >= 0x80 or NUL in the blocks read (which may reach into the next record: then a
+  // clean record is merely reported as unchecked, never the reverse).
+  __m128i unclean = zero;
   size_t start = pos_;
   for (size_t i = pos_; i + 16 <= n; i += 16) {
     const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
+    unclean = _mm_or_si128(unclean, _mm_or_si128(block, _mm_cmpeq_epi8(block, zero)));
     const unsigned nl = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, newline)));
     // Bits before the first line end of the block (all 16 when there is none).
     const unsigned before = nl != 0 ? (nl & (0u - nl)) - 1 : 0xFFFFu;
@@ -100,6 +105,7 @@ bool CsvRecordReader::NextUnquoted(std::vector<std::string_view>& fields) {
       record_line_ = line_;
       pos_ = eol + 1;
       ++line_;
+      ascii_without_nul_ = _mm_movemask_epi8(unclean) == 0;
       return true;
     }
   }
@@ -109,6 +115,7 @@ bool CsvRecordReader::NextUnquoted(std::vector<std::string_view>& fields) {
 #endif
 
 bool CsvRecordReader::NextScalarForTesting(std::vector<std::string_view>& fields) {
+  ascii_without_nul_ = false;
   fields.clear();
   unescaped_used_ = 0;
   if (pos_ >= data_.size() || !status_.ok()) return false;

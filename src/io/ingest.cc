@@ -78,8 +78,6 @@ void ParseChunk(const RowSpec& spec, std::string_view data, const CsvChunk& chun
   CsvRecordReader local(data.substr(chunk.begin), spec.dialect, chunk.first_line);
   std::vector<std::string_view> fields;
   out.rows.reserve((chunk.end - chunk.begin) / 64);
-  // One pass over the chunk spares the per-row UTF-8 check of clean (ASCII, NUL-free) input.
-  const bool clean = AsciiWithoutNul(data.substr(chunk.begin, chunk.end - chunk.begin));
   while (chunk.begin + local.offset() < chunk.end) {
     if (!local.Next(fields)) {
       if (local.status().ok()) break;
@@ -111,8 +109,9 @@ void ParseChunk(const RowSpec& spec, std::string_view data, const CsvChunk& chun
     RejectedRow reject;
     const size_t record_begin = chunk.begin + local.record_offset();
     const size_t record_end = chunk.begin + local.offset();
+    // The reader's block path tells clean (ASCII, NUL-free) records apart at no extra pass.
     if (CheckRecordBytes(data.substr(record_begin, record_end - record_begin), fields,
-                         clean && record_end <= chunk.end, reject) &&
+                         local.last_record_ascii_without_nul(), reject) &&
         ParseRow(spec, fields, data, out.arena, row, reject)) {
       row.line = static_cast<uint32_t>(local.line());
       out.rows.push_back(row);

@@ -71,6 +71,10 @@ struct BannerPattern {
 };
 
 struct RowSpec {
+  RowSpec() {
+    dialect.max_quoted_lines = kIngestMaxQuotedLines;
+    dialect.max_quoted_bytes = kIngestMaxQuotedBytes;
+  }
   std::string format;            // "ibm-aml", "amlsim", "native", "mapped"
   std::string mapping;           // mapping file and its sha256, for custody
   CsvDialect dialect;

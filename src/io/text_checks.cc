@@ -73,6 +73,7 @@ std::string Hex(unsigned char c) {
 }  // namespace
 
 std::string Utf8Problem(std::string_view text) {
+  if (AsciiWithoutNul(text)) return {};
   for (size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == 0) return "byte " + std::to_string(i + 1) + " is NUL (0x00)";
