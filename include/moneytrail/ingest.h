@@ -91,8 +91,10 @@ struct IngestReport {
 };
 
 // Ingests `files` into the store at `store_dir` (created if absent), in one commit.
-// Errors: NotFound (missing file), InvalidArgument (not a CSV, empty, wrong header, too many
-// rejects: the message names the first bad lines), AlreadyExists (a file already ingested,
+// Errors: NotFound (missing file), InvalidArgument (not a CSV, empty, wrong header, a mapping
+// error naming the key, a file that none or several of the mappings fit, too many rejects, a
+// file with rows of which none was accepted or whose rejected rows cover more than
+// max_reject_share of its lines: the message names the first bad lines), AlreadyExists (a file already ingested,
 // unless allow_duplicate_source), IoError (a full disk...). On any error the store is unchanged.
 Result<IngestReport> Ingest(const std::filesystem::path& store_dir,
                             const std::vector<std::filesystem::path>& files,

@@ -555,6 +555,14 @@ Status Ingester::IngestAccountFile(
                          "expected " + std::to_string(header.size()) + " fields"});
       continue;
     }
+    RejectedRow bytes_reject;
+    if (!CheckRecordBytes(data.substr(reader.record_offset(), reader.offset() - reader.record_offset()),
+                          fields, reader.last_record_ascii_without_nul(), bytes_reject)) {
+      bytes_reject.file = name;
+      bytes_reject.line = reader.line();
+      rejects.push_back(std::move(bytes_reject));
+      continue;
+    }
     MT_ASSIGN_OR_RETURN(std::optional<AccountReject> bad, row(fields));
     if (bad) {
       rejects.push_back({name, reader.line(), bad->column, std::string(header[static_cast<size_t>(bad->column - 1)]),
@@ -668,6 +676,10 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
       return InvalidArgumentError("--format mapped needs --map FILE.toml (docs/format/mapping.md)");
     }
     for (const auto& m : mappings) {
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(m, ec)) {
+        return NotFoundError(m.string() + ": no such mapping file (--map)");
+      }
       MT_ASSIGN_OR_RETURN(RowSpec spec, io_internal::MappedSpec(m));
       specs.push_back(std::move(spec));
     }

@@ -126,8 +126,8 @@ TEST(StatementCliTest, InvestigateTakesTheIngestFlagsOfIngest) {
                                  (kSamples / "big-bank.csv").string(), "--format", "mapped", flag,
                                  (dir.path() / "missing.toml").string(), "--out",
                                  (dir.path() / "case").string(), "--no-pdf"});
-    EXPECT_EQ(r.exit_code, 3) << flag << ": " << r.err;
-    EXPECT_THAT(r.err, HasSubstr("missing.toml")) << flag;
+    EXPECT_EQ(r.exit_code, 2) << flag << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("missing.toml: no such mapping file")) << flag;
   }
   RunResult r = RunMoneytrail({"investigate", "--store", (dir.path() / "s").string(),
                                (kSamples / "big-bank.csv").string(), "--out",

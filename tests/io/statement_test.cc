@@ -176,6 +176,17 @@ TEST_F(StatementTest, UndeclaredInvalidByteRejectsItsRowAndNeverReachesTheStore)
   }
 }
 
+TEST_F(StatementTest, InvalidByteInABalancesFileRejectsItsRow) {
+  fs::path tx = Write("tx.csv", std::string(kNativeHeader) + NativeRow(1) + NativeRow(2));
+  options_.balances = Write("balances.csv", "bank,account,currency,balance\nB,A1,USD,10.00\n"
+                                            "B,A\xC9,USD,5.00\n");
+  Result<IngestReport> r = Run({tx}, "native");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->first_rejects.size(), 1u);
+  EXPECT_EQ(r->first_rejects[0].line, 3u);
+  EXPECT_NE(r->first_rejects[0].reason.find("not valid UTF-8"), std::string::npos);
+}
+
 TEST_F(StatementTest, NulAnywhereRejectsItsRow) {
   std::string body = kNativeHeader;
   for (int i = 0; i < 200; ++i) body += NativeRow(i);
