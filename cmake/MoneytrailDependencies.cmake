@@ -21,6 +21,8 @@ if(XGBOOST_INCLUDE_DIR AND XGBOOST_LIBRARY)
 endif()
 
 pkg_check_modules(GVC IMPORTED_TARGET libgvc)
+# RE2 (libre2-dev): statement layouts' header, skip and banner patterns (src/io).
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 
 if(MONEYTRAIL_BUILD_TESTS)
   find_package(GTest REQUIRED)

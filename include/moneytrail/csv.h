@@ -25,7 +25,18 @@ struct CsvDialect {
   char quote = '"';            // 0: no quoting
   bool trim_spaces = false;    // strip spaces around unquoted fields
   bool collapse_delimiters = false;  // runs of delimiters count as one (space-separated files)
+  // A quoted field may span at most this many lines and bytes (0: no limit). Past either, or at
+  // the end of the data, the record is an error (a stray quote) and CsvRecordReader::Resync
+  // resumes at the line after the record's first. The ingest sets kIngestMaxQuotedLines/Bytes
+  // (docs/format/mapping.md, "Limits").
+  uint32_t max_quoted_lines = 0;
+  uint32_t max_quoted_bytes = 0;
 };
+
+// The ingest's limits on a quoted field (a mapping may change them: [format] max_quoted_lines,
+// max_quoted_bytes).
+inline constexpr uint32_t kIngestMaxQuotedLines = 8;
+inline constexpr uint32_t kIngestMaxQuotedBytes = 8192;
 
 // `text` as one CSV field (RFC 4180): unchanged unless it holds a comma, a quote or a line
 // break; then quoted, with quotes doubled.
@@ -70,6 +81,15 @@ class CsvRecordReader {
   const Status& status() const { return status_; }
   // True if only empty lines remain.
   bool AtTrailingEmptyLines() const;
+  // After Next failed with an error (status() not ok): clears the error and moves to the line
+  // after the first line of the failed record, so reading goes on from there (the caller
+  // rejects the failed record, which line() still names). Returns false when no data remains.
+  bool Resync();
+  // True when the last record read is known to be ASCII without NUL (the block path checks it
+  // for free); false means "not checked", not "unclean".
+  bool last_record_ascii_without_nul() const { return ascii_without_nul_; }
+  // Physical lines spanned by the last record read or failed (>= 1).
+  uint64_t record_lines() const { return line_ > record_line_ ? line_ - record_line_ : 1; }
 
  private:
   bool NextUnquoted(std::vector<std::string_view>& fields);
@@ -82,6 +102,7 @@ class CsvRecordReader {
   uint64_t record_line_ = 0;
   std::deque<std::string> unescaped_;  // buffers for fields with doubled quotes (stable addresses)
   size_t unescaped_used_ = 0;
+  bool ascii_without_nul_ = false;
   Status status_;
 };
 

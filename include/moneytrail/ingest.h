@@ -4,6 +4,15 @@
 // reject file with their line, column, value and reason; nothing is dropped silently:
 // rows_read == rows_accepted + rows_rejected for every file.
 //
+// Bank statements (banners, debit/credit/balance columns, encodings, several accounts per file)
+// are `mapped` files whose mapping describes the layout (docs/format/mapping.md); with several
+// mappings, each file is read with the one mapping that fits it.
+//
+// Integrity (docs/format/mapping.md, "Integrity"): a file with rows of which none is accepted,
+// or whose rejected rows cover more than max_reject_share of its lines, fails the whole ingest
+// (nothing is committed); every row is valid UTF-8 without NUL, fields are at most 4,096 bytes,
+// times lie in [min_time, max_time].
+//
 // Example:
 //   IngestOptions options;
 //   options.format = "ibm-aml";
@@ -19,6 +28,7 @@
 
 #include "moneytrail/status.h"
 #include "moneytrail/store.h"
+#include "moneytrail/transaction.h"
 
 namespace moneytrail {
 
@@ -28,6 +38,10 @@ inline constexpr const char* kIngestFormats[] = {"ibm-aml", "amlsim", "native", 
 struct IngestOptions {
   std::string format;                 // one of kIngestFormats
   std::filesystem::path mapping;      // the TOML mapping, for "mapped" (docs/format/mapping.md)
+  // More mappings for "mapped" (with `mapping`, when set): each file is read with the one that
+  // fits it (its header and banner); none or several fitting is an error naming the file and
+  // the candidates.
+  std::vector<std::filesystem::path> mappings;
   std::filesystem::path labels;       // AMLSim nodes.csv, for "amlsim" (optional)
   // Opening balances (optional, not for "amlsim"): a CSV `bank,account,currency,balance`
   // (docs/format/native-csv.md); each row sets the account's opening balance, which tracing
@@ -36,6 +50,12 @@ struct IngestOptions {
   std::string amlsim_currency = "USD";  // AMLSim files carry no currency
   // The ingest commits nothing and fails when more rows than this are rejected in all.
   uint64_t max_rejects = 1000;
+  // The ingest fails when one file's rejected rows cover more than this share of its lines
+  // (a stray quote, a wrong mapping), whatever max_rejects says.
+  double max_reject_share = 0.5;
+  // Plausible times (inclusive): a row outside is rejected. Default 1900-01-01..2100-12-31.
+  Timestamp min_time = -2208988800;  // 1900-01-01T00:00:00Z
+  Timestamp max_time = 4133980799;   // 2100-12-31T23:59:59Z
   bool allow_duplicate_source = false;
   int threads = 0;                    // 0: all cores
   size_t chunk_bytes = 2 << 20;       // parse unit; tests make it small to exercise chunking
@@ -53,12 +73,15 @@ struct RejectedRow {
   std::string field;
   std::string value;
   std::string reason;
+  uint32_t lines = 1;    // physical lines the rejected record spans
   // "file:line: field 'amount_paid' (column 8) = 'abc': reason"
   std::string ToString() const;
 };
 
 struct IngestReport {
-  std::vector<store::SourceRecord> sources;  // one per file, as committed
+  // One per file, as committed. Statement files follow the other files of the call (their
+  // rows are appended together, after every statement file has been read).
+  std::vector<store::SourceRecord> sources;
   uint64_t rows_read = 0;
   uint64_t rows_accepted = 0;
   uint64_t rows_rejected = 0;
@@ -68,8 +91,10 @@ struct IngestReport {
 };
 
 // Ingests `files` into the store at `store_dir` (created if absent), in one commit.
-// Errors: NotFound (missing file), InvalidArgument (not a CSV, empty, wrong header, too many
-// rejects: the message names the first bad lines), AlreadyExists (a file already ingested,
+// Errors: NotFound (missing file), InvalidArgument (not a CSV, empty, wrong header, a mapping
+// error naming the key, a file that none or several of the mappings fit, too many rejects, a
+// file with rows of which none was accepted or whose rejected rows cover more than
+// max_reject_share of its lines: the message names the first bad lines), AlreadyExists (a file already ingested,
 // unless allow_duplicate_source), IoError (a full disk...). On any error the store is unchanged.
 Result<IngestReport> Ingest(const std::filesystem::path& store_dir,
                             const std::vector<std::filesystem::path>& files,

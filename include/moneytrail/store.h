@@ -147,6 +147,11 @@ struct SourceRecord {
   uint32_t segment = 0;        // the segment that holds its rows
   uint64_t first_transaction = 0;  // id of its first accepted row
   std::string rejects_file;    // relative to the store, empty when no rejects
+  // Lines, for custody of text sources (0 in stores written before these fields):
+  std::string encoding;         // a mapped file's declared encoding ("utf-8", "windows-1252", ...)
+  uint64_t lines = 0;           // physical lines after the header
+  uint64_t lines_skipped = 0;   // lines skipped by the mapping's skip_patterns (never rows)
+  uint64_t lines_rejected = 0;  // lines spanned by rejected rows
 };
 
 // One file of the holders attachment, as stored.
@@ -331,6 +336,8 @@ class StoreWriter {
                                   std::string_view country);
   // Records attributes for an account (later segments override earlier ones).
   void SetAccountAttributes(AccountId account, const AccountAttributes& attributes);
+  // The attributes held for `account` (committed or pending). REQUIRES: account < account_count().
+  const AccountAttributes& account_attributes(AccountId account) const;
 
   // The rows of the pending segment; append to them directly.
   TransactionColumns& columns();

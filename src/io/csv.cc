@@ -30,6 +30,23 @@ bool CsvRecordReader::AtTrailingEmptyLines() const {
   return true;
 }
 
+bool CsvRecordReader::Resync() {
+  if (status_.ok()) return pos_ < data_.size();
+  status_ = Status::Ok();
+  const void* nl = record_offset_ < data_.size()
+                       ? std::memchr(data_.data() + record_offset_, '\n',
+                                     data_.size() - record_offset_)
+                       : nullptr;
+  if (nl == nullptr) {
+    pos_ = data_.size();
+    line_ = record_line_ + 1;
+    return false;
+  }
+  pos_ = static_cast<size_t>(static_cast<const char*>(nl) - data_.data()) + 1;
+  line_ = record_line_ + 1;
+  return pos_ < data_.size();
+}
+
 bool CsvRecordReader::Next(std::vector<std::string_view>& fields) {
 #if defined(__SSE2__)
   if (!dialect_.trim_spaces && !dialect_.collapse_delimiters && dialect_.delimiter != '\n' &&
@@ -56,9 +73,14 @@ bool CsvRecordReader::NextUnquoted(std::vector<std::string_view>& fields) {
   const __m128i newline = _mm_set1_epi8('\n');
   const __m128i quote = _mm_set1_epi8(dialect_.quote);
   const bool quoting = dialect_.quote != 0;
+  const __m128i zero = _mm_setzero_si128();
+  // Any byte >= 0x80 or NUL in the blocks read (which may reach into the next record: then a
+  // clean record is merely reported as unchecked, never the reverse).
+  __m128i unclean = zero;
   size_t start = pos_;
   for (size_t i = pos_; i + 16 <= n; i += 16) {
     const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
+    unclean = _mm_or_si128(unclean, _mm_or_si128(block, _mm_cmpeq_epi8(block, zero)));
     const unsigned nl = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, newline)));
     // Bits before the first line end of the block (all 16 when there is none).
     const unsigned before = nl != 0 ? (nl & (0u - nl)) - 1 : 0xFFFFu;
@@ -83,6 +105,7 @@ bool CsvRecordReader::NextUnquoted(std::vector<std::string_view>& fields) {
       record_line_ = line_;
       pos_ = eol + 1;
       ++line_;
+      ascii_without_nul_ = _mm_movemask_epi8(unclean) == 0;
       return true;
     }
   }
@@ -92,6 +115,7 @@ bool CsvRecordReader::NextUnquoted(std::vector<std::string_view>& fields) {
 #endif
 
 bool CsvRecordReader::NextScalarForTesting(std::vector<std::string_view>& fields) {
+  ascii_without_nul_ = false;
   fields.clear();
   unescaped_used_ = 0;
   if (pos_ >= data_.size() || !status_.ok()) return false;
@@ -111,20 +135,41 @@ bool CsvRecordReader::NextScalarForTesting(std::vector<std::string_view>& fields
       while (i < n && base[i] == ' ' && delim != ' ') ++i;
     }
     if (quote != 0 && i < n && base[i] == quote) {
-      // Quoted field: up to the closing quote; "" is a literal quote.
+      // Quoted field: up to the closing quote; "" is a literal quote. The search for the
+      // closing quote stops at max_quoted_bytes, so a stray quote costs a bounded scan.
       size_t start = ++i;
+      const uint64_t field_line = line_;
+      const size_t limit = dialect_.max_quoted_bytes == 0
+                               ? n
+                               : std::min<size_t>(n, start + dialect_.max_quoted_bytes + 1);
       std::string* buffer = nullptr;
       size_t copied_from = start;
       for (;;) {
-        const void* q = std::memchr(base + i, quote, n - i);
+        const void* q = i < limit ? std::memchr(base + i, quote, limit - i) : nullptr;
         if (q == nullptr) {
-          status_ = InvalidArgumentError("unterminated quoted field starting on line " +
-                                         std::to_string(line_));
+          for (size_t k = i; k < limit; ++k) line_ += base[k] == '\n';
+          status_ = InvalidArgumentError(
+              limit < n ? "stray quote: the quoted field starting on line " +
+                              std::to_string(field_line) + " is not closed within " +
+                              std::to_string(dialect_.max_quoted_bytes) +
+                              " bytes (max_quoted_bytes)"
+                        : "stray quote: the quoted field starting on line " +
+                              std::to_string(field_line) +
+                              " is not closed before the end of the file (unterminated)");
           pos_ = n;
           return false;
         }
         size_t qpos = static_cast<size_t>(static_cast<const char*>(q) - base);
         for (size_t k = i; k < qpos; ++k) line_ += base[k] == '\n';
+        if (dialect_.max_quoted_lines != 0 &&
+            line_ - field_line + 1 > dialect_.max_quoted_lines) {
+          status_ = InvalidArgumentError(
+              "stray quote: the quoted field starting on line " + std::to_string(field_line) +
+              " spans more than " + std::to_string(dialect_.max_quoted_lines) +
+              " lines (max_quoted_lines)");
+          pos_ = n;
+          return false;
+        }
         if (qpos + 1 < n && base[qpos + 1] == quote) {
           if (buffer == nullptr) {
             if (unescaped_used_ == unescaped_.size()) unescaped_.emplace_back();

@@ -21,8 +21,10 @@
 #include "moneytrail/csv.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
+#include "ingester.h"
 #include "row_parser.h"
 #include "row_spec.h"
+#include "text_checks.h"
 
 namespace moneytrail {
 
@@ -38,6 +40,9 @@ std::string RejectedRow::ToString() const {
   return out;
 }
 
+}  // namespace moneytrail
+
+namespace moneytrail::io_internal {
 namespace {
 
 constexpr size_t kFirstRejectsKept = 10;
@@ -50,7 +55,7 @@ struct ChunkResult {
   size_t end_offset = 0;  // where the chunk's last record ends
   uint64_t end_line = 0;  // the line there, numbered as the chunk's lines are
   bool reached_trailing_empty = false;
-  bool reader_error = false;  // the last reject is the reader's (its reason names a line)
+  bool reader_error = false;  // a reject is the reader's (its reason names a line)
   Status fatal;
 
   void Clear() {
@@ -74,7 +79,21 @@ void ParseChunk(const RowSpec& spec, std::string_view data, const CsvChunk& chun
   std::vector<std::string_view> fields;
   out.rows.reserve((chunk.end - chunk.begin) / 64);
   while (chunk.begin + local.offset() < chunk.end) {
-    if (!local.Next(fields)) break;
+    if (!local.Next(fields)) {
+      if (local.status().ok()) break;
+      // A stray quote or text after a closing quote: reject the record where it starts and
+      // go on at its next line.
+      ++out.rows_read;
+      RejectedRow reject;
+      reject.file = file;
+      reject.line = local.line() == 0 ? chunk.first_line : local.line();
+      reject.field = "(row)";
+      reject.reason = std::string(local.status().message()) + "; reading resumes on the next line";
+      out.rejects.push_back(std::move(reject));
+      out.reader_error = true;
+      if (!local.Resync()) break;
+      continue;
+    }
     if (fields.size() == 1 && fields[0].empty()) {
       if (local.AtTrailingEmptyLines()) {
         out.reached_trailing_empty = true;
@@ -88,27 +107,21 @@ void ParseChunk(const RowSpec& spec, std::string_view data, const CsvChunk& chun
     }
     StagedRow row;
     RejectedRow reject;
-    if (io_internal::ParseRow(spec, fields, data, out.arena, row, reject)) {
+    const size_t record_begin = chunk.begin + local.record_offset();
+    const size_t record_end = chunk.begin + local.offset();
+    // The reader's block path tells clean (ASCII, NUL-free) records apart at no extra pass.
+    if (CheckRecordBytes(data.substr(record_begin, record_end - record_begin), fields,
+                         local.last_record_ascii_without_nul(), reject) &&
+        ParseRow(spec, fields, data, out.arena, row, reject)) {
       row.line = static_cast<uint32_t>(local.line());
       out.rows.push_back(row);
     } else {
       reject.file = file;
       reject.line = local.line();
+      reject.lines = static_cast<uint32_t>(std::min<uint64_t>(local.record_lines(), 0xFFFFFFFFu));
+      BoundReject(reject);
       out.rejects.push_back(std::move(reject));
     }
-  }
-  if (!local.status().ok()) {
-    // An unterminated quote: the rest of the file is one broken record.
-    ++out.rows_read;
-    RejectedRow reject;
-    reject.file = file;
-    reject.line = local.line() == 0 ? chunk.first_line : local.line();
-    reject.field = "(row)";
-    reject.reason = std::string(local.status().message());
-    out.rejects.push_back(std::move(reject));
-    out.reader_error = true;
-    out.end_offset = data.size();
-    return;
   }
   out.end_offset = chunk.begin + local.offset();
   out.end_line = local.offset_line();
@@ -147,60 +160,19 @@ std::string RejectCsvLine(const RejectedRow& r) {
   return line;
 }
 
-class Ingester {
- public:
-  Ingester(store::StoreWriter& writer, const IngestOptions& options, size_t threads)
-      : writer_(writer), options_(options), threads_(threads) {}
-
-  Status IngestFile(const std::filesystem::path& path, RowSpec spec, IngestReport& report,
-                    uint64_t& rejected_total);
-  // A rejected row of an account file: 1-based column and reason.
-  struct AccountReject {
-    int column = 0;
-    std::string reason;
-  };
-  Status IngestAccountFile(
-      const std::filesystem::path& path, const std::vector<std::string_view>& header,
-      std::string_view format, IngestReport& report, uint64_t& rejected_total,
-      const std::function<Result<std::optional<AccountReject>>(const std::vector<std::string_view>&)>& row);
-  // A native balances.csv (bank,account,currency,balance): opening balances.
-  Status IngestBalances(const std::filesystem::path& path, IngestReport& report,
-                        uint64_t& rejected_total);
-  Status IngestAmlsimLabels(const std::filesystem::path& path, IngestReport& report,
-                            uint64_t& rejected_total);
-
- private:
-  // Appends the chunk's rows; their lines are numbered `line_shift` below the true ones.
-  Status Merge(const ChunkResult& chunk, uint32_t source_index, uint64_t line_shift,
-               const std::string& file);
-  // Currencies are few: a small linear cache in front of the dictionary.
-  Result<uint16_t> Currency(std::string_view name) {
-    for (const auto& [cached, id] : currency_cache_) {
-      if (ShortBytesEqual(cached, name)) return id;
-    }
-    MT_ASSIGN_OR_RETURN(uint16_t id, writer_.InternCurrency(name));
-    if (currency_cache_.size() < 64) currency_cache_.emplace_back(std::string(name), id);
-    return id;
-  }
-  Status BeginFile(const std::filesystem::path& path, MappedFile& file, std::string_view& data);
-  Status FinishFile(const std::filesystem::path& path, const MappedFile& file,
-                    std::string sha256, store::SourceRecord record,
-                    const std::vector<RejectedRow>& rejects, IngestReport& report,
-                    uint64_t& rejected_total);
-
-  store::StoreWriter& writer_;
-  const IngestOptions& options_;
-  size_t threads_;
-  std::vector<std::pair<std::string, uint16_t>> currency_cache_;
-};
-
+// A NUL near the start means binary data (or UTF-16 read as bytes); a NUL further on rejects
+// only its row (CheckRecordBytes).
 Status CheckLooksLikeText(const std::string& file, std::string_view data) {
   std::string_view head = data.substr(0, 4096);
   if (head.find('\0') != std::string_view::npos) {
-    return InvalidArgumentError(file + " is not a CSV file (it contains NUL bytes: binary data)");
+    return InvalidArgumentError(file + " is not a CSV file (it contains NUL bytes near its "
+                                "start: binary data, or UTF-16 text: then declare "
+                                "encoding = \"utf-16\" in a mapping)");
   }
   return Status::Ok();
 }
+
+}  // namespace
 
 Status Ingester::BeginFile(const std::filesystem::path& path, MappedFile& file,
                            std::string_view& data) {
@@ -216,15 +188,42 @@ Status Ingester::BeginFile(const std::filesystem::path& path, MappedFile& file,
   return Status::Ok();
 }
 
-Status Ingester::FinishFile(const std::filesystem::path& path, const MappedFile& file,
+Status Ingester::CheckFileOutcome(const std::string& name, uint64_t rows_read,
+                                  uint64_t rows_accepted, uint64_t lines,
+                                  uint64_t lines_rejected,
+                                  const std::vector<RejectedRow>& rejects) const {
+  auto first_bad = [&] {
+    std::string out;
+    for (size_t i = 0; i < rejects.size() && i < 5; ++i) out += "\n  " + rejects[i].ToString();
+    return out;
+  };
+  if (rows_read > 0 && rows_accepted == 0) {
+    return InvalidArgumentError(name + ": none of its " + std::to_string(rows_read) +
+                                " rows was accepted; nothing was committed (check the format "
+                                "or mapping). First bad rows:" + first_bad());
+  }
+  if (lines > 0 && static_cast<double>(lines_rejected) >
+                       options_.max_reject_share * static_cast<double>(lines)) {
+    return InvalidArgumentError(
+        name + ": its rejected rows cover " + std::to_string(lines_rejected) + " of its " +
+        std::to_string(lines) + " lines, more than the share allowed (--max-reject-share " +
+        std::to_string(options_.max_reject_share) + "); nothing was committed. First bad rows:" +
+        first_bad());
+  }
+  return Status::Ok();
+}
+
+Status Ingester::FinishFile(const std::filesystem::path& path, uint64_t bytes,
                             std::string sha256, store::SourceRecord record,
                             const std::vector<RejectedRow>& rejects, IngestReport& report,
                             uint64_t& rejected_total) {
   record.sha256 = std::move(sha256);
-  record.bytes = file.size();
+  record.bytes = bytes;
   record.path = std::filesystem::absolute(path).lexically_normal().string();
+  // A source of which no row was accepted (committed by an older moneytrail) holds nothing to
+  // count twice: it never blocks the file's corrected re-ingest.
   if (const store::SourceRecord* prior = writer_.FindSourceBySha256(record.sha256);
-      prior != nullptr && !options_.allow_duplicate_source) {
+      prior != nullptr && prior->rows_accepted > 0 && !options_.allow_duplicate_source) {
     return AlreadyExistsError(path.string() + " was already ingested (same SHA-256 as " +
                               prior->path + (prior->ingested_at.empty() ? "" : ", at " + prior->ingested_at) +
                               "); use --allow-duplicate-source to ingest it again");
@@ -337,7 +336,7 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
   auto merge = [&](ChunkResult& r, const CsvChunk& chunk) {
     // Chunks cut at newlines number their lines from 0 (their start line was not known).
     const uint64_t line_shift = next_line - chunk.first_line;
-    Status s = r.fatal.ok() ? Merge(r, source_index, line_shift, name) : r.fatal;
+    Status s = r.fatal.ok() ? Merge(r.rows, source_index, line_shift, name) : r.fatal;
     if (!s.ok()) {
       failure = s;
       stop = true;
@@ -433,28 +432,39 @@ Status Ingester::IngestFile(const std::filesystem::path& path, RowSpec spec,
     return InvalidArgumentError(name + " has no rows");
   }
 
+  uint64_t lines_rejected = 0;
+  for (const RejectedRow& r : rejects) lines_rejected += r.lines;
+  // Physical lines after the header (a last line without a line end counts).
+  const uint64_t lines = next_line - first_line +
+                         (next_offset > body_begin && data[next_offset - 1] != '\n' ? 1 : 0);
+  const uint64_t rows_accepted = writer_.pending_transaction_count() - accepted_before;
+  MT_RETURN_IF_ERROR(
+      CheckFileOutcome(name, rows_read, rows_accepted, lines, lines_rejected, rejects));
+
   store::SourceRecord record;
   record.index = source_index;
   record.rows_read = rows_read;
-  record.rows_accepted = writer_.pending_transaction_count() - accepted_before;
+  record.rows_accepted = rows_accepted;
   record.rows_rejected = rejects.size();
   record.format = spec.format;
   record.mapping = spec.mapping;
+  record.encoding = spec.format == "mapped" ? spec.encoding : "";
+  record.lines = lines;
+  record.lines_rejected = lines_rejected;
   record.first_transaction = first_transaction;
   if (record.rows_read != record.rows_accepted + record.rows_rejected) {
     return InternalError(name + ": rows read != accepted + rejected");
   }
-  return FinishFile(path, file, sha.Finish(), std::move(record), rejects, report,
+  return FinishFile(path, file.size(), sha.Finish(), std::move(record), rejects, report,
                     rejected_total);
 }
 
-Status Ingester::Merge(const ChunkResult& chunk, uint32_t source_index, uint64_t line_shift,
-                       const std::string& file) {
+Status Ingester::Merge(const std::vector<StagedRow>& rows, uint32_t source_index,
+                       uint64_t line_shift, const std::string& file) {
   store::TransactionColumns& cols = writer_.columns();
   // Interning is a hash probe at a random place in a big table: ask for it some rows ahead so
   // the misses overlap (bench/RESULTS-ingest.md).
   constexpr size_t kAhead = 16;
-  const std::vector<StagedRow>& rows = chunk.rows;
   if (writer_.committed_transaction_count() + writer_.pending_transaction_count() + rows.size() >
       0xFFFFFFFFull) {
     return ResourceExhaustedError("a store holds at most 4,294,967,295 transactions");
@@ -545,6 +555,14 @@ Status Ingester::IngestAccountFile(
                          "expected " + std::to_string(header.size()) + " fields"});
       continue;
     }
+    RejectedRow bytes_reject;
+    if (!CheckRecordBytes(data.substr(reader.record_offset(), reader.offset() - reader.record_offset()),
+                          fields, reader.last_record_ascii_without_nul(), bytes_reject)) {
+      bytes_reject.file = name;
+      bytes_reject.line = reader.line();
+      rejects.push_back(std::move(bytes_reject));
+      continue;
+    }
     MT_ASSIGN_OR_RETURN(std::optional<AccountReject> bad, row(fields));
     if (bad) {
       rejects.push_back({name, reader.line(), bad->column, std::string(header[static_cast<size_t>(bad->column - 1)]),
@@ -559,8 +577,8 @@ Status Ingester::IngestAccountFile(
     rejects.push_back(reject);
   }
   record.rows_rejected = rejects.size();
-  return FinishFile(path, file, Sha256Hex(file.view()), std::move(record), rejects, report,
-                    rejected_total);
+  return FinishFile(path, file.size(), Sha256Hex(file.view()), std::move(record), rejects,
+                    report, rejected_total);
 }
 
 Status Ingester::IngestAmlsimLabels(const std::filesystem::path& path, IngestReport& report,
@@ -609,28 +627,78 @@ Status Ingester::IngestBalances(const std::filesystem::path& path, IngestReport&
       });
 }
 
-}  // namespace
+}  // namespace moneytrail::io_internal
 
+namespace moneytrail {
 namespace {
+
+using io_internal::Ingester;
+
+// The mapping of `specs` that fits `file` (its header and banner): exactly one must.
+Result<size_t> SelectMapping(const std::filesystem::path& file, const std::vector<RowSpec>& specs) {
+  std::vector<size_t> fits;
+  std::string why;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    std::string misfit = io_internal::MappingMisfit(specs[i], file);
+    if (misfit.empty()) {
+      fits.push_back(i);
+    } else {
+      why += "\n  " + specs[i].mapping_file.string() + ": " + misfit;
+    }
+  }
+  if (fits.size() == 1) return fits[0];
+  if (fits.empty()) {
+    return InvalidArgumentError(file.string() + ": none of the " + std::to_string(specs.size()) +
+                                " mappings (--map) fits it:" + why);
+  }
+  std::string names;
+  for (size_t i : fits) names += (names.empty() ? "" : ", ") + specs[i].mapping_file.string();
+  return InvalidArgumentError(file.string() + ": several mappings fit it (" + names +
+                              "); give each layout a header_pattern or banner pattern that "
+                              "tells it apart, or ingest the file with its own --map");
+}
 
 Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
                                 const std::vector<std::filesystem::path>& files,
                                 const IngestOptions& options) {
-  RowSpec spec;
+  std::vector<RowSpec> specs;
   if (options.format == "ibm-aml") {
-    spec = io_internal::IbmAmlSpec();
+    specs.push_back(io_internal::IbmAmlSpec());
   } else if (options.format == "amlsim") {
-    spec = io_internal::AmlsimSpec(options.amlsim_currency);
+    specs.push_back(io_internal::AmlsimSpec(options.amlsim_currency));
   } else if (options.format == "native") {
-    spec = io_internal::NativeSpec();
+    specs.push_back(io_internal::NativeSpec());
   } else if (options.format == "mapped") {
-    if (options.mapping.empty()) {
+    std::vector<std::filesystem::path> mappings;
+    if (!options.mapping.empty()) mappings.push_back(options.mapping);
+    mappings.insert(mappings.end(), options.mappings.begin(), options.mappings.end());
+    if (mappings.empty()) {
       return InvalidArgumentError("--format mapped needs --map FILE.toml (docs/format/mapping.md)");
     }
-    MT_ASSIGN_OR_RETURN(spec, io_internal::MappedSpec(options.mapping));
+    for (const auto& m : mappings) {
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(m, ec)) {
+        return NotFoundError(m.string() + ": no such mapping file (--map)");
+      }
+      MT_ASSIGN_OR_RETURN(RowSpec spec, io_internal::MappedSpec(m));
+      specs.push_back(std::move(spec));
+    }
   } else {
     return InvalidArgumentError("unknown format '" + options.format +
                                 "' (expected ibm-aml, amlsim, native or mapped)");
+  }
+  if (!(options.max_reject_share >= 0.0 && options.max_reject_share <= 1.0)) {
+    return InvalidArgumentError("--max-reject-share must be between 0 and 1");
+  }
+  if (options.min_time > options.max_time) {
+    return InvalidArgumentError("the plausible time range is empty (--time-range)");
+  }
+  for (RowSpec& spec : specs) {
+    spec.min_time = options.min_time;
+    spec.max_time = options.max_time;
+  }
+  if (!options.mappings.empty() && options.format != "mapped") {
+    return InvalidArgumentError("--map is for --format mapped");
   }
   if (!options.labels.empty() && options.format != "amlsim") {
     return InvalidArgumentError("--labels is for --format amlsim (AMLSim's nodes.csv)");
@@ -657,9 +725,22 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
   IngestReport report;
   uint64_t rejected_total = 0;
   Ingester ingester(*writer, options, threads);
+  // Statement files are read first and their rows appended together (AppendStatementRows).
+  std::vector<std::unique_ptr<io_internal::StatementFile>> statements;
   for (const auto& f : files) {
-    MT_RETURN_IF_ERROR(ingester.IngestFile(f, spec, report, rejected_total));
+    size_t chosen = 0;
+    if (specs.size() > 1) {
+      MT_ASSIGN_OR_RETURN(chosen, SelectMapping(f, specs));
+    }
+    if (specs[chosen].statement_path()) {
+      MT_ASSIGN_OR_RETURN(std::unique_ptr<io_internal::StatementFile> statement,
+                          ingester.ReadStatementFile(f, specs[chosen]));
+      statements.push_back(std::move(statement));
+    } else {
+      MT_RETURN_IF_ERROR(ingester.IngestFile(f, specs[chosen], report, rejected_total));
+    }
   }
+  MT_RETURN_IF_ERROR(ingester.AppendStatementRows(statements, report, rejected_total));
   if (!options.labels.empty()) {
     MT_RETURN_IF_ERROR(ingester.IngestAmlsimLabels(options.labels, report, rejected_total));
   }

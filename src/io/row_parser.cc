@@ -1,5 +1,8 @@
 #include "row_parser.h"
 
+#include "row_context.h"
+#include "moneytrail/time_format.h"
+
 #include "moneytrail/hash.h"
 
 #include <algorithm>
@@ -7,130 +10,9 @@
 #include <cstdint>
 
 namespace moneytrail::io_internal {
-namespace {
 
-class RowContext {
- public:
-  RowContext(const RowSpec& spec, const std::vector<std::string_view>& fields,
-             std::string_view stable, std::deque<std::string>& arena, RejectedRow& reject)
-      : spec_(spec), fields_(fields), stable_(stable), arena_(arena), reject_(reject) {}
-
-  // The text of a field: its column's value, else its constant, else "".
-  std::string_view Text(Field f) const {
-    const FieldSource& src = spec_.at(f);
-    if (src.column >= 0 && static_cast<size_t>(src.column) < fields_.size()) {
-      std::string_view v = fields_[src.column];
-      if (!v.empty() || !src.has_constant) return v;
-    }
-    return src.has_constant ? std::string_view(src.constant) : std::string_view();
-  }
-
-  // A view that outlives the record.
-  std::string_view Keep(std::string_view v) {
-    if (v.empty()) return {};
-    if (v.data() >= stable_.data() && v.data() + v.size() <= stable_.data() + stable_.size()) {
-      return v;
-    }
-    arena_.emplace_back(v);
-    return arena_.back();
-  }
-  std::string_view KeepText(Field f) { return Keep(Text(f)); }
-
-  bool Fail(Field f, std::string reason) {
-    const FieldSource& src = spec_.at(f);
-    reject_.column = src.column >= 0 ? src.column + 1 : 0;
-    reject_.field = std::string(FieldName(f));
-    if (!src.column_name.empty() && src.column_name != reject_.field) {
-      reject_.field += " (" + src.column_name + ")";
-    }
-    reject_.value = std::string(Text(f));
-    reject_.reason = std::move(reason);
-    return false;
-  }
-
-  bool Required(Field f, std::string_view& out) {
-    out = KeepText(f);
-    if (out.empty()) return Fail(f, "is empty; a value is required");
-    return true;
-  }
-
-  bool Amount(Field f, Decimal& out, bool allow_negative) {
-    std::string_view text = Text(f);
-    Result<Decimal> d = ParseDecimal(text, spec_.decimal_point, spec_.group_separator);
-    if (!d.ok()) return Fail(f, std::string(d.status().message()));
-    if (d->units < 0 && !allow_negative) return Fail(f, "is negative; amounts must be >= 0");
-    out = *d;
-    return true;
-  }
-
-  bool Kind(Field f, NodeKind& out) {
-    std::string_view text = Text(f);
-    if (!spec_.kind_values.empty()) {
-      auto it = spec_.kind_values.find(std::string(text));
-      if (it != spec_.kind_values.end()) {
-        out = it->second;
-        return true;
-      }
-    }
-    std::optional<NodeKind> k = ParseNodeKind(text);
-    if (!k) return Fail(f, "is not a node kind (expected account, cash, merchant or external)");
-    out = *k;
-    return true;
-  }
-
- private:
-  const RowSpec& spec_;
-  const std::vector<std::string_view>& fields_;
-  std::string_view stable_;
-  std::deque<std::string>& arena_;
-  RejectedRow& reject_;
-};
-
-// Lower-cases short text into a fixed buffer (no allocation on the hot path).
-struct LowerText {
-  explicit LowerText(std::string_view s) {
-    size = s.size() < sizeof buf ? s.size() : sizeof buf;
-    for (size_t i = 0; i < size; ++i) {
-      buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
-    }
-    truncated = s.size() > sizeof buf;
-  }
-  std::string_view view() const { return {buf, size}; }
-  char buf[48];
-  size_t size;
-  bool truncated;
-};
-
-// `text` compared with lower-case `lower`, ignoring the case of ASCII letters.
-bool EqualsLowerAscii(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
-// The channel that spec.channel_values gives `text` (case-insensitively), or null. The few
-// values of a layout are compared in place: a hash lookup built a lower-case std::string per
-// row.
-const Channel* FindChannelValue(const RowSpec& spec, std::string_view text) {
-  if (spec.channel_values.size() <= 16) {
-    for (const auto& [name, channel] : spec.channel_values) {
-      if (EqualsLowerAscii(text, name)) return &channel;
-    }
-    return nullptr;
-  }
-  auto it = spec.channel_values.find(std::string(LowerText(text).view()));
-  return it == spec.channel_values.end() ? nullptr : &it->second;
-}
-
-}  // namespace
-
-bool ParseRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
-              std::string_view stable, std::deque<std::string>& arena, StagedRow& row,
-              RejectedRow& reject) {
+bool CheckFieldCount(const RowSpec& spec, const std::vector<std::string_view>& fields,
+                     RejectedRow& reject) {
   if (spec.expected_columns >= 0 && static_cast<int>(fields.size()) != spec.expected_columns) {
     reject.column = 0;
     reject.field = "(row)";
@@ -153,84 +35,66 @@ bool ParseRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
                               std::to_string(max_column + 1);
     return false;
   }
-  RowContext ctx(spec, fields, stable, arena, reject);
+  return true;
+}
 
-  // Time.
-  {
-    std::string_view text = ctx.Text(Field::kTimestamp);
-    Result<Timestamp> t = spec.time_format.Parse(text);
-    if (!t.ok()) return ctx.Fail(Field::kTimestamp, std::string(t.status().message()));
-    if (spec.time_unit_seconds != 1) {
-      if (*t > INT64_MAX / spec.time_unit_seconds || *t < INT64_MIN / spec.time_unit_seconds) {
-        return ctx.Fail(Field::kTimestamp, "is out of range");
-      }
-      row.time = *t * spec.time_unit_seconds;
-    } else {
-      row.time = *t;
-    }
+bool ParseTimeField(const RowSpec& spec, RowContext& ctx, Timestamp& out) {
+  std::string_view text = ctx.Text(Field::kTimestamp);
+  Result<Timestamp> t = spec.time_format.Parse(text);
+  for (size_t i = 0; !t.ok() && i < spec.more_time_formats.size(); ++i) {
+    Result<Timestamp> again = spec.more_time_formats[i].Parse(text);
+    if (again.ok()) t = again;
   }
-
-  if (spec.at(Field::kStatementAccount).mapped()) {
-    // One account's statement: the sign of the amount gives the direction.
-    Decimal amount;
-    bool outflow;
-    if (spec.at(Field::kAmount).mapped() || !ctx.Text(Field::kAmount).empty()) {
-      if (!ctx.Amount(Field::kAmount, amount, true)) return false;
-      outflow = amount.units < 0;
-      if (outflow) amount.units = -amount.units;
-    } else {
-      std::string_view debit = ctx.Text(Field::kDebit), credit = ctx.Text(Field::kCredit);
-      if (!debit.empty() && !credit.empty()) {
-        return ctx.Fail(Field::kDebit, "both debit and credit are filled in");
-      }
-      if (debit.empty() && credit.empty()) {
-        return ctx.Fail(Field::kDebit, "neither debit nor credit is filled in");
-      }
-      outflow = !debit.empty();
-      if (!ctx.Amount(outflow ? Field::kDebit : Field::kCredit, amount, false)) return false;
+  if (!t.ok()) {
+    std::string reason(t.status().message());
+    if (!spec.more_time_formats.empty()) {
+      reason += " (tried " + spec.time_format.pattern();
+      for (const TimeFormat& f : spec.more_time_formats) reason += ", " + f.pattern();
+      reason += ")";
     }
-    std::string_view own_bank = ctx.KeepText(Field::kStatementBank);
-    std::string_view own_account;
-    if (!ctx.Required(Field::kStatementAccount, own_account)) return false;
-    std::string_view other_bank = ctx.KeepText(Field::kCounterpartyBank);
-    std::string_view other_account = ctx.KeepText(Field::kCounterpartyAccount);
-    NodeKind other_kind = NodeKind::kAccount;
-    if (other_account.empty()) {
-      other_kind = NodeKind::kExternal;
-      other_account = ctx.KeepText(Field::kCounterparty);
-      if (other_account.empty()) other_account = "unknown";
+    return ctx.Fail(Field::kTimestamp, std::move(reason));
+  }
+  if (spec.time_unit_seconds != 1) {
+    if (*t > INT64_MAX / spec.time_unit_seconds || *t < INT64_MIN / spec.time_unit_seconds) {
+      return ctx.Fail(Field::kTimestamp, "is out of range");
     }
-    row.paid = row.received = amount;
-    if (outflow) {
-      row.source_kind = NodeKind::kAccount;
-      row.source_bank = own_bank;
-      row.source_account = own_account;
-      row.dest_kind = other_kind;
-      row.dest_bank = other_bank;
-      row.dest_account = other_account;
-    } else {
-      row.source_kind = other_kind;
-      row.source_bank = other_bank;
-      row.source_account = other_account;
-      row.dest_kind = NodeKind::kAccount;
-      row.dest_bank = own_bank;
-      row.dest_account = own_account;
-    }
+    out = *t * spec.time_unit_seconds;
   } else {
-    if (!ctx.Kind(Field::kSourceKind, row.source_kind)) return false;
-    if (!ctx.Kind(Field::kDestKind, row.dest_kind)) return false;
-    row.source_bank = ctx.KeepText(Field::kSourceBank);
-    row.dest_bank = ctx.KeepText(Field::kDestBank);
-    if (!ctx.Required(Field::kSourceAccount, row.source_account)) return false;
-    if (!ctx.Required(Field::kDestAccount, row.dest_account)) return false;
-    if (!ctx.Amount(Field::kAmountPaid, row.paid, spec.amounts_may_be_negative)) return false;
-    if (ctx.Text(Field::kAmountReceived).empty()) {
-      row.received = row.paid;
-    } else if (!ctx.Amount(Field::kAmountReceived, row.received, spec.amounts_may_be_negative)) {
-      return false;
-    }
+    out = *t;
   }
+  if (out < spec.min_time || out > spec.max_time) {
+    return ctx.Fail(Field::kTimestamp,
+                    "is " + FormatIsoTime(out) + ", outside the plausible range " +
+                        FormatIsoTime(spec.min_time).substr(0, 10) + ".." +
+                        FormatIsoTime(spec.max_time).substr(0, 10) +
+                        " (ingest --time-range changes it)");
+  }
+  return true;
+}
 
+bool ParseRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
+              std::string_view stable, std::deque<std::string>& arena, StagedRow& row,
+              RejectedRow& reject) {
+  if (!CheckFieldCount(spec, fields, reject)) return false;
+  RowContext ctx(spec, fields, stable, arena, reject);
+  if (!ParseTimeField(spec, ctx, row.time)) return false;
+  if (!ctx.Kind(Field::kSourceKind, row.source_kind)) return false;
+  if (!ctx.Kind(Field::kDestKind, row.dest_kind)) return false;
+  row.source_bank = ctx.KeepText(Field::kSourceBank);
+  row.dest_bank = ctx.KeepText(Field::kDestBank);
+  if (!ctx.Required(Field::kSourceAccount, row.source_account)) return false;
+  if (!ctx.Required(Field::kDestAccount, row.dest_account)) return false;
+  if (!ctx.Amount(Field::kAmountPaid, row.paid, spec.amounts_may_be_negative)) return false;
+  if (ctx.Text(Field::kAmountReceived).empty()) {
+    row.received = row.paid;
+  } else if (!ctx.Amount(Field::kAmountReceived, row.received, spec.amounts_may_be_negative)) {
+    return false;
+  }
+  row.counterparty = ctx.KeepText(Field::kCounterparty);
+  return ParseCommonFields(spec, ctx, row);
+}
+
+bool ParseCommonFields(const RowSpec& spec, RowContext& ctx, StagedRow& row) {
   if (!ctx.Required(Field::kCurrencyPaid, row.paid_currency)) return false;
   row.received_currency = ctx.KeepText(Field::kCurrencyReceived);
   if (row.received_currency.empty()) row.received_currency = row.paid_currency;
@@ -269,9 +133,6 @@ bool ParseRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
       row.mcc = static_cast<uint16_t>((mcc[0] - '0') * 1000 + (mcc[1] - '0') * 100 +
                                       (mcc[2] - '0') * 10 + (mcc[3] - '0'));
     }
-  }
-  if (!spec.at(Field::kStatementAccount).mapped() || spec.at(Field::kCounterpartyAccount).mapped()) {
-    row.counterparty = ctx.KeepText(Field::kCounterparty);
   }
   {
     std::string_view label = ctx.Text(Field::kIsLaundering);

@@ -6,6 +6,8 @@
 
 #include <array>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +19,10 @@
 #include "moneytrail/time_format.h"
 #include "moneytrail/transaction.h"
 
+namespace re2 {
+class RE2;
+}
+
 namespace moneytrail::io_internal {
 
 enum class Field : int {
@@ -27,6 +33,8 @@ enum class Field : int {
   // other end as counterparty bank/account.
   kAmount, kDebit, kCredit, kStatementBank, kStatementAccount, kCounterpartyBank,
   kCounterpartyAccount,
+  // Statement text kept for the checks and the description grammar (docs/format/mapping.md).
+  kDescription, kBalance, kReference, kDirection,
   kCount
 };
 inline constexpr int kFieldCount = static_cast<int>(Field::kCount);
@@ -44,7 +52,29 @@ struct FieldSource {
   bool mapped() const { return column >= 0 || has_constant; }
 };
 
+// Money out of (debit) or into (credit) the statement account.
+enum class Direction : uint8_t { kNone, kDebit, kCredit };
+
+// Values read from a statement's banner (the lines before its header), per file.
+enum class BannerField : int {
+  kStatementAccount, kHolder, kPeriodStart, kPeriodEnd, kOpeningBalance, kClosingBalance, kCount
+};
+inline constexpr int kBannerFieldCount = static_cast<int>(BannerField::kCount);
+std::string_view BannerFieldName(BannerField f);
+
+struct BannerPattern {
+  BannerField field;
+  std::string pattern;  // as written, for messages
+  // shared_ptr: RE2 cannot be copied and a RowSpec is copied per file; the pattern is immutable
+  // and RE2 is thread-safe for matching.
+  std::shared_ptr<const re2::RE2> re;
+};
+
 struct RowSpec {
+  RowSpec() {
+    dialect.max_quoted_lines = kIngestMaxQuotedLines;
+    dialect.max_quoted_bytes = kIngestMaxQuotedBytes;
+  }
   std::string format;            // "ibm-aml", "amlsim", "native", "mapped"
   std::string mapping;           // mapping file and its sha256, for custody
   CsvDialect dialect;
@@ -57,12 +87,34 @@ struct RowSpec {
   // Mapped by name: field -> header name, resolved into `fields` by ResolveHeader.
   std::vector<std::pair<Field, std::string>> by_name;
   TimeFormat time_format = TimeFormat::Iso8601();
+  std::vector<TimeFormat> more_time_formats;  // tried in order after time_format
+  // Plausible range of times (inclusive); a row outside is rejected (IngestOptions).
+  Timestamp min_time = INT64_MIN;
+  Timestamp max_time = INT64_MAX;
   int64_t time_unit_seconds = 1;  // multiplies integer times (AMLSim steps: 86400)
   char decimal_point = '.';
   char group_separator = 0;
   bool amounts_may_be_negative = false;
   std::unordered_map<std::string, Channel> channel_values;  // lower-case source text
   std::unordered_map<std::string, NodeKind> kind_values;
+
+  // Statement layouts (mapped only; docs/format/mapping.md). A spec that uses any of these is
+  // read by the statement path (statement_path()), serially and file by file.
+  bool statement = false;          // statement_account is mapped (column, constant or banner)
+  bool amount_forms = false;       // amounts in every form of ParseAmountForm (mapped)
+  std::string encoding = "utf-8";  // canonical (text_checks.h)
+  std::shared_ptr<const re2::RE2> header_pattern;  // shared_ptr: see BannerPattern
+  std::string header_pattern_text;
+  std::vector<std::shared_ptr<const re2::RE2>> skip_patterns;
+  std::vector<BannerPattern> banner;
+  std::unordered_map<std::string, Direction> direction_values;  // lower-case source text
+  std::filesystem::path enrich_grammar;  // [enrich] grammar, absolute; empty when none
+  std::filesystem::path mapping_file;    // the mapping's path as given
+
+  bool statement_path() const {
+    return statement || encoding != "utf-8" || header_pattern != nullptr ||
+           !skip_patterns.empty() || !banner.empty();
+  }
 
   FieldSource& at(Field f) { return fields[static_cast<int>(f)]; }
   const FieldSource& at(Field f) const { return fields[static_cast<int>(f)]; }
@@ -71,13 +123,18 @@ struct RowSpec {
 RowSpec IbmAmlSpec();
 RowSpec AmlsimSpec(std::string currency);
 RowSpec NativeSpec();
-// Reads a TOML mapping (docs/format/mapping.md).
+// Reads a TOML mapping (docs/format/mapping.md). Every key of every table is checked: an unknown
+// one is an error naming it and the nearest valid key (mapping_spec.cc).
 Result<RowSpec> MappedSpec(const std::filesystem::path& mapping_file);
+
+// The valid key nearest to `key` by edit distance (for "did you mean" messages), or "" when
+// none is within a third of the key's length plus two.
+std::string NearestKey(std::string_view key, const std::vector<std::string_view>& valid);
 
 // Checks the header record against the spec and resolves columns found by name.
 // `file` is for messages.
 Status ResolveHeader(const std::string& file, const std::vector<std::string_view>& header,
-                     RowSpec& spec);
+                     RowSpec& spec, uint64_t header_line = 1);
 
 }  // namespace moneytrail::io_internal
 

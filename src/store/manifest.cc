@@ -130,6 +130,10 @@ std::string SerializeManifest(const Manifest& m) {
                        {"segment", s.segment},
                        {"first_transaction", s.first_transaction},
                        {"rejects_file", s.rejects_file}});
+    if (!s.encoding.empty()) sources.back()["encoding"] = s.encoding;
+    if (s.lines != 0) sources.back()["lines"] = s.lines;
+    if (s.lines_skipped != 0) sources.back()["lines_skipped"] = s.lines_skipped;
+    if (s.lines_rejected != 0) sources.back()["lines_rejected"] = s.lines_rejected;
   }
   j["sources"] = sources;
   if (m.holders) {
@@ -271,6 +275,10 @@ Result<Manifest> ParseManifest(const std::string& path, std::string_view text, b
       r.segment = s.at("segment").get<uint32_t>();
       r.first_transaction = s.at("first_transaction").get<uint64_t>();
       r.rejects_file = s.at("rejects_file").get<std::string>();
+      r.encoding = s.value("encoding", std::string());
+      r.lines = s.value("lines", uint64_t{0});
+      r.lines_skipped = s.value("lines_skipped", uint64_t{0});
+      r.lines_rejected = s.value("lines_rejected", uint64_t{0});
       m.sources.push_back(std::move(r));
     }
     if (j.contains("holders")) {

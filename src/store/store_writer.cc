@@ -309,6 +309,10 @@ Result<uint32_t> StoreWriter::InternLocation(std::string_view city, std::string_
   return id;
 }
 
+const AccountAttributes& StoreWriter::account_attributes(AccountId account) const {
+  return rep_->dicts.attributes[account];
+}
+
 void StoreWriter::SetAccountAttributes(AccountId account, const AccountAttributes& attributes) {
   rep_->dicts.attributes[account] = attributes;
   rep_->pending_attributes.emplace_back(account, attributes);

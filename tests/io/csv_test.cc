@@ -67,6 +67,37 @@ TEST(CsvReaderTest, UnterminatedQuoteIsAnError) {
   EXPECT_NE(reader.status().message().find("unterminated"), std::string_view::npos);
 }
 
+TEST(CsvReaderTest, QuotedFieldOverTheLineLimitIsAStrayQuoteAndReadingResumes) {
+  CsvDialect dialect;
+  dialect.max_quoted_lines = 3;
+  dialect.max_quoted_bytes = 1000;
+  // Line 2 opens a quote that never closes; a legal two-line field follows on line 7.
+  CsvRecordReader reader("h\n\"stray,x\nb\nc\nd\ne\n\"two\nlines\",y\nz\n", dialect);
+  std::vector<std::string_view> f;
+  ASSERT_TRUE(reader.Next(f));
+  EXPECT_FALSE(reader.Next(f));
+  EXPECT_NE(reader.status().message().find("more than 3 lines"), std::string_view::npos)
+      << reader.status().message();
+  EXPECT_EQ(reader.line(), 2u);
+  ASSERT_TRUE(reader.Resync());
+  std::vector<std::string> firsts;
+  while (reader.Next(f)) firsts.emplace_back(f[0]);
+  EXPECT_TRUE(reader.status().ok());
+  EXPECT_EQ(firsts, (std::vector<std::string>{"b", "c", "d", "e", "two\nlines", "z"}));
+}
+
+TEST(CsvReaderTest, QuotedFieldOverTheByteLimitIsAStrayQuote) {
+  CsvDialect dialect;
+  dialect.max_quoted_bytes = 10;
+  CsvRecordReader reader("\"0123456789abcdef\",x\nnext\n", dialect);
+  std::vector<std::string_view> f;
+  EXPECT_FALSE(reader.Next(f));
+  EXPECT_NE(reader.status().message().find("not closed within 10 bytes"), std::string_view::npos);
+  ASSERT_TRUE(reader.Resync());
+  ASSERT_TRUE(reader.Next(f));
+  EXPECT_EQ(f[0], "next");
+}
+
 TEST(CsvReaderTest, TextAfterClosingQuoteIsAnError) {
   CsvRecordReader reader("\"ab\"c,d\n", CsvDialect{});
   std::vector<std::string_view> f;

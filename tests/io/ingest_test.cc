@@ -43,12 +43,14 @@ class IngestTest : public ::testing::Test {
     o.max_rejects = max_rejects;
     o.mapping = mapping_;
     o.spill_rows = spill_rows_;
+    o.max_reject_share = max_reject_share_;
     return Ingest(store(), files, o);
   }
 
   fs::path dir_;
   fs::path mapping_;
   size_t spill_rows_ = IngestOptions{}.spill_rows;
+  double max_reject_share_ = IngestOptions{}.max_reject_share;
 };
 
 const char kIbmHeader[] =
@@ -106,6 +108,7 @@ struct RejectCase {
 };
 
 TEST_F(IngestTest, EveryRejectReasonIsRecordedWithLineColumnAndValue) {
+  max_reject_share_ = 1.0;  // the file is mostly bad rows on purpose
   const RejectCase cases[] = {
       {"bad time", "2022/09/01 00:00,account,1,A,account,2,B,1.00,USD,,,wire,,,,,,,", "timestamp", ""},
       {"bad amount", "2022-09-01T00:00:00Z,account,1,A,account,2,B,1.0.0,USD,,,wire,,,,,,,", "amount_paid", "not a decimal"},
@@ -155,6 +158,7 @@ TEST_F(IngestTest, EveryRejectReasonIsRecordedWithLineColumnAndValue) {
 }
 
 TEST_F(IngestTest, TooManyRejectsCommitsNothingAndNamesTheFirstBadLines) {
+  max_reject_share_ = 1.0;  // this test is about --max-rejects
   fs::path good = Write("good.csv", std::string(kIbmHeader) + "2022/09/01 00:20,1,A,2,B,5.00,Euro,5.00,Euro,Wire,0\n");
   ASSERT_TRUE(Run({good}, "ibm-aml").ok());
   fs::path bad = Write("bad.csv", std::string(kIbmHeader) +

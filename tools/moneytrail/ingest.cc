@@ -3,6 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
+#include "ingest_flags.h"
 #include "moneytrail/json_text.h"
 #include "moneytrail/ingest.h"
 #include "progress.h"
@@ -14,17 +17,27 @@ struct Options {
   std::string store;
   std::vector<std::string> files;
   moneytrail::IngestOptions ingest;
-  std::string mapping, labels, balances;
-  bool strict = false;
+  moneytrail::cli::IngestFlags flags;
   bool json = false;
 };
 
+// The reject file as a path a person can open (empty when there are no rejects).
+std::string RejectsPath(const std::string& store, const moneytrail::store::SourceRecord& s) {
+  if (s.rejects_file.empty()) return {};
+  return (std::filesystem::path(store) / s.rejects_file).string();
+}
+
+// The mapping file of a custody record ("PATH sha256:HEX" -> PATH).
+std::string MappingPath(const moneytrail::store::SourceRecord& s) {
+  size_t at = s.mapping.rfind(" sha256:");
+  return at == std::string::npos ? s.mapping : s.mapping.substr(0, at);
+}
+
 int Run(Options& o) {
   using namespace moneytrail;
-  o.ingest.mapping = o.mapping;
-  o.ingest.labels = o.labels;
-  o.ingest.balances = o.balances;
-  if (o.strict) o.ingest.max_rejects = 0;
+  if (Status s = cli::ApplyIngestFlags(o.flags, o.ingest); !s.ok()) {
+    return cli::ReportError("ingest", s);
+  }
   cli::ProgressBar bar("ingest");
   o.ingest.progress = [&bar](double f) { bar.Update(f); };
   std::vector<std::filesystem::path> files(o.files.begin(), o.files.end());
@@ -40,9 +53,18 @@ int Run(Options& o) {
     j["store_transactions"] = report->store_transactions;
     j["store_accounts"] = report->store_accounts;
     for (const auto& s : report->sources) {
-      j["sources"].push_back({{"path", s.path}, {"sha256", s.sha256}, {"rows_read", s.rows_read},
-                              {"rows_accepted", s.rows_accepted},
-                              {"rows_rejected", s.rows_rejected}, {"rejects_file", s.rejects_file}});
+      nlohmann::json source = {{"path", s.path}, {"sha256", s.sha256}, {"rows_read", s.rows_read},
+                               {"rows_accepted", s.rows_accepted},
+                               {"rows_rejected", s.rows_rejected}, {"rejects_file", s.rejects_file},
+                               {"rejects_path", RejectsPath(o.store, s)}};
+      if (!s.mapping.empty()) source["mapping"] = MappingPath(s);
+      if (!s.encoding.empty()) source["encoding"] = s.encoding;
+      if (s.lines != 0) {
+        source["lines"] = s.lines;
+        source["lines_skipped"] = s.lines_skipped;
+        source["lines_rejected"] = s.lines_rejected;
+      }
+      j["sources"].push_back(source);
     }
     fmt::print("{}\n", moneytrail::JsonText(j, 2));
     return cli::kExitOk;
@@ -50,9 +72,9 @@ int Run(Options& o) {
   for (const auto& s : report->sources) {
     fmt::print("{}: {} rows read, {} accepted, {} rejected  (sha256 {})\n", s.path, s.rows_read,
                s.rows_accepted, s.rows_rejected, s.sha256.substr(0, 16));
-    if (!s.rejects_file.empty()) {
-      fmt::print("  rejects: {}/{}\n", o.store, s.rejects_file);
-    }
+    if (!s.mapping.empty()) fmt::print("  mapping: {}\n", MappingPath(s));
+    if (s.lines_skipped != 0) fmt::print("  {} lines skipped by the mapping's skip_patterns\n", s.lines_skipped);
+    if (!s.rejects_file.empty()) fmt::print("  rejects: {}\n", RejectsPath(o.store, s));
   }
   fmt::print("total: {} rows read, {} accepted, {} rejected; store now holds {} transactions, {} "
              "accounts\n",
@@ -69,18 +91,7 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--format", o->ingest.format, "ibm-aml, amlsim, native or mapped")
       ->required()
       ->check(CLI::IsMember({"ibm-aml", "amlsim", "native", "mapped"}));
-  app.add_option("--map", o->mapping, "TOML mapping for --format mapped (docs/format/mapping.md)");
-  app.add_option("--labels", o->labels, "AMLSim nodes.csv: account labels and opening balances");
-  app.add_option("--balances", o->balances,
-                 "Opening balances: CSV bank,account,currency,balance (not for amlsim)");
-  app.add_option("--currency", o->ingest.amlsim_currency, "Currency of AMLSim amounts")
-      ->default_val("USD");
-  app.add_option("--max-rejects", o->ingest.max_rejects,
-                 "Commit nothing if more rows than this are rejected")
-      ->default_val(1000);
-  app.add_flag("--strict", o->strict, "Same as --max-rejects 0");
-  app.add_flag("--allow-duplicate-source", o->ingest.allow_duplicate_source,
-               "Ingest a file even if the store already holds one with the same SHA-256");
+  moneytrail::cli::AddIngestFlags(app, o->flags, o->ingest, /*alias_mapping=*/false);
   app.add_option("--threads", o->ingest.threads, "Parser threads (0: all cores)")->default_val(0);
   app.add_option("--spill-rows", o->ingest.spill_rows,
                  "Rows kept in memory before they are written ahead to the new segment's files")

@@ -1,10 +1,12 @@
 // `moneytrail investigate --store STORE [FILES... --format F] --out CASE_DIR [--rules PACK...]
 //  [--parties DIR [--entities entities.csv]] [--model FILE] [--top N] [--trace-hops N] [--no-pdf]`: the main job,
-//  adapter over cases::Investigate (docs/investigate.md).
+//  adapter over cases::Investigate (docs/investigate.md). It takes the ingest flags of `ingest`
+//  (ingest_flags.h: --map, repeated, with --mapping as an alias; --balances, --max-rejects...).
 #include <fmt/format.h>
 
 #include <memory>
 
+#include "ingest_flags.h"
 #include "moneytrail/investigate.h"
 #include "progress.h"
 #include "verb.h"
@@ -14,7 +16,9 @@ namespace {
 using namespace moneytrail;
 
 struct Options {
-  std::string store, out, format, mapping, labels, parties, entities, model;
+  std::string store, out, format, parties, entities, model;
+  IngestOptions ingest;
+  cli::IngestFlags flags;
   std::vector<std::string> files, rules;
   size_t top = 10;
   uint32_t trace_hops = 6;
@@ -29,11 +33,14 @@ int Run(const Options& o) {
   io.out = o.out;
   for (const std::string& f : o.files) io.files.emplace_back(f);
   if (!io.files.empty() && o.format.empty()) {
-    return cli::ReportError("investigate", InvalidArgumentError("files given: --format is required"));
+    return cli::ReportError("investigate", InvalidArgumentError(
+        "files given: --format is required (ibm-aml, amlsim, native, or mapped with --map FILE.toml)"));
   }
+  io.ingest = o.ingest;
   io.ingest.format = o.format;
-  io.ingest.mapping = o.mapping;
-  io.ingest.labels = o.labels;
+  if (Status s = cli::ApplyIngestFlags(o.flags, io.ingest); !s.ok()) {
+    return cli::ReportError("investigate", s);
+  }
   for (const std::string& r : o.rules) io.rule_packs.emplace_back(r);
   io.parties = o.parties;
   io.entities = o.entities;
@@ -66,8 +73,7 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--store", o->store, "Store directory (created when FILES are given)")->required();
   app.add_option("files", o->files, "Source files to ingest first (optional)");
   app.add_option("--format", o->format, "Format of FILES: ibm-aml, amlsim, native, mapped");
-  app.add_option("--mapping", o->mapping, "TOML mapping for --format mapped");
-  app.add_option("--labels", o->labels, "AMLSim nodes.csv for --format amlsim");
+  cli::AddIngestFlags(app, o->flags, o->ingest, /*alias_mapping=*/true);
   app.add_option("--out", o->out, "Case directory to write")->required();
   app.add_option("--rules", o->rules, "Rule pack(s); default rules/smuggling-trafficking.toml");
   app.add_option("--parties", o->parties, "KYC directory with parties.csv and accounts.csv");

@@ -1,0 +1,160 @@
+// Internal: the Ingester, which reads source files into a store writer's pending segment.
+// ingest.cc holds the fast path (transfer lists: IBM, AMLSim, native and plain mapped files,
+// parsed in parallel chunks) and the account files; statement_ingest.cc holds the statement
+// path (banners, header patterns, encodings, skipped lines), which collects the accepted rows
+// of every statement file of one ingest call and appends them in AppendStatementRows.
+#ifndef MONEYTRAIL_SRC_IO_INGESTER_H_
+#define MONEYTRAIL_SRC_IO_INGESTER_H_
+
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "moneytrail/file_util.h"
+#include "moneytrail/hash.h"
+#include "moneytrail/ingest.h"
+#include "moneytrail/store.h"
+#include "row_parser.h"
+#include "row_spec.h"
+#include "statement_row.h"
+
+namespace moneytrail::io_internal {
+
+// Values read from one statement file's banner ([banner] of the mapping); empty/nullopt when
+// the mapping has no pattern for them.
+struct StatementBanner {
+  std::string statement_account;
+  std::string holder;
+  std::optional<Timestamp> period_start, period_end;
+  std::optional<Decimal> opening_balance, closing_balance;
+  std::vector<std::string> lines;  // the banner lines as read (decoded, line ends removed)
+};
+
+// One statement file, read and checked, whose accepted rows wait for AppendStatementRows.
+// Not movable once rows are read (rows and details hold views into `text` and `arena`): own
+// it through a unique_ptr.
+struct StatementFile {
+  std::filesystem::path path;
+  RowSpec spec;               // the mapping chosen for it, with the banner's account as a constant
+  MappedFile file;            // the original bytes (custody hashes these)
+  std::string decoded;        // the text decoded to UTF-8 when the encoding is not utf-8
+  std::string_view text;      // what was parsed: `decoded` or the file's bytes after a BOM
+  std::string sha256;         // of the original bytes
+  StatementBanner banner;
+  uint64_t header_line = 0;   // 0 when the file has no header
+  // Accepted rows: rows[i] is the ledger row, details[i] its statement facts, same order.
+  std::vector<StagedRow> rows;
+  std::vector<StatementDetail> details;
+  std::deque<std::string> arena;  // text the rows' views point to that is not in `text`
+  std::vector<RejectedRow> rejects;
+  uint64_t rows_read = 0;
+  uint64_t lines = 0;          // physical lines after the header
+  uint64_t lines_skipped = 0;  // by skip_patterns (and blank lines at the end)
+  uint64_t lines_rejected = 0;
+  StatementFile() = default;
+  StatementFile(const StatementFile&) = delete;
+  StatementFile& operator=(const StatementFile&) = delete;
+};
+
+// Where a file's header is and what its banner says.
+struct HeaderLocation {
+  size_t header_offset = 0;   // byte offset of the header line (or of the body, no header)
+  uint64_t header_line = 1;   // its physical line
+};
+
+// Finds the header (header_pattern, else after skip_lines lines) in `text`. `name` is for
+// messages. NotFound-like InvalidArgument when no line matches the pattern.
+Result<HeaderLocation> LocateHeader(const RowSpec& spec, std::string_view text,
+                                    const std::string& name);
+// Reads the banner values of `spec` from the lines before `location`. InvalidArgument naming
+// the field and pattern when a pattern matches no banner line or its value does not parse.
+Result<StatementBanner> ReadBanner(const RowSpec& spec, std::string_view text,
+                                   const HeaderLocation& location, const std::string& name);
+// Empty when `spec` fits the file at `path` (its header is found and has every named column,
+// and every banner pattern finds its value); else why not, in one line.
+std::string MappingMisfit(const RowSpec& spec, const std::filesystem::path& path);
+
+// Byte checks of one raw record: valid UTF-8 and no NUL (skipped when `known_clean`), and no
+// field over kMaxFieldBytes. On failure fills `reject` (except file and line), returns false.
+bool CheckRecordBytes(std::string_view raw, const std::vector<std::string_view>& fields,
+                      bool known_clean, RejectedRow& reject);
+// Bounds a reject's value and reason for messages and the reject file (QuoteForMessage).
+void BoundReject(RejectedRow& reject);
+
+class Ingester {
+ public:
+  Ingester(store::StoreWriter& writer, const IngestOptions& options, size_t threads)
+      : writer_(writer), options_(options), threads_(threads) {}
+
+  // Fast path: parses and appends the file's rows now.
+  Status IngestFile(const std::filesystem::path& path, RowSpec spec, IngestReport& report,
+                    uint64_t& rejected_total);
+
+  // Statement path, first half: reads, decodes and checks one file with `spec` (REQUIRES:
+  // spec.statement_path()); appends nothing. Errors as for Ingest (the file is refused).
+  Result<std::unique_ptr<StatementFile>> ReadStatementFile(const std::filesystem::path& path,
+                                                           const RowSpec& spec);
+  // Statement path, second half: the one place where the accepted statement rows of all the
+  // files of one ingest call reach the store writer, in file order, with a custody record per
+  // file; then sets opening balances from the banners (docs/format/mapping.md). The statement
+  // checks and the description enrichment plug in here (see the comments in the body).
+  Status AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>& files,
+                             IngestReport& report, uint64_t& rejected_total);
+
+  // A rejected row of an account file: 1-based column and reason.
+  struct AccountReject {
+    int column = 0;
+    std::string reason;
+  };
+  Status IngestAccountFile(
+      const std::filesystem::path& path, const std::vector<std::string_view>& header,
+      std::string_view format, IngestReport& report, uint64_t& rejected_total,
+      const std::function<Result<std::optional<AccountReject>>(const std::vector<std::string_view>&)>& row);
+  // A native balances.csv (bank,account,currency,balance): opening balances.
+  Status IngestBalances(const std::filesystem::path& path, IngestReport& report,
+                        uint64_t& rejected_total);
+  Status IngestAmlsimLabels(const std::filesystem::path& path, IngestReport& report,
+                            uint64_t& rejected_total);
+
+ private:
+  // Appends `rows`; their lines are numbered `line_shift` below the true ones.
+  Status Merge(const std::vector<StagedRow>& rows, uint32_t source_index, uint64_t line_shift,
+               const std::string& file);
+  // Currencies are few: a small linear cache in front of the dictionary.
+  Result<uint16_t> Currency(std::string_view name) {
+    for (const auto& [cached, id] : currency_cache_) {
+      if (ShortBytesEqual(cached, name)) return id;
+    }
+    MT_ASSIGN_OR_RETURN(uint16_t id, writer_.InternCurrency(name));
+    if (currency_cache_.size() < 64) currency_cache_.emplace_back(std::string(name), id);
+    return id;
+  }
+  Status BeginFile(const std::filesystem::path& path, MappedFile& file, std::string_view& data);
+  // The file-level outcome checks (docs/format/mapping.md, "Integrity"): a file with rows of
+  // which none is accepted, or whose rejected rows cover more than max_reject_share of its
+  // lines, fails the ingest.
+  Status CheckFileOutcome(const std::string& name, uint64_t rows_read, uint64_t rows_accepted,
+                          uint64_t lines, uint64_t lines_rejected,
+                          const std::vector<RejectedRow>& rejects) const;
+  Status FinishFile(const std::filesystem::path& path, uint64_t bytes, std::string sha256,
+                    store::SourceRecord record, const std::vector<RejectedRow>& rejects,
+                    IngestReport& report, uint64_t& rejected_total);
+  // Sets the opening balance of each statement account from the banner of its earliest file
+  // in `files`, unless the account already has one.
+  Status SetOpeningBalances(const std::vector<std::unique_ptr<StatementFile>>& files);
+
+  store::StoreWriter& writer_;
+  const IngestOptions& options_;
+  size_t threads_;
+  std::vector<std::pair<std::string, uint16_t>> currency_cache_;
+};
+
+}  // namespace moneytrail::io_internal
+
+#endif  // MONEYTRAIL_SRC_IO_INGESTER_H_

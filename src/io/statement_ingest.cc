@@ -1,0 +1,377 @@
+// The statement path of the ingest (ingester.h): files whose mapping uses a statement layout
+// (banner, header pattern, skip patterns, an encoding, a statement account) are read one by
+// one, serially (statements are small), into StatementFiles; AppendStatementRows then appends
+// the accepted rows of all of them in one place.
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include "amount_forms.h"
+#include "ingester.h"
+#include "moneytrail/csv.h"
+#include "moneytrail/hash.h"
+#include "text_checks.h"
+
+namespace moneytrail::io_internal {
+namespace {
+
+// The header (or a banner) may be this far into the file at most: header_pattern is searched
+// in this many lines.
+constexpr uint64_t kMaxBannerLines = 1000;
+// Mapping selection reads this much of each file.
+constexpr size_t kFitBytes = 256 * 1024;
+
+// Calls `line(text, offset, number)` for each line of text (without its line end) until it
+// returns false or `max_lines` lines were seen.
+template <typename F>
+void ForEachLine(std::string_view text, uint64_t max_lines, F line) {
+  size_t pos = 0;
+  for (uint64_t number = 1; pos < text.size() && number <= max_lines; ++number) {
+    size_t end = text.find('\n', pos);
+    size_t next = end == std::string_view::npos ? text.size() : end + 1;
+    if (end == std::string_view::npos) end = text.size();
+    size_t stop = end > pos && text[end - 1] == '\r' ? end - 1 : end;
+    if (!line(text.substr(pos, stop - pos), pos, number)) return;
+    pos = next;
+  }
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '"' || s.back() == ',')) {
+    s.remove_suffix(1);
+  }
+  return std::string(s);
+}
+
+// Opens `path` and gives its text as UTF-8: the bytes after a UTF-8 BOM, or `decoded`.
+Status OpenText(const std::filesystem::path& path, const RowSpec& spec, MappedFile& file,
+                std::string& decoded, std::string_view& text, size_t max_bytes) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return NotFoundError(path.string() + ": no such file");
+  if (std::filesystem::is_directory(path, ec)) {
+    return InvalidArgumentError(path.string() + " is a directory, not a CSV file");
+  }
+  MT_ASSIGN_OR_RETURN(file, MappedFile::Open(path));
+  if (file.size() == 0) return InvalidArgumentError(path.string() + " is empty (0 bytes)");
+  std::string_view bytes = file.view().substr(0, max_bytes);
+  if (spec.encoding == "utf-8") {
+    text = StripBom(bytes);
+    if (text.substr(0, 4096).find('\0') != std::string_view::npos) {
+      return InvalidArgumentError(path.string() + " is not a CSV file (it contains NUL bytes "
+                                  "near its start: binary data, or UTF-16 text: then declare "
+                                  "encoding = \"utf-16\" in the mapping)");
+    }
+    return Status::Ok();
+  }
+  Result<std::string> d = DecodeToUtf8(bytes, spec.encoding);
+  if (!d.ok()) return d.status().WithContext(path.string());
+  decoded = std::move(*d);
+  text = StripBom(decoded);
+  return Status::Ok();
+}
+
+Result<Timestamp> ParseBannerDate(const RowSpec& spec, std::string_view text) {
+  Result<Timestamp> t = spec.time_format.Parse(text);
+  for (size_t i = 0; !t.ok() && i < spec.more_time_formats.size(); ++i) {
+    Result<Timestamp> again = spec.more_time_formats[i].Parse(text);
+    if (again.ok()) t = again;
+  }
+  return t;
+}
+
+}  // namespace
+
+Result<HeaderLocation> LocateHeader(const RowSpec& spec, std::string_view text,
+                                    const std::string& name) {
+  HeaderLocation at;
+  if (spec.header_pattern != nullptr) {
+    bool found = false;
+    ForEachLine(text, kMaxBannerLines, [&](std::string_view line, size_t offset, uint64_t number) {
+      if (re2::RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *spec.header_pattern)) {
+        at.header_offset = offset;
+        at.header_line = number;
+        found = true;
+        return false;
+      }
+      return true;
+    });
+    if (!found) {
+      return InvalidArgumentError(name + ": no line among the first " +
+                                  std::to_string(kMaxBannerLines) +
+                                  " matches the mapping's header_pattern '" +
+                                  QuoteForMessage(spec.header_pattern_text) + "'");
+    }
+    return at;
+  }
+  uint64_t skipped = 0;
+  at.header_offset = text.size();
+  at.header_line = 1;
+  ForEachLine(text, static_cast<uint64_t>(spec.skip_lines) + 1,
+              [&](std::string_view, size_t offset, uint64_t number) {
+                if (skipped == static_cast<uint64_t>(spec.skip_lines)) {
+                  at.header_offset = offset;
+                  at.header_line = number;
+                  return false;
+                }
+                ++skipped;
+                return true;
+              });
+  if (spec.skip_lines == 0) at.header_offset = 0;
+  if (at.header_offset >= text.size()) {
+    return InvalidArgumentError(name + " has no line after the " + std::to_string(spec.skip_lines) +
+                                " skipped (skip_lines)");
+  }
+  return at;
+}
+
+Result<StatementBanner> ReadBanner(const RowSpec& spec, std::string_view text,
+                                   const HeaderLocation& location, const std::string& name) {
+  StatementBanner banner;
+  std::vector<std::pair<std::string_view, uint64_t>> lines;
+  ForEachLine(text.substr(0, location.header_offset), kMaxBannerLines,
+              [&](std::string_view line, size_t, uint64_t number) {
+                lines.emplace_back(line, number);
+                banner.lines.emplace_back(QuoteForMessage(line, 4 * kMaxQuotedBytes));
+                return true;
+              });
+  for (const BannerPattern& p : spec.banner) {
+    const std::string field(BannerFieldName(p.field));
+    std::string value;
+    uint64_t line_number = 0;
+    for (const auto& [line, number] : lines) {
+      std::string capture;
+      if (re2::RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *p.re, &capture)) {
+        value = Trim(capture);
+        line_number = number;
+        break;
+      }
+    }
+    const std::string where = name + ":" + std::to_string(line_number) + ": [banner] " + field;
+    if (line_number == 0 || value.empty()) {
+      return InvalidArgumentError(name + ": [banner] " + field + " pattern '" +
+                                  QuoteForMessage(p.pattern) + "' finds no value in the " +
+                                  std::to_string(lines.size()) + " banner lines before the header");
+    }
+    if (std::string problem = Utf8Problem(value); !problem.empty() || value.size() > kMaxFieldBytes) {
+      return InvalidArgumentError(where + " = '" + QuoteForMessage(value) + "': " +
+                                  (problem.empty() ? "too long" : problem));
+    }
+    switch (p.field) {
+      case BannerField::kStatementAccount:
+        banner.statement_account = value;
+        break;
+      case BannerField::kHolder:
+        banner.holder = value;
+        break;
+      case BannerField::kPeriodStart:
+      case BannerField::kPeriodEnd: {
+        Result<Timestamp> t = ParseBannerDate(spec, value);
+        if (!t.ok()) {
+          return InvalidArgumentError(where + " = '" + QuoteForMessage(value) +
+                                      "' is not a date in the mapping's timestamp_format: " +
+                                      std::string(t.status().message()));
+        }
+        (p.field == BannerField::kPeriodStart ? banner.period_start : banner.period_end) = *t;
+        break;
+      }
+      case BannerField::kOpeningBalance:
+      case BannerField::kClosingBalance: {
+        Result<AmountForm> a = ParseAmountForm(value, spec.decimal_point, spec.group_separator);
+        if (!a.ok()) return InvalidArgumentError(where + ": " + std::string(a.status().message()));
+        (p.field == BannerField::kOpeningBalance ? banner.opening_balance
+                                                 : banner.closing_balance) = a->value;
+        break;
+      }
+      case BannerField::kCount:
+        break;
+    }
+  }
+  return banner;
+}
+
+std::string MappingMisfit(const RowSpec& spec_in, const std::filesystem::path& path) {
+  RowSpec spec = spec_in;
+  MappedFile file;
+  std::string decoded;
+  std::string_view text;
+  Status s = OpenText(path, spec, file, decoded, text, kFitBytes);
+  if (!s.ok()) return std::string(s.message());
+  const std::string name = path.string();
+  Result<HeaderLocation> at = LocateHeader(spec, text, name);
+  if (!at.ok()) return std::string(at.status().message());
+  Result<StatementBanner> banner = ReadBanner(spec, text, *at, name);
+  if (!banner.ok()) return std::string(banner.status().message());
+  if (!spec.header) return {};
+  CsvRecordReader reader(text.substr(at->header_offset), spec.dialect, at->header_line);
+  std::vector<std::string_view> fields;
+  if (!reader.Next(fields)) return name + ": cannot read the header";
+  if (spec.exact_header.empty() && !spec.header_by_name) return {};
+  Status resolved = ResolveHeader(name, fields, spec, at->header_line);
+  return resolved.ok() ? std::string() : std::string(resolved.message());
+}
+
+Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(
+    const std::filesystem::path& path, const RowSpec& spec) {
+  auto sf = std::make_unique<StatementFile>();
+  const std::string name = path.string();
+  sf->path = path;
+  sf->spec = spec;
+  MT_RETURN_IF_ERROR(OpenText(path, spec, sf->file, sf->decoded, sf->text, SIZE_MAX));
+  sf->sha256 = Sha256Hex(sf->file.view());
+  MT_ASSIGN_OR_RETURN(HeaderLocation at, LocateHeader(spec, sf->text, name));
+  MT_ASSIGN_OR_RETURN(sf->banner, ReadBanner(spec, sf->text, at, name));
+  if (!sf->banner.statement_account.empty()) {
+    FieldSource& account = sf->spec.at(Field::kStatementAccount);
+    account.has_constant = true;
+    account.constant = sf->banner.statement_account;
+    account.column_name = "banner";
+  }
+  RowSpec& s = sf->spec;
+  const std::string_view body = sf->text.substr(at.header_offset);
+  CsvRecordReader reader(body, s.dialect, at.header_line);
+  std::vector<std::string_view> fields;
+  uint64_t first_line = at.header_line;
+  if (s.header) {
+    if (!reader.Next(fields)) {
+      return InvalidArgumentError(name + ":" + std::to_string(at.header_line) +
+                                  ": cannot read the header" +
+                                  (reader.status().ok() ? "" : ": " + std::string(reader.status().message())));
+    }
+    std::vector<std::string> header_copy(fields.begin(), fields.end());
+    std::vector<std::string_view> header(header_copy.begin(), header_copy.end());
+    MT_RETURN_IF_ERROR(ResolveHeader(name, header, s, at.header_line));
+    sf->header_line = at.header_line;
+    first_line = reader.offset_line();
+  }
+  for (;;) {
+    if (!reader.Next(fields)) {
+      if (reader.status().ok()) break;
+      ++sf->rows_read;
+      ++sf->lines_rejected;
+      sf->rejects.push_back({name, reader.line(), 0, "(row)", "",
+                             std::string(reader.status().message()) +
+                                 "; reading resumes on the next line",
+                             1});
+      if (!reader.Resync()) break;
+      continue;
+    }
+    std::string_view raw = body.substr(reader.record_offset(), reader.offset() - reader.record_offset());
+    while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r')) raw.remove_suffix(1);
+    if (fields.size() == 1 && fields[0].empty() && reader.AtTrailingEmptyLines()) break;
+    if (std::any_of(s.skip_patterns.begin(), s.skip_patterns.end(), [&](const auto& re) {
+          return re2::RE2::PartialMatch(re2::StringPiece(raw.data(), raw.size()), *re);
+        })) {
+      sf->lines_skipped += reader.record_lines();
+      continue;
+    }
+    ++sf->rows_read;
+    StagedRow row;
+    StatementDetail detail;
+    RejectedRow reject;
+    bool ok = CheckRecordBytes(raw, fields, false, reject);
+    if (ok) {
+      ok = s.statement ? ParseStatementRow(s, fields, sf->text, sf->arena, row, detail, reject)
+                       : ParseRow(s, fields, sf->text, sf->arena, row, reject);
+    }
+    if (ok && reader.line() > 0xFFFFFFFFull) {
+      return OutOfRangeError(name + ": more than 4,294,967,295 lines");
+    }
+    if (ok) {
+      row.line = static_cast<uint32_t>(reader.line());
+      sf->rows.push_back(row);
+      sf->details.push_back(detail);
+    } else {
+      reject.file = name;
+      reject.line = reader.line();
+      reject.lines = static_cast<uint32_t>(std::min<uint64_t>(reader.record_lines(), 0xFFFFFFFFu));
+      sf->lines_rejected += reject.lines;
+      BoundReject(reject);
+      sf->rejects.push_back(std::move(reject));
+    }
+  }
+  const uint64_t end_line = reader.offset_line();
+  sf->lines = end_line - first_line + (!body.empty() && body.back() != '\n' ? 1 : 0);
+  if (!s.header && sf->rows_read == 0) return InvalidArgumentError(name + " has no rows");
+  MT_RETURN_IF_ERROR(CheckFileOutcome(name, sf->rows_read, sf->rows.size(), sf->lines,
+                                      sf->lines_rejected, sf->rejects));
+  return sf;
+}
+
+Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>& files,
+                                     IngestReport& report, uint64_t& rejected_total) {
+  // >>> Statement checks (issue #19 item 3) plug in here, before any row is appended: running
+  // balance (details[i].balance against the amounts and directions, per file in line order),
+  // continuity across the files of one account (banner opening/closing balances and periods),
+  // overlap de-duplication (the same transaction in two downloads of one account) and mirror
+  // transfers (a debit in one statement account and the matching credit in another). They see
+  // every statement file of this ingest call: rows[i] (the ledger row), details[i] (description,
+  // balance, direction, reference, statement account) and banner. A row they drop must stay in
+  // custody (rows_read == rows_accepted + rows_rejected per file) with both lines cited.
+  //
+  // >>> Description enrichment (issue #19 item 4) plugs in here too, before the append: the
+  // grammar (spec.enrich_grammar) reads details[i].description and may set rows[i].channel,
+  // city/region/country and, where details[i].counterparty_source is kDescription or
+  // kUnidentified, the counterparty and the other end's key (then recompute
+  // rows[i].source_hash/dest_hash with HashAccountKey).
+  for (std::unique_ptr<StatementFile>& f : files) {
+    const std::string name = f->path.string();
+    store::SourceRecord record;
+    record.index = writer_.next_source_index();
+    record.first_transaction =
+        writer_.committed_transaction_count() + writer_.pending_transaction_count();
+    const uint64_t before = writer_.pending_transaction_count();
+    MT_RETURN_IF_ERROR(Merge(f->rows, record.index, 0, name));
+    record.rows_read = f->rows_read;
+    record.rows_accepted = writer_.pending_transaction_count() - before;
+    record.rows_rejected = f->rejects.size();
+    record.format = f->spec.format;
+    record.mapping = f->spec.mapping;
+    record.encoding = f->spec.encoding;
+    record.lines = f->lines;
+    record.lines_skipped = f->lines_skipped;
+    record.lines_rejected = f->lines_rejected;
+    if (record.rows_read != record.rows_accepted + record.rows_rejected) {
+      return InternalError(name + ": rows read != accepted + rejected");
+    }
+    MT_RETURN_IF_ERROR(FinishFile(f->path, f->file.size(), f->sha256, std::move(record),
+                                  f->rejects, report, rejected_total));
+  }
+  return SetOpeningBalances(files);
+}
+
+Status Ingester::SetOpeningBalances(const std::vector<std::unique_ptr<StatementFile>>& files) {
+  // Per statement account given once per file (a constant or the banner), its earliest file
+  // (by the banner's period start, else its first row's time).
+  struct Earliest {
+    Timestamp start = INT64_MAX;
+    const StatementFile* file = nullptr;
+  };
+  std::map<std::pair<std::string, std::string>, Earliest> accounts;
+  for (const auto& f : files) {
+    const FieldSource& account = f->spec.at(Field::kStatementAccount);
+    if (account.column >= 0 || !account.has_constant) continue;
+    const FieldSource& bank = f->spec.at(Field::kStatementBank);
+    Timestamp start = f->banner.period_start.value_or(INT64_MAX);
+    for (const StagedRow& r : f->rows) start = std::min(start, f->banner.period_start ? start : r.time);
+    Earliest& e = accounts[{bank.column < 0 ? bank.constant : std::string(), account.constant}];
+    if (e.file == nullptr || start < e.start) e = {start, f.get()};
+  }
+  for (const auto& [key, e] : accounts) {
+    if (!e.file->banner.opening_balance) continue;
+    std::string currency = e.file->spec.at(Field::kCurrencyPaid).constant;
+    if (!e.file->rows.empty()) currency = std::string(e.file->rows.front().paid_currency);
+    if (currency.empty()) continue;
+    MT_ASSIGN_OR_RETURN(AccountId id, writer_.InternAccount(NodeKind::kAccount, key.first, key.second));
+    store::AccountAttributes a = writer_.account_attributes(id);
+    if (a.opening_balance) continue;  // an earlier ingest set it: a later call never overrides
+    a.opening_balance = *e.file->banner.opening_balance;
+    MT_ASSIGN_OR_RETURN(a.balance_currency, writer_.InternCurrency(currency));
+    writer_.SetAccountAttributes(id, a);
+  }
+  return Status::Ok();
+}
+
+}  // namespace moneytrail::io_internal
