@@ -21,8 +21,6 @@ if(XGBOOST_INCLUDE_DIR AND XGBOOST_LIBRARY)
 endif()
 
 pkg_check_modules(GVC IMPORTED_TARGET libgvc)
-# RE2 (libre2-dev): statement layouts' header, skip and banner patterns (src/io).
-pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 
 if(MONEYTRAIL_BUILD_TESTS)
   find_package(GTest REQUIRED)
@@ -31,8 +29,8 @@ if(MONEYTRAIL_BUILD_BENCHMARKS)
   find_package(benchmark REQUIRED)
 endif()
 
-# RE2 (libre2-dev): the description grammar of src/enrich/. Debian 12's RE2 ships no CMake
-# config, only re2.pc.
+# RE2 (libre2-dev): statement layouts' header, skip and banner patterns (src/io) and the
+# description grammar (src/enrich). Debian 12's RE2 ships no CMake config, only re2.pc.
 if(NOT TARGET moneytrail::re2)
   pkg_check_modules(MT_RE2 REQUIRED IMPORTED_TARGET re2)
   add_library(moneytrail_re2 INTERFACE)
