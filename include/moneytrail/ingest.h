@@ -88,6 +88,11 @@ struct IngestReport {
   std::vector<RejectedRow> first_rejects;    // the first few, for messages
   uint64_t store_transactions = 0;           // after the commit
   uint32_t store_accounts = 0;
+  // Statement files only (docs/format/mapping.md, "Enrichment and checks"): one paragraph of
+  // counts, and the statement checks' findings, one line each ("" when there are none). The
+  // same are stored with the commit (statement-checks.json, statement-enrichment.json).
+  std::string statement_summary;
+  std::string statement_checks_text;
 };
 
 // Ingests `files` into the store at `store_dir` (created if absent), in one commit.

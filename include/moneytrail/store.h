@@ -152,6 +152,11 @@ struct SourceRecord {
   uint64_t lines = 0;           // physical lines after the header
   uint64_t lines_skipped = 0;   // lines skipped by the mapping's skip_patterns (never rows)
   uint64_t lines_rejected = 0;  // lines spanned by rejected rows
+  // Accepted statement rows recognised as a transaction another kept line already carries (an
+  // overlapping download's copy, or the credit side of a mirror transfer): counted in
+  // rows_accepted, cited on that transaction (the segment's statement-lines.csv), not appended
+  // again. The source added rows_accepted - rows_merged transactions.
+  uint64_t rows_merged = 0;
 };
 
 // One file of the holders attachment, as stored.

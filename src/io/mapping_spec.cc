@@ -344,9 +344,13 @@ Result<RowSpec> MappedSpec(const std::filesystem::path& mapping_file) {
     if (const toml::node* node = enrich->get("grammar")) {
       auto path = node->value<std::string>();
       if (!path) return InvalidArgumentError(where + ": [enrich] grammar must be a path (string)");
-      s.enrich_grammar = std::filesystem::absolute(mapping_file.parent_path() / *path).lexically_normal();
+      s.enrich_none = *path == "none";
+      if (*path != "none" && *path != "builtin:us-banks") {
+        s.enrich_grammar =
+            std::filesystem::absolute(mapping_file.parent_path() / *path).lexically_normal();
+      }
       std::error_code ec;
-      if (!std::filesystem::exists(s.enrich_grammar, ec)) {
+      if (!s.enrich_grammar.empty() && !std::filesystem::exists(s.enrich_grammar, ec)) {
         return NotFoundError(where + ": [enrich] grammar '" + *path + "': no such file (" +
                              s.enrich_grammar.string() + ")");
       }

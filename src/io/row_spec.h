@@ -108,7 +108,10 @@ struct RowSpec {
   std::vector<std::shared_ptr<const re2::RE2>> skip_patterns;
   std::vector<BannerPattern> banner;
   std::unordered_map<std::string, Direction> direction_values;  // lower-case source text
-  std::filesystem::path enrich_grammar;  // [enrich] grammar, absolute; empty when none
+  // [enrich] grammar: a grammar file (absolute), empty for the built-in us-banks grammar
+  // (config/grammars/us-banks.toml); enrich_none when the mapping says grammar = "none".
+  std::filesystem::path enrich_grammar;
+  bool enrich_none = false;
   std::filesystem::path mapping_file;    // the mapping's path as given
 
   bool statement_path() const {

@@ -10,6 +10,7 @@
 
 #include "amount_forms.h"
 #include "ingester.h"
+#include "statement_reconcile.h"
 #include "moneytrail/csv.h"
 #include "moneytrail/hash.h"
 #include "text_checks.h"
@@ -302,43 +303,62 @@ Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(
 
 Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>& files,
                                      IngestReport& report, uint64_t& rejected_total) {
-  // >>> Statement checks (issue #19 item 3) plug in here, before any row is appended: running
-  // balance (details[i].balance against the amounts and directions, per file in line order),
-  // continuity across the files of one account (banner opening/closing balances and periods),
-  // overlap de-duplication (the same transaction in two downloads of one account) and mirror
-  // transfers (a debit in one statement account and the matching credit in another). They see
-  // every statement file of this ingest call: rows[i] (the ledger row), details[i] (description,
-  // balance, direction, reference, statement account) and banner. A row they drop must stay in
-  // custody (rows_read == rows_accepted + rows_rejected per file) with both lines cited.
-  //
-  // >>> Description enrichment (issue #19 item 4) plugs in here too, before the append: the
-  // grammar (spec.enrich_grammar) reads details[i].description and may set rows[i].channel,
-  // city/region/country and, where details[i].counterparty_source is kDescription or
-  // kUnidentified, the counterparty and the other end's key (then recompute
-  // rows[i].source_hash/dest_hash with HashAccountKey).
-  for (std::unique_ptr<StatementFile>& f : files) {
-    const std::string name = f->path.string();
+  if (files.empty()) return Status::Ok();
+  // Enrichment from the descriptions and the statement checks see every statement file of
+  // this call before any row is appended (statement_reconcile.h).
+  MT_ASSIGN_OR_RETURN(ReconciledStatements reconciled, ReconcileStatements(files));
+  const std::vector<uint8_t>& drop = reconciled.checks.drop;
+  std::vector<uint64_t> transaction_of_row(reconciled.rows, UINT64_MAX);
+  std::vector<uint32_t> source_of_file;
+  std::vector<StagedRow> kept;
+  for (size_t k = 0; k < files.size(); ++k) {
+    StatementFile& f = *files[k];
+    const std::string name = f.path.string();
     store::SourceRecord record;
     record.index = writer_.next_source_index();
+    source_of_file.push_back(record.index);
     record.first_transaction =
         writer_.committed_transaction_count() + writer_.pending_transaction_count();
+    kept.clear();
+    uint64_t merged = 0;
+    for (size_t i = 0; i < f.rows.size(); ++i) {
+      const uint64_t g = reconciled.first_row[k] + i;
+      if (drop[g]) {
+        ++merged;
+        continue;
+      }
+      transaction_of_row[g] = record.first_transaction + kept.size();
+      kept.push_back(f.rows[i]);
+    }
     const uint64_t before = writer_.pending_transaction_count();
-    MT_RETURN_IF_ERROR(Merge(f->rows, record.index, 0, name));
-    record.rows_read = f->rows_read;
-    record.rows_accepted = writer_.pending_transaction_count() - before;
-    record.rows_rejected = f->rejects.size();
-    record.format = f->spec.format;
-    record.mapping = f->spec.mapping;
-    record.encoding = f->spec.encoding;
-    record.lines = f->lines;
-    record.lines_skipped = f->lines_skipped;
-    record.lines_rejected = f->lines_rejected;
+    MT_RETURN_IF_ERROR(Merge(kept, record.index, 0, name));
+    if (writer_.pending_transaction_count() - before != kept.size()) {
+      return InternalError(name + ": statement rows were not all appended");
+    }
+    record.rows_read = f.rows_read;
+    record.rows_accepted = f.rows.size();
+    record.rows_merged = merged;
+    record.rows_rejected = f.rejects.size();
+    record.format = f.spec.format;
+    record.mapping = f.spec.mapping;
+    record.encoding = f.spec.encoding;
+    record.lines = f.lines;
+    record.lines_skipped = f.lines_skipped;
+    record.lines_rejected = f.lines_rejected;
     if (record.rows_read != record.rows_accepted + record.rows_rejected) {
       return InternalError(name + ": rows read != accepted + rejected");
     }
-    MT_RETURN_IF_ERROR(FinishFile(f->path, f->file.size(), f->sha256, std::move(record),
-                                  f->rejects, report, rejected_total));
+    MT_RETURN_IF_ERROR(FinishFile(f.path, f.file.size(), f.sha256, std::move(record), f.rejects,
+                                  report, rejected_total));
   }
+  MT_RETURN_IF_ERROR(writer_.AddCommitFile("statement-checks.json", reconciled.checks.ToJson()));
+  MT_RETURN_IF_ERROR(
+      writer_.AddCommitFile("statement-enrichment.json", StatementEnrichmentJson(reconciled)));
+  MT_RETURN_IF_ERROR(writer_.AddCommitFile(
+      "statement-lines.csv",
+      StatementLinesCsv(files, reconciled, transaction_of_row, source_of_file)));
+  report.statement_summary = StatementSummaryText(reconciled);
+  report.statement_checks_text = reconciled.checks.ToText();
   return SetOpeningBalances(files);
 }
 

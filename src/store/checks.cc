@@ -43,7 +43,8 @@ void CheckManifest(const Manifest& m, Problems& problems) {
       problems.Add({kManifestName, -1, element,
                     "index " + std::to_string(s.index) + ", expected " + std::to_string(i)});
     }
-    if (s.rows_read != s.rows_accepted + s.rows_rejected || s.rows_accepted > s.rows_read) {
+    if (s.rows_read != s.rows_accepted + s.rows_rejected || s.rows_accepted > s.rows_read ||
+        s.rows_merged > s.rows_accepted) {
       problems.Add({kManifestName, -1, element,
                     "rows_read " + std::to_string(s.rows_read) + " != rows_accepted " +
                         std::to_string(s.rows_accepted) + " + rows_rejected " +

@@ -134,6 +134,7 @@ std::string SerializeManifest(const Manifest& m) {
     if (s.lines != 0) sources.back()["lines"] = s.lines;
     if (s.lines_skipped != 0) sources.back()["lines_skipped"] = s.lines_skipped;
     if (s.lines_rejected != 0) sources.back()["lines_rejected"] = s.lines_rejected;
+    if (s.rows_merged != 0) sources.back()["rows_merged"] = s.rows_merged;
   }
   j["sources"] = sources;
   if (m.holders) {
@@ -279,6 +280,7 @@ Result<Manifest> ParseManifest(const std::string& path, std::string_view text, b
       r.lines = s.value("lines", uint64_t{0});
       r.lines_skipped = s.value("lines_skipped", uint64_t{0});
       r.lines_rejected = s.value("lines_rejected", uint64_t{0});
+      r.rows_merged = s.value("rows_merged", uint64_t{0});
       m.sources.push_back(std::move(r));
     }
     if (j.contains("holders")) {

@@ -81,7 +81,8 @@ nlohmann::json StoreSummary::ToJson() const {
                             {"bytes", s.bytes}, {"rows_read", s.rows_read},
                             {"rows_accepted", s.rows_accepted}, {"rows_rejected", s.rows_rejected},
                             {"format", s.format}, {"mapping", s.mapping},
-                            {"ingested_at", s.ingested_at}, {"rejects_file", s.rejects_file}});
+                            {"ingested_at", s.ingested_at}, {"rejects_file", s.rejects_file},
+                            {"rows_merged", s.rows_merged}});
   }
   if (holders) {
     nlohmann::json files = nlohmann::json::array();
@@ -125,6 +126,11 @@ std::string StoreSummary::ToText() const {
                        s.index, s.path, s.bytes, s.sha256, s.format,
                        s.mapping.empty() ? "" : " (" + s.mapping + ")", s.rows_read,
                        s.rows_accepted, s.rows_rejected, s.ingested_at);
+    if (s.rows_merged != 0) {
+      out += fmt::format("      {} of the accepted rows are copies of transactions another line "
+                         "carries (overlapping downloads, mirror transfers)\n",
+                         s.rows_merged);
+    }
     if (!s.rejects_file.empty()) out += fmt::format("      rejects {}\n", s.rejects_file);
   }
   if (holders) {

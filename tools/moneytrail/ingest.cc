@@ -64,7 +64,12 @@ int Run(Options& o) {
         source["lines_skipped"] = s.lines_skipped;
         source["lines_rejected"] = s.lines_rejected;
       }
+      if (s.rows_merged != 0) source["rows_merged"] = s.rows_merged;
       j["sources"].push_back(source);
+    }
+    if (!report->statement_summary.empty()) {
+      j["statement_summary"] = report->statement_summary;
+      j["statement_findings"] = report->statement_checks_text;
     }
     fmt::print("{}\n", moneytrail::JsonText(j, 2));
     return cli::kExitOk;
@@ -74,7 +79,26 @@ int Run(Options& o) {
                s.rows_accepted, s.rows_rejected, s.sha256.substr(0, 16));
     if (!s.mapping.empty()) fmt::print("  mapping: {}\n", MappingPath(s));
     if (s.lines_skipped != 0) fmt::print("  {} lines skipped by the mapping's skip_patterns\n", s.lines_skipped);
+    if (s.rows_merged != 0) {
+      fmt::print("  {} rows are copies of a transaction another line carries (overlapping "
+                 "download or mirror transfer): cited, not counted twice\n",
+                 s.rows_merged);
+    }
     if (!s.rejects_file.empty()) fmt::print("  rejects: {}\n", RejectsPath(o.store, s));
+  }
+  if (!report->statement_summary.empty()) {
+    fmt::print("{}", report->statement_summary);
+    // The findings, at most a screenful; `moneytrail verify` lists them all.
+    std::string_view findings = report->statement_checks_text;
+    size_t shown = 0, pos = 0;
+    while (pos < findings.size() && shown < 20) {
+      size_t end = findings.find('\n', pos);
+      if (end == std::string_view::npos) end = findings.size();
+      fmt::print("  {}\n", findings.substr(pos, end - pos));
+      pos = end + 1;
+      ++shown;
+    }
+    if (pos < findings.size()) fmt::print("  ... (moneytrail verify STORE lists every finding)\n");
   }
   fmt::print("total: {} rows read, {} accepted, {} rejected; store now holds {} transactions, {} "
              "accounts\n",
