@@ -80,7 +80,10 @@ std::string Describe(const Need& n) {
   if (n.fields & RowShapes::kMcc) with.push_back("a merchant category code");
   if (n.external_country) with.push_back("an external counterparty and a country");
   for (size_t i = 0; i < with.size(); ++i) out += (i == 0 ? " with " : i + 1 == with.size() ? " and " : ", ") + with[i];
-  if (!n.alternatives.empty()) {
+  const bool any_unconstrained = std::any_of(n.alternatives.begin(), n.alternatives.end(), [](const Need& a) {
+    return a.channels == 0 && a.fields == 0 && a.cp_kinds == 0 && !a.external_country && a.alternatives.empty();
+  });
+  if (!n.alternatives.empty() && !any_unconstrained) {  // an alternative without needs needs nothing
     std::string alternatives;
     for (const Need& a : n.alternatives) alternatives += (alternatives.empty() ? "" : ", or ") + Describe(a);
     out += " (either " + alternatives + ")";

@@ -157,28 +157,24 @@ TEST(ShippedPackTest, FeePaidInInstalmentsOverWeeks) {
 // The graph rules need no KYC facts or locations: they run on bare account-to-account records.
 TEST(ShippedPackTest, PassThroughFanInFanOutAndRoundTripWithoutKyc) {
   TestWorld w;
-  // Pass-through: $12,000 in by two wires, $11,500 out within two days; the near miss keeps 40%.
-  w.Add("2025-09-02T10:00:00Z", "B:P1", "B:PASS", "6000.00", Channel::kWire);
-  w.Add("2025-09-02T12:00:00Z", "B:P2", "B:PASS", "6000.00", Channel::kAch);
-  w.Add("2025-09-04T09:00:00Z", "B:PASS", "B:Q1", "11500.00", Channel::kWire);
-  w.Add("2025-09-02T10:00:00Z", "B:P1", "B:KEEP", "6000.00", Channel::kWire);
-  w.Add("2025-09-02T12:00:00Z", "B:P2", "B:KEEP", "6000.00", Channel::kWire);
-  w.Add("2025-09-04T09:00:00Z", "B:KEEP", "B:Q1", "7200.00", Channel::kWire);
-  // Fan-in: 8 payers under $3,000 in two weeks; the near miss has 7.
-  for (int i = 0; i < 8; ++i) {
-    w.Add("2025-09-1" + std::to_string(i) + "T10:00:00Z", "B:F" + std::to_string(i), "B:FANIN", "900.00",
-          Channel::kMoneyTransmitter);
-    if (i < 7) {
-      w.Add("2025-09-1" + std::to_string(i) + "T10:00:00Z", "B:F" + std::to_string(i), "B:SEVEN", "900.00",
-            Channel::kMoneyTransmitter);
-    }
+  // Pass-through: $30,000 in by two payments, $29,500 out within two days; the near miss keeps 60%.
+  w.Add("2025-09-02T10:00:00Z", "B:P1", "B:PASS", "15000.00", Channel::kWire);
+  w.Add("2025-09-02T12:00:00Z", "B:P2", "B:PASS", "15000.00", Channel::kAch);
+  w.Add("2025-09-04T09:00:00Z", "B:PASS", "B:Q1", "29500.00", Channel::kWire);
+  w.Add("2025-09-02T10:00:00Z", "B:P1", "B:KEEP", "15000.00", Channel::kWire);
+  w.Add("2025-09-02T12:00:00Z", "B:P2", "B:KEEP", "15000.00", Channel::kWire);
+  w.Add("2025-09-04T09:00:00Z", "B:KEEP", "B:Q1", "18000.00", Channel::kWire);
+  // Fan-in: 16 payers under $3,000 in two weeks; the near miss has 15.
+  for (int i = 0; i < 16; ++i) {
+    const std::string day = "2025-09-" + std::to_string(10 + i % 14) + "T10:00:00Z";
+    w.Add(day, "B:F" + std::to_string(i), "B:FANIN", "900.00", Channel::kMoneyTransmitter);
+    if (i < 15) w.Add(day, "B:F" + std::to_string(i), "B:FIFTEEN", "900.00", Channel::kMoneyTransmitter);
   }
-  // Fan-out: $10,400 to 8 accounts in a week; the near miss pays 8 by ACH (payroll).
-  for (int i = 0; i < 8; ++i) {
-    w.Add("2025-10-0" + std::to_string(1 + i % 7) + "T10:00:00Z", "B:FANOUT", "B:G" + std::to_string(i), "1300.00",
-          Channel::kWire);
-    w.Add("2025-10-0" + std::to_string(1 + i % 7) + "T10:00:00Z", "B:PAYROLL", "B:G" + std::to_string(i), "1300.00",
-          Channel::kAch);
+  // Fan-out: $15,600 to 12 accounts in a week; the near miss pays 12 by ACH (payroll).
+  for (int i = 0; i < 12; ++i) {
+    const std::string day = "2025-10-0" + std::to_string(1 + i % 7) + "T10:00:00Z";
+    w.Add(day, "B:FANOUT", "B:G" + std::to_string(i), "1300.00", Channel::kWire);
+    w.Add(day, "B:PAYROLL", "B:G" + std::to_string(i), "1300.00", Channel::kAch);
   }
   // Round trip: R0 -> R1 -> R2 -> R0 in five days, each hop 95%; the near miss comes back at 70%.
   w.Add("2025-11-03T10:00:00Z", "B:R0", "B:R1", "20000.00", Channel::kWire);
