@@ -199,9 +199,29 @@ struct ScanOptions {
   unsigned threads = 0;  // 0 = hardware concurrency; never changes the result
 };
 
+// Whether the data can support a rule, counted before the scan (docs/rules.md, Data sufficiency).
+// A rule runs when every one of its streams has at least one row that can support it (a row of
+// its channels that carries the fields its filters and metrics read: a location with a city or a
+// country, an MCC, a cash or external counterparty), the data has hours of day when it filters on
+// hours, and KYC facts are given when it needs them. A rule that does not run says why in numbers.
+struct RuleSupport {
+  std::string pack_id;
+  std::string rule_id;
+  std::string severity;
+  bool ran = false;
+  uint64_t rows = 0;             // transactions in the store
+  uint64_t supporting_rows = 0;  // rows that can support the rule (the fewest over its streams)
+  std::string needs;             // what a supporting row is: "cash_deposit/cash rows with a location (first); ..."
+  std::string reason;            // why it did not run ("0 of 491 rows are ..."); empty when it ran
+  std::string note;              // a limit the run met (a bounded search), empty when none
+};
+
 struct ScanResult {
   std::vector<Alert> alerts;  // by pack, then rule order, then subject label, then time
-  std::vector<std::string> skipped;  // "RULE_ID: reason"
+  // "RULE_ID: reason" for every rule that did not run (no KYC facts; data that cannot support it).
+  std::vector<std::string> skipped;
+  // One entry per rule of every pack, in pack and rule order: ran or not, and why.
+  std::vector<RuleSupport> support;
   // Per rule id, the number of alerts.
   std::vector<std::pair<std::string, uint64_t>> alerts_per_rule;
 };
@@ -210,6 +230,17 @@ struct ScanResult {
 // Errors: OutOfRange if an exact sum overflows (amounts beyond 10^26 in one window).
 Result<ScanResult> Scan(const store::Store& store, std::span<const RulePack* const> packs,
                         const ScanOptions& options);
+
+// "ST-FUNNEL: not run: 0 of 491 rows are ..." or "ST-STRUCT: ran (3,120 of 491,000 rows can support
+// it: ...)": one line of the per-rule table `moneytrail scan` prints.
+std::string SupportLine(const RuleSupport& support);
+// The warning that must open any report of this scan when rules could not run, e.g.
+// "7 of 20 rules could not run on this data, including high-severity ST-FUNNEL, ST-STRUCT: their
+// absence of alerts is not evidence of absence"; empty when every rule ran.
+std::string SupportHeadline(const ScanResult& result);
+// The table as a JSON array (no newline): [{"pack","rule","severity","ran","rows","supporting_rows",
+// "needs","reason"}, ...].
+std::string SupportJson(std::span<const RuleSupport> support);
 
 // One JSON object (no newline) describing the alert, with each evidence transaction's time,
 // ends, channel, exact amount, currency, source file path and source line.

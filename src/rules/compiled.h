@@ -119,6 +119,18 @@ struct HistoryBaseline {
   Int128 factor_num = 3, factor_den = 1;  // window value > factor * history value scaled
 };
 
+// Built-in kinds: graph typologies that a window over one subject's events cannot express
+// (docs/rules.md, Built-in kinds). kNone is a rule of the language (aggregate or sequence).
+enum class BuiltinKind : uint8_t { kNone, kRoundTrip };
+
+// kind = "round_trip": money leaves an account and comes back to it through other accounts.
+struct RoundTripSpec {
+  int max_hops = 4;            // payments in the cycle, 2..6
+  Int128 min_amount = 0;       // scaled: the first payment is at least this
+  Int128 share_num = 8, share_den = 10;  // each later payment >= share * the previous one
+  uint64_t max_steps = 200000;  // search steps per first payment (a bound on the work, reported)
+};
+
 // kEntity: per entity of the holders' entity map (per account for accounts without one).
 enum class SubjectKind : uint8_t { kAccount, kPair, kEntity };
 
@@ -131,6 +143,8 @@ struct Rule {
   std::string sentence;  // template with {placeholders}
   SubjectKind subject = SubjectKind::kAccount;
   bool sequence = false;
+  BuiltinKind builtin = BuiltinKind::kNone;
+  RoundTripSpec round_trip;  // builtin == kRoundTrip
   Filter match;  // aggregate rules
   Filter first;  // sequence rules
   Filter then;

@@ -11,7 +11,9 @@
 
 #include "rules/compiled.h"
 #include "rules/figures.h"
+#include "rules/round_trip.h"
 #include "rules/runtime.h"
+#include "rules/sufficiency.h"
 #include "rules/window.h"
 
 namespace moneytrail::rules {
@@ -25,6 +27,7 @@ struct Episode {
 struct RuleOutput {
   std::vector<Alert> alerts;
   Status status;
+  uint64_t truncated = 0;  // round_trip: first payments whose search stopped at max_steps
 };
 
 // The window key of an event: seconds, local days, business-day ordinals, or 0 for "all".
@@ -329,19 +332,29 @@ Result<ScanResult> Scan(const store::Store& store, std::span<const RulePack* con
     const CompiledPack& pack = pack_ptr->compiled();
     StoreFacts facts(store, options.holders, pack);
     LocationIds ids(facts);
+    // Data sufficiency: a rule the data cannot support does not run, and says why in numbers.
+    const RowShapes shapes(facts);
     std::vector<const Rule*> runnable;
+    std::vector<size_t> support_of;  // per runnable rule: its entry in result.support
     for (const Rule& r : pack.rules) {
+      RuleSupport support = AssessRule(r, shapes, facts, options.holders != nullptr, pack.id);
       if (r.needs_holders && options.holders == nullptr) {
         result.skipped.push_back(fmt::format("{}: needs KYC facts (--parties DIR)", r.id));
+      } else if (!support.ran) {
+        result.skipped.push_back(fmt::format("{}: not run: {}", r.id, support.reason));
       } else {
         runnable.push_back(&r);
+        support_of.push_back(result.support.size());
       }
+      result.support.push_back(std::move(support));
     }
     std::vector<RuleStreams> streams;
     for (const Rule* r : runnable) {
       RuleStreams rs{r, {}};
       int32_t currency = ResolveCurrency(store, r->currency);
-      if (r->sequence) {
+      if (r->builtin != BuiltinKind::kNone) {
+        // built-in kinds read the store themselves: no events
+      } else if (r->sequence) {
         rs.filters.emplace_back(r->first, facts, currency);
         rs.filters.emplace_back(r->then, facts, currency);
       } else {
@@ -367,8 +380,14 @@ Result<ScanResult> Scan(const store::Store& store, std::span<const RulePack* con
         events.insert(events.end(), chunk[i].begin(), chunk[i].end());
         std::vector<Event>().swap(chunk[i]);
       }
-      RuleEvaluator evaluator(*runnable[i], facts, ids);
-      Result<std::vector<Alert>> alerts = evaluator.Run(std::move(events));
+      Result<std::vector<Alert>> alerts = std::vector<Alert>();
+      if (runnable[i]->builtin == BuiltinKind::kRoundTrip) {
+        alerts = RunRoundTrip(*runnable[i], facts, ids, ResolveCurrency(store, runnable[i]->currency),
+                              outputs[i].truncated);
+      } else {
+        RuleEvaluator evaluator(*runnable[i], facts, ids);
+        alerts = evaluator.Run(std::move(events));
+      }
       if (alerts.ok()) {
         outputs[i].alerts = std::move(*alerts);
       } else {
@@ -386,6 +405,12 @@ Result<ScanResult> Scan(const store::Store& store, std::span<const RulePack* con
     }
     for (size_t i = 0; i < runnable.size(); ++i) {
       MT_RETURN_IF_ERROR(outputs[i].status);
+      if (outputs[i].truncated > 0) {
+        result.support[support_of[i]].note =
+            fmt::format("the cycle search stopped at {} steps for {} first payment(s); cycles through them may "
+                        "be missing",
+                        runnable[i]->round_trip.max_steps, outputs[i].truncated);
+      }
       std::vector<Alert>& alerts = outputs[i].alerts;
       std::vector<std::string> labels;
       for (const Alert& a : alerts) labels.push_back(SubjectSortKey(store, a));

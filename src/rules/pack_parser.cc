@@ -397,6 +397,42 @@ Result<int64_t> ParseClock(std::string_view text, bool allow_sign) {
   return sign * (h * 3600 + m * 60);
 }
 
+// kind = "round_trip" (docs/rules.md, Built-in kinds): a sliding window, no streams or conditions,
+// the cycle's bounds in [rule.cycle].
+Status CompileRoundTrip(const RuleCompiler& c, const toml::table& t, const std::string& where, Rule& r) {
+  r.builtin = BuiltinKind::kRoundTrip;
+  if (r.window.kind != WindowKind::kDuration) {
+    return c.Error(t.get("window"), "window", "a round_trip rule needs a duration window such as \"30d\"");
+  }
+  for (const char* key : {"match", "first", "then", "when", "peer", "history"}) {
+    if (t.contains(key)) {
+      return c.Error(t.get(key), key, "a round_trip rule has no streams or conditions; its bounds go in [rule.cycle]");
+    }
+  }
+  if (r.subject != SubjectKind::kAccount) {
+    return c.Error(t.get("subject"), "subject", "a round_trip rule's subject is the account the money returns to");
+  }
+  const toml::table* cycle = t["cycle"].as_table();
+  if (cycle == nullptr) return InvalidArgumentError(where + ": kind = \"round_trip\" needs a [rule.cycle] table");
+  MT_RETURN_IF_ERROR(CheckKeys(*cycle, {"max_hops", "min_amount", "min_share"}, where + " [rule.cycle]"));
+  if (cycle->get("max_hops")) {
+    MT_ASSIGN_OR_RETURN(int64_t hops, c.Integer(cycle->get("max_hops"), "cycle.max_hops"));
+    if (hops < 2 || hops > 6) return c.Error(cycle->get("max_hops"), "cycle.max_hops", "expected 2 to 6 payments");
+    r.round_trip.max_hops = static_cast<int>(hops);
+  }
+  if (cycle->get("min_amount")) {
+    MT_ASSIGN_OR_RETURN(r.round_trip.min_amount, c.Amount(cycle->get("min_amount"), "cycle.min_amount"));
+  }
+  if (cycle->get("min_share")) {
+    MT_RETURN_IF_ERROR(
+        c.Ratio(cycle->get("min_share"), "cycle.min_share", r.round_trip.share_num, r.round_trip.share_den));
+    if (r.round_trip.share_num > r.round_trip.share_den) {
+      return c.Error(cycle->get("min_share"), "cycle.min_share", "expected a share between 0 and 1");
+    }
+  }
+  return Status::Ok();
+}
+
 Status CompileRule(CompiledPack& pack, const toml::table& t, size_t index, const RulePack::Overrides& overrides,
                    std::set<std::string>& used_overrides) {
   std::string where = fmt::format("{}: rule #{}", pack.origin, index + 1);
@@ -406,7 +442,8 @@ Status CompileRule(CompiledPack& pack, const toml::table& t, size_t index, const
   where = fmt::format("{}: rule '{}'", pack.origin, r.id);
   MT_RETURN_IF_ERROR(CheckKeys(t,
                                {"id", "title", "citation", "description", "severity", "subject", "window", "sentence",
-                                "currency", "params", "match", "first", "then", "when", "peer", "history"},
+                                "currency", "params", "match", "first", "then", "when", "peer", "history", "kind",
+                                "cycle"},
                                where));
   r.title = t["title"].value_or(std::string());
   r.citation = t["citation"].value_or(std::string());
@@ -457,6 +494,20 @@ Status CompileRule(CompiledPack& pack, const toml::table& t, size_t index, const
   else if (subject == "entity") r.subject = SubjectKind::kEntity;
   else return c.Error(t.get("subject"), "subject", "expected \"account\", \"entity\" or \"pair\"");
   MT_RETURN_IF_ERROR(c.CompileWindow(t.get("window"), r.window));
+  const std::string kind = t["kind"].value_or(std::string("window"));
+  if (kind == "round_trip") {
+    MT_RETURN_IF_ERROR(CompileRoundTrip(c, t, where, r));
+    r.sentence = t["sentence"].value_or(std::string());
+    std::vector<std::string> names;
+    for (const auto& [k, v] : r.params) names.push_back(k);
+    MT_RETURN_IF_ERROR(CheckTemplate(r.sentence, false, names).WithContext(where + ": sentence"));
+    pack.rules.push_back(std::move(r));
+    return Status::Ok();
+  }
+  if (kind != "window") {
+    return c.Error(t.get("kind"), "kind", "expected \"window\" (the default: match or first/then) or \"round_trip\"");
+  }
+  if (t.contains("cycle")) return c.Error(t.get("cycle"), "cycle", "[rule.cycle] belongs to kind = \"round_trip\"");
   const toml::table* match = t["match"].as_table();
   const toml::table* first = t["first"].as_table();
   const toml::table* then = t["then"].as_table();

@@ -62,14 +62,24 @@ StoreFacts::StoreFacts(const store::Store& s, const HolderTable* h, const Compil
     min_day_ = calendar.LocalDay(*lo);
     max_day = calendar.LocalDay(*hi);
   }
-  ordinal_before_.resize(static_cast<size_t>(max_day - min_day_ + 1));
-  ordinal_after_.resize(ordinal_before_.size());
-  for (int64_t d = min_day_; d <= max_day; ++d) {
-    Timestamp midnight = d * 86400 - pack.utc_offset;
-    int64_t before = calendar.BusinessDayOf(midnight);
-    int64_t after = calendar.BusinessDayOf(midnight + 86399);
-    ordinal_before_[d - min_day_] = static_cast<int32_t>(calendar.BusinessOrdinal(before));
-    ordinal_after_[d - min_day_] = static_cast<int32_t>(calendar.BusinessOrdinal(after));
+  // Per-day tables only when the span of days is bounded by the rows (sparse days otherwise).
+  const uint64_t span = n > 0 ? static_cast<uint64_t>(max_day - min_day_) + 1 : 0;
+  if (span <= 2 * uint64_t{n} + kDenseDaySlack) {
+    ordinal_before_.resize(span);
+    ordinal_after_.resize(span);
+    for (int64_t d = min_day_; d <= max_day; ++d) {
+      Timestamp midnight = d * 86400 - pack.utc_offset;
+      int64_t before = calendar.BusinessDayOf(midnight);
+      int64_t after = calendar.BusinessDayOf(midnight + 86399);
+      ordinal_before_[d - min_day_] = static_cast<int32_t>(calendar.BusinessOrdinal(before));
+      ordinal_after_[d - min_day_] = static_cast<int32_t>(calendar.BusinessOrdinal(after));
+    }
+  }
+  for (Timestamp t : time_) {
+    if (t % 86400 != 0) {
+      has_time_of_day = true;
+      break;
+    }
   }
   account_kind.resize(s.account_count());
   for (AccountId a = 0; a < s.account_count(); ++a) account_kind[a] = static_cast<uint8_t>(s.account(a).kind);
@@ -101,6 +111,13 @@ FilterRuntime::FilterRuntime(const Filter& f, const StoreFacts& fx, int32_t curr
       subject_party_kind(f.subject_party_kind),
       counterparty_party_kind(f.counterparty_party_kind),
       industries(f.subject_industries) {
+  const uint32_t cash = 1u << static_cast<int>(Channel::kCash);
+  const uint32_t deposit = 1u << static_cast<int>(Channel::kCashDeposit);
+  const uint32_t withdrawal = 1u << static_cast<int>(Channel::kCashWithdrawal);
+  if (channel_mask != 0 && !(channel_mask & cash)) {
+    generic_cash = static_cast<uint8_t>(((channel_mask & deposit) ? 1 : 0) | ((channel_mask & withdrawal) ? 2 : 0));
+    if (generic_cash != 0) channel_mask |= cash;
+  }
   const size_t locations = fx.location_city.size();
   if (!f.cities.empty() || !f.regions.empty() || !f.countries.empty()) {
     location_ok.assign(locations, 1);
@@ -149,7 +166,9 @@ bool FilterRuntime::Matches(TransactionId t, AccountId subject, AccountId counte
   const store::Store& s = fx.store;
   if (direction == Direction::kIn && !subject_receives) return false;
   if (direction == Direction::kOut && subject_receives) return false;
-  if (channel_mask != 0 && !(channel_mask & (1u << s.channel()[t]))) return false;
+  const uint8_t ch = s.channel()[t];
+  if (channel_mask != 0 && !(channel_mask & (1u << ch))) return false;
+  if (ch == static_cast<uint8_t>(Channel::kCash) && !(generic_cash & (subject_receives ? 1 : 2))) return false;
   if (currency == -2) return false;
   if (currency >= 0 && s.paid_currency()[t] != currency) return false;
   if (!amount.empty()) {

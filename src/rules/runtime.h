@@ -30,12 +30,23 @@ struct StoreFacts {
   }
   uint8_t Weekday(TransactionId t) const { return static_cast<uint8_t>(BusinessCalendar::Weekday(LocalDay(t))); }
   // Ordinal of the business day the transaction counts toward.
+  // Looked up in per-day tables when the data's span of days is small against its rows (see
+  // dense_days()), computed from the calendar otherwise: memory is bounded by rows, not by time.
   int32_t BusinessOrdinal(TransactionId t) const {
     const int64_t day = LocalDay(t);
+    if (ordinal_before_.empty()) {
+      return static_cast<int32_t>(calendar.BusinessOrdinal(calendar.BusinessDayOf(time_[t])));
+    }
     const int64_t seconds = time_[t] + utc_offset_ - day * 86400;
     const size_t i = static_cast<size_t>(day - min_day_);
     return seconds < cutoff_ ? ordinal_before_[i] : ordinal_after_[i];
   }
+  // Days held in the per-day business-day tables: at most 2 * rows + kDenseDaySlack, 0 when the
+  // span of days is larger (two rows 10^6 days apart hold no table at all).
+  size_t dense_days() const { return ordinal_before_.size(); }
+  static constexpr size_t kDenseDaySlack = 4096;
+  // False when every transaction time is at 00:00:00 UTC (date-only data: no hour of day).
+  bool has_time_of_day = false;
   std::vector<uint8_t> account_kind;      // per account: NodeKind
   std::vector<std::string> location_city;     // per location id: "city, region" (lower case)
   std::vector<std::string> location_region;   // lower case
@@ -61,7 +72,13 @@ struct FilterRuntime {
   bool Matches(TransactionId t, AccountId subject, AccountId counterparty, bool subject_receives) const;
 
   const StoreFacts* facts;
+  // The channels that can match: the filter's, plus `cash` when it names cash_deposit or
+  // cash_withdrawal (generic cash, see generic_cash); for the scan's index and first test.
   uint32_t channel_mask;
+  // How a row of channel `cash` (direction unknown, e.g. IBM AMLworld's "Cash") matches: bit 0
+  // as a deposit into the subject (the subject receives it), bit 1 as a withdrawal from the
+  // subject (the subject pays it); 3 when the filter names `cash` or no channel at all.
+  uint8_t generic_cash = 3;
   Direction direction;
   std::vector<AmountBound> amount;
   int32_t currency;  // -1: any; -2: a currency the store does not have (nothing matches)

@@ -68,6 +68,35 @@ TEST(RulesCliTest, ScanThatFindsNothingExitsZero) {
   EXPECT_NE(scan.out.find("0 alerts"), std::string::npos) << scan.out;
 }
 
+// Without KYC facts the KYC rules cannot run: scan's first line says so, each rule's line says
+// whether it ran and why not, and --json gives the same table.
+TEST(RulesCliTest, ScanSaysWhichRulesCouldNotRunAndWhy) {
+  TempDir dir;
+  const std::string world = (dir.path() / "world").string();
+  const std::string store = (dir.path() / "store").string();
+  const std::string alerts = (dir.path() / "alerts.jsonl").string();
+  const std::string pack = std::string(MONEYTRAIL_SOURCE_DIR) + "/rules/smuggling-trafficking.toml";
+  ASSERT_EQ(RunMoneytrail({"generate", "--out", world, "--preset", "tiny", "--seed", "3"}).exit_code, 0);
+  ASSERT_EQ(RunMoneytrail({"ingest", store, world + "/transactions.csv", "--format", "native"}).exit_code, 0);
+  auto scan = RunMoneytrail({"scan", store, "--rules", pack, "--out", alerts, "--exit-zero"});
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  EXPECT_EQ(scan.out.rfind("WARNING: ", 0), 0u) << scan.out;
+  EXPECT_NE(scan.out.find("including high-severity ST-FEE"), std::string::npos) << scan.out;
+  const std::string fee_line = "  " + std::string("ST-FEE") + std::string(16, ' ') + "      -  not run: needs KYC facts";
+  EXPECT_NE(scan.out.find(fee_line), std::string::npos) << scan.out;
+  EXPECT_NE(scan.out.find("ST-STRUCT"), std::string::npos) << scan.out;
+  EXPECT_NE(scan.out.find(" rows can support it: "), std::string::npos) << scan.out;
+  auto json = RunMoneytrail({"scan", store, "--rules", pack, "--out", alerts, "--exit-zero", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(json.out.rfind("{\"alerts\":", 0), 0u) << json.out;
+  EXPECT_NE(json.out.find("\"rule\":\"ST-FEE\",\"severity\":\"high\",\"ran\":false"), std::string::npos)
+      << json.out;
+  std::ifstream in(alerts);
+  std::string header;
+  std::getline(in, header);
+  EXPECT_NE(header.find("ST-FEE: needs KYC facts"), std::string::npos) << header;
+}
+
 // Splits a CSV line without quotes (the generator's accounts.csv and truth/entities.csv).
 std::vector<std::string> Fields(const std::string& line) {
   std::vector<std::string> out;

@@ -28,11 +28,15 @@ std::vector<Tx> RandomTxs(std::mt19937_64& rng) {
   std::vector<Tx> txs;
   const int n = 30 + static_cast<int>(rng() % 90);
   const int64_t start = test::T("2025-08-29T00:00:00Z");
-  const Channel channels[] = {Channel::kCashDeposit, Channel::kWire, Channel::kAch, Channel::kCashWithdrawal};
+  // Channel::kCash is generic cash between two accounts (IBM AMLworld's "Cash"): a deposit into
+  // its destination and a withdrawal from its source wherever a rule names cash_deposit or
+  // cash_withdrawal.
+  const Channel channels[] = {Channel::kCashDeposit, Channel::kWire, Channel::kAch, Channel::kCashWithdrawal,
+                              Channel::kCash};
   for (int i = 0; i < n; ++i) {
     Tx t;
     t.time = start + static_cast<int64_t>(rng() % (12 * 86400)) / 3600 * 3600;  // whole hours: ties and exact window edges
-    t.channel = channels[rng() % 4];
+    t.channel = channels[rng() % 5];
     int a = static_cast<int>(rng() % 4), b = static_cast<int>(rng() % 4);
     t.src = t.channel == Channel::kCashDeposit ? -1 : a;
     t.dst = t.channel == Channel::kCashWithdrawal ? -1 : (t.channel == Channel::kWire && rng() % 2) ? -2 : b;
@@ -112,7 +116,9 @@ EvidenceSets OracleAggregate(const std::vector<Tx>& txs, bool business, int64_t 
   for (size_t g = 0; g < grouping.groups.size(); ++g) {
     std::vector<int> ev;
     for (size_t i = 0; i < txs.size(); ++i) {
-      if (grouping.In(g, txs[i].dst) && !grouping.Internal(txs[i]) && (txs[i].channel == Channel::kCashDeposit || txs[i].channel == Channel::kWire)) {
+      const Channel ch = txs[i].channel;
+      if (grouping.In(g, txs[i].dst) && !grouping.Internal(txs[i]) &&
+          (ch == Channel::kCashDeposit || ch == Channel::kCash || ch == Channel::kWire)) {
         ev.push_back(static_cast<int>(i));
       }
     }
@@ -151,7 +157,8 @@ EvidenceSets OracleSequence(const std::vector<Tx>& txs, int64_t length, const Gr
   for (size_t g = 0; g < grouping.groups.size(); ++g) {
     std::vector<int> a, b;
     for (size_t i = 0; i < txs.size(); ++i) {
-      if (grouping.In(g, txs[i].dst) && txs[i].channel == Channel::kCashDeposit) a.push_back(static_cast<int>(i));
+      const bool deposit = txs[i].channel == Channel::kCashDeposit || txs[i].channel == Channel::kCash;
+      if (grouping.In(g, txs[i].dst) && !grouping.Internal(txs[i]) && deposit) a.push_back(static_cast<int>(i));
       if (grouping.In(g, txs[i].src) && txs[i].dst == -2) b.push_back(static_cast<int>(i));
     }
     auto by_time = [&](int x, int y) { return txs[x].time < txs[y].time; };

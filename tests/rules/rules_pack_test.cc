@@ -42,7 +42,9 @@ TEST(ShippedPackTest, LoadsEveryRuleWithCitationAndParameters) {
   for (const RuleInfo& r : rules) {
     EXPECT_TRUE(r.citation.find("FIN-2014-A008") != std::string::npos ||
                 r.citation.find("FIN-2020-A008") != std::string::npos ||
-                r.citation.find("FATF/APG 2018") != std::string::npos || r.citation.find("31 CFR 1010.3") != std::string::npos)
+                r.citation.find("FATF/APG 2018") != std::string::npos || r.citation.find("31 CFR 1010.3") != std::string::npos ||
+                r.citation.find("FIN-2023-Alert001") != std::string::npos ||
+                r.citation.find("AMLworld 2023") != std::string::npos)  // the graph shapes (pack header)
         << r.id << ": " << r.citation;
     EXPECT_FALSE(r.params.empty()) << r.id << " has no documented parameter";
   }
@@ -133,6 +135,63 @@ TEST(ShippedPackTest, ManySendersToOneBorderCityBeneficiary) {
   w.Holder({"B:CHI", 2, PartyKind::kPerson, 0, "chicago, il"});
   w.Holder({"B:EP2", 3, PartyKind::kPerson, 0, "el paso, tx"});  // 4 senders under $3,000 only
   EXPECT_EQ(Alerted(w, "ST-FEE"), (Labels{"B:EP"}));
+}
+
+// A fee gathered over weeks (FIN-2014-A008, FIN-2023-Alert001): five relatives pay over 27 days;
+// the same five payments spread over 29 days do not make one window.
+TEST(ShippedPackTest, FeePaidInInstalmentsOverWeeks) {
+  TestWorld w;
+  const char* days[] = {"2025-09-02", "2025-09-09", "2025-09-16", "2025-09-23", "2025-09-29"};
+  const char* late[] = {"2025-09-02", "2025-09-09", "2025-09-16", "2025-09-23", "2025-10-01"};
+  for (int i = 0; i < 5; ++i) {
+    std::string s = "B:S" + std::to_string(i);
+    w.Add(std::string(days[i]) + "T10:00:00Z", s, "B:EP", "1500.00", Channel::kMoneyTransmitter);
+    w.Add(std::string(late[i]) + "T10:00:00Z", s, "B:EP2", "1500.00", Channel::kWire);
+    w.Holder({s, static_cast<uint32_t>(10 + i), PartyKind::kPerson, 0, "chicago, il"});
+  }
+  w.Holder({"B:EP", 1, PartyKind::kPerson, 0, "el paso, tx"});
+  w.Holder({"B:EP2", 2, PartyKind::kPerson, 0, "laredo, tx"});
+  EXPECT_EQ(Alerted(w, "ST-FEE"), (Labels{"B:EP"}));
+}
+
+// The graph rules need no KYC facts or locations: they run on bare account-to-account records.
+TEST(ShippedPackTest, PassThroughFanInFanOutAndRoundTripWithoutKyc) {
+  TestWorld w;
+  // Pass-through: $30,000 in by two payments, $29,500 out within two days; the near miss keeps 60%.
+  w.Add("2025-09-02T10:00:00Z", "B:P1", "B:PASS", "15000.00", Channel::kWire);
+  w.Add("2025-09-02T12:00:00Z", "B:P2", "B:PASS", "15000.00", Channel::kAch);
+  w.Add("2025-09-04T09:00:00Z", "B:PASS", "B:Q1", "29500.00", Channel::kWire);
+  w.Add("2025-09-02T10:00:00Z", "B:P1", "B:KEEP", "15000.00", Channel::kWire);
+  w.Add("2025-09-02T12:00:00Z", "B:P2", "B:KEEP", "15000.00", Channel::kWire);
+  w.Add("2025-09-04T09:00:00Z", "B:KEEP", "B:Q1", "18000.00", Channel::kWire);
+  // Fan-in: 16 payers under $3,000 in two weeks; the near miss has 15.
+  for (int i = 0; i < 16; ++i) {
+    const std::string day = "2025-09-" + std::to_string(10 + i % 14) + "T10:00:00Z";
+    w.Add(day, "B:F" + std::to_string(i), "B:FANIN", "900.00", Channel::kMoneyTransmitter);
+    if (i < 15) w.Add(day, "B:F" + std::to_string(i), "B:FIFTEEN", "900.00", Channel::kMoneyTransmitter);
+  }
+  // Fan-out: $15,600 to 12 accounts in a week; the near miss pays 12 by ACH (payroll).
+  for (int i = 0; i < 12; ++i) {
+    const std::string day = "2025-10-0" + std::to_string(1 + i % 7) + "T10:00:00Z";
+    w.Add(day, "B:FANOUT", "B:G" + std::to_string(i), "1300.00", Channel::kWire);
+    w.Add(day, "B:PAYROLL", "B:G" + std::to_string(i), "1300.00", Channel::kAch);
+  }
+  // Round trip: R0 -> R1 -> R2 -> R0 in five days, each hop 95%; the near miss comes back at 70%.
+  w.Add("2025-11-03T10:00:00Z", "B:R0", "B:R1", "20000.00", Channel::kWire);
+  w.Add("2025-11-04T10:00:00Z", "B:R1", "B:R2", "19000.00", Channel::kWire);
+  w.Add("2025-11-07T10:00:00Z", "B:R2", "B:R0", "18050.00", Channel::kWire);
+  w.Add("2025-11-03T10:00:00Z", "B:N0", "B:N1", "20000.00", Channel::kWire);
+  w.Add("2025-11-04T10:00:00Z", "B:N1", "B:N0", "14000.00", Channel::kWire);
+  EXPECT_EQ(Alerted(w, "ST-PASS-THROUGH"), (Labels{"B:PASS"}));
+  EXPECT_EQ(Alerted(w, "ST-FAN-IN"), (Labels{"B:FANIN"}));
+  EXPECT_EQ(Alerted(w, "ST-FAN-OUT"), (Labels{"B:FANOUT"}));
+  EXPECT_EQ(Alerted(w, "ST-ROUND-TRIP"), (Labels{"B:R0"}));
+  for (const Alert& a : w.Scan(PackText())) {
+    if (a.rule_id == "ST-ROUND-TRIP") {
+      EXPECT_EQ(a.sentence, "Money left Account B:R0 and came back to it through 3 payments (largest $20,000.00, "
+                            "smallest $18,050.00) between 2025-11-03 10:00 UTC and 2025-11-07 10:00 UTC.");
+    }
+  }
 }
 
 TEST(ShippedPackTest, SendersSharingAPhonePayOneBeneficiary) {

@@ -44,7 +44,11 @@ struct HolderRow {
   std::string entity;   // entity id ("E1"); empty = none
 };
 
-inline Timestamp T(const std::string& iso) { return *TimeFormat::Iso8601().Parse(iso); }
+// ISO 8601, or "@SECONDS" for a raw time (far past or future, beyond what ISO 8601 writes).
+inline Timestamp T(const std::string& iso) {
+  if (!iso.empty() && iso[0] == '@') return std::stoll(iso.substr(1));
+  return *TimeFormat::Iso8601().Parse(iso);
+}
 
 class TestWorld {
  public:
@@ -108,10 +112,13 @@ class TestWorld {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     if (!r.ok()) return {};
     skipped_ = r->skipped;
+    support_ = r->support;
     return r->alerts;
   }
 
   const std::vector<std::string>& skipped() const { return skipped_; }
+  // Per rule of the last Scan: whether it ran on this data and why not.
+  const std::vector<RuleSupport>& support() const { return support_; }
   const std::filesystem::path& dir() const { return dir_; }
 
   // Transaction ids of an alert's evidence, in evidence order.
@@ -186,6 +193,7 @@ class TestWorld {
   std::vector<HolderRow> holder_rows_;
   std::optional<store::Store> store_;
   std::vector<std::string> skipped_;
+  std::vector<RuleSupport> support_;
 };
 
 // A pack header for tests: UTC, cutoff 17:00, 2025-09-01 (Labor Day) a holiday.

@@ -1,7 +1,9 @@
 // `moneytrail scan STORE [--rules PACK...] [--parties DIR [--entities entities.csv]] [--set RULE.param=VALUE...]
 //  [--exit-zero] [--no-holders] --out alerts.jsonl`, and `--explain ALERT_ID`: adapter over rules::Scan
 // (docs/rules.md). Without --parties, the holders and entities attached to the store by
-// `moneytrail resolve --store` feed the KYC and per-entity rules. Exits 1 when the scan finds alerts (the CLI's table: 1 = findings), 0 when it
+// `moneytrail resolve --store` feed the KYC and per-entity rules. It prints, per rule, whether the
+// rule ran on this data and, if not, why in numbers (a WARNING first when rules could not run);
+// --json prints that table as JSON. Exits 1 when the scan finds alerts (the CLI's table: 1 = findings), 0 when it
 // finds none or with --exit-zero.
 #include <fmt/format.h>
 #include <unistd.h>
@@ -10,6 +12,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 
 #include "moneytrail/file_util.h"
 #include "moneytrail/investigate.h"
@@ -30,6 +34,7 @@ struct Options {
   bool timings = false;
   bool exit_zero = false;
   bool no_holders = false;
+  bool json = false;
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -45,6 +50,37 @@ std::filesystem::path DefaultPack() {
   const char* name = "rules/smuggling-trafficking.toml";
   std::filesystem::path found = moneytrail::cases::FindShippedFile(name);
   return found.empty() ? std::filesystem::path(name) : found;
+}
+
+// The per-rule report: whether each rule ran on this data and, if not, why in numbers
+// (docs/rules.md, Data sufficiency). When rules could not run, the first line says so: a scan
+// whose main rules did not run never reports a bare "0 alerts". With --json, one JSON object.
+void PrintRuleTable(const moneytrail::rules::ScanResult& result, size_t transactions, const std::string& out,
+                    bool json) {
+  using namespace moneytrail;
+  const std::string headline = rules::SupportHeadline(result);
+  std::map<std::string, uint64_t> per_rule(result.alerts_per_rule.begin(), result.alerts_per_rule.end());
+  if (json) {
+    nlohmann::ordered_json counts = nlohmann::ordered_json::object();
+    for (const auto& [rule, n] : result.alerts_per_rule) counts[rule] = n;
+    nlohmann::ordered_json doc = {{"alerts", result.alerts.size()},
+                          {"transactions", transactions},
+                          {"out", out},
+                          {"warning", headline},
+                          {"alerts_per_rule", counts},
+                          {"rules", nlohmann::ordered_json::parse(rules::SupportJson(result.support))}};
+    fmt::print("{}\n", doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    return;
+  }
+  if (!headline.empty()) fmt::print("WARNING: {}\n", headline);
+  fmt::print("{} alerts over {} transactions written to {}\n", result.alerts.size(), transactions, out);
+  for (const rules::RuleSupport& r : result.support) {
+    auto it = per_rule.find(r.rule_id);
+    const std::string line = rules::SupportLine(r);
+    fmt::print("  {:<22} {:>6}  {}\n", r.rule_id, it == per_rule.end() ? std::string("-") : std::to_string(it->second),
+               line.substr(r.rule_id.size() + 2));
+    if (!r.note.empty()) fmt::print("  {:<22} {:>6}  note: {}\n", "", "", r.note);
+  }
 }
 
 int Run(const Options& o) {
@@ -146,9 +182,7 @@ int Run(const Options& o) {
     for (const rules::Alert& a : result->alerts) out->stream() << rules::AlertJsonLine(*s, a) << '\n';
     if (Status st = out->Commit(); !st.ok()) return cli::ReportError(verb, st);
   }
-  fmt::print("{} alerts over {} transactions written to {}\n", result->alerts.size(), s->transaction_count(), o.out);
-  for (const auto& [rule, n] : result->alerts_per_rule) fmt::print("  {:<18} {}\n", rule, n);
-  for (const std::string& skipped : result->skipped) fmt::print("  skipped {}\n", skipped);
+  PrintRuleTable(*result, s->transaction_count(), o.out, o.json);
   if (o.timings) {
     const double end_cpu = CpuSeconds();
     fmt::print(stderr, "timings: open {:.3f} s, kyc {:.3f} s, scan {:.3f} s, write {:.3f} s, total {:.3f} s\n",
@@ -177,6 +211,8 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_flag("--timings", o->timings, "Print the time of each phase on stderr");
   app.add_flag("--no-holders", o->no_holders,
                "Ignore the holders and entities attached to the store (rules then see accounts only)");
+  app.add_flag("--json", o->json,
+               "Print the summary (alerts per rule, and per rule whether it ran on this data and why not) as JSON");
   app.add_flag("--exit-zero", o->exit_zero, "Exit 0 even when alerts are found (default: 1, 'findings')");
   run = [o] { return Run(*o); };
 }
