@@ -7,11 +7,11 @@
 #
 # WORLD_DIR holds transactions.csv (native), parties.csv and accounts.csv, and truth.json
 # (bench/indep/make_world.py) or truth/instances.jsonl (moneytrail generate). MONEYTRAIL names
-# the binary (default build/tools/moneytrail/moneytrail).
+# the binary (default build/moneytrail).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-bin=${MONEYTRAIL:-$root/build/tools/moneytrail/moneytrail}
+bin=${MONEYTRAIL:-$root/build/moneytrail}
 world=$1
 work=$2
 label=${3:-$(basename "$world")}

@@ -8,7 +8,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-bin=${MONEYTRAIL:-$root/build/tools/moneytrail/moneytrail}
+bin=${MONEYTRAIL:-$root/build/moneytrail}
 work=$1
 shift
 seeds=${*:-1 2 3 11 12 13 14 15}
