@@ -150,7 +150,8 @@ struct SubjectView {
   std::string holder;    // the holder's name when known, else empty
   std::string kind;      // "account" or "entity"
   std::vector<std::string> accounts;  // an entity's accounts (one for an account subject)
-  double score = 0;      // 0..1, the model's (or the ranking's) score
+  double score = 0;      // 0..1, the model's probability (a tie-breaker of the ranking)
+  int tier = 0;          // the ranking's evidence tier, 1 (strongest) .. 5; 0: not ranked in tiers
   std::string score_basis;  // how the rank was formed, in words
   std::string headline;     // one line for the summary's table; empty: the first alert's title,
                             // else the first reason, else the score basis

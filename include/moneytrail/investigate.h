@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -47,6 +48,9 @@ struct InvestigateOptions {
   std::filesystem::path out;                 // the case directory (created; must be empty or
                                              // hold a previous case, which is replaced)
   std::vector<std::filesystem::path> rule_packs;  // empty: the shipped pack
+  // Rule parameter overrides, "RULE_ID.param" -> TOML value, as `scan --set`; applied to every
+  // pack. InvalidArgument when no pack has a rule with that id.
+  std::map<std::string, std::string> rule_overrides;
   std::filesystem::path parties;  // directory with parties.csv and accounts.csv (KYC), optional
   // resolve's entities.csv (party_id,entity_id), optional, needs `parties`: the subjects are
   // then entities (all accounts of the parties of one entity), and accounts whose holder is
@@ -71,15 +75,21 @@ struct SubjectRow {
   std::string subject;       // account label, or entity id
   std::string holder;        // name when KYC is known
   std::vector<std::string> accounts;
-  double score = 0;          // the ranking score, 0..1
-  double model_score = 0;    // largest transaction score of the model
-  double rule_score = 0;     // from the red-flag rules hit
+  // The ranking's keys (docs/investigate.md, Ranking), in the order they are compared.
+  int tier = 5;              // evidence tier 1 (strongest) .. 5 (nothing against it)
+  uint32_t rule_points = 0;  // distinct rules hit, weighted by severity
+  uint32_t pattern_points = 0;   // pattern instances by kind
+  double model_probability = 0;  // the model's largest transaction score: a tie-breaker only
+  bool tied = false;         // same keys at the displayed precision as the row above
   uint64_t alerts = 0;
   std::vector<std::string> rules;  // distinct rule ids hit
   uint64_t pattern_instances = 0;
   uint64_t transactions = 0;
   uint64_t flagged_in = 0;   // transactions into the subject the model flags
   uint64_t flagged_out = 0;  // transactions out of it the model flags
+  // Payers into it that are evidence of one of its alerts and have no evidence of their own:
+  // listed here, not ranked.
+  std::vector<std::string> related_parties;
   std::string reasons;       // plain words
 };
 

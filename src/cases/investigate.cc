@@ -154,6 +154,26 @@ struct Scored {
   std::string labels;
 };
 
+// How the rank was formed, in words (docs/investigate.md, Ranking).
+std::string RankBasis(const SubjectScore& sc, uint64_t transactions, uint64_t flagged) {
+  std::string out = fmt::format(
+      "evidence tier {} ({}); red-flag rules: {} point{} ({} alert{} of {} rule{}, {} at high "
+      "severity); patterns: {} point{} ({} instance{} of {} kind{}); model probability {:.{}f} "
+      "(its highest-scoring of {} transactions; {} flagged), a tie-breaker only",
+      static_cast<int>(sc.tier), EvidenceTierText(sc.tier), sc.rule_points,
+      sc.rule_points == 1 ? "" : "s", sc.alerts, sc.alerts == 1 ? "" : "s", sc.rules.size(),
+      sc.rules.size() == 1 ? "" : "s", sc.high_rules, sc.pattern_points,
+      sc.pattern_points == 1 ? "" : "s", sc.patterns, sc.patterns == 1 ? "" : "s",
+      sc.pattern_kinds, sc.pattern_kinds == 1 ? "" : "s", sc.model_probability, kModelDigits,
+      transactions, flagged);
+  if (!sc.related.empty()) {
+    out += fmt::format("; {} related part{} (payers into it that are evidence of its alerts, "
+                       "with no evidence of their own) listed, not ranked",
+                       sc.related.size(), sc.related.size() == 1 ? "y" : "ies");
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<CaseSummary> Investigate(const InvestigateOptions& given) {
@@ -219,9 +239,18 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
   }
   std::vector<rules::RulePack> packs;
   for (const fs::path& p : pack_paths) {
-    Result<rules::RulePack> pack = rules::RulePack::Load(p);
+    Result<rules::RulePack> pack = rules::RulePack::Load(p, o.rule_overrides);
     if (!pack.ok()) return pack.status().WithContext("rules");
     packs.push_back(std::move(*pack));
+  }
+  for (const auto& [name, value] : o.rule_overrides) {
+    bool known = false;
+    for (const rules::RulePack& p : packs) {
+      for (const rules::RuleInfo& r : p.rules()) known |= name.substr(0, name.find('.')) == r.id;
+    }
+    if (!known) {
+      return InvalidArgumentError(fmt::format("rules: --set {}={}: no rule with that id", name, value));
+    }
   }
   std::vector<const rules::RulePack*> pack_ptrs;
   for (const rules::RulePack& p : packs) pack_ptrs.push_back(&p);
@@ -388,12 +417,22 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
       f.subjects.push_back(sub);
       alerts_of[sub].push_back(static_cast<uint32_t>(i));
     }
+    // Payers whose payments into a named subject are evidence (the related-party rule).
+    for (const rules::EvidenceItem& e : a.evidence) {
+      if (e.transaction >= n) continue;
+      const uint32_t from = subject_of[s.source()[e.transaction]];
+      const uint32_t to = subject_of[s.destination()[e.transaction]];
+      if (from == kNoSubject || to == kNoSubject || from == to) continue;
+      if (std::find(f.subjects.begin(), f.subjects.end(), to) == f.subjects.end()) continue;
+      f.payers.push_back(from);
+    }
     alert_facts.push_back(std::move(f));
   }
   std::vector<PatternFact> pattern_facts;
   std::vector<std::vector<uint32_t>> patterns_of(subject_count);
   for (size_t i = 0; i < instances.instances.size(); ++i) {
     PatternFact f;
+    f.kind = static_cast<uint8_t>(instances.instances[i].kind);
     for (AccountId acc : instances.instances[i].accounts) {
       uint32_t sub = subject_of[acc];
       if (sub == kNoSubject) continue;
@@ -408,8 +447,8 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     model_facts[k].top_score = model_score[k];
     model_facts[k].flagged = flagged_in[k] + flagged_out[k];
   }
-  std::vector<SubjectScore> ranked = RankSubjects(subject_count, model_facts, alert_facts,
-                                                  pattern_facts);
+  RankedSubjects ranking = RankSubjects(subject_count, model_facts, alert_facts, pattern_facts);
+  const std::vector<SubjectScore>& ranked = ranking.ranked;
   const size_t top = std::min(o.top, ranked.size());
 
   // 6. Trace the proceeds that reached each top subject, forward, with LIBR.
@@ -504,7 +543,7 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     if (count > 0) data.alerts_per_rule.emplace_back(rule, count);
   }
   data.pattern_instances = instances.instances.size();
-  data.subjects_total = subject_count;
+  data.subjects_total = ranked.size();
 
   std::vector<SubjectRow> rows(ranked.size());
   for (size_t r = 0; r < ranked.size(); ++r) {
@@ -515,9 +554,12 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     row.subject = info.label;
     row.holder = info.holder;
     for (AccountId a : info.accounts) row.accounts.push_back(s.AccountLabel(a));
-    row.score = sc.score;
-    row.model_score = sc.model_score;
-    row.rule_score = sc.rule_score;
+    row.tier = static_cast<int>(sc.tier);
+    row.rule_points = sc.rule_points;
+    row.pattern_points = sc.pattern_points;
+    row.model_probability = sc.model_probability;
+    row.tied = sc.tied_with_previous;
+    for (uint32_t p : sc.related) row.related_parties.push_back(subjects[p].label);
     row.alerts = sc.alerts;
     row.rules = sc.rules;
     row.pattern_instances = sc.patterns;
@@ -542,16 +584,9 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
       v.shared = SharedLinksOf(shared_groups, shared_by_account, row.accounts,
                                info.kind == "entity" ? row.subject : std::string(), &v.shared_total);
     }
-    v.score = sc.score;
-    v.score_basis = fmt::format(
-        "model {:.3f} (half the highest score of its {} transactions), flagged {:.3f} ({} "
-        "transaction{} the model flags), red-flag rules {:.3f} ({} alert{} of {} rule{}), "
-        "patterns {:.3f} ({} instance{}); combined as "
-        "1 - (1-model)(1-flagged)(1-rules)(1-patterns)",
-        sc.model_score, row.transactions, sc.flagged_score, row.flagged_in + row.flagged_out,
-        row.flagged_in + row.flagged_out == 1 ? "" : "s", sc.rule_score, sc.alerts,
-        sc.alerts == 1 ? "" : "s", sc.rules.size(), sc.rules.size() == 1 ? "" : "s",
-        sc.pattern_score, sc.patterns, sc.patterns == 1 ? "" : "s");
+    v.score = sc.model_probability;
+    v.tier = static_cast<int>(sc.tier);
+    v.score_basis = RankBasis(sc, row.transactions, row.flagged_in + row.flagged_out);
     v.reasons = ParseReasons(row.reasons);
     v.transactions = row.transactions;
     {
@@ -594,7 +629,7 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     // Alerts: most severe first, then in scan order.
     std::vector<uint32_t> alert_ids = alerts_of[sub];
     std::stable_sort(alert_ids.begin(), alert_ids.end(), [&](uint32_t a, uint32_t b) {
-      return SeverityWeight(scan.alerts[a].severity) > SeverityWeight(scan.alerts[b].severity);
+      return SeverityOrder(scan.alerts[a].severity) > SeverityOrder(scan.alerts[b].severity);
     });
     v.alerts_total = alert_ids.size();
     for (size_t k = 0; k < alert_ids.size() && k < kAlertsShown; ++k) {
@@ -782,7 +817,7 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
   summary.alerts = scan.alerts.size();
   summary.pattern_instances = instances.instances.size();
   summary.flagged_transactions = scored.flagged;
-  summary.subjects = subject_count;
+  summary.subjects = ranked.size();
   rows.resize(top);
   summary.top = std::move(rows);
   for (const OutputFile& f : writer.outputs()) summary.outputs.emplace_back((final_dir / f.path).string(), f.what);

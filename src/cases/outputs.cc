@@ -198,21 +198,25 @@ std::string MoneyListText(const std::vector<report::Money>& list) {
 
 std::string SubjectsCsv(const std::vector<SubjectRow>& rows) {
   std::string out =
-      "rank,subject,holder,score,model_score,rule_score,alerts,rules,pattern_instances,"
-      "transactions,flagged_in,flagged_out,accounts,reasons\n";
+      "rank,subject,holder,tier,rule_points,pattern_points,model_probability,alerts,rules,"
+      "pattern_instances,transactions,flagged_in,flagged_out,accounts,related_parties,reasons\n";
   for (const SubjectRow& r : rows) {
-    std::string rules, accounts;
+    std::string rules, accounts, related;
     for (const std::string& id : r.rules) rules += (rules.empty() ? "" : " ") + id;
     for (const std::string& a : r.accounts) accounts += (accounts.empty() ? "" : " ") + a;
+    for (const std::string& a : r.related_parties) related += (related.empty() ? "" : " ") + a;
     out += fmt::format("{},", r.rank);
     AppendSpreadsheetCsvField(r.subject, out);
     out += ',';
     AppendSpreadsheetCsvField(r.holder, out);
-    out += fmt::format(",{:.6f},{:.6f},{:.6f},{},", r.score, r.model_score, r.rule_score, r.alerts);
+    out += fmt::format(",{},{},{},{:.6f},{},", r.tier, r.rule_points, r.pattern_points,
+                       r.model_probability, r.alerts);
     AppendSpreadsheetCsvField(rules, out);
     out += fmt::format(",{},{},{},{},", r.pattern_instances, r.transactions, r.flagged_in,
                        r.flagged_out);
     AppendSpreadsheetCsvField(accounts, out);
+    out += ',';
+    AppendSpreadsheetCsvField(related, out);
     out += ',';
     AppendSpreadsheetCsvField(r.reasons, out);
     out += '\n';
@@ -308,8 +312,8 @@ std::vector<std::string> Findings(const report::CaseReportData& data,
       }
       trail += fmt::format(", {} {} still held", FormatDecimalGrouped(t.remaining), t.currency);
     }
-    out.push_back(fmt::format("#{} {}: score {:.2f}; {}; {} pattern instance{}{}.", v.rank, who,
-                              v.score, what, v.patterns_total, v.patterns_total == 1 ? "" : "s",
+    out.push_back(fmt::format("#{} {}: evidence tier {}, model probability {:.4f}; {}; {} pattern "
+                              "instance{}{}.", v.rank, who, v.tier, v.score, what, v.patterns_total, v.patterns_total == 1 ? "" : "s",
                               trail.empty() ? "" : "; " + trail));
   }
   for (const report::TraceTotalsView& t : traced) {
@@ -335,14 +339,15 @@ std::string SummaryText(const CaseSummary& s) {
                      "subjects ranked\n\n",
                      s.alerts, s.pattern_instances, s.flagged_transactions, s.subjects);
   out += "top subjects\n";
-  out += fmt::format("  {:>4}  {:<24} {:<22} {:>6} {:>6} {:>6}  {}\n", "rank", "subject", "holder",
-                     "score", "alerts", "ptns", "rules");
+  out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>5} {:>6} {:>6}  {}\n", "rank", "subject",
+                     "holder", "tier", "rulep", "ptnp", "model", "alerts", "rules");
   for (const SubjectRow& r : s.top) {
     std::string rules;
     for (const std::string& id : r.rules) rules += (rules.empty() ? "" : " ") + id;
     std::string holder = r.holder.size() > 22 ? r.holder.substr(0, 21) + "." : r.holder;
-    out += fmt::format("  {:>4}  {:<24} {:<22} {:>6.3f} {:>6} {:>6}  {}\n", r.rank, r.subject, holder,
-                       r.score, r.alerts, r.pattern_instances, rules);
+    out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>5} {:>6.4f} {:>6}  {}\n",
+                       fmt::format("{}{}", r.rank, r.tied ? "=" : ""), r.subject, holder, r.tier,
+                       r.rule_points, r.pattern_points, r.model_probability, r.alerts, rules);
   }
   out += "\nwhere the money went (forward LIBR from the top subjects' flagged inflows)\n";
   if (s.traced.empty()) out += "  nothing traced\n";

@@ -1,68 +1,148 @@
 #include "subjects.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <map>
 
 #include "moneytrail/check.h"
 
 namespace moneytrail::cases {
 
-double SeverityWeight(std::string_view severity) {
-  if (severity == "high") return 0.60;
-  if (severity == "medium") return 0.35;
-  if (severity == "low") return 0.20;
-  if (severity == "report") return 0.10;
-  return 0.20;
+uint32_t SeverityPoints(std::string_view severity) {
+  if (severity == "high") return 8;
+  if (severity == "medium") return 4;
+  if (severity == "low") return 2;
+  if (severity == "report") return 1;
+  return 2;
 }
 
-std::vector<SubjectScore> RankSubjects(size_t subject_count, std::span<const ModelFact> model,
-                                       std::span<const AlertFact> alerts,
-                                       std::span<const PatternFact> patterns) {
+std::string_view EvidenceTierText(EvidenceTier tier) {
+  switch (tier) {
+    case EvidenceTier::kStrong:
+      return "high-severity red flag, or a typology pattern with an alert";
+    case EvidenceTier::kModerate:
+      return "medium or low red flag, or a typology pattern";
+    case EvidenceTier::kReportOnly:
+      return "reporting obligation only (CTR)";
+    case EvidenceTier::kModelOnly:
+      return "model flags only";
+    case EvidenceTier::kNone:
+      return "nothing against it";
+  }
+  return "?";
+}
+
+namespace {
+
+double ClampProbability(double p) {
+  if (std::isnan(p) || p < 0) return 0;
+  return std::min(p, 1.0);
+}
+
+EvidenceTier TierOf(bool any_high, bool any_medium_or_low, bool any_alert, uint64_t patterns,
+                    uint64_t flagged) {
+  if (any_high || (patterns > 0 && any_alert)) return EvidenceTier::kStrong;
+  if (any_medium_or_low || patterns > 0) return EvidenceTier::kModerate;
+  if (any_alert) return EvidenceTier::kReportOnly;
+  if (flagged > 0) return EvidenceTier::kModelOnly;
+  return EvidenceTier::kNone;
+}
+
+bool Before(const SubjectScore& a, const SubjectScore& b) {
+  if (a.tier != b.tier) return a.tier < b.tier;
+  if (a.rule_points != b.rule_points) return a.rule_points > b.rule_points;
+  if (a.pattern_points != b.pattern_points) return a.pattern_points > b.pattern_points;
+  if (a.model_probability != b.model_probability) return a.model_probability > b.model_probability;
+  return a.subject < b.subject;
+}
+
+double Displayed(double p) {
+  const double scale = std::pow(10.0, kModelDigits);
+  return std::round(p * scale) / scale;
+}
+
+}  // namespace
+
+RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> model,
+                            std::span<const AlertFact> alerts,
+                            std::span<const PatternFact> patterns) {
   MT_CHECK(model.size() == subject_count);
-  std::vector<SubjectScore> out(subject_count);
-  // Distinct (subject, rule) pairs with the rule's severity; a rule counts once per subject.
-  std::vector<std::vector<std::pair<std::string, double>>> hits(subject_count);
+  std::vector<SubjectScore> all(subject_count);
+  // Per subject: rule id -> highest severity points; pattern kind -> instances.
+  std::vector<std::map<std::string, uint32_t>> best(subject_count);
+  std::vector<std::map<uint8_t, uint64_t>> kinds(subject_count);
+  std::vector<uint8_t> any_alert(subject_count, 0);
   for (const AlertFact& a : alerts) {
+    const uint32_t points = SeverityPoints(a.severity);
     for (uint32_t s : a.subjects) {
       MT_CHECK(s < subject_count);
-      ++out[s].alerts;
-      hits[s].emplace_back(a.rule_id, SeverityWeight(a.severity));
+      ++all[s].alerts;
+      any_alert[s] = 1;
+      uint32_t& b = best[s][a.rule_id];
+      b = std::max(b, points);
     }
   }
   for (const PatternFact& p : patterns) {
     for (uint32_t s : p.subjects) {
       MT_CHECK(s < subject_count);
-      ++out[s].patterns;
+      ++all[s].patterns;
+      ++kinds[s][p.kind];
     }
   }
   for (uint32_t s = 0; s < subject_count; ++s) {
-    SubjectScore& r = out[s];
+    SubjectScore& r = all[s];
     r.subject = s;
-    const double m = model[s].top_score;
-    r.model_score = 0.5 * (std::isnan(m) || m < 0 ? 0 : std::min(m, 1.0));
-    r.flagged_score = 1 - std::pow(0.6, static_cast<double>(model[s].flagged));
-    auto& h = hits[s];
-    // Several alerts of one rule: the rule's weight once, at its largest severity.
-    std::sort(h.begin(), h.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first < b.first : a.second > b.second;
-    });
-    double clean = 1;
-    for (size_t i = 0; i < h.size(); ++i) {
-      if (i > 0 && h[i].first == h[i - 1].first) continue;
-      clean *= 1 - h[i].second;
-      r.rules.push_back(h[i].first);
+    r.model_probability = ClampProbability(model[s].top_score);
+    r.flagged = model[s].flagged;
+    bool any_medium_or_low = false;
+    for (const auto& [rule, points] : best[s]) {
+      r.rules.push_back(rule);
+      r.rule_points += points;
+      r.high_rules += points == SeverityPoints("high");
+      any_medium_or_low |= points == SeverityPoints("medium") || points == SeverityPoints("low");
     }
-    r.rule_score = 1 - clean;
-    r.pattern_score = std::min(0.5, 1 - std::pow(0.85, static_cast<double>(r.patterns)));
-    r.score = 1 - (1 - r.model_score) * (1 - r.flagged_score) * (1 - r.rule_score) *
-                      (1 - r.pattern_score);
+    for (const auto& [kind, count] : kinds[s]) {
+      ++r.pattern_kinds;
+      r.pattern_points += static_cast<uint32_t>(std::bit_width(count));
+    }
+    r.tier = TierOf(r.high_rules > 0, any_medium_or_low, any_alert[s] != 0, r.patterns, r.flagged);
   }
-  std::sort(out.begin(), out.end(), [](const SubjectScore& a, const SubjectScore& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (a.alerts != b.alerts) return a.alerts > b.alerts;
-    if (a.patterns != b.patterns) return a.patterns > b.patterns;
-    return a.subject < b.subject;
-  });
+  // Related parties: no alert of their own, no pattern, and a payer of an alert with many payers.
+  RankedSubjects out;
+  std::vector<uint8_t> related(subject_count, 0);
+  for (const AlertFact& a : alerts) {
+    std::vector<uint32_t> payers = a.payers;
+    std::sort(payers.begin(), payers.end());
+    payers.erase(std::unique(payers.begin(), payers.end()), payers.end());
+    std::erase_if(payers, [&](uint32_t p) {
+      return std::find(a.subjects.begin(), a.subjects.end(), p) != a.subjects.end();
+    });
+    if (payers.size() < kRelatedPartyMinPayers) continue;
+    for (uint32_t p : payers) {
+      MT_CHECK(p < subject_count);
+      if (any_alert[p] || all[p].patterns > 0) continue;
+      related[p] = 1;
+      for (uint32_t named : a.subjects) all[named].related.push_back(p);
+    }
+  }
+  for (uint32_t s = 0; s < subject_count; ++s) {
+    std::vector<uint32_t>& list = all[s].related;
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+    if (related[s]) out.related_parties.push_back(s);
+  }
+  for (uint32_t s = 0; s < subject_count; ++s) {
+    if (!related[s]) out.ranked.push_back(std::move(all[s]));
+  }
+  std::sort(out.ranked.begin(), out.ranked.end(), Before);
+  for (size_t i = 1; i < out.ranked.size(); ++i) {
+    const SubjectScore& p = out.ranked[i - 1];
+    SubjectScore& c = out.ranked[i];
+    c.tied_with_previous = p.tier == c.tier && p.rule_points == c.rule_points &&
+                           p.pattern_points == c.pattern_points &&
+                           Displayed(p.model_probability) == Displayed(c.model_probability);
+  }
   return out;
 }
 

@@ -1,5 +1,17 @@
 // Ranking subjects for a human look (docs/investigate.md, Ranking). Pure functions over plain
 // inputs, so tests can check them against a brute-force restatement.
+//
+// The order is lexicographic, so each step can be defended on its own: the evidence tier first
+// (a high-severity red flag, or a typology pattern together with any alert, before medium or low
+// alerts and patterns alone, before reporting obligations such as CTRs, before model flags
+// alone), then the rule evidence (distinct rules weighted by severity), then the pattern
+// evidence (instances by kind), and the model's probability only to break ties. Volume (how
+// many transactions the model flags) never moves a subject.
+//
+//   std::vector<ModelFact> model = {{0.99, 500}, {0.10, 0}};     // a busy shop, a quiet account
+//   std::vector<AlertFact> alerts = {{{1}, "ST-STRUCT", "high", {}}};
+//   RankedSubjects r = RankSubjects(2, model, alerts, {});
+//   // r.ranked[0].subject == 1 (tier 1), r.ranked[1].subject == 0 (tier 4: model only)
 #ifndef MONEYTRAIL_CASES_SUBJECTS_H_
 #define MONEYTRAIL_CASES_SUBJECTS_H_
 
@@ -9,51 +21,94 @@
 #include <string_view>
 #include <vector>
 
-#include "moneytrail/transaction.h"
-
 namespace moneytrail::cases {
 
-// The weight a red-flag rule of this severity adds to a subject: "high" 0.60, "medium" 0.35,
-// "low" 0.20, "report" 0.10 (reporting obligations such as CTRs are weak signals), else 0.20.
-double SeverityWeight(std::string_view severity);
+// The rule points of one distinct rule at this severity: "high" 8, "medium" 4, "low" 2,
+// "report" 1 (reporting obligations such as CTRs), anything else 2 (as low).
+uint32_t SeverityPoints(std::string_view severity);
+
+// Sort key of a severity, most severe first (alerts in the report): the same as SeverityPoints.
+inline uint32_t SeverityOrder(std::string_view severity) { return SeverityPoints(severity); }
+
+// Evidence tiers, strongest first (docs/investigate.md, Ranking).
+enum class EvidenceTier : uint8_t {
+  kStrong = 1,     // a high-severity alert, or a pattern instance together with any alert
+  kModerate = 2,   // a medium or low alert, or a pattern instance
+  kReportOnly = 3, // only reporting-obligation alerts (severity "report": CTRs)
+  kModelOnly = 4,  // only transactions the model flags
+  kNone = 5,       // nothing against it
+};
+
+// "high severity alert or typology pattern with an alert", ... : the tier in words.
+std::string_view EvidenceTierText(EvidenceTier tier);
 
 // What the ranking knows of one alert.
 struct AlertFact {
   std::vector<uint32_t> subjects;  // subject indices it names
   std::string rule_id;
   std::string severity;
+  // Subjects (other than those named) whose payments into a named subject are evidence of the
+  // alert: the payers of a fee collector, for example. Duplicates are ignored.
+  std::vector<uint32_t> payers;
 };
 
 // What the ranking knows of one pattern instance.
 struct PatternFact {
   std::vector<uint32_t> subjects;  // subject indices it involves
+  uint8_t kind = 0;                // patterns::PatternKind, as a number
 };
 
 // The model's view of one subject.
 struct ModelFact {
-  double top_score = 0;   // largest score of its transactions (NaN or negative: 0)
+  double top_score = 0;   // largest score of its transactions (NaN or negative: 0; above 1: 1)
   uint64_t flagged = 0;   // its transactions (across its boundary) the model flags
 };
 
+// An alert's payers become related parties, not subjects, when the alert has at least this
+// many distinct payers ("one of many small payers").
+inline constexpr size_t kRelatedPartyMinPayers = 3;
+
 struct SubjectScore {
-  uint32_t subject = 0;     // index
-  // 1 - (1 - model)(1 - flagged)(1 - rules)(1 - patterns)
-  double score = 0;
-  double model_score = 0;   // half its largest transaction score: one payment is a hint
-  double flagged_score = 0; // 1 - 0.6^(flagged transactions)
-  double rule_score = 0;    // 1 - prod over distinct rules hit of (1 - SeverityWeight)
-  double pattern_score = 0; // 1 - 0.85^(instances involving it), at most 0.5
+  uint32_t subject = 0;  // index
+  EvidenceTier tier = EvidenceTier::kNone;
+  // Sum over the distinct rules with an alert naming it of SeverityPoints at the rule's highest
+  // severity.
+  uint32_t rule_points = 0;
+  // Sum over the pattern kinds it takes part in of bit_width(instances of that kind):
+  // 1 instance 1 point, 2-3 two, 4-7 three, ... (each kind is evidence; repeats add slowly).
+  uint32_t pattern_points = 0;
+  double model_probability = 0;  // its largest transaction score, clamped to [0, 1]
+  uint64_t flagged = 0;          // shown, never ranked on
   uint64_t alerts = 0;
   uint64_t patterns = 0;
+  uint32_t pattern_kinds = 0;
   std::vector<std::string> rules;  // distinct rule ids hit, sorted
+  uint32_t high_rules = 0;         // of which at high severity
+  // Subjects listed as its related parties (payers into it of an alert naming it), ascending.
+  std::vector<uint32_t> related;
+  // Same tier, rule points, pattern points and model probability at the displayed precision
+  // (kModelDigits decimals) as the subject ranked just before it: shown as a tie.
+  bool tied_with_previous = false;
 };
 
-// Scores every subject (0..subject_count-1) and returns them ranked: by score descending, then
-// by alerts, then patterns, then index (deterministic). Subjects with nothing against them
-// (score 0) are still listed, last. docs/investigate.md (Ranking) explains the weights.
-std::vector<SubjectScore> RankSubjects(size_t subject_count, std::span<const ModelFact> model,
-                                       std::span<const AlertFact> alerts,
-                                       std::span<const PatternFact> patterns);
+inline constexpr int kModelDigits = 4;
+
+struct RankedSubjects {
+  // The subjects in rank order: by tier ascending, rule points descending, pattern points
+  // descending, model probability descending, then index ascending (deterministic).
+  std::vector<SubjectScore> ranked;
+  // Subjects not ranked because their only evidence is paying, among at least
+  // kRelatedPartyMinPayers payers, into a subject named by an alert (no alert names them and no
+  // pattern instance involves them), ascending. Each appears in the `related` of every
+  // subject it is a related party of.
+  std::vector<uint32_t> related_parties;
+};
+
+// Scores every subject (0..subject_count-1) and ranks them. REQUIRES: model.size() ==
+// subject_count; every index in the facts < subject_count.
+RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> model,
+                            std::span<const AlertFact> alerts,
+                            std::span<const PatternFact> patterns);
 
 }  // namespace moneytrail::cases
 

@@ -81,15 +81,16 @@ void AppendTopSubjects(const report::CaseReportData& d, std::string& out) {
                      "one section each.</p>",
                      FormatCount(subjects.size()), FormatCount(d.subjects_total));
   out += "<table class=\"subjects\"><thead><tr><th class=\"num\">Rank</th><th>Subject</th>"
-         "<th>Holder</th><th class=\"num\">Score</th><th class=\"num\">Alerts</th>"
+         "<th>Holder</th><th class=\"num\">Tier</th><th class=\"num\">Model</th><th class=\"num\">Alerts</th>"
          "<th>Headline</th></tr></thead><tbody>";
   for (size_t i = 0; i < subjects.size(); ++i) {
     const report::SubjectView& s = *subjects[i];
     out += fmt::format(
         "<tr><td class=\"num\">{}</td><td class=\"acct mono\"><a href=\"#{}\">{}</a></td>"
-        "<td>{}</td><td class=\"num\">{:.3f}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+        "<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.4f}</td><td class=\"num\">{}</td>"
+        "<td>{}</td></tr>",
         s.rank, SubjectAnchor(i + 1), Escape(s.account),
-        s.holder.empty() ? "<span class=\"muted\">unknown</span>" : Escape(s.holder), s.score,
+        s.holder.empty() ? "<span class=\"muted\">unknown</span>" : Escape(s.holder), s.tier, s.score,
         FormatCount(std::max<uint64_t>(s.alerts_total, s.alerts.size())), Escape(Headline(s)));
   }
   out += "</tbody></table>";

@@ -1,5 +1,5 @@
 // `moneytrail investigate --store STORE [FILES... --format F] --out CASE_DIR [--rules PACK...]
-//  [--parties DIR [--entities entities.csv]] [--model FILE] [--top N] [--trace-hops N] [--no-pdf]`: the main job,
+//  [--set RULE.param=VALUE...] [--parties DIR [--entities entities.csv]] [--model FILE] [--top N] [--trace-hops N] [--no-pdf]`: the main job,
 //  adapter over cases::Investigate (docs/investigate.md). It takes the ingest flags of `ingest`
 //  (ingest_flags.h: --map, repeated, with --mapping as an alias; --balances, --max-rejects...).
 #include <fmt/format.h>
@@ -19,7 +19,7 @@ struct Options {
   std::string store, out, format, parties, entities, model;
   IngestOptions ingest;
   cli::IngestFlags flags;
-  std::vector<std::string> files, rules;
+  std::vector<std::string> files, rules, sets;
   size_t top = 10;
   uint32_t trace_hops = 6;
   bool no_pdf = false;
@@ -42,6 +42,14 @@ int Run(const Options& o) {
     return cli::ReportError("investigate", s);
   }
   for (const std::string& r : o.rules) io.rule_packs.emplace_back(r);
+  for (const std::string& set : o.sets) {
+    const size_t eq = set.find('=');
+    if (eq == std::string::npos || set.find('.') > eq) {
+      return cli::ReportError("investigate",
+                              InvalidArgumentError("--set '" + set + "': expected RULE_ID.param=VALUE"));
+    }
+    io.rule_overrides[set.substr(0, eq)] = set.substr(eq + 1);
+  }
   io.parties = o.parties;
   io.entities = o.entities;
   io.use_attached_holders = !o.no_holders;
@@ -76,6 +84,7 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   cli::AddIngestFlags(app, o->flags, o->ingest, /*alias_mapping=*/true);
   app.add_option("--out", o->out, "Case directory to write")->required();
   app.add_option("--rules", o->rules, "Rule pack(s); default rules/smuggling-trafficking.toml");
+  app.add_option("--set", o->sets, "Override a rule parameter: RULE_ID.param=VALUE (TOML value), repeatable");
   app.add_option("--parties", o->parties, "KYC directory with parties.csv and accounts.csv");
   app.add_option("--entities", o->entities,
                  "resolve's entities.csv: rank entities (needs --parties) instead of accounts");
