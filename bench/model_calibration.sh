@@ -30,7 +30,7 @@ if [ ! -d "$work/statement/store" ]; then
 fi
 /usr/bin/time -f "train: %e s wall, %U s user" "$mt" train "$work/train/store" --model "$work/m.model" \
   --features raw,patterns,accounts --baseline raw --seed 1 --threads 2 --max-rounds "$rounds" \
-  --early-stopping 40 2> "$work/train.log" > "$work/train.out"
+  --early-stopping 40 ${TRAIN_EXTRA:-} 2> "$work/train.log" > "$work/train.out"
 grep -E "main|expected calibration|calibrated" "$work/train.out" "$work/train.log" | grep -v round || true
 "$mt" score "$work/train/store" --model "$work/m.model" --out "$work/train-scores.csv"
 echo "== small seed 11, test part"

@@ -85,7 +85,13 @@ Result<ScoreRun> ScoreStore(const store::Store& s, const ModelBundle& bundle,
     }
   }
   ap.calibrated = !applied->calibration().empty();
-  MT_ASSIGN_OR_RETURN(FeatureMatrix xm, x.Select(applied->features()));
+  MT_RETURN_IF_ERROR(main.CheckSchema(FeatureNames(main.groups(), bundle.excluded_features())));
+  Result<FeatureMatrix> selected = x.Select(applied->features());
+  if (!selected.ok()) {
+    return FailedPreconditionError(fmt::format("feature schema mismatch for the {} model: {}",
+                                               applied->role(), selected.status().message()));
+  }
+  FeatureMatrix xm = std::move(*selected);
   if (ap.masked_by_missing) {
     for (const std::string& c : unsupported) {
       const size_t k = static_cast<size_t>(std::find(xm.names.begin(), xm.names.end(), c) -
