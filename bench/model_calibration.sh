@@ -33,13 +33,13 @@ fi
   --early-stopping 40 ${TRAIN_EXTRA:-} 2> "$work/train.log" > "$work/train.out"
 grep -E "main|expected calibration|calibrated" "$work/train.out" "$work/train.log" | grep -v round || true
 "$mt" score "$work/train/store" --model "$work/m.model" --out "$work/train-scores.csv"
-echo "== small seed 11, test part"
+echo "== $preset seed 11, test part"
 "$mt" eval "$work/train/store" --scores "$work/train-scores.csv" --split test
-echo "== small seed 12 (held out), all"
+echo "== $preset seed 12 (held out), all"
 "$mt" score "$work/heldout/store" --model "$work/m.model" --out "$work/heldout-scores.csv" \
   --applicability "$work/heldout-applicability.json"
 "$mt" eval "$work/heldout/store" --scores "$work/heldout-scores.csv" --split all
-echo "== small seed 12 rewritten date-only with unknown channels"
+echo "== $preset seed 12 rewritten date-only with unknown channels"
 "$mt" score "$work/statement/store" --model "$work/m.model" --out "$work/statement-scores.csv" \
   --applicability "$work/statement-applicability.json"
 python3 - "$work/statement-applicability.json" <<'PY'
