@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "moneytrail/model_applicability.h"
 #include "moneytrail/model_features.h"
 #include "moneytrail/status.h"
 #include "moneytrail/store.h"
@@ -132,6 +133,19 @@ class Model {
   int best_iteration() const { return best_iteration_; }
   const BinaryMetrics& validation() const { return validation_; }
   const TrainParams& params() const { return params_; }
+  // Isotonic calibration fitted on the validation part's scores (docs/model.md, Calibration);
+  // empty in files written before it ("uncalibrated").
+  const IsotonicCalibration& calibration() const { return calibration_; }
+  // The calibrated probability of a raw score (the score itself when uncalibrated).
+  float Calibrate(float score) const { return calibration_.Apply(score); }
+  // Reliability table of the calibrated validation scores (10 bins), and the expected
+  // calibration error of the raw and of the calibrated validation scores (-1: unknown).
+  const std::vector<ReliabilityBin>& reliability() const { return reliability_; }
+  double ece_raw() const { return ece_raw_; }
+  double ece_calibrated() const { return ece_calibrated_; }
+  // Capabilities ("time_of_day", "channel") a per-availability variant of the main model was
+  // trained without (docs/model.md, Feature availability); empty for every other model.
+  const std::vector<std::string>& trained_without() const { return trained_without_; }
 
   // Checks that `columns` are exactly this model's features, in order. FailedPrecondition
   // naming the first column that differs and what the model expected.
@@ -162,6 +176,11 @@ class Model {
   uint64_t train_rows_ = 0;
   uint64_t train_positives_ = 0;
   BinaryMetrics validation_;
+  IsotonicCalibration calibration_;
+  std::vector<ReliabilityBin> reliability_;
+  double ece_raw_ = -1;
+  double ece_calibrated_ = -1;
+  std::vector<std::string> trained_without_;
   std::string booster_bytes_;  // XGBoost's JSON model
   std::unique_ptr<Booster> booster_;
 };
@@ -208,6 +227,11 @@ struct TrainOptions {
   // Columns of the main model's groups left out of the main model and of its first-stage models
   // (e.g. tn_self); kept in the model file. Each must be a column of `groups`.
   std::vector<std::string> exclude_features;
+  // Also train the main model without the columns each unavailable capability needs
+  // (time_of_day, channel, both: docs/model.md, Feature availability), so that an input without
+  // them is scored by a model that never used them. Skipped for a main model with the
+  // neighbours or taint group (its first-stage models would still use them).
+  bool availability_variants = true;
   // Called with progress lines ("main: round 40, validation PR-AUC 0.71"); may be empty.
   std::function<void(std::string_view)> log;
 };
@@ -247,6 +271,15 @@ class ModelBundle {
   const std::string& rules_pack_origin() const { return rules_pack_origin_; }
   // Groups needed to compute both models' features.
   std::vector<FeatureGroup> union_groups() const;
+  // Per-availability variants of the main model (TrainOptions::availability_variants); empty in
+  // files written before them.
+  std::span<const Model> variants() const { return variants_; }
+  // Summaries of the training part's features for the shift check; empty in older files.
+  const TrainingProfile& profile() const { return profile_; }
+  // The model to score an input of `availability` with: the main model when the input supports
+  // every column it uses, else the variant trained without the fewest capabilities that covers
+  // the unavailable ones the main model uses; null when the file has no such variant.
+  const Model* ModelFor(const FeatureAvailability& availability) const;
 
  private:
   friend struct ModelAccess;
@@ -260,6 +293,8 @@ class ModelBundle {
   std::string rules_pack_origin_;
   double first_stage_late_weight_ = 0.5;
   std::vector<std::string> excluded_features_;
+  std::vector<Model> variants_;
+  TrainingProfile profile_;
 };
 
 // The bundled default model, models/default.model (models/README.md): the first that exists of

@@ -34,9 +34,37 @@ struct ScoreOptions {
   const rules::HolderTable* holders = nullptr;  // KYC facts for ScoreStore's own scan
 };
 
+// What the model may say about this input (docs/model.md, Applicability): which model was
+// applied and why, whether its scores are calibrated, and the shift check's verdict. The ranking
+// uses `applies`: when false it runs on rules and patterns alone.
+struct ModelApplicability {
+  FeatureAvailability input;        // what the input's records support
+  std::string model_role;           // the model applied: "main" or "main_without_..."
+  std::vector<std::string> unused_capabilities;  // capabilities the applied model leaves out
+  std::vector<std::string> unused_features;      // the main model's columns not used
+  // True when an unsupported column could not be left out (a file without variants): those
+  // columns were set to missing, which XGBoost still routes by its default directions.
+  bool masked_by_missing = false;
+  bool calibrated = false;          // the applied model has a calibration
+  ShiftCheck shift;
+  bool applies = true;              // false: the shift check says the model does not apply
+  // "model applied without hour-of-day and channel features: the input is date-only (...)"
+  // or "model applied with all its features"; then "; scores uncalibrated" when so.
+  std::string availability_sentence;
+  // The shift check's sentence when the model does not apply, else empty.
+  std::string reason;
+  nlohmann::json ToJson() const;
+};
+
 // Scores of every transaction of a store, by the main model and by the baseline.
 struct ScoreRun {
+  // Raw scores of the applied model (ModelApplicability::model_role); `flagged` and the reasons
+  // use its threshold.
   std::vector<float> score;
+  // Calibrated probabilities of the applied model (equal to `score` when uncalibrated).
+  std::vector<float> probability;
+  float threshold = 0.5f;  // the applied model's decision threshold on `score`
+  ModelApplicability applicability;
   std::vector<float> baseline;
   std::vector<std::string> reasons;  // plain words; empty unless flagged by the main model
   size_t flagged = 0;
@@ -47,7 +75,7 @@ struct ScoreRun {
 Result<ScoreRun> ScoreStore(const store::Store& store, const ModelBundle& bundle,
                             const ScoreOptions& options);
 
-// scores.csv: tx_id,time,split,score,flagged,baseline_score,baseline_flagged,reasons
+// scores.csv: tx_id,time,split,score,flagged,baseline_score,baseline_flagged,probability,reasons
 // (docs/model.md). Scores in the shortest text that reads back to the same float.
 Status WriteScoresCsv(const store::Store& store, const ModelBundle& bundle, const ScoreRun& run,
                       const std::filesystem::path& path);
@@ -64,6 +92,7 @@ struct ScoresFile {
   std::vector<uint8_t> flagged;
   std::vector<uint8_t> baseline_flagged;
   std::vector<SplitPart> part;
+  std::vector<float> probability;  // empty for files written before the column
 };
 // InvalidArgument names the line and field; FailedPrecondition when the file does not cover
 // exactly the store's transactions.
@@ -83,6 +112,11 @@ struct Evaluation {
   BinaryMetrics baseline;
   AccountMetrics model_accounts;
   AccountMetrics baseline_accounts;
+  // Expected calibration error (10 bins) of the raw score column and of the probability column
+  // (-1 without one); the reliability table of the probability column.
+  double ece_raw = 0;
+  double ece = -1;
+  std::vector<ReliabilityBin> reliability;
   std::string ToText() const;
   nlohmann::json ToJson() const;
 };

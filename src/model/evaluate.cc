@@ -76,6 +76,7 @@ Result<ScoresFile> ReadScoresCsv(const std::filesystem::path& path, const store:
       f[5] != "baseline_score") {
     return InvalidArgumentError(where + ":1: expected the header of moneytrail score's scores.csv");
   }
+  const bool has_probability = f.size() >= 9 && f[7] == "probability";
   auto number = [&](std::string_view text, const char* field) -> Result<float> {
     float v = 0;
     const std::string copy(text);
@@ -107,6 +108,10 @@ Result<ScoresFile> ReadScoresCsv(const std::filesystem::path& path, const store:
     out.flagged.push_back(f[4] == "1");
     out.baseline_flagged.push_back(f[6] == "1");
     out.part.push_back(part);
+    if (has_probability) {
+      MT_ASSIGN_OR_RETURN(float prob, number(f[7], "probability"));
+      out.probability.push_back(prob);
+    }
   }
   MT_RETURN_IF_ERROR(reader.status().WithContext(where));
   if (out.score.size() != n) {
@@ -149,6 +154,11 @@ Result<Evaluation> Evaluate(const store::Store& s, const ScoresFile& scores,
       if (in_labels[t] == 1) account_labels[s.source()[t]] = account_labels[s.destination()[t]] = 1;
     }
   }
+  e.ece_raw = ExpectedCalibrationError(ReliabilityTable(scores.score, in_labels, 10));
+  if (!scores.probability.empty()) {
+    e.reliability = ReliabilityTable(scores.probability, in_labels, 10);
+    e.ece = ExpectedCalibrationError(e.reliability);
+  }
   e.model_accounts = AccountLevel(s, scores.score, in_part, account_labels, top_k);
   e.baseline_accounts = AccountLevel(s, scores.baseline, in_part, account_labels, top_k);
   return e;
@@ -178,11 +188,24 @@ std::string Evaluation::ToText() const {
     row(fmt::format("precision@{} accounts", model_accounts.precision_at[i].first),
         model_accounts.precision_at[i].second, baseline_accounts.precision_at[i].second);
   }
+  out += fmt::format("{:<28} {:>12.4f}\n", "calibration error (raw)", ece_raw);
+  if (ece >= 0) {
+    out += fmt::format("{:<28} {:>12.4f}\n", "calibration error (prob.)", ece);
+    out += "reliability of the probability: bin, mean predicted, observed rate, rows\n";
+    for (const ReliabilityBin& b : reliability) {
+      if (b.count == 0) continue;
+      out += fmt::format("  [{:.1f}, {:.1f})  {:.4f}  {:.4f}  {}\n", b.lower, b.upper,
+                         b.predicted_mean, b.observed_rate, b.count);
+    }
+  }
   return out;
 }
 
 nlohmann::json Evaluation::ToJson() const {
   return {{"split", part},
+          {"ece_raw", ece_raw},
+          {"ece_probability", ece},
+          {"reliability", ReliabilityToJson(reliability)},
           {"account_labels", account_labels},
           {"model", {{"transactions", MetricsJson(model)}, {"accounts", AccountJson(model_accounts)}}},
           {"baseline",

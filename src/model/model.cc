@@ -84,6 +84,35 @@ TrainParams ParamsFromJson(const nlohmann::json& j) {
   return p;
 }
 
+// One model's metadata (docs/model.md, Model file).
+nlohmann::json ModelJson(const Model& cm) {
+  Model& m = const_cast<Model&>(cm);  // ModelAccess hands out mutable references only
+  nlohmann::json j;
+  j["role"] = m.role();
+  j["feature_groups"] = FeatureGroupsToString(m.groups());
+  j["features"] = m.features();
+  j["params"] = ParamsJson(m.params());
+  j["scale_pos_weight_used"] = ModelAccess::scale_pos_weight(m);
+  j["rounds_trained"] = ModelAccess::rounds_trained(m);
+  j["best_iteration"] = m.best_iteration();
+  j["threshold"] = m.threshold();
+  j["train_rows"] = ModelAccess::train_rows(m);
+  j["train_positives"] = ModelAccess::train_positives(m);
+  j["validation"] = MetricsJson(m.validation());
+  // Written only when present, so that files of earlier versions stay as they were.
+  if (!m.calibration().empty()) {
+    j["calibration"] = m.calibration().ToJson();
+    j["reliability"] = ReliabilityToJson(m.reliability());
+    j["ece_raw"] = m.ece_raw();
+    j["ece_calibrated"] = m.ece_calibrated();
+  }
+  if (!m.trained_without().empty()) j["trained_without"] = m.trained_without();
+  j["booster_format"] = "xgboost-json";
+  j["booster_bytes"] = ModelAccess::booster_bytes(m).size();
+  j["booster_sha256"] = Sha256Hex(ModelAccess::booster_bytes(m));
+  return j;
+}
+
 }  // namespace
 
 Model::Model() = default;
@@ -154,6 +183,29 @@ std::vector<FeatureGroup> ModelBundle::union_groups() const {
   return g;
 }
 
+const Model* ModelBundle::ModelFor(const FeatureAvailability& availability) const {
+  const Model& main = models_[0];
+  std::vector<std::string> needed;
+  for (const std::string& cap : availability.Missing()) {
+    for (const std::string& c : ColumnsNeeding(cap)) {
+      if (std::find(main.features().begin(), main.features().end(), c) != main.features().end()) {
+        needed.push_back(cap);
+        break;
+      }
+    }
+  }
+  if (needed.empty()) return &main;
+  const Model* best = nullptr;
+  for (const Model& v : variants_) {
+    const auto& w = v.trained_without();
+    const bool covers = std::all_of(needed.begin(), needed.end(), [&](const std::string& c) {
+      return std::find(w.begin(), w.end(), c) != w.end();
+    });
+    if (covers && (best == nullptr || w.size() < best->trained_without().size())) best = &v;
+  }
+  return best;
+}
+
 Status ModelBundle::Save(const std::filesystem::path& path) const {
   nlohmann::json meta;
   meta["format"] = "moneytrail-model";
@@ -169,25 +221,20 @@ Status ModelBundle::Save(const std::filesystem::path& path) const {
   nlohmann::json models = nlohmann::json::array();
   std::string boosters;
   for (const Model& m : models_) {
-    nlohmann::json j;
-    j["role"] = m.role_;
-    j["feature_groups"] = FeatureGroupsToString(m.groups_);
-    j["features"] = m.features_;
-    j["params"] = ParamsJson(m.params_);
-    j["scale_pos_weight_used"] = m.scale_pos_weight_;
-    j["rounds_trained"] = m.rounds_trained_;
-    j["best_iteration"] = m.best_iteration_;
-    j["threshold"] = m.threshold_;
-    j["train_rows"] = m.train_rows_;
-    j["train_positives"] = m.train_positives_;
-    j["validation"] = MetricsJson(m.validation_);
-    j["booster_format"] = "xgboost-json";
-    j["booster_bytes"] = m.booster_bytes_.size();
-    j["booster_sha256"] = Sha256Hex(m.booster_bytes_);
-    models.push_back(std::move(j));
+    models.push_back(ModelJson(m));
     boosters += m.booster_bytes_;
   }
   meta["models"] = std::move(models);
+  // Written only when present, so that files of earlier options stay as they were.
+  if (!variants_.empty()) {
+    nlohmann::json variants = nlohmann::json::array();
+    for (const Model& m : variants_) {
+      variants.push_back(ModelJson(m));
+      boosters += m.booster_bytes_;
+    }
+    meta["variants"] = std::move(variants);
+  }
+  if (!profile_.empty()) meta["training_profile"] = profile_.ToJson();
   // Written only when not the mean, so that files of earlier options stay as they were.
   if (first_stage_late_weight_ != 0.5) meta["first_stage_late_weight"] = first_stage_late_weight_;
   if (!excluded_features_.empty()) meta["excluded_features"] = excluded_features_;
@@ -250,7 +297,7 @@ Result<ModelBundle> ModelBundle::Load(const std::filesystem::path& path) {
     if (meta.contains("excluded_features")) {
       b.excluded_features_ = meta["excluded_features"].get<std::vector<std::string>>();
     }
-    for (const auto& j : meta.at("models")) {
+    auto read_model = [&](const nlohmann::json& j) -> Result<Model> {
       Model m;
       m.role_ = j.at("role");
       MT_ASSIGN_OR_RETURN(m.groups_, ParseFeatureGroups(j.at("feature_groups").get<std::string>()));
@@ -263,6 +310,21 @@ Result<ModelBundle> ModelBundle::Load(const std::filesystem::path& path) {
       m.train_rows_ = j.at("train_rows");
       m.train_positives_ = j.at("train_positives");
       m.validation_ = MetricsFromJson(j.at("validation"));
+      if (j.contains("calibration")) {
+        Result<IsotonicCalibration> c = IsotonicCalibration::FromJson(j["calibration"]);
+        if (!c.ok()) return DataLossError(fmt::format("{}: the {} model's {}", where, m.role_,
+                                                      c.status().message()));
+        m.calibration_ = std::move(*c);
+        Result<std::vector<ReliabilityBin>> r = ReliabilityFromJson(j.at("reliability"));
+        if (!r.ok()) return DataLossError(fmt::format("{}: the {} model's {}", where, m.role_,
+                                                      r.status().message()));
+        m.reliability_ = std::move(*r);
+        m.ece_raw_ = j.at("ece_raw");
+        m.ece_calibrated_ = j.at("ece_calibrated");
+      }
+      if (j.contains("trained_without")) {
+        m.trained_without_ = j["trained_without"].get<std::vector<std::string>>();
+      }
       const size_t bytes = j.at("booster_bytes");
       if (offset + bytes > contents.size()) {
         return DataLossError(fmt::format("{}: truncated: the {} booster needs {} bytes at offset {}",
@@ -283,7 +345,22 @@ Result<ModelBundle> ModelBundle::Load(const std::filesystem::path& path) {
                                          where, m.role_, n, m.features_.size()));
       }
       ModelAccess::SetBooster(m, std::move(booster));
+      return m;
+    };
+    for (const auto& j : meta.at("models")) {
+      MT_ASSIGN_OR_RETURN(Model m, read_model(j));
       b.models_.push_back(std::move(m));
+    }
+    if (meta.contains("variants")) {
+      for (const auto& j : meta["variants"]) {
+        MT_ASSIGN_OR_RETURN(Model m, read_model(j));
+        b.variants_.push_back(std::move(m));
+      }
+    }
+    if (meta.contains("training_profile")) {
+      Result<TrainingProfile> p = TrainingProfile::FromJson(meta["training_profile"]);
+      if (!p.ok()) return DataLossError(fmt::format("{}: {}", where, p.status().message()));
+      b.profile_ = std::move(*p);
     }
   } catch (const nlohmann::json::exception& e) {
     return DataLossError(fmt::format("{}: bad metadata: {}", where, e.what()));

@@ -28,6 +28,13 @@ struct ModelAccess {
     return b.excluded_features_;
   }
 
+  static std::vector<Model>& variants(ModelBundle& b) { return b.variants_; }
+  static TrainingProfile& profile(ModelBundle& b) { return b.profile_; }
+  static IsotonicCalibration& calibration(Model& m) { return m.calibration_; }
+  static std::vector<ReliabilityBin>& reliability(Model& m) { return m.reliability_; }
+  static double& ece_raw(Model& m) { return m.ece_raw_; }
+  static double& ece_calibrated(Model& m) { return m.ece_calibrated_; }
+  static std::vector<std::string>& trained_without(Model& m) { return m.trained_without_; }
   static std::string& role(Model& m) { return m.role_; }
   static std::vector<FeatureGroup>& groups(Model& m) { return m.groups_; }
   static std::vector<std::string>& features(Model& m) { return m.features_; }

@@ -205,13 +205,22 @@ Result<Model> TrainOne(std::string role, std::vector<FeatureGroup> groups, const
   const float threshold = BestF1Threshold(pv.values, vlabels);
   ModelAccess::threshold(m) = threshold;
   ModelAccess::validation(m) = ComputeMetrics(pv.values, vlabels, threshold);
+  // Calibration on the validation part (docs/model.md, Calibration).
+  ModelAccess::ece_raw(m) = ExpectedCalibrationError(ReliabilityTable(pv.values, vlabels, 10));
+  IsotonicCalibration calibration = FitIsotonic(pv.values, vlabels);
+  std::vector<float> calibrated(pv.values.size());
+  for (size_t i = 0; i < calibrated.size(); ++i) calibrated[i] = calibration.Apply(pv.values[i]);
+  ModelAccess::reliability(m) = ReliabilityTable(calibrated, vlabels, 10);
+  ModelAccess::ece_calibrated(m) = ExpectedCalibrationError(ModelAccess::reliability(m));
+  ModelAccess::calibration(m) = std::move(calibration);
   ModelAccess::SetBooster(m, std::move(reloaded));
   if (o.log) {
     const BinaryMetrics& v = m.validation();
     o.log(fmt::format("{}: {} rounds (best {}), threshold {:.4f}, validation F1 {:.4f} "
-                      "precision {:.4f} recall {:.4f} PR-AUC {:.4f}",
+                      "precision {:.4f} recall {:.4f} PR-AUC {:.4f}; expected calibration error "
+                      "{:.4f} raw, {:.4f} calibrated (isotonic, on validation)",
                       role, round, best_rounds, threshold, v.f1, v.precision, v.recall,
-                      v.pr_auc));
+                      v.pr_auc, m.ece_raw(), m.ece_calibrated()));
   }
   return m;
 }
@@ -436,6 +445,43 @@ Result<ModelBundle> Train(const store::Store& s, std::span<const int8_t> labels,
       o.log(fmt::format("main: kept recency half-life {} days", chosen.recency_half_life_days));
     }
     ModelAccess::models(bundle).push_back(std::move(*best));
+    // Summaries of the train part's features for the shift check (docs/model.md).
+    std::vector<uint32_t> train_part;
+    for (uint32_t r = 0; r < s.transaction_count(); ++r) {
+      if (b.PartOf(s.time()[r]) == SplitPart::kTrain) train_part.push_back(r);
+    }
+    ModelAccess::profile(bundle) =
+        ProfileOf(sub, train_part, DetectAvailability(s, o.holders));
+    // Per-availability variants (docs/model.md, Feature availability).
+    if (o.availability_variants && !neighbours) {
+      const std::vector<std::vector<std::string>> sets = {
+          {"time_of_day"}, {"channel"}, {"time_of_day", "channel"}};
+      std::vector<std::vector<std::string>> seen;
+      for (const auto& caps : sets) {
+        std::vector<std::string> drop;
+        for (const std::string& cap : caps) {
+          for (const std::string& c : ColumnsNeeding(cap)) {
+            if (std::find(sub.names.begin(), sub.names.end(), c) != sub.names.end()) {
+              drop.push_back(c);
+            }
+          }
+        }
+        if (drop.empty() || std::find(seen.begin(), seen.end(), drop) != seen.end()) continue;
+        seen.push_back(drop);
+        std::vector<std::string> keep;
+        for (const std::string& n : sub.names) {
+          if (std::find(drop.begin(), drop.end(), n) == drop.end()) keep.push_back(n);
+        }
+        if (keep.empty()) continue;
+        MT_ASSIGN_OR_RETURN(FeatureMatrix vx, sub.Select(keep));
+        std::string role = "main_without";
+        for (const std::string& cap : caps) role += (role.size() > 12 ? "_and_" : "_") + cap;
+        MT_ASSIGN_OR_RETURN(Model v, TrainOne(role, o.groups, vx, train, validate, chosen,
+                                              s.time(), b.validate_from, o));
+        ModelAccess::trained_without(v) = caps;
+        ModelAccess::variants(bundle).push_back(std::move(v));
+      }
+    }
   }
   {
     MT_ASSIGN_OR_RETURN(FeatureMatrix sub, x.Select(FeatureNames(o.baseline_groups)));

@@ -42,6 +42,21 @@ TEST(DefaultModelTest, FeatureSchemaEqualsTheFeaturesTheCodeComputes) {
   }
 }
 
+// A model file written before calibration, variants and training summaries still loads and
+// reports their absence (ScoreStore then says "uncalibrated" and "no shift check").
+TEST(DefaultModelTest, FileWithoutCalibrationLoadsAsUncalibrated) {
+  auto bundle = ModelBundle::Load(kDefaultModel);
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  if (!bundle->main().calibration().empty()) GTEST_SKIP() << "the bundled model is calibrated";
+  EXPECT_EQ(bundle->main().Calibrate(0.25f), 0.25f);
+  EXPECT_TRUE(bundle->profile().empty());
+  EXPECT_TRUE(bundle->variants().empty());
+  FeatureAvailability date_only;
+  date_only.time_of_day = false;
+  EXPECT_EQ(bundle->ModelFor(date_only), nullptr);  // no variant: ScoreStore masks as missing
+  EXPECT_EQ(bundle->ModelFor(FeatureAvailability{}), &bundle->main());
+}
+
 TEST(DefaultModelTest, FindDefaultModelFindsTheBundledFile) {
   auto found = FindDefaultModel();
   ASSERT_TRUE(found.ok()) << found.status().ToString();

@@ -29,13 +29,14 @@ struct Options {
   std::string parties;
   std::string entities;
   std::string entity_ranking;
+  std::string applicability_json;
 };
 
 // entity ranking: rank,entity,score,accounts,transactions,flagged,top_tx,reasons,account_list.
 // An entity's score is the largest score of a transaction that one of its bank accounts sends or
 // receives (as for accounts); a transfer between two of its accounts counts once. Entities whose
 // accounts have no transactions are left out; accounts without an entity are in accounts.csv.
-Status WriteEntityRanking(const store::Store& s, const model::ModelBundle& bundle,
+Status WriteEntityRanking(const store::Store& s, const model::ModelBundle& /*bundle*/,
                           const model::ScoreRun& run, const rules::HolderTable& holders,
                           const std::string& path) {
   struct Entity {
@@ -58,7 +59,7 @@ Status WriteEntityRanking(const store::Store& s, const model::ModelBundle& bundl
   for (AccountId a = 0; a < s.account_count(); ++a) {
     if (int64_t e = entity_of(a); e >= 0) entities[static_cast<size_t>(e)].accounts.push_back(a);
   }
-  const float threshold = bundle.main().threshold();
+  const float threshold = run.threshold;
   for (size_t t = 0; t < run.score.size(); ++t) {
     const int64_t from = entity_of(s.source()[t]), to = entity_of(s.destination()[t]);
     auto add = [&](int64_t e) {
@@ -121,6 +122,16 @@ int Run(const Options& o) {
   auto run = model::ScoreStore(*s, *bundle,
                                {.reasons = o.reasons, .holders = holders ? &*holders : nullptr});
   if (!run.ok()) return cli::ReportError("score", run.status());
+  // What the model may say about this input (docs/model.md, Applicability).
+  const model::ModelApplicability& ap = run->applicability;
+  fmt::print(stderr, "score: {}\n", ap.availability_sentence);
+  if (!ap.applies) fmt::print(stderr, "score: {}\n", ap.reason);
+  if (!o.applicability_json.empty()) {
+    std::ofstream out(o.applicability_json, std::ios::binary | std::ios::trunc);
+    out << ap.ToJson().dump(2) << '\n';
+    out.close();
+    if (!out) return cli::ReportError("score", IoError(fmt::format("cannot write {}", o.applicability_json)));
+  }
   if (Status w = model::WriteScoresCsv(*s, *bundle, *run, o.out); !w.ok()) {
     return cli::ReportError("score", w);
   }
@@ -150,7 +161,7 @@ int Run(const Options& o) {
     }
   }
   fmt::print("scored {} transactions; {} flagged at threshold {:.4f}; scores in {}\n",
-             run->score.size(), run->flagged, bundle->main().threshold(), o.out);
+             run->score.size(), run->flagged, run->threshold, o.out);
   return cli::kExitOk;
 }
 
@@ -166,6 +177,9 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--entities", o->entities, "With --parties: entity map party_id,entity_id for --entity-ranking");
   app.add_option("--entity-ranking", o->entity_ranking,
                  "Entity ranking CSV to write (entities attached by `resolve --store`, or --entities)");
+  app.add_option("--applicability", o->applicability_json,
+                 "JSON file to write what the model may say about this input: features used, "
+                 "calibration, shift check");
   run = [o] { return Run(*o); };
 }
 

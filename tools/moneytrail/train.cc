@@ -19,6 +19,7 @@ struct Options {
   std::string store;
   std::string model;
   std::string labels = "from-store";
+  bool no_variants = false;
   std::string split = "temporal:60/20/20";
   std::string features = "raw,patterns,accounts";
   std::string baseline = "raw";
@@ -80,6 +81,7 @@ int Run(const Options& o) {
     holders.emplace(std::move(*h));
     options.holders = &*holders;
   }
+  options.availability_variants = !o.no_variants;
   options.log = [](std::string_view line) { fmt::print(stderr, "train: {}\n", line); };
   auto bundle = model::Train(*s, *labels, *split, options);
   if (!bundle.ok()) return cli::ReportError("train", bundle.status());
@@ -88,6 +90,15 @@ int Run(const Options& o) {
              "threshold {:.4f})\n",
              o.model, bundle->main().features().size(), bundle->main().threshold(),
              bundle->baseline().features().size(), bundle->baseline().threshold());
+  fmt::print("main: expected calibration error on validation {:.4f} raw, {:.4f} calibrated "
+             "(isotonic); {} per-availability variants\n",
+             bundle->main().ece_raw(), bundle->main().ece_calibrated(),
+             bundle->variants().size());
+  for (const model::Model& v : bundle->variants()) {
+    fmt::print("{}: {} features, validation PR-AUC {:.4f}, calibration error {:.4f} raw, {:.4f} "
+               "calibrated\n", v.role(), v.features().size(), v.validation().pr_auc, v.ece_raw(),
+               v.ece_calibrated());
+  }
   return cli::kExitOk;
 }
 
@@ -95,6 +106,8 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   auto o = std::make_shared<Options>();  // shared: owned by the parsed options and the action
   app.add_option("store", o->store, "Store directory")->required();
   app.add_option("--model", o->model, "Model file to write")->required();
+  app.add_flag("--no-availability-variants", o->no_variants,
+               "Do not train the main model's variants without hour-of-day and channel features");
   app.add_option("--labels", o->labels, "from-store (default) or a CSV tx_id,label");
   app.add_option("--split", o->split, "Temporal split (default temporal:60/20/20)");
   app.add_option("--features", o->features,
