@@ -57,6 +57,9 @@ struct TxView {
   std::string channel;   // "wire", "cash_deposit", ... (ChannelName)
   Money amount;          // amount paid
   SourceRef source;
+  // Who was paid or paid, when the other end is outside the records: the counterparty's name
+  // as the bank recorded it, and the place ("Banco Azteca; Mexico City, MX"); empty when none.
+  std::string counterparty;
 };
 
 struct AlertView {
@@ -91,14 +94,44 @@ struct TraceTotalsView {
   // Exit kind name ("cash_withdrawal", "merchant", "external", "conversion", "hop_limit",
   // "below_minimum") -> amount; only non-zero ones.
   std::vector<std::pair<std::string, Decimal>> exits;
+  // The same exits, split by what happened in an investigator's words ("cross-border wire to
+  // MX", "cash withdrawal", "card spend", "currency exchange", "payment to an outside
+  // account", ...), largest first. When not empty its amounts sum exactly to those of `exits`
+  // and the report shows these rows instead; when empty the report words the exit kinds.
+  std::vector<std::pair<std::string, Decimal>> exits_described;
 };
+
+// The words for an exit kind name ("cash_withdrawal" -> "cash withdrawal", "external" ->
+// "payment to an outside party", "conversion" -> "currency exchange", "hop_limit" -> "not
+// followed further (hop limit)", ...); an unknown name is returned unchanged.
+std::string ExitKindWords(std::string_view kind);
+
+// One sentence saying where the traced money of one currency went, naming every part:
+// "Of 492,911.92 USD traced, 100,000.00 USD left by cross-border wire to MX, 2,000.00 USD by
+// cash withdrawal, ... and 40,000.00 USD is still held in accounts." The parts (the described
+// exits, else the exits, and what is still held) sum exactly to traced_in whenever the totals
+// reconcile; when they do not, a second sentence says by how much ("... does not reconcile."). `lead` replaces "Of X traced" ("Of X of flagged money traced from ...") when given;
+// it must contain the traced amount.
+std::string WhereTheMoneyWent(const TraceTotalsView& totals, std::string_view lead = {});
 
 // One line of the tracing schedule.
 struct TraceFlowView {
   TxView tx;
   Money attributed;          // the traced part of tx.amount
   uint32_t hop = 0;
-  std::string disposition;   // "followed" or the exit kind name
+  // "followed" or what happened in an investigator's words ("cross-border wire to MX",
+  // "cash withdrawal at El Paso, TX", "card spend", "currency exchange", ...).
+  std::string disposition;
+};
+
+// Who received traced money that left the trace: one outside party (or cash desk, merchant)
+// and what reached it.
+struct PayeeView {
+  std::string who;      // the counterparty's name, else the account label
+  std::string where;    // "Mexico City, MX"; empty when unknown
+  std::string how;      // "cross-border wire", "cash withdrawal", ...
+  Money amount;         // traced money that reached it
+  uint64_t payments = 0;
 };
 
 // Where traced money is still held at the end.
@@ -113,8 +146,10 @@ struct TraceView {
   std::string method;        // "libr"
   std::string seeds;         // "account 022:87EFEA51A"
   std::vector<TraceTotalsView> totals;
-  std::vector<TraceFlowView> flows;     // at most a few dozen, largest attributed first
+  std::vector<TraceFlowView> flows;     // at most a few dozen, in time order (then id)
   uint64_t flows_total = 0;
+  std::vector<PayeeView> payees;        // who was paid, largest first, at most a dozen or so
+  uint64_t payees_total = 0;
   std::vector<HoldingView> holdings;    // largest first, at most a dozen
   uint64_t holdings_total = 0;
   std::string flow_chart_svg;  // Graphviz's SVG of the flow of funds; empty when unavailable
@@ -181,9 +216,20 @@ struct CustodyFileView {
   std::string ingested_at;
 };
 
+// Paper of the printed report.
+enum class PaperSize { kLetter, kA4 };
+
 struct CaseReportData {
   std::string title;          // "Case report: demo-out/store"
-  std::string generated_at;   // ISO 8601 UTC
+  std::string generated_at;   // ISO 8601 UTC ("2026-03-04T14:05:09Z"); shown as report time
+  // Exhibit basics (empty: not shown): the case number, agency, author and a marking banner
+  // printed at the top of the page and in every printed page's header and footer
+  // ("LAW ENFORCEMENT SENSITIVE").
+  std::string case_number;
+  std::string agency;
+  std::string author;
+  std::string marking;
+  PaperSize paper = PaperSize::kLetter;
   std::string version;        // moneytrail version
   std::string store_dir;
   std::string manifest_sha256;
@@ -202,6 +248,17 @@ struct CaseReportData {
   std::vector<std::pair<std::string, std::string>> configuration;  // name -> value
   std::vector<std::pair<std::string, std::string>> outputs;        // file -> what it holds
 };
+
+// Charts: text is never printed under this size (pt).
+inline constexpr double kMinPrintedChartFontPt = 9.0;
+// The printable box a chart is scaled into on `paper` (pt): the page width less the margins
+// and the chart's frame, and the chart's height limit (190 mm).
+double ChartBoxWidthPt(PaperSize paper);
+inline constexpr double kChartBoxHeightPt = 190.0 / 25.4 * 72.0;
+// The smallest text of a Graphviz SVG (its <svg width/height> in pt and its font-size
+// attributes) once printed as the report lays it out on `paper`: scaled down to fit the chart
+// box, never up. 0 when the SVG has no size or no text.
+double ChartSmallestPrintedFontPt(std::string_view svg, PaperSize paper);
 
 // The whole page. Escapes every string; no external references (no http:, no src= to files).
 std::string RenderReportHtml(const CaseReportData& data);

@@ -63,6 +63,15 @@ struct InvestigateOptions {
   size_t top = 10;                // subjects reported in full and traced
   uint32_t trace_hops = 6;        // LIBR trace limit from each subject
   bool pdf = true;                // print report.pdf with Chromium
+  // Exhibit basics of the report (docs/report.md): empty title: "Case report: <store folder>";
+  // the others are shown only when given. The marking ("LAW ENFORCEMENT SENSITIVE") is printed
+  // at the top and bottom of every page. Letter paper unless a4.
+  std::string case_title;
+  std::string case_number;
+  std::string agency;
+  std::string author;
+  std::string marking;
+  bool a4 = false;
   int threads = 0;                // 0: all cores
   // Progress: called with the stage name ("ingest", "rules", "patterns", "score", "rank",
   // "trace", "report", "pdf") and the fraction of the stage done (0..1).

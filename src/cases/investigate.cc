@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <map>
 #include <optional>
+#include <tuple>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -52,6 +54,7 @@ constexpr size_t kFlowsShown = 30;
 constexpr size_t kHoldingsShown = 12;
 constexpr size_t kTimelineShown = 400;
 constexpr size_t kChartNodes = 40;
+constexpr size_t kPayeesShown = 15;
 
 // Times each stage and reports progress.
 class Stages {
@@ -83,14 +86,72 @@ class Stages {
   std::chrono::steady_clock::time_point start_;
 };
 
+// Splits each currency's exits by what happened, in words (ViewMaker::DescribeExit), and lists
+// who received the money that left: both from every exit flow of the trail. The split is kept
+// only when it adds up exactly to the trail's exit totals.
+void DescribeExits(const ViewMaker& views, const trace::Ledger& ledger, const trace::Trail& trail,
+                   report::TraceView& tv) {
+  const store::Store& s = views.store();
+  std::map<std::pair<uint16_t, std::string>, int64_t> by_words;
+  struct Payee {
+    int64_t units = 0;
+    uint64_t payments = 0;
+  };
+  std::map<std::tuple<uint16_t, std::string, std::string, std::string>, Payee> payees;
+  for (const trace::Flow& f : trail.flows) {
+    if (!f.is_exit) continue;
+    ViewMaker::ExitWords w = views.DescribeExit(f.transaction, trace::ExitKindName(f.exit_kind));
+    by_words[{f.currency, w.category}] += f.attributed;
+    if (f.exit_kind == trace::ExitKind::kHopLimit || f.exit_kind == trace::ExitKind::kBelowMinimum) {
+      continue;  // not a payment out of the trace: the money went on, unfollowed
+    }
+    Payee& p = payees[{f.currency, w.who, w.where, w.how}];
+    p.units += f.attributed;
+    ++p.payments;
+  }
+  for (report::TraceTotalsView& c : tv.totals) {
+    std::vector<std::pair<std::string, int64_t>> parts;
+    for (const auto& [key, units] : by_words) {
+      if (s.currency(key.first) == c.currency) parts.emplace_back(key.second, units);
+    }
+    std::stable_sort(parts.begin(), parts.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    DecimalSum described, exits;
+    bool ok = true;
+    const uint8_t scale = c.traced_in.scale;
+    for (const auto& [words, units] : parts) ok = ok && described.Add(Decimal{units, scale}).ok();
+    for (const auto& [kind, amount] : c.exits) ok = ok && exits.Add(amount).ok();
+    Result<Decimal> a = described.value(), b = exits.value();
+    if (!ok || !a.ok() || !b.ok() || CompareDecimal(*a, *b) != 0) continue;  // keep the kinds
+    for (const auto& [words, units] : parts) c.exits_described.emplace_back(words, Decimal{units, scale});
+  }
+  std::vector<report::PayeeView> list;
+  for (const auto& [key, p] : payees) {
+    const auto& [currency, who, where, how] = key;
+    report::PayeeView v;
+    v.who = who;
+    v.where = where;
+    v.how = how;
+    v.amount = views.Units(p.units, ledger.currency_scale(currency), currency);
+    v.payments = p.payments;
+    list.push_back(std::move(v));
+  }
+  std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+    return ToDouble(a.amount.amount) > ToDouble(b.amount.amount);
+  });
+  tv.payees_total = list.size();
+  if (list.size() > kPayeesShown) list.resize(kPayeesShown);
+  tv.payees = std::move(list);
+}
+
 std::string NowIso() {
   // SOURCE_DATE_EPOCH (reproducible builds' convention) fixes the date for byte-identical output.
   if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e != nullptr && *e != '\0') {
     char* end = nullptr;
     long long v = std::strtoll(e, &end, 10);
-    if (end != nullptr && *end == '\0') return FormatIsoTime(static_cast<Timestamp>(v)) + "Z";
+    if (end != nullptr && *end == '\0') return FormatIsoTime(static_cast<Timestamp>(v));
   }
-  return FormatIsoTime(static_cast<Timestamp>(std::time(nullptr))) + "Z";
+  return FormatIsoTime(static_cast<Timestamp>(std::time(nullptr)));  // ends in "Z" already
 }
 
 int Threads(int requested) {
@@ -514,12 +575,23 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
   Result<trace::Trail> combined_trail = trace::TraceForward(ledger, combined);
   if (!combined_trail.ok()) return combined_trail.status().WithContext("trace (all subjects)");
   MT_RETURN_IF_ERROR(combined_trail->Reconcile());
-  summary.traced = TotalsView(s, ledger, *combined_trail);
+  {
+    report::TraceView all;  // the exits of all subjects together, in words, for the findings
+    all.totals = TotalsView(s, ledger, *combined_trail);
+    DescribeExits(views, ledger, *combined_trail, all);
+    summary.traced = std::move(all.totals);
+  }
 
   // 7. The report's data.
   stages.Begin("report");
   report::CaseReportData data;
-  data.title = fmt::format("Case report: {}", o.store.filename().string());
+  data.title = o.case_title.empty() ? fmt::format("Case report: {}", o.store.filename().string())
+                                    : o.case_title;
+  data.case_number = o.case_number;
+  data.agency = o.agency;
+  data.author = o.author;
+  data.marking = o.marking;
+  data.paper = o.a4 ? report::PaperSize::kA4 : report::PaperSize::kLetter;
   data.generated_at = generated_at;
   data.version = kVersion;
   data.store_dir = fs::absolute(o.store).string();
@@ -689,16 +761,25 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
       return da > db;
     });
     tv.flows_total = flows.size();
-    for (size_t k = 0; k < flows.size() && k < kFlowsShown; ++k) {
-      const trace::Flow& f = *flows[k];
+    // The largest lines are shown, in time order.
+    if (flows.size() > kFlowsShown) flows.resize(kFlowsShown);
+    std::stable_sort(flows.begin(), flows.end(), [&](const trace::Flow* a, const trace::Flow* b) {
+      const Timestamp ta = s.time()[a->transaction], tb = s.time()[b->transaction];
+      return ta != tb ? ta < tb : a->transaction < b->transaction;
+    });
+    for (const trace::Flow* fp : flows) {
+      const trace::Flow& f = *fp;
       report::TraceFlowView fv;
       fv.tx = views.Tx(f.transaction);
       fv.attributed = views.Units(f.attributed, ledger.currency_scale(f.currency), f.currency);
       fv.hop = f.hop;
       fv.disposition =
-          f.is_exit ? std::string(trace::ExitKindName(f.exit_kind)) : std::string("followed");
+          f.is_exit
+              ? views.DescribeExit(f.transaction, trace::ExitKindName(f.exit_kind)).detail
+              : std::string("followed");
       tv.flows.push_back(std::move(fv));
     }
+    DescribeExits(views, ledger, st.trail, tv);
     std::vector<const trace::Holding*> holdings;
     for (const trace::Holding& h : st.trail.holdings) holdings.push_back(&h);
     std::stable_sort(holdings.begin(), holdings.end(),
@@ -741,6 +822,16 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     Result<std::string> svg = trace::FlowChartSvg(st.trail, tr, kChartNodes);
     if (svg.ok()) {
       MT_RETURN_IF_ERROR(writer.Write(st.dir + "/chart.svg", *svg, "flow-of-funds chart"));
+      // The report's copy keeps its text at 9 pt or more when printed: fewer nodes until it
+      // does (the chart's title says how many are shown; chart.svg has them all).
+      for (size_t nodes : {24, 16, 10, 6}) {
+        if (report::ChartSmallestPrintedFontPt(*svg, data.paper) >= report::kMinPrintedChartFontPt) {
+          break;
+        }
+        Result<std::string> fewer = trace::FlowChartSvg(st.trail, tr, nodes);
+        if (!fewer.ok()) break;
+        *svg = std::move(*fewer);
+      }
       data.subjects[r].trace.flow_chart_svg = std::move(*svg);
     } else {
       summary.warnings.push_back(fmt::format("no flow-of-funds chart: {}", svg.status().ToString()));

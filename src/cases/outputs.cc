@@ -299,34 +299,20 @@ std::vector<std::string> Findings(const report::CaseReportData& data,
     } else {
       what = "no red-flag alert";
     }
-    std::string trail;
-    for (const report::TraceTotalsView& t : v.trace.totals) {
-      if (!trail.empty()) trail += "; ";
-      trail += fmt::format("{} {} traced", FormatDecimalGrouped(t.traced_in), t.currency);
-      for (const auto& [kind, amount] : t.exits) {
-        trail += fmt::format(", {} {} {}", FormatDecimalGrouped(amount), t.currency,
-                             kind == "cash_withdrawal" ? "withdrawn in cash"
-                             : kind == "external"      ? "sent outside the bank"
-                             : kind == "merchant"      ? "spent at merchants"
-                                                       : "left by " + kind);
-      }
-      trail += fmt::format(", {} {} still held", FormatDecimalGrouped(t.remaining), t.currency);
-    }
     out.push_back(fmt::format("#{} {}: evidence tier {}, model probability {:.4f}; {}; {} pattern "
-                              "instance{}{}.", v.rank, who, v.tier, v.score, what, v.patterns_total, v.patterns_total == 1 ? "" : "s",
-                              trail.empty() ? "" : "; " + trail));
+                              "instance{}.",
+                              v.rank, who, v.tier, v.score, what, v.patterns_total,
+                              v.patterns_total == 1 ? "" : "s"));
+    // Where its traced money went, every part named (report::WhereTheMoneyWent).
+    for (const report::TraceTotalsView& t : v.trace.totals) {
+      out.back().pop_back();
+      out.back() += "; " + report::WhereTheMoneyWent(t);
+    }
   }
   for (const report::TraceTotalsView& t : traced) {
-    Decimal cash{0, t.traced_in.scale}, outside{0, t.traced_in.scale};
-    for (const auto& [kind, amount] : t.exits) {
-      if (kind == "cash_withdrawal") cash = amount;
-      if (kind == "external") outside = amount;
-    }
-    out.push_back(fmt::format(
-        "Of {} {} of flagged money traced from the top {} subjects (LIBR), {} left in cash, {} "
-        "went outside the bank and {} is still held in accounts.",
-        FormatDecimalGrouped(t.traced_in), t.currency, data.subjects.size(),
-        FormatDecimalGrouped(cash), FormatDecimalGrouped(outside), FormatDecimalGrouped(t.remaining)));
+    out.push_back(report::WhereTheMoneyWent(
+        t, fmt::format("Of {} {} of flagged money traced from the top {} subjects (LIBR)",
+                       FormatDecimalGrouped(t.traced_in), t.currency, data.subjects.size())));
   }
   return out;
 }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <unordered_map>
 
 #include "moneytrail/csv.h"
 #include "moneytrail/file_util.h"
@@ -13,6 +15,93 @@ ViewMaker::ViewMaker(const store::Store& store) : store_(store) {
   for (const store::SourceRecord& r : store.sources()) {
     file_names_.push_back(std::filesystem::path(r.path).filename().string());
   }
+  // The home country: the most frequent country of the located transactions (ties: the first
+  // string id), counted per location id first so that the pass is one array increment a row.
+  std::unordered_map<uint32_t, uint64_t> per_location;
+  for (uint32_t loc : store.location()) {
+    if (loc != store::kNoLocation) ++per_location[loc];
+  }
+  std::map<uint32_t, uint64_t> per_country;
+  for (const auto& [loc, n] : per_location) {
+    uint32_t c = store.location_entry(loc).country;
+    if (c != store::kNoString) per_country[c] += n;
+  }
+  uint64_t best = 0;
+  for (const auto& [c, n] : per_country) {
+    if (n > best) {
+      best = n;
+      home_country_ = std::string(store.string(c));
+    }
+  }
+}
+
+std::string ViewMaker::Place(TransactionId t) const {
+  const uint32_t loc = store_.location()[t];
+  if (loc == store::kNoLocation) return "";
+  const store::Location& l = store_.location_entry(loc);
+  std::string out;
+  for (uint32_t part : {l.city, l.region, l.country}) {
+    if (part == store::kNoString || store_.string(part).empty()) continue;
+    if (!out.empty()) out += ", ";
+    out += store_.string(part);
+  }
+  return out;
+}
+
+ViewMaker::ExitWords ViewMaker::DescribeExit(TransactionId t, std::string_view kind) const {
+  ExitWords w;
+  w.where = Place(t);
+  const AccountId dst = store_.destination()[t];
+  const std::string_view name = store_.string(store_.counterparty()[t]);
+  w.who = name.empty() ? store_.AccountLabel(dst) : std::string(name);
+  std::string country;
+  if (const uint32_t loc = store_.location()[t]; loc != store::kNoLocation) {
+    const uint32_t c = store_.location_entry(loc).country;
+    if (c != store::kNoString) country = std::string(store_.string(c));
+  }
+  const bool abroad = !country.empty() && !home_country_.empty() && country != home_country_;
+  const auto channel = static_cast<Channel>(store_.channel()[t]);
+  const NodeKind dst_kind = store_.account(dst).kind;
+  const std::string paid(store_.currency(store_.paid_currency()[t]));
+  const std::string received(store_.currency(store_.received_currency()[t]));
+  const bool exchanged = paid != received;
+  auto abroad_to = [&](std::string_view what) {
+    w.how = std::string(what);
+    w.category = abroad ? fmt::format("{} to {}", what, country) : std::string(what);
+  };
+  if (kind == "hop_limit" || kind == "below_minimum") {
+    w.how = w.category = report::ExitKindWords(kind);
+  } else if (kind == "cash_withdrawal" || channel == Channel::kCashWithdrawal ||
+             dst_kind == NodeKind::kCash) {
+    w.how = w.category = "cash withdrawal";
+    if (w.who == store_.AccountLabel(dst) && !w.where.empty()) w.who = w.where;
+  } else if (kind == "merchant" || channel == Channel::kCard || dst_kind == NodeKind::kMerchant) {
+    w.how = w.category = "card spend";
+  } else if (channel == Channel::kWire) {
+    abroad_to(abroad ? "cross-border wire" : "wire to an outside account");
+  } else if (channel == Channel::kMoneyTransmitter) {
+    abroad_to(abroad ? "money transfer abroad" : "money transfer");
+  } else if (channel == Channel::kAch) {
+    abroad_to("ACH payment to an outside account");
+  } else if (channel == Channel::kCheque) {
+    abroad_to("cheque to an outside party");
+  } else if (channel == Channel::kCrypto) {
+    abroad_to("crypto transfer");
+  } else if (exchanged) {
+    w.how = w.category = "currency exchange";
+  } else {
+    abroad_to("payment to an outside account");
+  }
+  w.detail = w.category;
+  if (w.how == "cash withdrawal") {
+    w.detail = fmt::format("cash withdrawal at {}", w.where.empty() ? store_.AccountLabel(dst)
+                                                                    : w.where);
+  } else if (kind == "conversion" && exchanged && w.how != "currency exchange") {
+    w.detail += fmt::format(" (converted {} to {})", paid, received);
+  } else if (kind == "conversion" && w.how == "currency exchange") {
+    w.detail = fmt::format("currency exchange ({} to {})", paid, received);
+  }
+  return w;
 }
 
 report::Money ViewMaker::Units(int64_t units, uint8_t scale, uint16_t currency) const {
@@ -40,6 +129,13 @@ report::TxView ViewMaker::Tx(TransactionId t) const {
   v.channel = std::string(ChannelName(static_cast<Channel>(store_.channel()[t])));
   v.amount = Paid(t);
   v.source = Source(t);
+  // The outside party, when there is one: its recorded name and the place.
+  const bool outside = store_.account(store_.source()[t]).kind != NodeKind::kAccount ||
+                       store_.account(store_.destination()[t]).kind != NodeKind::kAccount;
+  const std::string_view name = store_.string(store_.counterparty()[t]);
+  const std::string place = outside || !name.empty() ? Place(t) : std::string();
+  v.counterparty = name.empty() ? place : place.empty() ? std::string(name)
+                                                        : fmt::format("{}; {}", name, place);
   return v;
 }
 

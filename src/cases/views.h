@@ -26,9 +26,27 @@ class ViewMaker {
   report::SourceRef Source(TransactionId t) const;
   const store::Store& store() const { return store_; }
 
+  // The place of transaction t's location ("El Paso, TX, US"); empty when it has none.
+  std::string Place(TransactionId t) const;
+
+  // What happened to traced money that left the trace at transaction t (trace exit kind
+  // `kind`, by its name), in an investigator's words.
+  struct ExitWords {
+    std::string category;  // the totals' row: "cross-border wire to MX", "cash withdrawal"
+    std::string detail;    // a schedule line: "cash withdrawal at El Paso, TX, US"
+    std::string how;       // the category without its country: "cross-border wire"
+    std::string who;       // the counterparty's name as recorded, else the destination label
+    std::string where;     // Place(t)
+  };
+  ExitWords DescribeExit(TransactionId t, std::string_view kind) const;
+  // The country most of the store's located transactions happen in (the bank's own): a wire
+  // to another country is cross-border. Empty when no transaction has a country.
+  const std::string& home_country() const { return home_country_; }
+
  private:
   const store::Store& store_;
   std::vector<std::string> file_names_;  // basename of each custody record's path
+  std::string home_country_;
 };
 
 // Exact per-currency sums, in currency id order.

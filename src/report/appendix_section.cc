@@ -1,5 +1,8 @@
 // The appendix: custody record, configuration and version, outputs, and the evidence index
 // (each cited transaction once, with the anchor the figures link to).
+#include <algorithm>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "report/html_util.h"
@@ -35,12 +38,17 @@ void AppendCustody(const report::CaseReportData& d, std::string& out) {
 void AppendConfiguration(const report::CaseReportData& d, std::string& out) {
   out += "<h3 id=\"configuration\">Configuration and version</h3><table class=\"config\">"
          "<thead><tr><th>Setting</th><th>Value</th></tr></thead><tbody>";
+  // Each (setting, value) once: the data's configuration may repeat the rows printed first.
+  std::vector<std::pair<std::string, std::string>> shown;
   auto row = [&](std::string_view name, std::string_view value) {
+    std::pair<std::string, std::string> key{std::string(name), std::string(value)};
+    if (std::find(shown.begin(), shown.end(), key) != shown.end()) return;
+    shown.push_back(std::move(key));
     out += fmt::format("<tr><td>{}</td><td class=\"acct mono\">{}</td></tr>", Escape(name),
                        Escape(value));
   };
   row("moneytrail version", d.version);
-  row("report generated at", d.generated_at);
+  row("report generated at", FormatIsoText(d.generated_at));
   row("store", d.store_dir);
   row("store manifest SHA-256", d.manifest_sha256);
   for (const auto& [name, value] : d.configuration) row(name, value);

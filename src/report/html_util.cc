@@ -65,6 +65,26 @@ std::string FormatDateTime(Timestamp t) {
   return out + " UTC";
 }
 
+std::string FormatIsoText(std::string_view iso) {
+  auto digits = [&](size_t from, size_t n) {
+    for (size_t k = from; k < from + n; ++k) {
+      if (k >= iso.size() || iso[k] < '0' || iso[k] > '9') return false;
+    }
+    return true;
+  };
+  if (iso.size() < 19 || !digits(0, 4) || iso[4] != '-' || !digits(5, 2) || iso[7] != '-' ||
+      !digits(8, 2) || (iso[10] != 'T' && iso[10] != ' ') || !digits(11, 2) || iso[13] != ':' ||
+      !digits(14, 2) || iso[16] != ':' || !digits(17, 2)) {
+    return std::string(iso);
+  }
+  std::string_view rest = iso.substr(19);
+  while (!rest.empty() && (rest.front() == 'Z' || rest.front() == 'z')) rest.remove_prefix(1);
+  if (!rest.empty()) return std::string(iso);  // an offset or fraction: leave it as given
+  std::string out = fmt::format("{} {}", iso.substr(0, 10), iso.substr(11, 5));
+  if (iso.substr(17, 2) != "00") out += fmt::format(":{}", iso.substr(17, 2));
+  return out + " UTC";
+}
+
 std::string FormatPeriod(Timestamp first, Timestamp last) {
   if (last < first) return "no transactions";
   int64_t days = (last - first) / 86400 + 1;

@@ -26,6 +26,10 @@ std::string FormatMoneyList(const std::vector<report::Money>& amounts);
 std::string FormatDate(Timestamp t);
 // "2026-03-04 14:05 UTC" (seconds shown only when not zero: "2026-03-04 14:05:09 UTC").
 std::string FormatDateTime(Timestamp t);
+// An ISO 8601 UTC time as text ("2026-03-04T14:05:09Z", with any number of trailing 'Z') as
+// the report prints times: "2026-03-04 14:05:09 UTC" (seconds only when not zero). Text that is
+// not of that form is returned unchanged.
+std::string FormatIsoText(std::string_view iso);
 // "2026-03-01 to 2026-03-31 (31 days)".
 std::string FormatPeriod(Timestamp first, Timestamp last);
 

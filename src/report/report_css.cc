@@ -1,5 +1,6 @@
 // The case report's style sheet: system fonts only (DejaVu on Debian), no url(), no @import.
-// Print rules: A4 with margins, each subject on a new page, rows and figures never split,
+// Print rules (the paper size, margins and page header and footer are added per report by
+// report_html.cc): each subject on a new page, rows and figures never split,
 // table headers repeated on every page, and colours kept (print-color-adjust).
 #include "report/report_sections.h"
 
@@ -83,13 +84,28 @@ ol.findings li { margin: 4px 0; }
 .reasons td:first-child { width: 60%; }
 nav.toc { margin: 4px 0 0; }
 footer { text-align: center; color: var(--muted); font-size: 12px; margin: 8px 0 30px; }
-@page { size: A4; margin: 14mm 12mm 14mm 12mm; }
+.table-frame { max-width: 100%; overflow-x: auto; }
+table.schedule { table-layout: fixed; font-size: 11.5px; }
+table.schedule th { white-space: normal; }
+table.schedule td, table.schedule td.acct, table.schedule td.time, table.schedule td.src {
+  white-space: normal; overflow-wrap: anywhere; }
+table.schedule td.num { white-space: nowrap; }
+table.schedule th:nth-child(1) { width: 11%; } table.schedule th:nth-child(2) { width: 13%; }
+table.schedule th:nth-child(3) { width: 17%; } table.schedule th:nth-child(4) { width: 8%; }
+table.schedule th:nth-child(5) { width: 12%; } table.schedule th:nth-child(6) { width: 12%; }
+table.schedule th:nth-child(7) { width: 4%; } table.schedule th:nth-child(8) { width: 12%; }
+table.schedule th:nth-child(9) { width: 11%; }
+.who { color: var(--muted); font-size: 0.92em; }
+p.went { font-weight: bold; }
+.marking { text-align: center; font-weight: bold; color: var(--warn);
+           border: 2px solid var(--warn); padding: 3px; margin: 0 0 10px; }
 @media print {
   body { background: #fff; font-size: 11.5px; }
   main { max-width: none; margin: 0; }
   section.page { box-shadow: none; padding: 0; margin: 0; border-radius: 0; }
   section.page + section.page { break-before: page; page-break-before: always; }
   table { font-size: 10.5px; }
+  table.schedule { font-size: 9.5px; }
   a { color: inherit; }
   footer { display: none; }
 }

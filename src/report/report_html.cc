@@ -69,6 +69,45 @@ void AppendTransactionTable(const std::vector<const report::TxView*>& txs,
   out += "</tbody></table>";
 }
 
+namespace {
+
+// `text` as a CSS string literal: quotes, backslashes, angle brackets and control characters
+// escaped, so that nothing can end the string or the style element.
+std::string CssString(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\' || c == '<' || c == '>' || c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\{:X} ", c < 0x20 || c == 0x7F ? 0xFFFDu : unsigned{c});
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+// The printed page: paper, margins, and on every page the marking (top centre and bottom
+// centre), the case number (bottom left) and "Page N of M" (bottom right), as CSS margin boxes.
+std::string PageCss(const report::CaseReportData& d) {
+  const char* size = d.paper == report::PaperSize::kA4 ? "A4" : "letter";
+  std::string marking = d.marking.empty() ? std::string() : CssString(d.marking);
+  std::string left = CssString(d.case_number.empty() ? d.title : "Case " + d.case_number);
+  std::string out = fmt::format("@page {{ size: {}; margin: 16mm 12mm 16mm 12mm;\n", size);
+  const char* box = "font-family: \"DejaVu Sans\", sans-serif; font-size: 8pt; color: #5a6570;";
+  if (!marking.empty()) {
+    out += fmt::format("  @top-center {{ content: {}; {} font-weight: bold; color: #a8321e; }}\n",
+                       marking, box);
+    out += fmt::format("  @bottom-center {{ content: {}; {} font-weight: bold; color: #a8321e; }}\n",
+                       marking, box);
+  }
+  out += fmt::format("  @bottom-left {{ content: {}; {} }}\n", left, box);
+  out += fmt::format("  @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); "
+                     "{} }}\n}}\n",
+                     box);
+  return out;
+}
+
 }  // namespace moneytrail::report_internal
 
 namespace moneytrail::report {
@@ -84,13 +123,14 @@ std::string RenderReportHtml(const CaseReportData& data) {
   out += "<title>" + Escape(data.title.empty() ? "Case report" : data.title) + "</title>\n";
   out += "<style>";
   out += ReportCss();
+  out += PageCss(data);
   out += "</style>\n</head>\n<body>\n<main>\n";
   AppendSummary(data, out);
   std::vector<const SubjectView*> subjects = SubjectsInRankOrder(data);
-  for (size_t i = 0; i < subjects.size(); ++i) AppendSubject(*subjects[i], i + 1, out);
+  for (size_t i = 0; i < subjects.size(); ++i) AppendSubject(*subjects[i], i + 1, data.paper, out);
   AppendAppendix(data, out);
   out += "<footer>" + Escape(data.title) + " \xC2\xB7 moneytrail " + Escape(data.version) +
-         " \xC2\xB7 " + Escape(data.generated_at) + "</footer>\n";
+         " \xC2\xB7 " + Escape(FormatIsoText(data.generated_at)) + "</footer>\n";
   out += "</main>\n</body>\n</html>\n";
   return out;
 }

@@ -14,6 +14,10 @@ namespace moneytrail::report_internal {
 // The page's style sheet (screen and print).
 std::string_view ReportCss();
 
+// The @page rules of the printed report: paper (Letter or A4), margins, and every page's
+// marking, case number and "Page N of M".
+std::string PageCss(const report::CaseReportData& data);
+
 // The subjects in rank order (stable: equal ranks keep their input order).
 std::vector<const report::SubjectView*> SubjectsInRankOrder(const report::CaseReportData& data);
 
@@ -35,9 +39,12 @@ std::string SourceLink(const report::TxView& tx);
 std::string ShownOf(size_t shown, uint64_t total, std::string_view noun);
 
 void AppendSummary(const report::CaseReportData& data, std::string& out);
-void AppendSubject(const report::SubjectView& subject, size_t position, std::string& out);
+void AppendSubject(const report::SubjectView& subject, size_t position, report::PaperSize paper,
+                   std::string& out);
 // The tracing part of a subject's section (trace_section.cc).
-void AppendTrace(const report::SubjectView& subject, size_t position, std::string& out);
+// The flow-of-funds chart is left out, with a note, when its text would print under 9 pt.
+void AppendTrace(const report::SubjectView& subject, size_t position, report::PaperSize paper,
+                 std::string& out);
 void AppendAppendix(const report::CaseReportData& data, std::string& out);
 
 }  // namespace moneytrail::report_internal

@@ -202,14 +202,15 @@ void AppendTimeline(const report::SubjectView& s, std::string& out) {
 
 }  // namespace
 
-void AppendSubject(const report::SubjectView& s, size_t position, std::string& out) {
+void AppendSubject(const report::SubjectView& s, size_t position, report::PaperSize paper,
+                   std::string& out) {
   out += fmt::format("<section class=\"page subject\" id=\"{}\">", SubjectAnchor(position));
   AppendHeader(s, position, out);
   AppendReasons(s, out);
   AppendAlerts(s, out);
   AppendPatterns(s, out);
   AppendShared(s, out);
-  AppendTrace(s, position, out);
+  AppendTrace(s, position, paper, out);
   AppendTimeline(s, out);
   out += "</section>\n";
 }

@@ -100,11 +100,22 @@ void AppendTopSubjects(const report::CaseReportData& d, std::string& out) {
 
 void AppendSummary(const report::CaseReportData& d, std::string& out) {
   out += "<section class=\"page summary\" id=\"summary\">";
+  if (!d.marking.empty()) out += "<div class=\"marking\">" + Escape(d.marking) + "</div>";
   out += fmt::format("<h1>{}</h1>", Escape(d.title.empty() ? "Case report" : d.title));
+  if (!d.case_number.empty() || !d.agency.empty() || !d.author.empty()) {
+    out += "<dl class=\"meta case\">";
+    auto row = [&](std::string_view name, const std::string& value) {
+      if (!value.empty()) out += fmt::format("<dt>{}</dt><dd>{}</dd>", name, Escape(value));
+    };
+    row("Case number", d.case_number);
+    row("Agency", d.agency);
+    row("Prepared by", d.author);
+    out += "</dl>";
+  }
   out += fmt::format("<p class=\"muted\">Generated {} by moneytrail {}. Every figure cites its "
                      "source file and line; the <a href=\"#evidence\">evidence index</a> lists "
                      "each cited transaction once.</p>",
-                     Escape(d.generated_at), Escape(d.version));
+                     Escape(FormatIsoText(d.generated_at)), Escape(d.version));
   std::vector<const report::SubjectView*> subjects = SubjectsInRankOrder(d);
   out += "<nav class=\"toc note\">Contents: <a href=\"#summary\">summary</a>";
   if (!subjects.empty()) {

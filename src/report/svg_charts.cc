@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -223,3 +224,55 @@ std::string EmbedGraphvizSvg(std::string_view svg, std::string_view id_prefix) {
 }
 
 }  // namespace moneytrail::report_internal
+
+namespace moneytrail::report {
+namespace {
+
+// The number an attribute of `tag` starts with ("612pt" -> 612), or -1.
+double NumberAttribute(std::string_view tag, std::string_view name) {
+  std::string key = " " + std::string(name) + "=\"";
+  size_t at = tag.find(key);
+  if (at == std::string_view::npos) return -1;
+  std::string digits;
+  for (size_t k = at + key.size(); k < tag.size() && ((tag[k] >= '0' && tag[k] <= '9') ||
+                                                      tag[k] == '.');
+       ++k) {
+    digits.push_back(tag[k]);
+  }
+  if (digits.empty()) return -1;
+  char* end = nullptr;
+  double v = std::strtod(digits.c_str(), &end);
+  return end == digits.c_str() ? -1 : v;
+}
+
+}  // namespace
+
+double ChartBoxWidthPt(PaperSize paper) {
+  const double page = paper == PaperSize::kA4 ? 210.0 / 25.4 * 72.0 : 8.5 * 72.0;
+  const double margins = 24.0 / 25.4 * 72.0;  // 12 mm each side (report_html.cc's @page)
+  const double frame = 14.0 * 0.75;           // .chart-frame: 6 px padding + 1 px border, twice
+  return page - margins - frame;
+}
+
+double ChartSmallestPrintedFontPt(std::string_view svg, PaperSize paper) {
+  size_t root = svg.find("<svg");
+  if (root == std::string_view::npos) return 0;
+  size_t root_end = svg.find('>', root);
+  if (root_end == std::string_view::npos) return 0;
+  std::string_view tag = svg.substr(root, root_end - root);
+  const double width = NumberAttribute(tag, "width");
+  const double height = NumberAttribute(tag, "height");
+  if (width <= 0 || height <= 0) return 0;
+  double smallest = -1;
+  for (size_t at = svg.find(" font-size=\""); at != std::string_view::npos;
+       at = svg.find(" font-size=\"", at + 1)) {
+    double v = NumberAttribute(svg.substr(at), "font-size");
+    if (v > 0 && (smallest < 0 || v < smallest)) smallest = v;
+  }
+  if (smallest <= 0) return 0;
+  const double scale =
+      std::min({1.0, ChartBoxWidthPt(paper) / width, kChartBoxHeightPt / height});
+  return smallest * scale;
+}
+
+}  // namespace moneytrail::report

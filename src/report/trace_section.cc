@@ -17,10 +17,19 @@ void AppendTotals(const report::TraceView& t, std::string& out) {
     out += "<p class=\"empty\">The trace moved no money.</p>";
     return;
   }
-  std::vector<std::string> kinds;  // every exit kind, in order of first appearance
+  // Every exit row, in order of first appearance: what happened in words when the investigation
+  // described the exits, else the exit kinds in words.
+  auto parts_of = [](const report::TraceTotalsView& c) -> const auto& {
+    return c.exits_described.empty() ? c.exits : c.exits_described;
+  };
+  auto words_of = [](const report::TraceTotalsView& c, const std::string& name) {
+    return c.exits_described.empty() ? report::ExitKindWords(name) : name;
+  };
+  std::vector<std::string> kinds;
   for (const report::TraceTotalsView& c : t.totals) {
-    for (const auto& [kind, amount] : c.exits) {
-      if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
+    for (const auto& [kind, amount] : parts_of(c)) {
+      std::string w = words_of(c, kind);
+      if (std::find(kinds.begin(), kinds.end(), w) == kinds.end()) kinds.push_back(w);
     }
   }
   out += "<table class=\"totals\"><caption>Where the traced money went (per currency)</caption>"
@@ -40,9 +49,10 @@ void AppendTotals(const report::TraceView& t, std::string& out) {
   for (const std::string& kind : kinds) {
     out += fmt::format("<tr><td>Left by {}</td>", Escape(kind));
     for (const report::TraceTotalsView& c : t.totals) {
-      auto it = std::find_if(c.exits.begin(), c.exits.end(),
-                             [&](const auto& e) { return e.first == kind; });
-      out += it == c.exits.end()
+      const auto& parts = parts_of(c);
+      auto it = std::find_if(parts.begin(), parts.end(),
+                             [&](const auto& e) { return words_of(c, e.first) == kind; });
+      out += it == parts.end()
                  ? std::string("<td class=\"num muted\">\xE2\x80\x93</td>")
                  : fmt::format("<td class=\"num\">{}</td>",
                                Escape(FormatMoney(it->second, c.currency)));
@@ -77,9 +87,13 @@ void AppendTotals(const report::TraceView& t, std::string& out) {
   out += accounted + "</tr>";
   out += all_reconcile ? "<tr class=\"check\">" : "<tr class=\"check bad\">";
   out += "<td>Traced in \xE2\x88\x92 (held + exits)</td>" + check + "</tr></tbody></table>";
+  for (const report::TraceTotalsView& c : t.totals) {
+    out += "<p class=\"went\">" + Escape(report::WhereTheMoneyWent(c)) + "</p>";
+  }
 }
 
-void AppendFlowChart(const report::TraceView& t, size_t position, std::string& out) {
+void AppendFlowChart(const report::TraceView& t, size_t position, report::PaperSize paper,
+                     std::string& out) {
   if (t.flow_chart_svg.empty()) {
     out += "<p class=\"empty\">No flow-of-funds chart is available for this trace (Graphviz "
            "was not available when the case ran).</p>";
@@ -89,6 +103,15 @@ void AppendFlowChart(const report::TraceView& t, size_t position, std::string& o
   if (svg.empty()) {
     out += "<p class=\"empty\">The flow-of-funds chart was left out: its SVG was not in the "
            "expected form.</p>";
+    return;
+  }
+  const double smallest = report::ChartSmallestPrintedFontPt(t.flow_chart_svg, paper);
+  if (smallest < report::kMinPrintedChartFontPt) {
+    out += fmt::format("<p class=\"empty\">The flow-of-funds chart is too large to print legibly "
+                       "on this page (its smallest text would be {:.1f} pt, under {:.0f} pt); it "
+                       "is in {}/chart.svg, and every amount it shows is in the tables below.</p>",
+                       smallest, report::kMinPrintedChartFontPt,
+                       Escape(t.trail_dir.empty() ? std::string("the trail directory") : t.trail_dir));
     return;
   }
   out += "<figure><div class=\"chart-frame\">" + svg +
@@ -102,21 +125,48 @@ void AppendSchedule(const report::TraceView& t, std::string& out) {
            "seeds.</p>";
     return;
   }
-  out += "<table class=\"tx schedule\"><caption>Tracing schedule (largest attributed first)"
-         "</caption><thead><tr><th>Date and time</th><th>From</th><th>To</th><th>Channel</th>"
-         "<th class=\"num\">Amount</th><th class=\"num\">Traced part</th><th class=\"num\">Hop"
-         "</th><th>Then</th><th>Source</th></tr></thead><tbody>";
-  for (const report::TraceFlowView& f : t.flows) {
+  // In time order whatever order the investigation passed (the date is what a reader follows).
+  std::vector<const report::TraceFlowView*> lines;
+  for (const report::TraceFlowView& f : t.flows) lines.push_back(&f);
+  std::stable_sort(lines.begin(), lines.end(), [](const auto* a, const auto* b) {
+    return a->tx.time != b->tx.time ? a->tx.time < b->tx.time : a->tx.id < b->tx.id;
+  });
+  out += "<div class=\"table-frame\"><table class=\"tx schedule\"><caption>Tracing schedule "
+         "(in time order)</caption><thead><tr><th>Date and time</th><th>From</th><th>To</th>"
+         "<th>Channel</th><th class=\"num\">Amount</th><th class=\"num\">Traced part</th>"
+         "<th class=\"num\">Hop</th><th>Then</th><th>Source</th></tr></thead><tbody>";
+  for (const report::TraceFlowView* f : lines) {
+    std::string to = Escape(f->tx.to);
+    if (!f->tx.counterparty.empty()) {
+      to += "<br><span class=\"who\">" + Escape(f->tx.counterparty) + "</span>";
+    }
     out += fmt::format(
         "<tr><td class=\"time\">{}</td><td class=\"acct\">{}</td><td class=\"acct\">{}</td>"
         "<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
         "<td>{}</td><td class=\"src\">{}</td></tr>",
-        Escape(FormatDateTime(f.tx.time)), Escape(f.tx.from), Escape(f.tx.to),
-        Escape(f.tx.channel), Escape(FormatMoney(f.tx.amount)), Escape(FormatMoney(f.attributed)),
-        f.hop, Escape(f.disposition), SourceLink(f.tx));
+        Escape(FormatDateTime(f->tx.time)), Escape(f->tx.from), to, Escape(f->tx.channel),
+        Escape(FormatMoney(f->tx.amount)), Escape(FormatMoney(f->attributed)), f->hop,
+        Escape(f->disposition), SourceLink(f->tx));
+  }
+  out += "</tbody></table></div>";
+  std::string shown = ShownOf(t.flows.size(), t.flows_total, "schedule lines");
+  if (!shown.empty()) out += "<p class=\"note\">" + Escape(shown) + "</p>";
+}
+
+void AppendPayees(const report::TraceView& t, std::string& out) {
+  if (t.payees.empty()) return;
+  out += "<table class=\"payees\"><caption>Who received the traced money that left</caption>"
+         "<thead><tr><th>Paid to</th><th>Where</th><th>How</th><th class=\"num\">Payments</th>"
+         "<th class=\"num\">Traced money</th></tr></thead><tbody>";
+  for (const report::PayeeView& p : t.payees) {
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>"
+                       "<td class=\"num\">{}</td></tr>",
+                       Escape(p.who), p.where.empty() ? "<span class=\"muted\">unknown</span>"
+                                                      : Escape(p.where),
+                       Escape(p.how), FormatCount(p.payments), Escape(FormatMoney(p.amount)));
   }
   out += "</tbody></table>";
-  std::string shown = ShownOf(t.flows.size(), t.flows_total, "schedule lines");
+  std::string shown = ShownOf(t.payees.size(), t.payees_total, "recipients");
   if (!shown.empty()) out += "<p class=\"note\">" + Escape(shown) + "</p>";
 }
 
@@ -141,7 +191,8 @@ void AppendHoldings(const report::TraceView& t, std::string& out) {
 
 }  // namespace
 
-void AppendTrace(const report::SubjectView& s, size_t position, std::string& out) {
+void AppendTrace(const report::SubjectView& s, size_t position, report::PaperSize paper,
+                 std::string& out) {
   out += "<h3>Tracing the proceeds</h3>";
   const report::TraceView& t = s.trace;
   if (t.method.empty()) {
@@ -155,7 +206,8 @@ void AppendTrace(const report::SubjectView& s, size_t position, std::string& out
   }
   out += "</p>";
   AppendTotals(t, out);
-  AppendFlowChart(t, position, out);
+  AppendFlowChart(t, position, paper, out);
+  AppendPayees(t, out);
   AppendSchedule(t, out);
   AppendHoldings(t, out);
 }

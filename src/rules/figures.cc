@@ -8,6 +8,7 @@
 
 #include "moneytrail/time_format.h"
 #include "rules/template.h"
+#include "rules/window.h"
 
 namespace moneytrail::rules::rules_internal {
 namespace {
@@ -72,14 +73,32 @@ std::string Time(Timestamp t) {
   return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
 }
 
+}  // namespace
+
+std::string Duration(int64_t seconds) {
+  const int64_t hours = (std::max<int64_t>(seconds, 0) + 3599) / 3600;  // rounded up
+  auto plural = [](int64_t n, std::string_view unit) {
+    return fmt::format("{} {}{}", n, unit, n == 1 ? "" : "s");
+  };
+  if (hours <= 72) return plural(hours, "hour");
+  const int64_t days = (hours + 23) / 24;
+  if (days <= 27) return plural(days, "day");
+  const int64_t weeks = (days + 6) / 7;
+  return plural(weeks, "week");
+}
+
+namespace {
+
 // Scaled (10^-12) to a decimal with two fractional digits, truncated.
 Decimal ScaledToCents(Int128 v) {
   Int128 cents = v / 10000000000LL;
   return Decimal{static_cast<int64_t>(cents), 2};
 }
 
-void AddStream(const store::Store& store, const StreamSummary& s, std::string_view currency, std::string_view prefix,
-               std::map<std::string, std::string>& words, std::vector<std::pair<std::string, std::string>>& exact) {
+void AddStream(const StoreFacts& facts, AccountId subject, const StreamSummary& s, std::string_view currency,
+               std::string_view prefix, std::map<std::string, std::string>& words,
+               std::vector<std::pair<std::string, std::string>>& exact) {
+  const store::Store& store = facts.store;
   auto put = [&](std::string name, std::string word, std::string exact_text) {
     words[std::string(prefix) + name] = std::move(word);
     if (!exact_text.empty()) exact.emplace_back(std::string(prefix) + name, std::move(exact_text));
@@ -101,6 +120,10 @@ void AddStream(const store::Store& store, const StreamSummary& s, std::string_vi
   put("regions", JoinFew(s.regions, 8), "");
   put("countries", JoinFew(s.countries, 8), "");
   put("mccs", JoinFew(s.mccs, 8), "");
+  // The same count the rule's condition uses (window.cc), over this stream's senders.
+  const std::vector<AccountId> senders(s.counterparties.begin(), s.counterparties.end());
+  const uint64_t sharing = CountSendersSharingContact(facts.holders, senders, subject);
+  put("senders_sharing_contact", std::to_string(sharing), std::to_string(sharing));
   std::vector<std::string> labels;
   for (AccountId a : s.counterparties) labels.push_back(store.AccountLabel(a));
   put("counterparties", JoinFew(labels, 3), "");
@@ -175,10 +198,10 @@ Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const Locatio
 
   std::map<std::string, std::string> words;
   MT_ASSIGN_OR_RETURN(StreamSummary a, Summarise(facts, first));
-  AddStream(store, a, alert.currency, rule.sequence ? "first." : "", words, alert.figures);
+  AddStream(facts, subject_event.subject, a, alert.currency, rule.sequence ? "first." : "", words, alert.figures);
   if (rule.sequence) {
     MT_ASSIGN_OR_RETURN(StreamSummary b, Summarise(facts, then));
-    AddStream(store, b, alert.currency, "then.", words, alert.figures);
+    AddStream(facts, subject_event.subject, b, alert.currency, "then.", words, alert.figures);
     Int128 in = a.sum.raw_units(), out = b.sum.raw_units();
     // Bring both sums to one scale before dividing.
     int scale = std::max(a.sum.scale(), b.sum.scale());
@@ -196,6 +219,7 @@ Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const Locatio
     if (a.count > 0 && b.count > 0) {
       int64_t lag = (b.last_time - a.first_time + 3599) / 3600;
       words["lag_hours"] = std::to_string(std::max<int64_t>(lag, 0));
+      words["lag"] = Duration(std::max<int64_t>(b.last_time - a.first_time, 0));
       alert.figures.emplace_back("lag_hours", words["lag_hours"]);
     }
   }
@@ -222,6 +246,7 @@ Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const Locatio
   words["entity"] = alert.entity.empty() ? "none" : alert.entity;
   words["start"] = Time(alert.window_start);
   words["end"] = Time(alert.window_end);
+  words["span"] = Duration(alert.window_end - alert.window_start);
   words["span_hours"] = std::to_string((alert.window_end - alert.window_start + 3599) / 3600);
   words["span_days"] = std::to_string(facts.LocalDay(alert.evidence.back().transaction) -
                                       facts.LocalDay(alert.evidence.front().transaction) + 1);

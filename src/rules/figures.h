@@ -27,6 +27,10 @@ struct Figures {
 Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const LocationIds& ids, const Event& subject_event,
                         std::span<const Event> first, std::span<const Event> then, const Figures& figures);
 
+// A span in an investigator's words: "5 hours" up to 72 hours, then "4 days" up to 27 days,
+// then "14 weeks" (each rounded up).
+std::string Duration(int64_t seconds);
+
 // "$131,400.00" for USD, "131,400.00 EUR" otherwise.
 std::string FormatMoney(Decimal amount, std::string_view currency);
 

@@ -12,14 +12,14 @@ constexpr std::array<std::string_view, 17> kStreamFigures = {
     "count", "sum", "max", "min", "distinct_counterparties", "distinct_locations", "distinct_cities",
     "distinct_regions", "distinct_countries", "distinct_days", "distinct_mccs", "senders_sharing_contact",
     "cities", "regions", "counterparties", "countries", "mccs"};
-constexpr std::array<std::string_view, 12> kCommonFigures = {
-    "subject", "entity", "start", "end", "span_hours", "span_days", "peer_median", "peer_value", "peer_group",
+constexpr std::array<std::string_view, 13> kCommonFigures = {
+    "subject", "entity", "start", "end", "span", "span_hours", "span_days", "peer_median", "peer_value", "peer_group",
     "history_value", "rule", "title"};
 
 bool Known(std::string_view name, bool sequence) {
   if (std::find(kCommonFigures.begin(), kCommonFigures.end(), name) != kCommonFigures.end()) return true;
   if (sequence) {
-    if (name == "ratio" || name == "ratio_percent" || name == "lag_hours") return true;
+    if (name == "ratio" || name == "ratio_percent" || name == "lag_hours" || name == "lag") return true;
     for (std::string_view prefix : {"first.", "then."}) {
       if (name.substr(0, prefix.size()) == prefix) {
         std::string_view rest = name.substr(prefix.size());

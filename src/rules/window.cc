@@ -102,8 +102,8 @@ void StreamWindow::Clear() {
   for (auto& m : maps_) m.clear();
 }
 
-uint64_t StreamWindow::SendersSharingContact(AccountId subject) const {
-  const HolderTable* holders = facts_.holders;
+uint64_t CountSendersSharingContact(const HolderTable* holders, std::span<const AccountId> senders,
+                                    AccountId subject) {
   if (holders == nullptr) return 0;
   // (contact id, party) for the senders and the subject; a contact is shared when two distinct
   // parties have it.
@@ -114,8 +114,7 @@ uint64_t StreamWindow::SendersSharingContact(AccountId subject) const {
     if (h.phone != 0) contacts.emplace_back(uint64_t{h.phone} << 1, h.party);
     if (h.address != 0) contacts.emplace_back((uint64_t{h.address} << 1) | 1, h.party);
   };
-  const auto& senders = maps_[static_cast<int>(DistinctKind::kCounterparty)];
-  for (const auto& [key, n] : senders) add(static_cast<AccountId>(key - 1));
+  for (AccountId a : senders) add(a);
   const uint32_t subject_party = holders->at(subject).party;
   add(subject);
   std::sort(contacts.begin(), contacts.end());
@@ -133,6 +132,15 @@ uint64_t StreamWindow::SendersSharingContact(AccountId subject) const {
   }
   std::sort(sharing.begin(), sharing.end());
   return static_cast<uint64_t>(std::unique(sharing.begin(), sharing.end()) - sharing.begin());
+}
+
+uint64_t StreamWindow::SendersSharingContact(AccountId subject) const {
+  if (facts_.holders == nullptr) return 0;
+  std::vector<AccountId> senders;
+  const auto& map = maps_[static_cast<int>(DistinctKind::kCounterparty)];
+  senders.reserve(map.size());
+  for (const auto& [key, n] : map) senders.push_back(static_cast<AccountId>(key - 1));
+  return CountSendersSharingContact(facts_.holders, senders, subject);
 }
 
 Int128 StreamWindow::Value(Metric m, AccountId subject) const {

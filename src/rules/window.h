@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -32,6 +33,11 @@ struct LocationIds {
 
 enum class DistinctKind : uint8_t { kCounterparty, kLocation, kCity, kRegion, kCountry, kDay, kMcc };
 inline constexpr int kDistinctKinds = 7;
+
+// Distinct parties among `senders` whose phone or address is shared with another sender's party
+// or with `subject`'s party (the subject's own party is not counted). 0 without holders.
+uint64_t CountSendersSharingContact(const HolderTable* holders, std::span<const AccountId> senders,
+                                    AccountId subject);
 
 class StreamWindow {
  public:

@@ -25,6 +25,11 @@ Result<std::string> FlowChartSvg(const Trail&, const TrailReport&, size_t) {
 
 namespace {
 
+// "139,889.24": the exact amount with thousands grouped, as the case report prints amounts.
+std::string Grouped(const Ledger& ledger, uint16_t currency, int64_t units) {
+  return FormatDecimalGrouped(Decimal{units, ledger.currency_scale(currency)});
+}
+
 // One Graphviz context for the process, used under a lock (libgvc is not thread-safe). A context
 // per chart is not safe: Graphviz's pango plugin keeps font state across contexts and reads it
 // after gvFreeContext (AddressSanitizer: heap-use-after-free in textspan_size on the second chart
@@ -93,17 +98,17 @@ Result<std::string> FlowChartSvg(const Trail& trail, const TrailReport& r, size_
   std::string title = fmt::format("moneytrail trace, {} {}: {}", DirectionName(trail.direction),
                                   MethodName(trail.method), r.seeds);
   for (const CurrencyTotals& t : trail.totals) {
-    title += fmt::format("\\ntraced {} {} = remaining {} + exited {}", CurrencyName(s, t.currency),
-                         FormatUnits(r.ledger, t.currency, t.traced_in),
-                         FormatUnits(r.ledger, t.currency, t.remaining),
-                         FormatUnits(r.ledger, t.currency, t.exited_total()));
+    title += fmt::format("\\ntraced {} {} = remaining {} + exited {}",
+                         Grouped(r.ledger, t.currency, t.traced_in), CurrencyName(s, t.currency),
+                         Grouped(r.ledger, t.currency, t.remaining),
+                         Grouped(r.ledger, t.currency, t.exited_total()));
   }
   if (kept.size() < through.size()) {
     title += fmt::format("\\nshowing {} of {} nodes; {} of {} edges not drawn", kept.size(),
                          through.size(), cut_edges, edges.size());
     for (const auto& [currency, amount] : cut_amount) {
-      title += fmt::format(" ({} {} on them)", CurrencyName(s, currency),
-                           FormatUnits(r.ledger, currency, amount));
+      title += fmt::format(" ({} {} on them)", Grouped(r.ledger, currency, amount),
+                           CurrencyName(s, currency));
     }
   }
 
@@ -130,13 +135,13 @@ Result<std::string> FlowChartSvg(const Trail& trail, const TrailReport& r, size_
     if (key.kind != NodeKind::kAccount) label += fmt::format("\\n({})", NodeKindName(key.kind));
     if (auto it = held.find(a); it != held.end()) {
       for (const auto& [currency, amount] : it->second) {
-        label += fmt::format("\\nremaining {} {}", CurrencyName(s, currency),
-                             FormatUnits(r.ledger, currency, amount));
+        label += fmt::format("\\nremaining {} {}", Grouped(r.ledger, currency, amount),
+                             CurrencyName(s, currency));
       }
     }
     set(n, "label", label);
     set(n, "fontname", "Helvetica");
-    set(n, "fontsize", "10");
+    set(n, "fontsize", "11");
     set(n, "shape", key.kind == NodeKind::kAccount ? "box" : "ellipse");
     if (seeds.count(a)) {
       set(n, "style", "filled");
@@ -150,12 +155,12 @@ Result<std::string> FlowChartSvg(const Trail& trail, const TrailReport& r, size_
   for (const auto& [key, sum] : edges) {
     if (!kept.count(key.from) || !kept.count(key.to)) continue;
     Agedge_t* e = agedge(g, nodes[key.from], nodes[key.to], nullptr, 1);
-    std::string label = fmt::format("{} {}", CurrencyName(s, key.currency),
-                                    FormatUnits(r.ledger, key.currency, sum.attributed));
+    std::string label = fmt::format("{} {}", Grouped(r.ledger, key.currency, sum.attributed),
+                                    CurrencyName(s, key.currency));
     if (sum.count > 1) label += fmt::format("\\n({} payments)", sum.count);
     set(e, "label", label);
     set(e, "fontname", "Helvetica");
-    set(e, "fontsize", "9");
+    set(e, "fontsize", "11");
     if (sum.exit) set(e, "style", "dashed");
   }
   std::string layout = "dot", format = "svg";

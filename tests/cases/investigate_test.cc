@@ -4,7 +4,9 @@
 // nothing outside itself, the PDF exists with a sensible page count, and traces reconcile.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -167,6 +169,48 @@ TEST_F(InvestigateTest, HtmlIsSelfContained) {
     }
   }
   EXPECT_NE(html.find("transactions.csv:"), std::string::npos);
+}
+
+TEST_F(InvestigateTest, ReportTextReadsRight) {
+  // Issue 21: no template value left unfilled, no doubled "Z", exits in words, every "where the
+  // money went" sentence adds up per currency, beneficiaries named, charts legible on Letter.
+  const std::string html = ReadWholeFile(Case("report.html"));
+  std::smatch m;
+  EXPECT_FALSE(std::regex_search(html, m, std::regex("\\{[a-z_.]+\\}"))) << m.str();
+  EXPECT_EQ(html.find("? of whom"), std::string::npos);
+  EXPECT_EQ(html.find("ZZ"), std::string::npos);
+  for (const char* code : {"Left by conversion", "Left by external", "Left by cash_withdrawal",
+                           "sent outside the bank", "went outside the bank"}) {
+    EXPECT_EQ(html.find(code), std::string::npos) << code;
+  }
+  std::regex went("<p class=\"went\">([^<]*)</p>|<li>([^<]*still held in accounts\\.)</li>");
+  std::regex usd("([0-9][0-9,]*)\\.([0-9]{2}) USD\\b");
+  int sentences = 0;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), went); it != std::sregex_iterator();
+       ++it) {
+    std::string s = (*it)[1].matched ? (*it)[1].str() : (*it)[2].str();
+    // A subject's finding carries other figures before "Of": its sentence starts there.
+    s = s.substr(s.rfind("Of ") == std::string::npos ? 0 : s.rfind("Of "));
+    std::vector<int64_t> a;
+    for (auto u = std::sregex_iterator(s.begin(), s.end(), usd); u != std::sregex_iterator(); ++u) {
+      std::string whole = (*u)[1].str();
+      whole.erase(std::remove(whole.begin(), whole.end(), ','), whole.end());
+      a.push_back(std::stoll(whole) * 100 + std::stoll((*u)[2].str()));
+    }
+    if (a.size() < 2) continue;
+    int64_t parts = 0;
+    for (size_t k = 1; k < a.size(); ++k) parts += a[k];
+    EXPECT_EQ(parts, a[0]) << s;
+    ++sentences;
+  }
+  EXPECT_GE(sentences, kTop);
+  std::regex svg("<svg width=\"([0-9.]+)pt\" height=\"([0-9.]+)pt\"[^>]*class=\"flow-chart\"");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), svg); it != std::sregex_iterator();
+       ++it) {
+    const size_t at = static_cast<size_t>(it->position());
+    const std::string body = html.substr(at, html.find("</svg>", at) - at);
+    EXPECT_GE(report::ChartSmallestPrintedFontPt(body, report::PaperSize::kLetter), 9.0);
+  }
 }
 
 TEST_F(InvestigateTest, PdfHasAPlausiblePageCount) {

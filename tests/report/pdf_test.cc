@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "moneytrail/case_report.h"
 #include "moneytrail/file_util.h"
 #include "report/browser.h"
@@ -68,6 +70,53 @@ TEST(PdfTest, PrintsTheReportWithChromium) {
   std::printf("PDF: %d pages, %llu bytes in %lld ms\n", pdf->pages,
               static_cast<unsigned long long>(pdf->bytes),
               static_cast<long long>(pdf->elapsed_ms));
+}
+
+
+// Runs a poppler tool (pdftotext, pdfinfo: Debian's poppler-utils) on `pdf`; its stdout.
+std::string Poppler(const std::string& tool, const std::filesystem::path& pdf,
+                    const std::filesystem::path& scratch) {
+  const std::string path = "/usr/bin/" + tool;
+  EXPECT_TRUE(std::filesystem::exists(path))
+      << tool << " is required: run scripts/install-deps (Debian's poppler-utils)";
+  std::vector<std::string> argv = {path, pdf.string()};
+  if (tool == "pdftotext") argv.push_back("-");
+  Result<report_internal::ProcessResult> run =
+      report_internal::RunProcess(argv, {}, 60, scratch);
+  EXPECT_TRUE(run.ok()) << run.status().ToString();
+  if (!run.ok()) return "";
+  EXPECT_EQ(run->exit_code, 0) << run->stderr_text;
+  return run->stdout_text;
+}
+
+TEST(PdfTest, EveryPageHasItsNumberMarkingAndCaseNumberOnLetterOrA4) {
+  ASSERT_TRUE(report_internal::FindChromium("").ok());
+  Result<report_internal::ScratchDir> dir = report_internal::ScratchDir::Create("mt-pdf-pages-");
+  ASSERT_TRUE(dir.ok());
+  CaseReportData data = report_test::SampleCase(3);
+  data.marking = "LAW ENFORCEMENT SENSITIVE";
+  data.case_number = "2026-CR-0042";
+  for (PaperSize paper : {PaperSize::kLetter, PaperSize::kA4}) {
+    data.paper = paper;
+    ASSERT_TRUE(WriteReportHtml(data, dir->path() / "report.html").ok());
+    Result<PdfInfo> pdf = PrintPdf(dir->path() / "report.html", dir->path() / "report.pdf", {});
+    ASSERT_TRUE(pdf.ok()) << pdf.status().ToString();
+    const std::string text = Poppler("pdftotext", dir->path() / "report.pdf", dir->path());
+    const int n = pdf->pages;
+    ASSERT_GE(n, 5);
+    for (int page = 1; page <= n; ++page) {
+      EXPECT_NE(text.find(fmt::format("Page {} of {}", page, n)), std::string::npos) << page;
+    }
+    EXPECT_EQ(text.find(fmt::format("Page {} of", n + 1)), std::string::npos);
+    // Top and bottom of every page, and the banner on the first.
+    EXPECT_EQ(static_cast<int>(report_test::CountOf(text, "LAW ENFORCEMENT SENSITIVE")), 2 * n + 1);
+    EXPECT_EQ(static_cast<int>(report_test::CountOf(text, "Case 2026-CR-0042")), n);
+    // Text a jury would read, as printed.
+    EXPECT_NE(text.find("still held in accounts."), std::string::npos);
+    EXPECT_EQ(text.find("ZZ"), std::string::npos);
+    const std::string info = Poppler("pdfinfo", dir->path() / "report.pdf", dir->path());
+    EXPECT_NE(info.find(paper == PaperSize::kA4 ? "(A4)" : "(letter)"), std::string::npos) << info;
+  }
 }
 
 }  // namespace

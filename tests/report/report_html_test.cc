@@ -174,7 +174,7 @@ TEST(ReportHtmlTest, CappedListsSayHowManyWereShown) {
   std::string html = RenderReportHtml(SampleCase());
   EXPECT_THAT(html, HasSubstr("Shown: 7 of 9 evidence transactions."));
   EXPECT_THAT(html, HasSubstr("Shown: 2 of 5 alerts, most severe first."));
-  EXPECT_THAT(html, HasSubstr("Shown: 3 of 17 schedule lines."));
+  EXPECT_THAT(html, HasSubstr("Shown: 4 of 17 schedule lines."));
   EXPECT_THAT(html, HasSubstr("Shown: 31 of 44 events."));
   // The 21-account fan-in is drawn with 12 boxes.
   EXPECT_THAT(html, HasSubstr("+9 more accounts and +9 more transactions not drawn."));

@@ -123,10 +123,14 @@ report::SubjectView RichSubject() {
   t.method = "libr";
   t.seeds = "account 022:87EFEA51A";
   t.totals = {{"USD", Dec(1000000, 2), Dec(250000, 2), {{"cash_withdrawal", Dec(700000, 2)},
-                                                        {"merchant", Dec(50000, 2)}}},
-              {"Bitcoin", Dec(296, 6), Dec(0, 6), {{"external", Dec(296, 6)}}}};
+                                                        {"merchant", Dec(50000, 2)}}, {}},
+              {"Bitcoin", Dec(296, 6), Dec(0, 6), {{"external", Dec(296, 6)}}, {}}};
+  TxView mexico = Tx(650, kStart + 15 * kDay, "011:B1", "external:BANAMEX:778", "wire",
+                     Dec(120000, 2));
+  mexico.counterparty = "Banco Azteca; Mexico City, MX";
   t.flows = {{Tx(200, kStart + 10 * kDay, s.account, "011:B1", "wire", Dec(500000, 2)),
               {Dec(500000, 2), "USD"}, 1, "followed"},
+             {mexico, {Dec(120000, 2), "USD"}, 2, "cross-border wire to MX (converted USD to MXN)"},
              {Tx(600, kStart + 14 * kDay, "011:B1", "cash:011:ATM-1", "cash_withdrawal",
                  Dec(700000, 2)),
               {Dec(450000, 2), "USD"}, 2, "cash_withdrawal"},
@@ -134,6 +138,8 @@ report::SubjectView RichSubject() {
                  "Bitcoin"),
               {Dec(296, 6), "Bitcoin"}, 1, "external"}};
   t.flows_total = 17;
+  t.payees = {{"Banco Azteca", "Mexico City, MX", "cross-border wire", {Dec(120000, 2), "USD"}, 1}};
+  t.payees_total = 1;
   t.holdings = {{"011:B2", {Dec(250000, 2), "USD"}, {Dec(260000, 2), "USD"}, 2}};
   t.holdings_total = 1;
   t.flow_chart_svg = SampleGraphvizSvg();

@@ -25,6 +25,7 @@ struct Options {
   bool no_pdf = false;
   bool no_holders = false;
   int threads = 0;
+  std::string case_title, case_number, agency, author, marking, paper = "letter";
 };
 
 int Run(const Options& o) {
@@ -58,6 +59,12 @@ int Run(const Options& o) {
   io.trace_hops = o.trace_hops;
   io.pdf = !o.no_pdf;
   io.threads = o.threads;
+  io.case_title = o.case_title;
+  io.case_number = o.case_number;
+  io.agency = o.agency;
+  io.author = o.author;
+  io.marking = o.marking;
+  io.a4 = o.paper == "a4";
   std::unique_ptr<cli::ProgressBar> bar;
   std::string current;
   io.progress = [&](std::string_view stage, double fraction) {
@@ -95,6 +102,15 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--trace-hops", o->trace_hops, "LIBR trace limit in transfers")->default_val(6);
   app.add_flag("--no-pdf", o->no_pdf, "Do not print report.pdf");
   app.add_option("--threads", o->threads, "Worker threads (0 = all cores)");
+  app.add_option("--case-title", o->case_title, "Report title (default: Case report: STORE)");
+  app.add_option("--case-number", o->case_number, "Case number, on every printed page");
+  app.add_option("--agency", o->agency, "Agency named on the report");
+  app.add_option("--author", o->author, "Who prepared the report");
+  app.add_option("--marking", o->marking,
+                 "Marking banner on every page, e.g. \"LAW ENFORCEMENT SENSITIVE\"");
+  app.add_option("--paper", o->paper, "Paper of report.pdf: letter or a4")
+      ->check(CLI::IsMember({"letter", "a4"}))
+      ->default_val("letter");
   run = [o] { return Run(*o); };
 }
 
