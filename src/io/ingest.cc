@@ -755,6 +755,14 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
     return InvalidArgumentError(message);
   }
   MT_RETURN_IF_ERROR(writer->Commit());
+  // The commit names each source's segment and reject file: report them as committed.
+  for (store::SourceRecord& r : report.sources) {
+    const store::SourceRecord* committed = writer->FindSourceBySha256(r.sha256);
+    if (committed != nullptr && committed->index == r.index) {
+      r.segment = committed->segment;
+      r.rejects_file = committed->rejects_file;
+    }
+  }
   report.store_transactions = writer->committed_transaction_count();
   report.store_accounts = writer->account_count();
   return report;

@@ -147,7 +147,9 @@ Result<ReconciledStatements> ReconcileStatements(
     StatementFile& f = *files[k];
     out.first_row.push_back(out.rows);
     const enrich::Grammar* grammar = nullptr;
-    if (!f.spec.enrich_none) MT_ASSIGN_OR_RETURN(grammar, grammar_for(f.spec));
+    if (!f.spec.enrich_none) {
+      MT_ASSIGN_OR_RETURN(grammar, grammar_for(f.spec));
+    }
 
     statements::StatementFile cf;
     cf.file = static_cast<uint32_t>(k);

@@ -224,7 +224,12 @@ TEST_F(HardeningTest, TheGuardTurnsEscapedExceptionsIntoExitThree) {
 
 TEST_F(HardeningTest, ResolveRejectsThresholdsOutOfRange) {
   const fs::path parties = Out("parties.csv");
-  WriteWholeFile(parties, "party_id,first_name,last_name\nP1,Ana,Ruiz\nP2,Ana,Ruiz\n");
+  // The generator's parties.csv layout (docs/resolve.md), so that only the threshold is wrong.
+  WriteWholeFile(parties,
+                 "party_id,kind,first_name,middle_name,last_name,business_name,date_of_birth,"
+                 "address,city,region,postcode,country,phone,email,id_number,industry_code\n"
+                 "P1,person,Ana,,Ruiz,,1980-01-02,1 Main St,Austin,TX,78701,US,,,,\n"
+                 "P2,person,Ana,,Ruiz,,1980-01-02,1 Main St,Austin,TX,78701,US,,,,\n");
   for (const char* t : {"nan", "-1", "inf", "1e300"}) {
     RunResult r = RunMoneytrail({"resolve", parties.string(), "--out", Out("entities.csv").string(),
                                  "--threshold", t});

@@ -77,8 +77,13 @@ TEST_F(StatementTest, CreditUnionBannerGivesAccountHolderPeriodAndOpeningBalance
   // In: $2,500.00. Out: ($450.00), -$200.00 (a two-digit year), 420.00-.
   EXPECT_EQ(s.destination()[0], own);
   EXPECT_EQ(FormatDecimal(s.amount_paid(0)), "2500.00");
-  EXPECT_EQ(s.string(s.counterparty()[0]), "CASH DEPOSIT BR 3355 INDIANAPOLIS IN");
-  EXPECT_EQ(s.account(s.source()[0]).kind, NodeKind::kExternal);
+  // The description, read by the built-in us-banks grammar: a cash deposit at branch 3355 of
+  // the statement's bank in Indianapolis, IN (docs/format/mapping.md, Enrichment and checks).
+  EXPECT_EQ(static_cast<Channel>(s.channel()[0]), Channel::kCashDeposit);
+  EXPECT_EQ(s.account(s.source()[0]).kind, NodeKind::kCash);
+  EXPECT_EQ(s.account(s.source()[0]).number, "branch 3355");
+  EXPECT_EQ(s.string(s.location_entry(s.location()[0]).city), "INDIANAPOLIS");
+  EXPECT_EQ(s.string(s.location_entry(s.location()[0]).region), "IN");
   for (size_t i = 1; i < 4; ++i) EXPECT_EQ(s.source()[i], own) << i;
   EXPECT_EQ(FormatDecimal(s.amount_paid(1)), "450.00");
   EXPECT_EQ(FormatDecimal(s.amount_paid(2)), "200.00");
@@ -125,7 +130,8 @@ TEST_F(StatementTest, Windows1252FileIsDecodedAndItsEncodingKeptInCustody) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   store::Store s = *store::Store::Open(store());
   ASSERT_EQ(s.transaction_count(), 2u);
-  EXPECT_EQ(s.string(s.counterparty()[0]), "WIRE IN ORIG:TRANSPORTES M\xC3\x89XICO SA");
+  // The grammar names the originator of the wire (the description is decoded first).
+  EXPECT_EQ(s.string(s.counterparty()[0]), "TRANSPORTES M\xC3\x89XICO SA");
   EXPECT_EQ(s.destination()[0], Find(s, "FIRSTSTATE", "000123456789"));
   EXPECT_EQ(s.source()[1], Find(s, "FIRSTSTATE", "000123456789"));
   const store::SourceRecord& src = s.sources()[0];
