@@ -17,10 +17,7 @@ std::string FoldUpperAscii(std::string_view text, bool drop_joiners);
 // The non-empty space-separated tokens of `s` (views into `s`).
 std::vector<std::string_view> SplitSpaces(std::string_view s);
 
-// Levenshtein distance, for "did you mean" hints.
-size_t EditDistance(std::string_view a, std::string_view b);
-
-// The candidate nearest to `word` by EditDistance (first on ties).
+// The candidate nearest to `word` by edit distance (first on ties): moneytrail/edit_distance.h.
 std::string_view Nearest(std::string_view word, const std::vector<std::string_view>& candidates);
 
 }  // namespace moneytrail::enrich

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "moneytrail/edit_distance.h"
 #include "moneytrail/file_util.h"
 #include "row_spec.h"
 #include "text_checks.h"
@@ -28,21 +29,6 @@ std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
 }
 
 template <size_t N>
@@ -228,16 +214,7 @@ Status ReadFormat(const std::string& where, const toml::table* format, RowSpec& 
 }  // namespace
 
 std::string NearestKey(std::string_view key, const std::vector<std::string_view>& valid) {
-  std::string best;
-  size_t best_distance = key.size() / 3 + 3;
-  for (std::string_view v : valid) {
-    size_t d = EditDistance(Lower(key), v);
-    if (d < best_distance) {
-      best_distance = d;
-      best = std::string(v);
-    }
-  }
-  return best;
+  return std::string(NearestCandidate(Lower(key), valid, key.size() / 3 + 3));
 }
 
 Result<RowSpec> MappedSpec(const std::filesystem::path& mapping_file) {
