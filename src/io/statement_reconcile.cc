@@ -62,6 +62,14 @@ void SetOtherEnd(StagedRow& row, const StatementDetail& d, NodeKind kind, std::s
   *o.id = kNoAccount;
 }
 
+// The row's other end is the statement account's own unidentified payer or payee; the
+// description stays as the counterparty text.
+void SetUnidentified(StatementFile& f, StagedRow& row, const StatementDetail& d) {
+  SetOtherEnd(row, d, NodeKind::kExternal, d.statement_bank,
+              Keep(f, UnidentifiedParty(d.statement_account, d.direction)));
+  row.counterparty = d.description;
+}
+
 // Applies one description's enrichment to its row (module comment, step 1).
 void ApplyEnrichment(StatementFile& f, StagedRow& row, const StatementDetail& d,
                      const enrich::Enrichment& e) {
@@ -94,11 +102,8 @@ void ApplyEnrichment(StatementFile& f, StagedRow& row, const StatementDetail& d,
                 Keep(f, e.counterparty_account));
     return;
   }
-  // Understood, but no one named: the account's own unidentified payer or payee.
-  std::string own = std::string(d.statement_account) +
-                    (d.direction == Direction::kDebit ? " unidentified payee" : " unidentified payer");
-  SetOtherEnd(row, d, NodeKind::kExternal, d.statement_bank, Keep(f, std::move(own)));
-  row.counterparty = d.description;
+  // Understood, but no one named.
+  SetUnidentified(f, row, d);
 }
 
 // The description was not understood: no guess. The row's other end becomes the account's own
@@ -106,10 +111,7 @@ void ApplyEnrichment(StatementFile& f, StagedRow& row, const StatementDetail& d,
 // as the counterparty text.
 void LeaveUnidentified(StatementFile& f, StagedRow& row, const StatementDetail& d) {
   if (d.counterparty_source != CounterpartySource::kDescription) return;
-  std::string own = std::string(d.statement_account) +
-                    (d.direction == Direction::kDebit ? " unidentified payee" : " unidentified payer");
-  SetOtherEnd(row, d, NodeKind::kExternal, d.statement_bank, Keep(f, std::move(own)));
-  row.counterparty = d.description;
+  SetUnidentified(f, row, d);
 }
 
 std::string Key(std::string_view bank, std::string_view account) {

@@ -62,6 +62,11 @@ bool PairAmount(RowContext& ctx, Field f, std::optional<Decimal>& out) {
 
 }  // namespace
 
+std::string UnidentifiedParty(std::string_view statement_account, Direction direction) {
+  return std::string(statement_account) +
+         (direction == Direction::kDebit ? " unidentified payee" : " unidentified payer");
+}
+
 bool ParseStatementRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
                        std::string_view stable, std::deque<std::string>& arena, StagedRow& row,
                        StatementDetail& detail, RejectedRow& reject) {
@@ -122,9 +127,7 @@ bool ParseStatementRow(const RowSpec& spec, const std::vector<std::string_view>&
     row.counterparty = detail.description;
   } else {
     other_bank = own_bank;
-    arena.emplace_back(std::string(own_account) + (direction == Direction::kDebit
-                                                       ? " unidentified payee"
-                                                       : " unidentified payer"));
+    arena.emplace_back(UnidentifiedParty(own_account, direction));
     other_account = arena.back();
     detail.counterparty_source = CounterpartySource::kUnidentified;
     row.counterparty = {};

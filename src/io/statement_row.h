@@ -38,6 +38,11 @@ struct StatementDetail {
   CounterpartySource counterparty_source = CounterpartySource::kUnidentified;
 };
 
+// The account number of the statement account's own external node for the payees (money out) or
+// payers (money in) that nothing names: "<account> unidentified payee" / "... unidentified payer"
+// (docs/format/mapping.md, "The other end of a statement row").
+std::string UnidentifiedParty(std::string_view statement_account, Direction direction);
+
 // Parses a statement record. REQUIRES: spec.statement, and the statement account given by a
 // column or a constant (the banner's value is set as a constant per file). On failure fills
 // `reject` (except its file and line) and returns false.
