@@ -14,9 +14,19 @@ statement-lines.csv) and `moneytrail export` / `info --json`:
     the store's other end is the world's account;
   - planted faults (faults.csv): balance breaks and gaps the checks found, of those planted.
 
-Usage: bench/statements_eval.py MONEYTRAIL STORE WORLD_DIR
+  - alerts (with --native NSTORE, a store of the same world's native transactions.csv ingested
+    alone, so its transaction ids are the world's): `scan` on both stores with the same rule
+    pack; for the planted instances whose controlling account is covered by the statements,
+    recall as eval-rules counts it (an alert's subjects include the controller, or the evidence
+    of all alerts covers more than half of the instance's transactions that the statements
+    hold), and the (rule, subject) pairs on covered accounts that both scans raise.
+
+Usage: bench/statements_eval.py MONEYTRAIL STORE WORLD_DIR [--native NSTORE] [--json OUT]
+Exit status 1 when a goal of issue #19 is not met (channel >= 99%, counterparty >= 98%, zero
+double counted, every planted fault found, alert recall within 2 points).
 Standard library only (/usr/bin/python3).
 """
+import argparse
 import csv
 import glob
 import json
@@ -27,37 +37,152 @@ import tempfile
 from collections import Counter, defaultdict
 
 
-def main():
-    mt, store, world = sys.argv[1], sys.argv[2], sys.argv[3]
-    info = json.loads(subprocess.check_output([mt, "info", store, "--json"]))
-    sources = {s["index"]: os.path.realpath(s["path"]) for s in info["sources"]}
+ST_TYPOLOGIES = {"funnel_account", "smuggling_fee_collection", "structuring", "rapid_pass_through",
+                 "trafficking_business", "commingling"}
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def export_rows(mt, store):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "rows.csv")
         subprocess.check_call([mt, "export", store, "--out", out, "--format", "native",
                                "--verbatim"])
-        with open(out, newline="", encoding="utf-8") as f:
-            stored = list(csv.DictReader(f))
+        return read_csv(out)
+
+
+def scan(mt, store):
+    """The alerts of `scan` with the shipped pack: a list of (rule, subjects, evidence ids)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "alerts.jsonl")
+        subprocess.check_call([mt, "scan", store, "--out", out, "--exit-zero"],
+                              stdout=subprocess.DEVNULL)
+        alerts = []
+        with open(out, encoding="utf-8") as f:
+            for line in f:
+                a = json.loads(line)
+                if a.get("record") != "alert":
+                    continue
+                alerts.append((a["rule_id"], set(a["subjects"]),
+                               {e["transaction_id"] for e in a.get("evidence", [])}))
+        return alerts
+
+
+def planted_faults(store, sdir, sources):
+    """Planted balance breaks and gaps (faults.csv) and whether the store's checks found them."""
+    path = os.path.join(sdir, "faults.csv")
+    faults = read_csv(path) if os.path.exists(path) else []
+    breaks, gaps = set(), set()
+    for report in glob.glob(os.path.join(store, "segments", "*", "statement-checks.json")):
+        with open(report, encoding="utf-8") as f:
+            r = json.load(f)
+        files = [os.path.realpath(p) for p in r["files"]]
+        for b in r["balance_breaks"]:
+            if b.get("at"):
+                breaks.add((files[b["at"]["file"]], b["at"]["line"]))
+            else:
+                breaks.add((files[b["file"]], 0))
+        for g in r["gaps"]:
+            gaps.add((g["account"], g["first_day"], g["last_day"]))
+    found = Counter()
+    planted = Counter()
+    missed = []
+    for fault in faults:
+        planted[fault["kind"]] += 1
+        if fault["kind"] == "gap":
+            key = (f"{fault['bank']}:{fault['account']}", fault["from"], fault["to"])
+            ok = key in gaps
+        else:
+            p = os.path.realpath(os.path.join(sdir, fault["file"]))
+            ok = (p, int(fault["line"] or 0)) in breaks
+        found[fault["kind"]] += ok
+        if not ok:
+            missed.append(fault)
+    return planted, found, missed, len(breaks), len(gaps)
+
+
+def instance_recall(instances, alerts, to_world, covered_keys, held):
+    """Recall over `instances` as eval-rules counts it; evidence ids mapped by `to_world`."""
+    subjects = set()
+    evidence = set()
+    for _, subj, ev in alerts:
+        subjects |= subj
+        evidence |= {to_world(t) for t in ev}
+    found = 0
+    for inst in instances:
+        txs = [t for t in inst["transaction_ids"] if t in held]
+        if inst["controller"] in subjects or (
+                txs and sum(t in evidence for t in txs) * 2 > len(txs)):
+            found += 1
+    return found
+
+
+def compare_alerts(mt, store, native, world, covered_keys, store_to_world, held):
+    instances = []
+    with open(os.path.join(world, "truth", "instances.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            inst = json.loads(line)
+            if inst.get("controller") in covered_keys:
+                instances.append(inst)
+    st_alerts = scan(mt, store)
+    nat_alerts = scan(mt, native)
+    result = {}
+    for name, subset in (("all", instances),
+                         ("smuggling_trafficking",
+                          [i for i in instances if i["typology"] in ST_TYPOLOGIES])):
+        nat = instance_recall(subset, nat_alerts, lambda t: t, covered_keys, held)
+        st = instance_recall(subset, st_alerts, lambda t: store_to_world.get(t, -1),
+                             covered_keys, held)
+        result[name] = {"instances": len(subset), "native_found": nat, "statements_found": st}
+    pairs = lambda alerts: {(r, s) for r, subj, _ in alerts for s in subj if s in covered_keys}
+    nat_pairs, st_pairs = pairs(nat_alerts), pairs(st_alerts)
+    per_rule = defaultdict(lambda: [0, 0, 0])
+    for r, _ in nat_pairs:
+        per_rule[r][0] += 1
+    for r, _ in st_pairs:
+        per_rule[r][1] += 1
+    for r, _ in nat_pairs & st_pairs:
+        per_rule[r][2] += 1
+    result["pairs"] = {"native": len(nat_pairs), "statements": len(st_pairs),
+                       "both": len(nat_pairs & st_pairs),
+                       "per_rule": {r: dict(zip(("native", "statements", "both"), v))
+                                    for r, v in sorted(per_rule.items())}}
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("moneytrail")
+    ap.add_argument("store")
+    ap.add_argument("world")
+    ap.add_argument("--native", help="store of the world's transactions.csv alone")
+    ap.add_argument("--json", help="write the figures here as JSON")
+    args = ap.parse_args()
+    mt, store, world = args.moneytrail, args.store, args.world
+    info = json.loads(subprocess.check_output([mt, "info", store, "--json"]))
+    sources = {s["index"]: os.path.realpath(s["path"]) for s in info["sources"]}
+    stored = export_rows(mt, store)
     # The store's citations: transaction -> (path, line, role).
     cites = []
     for path in sorted(glob.glob(os.path.join(store, "segments", "*", "statement-lines.csv"))):
-        with open(path, newline="", encoding="utf-8") as f:
-            for r in csv.DictReader(f):
-                cites.append((int(r["transaction"]), sources[int(r["source"])], int(r["line"]),
-                              r["role"]))
+        for r in read_csv(path):
+            cites.append((int(r["transaction"]), sources[int(r["source"])], int(r["line"]),
+                          r["role"]))
     # The truth: (path, line) -> (kind, world transaction id).
     truth = {}
     sdir = os.path.join(world, "statements")
-    with open(os.path.join(sdir, "truth.csv"), newline="", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            if r["transaction_id"]:
-                p = os.path.realpath(os.path.join(sdir, r["file"]))
-                truth[(p, int(r["line"]))] = (r["kind"], int(r["transaction_id"]))
-    with open(os.path.join(world, "transactions.csv"), newline="", encoding="utf-8") as f:
-        world_tx = list(csv.DictReader(f))
+    for r in read_csv(os.path.join(sdir, "truth.csv")):
+        if r["transaction_id"]:
+            p = os.path.realpath(os.path.join(sdir, r["file"]))
+            truth[(p, int(r["line"]))] = (r["kind"], int(r["transaction_id"]))
+    world_tx = read_csv(os.path.join(world, "transactions.csv"))
     covered = set()
-    with open(os.path.join(sdir, "accounts.csv"), newline="", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            covered.add((r["bank"], r["account"]))
+    for r in read_csv(os.path.join(sdir, "accounts.csv")):
+        covered.add((r["bank"], r["account"]))
+    covered_keys = {f"{b}:{a}" for b, a in covered}
 
     carriers = defaultdict(set)  # world tx -> store transactions carrying one of its lines
     store_to_world = {}
@@ -76,6 +201,7 @@ def main():
     account_pairs = 0
     account_pairs_ok = 0
     missed = Counter()
+    unidentified_by = Counter()
     for t, w in store_to_world.items():
         s, x = stored[t], world_tx[w]
         if s["channel"] == x["channel"]:
@@ -87,6 +213,8 @@ def main():
         unidentified = any(e[2].endswith(" unidentified payee") or
                            e[2].endswith(" unidentified payer") for e in ends)
         identified += not unidentified
+        if unidentified:
+            unidentified_by[x["channel"]] += 1
         src = (x["source_bank"], x["source_account"])
         dst = (x["dest_bank"], x["dest_account"])
         if (x.get("source_kind", "account") == "account" and x.get("dest_kind", "account") ==
@@ -95,6 +223,10 @@ def main():
             got = {(e[1], e[2]) for e in ends if e[0] == "account"}
             account_pairs_ok += got == {src, dst}
     n = len(store_to_world)
+    figures = {"rows": n, "citations_without_truth": unmapped, "world_covered": len(carriers),
+               "double_counted": double, "channel_ok": channel_ok,
+               "counterparty_identified": identified, "account_pairs": account_pairs,
+               "account_pairs_ok": account_pairs_ok}
     print(f"store transactions from statement lines: {n} (citations without truth: {unmapped})")
     print(f"world transactions covered: {len(carriers)}; double counted: {double}")
     print(f"channel recovered: {channel_ok}/{n} = {channel_ok / max(n, 1):.4f}")
@@ -103,6 +235,40 @@ def main():
           f"{account_pairs_ok}/{account_pairs} = {account_pairs_ok / max(account_pairs, 1):.4f}")
     for (want, got), c in missed.most_common(8):
         print(f"  channel {want} read as {got}: {c}")
+    for channel, c in unidentified_by.most_common(8):
+        print(f"  counterparty not identified on {channel} rows: {c}")
+    planted, found, missed_faults, breaks, gaps = planted_faults(store, sdir, sources)
+    figures["faults"] = {k: {"planted": planted[k], "found": found[k]} for k in planted}
+    figures["checks"] = {"balance_breaks": breaks, "gaps": gaps}
+    print(f"planted faults found: " + (", ".join(f"{k} {found[k]}/{planted[k]}"
+                                                for k in sorted(planted)) or "none planted") +
+          f" (the checks report {breaks} balance break(s), {gaps} gap(s))")
+    for fault in missed_faults:
+        print(f"  missed: {fault}")
+    ok = (channel_ok >= 0.99 * n and identified >= 0.98 * n and double == 0 and
+          not missed_faults)
+    if args.native:
+        held = set(carriers)
+        a = compare_alerts(mt, store, args.native, world, covered_keys, store_to_world, held)
+        figures["alerts"] = a
+        for name in ("all", "smuggling_trafficking"):
+            r = a[name]
+            k = max(r["instances"], 1)
+            nat, st = r["native_found"] / k, r["statements_found"] / k
+            print(f"alert recall, {name} instances with a covered controller ({r['instances']}): "
+                  f"native {r['native_found']} = {nat:.4f}, statements {r['statements_found']} = "
+                  f"{st:.4f} ({100 * (st - nat):+.1f} points)")
+            ok = ok and abs(st - nat) <= 0.02
+        p = a["pairs"]
+        print(f"(rule, covered subject) pairs: native {p['native']}, statements "
+              f"{p['statements']}, both {p['both']}")
+        for rule, c in p["per_rule"].items():
+            print(f"  {rule}: native {c['native']}, statements {c['statements']}, both {c['both']}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(figures, f, indent=1, sort_keys=True)
+    print("goals met" if ok else "goals NOT met")
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

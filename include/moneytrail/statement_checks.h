@@ -195,8 +195,9 @@ std::string_view AccountNumber(std::string_view account);
 // Whether `description` names `account`, and how strongly (nullopt: not at all):
 //  - kDescriptionNumber: the account number (at least 5 characters) occurs in the description,
 //    compared case-insensitively, with no digit right before or after it;
-//  - kDescriptionLast4 (only when the number ends in 4 digits and `allow_last4`): those 4
-//    digits occur with no digit right before or after, and either (a) right before them is a
+//  - kDescriptionLast4 (only when `allow_last4` and the number ends in a digit and has 4
+//    digits at its end, separators - space . / between them skipped: "8004417350" and
+//    "123-456789-01" give 7350 and 8901, "99912AB" has none): those 4 digits occur with no digit right before or after, and either (a) right before them is a
 //    non-empty run of mask characters (x X * # . - or the ellipsis "…") that starts the
 //    description or follows a character that is neither a letter nor a digit ("x1234",
 //    "XXXXXX1234", "...1234", "*1234"), or (b) skipping such a run and then spaces, the word

@@ -24,7 +24,7 @@ using Words = std::array<std::string_view, kKindCount>;
 constexpr Words kFirstCoastWords = {
     "CASH DEPOSIT BR {branch} {city} {st}", "ATM CASH DEPOSIT {atm} {city} {st}",
     "CASH WITHDRAWAL BR {branch} {city} {st}", "ATM WITHDRAWAL {atm} {city} {st}",
-    "WIRE OUT BNF:{name}{acct} BBK:{bank} {cc} REF:{ref}", "WIRE IN ORIG:{name}{acct} OBK:{bank} {cc} REF:{ref}",
+    "WIRE OUT BNF:{name}{acct} BBK:{bank} {cc} REF:{ref}", "WIRE IN ORIG:{name}{acct} OGB:{bank} {cc} REF:{ref}",
     "ACH CREDIT {name} PAYROLL{acct} REF:{ref}", "ACH CREDIT {name} {purpose}{acct} REF:{ref}",
     "ACH DEBIT {name} {purpose}{acct} REF:{ref}", "ZELLE TO {name}{acct} REF:{ref}",
     "ZELLE FROM {name}{acct} REF:{ref}", "POS PURCHASE {name} {city} {st}",
@@ -34,7 +34,7 @@ constexpr Words kFirstCoastWords = {
 constexpr Words kPrairieWords = {
     "Cash Deposit Branch {branch} {city} {st}", "ATM Cash Deposit {atm} {city} {st}",
     "Cash Withdrawal Branch {branch} {city} {st}", "ATM Withdrawal {atm} {city} {st}",
-    "Wire Out BNF:{name}{acct} BBK:{bank} {cc}", "Wire In ORIG:{name}{acct} OBK:{bank} {cc}",
+    "Wire Out BNF:{name}{acct} BBK:{bank} {cc}", "Wire In ORIG:{name}{acct} OGB:{bank} {cc}",
     "ACH Credit {name} Payroll{acct}", "ACH Credit {name} {purpose}{acct}",
     "ACH Debit {name} {purpose}{acct}", "Zelle Payment To {name}{acct}",
     "Zelle Payment From {name}{acct}", "Debit Card Purchase {name} {city} {st}",
@@ -44,7 +44,7 @@ constexpr Words kPrairieWords = {
 constexpr Words kSonoranWords = {
     "CASH DEPOSIT - BRANCH {branch} - {city}, {st}", "ATM DEPOSIT - {atm} - {city}, {st}",
     "CASH WITHDRAWAL - BRANCH {branch} - {city}, {st}", "ATM WITHDRAWAL - {atm} - {city}, {st}",
-    "WIRE TRANSFER OUT BNF:{name}{acct} BBK:{bank} {cc}", "WIRE TRANSFER IN ORIG:{name}{acct} OBK:{bank} {cc}",
+    "WIRE TRANSFER OUT BNF:{name}{acct} BBK:{bank} {cc}", "WIRE TRANSFER IN ORIG:{name}{acct} OGB:{bank} {cc}",
     "ACH DEPOSIT {name} PAYROLL{acct}", "ACH DEPOSIT {name} {purpose}{acct}",
     "ACH WITHDRAWAL {name} {purpose}{acct}", "ZELLE SENT TO {name}{acct}",
     "ZELLE RECEIVED FROM {name}{acct}", "CARD PURCHASE {name} {city} {st}",
@@ -93,7 +93,8 @@ Side Describe(const World& world, uint32_t node_index) {
   if (node.kind == NodeKind::kAccount) {
     const Account& account = world.accounts()[node.account];
     side.name = PartyName(world, account.party);
-    side.last4 = AccountNumber(node.account).substr(5);
+    const std::string number = AccountNumber(node.account);
+    side.last4 = number.substr(number.size() - 4);
     side.bank = CounterpartyBank(world, account.bank);
     return side;
   }

@@ -172,7 +172,8 @@ class World {
   uint32_t treasury_node_ = kNone;
 };
 
-// "8" + 8 hex digits: a bijective scramble of the account index (unique, stable).
+// "8" + 10 decimal digits: a bijective scramble of the account index (unique, stable; digits,
+// as US banks print account numbers, so a description can name one by its last four).
 std::string AccountNumber(uint32_t account);
 
 }  // namespace moneytrail::generate_internal

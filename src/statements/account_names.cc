@@ -2,6 +2,7 @@
 // DescriptionNamesAccount). Byte-wise and ASCII case-insensitive: descriptions reach this point
 // as UTF-8, and account numbers are ASCII.
 #include <array>
+#include <optional>
 #include <string_view>
 
 #include "moneytrail/statement_checks.h"
@@ -69,6 +70,25 @@ bool IntroducedAsAccount(std::string_view text, size_t p) {
   return false;
 }
 
+// The last four digits of an account number as a bank prints them: the number must end in a
+// digit; separators (- space . /) between its digits are skipped ("123-456789-01" gives 8901);
+// any other character among the last four digits ("99912AB", "12A456") means there is none.
+std::optional<std::array<char, 4>> LastFourDigits(std::string_view number) {
+  std::array<char, 4> out{};
+  int have = 0;
+  for (size_t p = number.size(); p > 0 && have < 4; --p) {
+    char c = number[p - 1];
+    if (IsDigit(c)) {
+      out[static_cast<size_t>(3 - have)] = c;
+      ++have;
+    } else if (have == 0 || (c != '-' && c != ' ' && c != '.' && c != '/')) {
+      return std::nullopt;
+    }
+  }
+  if (have < 4) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
 std::string_view AccountNumber(std::string_view account) {
@@ -84,10 +104,10 @@ std::optional<MirrorLink> DescriptionNamesAccount(std::string_view description,
     ForEachBoundedOccurrence(description, number, [&](size_t) { return found = true; });
     if (found) return MirrorLink::kDescriptionNumber;
   }
-  if (!allow_last4 || number.size() < 4) return std::nullopt;
-  std::string_view last4 = number.substr(number.size() - 4);
-  for (char c : last4)
-    if (!IsDigit(c)) return std::nullopt;
+  if (!allow_last4) return std::nullopt;
+  std::optional<std::array<char, 4>> digits = LastFourDigits(number);
+  if (!digits) return std::nullopt;
+  const std::string_view last4(digits->data(), digits->size());
   ForEachBoundedOccurrence(description, last4,
                            [&](size_t p) { return found = IntroducedAsAccount(description, p); });
   if (found) return MirrorLink::kDescriptionLast4;
