@@ -279,5 +279,31 @@ class CorruptionMatrixTest : public ::testing::Test {
 
 TEST_F(CorruptionMatrixTest, EveryVerbGivesTheIntactAnswerOrExit3NamingTheFile) { RunMatrix(); }
 
+// Issue #25's far-future reproducer: two AMLSim rows with step 10^9 made `scan` take 7.8 GB. The
+// ingest now rejects such a time by the plausible range, naming it, and scan of what was kept
+// finishes (its memory is bounded by rows; tests/rules checks per-day arrays are gone).
+TEST(FarFutureTest, AStepOfABillionDaysIsRejectedAtIngestAndScanFinishes) {
+  TempDir dir;
+  WriteWholeFile(dir.path() / "tx.csv",
+                 "sourceNodeId,targetNodeId,value,time\n1,2,100.00,1\n2,3,90.00,2\n"
+                 "3,4,80.00,1000000000\n4,1,70.00,1000000000000\n");
+  const std::string store = (dir.path() / "s").string();
+  RunResult i = RunMoneytrail({"ingest", store, (dir.path() / "tx.csv").string(), "--format",
+                               "amlsim", "--max-rejects", "2"});
+  ASSERT_EQ(i.exit_code, 0) << i.err;
+  const std::string segment = (dir.path() / "s" / "segments" / "seg-000001").string();
+  const std::string rejects = ReadWholeFile(segment + "/rejects-0.csv");
+  EXPECT_NE(rejects.find("plausible range"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find(",4,"), std::string::npos) << rejects;  // line 4
+  EXPECT_NE(rejects.find(",5,"), std::string::npos) << rejects;  // line 5
+  const std::string rules = std::string(MONEYTRAIL_SOURCE_DIR) + "/rules/smuggling-trafficking.toml";
+  RunResult scan = RunMoneytrail({"scan", store, "--rules", rules, "--out",
+                                  (dir.path() / "alerts.jsonl").string()});
+  EXPECT_TRUE(scan.exit_code == 0 || scan.exit_code == 1) << scan.err;
+  RunResult info = RunMoneytrail({"info", store, "--json"});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_EQ(nlohmann::json::parse(info.out)["transactions"], 2) << info.out;
+}
+
 }  // namespace
 }  // namespace moneytrail
