@@ -37,3 +37,12 @@ if(NOT TARGET moneytrail::re2)
   target_link_libraries(moneytrail_re2 INTERFACE PkgConfig::MT_RE2)
   add_library(moneytrail::re2 ALIAS moneytrail_re2)
 endif()
+
+# ISA-L (libisal-dev, BSD-3-Clause): the store's block CRC32Cs (crc32_iscsi, PCLMULQDQ folding
+# chosen at run time; bench/RESULTS-store.md). Debian 12 ships libisal.pc, no CMake config.
+if(NOT TARGET moneytrail::isal)
+  pkg_check_modules(MT_ISAL REQUIRED IMPORTED_TARGET libisal)
+  add_library(moneytrail_isal INTERFACE)
+  target_link_libraries(moneytrail_isal INTERFACE PkgConfig::MT_ISAL)
+  add_library(moneytrail::isal ALIAS moneytrail_isal)
+endif()

@@ -213,11 +213,22 @@ struct CommitFile {
 };
 
 struct StoreOpenOptions {
-  // Also verify every column's block CRC32Cs (reads every byte of every column; `moneytrail
-  // verify` does this and more). Off by default: Open's other checks are O(rows) passes that
-  // keep `info` within 10% of an unchecked open (bench/RESULTS-store.md).
-  bool verify_column_checksums = false;
+  // Check the block CRC32C of every file Open reads (columns, dictionaries, rejects) as it reads
+  // it, so that a flipped bit, even one that leaves a value in its valid range, is DataLoss
+  // instead of a different answer. Each column is read once for its CRCs and its range checks
+  // together (docs/format/store.md, When checksums are checked). `moneytrail verify` turns it
+  // off for its own Open, having checked every file already.
+  bool check_block_crcs = true;
+  // Also check every segment file's SHA-256, the custody digest (`moneytrail VERB --verify`):
+  // reads each file once more; the files are hashed in parallel.
+  bool verify_sha256 = false;
 };
+
+// The options Store::Open(dir) uses: StoreOpenOptions{} unless SetDefaultOpenOptions changed
+// them (the CLI does, once, for --verify).
+const StoreOpenOptions& DefaultOpenOptions();
+// REQUIRES: no other thread is opening a store (call it at start-up).
+void SetDefaultOpenOptions(const StoreOpenOptions& options);
 
 class Store {
  public:
@@ -226,9 +237,13 @@ class Store {
   // that would make a reader answer wrongly or crash (docs/format/store.md, What Open checks):
   // the manifest's own checksum, a file missing or of the wrong size, custody arithmetic, an id
   // outside its dictionary, a scale above 18, a channel or label out of range, a holders file
-  // whose SHA-256 differs. The attached holders' directory stays on disk while this Store lives
-  // (a reader's shared lock on it), even when a writer replaces the attachment.
-  static Result<Store> Open(const std::filesystem::path& dir, const StoreOpenOptions& options = {});
+  // whose SHA-256 differs, and (with options.check_block_crcs, the default) a block of a column,
+  // dictionary or rejects file whose CRC32C differs. The attached holders' directory stays on
+  // disk while this Store lives (a reader's shared lock on it), even when a writer replaces the
+  // attachment.
+  static Result<Store> Open(const std::filesystem::path& dir, const StoreOpenOptions& options);
+  // Open(dir, DefaultOpenOptions()).
+  static Result<Store> Open(const std::filesystem::path& dir);
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;

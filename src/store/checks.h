@@ -52,8 +52,43 @@ struct ColumnViews {
   MT_TRANSACTION_COLUMNS(MT_SPAN_VIEW)
 #undef MT_SPAN_VIEW
 };
+// What one pass over the columns learnt: each column's largest value (as uint64) and whether a
+// label other than 0, 1, 255 occurs. Filled by ScanColumnFile, so that CheckColumnValues need
+// not read the columns again.
+struct ColumnMaxima {
+#define MT_MAX_MEMBER(field) uint64_t field = 0;
+  MT_TRANSACTION_COLUMNS(MT_MAX_MEMBER)
+#undef MT_MAX_MEMBER
+  bool bad_label = false;
+};
+// `known` (may be null): the maxima of exactly these columns; without it each column is read.
 void CheckColumnValues(const ColumnViews& columns, const Dictionaries& dicts,
-                       const Manifest& manifest, Problems& problems);
+                       const Manifest& manifest, Problems& problems,
+                       const ColumnMaxima* known = nullptr);
+
+// What ScanColumnFile computes besides the CRCs.
+enum class ColumnReduce { kNone, kMax, kLabel };
+
+// One pass over the column file `file` (all its bytes, header included) of `element_size`-byte
+// unsigned elements: each 64 KiB block's CRC32C is compared with `sum`'s (when `sum` is not
+// null) and then, while the block is in the cache, its elements are reduced into `*max`
+// (kMax: the largest value; kLabel: true when a label other than 0, 1, 255 occurs). DataLoss
+// naming `rel`, the block's byte offset and both CRCs when a block differs. REQUIRES: the
+// header was checked (ColumnPayload), element_size is 1, 2, 4 or 8.
+Status ScanColumnFile(const std::string& rel, std::string_view file, const FileChecksum* sum,
+                      size_t element_size, ColumnReduce reduce, uint64_t* max, bool* bad_label);
+
+// The block CRC32Cs of every checksummed file of every segment except column files (checked by
+// ScanColumnFile) and commit files (checked when read, Store::ReadCommitFile): dictionaries and
+// rejects. Stops at the first problem.
+void CheckOtherSegmentFileCrcs(const std::filesystem::path& dir, const Manifest& manifest,
+                               Problems& problems);
+
+// Size, block CRCs and SHA-256 of every file of every segment, on the TBB pool (largest files
+// first; problems are reported in file order, whatever the threads). Adds the files and bytes
+// read to `files` and `bytes`.
+void CheckSegmentFilesFully(const std::filesystem::path& dir, const Manifest& manifest,
+                            Problems& problems, uint64_t& files, uint64_t& bytes);
 
 // Holders files: each has the recorded size and SHA-256.
 void CheckHoldersFiles(const std::filesystem::path& dir, const Manifest& manifest,

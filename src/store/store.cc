@@ -54,13 +54,41 @@ struct Store::Rep {
 
 namespace {
 
+// Which check a column's values get besides the CRCs (checks.h, CheckColumnValues).
+constexpr store_internal::ColumnReduce ReduceOf(std::string_view field) {
+  using store_internal::ColumnReduce;
+  if (field == "label") return ColumnReduce::kLabel;
+  if (field == "time" || field == "amount_paid" || field == "amount_received" || field == "mcc" ||
+      field == "source_line") {
+    return ColumnReduce::kNone;
+  }
+  return ColumnReduce::kMax;
+}
+
+// Maps column `field` of segment `seg`, checks its header, and reads it once for its block CRCs
+// (when `check_crcs` and the segment has them) and its values' maximum (into `max`).
 template <typename T>
-Result<std::span<const T>> MapColumn(const std::filesystem::path& path, uint64_t count,
+Result<std::span<const T>> MapColumn(const std::filesystem::path& dir,
+                                     const store_internal::SegmentRecord& seg, const char* field,
+                                     bool check_crcs, uint64_t* max, bool* bad_label,
                                      std::vector<MappedFile>& maps) {
+  const std::string name = std::string(field) + ".col";
+  const std::filesystem::path path = store_internal::SegmentDir(dir, seg.name) / name;
   MT_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
   MT_ASSIGN_OR_RETURN(std::string_view payload,
-                      store_internal::ColumnPayload(path, file.view(), sizeof(T), count));
-  std::span<const T> span(reinterpret_cast<const T*>(payload.data()), count);
+                      store_internal::ColumnPayload(path, file.view(), sizeof(T), seg.transactions));
+  const auto sum = seg.checksums.find(name);
+  const store_internal::FileChecksum* crcs =
+      check_crcs && sum != seg.checksums.end() ? &sum->second : nullptr;
+  Status scanned = store_internal::ScanColumnFile("segments/" + seg.name + "/" + name,
+                                                  file.view(), crcs, sizeof(T), ReduceOf(field),
+                                                  max, bad_label);
+  if (!scanned.ok()) {
+    return DataLossError("store " + dir.string() + " is corrupt: " +
+                         std::string(scanned.message()) +
+                         " (moneytrail verify lists every problem)");
+  }
+  std::span<const T> span(reinterpret_cast<const T*>(payload.data()), seg.transactions);
   maps.push_back(std::move(file));
   return span;
 }
@@ -84,26 +112,19 @@ std::optional<int> PinHolders(const std::filesystem::path& dir, const std::strin
   return fd;
 }
 
-// Checks the block CRC32Cs of every file of every segment that records them.
-Status VerifySegmentCrcs(const std::filesystem::path& dir, const Manifest& m) {
-  for (const auto& seg : m.segments) {
-    for (const auto& [name, sum] : seg.checksums) {
-      const std::filesystem::path path = store_internal::SegmentDir(dir, seg.name) / name;
-      MT_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
-      file.PrefaultPages(0, file.size());
-      if (auto bad = store_internal::FirstBadBlock(sum, file.view())) {
-        return DataLossError("store " + dir.string() + " is corrupt: segments/" + seg.name + "/" +
-                             name + ": byte " +
-                             std::to_string(*bad * store_internal::kChecksumBlockBytes) +
-                             " (block " + std::to_string(*bad) +
-                             "): CRC32C differs from the manifest's");
-      }
-    }
-  }
-  return Status::Ok();
+StoreOpenOptions& MutableDefaultOptions() {
+  static StoreOpenOptions options;
+  return options;
 }
 
 }  // namespace
+
+const StoreOpenOptions& DefaultOpenOptions() { return MutableDefaultOptions(); }
+void SetDefaultOpenOptions(const StoreOpenOptions& options) { MutableDefaultOptions() = options; }
+
+Result<Store> Store::Open(const std::filesystem::path& dir) {
+  return Open(dir, DefaultOpenOptions());
+}
 
 Result<Store> Store::Open(const std::filesystem::path& dir, const StoreOpenOptions& options) {
   auto rep = std::make_unique<Rep>();
@@ -138,7 +159,20 @@ Result<Store> Store::Open(const std::filesystem::path& dir, const StoreOpenOptio
     MT_RETURN_IF_ERROR(problems.First(dir));
   }
   MT_RETURN_IF_ERROR(store_internal::CheckSegmentFiles(dir, rep->manifest));
-  if (options.verify_column_checksums) MT_RETURN_IF_ERROR(VerifySegmentCrcs(dir, rep->manifest));
+  // Every file's SHA-256 (and CRCs) when asked; else the CRCs of the dictionaries and rejects
+  // here, and of the columns below as they are read.
+  bool check_column_crcs = options.check_block_crcs;
+  if (options.verify_sha256) {
+    store_internal::Problems problems;
+    uint64_t files = 0, bytes = 0;
+    store_internal::CheckSegmentFilesFully(dir, rep->manifest, problems, files, bytes);
+    MT_RETURN_IF_ERROR(problems.First(dir));
+    check_column_crcs = false;
+  } else if (options.check_block_crcs) {
+    store_internal::Problems problems;
+    store_internal::CheckOtherSegmentFileCrcs(dir, rep->manifest, problems);
+    MT_RETURN_IF_ERROR(problems.First(dir));
+  }
   {
     store_internal::Problems problems;
     store_internal::CheckHoldersFiles(dir, rep->manifest, problems);
@@ -172,13 +206,14 @@ Result<Store> Store::Open(const std::filesystem::path& dir, const StoreOpenOptio
                          " transactions, the manifest " +
                          std::to_string(rep->manifest.transactions));
   }
+  store_internal::ColumnMaxima maxima;
   if (segments.size() == 1) {
-    auto sdir = store_internal::SegmentDir(dir, segments[0].name);
-    uint64_t n = segments[0].transactions;
-#define MT_MAP_ONE(field)                                                                    \
-  {                                                                                           \
-    using T = decltype(TransactionColumns::field)::value_type;                                \
-    MT_ASSIGN_OR_RETURN(rep->field, MapColumn<T>(sdir / (#field ".col"), n, rep->maps));      \
+#define MT_MAP_ONE(field)                                                                   \
+  {                                                                                          \
+    using T = decltype(TransactionColumns::field)::value_type;                               \
+    MT_ASSIGN_OR_RETURN(rep->field,                                                          \
+                        MapColumn<T>(dir, segments[0], #field, check_column_crcs,            \
+                                     &maxima.field, &maxima.bad_label, rep->maps));          \
   }
     MT_TRANSACTION_COLUMNS(MT_MAP_ONE)
 #undef MT_MAP_ONE
@@ -186,14 +221,14 @@ Result<Store> Store::Open(const std::filesystem::path& dir, const StoreOpenOptio
     TransactionColumns& all = rep->concatenated;
     all.Reserve(total);
     for (const auto& seg : segments) {
-      auto sdir = store_internal::SegmentDir(dir, seg.name);
       std::vector<MappedFile> maps;
-#define MT_APPEND_ONE(field)                                                                     \
-  {                                                                                               \
-    using T = decltype(TransactionColumns::field)::value_type;                                    \
-    MT_ASSIGN_OR_RETURN(std::span<const T> part,                                                  \
-                        MapColumn<T>(sdir / (#field ".col"), seg.transactions, maps));            \
-    all.field.insert(all.field.end(), part.begin(), part.end());                                  \
+#define MT_APPEND_ONE(field)                                                                 \
+  {                                                                                           \
+    using T = decltype(TransactionColumns::field)::value_type;                                \
+    MT_ASSIGN_OR_RETURN(std::span<const T> part,                                              \
+                        MapColumn<T>(dir, seg, #field, check_column_crcs, &maxima.field,      \
+                                     &maxima.bad_label, maps));                               \
+    all.field.insert(all.field.end(), part.begin(), part.end());                              \
   }
       MT_TRANSACTION_COLUMNS(MT_APPEND_ONE)
 #undef MT_APPEND_ONE
@@ -207,14 +242,14 @@ Result<Store> Store::Open(const std::filesystem::path& dir, const StoreOpenOptio
     for (const auto& seg : segments) rep->facts->Append(*seg.facts);
   }
   // Referential and range checks: every id a column holds names a dictionary entry, every scale
-  // is 0..18, channels and labels are in range (vectorised max passes).
+  // is 0..18, channels and labels are in range (the maxima of the pass above).
   {
     store_internal::ColumnViews views;
 #define MT_VIEW_FIELD(field) views.field = rep->field;
     MT_TRANSACTION_COLUMNS(MT_VIEW_FIELD)
 #undef MT_VIEW_FIELD
     store_internal::Problems problems;
-    store_internal::CheckColumnValues(views, rep->dicts, rep->manifest, problems);
+    store_internal::CheckColumnValues(views, rep->dicts, rep->manifest, problems, &maxima);
     MT_RETURN_IF_ERROR(problems.First(dir));
   }
   return Store(std::move(rep));

@@ -1,9 +1,6 @@
 // `moneytrail verify`: every check the store's format allows, collecting every problem.
 #include <algorithm>
-#include <atomic>
-#include <set>
 #include <system_error>
-#include <thread>
 
 #include "checks.h"
 #include "checksum.h"
@@ -39,55 +36,6 @@ nlohmann::json VerifyReport::ToJson() const {
   j["bytes_checked"] = bytes_checked;
   return j;
 }
-
-namespace {
-
-constexpr size_t kBadBlocksListed = 8;  // per file; the rest are counted
-
-// Size, column header, block CRCs and SHA-256 of one segment file.
-void CheckSegmentFile(const std::filesystem::path& dir, const std::string& rel, uint64_t bytes,
-                      const store_internal::FileChecksum* sum, VerifyReport& report,
-                      Problems& problems) {
-  Result<MappedFile> file = MappedFile::Open(dir / rel);
-  if (!file.ok()) {
-    problems.Add({rel, -1, "", "missing or unreadable: " + std::string(file.status().message())});
-    return;
-  }
-  ++report.files_checked;
-  report.bytes_checked += file->size();
-  const std::string_view view = file->view();
-  file->PrefaultPages(0, file->size());
-  if (view.size() != bytes) {
-    problems.Add({rel, static_cast<int64_t>(std::min<uint64_t>(view.size(), bytes)), "",
-                  std::to_string(view.size()) + " bytes, the manifest records " +
-                      std::to_string(bytes)});
-  }
-  if (sum == nullptr) return;
-  const uint64_t blocks = (view.size() + store_internal::kChecksumBlockBytes - 1) /
-                          store_internal::kChecksumBlockBytes;
-  size_t bad = 0;
-  for (uint64_t b = 0; b < std::min<uint64_t>(blocks, sum->block_crc.size()); ++b) {
-    const uint64_t at = b * store_internal::kChecksumBlockBytes;
-    const uint32_t crc =
-        store_internal::Crc32c(view.substr(at, store_internal::kChecksumBlockBytes));
-    if (crc == sum->block_crc[b]) continue;
-    if (bad++ < kBadBlocksListed) {
-      char text[96];
-      std::snprintf(text, sizeof text, "CRC32C %08x, the manifest records %08x", crc,
-                    sum->block_crc[b]);
-      problems.Add({rel, static_cast<int64_t>(at), "block " + std::to_string(b), text});
-    }
-  }
-  if (bad > kBadBlocksListed) {
-    problems.Add({rel, -1, "", std::to_string(bad - kBadBlocksListed) + " more blocks differ"});
-  }
-  const std::string digest = Sha256Hex(view);
-  if (digest != sum->sha256) {
-    problems.Add({rel, -1, "", "sha256 " + digest + ", the manifest records " + sum->sha256});
-  }
-}
-
-}  // namespace
 
 Result<VerifyReport> VerifyStore(const std::filesystem::path& dir) {
   VerifyReport report;
@@ -129,47 +77,9 @@ Result<VerifyReport> VerifyStore(const std::filesystem::path& dir) {
                            "segments are unchecked (sizes, ids and custody are checked)");
   }
   store_internal::CheckManifest(m, problems);
-  // The files are hashed on two threads, largest first; their problems are reported in file
-  // order, so the report does not depend on the threads.
-  struct Job {
-    std::string rel;
-    uint64_t bytes;
-    const store_internal::FileChecksum* sum;
-    VerifyReport counts;
-    Problems problems;
-  };
-  std::vector<Job> jobs;
-  for (const auto& seg : m.segments) {
-    for (const auto& [name, bytes] : seg.file_bytes) {
-      auto sum = seg.checksums.find(name);
-      Job job{"segments/" + seg.name + "/" + name, bytes,
-              sum == seg.checksums.end() ? nullptr : &sum->second, {}, {}};
-      job.problems.limit = problems.limit;
-      jobs.push_back(std::move(job));
-    }
-  }
-  std::vector<size_t> order(jobs.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return jobs[a].bytes > jobs[b].bytes; });
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < order.size(); i = next++) {
-      Job& job = jobs[order[i]];
-      CheckSegmentFile(dir, job.rel, job.bytes, job.sum, job.counts, job.problems);
-    }
-  };
-  {
-    std::thread helper(work);
-    work();
-    helper.join();
-  }
-  for (Job& job : jobs) {
-    report.files_checked += job.counts.files_checked;
-    report.bytes_checked += job.counts.bytes_checked;
-    for (Problem& p : job.problems.list) problems.Add(std::move(p));
-    problems.more += job.problems.more;
-  }
+  // Every file's size, block CRCs and SHA-256, on the TBB pool; problems in file order.
+  store_internal::CheckSegmentFilesFully(dir, m, problems, report.files_checked,
+                                         report.bytes_checked);
   for (const auto& seg : m.segments) {
     const std::string prefix = "segments/" + seg.name + "/";
     if (seg.checksums.empty() && !seg.file_bytes.empty()) {
@@ -194,7 +104,7 @@ Result<VerifyReport> VerifyStore(const std::filesystem::path& dir) {
   // Ids against dictionaries and the value ranges: Store::Open's checks, once the files are
   // known intact (a damaged file is already named above).
   if (problems.list.empty()) {
-    Result<Store> s = Store::Open(dir);
+    Result<Store> s = Store::Open(dir, {.check_block_crcs = false});
     if (!s.ok()) problems.Add({"", -1, "", std::string(s.status().message())});
   }
   for (const SourceRecord& s : m.sources) {

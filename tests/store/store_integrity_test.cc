@@ -53,6 +53,32 @@ TEST(Crc32cTest, KnownVectorsAndTheTableAgreeWithTheInstruction) {
   }
 }
 
+// The bit-at-a-time definition (RFC 3720, reflected polynomial 0x82F63B78): the oracle.
+uint32_t Crc32cBitwise(std::string_view bytes) {
+  uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char c : bytes) {
+    crc ^= c;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ ((crc & 1) ? 0x82F63B78u : 0);
+  }
+  return ~crc;
+}
+
+TEST(Crc32cTest, EqualsTheBitwiseDefinitionOnRandomBuffersLengthsAndAlignments) {
+  for (uint32_t seed = 1; seed <= 40; ++seed) {
+    std::mt19937 rng(seed);
+    const size_t length = seed <= 20 ? rng() % 300 : rng() % 200000;
+    const size_t offset = rng() % 8;  // misaligned starts
+    std::string bytes(length + offset, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng());
+    const std::string_view data = std::string_view(bytes).substr(offset);
+    const size_t split = length == 0 ? 0 : rng() % length;
+    EXPECT_EQ(store_internal::Crc32c(data), Crc32cBitwise(data)) << "seed " << seed;
+    EXPECT_EQ(store_internal::Crc32c(data.substr(split), store_internal::Crc32c(data.substr(0, split))),
+              Crc32cBitwise(data))
+        << "seed " << seed << " split " << split;
+  }
+}
+
 TEST(FileChecksumTest, BlocksAndHexRoundTripAndTheFirstBadBlockIsFound) {
   std::string bytes(2 * kChecksumBlockBytes + 100, 'x');
   store_internal::FileChecksum sum = store_internal::ChecksumOf(bytes);
@@ -152,8 +178,8 @@ class IntegrityTest : public ::testing::Test {
   }
 
   // Everything a reader can read, as text: a different answer shows as a different string.
-  static Result<std::string> FullRead(const fs::path& store) {
-    MT_ASSIGN_OR_RETURN(Store s, Store::Open(store, {.verify_column_checksums = true}));
+  static Result<std::string> FullRead(const fs::path& store, const StoreOpenOptions& options = {}) {
+    MT_ASSIGN_OR_RETURN(Store s, Store::Open(store, options));
     std::string out;
     auto put = [&](auto v) { out += std::to_string(v) + ","; };
     for (uint64_t t = 0; t < s.transaction_count(); ++t) {
@@ -219,14 +245,17 @@ class IntegrityTest : public ::testing::Test {
     Result<VerifyReport> report = VerifyStore(copy);
     ASSERT_TRUE(report.ok()) << report.status().ToString();
     EXPECT_FALSE(report->intact()) << "verify did not notice";
-    Result<std::string> read = FullRead(copy);
-    if (read.ok()) {
-      EXPECT_EQ(*read, *intact_) << "a different answer, silently";
-    } else {
-      EXPECT_EQ(read.status().code(), StatusCode::kDataLoss) << read.status().ToString();
-      if (names_file) {
-        EXPECT_NE(read.status().message().find(file.filename().string()), std::string::npos)
-            << read.status().ToString();
+    // The default Open (block CRCs) and Open with every SHA-256 (--verify) alike.
+    for (const StoreOpenOptions& options : {StoreOpenOptions{}, StoreOpenOptions{.verify_sha256 = true}}) {
+      Result<std::string> read = FullRead(copy, options);
+      if (read.ok()) {
+        EXPECT_EQ(*read, *intact_) << "a different answer, silently";
+      } else {
+        EXPECT_EQ(read.status().code(), StatusCode::kDataLoss) << read.status().ToString();
+        if (names_file) {
+          EXPECT_NE(read.status().message().find(file.filename().string()), std::string::npos)
+              << read.status().ToString();
+        }
       }
     }
     ++cases_;
@@ -265,7 +294,56 @@ TEST_F(IntegrityTest, TheIntactStoreVerifiesWithNotesForWhatCannotBeChecked) {
   EXPECT_NE(r->notes[0].find("source-1.csv is not present"), std::string::npos) << r->notes[0];
   EXPECT_GT(r->bytes_checked, 0u);
   EXPECT_EQ(r->ToJson()["intact"], true);
-  EXPECT_TRUE(Store::Open(store_, {.verify_column_checksums = true}).ok());
+  EXPECT_TRUE(Store::Open(store_, {.verify_sha256 = true}).ok());
+}
+
+// A bit flipped inside a value's valid range (an amount's digits, a string's letters) passes
+// every range check: the block CRCs that Open checks by default find it, naming file and block.
+TEST_F(IntegrityTest, InRangeFlipsAreDataLossAtEveryOpenNamingTheFileAndBlock) {
+  const fs::path amounts = store_ / "segments" / "seg-000002" / "amount_paid.col";
+  FlipBit(amounts, 32 + 8 * 3 + 2, 4);  // element 3, third byte: still a valid amount
+  Result<Store> s = Store::Open(store_);
+  ASSERT_EQ(s.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.status().message().find("segments/seg-000002/amount_paid.col: byte 0 (block 0): CRC32C"),
+            std::string::npos)
+      << s.status().ToString();
+  // Without the CRCs (what verify's own Open does once it has checked them) the change shows.
+  Result<std::string> unchecked = FullRead(store_, {.check_block_crcs = false});
+  ASSERT_TRUE(unchecked.ok()) << unchecked.status().ToString();
+  EXPECT_NE(*unchecked, *intact_);
+  FlipBit(amounts, 32 + 8 * 3 + 2, 4);  // back
+  ASSERT_TRUE(Store::Open(store_).ok());
+  // A letter of a string in a dictionary.
+  const fs::path strings = store_ / "segments" / "seg-000001" / "strings.dict";
+  const std::string bytes = *ReadFileToString(strings);
+  const size_t letter = bytes.find("Shop ");
+  ASSERT_NE(letter, std::string::npos);
+  FlipBit(strings, letter, 0);  // 'S' -> 'R'
+  s = Store::Open(store_);
+  ASSERT_EQ(s.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.status().message().find("segments/seg-000001/strings.dict"), std::string::npos)
+      << s.status().ToString();
+}
+
+// A file whose recorded SHA-256 differs while its block CRCs match (a manifest rewritten with
+// its own checksum recomputed): the default Open reads it, --verify (verify_sha256) refuses it,
+// also when set as the process's default options.
+TEST_F(IntegrityTest, VerifySha256ChecksTheCustodyDigestOfEveryFile) {
+  store_internal::Manifest m =
+      *store_internal::ParseManifest("MANIFEST", *ReadFileToString(store_ / "MANIFEST"));
+  std::string& digest = m.segments[1].checksums.at("time.col").sha256;
+  digest[0] = digest[0] == '0' ? '1' : '0';
+  ASSERT_TRUE(WriteFileDurably(store_ / "MANIFEST", store_internal::SerializeManifest(m)).ok());
+  EXPECT_TRUE(Store::Open(store_).ok());
+  Result<Store> s = Store::Open(store_, {.verify_sha256 = true});
+  ASSERT_EQ(s.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.status().message().find("segments/seg-000002/time.col"), std::string::npos)
+      << s.status().ToString();
+  EXPECT_NE(s.status().message().find("sha256"), std::string::npos) << s.status().ToString();
+  SetDefaultOpenOptions({.verify_sha256 = true});
+  EXPECT_EQ(Store::Open(store_).status().code(), StatusCode::kDataLoss);
+  SetDefaultOpenOptions({});
+  EXPECT_TRUE(Store::Open(store_).ok());
 }
 
 TEST_F(IntegrityTest, AChangedSourceFileIsAProblem) {

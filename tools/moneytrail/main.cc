@@ -153,10 +153,19 @@ int main(int argc, char** argv) {
             [](const auto& a, const auto& b) { return a.name < b.name; });
   std::vector<std::pair<CLI::App*, std::function<int()>>> actions;
   actions.reserve(Verbs().size());
+  bool verify_store = false;
   for (auto& verb : Verbs()) {
     CLI::App* sub = app.add_subcommand(verb.name, verb.description);
     actions.emplace_back(sub, nullptr);
     verb.setup(*sub, actions.back().second);
+    // Every verb that reads a store checks its block CRC32Cs as it opens it; --verify adds each
+    // file's SHA-256 (docs/format/store.md, When checksums are checked).
+    const bool reads_store = sub->get_option_no_throw("store") != nullptr ||
+                             sub->get_option_no_throw("--store") != nullptr;
+    if (reads_store && verb.name != "verify" && verb.name != "ingest") {
+      sub->add_flag("--verify", verify_store,
+                    "Also check the SHA-256 of every store file before reading it (slower)");
+    }
   }
   try {
     app.parse(argc, argv);
@@ -164,6 +173,7 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : moneytrail::cli::kExitFindingsOrUsage;
   }
+  if (verify_store) moneytrail::store::SetDefaultOpenOptions({.verify_sha256 = true});
   for (auto& [sub, run] : actions) {
     if (sub->parsed() && run) return moneytrail::cli::RunGuarded(sub->get_name(), run);
   }
