@@ -2,6 +2,7 @@
 #include "moneytrail/investigate.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -149,6 +150,11 @@ std::string RankBasis(const SubjectScore& sc, uint64_t transactions, uint64_t fl
       sc.pattern_points == 1 ? "" : "s", sc.patterns, sc.patterns == 1 ? "" : "s",
       sc.pattern_kinds, sc.pattern_kinds == 1 ? "" : "s", sc.model_probability, kModelDigits,
       transactions, flagged);
+  if (!sc.incidental_rules.empty()) {
+    out += fmt::format("; counted as low severity because their evidence is under a tenth of its "
+                       "{} transactions (incidental to a busy account): {}",
+                       transactions, fmt::join(sc.incidental_rules, ", "));
+  }
   if (!sc.related.empty()) {
     out += fmt::format("; {} related part{} (payers into it that are evidence of its alerts, "
                        "with no evidence of their own) listed, not ranked",
@@ -405,6 +411,9 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
       if (e.transaction >= n) continue;
       const uint32_t from = subject_of[s.source()[e.transaction]];
       const uint32_t to = subject_of[s.destination()[e.transaction]];
+      for (uint32_t end : {from, to}) {
+        if (end != kNoSubject) f.evidence.push_back({end, e.transaction});
+      }
       if (from == kNoSubject || to == kNoSubject || from == to) continue;
       if (std::find(f.subjects.begin(), f.subjects.end(), to) == f.subjects.end()) continue;
       f.payers.push_back(from);
@@ -430,7 +439,8 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     model_facts[k].top_score = model_score[k];
     model_facts[k].flagged = flagged_in[k] + flagged_out[k];
   }
-  RankedSubjects ranking = RankSubjects(subject_count, model_facts, alert_facts, pattern_facts);
+  RankedSubjects ranking =
+      RankSubjects(subject_count, model_facts, alert_facts, pattern_facts, subject_tx);
   const std::vector<SubjectScore>& ranked = ranking.ranked;
   const size_t top = std::min(o.top, ranked.size());
 

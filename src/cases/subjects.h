@@ -2,14 +2,15 @@
 // inputs, so tests can check them against a brute-force restatement.
 //
 // The order is lexicographic, so each step can be defended on its own: the evidence tier first
-// (a high-severity red flag, or a typology pattern together with any alert, before medium or low
-// alerts and patterns alone, before reporting obligations such as CTRs, before model flags
-// alone), then the rule evidence (distinct rules weighted by severity), then the pattern
+// (a high-severity red flag, or a typology pattern together with a medium or high red flag,
+// before low alerts and patterns alone, before reporting obligations such as CTRs, before model
+// flags alone), then the rule evidence (distinct rules weighted by severity), then the pattern
 // evidence (instances by kind), and the model's probability only to break ties. Volume (how
-// many transactions the model flags) never moves a subject.
+// many transactions the model flags) never moves a subject. A rule whose evidence is a sliver
+// of a busy subject's transactions (under a tenth: "incidental") counts as low severity.
 //
 //   std::vector<ModelFact> model = {{0.99, 500}, {0.10, 0}};     // a busy shop, a quiet account
-//   std::vector<AlertFact> alerts = {{{1}, "ST-STRUCT", "high", {}}};
+//   std::vector<AlertFact> alerts = {{{1}, "ST-STRUCT", "high", {}, {}}};
 //   RankedSubjects r = RankSubjects(2, model, alerts, {});
 //   // r.ranked[0].subject == 1 (tier 1), r.ranked[1].subject == 0 (tier 4: model only)
 #ifndef MONEYTRAIL_CASES_SUBJECTS_H_
@@ -32,7 +33,7 @@ inline uint32_t SeverityOrder(std::string_view severity) { return SeverityPoints
 
 // Evidence tiers, strongest first (docs/investigate.md, Ranking).
 enum class EvidenceTier : uint8_t {
-  kStrong = 1,     // a high-severity alert, or a pattern instance together with any alert
+  kStrong = 1,     // a high-severity alert, or a pattern instance with a medium or high alert
   kModerate = 2,   // a medium or low alert, or a pattern instance
   kReportOnly = 3, // only reporting-obligation alerts (severity "report": CTRs)
   kModelOnly = 4,  // only transactions the model flags
@@ -42,6 +43,12 @@ enum class EvidenceTier : uint8_t {
 // "high severity alert or typology pattern with an alert", ... : the tier in words.
 std::string_view EvidenceTierText(EvidenceTier tier);
 
+// One evidence transaction of an alert that a named subject sent or received.
+struct EvidenceFact {
+  uint32_t subject = 0;      // a subject the alert names (others are ignored)
+  uint64_t transaction = 0;  // transaction id
+};
+
 // What the ranking knows of one alert.
 struct AlertFact {
   std::vector<uint32_t> subjects;  // subject indices it names
@@ -50,6 +57,9 @@ struct AlertFact {
   // Subjects (other than those named) whose payments into a named subject are evidence of the
   // alert: the payers of a fee collector, for example. Duplicates are ignored.
   std::vector<uint32_t> payers;
+  // Its evidence transactions per named subject (for the incidental test). Duplicates, across
+  // this and other alerts of the same rule, count once.
+  std::vector<EvidenceFact> evidence;
 };
 
 // What the ranking knows of one pattern instance.
@@ -68,11 +78,17 @@ struct ModelFact {
 // many distinct payers ("one of many small payers").
 inline constexpr size_t kRelatedPartyMinPayers = 3;
 
+// A rule is incidental for a subject when the distinct evidence transactions of its alerts that
+// the subject sent or received, times kIncidentalDivisor, are fewer than the subject's
+// transactions (under a tenth of them). An incidental rule counts at most as "low" (2 points,
+// never tier 1); a "report" rule stays 1. docs/investigate.md says where the tenth came from.
+inline constexpr uint64_t kIncidentalDivisor = 10;
+
 struct SubjectScore {
   uint32_t subject = 0;  // index
   EvidenceTier tier = EvidenceTier::kNone;
   // Sum over the distinct rules with an alert naming it of SeverityPoints at the rule's highest
-  // severity.
+  // severity, at most 2 ("low") for an incidental rule above "report".
   uint32_t rule_points = 0;
   // Sum over the pattern kinds it takes part in of bit_width(instances of that kind):
   // 1 instance 1 point, 2-3 two, 4-7 three, ... (each kind is evidence; repeats add slowly).
@@ -83,7 +99,9 @@ struct SubjectScore {
   uint64_t patterns = 0;
   uint32_t pattern_kinds = 0;
   std::vector<std::string> rules;  // distinct rule ids hit, sorted
-  uint32_t high_rules = 0;         // of which at high severity
+  uint32_t high_rules = 0;         // of which at high severity (not incidental)
+  // Rules above low severity counted as low because they are incidental, sorted.
+  std::vector<std::string> incidental_rules;
   // Subjects listed as its related parties (payers into it of an alert naming it), ascending.
   std::vector<uint32_t> related;
   // Same tier, rule points, pattern points and model probability at the displayed precision
@@ -104,11 +122,14 @@ struct RankedSubjects {
   std::vector<uint32_t> related_parties;
 };
 
-// Scores every subject (0..subject_count-1) and ranks them. REQUIRES: model.size() ==
-// subject_count; every index in the facts < subject_count.
+// Scores every subject (0..subject_count-1) and ranks them. `transactions[s]` is how many
+// transactions subject s sent or received; empty (or 0 for a subject) means unknown, and then no
+// rule is incidental for it. REQUIRES: model.size() == subject_count; transactions empty or of
+// size subject_count; every index in the facts < subject_count.
 RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> model,
                             std::span<const AlertFact> alerts,
-                            std::span<const PatternFact> patterns);
+                            std::span<const PatternFact> patterns,
+                            std::span<const uint64_t> transactions = {});
 
 }  // namespace moneytrail::cases
 

@@ -22,6 +22,7 @@ struct Input {
   std::vector<ModelFact> model;
   std::vector<AlertFact> alerts;
   std::vector<PatternFact> patterns;
+  std::vector<uint64_t> transactions;  // empty: unknown (no rule incidental)
 };
 
 const char* kSeverities[] = {"high", "medium", "low", "report", "other"};
@@ -43,6 +44,14 @@ Input RandomInput(std::mt19937_64& rng) {
     a.rule_id = "R" + std::to_string(rng() % 4);
     a.severity = kSeverities[rng() % 5];
     for (size_t k = rng() % 6; k > 0; --k) a.payers.push_back(static_cast<uint32_t>(rng() % in.n));
+    // Evidence of named and (ignored) unnamed subjects, with repeats across alerts and rules.
+    for (size_t k = rng() % 8; k > 0; --k) {
+      a.evidence.push_back({static_cast<uint32_t>(rng() % in.n), rng() % 12});
+    }
+  }
+  if (rng() % 4 != 0) {
+    in.transactions.resize(in.n);
+    for (uint64_t& t : in.transactions) t = rng() % 5 == 0 ? 0 : rng() % 60;
   }
   in.patterns.resize(rng() % 5);
   for (PatternFact& p : in.patterns) {
@@ -54,7 +63,9 @@ Input RandomInput(std::mt19937_64& rng) {
   return in;
 }
 
-RankedSubjects Rank(const Input& in) { return RankSubjects(in.n, in.model, in.alerts, in.patterns); }
+RankedSubjects Rank(const Input& in) {
+  return RankSubjects(in.n, in.model, in.alerts, in.patterns, in.transactions);
+}
 
 size_t PositionOf(const RankedSubjects& r, uint32_t subject) {
   for (size_t i = 0; i < r.ranked.size(); ++i) {
@@ -74,7 +85,7 @@ TEST(SubjectsTest, SeverityPoints) {
 TEST(SubjectsTest, OneRuleCountsOnceAtItsHighestSeverity) {
   std::vector<ModelFact> model = {{0.0, 0}, {0.0, 0}};
   std::vector<AlertFact> alerts = {
-      {{0}, "R1", "medium", {}}, {{0}, "R1", "high", {}}, {{0}, "R1", "low", {}}};
+      {{0}, "R1", "medium", {}, {}}, {{0}, "R1", "high", {}, {}}, {{0}, "R1", "low", {}, {}}};
   RankedSubjects r = RankSubjects(2, model, alerts, {});
   ASSERT_EQ(r.ranked.size(), 2u);
   EXPECT_EQ(r.ranked[0].subject, 0u);
@@ -87,22 +98,22 @@ TEST(SubjectsTest, OneRuleCountsOnceAtItsHighestSeverity) {
 }
 
 TEST(SubjectsTest, TiersFollowTheDefinition) {
-  // 0: high alert; 1: CTR + pattern; 2: medium; 3: pattern only; 4: CTR only; 5: model flags;
-  // 6: nothing.
-  std::vector<ModelFact> model(7, {0.99, 0});
-  model[5].flagged = 400;
-  std::vector<AlertFact> alerts = {{{0}, "H", "high", {}},
-                                   {{1}, "C", "report", {}},
-                                   {{2}, "M", "medium", {}},
-                                   {{4}, "C", "report", {}}};
-  std::vector<PatternFact> patterns = {{{1, 3}, 4}};
-  RankedSubjects r = RankSubjects(7, model, alerts, patterns);
+  // 0: high alert; 1: medium alert + pattern; 2: medium; 3: low alert + CTR + pattern (a
+  // pattern with only a low or report alert is not tier 1); 4: pattern only; 5: CTR only;
+  // 6: model flags; 7: nothing.
+  std::vector<ModelFact> model(8, {0.99, 0});
+  model[6].flagged = 400;
+  std::vector<AlertFact> alerts = {{{0}, "H", "high", {}, {}},   {{1}, "M", "medium", {}, {}},
+                                   {{2}, "M", "medium", {}, {}}, {{3}, "L", "low", {}, {}},
+                                   {{3}, "C", "report", {}, {}}, {{5}, "C", "report", {}, {}}};
+  std::vector<PatternFact> patterns = {{{1, 3, 4}, 4}};
+  RankedSubjects r = RankSubjects(8, model, alerts, patterns);
   std::vector<EvidenceTier> want = {EvidenceTier::kStrong,     EvidenceTier::kStrong,
                                     EvidenceTier::kModerate,   EvidenceTier::kModerate,
-                                    EvidenceTier::kReportOnly, EvidenceTier::kModelOnly,
-                                    EvidenceTier::kNone};
-  ASSERT_EQ(r.ranked.size(), 7u);
-  for (uint32_t i = 0; i < 7; ++i) {
+                                    EvidenceTier::kModerate,   EvidenceTier::kReportOnly,
+                                    EvidenceTier::kModelOnly,  EvidenceTier::kNone};
+  ASSERT_EQ(r.ranked.size(), 8u);
+  for (uint32_t i = 0; i < 8; ++i) {
     EXPECT_EQ(r.ranked[i].subject, i);
     EXPECT_EQ(r.ranked[i].tier, want[i]) << "subject " << i;
   }
@@ -112,11 +123,56 @@ TEST(SubjectsTest, ABusyShopWithOnlyModelFlagsRanksBelowAHighSeverityAlert) {
   // The shop: every transaction flagged, the top score 1.0; the scheme: one high alert and a
   // model that saw nothing.
   std::vector<ModelFact> model = {{1.0, 100000}, {0.0, 0}};
-  std::vector<AlertFact> alerts = {{{1}, "ST-FEE", "high", {}}};
+  std::vector<AlertFact> alerts = {{{1}, "ST-FEE", "high", {}, {}}};
   RankedSubjects r = RankSubjects(2, model, alerts, {});
   EXPECT_EQ(r.ranked[0].subject, 1u);
   EXPECT_EQ(r.ranked[1].subject, 0u);
   EXPECT_EQ(r.ranked[1].tier, EvidenceTier::kModelOnly);
+}
+
+TEST(SubjectsTest, AnIncidentalRuleOfABusyAccountCountsAsLow) {
+  // Subject 0: a busy car wash (193 transactions) whose high-severity corridor alert rests on 7
+  // of them and whose medium peer-comparison alert on 65, with many pattern instances.
+  // Subject 1: a fee collector (82 transactions), high alert on 75 of them, medium on 71.
+  // Subject 2: a quiet pass-through (12 transactions), one high alert on all 12.
+  std::vector<ModelFact> model = {{0.98, 11}, {0.97, 66}, {0.5, 3}};
+  auto evidence = [](uint32_t subject, uint64_t from, uint64_t count) {
+    std::vector<EvidenceFact> e;
+    for (uint64_t t = from; t < from + count; ++t) e.push_back({subject, t});
+    return e;
+  };
+  std::vector<AlertFact> alerts = {
+      {{0}, "ST-RAPID-CORRIDOR", "high", {}, evidence(0, 0, 4)},
+      {{0}, "ST-RAPID-CORRIDOR", "high", {}, evidence(0, 2, 5)},  // 0..6: 7 distinct
+      {{0}, "ST-CASH-VS-PEERS", "medium", {}, evidence(0, 100, 65)},
+      {{1}, "ST-FEE", "high", {}, evidence(1, 1000, 75)},
+      {{1}, "ST-FAN-IN", "medium", {}, evidence(1, 1000, 71)},
+      {{2}, "ST-RAPID-CORRIDOR", "high", {}, evidence(2, 5000, 12)}};
+  std::vector<PatternFact> patterns;
+  for (int k = 0; k < 13; ++k) patterns.push_back({{0}, static_cast<uint8_t>(k % 4)});
+  std::vector<uint64_t> transactions = {193, 82, 12};
+  RankedSubjects r = RankSubjects(3, model, alerts, patterns, transactions);
+  ASSERT_EQ(r.ranked.size(), 3u);
+  EXPECT_EQ(r.ranked[0].subject, 1u);
+  EXPECT_EQ(r.ranked[0].rule_points, 12u);
+  EXPECT_EQ(r.ranked[1].subject, 2u);
+  EXPECT_EQ(r.ranked[1].rule_points, 8u);
+  const SubjectScore& wash = r.ranked[2];
+  EXPECT_EQ(wash.subject, 0u);
+  EXPECT_EQ(wash.rule_points, 2u + 4u);  // corridor counted as low: 7 * 10 < 193
+  EXPECT_EQ(wash.high_rules, 0u);
+  EXPECT_EQ(wash.incidental_rules, std::vector<std::string>{"ST-RAPID-CORRIDOR"});
+  EXPECT_EQ(wash.tier, EvidenceTier::kStrong);  // patterns with a medium alert
+  // At exactly a tenth the rule is not incidental: 20 transactions, 2 of them evidence.
+  transactions = {70, 82, 20};
+  alerts.back().evidence = evidence(2, 5000, 2);
+  r = RankSubjects(3, model, alerts, patterns, transactions);
+  EXPECT_EQ(r.ranked[PositionOf(r, 2)].rule_points, 8u);
+  EXPECT_EQ(r.ranked[PositionOf(r, 0)].rule_points, 12u);  // 7 * 10 >= 70
+  // Without transaction counts nothing is incidental.
+  r = RankSubjects(3, model, alerts, patterns);
+  EXPECT_TRUE(r.ranked[PositionOf(r, 0)].incidental_rules.empty());
+  EXPECT_EQ(r.ranked[0].subject, 0u);  // 8 + 4 and 4 pattern points
 }
 
 TEST(SubjectsTest, PatternPointsCountKindsThenRepeatsSlowly) {
@@ -141,11 +197,11 @@ TEST(SubjectsTest, ManySmallPayersIntoAFlaggedAccountAreRelatedPartiesNotSubject
   // few to call them "many", they stay subjects.
   const size_t n = 38;
   std::vector<ModelFact> model(n, {0.9, 1});
-  AlertFact fee{{0}, "ST-FEE", "high", {}};
+  AlertFact fee{{0}, "ST-FEE", "high", {}, {}};
   for (uint32_t p = 1; p <= 34; ++p) fee.payers.push_back(p);
   fee.payers.push_back(0);  // a named subject is never its own related party
-  std::vector<AlertFact> alerts = {fee, {{5}, "ST-CTR", "report", {}},
-                                   {{35}, "ST-WAGES-ONE-ACCOUNT", "high", {36, 37}}};
+  std::vector<AlertFact> alerts = {fee, {{5}, "ST-CTR", "report", {}, {}},
+                                   {{35}, "ST-WAGES-ONE-ACCOUNT", "high", {36, 37}, {}}};
   std::vector<PatternFact> patterns = {{{7, 20}, 4}};
   RankedSubjects r = RankSubjects(n, model, alerts, patterns);
   std::set<uint32_t> ranked;
@@ -184,6 +240,7 @@ struct Expected {
   uint64_t alerts = 0, patterns = 0;
   bool related = false;
   std::set<uint32_t> related_to;  // subjects it is a related party of
+  std::vector<std::string> incidental;
 };
 
 std::vector<Expected> BruteForce(const Input& in) {
@@ -203,8 +260,31 @@ std::vector<Expected> BruteForce(const Input& in) {
       auto it = rule_severity.find(a.rule_id);
       if (it == rule_severity.end() || order.at(sev) > order.at(it->second)) rule_severity[a.rule_id] = sev;
     }
+    // Incidental: the rule's distinct evidence transactions of s are under a tenth of s's
+    // transactions (known and non-zero); then a rule above low counts as low.
     const std::map<std::string, uint32_t> points = {{"report", 1}, {"low", 2}, {"medium", 4}, {"high", 8}};
-    for (const auto& [rule, sev] : rule_severity) e[s].rule_points += points.at(sev);
+    bool strong_alert = false;  // a (non-incidental) medium or high rule
+    high = false;
+    medium_low = false;
+    for (const auto& [rule, severity] : rule_severity) {
+      std::string sev = severity;
+      std::set<uint64_t> evidence;
+      for (const AlertFact& a : in.alerts) {
+        if (a.rule_id != rule || std::find(a.subjects.begin(), a.subjects.end(), s) == a.subjects.end()) continue;
+        for (const EvidenceFact& ev : a.evidence) {
+          if (ev.subject == s) evidence.insert(ev.transaction);
+        }
+      }
+      const uint64_t n = in.transactions.empty() ? 0 : in.transactions[s];
+      if ((sev == "high" || sev == "medium") && n > 0 && evidence.size() * 10 < n) {
+        sev = "low";
+        e[s].incidental.push_back(rule);
+      }
+      e[s].rule_points += points.at(sev);
+      high |= sev == "high";
+      medium_low |= sev == "medium" || sev == "low";
+      strong_alert |= sev == "high" || sev == "medium";
+    }
     for (uint8_t kind = 0; kind < 8; ++kind) {
       uint64_t count = 0;
       for (const PatternFact& p : in.patterns) {
@@ -217,7 +297,7 @@ std::vector<Expected> BruteForce(const Input& in) {
     }
     const double m = in.model[s].top_score;
     e[s].model = std::isnan(m) || m < 0 ? 0 : m > 1 ? 1 : m;
-    e[s].tier = (high || (any && e[s].patterns > 0)) ? 1
+    e[s].tier = (high || (strong_alert && e[s].patterns > 0)) ? 1
                 : (medium_low || e[s].patterns > 0)  ? 2
                 : any                                 ? 3
                 : in.model[s].flagged > 0             ? 4
@@ -265,6 +345,7 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
       EXPECT_EQ(g.model_probability, w.model);
       EXPECT_EQ(g.alerts, w.alerts);
       EXPECT_EQ(g.patterns, w.patterns);
+      EXPECT_EQ(g.incidental_rules, w.incidental);
       std::vector<uint32_t> rel;
       for (uint32_t p : related) {
         if (want[p].related_to.count(g.subject)) rel.push_back(p);
@@ -292,11 +373,18 @@ TEST(SubjectsTest, AddingAHighSeverityAlertNeverLowersASubject) {
     Input in = RandomInput(rng);
     const uint32_t x = static_cast<uint32_t>(rng() % in.n);
     RankedSubjects before = Rank(in);
-    in.alerts.push_back({{x}, "NEW-" + std::to_string(rng() % 2), "high", {}});
+    // A high alert, with or without evidence enough to be more than incidental: either way it
+    // never lowers x; with enough evidence x is in tier 1.
+    const bool substantial = rng() % 2 == 0;
+    AlertFact added{{x}, "NEW-" + std::to_string(rng() % 2), "high", {}, {}};
+    if (substantial) {
+      for (uint64_t t = 0; t < 60; ++t) added.evidence.push_back({x, 1000 + t});
+    }
+    in.alerts.push_back(added);
     RankedSubjects after = Rank(in);
     const size_t at = PositionOf(after, x);
     ASSERT_LT(at, after.ranked.size());  // a subject with an alert is always ranked
-    EXPECT_EQ(after.ranked[at].tier, EvidenceTier::kStrong);
+    if (substantial) { EXPECT_EQ(after.ranked[at].tier, EvidenceTier::kStrong); }
     // Everyone below x before (and still ranked) stays below it.
     const size_t was = PositionOf(before, x);
     for (size_t i = was + 1; i < before.ranked.size(); ++i) {
@@ -313,16 +401,18 @@ TEST(SubjectsTest, LegitimateVolumeNeverLiftsASubjectAboveAHighSeverityAlert) {
     std::mt19937_64 rng(seed);
     Input in = RandomInput(rng);
     std::set<uint32_t> high;
-    for (const AlertFact& a : in.alerts) {
-      if (a.severity == "high") high.insert(a.subjects.begin(), a.subjects.end());
+    RankedSubjects before = Rank(in);
+    for (const SubjectScore& s : before.ranked) {
+      if (s.high_rules > 0) high.insert(s.subject);  // a high-severity rule, not incidental
     }
-    // One subject without a high-severity alert gets all the volume the model can give: every
-    // subject with a high-severity alert above it stays above it.
+    // One subject without a high-severity alert gets all the volume the model can give and a
+    // million more legitimate transactions: every subject with a high-severity alert above it
+    // stays above it.
     const uint32_t b = static_cast<uint32_t>(rng() % in.n);
     if (high.count(b)) continue;
-    RankedSubjects before = Rank(in);
     in.model[b].top_score = 1.0;
     in.model[b].flagged += 1000000;
+    if (!in.transactions.empty()) in.transactions[b] += 1000000;
     RankedSubjects after = Rank(in);
     const size_t was = PositionOf(before, b), now = PositionOf(after, b);
     for (uint32_t a : high) {
