@@ -142,14 +142,17 @@ struct Scored {
 std::string RankBasis(const SubjectScore& sc, uint64_t transactions, uint64_t flagged) {
   std::string out = fmt::format(
       "evidence tier {} ({}); red-flag rules: {} point{} ({} alert{} of {} rule{}, {} at high "
-      "severity); patterns: {} point{} ({} instance{} of {} kind{}); model probability {:.{}f} "
-      "(its highest-scoring of {} transactions; {} flagged), a tie-breaker only",
+      "severity); money from flagged subjects: {} point{} ({} payer{} with a medium or high "
+      "red flag); patterns: {} point{} ({} instance{} of {} kind{}); reporting obligations "
+      "(CTR rules): {}; model probability {:.{}f} (its highest-scoring of {} transactions; {} "
+      "flagged), a tie-breaker only",
       static_cast<int>(sc.tier), EvidenceTierText(sc.tier), sc.rule_points,
       sc.rule_points == 1 ? "" : "s", sc.alerts, sc.alerts == 1 ? "" : "s", sc.rules.size(),
-      sc.rules.size() == 1 ? "" : "s", sc.high_rules, sc.pattern_points,
-      sc.pattern_points == 1 ? "" : "s", sc.patterns, sc.patterns == 1 ? "" : "s",
-      sc.pattern_kinds, sc.pattern_kinds == 1 ? "" : "s", sc.model_probability, kModelDigits,
-      transactions, flagged);
+      sc.rules.size() == 1 ? "" : "s", sc.high_rules, sc.flow_points,
+      sc.flow_points == 1 ? "" : "s", sc.flagged_payers, sc.flagged_payers == 1 ? "" : "s",
+      sc.pattern_points, sc.pattern_points == 1 ? "" : "s", sc.patterns,
+      sc.patterns == 1 ? "" : "s", sc.pattern_kinds, sc.pattern_kinds == 1 ? "" : "s",
+      sc.report_points, sc.model_probability, kModelDigits, transactions, flagged);
   if (!sc.incidental_rules.empty()) {
     out += fmt::format("; counted as low severity because their evidence is under a tenth of its "
                        "{} transactions (incidental to a busy account): {}",
@@ -392,6 +395,21 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
       if (sd != kNoSubject) ++flagged_in[sd];
     }
   }
+  // Who paid whom among the subjects (the ranking's flow points).
+  std::vector<PaymentFact> payments;
+  for (uint64_t t = 0; t < n; ++t) {
+    const uint32_t ss = subject_of[s.source()[t]];
+    const uint32_t sd = subject_of[s.destination()[t]];
+    if (ss != kNoSubject && sd != kNoSubject && ss != sd) payments.push_back({ss, sd});
+  }
+  std::sort(payments.begin(), payments.end(), [](const PaymentFact& x, const PaymentFact& y) {
+    return std::tie(x.payer, x.payee) < std::tie(y.payer, y.payee);
+  });
+  payments.erase(std::unique(payments.begin(), payments.end(),
+                             [](const PaymentFact& x, const PaymentFact& y) {
+                               return x.payer == y.payer && x.payee == y.payee;
+                             }),
+                 payments.end());
   std::vector<AlertFact> alert_facts;
   std::vector<std::vector<uint32_t>> alerts_of(subject_count);
   for (size_t i = 0; i < scan.alerts.size(); ++i) {
@@ -440,7 +458,7 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     model_facts[k].flagged = flagged_in[k] + flagged_out[k];
   }
   RankedSubjects ranking =
-      RankSubjects(subject_count, model_facts, alert_facts, pattern_facts, subject_tx);
+      RankSubjects(subject_count, model_facts, alert_facts, pattern_facts, subject_tx, payments);
   const std::vector<SubjectScore>& ranked = ranking.ranked;
   const size_t top = std::min(o.top, ranked.size());
 

@@ -52,7 +52,10 @@ EvidenceTier TierOf(bool any_high, bool any_medium_or_high, bool any_medium_or_l
 bool Before(const SubjectScore& a, const SubjectScore& b) {
   if (a.tier != b.tier) return a.tier < b.tier;
   if (a.rule_points != b.rule_points) return a.rule_points > b.rule_points;
+  if (a.high_rules != b.high_rules) return a.high_rules > b.high_rules;
+  if (a.flow_points != b.flow_points) return a.flow_points > b.flow_points;
   if (a.pattern_points != b.pattern_points) return a.pattern_points > b.pattern_points;
+  if (a.report_points != b.report_points) return a.report_points > b.report_points;
   if (a.model_probability != b.model_probability) return a.model_probability > b.model_probability;
   return a.subject < b.subject;
 }
@@ -67,7 +70,8 @@ double Displayed(double p) {
 RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> model,
                             std::span<const AlertFact> alerts,
                             std::span<const PatternFact> patterns,
-                            std::span<const uint64_t> transactions) {
+                            std::span<const uint64_t> transactions,
+                            std::span<const PaymentFact> payments) {
   MT_CHECK(model.size() == subject_count);
   MT_CHECK(transactions.empty() || transactions.size() == subject_count);
   std::vector<SubjectScore> all(subject_count);
@@ -99,6 +103,7 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
       ++kinds[s][p.kind];
     }
   }
+  std::vector<uint8_t> flagged(subject_count, 0);  // a medium or high rule, not incidental
   for (uint32_t s = 0; s < subject_count; ++s) {
     SubjectScore& r = all[s];
     r.subject = s;
@@ -119,7 +124,11 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
           r.incidental_rules.push_back(rule);
         }
       }
-      r.rule_points += points;
+      if (points == SeverityPoints("report")) {
+        ++r.report_points;
+      } else {
+        r.rule_points += points;
+      }
       r.high_rules += points == SeverityPoints("high");
       any_medium_or_low |= points == SeverityPoints("medium") || points == SeverityPoints("low");
       any_medium_or_high |= points >= SeverityPoints("medium");
@@ -130,6 +139,20 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
     }
     r.tier = TierOf(r.high_rules > 0, any_medium_or_high, any_medium_or_low, any_alert[s] != 0,
                     r.patterns, r.flagged);
+    flagged[s] = any_medium_or_high;
+  }
+  // Flow points: distinct flagged payers.
+  std::vector<std::vector<uint32_t>> payers_of(subject_count);
+  for (const PaymentFact& p : payments) {
+    MT_CHECK(p.payer < subject_count && p.payee < subject_count);
+    if (p.payer != p.payee && flagged[p.payer]) payers_of[p.payee].push_back(p.payer);
+  }
+  for (uint32_t s = 0; s < subject_count; ++s) {
+    std::vector<uint32_t>& list = payers_of[s];
+    std::sort(list.begin(), list.end());
+    all[s].flagged_payers =
+        static_cast<uint32_t>(std::unique(list.begin(), list.end()) - list.begin());
+    all[s].flow_points = static_cast<uint32_t>(std::bit_width(all[s].flagged_payers));
   }
   // Related parties: no alert of their own, no pattern, and a payer of an alert with many payers.
   RankedSubjects out;
@@ -163,7 +186,10 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
     const SubjectScore& p = out.ranked[i - 1];
     SubjectScore& c = out.ranked[i];
     c.tied_with_previous = p.tier == c.tier && p.rule_points == c.rule_points &&
+                           p.high_rules == c.high_rules &&
+                           p.flow_points == c.flow_points &&
                            p.pattern_points == c.pattern_points &&
+                           p.report_points == c.report_points &&
                            Displayed(p.model_probability) == Displayed(c.model_probability);
   }
   return out;

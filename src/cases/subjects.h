@@ -4,8 +4,9 @@
 // The order is lexicographic, so each step can be defended on its own: the evidence tier first
 // (a high-severity red flag, or a typology pattern together with a medium or high red flag,
 // before low alerts and patterns alone, before reporting obligations such as CTRs, before model
-// flags alone), then the rule evidence (distinct rules weighted by severity), then the pattern
-// evidence (instances by kind), and the model's probability only to break ties. Volume (how
+// flags alone), then the red-flag evidence (distinct rules weighted by severity), then money
+// gathered from other flagged subjects, then the pattern evidence (instances by kind), then
+// reporting obligations (CTRs), and the model's probability only to break ties. Volume (how
 // many transactions the model flags) never moves a subject. A rule whose evidence is a sliver
 // of a busy subject's transactions (under a tenth: "incidental") counts as low severity.
 //
@@ -87,9 +88,16 @@ inline constexpr uint64_t kIncidentalDivisor = 10;
 struct SubjectScore {
   uint32_t subject = 0;  // index
   EvidenceTier tier = EvidenceTier::kNone;
-  // Sum over the distinct rules with an alert naming it of SeverityPoints at the rule's highest
-  // severity, at most 2 ("low") for an incidental rule above "report".
+  // Sum over the distinct red-flag rules (highest severity above "report") with an alert naming
+  // it of SeverityPoints at the rule's highest severity, 2 ("low") for an incidental rule.
   uint32_t rule_points = 0;
+  // bit_width(flagged_payers): 1 payer 1 point, 2-3 two, 4-7 three, ...
+  uint32_t flow_points = 0;
+  // Distinct other subjects that paid it and have a medium or high rule (after the incidental
+  // test): the account their money gathers in.
+  uint32_t flagged_payers = 0;
+  // Distinct "report" rules (CTRs) with an alert naming it: an obligation, ranked after patterns.
+  uint32_t report_points = 0;
   // Sum over the pattern kinds it takes part in of bit_width(instances of that kind):
   // 1 instance 1 point, 2-3 two, 4-7 three, ... (each kind is evidence; repeats add slowly).
   uint32_t pattern_points = 0;
@@ -104,16 +112,19 @@ struct SubjectScore {
   std::vector<std::string> incidental_rules;
   // Subjects listed as its related parties (payers into it of an alert naming it), ascending.
   std::vector<uint32_t> related;
-  // Same tier, rule points, pattern points and model probability at the displayed precision
-  // (kModelDigits decimals) as the subject ranked just before it: shown as a tie.
+  // Same tier, rule points, high rules, flow, pattern and report points and model probability
+  // at the displayed precision (kModelDigits decimals) as the subject ranked just before it:
+  // shown as a tie.
   bool tied_with_previous = false;
 };
 
 inline constexpr int kModelDigits = 4;
 
 struct RankedSubjects {
-  // The subjects in rank order: by tier ascending, rule points descending, pattern points
-  // descending, model probability descending, then index ascending (deterministic).
+  // The subjects in rank order: by tier ascending, then descending rule points, high rules,
+  // flow points, pattern points, report points and model probability, then index ascending
+  // (deterministic). High rules after rule points: two medium rules tie one high rule on
+  // points, and the high rule goes first, so the model never decides between them.
   std::vector<SubjectScore> ranked;
   // Subjects not ranked because their only evidence is paying, among at least
   // kRelatedPartyMinPayers payers, into a subject named by an alert (no alert names them and no
@@ -122,14 +133,22 @@ struct RankedSubjects {
   std::vector<uint32_t> related_parties;
 };
 
+// One payment (or many) from one subject to another.
+struct PaymentFact {
+  uint32_t payer = 0;
+  uint32_t payee = 0;
+};
+
 // Scores every subject (0..subject_count-1) and ranks them. `transactions[s]` is how many
 // transactions subject s sent or received; empty (or 0 for a subject) means unknown, and then no
-// rule is incidental for it. REQUIRES: model.size() == subject_count; transactions empty or of
-// size subject_count; every index in the facts < subject_count.
+// rule is incidental for it. `payments`: who paid whom (duplicates and self-payments ignored),
+// for the flow points. REQUIRES: model.size() == subject_count; transactions empty or of size
+// subject_count; every index in the facts < subject_count.
 RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> model,
                             std::span<const AlertFact> alerts,
                             std::span<const PatternFact> patterns,
-                            std::span<const uint64_t> transactions = {});
+                            std::span<const uint64_t> transactions = {},
+                            std::span<const PaymentFact> payments = {});
 
 }  // namespace moneytrail::cases
 

@@ -23,6 +23,7 @@ struct Input {
   std::vector<AlertFact> alerts;
   std::vector<PatternFact> patterns;
   std::vector<uint64_t> transactions;  // empty: unknown (no rule incidental)
+  std::vector<PaymentFact> payments;
 };
 
 const char* kSeverities[] = {"high", "medium", "low", "report", "other"};
@@ -53,6 +54,9 @@ Input RandomInput(std::mt19937_64& rng) {
     in.transactions.resize(in.n);
     for (uint64_t& t : in.transactions) t = rng() % 5 == 0 ? 0 : rng() % 60;
   }
+  for (size_t k = rng() % 12; k > 0; --k) {
+    in.payments.push_back({static_cast<uint32_t>(rng() % in.n), static_cast<uint32_t>(rng() % in.n)});
+  }
   in.patterns.resize(rng() % 5);
   for (PatternFact& p : in.patterns) {
     std::set<uint32_t> subs;
@@ -64,7 +68,7 @@ Input RandomInput(std::mt19937_64& rng) {
 }
 
 RankedSubjects Rank(const Input& in) {
-  return RankSubjects(in.n, in.model, in.alerts, in.patterns, in.transactions);
+  return RankSubjects(in.n, in.model, in.alerts, in.patterns, in.transactions, in.payments);
 }
 
 size_t PositionOf(const RankedSubjects& r, uint32_t subject) {
@@ -175,6 +179,33 @@ TEST(SubjectsTest, AnIncidentalRuleOfABusyAccountCountsAsLow) {
   EXPECT_EQ(r.ranked[0].subject, 0u);  // 8 + 4 and 4 pattern points
 }
 
+TEST(SubjectsTest, TheAccountFlaggedAccountsPayIntoRanksAboveThem) {
+  // Structuring: members 1 and 2 deposit cash in the band (a high rule each, plus a CTR
+  // aggregation), and sweep it into the controller 0, which structured deposits too but has no
+  // CTR; 3 is paid by a related party only (no alert): it gets no flow points. A CTR is ranked
+  // after the rule, flow and pattern points.
+  std::vector<ModelFact> model(5, {0.5, 1});
+  std::vector<AlertFact> alerts = {{{0}, "ST-STRUCT", "high", {}, {}},
+                                   {{1}, "ST-STRUCT", "high", {}, {}},
+                                   {{1}, "ST-CTR-AGG-IN", "report", {}, {}},
+                                   {{2}, "ST-STRUCT", "high", {}, {}},
+                                   {{2}, "ST-CTR-AGG-IN", "report", {}, {}}};
+  std::vector<PaymentFact> payments = {{1, 0}, {2, 0}, {1, 0}, {0, 0}, {4, 3}, {0, 1}};
+  RankedSubjects r = RankSubjects(5, model, alerts, {}, {}, payments);
+  ASSERT_EQ(r.ranked.size(), 5u);
+  EXPECT_EQ(r.ranked[0].subject, 0u);
+  EXPECT_EQ(r.ranked[0].flagged_payers, 2u);
+  EXPECT_EQ(r.ranked[0].flow_points, 2u);
+  EXPECT_EQ(r.ranked[0].rule_points, 8u);
+  EXPECT_EQ(r.ranked[0].report_points, 0u);
+  EXPECT_EQ(r.ranked[1].subject, 1u);  // paid by 0: one flow point
+  EXPECT_EQ(r.ranked[1].flow_points, 1u);
+  EXPECT_EQ(r.ranked[1].report_points, 1u);
+  EXPECT_EQ(r.ranked[2].subject, 2u);
+  EXPECT_EQ(r.ranked[2].flow_points, 0u);
+  EXPECT_EQ(r.ranked[3].flow_points + r.ranked[4].flow_points, 0u);
+}
+
 TEST(SubjectsTest, PatternPointsCountKindsThenRepeatsSlowly) {
   std::vector<ModelFact> model(3);
   std::vector<PatternFact> patterns;
@@ -235,7 +266,8 @@ TEST(SubjectsTest, TiesAtTheDisplayedPrecisionAreMarked) {
 // The definition, restated without the implementation's data structures.
 struct Expected {
   int tier = 5;
-  uint32_t rule_points = 0, pattern_points = 0;
+  uint32_t rule_points = 0, pattern_points = 0, report_points = 0, flow_points = 0, high_rules = 0;
+  bool strong_alert = false;  // a medium or high rule, not incidental
   double model = 0;
   uint64_t alerts = 0, patterns = 0;
   bool related = false;
@@ -263,9 +295,9 @@ std::vector<Expected> BruteForce(const Input& in) {
     // Incidental: the rule's distinct evidence transactions of s are under a tenth of s's
     // transactions (known and non-zero); then a rule above low counts as low.
     const std::map<std::string, uint32_t> points = {{"report", 1}, {"low", 2}, {"medium", 4}, {"high", 8}};
-    bool strong_alert = false;  // a (non-incidental) medium or high rule
     high = false;
     medium_low = false;
+    bool strong_alert = false;
     for (const auto& [rule, severity] : rule_severity) {
       std::string sev = severity;
       std::set<uint64_t> evidence;
@@ -280,8 +312,13 @@ std::vector<Expected> BruteForce(const Input& in) {
         sev = "low";
         e[s].incidental.push_back(rule);
       }
-      e[s].rule_points += points.at(sev);
+      if (sev == "report") {
+        ++e[s].report_points;
+      } else {
+        e[s].rule_points += points.at(sev);
+      }
       high |= sev == "high";
+      e[s].high_rules += sev == "high";
       medium_low |= sev == "medium" || sev == "low";
       strong_alert |= sev == "high" || sev == "medium";
     }
@@ -297,11 +334,20 @@ std::vector<Expected> BruteForce(const Input& in) {
     }
     const double m = in.model[s].top_score;
     e[s].model = std::isnan(m) || m < 0 ? 0 : m > 1 ? 1 : m;
+    e[s].strong_alert = strong_alert;
     e[s].tier = (high || (strong_alert && e[s].patterns > 0)) ? 1
                 : (medium_low || e[s].patterns > 0)  ? 2
                 : any                                 ? 3
                 : in.model[s].flagged > 0             ? 4
                                                       : 5;
+  }
+  // Flow points: bit_width of the distinct other subjects with a medium or high rule that paid it.
+  for (uint32_t s = 0; s < in.n; ++s) {
+    std::set<uint32_t> flagged_payers;
+    for (const PaymentFact& p : in.payments) {
+      if (p.payee == s && p.payer != s && e[p.payer].strong_alert) flagged_payers.insert(p.payer);
+    }
+    e[s].flow_points = static_cast<uint32_t>(std::bit_width(flagged_payers.size()));
   }
   for (const AlertFact& a : in.alerts) {
     std::set<uint32_t> payers;
@@ -319,7 +365,7 @@ std::vector<Expected> BruteForce(const Input& in) {
 }
 
 TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
-  for (uint64_t seed = 1; seed <= 1000; ++seed) {
+  for (uint64_t seed = 1; seed <= 3000; ++seed) {
     SCOPED_TRACE(fmt::format("seed {}", seed));
     std::mt19937_64 rng(seed);
     Input in = RandomInput(rng);
@@ -328,10 +374,15 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
     std::vector<uint32_t> order, related;
     for (uint32_t s = 0; s < in.n; ++s) (want[s].related ? related : order).push_back(s);
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return std::make_tuple(want[a].tier, -static_cast<int64_t>(want[a].rule_points),
-                             -static_cast<int64_t>(want[a].pattern_points), -want[a].model, a) <
-             std::make_tuple(want[b].tier, -static_cast<int64_t>(want[b].rule_points),
-                             -static_cast<int64_t>(want[b].pattern_points), -want[b].model, b);
+      auto key = [&](uint32_t x) {
+        const Expected& w = want[x];
+        return std::make_tuple(w.tier, -static_cast<int64_t>(w.rule_points),
+                               -static_cast<int64_t>(w.high_rules),
+                               -static_cast<int64_t>(w.flow_points),
+                               -static_cast<int64_t>(w.pattern_points),
+                               -static_cast<int64_t>(w.report_points), -w.model, x);
+      };
+      return key(a) < key(b);
     });
     EXPECT_EQ(got.related_parties, related);
     ASSERT_EQ(got.ranked.size(), order.size());
@@ -342,6 +393,9 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
       EXPECT_EQ(static_cast<int>(g.tier), w.tier);
       EXPECT_EQ(g.rule_points, w.rule_points);
       EXPECT_EQ(g.pattern_points, w.pattern_points);
+      EXPECT_EQ(g.flow_points, w.flow_points);
+      EXPECT_EQ(g.high_rules, w.high_rules);
+      EXPECT_EQ(g.report_points, w.report_points);
       EXPECT_EQ(g.model_probability, w.model);
       EXPECT_EQ(g.alerts, w.alerts);
       EXPECT_EQ(g.patterns, w.patterns);
@@ -355,7 +409,10 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
       if (i > 0) {
         const SubjectScore& p = got.ranked[i - 1];
         const bool same = p.tier == g.tier && p.rule_points == g.rule_points &&
+                          p.high_rules == g.high_rules &&
+                          p.flow_points == g.flow_points &&
                           p.pattern_points == g.pattern_points &&
+                          p.report_points == g.report_points &&
                           fmt::format("{:.4f}", p.model_probability) ==
                               fmt::format("{:.4f}", g.model_probability);
         EXPECT_EQ(g.tied_with_previous, same);
@@ -367,7 +424,7 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
 }
 
 TEST(SubjectsTest, AddingAHighSeverityAlertNeverLowersASubject) {
-  for (uint64_t seed = 1; seed <= 1000; ++seed) {
+  for (uint64_t seed = 1; seed <= 3000; ++seed) {
     SCOPED_TRACE(fmt::format("seed {}", seed));
     std::mt19937_64 rng(seed);
     Input in = RandomInput(rng);
@@ -396,7 +453,7 @@ TEST(SubjectsTest, AddingAHighSeverityAlertNeverLowersASubject) {
 }
 
 TEST(SubjectsTest, LegitimateVolumeNeverLiftsASubjectAboveAHighSeverityAlert) {
-  for (uint64_t seed = 1; seed <= 1000; ++seed) {
+  for (uint64_t seed = 1; seed <= 3000; ++seed) {
     SCOPED_TRACE(fmt::format("seed {}", seed));
     std::mt19937_64 rng(seed);
     Input in = RandomInput(rng);
