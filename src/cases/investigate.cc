@@ -578,7 +578,10 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     for (AccountId a : info.accounts) row.accounts.push_back(s.AccountLabel(a));
     row.tier = static_cast<int>(sc.tier);
     row.rule_points = sc.rule_points;
+    row.high_rules = sc.high_rules;
+    row.flow_points = sc.flow_points;
     row.pattern_points = sc.pattern_points;
+    row.report_points = sc.report_points;
     row.model_probability = sc.model_probability;
     row.tied = sc.tied_with_previous;
     for (uint32_t p : sc.related) row.related_parties.push_back(subjects[p].label);
