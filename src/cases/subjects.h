@@ -41,7 +41,8 @@ enum class EvidenceTier : uint8_t {
   kNone = 5,       // nothing against it
 };
 
-// "high severity alert or typology pattern with an alert", ... : the tier in words.
+// "high-severity red flag, or a typology pattern with a medium or high red flag", ...: the tier
+// in words.
 std::string_view EvidenceTierText(EvidenceTier tier);
 
 // One evidence transaction of an alert that a named subject sent or received.
