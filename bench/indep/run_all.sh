@@ -1,10 +1,12 @@
 #!/bin/sh
 # The ranking's evaluation (bench/RESULTS-ranking.md): independent worlds of seeds 1-3 (where the
-# ranking was checked while it was designed: "tuning") and 11-15 (reported: "held out"), and one
-# `moneytrail generate --preset small` world (seed 7). Prints score.py's lines, before (main's
-# pre-#20 ranking, restated) and after (subjects.csv), from the same investigate run.
+# ranking was checked while it was designed: "tuning") and 11-15 (reported: "held out"), and
+# `moneytrail generate --preset small` worlds (GEN_SEEDS, default 7 8 9: seed 7 tuning, 8 and 9
+# held out). Prints score.py's lines, before (main's pre-#20 ranking, restated) and after
+# (subjects.csv), from the same investigate run.
 #
-#   bench/indep/run_all.sh WORK_DIR [SEEDS...]     (default seeds: 1 2 3 11 12 13 14 15)
+#   [GEN_SEEDS="7 8 9"] bench/indep/run_all.sh WORK_DIR [SEEDS...]
+#                                                (default seeds: 1 2 3 11 12 13 14 15)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -18,7 +20,10 @@ for seed in $seeds; do
   /usr/bin/python3 "$here/make_world.py" --seed "$seed" --out "$work/indep-$seed"
   "$here/evaluate.sh" "$work/indep-$seed" "$work/run-indep-$seed" "indep seed $seed ($role)"
 done
-if [ ! -f "$work/gen-small-7/truth/instances.jsonl" ]; then
-  "$bin" generate --preset small --seed 7 --out "$work/gen-small-7" --quiet > /dev/null
-fi
-"$here/evaluate.sh" "$work/gen-small-7" "$work/run-gen-small-7" "generate small seed 7"
+for seed in ${GEN_SEEDS:-7 8 9}; do
+  case $seed in 7) role=tuning ;; *) role=held-out ;; esac
+  if [ ! -f "$work/gen-small-$seed/truth/instances.jsonl" ]; then
+    "$bin" generate --preset small --seed "$seed" --out "$work/gen-small-$seed" --quiet > /dev/null
+  fi
+  "$here/evaluate.sh" "$work/gen-small-$seed" "$work/run-gen-small-$seed" "gen small seed $seed ($role)"
+done

@@ -39,6 +39,21 @@ def load_truth(world):
     return controllers, []
 
 
+def load_members(world):
+    """The accounts of the generator's planted instances that are not controllers (smurfs, mules,
+    intermediaries); None for a make_world.py world (its truth names only controllers)."""
+    path = os.path.join(world, "truth", "instances.jsonl")
+    if not os.path.exists(path):
+        return None
+    members, controllers = set(), set()
+    with open(path) as f:
+        for line in f:
+            d = json.loads(line)
+            controllers.add(d.get("controller", ""))
+            members.update(d.get("accounts", []))
+    return members - controllers
+
+
 def load_case(case):
     rows = list(csv.DictReader(open(os.path.join(case, "subjects.csv"), newline="")))
     severity = {}
@@ -66,8 +81,10 @@ def before_order(rows, severity):
     return [k[3] for k in keyed]
 
 
-def summarise(order, controllers, controls):
+def summarise(order, controllers, controls, members=None):
     rank = {s: i + 1 for i, s in enumerate(order)}
+    top20 = set(order[:20])
+    in_top20 = len(top20 & set(controllers))
     ranks = [rank.get(c) for c in controllers]
     found = [r for r in ranks if r is not None]
     return {
@@ -79,6 +96,10 @@ def summarise(order, controllers, controls):
         "unranked": len(ranks) - len(found),
         "controls_top5": sum(1 for c in controls if rank.get(c, 10**9) <= 5),
         "controls": len(controls),
+        # Of the top 20 subjects: planted controllers (the ">= 90% of the top 20" reading), and
+        # other accounts of planted instances (generator worlds only).
+        "top20_controllers": in_top20,
+        "top20_members": None if members is None else len(top20 & members),
     }
 
 
@@ -89,11 +110,12 @@ def main():
         args.remove(label)
     case, world = args[0], args[1]
     controllers, controls = load_truth(world)
+    members = load_members(world)
     rows, severity = load_case(case)
     after = [r["subject"] for r in rows]
     result = {"world": label, "subjects": len(rows),
-              "before": summarise(before_order(rows, severity), controllers, controls),
-              "after": summarise(after, controllers, controls)}
+              "before": summarise(before_order(rows, severity), controllers, controls, members),
+              "after": summarise(after, controllers, controls, members)}
     if "--json" in sys.argv:
         print(json.dumps(result))
         return
@@ -101,7 +123,9 @@ def main():
         s = result[name]
         print(f"{label:<28} {name:<6} controllers {s['controllers']:>3}  top10 {s['top10']:>3}  "
               f"top20 {s['top20']:>3}  best {str(s['best']):>5}  worst {str(s['worst']):>5}  "
-              f"controls in top5 {s['controls_top5']}/{s['controls']}")
+              f"controls in top5 {s['controls_top5']}/{s['controls']}"
+              + ("" if s["top20_members"] is None else
+                 f"  top20: {s['top20_controllers']} controllers + {s['top20_members']} other instance accounts"))
 
 
 if __name__ == "__main__":

@@ -86,8 +86,11 @@ struct SubjectRow {
   std::vector<std::string> accounts;
   // The ranking's keys (docs/investigate.md, Ranking), in the order they are compared.
   int tier = 5;              // evidence tier 1 (strongest) .. 5 (nothing against it)
-  uint32_t rule_points = 0;  // distinct rules hit, weighted by severity
+  uint32_t rule_points = 0;  // distinct red-flag rules hit, weighted by severity
+  uint32_t high_rules = 0;   // of which high severity (not incidental)
+  uint32_t flow_points = 0;  // bit_width of the flagged subjects that paid it
   uint32_t pattern_points = 0;   // pattern instances by kind
+  uint32_t report_points = 0;    // distinct reporting-obligation (CTR) rules hit
   double model_probability = 0;  // the model's largest transaction score: a tie-breaker only
   bool tied = false;         // same keys at the displayed precision as the row above
   uint64_t alerts = 0;

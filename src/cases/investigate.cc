@@ -2,6 +2,7 @@
 #include "moneytrail/investigate.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -141,14 +142,22 @@ struct Scored {
 std::string RankBasis(const SubjectScore& sc, uint64_t transactions, uint64_t flagged) {
   std::string out = fmt::format(
       "evidence tier {} ({}); red-flag rules: {} point{} ({} alert{} of {} rule{}, {} at high "
-      "severity); patterns: {} point{} ({} instance{} of {} kind{}); model probability {:.{}f} "
-      "(its highest-scoring of {} transactions; {} flagged), a tie-breaker only",
+      "severity); money from flagged subjects: {} point{} ({} payer{} with a medium or high "
+      "red flag); patterns: {} point{} ({} instance{} of {} kind{}); reporting obligations "
+      "(CTR rules): {}; model probability {:.{}f} (its highest-scoring of {} transactions; {} "
+      "flagged), a tie-breaker only",
       static_cast<int>(sc.tier), EvidenceTierText(sc.tier), sc.rule_points,
       sc.rule_points == 1 ? "" : "s", sc.alerts, sc.alerts == 1 ? "" : "s", sc.rules.size(),
-      sc.rules.size() == 1 ? "" : "s", sc.high_rules, sc.pattern_points,
-      sc.pattern_points == 1 ? "" : "s", sc.patterns, sc.patterns == 1 ? "" : "s",
-      sc.pattern_kinds, sc.pattern_kinds == 1 ? "" : "s", sc.model_probability, kModelDigits,
-      transactions, flagged);
+      sc.rules.size() == 1 ? "" : "s", sc.high_rules, sc.flow_points,
+      sc.flow_points == 1 ? "" : "s", sc.flagged_payers, sc.flagged_payers == 1 ? "" : "s",
+      sc.pattern_points, sc.pattern_points == 1 ? "" : "s", sc.patterns,
+      sc.patterns == 1 ? "" : "s", sc.pattern_kinds, sc.pattern_kinds == 1 ? "" : "s",
+      sc.report_points, sc.model_probability, kModelDigits, transactions, flagged);
+  if (!sc.incidental_rules.empty()) {
+    out += fmt::format("; counted as low severity because their evidence is under a tenth of its "
+                       "{} transactions (incidental to a busy account): {}",
+                       transactions, fmt::join(sc.incidental_rules, ", "));
+  }
   if (!sc.related.empty()) {
     out += fmt::format("; {} related part{} (payers into it that are evidence of its alerts, "
                        "with no evidence of their own) listed, not ranked",
@@ -386,6 +395,21 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
       if (sd != kNoSubject) ++flagged_in[sd];
     }
   }
+  // Who paid whom among the subjects (the ranking's flow points).
+  std::vector<PaymentFact> payments;
+  for (uint64_t t = 0; t < n; ++t) {
+    const uint32_t ss = subject_of[s.source()[t]];
+    const uint32_t sd = subject_of[s.destination()[t]];
+    if (ss != kNoSubject && sd != kNoSubject && ss != sd) payments.push_back({ss, sd});
+  }
+  std::sort(payments.begin(), payments.end(), [](const PaymentFact& x, const PaymentFact& y) {
+    return std::tie(x.payer, x.payee) < std::tie(y.payer, y.payee);
+  });
+  payments.erase(std::unique(payments.begin(), payments.end(),
+                             [](const PaymentFact& x, const PaymentFact& y) {
+                               return x.payer == y.payer && x.payee == y.payee;
+                             }),
+                 payments.end());
   std::vector<AlertFact> alert_facts;
   std::vector<std::vector<uint32_t>> alerts_of(subject_count);
   for (size_t i = 0; i < scan.alerts.size(); ++i) {
@@ -405,6 +429,9 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
       if (e.transaction >= n) continue;
       const uint32_t from = subject_of[s.source()[e.transaction]];
       const uint32_t to = subject_of[s.destination()[e.transaction]];
+      for (uint32_t end : {from, to}) {
+        if (end != kNoSubject) f.evidence.push_back({end, e.transaction});
+      }
       if (from == kNoSubject || to == kNoSubject || from == to) continue;
       if (std::find(f.subjects.begin(), f.subjects.end(), to) == f.subjects.end()) continue;
       f.payers.push_back(from);
@@ -430,7 +457,8 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     model_facts[k].top_score = model_score[k];
     model_facts[k].flagged = flagged_in[k] + flagged_out[k];
   }
-  RankedSubjects ranking = RankSubjects(subject_count, model_facts, alert_facts, pattern_facts);
+  RankedSubjects ranking =
+      RankSubjects(subject_count, model_facts, alert_facts, pattern_facts, subject_tx, payments);
   const std::vector<SubjectScore>& ranked = ranking.ranked;
   const size_t top = std::min(o.top, ranked.size());
 
@@ -550,7 +578,10 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     for (AccountId a : info.accounts) row.accounts.push_back(s.AccountLabel(a));
     row.tier = static_cast<int>(sc.tier);
     row.rule_points = sc.rule_points;
+    row.high_rules = sc.high_rules;
+    row.flow_points = sc.flow_points;
     row.pattern_points = sc.pattern_points;
+    row.report_points = sc.report_points;
     row.model_probability = sc.model_probability;
     row.tied = sc.tied_with_previous;
     for (uint32_t p : sc.related) row.related_parties.push_back(subjects[p].label);

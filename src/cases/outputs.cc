@@ -198,8 +198,9 @@ std::string MoneyListText(const std::vector<report::Money>& list) {
 
 std::string SubjectsCsv(const std::vector<SubjectRow>& rows) {
   std::string out =
-      "rank,subject,holder,tier,rule_points,pattern_points,model_probability,alerts,rules,"
-      "pattern_instances,transactions,flagged_in,flagged_out,accounts,related_parties,reasons\n";
+      "rank,subject,holder,tier,rule_points,high_rules,flow_points,pattern_points,report_points,"
+      "model_probability,alerts,rules,pattern_instances,transactions,flagged_in,flagged_out,"
+      "accounts,related_parties,reasons\n";
   for (const SubjectRow& r : rows) {
     std::string rules, accounts, related;
     for (const std::string& id : r.rules) rules += (rules.empty() ? "" : " ") + id;
@@ -209,8 +210,9 @@ std::string SubjectsCsv(const std::vector<SubjectRow>& rows) {
     AppendSpreadsheetCsvField(r.subject, out);
     out += ',';
     AppendSpreadsheetCsvField(r.holder, out);
-    out += fmt::format(",{},{},{},{:.6f},{},", r.tier, r.rule_points, r.pattern_points,
-                       r.model_probability, r.alerts);
+    out += fmt::format(",{},{},{},{},{},{},{:.6f},{},", r.tier, r.rule_points, r.high_rules,
+                       r.flow_points, r.pattern_points, r.report_points, r.model_probability,
+                       r.alerts);
     AppendSpreadsheetCsvField(rules, out);
     out += fmt::format(",{},{},{},{},", r.pattern_instances, r.transactions, r.flagged_in,
                        r.flagged_out);
@@ -325,15 +327,17 @@ std::string SummaryText(const CaseSummary& s) {
                      "subjects ranked\n\n",
                      s.alerts, s.pattern_instances, s.flagged_transactions, s.subjects);
   out += "top subjects\n";
-  out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>5} {:>6} {:>6}  {}\n", "rank", "subject",
-                     "holder", "tier", "rulep", "ptnp", "model", "alerts", "rules");
+  out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>4} {:>5} {:>5} {:>4} {:>6} {:>6}  {}\n",
+                     "rank", "subject", "holder", "tier", "rulep", "high", "flowp", "ptnp", "ctr",
+                     "model", "alerts", "rules");
   for (const SubjectRow& r : s.top) {
     std::string rules;
     for (const std::string& id : r.rules) rules += (rules.empty() ? "" : " ") + id;
     std::string holder = r.holder.size() > 22 ? r.holder.substr(0, 21) + "." : r.holder;
-    out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>5} {:>6.4f} {:>6}  {}\n",
+    out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>4} {:>5} {:>5} {:>4} {:>6.4f} {:>6}  {}\n",
                        fmt::format("{}{}", r.rank, r.tied ? "=" : ""), r.subject, holder, r.tier,
-                       r.rule_points, r.pattern_points, r.model_probability, r.alerts, rules);
+                       r.rule_points, r.high_rules, r.flow_points, r.pattern_points,
+                       r.report_points, r.model_probability, r.alerts, rules);
   }
   out += "\nwhere the money went (forward LIBR from the top subjects' flagged inflows)\n";
   if (s.traced.empty()) out += "  nothing traced\n";

@@ -69,8 +69,9 @@ class CaseWriter {
   bool published_ = false;
 };
 
-// subjects.csv: rank,subject,holder,tier,rule_points,pattern_points,model_probability,alerts,
-// rules,pattern_instances,transactions,flagged_in,flagged_out,accounts,related_parties,reasons.
+// subjects.csv: rank,subject,holder,tier,rule_points,high_rules,flow_points,pattern_points,
+// report_points,model_probability,alerts,rules,pattern_instances,transactions,flagged_in,
+// flagged_out,accounts,related_parties,reasons.
 std::string SubjectsCsv(const std::vector<SubjectRow>& rows);
 
 // custody.json: version, generation time, the store (dir, manifest SHA-256), every source file's

@@ -20,7 +20,7 @@ uint32_t SeverityPoints(std::string_view severity) {
 std::string_view EvidenceTierText(EvidenceTier tier) {
   switch (tier) {
     case EvidenceTier::kStrong:
-      return "high-severity red flag, or a typology pattern with an alert";
+      return "high-severity red flag, or a typology pattern with a medium or high red flag";
     case EvidenceTier::kModerate:
       return "medium or low red flag, or a typology pattern";
     case EvidenceTier::kReportOnly:
@@ -40,9 +40,9 @@ double ClampProbability(double p) {
   return std::min(p, 1.0);
 }
 
-EvidenceTier TierOf(bool any_high, bool any_medium_or_low, bool any_alert, uint64_t patterns,
-                    uint64_t flagged) {
-  if (any_high || (patterns > 0 && any_alert)) return EvidenceTier::kStrong;
+EvidenceTier TierOf(bool any_high, bool any_medium_or_high, bool any_medium_or_low, bool any_alert,
+                    uint64_t patterns, uint64_t flagged) {
+  if (any_high || (patterns > 0 && any_medium_or_high)) return EvidenceTier::kStrong;
   if (any_medium_or_low || patterns > 0) return EvidenceTier::kModerate;
   if (any_alert) return EvidenceTier::kReportOnly;
   if (flagged > 0) return EvidenceTier::kModelOnly;
@@ -52,7 +52,10 @@ EvidenceTier TierOf(bool any_high, bool any_medium_or_low, bool any_alert, uint6
 bool Before(const SubjectScore& a, const SubjectScore& b) {
   if (a.tier != b.tier) return a.tier < b.tier;
   if (a.rule_points != b.rule_points) return a.rule_points > b.rule_points;
+  if (a.high_rules != b.high_rules) return a.high_rules > b.high_rules;
+  if (a.flow_points != b.flow_points) return a.flow_points > b.flow_points;
   if (a.pattern_points != b.pattern_points) return a.pattern_points > b.pattern_points;
+  if (a.report_points != b.report_points) return a.report_points > b.report_points;
   if (a.model_probability != b.model_probability) return a.model_probability > b.model_probability;
   return a.subject < b.subject;
 }
@@ -66,11 +69,16 @@ double Displayed(double p) {
 
 RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> model,
                             std::span<const AlertFact> alerts,
-                            std::span<const PatternFact> patterns) {
+                            std::span<const PatternFact> patterns,
+                            std::span<const uint64_t> transactions,
+                            std::span<const PaymentFact> payments) {
   MT_CHECK(model.size() == subject_count);
+  MT_CHECK(transactions.empty() || transactions.size() == subject_count);
   std::vector<SubjectScore> all(subject_count);
   // Per subject: rule id -> highest severity points; pattern kind -> instances.
   std::vector<std::map<std::string, uint32_t>> best(subject_count);
+  // Per subject: rule id -> its distinct evidence transactions (the incidental test).
+  std::vector<std::map<std::string, std::vector<uint64_t>>> evidence(subject_count);
   std::vector<std::map<uint8_t, uint64_t>> kinds(subject_count);
   std::vector<uint8_t> any_alert(subject_count, 0);
   for (const AlertFact& a : alerts) {
@@ -82,6 +90,11 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
       uint32_t& b = best[s][a.rule_id];
       b = std::max(b, points);
     }
+    for (const EvidenceFact& e : a.evidence) {
+      MT_CHECK(e.subject < subject_count);
+      if (std::find(a.subjects.begin(), a.subjects.end(), e.subject) == a.subjects.end()) continue;
+      evidence[e.subject][a.rule_id].push_back(e.transaction);
+    }
   }
   for (const PatternFact& p : patterns) {
     for (uint32_t s : p.subjects) {
@@ -90,23 +103,56 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
       ++kinds[s][p.kind];
     }
   }
+  std::vector<uint8_t> flagged(subject_count, 0);  // a medium or high rule, not incidental
   for (uint32_t s = 0; s < subject_count; ++s) {
     SubjectScore& r = all[s];
     r.subject = s;
     r.model_probability = ClampProbability(model[s].top_score);
     r.flagged = model[s].flagged;
-    bool any_medium_or_low = false;
-    for (const auto& [rule, points] : best[s]) {
+    bool any_medium_or_low = false, any_medium_or_high = false;
+    const uint64_t n = transactions.empty() ? 0 : transactions[s];
+    for (const auto& [rule, severity_points] : best[s]) {
       r.rules.push_back(rule);
-      r.rule_points += points;
+      uint32_t points = severity_points;
+      if (n > 0 && points > SeverityPoints("low")) {
+        std::vector<uint64_t>& ev = evidence[s][rule];
+        std::sort(ev.begin(), ev.end());
+        const uint64_t distinct =
+            static_cast<uint64_t>(std::unique(ev.begin(), ev.end()) - ev.begin());
+        if (distinct * kIncidentalDivisor < n) {
+          points = SeverityPoints("low");
+          r.incidental_rules.push_back(rule);
+        }
+      }
+      if (points == SeverityPoints("report")) {
+        ++r.report_points;
+      } else {
+        r.rule_points += points;
+      }
       r.high_rules += points == SeverityPoints("high");
       any_medium_or_low |= points == SeverityPoints("medium") || points == SeverityPoints("low");
+      any_medium_or_high |= points >= SeverityPoints("medium");
     }
     for (const auto& [kind, count] : kinds[s]) {
       ++r.pattern_kinds;
       r.pattern_points += static_cast<uint32_t>(std::bit_width(count));
     }
-    r.tier = TierOf(r.high_rules > 0, any_medium_or_low, any_alert[s] != 0, r.patterns, r.flagged);
+    r.tier = TierOf(r.high_rules > 0, any_medium_or_high, any_medium_or_low, any_alert[s] != 0,
+                    r.patterns, r.flagged);
+    flagged[s] = any_medium_or_high;
+  }
+  // Flow points: distinct flagged payers.
+  std::vector<std::vector<uint32_t>> payers_of(subject_count);
+  for (const PaymentFact& p : payments) {
+    MT_CHECK(p.payer < subject_count && p.payee < subject_count);
+    if (p.payer != p.payee && flagged[p.payer]) payers_of[p.payee].push_back(p.payer);
+  }
+  for (uint32_t s = 0; s < subject_count; ++s) {
+    std::vector<uint32_t>& list = payers_of[s];
+    std::sort(list.begin(), list.end());
+    all[s].flagged_payers =
+        static_cast<uint32_t>(std::unique(list.begin(), list.end()) - list.begin());
+    all[s].flow_points = static_cast<uint32_t>(std::bit_width(all[s].flagged_payers));
   }
   // Related parties: no alert of their own, no pattern, and a payer of an alert with many payers.
   RankedSubjects out;
@@ -140,7 +186,10 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
     const SubjectScore& p = out.ranked[i - 1];
     SubjectScore& c = out.ranked[i];
     c.tied_with_previous = p.tier == c.tier && p.rule_points == c.rule_points &&
+                           p.high_rules == c.high_rules &&
+                           p.flow_points == c.flow_points &&
                            p.pattern_points == c.pattern_points &&
+                           p.report_points == c.report_points &&
                            Displayed(p.model_probability) == Displayed(c.model_probability);
   }
   return out;

@@ -2,14 +2,16 @@
 // inputs, so tests can check them against a brute-force restatement.
 //
 // The order is lexicographic, so each step can be defended on its own: the evidence tier first
-// (a high-severity red flag, or a typology pattern together with any alert, before medium or low
-// alerts and patterns alone, before reporting obligations such as CTRs, before model flags
-// alone), then the rule evidence (distinct rules weighted by severity), then the pattern
-// evidence (instances by kind), and the model's probability only to break ties. Volume (how
-// many transactions the model flags) never moves a subject.
+// (a high-severity red flag, or a typology pattern together with a medium or high red flag,
+// before low alerts and patterns alone, before reporting obligations such as CTRs, before model
+// flags alone), then the red-flag evidence (distinct rules weighted by severity), then money
+// gathered from other flagged subjects, then the pattern evidence (instances by kind), then
+// reporting obligations (CTRs), and the model's probability only to break ties. Volume (how
+// many transactions the model flags) never moves a subject. A rule whose evidence is a sliver
+// of a busy subject's transactions (under a tenth: "incidental") counts as low severity.
 //
 //   std::vector<ModelFact> model = {{0.99, 500}, {0.10, 0}};     // a busy shop, a quiet account
-//   std::vector<AlertFact> alerts = {{{1}, "ST-STRUCT", "high", {}}};
+//   std::vector<AlertFact> alerts = {{{1}, "ST-STRUCT", "high", {}, {}}};
 //   RankedSubjects r = RankSubjects(2, model, alerts, {});
 //   // r.ranked[0].subject == 1 (tier 1), r.ranked[1].subject == 0 (tier 4: model only)
 #ifndef MONEYTRAIL_CASES_SUBJECTS_H_
@@ -32,15 +34,22 @@ inline uint32_t SeverityOrder(std::string_view severity) { return SeverityPoints
 
 // Evidence tiers, strongest first (docs/investigate.md, Ranking).
 enum class EvidenceTier : uint8_t {
-  kStrong = 1,     // a high-severity alert, or a pattern instance together with any alert
+  kStrong = 1,     // a high-severity alert, or a pattern instance with a medium or high alert
   kModerate = 2,   // a medium or low alert, or a pattern instance
   kReportOnly = 3, // only reporting-obligation alerts (severity "report": CTRs)
   kModelOnly = 4,  // only transactions the model flags
   kNone = 5,       // nothing against it
 };
 
-// "high severity alert or typology pattern with an alert", ... : the tier in words.
+// "high-severity red flag, or a typology pattern with a medium or high red flag", ...: the tier
+// in words.
 std::string_view EvidenceTierText(EvidenceTier tier);
+
+// One evidence transaction of an alert that a named subject sent or received.
+struct EvidenceFact {
+  uint32_t subject = 0;      // a subject the alert names (others are ignored)
+  uint64_t transaction = 0;  // transaction id
+};
 
 // What the ranking knows of one alert.
 struct AlertFact {
@@ -50,6 +59,9 @@ struct AlertFact {
   // Subjects (other than those named) whose payments into a named subject are evidence of the
   // alert: the payers of a fee collector, for example. Duplicates are ignored.
   std::vector<uint32_t> payers;
+  // Its evidence transactions per named subject (for the incidental test). Duplicates, across
+  // this and other alerts of the same rule, count once.
+  std::vector<EvidenceFact> evidence;
 };
 
 // What the ranking knows of one pattern instance.
@@ -68,12 +80,25 @@ struct ModelFact {
 // many distinct payers ("one of many small payers").
 inline constexpr size_t kRelatedPartyMinPayers = 3;
 
+// A rule is incidental for a subject when the distinct evidence transactions of its alerts that
+// the subject sent or received, times kIncidentalDivisor, are fewer than the subject's
+// transactions (under a tenth of them). An incidental rule counts at most as "low" (2 points,
+// never tier 1); a "report" rule stays 1. docs/investigate.md says where the tenth came from.
+inline constexpr uint64_t kIncidentalDivisor = 10;
+
 struct SubjectScore {
   uint32_t subject = 0;  // index
   EvidenceTier tier = EvidenceTier::kNone;
-  // Sum over the distinct rules with an alert naming it of SeverityPoints at the rule's highest
-  // severity.
+  // Sum over the distinct red-flag rules (highest severity above "report") with an alert naming
+  // it of SeverityPoints at the rule's highest severity, 2 ("low") for an incidental rule.
   uint32_t rule_points = 0;
+  // bit_width(flagged_payers): 1 payer 1 point, 2-3 two, 4-7 three, ...
+  uint32_t flow_points = 0;
+  // Distinct other subjects that paid it and have a medium or high rule (after the incidental
+  // test): the account their money gathers in.
+  uint32_t flagged_payers = 0;
+  // Distinct "report" rules (CTRs) with an alert naming it: an obligation, ranked after patterns.
+  uint32_t report_points = 0;
   // Sum over the pattern kinds it takes part in of bit_width(instances of that kind):
   // 1 instance 1 point, 2-3 two, 4-7 three, ... (each kind is evidence; repeats add slowly).
   uint32_t pattern_points = 0;
@@ -83,19 +108,24 @@ struct SubjectScore {
   uint64_t patterns = 0;
   uint32_t pattern_kinds = 0;
   std::vector<std::string> rules;  // distinct rule ids hit, sorted
-  uint32_t high_rules = 0;         // of which at high severity
+  uint32_t high_rules = 0;         // of which at high severity (not incidental)
+  // Rules above low severity counted as low because they are incidental, sorted.
+  std::vector<std::string> incidental_rules;
   // Subjects listed as its related parties (payers into it of an alert naming it), ascending.
   std::vector<uint32_t> related;
-  // Same tier, rule points, pattern points and model probability at the displayed precision
-  // (kModelDigits decimals) as the subject ranked just before it: shown as a tie.
+  // Same tier, rule points, high rules, flow, pattern and report points and model probability
+  // at the displayed precision (kModelDigits decimals) as the subject ranked just before it:
+  // shown as a tie.
   bool tied_with_previous = false;
 };
 
 inline constexpr int kModelDigits = 4;
 
 struct RankedSubjects {
-  // The subjects in rank order: by tier ascending, rule points descending, pattern points
-  // descending, model probability descending, then index ascending (deterministic).
+  // The subjects in rank order: by tier ascending, then descending rule points, high rules,
+  // flow points, pattern points, report points and model probability, then index ascending
+  // (deterministic). High rules after rule points: two medium rules tie one high rule on
+  // points, and the high rule goes first, so the model never decides between them.
   std::vector<SubjectScore> ranked;
   // Subjects not ranked because their only evidence is paying, among at least
   // kRelatedPartyMinPayers payers, into a subject named by an alert (no alert names them and no
@@ -104,11 +134,22 @@ struct RankedSubjects {
   std::vector<uint32_t> related_parties;
 };
 
-// Scores every subject (0..subject_count-1) and ranks them. REQUIRES: model.size() ==
+// One payment (or many) from one subject to another.
+struct PaymentFact {
+  uint32_t payer = 0;
+  uint32_t payee = 0;
+};
+
+// Scores every subject (0..subject_count-1) and ranks them. `transactions[s]` is how many
+// transactions subject s sent or received; empty (or 0 for a subject) means unknown, and then no
+// rule is incidental for it. `payments`: who paid whom (duplicates and self-payments ignored),
+// for the flow points. REQUIRES: model.size() == subject_count; transactions empty or of size
 // subject_count; every index in the facts < subject_count.
 RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> model,
                             std::span<const AlertFact> alerts,
-                            std::span<const PatternFact> patterns);
+                            std::span<const PatternFact> patterns,
+                            std::span<const uint64_t> transactions = {},
+                            std::span<const PaymentFact> payments = {});
 
 }  // namespace moneytrail::cases
 

@@ -30,16 +30,19 @@ std::vector<std::pair<std::string, std::string>> Subjects(const std::string& csv
   std::istringstream in(csv);
   std::string line;
   std::getline(in, line);
-  EXPECT_NE(line.find(",tier,rule_points,pattern_points,model_probability,"), std::string::npos) << line;
+  EXPECT_NE(line.find(",tier,rule_points,high_rules,flow_points,pattern_points,report_points,"
+                      "model_probability,"),
+            std::string::npos)
+      << line;
   while (std::getline(in, line)) {
     std::vector<std::string> f;
     size_t start = 0;
-    for (int k = 0; k < 15; ++k) {
+    for (int k = 0; k < 18; ++k) {
       size_t comma = line.find(',', start);
       f.push_back(line.substr(start, comma - start));
       start = comma + 1;
     }
-    out.emplace_back(f[1], f[14]);
+    out.emplace_back(f[1], f[17]);
   }
   return out;
 }

@@ -22,6 +22,8 @@ struct Input {
   std::vector<ModelFact> model;
   std::vector<AlertFact> alerts;
   std::vector<PatternFact> patterns;
+  std::vector<uint64_t> transactions;  // empty: unknown (no rule incidental)
+  std::vector<PaymentFact> payments;
 };
 
 const char* kSeverities[] = {"high", "medium", "low", "report", "other"};
@@ -43,6 +45,17 @@ Input RandomInput(std::mt19937_64& rng) {
     a.rule_id = "R" + std::to_string(rng() % 4);
     a.severity = kSeverities[rng() % 5];
     for (size_t k = rng() % 6; k > 0; --k) a.payers.push_back(static_cast<uint32_t>(rng() % in.n));
+    // Evidence of named and (ignored) unnamed subjects, with repeats across alerts and rules.
+    for (size_t k = rng() % 8; k > 0; --k) {
+      a.evidence.push_back({static_cast<uint32_t>(rng() % in.n), rng() % 12});
+    }
+  }
+  if (rng() % 4 != 0) {
+    in.transactions.resize(in.n);
+    for (uint64_t& t : in.transactions) t = rng() % 5 == 0 ? 0 : rng() % 60;
+  }
+  for (size_t k = rng() % 12; k > 0; --k) {
+    in.payments.push_back({static_cast<uint32_t>(rng() % in.n), static_cast<uint32_t>(rng() % in.n)});
   }
   in.patterns.resize(rng() % 5);
   for (PatternFact& p : in.patterns) {
@@ -54,7 +67,9 @@ Input RandomInput(std::mt19937_64& rng) {
   return in;
 }
 
-RankedSubjects Rank(const Input& in) { return RankSubjects(in.n, in.model, in.alerts, in.patterns); }
+RankedSubjects Rank(const Input& in) {
+  return RankSubjects(in.n, in.model, in.alerts, in.patterns, in.transactions, in.payments);
+}
 
 size_t PositionOf(const RankedSubjects& r, uint32_t subject) {
   for (size_t i = 0; i < r.ranked.size(); ++i) {
@@ -74,7 +89,7 @@ TEST(SubjectsTest, SeverityPoints) {
 TEST(SubjectsTest, OneRuleCountsOnceAtItsHighestSeverity) {
   std::vector<ModelFact> model = {{0.0, 0}, {0.0, 0}};
   std::vector<AlertFact> alerts = {
-      {{0}, "R1", "medium", {}}, {{0}, "R1", "high", {}}, {{0}, "R1", "low", {}}};
+      {{0}, "R1", "medium", {}, {}}, {{0}, "R1", "high", {}, {}}, {{0}, "R1", "low", {}, {}}};
   RankedSubjects r = RankSubjects(2, model, alerts, {});
   ASSERT_EQ(r.ranked.size(), 2u);
   EXPECT_EQ(r.ranked[0].subject, 0u);
@@ -87,22 +102,22 @@ TEST(SubjectsTest, OneRuleCountsOnceAtItsHighestSeverity) {
 }
 
 TEST(SubjectsTest, TiersFollowTheDefinition) {
-  // 0: high alert; 1: CTR + pattern; 2: medium; 3: pattern only; 4: CTR only; 5: model flags;
-  // 6: nothing.
-  std::vector<ModelFact> model(7, {0.99, 0});
-  model[5].flagged = 400;
-  std::vector<AlertFact> alerts = {{{0}, "H", "high", {}},
-                                   {{1}, "C", "report", {}},
-                                   {{2}, "M", "medium", {}},
-                                   {{4}, "C", "report", {}}};
-  std::vector<PatternFact> patterns = {{{1, 3}, 4}};
-  RankedSubjects r = RankSubjects(7, model, alerts, patterns);
+  // 0: high alert; 1: medium alert + pattern; 2: medium; 3: low alert + CTR + pattern (a
+  // pattern with only a low or report alert is not tier 1); 4: pattern only; 5: CTR only;
+  // 6: model flags; 7: nothing.
+  std::vector<ModelFact> model(8, {0.99, 0});
+  model[6].flagged = 400;
+  std::vector<AlertFact> alerts = {{{0}, "H", "high", {}, {}},   {{1}, "M", "medium", {}, {}},
+                                   {{2}, "M", "medium", {}, {}}, {{3}, "L", "low", {}, {}},
+                                   {{3}, "C", "report", {}, {}}, {{5}, "C", "report", {}, {}}};
+  std::vector<PatternFact> patterns = {{{1, 3, 4}, 4}};
+  RankedSubjects r = RankSubjects(8, model, alerts, patterns);
   std::vector<EvidenceTier> want = {EvidenceTier::kStrong,     EvidenceTier::kStrong,
                                     EvidenceTier::kModerate,   EvidenceTier::kModerate,
-                                    EvidenceTier::kReportOnly, EvidenceTier::kModelOnly,
-                                    EvidenceTier::kNone};
-  ASSERT_EQ(r.ranked.size(), 7u);
-  for (uint32_t i = 0; i < 7; ++i) {
+                                    EvidenceTier::kModerate,   EvidenceTier::kReportOnly,
+                                    EvidenceTier::kModelOnly,  EvidenceTier::kNone};
+  ASSERT_EQ(r.ranked.size(), 8u);
+  for (uint32_t i = 0; i < 8; ++i) {
     EXPECT_EQ(r.ranked[i].subject, i);
     EXPECT_EQ(r.ranked[i].tier, want[i]) << "subject " << i;
   }
@@ -112,11 +127,83 @@ TEST(SubjectsTest, ABusyShopWithOnlyModelFlagsRanksBelowAHighSeverityAlert) {
   // The shop: every transaction flagged, the top score 1.0; the scheme: one high alert and a
   // model that saw nothing.
   std::vector<ModelFact> model = {{1.0, 100000}, {0.0, 0}};
-  std::vector<AlertFact> alerts = {{{1}, "ST-FEE", "high", {}}};
+  std::vector<AlertFact> alerts = {{{1}, "ST-FEE", "high", {}, {}}};
   RankedSubjects r = RankSubjects(2, model, alerts, {});
   EXPECT_EQ(r.ranked[0].subject, 1u);
   EXPECT_EQ(r.ranked[1].subject, 0u);
   EXPECT_EQ(r.ranked[1].tier, EvidenceTier::kModelOnly);
+}
+
+TEST(SubjectsTest, AnIncidentalRuleOfABusyAccountCountsAsLow) {
+  // Subject 0: a busy car wash (193 transactions) whose high-severity corridor alert rests on 7
+  // of them and whose medium peer-comparison alert on 65, with many pattern instances.
+  // Subject 1: a fee collector (82 transactions), high alert on 75 of them, medium on 71.
+  // Subject 2: a quiet pass-through (12 transactions), one high alert on all 12.
+  std::vector<ModelFact> model = {{0.98, 11}, {0.97, 66}, {0.5, 3}};
+  auto evidence = [](uint32_t subject, uint64_t from, uint64_t count) {
+    std::vector<EvidenceFact> e;
+    for (uint64_t t = from; t < from + count; ++t) e.push_back({subject, t});
+    return e;
+  };
+  std::vector<AlertFact> alerts = {
+      {{0}, "ST-RAPID-CORRIDOR", "high", {}, evidence(0, 0, 4)},
+      {{0}, "ST-RAPID-CORRIDOR", "high", {}, evidence(0, 2, 5)},  // 0..6: 7 distinct
+      {{0}, "ST-CASH-VS-PEERS", "medium", {}, evidence(0, 100, 65)},
+      {{1}, "ST-FEE", "high", {}, evidence(1, 1000, 75)},
+      {{1}, "ST-FAN-IN", "medium", {}, evidence(1, 1000, 71)},
+      {{2}, "ST-RAPID-CORRIDOR", "high", {}, evidence(2, 5000, 12)}};
+  std::vector<PatternFact> patterns;
+  for (int k = 0; k < 13; ++k) patterns.push_back({{0}, static_cast<uint8_t>(k % 4)});
+  std::vector<uint64_t> transactions = {193, 82, 12};
+  RankedSubjects r = RankSubjects(3, model, alerts, patterns, transactions);
+  ASSERT_EQ(r.ranked.size(), 3u);
+  EXPECT_EQ(r.ranked[0].subject, 1u);
+  EXPECT_EQ(r.ranked[0].rule_points, 12u);
+  EXPECT_EQ(r.ranked[1].subject, 2u);
+  EXPECT_EQ(r.ranked[1].rule_points, 8u);
+  const SubjectScore& wash = r.ranked[2];
+  EXPECT_EQ(wash.subject, 0u);
+  EXPECT_EQ(wash.rule_points, 2u + 4u);  // corridor counted as low: 7 * 10 < 193
+  EXPECT_EQ(wash.high_rules, 0u);
+  EXPECT_EQ(wash.incidental_rules, std::vector<std::string>{"ST-RAPID-CORRIDOR"});
+  EXPECT_EQ(wash.tier, EvidenceTier::kStrong);  // patterns with a medium alert
+  // At exactly a tenth the rule is not incidental: 20 transactions, 2 of them evidence.
+  transactions = {70, 82, 20};
+  alerts.back().evidence = evidence(2, 5000, 2);
+  r = RankSubjects(3, model, alerts, patterns, transactions);
+  EXPECT_EQ(r.ranked[PositionOf(r, 2)].rule_points, 8u);
+  EXPECT_EQ(r.ranked[PositionOf(r, 0)].rule_points, 12u);  // 7 * 10 >= 70
+  // Without transaction counts nothing is incidental.
+  r = RankSubjects(3, model, alerts, patterns);
+  EXPECT_TRUE(r.ranked[PositionOf(r, 0)].incidental_rules.empty());
+  EXPECT_EQ(r.ranked[0].subject, 0u);  // 8 + 4 and 4 pattern points
+}
+
+TEST(SubjectsTest, TheAccountFlaggedAccountsPayIntoRanksAboveThem) {
+  // Structuring: members 1 and 2 deposit cash in the band (a high rule each, plus a CTR
+  // aggregation), and sweep it into the controller 0, which structured deposits too but has no
+  // CTR; 3 is paid by a related party only (no alert): it gets no flow points. A CTR is ranked
+  // after the rule, flow and pattern points.
+  std::vector<ModelFact> model(5, {0.5, 1});
+  std::vector<AlertFact> alerts = {{{0}, "ST-STRUCT", "high", {}, {}},
+                                   {{1}, "ST-STRUCT", "high", {}, {}},
+                                   {{1}, "ST-CTR-AGG-IN", "report", {}, {}},
+                                   {{2}, "ST-STRUCT", "high", {}, {}},
+                                   {{2}, "ST-CTR-AGG-IN", "report", {}, {}}};
+  std::vector<PaymentFact> payments = {{1, 0}, {2, 0}, {1, 0}, {0, 0}, {4, 3}, {0, 1}};
+  RankedSubjects r = RankSubjects(5, model, alerts, {}, {}, payments);
+  ASSERT_EQ(r.ranked.size(), 5u);
+  EXPECT_EQ(r.ranked[0].subject, 0u);
+  EXPECT_EQ(r.ranked[0].flagged_payers, 2u);
+  EXPECT_EQ(r.ranked[0].flow_points, 2u);
+  EXPECT_EQ(r.ranked[0].rule_points, 8u);
+  EXPECT_EQ(r.ranked[0].report_points, 0u);
+  EXPECT_EQ(r.ranked[1].subject, 1u);  // paid by 0: one flow point
+  EXPECT_EQ(r.ranked[1].flow_points, 1u);
+  EXPECT_EQ(r.ranked[1].report_points, 1u);
+  EXPECT_EQ(r.ranked[2].subject, 2u);
+  EXPECT_EQ(r.ranked[2].flow_points, 0u);
+  EXPECT_EQ(r.ranked[3].flow_points + r.ranked[4].flow_points, 0u);
 }
 
 TEST(SubjectsTest, PatternPointsCountKindsThenRepeatsSlowly) {
@@ -141,11 +228,11 @@ TEST(SubjectsTest, ManySmallPayersIntoAFlaggedAccountAreRelatedPartiesNotSubject
   // few to call them "many", they stay subjects.
   const size_t n = 38;
   std::vector<ModelFact> model(n, {0.9, 1});
-  AlertFact fee{{0}, "ST-FEE", "high", {}};
+  AlertFact fee{{0}, "ST-FEE", "high", {}, {}};
   for (uint32_t p = 1; p <= 34; ++p) fee.payers.push_back(p);
   fee.payers.push_back(0);  // a named subject is never its own related party
-  std::vector<AlertFact> alerts = {fee, {{5}, "ST-CTR", "report", {}},
-                                   {{35}, "ST-WAGES-ONE-ACCOUNT", "high", {36, 37}}};
+  std::vector<AlertFact> alerts = {fee, {{5}, "ST-CTR", "report", {}, {}},
+                                   {{35}, "ST-WAGES-ONE-ACCOUNT", "high", {36, 37}, {}}};
   std::vector<PatternFact> patterns = {{{7, 20}, 4}};
   RankedSubjects r = RankSubjects(n, model, alerts, patterns);
   std::set<uint32_t> ranked;
@@ -179,11 +266,13 @@ TEST(SubjectsTest, TiesAtTheDisplayedPrecisionAreMarked) {
 // The definition, restated without the implementation's data structures.
 struct Expected {
   int tier = 5;
-  uint32_t rule_points = 0, pattern_points = 0;
+  uint32_t rule_points = 0, pattern_points = 0, report_points = 0, flow_points = 0, high_rules = 0;
+  bool strong_alert = false;  // a medium or high rule, not incidental
   double model = 0;
   uint64_t alerts = 0, patterns = 0;
   bool related = false;
   std::set<uint32_t> related_to;  // subjects it is a related party of
+  std::vector<std::string> incidental;
 };
 
 std::vector<Expected> BruteForce(const Input& in) {
@@ -203,8 +292,36 @@ std::vector<Expected> BruteForce(const Input& in) {
       auto it = rule_severity.find(a.rule_id);
       if (it == rule_severity.end() || order.at(sev) > order.at(it->second)) rule_severity[a.rule_id] = sev;
     }
+    // Incidental: the rule's distinct evidence transactions of s are under a tenth of s's
+    // transactions (known and non-zero); then a rule above low counts as low.
     const std::map<std::string, uint32_t> points = {{"report", 1}, {"low", 2}, {"medium", 4}, {"high", 8}};
-    for (const auto& [rule, sev] : rule_severity) e[s].rule_points += points.at(sev);
+    high = false;
+    medium_low = false;
+    bool strong_alert = false;
+    for (const auto& [rule, severity] : rule_severity) {
+      std::string sev = severity;
+      std::set<uint64_t> evidence;
+      for (const AlertFact& a : in.alerts) {
+        if (a.rule_id != rule || std::find(a.subjects.begin(), a.subjects.end(), s) == a.subjects.end()) continue;
+        for (const EvidenceFact& ev : a.evidence) {
+          if (ev.subject == s) evidence.insert(ev.transaction);
+        }
+      }
+      const uint64_t n = in.transactions.empty() ? 0 : in.transactions[s];
+      if ((sev == "high" || sev == "medium") && n > 0 && evidence.size() * 10 < n) {
+        sev = "low";
+        e[s].incidental.push_back(rule);
+      }
+      if (sev == "report") {
+        ++e[s].report_points;
+      } else {
+        e[s].rule_points += points.at(sev);
+      }
+      high |= sev == "high";
+      e[s].high_rules += sev == "high";
+      medium_low |= sev == "medium" || sev == "low";
+      strong_alert |= sev == "high" || sev == "medium";
+    }
     for (uint8_t kind = 0; kind < 8; ++kind) {
       uint64_t count = 0;
       for (const PatternFact& p : in.patterns) {
@@ -217,11 +334,20 @@ std::vector<Expected> BruteForce(const Input& in) {
     }
     const double m = in.model[s].top_score;
     e[s].model = std::isnan(m) || m < 0 ? 0 : m > 1 ? 1 : m;
-    e[s].tier = (high || (any && e[s].patterns > 0)) ? 1
+    e[s].strong_alert = strong_alert;
+    e[s].tier = (high || (strong_alert && e[s].patterns > 0)) ? 1
                 : (medium_low || e[s].patterns > 0)  ? 2
                 : any                                 ? 3
                 : in.model[s].flagged > 0             ? 4
                                                       : 5;
+  }
+  // Flow points: bit_width of the distinct other subjects with a medium or high rule that paid it.
+  for (uint32_t s = 0; s < in.n; ++s) {
+    std::set<uint32_t> flagged_payers;
+    for (const PaymentFact& p : in.payments) {
+      if (p.payee == s && p.payer != s && e[p.payer].strong_alert) flagged_payers.insert(p.payer);
+    }
+    e[s].flow_points = static_cast<uint32_t>(std::bit_width(flagged_payers.size()));
   }
   for (const AlertFact& a : in.alerts) {
     std::set<uint32_t> payers;
@@ -239,7 +365,7 @@ std::vector<Expected> BruteForce(const Input& in) {
 }
 
 TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
-  for (uint64_t seed = 1; seed <= 1000; ++seed) {
+  for (uint64_t seed = 1; seed <= 3000; ++seed) {
     SCOPED_TRACE(fmt::format("seed {}", seed));
     std::mt19937_64 rng(seed);
     Input in = RandomInput(rng);
@@ -248,10 +374,15 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
     std::vector<uint32_t> order, related;
     for (uint32_t s = 0; s < in.n; ++s) (want[s].related ? related : order).push_back(s);
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return std::make_tuple(want[a].tier, -static_cast<int64_t>(want[a].rule_points),
-                             -static_cast<int64_t>(want[a].pattern_points), -want[a].model, a) <
-             std::make_tuple(want[b].tier, -static_cast<int64_t>(want[b].rule_points),
-                             -static_cast<int64_t>(want[b].pattern_points), -want[b].model, b);
+      auto key = [&](uint32_t x) {
+        const Expected& w = want[x];
+        return std::make_tuple(w.tier, -static_cast<int64_t>(w.rule_points),
+                               -static_cast<int64_t>(w.high_rules),
+                               -static_cast<int64_t>(w.flow_points),
+                               -static_cast<int64_t>(w.pattern_points),
+                               -static_cast<int64_t>(w.report_points), -w.model, x);
+      };
+      return key(a) < key(b);
     });
     EXPECT_EQ(got.related_parties, related);
     ASSERT_EQ(got.ranked.size(), order.size());
@@ -262,9 +393,13 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
       EXPECT_EQ(static_cast<int>(g.tier), w.tier);
       EXPECT_EQ(g.rule_points, w.rule_points);
       EXPECT_EQ(g.pattern_points, w.pattern_points);
+      EXPECT_EQ(g.flow_points, w.flow_points);
+      EXPECT_EQ(g.high_rules, w.high_rules);
+      EXPECT_EQ(g.report_points, w.report_points);
       EXPECT_EQ(g.model_probability, w.model);
       EXPECT_EQ(g.alerts, w.alerts);
       EXPECT_EQ(g.patterns, w.patterns);
+      EXPECT_EQ(g.incidental_rules, w.incidental);
       std::vector<uint32_t> rel;
       for (uint32_t p : related) {
         if (want[p].related_to.count(g.subject)) rel.push_back(p);
@@ -274,7 +409,10 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
       if (i > 0) {
         const SubjectScore& p = got.ranked[i - 1];
         const bool same = p.tier == g.tier && p.rule_points == g.rule_points &&
+                          p.high_rules == g.high_rules &&
+                          p.flow_points == g.flow_points &&
                           p.pattern_points == g.pattern_points &&
+                          p.report_points == g.report_points &&
                           fmt::format("{:.4f}", p.model_probability) ==
                               fmt::format("{:.4f}", g.model_probability);
         EXPECT_EQ(g.tied_with_previous, same);
@@ -286,17 +424,24 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
 }
 
 TEST(SubjectsTest, AddingAHighSeverityAlertNeverLowersASubject) {
-  for (uint64_t seed = 1; seed <= 1000; ++seed) {
+  for (uint64_t seed = 1; seed <= 3000; ++seed) {
     SCOPED_TRACE(fmt::format("seed {}", seed));
     std::mt19937_64 rng(seed);
     Input in = RandomInput(rng);
     const uint32_t x = static_cast<uint32_t>(rng() % in.n);
     RankedSubjects before = Rank(in);
-    in.alerts.push_back({{x}, "NEW-" + std::to_string(rng() % 2), "high", {}});
+    // A high alert, with or without evidence enough to be more than incidental: either way it
+    // never lowers x; with enough evidence x is in tier 1.
+    const bool substantial = rng() % 2 == 0;
+    AlertFact added{{x}, "NEW-" + std::to_string(rng() % 2), "high", {}, {}};
+    if (substantial) {
+      for (uint64_t t = 0; t < 60; ++t) added.evidence.push_back({x, 1000 + t});
+    }
+    in.alerts.push_back(added);
     RankedSubjects after = Rank(in);
     const size_t at = PositionOf(after, x);
     ASSERT_LT(at, after.ranked.size());  // a subject with an alert is always ranked
-    EXPECT_EQ(after.ranked[at].tier, EvidenceTier::kStrong);
+    if (substantial) { EXPECT_EQ(after.ranked[at].tier, EvidenceTier::kStrong); }
     // Everyone below x before (and still ranked) stays below it.
     const size_t was = PositionOf(before, x);
     for (size_t i = was + 1; i < before.ranked.size(); ++i) {
@@ -308,21 +453,23 @@ TEST(SubjectsTest, AddingAHighSeverityAlertNeverLowersASubject) {
 }
 
 TEST(SubjectsTest, LegitimateVolumeNeverLiftsASubjectAboveAHighSeverityAlert) {
-  for (uint64_t seed = 1; seed <= 1000; ++seed) {
+  for (uint64_t seed = 1; seed <= 3000; ++seed) {
     SCOPED_TRACE(fmt::format("seed {}", seed));
     std::mt19937_64 rng(seed);
     Input in = RandomInput(rng);
     std::set<uint32_t> high;
-    for (const AlertFact& a : in.alerts) {
-      if (a.severity == "high") high.insert(a.subjects.begin(), a.subjects.end());
+    RankedSubjects before = Rank(in);
+    for (const SubjectScore& s : before.ranked) {
+      if (s.high_rules > 0) high.insert(s.subject);  // a high-severity rule, not incidental
     }
-    // One subject without a high-severity alert gets all the volume the model can give: every
-    // subject with a high-severity alert above it stays above it.
+    // One subject without a high-severity alert gets all the volume the model can give and a
+    // million more legitimate transactions: every subject with a high-severity alert above it
+    // stays above it.
     const uint32_t b = static_cast<uint32_t>(rng() % in.n);
     if (high.count(b)) continue;
-    RankedSubjects before = Rank(in);
     in.model[b].top_score = 1.0;
     in.model[b].flagged += 1000000;
+    if (!in.transactions.empty()) in.transactions[b] += 1000000;
     RankedSubjects after = Rank(in);
     const size_t was = PositionOf(before, b), now = PositionOf(after, b);
     for (uint32_t a : high) {
