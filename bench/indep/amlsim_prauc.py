@@ -38,7 +38,8 @@ def main():
     ranked = [node_of(r["subject"]) for r in rows]
     seen = set(ranked)
     ranking = ranked + [n for n in nodes if n not in seen]
-    model = {node_of(r["subject"]): float(r["model_probability"]) for r in rows}
+    # empty when the model does not apply to the input (no model input): ranks as 0
+    model = {node_of(r["subject"]): float(r["model_probability"] or 0) for r in rows}
     by_model = sorted(nodes, key=lambda n: (-model.get(n, 0.0), int(n)))
     by_degree = sorted(nodes, key=lambda n: (-len(peers[n]), int(n)))
     base = len(positive) / len(nodes)

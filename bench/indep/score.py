@@ -72,7 +72,7 @@ def before_order(rows, severity):
         clean = 1.0
         for rule in r["rules"].split():
             clean *= 1 - WEIGHT.get(severity.get(rule, ""), 0.2)
-        model = 0.5 * float(r["model_probability"])
+        model = 0.5 * float(r["model_probability"] or 0)  # empty: the model did not apply
         flagged = 1 - 0.6 ** (int(r["flagged_in"]) + int(r["flagged_out"]))
         patterns = min(0.5, 1 - 0.85 ** int(r["pattern_instances"]))
         return 1 - (1 - model) * (1 - flagged) * clean * (1 - patterns)

@@ -91,7 +91,10 @@ struct SubjectRow {
   uint32_t flow_points = 0;  // bit_width of the flagged subjects that paid it
   uint32_t pattern_points = 0;   // pattern instances by kind
   uint32_t report_points = 0;    // distinct reporting-obligation (CTR) rules hit
-  double model_probability = 0;  // the model's largest transaction score: a tie-breaker only
+  // The calibrated probability of its highest-scoring transaction, by the model variant the
+  // input supports (docs/model.md, Applicability): a tie-breaker only. NaN when the model does
+  // not apply to the input (no model input; subjects.csv leaves it empty).
+  double model_probability = 0;
   bool tied = false;         // same keys at the displayed precision as the row above
   uint64_t alerts = 0;
   std::vector<std::string> rules;  // distinct rule ids hit
@@ -118,6 +121,10 @@ struct CaseSummary {
   uint64_t alerts = 0;
   uint64_t pattern_instances = 0;
   uint64_t flagged_transactions = 0;
+  // Whether the model applied, and the one sentence that says which variant and what it left
+  // out, or why it did not apply (docs/model.md, Applicability).
+  bool model_applies = true;
+  std::string model_sentence;
   std::vector<SubjectRow> top;         // the top subjects
   uint64_t subjects = 0;               // subjects ranked
   // Where the top subjects' traced money went, per currency: exit kind -> amount, and

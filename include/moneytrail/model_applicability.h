@@ -117,6 +117,10 @@ Result<std::vector<ReliabilityBin>> ReliabilityFromJson(const nlohmann::json& j)
 
 // Thresholds of CheckShift (docs/model.md, Shift check).
 inline constexpr double kFormShareGap = 0.5;   // date-only or unknown-channel shares differ by this
+// ... when training held almost one form: the share of its rows in the other form (date-only or
+// timed; unknown or known channels) is below this. Training data with both forms at this share
+// or more (the bundled model's mixed worlds) has seen either form.
+inline constexpr double kFormSeenShare = 0.1;
 inline constexpr double kFeaturePsiLimit = 0.25;  // a feature with PSI above this has shifted
 inline constexpr double kShiftedShareLimit = 0.5;  // share of shifted features that fails
 
@@ -159,7 +163,8 @@ struct ShiftCheck {
 };
 
 // Compares the input with the training profile: the model does not apply when the date-only or
-// the unknown-channel share differs from training by kFormShareGap or more, or when more than
+// the unknown-channel share differs from training by kFormShareGap or more while training held
+// less than kFormSeenShare of its rows in one of the two forms, or when more than
 // kShiftedShareLimit of the compared features (the columns of x with a summary) have PSI above
 // kFeaturePsiLimit.
 ShiftCheck CheckShift(const TrainingProfile& profile, const FeatureAvailability& input,

@@ -128,31 +128,95 @@ struct SubjectInfo {
   std::vector<AccountId> accounts;
 };
 
+// The model's part in the case (docs/model.md, "Applicability" and "In investigate"). When the
+// model applies, per transaction its raw score, calibrated probability and flag; when it does
+// not, all three are empty and the ranking gets no model input.
 struct Scored {
-  std::vector<float> score;
+  bool applies = false;
+  std::vector<float> score;        // the applied model's raw scores (picks a subject's top row)
+  std::vector<float> probability;  // calibrated: what the ranking and the report show
+  std::vector<uint8_t> flag;       // score >= the applied model's threshold
   std::vector<std::string> reasons;
   float threshold = 0.5f;
   uint64_t flagged = 0;
+  std::string model_role;          // "main" or the variant applied ("main_without_...")
+  // One sentence: which model applied and what it left out, or why the model does not apply.
+  std::string sentence;
   std::string model_path;
   std::string model_sha256;
   std::string labels;
 };
 
+// Scores every transaction with the model variant the input's features support, runs the shift
+// check, and keeps the scores only when the model applies (docs/model.md, Applicability).
+Result<Scored> ModelInputForRanking(const store::Store& s, const fs::path& model_option,
+                                    const rules::HolderTable* holders) {
+  fs::path model_path = model_option;
+  if (model_path.empty()) {
+    Result<fs::path> found = model::FindDefaultModel();
+    if (!found.ok()) return found.status().WithContext("model (give --model FILE)");
+    model_path = *found;
+  }
+  Result<model::ModelBundle> bundle = model::ModelBundle::Load(model_path);
+  if (!bundle.ok()) return bundle.status().WithContext("model " + model_path.string());
+  model::ScoreOptions so;
+  so.reasons = 3;
+  so.holders = holders;  // availability of KYC, and a model with rule-hit features
+  Result<model::ScoreRun> run = model::ScoreStore(s, *bundle, so);
+  if (!run.ok()) return run.status().WithContext("model " + model_path.string());
+  Scored scored;
+  const model::ModelApplicability& ap = run->applicability;
+  scored.applies = ap.applies;
+  scored.model_role = ap.model_role;
+  scored.threshold = run->threshold;
+  scored.model_path = fs::absolute(model_path).string();
+  MT_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(model_path));
+  scored.model_sha256 = Sha256Hex(bytes);
+  scored.labels = bundle->labels();
+  if (!ap.applies) {
+    // ap.reason reads "the model does not apply: <why>".
+    const size_t why = ap.reason.find(": ");
+    scored.sentence = fmt::format(
+        "The model does not apply to this input, so the ranking uses rules and patterns alone: "
+        "{}.", why == std::string::npos ? ap.reason : ap.reason.substr(why + 2));
+    return scored;
+  }
+  scored.sentence = fmt::format("The {} ({}) was used: {}.",
+                                ap.model_role == "main" ? "main model" : "model variant",
+                                ap.model_role, ap.availability_sentence);
+  scored.score = std::move(run->score);
+  scored.probability = std::move(run->probability);
+  scored.reasons = std::move(run->reasons);
+  scored.flagged = run->flagged;
+  scored.flag.resize(scored.score.size());
+  for (size_t t = 0; t < scored.score.size(); ++t) {
+    scored.flag[t] = scored.score[t] >= scored.threshold;
+  }
+  return scored;
+}
+
 // How the rank was formed, in words (docs/investigate.md, Ranking).
-std::string RankBasis(const SubjectScore& sc, uint64_t transactions, uint64_t flagged) {
+std::string RankBasis(const SubjectScore& sc, uint64_t transactions, uint64_t flagged,
+                      bool model_applies) {
   std::string out = fmt::format(
       "evidence tier {} ({}); red-flag rules: {} point{} ({} alert{} of {} rule{}, {} at high "
       "severity); money from flagged subjects: {} point{} ({} payer{} with a medium or high "
       "red flag); patterns: {} point{} ({} instance{} of {} kind{}); reporting obligations "
-      "(CTR rules): {}; model probability {:.{}f} (its highest-scoring of {} transactions; {} "
-      "flagged), a tie-breaker only",
+      "(CTR rules): {}; ",
       static_cast<int>(sc.tier), EvidenceTierText(sc.tier), sc.rule_points,
       sc.rule_points == 1 ? "" : "s", sc.alerts, sc.alerts == 1 ? "" : "s", sc.rules.size(),
       sc.rules.size() == 1 ? "" : "s", sc.high_rules, sc.flow_points,
       sc.flow_points == 1 ? "" : "s", sc.flagged_payers, sc.flagged_payers == 1 ? "" : "s",
       sc.pattern_points, sc.pattern_points == 1 ? "" : "s", sc.patterns,
       sc.patterns == 1 ? "" : "s", sc.pattern_kinds, sc.pattern_kinds == 1 ? "" : "s",
-      sc.report_points, sc.model_probability, kModelDigits, transactions, flagged);
+      sc.report_points);
+  if (model_applies) {
+    out += fmt::format("calibrated model probability {:.{}f} (its highest-scoring of {} "
+                       "transactions; {} flagged), a tie-breaker only",
+                       sc.model_probability, kModelDigits, transactions, flagged);
+  } else {
+    out += "no model input (the model does not apply to this input)";
+  }
   if (!sc.incidental_rules.empty()) {
     out += fmt::format("; counted as low severity because their evidence is under a tenth of its "
                        "{} transactions (incidental to a busy account): {}",
@@ -304,30 +368,8 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
 
   // 4. Scores.
   stages.Begin("score");
-  Scored scored;
-  {
-    fs::path model_path = o.model;
-    if (model_path.empty()) {
-      Result<fs::path> found = model::FindDefaultModel();
-      if (!found.ok()) return found.status().WithContext("model (give --model FILE)");
-      model_path = *found;
-    }
-    Result<model::ModelBundle> bundle = model::ModelBundle::Load(model_path);
-    if (!bundle.ok()) return bundle.status().WithContext("model " + model_path.string());
-    model::ScoreOptions so;
-    so.reasons = 3;
-    so.holders = holders ? &*holders : nullptr;  // for a model with rule-hit features
-    Result<model::ScoreRun> run = model::ScoreStore(s, *bundle, so);
-    if (!run.ok()) return run.status().WithContext("model " + model_path.string());
-    scored.score = std::move(run->score);
-    scored.reasons = std::move(run->reasons);
-    scored.flagged = run->flagged;
-    scored.threshold = bundle->main().threshold();
-    scored.model_path = fs::absolute(model_path).string();
-    MT_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(model_path));
-    scored.model_sha256 = Sha256Hex(bytes);
-    scored.labels = bundle->labels();
-  }
+  MT_ASSIGN_OR_RETURN(const Scored scored,
+                      ModelInputForRanking(s, o.model, holders ? &*holders : nullptr));
 
   // 5. Rank subjects: bank accounts with at least one transaction, grouped by entity when an
   // entity map is given.
@@ -381,7 +423,7 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     const uint32_t ss = subject_of[s.source()[t]];
     const uint32_t sd = subject_of[s.destination()[t]];
     for (uint32_t sub : {ss, sd}) {
-      if (sub == kNoSubject) continue;
+      if (sub == kNoSubject || !scored.applies) continue;
       const double v = scored.score[t];
       if (top_tx[sub] < 0 || v > model_score[sub]) {
         model_score[sub] = v;
@@ -390,7 +432,7 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     }
     if (ss != kNoSubject) ++subject_tx[ss];
     if (sd != kNoSubject && sd != ss) ++subject_tx[sd];
-    if (ss != sd && scored.score[t] >= scored.threshold) {
+    if (ss != sd && scored.applies && scored.flag[t]) {
       if (ss != kNoSubject) ++flagged_out[ss];
       if (sd != kNoSubject) ++flagged_in[sd];
     }
@@ -454,7 +496,10 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
   }
   std::vector<ModelFact> model_facts(subject_count);
   for (size_t k = 0; k < subject_count; ++k) {
-    model_facts[k].top_score = model_score[k];
+    // The calibrated probability of its top transaction; 0 (no model input) when the model
+    // does not apply.
+    model_facts[k].top_score =
+        top_tx[k] < 0 ? 0.0 : scored.probability[static_cast<size_t>(top_tx[k])];
     model_facts[k].flagged = flagged_in[k] + flagged_out[k];
   }
   RankedSubjects ranking =
@@ -494,7 +539,7 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
       }
     }
     for (uint64_t t = 0; t < n; ++t) {
-      if (scored.score[t] >= scored.threshold && inflow(static_cast<TransactionId>(t))) {
+      if (scored.applies && scored.flag[t] && inflow(static_cast<TransactionId>(t))) {
         seeds.insert(static_cast<TransactionId>(t));
       }
     }
@@ -582,7 +627,7 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     row.flow_points = sc.flow_points;
     row.pattern_points = sc.pattern_points;
     row.report_points = sc.report_points;
-    row.model_probability = sc.model_probability;
+    row.model_probability = scored.applies ? sc.model_probability : std::nan("");
     row.tied = sc.tied_with_previous;
     for (uint32_t p : sc.related) row.related_parties.push_back(subjects[p].label);
     row.alerts = sc.alerts;
@@ -611,7 +656,8 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     }
     v.score = sc.model_probability;
     v.tier = static_cast<int>(sc.tier);
-    v.score_basis = RankBasis(sc, row.transactions, row.flagged_in + row.flagged_out);
+    v.score_basis = RankBasis(sc, row.transactions, row.flagged_in + row.flagged_out,
+                              scored.applies);
     v.reasons = ParseReasons(row.reasons);
     v.transactions = row.transactions;
     MT_RETURN_IF_ERROR(AddSubjectMoney(views, subject_of, sub, v));
@@ -669,12 +715,15 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
   MT_RETURN_IF_ERROR(writer.Write("subjects.csv", SubjectsCsv(rows), "every ranked subject"));
 
   data.findings = Findings(data, scan, instances.instances.size(), scored.flagged, summary.traced);
+  data.findings.push_back(scored.sentence);
   data.configuration = {
       {"moneytrail version", kVersion},
       {"store", data.store_dir},
       {"store manifest SHA-256", s.manifest_sha256()},
       {"model", scored.model_path},
       {"model SHA-256", scored.model_sha256},
+      {"model applied", scored.applies ? scored.model_role : std::string("none")},
+      {"model applicability", scored.sentence},
       {"model threshold", fmt::format("{:.4f}", scored.threshold)},
       {"KYC directory", o.parties.empty() ? std::string("(none)")
                                           : fs::absolute(o.parties).string() + holders_origin},
@@ -732,6 +781,8 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
   summary.alerts = scan.alerts.size();
   summary.pattern_instances = instances.instances.size();
   summary.flagged_transactions = scored.flagged;
+  summary.model_applies = scored.applies;
+  summary.model_sentence = scored.sentence;
   summary.subjects = ranked.size();
   rows.resize(top);
   summary.top = std::move(rows);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -210,8 +211,11 @@ std::string SubjectsCsv(const std::vector<SubjectRow>& rows) {
     AppendSpreadsheetCsvField(r.subject, out);
     out += ',';
     AppendSpreadsheetCsvField(r.holder, out);
-    out += fmt::format(",{},{},{},{},{},{},{:.6f},{},", r.tier, r.rule_points, r.high_rules,
-                       r.flow_points, r.pattern_points, r.report_points, r.model_probability,
+    out += fmt::format(",{},{},{},{},{},{},{},", r.tier, r.rule_points, r.high_rules,
+                       r.flow_points, r.pattern_points, r.report_points,
+                       std::isnan(r.model_probability)
+                           ? std::string()
+                           : fmt::format("{:.6f}", r.model_probability),
                        r.alerts);
     AppendSpreadsheetCsvField(rules, out);
     out += fmt::format(",{},{},{},{},", r.pattern_instances, r.transactions, r.flagged_in,
@@ -324,8 +328,10 @@ std::string SummaryText(const CaseSummary& s) {
   out += fmt::format("moneytrail investigate: {} transactions, {} accounts, {}\n", s.transactions,
                      s.accounts, MoneyListText(s.volume));
   out += fmt::format("  {} alerts, {} pattern instances, {} transactions flagged by the model, {} "
-                     "subjects ranked\n\n",
+                     "subjects ranked\n",
                      s.alerts, s.pattern_instances, s.flagged_transactions, s.subjects);
+  if (!s.model_sentence.empty()) out += "  " + s.model_sentence + "\n";
+  out += '\n';
   out += "top subjects\n";
   out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>4} {:>5} {:>5} {:>4} {:>6} {:>6}  {}\n",
                      "rank", "subject", "holder", "tier", "rulep", "high", "flowp", "ptnp", "ctr",
@@ -334,10 +340,13 @@ std::string SummaryText(const CaseSummary& s) {
     std::string rules;
     for (const std::string& id : r.rules) rules += (rules.empty() ? "" : " ") + id;
     std::string holder = r.holder.size() > 22 ? r.holder.substr(0, 21) + "." : r.holder;
-    out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>4} {:>5} {:>5} {:>4} {:>6.4f} {:>6}  {}\n",
+    const std::string model = std::isnan(r.model_probability)
+                                  ? std::string("-")
+                                  : fmt::format("{:.4f}", r.model_probability);
+    out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>4} {:>5} {:>5} {:>4} {:>6} {:>6}  {}\n",
                        fmt::format("{}{}", r.rank, r.tied ? "=" : ""), r.subject, holder, r.tier,
                        r.rule_points, r.high_rules, r.flow_points, r.pattern_points,
-                       r.report_points, r.model_probability, r.alerts, rules);
+                       r.report_points, model, r.alerts, rules);
   }
   out += "\nwhere the money went (forward LIBR from the top subjects' flagged inflows)\n";
   if (s.traced.empty()) out += "  nothing traced\n";

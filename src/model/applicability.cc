@@ -374,12 +374,19 @@ ShiftCheck CheckShift(const TrainingProfile& profile, const FeatureAvailability&
   if (profile.empty()) return c;
   c.checked = true;
   std::vector<std::string> reasons;
-  if (std::abs(input.date_only_share - profile.date_only_share) >= kFormShareGap) {
+  // A form (date-only rows, unknown channels) differs from training only when training held
+  // (almost) one form: a profile with both forms at kFormSeenShare or more has seen either.
+  const auto one_form = [](double share) {
+    return std::min(share, 1.0 - share) < kFormSeenShare;
+  };
+  if (one_form(profile.date_only_share) &&
+      std::abs(input.date_only_share - profile.date_only_share) >= kFormShareGap) {
     reasons.push_back(fmt::format("{}% of rows are date-only while {}% were in training",
                                   Percent(input.date_only_share),
                                   Percent(profile.date_only_share)));
   }
-  if (std::abs(input.channel_unknown_share - profile.channel_unknown_share) >= kFormShareGap) {
+  if (one_form(profile.channel_unknown_share) &&
+      std::abs(input.channel_unknown_share - profile.channel_unknown_share) >= kFormShareGap) {
     reasons.push_back(fmt::format("channel unknown on {}% vs {}%",
                                   Percent(input.channel_unknown_share),
                                   Percent(profile.channel_unknown_share)));

@@ -4,6 +4,7 @@
 // another seed of the same preset passes the shift check. Calibration survives the model file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <numeric>
@@ -166,6 +167,50 @@ TEST_F(StatementWorldTest, DateOnlyUnknownChannelsUseTheVariantWithoutThoseFeatu
                  std::to_string(nonzero) + " of " + std::to_string(rows.size()));
   std::printf("main model, raw_hour missing: %zu of %zu rows have a non-zero SHAP value\n",
               nonzero, rows.size());
+}
+
+// Issue 20's test of feature availability: on date-only data the SHAP value of every
+// time-of-day column (raw_hour, acct_*_idle_hours) is exactly zero for every row, with the
+// contributions written over the main model's columns, and the contributions still add up (with
+// the bias) to the applied model's margin: no other path carries the hour.
+TEST_F(StatementWorldTest, DateOnlyDataHasExactlyZeroShapOnHourFeatures) {
+  auto run = ScoreStore(*statement_, *bundle_, {});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  const Model* applied = bundle_->ModelFor(run->applicability.input);
+  ASSERT_NE(applied, nullptr);
+  ASSERT_EQ(applied->role(), run->applicability.model_role);
+  auto built = BuildFeatures(*statement_, {bundle_->main().groups(), 2});
+  ASSERT_TRUE(built.ok());
+  auto x = built->Select(applied->features());
+  ASSERT_TRUE(x.ok());
+  std::vector<uint32_t> rows(x->rows);
+  std::iota(rows.begin(), rows.end(), 0u);
+  auto c = applied->Contributions(*x, rows);
+  ASSERT_TRUE(c.ok());
+  auto margin = applied->PredictMargin(*x, rows);
+  ASSERT_TRUE(margin.ok());
+  const std::vector<std::string>& main_cols = bundle_->main().features();
+  const std::vector<std::string> hour_cols = ColumnsNeeding("time_of_day");
+  ASSERT_EQ(hour_cols.size(), 3u);
+  const size_t width = x->cols() + 1;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::vector<float> over_main(main_cols.size(), 0.0f);  // a column the model lacks gives 0
+    double sum = (*c)[i * width + x->cols()];                // the bias
+    for (size_t k = 0; k < x->cols(); ++k) {
+      const size_t m = static_cast<size_t>(
+          std::find(main_cols.begin(), main_cols.end(), x->names[k]) - main_cols.begin());
+      ASSERT_LT(m, main_cols.size()) << x->names[k];
+      over_main[m] = (*c)[i * width + k];
+      sum += (*c)[i * width + k];
+    }
+    for (const std::string& h : hour_cols) {
+      const size_t m = static_cast<size_t>(
+          std::find(main_cols.begin(), main_cols.end(), h) - main_cols.begin());
+      ASSERT_LT(m, main_cols.size()) << h;
+      ASSERT_EQ(over_main[m], 0.0f) << h << " row " << rows[i];
+    }
+    ASSERT_NEAR(sum, (*margin)[i], 1e-3) << "row " << rows[i];
+  }
 }
 
 TEST_F(StatementWorldTest, ShiftCheckFiresOnTheStatementWorldOnly) {

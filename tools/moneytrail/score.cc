@@ -160,8 +160,10 @@ int Run(const Options& o) {
       return cli::ReportError("score", w);
     }
   }
-  fmt::print("scored {} transactions; {} flagged at threshold {:.4f}; scores in {}\n",
-             run->score.size(), run->flagged, run->threshold, o.out);
+  fmt::print("scored {} transactions with the {} model; {} flagged at threshold {:.4f}; scores in "
+             "{}{}\n",
+             run->score.size(), ap.model_role, run->flagged, run->threshold, o.out,
+             ap.applies ? "" : " (the model does not apply to this input: see above)");
   return cli::kExitOk;
 }
 
