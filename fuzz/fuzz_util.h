@@ -23,7 +23,8 @@
 namespace moneytrail::fuzz {
 
 // A directory of this process's own (under $TMPDIR or /tmp, named by the pid), created on
-// first use and removed at exit. Files in it are rewritten by every input.
+// first use and removed at a normal exit (libFuzzer ends without one: fuzz/run points TMPDIR
+// at build-fuzz/fuzz-tmp and removes that). Files in it are rewritten by every input.
 const std::filesystem::path& ScratchDir();
 
 // Writes `data` to ScratchDir()/name and returns the path. Aborts if the write fails (the
