@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 PY := /usr/bin/python3
 
-.PHONY: all deps configure build test test-slow test-asan demo bench clean
+.PHONY: all deps configure build test test-slow test-asan fuzz fuzz-build fuzz-smoke demo bench clean
 
 all: build
 
@@ -46,6 +46,26 @@ test-asan: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) -LE slow --timeout $(ASAN_TIMEOUT)
 
+# libFuzzer harnesses (fuzz/, docs/fuzzing.md): a clang-14 build in FUZZ_DIR of only the modules
+# the harnesses need, with ASan+UBSan; then each harness runs FUZZ_SECONDS. A finding fails the
+# target and leaves its reproducer in FUZZ_DIR/crashes/. `make fuzz-smoke` runs each for 20 s
+# (CI). FUZZERS picks harnesses, e.g. FUZZERS="fuzz_native_csv fuzz_end_to_end".
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZERS ?=
+FUZZ_MODULES := common;enrich;statements;io;store;graph;patterns;rules;trace;model;report;cases
+fuzz-build: deps
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DMONEYTRAIL_FUZZ=ON -DMONEYTRAIL_BUILD_TESTS=OFF -DMONEYTRAIL_BUILD_BENCHMARKS=OFF \
+	  -DMONEYTRAIL_WERROR=ON "-DMONEYTRAIL_ONLY=$(FUZZ_MODULES)" $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	bash fuzz/run $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=20
+
 demo: build
 	bash scripts/demo $(BUILD_DIR)
 
@@ -53,4 +73,4 @@ bench: build
 	@echo "see bench/README.md for the benchmark scripts"
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -45,7 +45,6 @@ void ComputeTaintFeatures(const store::Store& s, std::span<const float> scores,
   const size_t n = s.transaction_count();
   out.assign(n * kWidth, kNaN);
   const std::vector<TransactionId> order = TimeOrder(s);
-  const auto time = s.time();
   std::vector<Balance> balance(s.account_count());
   for (TransactionId t : order) {
     const AccountId src = s.source()[t];
