@@ -3,7 +3,9 @@
 // Date/Description/Debit/Credit/Balance, date-only rows, `$2,500.00`, `(50.00)`, `0.00` in the
 // unused column, a Windows-1252 file with `MÉXICO`, an overlapping second download, a transfer
 // between two of the accounts), read by one `ingest` with the three shipped mappings (no flag
-// rewritten by hand) and investigated. The case holds a funnel account fed by cash in four
+// rewritten by hand); the KYC comes from two banks' customer exports through their mappings
+// (`moneytrail kyc`) and, for the credit union's accounts, from the statement banners' holders,
+// attached with `moneytrail resolve --store`; then the case is investigated. The case holds a funnel account fed by cash in four
 // states and drawn down by wires to a Mexican beneficiary, a structurer, a smuggling-fee
 // collector and an innocent control.
 #include <gmock/gmock.h>
@@ -57,7 +59,7 @@ std::vector<std::string> Lines(const std::string& text) {
 std::vector<std::string> StatementFiles() {
   std::vector<std::string> out;
   for (const auto& f : fs::directory_iterator(kCase)) {
-    if (f.path().extension() == ".csv" && f.path().filename().string().rfind("customers", 0) != 0) {
+    if (f.path().extension() == ".csv" && f.path().filename().string().find("-customers") == std::string::npos) {
       out.push_back(f.path().string());
     }
   }
@@ -105,11 +107,25 @@ class StatementCaseTest : public ::testing::Test {
                                  "--verbatim"});
     if (e.exit_code != 0) return;
     rows_ = new Table(ReadTable(dir_->path() / "rows.csv"));
+    kyc_ = new RunResult(RunMoneytrail(
+        {"kyc", (kCase / "bigbank-customers.csv").string(), (kCase / "firststate-customers.csv").string(),
+         "--map", (kCase / "bigbank-customers.toml").string(), "--map",
+         (kCase / "firststate-customers.toml").string(), "--store", store_.string(), "--out",
+         (dir_->path() / "kyc").string()}));
+    if (kyc_->exit_code != 0) return;
+    RunResult r = RunMoneytrail({"resolve", (dir_->path() / "kyc" / "parties.csv").string(), "--store",
+                                 store_.string(), "--quiet"});
+    if (r.exit_code != 0) {
+      kyc_->exit_code = 100 + r.exit_code;
+      kyc_->err += r.err;
+      return;
+    }
     investigate_ = new RunResult(RunMoneytrail({"investigate", "--store", store_.string(), "--out",
                                                 (dir_->path() / "case").string(), "--no-pdf"}));
   }
   static void TearDownTestSuite() {
     delete investigate_;
+    delete kyc_;
     delete rows_;
     delete ingest_;
     delete dir_;
@@ -123,12 +139,14 @@ class StatementCaseTest : public ::testing::Test {
   static fs::path store_;
   static RunResult* ingest_;
   static RunResult* investigate_;
+  static RunResult* kyc_;
   static Table* rows_;
 };
 TempDir* StatementCaseTest::dir_ = nullptr;
 fs::path StatementCaseTest::store_;
 RunResult* StatementCaseTest::ingest_ = nullptr;
 RunResult* StatementCaseTest::investigate_ = nullptr;
+RunResult* StatementCaseTest::kyc_ = nullptr;
 Table* StatementCaseTest::rows_ = nullptr;
 
 TEST_F(StatementCaseTest, EachFileIsReadWithItsLayoutAndNoRowIsRejected) {
@@ -139,7 +157,9 @@ TEST_F(StatementCaseTest, EachFileIsReadWithItsLayoutAndNoRowIsRejected) {
     const std::string name = fs::path(s["path"].get<std::string>()).filename().string();
     mapping_of[name] = fs::path(s["mapping"].get<std::string>()).filename().string();
     EXPECT_EQ(s["rows_rejected"], 0) << name;
-    if (name.rfind("firststate", 0) == 0) EXPECT_EQ(s["encoding"], "windows-1252");
+    if (name.rfind("firststate", 0) == 0) {
+      EXPECT_EQ(s["encoding"], "windows-1252");
+    }
   }
   EXPECT_EQ(mapping_of["bigbank-export-2025-03-19.csv"], "us-bigbank-debit-credit.toml");
   EXPECT_EQ(mapping_of["bigbank-export-2025-03-31.csv"], "us-bigbank-debit-credit.toml");
@@ -264,20 +284,65 @@ TEST_F(StatementCaseTest, TheFunnelStructuringAndWireRulesFireAndTheControlRanks
   EXPECT_TRUE(rules_of[kControl].empty());
   EXPECT_TRUE(rules_of[kBusiness].empty());
   // Ranking: the three planted subjects first, the control after them with nothing against it.
+  // With the KYC attached the subjects are entities; each holds one of the five accounts.
   Table subjects = ReadTable(case_dir / "subjects.csv");
-  const size_t rank = subjects.Column("rank"), subject = subjects.Column("subject"),
-               tier = subjects.Column("tier");
-  ASSERT_LT(std::max({rank, subject, tier}), subjects.header.size());
-  std::map<std::string, std::pair<int, std::string>> of;
-  for (const auto& r : subjects.rows) of[r[subject]] = {std::stoi(r[rank]), r[tier]};
+  const size_t rank = subjects.Column("rank"), accounts = subjects.Column("accounts"),
+               tier = subjects.Column("tier"), holder = subjects.Column("holder");
+  ASSERT_LT(std::max({rank, accounts, tier, holder}), subjects.header.size());
+  struct Ranked {
+    int rank = 0;
+    std::string tier, holder;
+  };
+  std::map<std::string, Ranked> of;  // account -> its subject's rank, tier, holder
+  for (const auto& r : subjects.rows) of[r[accounts]] = {std::stoi(r[rank]), r[tier], r[holder]};
   ASSERT_TRUE(of.count(kControl));
   for (const char* planted : {kFunnel, kStructurer, kCollector}) {
     ASSERT_TRUE(of.count(planted)) << planted;
-    EXPECT_LE(of[planted].first, 3) << planted;
-    EXPECT_EQ(of[planted].second, "1") << planted;
+    EXPECT_LE(of[planted].rank, 3) << planted;
+    EXPECT_EQ(of[planted].tier, "1") << planted;
   }
-  EXPECT_GT(of[kControl].first, 3);
-  EXPECT_EQ(of[kControl].second, "5");
+  EXPECT_GT(of[kControl].rank, 3);
+  EXPECT_EQ(of[kControl].tier, "5");
+  // The holders: from the customer exports (BIGBANK, FIRSTSTATE) and from the statement banners
+  // (the credit union's accounts, which no export names).
+  EXPECT_EQ(of[kFunnel].holder, "RAFAEL ORTIZ MENDEZ");
+  EXPECT_EQ(of[kBusiness].holder, "LA PALMA GRILL LLC");
+  EXPECT_EQ(of[kCollector].holder, "GUADALUPE SERNA TREVINO");
+  EXPECT_EQ(of[kStructurer].holder, "HECTOR R SALINAS");
+  EXPECT_EQ(of[kControl].holder, "EMILY J CARTER");
+}
+
+TEST_F(StatementCaseTest, KycComesFromTheExportsAndTheBannersWithCustody) {
+  ASSERT_NE(kyc_, nullptr);
+  ASSERT_EQ(kyc_->exit_code, 0) << kyc_->err << kyc_->out;
+  // The one row of BIGBANK's export with a day-first date of birth is rejected with its reason.
+  EXPECT_THAT(kyc_->err, HasSubstr("bigbank-customers.csv:8: field 'date_of_birth'"));
+  EXPECT_THAT(kyc_->out, HasSubstr("SUMMIT-RIDGE-FCU:7305: holder HECTOR R SALINAS from the statement banner at"));
+  json custody = json::parse(ReadWholeFile(dir_->path() / "kyc" / "kyc-custody.json"));
+  ASSERT_EQ(custody["sources"].size(), 2u);
+  EXPECT_EQ(custody["sources"][0]["rows_accepted"], 3);
+  EXPECT_EQ(custody["sources"][0]["rows_rejected"], 1);
+  EXPECT_EQ(custody["sources"][0]["sha256"].get<std::string>().size(), 64u);
+  ASSERT_EQ(custody["banner_holders"].size(), 2u);
+  EXPECT_EQ(custody["banner_holders"][0]["line"], 2);
+  EXPECT_EQ(custody["rejects"].size(), 1u);
+  // Every account row says where its holder came from.
+  Table accounts = ReadTable(dir_->path() / "kyc" / "accounts.csv");
+  const size_t bank = accounts.Column("bank"), account = accounts.Column("account"),
+               source = accounts.Column("holder_source");
+  ASSERT_LT(std::max({bank, account, source}), accounts.header.size());
+  std::map<std::string, std::string> source_of;
+  for (const auto& r : accounts.rows) source_of[r[bank] + ":" + r[account]] = r[source];
+  EXPECT_THAT(source_of[kFunnel], HasSubstr("export "));
+  EXPECT_THAT(source_of[kControl], HasSubstr("statement banner "));
+  EXPECT_THAT(source_of[kControl], HasSubstr("summit-ridge-5518-2025-03.csv:2"));
+  // The store records the attachment (resolve --store).
+  RunResult info = RunMoneytrail({"info", store_.string(), "--json"});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  json j = json::parse(info.out);
+  ASSERT_TRUE(j.contains("holders")) << info.out;
+  EXPECT_EQ(j["holders"]["parties"], 6);          // 3 + 1 from the exports, 2 from banners
+  EXPECT_EQ(j["holders"]["linked_accounts"], 5);  // the five statement accounts
 }
 
 }  // namespace
