@@ -31,6 +31,7 @@ namespace moneytrail::io_internal {
 struct StatementBanner {
   std::string statement_account;
   std::string holder;
+  uint64_t holder_line = 0;  // the banner line `holder` was read from (0: none)
   std::optional<Timestamp> period_start, period_end;
   std::optional<Decimal> opening_balance, closing_balance;
   std::vector<std::string> lines;  // the banner lines as read (decoded, line ends removed)
@@ -67,6 +68,12 @@ struct HeaderLocation {
   size_t header_offset = 0;   // byte offset of the header line (or of the body, no header)
   uint64_t header_line = 1;   // its physical line
 };
+
+// Opens `path` and gives its text as UTF-8 in `text`: the bytes after a UTF-8 BOM, or (for a
+// declared encoding) `decoded`. At most `max_bytes` are read. NotFound, or InvalidArgument for
+// a directory, an empty file, NUL bytes near the start of undeclared UTF-8 text.
+Status OpenText(const std::filesystem::path& path, const RowSpec& spec, MappedFile& file,
+                std::string& decoded, std::string_view& text, size_t max_bytes);
 
 // Finds the header (header_pattern, else after skip_lines lines) in `text`. `name` is for
 // messages. NotFound-like InvalidArgument when no line matches the pattern.

@@ -9,6 +9,7 @@
 
 #include "moneytrail/edit_distance.h"
 #include "moneytrail/file_util.h"
+#include "mapping_format.h"
 #include "row_spec.h"
 #include "text_checks.h"
 
@@ -121,6 +122,8 @@ Result<std::shared_ptr<const re2::RE2>> Compile(const std::string& where, std::s
   return re;
 }
 
+}  // namespace
+
 Status ReadFormat(const std::string& where, const toml::table* format, RowSpec& s) {
   if (format != nullptr) MT_RETURN_IF_ERROR(CheckKeys(where, "format", *format, Keys(kFormatKeys)));
   MT_ASSIGN_OR_RETURN(std::string delimiter, Get<std::string>(where, format, "delimiter", ",", "a string"));
@@ -211,7 +214,6 @@ Status ReadFormat(const std::string& where, const toml::table* format, RowSpec& 
   return Status::Ok();
 }
 
-}  // namespace
 
 std::string NearestKey(std::string_view key, const std::vector<std::string_view>& valid) {
   return std::string(NearestCandidate(Lower(key), valid, key.size() / 3 + 3));

@@ -47,7 +47,8 @@ std::string Trim(std::string_view s) {
   return std::string(s);
 }
 
-// Opens `path` and gives its text as UTF-8: the bytes after a UTF-8 BOM, or `decoded`.
+}  // namespace
+
 Status OpenText(const std::filesystem::path& path, const RowSpec& spec, MappedFile& file,
                 std::string& decoded, std::string_view& text, size_t max_bytes) {
   std::error_code ec;
@@ -74,6 +75,8 @@ Status OpenText(const std::filesystem::path& path, const RowSpec& spec, MappedFi
   return Status::Ok();
 }
 
+namespace {
+
 Result<Timestamp> ParseBannerDate(const RowSpec& spec, std::string_view text) {
   Result<Timestamp> t = spec.time_format.Parse(text);
   for (size_t i = 0; !t.ok() && i < spec.more_time_formats.size(); ++i) {
@@ -81,6 +84,23 @@ Result<Timestamp> ParseBannerDate(const RowSpec& spec, std::string_view text) {
     if (again.ok()) t = again;
   }
   return t;
+}
+
+// The holders named by the banners of `files` whose statement account is one per file (a
+// constant or the banner): `bank,account,holder,source,line`, a header line first; "" when no
+// banner names a holder.
+std::string StatementHoldersCsv(const std::vector<std::unique_ptr<StatementFile>>& files) {
+  std::string out;
+  for (const auto& f : files) {
+    const FieldSource& account = f->spec.at(Field::kStatementAccount);
+    if (f->banner.holder.empty() || account.column >= 0 || !account.has_constant) continue;
+    const FieldSource& bank = f->spec.at(Field::kStatementBank);
+    if (out.empty()) out = "bank,account,holder,source,line\n";
+    out += CsvField(bank.column < 0 ? bank.constant : std::string()) + ',' + CsvField(account.constant) +
+           ',' + CsvField(f->banner.holder) + ',' + CsvField(f->path.string()) + ',' +
+           std::to_string(f->banner.holder_line) + '\n';
+  }
+  return out;
 }
 
 }  // namespace
@@ -166,6 +186,7 @@ Result<StatementBanner> ReadBanner(const RowSpec& spec, std::string_view text,
         break;
       case BannerField::kHolder:
         banner.holder = value;
+        banner.holder_line = line_number;
         break;
       case BannerField::kPeriodStart:
       case BannerField::kPeriodEnd: {
@@ -357,6 +378,10 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
   MT_RETURN_IF_ERROR(writer_.AddCommitFile(
       "statement-lines.csv",
       StatementLinesCsv(files, reconciled, transaction_of_row, source_of_file)));
+  // The banners' holders, for KYC (party_mapping.h: a holder no customer export names).
+  if (std::string holders = StatementHoldersCsv(files); !holders.empty()) {
+    MT_RETURN_IF_ERROR(writer_.AddCommitFile("statement-holders.csv", std::move(holders)));
+  }
   report.statement_summary = StatementSummaryText(reconciled);
   report.statement_checks_text = reconciled.checks.ToText();
   return SetOpeningBalances(files);
