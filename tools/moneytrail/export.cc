@@ -1,6 +1,8 @@
-// `moneytrail export STORE --out FILE --format ibm-aml|native`: adapter over ExportTransactions.
+// `moneytrail export STORE --out FILE --format ibm-aml|native`: adapter over ExportTransactions;
+// ftm, i2, graphml and xlsx (also from a case directory) are in export_formats.cc.
 #include <fmt/format.h>
 
+#include "export_formats.h"
 #include "moneytrail/export.h"
 #include "verb.h"
 
@@ -13,6 +15,7 @@ struct Options {
 
 int Run(const Options& o) {
   using namespace moneytrail;
+  if (cli::IsToolFormat(o.format)) return cli::RunToolExport(o.store, o.out, o.format);
   Result<store::Store> s = store::Store::Open(o.store);
   if (!s.ok()) return cli::ReportError("export", s.status());
   if (Status st = cli::CheckOutputs(&*s, {{"--out", o.out}}); !st.ok()) return cli::ReportError("export", st);
@@ -25,10 +28,12 @@ int Run(const Options& o) {
 
 void Setup(CLI::App& app, std::function<int()>& run) {
   auto o = std::make_shared<Options>();  // shared: owned by the parsed options and the action
-  app.add_option("store", o->store, "Store directory")->required();
-  app.add_option("--out", o->out, "Output CSV file")->required();
-  app.add_option("--format", o->format, "native or ibm-aml")
-      ->check(CLI::IsMember({"native", "ibm-aml"}))
+  app.add_option("store", o->store, "Store directory (or, for ftm/i2/graphml/xlsx, a case directory)")->required();
+  app.add_option("--out", o->out, "Output file")->required();
+  app.add_option("--format", o->format,
+                 "native or ibm-aml (CSV); ftm (Aleph JSON lines), i2 (Analyst's Notebook CSV + "
+                 "import specification), graphml, xlsx (case workbook)")
+      ->check(CLI::IsMember({"native", "ibm-aml", "ftm", "i2", "graphml", "xlsx"}))
       ->default_val("native");
   app.add_flag("--verbatim", o->verbatim,
                "Write text exactly as stored (lossless round trip); by default a text cell that a "
@@ -37,6 +42,6 @@ void Setup(CLI::App& app, std::function<int()>& run) {
 }
 
 const moneytrail::cli::VerbRegistration kExport(
-    "export", "Write a store's transactions as CSV (native or IBM AMLworld layout)", Setup);
+    "export", "Write a store's transactions as CSV, FtM, i2, GraphML or XLSX", Setup);
 
 }  // namespace
