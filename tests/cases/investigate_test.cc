@@ -257,7 +257,7 @@ TEST_F(InvestigateTest, SchedulesReconcileAndCiteTheirSourceLines) {
   // source line, and the proof schedules and counterparties are written; the report shows them
   // as FRE 1006 summaries, with the case timeline and the records' integrity section.
   for (int r = 1; r <= kTop; ++r) {
-    const fs::path monthly = Case("schedules") / Rank2(r) + "-monthly.csv";
+    const fs::path monthly = Case("schedules") / (Rank2(r) + "-monthly.csv");
     ASSERT_TRUE(fs::is_regular_file(monthly)) << monthly;
     std::vector<std::string> lines = Lines(ReadWholeFile(monthly));
     ASSERT_GE(lines.size(), 2u);
@@ -271,7 +271,9 @@ TEST_F(InvestigateTest, SchedulesReconcileAndCiteTheirSourceLines) {
       ASSERT_EQ(f.size(), 9u) << lines[k];
       const int64_t opening = Cents(f[2]), closing = Cents(f[7]);
       EXPECT_EQ(closing, opening + Cents(f[3]) - Cents(f[4])) << lines[k];
-      if (f[0] == last_account) EXPECT_EQ(opening, last_closing) << lines[k];
+      if (f[0] == last_account) {
+        EXPECT_EQ(opening, last_closing) << lines[k];
+      }
       EXPECT_LE(Cents(f[5]), Cents(f[3])) << lines[k];  // cash in is part of the credits
       EXPECT_LE(Cents(f[6]), Cents(f[4])) << lines[k];
       last_account = f[0];
@@ -288,8 +290,8 @@ TEST_F(InvestigateTest, SchedulesReconcileAndCiteTheirSourceLines) {
       ++cited;
     }
     EXPECT_EQ(cited, listed) << monthly;
-    EXPECT_TRUE(fs::is_regular_file(Case("schedules") / Rank2(r) + "-counterparties.csv"));
-    EXPECT_TRUE(fs::is_regular_file(Case("schedules") / Rank2(r) + "-cash-branches.csv"));
+    EXPECT_TRUE(fs::is_regular_file(Case("schedules") / (Rank2(r) + "-counterparties.csv")));
+    EXPECT_TRUE(fs::is_regular_file(Case("schedules") / (Rank2(r) + "-cash-branches.csv")));
   }
   EXPECT_TRUE(fs::is_regular_file(Case("schedules") / "timeline.csv"));
   const std::string html = ReadWholeFile(Case("report.html"));
