@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -179,6 +180,27 @@ struct SharedLinkView {
   std::vector<std::string> accounts;  // the accounts those entities hold
 };
 
+// A forensic schedule of one subject, computed only from the records (a summary under FRE
+// 1006): a table whose every row counts the transactions behind it; the schedule's CSV file in
+// the case directory lists each row's transactions with their source file and line.
+struct ScheduleView {
+  std::string title;                   // "Monthly summary per account"
+  std::vector<std::string> columns;
+  std::vector<bool> numeric;           // per column: right-aligned figures
+  std::vector<std::vector<std::string>> rows;  // cells as shown (amounts grouped, with currency)
+  uint64_t rows_total = 0;             // rows in the CSV (rows may be fewer: "Shown: ...")
+  std::string csv;                     // the CSV file, relative to the case directory
+  std::string note;                    // how the figures were formed; empty: none
+};
+
+// A line of the case's chronological timeline (the top subjects' alerts and activity).
+struct CaseEventView {
+  Timestamp time = 0;
+  std::string subject;   // the subject's label
+  std::string event;     // "First transaction", an alert's title, ...
+  std::string detail;    // amounts, counts, window
+};
+
 struct SubjectView {
   uint32_t rank = 0;
   std::string account;   // account label; for an entity, its id
@@ -203,6 +225,9 @@ struct SubjectView {
   uint64_t timeline_total = 0;
   std::vector<SharedLinkView> shared;  // at most a dozen; empty when no groups are known
   uint64_t shared_total = 0;
+  // Forensic schedules: monthly summary per account, counterparties, cash by branch, and the
+  // methods of proof (bank deposits, source and application of funds) when they apply.
+  std::vector<ScheduleView> schedules;
 };
 
 struct CustodyFileView {
@@ -214,6 +239,24 @@ struct CustodyFileView {
   uint64_t rows_rejected = 0;
   std::string format;
   std::string ingested_at;
+  std::string encoding;      // a mapped file's declared encoding; empty when not recorded
+  uint64_t rows_merged = 0;  // accepted statement rows carried by another line's transaction
+};
+
+// The statement checks and description enrichment one commit recorded (the store's commit
+// files statement-checks.json and statement-enrichment.json; docs/statement-checks.md).
+struct StatementIntegrityView {
+  uint32_t segment = 0;
+  uint64_t balance_breaks = 0;
+  uint64_t continuity_breaks = 0;
+  uint64_t gaps = 0;
+  uint64_t overlaps = 0;  // duplicate rows of overlapping statements, recognised
+  uint64_t mirrors = 0;   // mirror transfers joined
+  std::vector<std::string> findings;  // "path:line: ..." lines (statements::CheckReport::ToText)
+  uint64_t findings_total = 0;
+  bool enrichment_known = false;  // statement-enrichment.json was present
+  uint64_t rows = 0, enriched = 0, unmatched = 0, not_enriched = 0;
+  std::vector<std::pair<std::string, uint64_t>> unmatched_descriptions;  // text, rows
 };
 
 // Paper of the printed report.
@@ -229,6 +272,9 @@ struct CaseReportData {
   std::string agency;
   std::string author;
   std::string marking;
+  // The exhibit number ("GX-1"): stamped at the top right of every printed page and beside the
+  // title. Empty: no stamp.
+  std::string exhibit;
   PaperSize paper = PaperSize::kLetter;
   std::string version;        // moneytrail version
   std::string store_dir;
@@ -244,21 +290,34 @@ struct CaseReportData {
   uint64_t subjects_total = 0;       // subjects ranked
   std::vector<std::string> findings; // the top findings in plain words, a handful
   std::vector<SubjectView> subjects; // the top N, in rank order
+  std::vector<CaseEventView> timeline;  // the case's chronological timeline
+  uint64_t timeline_total = 0;
+  std::string timeline_csv;             // its CSV file in the case directory
   std::vector<CustodyFileView> custody;
+  std::vector<StatementIntegrityView> integrity;  // one per commit that ingested statements
   std::vector<std::pair<std::string, std::string>> configuration;  // name -> value
   std::vector<std::pair<std::string, std::string>> outputs;        // file -> what it holds
 };
 
 // Charts: text is never printed under this size (pt).
 inline constexpr double kMinPrintedChartFontPt = 9.0;
+// A chart prints inside its subject's portrait pages, or, when it is legible only that way, on
+// a landscape page of its own (CSS named page "landscape").
+enum class ChartOrientation { kPortrait, kLandscape };
 // The printable box a chart is scaled into on `paper` (pt): the page width less the margins
-// and the chart's frame, and the chart's height limit (190 mm).
-double ChartBoxWidthPt(PaperSize paper);
+// and the chart's frame, and the chart's height limit (190 mm portrait; 150 mm on a landscape
+// page, which also holds a heading and a caption).
+double ChartBoxWidthPt(PaperSize paper, ChartOrientation orientation = ChartOrientation::kPortrait);
 inline constexpr double kChartBoxHeightPt = 190.0 / 25.4 * 72.0;
+inline constexpr double kLandscapeChartBoxHeightPt = 150.0 / 25.4 * 72.0;
 // The smallest text of a Graphviz SVG (its <svg width/height> in pt and its font-size
-// attributes) once printed as the report lays it out on `paper`: scaled down to fit the chart
-// box, never up. 0 when the SVG has no size or no text.
-double ChartSmallestPrintedFontPt(std::string_view svg, PaperSize paper);
+// attributes) once printed as the report lays it out on `paper` in `orientation`: scaled down
+// to fit the chart box, never up. 0 when the SVG has no size or no text.
+double ChartSmallestPrintedFontPt(std::string_view svg, PaperSize paper,
+                                  ChartOrientation orientation = ChartOrientation::kPortrait);
+// How the report prints `svg`: portrait when its text stays at kMinPrintedChartFontPt or more
+// there, else landscape when it does there, else nullopt (the chart is left out, with a note).
+std::optional<ChartOrientation> ChartPrintOrientation(std::string_view svg, PaperSize paper);
 
 // The whole page. Escapes every string; no external references (no http:, no src= to files).
 std::string RenderReportHtml(const CaseReportData& data);

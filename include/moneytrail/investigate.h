@@ -71,6 +71,7 @@ struct InvestigateOptions {
   std::string agency;
   std::string author;
   std::string marking;
+  std::string exhibit;  // exhibit number stamped on every printed page ("GX-1"); empty: none
   bool a4 = false;
   int threads = 0;                // 0: all cores
   // Progress: called with the stage name ("ingest", "rules", "patterns", "score", "rank",

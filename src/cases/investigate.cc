@@ -30,6 +30,7 @@
 #include "moneytrail/trace_report.h"
 #include "moneytrail/version.h"
 #include "outputs.h"
+#include "schedules.h"
 #include "shared_links.h"
 #include "subject_sections.h"
 #include "subjects.h"
@@ -586,6 +587,7 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
   data.agency = o.agency;
   data.author = o.author;
   data.marking = o.marking;
+  data.exhibit = o.exhibit;
   data.paper = o.a4 ? report::PaperSize::kA4 : report::PaperSize::kLetter;
   data.generated_at = generated_at;
   data.version = kVersion;
@@ -692,12 +694,11 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     Result<std::string> svg = trace::FlowChartSvg(st.trail, tr, kChartNodes);
     if (svg.ok()) {
       MT_RETURN_IF_ERROR(writer.Write(st.dir + "/chart.svg", *svg, "flow-of-funds chart"));
-      // The report's copy keeps its text at 9 pt or more when printed: fewer nodes until it
-      // does (the chart's title says how many are shown; chart.svg has them all).
+      // The report's copy keeps its text at 9 pt or more when printed, on a landscape page of
+      // its own if need be: fewer nodes until it does (the chart's title says how many are
+      // shown; chart.svg has them all).
       for (size_t nodes : {24, 16, 10, 6}) {
-        if (report::ChartSmallestPrintedFontPt(*svg, data.paper) >= report::kMinPrintedChartFontPt) {
-          break;
-        }
+        if (report::ChartPrintOrientation(*svg, data.paper)) break;  // portrait or landscape
         Result<std::string> fewer = trace::FlowChartSvg(st.trail, tr, nodes);
         if (!fewer.ok()) break;
         *svg = std::move(*fewer);
@@ -706,6 +707,28 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     } else {
       summary.warnings.push_back(fmt::format("no flow-of-funds chart: {}", svg.status().ToString()));
     }
+  }
+  // The forensic schedules of each top subject (schedules.h) and the case timeline: tables of
+  // the report and CSV files under schedules/.
+  {
+    fs::create_directories(tmp_dir / "schedules", ec);
+    if (ec) return IoError(fmt::format("cannot create {}: {}", (tmp_dir / "schedules").string(), ec.message()));
+    std::vector<std::pair<TransactionId, TransactionId>> first_last(top);
+    for (size_t r = 0; r < top; ++r) {
+      const uint32_t sub = ranked[r].subject;
+      MT_ASSIGN_OR_RETURN(std::vector<Schedule> schedules,
+                          SubjectSchedules(views, subject_of, sub, subjects[sub].accounts, holder_names,
+                                           fmt::format("schedules/{:02}-", r + 1), &first_last[r]));
+      for (Schedule& sc : schedules) {
+        if (!sc.csv.empty()) MT_RETURN_IF_ERROR(writer.Write(sc.view.csv, sc.csv, sc.view.title));
+        data.subjects[r].schedules.push_back(std::move(sc.view));
+      }
+    }
+    CaseTimeline timeline = BuildCaseTimeline(views, data.subjects, first_last);
+    data.timeline = std::move(timeline.events);
+    data.timeline_total = timeline.total;
+    data.timeline_csv = "schedules/timeline.csv";
+    MT_RETURN_IF_ERROR(writer.Write(data.timeline_csv, timeline.csv, "the case's chronological timeline"));
   }
   {
     std::string alerts = rules::ScanHeaderJsonLine(s, pack_ptrs, scan) + "\n";
@@ -746,14 +769,19 @@ Result<CaseSummary> Investigate(const InvestigateOptions& given) {
     c.rows_rejected = src.rows_rejected;
     c.format = src.format;
     c.ingested_at = src.ingested_at;
+    c.encoding = src.encoding;
+    c.rows_merged = src.rows_merged;
     data.custody.push_back(std::move(c));
   }
+  MT_ASSIGN_OR_RETURN(data.integrity, StatementIntegrity(s));
   data.outputs = {
       {"report.html", "this report"},
       {"report.pdf", "this report, printed"},
       {"alerts.jsonl", "every alert with its evidence and source lines"},
       {"subjects.csv", "every ranked subject with its scores"},
       {"trails/", "per top subject: trail.json, schedule.csv, chart.svg"},
+      {"schedules/", "per top subject: monthly summary, counterparties, cash by branch, bank "
+                     "deposits and source and application of funds (CSV); the case timeline"},
       {"custody.json", "inputs with SHA-256, configuration, and the SHA-256 of every output"},
   };
   MT_RETURN_IF_ERROR(writer.Write("report.html", report::RenderReportHtml(data), "the case report"));

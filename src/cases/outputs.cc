@@ -13,6 +13,7 @@
 #include "moneytrail/file_util.h"
 #include "moneytrail/json_text.h"
 #include "moneytrail/safe_text.h"
+#include "moneytrail/statement_checks.h"
 #include "moneytrail/time_format.h"
 #include "moneytrail/version.h"
 
@@ -369,6 +370,71 @@ std::string SummaryText(const CaseSummary& s) {
     out += fmt::format("{}{} {:.2f} s", &t == &s.timings.front() ? "time: " : ", ", t.stage, t.seconds);
   }
   if (!s.timings.empty()) out += '\n';
+  return out;
+}
+
+Result<std::vector<report::StatementIntegrityView>> StatementIntegrity(const store::Store& s,
+                                                                       size_t max_findings) {
+  std::vector<report::StatementIntegrityView> out;
+  auto view_of = [&](uint32_t segment) -> report::StatementIntegrityView& {
+    for (report::StatementIntegrityView& v : out) {
+      if (v.segment == segment) return v;
+    }
+    out.push_back({});
+    out.back().segment = segment;
+    return out.back();
+  };
+  for (const store::CommitFile& f : s.commit_files()) {
+    const bool checks = f.name == "statement-checks.json";
+    if (!checks && f.name != "statement-enrichment.json") continue;
+    auto where = [&] { return fmt::format("segment {} {}", f.segment, f.name); };
+    Result<std::string> text = s.ReadCommitFile(f.segment, f.name);
+    if (!text.ok()) return text.status().WithContext(where());
+    report::StatementIntegrityView& v = view_of(f.segment);
+    if (checks) {
+      Result<statements::CheckReport> r = statements::CheckReportFromJson(*text);
+      if (!r.ok()) return DataLossError(r.status().ToString()).WithContext(where());
+      v.balance_breaks = r->balance_breaks.size();
+      v.continuity_breaks = r->continuity_breaks.size();
+      v.gaps = r->gaps.size();
+      v.overlaps = r->duplicates.size();
+      v.mirrors = r->mirrors.size();
+      // ToText: one finding a line, then a summary line (not a finding).
+      std::string all = r->ToText();
+      std::vector<std::string> lines;
+      for (size_t b = 0; b < all.size();) {
+        size_t e = all.find('\n', b);
+        if (e == std::string::npos) e = all.size();
+        if (e > b) lines.emplace_back(all.substr(b, e - b));
+        b = e + 1;
+      }
+      if (!lines.empty()) lines.pop_back();
+      v.findings_total = lines.size();
+      if (lines.size() > max_findings) lines.resize(max_findings);
+      v.findings = std::move(lines);
+    } else {
+      nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+      if (j.is_discarded() || !j.is_object()) {
+        return DataLossError("not JSON").WithContext(where());
+      }
+      auto count = [&](const char* key) -> uint64_t {
+        return j.contains(key) && j[key].is_number_unsigned() ? j[key].get<uint64_t>() : 0;
+      };
+      v.enrichment_known = true;
+      v.rows = count("rows");
+      v.enriched = count("enriched");
+      v.unmatched = count("unmatched");
+      v.not_enriched = count("not_enriched");
+      if (j.contains("unmatched_descriptions") && j["unmatched_descriptions"].is_array()) {
+        for (const nlohmann::json& u : j["unmatched_descriptions"]) {
+          if (!u.is_object() || !u.contains("description") || !u["description"].is_string()) continue;
+          uint64_t rows = u.contains("rows") && u["rows"].is_number_unsigned() ? u["rows"].get<uint64_t>() : 0;
+          v.unmatched_descriptions.emplace_back(u["description"].get<std::string>(), rows);
+        }
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.segment < b.segment; });
   return out;
 }
 

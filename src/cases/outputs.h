@@ -84,6 +84,14 @@ std::vector<std::string> Findings(const report::CaseReportData& data,
                                   const rules::ScanResult& scan, uint64_t pattern_instances,
                                   uint64_t flagged, const std::vector<report::TraceTotalsView>& traced);
 
+// The records' integrity for the report: per commit that ingested bank statements, its
+// statement-checks.json (balance breaks, continuity breaks, gaps, overlaps, mirrors; at most
+// `max_findings` finding lines) and statement-enrichment.json (description coverage and the
+// most frequent unmatched descriptions). Empty when no commit holds them. DataLoss when a
+// stored file cannot be read back, naming the segment and file.
+Result<std::vector<report::StatementIntegrityView>> StatementIntegrity(const store::Store& store,
+                                                                       size_t max_findings = 60);
+
 // "12,345.67 USD"; "12,345.67 USD + 3.00 EUR" for several.
 std::string MoneyText(const report::Money& m);
 std::string MoneyListText(const std::vector<report::Money>& list);

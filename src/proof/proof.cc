@@ -20,7 +20,7 @@ Result<ProofMethod> ParseProofMethod(std::string_view name) {
   if (name == "bank-deposits") return ProofMethod::kBankDeposits;
   if (name == "source-application") return ProofMethod::kSourceApplication;
   return InvalidArgumentError(fmt::format(
-      "unknown method of proof '{}': expected bank-deposits or source-application", name));
+      "unknown method of proof '{}': expected bank-deposits, source-application or net-worth", name));
 }
 
 namespace {

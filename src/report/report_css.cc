@@ -1,4 +1,5 @@
-// The case report's style sheet: system fonts only (DejaVu on Debian), no url(), no @import.
+// The case report's style sheet: system fonts only (DejaVu on Debian, and WenQuanYi Micro Hei
+// for Chinese, Japanese and Korean names: scripts/install-deps), no url(), no @import.
 // Print rules (the paper size, margins and page header and footer are added per report by
 // report_html.cc): each subject on a new page, rows and figures never split,
 // table headers repeated on every page, and colours kept (print-color-adjust).
@@ -13,7 +14,8 @@ std::string_view ReportCss() {
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; color: var(--ink); background: #e9edf1;
-       font: 14px/1.45 "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; }
+       font: 14px/1.45 "DejaVu Sans", "Liberation Sans", Arial, Helvetica,
+             "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; }
 main { max-width: 1040px; margin: 24px auto; }
 section.page { background: #fff; padding: 28px 36px; margin-bottom: 24px;
                box-shadow: 0 1px 4px rgba(0,0,0,.12); border-radius: 4px; }
@@ -29,7 +31,7 @@ a { color: #1f5f99; text-decoration: none; }
 .note { font-size: 12.5px; }
 .empty { color: var(--muted); font-style: italic; }
 .mono, code, td.num, td.src, td.hash {
-  font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; }
+  font-family: "DejaVu Sans Mono", "Liberation Mono", "WenQuanYi Micro Hei Mono", monospace; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 10px 0; }
 .meta dt { color: var(--muted); }
 .meta dd { margin: 0; overflow-wrap: anywhere; }
@@ -74,12 +76,19 @@ tr.check.bad td:first-child { color: var(--warn); font-weight: bold; }
 figure { margin: 12px 0; break-inside: avoid; page-break-inside: avoid; }
 figcaption { font-size: 12.5px; color: var(--muted); margin-top: 4px; }
 svg { max-width: 100%; height: auto; }
-svg text { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
+svg text { font-family: "DejaVu Sans", "Liberation Sans", Arial, "WenQuanYi Micro Hei", sans-serif; }
 svg.bar { vertical-align: middle; }
 .chart-frame { border: 1px solid var(--line); background: #fff; padding: 6px; }
 .chart-frame > svg { display: block; margin: 0 auto; }
 svg.flow-chart { max-width: 100%; height: auto; max-height: 190mm; display: block;
                  margin: 0 auto; }
+.landscape-page svg.flow-chart { max-height: 150mm; }
+@media print {
+  .landscape-page { page: landscape; break-before: page; break-after: page; }
+}
+table.forensic { font-size: 11.5px; }
+table.forensic td.acct { overflow-wrap: anywhere; }
+ul.findings { font-size: 11px; padding-left: 18px; overflow-wrap: anywhere; }
 ol.findings li { margin: 4px 0; }
 .reasons td:first-child { width: 60%; }
 nav.toc { margin: 4px 0 0; }
@@ -97,6 +106,8 @@ table.schedule th:nth-child(7) { width: 4%; } table.schedule th:nth-child(8) { w
 table.schedule th:nth-child(9) { width: 11%; }
 .who { color: var(--muted); font-size: 0.92em; }
 p.went { font-weight: bold; }
+.exhibit-stamp { float: right; font-weight: bold; border: 2px solid var(--ink);
+                 padding: 2px 10px; margin: 0 0 6px 12px; }
 .marking { text-align: center; font-weight: bold; color: var(--warn);
            border: 2px solid var(--warn); padding: 3px; margin: 0 0 10px; }
 @media print {

@@ -55,7 +55,9 @@ std::string ShownOf(size_t shown, uint64_t total, std::string_view noun) {
 void AppendTransactionTable(const std::vector<const report::TxView*>& txs,
                             std::string_view caption, std::string& out) {
   out += "<table class=\"tx\">";
-  if (!caption.empty()) out += fmt::format("<caption>{}</caption>", Escape(caption));
+  // Computed only from the records, each row citing its source line: a summary under FRE 1006.
+  out += fmt::format("<caption>Summary (FRE 1006){}{}</caption>", caption.empty() ? "" : ": ",
+                     Escape(caption));
   out +=
       "<thead><tr><th>Date and time</th><th>From</th><th>To</th><th>Channel</th>"
       "<th class=\"num\">Amount</th><th>Source</th></tr></thead><tbody>";
@@ -94,7 +96,15 @@ std::string PageCss(const report::CaseReportData& d) {
   std::string marking = d.marking.empty() ? std::string() : CssString(d.marking);
   std::string left = CssString(d.case_number.empty() ? d.title : "Case " + d.case_number);
   std::string out = fmt::format("@page {{ size: {}; margin: 16mm 12mm 16mm 12mm;\n", size);
-  const char* box = "font-family: \"DejaVu Sans\", sans-serif; font-size: 8pt; color: #5a6570;";
+  if (!d.exhibit.empty()) {
+    out += fmt::format(
+        "  @top-right {{ content: {}; font-family: \"DejaVu Sans\", sans-serif; font-size: 10pt; "
+        "font-weight: bold; color: #1a1a1a; }}\n",
+        CssString("Exhibit " + d.exhibit));
+  }
+  const char* box =
+      "font-family: \"DejaVu Sans\", \"WenQuanYi Micro Hei\", sans-serif; font-size: 8pt; "
+      "color: #5a6570;";
   if (!marking.empty()) {
     out += fmt::format("  @top-center {{ content: {}; {} font-weight: bold; color: #a8321e; }}\n",
                        marking, box);
@@ -105,6 +115,9 @@ std::string PageCss(const report::CaseReportData& d) {
   out += fmt::format("  @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); "
                      "{} }}\n}}\n",
                      box);
+  // Large charts get a page of their own turned sideways (trace_section.cc); the margin boxes
+  // above apply to it as well.
+  out += fmt::format("@page landscape {{ size: {} landscape; }}\n", size);
   return out;
 }
 
@@ -126,8 +139,10 @@ std::string RenderReportHtml(const CaseReportData& data) {
   out += PageCss(data);
   out += "</style>\n</head>\n<body>\n<main>\n";
   AppendSummary(data, out);
+  AppendCaseTimeline(data, out);
   std::vector<const SubjectView*> subjects = SubjectsInRankOrder(data);
   for (size_t i = 0; i < subjects.size(); ++i) AppendSubject(*subjects[i], i + 1, data.paper, out);
+  AppendIntegrity(data, out);
   AppendAppendix(data, out);
   out += "<footer>" + Escape(data.title) + " \xC2\xB7 moneytrail " + Escape(data.version) +
          " \xC2\xB7 " + Escape(FormatIsoText(data.generated_at)) + "</footer>\n";

@@ -45,6 +45,12 @@ void AppendSubject(const report::SubjectView& subject, size_t position, report::
 // The flow-of-funds chart is left out, with a note, when its text would print under 9 pt.
 void AppendTrace(const report::SubjectView& subject, size_t position, report::PaperSize paper,
                  std::string& out);
+// A subject's forensic schedules (schedule_section.cc); nothing when it has none.
+void AppendSchedules(const report::SubjectView& subject, std::string& out);
+// The case's chronological timeline, a page of its own; nothing when empty.
+void AppendCaseTimeline(const report::CaseReportData& data, std::string& out);
+// "Records and their integrity": statement checks, descriptions read, custody of the files.
+void AppendIntegrity(const report::CaseReportData& data, std::string& out);
 void AppendAppendix(const report::CaseReportData& data, std::string& out);
 
 }  // namespace moneytrail::report_internal

@@ -119,7 +119,9 @@ void AppendPattern(const report::PatternView& p, const report::SubjectView& s, s
                      number, Escape(p.kind), FormatCount(p.accounts.size()),
                      FormatCount(p.transactions.size()), Escape(FormatDateTime(p.first_time)),
                      Escape(FormatDateTime(p.last_time)));
-  out += "<figure><div class=\"chart-frame\">" + g.svg + "</div><figcaption>";
+  out += "<figure><div class=\"chart-frame\">" + g.svg +
+         "</div><figcaption>Illustrative aid (FRE 107), not evidence; the table below is the "
+         "summary. ";
   out += g.layered ? "Money flows left to right. " : "Accounts on a circle, in order of first "
                                                      "transaction. ";
   out += "Filled boxes are the subject's accounts; arrow numbers are the transactions below, "
@@ -192,7 +194,8 @@ void AppendTimeline(const report::SubjectView& s, std::string& out) {
     return;
   }
   out += "<figure><div class=\"chart-frame\">" + DrawTimeline(s.timeline) +
-         "</div><figcaption>Inflows above the axis, outflows below; bar height is the square "
+         "</div><figcaption>Illustrative aid (FRE 107), not evidence: inflows above the axis, "
+         "outflows below; bar height is the square "
          "root of the amount, relative to the largest amount of the same currency; colours are "
          "channels.";
   std::string shown = ShownOf(s.timeline.size(), s.timeline_total, "events");
@@ -211,6 +214,7 @@ void AppendSubject(const report::SubjectView& s, size_t position, report::PaperS
   AppendPatterns(s, out);
   AppendShared(s, out);
   AppendTrace(s, position, paper, out);
+  AppendSchedules(s, out);
   AppendTimeline(s, out);
   out += "</section>\n";
 }

@@ -101,6 +101,9 @@ void AppendTopSubjects(const report::CaseReportData& d, std::string& out) {
 void AppendSummary(const report::CaseReportData& d, std::string& out) {
   out += "<section class=\"page summary\" id=\"summary\">";
   if (!d.marking.empty()) out += "<div class=\"marking\">" + Escape(d.marking) + "</div>";
+  if (!d.exhibit.empty()) {
+    out += "<div class=\"exhibit-stamp\">Exhibit " + Escape(d.exhibit) + "</div>";
+  }
   out += fmt::format("<h1>{}</h1>", Escape(d.title.empty() ? "Case report" : d.title));
   if (!d.case_number.empty() || !d.agency.empty() || !d.author.empty()) {
     out += "<dl class=\"meta case\">";

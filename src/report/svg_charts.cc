@@ -247,14 +247,17 @@ double NumberAttribute(std::string_view tag, std::string_view name) {
 
 }  // namespace
 
-double ChartBoxWidthPt(PaperSize paper) {
-  const double page = paper == PaperSize::kA4 ? 210.0 / 25.4 * 72.0 : 8.5 * 72.0;
+double ChartBoxWidthPt(PaperSize paper, ChartOrientation orientation) {
+  const bool wide = orientation == ChartOrientation::kLandscape;
+  const double page = paper == PaperSize::kA4 ? (wide ? 297.0 : 210.0) / 25.4 * 72.0
+                                              : (wide ? 11.0 : 8.5) * 72.0;
   const double margins = 24.0 / 25.4 * 72.0;  // 12 mm each side (report_html.cc's @page)
   const double frame = 14.0 * 0.75;           // .chart-frame: 6 px padding + 1 px border, twice
   return page - margins - frame;
 }
 
-double ChartSmallestPrintedFontPt(std::string_view svg, PaperSize paper) {
+double ChartSmallestPrintedFontPt(std::string_view svg, PaperSize paper,
+                                  ChartOrientation orientation) {
   size_t root = svg.find("<svg");
   if (root == std::string_view::npos) return 0;
   size_t root_end = svg.find('>', root);
@@ -270,9 +273,18 @@ double ChartSmallestPrintedFontPt(std::string_view svg, PaperSize paper) {
     if (v > 0 && (smallest < 0 || v < smallest)) smallest = v;
   }
   if (smallest <= 0) return 0;
+  const double box_height = orientation == ChartOrientation::kLandscape ? kLandscapeChartBoxHeightPt
+                                                                       : kChartBoxHeightPt;
   const double scale =
-      std::min({1.0, ChartBoxWidthPt(paper) / width, kChartBoxHeightPt / height});
+      std::min({1.0, ChartBoxWidthPt(paper, orientation) / width, box_height / height});
   return smallest * scale;
+}
+
+std::optional<ChartOrientation> ChartPrintOrientation(std::string_view svg, PaperSize paper) {
+  for (ChartOrientation o : {ChartOrientation::kPortrait, ChartOrientation::kLandscape}) {
+    if (ChartSmallestPrintedFontPt(svg, paper, o) >= kMinPrintedChartFontPt) return o;
+  }
+  return std::nullopt;
 }
 
 }  // namespace moneytrail::report

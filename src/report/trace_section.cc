@@ -32,7 +32,7 @@ void AppendTotals(const report::TraceView& t, std::string& out) {
       if (std::find(kinds.begin(), kinds.end(), w) == kinds.end()) kinds.push_back(w);
     }
   }
-  out += "<table class=\"totals\"><caption>Where the traced money went (per currency)</caption>"
+  out += "<table class=\"totals\"><caption>Summary (FRE 1006): Where the traced money went (per currency)</caption>"
          "<thead><tr><th></th>";
   for (const report::TraceTotalsView& c : t.totals) {
     out += fmt::format("<th class=\"num\">{}</th>", Escape(c.currency));
@@ -105,18 +105,29 @@ void AppendFlowChart(const report::TraceView& t, size_t position, report::PaperS
            "expected form.</p>";
     return;
   }
-  const double smallest = report::ChartSmallestPrintedFontPt(t.flow_chart_svg, paper);
-  if (smallest < report::kMinPrintedChartFontPt) {
+  const std::optional<report::ChartOrientation> orientation =
+      report::ChartPrintOrientation(t.flow_chart_svg, paper);
+  if (!orientation) {
+    const double smallest = report::ChartSmallestPrintedFontPt(t.flow_chart_svg, paper,
+                                                               report::ChartOrientation::kLandscape);
     out += fmt::format("<p class=\"empty\">The flow-of-funds chart is too large to print legibly "
-                       "on this page (its smallest text would be {:.1f} pt, under {:.0f} pt); it "
+                       "even on a landscape page (its smallest text would be {:.1f} pt, under {:.0f} pt); it "
                        "is in {}/chart.svg, and every amount it shows is in the tables below.</p>",
                        smallest, report::kMinPrintedChartFontPt,
                        Escape(t.trail_dir.empty() ? std::string("the trail directory") : t.trail_dir));
     return;
   }
-  out += "<figure><div class=\"chart-frame\">" + svg +
-         "</div><figcaption>Flow of funds: accounts the traced money passed through; edge "
-         "labels are the traced amounts.</figcaption></figure>";
+  const char* caption =
+      "<figcaption>Illustrative aid (FRE 107), not evidence: flow of funds through the accounts "
+      "the traced money passed through; edge labels are the traced amounts, each in the tracing "
+      "schedule (a summary) with its source lines.</figcaption></figure>";
+  if (*orientation == report::ChartOrientation::kLandscape) {
+    // A page of its own in landscape: the chart is legible only at that width.
+    out += "<div class=\"landscape-page\"><h4>Flow of funds (landscape page)</h4>"
+           "<figure><div class=\"chart-frame\">" + svg + "</div>" + caption + "</div>";
+    return;
+  }
+  out += "<figure><div class=\"chart-frame\">" + svg + "</div>" + caption;
 }
 
 void AppendSchedule(const report::TraceView& t, std::string& out) {
@@ -131,7 +142,7 @@ void AppendSchedule(const report::TraceView& t, std::string& out) {
   std::stable_sort(lines.begin(), lines.end(), [](const auto* a, const auto* b) {
     return a->tx.time != b->tx.time ? a->tx.time < b->tx.time : a->tx.id < b->tx.id;
   });
-  out += "<div class=\"table-frame\"><table class=\"tx schedule\"><caption>Tracing schedule "
+  out += "<div class=\"table-frame\"><table class=\"tx schedule\"><caption>Summary (FRE 1006): Tracing schedule "
          "(in time order)</caption><thead><tr><th>Date and time</th><th>From</th><th>To</th>"
          "<th>Channel</th><th class=\"num\">Amount</th><th class=\"num\">Traced part</th>"
          "<th class=\"num\">Hop</th><th>Then</th><th>Source</th></tr></thead><tbody>";
@@ -155,7 +166,7 @@ void AppendSchedule(const report::TraceView& t, std::string& out) {
 
 void AppendPayees(const report::TraceView& t, std::string& out) {
   if (t.payees.empty()) return;
-  out += "<table class=\"payees\"><caption>Who received the traced money that left</caption>"
+  out += "<table class=\"payees\"><caption>Summary (FRE 1006): Who received the traced money that left</caption>"
          "<thead><tr><th>Paid to</th><th>Where</th><th>How</th><th class=\"num\">Payments</th>"
          "<th class=\"num\">Traced money</th></tr></thead><tbody>";
   for (const report::PayeeView& p : t.payees) {
@@ -175,7 +186,7 @@ void AppendHoldings(const report::TraceView& t, std::string& out) {
     out += "<p class=\"empty\">No traced money is still held in any account.</p>";
     return;
   }
-  out += "<table class=\"holdings\"><caption>Where traced money is still held</caption><thead>"
+  out += "<table class=\"holdings\"><caption>Summary (FRE 1006): Where traced money is still held</caption><thead>"
          "<tr><th>Account</th><th class=\"num\">Traced money held</th><th class=\"num\">Balance"
          "</th><th class=\"num\">Hop</th></tr></thead><tbody>";
   for (const report::HoldingView& h : t.holdings) {

@@ -119,5 +119,42 @@ TEST(PdfTest, EveryPageHasItsNumberMarkingAndCaseNumberOnLetterOrA4) {
   }
 }
 
+// Exhibit stamp on every page, a chart on a landscape page of its own, and a Chinese and an
+// accented name printed with their glyphs (pdftotext reads them back; pdffonts lists the CJK
+// font embedded), in one print.
+TEST(PdfTest, ExhibitStampLandscapeChartAndCjkNamesPrint) {
+  ASSERT_TRUE(report_internal::FindChromium("").ok());
+  Result<report_internal::ScratchDir> dir = report_internal::ScratchDir::Create("mt-pdf-exhibit-");
+  ASSERT_TRUE(dir.ok());
+  CaseReportData data = report_test::SampleCase(3);
+  data.exhibit = "GX-12";
+  data.subjects[0].holder = "\xE7\x8E\x8B\xE4\xBC\x9F";  // 王伟
+  data.subjects[1].holder = "Jos\xC3\xA9 N\xC3\xBA\xC3\xB1" "ez";  // José Núñez
+  // 780 pt wide with 11 pt text: legible only sideways (report_records_test.cc).
+  data.subjects[1].trace.flow_chart_svg =
+      "<svg width=\"780pt\" height=\"100pt\" viewBox=\"0 0 780 100\">\n<g id=\"graph0\" "
+      "class=\"graph\"><text x=\"10\" y=\"50\" font-family=\"Helvetica,sans-Serif\" "
+      "font-size=\"11\">LANDSCAPE-CHART-TEXT</text></g>\n</svg>\n";
+  ASSERT_TRUE(WriteReportHtml(data, dir->path() / "report.html").ok());
+  Result<PdfInfo> pdf = PrintPdf(dir->path() / "report.html", dir->path() / "report.pdf", {});
+  ASSERT_TRUE(pdf.ok()) << pdf.status().ToString();
+  const std::filesystem::path file = dir->path() / "report.pdf";
+  const std::string text = Poppler("pdftotext", file, dir->path());
+  const int n = pdf->pages;
+  // The margin box on every page and the boxed stamp beside the title.
+  EXPECT_EQ(static_cast<int>(report_test::CountOf(text, "Exhibit GX-12")), n + 1);
+  EXPECT_NE(text.find("\xE7\x8E\x8B\xE4\xBC\x9F"), std::string::npos);
+  EXPECT_NE(text.find("Jos\xC3\xA9 N\xC3\xBA\xC3\xB1" "ez"), std::string::npos);
+  EXPECT_NE(text.find("LANDSCAPE-CHART-TEXT"), std::string::npos);
+  const std::string fonts = Poppler("pdffonts", file, dir->path());
+  EXPECT_NE(fonts.find("WenQuanYi"), std::string::npos) << fonts;
+  // Exactly the chart's page is landscape (pdfinfo prints every page's size with -f/-l).
+  Result<report_internal::ProcessResult> info = report_internal::RunProcess(
+      {"/usr/bin/pdfinfo", "-f", "1", "-l", std::to_string(n), file.string()}, {}, 60, dir->path());
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(report_test::CountOf(info->stdout_text, "size:  792 x 612 pts"), 1u) << info->stdout_text;
+  EXPECT_EQ(static_cast<int>(report_test::CountOf(info->stdout_text, "size:  612 x 792 pts")), n - 1);
+}
+
 }  // namespace
 }  // namespace moneytrail::report

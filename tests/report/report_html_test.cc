@@ -157,7 +157,8 @@ TEST(ReportHtmlTest, MarkupIsBalanced) {
   std::string html = RenderReportHtml(SampleCase(4));
   EXPECT_EQ(report_test::TagBalanceError(html), "");
   EXPECT_EQ(CountOf(html, "<svg"), CountOf(html, "</svg>"));
-  EXPECT_EQ(CountOf(html, "<section"), 1u + 4u + 1u);
+  // Summary, 4 subjects, records and their integrity, appendix.
+  EXPECT_EQ(CountOf(html, "<section"), 1u + 4u + 1u + 1u);
 }
 
 TEST(ReportHtmlTest, TraceTotalsVisiblyReconcile) {

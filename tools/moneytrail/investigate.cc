@@ -26,6 +26,7 @@ struct Options {
   bool no_holders = false;
   int threads = 0;
   std::string case_title, case_number, agency, author, marking, paper = "letter";
+  std::string exhibit_prefix, exhibit_number = "1";
 };
 
 int Run(const Options& o) {
@@ -64,6 +65,7 @@ int Run(const Options& o) {
   io.agency = o.agency;
   io.author = o.author;
   io.marking = o.marking;
+  if (!o.exhibit_prefix.empty()) io.exhibit = o.exhibit_prefix + o.exhibit_number;
   io.a4 = o.paper == "a4";
   std::unique_ptr<cli::ProgressBar> bar;
   std::string current;
@@ -108,6 +110,9 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--author", o->author, "Who prepared the report");
   app.add_option("--marking", o->marking,
                  "Marking banner on every page, e.g. \"LAW ENFORCEMENT SENSITIVE\"");
+  app.add_option("--exhibit-prefix", o->exhibit_prefix,
+                 "Stamp every printed page with an exhibit number PREFIX+NUMBER, e.g. GX-");
+  app.add_option("--exhibit-number", o->exhibit_number, "The exhibit's number (default 1)");
   app.add_option("--paper", o->paper, "Paper of report.pdf: letter or a4")
       ->check(CLI::IsMember({"letter", "a4"}))
       ->default_val("letter");

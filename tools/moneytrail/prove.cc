@@ -1,12 +1,15 @@
 // `moneytrail prove STORE --subject BANK:ACCT[,...] --from DATE --to DATE
 //  --method bank-deposits|source-application [--reported-income AMOUNT] [--assets FILE]
-//  --out proof.json [--schedule proof.csv]`: adapter over proof::Prove.
+//  --out proof.json [--schedule proof.csv]`: adapter over proof::Prove; and
+//  `moneytrail prove --method net-worth --net-worth FILE [--currency USD] --out net_worth.json
+//  [--schedule net_worth.csv]`: adapter over proof::ComputeNetWorth (no store needed).
 #include <fmt/format.h>
 
 #include <fstream>
 
 #include "moneytrail/file_util.h"
 #include "moneytrail/money.h"
+#include "moneytrail/net_worth.h"
 #include "moneytrail/proof.h"
 #include "moneytrail/store.h"
 #include "moneytrail/time_format.h"
@@ -18,6 +21,7 @@ using namespace moneytrail;
 
 struct Options {
   std::string store, subject, from, to, method, reported_income, assets, out, schedule;
+  std::string net_worth, currency = "USD";
 };
 
 // Written beside and renamed into place: a failed run leaves no truncated output.
@@ -30,7 +34,32 @@ Result<Timestamp> ParseDate(const std::string& text, bool end_of_day, std::strin
   return v;
 }
 
+// The net worth method reads the investigator's file only (docs/methods-of-proof.md).
+Status RunNetWorth(const Options& o) {
+  if (o.net_worth.empty()) return InvalidArgumentError("--method net-worth needs --net-worth FILE");
+  MT_RETURN_IF_ERROR(cli::CheckOutputs(nullptr, {{"--out", o.out}, {"--schedule", o.schedule}}));
+  MT_ASSIGN_OR_RETURN(proof::NetWorthInput in, proof::ReadNetWorthFile(o.net_worth));
+  in.currency = o.currency;
+  MT_ASSIGN_OR_RETURN(proof::NetWorthStatement st, proof::ComputeNetWorth(in));
+  MT_RETURN_IF_ERROR(WriteText(o.out, proof::NetWorthJson(st)));
+  if (!o.schedule.empty()) MT_RETURN_IF_ERROR(WriteText(o.schedule, proof::NetWorthCsv(st)));
+  for (const proof::NetWorthYear& y : st.years) {
+    fmt::print("{}\n", y.year);
+    for (const proof::WorthLine& l : y.lines) {
+      fmt::print("  {} {:<70} {:>18}\n", l.sign == 0 ? '=' : (l.sign > 0 ? '+' : '-'), l.item,
+                 FormatDecimalGrouped(Decimal{l.amount, st.scale}));
+    }
+    for (const proof::DefenceLine& d : y.defence) fmt::print("  defence: {}: {}\n", d.topic, d.finding);
+  }
+  return Status::Ok();
+}
+
 Status Run(const Options& o) {
+  if (o.method == "net-worth") return RunNetWorth(o);
+  for (auto [flag, value] : {std::pair{"store", &o.store}, {"--subject", &o.subject},
+                             {"--from", &o.from}, {"--to", &o.to}}) {
+    if (value->empty()) return InvalidArgumentError(fmt::format("{} is required for --method {}", flag, o.method));
+  }
   MT_ASSIGN_OR_RETURN(store::Store s, store::Store::Open(o.store));
   MT_RETURN_IF_ERROR(cli::CheckOutputs(&s, {{"--out", o.out}, {"--schedule", o.schedule}}));
   proof::ProofOptions options;
@@ -79,11 +108,14 @@ Status Run(const Options& o) {
 
 void Setup(CLI::App& app, std::function<int()>& run) {
   auto o = std::make_shared<Options>();  // shared: owned by the parsed options and the action
-  app.add_option("store", o->store, "Store directory")->required();
-  app.add_option("--subject", o->subject, "The subject's accounts, BANK:ACCT[,BANK:ACCT...]")->required();
-  app.add_option("--from", o->from, "First day of the period (YYYY-MM-DD)")->required();
-  app.add_option("--to", o->to, "Last day of the period (YYYY-MM-DD, inclusive)")->required();
-  app.add_option("--method", o->method, "bank-deposits or source-application")->required();
+  app.add_option("store", o->store, "Store directory (not for net-worth)");
+  app.add_option("--subject", o->subject, "The subject's accounts, BANK:ACCT[,BANK:ACCT...]");
+  app.add_option("--from", o->from, "First day of the period (YYYY-MM-DD)");
+  app.add_option("--to", o->to, "Last day of the period (YYYY-MM-DD, inclusive)");
+  app.add_option("--method", o->method, "bank-deposits, source-application or net-worth")->required();
+  app.add_option("--net-worth", o->net_worth,
+                 "net-worth: CSV year,kind,description,amount of assets, liabilities and flows");
+  app.add_option("--currency", o->currency, "net-worth: the file's currency (a label; default USD)");
   app.add_option("--reported-income", o->reported_income, "Income the subject reported");
   app.add_option("--assets", o->assets, "CSV kind,date,amount,description of outside facts");
   app.add_option("--out", o->out, "proof.json to write")->required();
@@ -95,6 +127,6 @@ void Setup(CLI::App& app, std::function<int()>& run) {
 }
 
 const moneytrail::cli::VerbRegistration kProve(
-    "prove", "Indirect methods of proof: bank deposits, source and application of funds", Setup);
+    "prove", "Indirect methods of proof: bank deposits, source and application of funds, net worth", Setup);
 
 }  // namespace
