@@ -166,6 +166,8 @@ struct WorkspaceOptions {
   int64_t failure_window_seconds = 15 * 60;
   // Seconds since the epoch; tests inject a clock.
   std::function<int64_t()> now;
+  // False only in tests: commits are not synced (a crash may lose acknowledged writes).
+  bool durable = true;
 };
 
 struct InitOptions {

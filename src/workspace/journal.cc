@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <utility>
 
@@ -98,10 +99,12 @@ std::string JournalEntryHash(const JournalEntry& e) {
   return Sha256Hex(JsonText(j));
 }
 
-Journal::Journal(std::filesystem::path dir, SqlDatabase& db, std::array<unsigned char, 64> secret)
-    : dir_(std::move(dir)), db_(db), secret_(secret) {}
+Journal::Journal(std::filesystem::path dir, SqlDatabase& db, std::array<unsigned char, 64> secret,
+                 bool durable)
+    : dir_(std::move(dir)), durable_(durable), db_(db), secret_(secret) {}
 
-Result<std::unique_ptr<Journal>> Journal::Open(const std::filesystem::path& dir, SqlDatabase& db) {
+Result<std::unique_ptr<Journal>> Journal::Open(const std::filesystem::path& dir, SqlDatabase& db,
+                                               bool durable) {
   if (sodium_init() < 0) return InternalError("libsodium could not be initialised");
   MT_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(SecretKeyPath(dir)));
   std::array<unsigned char, 64> secret{};
@@ -112,7 +115,7 @@ Result<std::unique_ptr<Journal>> Journal::Open(const std::filesystem::path& dir,
   }
   std::memcpy(secret.data(), bytes.data(), secret.size());
   sodium_memzero(bytes.data(), bytes.size());
-  return std::unique_ptr<Journal>(new Journal(dir, db, secret));
+  return std::unique_ptr<Journal>(new Journal(dir, db, secret, durable));
 }
 
 std::string Journal::public_key_hex() const {
@@ -150,7 +153,17 @@ Status Journal::PublishHead() {
   nlohmann::ordered_json head = {{"seq", SqlInt(last[0][0])},
                                  {"hash", SqlText(last[0][1])},
                                  {"signature", SqlText(last[0][2])}};
-  return WriteFileAtomically(HeadPath(dir_), JsonText(head) + "\n");
+  if (durable_) return WriteFileAtomically(HeadPath(dir_), JsonText(head) + "\n");
+  const std::filesystem::path temp = HeadPath(dir_).string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << JsonText(head) << "\n";
+    if (!out) return IoError(fmt::format("{}: cannot write", temp.string()));
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, HeadPath(dir_), ec);
+  if (ec) return IoError(fmt::format("{}: {}", HeadPath(dir_).string(), ec.message()));
+  return Status::Ok();
 }
 
 Result<std::vector<std::string>> VerifyJournal(const std::filesystem::path& dir) {

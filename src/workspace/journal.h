@@ -31,8 +31,10 @@ std::string JournalEntryHash(const JournalEntry& entry);
 
 class Journal {
  public:
-  // Loads the signing key from `dir`/keys. `db` must outlive the journal.
-  static Result<std::unique_ptr<Journal>> Open(const std::filesystem::path& dir, SqlDatabase& db);
+  // Loads the signing key from `dir`/keys. `db` must outlive the journal. `durable` = false
+  // (tests only) writes the head file without fsync.
+  static Result<std::unique_ptr<Journal>> Open(const std::filesystem::path& dir, SqlDatabase& db,
+                                               bool durable = true);
 
   // Appends one entry inside the caller's open transaction; fills seq, prev_hash, hash and
   // signature of `entry`.
@@ -42,8 +44,10 @@ class Journal {
   std::string public_key_hex() const;
 
  private:
-  Journal(std::filesystem::path dir, SqlDatabase& db, std::array<unsigned char, 64> secret);
+  Journal(std::filesystem::path dir, SqlDatabase& db, std::array<unsigned char, 64> secret,
+          bool durable);
   std::filesystem::path dir_;
+  bool durable_;
   SqlDatabase& db_;
   std::array<unsigned char, 64> secret_;
 };

@@ -52,7 +52,8 @@ class SqlDatabase {
 
 // Opens (creating if absent) an SQLite database at `path` in WAL mode with synchronous=FULL,
 // foreign keys on and a busy timeout, so an acknowledged commit survives a crash.
-Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::filesystem::path& path);
+// `durable` = false (synchronous=OFF) is for tests only: a crash may then lose commits.
+Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::filesystem::path& path, bool durable = true);
 
 // Runs `body` inside a transaction: commits when it returns OK, rolls back otherwise.
 template <class Body>

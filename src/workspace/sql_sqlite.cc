@@ -139,7 +139,7 @@ class SqliteDatabase final : public SqlDatabase {
 
 }  // namespace
 
-Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::filesystem::path& path) {
+Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::filesystem::path& path, bool durable) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -151,8 +151,8 @@ Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::filesystem::path& pat
   }
   auto db = std::make_unique<SqliteDatabase>(raw);
   sqlite3_busy_timeout(raw, 5000);
-  MT_RETURN_IF_ERROR(db->ExecScript(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  MT_RETURN_IF_ERROR(db->ExecScript(durable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                                            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;"));
   // A file that is not a database fails here rather than at the first query.
   auto check = db->Query("SELECT count(*) FROM sqlite_master", {});
   if (!check.ok()) return check.status().WithContext(path.string());

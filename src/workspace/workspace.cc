@@ -278,9 +278,9 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::filesystem::path& 
     return NotFoundError(fmt::format("{}: no workspace here (create one with `moneytrail workspace init`)",
                                      dir.string()));
   }
-  MT_ASSIGN_OR_RETURN(std::unique_ptr<SqlDatabase> db, OpenSqlite(dir / "workspace.db"));
+  MT_ASSIGN_OR_RETURN(std::unique_ptr<SqlDatabase> db, OpenSqlite(dir / "workspace.db", options.durable));
   MT_RETURN_IF_ERROR(MigrateSchema(*db));
-  MT_ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal, Journal::Open(dir, *db));
+  MT_ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal, Journal::Open(dir, *db, options.durable));
   // A crash between a commit and its head file leaves the head behind; catch it up.
   MT_RETURN_IF_ERROR(journal->PublishHead());
   return std::unique_ptr<Workspace>(
@@ -611,6 +611,19 @@ Result<CaseInfo> Workspace::UpdateCase(const Actor& actor, int64_t case_id, int6
   if (!Covers(actor.user.clearances, nc.markings)) {
     return PermissionDeniedError(fmt::format("{} is not cleared for {}", actor.user.username,
                                              MissingMarkings(actor.user.clearances, nc.markings)));
+  }
+  // A marking added to a case must not expose it to members not cleared for it.
+  MT_ASSIGN_OR_RETURN(SqlRows members, db_->Query(fmt::format("SELECT {} WHERE u.id IN (SELECT user_id FROM "
+                                                              "case_members WHERE case_id = ?)",
+                                                              kUserColumns),
+                                                  {case_id}));
+  for (const SqlRow& r : members) {
+    const User member = UserFromRow(r);
+    if (!Covers(member.clearances, nc.markings)) {
+      return FailedPreconditionError(fmt::format(
+          "case {}: member {} is not cleared for {}; remove them before marking the case", case_id,
+          member.username, MissingMarkings(member.clearances, nc.markings)));
+    }
   }
   CaseInfo after;
   MT_JOURNALLED([&]() -> Status {

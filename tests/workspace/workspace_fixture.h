@@ -34,6 +34,7 @@ class WorkspaceFixture : public ::testing::Test {
     WorkspaceOptions options;
     options.password_cost = FastCost();
     options.now = [this] { return now_; };
+    options.durable = false;  // fsyncs would make these tests I/O-bound; durability is the default
     auto ws = Workspace::Open(dir_, options);
     ASSERT_TRUE(ws.ok()) << ws.status().ToString();
     ws_ = std::move(*ws);

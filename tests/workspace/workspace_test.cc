@@ -104,6 +104,16 @@ TEST_F(WorkspaceFixture, AMemberMustBeClearedForEveryMarkingOfTheCase) {
             StatusCode::kPermissionDenied);
 }
 
+TEST_F(WorkspaceFixture, MarkingACaseRefusesWhileAMemberIsNotClearedForIt) {
+  auto c = ws_->CreateCase(irs_agent_, {"2026-009", "Later marked", {}});
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(ws_->AddMember(irs_agent_, c->id, hsi_agent_.user.id, CaseAccess::kRead, "").ok());
+  auto u = ws_->UpdateCase(irs_agent_, c->id, c->version, {"2026-009", "Later marked", *ParseMarkings({"6103"})});
+  EXPECT_EQ(u.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(u.status().message().find("hsi.agent"), std::string_view::npos);
+  EXPECT_TRUE(ws_->GetCase(hsi_agent_, c->id).ok());
+}
+
 TEST_F(WorkspaceFixture, GrandJuryMembersAreRecordedAsDisclosures) {
   auto c = ws_->CreateCase(irs_agent_, {"2026-GJ", "Grand jury", *ParseMarkings({"GJ-6E"})});
   ASSERT_TRUE(c.ok());
