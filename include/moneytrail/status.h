@@ -27,12 +27,14 @@ enum class StatusCode : int {
   kUnknown = 2,
   kInvalidArgument = 3,
   kNotFound = 5,
+  kPermissionDenied = 7,
   kAlreadyExists = 6,
   kFailedPrecondition = 9,
   kOutOfRange = 11,
   kUnimplemented = 12,
   kInternal = 13,
   kDataLoss = 15,
+  kUnauthenticated = 16,
   kResourceExhausted = 8,
   kIoError = 100,  // Not in absl: an operating-system I/O failure (open, write, fsync, rename).
 };
@@ -78,6 +80,8 @@ Status UnimplementedError(std::string_view message);
 Status InternalError(std::string_view message);
 Status DataLossError(std::string_view message);
 Status ResourceExhaustedError(std::string_view message);
+Status PermissionDeniedError(std::string_view message);
+Status UnauthenticatedError(std::string_view message);
 Status IoError(std::string_view message);
 // An IoError whose message ends with strerror(errno_value).
 Status ErrnoError(std::string_view what, int errno_value);

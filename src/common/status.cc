@@ -20,6 +20,8 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kDataLoss: return "DataLoss";
     case StatusCode::kResourceExhausted: return "ResourceExhausted";
     case StatusCode::kIoError: return "IoError";
+    case StatusCode::kPermissionDenied: return "PermissionDenied";
+    case StatusCode::kUnauthenticated: return "Unauthenticated";
   }
   return "Unknown";
 }
@@ -58,6 +60,8 @@ Status ResourceExhaustedError(std::string_view m) {
   return Status(StatusCode::kResourceExhausted, m);
 }
 Status IoError(std::string_view m) { return Status(StatusCode::kIoError, m); }
+Status PermissionDeniedError(std::string_view m) { return Status(StatusCode::kPermissionDenied, m); }
+Status UnauthenticatedError(std::string_view m) { return Status(StatusCode::kUnauthenticated, m); }
 
 Status ErrnoError(std::string_view what, int errno_value) {
   std::string message(what);

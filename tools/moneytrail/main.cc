@@ -41,6 +41,8 @@ int ExitCodeFor(const Status& status) {
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
     case StatusCode::kNotFound:
+    case StatusCode::kPermissionDenied:
+    case StatusCode::kUnauthenticated:
       return kExitBadInput;
     case StatusCode::kIoError:
     case StatusCode::kDataLoss:

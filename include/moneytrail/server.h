@@ -1,0 +1,106 @@
+// `moneytrail serve`: the workspace's JSON API under /api/v1 (docs/api/openapi.json documents
+// every route; docs/workspace.md the access model). The API is a plain function from request to
+// response (Api::Handle), so tests drive it in-process; HttpServer puts it on a socket with
+// cpp-httplib (TLS through OpenSSL; plain HTTP only on a loopback address).
+//
+// Example:
+//   MT_ASSIGN_OR_RETURN(std::unique_ptr<Workspace> ws, Workspace::Open(dir));
+//   Api api(*ws, {.secure_cookies = false});
+//   HttpServer server(api, {.host = "127.0.0.1", .port = 8443});
+//   MT_RETURN_IF_ERROR(server.Bind());
+//   MT_RETURN_IF_ERROR(server.Run());  // until Stop()
+#ifndef MONEYTRAIL_SERVER_H_
+#define MONEYTRAIL_SERVER_H_
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "moneytrail/status.h"
+#include "moneytrail/workspace.h"
+
+namespace moneytrail::server {
+
+struct ApiRequest {
+  std::string method;  // GET, POST, PATCH, DELETE
+  std::string path;    // without the query string
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+  std::string remote_address;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string body;  // JSON
+  std::vector<std::pair<std::string, std::string>> headers;
+  // The value of header `name` (case-sensitive as set), or "".
+  std::string Header(const std::string& name) const;
+};
+
+// One route of the API, as documented in docs/api/openapi.json.
+struct RouteInfo {
+  std::string method;
+  std::string pattern;  // e.g. /api/v1/cases/{case_id}/notes
+  std::string summary;
+};
+
+// The HTTP status for a Status code, in one table (STYLE.md): InvalidArgument/OutOfRange 400,
+// Unauthenticated 401, PermissionDenied 403, NotFound 404, AlreadyExists/FailedPrecondition
+// 409, ResourceExhausted 429, everything else 500.
+int HttpStatusFor(StatusCode code);
+
+struct ApiOptions {
+  bool secure_cookies = true;  // the session cookie's Secure attribute (false only without TLS)
+};
+
+class Api {
+ public:
+  // `workspace` must outlive the Api. Thread-safe: calls into the workspace are serialised.
+  Api(workspace::Workspace& workspace, ApiOptions options);
+  ApiResponse Handle(const ApiRequest& request);
+  static const std::vector<RouteInfo>& Routes();
+
+ private:
+  workspace::Workspace& ws_;
+  ApiOptions options_;
+  std::mutex mutex_;
+};
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 8443;  // 0: any free port (see HttpServer::port())
+  std::string cert_file;  // both set: HTTPS; both empty: HTTP, loopback hosts only
+  std::string key_file;
+  size_t max_body_bytes = 8u << 20;
+};
+
+class HttpServer {
+ public:
+  HttpServer(Api& api, HttpOptions options);
+  ~HttpServer();
+  // Binds the socket; InvalidArgument for plain HTTP on a non-loopback host, IoError when the
+  // address is taken.
+  Status Bind();
+  int port() const { return port_; }
+  // Serves until Stop() is called (from another thread or a signal-waiting thread).
+  Status Run();
+  // Blocks until Run has started accepting connections (up to `timeout_ms`); false on timeout.
+  bool WaitUntilRunning(int timeout_ms = 10000) const;
+  // Stops Run. Safe before, during and after Run, and more than once.
+  void Stop();
+
+ private:
+  struct Impl;
+  Api& api_;
+  HttpOptions options_;
+  std::unique_ptr<Impl> impl_;
+  int port_ = 0;
+};
+
+}  // namespace moneytrail::server
+
+#endif  // MONEYTRAIL_SERVER_H_

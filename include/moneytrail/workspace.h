@@ -1,0 +1,291 @@
+// The joint task force's workspace: agencies, users and their clearances, cases as compartments
+// with members and markings, notes, and an audit journal that records every read and write.
+// `moneytrail serve` exposes it over HTTP (src/server); docs/workspace.md explains the access
+// model. Every operation takes the Actor doing it and is journalled in the same database
+// transaction as its effect, so no acknowledged change exists without its journal entry.
+//
+// Example:
+//   MT_RETURN_IF_ERROR(Workspace::Init(dir, {.agency = "IRS-CI", .admin = "admin",
+//                                            .password = pw}));
+//   MT_ASSIGN_OR_RETURN(std::unique_ptr<Workspace> ws, Workspace::Open(dir));
+//   MT_ASSIGN_OR_RETURN(Session s, ws->Login("admin", pw, "127.0.0.1"));
+//   MT_ASSIGN_OR_RETURN(Actor me, ws->Authenticate(s.token, "127.0.0.1"));
+//   MT_ASSIGN_OR_RETURN(CaseInfo c, ws->CreateCase(me, {.number = "2026-001", .title = "..."}));
+//
+// Thread safety: a Workspace is not thread-safe; the server serialises calls.
+#ifndef MONEYTRAIL_WORKSPACE_H_
+#define MONEYTRAIL_WORKSPACE_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "moneytrail/status.h"
+
+namespace moneytrail::workspace {
+
+class SqlDatabase;
+class Journal;
+
+enum class Role { kAgent, kAnalyst, kSupervisor, kAuditor, kAdministrator };
+std::string_view RoleName(Role role);
+Result<Role> ParseRole(std::string_view name);
+
+// A member's access to one case; ordered: each level includes the ones below it.
+enum class CaseAccess { kNone = 0, kRead = 1, kWrite = 2, kAdmin = 3 };
+std::string_view CaseAccessName(CaseAccess access);
+Result<CaseAccess> ParseCaseAccess(std::string_view name);
+
+// Legal markings. 6103: federal tax information (26 USC 6103; other agencies' officers only
+// under 6103(i) and only those personally engaged). GJ-6E: grand-jury material (Fed. R. Crim.
+// P. 6(e); every person given access is recorded). SAR: suspicious activity reports (31 USC
+// 5318(g)(2)). LES: law enforcement sensitive.
+inline constexpr std::string_view kMarking6103 = "6103";
+inline constexpr std::string_view kMarkingGrandJury = "GJ-6E";
+inline constexpr std::string_view kMarkingSar = "SAR";
+inline constexpr std::string_view kMarkingLes = "LES";
+using Markings = std::set<std::string, std::less<>>;
+// The markings named in `names`; an unknown name is InvalidArgument naming it.
+Result<Markings> ParseMarkings(const std::vector<std::string>& names);
+// "6103,GJ-6E" (sorted), "" when none.
+std::string FormatMarkings(const Markings& markings);
+
+struct Agency {
+  int64_t id = 0;
+  std::string name;
+  std::string contact;  // who to call about a deconfliction hit
+};
+
+struct User {
+  int64_t id = 0;
+  int64_t agency_id = 0;
+  std::string agency;
+  std::string username;
+  std::string display_name;
+  Role role = Role::kAgent;
+  Markings clearances;
+  bool disabled = false;
+};
+
+// Who acts, and from which network address (journalled).
+struct Actor {
+  User user;
+  std::string address;
+};
+
+struct CaseInfo {
+  int64_t id = 0;
+  std::string number;
+  std::string title;
+  int64_t owning_agency_id = 0;
+  std::string owning_agency;
+  Markings markings;  // carried by everything in the case
+  int64_t version = 0;
+  std::string created_at;
+  CaseAccess access = CaseAccess::kNone;  // the asking user's
+};
+
+struct Member {
+  int64_t user_id = 0;
+  std::string username;
+  std::string agency;
+  CaseAccess access = CaseAccess::kRead;
+};
+
+struct Note {
+  int64_t id = 0;
+  int64_t case_id = 0;
+  std::string object_type;  // case, subject, alert, transaction
+  std::string object_id;
+  std::string author;
+  std::string text;
+  Markings markings;  // the note's own; it also carries its case's
+  int64_t version = 0;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct Disclosure {
+  int64_t case_id = 0;
+  std::string case_number;
+  std::string username;
+  std::string agency;
+  std::string disclosed_by;
+  std::string reason;
+  std::string at;
+};
+
+struct JournalEntry {
+  int64_t seq = 0;
+  std::string at;
+  std::string username;
+  std::string address;
+  int64_t case_id = 0;
+  std::string object;  // e.g. "case/3", "note/12", "user/4"
+  std::string action;  // read, create, update, delete, login, login-failed, ...
+  std::string before;  // JSON or ""
+  std::string after;   // JSON or ""
+  std::string reason;
+  std::string prev_hash;
+  std::string hash;
+  std::string signature;
+};
+
+struct JournalQuery {
+  std::string username;  // "" = any
+  std::string object;    // "" = any
+  int64_t case_id = 0;   // 0 = any
+  std::string from;      // ISO time, inclusive; "" = open
+  std::string to;        // ISO time, exclusive; "" = open
+  int64_t limit = 1000;
+};
+
+// The access rule, in one place: a user sees an item only when a member of its case (any
+// access) and cleared for every marking of the case and of the item.
+bool CanSee(const User& user, CaseAccess membership, const Markings& case_markings,
+            const Markings& item_markings);
+
+// Argon2id cost (libsodium crypto_pwhash_str). Defaults: libsodium's INTERACTIVE limits
+// (2 passes, 64 MiB), above OWASP's minimum for Argon2id (19 MiB, 2 passes).
+struct PasswordCost {
+  unsigned long long ops = 2;
+  size_t memory_bytes = 64u << 20;
+};
+
+struct WorkspaceOptions {
+  PasswordCost password_cost;
+  int64_t session_seconds = 8 * 3600;
+  int max_failures_per_user = 5;       // within failure_window_seconds
+  int max_failures_per_address = 20;
+  int64_t failure_window_seconds = 15 * 60;
+  // Seconds since the epoch; tests inject a clock.
+  std::function<int64_t()> now;
+  // False only in tests: commits are not synced (a crash may lose acknowledged writes).
+  bool durable = true;
+};
+
+struct InitOptions {
+  std::string agency;
+  std::string agency_contact;
+  std::string admin;
+  std::string password;  // never logged or journalled
+  PasswordCost password_cost;
+};
+
+struct NewUser {
+  std::string username;
+  std::string display_name;
+  int64_t agency_id = 0;
+  Role role = Role::kAgent;
+  Markings clearances;
+  std::string password;
+};
+
+struct NewCase {
+  std::string number;
+  std::string title;
+  Markings markings;
+};
+
+struct Session {
+  std::string token;  // give to the client once; only its hash is stored
+  std::string csrf;
+  User user;
+  int64_t expires_at = 0;
+};
+
+class Workspace {
+ public:
+  // Creates a workspace in `dir` (which must not hold one): the database, the journal's
+  // signing key (0600), the first agency and its administrator.
+  static Status Init(const std::filesystem::path& dir, const InitOptions& options);
+  static Result<std::unique_ptr<Workspace>> Open(const std::filesystem::path& dir,
+                                                 WorkspaceOptions options = {});
+  ~Workspace();
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+
+  const std::filesystem::path& dir() const { return dir_; }
+
+  // Sign-in. A wrong password and an unknown user give the same Unauthenticated error; too
+  // many failures for the user or the address give ResourceExhausted until the window passes.
+  Result<Session> Login(std::string_view username, std::string_view password,
+                        std::string_view address);
+  Status Logout(std::string_view token, std::string_view address);
+  // The actor behind a session token; Unauthenticated when unknown, expired or revoked.
+  Result<Actor> Authenticate(std::string_view token, std::string_view address);
+  // The CSRF token bound to the session, for the server's check of state changes.
+  Result<std::string> SessionCsrf(std::string_view token);
+  // API tokens for scripts ("mt_..."); shown once.
+  Result<std::string> CreateApiToken(const Actor& actor, std::string_view label);
+  Result<Actor> AuthenticateApiToken(std::string_view token, std::string_view address);
+
+  // Administration (role administrator).
+  Result<Agency> CreateAgency(const Actor& actor, std::string_view name, std::string_view contact);
+  Result<std::vector<Agency>> ListAgencies(const Actor& actor);
+  Result<User> CreateUser(const Actor& actor, const NewUser& user);
+  Result<std::vector<User>> ListUsers(const Actor& actor);
+  Status SetUserDisabled(const Actor& actor, int64_t user_id, bool disabled);
+
+  // Cases. Agents, analysts and supervisors create cases; the creator becomes its admin
+  // member and must hold every marking it is given. A case the actor may not see is NotFound,
+  // exactly as a case that does not exist (no id guessing).
+  Result<CaseInfo> CreateCase(const Actor& actor, const NewCase& c);
+  Result<std::vector<CaseInfo>> ListCases(const Actor& actor);
+  Result<CaseInfo> GetCase(const Actor& actor, int64_t case_id);
+  // FailedPrecondition ("conflict") when `expected_version` is not the case's version.
+  Result<CaseInfo> UpdateCase(const Actor& actor, int64_t case_id, int64_t expected_version,
+                              const NewCase& c);
+  // REQUIRES of the actor: admin access to the case. The new member must be cleared for every
+  // marking of the case; a 6103 or GJ-6E case needs a reason; GJ-6E records a disclosure.
+  Status AddMember(const Actor& actor, int64_t case_id, int64_t user_id, CaseAccess access,
+                   std::string_view reason);
+  Status RemoveMember(const Actor& actor, int64_t case_id, int64_t user_id,
+                      std::string_view reason);
+  Result<std::vector<Member>> ListMembers(const Actor& actor, int64_t case_id);
+
+  // Notes on the case or on a subject, alert or transaction in it.
+  Result<Note> AddNote(const Actor& actor, int64_t case_id, std::string_view object_type,
+                       std::string_view object_id, std::string_view text, const Markings& markings);
+  // The notes the actor may see (others are omitted, never hinted at).
+  Result<std::vector<Note>> ListNotes(const Actor& actor, int64_t case_id);
+  Result<Note> GetNote(const Actor& actor, int64_t note_id);
+  Result<Note> UpdateNote(const Actor& actor, int64_t note_id, int64_t expected_version,
+                          std::string_view text);
+
+  // Oversight (role auditor).
+  Result<std::vector<JournalEntry>> QueryJournal(const Actor& actor, const JournalQuery& query);
+  Result<std::vector<Disclosure>> GrandJuryDisclosures(const Actor& actor, int64_t case_id);
+
+ private:
+  Workspace(std::filesystem::path dir, std::unique_ptr<SqlDatabase> db,
+            std::unique_ptr<Journal> journal, WorkspaceOptions options);
+  int64_t Now() const;
+  Result<CaseAccess> AccessOf(int64_t user_id, int64_t case_id);
+  Result<CaseInfo> LoadCase(int64_t case_id);
+  Result<User> LoadUser(int64_t user_id);
+  Status Append(const Actor& actor, int64_t case_id, std::string_view object,
+                std::string_view action, std::string_view before, std::string_view after,
+                std::string_view reason);
+  Status RecordFailure(std::string_view username, std::string_view address);
+
+  std::filesystem::path dir_;
+  std::unique_ptr<SqlDatabase> db_;
+  std::unique_ptr<Journal> journal_;
+  WorkspaceOptions options_;
+};
+
+// Verifies the journal of the workspace in `dir`: every entry's hash chain, its signature, the
+// sequence without gaps, and the signed head file against the last entry. Returns the problems
+// found (empty: intact); the first names the first bad entry.
+Result<std::vector<std::string>> VerifyJournal(const std::filesystem::path& dir);
+
+}  // namespace moneytrail::workspace
+
+#endif  // MONEYTRAIL_WORKSPACE_H_

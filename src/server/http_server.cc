@@ -1,0 +1,132 @@
+// HttpServer: the Api on a socket through cpp-httplib (Debian's libcpp-httplib, built with its
+// OpenSSL support; the pkg-config flags it needs come with PkgConfig::MT_HTTPLIB).
+#include <arpa/inet.h>
+
+#include <httplib.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <cctype>
+#include <string>
+#include <utility>
+
+#include "moneytrail/server.h"
+
+namespace moneytrail::server {
+
+struct HttpServer::Impl {
+  std::unique_ptr<httplib::Server> server;
+  std::atomic<bool> stopping{false};
+};
+
+namespace {
+
+bool IsLoopback(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return false;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(Api& api, HttpOptions options)
+    : api_(api), options_(std::move(options)), impl_(std::make_unique<Impl>()) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Bind() {
+  const bool tls = !options_.cert_file.empty() || !options_.key_file.empty();
+  if (tls && (options_.cert_file.empty() || options_.key_file.empty())) {
+    return InvalidArgumentError("--cert and --key: give both for HTTPS");
+  }
+  if (!tls && !IsLoopback(options_.host)) {
+    return InvalidArgumentError(fmt::format(
+        "--listen {}: plain HTTP is allowed only on a loopback address; give --cert and --key "
+        "to serve HTTPS on other addresses", options_.host));
+  }
+  if (tls) {
+    auto ssl = std::make_unique<httplib::SSLServer>(options_.cert_file.c_str(), options_.key_file.c_str());
+    if (!ssl->is_valid()) {
+      return InvalidArgumentError(fmt::format("--cert {} / --key {}: not a usable certificate and key",
+                                              options_.cert_file, options_.key_file));
+    }
+    impl_->server = std::move(ssl);
+  } else {
+    impl_->server = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& srv = *impl_->server;
+  srv.set_payload_max_length(options_.max_body_bytes);
+  srv.set_read_timeout(30, 0);
+  srv.set_write_timeout(30, 0);
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    ApiRequest request;
+    request.method = req.method;
+    request.path = req.path;
+    for (const auto& [k, v] : req.params) request.query.emplace(k, v);
+    for (const auto& [k, v] : req.headers) request.headers.emplace(Lower(k), v);
+    request.body = req.body;
+    request.remote_address = req.remote_addr;
+    ApiResponse response = api_.Handle(request);
+    res.status = response.status;
+    std::string content_type = "application/json";
+    for (const auto& [k, v] : response.headers) {
+      if (k == "Content-Type") content_type = v;
+      else res.set_header(k, v);
+    }
+    res.set_content(response.body, content_type);
+  };
+  srv.Get(".*", handler);
+  srv.Post(".*", handler);
+  srv.Patch(".*", handler);
+  srv.Delete(".*", handler);
+  srv.Put(".*", handler);
+  if (options_.port == 0) {
+    port_ = srv.bind_to_any_port(options_.host);
+    if (port_ <= 0) return IoError(fmt::format("{}: cannot bind any port", options_.host));
+  } else {
+    if (!srv.bind_to_port(options_.host, options_.port)) {
+      return IoError(fmt::format("{}:{}: cannot listen (in use, or not an address of this machine)",
+                                 options_.host, options_.port));
+    }
+    port_ = options_.port;
+  }
+  return Status::Ok();
+}
+
+Status HttpServer::Run() {
+  if (!impl_->server) return FailedPreconditionError("HttpServer::Run before Bind");
+  // A Stop() that came before Run would otherwise be lost (httplib's stop() only ends a
+  // running loop).
+  if (impl_->stopping) return Status::Ok();
+  if (!impl_->server->listen_after_bind() && !impl_->stopping) {
+    return IoError(fmt::format("{}:{}: the server stopped with an error", options_.host, port_));
+  }
+  return Status::Ok();
+}
+
+bool HttpServer::WaitUntilRunning(int timeout_ms) const {
+  for (int waited = 0; waited < timeout_ms; ++waited) {
+    if (impl_->server && impl_->server->is_running()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+void HttpServer::Stop() {
+  if (!impl_ || !impl_->server) return;
+  impl_->stopping = true;
+  impl_->server->stop();
+}
+
+}  // namespace moneytrail::server

@@ -1,0 +1,252 @@
+#include "workspace/journal.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <utility>
+
+#include "moneytrail/file_util.h"
+#include "moneytrail/json_text.h"
+
+namespace moneytrail::workspace {
+namespace {
+
+constexpr std::string_view kSignedPrefix = "moneytrail-journal-v1\n";
+
+std::string Hex(const unsigned char* bytes, size_t n) {
+  std::string out(n * 2, '0');
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 15];
+  }
+  return out;
+}
+
+bool Unhex(std::string_view hex, unsigned char* out, size_t n) {
+  if (hex.size() != 2 * n) return false;
+  size_t bin_len = 0;
+  return sodium_hex2bin(out, n, hex.data(), hex.size(), nullptr, &bin_len, nullptr) == 0 &&
+         bin_len == n;
+}
+
+std::filesystem::path SecretKeyPath(const std::filesystem::path& dir) {
+  return dir / "keys" / "journal.key";
+}
+std::filesystem::path PublicKeyPath(const std::filesystem::path& dir) {
+  return dir / "keys" / "journal.pub";
+}
+std::filesystem::path HeadPath(const std::filesystem::path& dir) { return dir / "journal.head"; }
+
+std::string SignedText(std::string_view hash) { return std::string(kSignedPrefix) + std::string(hash); }
+
+JournalEntry EntryFromRow(const SqlRow& r) {
+  JournalEntry e;
+  e.seq = SqlInt(r[0]);
+  e.at = SqlText(r[1]);
+  e.username = SqlText(r[2]);
+  e.address = SqlText(r[3]);
+  e.case_id = SqlInt(r[4]);
+  e.object = SqlText(r[5]);
+  e.action = SqlText(r[6]);
+  e.before = SqlText(r[7]);
+  e.after = SqlText(r[8]);
+  e.reason = SqlText(r[9]);
+  e.prev_hash = SqlText(r[10]);
+  e.hash = SqlText(r[11]);
+  e.signature = SqlText(r[12]);
+  return e;
+}
+
+}  // namespace
+
+Result<std::string> CreateJournalKey(const std::filesystem::path& dir) {
+  if (sodium_init() < 0) return InternalError("libsodium could not be initialised");
+  std::error_code ec;
+  std::filesystem::create_directories(dir / "keys", ec);
+  if (ec) return IoError(fmt::format("{}: {}", (dir / "keys").string(), ec.message()));
+  ::chmod((dir / "keys").c_str(), 0700);
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+  unsigned char sk[crypto_sign_SECRETKEYBYTES];
+  crypto_sign_keypair(pk, sk);
+  const std::filesystem::path secret_path = SecretKeyPath(dir);
+  const int fd = ::open(secret_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoError(fmt::format("{}: cannot create the journal key", secret_path.string()), errno);
+  const ssize_t written = ::write(fd, sk, sizeof sk);
+  const int sync_rc = ::fsync(fd);
+  ::close(fd);
+  sodium_memzero(sk, sizeof sk);
+  if (written != static_cast<ssize_t>(sizeof sk) || sync_rc != 0) {
+    return IoError(fmt::format("{}: cannot write the journal key", secret_path.string()));
+  }
+  const std::string pub = Hex(pk, sizeof pk);
+  MT_RETURN_IF_ERROR(WriteFileDurably(PublicKeyPath(dir), pub + "\n"));
+  return Sha256Hex(std::string_view(reinterpret_cast<const char*>(pk), sizeof pk)).substr(0, 16);
+}
+
+std::string JournalEntryHash(const JournalEntry& e) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::array(
+      {e.seq, e.at, e.username, e.address, e.case_id, e.object, e.action, e.before, e.after,
+       e.reason, e.prev_hash});
+  return Sha256Hex(JsonText(j));
+}
+
+Journal::Journal(std::filesystem::path dir, SqlDatabase& db, std::array<unsigned char, 64> secret,
+                 bool durable)
+    : dir_(std::move(dir)), durable_(durable), db_(db), secret_(secret) {}
+
+Result<std::unique_ptr<Journal>> Journal::Open(const std::filesystem::path& dir, SqlDatabase& db,
+                                               bool durable) {
+  if (sodium_init() < 0) return InternalError("libsodium could not be initialised");
+  MT_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(SecretKeyPath(dir)));
+  std::array<unsigned char, 64> secret{};
+  static_assert(crypto_sign_SECRETKEYBYTES == 64);
+  if (bytes.size() != secret.size()) {
+    return DataLossError(fmt::format("{}: the journal key has {} bytes, expected {}",
+                                     SecretKeyPath(dir).string(), bytes.size(), secret.size()));
+  }
+  std::memcpy(secret.data(), bytes.data(), secret.size());
+  sodium_memzero(bytes.data(), bytes.size());
+  return std::unique_ptr<Journal>(new Journal(dir, db, secret, durable));
+}
+
+std::string Journal::public_key_hex() const {
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+  crypto_sign_ed25519_sk_to_pk(pk, secret_.data());
+  return Hex(pk, sizeof pk);
+}
+
+Status Journal::Append(JournalEntry& entry) {
+  MT_ASSIGN_OR_RETURN(SqlRows last, db_.Query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"));
+  entry.seq = last.empty() ? 1 : SqlInt(last[0][0]) + 1;
+  entry.prev_hash = last.empty() ? std::string(64, '0') : SqlText(last[0][1]);
+  entry.hash = JournalEntryHash(entry);
+  const std::string text = SignedText(entry.hash);
+  unsigned char sig[crypto_sign_BYTES];
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(text.data()),
+                       text.size(), secret_.data());
+  entry.signature = Hex(sig, sizeof sig);
+  MT_ASSIGN_OR_RETURN(
+      int64_t changed,
+      db_.Execute("INSERT INTO journal (seq, at, username, address, case_id, object, action, "
+                  "before_value, after_value, reason, prev_hash, hash, signature) "
+                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  {entry.seq, entry.at, entry.username, entry.address, entry.case_id, entry.object,
+                   entry.action, entry.before, entry.after, entry.reason, entry.prev_hash,
+                   entry.hash, entry.signature}));
+  if (changed != 1) return InternalError("the journal entry was not written");
+  return Status::Ok();
+}
+
+Status Journal::PublishHead() {
+  MT_ASSIGN_OR_RETURN(SqlRows last,
+                      db_.Query("SELECT seq, hash, signature FROM journal ORDER BY seq DESC LIMIT 1"));
+  if (last.empty()) return Status::Ok();
+  nlohmann::ordered_json head = {{"seq", SqlInt(last[0][0])},
+                                 {"hash", SqlText(last[0][1])},
+                                 {"signature", SqlText(last[0][2])}};
+  if (durable_) return WriteFileAtomically(HeadPath(dir_), JsonText(head) + "\n");
+  const std::filesystem::path temp = HeadPath(dir_).string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << JsonText(head) << "\n";
+    if (!out) return IoError(fmt::format("{}: cannot write", temp.string()));
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, HeadPath(dir_), ec);
+  if (ec) return IoError(fmt::format("{}: {}", HeadPath(dir_).string(), ec.message()));
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> VerifyJournal(const std::filesystem::path& dir) {
+  if (sodium_init() < 0) return InternalError("libsodium could not be initialised");
+  std::vector<std::string> problems;
+  MT_ASSIGN_OR_RETURN(std::string pub_text, ReadFileToString(PublicKeyPath(dir)));
+  while (!pub_text.empty() && (pub_text.back() == '\n' || pub_text.back() == '\r')) pub_text.pop_back();
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+  if (!Unhex(pub_text, pk, sizeof pk)) {
+    return DataLossError(fmt::format("{}: not an Ed25519 public key in hex", PublicKeyPath(dir).string()));
+  }
+  auto verify_sig = [&](std::string_view hash, std::string_view sig_hex) {
+    unsigned char sig[crypto_sign_BYTES];
+    if (!Unhex(sig_hex, sig, sizeof sig)) return false;
+    const std::string text = SignedText(hash);
+    return crypto_sign_verify_detached(sig, reinterpret_cast<const unsigned char*>(text.data()),
+                                       text.size(), pk) == 0;
+  };
+  MT_ASSIGN_OR_RETURN(std::unique_ptr<SqlDatabase> db, OpenSqlite(dir / "workspace.db"));
+  MT_ASSIGN_OR_RETURN(
+      SqlRows rows,
+      db->Query("SELECT seq, at, username, address, case_id, object, action, before_value, "
+                "after_value, reason, prev_hash, hash, signature FROM journal ORDER BY rowid"));
+  int64_t expected_seq = 1;
+  std::string prev(64, '0');
+  std::vector<std::string> hashes;  // by seq - 1, as found
+  for (const SqlRow& row : rows) {
+    const JournalEntry e = EntryFromRow(row);
+    if (e.seq != expected_seq) {
+      problems.push_back(e.seq > expected_seq
+                             ? fmt::format("entry {}: follows entry {}; entries {} to {} are missing "
+                                           "(deleted) or the order was changed",
+                                           e.seq, expected_seq - 1, expected_seq, e.seq - 1)
+                             : fmt::format("entry {}: found after entry {} (inserted, duplicated or "
+                                           "reordered)", e.seq, expected_seq - 1));
+      return problems;
+    }
+    if (e.prev_hash != prev) {
+      problems.push_back(fmt::format("entry {}: its previous-entry hash does not match entry {} "
+                                     "(an entry was inserted, removed or reordered)", e.seq, e.seq - 1));
+      return problems;
+    }
+    if (JournalEntryHash(e) != e.hash) {
+      problems.push_back(fmt::format("entry {} ({} {} by {} at {}): its contents do not match its "
+                                     "hash (edited)", e.seq, e.action, e.object, e.username, e.at));
+      return problems;
+    }
+    if (!verify_sig(e.hash, e.signature)) {
+      problems.push_back(fmt::format("entry {}: the signature does not verify with {} (re-hashed "
+                                     "or signed by another key)", e.seq, PublicKeyPath(dir).string()));
+      return problems;
+    }
+    prev = e.hash;
+    hashes.push_back(e.hash);
+    ++expected_seq;
+  }
+  const std::filesystem::path head_path = HeadPath(dir);
+  std::error_code ec;
+  if (!std::filesystem::exists(head_path, ec)) {
+    if (!hashes.empty()) problems.push_back(fmt::format("{}: missing (the signed head of the journal)", head_path.string()));
+    return problems;
+  }
+  MT_ASSIGN_OR_RETURN(std::string head_text, ReadFileToString(head_path));
+  nlohmann::json head = nlohmann::json::parse(head_text, nullptr, false);
+  if (head.is_discarded() || !head.is_object() || !head.contains("seq") || !head["seq"].is_number_integer() ||
+      !head.contains("hash") || !head["hash"].is_string() || !head.contains("signature") ||
+      !head["signature"].is_string()) {
+    problems.push_back(fmt::format("{}: not a journal head (seq, hash, signature)", head_path.string()));
+    return problems;
+  }
+  const int64_t head_seq = head["seq"].get<int64_t>();
+  const std::string head_hash = head["hash"].get<std::string>();
+  if (!verify_sig(head_hash, head["signature"].get<std::string>())) {
+    problems.push_back(fmt::format("{}: the head's signature does not verify", head_path.string()));
+    return problems;
+  }
+  if (head_seq > static_cast<int64_t>(hashes.size())) {
+    problems.push_back(fmt::format("journal truncated: the signed head names entry {}, the journal "
+                                   "ends at entry {}", head_seq, hashes.size()));
+  } else if (head_seq < 1 || hashes[static_cast<size_t>(head_seq - 1)] != head_hash) {
+    problems.push_back(fmt::format("entry {}: differs from the signed head (replaced)", head_seq));
+  }
+  return problems;
+}
+
+}  // namespace moneytrail::workspace

@@ -1,0 +1,57 @@
+// The workspace's audit journal: an append-only table in the workspace database whose entries
+// are hash-chained (each entry's SHA-256 covers the previous entry's hash and a canonical
+// encoding of its own fields) and each signed with the workspace's Ed25519 key. After every
+// commit the newest entry's seq, hash and signature are written to `journal.head` beside the
+// database, so a truncated journal (the tail deleted with its rows) is detected too.
+// docs/workspace.md, "The journal".
+#ifndef MONEYTRAIL_WORKSPACE_JOURNAL_H_
+#define MONEYTRAIL_WORKSPACE_JOURNAL_H_
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "moneytrail/status.h"
+#include "moneytrail/workspace.h"
+#include "workspace/sql.h"
+
+namespace moneytrail::workspace {
+
+// Creates the signing key pair in `dir`/keys (secret key mode 0600). Returns the public key's
+// fingerprint (first 16 hex digits of its SHA-256), to be recorded outside the workspace.
+Result<std::string> CreateJournalKey(const std::filesystem::path& dir);
+
+// The journal's hash of an entry: SHA-256 (hex) of the canonical encoding of every field
+// except hash and signature.
+std::string JournalEntryHash(const JournalEntry& entry);
+
+class Journal {
+ public:
+  // Loads the signing key from `dir`/keys. `db` must outlive the journal. `durable` = false
+  // (tests only) writes the head file without fsync.
+  static Result<std::unique_ptr<Journal>> Open(const std::filesystem::path& dir, SqlDatabase& db,
+                                               bool durable = true);
+
+  // Appends one entry inside the caller's open transaction; fills seq, prev_hash, hash and
+  // signature of `entry`.
+  Status Append(JournalEntry& entry);
+  // Writes the head file for the newest entry. Call after the transaction commits.
+  Status PublishHead();
+  std::string public_key_hex() const;
+
+ private:
+  Journal(std::filesystem::path dir, SqlDatabase& db, std::array<unsigned char, 64> secret,
+          bool durable);
+  std::filesystem::path dir_;
+  bool durable_;
+  SqlDatabase& db_;
+  std::array<unsigned char, 64> secret_;
+};
+
+}  // namespace moneytrail::workspace
+
+#endif  // MONEYTRAIL_WORKSPACE_JOURNAL_H_

@@ -1,0 +1,72 @@
+// A narrow SQL interface for the workspace: statements with bound parameters, rows of values,
+// transactions. The workspace's domain code (workspace.cc, journal.cc) speaks only this
+// interface and portable SQL (`?` placeholders, INTEGER/TEXT columns, no SQLite-only
+// functions), so that a PostgreSQL connection can take SQLite's place for a large deployment
+// by implementing SqlDatabase (placeholders become $1..$n there).
+//
+// Example:
+//   MT_ASSIGN_OR_RETURN(std::unique_ptr<SqlDatabase> db, OpenSqlite(dir / "workspace.db"));
+//   MT_ASSIGN_OR_RETURN(SqlRows rows, db->Query("SELECT id FROM users WHERE name = ?", {name}));
+#ifndef MONEYTRAIL_WORKSPACE_SQL_H_
+#define MONEYTRAIL_WORKSPACE_SQL_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "moneytrail/status.h"
+
+namespace moneytrail::workspace {
+
+// One value: NULL, an integer or text (blobs are stored as hex text).
+using SqlValue = std::variant<std::monostate, int64_t, std::string>;
+using SqlRow = std::vector<SqlValue>;
+using SqlRows = std::vector<SqlRow>;
+
+// The integer in `v`, or `fallback` when it is NULL or text.
+int64_t SqlInt(const SqlValue& v, int64_t fallback = 0);
+// The text in `v`; an integer as decimal digits; NULL as "".
+std::string SqlText(const SqlValue& v);
+bool SqlIsNull(const SqlValue& v);
+
+// A database connection. Not thread-safe: the server serialises access with its own mutex.
+class SqlDatabase {
+ public:
+  virtual ~SqlDatabase() = default;
+  // Runs one statement with `params` bound to its `?` in order; returns the rows it yields.
+  virtual Result<SqlRows> Query(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
+  // Runs one statement that yields no rows; returns the number of rows it changed.
+  virtual Result<int64_t> Execute(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
+  // The id of the row the last INSERT created.
+  virtual int64_t LastInsertId() = 0;
+  // Runs several statements without parameters (schema scripts).
+  virtual Status ExecScript(std::string_view sql) = 0;
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+};
+
+// Opens (creating if absent) an SQLite database at `path` in WAL mode with synchronous=FULL,
+// foreign keys on and a busy timeout, so an acknowledged commit survives a crash.
+// `durable` = false (synchronous=OFF) is for tests only: a crash may then lose commits.
+Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::filesystem::path& path, bool durable = true);
+
+// Runs `body` inside a transaction: commits when it returns OK, rolls back otherwise.
+template <class Body>
+Status InTransaction(SqlDatabase& db, Body&& body) {
+  MT_RETURN_IF_ERROR(db.Begin());
+  Status st = body();
+  if (!st.ok()) {
+    (void)db.Rollback();
+    return st;
+  }
+  return db.Commit();
+}
+
+}  // namespace moneytrail::workspace
+
+#endif  // MONEYTRAIL_WORKSPACE_SQL_H_

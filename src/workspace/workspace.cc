@@ -1,0 +1,879 @@
+// The workspace's domain operations. Each runs in one database transaction together with its
+// journal entry (Append); the journal's head file is published after the commit.
+#include "moneytrail/workspace.h"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "moneytrail/file_util.h"
+#include "moneytrail/json_text.h"
+#include "moneytrail/safe_text.h"
+#include "moneytrail/time_format.h"
+#include "workspace/journal.h"
+#include "workspace/schema.h"
+#include "workspace/sql.h"
+
+namespace moneytrail::workspace {
+namespace {
+
+constexpr std::string_view kRoleNames[] = {"agent", "analyst", "supervisor", "auditor",
+                                           "administrator"};
+constexpr std::string_view kAccessNames[] = {"none", "read", "write", "admin"};
+constexpr std::string_view kKnownMarkings[] = {kMarking6103, kMarkingGrandJury, kMarkingSar,
+                                               kMarkingLes};
+constexpr std::string_view kObjectTypes[] = {"case", "subject", "alert", "transaction"};
+constexpr size_t kMaxTextBytes = 64 * 1024;
+constexpr size_t kMaxNameBytes = 200;
+
+std::string RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  std::string out(bytes * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
+                 raw.size());
+  out.pop_back();  // the terminating NUL
+  return out;
+}
+
+// RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF.
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+    for (size_t k = 1; k < n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+Markings MarkingsFromText(std::string_view text) {
+  Markings out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    if (comma > start) out.emplace(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+bool Covers(const Markings& held, const Markings& needed) {
+  return std::all_of(needed.begin(), needed.end(),
+                     [&](const std::string& m) { return held.count(m) != 0; });
+}
+
+std::string MissingMarkings(const Markings& held, const Markings& needed) {
+  Markings missing;
+  for (const std::string& m : needed) {
+    if (held.count(m) == 0) missing.insert(m);
+  }
+  return FormatMarkings(missing);
+}
+
+Status CheckText(std::string_view field, std::string_view value, size_t max_bytes, bool required) {
+  if (required && value.empty()) return InvalidArgumentError(fmt::format("{}: required", field));
+  if (value.size() > max_bytes) {
+    return InvalidArgumentError(fmt::format("{}: {} bytes, at most {}", field, value.size(), max_bytes));
+  }
+  if (!IsValidUtf8(value) || value.find('\0') != std::string_view::npos) {
+    return InvalidArgumentError(fmt::format("{}: not valid UTF-8 text", field));
+  }
+  return Status::Ok();
+}
+
+Status NeedRole(const Actor& actor, std::initializer_list<Role> roles, std::string_view what) {
+  if (std::find(roles.begin(), roles.end(), actor.user.role) != roles.end()) return Status::Ok();
+  return PermissionDeniedError(fmt::format("{} needs the role {}; {} is {}", what,
+                                           RoleName(*roles.begin()), actor.user.username,
+                                           RoleName(actor.user.role)));
+}
+
+std::string CaseNotFound(int64_t case_id) { return fmt::format("case {}: not found", case_id); }
+
+nlohmann::ordered_json CaseJson(const CaseInfo& c) {
+  return {{"id", c.id}, {"number", c.number}, {"title", c.title},
+          {"owning_agency", c.owning_agency}, {"markings", FormatMarkings(c.markings)},
+          {"version", c.version}};
+}
+
+nlohmann::ordered_json NoteJson(const Note& n) {
+  return {{"id", n.id}, {"object", n.object_type + "/" + n.object_id}, {"text", n.text},
+          {"markings", FormatMarkings(n.markings)}, {"version", n.version}};
+}
+
+User UserFromRow(const SqlRow& r) {
+  User u;
+  u.id = SqlInt(r[0]);
+  u.agency_id = SqlInt(r[1]);
+  u.agency = SqlText(r[2]);
+  u.username = SqlText(r[3]);
+  u.display_name = SqlText(r[4]);
+  auto role = ParseRole(SqlText(r[5]));
+  u.role = role.ok() ? *role : Role::kAgent;
+  u.clearances = MarkingsFromText(SqlText(r[6]));
+  u.disabled = SqlInt(r[7]) != 0;
+  return u;
+}
+
+constexpr std::string_view kUserColumns =
+    "u.id, u.agency_id, a.name, u.username, u.display_name, u.role, u.clearances, u.disabled, "
+    "u.password_hash FROM users u JOIN agencies a ON a.id = u.agency_id";
+
+Note NoteFromRow(const SqlRow& r) {
+  Note n;
+  n.id = SqlInt(r[0]);
+  n.case_id = SqlInt(r[1]);
+  n.object_type = SqlText(r[2]);
+  n.object_id = SqlText(r[3]);
+  n.author = SqlText(r[4]);
+  n.text = SqlText(r[5]);
+  n.markings = MarkingsFromText(SqlText(r[6]));
+  n.version = SqlInt(r[7]);
+  n.created_at = SqlText(r[8]);
+  n.updated_at = SqlText(r[9]);
+  return n;
+}
+
+constexpr std::string_view kNoteColumns =
+    "n.id, n.case_id, n.object_type, n.object_id, u.username, n.text, n.markings, n.version, "
+    "n.created_at, n.updated_at FROM notes n JOIN users u ON u.id = n.author_id";
+
+Result<std::string> HashPassword(std::string_view password, const PasswordCost& cost) {
+  if (password.size() < 12) return InvalidArgumentError("password: at least 12 characters");
+  if (password.size() > 1024) return InvalidArgumentError("password: at most 1024 characters");
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, password.data(), password.size(), cost.ops, cost.memory_bytes) != 0) {
+    return ResourceExhaustedError("password hashing ran out of memory");
+  }
+  return std::string(out);
+}
+
+}  // namespace
+
+std::string_view RoleName(Role role) { return kRoleNames[static_cast<int>(role)]; }
+
+Result<Role> ParseRole(std::string_view name) {
+  for (size_t i = 0; i < std::size(kRoleNames); ++i) {
+    if (kRoleNames[i] == name) return static_cast<Role>(i);
+  }
+  return InvalidArgumentError(fmt::format(
+      "role '{}': expected agent, analyst, supervisor, auditor or administrator", Abbreviate(name)));
+}
+
+std::string_view CaseAccessName(CaseAccess access) { return kAccessNames[static_cast<int>(access)]; }
+
+Result<CaseAccess> ParseCaseAccess(std::string_view name) {
+  for (size_t i = 1; i < std::size(kAccessNames); ++i) {
+    if (kAccessNames[i] == name) return static_cast<CaseAccess>(i);
+  }
+  return InvalidArgumentError(fmt::format("access '{}': expected read, write or admin", Abbreviate(name)));
+}
+
+Result<Markings> ParseMarkings(const std::vector<std::string>& names) {
+  Markings out;
+  for (const std::string& name : names) {
+    if (std::find(std::begin(kKnownMarkings), std::end(kKnownMarkings), name) ==
+        std::end(kKnownMarkings)) {
+      return InvalidArgumentError(
+          fmt::format("marking '{}': expected 6103, GJ-6E, SAR or LES", Abbreviate(name)));
+    }
+    out.insert(name);
+  }
+  return out;
+}
+
+std::string FormatMarkings(const Markings& markings) {
+  std::string out;
+  for (const std::string& m : markings) {
+    if (!out.empty()) out += ',';
+    out += m;
+  }
+  return out;
+}
+
+bool CanSee(const User& user, CaseAccess membership, const Markings& case_markings,
+            const Markings& item_markings) {
+  if (user.disabled || membership == CaseAccess::kNone) return false;
+  return Covers(user.clearances, case_markings) && Covers(user.clearances, item_markings);
+}
+
+// ---- Creation and opening ----------------------------------------------------------------------
+
+Status Workspace::Init(const std::filesystem::path& dir, const InitOptions& options) {
+  if (sodium_init() < 0) return InternalError("libsodium could not be initialised");
+  MT_RETURN_IF_ERROR(CheckText("agency", options.agency, kMaxNameBytes, true));
+  MT_RETURN_IF_ERROR(CheckText("admin", options.admin, kMaxNameBytes, true));
+  std::error_code ec;
+  if (std::filesystem::exists(dir / "workspace.db", ec)) {
+    return AlreadyExistsError(fmt::format("{}: already holds a workspace", dir.string()));
+  }
+  MT_ASSIGN_OR_RETURN(std::string password_hash, HashPassword(options.password, options.password_cost));
+  MT_RETURN_IF_ERROR(CreateDirectoriesDurably(dir));
+  ::chmod(dir.c_str(), 0700);
+  MT_RETURN_IF_ERROR(CreateDirectoriesDurably(dir / "cases"));
+  MT_RETURN_IF_ERROR(CreateDirectoriesDurably(dir / "evidence"));
+  MT_ASSIGN_OR_RETURN(std::string fingerprint, CreateJournalKey(dir));
+  MT_ASSIGN_OR_RETURN(std::unique_ptr<SqlDatabase> db, OpenSqlite(dir / "workspace.db"));
+  MT_RETURN_IF_ERROR(MigrateSchema(*db));
+  MT_ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal, Journal::Open(dir, *db));
+  const std::string now = FormatIsoTime(std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+  MT_RETURN_IF_ERROR(InTransaction(*db, [&]() -> Status {
+    MT_RETURN_IF_ERROR(db->Execute("INSERT INTO agencies (name, contact) VALUES (?, ?)",
+                                   {options.agency, options.agency_contact})
+                           .status());
+    const int64_t agency_id = db->LastInsertId();
+    MT_RETURN_IF_ERROR(db->Execute("INSERT INTO users (agency_id, username, display_name, role, "
+                                   "clearances, password_hash, created_at) VALUES (?,?,?,?,?,?,?)",
+                                   {agency_id, options.admin, options.admin,
+                                    std::string(RoleName(Role::kAdministrator)), std::string(),
+                                    password_hash, now})
+                           .status());
+    JournalEntry e;
+    e.at = now;
+    e.username = options.admin;
+    e.address = "local";
+    e.object = "workspace";
+    e.action = "init";
+    e.after = JsonText(nlohmann::ordered_json{{"agency", options.agency},
+                                              {"admin", options.admin},
+                                              {"journal_key", fingerprint}});
+    return journal->Append(e);
+  }));
+  return journal->PublishHead();
+}
+
+Workspace::Workspace(std::filesystem::path dir, std::unique_ptr<SqlDatabase> db,
+                     std::unique_ptr<Journal> journal, WorkspaceOptions options)
+    : dir_(std::move(dir)), db_(std::move(db)), journal_(std::move(journal)), options_(std::move(options)) {}
+
+Workspace::~Workspace() = default;
+
+Result<std::unique_ptr<Workspace>> Workspace::Open(const std::filesystem::path& dir,
+                                                   WorkspaceOptions options) {
+  if (sodium_init() < 0) return InternalError("libsodium could not be initialised");
+  std::error_code ec;
+  if (!std::filesystem::exists(dir / "workspace.db", ec)) {
+    return NotFoundError(fmt::format("{}: no workspace here (create one with `moneytrail workspace init`)",
+                                     dir.string()));
+  }
+  MT_ASSIGN_OR_RETURN(std::unique_ptr<SqlDatabase> db, OpenSqlite(dir / "workspace.db", options.durable));
+  MT_RETURN_IF_ERROR(MigrateSchema(*db));
+  MT_ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal, Journal::Open(dir, *db, options.durable));
+  // A crash between a commit and its head file leaves the head behind; catch it up.
+  MT_RETURN_IF_ERROR(journal->PublishHead());
+  return std::unique_ptr<Workspace>(
+      new Workspace(dir, std::move(db), std::move(journal), std::move(options)));
+}
+
+int64_t Workspace::Now() const {
+  if (options_.now) return options_.now();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status Workspace::Append(const Actor& actor, int64_t case_id, std::string_view object,
+                         std::string_view action, std::string_view before, std::string_view after,
+                         std::string_view reason) {
+  JournalEntry e;
+  e.at = FormatIsoTime(Now());
+  e.username = actor.user.username;
+  e.address = actor.address;
+  e.case_id = case_id;
+  e.object = std::string(object);
+  e.action = std::string(action);
+  e.before = std::string(before);
+  e.after = std::string(after);
+  e.reason = std::string(reason);
+  return journal_->Append(e);
+}
+
+// Runs `body` and its journal entries in one transaction, then publishes the journal's head.
+#define MT_JOURNALLED(body)                                      \
+  do {                                                           \
+    MT_RETURN_IF_ERROR(InTransaction(*db_, body));               \
+    MT_RETURN_IF_ERROR(journal_->PublishHead());                 \
+  } while (0)
+
+// ---- Sessions ----------------------------------------------------------------------------------
+
+Status Workspace::RecordFailure(std::string_view username, std::string_view address) {
+  Actor nobody;
+  nobody.user.username = std::string(Abbreviate(username, kMaxNameBytes));
+  nobody.address = std::string(address);
+  MT_JOURNALLED([&]() -> Status {
+    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO login_failures (key, at) VALUES (?, ?), (?, ?)",
+                                    {"user:" + std::string(username), Now(),
+                                     "addr:" + std::string(address), Now()})
+                           .status());
+    return Append(nobody, 0, "session", "login-failed", "", "", "");
+  });
+  return Status::Ok();
+}
+
+Result<Session> Workspace::Login(std::string_view username, std::string_view password,
+                                 std::string_view address) {
+  const int64_t since = Now() - options_.failure_window_seconds;
+  MT_ASSIGN_OR_RETURN(SqlRows fails,
+                      db_->Query("SELECT (SELECT count(*) FROM login_failures WHERE key = ? AND at > ?), "
+                                 "(SELECT count(*) FROM login_failures WHERE key = ? AND at > ?)",
+                                 {"user:" + std::string(username), since,
+                                  "addr:" + std::string(address), since}));
+  if (SqlInt(fails[0][0]) >= options_.max_failures_per_user ||
+      SqlInt(fails[0][1]) >= options_.max_failures_per_address) {
+    return ResourceExhaustedError(fmt::format(
+        "too many failed sign-ins for this user or address; try again in {} minutes",
+        options_.failure_window_seconds / 60));
+  }
+  MT_ASSIGN_OR_RETURN(SqlRows rows,
+                      db_->Query(fmt::format("SELECT {} WHERE u.username = ?", kUserColumns),
+                                 {std::string(username)}));
+  const Status denied = UnauthenticatedError("unknown user or wrong password");
+  if (rows.empty()) {
+    // Spend the same work as a real check, so timing does not reveal which usernames exist.
+    (void)HashPassword("moneytrail-dummy-password", options_.password_cost);
+    MT_RETURN_IF_ERROR(RecordFailure(username, address));
+    return denied;
+  }
+  User user = UserFromRow(rows[0]);
+  const std::string stored = SqlText(rows[0][8]);
+  if (user.disabled ||
+      crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) != 0) {
+    MT_RETURN_IF_ERROR(RecordFailure(username, address));
+    return denied;
+  }
+  Session s;
+  s.token = RandomHex(32);
+  s.csrf = RandomHex(32);
+  s.user = user;
+  s.expires_at = Now() + options_.session_seconds;
+  Actor actor{user, std::string(address)};
+  MT_JOURNALLED([&]() -> Status {
+    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO sessions (token_hash, user_id, csrf, created_at, "
+                                    "expires_at) VALUES (?,?,?,?,?)",
+                                    {Sha256Hex(s.token), user.id, s.csrf, Now(), s.expires_at})
+                           .status());
+    return Append(actor, 0, fmt::format("user/{}", user.id), "login", "", "", "");
+  });
+  return s;
+}
+
+Result<Actor> Workspace::Authenticate(std::string_view token, std::string_view address) {
+  MT_ASSIGN_OR_RETURN(SqlRows rows,
+                      db_->Query("SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = ?",
+                                 {Sha256Hex(token)}));
+  if (rows.empty() || SqlInt(rows[0][2]) != 0 || SqlInt(rows[0][1]) <= Now()) {
+    return UnauthenticatedError("not signed in, or the session expired or was ended");
+  }
+  MT_ASSIGN_OR_RETURN(User user, LoadUser(SqlInt(rows[0][0])));
+  if (user.disabled) return UnauthenticatedError("the account is disabled");
+  return Actor{user, std::string(address)};
+}
+
+Result<std::string> Workspace::SessionCsrf(std::string_view token) {
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT csrf FROM sessions WHERE token_hash = ?",
+                                               {Sha256Hex(token)}));
+  if (rows.empty()) return UnauthenticatedError("not signed in");
+  return SqlText(rows[0][0]);
+}
+
+Status Workspace::Logout(std::string_view token, std::string_view address) {
+  MT_ASSIGN_OR_RETURN(Actor actor, Authenticate(token, address));
+  MT_JOURNALLED([&]() -> Status {
+    MT_RETURN_IF_ERROR(db_->Execute("UPDATE sessions SET revoked = 1 WHERE token_hash = ?",
+                                    {Sha256Hex(token)})
+                           .status());
+    return Append(actor, 0, fmt::format("user/{}", actor.user.id), "logout", "", "", "");
+  });
+  return Status::Ok();
+}
+
+Result<std::string> Workspace::CreateApiToken(const Actor& actor, std::string_view label) {
+  MT_RETURN_IF_ERROR(CheckText("label", label, kMaxNameBytes, true));
+  const std::string token = "mt_" + RandomHex(32);
+  MT_JOURNALLED([&]() -> Status {
+    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO api_tokens (token_hash, user_id, label, created_at) "
+                                    "VALUES (?,?,?,?)",
+                                    {Sha256Hex(token), actor.user.id, std::string(label), Now()})
+                           .status());
+    return Append(actor, 0, fmt::format("user/{}", actor.user.id), "create-api-token", "",
+                  JsonText(nlohmann::ordered_json{{"label", label}}), "");
+  });
+  return token;
+}
+
+Result<Actor> Workspace::AuthenticateApiToken(std::string_view token, std::string_view address) {
+  MT_ASSIGN_OR_RETURN(SqlRows rows,
+                      db_->Query("SELECT user_id, revoked FROM api_tokens WHERE token_hash = ?",
+                                 {Sha256Hex(token)}));
+  if (rows.empty() || SqlInt(rows[0][1]) != 0) return UnauthenticatedError("unknown or revoked API token");
+  MT_ASSIGN_OR_RETURN(User user, LoadUser(SqlInt(rows[0][0])));
+  if (user.disabled) return UnauthenticatedError("the account is disabled");
+  return Actor{user, std::string(address)};
+}
+
+// ---- Administration ----------------------------------------------------------------------------
+
+Result<User> Workspace::LoadUser(int64_t user_id) {
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE u.id = ?", kUserColumns),
+                                               {user_id}));
+  if (rows.empty()) return NotFoundError(fmt::format("user {}: not found", user_id));
+  return UserFromRow(rows[0]);
+}
+
+Result<Agency> Workspace::CreateAgency(const Actor& actor, std::string_view name,
+                                       std::string_view contact) {
+  MT_RETURN_IF_ERROR(NeedRole(actor, {Role::kAdministrator}, "creating an agency"));
+  MT_RETURN_IF_ERROR(CheckText("name", name, kMaxNameBytes, true));
+  MT_RETURN_IF_ERROR(CheckText("contact", contact, kMaxNameBytes, false));
+  Agency agency{0, std::string(name), std::string(contact)};
+  MT_JOURNALLED([&]() -> Status {
+    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO agencies (name, contact) VALUES (?, ?)",
+                                    {agency.name, agency.contact})
+                           .status());
+    agency.id = db_->LastInsertId();
+    return Append(actor, 0, fmt::format("agency/{}", agency.id), "create", "",
+                  JsonText(nlohmann::ordered_json{{"name", agency.name}, {"contact", agency.contact}}),
+                  "");
+  });
+  return agency;
+}
+
+Result<std::vector<Agency>> Workspace::ListAgencies(const Actor& actor) {
+  (void)actor;  // every signed-in user may see the agencies (names and contacts only)
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT id, name, contact FROM agencies ORDER BY id"));
+  std::vector<Agency> out;
+  for (const SqlRow& r : rows) out.push_back({SqlInt(r[0]), SqlText(r[1]), SqlText(r[2])});
+  return out;
+}
+
+Result<User> Workspace::CreateUser(const Actor& actor, const NewUser& nu) {
+  MT_RETURN_IF_ERROR(NeedRole(actor, {Role::kAdministrator}, "creating a user"));
+  MT_RETURN_IF_ERROR(CheckText("username", nu.username, 64, true));
+  MT_RETURN_IF_ERROR(CheckText("display_name", nu.display_name, kMaxNameBytes, false));
+  MT_ASSIGN_OR_RETURN(std::string hash, HashPassword(nu.password, options_.password_cost));
+  User user;
+  MT_JOURNALLED([&]() -> Status {
+    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO users (agency_id, username, display_name, role, "
+                                    "clearances, password_hash, created_at) VALUES (?,?,?,?,?,?,?)",
+                                    {nu.agency_id, nu.username,
+                                     nu.display_name.empty() ? nu.username : nu.display_name,
+                                     std::string(RoleName(nu.role)), FormatMarkings(nu.clearances),
+                                     hash, FormatIsoTime(Now())})
+                           .status());
+    MT_ASSIGN_OR_RETURN(user, LoadUser(db_->LastInsertId()));
+    return Append(actor, 0, fmt::format("user/{}", user.id), "create", "",
+                  JsonText(nlohmann::ordered_json{{"username", user.username},
+                                                  {"agency", user.agency},
+                                                  {"role", RoleName(user.role)},
+                                                  {"clearances", FormatMarkings(user.clearances)}}),
+                  "");
+  });
+  return user;
+}
+
+Result<std::vector<User>> Workspace::ListUsers(const Actor& actor) {
+  MT_RETURN_IF_ERROR(NeedRole(actor, {Role::kAdministrator, Role::kAuditor}, "listing users"));
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} ORDER BY u.id", kUserColumns)));
+  std::vector<User> out;
+  for (const SqlRow& r : rows) out.push_back(UserFromRow(r));
+  return out;
+}
+
+Status Workspace::SetUserDisabled(const Actor& actor, int64_t user_id, bool disabled) {
+  MT_RETURN_IF_ERROR(NeedRole(actor, {Role::kAdministrator}, "disabling a user"));
+  MT_ASSIGN_OR_RETURN(User user, LoadUser(user_id));
+  MT_JOURNALLED([&]() -> Status {
+    MT_RETURN_IF_ERROR(db_->Execute("UPDATE users SET disabled = ? WHERE id = ?",
+                                    {int64_t{disabled ? 1 : 0}, user_id})
+                           .status());
+    MT_RETURN_IF_ERROR(db_->Execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?", {user_id}).status());
+    return Append(actor, 0, fmt::format("user/{}", user_id), disabled ? "disable" : "enable", "", "", "");
+  });
+  return Status::Ok();
+}
+
+// ---- Cases -------------------------------------------------------------------------------------
+
+Result<CaseAccess> Workspace::AccessOf(int64_t user_id, int64_t case_id) {
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT access FROM case_members WHERE case_id = ? AND user_id = ?",
+                                               {case_id, user_id}));
+  if (rows.empty()) return CaseAccess::kNone;
+  auto access = ParseCaseAccess(SqlText(rows[0][0]));
+  return access.ok() ? *access : CaseAccess::kNone;
+}
+
+Result<CaseInfo> Workspace::LoadCase(int64_t case_id) {
+  MT_ASSIGN_OR_RETURN(SqlRows rows,
+                      db_->Query("SELECT c.id, c.number, c.title, c.owning_agency_id, a.name, c.markings, "
+                                 "c.version, c.created_at FROM cases c JOIN agencies a ON "
+                                 "a.id = c.owning_agency_id WHERE c.id = ?",
+                                 {case_id}));
+  if (rows.empty()) return NotFoundError(CaseNotFound(case_id));
+  const SqlRow& r = rows[0];
+  CaseInfo c;
+  c.id = SqlInt(r[0]);
+  c.number = SqlText(r[1]);
+  c.title = SqlText(r[2]);
+  c.owning_agency_id = SqlInt(r[3]);
+  c.owning_agency = SqlText(r[4]);
+  c.markings = MarkingsFromText(SqlText(r[5]));
+  c.version = SqlInt(r[6]);
+  c.created_at = SqlText(r[7]);
+  return c;
+}
+
+Result<CaseInfo> Workspace::CreateCase(const Actor& actor, const NewCase& nc) {
+  MT_RETURN_IF_ERROR(NeedRole(actor, {Role::kAgent, Role::kAnalyst, Role::kSupervisor}, "creating a case"));
+  MT_RETURN_IF_ERROR(CheckText("number", nc.number, 64, true));
+  MT_RETURN_IF_ERROR(CheckText("title", nc.title, kMaxNameBytes, true));
+  if (!Covers(actor.user.clearances, nc.markings)) {
+    return PermissionDeniedError(fmt::format("{} is not cleared for {}", actor.user.username,
+                                             MissingMarkings(actor.user.clearances, nc.markings)));
+  }
+  CaseInfo c;
+  MT_JOURNALLED([&]() -> Status {
+    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO cases (number, title, owning_agency_id, markings, "
+                                    "created_at, created_by) VALUES (?,?,?,?,?,?)",
+                                    {nc.number, nc.title, actor.user.agency_id,
+                                     FormatMarkings(nc.markings), FormatIsoTime(Now()), actor.user.id})
+                           .status());
+    const int64_t id = db_->LastInsertId();
+    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO case_members (case_id, user_id, access, added_by, "
+                                    "added_at) VALUES (?,?,?,?,?)",
+                                    {id, actor.user.id, std::string("admin"), actor.user.id,
+                                     FormatIsoTime(Now())})
+                           .status());
+    MT_ASSIGN_OR_RETURN(c, LoadCase(id));
+    return Append(actor, id, fmt::format("case/{}", id), "create", "", JsonText(CaseJson(c)), "");
+  });
+  c.access = CaseAccess::kAdmin;
+  std::error_code ec;
+  std::filesystem::create_directories(dir_ / "cases" / std::to_string(c.id), ec);
+  return c;
+}
+
+Result<std::vector<CaseInfo>> Workspace::ListCases(const Actor& actor) {
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT case_id, access FROM case_members WHERE user_id = ? "
+                                               "ORDER BY case_id",
+                                               {actor.user.id}));
+  std::vector<CaseInfo> out;
+  for (const SqlRow& r : rows) {
+    MT_ASSIGN_OR_RETURN(CaseInfo c, LoadCase(SqlInt(r[0])));
+    auto access = ParseCaseAccess(SqlText(r[1]));
+    c.access = access.ok() ? *access : CaseAccess::kNone;
+    if (CanSee(actor.user, c.access, c.markings, {})) out.push_back(std::move(c));
+  }
+  MT_JOURNALLED([&]() -> Status { return Append(actor, 0, "cases", "list", "", "", ""); });
+  return out;
+}
+
+Result<CaseInfo> Workspace::GetCase(const Actor& actor, int64_t case_id) {
+  MT_ASSIGN_OR_RETURN(CaseAccess access, AccessOf(actor.user.id, case_id));
+  auto c = LoadCase(case_id);
+  if (!c.ok() || !CanSee(actor.user, access, c->markings, {})) return NotFoundError(CaseNotFound(case_id));
+  c->access = access;
+  MT_JOURNALLED([&]() -> Status {
+    return Append(actor, case_id, fmt::format("case/{}", case_id), "read", "", "", "");
+  });
+  return c;
+}
+
+Result<CaseInfo> Workspace::UpdateCase(const Actor& actor, int64_t case_id, int64_t expected_version,
+                                       const NewCase& nc) {
+  MT_ASSIGN_OR_RETURN(CaseInfo before, GetCase(actor, case_id));
+  if (before.access < CaseAccess::kAdmin) {
+    return PermissionDeniedError(fmt::format("case {}: changing it needs admin access", case_id));
+  }
+  MT_RETURN_IF_ERROR(CheckText("title", nc.title, kMaxNameBytes, true));
+  if (!Covers(actor.user.clearances, nc.markings)) {
+    return PermissionDeniedError(fmt::format("{} is not cleared for {}", actor.user.username,
+                                             MissingMarkings(actor.user.clearances, nc.markings)));
+  }
+  // A marking added to a case must not expose it to members not cleared for it.
+  MT_ASSIGN_OR_RETURN(SqlRows members, db_->Query(fmt::format("SELECT {} WHERE u.id IN (SELECT user_id FROM "
+                                                              "case_members WHERE case_id = ?)",
+                                                              kUserColumns),
+                                                  {case_id}));
+  for (const SqlRow& r : members) {
+    const User member = UserFromRow(r);
+    if (!Covers(member.clearances, nc.markings)) {
+      return FailedPreconditionError(fmt::format(
+          "case {}: member {} is not cleared for {}; remove them before marking the case", case_id,
+          member.username, MissingMarkings(member.clearances, nc.markings)));
+    }
+  }
+  CaseInfo after;
+  MT_JOURNALLED([&]() -> Status {
+    MT_ASSIGN_OR_RETURN(int64_t changed,
+                        db_->Execute("UPDATE cases SET title = ?, markings = ?, version = version + 1 "
+                                     "WHERE id = ? AND version = ?",
+                                     {nc.title, FormatMarkings(nc.markings), case_id, expected_version}));
+    if (changed != 1) {
+      return FailedPreconditionError(fmt::format(
+          "conflict: case {} is at version {}, the change was made to version {}", case_id,
+          before.version, expected_version));
+    }
+    MT_ASSIGN_OR_RETURN(after, LoadCase(case_id));
+    return Append(actor, case_id, fmt::format("case/{}", case_id), "update", JsonText(CaseJson(before)),
+                  JsonText(CaseJson(after)), "");
+  });
+  after.access = before.access;
+  return after;
+}
+
+Status Workspace::AddMember(const Actor& actor, int64_t case_id, int64_t user_id, CaseAccess access,
+                            std::string_view reason) {
+  MT_ASSIGN_OR_RETURN(CaseInfo c, GetCase(actor, case_id));
+  if (c.access < CaseAccess::kAdmin) {
+    return PermissionDeniedError(fmt::format("case {}: adding members needs admin access", case_id));
+  }
+  if (access == CaseAccess::kNone) return InvalidArgumentError("access: expected read, write or admin");
+  MT_RETURN_IF_ERROR(CheckText("reason", reason, kMaxNameBytes * 5, false));
+  MT_ASSIGN_OR_RETURN(User member, LoadUser(user_id));
+  if (!Covers(member.clearances, c.markings)) {
+    return FailedPreconditionError(fmt::format("{} is not cleared for {} and cannot join case {}",
+                                               member.username,
+                                               MissingMarkings(member.clearances, c.markings), c.number));
+  }
+  const bool grand_jury = c.markings.count(std::string(kMarkingGrandJury)) != 0;
+  const bool tax = c.markings.count(std::string(kMarking6103)) != 0;
+  if ((grand_jury || tax) && reason.empty()) {
+    return InvalidArgumentError(fmt::format(
+        "reason: required to add a member to a {} case (who is personally engaged, and why)",
+        grand_jury ? "GJ-6E" : "6103"));
+  }
+  MT_JOURNALLED([&]() -> Status {
+    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO case_members (case_id, user_id, access, added_by, added_at) "
+                                    "VALUES (?,?,?,?,?) ON CONFLICT (case_id, user_id) DO UPDATE SET "
+                                    "access = excluded.access",
+                                    {case_id, user_id, std::string(CaseAccessName(access)), actor.user.id,
+                                     FormatIsoTime(Now())})
+                           .status());
+    if (grand_jury) {
+      MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO disclosures (case_id, user_id, marking, disclosed_by, "
+                                      "reason, at) VALUES (?,?,?,?,?,?)",
+                                      {case_id, user_id, std::string(kMarkingGrandJury), actor.user.id,
+                                       std::string(reason), FormatIsoTime(Now())})
+                             .status());
+    }
+    return Append(actor, case_id, fmt::format("case/{}/member/{}", case_id, user_id), "add-member", "",
+                  JsonText(nlohmann::ordered_json{{"user", member.username},
+                                                  {"agency", member.agency},
+                                                  {"access", CaseAccessName(access)},
+                                                  {"disclosure", grand_jury ? "GJ-6E" : ""}}),
+                  reason);
+  });
+  return Status::Ok();
+}
+
+Status Workspace::RemoveMember(const Actor& actor, int64_t case_id, int64_t user_id,
+                               std::string_view reason) {
+  MT_ASSIGN_OR_RETURN(CaseInfo c, GetCase(actor, case_id));
+  if (c.access < CaseAccess::kAdmin) {
+    return PermissionDeniedError(fmt::format("case {}: removing members needs admin access", case_id));
+  }
+  MT_RETURN_IF_ERROR(CheckText("reason", reason, kMaxNameBytes * 5, false));
+  MT_JOURNALLED([&]() -> Status {
+    MT_ASSIGN_OR_RETURN(int64_t changed, db_->Execute("DELETE FROM case_members WHERE case_id = ? AND user_id = ?",
+                                                      {case_id, user_id}));
+    if (changed == 0) return NotFoundError(fmt::format("user {} is not a member of case {}", user_id, case_id));
+    return Append(actor, case_id, fmt::format("case/{}/member/{}", case_id, user_id), "remove-member", "",
+                  "", reason);
+  });
+  return Status::Ok();
+}
+
+Result<std::vector<Member>> Workspace::ListMembers(const Actor& actor, int64_t case_id) {
+  MT_RETURN_IF_ERROR(GetCase(actor, case_id).status());
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT m.user_id, u.username, a.name, m.access FROM case_members m "
+                                               "JOIN users u ON u.id = m.user_id JOIN agencies a ON "
+                                               "a.id = u.agency_id WHERE m.case_id = ? ORDER BY m.user_id",
+                                               {case_id}));
+  std::vector<Member> out;
+  for (const SqlRow& r : rows) {
+    auto access = ParseCaseAccess(SqlText(r[3]));
+    out.push_back({SqlInt(r[0]), SqlText(r[1]), SqlText(r[2]), access.ok() ? *access : CaseAccess::kRead});
+  }
+  return out;
+}
+
+// ---- Notes -------------------------------------------------------------------------------------
+
+Result<Note> Workspace::AddNote(const Actor& actor, int64_t case_id, std::string_view object_type,
+                                std::string_view object_id, std::string_view text,
+                                const Markings& markings) {
+  MT_ASSIGN_OR_RETURN(CaseInfo c, GetCase(actor, case_id));
+  if (c.access < CaseAccess::kWrite) {
+    return PermissionDeniedError(fmt::format("case {}: notes need write access", case_id));
+  }
+  if (std::find(std::begin(kObjectTypes), std::end(kObjectTypes), object_type) == std::end(kObjectTypes)) {
+    return InvalidArgumentError(fmt::format("object_type '{}': expected case, subject, alert or transaction",
+                                            Abbreviate(object_type)));
+  }
+  MT_RETURN_IF_ERROR(CheckText("object_id", object_id, kMaxNameBytes, object_type != "case"));
+  MT_RETURN_IF_ERROR(CheckText("text", text, kMaxTextBytes, true));
+  if (!Covers(actor.user.clearances, markings)) {
+    return PermissionDeniedError(fmt::format("{} is not cleared for {}", actor.user.username,
+                                             MissingMarkings(actor.user.clearances, markings)));
+  }
+  Note note;
+  MT_JOURNALLED([&]() -> Status {
+    const std::string now = FormatIsoTime(Now());
+    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO notes (case_id, object_type, object_id, author_id, text, "
+                                    "markings, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                                    {case_id, std::string(object_type), std::string(object_id),
+                                     actor.user.id, std::string(text), FormatMarkings(markings), now, now})
+                           .status());
+    const int64_t id = db_->LastInsertId();
+    MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE n.id = ?", kNoteColumns), {id}));
+    note = NoteFromRow(rows.at(0));
+    return Append(actor, case_id, fmt::format("note/{}", id), "create", "", JsonText(NoteJson(note)), "");
+  });
+  return note;
+}
+
+Result<std::vector<Note>> Workspace::ListNotes(const Actor& actor, int64_t case_id) {
+  MT_ASSIGN_OR_RETURN(CaseInfo c, GetCase(actor, case_id));
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE n.case_id = ? ORDER BY n.id",
+                                                           kNoteColumns),
+                                               {case_id}));
+  std::vector<Note> out;
+  for (const SqlRow& r : rows) {
+    Note n = NoteFromRow(r);
+    if (CanSee(actor.user, c.access, c.markings, n.markings)) out.push_back(std::move(n));
+  }
+  MT_JOURNALLED([&]() -> Status {
+    return Append(actor, case_id, fmt::format("case/{}/notes", case_id), "read", "", "",
+                  fmt::format("{} notes shown", out.size()));
+  });
+  return out;
+}
+
+Result<Note> Workspace::GetNote(const Actor& actor, int64_t note_id) {
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE n.id = ?", kNoteColumns), {note_id}));
+  const Status not_found = NotFoundError(fmt::format("note {}: not found", note_id));
+  if (rows.empty()) return not_found;
+  Note n = NoteFromRow(rows[0]);
+  MT_ASSIGN_OR_RETURN(CaseAccess access, AccessOf(actor.user.id, n.case_id));
+  MT_ASSIGN_OR_RETURN(CaseInfo c, LoadCase(n.case_id));
+  if (!CanSee(actor.user, access, c.markings, n.markings)) return not_found;
+  MT_JOURNALLED([&]() -> Status {
+    return Append(actor, n.case_id, fmt::format("note/{}", note_id), "read", "", "", "");
+  });
+  return n;
+}
+
+Result<Note> Workspace::UpdateNote(const Actor& actor, int64_t note_id, int64_t expected_version,
+                                   std::string_view text) {
+  MT_ASSIGN_OR_RETURN(Note before, GetNote(actor, note_id));
+  MT_ASSIGN_OR_RETURN(CaseAccess access, AccessOf(actor.user.id, before.case_id));
+  if (access < CaseAccess::kWrite) {
+    return PermissionDeniedError(fmt::format("note {}: changing it needs write access to case {}",
+                                             note_id, before.case_id));
+  }
+  MT_RETURN_IF_ERROR(CheckText("text", text, kMaxTextBytes, true));
+  Note after;
+  MT_JOURNALLED([&]() -> Status {
+    MT_ASSIGN_OR_RETURN(int64_t changed,
+                        db_->Execute("UPDATE notes SET text = ?, version = version + 1, updated_at = ? "
+                                     "WHERE id = ? AND version = ?",
+                                     {std::string(text), FormatIsoTime(Now()), note_id, expected_version}));
+    if (changed != 1) {
+      return FailedPreconditionError(fmt::format(
+          "conflict: note {} is at version {}, the change was made to version {}", note_id,
+          before.version, expected_version));
+    }
+    MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE n.id = ?", kNoteColumns), {note_id}));
+    after = NoteFromRow(rows.at(0));
+    return Append(actor, before.case_id, fmt::format("note/{}", note_id), "update",
+                  JsonText(NoteJson(before)), JsonText(NoteJson(after)), "");
+  });
+  return after;
+}
+
+// ---- Oversight ---------------------------------------------------------------------------------
+
+Result<std::vector<JournalEntry>> Workspace::QueryJournal(const Actor& actor, const JournalQuery& q) {
+  MT_RETURN_IF_ERROR(NeedRole(actor, {Role::kAuditor}, "reading the journal"));
+  std::string sql =
+      "SELECT seq, at, username, address, case_id, object, action, before_value, after_value, reason, "
+      "prev_hash, hash, signature FROM journal WHERE 1 = 1";
+  std::vector<SqlValue> params;
+  if (!q.username.empty()) { sql += " AND username = ?"; params.emplace_back(q.username); }
+  if (!q.object.empty()) { sql += " AND object = ?"; params.emplace_back(q.object); }
+  if (q.case_id != 0) { sql += " AND case_id = ?"; params.emplace_back(q.case_id); }
+  if (!q.from.empty()) { sql += " AND at >= ?"; params.emplace_back(q.from); }
+  if (!q.to.empty()) { sql += " AND at < ?"; params.emplace_back(q.to); }
+  sql += " ORDER BY seq LIMIT ?";
+  params.emplace_back(std::clamp<int64_t>(q.limit, 1, 100000));
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(sql, params));
+  std::vector<JournalEntry> out;
+  for (const SqlRow& r : rows) {
+    JournalEntry e;
+    e.seq = SqlInt(r[0]);
+    e.at = SqlText(r[1]);
+    e.username = SqlText(r[2]);
+    e.address = SqlText(r[3]);
+    e.case_id = SqlInt(r[4]);
+    e.object = SqlText(r[5]);
+    e.action = SqlText(r[6]);
+    e.before = SqlText(r[7]);
+    e.after = SqlText(r[8]);
+    e.reason = SqlText(r[9]);
+    e.prev_hash = SqlText(r[10]);
+    e.hash = SqlText(r[11]);
+    e.signature = SqlText(r[12]);
+    out.push_back(std::move(e));
+  }
+  MT_JOURNALLED([&]() -> Status {
+    return Append(actor, q.case_id, "journal", "query", "",
+                  JsonText(nlohmann::ordered_json{{"username", q.username}, {"object", q.object},
+                                                  {"case_id", q.case_id}, {"from", q.from}, {"to", q.to}}),
+                  "");
+  });
+  return out;
+}
+
+Result<std::vector<Disclosure>> Workspace::GrandJuryDisclosures(const Actor& actor, int64_t case_id) {
+  MT_RETURN_IF_ERROR(NeedRole(actor, {Role::kAuditor}, "listing grand-jury disclosures"));
+  MT_ASSIGN_OR_RETURN(SqlRows rows,
+                      db_->Query("SELECT d.case_id, c.number, u.username, a.name, b.username, d.reason, d.at "
+                                 "FROM disclosures d JOIN cases c ON c.id = d.case_id JOIN users u ON "
+                                 "u.id = d.user_id JOIN agencies a ON a.id = u.agency_id JOIN users b ON "
+                                 "b.id = d.disclosed_by WHERE (? = 0 OR d.case_id = ?) ORDER BY d.id",
+                                 {case_id, case_id}));
+  std::vector<Disclosure> out;
+  for (const SqlRow& r : rows) {
+    out.push_back({SqlInt(r[0]), SqlText(r[1]), SqlText(r[2]), SqlText(r[3]), SqlText(r[4]),
+                   SqlText(r[5]), SqlText(r[6])});
+  }
+  MT_JOURNALLED([&]() -> Status {
+    return Append(actor, case_id, "disclosures", "query", "", "", "");
+  });
+  return out;
+}
+
+}  // namespace moneytrail::workspace

@@ -1,0 +1,116 @@
+// End to end over real HTTP on loopback: two agencies, a joint case with a 6103 note, and a
+// member of the other agency without 6103 clearance who cannot see it.
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "moneytrail/server.h"
+#include "moneytrail/workspace.h"
+#include "workspace/workspace_fixture.h"
+
+namespace moneytrail::server {
+namespace {
+
+using Json = nlohmann::json;
+
+class HttpTest : public workspace::testing::WorkspaceFixture {
+ protected:
+  void SetUp() override {
+    WorkspaceFixture::SetUp();
+    api_ = std::make_unique<Api>(*ws_, ApiOptions{.secure_cookies = false});
+    http_ = std::make_unique<HttpServer>(*api_, HttpOptions{.host = "127.0.0.1", .port = 0});
+    ASSERT_TRUE(http_->Bind().ok());
+    thread_ = std::thread([this] { (void)http_->Run(); });
+    ASSERT_TRUE(http_->WaitUntilRunning());
+  }
+  void TearDown() override {
+    http_->Stop();
+    thread_.join();
+    http_.reset();
+    api_.reset();
+    WorkspaceFixture::TearDown();
+  }
+
+  struct Client {
+    httplib::Client http;
+    std::string cookie, csrf;
+    explicit Client(int port) : http("127.0.0.1", port) {}
+    httplib::Headers Headers() const { return {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}; }
+  };
+  std::unique_ptr<Client> SignIn(const std::string& user) {
+    auto c = std::make_unique<Client>(http_->port());
+    auto res = c->http.Post("/api/v1/session",
+                            Json{{"username", user}, {"password", workspace::testing::kPassword}}.dump(),
+                            "application/json");
+    EXPECT_TRUE(res);
+    if (!res) return c;
+    EXPECT_EQ(res->status, 200) << res->body;
+    const std::string set = res->get_header_value("Set-Cookie");
+    c->cookie = set.substr(0, set.find(';'));
+    c->csrf = Json::parse(res->body)["csrf_token"];
+    return c;
+  }
+
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<HttpServer> http_;
+  std::thread thread_;
+};
+
+TEST_F(HttpTest, AJointCaseShowsEachAgencyOnlyWhatItsClearancesAllow) {
+  auto irs = SignIn("irs.agent");
+  auto res = irs->http.Post("/api/v1/cases", irs->Headers(),
+                            Json{{"number", "JTF-2026-01"}, {"title", "Funnel accounts, Phoenix"},
+                                 {"markings", {"LES"}}}.dump(), "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const int64_t case_id = Json::parse(res->body)["id"];
+  const std::string base = "/api/v1/cases/" + std::to_string(case_id);
+  res = irs->http.Post(base + "/members", irs->Headers(),
+                       Json{{"user_id", hsi_agent_.user.id}, {"access", "write"}}.dump(), "application/json");
+  ASSERT_EQ(res->status, 200) << res->body;
+  res = irs->http.Post(base + "/notes", irs->Headers(),
+                       Json{{"object_type", "subject"}, {"object_id", "E3727"},
+                            {"text", "Return information: no wages reported for 2025"}, {"markings", {"6103"}}}.dump(),
+                       "application/json");
+  ASSERT_EQ(res->status, 200) << res->body;
+  const int64_t tax_note = Json::parse(res->body)["id"];
+  res = irs->http.Post(base + "/notes", irs->Headers(),
+                       Json{{"object_type", "subject"}, {"object_id", "E3727"}, {"text", "Funnel account"}}.dump(),
+                       "application/json");
+  ASSERT_EQ(res->status, 200);
+
+  auto hsi = SignIn("hsi.agent");
+  res = hsi->http.Get(base.c_str(), hsi->Headers());
+  ASSERT_EQ(res->status, 200);
+  res = hsi->http.Get((base + "/notes").c_str(), hsi->Headers());
+  ASSERT_EQ(res->status, 200);
+  const Json notes = Json::parse(res->body);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0]["text"], "Funnel account");
+  EXPECT_EQ(res->body.find("wages"), std::string::npos);
+  res = hsi->http.Get(("/api/v1/notes/" + std::to_string(tax_note)).c_str(), hsi->Headers());
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(res->body.find("wages"), std::string::npos);
+  // The IRS agent sees both; the security headers arrive over the wire.
+  res = irs->http.Get((base + "/notes").c_str(), irs->Headers());
+  EXPECT_EQ(Json::parse(res->body).size(), 2u);
+  EXPECT_EQ(res->get_header_value("X-Frame-Options"), "DENY");
+  // An outsider's request for the case is indistinguishable from a missing case.
+  auto other = SignIn("irs.analyst");
+  EXPECT_EQ(other->http.Get(base.c_str(), other->Headers())->status, 404);
+  EXPECT_EQ(other->http.Get("/api/v1/cases/424242", other->Headers())->status, 404);
+}
+
+TEST_F(HttpTest, PlainHttpIsRefusedOffLoopback) {
+  HttpServer off(*api_, HttpOptions{.host = "0.0.0.0", .port = 0});
+  const Status st = off.Bind();
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("loopback"), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace moneytrail::server

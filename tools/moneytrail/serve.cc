@@ -1,0 +1,82 @@
+// `moneytrail serve --workspace DIR [--listen HOST:PORT] [--cert FILE --key FILE]`: the
+// workspace's JSON API (docs/api/openapi.json). Plain HTTP only on a loopback address; HTTPS
+// with a certificate otherwise. SIGINT or SIGTERM stops it after the requests in flight.
+#include <pthread.h>
+#include <signal.h>
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "moneytrail/server.h"
+#include "moneytrail/workspace.h"
+#include "verb.h"
+
+namespace {
+
+struct Options {
+  std::string workspace;
+  std::string listen = "127.0.0.1:8443";
+  std::string cert;
+  std::string key;
+};
+
+int RunServe(const Options& o) {
+  using namespace moneytrail;
+  const size_t colon = o.listen.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos) {
+    auto [p, ec] = std::from_chars(o.listen.data() + colon + 1, o.listen.data() + o.listen.size(), port);
+    if (ec != std::errc() || p != o.listen.data() + o.listen.size()) port = -1;
+  }
+  if (colon == std::string::npos || port < 0 || port > 65535) {
+    return cli::ReportError("serve", InvalidArgumentError(fmt::format(
+                                         "--listen '{}': expected HOST:PORT, e.g. 127.0.0.1:8443", o.listen)));
+  }
+  std::string host = o.listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  auto ws = workspace::Workspace::Open(o.workspace);
+  if (!ws.ok()) return cli::ReportError("serve", ws.status());
+  const bool tls = !o.cert.empty() || !o.key.empty();
+  server::Api api(**ws, {.secure_cookies = tls});
+  server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key});
+  // Block the stop signals in every thread; one thread waits for them and stops the server.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  Status bound = http.Bind();
+  if (!bound.ok()) return cli::ReportError("serve", bound);
+  fmt::print("serving {} at {}://{}:{}/api/v1 (SIGINT or SIGTERM stops)\n", o.workspace,
+             tls ? "https" : "http", o.listen.substr(0, colon), http.port());
+  std::fflush(stdout);
+  std::thread waiter([&] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    http.Stop();
+  });
+  Status st = http.Run();
+  // Run also returns when the server fails; wake the waiter so it can be joined.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  if (!st.ok()) return cli::ReportError("serve", st);
+  fmt::print("stopped\n");
+  return cli::kExitOk;
+}
+
+void Setup(CLI::App& app, std::function<int()>& run) {
+  auto o = std::make_shared<Options>();  // shared: owned by the parsed options and the action
+  app.add_option("--workspace", o->workspace, "Workspace directory (moneytrail workspace init)")->required();
+  app.add_option("--listen", o->listen, "HOST:PORT to listen on (default 127.0.0.1:8443)");
+  app.add_option("--cert", o->cert, "TLS certificate (PEM); required off loopback");
+  app.add_option("--key", o->key, "TLS private key (PEM)");
+  run = [o] { return RunServe(*o); };
+}
+
+const moneytrail::cli::VerbRegistration kServe("serve", "Serve a workspace's JSON API to the task force", Setup);
+
+}  // namespace
