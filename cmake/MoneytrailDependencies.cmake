@@ -45,6 +45,7 @@ if(NOT TARGET moneytrail::isal)
   add_library(moneytrail_isal INTERFACE)
   target_link_libraries(moneytrail_isal INTERFACE PkgConfig::MT_ISAL)
   add_library(moneytrail::isal ALIAS moneytrail_isal)
+endif()
 
 # libsodium (libsodium-dev): Argon2id passwords, Ed25519 signatures of the workspace journal and
 # of exhibit packs. Debian 12 ships no CMake config, only libsodium.pc.
@@ -55,4 +56,3 @@ endif()
 # (CPPHTTPLIB_OPENSSL_SUPPORT, ...) must be used, or the library's ABI does not match.
 if(NOT TARGET PkgConfig::MT_HTTPLIB)
   pkg_check_modules(MT_HTTPLIB IMPORTED_TARGET cpp-httplib)
-endif()
