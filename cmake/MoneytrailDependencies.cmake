@@ -56,3 +56,4 @@ endif()
 # (CPPHTTPLIB_OPENSSL_SUPPORT, ...) must be used, or the library's ABI does not match.
 if(NOT TARGET PkgConfig::MT_HTTPLIB)
   pkg_check_modules(MT_HTTPLIB IMPORTED_TARGET cpp-httplib)
+endif()
