@@ -212,7 +212,7 @@ std::string SubjectsCsv(const std::vector<SubjectRow>& rows) {
     AppendSpreadsheetCsvField(r.subject, out);
     out += ',';
     AppendSpreadsheetCsvField(r.holder, out);
-    out += fmt::format(",{},{},{},{},{},{},{},", r.tier, r.rule_points, r.high_rules,
+    out += fmt::format(",{},{},{},{},{},{},{},{},", r.tier, r.rule_points, r.high_rules,
                        r.flow_points, r.pattern_points, r.report_points,
                        std::isnan(r.model_probability)
                            ? std::string()

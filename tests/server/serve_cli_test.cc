@@ -77,15 +77,22 @@ TEST(ServeCliTest, ServesTheApiOnLoopbackUntilSigterm) {
       {"serve", "--workspace", ws, "--listen", "127.0.0.1:" + std::to_string(port)},
       tmp.path() / "out", tmp.path() / "err");
   httplib::Client client("127.0.0.1", port);
-  httplib::Result res;
-  for (int i = 0; i < 200 && !res; ++i) {
+  bool answered = false;
+  int status = 0;
+  std::string body, cookie;
+  for (int i = 0; i < 200 && !answered; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    res = client.Post("/api/v1/session",
-                      nlohmann::json{{"username", "admin"}, {"password", kPassword}}.dump(), "application/json");
+    auto res = client.Post("/api/v1/session",
+                           nlohmann::json{{"username", "admin"}, {"password", kPassword}}.dump(),
+                           "application/json");
+    if (!res) continue;
+    answered = true;
+    status = res->status;
+    body = res->body;
+    cookie = res->get_header_value("Set-Cookie");
   }
-  ASSERT_TRUE(res) << test_util::ReadWholeFile(tmp.path() / "err");
-  EXPECT_EQ(res->status, 200) << res->body;
-  const std::string cookie = res->get_header_value("Set-Cookie");
+  ASSERT_TRUE(answered) << test_util::ReadWholeFile(tmp.path() / "err");
+  EXPECT_EQ(status, 200) << body;
   auto me = client.Get("/api/v1/me", {{"Cookie", cookie.substr(0, cookie.find(';'))}});
   ASSERT_TRUE(me);
   EXPECT_EQ(me->status, 200);
