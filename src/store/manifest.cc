@@ -166,6 +166,24 @@ Result<Manifest> ParseManifest(const std::string& path, std::string_view text, b
     }
     Manifest m;
     m.version = j.at("version").get<int>();
+    if (m.version > kStoreFormatVersion && check_self) {
+      // A newer store, or a damaged version number? A manifest that carries a self-checksum
+      // which no longer matches its bytes was altered: that is corruption (exit 3), not a store
+      // written by a newer moneytrail (exit 2, "upgrade").
+      const size_t key = text.find(kSelfChecksumKey);
+      const size_t digits = key + std::string_view(kSelfChecksumKey).size();
+      if (key != std::string_view::npos && text.size() >= digits + kSha256HexDigits) {
+        const std::string recorded(text.substr(digits, kSha256HexDigits));
+        const std::string computed = SelfChecksum(text, digits);
+        if (recorded != computed) {
+          return DataLossError(path + ": byte offset " + std::to_string(digits) +
+                               ": manifest_checksum records sha256 " + recorded +
+                               ", the manifest's bytes have " + computed +
+                               " (the manifest was altered or damaged; it names store format "
+                               "version " + std::to_string(m.version) + ")");
+        }
+      }
+    }
     if (m.version > kStoreFormatVersion) {
       return FailedPreconditionError(path + " has store format version " +
                                      std::to_string(m.version) + "; this moneytrail reads up to " +

@@ -333,6 +333,16 @@ TEST_F(StoreTest, ACorruptManifestIsDataLossAndANewerVersionIsRefused) {
   EXPECT_EQ(Store::Open(dir_).status().code(), StatusCode::kDataLoss);
   std::string newer = manifest;
   newer.replace(newer.find("\"version\": 4"), 12, "\"version\": 9");
+  // Edited without re-sealing: the self-checksum no longer matches, so it is damage (DataLoss),
+  // not a newer store.
+  std::ofstream(dir_ / "MANIFEST", std::ios::trunc) << newer;
+  EXPECT_EQ(Store::Open(dir_).status().code(), StatusCode::kDataLoss);
+  // Written by a newer moneytrail: sealed with the self-checksum (SHA-256 of the text with its
+  // own 64 digits zeroed, docs/format/store.md), then refused as such.
+  const std::string key = "\"manifest_checksum\": \"sha256:";
+  const size_t digits = newer.find(key) + key.size();
+  newer.replace(digits, 64, std::string(64, '0'));
+  newer.replace(digits, 64, Sha256Hex(newer));
   std::ofstream(dir_ / "MANIFEST", std::ios::trunc) << newer;
   EXPECT_EQ(Store::Open(dir_).status().code(), StatusCode::kFailedPrecondition);
 }
