@@ -274,6 +274,9 @@ class Workspace {
                 std::string_view action, std::string_view before, std::string_view after,
                 std::string_view reason);
   Status RecordFailure(std::string_view username, std::string_view address);
+  // Runs `body` (and the journal entries it appends) in one transaction, then publishes the
+  // journal's head.
+  Status Journalled(const std::function<Status()>& body);
 
   std::filesystem::path dir_;
   std::unique_ptr<SqlDatabase> db_;

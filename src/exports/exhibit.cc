@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "exports/case_text.h"
 #include "moneytrail/csv.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/json_text.h"
@@ -25,6 +26,8 @@ namespace moneytrail::exhibit {
 namespace {
 
 namespace fs = std::filesystem;
+using exports::SplitSpaces;
+using exports::Unneutralised;
 using Json = nlohmann::ordered_json;
 using exhibit_internal::AnalysisFile;
 using exhibit_internal::ExhibitConfig;
@@ -83,18 +86,6 @@ struct Subject {
   std::vector<std::string> accounts;
 };
 
-std::vector<std::string> SplitSpaces(std::string_view s) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ') ++i;
-    size_t j = i;
-    while (j < s.size() && s[j] != ' ') ++j;
-    if (j > i) out.emplace_back(s.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
 
 // The subject's accounts from the case's subjects.csv (by subject id or rank).
 Result<Subject> SubjectFromCase(const fs::path& case_dir, const std::string& wanted) {
@@ -119,13 +110,10 @@ Result<Subject> SubjectFromCase(const fs::path& case_dir, const std::string& wan
   while (reader.Next(f)) {
     if (static_cast<int>(f.size()) <= accounts) continue;
     // A holder or subject written with a leading "'" was neutralised against formulas.
-    auto plain = [](std::string_view v) {
-      return std::string(v.starts_with('\'') && v.size() > 1 && IsFormulaLeading(v.substr(1)) ? v.substr(1) : v);
-    };
-    if (plain(f[subject]) == wanted || f[rank] == wanted) {
-      return Subject{plain(f[holder]), SplitSpaces(f[accounts])};
+    if (Unneutralised(f[subject]) == wanted || f[rank] == wanted) {
+      return Subject{Unneutralised(f[holder]), SplitSpaces(f[accounts])};
     }
-    if (known.size() < 5) known.push_back(plain(f[subject]));
+    if (known.size() < 5) known.push_back(Unneutralised(f[subject]));
   }
   return InvalidArgumentError(fmt::format(
       "--subject '{}': no such subject or rank in {} (subjects include: {})", Abbreviate(wanted),

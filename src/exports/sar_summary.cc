@@ -1,6 +1,7 @@
 // The SAR-style summary (moneytrail/sar_summary.h). Reads only what the case wrote and the store
 // it names; every figure is exact (DecimalSum) and every transaction in the attachment names
 // its source file and line.
+#include "exports/case_text.h"
 #include "moneytrail/sar_summary.h"
 
 #include <fmt/format.h>
@@ -29,18 +30,6 @@ struct SubjectLine {
   std::vector<std::string> accounts;
 };
 
-std::vector<std::string> Words(std::string_view s) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ') ++i;
-    size_t j = i;
-    while (j < s.size() && s[j] != ' ') ++j;
-    if (j > i) out.emplace_back(s.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
 
 Result<std::vector<SubjectLine>> ReadSubjects(const fs::path& path, size_t top) {
   MT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
@@ -57,12 +46,9 @@ Result<std::vector<SubjectLine>> ReadSubjects(const fs::path& path, size_t top) 
   std::vector<SubjectLine> out;
   while (out.size() < top && reader.Next(f)) {
     if (f.size() <= col["related_parties"] || f.size() <= col["accounts"]) continue;
-    auto plain = [](std::string_view v) {
-      return std::string(v.starts_with('\'') && v.size() > 1 && IsFormulaLeading(v.substr(1)) ? v.substr(1) : v);
-    };
-    SubjectLine s{std::string(f[col["rank"]]), plain(f[col["subject"]]), plain(f[col["holder"]]),
+    SubjectLine s{std::string(f[col["rank"]]), Unneutralised(f[col["subject"]]), Unneutralised(f[col["holder"]]),
                   std::string(f[col["rules"]]), std::string(f[col["related_parties"]]),
-                  Words(f[col["accounts"]])};
+                  SplitSpaces(f[col["accounts"]])};
     out.push_back(std::move(s));
   }
   if (!reader.status().ok()) {
@@ -102,7 +88,7 @@ class Totals {
 std::string Wrap(std::string_view text, size_t width, std::string_view indent) {
   std::string out;
   size_t col = 0;
-  for (const std::string& w : Words(text)) {
+  for (const std::string& w : SplitSpaces(text)) {
     if (col > 0 && col + 1 + w.size() > width) {
       out += "\n";
       col = 0;

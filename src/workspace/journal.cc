@@ -48,7 +48,10 @@ std::filesystem::path HeadPath(const std::filesystem::path& dir) { return dir / 
 
 std::string SignedText(std::string_view hash) { return std::string(kSignedPrefix) + std::string(hash); }
 
-JournalEntry EntryFromRow(const SqlRow& r) {
+
+}  // namespace
+
+JournalEntry JournalEntryFromRow(const SqlRow& r) {
   JournalEntry e;
   e.seq = SqlInt(r[0]);
   e.at = SqlText(r[1]);
@@ -65,8 +68,6 @@ JournalEntry EntryFromRow(const SqlRow& r) {
   e.signature = SqlText(r[12]);
   return e;
 }
-
-}  // namespace
 
 Result<std::string> CreateJournalKey(const std::filesystem::path& dir) {
   if (sodium_init() < 0) return InternalError("libsodium could not be initialised");
@@ -185,13 +186,12 @@ Result<std::vector<std::string>> VerifyJournal(const std::filesystem::path& dir)
   MT_ASSIGN_OR_RETURN(std::unique_ptr<SqlDatabase> db, OpenSqlite(dir / "workspace.db"));
   MT_ASSIGN_OR_RETURN(
       SqlRows rows,
-      db->Query("SELECT seq, at, username, address, case_id, object, action, before_value, "
-                "after_value, reason, prev_hash, hash, signature FROM journal ORDER BY rowid"));
+      db->Query(fmt::format("SELECT {} ORDER BY rowid", kJournalColumns)));
   int64_t expected_seq = 1;
   std::string prev(64, '0');
   std::vector<std::string> hashes;  // by seq - 1, as found
   for (const SqlRow& row : rows) {
-    const JournalEntry e = EntryFromRow(row);
+    const JournalEntry e = JournalEntryFromRow(row);
     if (e.seq != expected_seq) {
       problems.push_back(e.seq > expected_seq
                              ? fmt::format("entry {}: follows entry {}; entries {} to {} are missing "

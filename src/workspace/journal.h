@@ -25,6 +25,13 @@ namespace moneytrail::workspace {
 // fingerprint (first 16 hex digits of its SHA-256), to be recorded outside the workspace.
 Result<std::string> CreateJournalKey(const std::filesystem::path& dir);
 
+// The journal's columns, in the order JournalEntryFromRow reads them (prefix "SELECT ").
+inline constexpr std::string_view kJournalColumns =
+    "seq, at, username, address, case_id, object, action, before_value, after_value, reason, "
+    "prev_hash, hash, signature FROM journal";
+// An entry from a row selected with kJournalColumns.
+JournalEntry JournalEntryFromRow(const SqlRow& row);
+
 // The journal's hash of an entry: SHA-256 (hex) of the canonical encoding of every field
 // except hash and signature.
 std::string JournalEntryHash(const JournalEntry& entry);

@@ -18,20 +18,12 @@
 #include "moneytrail/safe_text.h"
 #include "moneytrail/time_format.h"
 #include "workspace/journal.h"
+#include "workspace/workspace_internal.h"
 #include "workspace/schema.h"
 #include "workspace/sql.h"
 
 namespace moneytrail::workspace {
-namespace {
-
-constexpr std::string_view kRoleNames[] = {"agent", "analyst", "supervisor", "auditor",
-                                           "administrator"};
-constexpr std::string_view kAccessNames[] = {"none", "read", "write", "admin"};
-constexpr std::string_view kKnownMarkings[] = {kMarking6103, kMarkingGrandJury, kMarkingSar,
-                                               kMarkingLes};
-constexpr std::string_view kObjectTypes[] = {"case", "subject", "alert", "transaction"};
-constexpr size_t kMaxTextBytes = 64 * 1024;
-constexpr size_t kMaxNameBytes = 200;
+namespace workspace_internal {
 
 std::string RandomHex(size_t bytes) {
   std::string raw(bytes, '\0');
@@ -135,9 +127,6 @@ User UserFromRow(const SqlRow& r) {
   return u;
 }
 
-constexpr std::string_view kUserColumns =
-    "u.id, u.agency_id, a.name, u.username, u.display_name, u.role, u.clearances, u.disabled, "
-    "u.password_hash FROM users u JOIN agencies a ON a.id = u.agency_id";
 
 Note NoteFromRow(const SqlRow& r) {
   Note n;
@@ -154,9 +143,6 @@ Note NoteFromRow(const SqlRow& r) {
   return n;
 }
 
-constexpr std::string_view kNoteColumns =
-    "n.id, n.case_id, n.object_type, n.object_id, u.username, n.text, n.markings, n.version, "
-    "n.created_at, n.updated_at FROM notes n JOIN users u ON u.id = n.author_id";
 
 Result<std::string> HashPassword(std::string_view password, const PasswordCost& cost) {
   if (password.size() < 12) return InvalidArgumentError("password: at least 12 characters");
@@ -168,7 +154,9 @@ Result<std::string> HashPassword(std::string_view password, const PasswordCost& 
   return std::string(out);
 }
 
-}  // namespace
+}  // namespace workspace_internal
+
+using namespace workspace_internal;  // NOLINT: this file's own helpers
 
 std::string_view RoleName(Role role) { return kRoleNames[static_cast<int>(role)]; }
 
@@ -310,12 +298,10 @@ Status Workspace::Append(const Actor& actor, int64_t case_id, std::string_view o
   return journal_->Append(e);
 }
 
-// Runs `body` and its journal entries in one transaction, then publishes the journal's head.
-#define MT_JOURNALLED(body)                                      \
-  do {                                                           \
-    MT_RETURN_IF_ERROR(InTransaction(*db_, body));               \
-    MT_RETURN_IF_ERROR(journal_->PublishHead());                 \
-  } while (0)
+Status Workspace::Journalled(const std::function<Status()>& body) {
+  MT_RETURN_IF_ERROR(InTransaction(*db_, body));
+  return journal_->PublishHead();
+}
 
 // ---- Sessions ----------------------------------------------------------------------------------
 
@@ -323,13 +309,13 @@ Status Workspace::RecordFailure(std::string_view username, std::string_view addr
   Actor nobody;
   nobody.user.username = std::string(Abbreviate(username, kMaxNameBytes));
   nobody.address = std::string(address);
-  MT_JOURNALLED([&]() -> Status {
+  MT_RETURN_IF_ERROR(Journalled([&]() -> Status {
     MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO login_failures (key, at) VALUES (?, ?), (?, ?)",
                                     {"user:" + std::string(username), Now(),
                                      "addr:" + std::string(address), Now()})
                            .status());
     return Append(nobody, 0, "session", "login-failed", "", "", "");
-  });
+  }));
   return Status::Ok();
 }
 
@@ -370,13 +356,13 @@ Result<Session> Workspace::Login(std::string_view username, std::string_view pas
   s.user = user;
   s.expires_at = Now() + options_.session_seconds;
   Actor actor{user, std::string(address)};
-  MT_JOURNALLED([&]() -> Status {
+  MT_RETURN_IF_ERROR(Journalled([&]() -> Status {
     MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO sessions (token_hash, user_id, csrf, created_at, "
                                     "expires_at) VALUES (?,?,?,?,?)",
                                     {Sha256Hex(s.token), user.id, s.csrf, Now(), s.expires_at})
                            .status());
     return Append(actor, 0, fmt::format("user/{}", user.id), "login", "", "", "");
-  });
+  }));
   return s;
 }
 
@@ -401,26 +387,26 @@ Result<std::string> Workspace::SessionCsrf(std::string_view token) {
 
 Status Workspace::Logout(std::string_view token, std::string_view address) {
   MT_ASSIGN_OR_RETURN(Actor actor, Authenticate(token, address));
-  MT_JOURNALLED([&]() -> Status {
+  MT_RETURN_IF_ERROR(Journalled([&]() -> Status {
     MT_RETURN_IF_ERROR(db_->Execute("UPDATE sessions SET revoked = 1 WHERE token_hash = ?",
                                     {Sha256Hex(token)})
                            .status());
     return Append(actor, 0, fmt::format("user/{}", actor.user.id), "logout", "", "", "");
-  });
+  }));
   return Status::Ok();
 }
 
 Result<std::string> Workspace::CreateApiToken(const Actor& actor, std::string_view label) {
   MT_RETURN_IF_ERROR(CheckText("label", label, kMaxNameBytes, true));
   const std::string token = "mt_" + RandomHex(32);
-  MT_JOURNALLED([&]() -> Status {
+  MT_RETURN_IF_ERROR(Journalled([&]() -> Status {
     MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO api_tokens (token_hash, user_id, label, created_at) "
                                     "VALUES (?,?,?,?)",
                                     {Sha256Hex(token), actor.user.id, std::string(label), Now()})
                            .status());
     return Append(actor, 0, fmt::format("user/{}", actor.user.id), "create-api-token", "",
                   JsonText(nlohmann::ordered_json{{"label", label}}), "");
-  });
+  }));
   return token;
 }
 
@@ -449,7 +435,7 @@ Result<Agency> Workspace::CreateAgency(const Actor& actor, std::string_view name
   MT_RETURN_IF_ERROR(CheckText("name", name, kMaxNameBytes, true));
   MT_RETURN_IF_ERROR(CheckText("contact", contact, kMaxNameBytes, false));
   Agency agency{0, std::string(name), std::string(contact)};
-  MT_JOURNALLED([&]() -> Status {
+  MT_RETURN_IF_ERROR(Journalled([&]() -> Status {
     MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO agencies (name, contact) VALUES (?, ?)",
                                     {agency.name, agency.contact})
                            .status());
@@ -457,7 +443,7 @@ Result<Agency> Workspace::CreateAgency(const Actor& actor, std::string_view name
     return Append(actor, 0, fmt::format("agency/{}", agency.id), "create", "",
                   JsonText(nlohmann::ordered_json{{"name", agency.name}, {"contact", agency.contact}}),
                   "");
-  });
+  }));
   return agency;
 }
 
@@ -475,7 +461,7 @@ Result<User> Workspace::CreateUser(const Actor& actor, const NewUser& nu) {
   MT_RETURN_IF_ERROR(CheckText("display_name", nu.display_name, kMaxNameBytes, false));
   MT_ASSIGN_OR_RETURN(std::string hash, HashPassword(nu.password, options_.password_cost));
   User user;
-  MT_JOURNALLED([&]() -> Status {
+  MT_RETURN_IF_ERROR(Journalled([&]() -> Status {
     MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO users (agency_id, username, display_name, role, "
                                     "clearances, password_hash, created_at) VALUES (?,?,?,?,?,?,?)",
                                     {nu.agency_id, nu.username,
@@ -490,7 +476,7 @@ Result<User> Workspace::CreateUser(const Actor& actor, const NewUser& nu) {
                                                   {"role", RoleName(user.role)},
                                                   {"clearances", FormatMarkings(user.clearances)}}),
                   "");
-  });
+  }));
   return user;
 }
 
@@ -505,375 +491,14 @@ Result<std::vector<User>> Workspace::ListUsers(const Actor& actor) {
 Status Workspace::SetUserDisabled(const Actor& actor, int64_t user_id, bool disabled) {
   MT_RETURN_IF_ERROR(NeedRole(actor, {Role::kAdministrator}, "disabling a user"));
   MT_ASSIGN_OR_RETURN(User user, LoadUser(user_id));
-  MT_JOURNALLED([&]() -> Status {
+  MT_RETURN_IF_ERROR(Journalled([&]() -> Status {
     MT_RETURN_IF_ERROR(db_->Execute("UPDATE users SET disabled = ? WHERE id = ?",
                                     {int64_t{disabled ? 1 : 0}, user_id})
                            .status());
     MT_RETURN_IF_ERROR(db_->Execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?", {user_id}).status());
     return Append(actor, 0, fmt::format("user/{}", user_id), disabled ? "disable" : "enable", "", "", "");
-  });
+  }));
   return Status::Ok();
-}
-
-// ---- Cases -------------------------------------------------------------------------------------
-
-Result<CaseAccess> Workspace::AccessOf(int64_t user_id, int64_t case_id) {
-  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT access FROM case_members WHERE case_id = ? AND user_id = ?",
-                                               {case_id, user_id}));
-  if (rows.empty()) return CaseAccess::kNone;
-  auto access = ParseCaseAccess(SqlText(rows[0][0]));
-  return access.ok() ? *access : CaseAccess::kNone;
-}
-
-Result<CaseInfo> Workspace::LoadCase(int64_t case_id) {
-  MT_ASSIGN_OR_RETURN(SqlRows rows,
-                      db_->Query("SELECT c.id, c.number, c.title, c.owning_agency_id, a.name, c.markings, "
-                                 "c.version, c.created_at FROM cases c JOIN agencies a ON "
-                                 "a.id = c.owning_agency_id WHERE c.id = ?",
-                                 {case_id}));
-  if (rows.empty()) return NotFoundError(CaseNotFound(case_id));
-  const SqlRow& r = rows[0];
-  CaseInfo c;
-  c.id = SqlInt(r[0]);
-  c.number = SqlText(r[1]);
-  c.title = SqlText(r[2]);
-  c.owning_agency_id = SqlInt(r[3]);
-  c.owning_agency = SqlText(r[4]);
-  c.markings = MarkingsFromText(SqlText(r[5]));
-  c.version = SqlInt(r[6]);
-  c.created_at = SqlText(r[7]);
-  return c;
-}
-
-Result<CaseInfo> Workspace::CreateCase(const Actor& actor, const NewCase& nc) {
-  MT_RETURN_IF_ERROR(NeedRole(actor, {Role::kAgent, Role::kAnalyst, Role::kSupervisor}, "creating a case"));
-  MT_RETURN_IF_ERROR(CheckText("number", nc.number, 64, true));
-  MT_RETURN_IF_ERROR(CheckText("title", nc.title, kMaxNameBytes, true));
-  if (!Covers(actor.user.clearances, nc.markings)) {
-    return PermissionDeniedError(fmt::format("{} is not cleared for {}", actor.user.username,
-                                             MissingMarkings(actor.user.clearances, nc.markings)));
-  }
-  CaseInfo c;
-  MT_JOURNALLED([&]() -> Status {
-    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO cases (number, title, owning_agency_id, markings, "
-                                    "created_at, created_by) VALUES (?,?,?,?,?,?)",
-                                    {nc.number, nc.title, actor.user.agency_id,
-                                     FormatMarkings(nc.markings), FormatIsoTime(Now()), actor.user.id})
-                           .status());
-    const int64_t id = db_->LastInsertId();
-    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO case_members (case_id, user_id, access, added_by, "
-                                    "added_at) VALUES (?,?,?,?,?)",
-                                    {id, actor.user.id, std::string("admin"), actor.user.id,
-                                     FormatIsoTime(Now())})
-                           .status());
-    MT_ASSIGN_OR_RETURN(c, LoadCase(id));
-    return Append(actor, id, fmt::format("case/{}", id), "create", "", JsonText(CaseJson(c)), "");
-  });
-  c.access = CaseAccess::kAdmin;
-  std::error_code ec;
-  std::filesystem::create_directories(dir_ / "cases" / std::to_string(c.id), ec);
-  return c;
-}
-
-Result<std::vector<CaseInfo>> Workspace::ListCases(const Actor& actor) {
-  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT case_id, access FROM case_members WHERE user_id = ? "
-                                               "ORDER BY case_id",
-                                               {actor.user.id}));
-  std::vector<CaseInfo> out;
-  for (const SqlRow& r : rows) {
-    MT_ASSIGN_OR_RETURN(CaseInfo c, LoadCase(SqlInt(r[0])));
-    auto access = ParseCaseAccess(SqlText(r[1]));
-    c.access = access.ok() ? *access : CaseAccess::kNone;
-    if (CanSee(actor.user, c.access, c.markings, {})) out.push_back(std::move(c));
-  }
-  MT_JOURNALLED([&]() -> Status { return Append(actor, 0, "cases", "list", "", "", ""); });
-  return out;
-}
-
-Result<CaseInfo> Workspace::GetCase(const Actor& actor, int64_t case_id) {
-  MT_ASSIGN_OR_RETURN(CaseAccess access, AccessOf(actor.user.id, case_id));
-  auto c = LoadCase(case_id);
-  if (!c.ok() || !CanSee(actor.user, access, c->markings, {})) return NotFoundError(CaseNotFound(case_id));
-  c->access = access;
-  MT_JOURNALLED([&]() -> Status {
-    return Append(actor, case_id, fmt::format("case/{}", case_id), "read", "", "", "");
-  });
-  return c;
-}
-
-Result<CaseInfo> Workspace::UpdateCase(const Actor& actor, int64_t case_id, int64_t expected_version,
-                                       const NewCase& nc) {
-  MT_ASSIGN_OR_RETURN(CaseInfo before, GetCase(actor, case_id));
-  if (before.access < CaseAccess::kAdmin) {
-    return PermissionDeniedError(fmt::format("case {}: changing it needs admin access", case_id));
-  }
-  MT_RETURN_IF_ERROR(CheckText("title", nc.title, kMaxNameBytes, true));
-  if (!Covers(actor.user.clearances, nc.markings)) {
-    return PermissionDeniedError(fmt::format("{} is not cleared for {}", actor.user.username,
-                                             MissingMarkings(actor.user.clearances, nc.markings)));
-  }
-  // A marking added to a case must not expose it to members not cleared for it.
-  MT_ASSIGN_OR_RETURN(SqlRows members, db_->Query(fmt::format("SELECT {} WHERE u.id IN (SELECT user_id FROM "
-                                                              "case_members WHERE case_id = ?)",
-                                                              kUserColumns),
-                                                  {case_id}));
-  for (const SqlRow& r : members) {
-    const User member = UserFromRow(r);
-    if (!Covers(member.clearances, nc.markings)) {
-      return FailedPreconditionError(fmt::format(
-          "case {}: member {} is not cleared for {}; remove them before marking the case", case_id,
-          member.username, MissingMarkings(member.clearances, nc.markings)));
-    }
-  }
-  CaseInfo after;
-  MT_JOURNALLED([&]() -> Status {
-    MT_ASSIGN_OR_RETURN(int64_t changed,
-                        db_->Execute("UPDATE cases SET title = ?, markings = ?, version = version + 1 "
-                                     "WHERE id = ? AND version = ?",
-                                     {nc.title, FormatMarkings(nc.markings), case_id, expected_version}));
-    if (changed != 1) {
-      return FailedPreconditionError(fmt::format(
-          "conflict: case {} is at version {}, the change was made to version {}", case_id,
-          before.version, expected_version));
-    }
-    MT_ASSIGN_OR_RETURN(after, LoadCase(case_id));
-    return Append(actor, case_id, fmt::format("case/{}", case_id), "update", JsonText(CaseJson(before)),
-                  JsonText(CaseJson(after)), "");
-  });
-  after.access = before.access;
-  return after;
-}
-
-Status Workspace::AddMember(const Actor& actor, int64_t case_id, int64_t user_id, CaseAccess access,
-                            std::string_view reason) {
-  MT_ASSIGN_OR_RETURN(CaseInfo c, GetCase(actor, case_id));
-  if (c.access < CaseAccess::kAdmin) {
-    return PermissionDeniedError(fmt::format("case {}: adding members needs admin access", case_id));
-  }
-  if (access == CaseAccess::kNone) return InvalidArgumentError("access: expected read, write or admin");
-  MT_RETURN_IF_ERROR(CheckText("reason", reason, kMaxNameBytes * 5, false));
-  MT_ASSIGN_OR_RETURN(User member, LoadUser(user_id));
-  if (!Covers(member.clearances, c.markings)) {
-    return FailedPreconditionError(fmt::format("{} is not cleared for {} and cannot join case {}",
-                                               member.username,
-                                               MissingMarkings(member.clearances, c.markings), c.number));
-  }
-  const bool grand_jury = c.markings.count(std::string(kMarkingGrandJury)) != 0;
-  const bool tax = c.markings.count(std::string(kMarking6103)) != 0;
-  if ((grand_jury || tax) && reason.empty()) {
-    return InvalidArgumentError(fmt::format(
-        "reason: required to add a member to a {} case (who is personally engaged, and why)",
-        grand_jury ? "GJ-6E" : "6103"));
-  }
-  MT_JOURNALLED([&]() -> Status {
-    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO case_members (case_id, user_id, access, added_by, added_at) "
-                                    "VALUES (?,?,?,?,?) ON CONFLICT (case_id, user_id) DO UPDATE SET "
-                                    "access = excluded.access",
-                                    {case_id, user_id, std::string(CaseAccessName(access)), actor.user.id,
-                                     FormatIsoTime(Now())})
-                           .status());
-    if (grand_jury) {
-      MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO disclosures (case_id, user_id, marking, disclosed_by, "
-                                      "reason, at) VALUES (?,?,?,?,?,?)",
-                                      {case_id, user_id, std::string(kMarkingGrandJury), actor.user.id,
-                                       std::string(reason), FormatIsoTime(Now())})
-                             .status());
-    }
-    return Append(actor, case_id, fmt::format("case/{}/member/{}", case_id, user_id), "add-member", "",
-                  JsonText(nlohmann::ordered_json{{"user", member.username},
-                                                  {"agency", member.agency},
-                                                  {"access", CaseAccessName(access)},
-                                                  {"disclosure", grand_jury ? "GJ-6E" : ""}}),
-                  reason);
-  });
-  return Status::Ok();
-}
-
-Status Workspace::RemoveMember(const Actor& actor, int64_t case_id, int64_t user_id,
-                               std::string_view reason) {
-  MT_ASSIGN_OR_RETURN(CaseInfo c, GetCase(actor, case_id));
-  if (c.access < CaseAccess::kAdmin) {
-    return PermissionDeniedError(fmt::format("case {}: removing members needs admin access", case_id));
-  }
-  MT_RETURN_IF_ERROR(CheckText("reason", reason, kMaxNameBytes * 5, false));
-  MT_JOURNALLED([&]() -> Status {
-    MT_ASSIGN_OR_RETURN(int64_t changed, db_->Execute("DELETE FROM case_members WHERE case_id = ? AND user_id = ?",
-                                                      {case_id, user_id}));
-    if (changed == 0) return NotFoundError(fmt::format("user {} is not a member of case {}", user_id, case_id));
-    return Append(actor, case_id, fmt::format("case/{}/member/{}", case_id, user_id), "remove-member", "",
-                  "", reason);
-  });
-  return Status::Ok();
-}
-
-Result<std::vector<Member>> Workspace::ListMembers(const Actor& actor, int64_t case_id) {
-  MT_RETURN_IF_ERROR(GetCase(actor, case_id).status());
-  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT m.user_id, u.username, a.name, m.access FROM case_members m "
-                                               "JOIN users u ON u.id = m.user_id JOIN agencies a ON "
-                                               "a.id = u.agency_id WHERE m.case_id = ? ORDER BY m.user_id",
-                                               {case_id}));
-  std::vector<Member> out;
-  for (const SqlRow& r : rows) {
-    auto access = ParseCaseAccess(SqlText(r[3]));
-    out.push_back({SqlInt(r[0]), SqlText(r[1]), SqlText(r[2]), access.ok() ? *access : CaseAccess::kRead});
-  }
-  return out;
-}
-
-// ---- Notes -------------------------------------------------------------------------------------
-
-Result<Note> Workspace::AddNote(const Actor& actor, int64_t case_id, std::string_view object_type,
-                                std::string_view object_id, std::string_view text,
-                                const Markings& markings) {
-  MT_ASSIGN_OR_RETURN(CaseInfo c, GetCase(actor, case_id));
-  if (c.access < CaseAccess::kWrite) {
-    return PermissionDeniedError(fmt::format("case {}: notes need write access", case_id));
-  }
-  if (std::find(std::begin(kObjectTypes), std::end(kObjectTypes), object_type) == std::end(kObjectTypes)) {
-    return InvalidArgumentError(fmt::format("object_type '{}': expected case, subject, alert or transaction",
-                                            Abbreviate(object_type)));
-  }
-  MT_RETURN_IF_ERROR(CheckText("object_id", object_id, kMaxNameBytes, object_type != "case"));
-  MT_RETURN_IF_ERROR(CheckText("text", text, kMaxTextBytes, true));
-  if (!Covers(actor.user.clearances, markings)) {
-    return PermissionDeniedError(fmt::format("{} is not cleared for {}", actor.user.username,
-                                             MissingMarkings(actor.user.clearances, markings)));
-  }
-  Note note;
-  MT_JOURNALLED([&]() -> Status {
-    const std::string now = FormatIsoTime(Now());
-    MT_RETURN_IF_ERROR(db_->Execute("INSERT INTO notes (case_id, object_type, object_id, author_id, text, "
-                                    "markings, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                                    {case_id, std::string(object_type), std::string(object_id),
-                                     actor.user.id, std::string(text), FormatMarkings(markings), now, now})
-                           .status());
-    const int64_t id = db_->LastInsertId();
-    MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE n.id = ?", kNoteColumns), {id}));
-    note = NoteFromRow(rows.at(0));
-    return Append(actor, case_id, fmt::format("note/{}", id), "create", "", JsonText(NoteJson(note)), "");
-  });
-  return note;
-}
-
-Result<std::vector<Note>> Workspace::ListNotes(const Actor& actor, int64_t case_id) {
-  MT_ASSIGN_OR_RETURN(CaseInfo c, GetCase(actor, case_id));
-  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE n.case_id = ? ORDER BY n.id",
-                                                           kNoteColumns),
-                                               {case_id}));
-  std::vector<Note> out;
-  for (const SqlRow& r : rows) {
-    Note n = NoteFromRow(r);
-    if (CanSee(actor.user, c.access, c.markings, n.markings)) out.push_back(std::move(n));
-  }
-  MT_JOURNALLED([&]() -> Status {
-    return Append(actor, case_id, fmt::format("case/{}/notes", case_id), "read", "", "",
-                  fmt::format("{} notes shown", out.size()));
-  });
-  return out;
-}
-
-Result<Note> Workspace::GetNote(const Actor& actor, int64_t note_id) {
-  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE n.id = ?", kNoteColumns), {note_id}));
-  const Status not_found = NotFoundError(fmt::format("note {}: not found", note_id));
-  if (rows.empty()) return not_found;
-  Note n = NoteFromRow(rows[0]);
-  MT_ASSIGN_OR_RETURN(CaseAccess access, AccessOf(actor.user.id, n.case_id));
-  MT_ASSIGN_OR_RETURN(CaseInfo c, LoadCase(n.case_id));
-  if (!CanSee(actor.user, access, c.markings, n.markings)) return not_found;
-  MT_JOURNALLED([&]() -> Status {
-    return Append(actor, n.case_id, fmt::format("note/{}", note_id), "read", "", "", "");
-  });
-  return n;
-}
-
-Result<Note> Workspace::UpdateNote(const Actor& actor, int64_t note_id, int64_t expected_version,
-                                   std::string_view text) {
-  MT_ASSIGN_OR_RETURN(Note before, GetNote(actor, note_id));
-  MT_ASSIGN_OR_RETURN(CaseAccess access, AccessOf(actor.user.id, before.case_id));
-  if (access < CaseAccess::kWrite) {
-    return PermissionDeniedError(fmt::format("note {}: changing it needs write access to case {}",
-                                             note_id, before.case_id));
-  }
-  MT_RETURN_IF_ERROR(CheckText("text", text, kMaxTextBytes, true));
-  Note after;
-  MT_JOURNALLED([&]() -> Status {
-    MT_ASSIGN_OR_RETURN(int64_t changed,
-                        db_->Execute("UPDATE notes SET text = ?, version = version + 1, updated_at = ? "
-                                     "WHERE id = ? AND version = ?",
-                                     {std::string(text), FormatIsoTime(Now()), note_id, expected_version}));
-    if (changed != 1) {
-      return FailedPreconditionError(fmt::format(
-          "conflict: note {} is at version {}, the change was made to version {}", note_id,
-          before.version, expected_version));
-    }
-    MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE n.id = ?", kNoteColumns), {note_id}));
-    after = NoteFromRow(rows.at(0));
-    return Append(actor, before.case_id, fmt::format("note/{}", note_id), "update",
-                  JsonText(NoteJson(before)), JsonText(NoteJson(after)), "");
-  });
-  return after;
-}
-
-// ---- Oversight ---------------------------------------------------------------------------------
-
-Result<std::vector<JournalEntry>> Workspace::QueryJournal(const Actor& actor, const JournalQuery& q) {
-  MT_RETURN_IF_ERROR(NeedRole(actor, {Role::kAuditor}, "reading the journal"));
-  std::string sql =
-      "SELECT seq, at, username, address, case_id, object, action, before_value, after_value, reason, "
-      "prev_hash, hash, signature FROM journal WHERE 1 = 1";
-  std::vector<SqlValue> params;
-  if (!q.username.empty()) { sql += " AND username = ?"; params.emplace_back(q.username); }
-  if (!q.object.empty()) { sql += " AND object = ?"; params.emplace_back(q.object); }
-  if (q.case_id != 0) { sql += " AND case_id = ?"; params.emplace_back(q.case_id); }
-  if (!q.from.empty()) { sql += " AND at >= ?"; params.emplace_back(q.from); }
-  if (!q.to.empty()) { sql += " AND at < ?"; params.emplace_back(q.to); }
-  sql += " ORDER BY seq LIMIT ?";
-  params.emplace_back(std::clamp<int64_t>(q.limit, 1, 100000));
-  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(sql, params));
-  std::vector<JournalEntry> out;
-  for (const SqlRow& r : rows) {
-    JournalEntry e;
-    e.seq = SqlInt(r[0]);
-    e.at = SqlText(r[1]);
-    e.username = SqlText(r[2]);
-    e.address = SqlText(r[3]);
-    e.case_id = SqlInt(r[4]);
-    e.object = SqlText(r[5]);
-    e.action = SqlText(r[6]);
-    e.before = SqlText(r[7]);
-    e.after = SqlText(r[8]);
-    e.reason = SqlText(r[9]);
-    e.prev_hash = SqlText(r[10]);
-    e.hash = SqlText(r[11]);
-    e.signature = SqlText(r[12]);
-    out.push_back(std::move(e));
-  }
-  MT_JOURNALLED([&]() -> Status {
-    return Append(actor, q.case_id, "journal", "query", "",
-                  JsonText(nlohmann::ordered_json{{"username", q.username}, {"object", q.object},
-                                                  {"case_id", q.case_id}, {"from", q.from}, {"to", q.to}}),
-                  "");
-  });
-  return out;
-}
-
-Result<std::vector<Disclosure>> Workspace::GrandJuryDisclosures(const Actor& actor, int64_t case_id) {
-  MT_RETURN_IF_ERROR(NeedRole(actor, {Role::kAuditor}, "listing grand-jury disclosures"));
-  MT_ASSIGN_OR_RETURN(SqlRows rows,
-                      db_->Query("SELECT d.case_id, c.number, u.username, a.name, b.username, d.reason, d.at "
-                                 "FROM disclosures d JOIN cases c ON c.id = d.case_id JOIN users u ON "
-                                 "u.id = d.user_id JOIN agencies a ON a.id = u.agency_id JOIN users b ON "
-                                 "b.id = d.disclosed_by WHERE (? = 0 OR d.case_id = ?) ORDER BY d.id",
-                                 {case_id, case_id}));
-  std::vector<Disclosure> out;
-  for (const SqlRow& r : rows) {
-    out.push_back({SqlInt(r[0]), SqlText(r[1]), SqlText(r[2]), SqlText(r[3]), SqlText(r[4]),
-                   SqlText(r[5]), SqlText(r[6])});
-  }
-  MT_JOURNALLED([&]() -> Status {
-    return Append(actor, case_id, "disclosures", "query", "", "", "");
-  });
-  return out;
 }
 
 }  // namespace moneytrail::workspace

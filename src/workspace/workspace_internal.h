@@ -1,0 +1,60 @@
+// Helpers shared by the workspace's two implementation files (workspace.cc: creation,
+// sessions, administration; workspace_cases.cc: cases, members, notes, oversight).
+#ifndef MONEYTRAIL_WORKSPACE_WORKSPACE_INTERNAL_H_
+#define MONEYTRAIL_WORKSPACE_WORKSPACE_INTERNAL_H_
+
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "moneytrail/status.h"
+#include "moneytrail/workspace.h"
+#include "workspace/sql.h"
+
+namespace moneytrail::workspace::workspace_internal {
+
+inline constexpr std::string_view kRoleNames[] = {"agent", "analyst", "supervisor", "auditor",
+                                           "administrator"};
+inline constexpr std::string_view kAccessNames[] = {"none", "read", "write", "admin"};
+inline constexpr std::string_view kKnownMarkings[] = {kMarking6103, kMarkingGrandJury, kMarkingSar,
+                                               kMarkingLes};
+inline constexpr std::string_view kObjectTypes[] = {"case", "subject", "alert", "transaction"};
+inline constexpr size_t kMaxTextBytes = 64 * 1024;
+inline constexpr size_t kMaxNameBytes = 200;
+
+inline constexpr std::string_view kUserColumns =
+    "u.id, u.agency_id, a.name, u.username, u.display_name, u.role, u.clearances, u.disabled, "
+    "u.password_hash FROM users u JOIN agencies a ON a.id = u.agency_id";
+inline constexpr std::string_view kNoteColumns =
+    "n.id, n.case_id, n.object_type, n.object_id, u.username, n.text, n.markings, n.version, "
+    "n.created_at, n.updated_at FROM notes n JOIN users u ON u.id = n.author_id";
+
+// A random token of `bytes` bytes, in hex.
+std::string RandomHex(size_t bytes);
+// RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF.
+bool IsValidUtf8(std::string_view s);
+// "6103,LES" -> {6103, LES}.
+Markings MarkingsFromText(std::string_view text);
+// Whether `held` includes every marking of `needed`; the ones it lacks, formatted.
+bool Covers(const Markings& held, const Markings& needed);
+std::string MissingMarkings(const Markings& held, const Markings& needed);
+// InvalidArgument naming `field` when `value` is empty (and required), too long, not UTF-8 or
+// holds a NUL.
+Status CheckText(std::string_view field, std::string_view value, size_t max_bytes, bool required);
+// PermissionDenied unless the actor holds one of `roles`.
+Status NeedRole(const Actor& actor, std::initializer_list<Role> roles, std::string_view what);
+std::string CaseNotFound(int64_t case_id);
+// The journalled before/after values.
+nlohmann::ordered_json CaseJson(const CaseInfo& c);
+nlohmann::ordered_json NoteJson(const Note& n);
+// Rows selected with kUserColumns / kNoteColumns.
+User UserFromRow(const SqlRow& r);
+Note NoteFromRow(const SqlRow& r);
+Result<std::string> HashPassword(std::string_view password, const PasswordCost& cost);
+
+}  // namespace moneytrail::workspace::workspace_internal
+
+#endif  // MONEYTRAIL_WORKSPACE_WORKSPACE_INTERNAL_H_
