@@ -16,6 +16,7 @@
 #include "moneytrail/safe_text.h"
 #include "moneytrail/server.h"
 #include "moneytrail/workspace.h"
+#include "server/api_internal.h"
 
 namespace moneytrail::server {
 
@@ -55,28 +56,7 @@ int HttpStatusFor(StatusCode code) {
   return 500;
 }
 
-namespace {
-
-constexpr std::string_view kCookie = "mt_session";
-
-// Path parameters by name, each a positive integer id.
-using Params = std::map<std::string, int64_t>;
-
-struct Context {
-  const ApiRequest& request;
-  Params params;
-  Actor actor;
-  Json body;
-  std::vector<std::pair<std::string, std::string>> extra_headers;
-};
-
-using Handler = std::function<Result<Json>(workspace::Workspace&, Context&)>;
-
-struct Route {
-  RouteInfo info;
-  bool needs_actor = true;
-  Handler handler;
-};
+namespace api_internal {
 
 Json UserJson(const User& u) {
   return {{"id", u.id}, {"username", u.username}, {"display_name", u.display_name},
@@ -98,7 +78,7 @@ Json NoteJson(const Note& n) {
 }
 
 // Typed field access on a JSON body; errors name the field and what was expected.
-Result<std::string> Text(const Json& body, const char* field, bool required = true) {
+Result<std::string> Text(const Json& body, const char* field, bool required) {
   if (!body.contains(field)) {
     if (required) return InvalidArgumentError(fmt::format("body: field '{}' is required", field));
     return std::string();
@@ -173,12 +153,21 @@ bool SameToken(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
+void RouteTable::operator()(std::string method, std::string pattern, std::string summary,
+                            Handler handler, bool needs_actor) const {
+  routes.push_back({{std::move(method), std::move(pattern), std::move(summary)}, needs_actor,
+                    std::move(handler)});
+}
+
+}  // namespace api_internal
+
+namespace {
+
+using namespace api_internal;  // NOLINT: this file is the API's own
+
 std::vector<Route> MakeRoutes(const ApiOptions& options) {
   std::vector<Route> r;
-  auto add = [&](std::string method, std::string pattern, std::string summary, Handler h,
-                 bool needs_actor = true) {
-    r.push_back({{std::move(method), std::move(pattern), std::move(summary)}, needs_actor, std::move(h)});
-  };
+  const RouteTable add{r};
   add("POST", "/api/v1/session", "Sign in; sets the session cookie and returns the CSRF token",
       [options](workspace::Workspace& ws, Context& c) -> Result<Json> {
         MT_ASSIGN_OR_RETURN(std::string user, Text(c.body, "username"));
