@@ -65,7 +65,8 @@ class Grammar {
   // As Load, from text; `where` names the text in messages (a file name).
   static Result<Grammar> Parse(std::string_view toml_text, std::string_view where);
   // The shipped grammar for common US bank descriptions (config/grammars/us-banks.toml,
-  // embedded at build time).
+  // embedded at build time). Compiled once per process, on the first call (thread-safe);
+  // later calls return a copy that shares it.
   static Result<Grammar> UsBanks();
   static std::string_view UsBanksToml();
 

@@ -665,7 +665,12 @@ Result<Grammar> Grammar::Load(const std::filesystem::path& toml_file) {
   return Parse(*text, toml_file.string());
 }
 
-Result<Grammar> Grammar::UsBanks() { return Parse(UsBanksToml(), "config/grammars/us-banks.toml"); }
+Result<Grammar> Grammar::UsBanks() {
+  // Compiled once per process (a thread-safe static): compiling the ~60 patterns and their
+  // RE2::Set costs milliseconds, which every ingest call and fuzz input used to pay.
+  static const Result<Grammar> built = Parse(UsBanksToml(), "config/grammars/us-banks.toml");
+  return built;
+}
 
 bool Grammar::Apply(std::string_view description, bool outflow, Enrichment& out) const {
   return impl_->Apply(description, outflow, out);

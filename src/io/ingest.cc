@@ -5,7 +5,9 @@
 // every 256K rows go to the store writer's write-ahead thread (StoreWriter::SpillPending).
 #include "moneytrail/ingest.h"
 
+#include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 
 #include <algorithm>
@@ -635,11 +637,13 @@ namespace {
 using io_internal::Ingester;
 
 // The mapping of `specs` that fits `file` (its header and banner): exactly one must.
-Result<size_t> SelectMapping(const std::filesystem::path& file, const std::vector<RowSpec>& specs) {
+// The file is opened once and decoded once per encoding (io_internal::SourceProbe).
+Result<size_t> SelectMapping(io_internal::SourceProbe& probe, const std::vector<RowSpec>& specs) {
+  const std::filesystem::path& file = probe.path();
   std::vector<size_t> fits;
   std::string why;
   for (size_t i = 0; i < specs.size(); ++i) {
-    std::string misfit = io_internal::MappingMisfit(specs[i], file);
+    std::string misfit = io_internal::MappingMisfit(specs[i], probe);
     if (misfit.empty()) {
       fits.push_back(i);
     } else {
@@ -725,21 +729,49 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
   IngestReport report;
   uint64_t rejected_total = 0;
   Ingester ingester(*writer, options, threads);
-  // Statement files are read first and their rows appended together (AppendStatementRows).
-  std::vector<std::unique_ptr<io_internal::StatementFile>> statements;
-  for (const auto& f : files) {
+  // Each file's mapping is chosen, and statement files are read, in parallel (files are
+  // independent; nothing touches the store). Then, in file order, the first error is returned
+  // as a serial run would meet it, transfer-list files are ingested, and the statement files'
+  // rows are appended together (AppendStatementRows).
+  struct Prepared {
+    Status status;
     size_t chosen = 0;
-    if (specs.size() > 1) {
-      MT_ASSIGN_OR_RETURN(chosen, SelectMapping(f, specs));
-    }
-    if (specs[chosen].statement_path()) {
-      MT_ASSIGN_OR_RETURN(std::unique_ptr<io_internal::StatementFile> statement,
-                          ingester.ReadStatementFile(f, specs[chosen]));
-      statements.push_back(std::move(statement));
+    std::unique_ptr<io_internal::StatementFile> statement;
+  };
+  std::vector<Prepared> prepared(files.size());
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, files.size(), 4),
+                    [&](const tbb::blocked_range<size_t>& range) {
+                      for (size_t k = range.begin(); k != range.end(); ++k) {
+                        Prepared& p = prepared[k];
+                        io_internal::SourceProbe probe(files[k]);
+                        if (specs.size() > 1) {
+                          Result<size_t> chosen = SelectMapping(probe, specs);
+                          if (!chosen.ok()) {
+                            p.status = chosen.status();
+                            continue;
+                          }
+                          p.chosen = *chosen;
+                        }
+                        if (!specs[p.chosen].statement_path()) continue;
+                        Result<std::unique_ptr<io_internal::StatementFile>> statement =
+                            ingester.ReadStatementFile(probe, specs[p.chosen]);
+                        if (statement.ok()) {
+                          p.statement = std::move(*statement);
+                        } else {
+                          p.status = statement.status();
+                        }
+                      }
+                    });
+  std::vector<std::unique_ptr<io_internal::StatementFile>> statements;
+  for (size_t k = 0; k < files.size(); ++k) {
+    MT_RETURN_IF_ERROR(prepared[k].status);
+    if (prepared[k].statement != nullptr) {
+      statements.push_back(std::move(prepared[k].statement));
     } else {
-      MT_RETURN_IF_ERROR(ingester.IngestFile(f, specs[chosen], report, rejected_total));
+      MT_RETURN_IF_ERROR(ingester.IngestFile(files[k], specs[prepared[k].chosen], report, rejected_total));
     }
   }
+  prepared.clear();
   MT_RETURN_IF_ERROR(ingester.AppendStatementRows(statements, report, rejected_total));
   if (!options.labels.empty()) {
     MT_RETURN_IF_ERROR(ingester.IngestAmlsimLabels(options.labels, report, rejected_total));

@@ -43,7 +43,11 @@ struct StatementBanner {
 struct StatementFile {
   std::filesystem::path path;
   RowSpec spec;               // the mapping chosen for it, with the banner's account as a constant
-  MappedFile file;            // the original bytes (custody hashes these)
+  // The original bytes (custody hashes these): a small file's are read into `read_bytes`
+  // (no mapping to set up and tear down per file), a larger file is mapped (`file`).
+  MappedFile file;
+  std::vector<char> read_bytes;
+  std::string_view bytes;
   std::string decoded;        // the text decoded to UTF-8 when the encoding is not utf-8
   std::string_view text;      // what was parsed: `decoded` or the file's bytes after a BOM
   std::string sha256;         // of the original bytes
@@ -61,6 +65,50 @@ struct StatementFile {
   StatementFile() = default;
   StatementFile(const StatementFile&) = delete;
   StatementFile& operator=(const StatementFile&) = delete;
+};
+
+// One source file opened once for both the choice of its mapping and its reading: its bytes
+// are mapped once and its text decoded at most once per encoding tried (the first kFitBytes
+// for the choice; a file no longer than that is decoded whole, and reading it reuses that
+// text). Trying N mappings on a file thus costs one open and one decode per distinct
+// encoding, not N opens and N decodes. Not thread-safe; one probe per file.
+class SourceProbe {
+ public:
+  // Mapping selection reads at most this much of each file.
+  static constexpr size_t kFitBytes = 256 * 1024;
+  // A file up to this size is read into memory rather than mapped.
+  static constexpr size_t kReadBytes = 1024 * 1024;
+
+  explicit SourceProbe(std::filesystem::path path) : path_(std::move(path)) {}
+  SourceProbe(const SourceProbe&) = delete;
+  SourceProbe& operator=(const SourceProbe&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  // The text of the file as UTF-8 in `spec`'s encoding (as OpenText): its first kFitBytes
+  // bytes when `whole` is false, else all of it. The view stays valid until Take or the
+  // probe's end. Errors as OpenText's, the same for every call with the same encoding.
+  Status Text(const RowSpec& spec, bool whole, std::string_view& text);
+  // Moves the bytes and the whole text in `spec`'s encoding into `sf` (its file or
+  // read_bytes, bytes, decoded and text). The probe is spent afterwards.
+  Status Take(const RowSpec& spec, StatementFile& sf);
+
+ private:
+  struct Decoded {
+    std::string encoding;
+    bool whole = false;
+    Status status;
+    std::string decoded;      // empty for utf-8 (the text is in the mapped file)
+    size_t text_offset = 0;   // where the text starts in `decoded` or the mapped bytes
+    size_t text_size = 0;
+  };
+  Status Open();
+  std::filesystem::path path_;
+  bool opened_ = false;
+  Status open_status_;
+  MappedFile file_;              // a file over kReadBytes
+  std::vector<char> read_bytes_;  // else its bytes
+  std::string_view bytes_;       // the file's bytes, in one or the other
+  std::vector<std::unique_ptr<Decoded>> decoded_;
 };
 
 // Where a file's header is and what its banner says.
@@ -83,8 +131,11 @@ Result<HeaderLocation> LocateHeader(const RowSpec& spec, std::string_view text,
 // the field and pattern when a pattern matches no banner line or its value does not parse.
 Result<StatementBanner> ReadBanner(const RowSpec& spec, std::string_view text,
                                    const HeaderLocation& location, const std::string& name);
-// Empty when `spec` fits the file at `path` (its header is found and has every named column,
-// and every banner pattern finds its value); else why not, in one line.
+// Empty when `spec` fits the file of `probe` (its header is found among its first lines and
+// has every named column, and every banner pattern finds its value); else why not, in one
+// line. Reads only the probe's first kFitBytes.
+std::string MappingMisfit(const RowSpec& spec, SourceProbe& probe);
+// The same for the file at `path` (opens it).
 std::string MappingMisfit(const RowSpec& spec, const std::filesystem::path& path);
 
 // Byte checks of one raw record: valid UTF-8 and no NUL (skipped when `known_clean`), and no
@@ -105,7 +156,12 @@ class Ingester {
 
   // Statement path, first half: reads, decodes and checks one file with `spec` (REQUIRES:
   // spec.statement_path()); appends nothing. Errors as for Ingest (the file is refused).
+  // Thread-safe: reads only the options, so many files may be read at once.
   Result<std::unique_ptr<StatementFile>> ReadStatementFile(const std::filesystem::path& path,
+                                                           const RowSpec& spec);
+  // The same for the file of `probe` (whose mapping was chosen with it): its bytes and decoded
+  // text are taken from the probe, not read again. The probe is spent afterwards.
+  Result<std::unique_ptr<StatementFile>> ReadStatementFile(SourceProbe& probe,
                                                            const RowSpec& spec);
   // Statement path, second half: the one place where the accepted statement rows of all the
   // files of one ingest call reach the store writer, in file order, with a custody record per

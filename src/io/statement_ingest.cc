@@ -1,10 +1,14 @@
 // The statement path of the ingest (ingester.h): files whose mapping uses a statement layout
-// (banner, header pattern, skip patterns, an encoding, a statement account) are read one by
-// one, serially (statements are small), into StatementFiles; AppendStatementRows then appends
-// the accepted rows of all of them in one place.
+// (banner, header pattern, skip patterns, an encoding, a statement account) are read into
+// StatementFiles, many files at once on the ingest's threads (each file by one thread);
+// AppendStatementRows then appends the accepted rows of all of them in one place.
+#include <fcntl.h>
 #include <re2/re2.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <map>
 
@@ -21,8 +25,6 @@ namespace {
 // The header (or a banner) may be this far into the file at most: header_pattern is searched
 // in this many lines.
 constexpr uint64_t kMaxBannerLines = 1000;
-// Mapping selection reads this much of each file.
-constexpr size_t kFitBytes = 256 * 1024;
 
 // Calls `line(text, offset, number)` for each line of text (without its line end) until it
 // returns false or `max_lines` lines were seen.
@@ -49,16 +51,22 @@ std::string Trim(std::string_view s) {
 
 }  // namespace
 
-Status OpenText(const std::filesystem::path& path, const RowSpec& spec, MappedFile& file,
-                std::string& decoded, std::string_view& text, size_t max_bytes) {
+namespace {
+
+// The checks of OpenText before the file is mapped.
+Status CheckIsFile(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return NotFoundError(path.string() + ": no such file");
   if (std::filesystem::is_directory(path, ec)) {
     return InvalidArgumentError(path.string() + " is a directory, not a CSV file");
   }
-  MT_ASSIGN_OR_RETURN(file, MappedFile::Open(path));
-  if (file.size() == 0) return InvalidArgumentError(path.string() + " is empty (0 bytes)");
-  std::string_view bytes = file.view().substr(0, max_bytes);
+  return Status::Ok();
+}
+
+// The text of `bytes` (a prefix of the file at `path`) in `spec`'s encoding: a view of `bytes`
+// after a BOM for utf-8, else decoded into `decoded` (OpenText's contract).
+Status TextOf(const std::filesystem::path& path, const RowSpec& spec, std::string_view bytes,
+              std::string& decoded, std::string_view& text) {
   if (spec.encoding == "utf-8") {
     text = StripBom(bytes);
     if (text.substr(0, 4096).find('\0') != std::string_view::npos) {
@@ -73,6 +81,105 @@ Status OpenText(const std::filesystem::path& path, const RowSpec& spec, MappedFi
   decoded = std::move(*d);
   text = StripBom(decoded);
   return Status::Ok();
+}
+
+}  // namespace
+
+Status OpenText(const std::filesystem::path& path, const RowSpec& spec, MappedFile& file,
+                std::string& decoded, std::string_view& text, size_t max_bytes) {
+  MT_RETURN_IF_ERROR(CheckIsFile(path));
+  MT_ASSIGN_OR_RETURN(file, MappedFile::Open(path));
+  if (file.size() == 0) return InvalidArgumentError(path.string() + " is empty (0 bytes)");
+  return TextOf(path, spec, file.view().substr(0, max_bytes), decoded, text);
+}
+
+Status SourceProbe::Open() {
+  if (opened_) return open_status_;
+  opened_ = true;
+  open_status_ = CheckIsFile(path_);
+  if (!open_status_.ok()) return open_status_;
+  // A small file is read, not mapped: a mapping of a few pages costs more (mmap, page faults,
+  // munmap and its TLB shootdown on every core) than copying them.
+  if (int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+    struct stat st {};
+    bool read_whole = false;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        static_cast<uintmax_t>(st.st_size) <= kReadBytes) {
+      read_bytes_.resize(static_cast<size_t>(st.st_size));
+      size_t got = 0;
+      while (got < read_bytes_.size()) {
+        ssize_t n = ::read(fd, read_bytes_.data() + got, read_bytes_.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+      }
+      char extra = 0;
+      read_whole = got == read_bytes_.size() && ::read(fd, &extra, 1) == 0;
+    }
+    ::close(fd);
+    if (read_whole) {
+      bytes_ = std::string_view(read_bytes_.data(), read_bytes_.size());
+      return open_status_;
+    }
+    read_bytes_.clear();  // large, or changed while read: map it (MappedFile reports errors)
+  }
+  Result<MappedFile> f = MappedFile::Open(path_);
+  if (!f.ok()) {
+    open_status_ = f.status();
+    return open_status_;
+  }
+  file_ = std::move(*f);
+  bytes_ = file_.view();
+  if (bytes_.empty()) open_status_ = InvalidArgumentError(path_.string() + " is empty (0 bytes)");
+  return open_status_;
+}
+
+Status SourceProbe::Text(const RowSpec& spec, bool whole, std::string_view& text) {
+  MT_RETURN_IF_ERROR(Open());
+  const bool prefix_is_whole = bytes_.size() <= kFitBytes;
+  for (const auto& d : decoded_) {
+    if (d->encoding != spec.encoding || (whole && !d->whole)) continue;
+    if (!d->status.ok()) return d->status;
+    const char* base = d->encoding == "utf-8" ? bytes_.data() : d->decoded.data();
+    text = std::string_view(base + d->text_offset, d->text_size);
+    // A whole text serves a prefix request: the callers read only what they need of it.
+    return Status::Ok();
+  }
+  auto d = std::make_unique<Decoded>();
+  d->encoding = spec.encoding;
+  d->whole = whole || prefix_is_whole;
+  std::string_view bytes = bytes_.substr(0, d->whole ? SIZE_MAX : kFitBytes);
+  d->status = TextOf(path_, spec, bytes, d->decoded, text);
+  if (d->status.ok()) {
+    const char* base = d->encoding == "utf-8" ? bytes_.data() : d->decoded.data();
+    d->text_offset = static_cast<size_t>(text.data() - base);
+    d->text_size = text.size();
+  }
+  Status status = d->status;
+  decoded_.push_back(std::move(d));
+  return status;
+}
+
+Status SourceProbe::Take(const RowSpec& spec, StatementFile& sf) {
+  std::string_view text;
+  MT_RETURN_IF_ERROR(Text(spec, /*whole=*/true, text));
+  for (auto& d : decoded_) {
+    if (d->encoding != spec.encoding || !d->whole) continue;
+    // Moving a vector or a mapping keeps its bytes where they are; a string's may move.
+    sf.file = std::move(file_);
+    sf.read_bytes = std::move(read_bytes_);
+    sf.bytes = bytes_;
+    if (d->encoding != "utf-8") {
+      sf.decoded = std::move(d->decoded);
+      sf.text = std::string_view(sf.decoded).substr(d->text_offset, d->text_size);
+    } else {
+      sf.text = sf.bytes.substr(d->text_offset, d->text_size);
+    }
+    decoded_.clear();
+    bytes_ = {};
+    return Status::Ok();
+  }
+  return InternalError(path_.string() + ": the probe lost its text");
 }
 
 namespace {
@@ -214,35 +321,45 @@ Result<StatementBanner> ReadBanner(const RowSpec& spec, std::string_view text,
   return banner;
 }
 
-std::string MappingMisfit(const RowSpec& spec_in, const std::filesystem::path& path) {
-  RowSpec spec = spec_in;
-  MappedFile file;
-  std::string decoded;
+std::string MappingMisfit(const RowSpec& spec_in, SourceProbe& probe) {
   std::string_view text;
-  Status s = OpenText(path, spec, file, decoded, text, kFitBytes);
+  Status s = probe.Text(spec_in, /*whole=*/false, text);
   if (!s.ok()) return std::string(s.message());
-  const std::string name = path.string();
-  Result<HeaderLocation> at = LocateHeader(spec, text, name);
+  const std::string name = probe.path().string();
+  Result<HeaderLocation> at = LocateHeader(spec_in, text, name);
   if (!at.ok()) return std::string(at.status().message());
-  Result<StatementBanner> banner = ReadBanner(spec, text, *at, name);
+  Result<StatementBanner> banner = ReadBanner(spec_in, text, *at, name);
   if (!banner.ok()) return std::string(banner.status().message());
-  if (!spec.header) return {};
-  CsvRecordReader reader(text.substr(at->header_offset), spec.dialect, at->header_line);
+  if (!spec_in.header) return {};
+  CsvRecordReader reader(text.substr(at->header_offset), spec_in.dialect, at->header_line);
   std::vector<std::string_view> fields;
   if (!reader.Next(fields)) return name + ": cannot read the header";
-  if (spec.exact_header.empty() && !spec.header_by_name) return {};
+  if (spec_in.exact_header.empty() && !spec_in.header_by_name) return {};
+  RowSpec spec = spec_in;  // ResolveHeader fills in the columns' indexes
   Status resolved = ResolveHeader(name, fields, spec, at->header_line);
   return resolved.ok() ? std::string() : std::string(resolved.message());
 }
 
+std::string MappingMisfit(const RowSpec& spec, const std::filesystem::path& path) {
+  SourceProbe probe(path);
+  return MappingMisfit(spec, probe);
+}
+
 Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(
     const std::filesystem::path& path, const RowSpec& spec) {
+  SourceProbe probe(path);
+  return ReadStatementFile(probe, spec);
+}
+
+Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(SourceProbe& probe,
+                                                                   const RowSpec& spec) {
   auto sf = std::make_unique<StatementFile>();
+  const std::filesystem::path& path = probe.path();
   const std::string name = path.string();
   sf->path = path;
   sf->spec = spec;
-  MT_RETURN_IF_ERROR(OpenText(path, spec, sf->file, sf->decoded, sf->text, SIZE_MAX));
-  sf->sha256 = Sha256Hex(sf->file.view());
+  MT_RETURN_IF_ERROR(probe.Take(spec, *sf));
+  sf->sha256 = Sha256Hex(sf->bytes);
   MT_ASSIGN_OR_RETURN(HeaderLocation at, LocateHeader(spec, sf->text, name));
   MT_ASSIGN_OR_RETURN(sf->banner, ReadBanner(spec, sf->text, at, name));
   if (!sf->banner.statement_account.empty()) {
@@ -253,6 +370,10 @@ Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(
   }
   RowSpec& s = sf->spec;
   const std::string_view body = sf->text.substr(at.header_offset);
+  // One allocation for the rows (a line is at most one row).
+  const size_t line_count = static_cast<size_t>(std::count(body.begin(), body.end(), '\n')) + 1;
+  sf->rows.reserve(line_count);
+  sf->details.reserve(line_count);
   CsvRecordReader reader(body, s.dialect, at.header_line);
   std::vector<std::string_view> fields;
   uint64_t first_line = at.header_line;
@@ -369,7 +490,7 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
     if (record.rows_read != record.rows_accepted + record.rows_rejected) {
       return InternalError(name + ": rows read != accepted + rejected");
     }
-    MT_RETURN_IF_ERROR(FinishFile(f.path, f.file.size(), f.sha256, std::move(record), f.rejects,
+    MT_RETURN_IF_ERROR(FinishFile(f.path, f.bytes.size(), f.sha256, std::move(record), f.rejects,
                                   report, rejected_total));
   }
   MT_RETURN_IF_ERROR(writer_.AddCommitFile("statement-checks.json", reconciled.checks.ToJson()));

@@ -1,5 +1,8 @@
 #include "statement_reconcile.h"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -30,11 +33,22 @@ bool IsCash(Channel c) {
   return c == Channel::kCashDeposit || c == Channel::kCashWithdrawal || c == Channel::kCash;
 }
 
-// Keeps `text` alive as long as the file: views of rows point into the file's arena.
-std::string_view Keep(StatementFile& f, std::string text) {
+// Text kept by Keep goes into chunks of the file's arena of at least this many bytes: one
+// allocation per chunk rather than one per kept string.
+constexpr size_t kArenaChunk = 4096;
+
+// Keeps `text` alive as long as the file: views of rows point into the file's arena. Appends
+// to the arena's last string only within its capacity, so that the string never moves and
+// every view into it (Keep's or the row parser's) stays valid.
+std::string_view Keep(StatementFile& f, std::string_view text) {
   if (text.empty()) return {};
-  f.arena.push_back(std::move(text));
-  return f.arena.back();
+  if (f.arena.empty() || f.arena.back().capacity() - f.arena.back().size() < text.size()) {
+    f.arena.emplace_back().reserve(std::max(kArenaChunk, text.size()));
+  }
+  std::string& chunk = f.arena.back();
+  const size_t at = chunk.size();
+  chunk.append(text);
+  return std::string_view(chunk).substr(at, text.size());
 }
 
 // The end of `row` that is not the statement account.
@@ -83,10 +97,16 @@ void ApplyEnrichment(StatementFile& f, StagedRow& row, const StatementDetail& d,
   }
   if (IsCash(row.channel)) {
     // A cash desk of the statement's bank: its branch (or ATM) id, else its place.
-    std::string where = !e.branch.empty() ? "branch " + e.branch
-                        : !e.city.empty() ? e.city + (e.region.empty() ? "" : " " + e.region)
-                                          : std::string("unknown branch");
-    SetOtherEnd(row, d, NodeKind::kCash, d.statement_bank, Keep(f, std::move(where)));
+    thread_local std::string where;
+    if (!e.branch.empty()) {
+      where.assign("branch ").append(e.branch);
+    } else if (!e.city.empty()) {
+      where.assign(e.city);
+      if (!e.region.empty()) where.append(" ").append(e.region);
+    } else {
+      where.assign("unknown branch");
+    }
+    SetOtherEnd(row, d, NodeKind::kCash, d.statement_bank, Keep(f, where));
     row.counterparty = {};
     return;
   }
@@ -118,12 +138,104 @@ std::string Key(std::string_view bank, std::string_view account) {
   return std::string(bank) + ":" + std::string(account);
 }
 
+// What the grammar made of one row, for the serial count after the parallel pass.
+enum class RowOutcome : uint8_t { kNotEnriched, kEnriched, kUnmatched };
+
+// The checks' view of file `k` (its account, currency and banner values).
+statements::StatementFile CheckFileOf(const StatementFile& f, size_t k) {
+  statements::StatementFile cf;
+  cf.file = static_cast<uint32_t>(k);
+  cf.path = std::filesystem::absolute(f.path).lexically_normal().string();
+  const FieldSource& account = f.spec.at(Field::kStatementAccount);
+  const FieldSource& bank = f.spec.at(Field::kStatementBank);
+  if (account.column < 0 && account.has_constant) {
+    cf.account = Key(bank.column < 0 && bank.has_constant ? bank.constant : "", account.constant);
+  } else if (!f.details.empty()) {
+    cf.account = Key(f.details.front().statement_bank, f.details.front().statement_account);
+  }
+  cf.currency = !f.rows.empty() ? std::string(f.rows.front().paid_currency)
+                                : f.spec.at(Field::kCurrencyPaid).constant;
+  if (!cf.account.empty() && !cf.currency.empty()) {
+    if (f.banner.period_start) cf.period_begin_day = DayOf(*f.banner.period_start);
+    if (f.banner.period_end) cf.period_end_day = DayOf(*f.banner.period_end);
+    uint8_t scale = 0;
+    if (f.banner.opening_balance) scale = std::max(scale, f.banner.opening_balance->scale);
+    if (f.banner.closing_balance) scale = std::max(scale, f.banner.closing_balance->scale);
+    cf.scale = scale;
+    int64_t units = 0;
+    if (f.banner.opening_balance && Rescale(*f.banner.opening_balance, scale, units)) {
+      cf.opening_balance = units;
+    }
+    if (f.banner.closing_balance && Rescale(*f.banner.closing_balance, scale, units)) {
+      cf.closing_balance = units;
+    }
+  }
+  if (cf.currency.empty()) cf.currency = "XXX";
+  return cf;
+}
+
+// Enriches the rows of one file with `grammar` (nullptr: none) and fills their check lines,
+// outcomes and patterns (slots first .. first + rows - 1 of the callers' vectors, which only
+// this call writes). Touches nothing shared but those slots: runs in parallel over files.
+Status EnrichFile(StatementFile& f, size_t k, const enrich::Grammar* grammar, uint64_t first,
+                  std::vector<statements::StatementLine>& lines, std::vector<RowOutcome>& outcome,
+                  std::vector<std::string>& patterns) {
+  enrich::Enrichment e;
+  for (size_t i = 0; i < f.rows.size(); ++i) {
+    const uint64_t g = first + i;
+    StagedRow& row = f.rows[i];
+    const StatementDetail& d = f.details[i];
+    statements::StatementLine& l = lines[g];
+    l.reference.assign(d.reference);
+    outcome[g] = RowOutcome::kNotEnriched;
+    if (grammar != nullptr && !d.description.empty()) {
+      if (grammar->Apply(d.description, d.direction == Direction::kDebit, e)) {
+        ApplyEnrichment(f, row, d, e);
+        patterns[g] = e.pattern;
+        if (l.reference.empty()) l.reference = e.reference;
+        outcome[g] = RowOutcome::kEnriched;
+      } else {
+        LeaveUnidentified(f, row, d);
+        outcome[g] = RowOutcome::kUnmatched;
+      }
+    }
+    l.file = static_cast<uint32_t>(k);
+    l.line = row.line;
+    l.account.assign(d.statement_bank).append(":").append(d.statement_account);
+    l.currency.assign(row.paid_currency);
+    l.day = DayOf(row.time);
+    uint8_t scale = d.amount.scale;
+    if (d.balance) scale = std::max(scale, d.balance->scale);
+    l.scale = scale;
+    int64_t units = 0;
+    if (!Rescale(d.amount, scale, units)) {
+      return OutOfRangeError(f.path.string() + ":" + std::to_string(row.line) +
+                             ": the amount leaves the range of exact amounts at scale " +
+                             std::to_string(scale));
+    }
+    l.amount = d.direction == Direction::kDebit ? -units : units;
+    if (d.balance) {
+      if (!Rescale(*d.balance, scale, units)) {
+        return OutOfRangeError(f.path.string() + ":" + std::to_string(row.line) +
+                               ": the balance leaves the range of exact amounts");
+      }
+      l.balance = units;
+    }
+    l.description.assign(d.description);
+    if (d.counterparty_source == CounterpartySource::kAccount) {
+      OtherEnd o = OtherEndOf(row, d);
+      l.counterparty_account = Key(*o.bank, *o.account);
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ReconciledStatements> ReconcileStatements(
     std::vector<std::unique_ptr<StatementFile>>& files) {
   ReconciledStatements out;
-  // Grammars, one per distinct file (or the built-in one).
+  // Grammars, one per distinct file (or the built-in one), loaded before the parallel pass.
   std::map<std::string, enrich::Grammar> grammars;
   auto grammar_for = [&](const RowSpec& spec) -> Result<const enrich::Grammar*> {
     const std::string key = spec.enrich_grammar.string();
@@ -133,114 +245,70 @@ Result<ReconciledStatements> ReconcileStatements(
                                             : enrich::Grammar::Load(spec.enrich_grammar);
     if (!g.ok()) return g.status();
     if (key.empty()) {
+      static const std::string kUsBanksSha256 = Sha256Hex(enrich::Grammar::UsBanksToml());
       out.grammars.push_back("built-in us-banks (config/grammars/us-banks.toml) sha256:" +
-                             Sha256Hex(enrich::Grammar::UsBanksToml()));
+                             kUsBanksSha256);
     } else {
       MT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(spec.enrich_grammar));
       out.grammars.push_back(key + " sha256:" + Sha256Hex(text));
     }
     return &grammars.emplace(key, std::move(*g)).first->second;
   };
-
-  std::vector<statements::StatementFile> check_files;
-  std::vector<statements::StatementLine> lines;
-  enrich::Enrichment e;
+  std::vector<const enrich::Grammar*> grammar_of(files.size(), nullptr);
   for (size_t k = 0; k < files.size(); ++k) {
-    StatementFile& f = *files[k];
     out.first_row.push_back(out.rows);
-    const enrich::Grammar* grammar = nullptr;
-    if (!f.spec.enrich_none) {
-      MT_ASSIGN_OR_RETURN(grammar, grammar_for(f.spec));
+    out.rows += files[k]->rows.size();
+    if (!files[k]->spec.enrich_none) {
+      MT_ASSIGN_OR_RETURN(grammar_of[k], grammar_for(files[k]->spec));
     }
+  }
 
-    statements::StatementFile cf;
-    cf.file = static_cast<uint32_t>(k);
-    cf.path = std::filesystem::absolute(f.path).lexically_normal().string();
-    const FieldSource& account = f.spec.at(Field::kStatementAccount);
-    const FieldSource& bank = f.spec.at(Field::kStatementBank);
-    if (account.column < 0 && account.has_constant) {
-      cf.account = Key(bank.column < 0 && bank.has_constant ? bank.constant : "", account.constant);
-    } else if (!f.details.empty()) {
-      cf.account = Key(f.details.front().statement_bank, f.details.front().statement_account);
-    }
-    cf.currency = !f.rows.empty() ? std::string(f.rows.front().paid_currency)
-                                  : f.spec.at(Field::kCurrencyPaid).constant;
-    if (!cf.account.empty() && !cf.currency.empty()) {
-      if (f.banner.period_start) cf.period_begin_day = DayOf(*f.banner.period_start);
-      if (f.banner.period_end) cf.period_end_day = DayOf(*f.banner.period_end);
-      uint8_t scale = 0;
-      if (f.banner.opening_balance) scale = std::max(scale, f.banner.opening_balance->scale);
-      if (f.banner.closing_balance) scale = std::max(scale, f.banner.closing_balance->scale);
-      cf.scale = scale;
-      int64_t units = 0;
-      if (f.banner.opening_balance && Rescale(*f.banner.opening_balance, scale, units)) {
-        cf.opening_balance = units;
-      }
-      if (f.banner.closing_balance && Rescale(*f.banner.closing_balance, scale, units)) {
-        cf.closing_balance = units;
-      }
-    }
-    if (cf.currency.empty()) cf.currency = "XXX";
-    check_files.push_back(std::move(cf));
-
+  // The parallel pass: each file's rows are enriched and their check lines filled by one task
+  // (the grammar is thread-safe; a row's result depends only on its description and direction,
+  // so the thread count changes nothing).
+  std::vector<statements::StatementFile> check_files(files.size());
+  std::vector<statements::StatementLine> lines(out.rows);
+  std::vector<RowOutcome> outcome(out.rows, RowOutcome::kNotEnriched);
+  out.patterns.assign(out.rows, std::string());
+  std::vector<Status> file_status(files.size());
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, files.size(), 8),
+                    [&](const tbb::blocked_range<size_t>& range) {
+                      for (size_t k = range.begin(); k != range.end(); ++k) {
+                        check_files[k] = CheckFileOf(*files[k], k);
+                        file_status[k] = EnrichFile(*files[k], k, grammar_of[k], out.first_row[k],
+                                                    lines, outcome, out.patterns);
+                      }
+                    });
+  // The serial part, in file and row order (the first error as a serial run would meet it;
+  // the counts and the listed unmatched descriptions in row order).
+  for (size_t k = 0; k < files.size(); ++k) {
+    MT_RETURN_IF_ERROR(file_status[k]);
+    const StatementFile& f = *files[k];
     for (size_t i = 0; i < f.rows.size(); ++i) {
-      StagedRow& row = f.rows[i];
-      const StatementDetail& d = f.details[i];
-      std::string pattern;
-      std::string reference(d.reference);
-      if (grammar != nullptr && !d.description.empty()) {
-        if (grammar->Apply(d.description, d.direction == Direction::kDebit, e)) {
-          ApplyEnrichment(f, row, d, e);
-          pattern = e.pattern;
-          if (reference.empty()) reference = e.reference;
+      const uint64_t g = out.first_row[k] + i;
+      switch (outcome[g]) {
+        case RowOutcome::kNotEnriched:
+          ++out.not_enriched;
+          break;
+        case RowOutcome::kEnriched: {
           ++out.enriched;
-          ++out.by_pattern[pattern];
-        } else {
-          LeaveUnidentified(f, row, d);
+          auto it = out.by_pattern.find(out.patterns[g]);
+          if (it == out.by_pattern.end()) it = out.by_pattern.emplace(out.patterns[g], 0).first;
+          ++it->second;
+          break;
+        }
+        case RowOutcome::kUnmatched: {
           ++out.unmatched;
-          auto it = out.unmatched_descriptions.find(std::string(d.description));
+          const std::string_view description = f.details[i].description;
+          auto it = out.unmatched_descriptions.find(description);
           if (it != out.unmatched_descriptions.end()) {
             ++it->second;
           } else if (out.unmatched_descriptions.size() < 10 * kUnmatchedListed) {
-            out.unmatched_descriptions.emplace(std::string(d.description), 1);
+            out.unmatched_descriptions.emplace(std::string(description), 1);
           }
+          break;
         }
-      } else {
-        ++out.not_enriched;
       }
-      out.patterns.push_back(std::move(pattern));
-
-      statements::StatementLine l;
-      l.file = static_cast<uint32_t>(k);
-      l.line = row.line;
-      l.account = Key(d.statement_bank, d.statement_account);
-      l.currency = std::string(row.paid_currency);
-      l.day = DayOf(row.time);
-      uint8_t scale = d.amount.scale;
-      if (d.balance) scale = std::max(scale, d.balance->scale);
-      l.scale = scale;
-      int64_t units = 0;
-      if (!Rescale(d.amount, scale, units)) {
-        return OutOfRangeError(f.path.string() + ":" + std::to_string(row.line) +
-                               ": the amount leaves the range of exact amounts at scale " +
-                               std::to_string(scale));
-      }
-      l.amount = d.direction == Direction::kDebit ? -units : units;
-      if (d.balance) {
-        if (!Rescale(*d.balance, scale, units)) {
-          return OutOfRangeError(f.path.string() + ":" + std::to_string(row.line) +
-                                 ": the balance leaves the range of exact amounts");
-        }
-        l.balance = units;
-      }
-      l.description = std::string(d.description);
-      if (d.counterparty_source == CounterpartySource::kAccount) {
-        OtherEnd o = OtherEndOf(row, d);
-        l.counterparty_account = Key(*o.bank, *o.account);
-      }
-      l.reference = std::move(reference);
-      lines.push_back(std::move(l));
-      ++out.rows;
     }
   }
   MT_ASSIGN_OR_RETURN(out.checks,
@@ -260,8 +328,8 @@ Result<ReconciledStatements> ReconcileStatements(
     const StatementDetail& credit = files[ck]->details[ci];
     StagedRow& row = df.rows[di];
     if (row.channel == Channel::kUnknown) row.channel = files[ck]->rows[ci].channel;
-    SetOtherEnd(row, df.details[di], NodeKind::kAccount, Keep(df, std::string(credit.statement_bank)),
-                Keep(df, std::string(credit.statement_account)));
+    SetOtherEnd(row, df.details[di], NodeKind::kAccount, Keep(df, credit.statement_bank),
+                Keep(df, credit.statement_account));
     row.counterparty = {};
   }
   return out;

@@ -36,12 +36,15 @@ struct ReconciledStatements {
   uint64_t unmatched = 0;      // a grammar ran and no pattern matched
   uint64_t not_enriched = 0;   // no description, or the mapping says grammar = "none"
   std::map<std::string, uint64_t> by_pattern;            // rows per pattern id
-  std::map<std::string, uint64_t> unmatched_descriptions;  // description -> rows
+  std::map<std::string, uint64_t, std::less<>> unmatched_descriptions;  // description -> rows
   std::vector<std::string> grammars;  // the grammars used, in words (file and SHA-256, or built-in)
 };
 
 // Enriches the rows of `files` in place and runs the checks. Errors: InvalidArgument when a
-// grammar cannot be read or a row cannot be checked (naming file and line).
+// grammar cannot be read or a row cannot be checked (naming file and line). The grammar runs
+// over the files in parallel (TBB, within the caller's thread limit), each file by one task;
+// counts, lists and errors are then gathered in file and row order, so that the result is the
+// same, byte for byte, with any number of threads.
 Result<ReconciledStatements> ReconcileStatements(
     std::vector<std::unique_ptr<StatementFile>>& files);
 

@@ -150,41 +150,78 @@ Result<std::string> DecodeToUtf8(std::string_view bytes, const std::string& enco
   } else {
     return InvalidArgumentError("cannot decode from '" + encoding + "'");
   }
-  iconv_t cd = iconv_open("UTF-8", from.c_str());
-  if (cd == reinterpret_cast<iconv_t>(-1)) {
-    return InternalError("iconv cannot convert from " + from);
+  // One converter per thread and source encoding, kept: opening one costs more than decoding
+  // a small statement.
+  struct Converter {
+    std::string from;
+    iconv_t cd = reinterpret_cast<iconv_t>(-1);
+    ~Converter() {
+      if (cd != reinterpret_cast<iconv_t>(-1)) iconv_close(cd);
+    }
+  };
+  thread_local Converter converter;
+  if (converter.from != from) {
+    if (converter.cd != reinterpret_cast<iconv_t>(-1)) iconv_close(converter.cd);
+    converter.from.clear();
+    converter.cd = iconv_open("UTF-8", from.c_str());
+    if (converter.cd == reinterpret_cast<iconv_t>(-1)) {
+      return InternalError("iconv cannot convert from " + from);
+    }
+    converter.from = from;
   }
-  std::unique_ptr<void, int (*)(iconv_t)> closer(cd, iconv_close);
+  iconv_t cd = converter.cd;
+  iconv(cd, nullptr, nullptr, nullptr, nullptr);  // the initial state, whatever came before
   std::string out;
-  out.resize(bytes.size() * (unit == 1 ? 3 : 2) + 16);  // enough: 1 byte -> <= 3, 2 -> <= 3 (4 per pair)
-  char* in = const_cast<char*>(bytes.data());
-  size_t in_left = bytes.size();
-  char* dst = out.data();
-  size_t out_left = out.size();
-  while (in_left > 0) {
-    size_t r = iconv(cd, &in, &in_left, &dst, &out_left);
-    if (r != static_cast<size_t>(-1)) break;
-    if (errno == E2BIG) {
-      size_t used = static_cast<size_t>(dst - out.data());
-      out.resize(out.size() * 2);
-      dst = out.data() + used;
-      out_left = out.size() - used;
-      continue;
+  // Appends the UTF-8 of `data` (whole units) to `out`.
+  auto convert = [&](const char* data, size_t size) {
+    size_t used = out.size();
+    out.resize(used + size * (unit == 1 ? 3 : 2) + 16);  // enough: 1 byte -> <= 3, 2 -> <= 3 (4 per pair)
+    char* in = const_cast<char*>(data);
+    size_t in_left = size;
+    char* dst = out.data() + used;
+    size_t out_left = out.size() - used;
+    while (in_left > 0) {
+      size_t r = iconv(cd, &in, &in_left, &dst, &out_left);
+      if (r != static_cast<size_t>(-1)) break;
+      if (errno == E2BIG) {
+        size_t at = static_cast<size_t>(dst - out.data());
+        out.resize(out.size() * 2);
+        dst = out.data() + at;
+        out_left = out.size() - at;
+        continue;
+      }
+      // EILSEQ (undefined sequence) or EINVAL (incomplete at the end): mark and move on.
+      if (out_left == 0) {
+        size_t at = static_cast<size_t>(dst - out.data());
+        out.resize(out.size() * 2);
+        dst = out.data() + at;
+        out_left = out.size() - at;
+      }
+      *dst++ = static_cast<char>(0xFF);
+      --out_left;
+      size_t skip = std::min(unit, in_left);
+      in += skip;
+      in_left -= skip;
     }
-    // EILSEQ (undefined sequence) or EINVAL (incomplete at the end): mark and move on.
-    if (out_left == 0) {
-      size_t used = static_cast<size_t>(dst - out.data());
-      out.resize(out.size() * 2);
-      dst = out.data() + used;
-      out_left = out.size() - used;
-    }
-    *dst++ = static_cast<char>(0xFF);
-    --out_left;
-    size_t skip = std::min(unit, in_left);
-    in += skip;
-    in_left -= skip;
+    out.resize(static_cast<size_t>(dst - out.data()));
+  };
+  if (unit == 2) {
+    convert(bytes.data(), bytes.size());
+    return out;
   }
-  out.resize(static_cast<size_t>(dst - out.data()));
+  // The single-byte encodings map bytes 0x00-0x7F to themselves, as UTF-8 does: runs of them
+  // are copied, and iconv converts the other bytes (statement text is mostly ASCII).
+  out.reserve(bytes.size() + bytes.size() / 8 + 16);
+  size_t i = 0;
+  while (i < bytes.size()) {
+    size_t j = i;
+    while (j < bytes.size() && static_cast<unsigned char>(bytes[j]) < 0x80) ++j;
+    out.append(bytes.data() + i, j - i);
+    size_t k = j;
+    while (k < bytes.size() && static_cast<unsigned char>(bytes[k]) >= 0x80) ++k;
+    if (k > j) convert(bytes.data() + j, k - j);
+    i = k;
+  }
   return out;
 }
 
