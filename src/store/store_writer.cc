@@ -48,6 +48,14 @@ struct StoreWriter::Rep {
   std::filesystem::path spill_dir;
   bool spill_lost = false;  // a commit failed after rows were written ahead
   std::vector<std::pair<SourceRecord, std::string>> pending_sources;
+  // FindSourceBySha256's index of the sources by digest: (pending, index) of the first record
+  // with it. Brought up to date on lookup: extended when only pending sources were added,
+  // rebuilt when the manifest changed (an ingest of 27K statement files looked each one up
+  // among all the others: quadratic). Updated by a const lookup: like the rest of the writer,
+  // FindSourceBySha256 is not for concurrent callers.
+  std::unordered_map<std::string, std::pair<bool, size_t>> source_index;
+  const SourceRecord* indexed_manifest = nullptr;
+  size_t indexed_manifest_sources = 0, indexed_pending_sources = 0;
   std::vector<std::pair<std::string, std::string>> pending_commit_files;  // name, contents
   std::function<Status(std::string_view)> hook;
 
@@ -358,13 +366,26 @@ uint32_t StoreWriter::next_source_index() const {
 }
 
 const SourceRecord* StoreWriter::FindSourceBySha256(std::string_view sha256) const {
-  for (const auto& s : rep_->manifest.sources) {
-    if (s.sha256 == sha256) return &s;
+  Rep& r = *rep_;
+  if (r.indexed_manifest != r.manifest.sources.data() ||
+      r.indexed_manifest_sources != r.manifest.sources.size() ||
+      r.indexed_pending_sources > r.pending_sources.size()) {
+    r.source_index.clear();
+    for (size_t i = 0; i < r.manifest.sources.size(); ++i) {
+      r.source_index.try_emplace(r.manifest.sources[i].sha256, false, i);
+    }
+    r.indexed_manifest = r.manifest.sources.data();
+    r.indexed_manifest_sources = r.manifest.sources.size();
+    r.indexed_pending_sources = 0;
   }
-  for (const auto& [s, rejects] : rep_->pending_sources) {
-    if (s.sha256 == sha256) return &s;
+  for (; r.indexed_pending_sources < r.pending_sources.size(); ++r.indexed_pending_sources) {
+    r.source_index.try_emplace(r.pending_sources[r.indexed_pending_sources].first.sha256, true,
+                               r.indexed_pending_sources);
   }
-  return nullptr;
+  auto it = r.source_index.find(std::string(sha256));
+  if (it == r.source_index.end()) return nullptr;
+  const auto [pending, index] = it->second;
+  return pending ? &r.pending_sources[index].first : &r.manifest.sources[index];
 }
 
 void StoreWriter::AddSource(SourceRecord record, std::string rejects_csv) {
