@@ -188,6 +188,42 @@ TEST_F(StatementParallelTest, EachMappingIsTriedInItsOwnEncoding) {
   EXPECT_EQ(r->rows_accepted, 2u);
 }
 
+TEST_F(StatementParallelTest, ASourceAlreadyIngestedIsRefusedInTheSameCallAndInALaterOne) {
+  // The duplicate check looks sources up by SHA-256 in an index (store_writer.cc): pending
+  // sources of this call, then committed ones after a commit, with many files in between.
+  const fs::path map = Write("m.toml", "[format]\ntimestamp_format = \"%Y-%m-%d\"\n[columns]\n"
+                                       "timestamp = \"Date\"\ndescription = \"Description\"\n"
+                                       "amount = \"Amount\"\n[constants]\nstatement_account = \"9\"\n"
+                                       "currency_paid = \"USD\"\n");
+  std::vector<fs::path> files;
+  for (int i = 0; i < 40; ++i) {
+    files.push_back(Write("s" + std::to_string(i) + ".csv",
+                          "Date,Description,Amount\n2025-03-01,FEE " + std::to_string(i) + ",-1.00\n"));
+  }
+  IngestOptions o;
+  o.format = "mapped";
+  o.mappings = {map};
+  std::vector<fs::path> with_copy = files;
+  with_copy.push_back(Write("copy.csv", *ReadFileToString(files[17])));
+  Result<IngestReport> r = Ingest(dir_ / "store", with_copy, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(r.status().message().find("copy.csv was already ingested (same SHA-256 as " +
+                                      fs::absolute(files[17]).lexically_normal().string()),
+            std::string_view::npos)
+      << r.status().ToString();
+
+  r = Ingest(dir_ / "store", files, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->sources.size(), 40u);
+  r = Ingest(dir_ / "store", {Write("later.csv", *ReadFileToString(files[39]))}, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(r.status().message().find(fs::absolute(files[39]).lexically_normal().string()),
+            std::string_view::npos)
+      << r.status().ToString();
+}
+
 TEST_F(StatementParallelTest, ProbeDecodesOncePerEncodingAndServesTheWholeText) {
   const fs::path f = Write("s.csv", "H\n1\n");
   io_internal::SourceProbe probe(f);
