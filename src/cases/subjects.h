@@ -4,7 +4,8 @@
 // The order is lexicographic, so each step can be defended on its own: the evidence tier first
 // (a high-severity red flag, or a typology pattern together with a medium or high red flag,
 // before low alerts and patterns alone, before reporting obligations such as CTRs, before model
-// flags alone), then the red-flag evidence (distinct rules weighted by severity), then money
+// flags alone), feeders (flagged accounts that pass money on to a more flagged account where it
+// gathers, e.g. structuring smurfs) after the rest of their tier, then the red-flag evidence (distinct rules weighted by severity), then money
 // gathered from other flagged subjects, then the pattern evidence (instances by kind), then
 // reporting obligations (CTRs), and the model's probability only to break ties. Volume (how
 // many transactions the model flags) never moves a subject. A rule whose evidence is a sliver
