@@ -108,6 +108,14 @@ std::string RankBasis(const SubjectScore& sc, uint64_t transactions, uint64_t fl
                        "{} transactions (incidental to a busy account): {}",
                        transactions, fmt::join(sc.incidental_rules, ", "));
   }
+  if (!sc.feeds.empty()) {
+    out += fmt::format("; a feeder: it pays {} account{} with a medium or high red flag that "
+                       "gather{} money from several flagged payers, so it is ranked after the "
+                       "subjects of its tier that feed none (the scheme is ranked by where its "
+                       "money gathers)",
+                       sc.feeds.size(), sc.feeds.size() == 1 ? "" : "s",
+                       sc.feeds.size() == 1 ? "s" : "");
+  }
   if (!sc.related.empty()) {
     out += fmt::format("; {} related part{} (payers into it that are evidence of its alerts, "
                        "with no evidence of their own) listed, not ranked",

@@ -51,6 +51,7 @@ EvidenceTier TierOf(bool any_high, bool any_medium_or_high, bool any_medium_or_l
 
 bool Before(const SubjectScore& a, const SubjectScore& b) {
   if (a.tier != b.tier) return a.tier < b.tier;
+  if (a.feeds.empty() != b.feeds.empty()) return a.feeds.empty();
   if (a.rule_points != b.rule_points) return a.rule_points > b.rule_points;
   if (a.high_rules != b.high_rules) return a.high_rules > b.high_rules;
   if (a.flow_points != b.flow_points) return a.flow_points > b.flow_points;
@@ -154,6 +155,21 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
         static_cast<uint32_t>(std::unique(list.begin(), list.end()) - list.begin());
     all[s].flow_points = static_cast<uint32_t>(std::bit_width(all[s].flagged_payers));
   }
+  // Feeders: the scheme is ranked by the account its flagged money gathers in.
+  for (uint32_t g = 0; g < subject_count; ++g) {
+    if (!flagged[g]) continue;
+    for (uint32_t p : payers_of[g]) {  // flagged payers (a unique prefix, then leftovers)
+      if (all[p].rule_points <= all[g].rule_points &&
+          all[p].flagged_payers < all[g].flagged_payers) {
+        all[p].feeds.push_back(g);
+      }
+    }
+  }
+  for (uint32_t s = 0; s < subject_count; ++s) {
+    std::vector<uint32_t>& f = all[s].feeds;
+    std::sort(f.begin(), f.end());
+    f.erase(std::unique(f.begin(), f.end()), f.end());
+  }
   // Related parties: no alert of their own, no pattern, and a payer of an alert with many payers.
   RankedSubjects out;
   std::vector<uint8_t> related(subject_count, 0);
@@ -185,7 +201,8 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
   for (size_t i = 1; i < out.ranked.size(); ++i) {
     const SubjectScore& p = out.ranked[i - 1];
     SubjectScore& c = out.ranked[i];
-    c.tied_with_previous = p.tier == c.tier && p.rule_points == c.rule_points &&
+    c.tied_with_previous = p.tier == c.tier && p.feeds.empty() == c.feeds.empty() &&
+                           p.rule_points == c.rule_points &&
                            p.high_rules == c.high_rules &&
                            p.flow_points == c.flow_points &&
                            p.pattern_points == c.pattern_points &&

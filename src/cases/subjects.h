@@ -4,7 +4,8 @@
 // The order is lexicographic, so each step can be defended on its own: the evidence tier first
 // (a high-severity red flag, or a typology pattern together with a medium or high red flag,
 // before low alerts and patterns alone, before reporting obligations such as CTRs, before model
-// flags alone), then the red-flag evidence (distinct rules weighted by severity), then money
+// flags alone), feeders (flagged accounts that pass money on to a more flagged account where it
+// gathers, e.g. structuring smurfs) after the rest of their tier, then the red-flag evidence (distinct rules weighted by severity), then money
 // gathered from other flagged subjects, then the pattern evidence (instances by kind), then
 // reporting obligations (CTRs), and the model's probability only to break ties. Volume (how
 // many transactions the model flags) never moves a subject. A rule whose evidence is a sliver
@@ -80,6 +81,12 @@ struct ModelFact {
 // many distinct payers ("one of many small payers").
 inline constexpr size_t kRelatedPartyMinPayers = 3;
 
+// A subject P is a feeder of a subject G when both have a medium or high red flag (after the
+// incidental test), P paid G, G has at least P's rule points, and more distinct flagged payers
+// than P has: P's flagged money moves on into an account at least as flagged where more such
+// money gathers (structuring smurfs sweeping deposits to their controller; docs/investigate.md,
+// "Feeders"). A business with more red flags than the account it pays wages into is not its
+// feeder.
 // A rule is incidental for a subject when the distinct evidence transactions of its alerts that
 // the subject sent or received, times kIncidentalDivisor, are fewer than the subject's
 // transactions (under a tenth of them). An incidental rule counts at most as "low" (2 points,
@@ -97,6 +104,9 @@ struct SubjectScore {
   // Distinct other subjects that paid it and have a medium or high rule (after the incidental
   // test): the account their money gathers in.
   uint32_t flagged_payers = 0;
+  // The subjects it is a feeder of (see above), ascending: non-empty makes it a feeder, ranked
+  // after the subjects of its tier that are not feeders.
+  std::vector<uint32_t> feeds;
   // Distinct "report" rules (CTRs) with an alert naming it: an obligation, ranked after patterns.
   uint32_t report_points = 0;
   // Sum over the pattern kinds it takes part in of bit_width(instances of that kind):
@@ -113,7 +123,7 @@ struct SubjectScore {
   std::vector<std::string> incidental_rules;
   // Subjects listed as its related parties (payers into it of an alert naming it), ascending.
   std::vector<uint32_t> related;
-  // Same tier, rule points, high rules, flow, pattern and report points and model probability
+  // Same tier, feeder or not, rule points, high rules, flow, pattern and report points and model probability
   // at the displayed precision (kModelDigits decimals) as the subject ranked just before it:
   // shown as a tie.
   bool tied_with_previous = false;
@@ -122,7 +132,8 @@ struct SubjectScore {
 inline constexpr int kModelDigits = 4;
 
 struct RankedSubjects {
-  // The subjects in rank order: by tier ascending, then descending rule points, high rules,
+  // The subjects in rank order: by tier ascending, then non-feeders before feeders, then
+  // descending rule points, high rules,
   // flow points, pattern points, report points and model probability, then index ascending
   // (deterministic). High rules after rule points: two medium rules tie one high rule on
   // points, and the high rule goes first, so the model never decides between them.

@@ -206,6 +206,42 @@ TEST(SubjectsTest, TheAccountFlaggedAccountsPayIntoRanksAboveThem) {
   EXPECT_EQ(r.ranked[3].flow_points + r.ranked[4].flow_points, 0u);
 }
 
+TEST(SubjectsTest, SmurfsThatSweepIntoTheirControllerRankAfterOtherControllers) {
+  // Structuring cell (generator seed 7's shape): smurfs 1 and 2 (a high rule and a CTR
+  // aggregation each) sweep into controller 0 (the high rule); 3 is another scheme's controller
+  // (high rule, no payer). The smurfs are feeders of 0 and rank after both controllers although
+  // they carry a CTR more. 4 is a trafficking business (three medium rules and a high one: 20
+  // points) paying wages into 5 (a high rule, 8 points): more evidence than its payee, so it
+  // feeds nobody, and 5, paid by one flagged subject, ranks below it.
+  std::vector<ModelFact> model(6, {0.5, 1});
+  std::vector<AlertFact> alerts = {{{0}, "ST-STRUCT", "high", {}, {}},
+                                   {{1}, "ST-STRUCT", "high", {}, {}},
+                                   {{1}, "ST-CTR-AGG-IN", "report", {}, {}},
+                                   {{2}, "ST-STRUCT", "high", {}, {}},
+                                   {{2}, "ST-CTR-AGG-IN", "report", {}, {}},
+                                   {{3}, "ST-FUNNEL", "high", {}, {}},
+                                   {{4}, "ST-CASH-VS-PEERS", "medium", {}, {}},
+                                   {{4}, "ST-ADS-LATE", "medium", {}, {}},
+                                   {{4}, "ST-LODGING-FOR-OTHERS", "medium", {}, {}},
+                                   {{4}, "ST-RAPID-CORRIDOR", "high", {}, {}},
+                                   {{5}, "ST-WAGES-ONE-ACCOUNT", "high", {}, {}}};
+  std::vector<PaymentFact> payments = {{1, 0}, {2, 0}, {4, 5}, {0, 1}};
+  RankedSubjects r = RankSubjects(6, model, alerts, {}, {}, payments);
+  ASSERT_EQ(r.ranked.size(), 6u);
+  std::vector<uint32_t> order;
+  for (const SubjectScore& s : r.ranked) order.push_back(s.subject);
+  EXPECT_EQ(order, (std::vector<uint32_t>{4, 0, 5, 3, 1, 2}));
+  EXPECT_EQ(r.ranked[4].feeds, std::vector<uint32_t>{0});  // 1: paid by 0, one flagged payer
+  EXPECT_EQ(r.ranked[5].feeds, std::vector<uint32_t>{0});
+  for (size_t i = 0; i < 4; ++i) EXPECT_TRUE(r.ranked[i].feeds.empty()) << order[i];
+  // Without the sweeps nobody is a feeder and the smurfs' CTRs put them after the controller.
+  payments = {{4, 5}};
+  r = RankSubjects(6, model, alerts, {}, {}, payments);
+  order.clear();
+  for (const SubjectScore& s : r.ranked) order.push_back(s.subject);
+  EXPECT_EQ(order, (std::vector<uint32_t>{4, 5, 1, 2, 0, 3}));
+}
+
 TEST(SubjectsTest, PatternPointsCountKindsThenRepeatsSlowly) {
   std::vector<ModelFact> model(3);
   std::vector<PatternFact> patterns;
@@ -271,6 +307,7 @@ struct Expected {
   double model = 0;
   uint64_t alerts = 0, patterns = 0;
   bool related = false;
+  std::vector<uint32_t> feeds;    // flagged subjects with >= 2 flagged payers that it pays
   std::set<uint32_t> related_to;  // subjects it is a related party of
   std::vector<std::string> incidental;
 };
@@ -349,6 +386,27 @@ std::vector<Expected> BruteForce(const Input& in) {
     }
     e[s].flow_points = static_cast<uint32_t>(std::bit_width(flagged_payers.size()));
   }
+  // Feeders: a flagged subject paying a flagged subject with at least its rule points and more
+  // distinct flagged payers.
+  std::vector<size_t> flagged_payers(in.n, 0);
+  for (uint32_t s = 0; s < in.n; ++s) {
+    std::set<uint32_t> payers;
+    for (const PaymentFact& p : in.payments) {
+      if (p.payee == s && p.payer != s && e[p.payer].strong_alert) payers.insert(p.payer);
+    }
+    flagged_payers[s] = payers.size();
+  }
+  for (uint32_t s = 0; s < in.n; ++s) {
+    std::set<uint32_t> fed;
+    for (const PaymentFact& p : in.payments) {
+      const uint32_t g = p.payee;
+      if (p.payer == s && g != s && e[s].strong_alert && e[g].strong_alert &&
+          e[s].rule_points <= e[g].rule_points && flagged_payers[s] < flagged_payers[g]) {
+        fed.insert(g);
+      }
+    }
+    e[s].feeds.assign(fed.begin(), fed.end());
+  }
   for (const AlertFact& a : in.alerts) {
     std::set<uint32_t> payers;
     for (uint32_t p : a.payers) {
@@ -376,7 +434,7 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
       auto key = [&](uint32_t x) {
         const Expected& w = want[x];
-        return std::make_tuple(w.tier, -static_cast<int64_t>(w.rule_points),
+        return std::make_tuple(w.tier, !w.feeds.empty(), -static_cast<int64_t>(w.rule_points),
                                -static_cast<int64_t>(w.high_rules),
                                -static_cast<int64_t>(w.flow_points),
                                -static_cast<int64_t>(w.pattern_points),
@@ -400,6 +458,7 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
       EXPECT_EQ(g.alerts, w.alerts);
       EXPECT_EQ(g.patterns, w.patterns);
       EXPECT_EQ(g.incidental_rules, w.incidental);
+      EXPECT_EQ(g.feeds, w.feeds);
       std::vector<uint32_t> rel;
       for (uint32_t p : related) {
         if (want[p].related_to.count(g.subject)) rel.push_back(p);
@@ -408,7 +467,8 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
       // Displayed: tier, points and the probability at kModelDigits decimals.
       if (i > 0) {
         const SubjectScore& p = got.ranked[i - 1];
-        const bool same = p.tier == g.tier && p.rule_points == g.rule_points &&
+        const bool same = p.tier == g.tier && p.feeds.empty() == g.feeds.empty() &&
+                          p.rule_points == g.rule_points &&
                           p.high_rules == g.high_rules &&
                           p.flow_points == g.flow_points &&
                           p.pattern_points == g.pattern_points &&
