@@ -14,6 +14,9 @@ and its own planted schemes:
   structuring     cash deposits just under $10,000 on several days, then wired or withdrawn
   pass_through    wires and cash in, forwarded within days to high-risk corridors
   wage_controller a front business pays several workers' wages into one controller account
+  scatter_gather  (only with --scatter-gather N, planted after everything else so that the worlds
+                  of the default call are unchanged) a business splits funds over 3-6 personal
+                  accounts, each of which forwards 85-99% of it within days to one common sink
 
 Legitimate population: salaried people (payroll, rent, utilities, card spending, ATM cash, P2P,
 small remittances home), landlords, employers, card merchants and busy cash businesses
@@ -337,6 +340,33 @@ def wage_controller(w, days, people, sid):
     return {"id": sid, "kind": "wage_controller", "controller": f"{boss['acct'][0]}:{boss['acct'][1]}"}
 
 
+def scatter_gather(w, days, people, sid):
+    r = w.rng
+    typ = "scatter_gather"
+    source = w.business(f"{r.choice(LAST)} Imports")
+    sink = w.business(f"{r.choice(LAST)} Holdings") if r.random() < 0.5 else w.person()
+    mules = [w.person() for _ in range(r.randint(3, 6))]
+    start = r.randint(0, max(1, days - 24))
+    for k in range(r.randint(1, 3)):
+        day = start + k * r.randint(6, 10)
+        if day >= days - 7:
+            break
+        chosen = r.sample(mules, r.randint(3, len(mules)))
+        amounts = [w.money(4500, 0.5, lo=1200, hi=9500) for _ in chosen]
+        w.add(w.when(max(day - 1, 0), 9, 16), ("CLIENTS", "IMPORT-" + source["acct"][1][-4:]), source["acct"],
+              round(sum(amounts) * r.uniform(1.0, 1.1), 2), "wire", src_kind="external", country="US")
+        for m, amount in zip(chosen, amounts):
+            out_day = day + r.randint(0, 1)
+            w.add(w.when(out_day, 9, 17), source["acct"], m["acct"], amount, r.choice(["wire", "ach"]),
+                  bad=True, typology=typ)
+            w.add(w.when(out_day + r.randint(1, 5), 8, 20), m["acct"], sink["acct"],
+                  round(amount * r.uniform(0.85, 0.99), 2), r.choice(["wire", "ach", "internal"]),
+                  bad=True, typology=typ)
+    label = lambda a: f"{a['acct'][0]}:{a['acct'][1]}"
+    return {"id": sid, "kind": "scatter_gather", "controller": label(source), "sink": label(sink),
+            "accounts": [label(source)] + [label(m) for m in mules] + [label(sink)]}
+
+
 SCHEMES = [fee_collector, funnel, structuring, pass_through, wage_controller]
 
 
@@ -348,6 +378,8 @@ def main():
     ap.add_argument("--days", type=int, default=56)
     ap.add_argument("--per-kind", type=int, default=4, help="planted schemes of each of the 5 kinds")
     ap.add_argument("--cash-businesses", type=int, default=15)
+    ap.add_argument("--scatter-gather", type=int, default=0,
+                    help="scatter-gather schemes planted after the others (0: the world is unchanged)")
     a = ap.parse_args()
     w = World(a.seed)
     people = legitimate(w, a.people, a.days)
@@ -356,6 +388,8 @@ def main():
     for k in range(a.per_kind):
         for make in SCHEMES:
             schemes.append(make(w, a.days, people, f"S{len(schemes) + 1:02d}"))
+    for k in range(a.scatter_gather):
+        schemes.append(scatter_gather(w, a.days, people, f"S{len(schemes) + 1:02d}"))
     w.rows.sort(key=lambda row: row["timestamp"])  # stable: equal times keep creation order
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "transactions.csv"), "w", newline="") as f:

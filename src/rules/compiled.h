@@ -121,7 +121,7 @@ struct HistoryBaseline {
 
 // Built-in kinds: graph typologies that a window over one subject's events cannot express
 // (docs/rules.md, Built-in kinds). kNone is a rule of the language (aggregate or sequence).
-enum class BuiltinKind : uint8_t { kNone, kRoundTrip };
+enum class BuiltinKind : uint8_t { kNone, kRoundTrip, kScatterGather };
 
 // kind = "round_trip": money leaves an account and comes back to it through other accounts.
 struct RoundTripSpec {
@@ -129,6 +129,15 @@ struct RoundTripSpec {
   Int128 min_amount = 0;       // scaled: the first payment is at least this
   Int128 share_num = 8, share_den = 10;  // each later payment >= share * the previous one
   uint64_t max_steps = 200000;  // search steps per first payment (a bound on the work, reported)
+};
+
+// kind = "scatter_gather": money fans out from one account to several intermediaries, which pass it
+// on to one common sink within the window.
+struct ScatterGatherSpec {
+  int min_intermediaries = 3;  // distinct intermediary accounts, 2..1000
+  Int128 min_amount = 0;       // scaled: each scatter payment is at least this
+  Int128 share_num = 8, share_den = 10;  // each gather payment >= share * its scatter payment, <= it
+  uint64_t max_steps = 200000;  // onward payments looked at per scatter payment (a bound, reported)
 };
 
 // kEntity: per entity of the holders' entity map (per account for accounts without one).
@@ -145,6 +154,7 @@ struct Rule {
   bool sequence = false;
   BuiltinKind builtin = BuiltinKind::kNone;
   RoundTripSpec round_trip;  // builtin == kRoundTrip
+  ScatterGatherSpec scatter_gather;  // builtin == kScatterGather (sequence: first = scatter, then = gather)
   Filter match;  // aggregate rules
   Filter first;  // sequence rules
   Filter then;

@@ -12,6 +12,7 @@
 #include "rules/compiled.h"
 #include "rules/figures.h"
 #include "rules/round_trip.h"
+#include "rules/scatter_gather.h"
 #include "rules/runtime.h"
 #include "rules/sufficiency.h"
 #include "rules/window.h"
@@ -27,7 +28,7 @@ struct Episode {
 struct RuleOutput {
   std::vector<Alert> alerts;
   Status status;
-  uint64_t truncated = 0;  // round_trip: first payments whose search stopped at max_steps
+  uint64_t truncated = 0;  // built-in kinds: searches that stopped at max_steps
 };
 
 // The window key of an event: seconds, local days, business-day ordinals, or 0 for "all".
@@ -279,7 +280,12 @@ class RuleEvaluator {
     for (size_t j = 0; j < b.size(); ++j) {
       const Timestamp tb = b[j].time;
       wb.Add(b[j]);
-      while (a_hi < a.size() && a[a_hi].time <= tb) wa.Add(a[a_hi++]);
+      // A date-only *then* row has no place within its day: a *first* row of the same day may have
+      // come after it, so "in, then out" on one date is not shown by the records and only *first*
+      // rows of earlier days precede it (docs/rules.md, Date-only rows). The window then counts
+      // whole days: rows of day d - N precede a row of day d by N * 24 hours.
+      const bool day_only = facts_.DateOnly(b[j].tx);
+      while (a_hi < a.size() && (a[a_hi].time < tb || (!day_only && a[a_hi].time == tb))) wa.Add(a[a_hi++]);
       while (a_lo < a_hi && a[a_lo].time < tb - length) wa.Remove(a[a_lo++]);
       const Timestamp lower = a_lo < a_hi ? a[a_lo].time : tb - length;
       while (b_lo <= j && b[b_lo].time < lower) wb.Remove(b[b_lo++]);
@@ -384,6 +390,9 @@ Result<ScanResult> Scan(const store::Store& store, std::span<const RulePack* con
       if (runnable[i]->builtin == BuiltinKind::kRoundTrip) {
         alerts = RunRoundTrip(*runnable[i], facts, ids, ResolveCurrency(store, runnable[i]->currency),
                               outputs[i].truncated);
+      } else if (runnable[i]->builtin == BuiltinKind::kScatterGather) {
+        alerts = RunScatterGather(*runnable[i], facts, ids, ResolveCurrency(store, runnable[i]->currency),
+                                  outputs[i].truncated);
       } else {
         RuleEvaluator evaluator(*runnable[i], facts, ids);
         alerts = evaluator.Run(std::move(events));
@@ -407,9 +416,13 @@ Result<ScanResult> Scan(const store::Store& store, std::span<const RulePack* con
       MT_RETURN_IF_ERROR(outputs[i].status);
       if (outputs[i].truncated > 0) {
         result.support[support_of[i]].note =
-            fmt::format("the cycle search stopped at {} steps for {} first payment(s); cycles through them may "
-                        "be missing",
-                        runnable[i]->round_trip.max_steps, outputs[i].truncated);
+            runnable[i]->builtin == BuiltinKind::kRoundTrip
+                ? fmt::format("the cycle search stopped at {} steps for {} first payment(s); cycles through them "
+                              "may be missing",
+                              runnable[i]->round_trip.max_steps, outputs[i].truncated)
+                : fmt::format("the search for onward payments stopped at {} steps for {} scatter payment(s); legs "
+                              "through them may be missing",
+                              runnable[i]->scatter_gather.max_steps, outputs[i].truncated);
       }
       std::vector<Alert>& alerts = outputs[i].alerts;
       std::vector<std::string> labels;

@@ -404,7 +404,7 @@ Status CompileRoundTrip(const RuleCompiler& c, const toml::table& t, const std::
   if (r.window.kind != WindowKind::kDuration) {
     return c.Error(t.get("window"), "window", "a round_trip rule needs a duration window such as \"30d\"");
   }
-  for (const char* key : {"match", "first", "then", "when", "peer", "history"}) {
+  for (const char* key : {"match", "first", "then", "when", "peer", "history", "scatter"}) {
     if (t.contains(key)) {
       return c.Error(t.get(key), key, "a round_trip rule has no streams or conditions; its bounds go in [rule.cycle]");
     }
@@ -433,6 +433,44 @@ Status CompileRoundTrip(const RuleCompiler& c, const toml::table& t, const std::
   return Status::Ok();
 }
 
+// kind = "scatter_gather" (docs/rules.md, Built-in kinds): as round_trip, with [rule.scatter].
+Status CompileScatterGather(const RuleCompiler& c, const toml::table& t, const std::string& where, Rule& r) {
+  r.builtin = BuiltinKind::kScatterGather;
+  r.sequence = true;  // its alerts' figures: first = the scatter payments, then = the gather payments
+  if (r.window.kind != WindowKind::kDuration) {
+    return c.Error(t.get("window"), "window", "a scatter_gather rule needs a duration window such as \"7d\"");
+  }
+  for (const char* key : {"match", "first", "then", "when", "peer", "history", "cycle"}) {
+    if (t.contains(key)) {
+      return c.Error(t.get(key), key, "a scatter_gather rule has no streams or conditions; its bounds go in [rule.scatter]");
+    }
+  }
+  if (r.subject != SubjectKind::kAccount) {
+    return c.Error(t.get("subject"), "subject", "a scatter_gather rule's subjects are the source and the sink accounts");
+  }
+  const toml::table* scatter = t["scatter"].as_table();
+  if (scatter == nullptr) return InvalidArgumentError(where + ": kind = \"scatter_gather\" needs a [rule.scatter] table");
+  MT_RETURN_IF_ERROR(CheckKeys(*scatter, {"min_intermediaries", "min_amount", "min_share"}, where + " [rule.scatter]"));
+  if (scatter->get("min_intermediaries")) {
+    MT_ASSIGN_OR_RETURN(int64_t n, c.Integer(scatter->get("min_intermediaries"), "scatter.min_intermediaries"));
+    if (n < 2 || n > 1000) {
+      return c.Error(scatter->get("min_intermediaries"), "scatter.min_intermediaries", "expected 2 to 1000 accounts");
+    }
+    r.scatter_gather.min_intermediaries = static_cast<int>(n);
+  }
+  if (scatter->get("min_amount")) {
+    MT_ASSIGN_OR_RETURN(r.scatter_gather.min_amount, c.Amount(scatter->get("min_amount"), "scatter.min_amount"));
+  }
+  if (scatter->get("min_share")) {
+    MT_RETURN_IF_ERROR(c.Ratio(scatter->get("min_share"), "scatter.min_share", r.scatter_gather.share_num,
+                               r.scatter_gather.share_den));
+    if (r.scatter_gather.share_num > r.scatter_gather.share_den) {
+      return c.Error(scatter->get("min_share"), "scatter.min_share", "expected a share between 0 and 1");
+    }
+  }
+  return Status::Ok();
+}
+
 Status CompileRule(CompiledPack& pack, const toml::table& t, size_t index, const RulePack::Overrides& overrides,
                    std::set<std::string>& used_overrides) {
   std::string where = fmt::format("{}: rule #{}", pack.origin, index + 1);
@@ -443,7 +481,7 @@ Status CompileRule(CompiledPack& pack, const toml::table& t, size_t index, const
   MT_RETURN_IF_ERROR(CheckKeys(t,
                                {"id", "title", "citation", "description", "severity", "subject", "window", "sentence",
                                 "currency", "params", "match", "first", "then", "when", "peer", "history", "kind",
-                                "cycle"},
+                                "cycle", "scatter"},
                                where));
   r.title = t["title"].value_or(std::string());
   r.citation = t["citation"].value_or(std::string());
@@ -495,19 +533,23 @@ Status CompileRule(CompiledPack& pack, const toml::table& t, size_t index, const
   else return c.Error(t.get("subject"), "subject", "expected \"account\", \"entity\" or \"pair\"");
   MT_RETURN_IF_ERROR(c.CompileWindow(t.get("window"), r.window));
   const std::string kind = t["kind"].value_or(std::string("window"));
-  if (kind == "round_trip") {
-    MT_RETURN_IF_ERROR(CompileRoundTrip(c, t, where, r));
+  if (kind == "round_trip" || kind == "scatter_gather") {
+    MT_RETURN_IF_ERROR(kind == "round_trip" ? CompileRoundTrip(c, t, where, r) : CompileScatterGather(c, t, where, r));
     r.sentence = t["sentence"].value_or(std::string());
     std::vector<std::string> names;
     for (const auto& [k, v] : r.params) names.push_back(k);
-    MT_RETURN_IF_ERROR(CheckTemplate(r.sentence, false, names).WithContext(where + ": sentence"));
+    MT_RETURN_IF_ERROR(CheckTemplate(r.sentence, r.sequence, names).WithContext(where + ": sentence"));
     pack.rules.push_back(std::move(r));
     return Status::Ok();
   }
   if (kind != "window") {
-    return c.Error(t.get("kind"), "kind", "expected \"window\" (the default: match or first/then) or \"round_trip\"");
+    return c.Error(t.get("kind"), "kind",
+                   "expected \"window\" (the default: match or first/then), \"round_trip\" or \"scatter_gather\"");
   }
   if (t.contains("cycle")) return c.Error(t.get("cycle"), "cycle", "[rule.cycle] belongs to kind = \"round_trip\"");
+  if (t.contains("scatter")) {
+    return c.Error(t.get("scatter"), "scatter", "[rule.scatter] belongs to kind = \"scatter_gather\"");
+  }
   const toml::table* match = t["match"].as_table();
   const toml::table* first = t["first"].as_table();
   const toml::table* then = t["then"].as_table();

@@ -50,17 +50,30 @@ StoreFacts::StoreFacts(const store::Store& s, const HolderTable* h, const Compil
       holders(h),
       calendar(pack.utc_offset, pack.business_day_cutoff, pack.holidays),
       time_(s.time()),
+      source_file_(s.source_file()),
       utc_offset_(pack.utc_offset),
       cutoff_(pack.business_day_cutoff) {
   const size_t n = s.transaction_count();
-  // Business days are looked up per local day and half (before/after the cutoff).
+  // Date-only sources: none of their rows has a time of day. Rows of a source the store does not
+  // list (none in practice) count as timed.
+  date_only_source_.assign(s.sources().size(), 1);
+  for (size_t t = 0; t < n; ++t) {
+    const uint32_t f = source_file_[t];
+    if (time_[t] % 86400 != 0 && f < date_only_source_.size()) date_only_source_[f] = 0;
+  }
+  for (size_t t = 0; t < n; ++t) {
+    if (!DateOnly(static_cast<TransactionId>(t))) ++rows_with_time_of_day;
+  }
+  // Business days are looked up per local day and half (before/after the cutoff). A date-only
+  // row's day is its UTC date, up to one day from the local day of the same instant: one day of
+  // margin on each side.
   int64_t max_day = -1;
   if (n > 0) {
     auto [lo, hi] = std::minmax_element(time_.begin(), time_.end());
     data_start = *lo;
     data_end = *hi;
-    min_day_ = calendar.LocalDay(*lo);
-    max_day = calendar.LocalDay(*hi);
+    min_day_ = calendar.LocalDay(*lo) - 1;
+    max_day = calendar.LocalDay(*hi) + 1;
   }
   // Per-day tables only when the span of days is bounded by the rows (sparse days otherwise).
   const uint64_t span = n > 0 ? static_cast<uint64_t>(max_day - min_day_) + 1 : 0;
@@ -75,12 +88,7 @@ StoreFacts::StoreFacts(const store::Store& s, const HolderTable* h, const Compil
       ordinal_after_[d - min_day_] = static_cast<int32_t>(calendar.BusinessOrdinal(after));
     }
   }
-  for (Timestamp t : time_) {
-    if (t % 86400 != 0) {
-      has_time_of_day = true;
-      break;
-    }
-  }
+  has_time_of_day = rows_with_time_of_day > 0;
   account_kind.resize(s.account_count());
   for (AccountId a = 0; a < s.account_count(); ++a) account_kind[a] = static_cast<uint8_t>(s.account(a).kind);
   uint32_t max_location = 0;
@@ -177,7 +185,9 @@ bool FilterRuntime::Matches(TransactionId t, AccountId subject, AccountId counte
       if (!Holds(b.op, v, b.value)) return false;
     }
   }
-  if (hour_mask != 0 && !(hour_mask & (1u << fx.Hour(t)))) return false;
+  // A date-only row has no hour: an hours filter is not applicable to it, so it does not match
+  // (docs/rules.md, Date-only rows); it is never read as a midnight transaction.
+  if (hour_mask != 0 && (fx.DateOnly(t) || !(hour_mask & (1u << fx.Hour(t))))) return false;
   if (weekday_mask != 0 && !(weekday_mask & (1u << fx.Weekday(t)))) return false;
   if (!mccs.empty() && !std::binary_search(mccs.begin(), mccs.end(), s.mcc()[t])) return false;
   const uint8_t cp_kind = fx.account_kind[counterparty];

@@ -22,11 +22,23 @@ struct StoreFacts {
   const store::Store& store;
   const HolderTable* holders;
   BusinessCalendar calendar;
+  // Whether transaction `t` carries only a date (no time of day): its source file gives no row a
+  // time other than 00:00:00 UTC (a statement's date-only rows; docs/rules.md, Date-only rows).
+  // The store has no per-row flag; a source file is the unit that has times or not.
+  bool DateOnly(TransactionId t) const {
+    const uint32_t f = source_file_[t];
+    return f < date_only_source_.size() && date_only_source_[f] != 0;
+  }
   // Local time of a transaction, computed on demand (cheap arithmetic; only the transactions that
-  // reach a time filter or a window need it).
-  int32_t LocalDay(TransactionId t) const { return static_cast<int32_t>(FloorDiv(time_[t] + utc_offset_, 86400)); }
+  // reach a time filter or a window need it). A date-only row's date is the local date as the
+  // statement printed it: no offset is applied, and it counts as the start of that day.
+  int32_t LocalDay(TransactionId t) const {
+    return static_cast<int32_t>(FloorDiv(time_[t] + (DateOnly(t) ? 0 : utc_offset_), 86400));
+  }
+  // REQUIRES: !DateOnly(t) for a meaningful hour (a date-only row has none: filters on hours
+  // never match it).
   uint8_t Hour(TransactionId t) const {
-    return static_cast<uint8_t>((time_[t] + utc_offset_ - int64_t{LocalDay(t)} * 86400) / 3600);
+    return static_cast<uint8_t>((time_[t] + utc_offset_ - FloorDiv(time_[t] + utc_offset_, 86400) * 86400) / 3600);
   }
   uint8_t Weekday(TransactionId t) const { return static_cast<uint8_t>(BusinessCalendar::Weekday(LocalDay(t))); }
   // Ordinal of the business day the transaction counts toward.
@@ -35,9 +47,11 @@ struct StoreFacts {
   int32_t BusinessOrdinal(TransactionId t) const {
     const int64_t day = LocalDay(t);
     if (ordinal_before_.empty()) {
-      return static_cast<int32_t>(calendar.BusinessOrdinal(calendar.BusinessDayOf(time_[t])));
+      // A date-only row counts toward its own date (before the cutoff), as read in local time.
+      const Timestamp local = DateOnly(t) ? day * 86400 - utc_offset_ : time_[t];
+      return static_cast<int32_t>(calendar.BusinessOrdinal(calendar.BusinessDayOf(local)));
     }
-    const int64_t seconds = time_[t] + utc_offset_ - day * 86400;
+    const int64_t seconds = DateOnly(t) ? 0 : time_[t] + utc_offset_ - day * 86400;
     const size_t i = static_cast<size_t>(day - min_day_);
     return seconds < cutoff_ ? ordinal_before_[i] : ordinal_after_[i];
   }
@@ -47,6 +61,8 @@ struct StoreFacts {
   static constexpr size_t kDenseDaySlack = 4096;
   // False when every transaction time is at 00:00:00 UTC (date-only data: no hour of day).
   bool has_time_of_day = false;
+  // Transactions that have an hour of day (!DateOnly); rules filtering on hours see only these.
+  uint64_t rows_with_time_of_day = 0;
   std::vector<uint8_t> account_kind;      // per account: NodeKind
   std::vector<std::string> location_city;     // per location id: "city, region" (lower case)
   std::vector<std::string> location_region;   // lower case
@@ -57,6 +73,8 @@ struct StoreFacts {
  private:
   static int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b) < 0); }
   std::span<const Timestamp> time_;
+  std::span<const uint32_t> source_file_;
+  std::vector<uint8_t> date_only_source_;  // per source file index: 1 when none of its rows has a time
   int64_t utc_offset_;
   int64_t cutoff_;
   int64_t min_day_ = 0;

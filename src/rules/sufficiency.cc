@@ -185,7 +185,7 @@ RuleSupport AssessRule(const Rule& rule, const RowShapes& shapes, const StoreFac
   out.severity = rule.severity;
   out.rows = shapes.rows();
   std::vector<std::pair<std::string, Need>> streams;
-  if (rule.builtin == BuiltinKind::kRoundTrip) {
+  if (rule.builtin != BuiltinKind::kNone) {  // round_trip, scatter_gather: payments between bank accounts
     Need n;
     n.cp_kinds = 1u << static_cast<int>(NodeKind::kAccount);
     streams.emplace_back("", n);
@@ -226,6 +226,11 @@ RuleSupport AssessRule(const Rule& rule, const RowShapes& shapes, const StoreFac
     }
   }
   out.ran = out.reason.empty();
+  if (out.ran && hours && facts.rows_with_time_of_day < shapes.rows()) {
+    out.note = fmt::format("its hours filter is not applicable to the {} of {} rows that are date-only; they "
+                           "were not read as midnight transactions",
+                           Thousands(shapes.rows() - facts.rows_with_time_of_day), Thousands(shapes.rows()));
+  }
   return out;
 }
 

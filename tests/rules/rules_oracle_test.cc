@@ -151,8 +151,10 @@ EvidenceSets OracleAggregate(const std::vector<Tx>& txs, bool business, int64_t 
   return out;
 }
 
-// Sequence: cash deposits in, then wires out to MX within `length` seconds, out/in >= 0.8.
-EvidenceSets OracleSequence(const std::vector<Tx>& txs, int64_t length, const Grouping& grouping = {}) {
+// Sequence: cash deposits in, then wires out to MX within `length` seconds, out/in >= 0.8. With
+// `date_only` (every row at 00:00:00 UTC), only deposits of earlier days precede a wire.
+EvidenceSets OracleSequence(const std::vector<Tx>& txs, int64_t length, const Grouping& grouping = {},
+                            bool date_only = false) {
   EvidenceSets out;
   for (size_t g = 0; g < grouping.groups.size(); ++g) {
     std::vector<int> a, b;
@@ -169,8 +171,9 @@ EvidenceSets OracleSequence(const std::vector<Tx>& txs, int64_t length, const Gr
       int64_t tb = txs[b[j]].time;
       int alo = -1, ahi = 0;
       for (size_t i = 0; i < a.size(); ++i) {
-        if (txs[a[i]].time <= tb) ahi = static_cast<int>(i + 1);
-        if (alo < 0 && txs[a[i]].time >= tb - length && txs[a[i]].time <= tb) alo = static_cast<int>(i);
+        const bool precedes = date_only ? txs[a[i]].time < tb : txs[a[i]].time <= tb;
+        if (precedes) ahi = static_cast<int>(i + 1);
+        if (alo < 0 && txs[a[i]].time >= tb - length && precedes) alo = static_cast<int>(i);
       }
       if (alo < 0 || alo >= ahi) continue;
       int64_t first_time = txs[a[alo]].time;
@@ -283,6 +286,30 @@ TEST(RulesOracleTest, EngineMatchesBruteForceOnRandomStores) {
                                 "counterparty_country = \"@corridors\"\n[rule.when]\nfirst = { sum = { at_least = "
                                 "\"1000.00\" } }\nratio = { at_least = \"0.8\" }\n"));
     EXPECT_EQ(FromAlerts(w.store(), sequence), OracleSequence(txs, hours * 3600));
+    if (HasFailure()) break;
+  }
+}
+
+// Date-only rows (a statement's dates without times): the same random stores with every time cut
+// to its day. Deposits and wires of one day have no order, so a wire is preceded only by deposits
+// of earlier days; the window counts whole days.
+TEST(RulesOracleTest, DateOnlySequencesNeverPutInflowsAfterOutflowsOfTheSameDay) {
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    std::vector<Tx> txs = RandomTxs(rng);
+    for (Tx& t : txs) t.time = t.time / 86400 * 86400;
+    TestWorld w;
+    for (const Tx& t : txs) {
+      w.Add(FormatIsoTime(t.time), Label(t.src), Label(t.dst), FormatDecimal(Decimal{t.cents, 2}), t.channel, "",
+            t.dst == -2 ? "MX" : "");
+    }
+    const int64_t hours = 24 * (1 + static_cast<int64_t>(rng() % 4));
+    auto sequence = w.Scan(Body("window = \"" + std::to_string(hours) + "h\"\n[rule.first]\nchannel = [\"cash_deposit\"]\n"
+                                "direction = \"in\"\n[rule.then]\nchannel = [\"wire\"]\ndirection = \"out\"\n"
+                                "counterparty_country = \"@corridors\"\n[rule.when]\nfirst = { sum = { at_least = "
+                                "\"1000.00\" } }\nratio = { at_least = \"0.8\" }\n"));
+    EXPECT_EQ(FromAlerts(w.store(), sequence), OracleSequence(txs, hours * 3600, {}, true));
     if (HasFailure()) break;
   }
 }

@@ -147,6 +147,22 @@ TEST(ShippedPackTest, ManySendersToOneBorderCityBeneficiary) {
   EXPECT_EQ(Alerted(w, "ST-FEE"), (Labels{"B:EP"}));
 }
 
+// On statements the sender is often only a name in the description ("WIRE IN ORIG:MARIA REYES",
+// "ZELLE FROM JOSE LUNA"): the intake makes it an external node per name, and each counts as a
+// sender; a Zelle (ACH) from such a party is a P2P payment; an ACH from a bank account is not.
+TEST(ShippedPackTest, FeeSendersNamedOnlyInTheStatementCount) {
+  TestWorld w;
+  for (int i = 0; i < 5; ++i) {
+    const std::string day = "2025-09-0" + std::to_string(2 + i) + "T00:00:00Z";
+    const std::string name = "external:US:PAYER " + std::to_string(i);
+    w.Add(day, name, "B:EP", "2800.00", i % 2 ? Channel::kWire : Channel::kAch);  // wire in, or Zelle
+    w.Add(day, "B:W" + std::to_string(i), "B:EP2", "900.00", Channel::kAch);    // ACH from accounts
+  }
+  w.Holder({"B:EP", 1, PartyKind::kPerson, 0, "el paso, tx"});
+  w.Holder({"B:EP2", 2, PartyKind::kPerson, 0, "laredo, tx"});
+  EXPECT_EQ(Alerted(w, "ST-FEE"), (Labels{"B:EP"}));
+}
+
 // A fee gathered over weeks (FIN-2014-A008, FIN-2023-Alert001): five relatives pay over 27 days;
 // the same five payments spread over 29 days do not make one window.
 TEST(ShippedPackTest, FeePaidInInstalmentsOverWeeks) {

@@ -1,0 +1,176 @@
+#include "rules/scatter_gather.h"
+
+#include <algorithm>
+#include <span>
+
+#include "rules/figures.h"
+
+namespace moneytrail::rules::rules_internal {
+namespace {
+
+struct Payment {
+  Timestamp time;
+  TransactionId tx;
+  AccountId to;
+  Int128 amount;  // scaled
+};
+
+// One scatter payment S -> X and one gather payment X -> T that passes it on.
+struct Leg {
+  AccountId source, sink, intermediary;
+  Timestamp start, end;  // times of the scatter and the gather payment
+  TransactionId scatter, gather;
+};
+
+bool LegBefore(const Leg& x, const Leg& y) {
+  if (x.source != y.source) return x.source < y.source;
+  if (x.sink != y.sink) return x.sink < y.sink;
+  if (x.start != y.start) return x.start < y.start;
+  if (x.scatter != y.scatter) return x.scatter < y.scatter;
+  if (x.end != y.end) return x.end < y.end;
+  return x.gather < y.gather;
+}
+
+// Payments between two distinct bank accounts in the rule's currency, per payer in (time, id) order.
+class PaymentIndex {
+ public:
+  PaymentIndex(const StoreFacts& facts, int32_t currency) {
+    const store::Store& s = facts.store;
+    const uint8_t account = static_cast<uint8_t>(NodeKind::kAccount);
+    std::vector<std::pair<AccountId, Payment>> rows;
+    if (currency != -2) {
+      for (size_t t = 0; t < s.transaction_count(); ++t) {
+        const AccountId a = s.source()[t], b = s.destination()[t];
+        if (a == b || facts.account_kind[a] != account || facts.account_kind[b] != account) continue;
+        if (currency >= 0 && s.paid_currency()[t] != currency) continue;
+        rows.push_back({a, Payment{s.time()[t], static_cast<TransactionId>(t), b,
+                                   ToScaled(s.amount_paid_units()[t], s.paid_scale()[t])}});
+      }
+    }
+    std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+      if (x.first != y.first) return x.first < y.first;
+      if (x.second.time != y.second.time) return x.second.time < y.second.time;
+      return x.second.tx < y.second.tx;
+    });
+    offsets_.assign(s.account_count() + 1, 0);
+    for (const auto& [from, p] : rows) ++offsets_[from + 1];
+    for (size_t a = 0; a < s.account_count(); ++a) offsets_[a + 1] += offsets_[a];
+    payments_.reserve(rows.size());
+    for (const auto& [from, p] : rows) payments_.push_back(p);
+  }
+
+  std::span<const Payment> Of(AccountId a) const {
+    return {payments_.data() + offsets_[a], offsets_[a + 1] - offsets_[a]};
+  }
+
+ private:
+  std::vector<size_t> offsets_;
+  std::vector<Payment> payments_;
+};
+
+// The legs that start with `s` (a payment of `source`); false when the search stopped at max_steps.
+bool LegsFrom(const PaymentIndex& index, const ScatterGatherSpec& spec, int64_t window, const StoreFacts& facts,
+              AccountId source, const Payment& s, std::vector<Leg>& out) {
+  if (s.amount < spec.min_amount) return true;
+  const std::span<const Payment> onward = index.Of(s.to);
+  // A date-only scatter row has no place within its day: only gather payments of later days follow
+  // it (docs/rules.md, Date-only rows).
+  const bool day_only = facts.DateOnly(s.tx);
+  auto it = std::upper_bound(onward.begin(), onward.end(), s, [day_only](const Payment& x, const Payment& y) {
+    if (x.time != y.time) return x.time < y.time;
+    return !day_only && x.tx < y.tx;
+  });
+  uint64_t steps = 0;
+  for (; it != onward.end() && it->time <= s.time + window; ++it) {
+    if (++steps > spec.max_steps) return false;
+    if (facts.DateOnly(it->tx) && it->time == s.time) continue;  // the same date: order unknown
+    if (it->to == source || it->amount > s.amount || it->amount * spec.share_den < s.amount * spec.share_num) continue;
+    out.push_back(Leg{source, it->to, s.to, s.time, it->time, s.tx, it->tx});
+  }
+  return true;
+}
+
+// Distinct intermediaries among `legs`.
+size_t DistinctIntermediaries(std::vector<AccountId>& scratch) {
+  std::sort(scratch.begin(), scratch.end());
+  return static_cast<size_t>(std::unique(scratch.begin(), scratch.end()) - scratch.begin());
+}
+
+}  // namespace
+
+Result<std::vector<Alert>> RunScatterGather(const Rule& rule, const StoreFacts& facts, const LocationIds& ids,
+                                            int32_t currency, uint64_t& truncated) {
+  const store::Store& s = facts.store;
+  const ScatterGatherSpec& spec = rule.scatter_gather;
+  const int64_t window = rule.window.length;
+  PaymentIndex index(facts, currency);
+  std::vector<Alert> alerts;
+  std::vector<Leg> legs;
+  std::vector<AccountId> scratch;
+  for (AccountId source = 0; source < s.account_count(); ++source) {
+    legs.clear();
+    for (const Payment& p : index.Of(source)) truncated += LegsFrom(index, spec, window, facts, source, p, legs) ? 0 : 1;
+    std::sort(legs.begin(), legs.end(), LegBefore);
+    for (size_t g = 0; g < legs.size();) {
+      size_t h = g;
+      while (h < legs.size() && legs[h].sink == legs[g].sink) ++h;
+      // Legs [g, h) share the sink. For each anchor leg i (the earliest scatter payment of an
+      // instance), the instance is every later leg that ends within the window of its start: any
+      // valid set of legs lies inside the one of its earliest leg.
+      struct Span {
+        Timestamp start, end;
+        size_t anchor, last;  // legs [anchor, last] with end <= start + window
+      };
+      std::vector<Span> instances;
+      for (size_t i = g; i < h; ++i) {
+        scratch.clear();
+        Timestamp end = legs[i].end;
+        size_t last = i;
+        for (size_t j = i; j < h && legs[j].start <= legs[i].start + window; ++j) {
+          if (legs[j].end > legs[i].start + window) continue;
+          scratch.push_back(legs[j].intermediary);
+          end = std::max(end, legs[j].end);
+          last = j;
+        }
+        if (DistinctIntermediaries(scratch) >= static_cast<size_t>(spec.min_intermediaries)) {
+          instances.push_back(Span{legs[i].start, end, i, last});
+        }
+      }
+      // Instances whose spans overlap make one alert (they are in start order).
+      for (size_t k = 0; k < instances.size();) {
+        Timestamp episode_end = instances[k].end;
+        std::vector<TransactionId> scatter, gather;
+        size_t m = k;
+        for (; m < instances.size() && instances[m].start <= episode_end; ++m) {
+          episode_end = std::max(episode_end, instances[m].end);
+          const Timestamp limit = instances[m].start + window;
+          for (size_t j = instances[m].anchor; j <= instances[m].last; ++j) {
+            if (legs[j].end > limit) continue;
+            scatter.push_back(legs[j].scatter);
+            gather.push_back(legs[j].gather);
+          }
+        }
+        auto order = [&](std::vector<TransactionId>& txs) {
+          std::sort(txs.begin(), txs.end(), [&](TransactionId x, TransactionId y) {
+            return s.time()[x] != s.time()[y] ? s.time()[x] < s.time()[y] : x < y;
+          });
+          txs.erase(std::unique(txs.begin(), txs.end()), txs.end());
+        };
+        order(scatter);
+        order(gather);
+        const AccountId sink = legs[g].sink;
+        std::vector<Event> first, then;
+        for (TransactionId t : scatter) first.push_back(Event{source, s.time()[t], t, s.destination()[t], source, 0});
+        for (TransactionId t : gather) then.push_back(Event{source, s.time()[t], t, sink, s.source()[t], 1});
+        MT_ASSIGN_OR_RETURN(Alert alert, MakeAlert(rule, facts, ids, first.front(), first, then, Figures{}));
+        alert.subjects = {source, sink};
+        alerts.push_back(std::move(alert));
+        k = m;
+      }
+      g = h;
+    }
+  }
+  return alerts;
+}
+
+}  // namespace moneytrail::rules::rules_internal
