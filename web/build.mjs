@@ -25,6 +25,7 @@ await esbuild.build({
   logLevel: "warning",
 });
 cpSync("static/index.html", join(out, "index.html"));
+cpSync("static/favicon.svg", join(out, "favicon.svg"));
 
 function files(dir, base = dir) {
   return readdirSync(dir).flatMap((n) => {

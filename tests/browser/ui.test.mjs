@@ -84,7 +84,7 @@ try {
   const maps = ["us-credit-union-banner", "us-bigbank-debit-credit", "us-signed-cr-dr"].flatMap((m) => ["--map", join(src, "config", "mappings", `${m}.toml`)]);
   const statements = ["summit-ridge-7305-2025-03.csv", "summit-ridge-5518-2025-03.csv", "bigbank-export-2025-03-19.csv",
     "bigbank-export-2025-03-31.csv", "firststate-000987654321-2025-03.csv"].map((f) => join(data, f));
-  for (const c of [joint, tax]) {
+  for (const c of [joint]) {  // the 6103 case needs no records: only that hsi.agent cannot see it
     const dir = join(ws, "cases", String(c.id));
     run(["ingest", join(dir, "store"), ...statements, "--format", "mapped", ...maps]);
     run(["investigate", "--store", join(dir, "store"), "--out", join(dir, "run"), "--no-pdf", "--threads", "2",
@@ -108,7 +108,12 @@ try {
     await page.waitForSelector("table.cases");
     return { page, errors, context };
   }
+  // Cytoscape inserts a <style> element for its container at start-up; the CSP blocks it (our
+  // style sheet carries the same rule) and Chromium reports it. That one report is expected on
+  // the chart and only there; any other console error fails.
+  const expected = (name, text) => name === "chart" && text.startsWith("Applying inline style violates the following Content Security Policy");
   async function screen(s, name, user) {
+    s.errors.splice(0, s.errors.length, ...s.errors.filter((t) => !expected(name, t)));
     await s.page.screenshot({ path: join(out, "screens", `${user}-${name}.png`), fullPage: name !== "chart" });
     await s.page.evaluate(axeSource);
     const result = await s.page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
@@ -116,6 +121,15 @@ try {
     check(serious.length === 0, `${user} ${name}: no serious accessibility violation${serious.length ? ": " + serious.map((v) => `${v.id} (${v.nodes.length}: ${v.nodes[0].target})`).join("; ") : ""}`);
     check(s.errors.length === 0, `${user} ${name}: no console error${s.errors.length ? ": " + s.errors.join(" | ") : ""}`);
     s.errors.length = 0;
+  }
+  // page.waitForFunction evaluates a string in the page, which the CSP (no 'unsafe-eval')
+  // forbids; poll with evaluate instead.
+  async function until(page, fn, arg, what) {
+    for (let i = 0; i < 300; ++i) {
+      if (await page.evaluate(fn, arg)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${what}`);
   }
   const pageGet = (s, path) => s.page.evaluate(async (p) => (await fetch(p)).status, path);
 
@@ -138,7 +152,7 @@ try {
   check(/Alerts \(\d+\)/.test(subjectText) && /\.csv:\d+/.test(subjectText), "subject page lists alerts with source file:line citations");
   await screen(a, "subject", "irs");
   await a.page.click("main ul li a");
-  await a.page.waitForFunction(() => window.mtChart && window.mtChart.nodes("[?expanded]").length > 0 && document.getElementById("cy").dataset.busy === "0");
+  await until(a.page, () => window.mtChart && window.mtChart.nodes("[?expanded]").length > 0 && document.getElementById("cy").dataset.busy === "0", null, "the chart's first expansion");
   const before = await a.page.evaluate(() => window.mtChart.nodes().length);
   // Expand a counterparty that is a bank account and not yet expanded.
   const target = await a.page.evaluate(() => {
@@ -149,7 +163,7 @@ try {
   });
   check(target !== "", `the chart offers a counterparty account to expand (${target})`);
   await a.page.click("#expand-selected");
-  await a.page.waitForFunction((t) => window.mtChart.nodes().filter((n) => n.data("account") === t && n.data("expanded")).length === 1, target);
+  await until(a.page, (t) => window.mtChart.nodes().filter((n) => n.data("account") === t && n.data("expanded")).length === 1, target, `the expansion of ${target}`);
   const after = await a.page.evaluate(() => window.mtChart.nodes().length);
   check(after >= before, `expanding ${target} keeps or grows the chart (${before} -> ${after} nodes)`);
   await a.page.evaluate(() => window.mtChart.edges("[!rest]")[0].emit("tap"));
@@ -162,7 +176,7 @@ try {
   await a.page.fill("#p-from", ends[0]);
   await a.page.fill("#p-to", ends[1]);
   await a.page.click("#path-form button[type=submit]");
-  await a.page.waitForFunction(() => /Path of|No path|no path/.test(document.getElementById("chart-status").textContent));
+  await until(a.page, () => /Path of|No path|no path/.test(document.getElementById("chart-status").textContent), null, "the path");
   check(/Path of \d+ hops/.test(await a.page.textContent("#chart-status")), `a path is found between ${ends[0]} and ${ends[1]}`);
   const download = a.page.waitForEvent("download");
   await a.page.click("#export-png");

@@ -1,6 +1,6 @@
 // The investigator's screens (issue #23; docs/ui.md): hash routes, one function per screen.
 // The server enforces every access rule; these screens only show what it answers.
-import { ApiError, get, signOut, User } from "./api";
+import { ApiError, csrfToken, get, signOut, User } from "./api";
 import { errorBox, h } from "./dom";
 import { renderSignIn } from "./screens/signin";
 import { renderCases } from "./screens/cases";
@@ -37,6 +37,11 @@ async function route(): Promise<void> {
   setBanner(null);
   if (path === "/signin") {
     renderSignIn(m, (u) => { showUser(u); window.location.hash = "#/cases"; });
+    return;
+  }
+  if (!csrfToken()) {  // never signed in from this tab: no need to ask the server
+    showUser(null);
+    window.location.hash = "#/signin";
     return;
   }
   let user: User;

@@ -12,6 +12,7 @@ import type { Screen } from "../main";
 cytoscape.use(fcose);
 expandCollapse(cytoscape);
 
+
 interface NodeInfo { id: number; label: string; kind: string; }
 interface Evidence { transaction_id: number; time: string; amount: string; channel: string; source_file: string; source_line: number; }
 interface FlowInfo { from: number; to: number; counterparty: NodeInfo; direction: string; currency: string; amount: string; transactions: number; first: string; last: string; channels: string[]; evidence: Evidence[]; evidence_complete: boolean; }
