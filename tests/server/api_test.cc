@@ -214,7 +214,10 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
           }
           std::map<std::string, std::string> query;
           if (rule.pattern.find("/views/") != std::string::npos) {
-            std::filesystem::create_directory_symlink(records, dir_ / "cases" / std::to_string(c->id));
+            const std::filesystem::path case_dir = dir_ / "cases" / std::to_string(c->id);
+            std::filesystem::create_directories(case_dir);
+            std::filesystem::create_directory_symlink(records / "store", case_dir / "store");
+            std::filesystem::create_directory_symlink(records / "run", case_dir / "run");
             query = {{"subject", "E1"}, {"account", "001:A0"}, {"from_account", "001:A0"}, {"to_account", "001:A0"}};
           }
           ApiResponse res = Call(SignInHttp(user.user.username), rule.method, path, body, query);

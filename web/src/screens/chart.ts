@@ -53,7 +53,8 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
     h("button", { type: "button", id: "relayout" }, "Lay out again"),
     h("button", { type: "button", id: "export-png" }, "Export PNG (illustrative aid)"));
   s.main.replaceChildren(
-    h("p", {}, h("a", { href: `#/cases/${caseId}` }, "← Case overview"), subject ? [" · ", h("a", { href: `#/cases/${caseId}/subjects/${encodeURIComponent(subject)}` }, `Subject ${subject}`)] as any : null),
+    h("p", {}, h("a", { href: `#/cases/${caseId}` }, "← Case overview"), subject ? " · " : null,
+      subject ? h("a", { href: `#/cases/${caseId}/subjects/${encodeURIComponent(subject)}` }, `Subject ${subject}`) : null),
     h("h1", {}, "Link chart"),
     h("div", { class: "chart-layout" },
       h("div", { class: "chart-side" }, filters, pathForm),
