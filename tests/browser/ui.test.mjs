@@ -35,7 +35,7 @@ mkdirSync(join(out, "screens"), { recursive: true });
 const ws = join(out, "workspace");
 const run = (args, env = {}) => {
   const r = spawnSync(bin, args, { env: { ...process.env, ...env }, encoding: "utf8" });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`moneytrail ${args.join(" ")}: exit ${r.status}\n${r.stderr}`);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`moneytrail ${args.join(" ")}: exit ${r.status}${r.error ? " (" + r.error.message + ")" : ""}\n${r.stderr}`);
   return r;
 };
 run(["workspace", "init", ws, "--agency", "IRS-CI", "--admin", "admin"], { MONEYTRAIL_ADMIN_PASSWORD: password });
