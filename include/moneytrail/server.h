@@ -76,6 +76,9 @@ struct HttpOptions {
   std::string cert_file;  // both set: HTTPS; both empty: HTTP, loopback hosts only
   std::string key_file;
   size_t max_body_bytes = 8u << 20;
+  // The browser interface's built files (web/dist), served at `/` for paths outside /api/;
+  // empty: none served.
+  std::string web_dir;
 };
 
 class HttpServer {

@@ -348,6 +348,7 @@ std::vector<Route> MakeRoutes(const ApiOptions& options) {
         }
         return out;
       });
+  AddViewRoutes(add);
   return r;
 }
 

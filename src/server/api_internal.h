@@ -80,6 +80,10 @@ std::string QueryText(const ApiRequest& r, const std::string& name);
 std::string Cookie(const ApiRequest& r, std::string_view name);
 std::string Header(const ApiRequest& r, const std::string& name);
 
+// Route groups (each in its own file), called by MakeRoutes in api.cc.
+// api_views.cc: read-only views of a case's store and latest investigation for the browser.
+void AddViewRoutes(const RouteTable& add);
+
 }  // namespace moneytrail::server::api_internal
 
 #endif  // MONEYTRAIL_SERVER_API_INTERNAL_H_

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "moneytrail/server.h"
+#include "server/static_files.h"
 
 namespace moneytrail::server {
 
@@ -86,7 +87,15 @@ Status HttpServer::Bind() {
     }
     res.set_content(response.body, content_type);
   };
-  srv.Get(".*", handler);
+  // The browser interface's files: GET outside /api/ (static_files.h).
+  auto files = [this, handler](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.rfind("/api/", 0) == 0) return handler(req, res);
+    StaticFile f = ServeStatic(options_.web_dir, req.path);
+    res.status = f.status;
+    for (const auto& [k, v] : f.headers) res.set_header(k, v);
+    res.set_content(f.body, f.content_type);
+  };
+  srv.Get(".*", files);
   srv.Post(".*", handler);
   srv.Patch(".*", handler);
   srv.Delete(".*", handler);

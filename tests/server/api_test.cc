@@ -2,6 +2,7 @@
 // OpenAPI document against the route table, sessions, CSRF and security headers.
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "moneytrail/server.h"
 #include "moneytrail/workspace.h"
+#include "server/case_fixture.h"
 #include "workspace/workspace_fixture.h"
 
 namespace moneytrail::server {
@@ -114,6 +116,11 @@ const std::vector<Rule> kRules = {
     {"PATCH", "/api/v1/notes/{note_id}", kAllRoles, Scope::kNoteWrite},
     {"GET", "/api/v1/journal", {Role::kAuditor}, Scope::kNone},
     {"GET", "/api/v1/disclosures", {Role::kAuditor}, Scope::kNone},
+    {"GET", "/api/v1/cases/{case_id}/views/overview", kAllRoles, Scope::kCaseRead},
+    {"GET", "/api/v1/cases/{case_id}/views/subjects", kAllRoles, Scope::kCaseRead},
+    {"GET", "/api/v1/cases/{case_id}/views/subject", kAllRoles, Scope::kCaseRead},
+    {"GET", "/api/v1/cases/{case_id}/views/expand", kAllRoles, Scope::kCaseRead},
+    {"GET", "/api/v1/cases/{case_id}/views/path", kAllRoles, Scope::kCaseRead},
 };
 
 bool Expected(const Rule& rule, Role role, CaseAccess membership, bool note_marked_6103) {
@@ -152,6 +159,12 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
   for (Role role : roles) {
     users[role] = MakeUser(std::string("m.") + std::string(workspace::RoleName(role)), hsi_id_, role, {"LES"});
   }
+  // One case's records and investigation (tests/server/case_fixture.h), linked into every matrix
+  // case that a view route reads.
+  const std::filesystem::path records = dir_ / "matrix-records";
+  ASSERT_TRUE(server::testing::WriteRandomStore(records / "store", 1, {}));
+  server::testing::WriteRun(records / "run");
+  std::filesystem::create_directories(dir_ / "cases");
   int serial = 0;
   int cells = 0;
   for (const Rule& rule : kRules) {
@@ -199,7 +212,15 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
           if (rule.pattern == "/api/v1/notes/{note_id}") {
             if (rule.method == "PATCH") body = {{"version", note->version}, {"text", "changed"}};
           }
-          ApiResponse res = Call(SignInHttp(user.user.username), rule.method, path, body);
+          std::map<std::string, std::string> query;
+          if (rule.pattern.find("/views/") != std::string::npos) {
+            const std::filesystem::path case_dir = dir_ / "cases" / std::to_string(c->id);
+            std::filesystem::create_directories(case_dir);
+            std::filesystem::create_directory_symlink(records / "store", case_dir / "store");
+            std::filesystem::create_directory_symlink(records / "run", case_dir / "run");
+            query = {{"subject", "E1"}, {"account", "001:A0"}, {"from_account", "001:A0"}, {"to_account", "001:A0"}};
+          }
+          ApiResponse res = Call(SignInHttp(user.user.username), rule.method, path, body, query);
           const bool allowed = res.status >= 200 && res.status < 300;
           const bool expected = Expected(rule, role, membership, marked);
           EXPECT_EQ(allowed, expected)

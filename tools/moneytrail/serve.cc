@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,6 +23,7 @@ struct Options {
   std::string listen = "127.0.0.1:8443";
   std::string cert;
   std::string key;
+  std::string web = MONEYTRAIL_WEB_DIR;
 };
 
 int RunServe(const Options& o) {
@@ -42,7 +44,9 @@ int RunServe(const Options& o) {
   if (!ws.ok()) return cli::ReportError("serve", ws.status());
   const bool tls = !o.cert.empty() || !o.key.empty();
   server::Api api(**ws, {.secure_cookies = tls});
-  server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key});
+  std::error_code ec;
+  const std::string web = std::filesystem::is_directory(o.web, ec) ? o.web : "";
+  server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key, .web_dir = web});
   // Block the stop signals in every thread; one thread waits for them and stops the server.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -51,8 +55,10 @@ int RunServe(const Options& o) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   Status bound = http.Bind();
   if (!bound.ok()) return cli::ReportError("serve", bound);
-  fmt::print("serving {} at {}://{}:{}/api/v1 (SIGINT or SIGTERM stops)\n", o.workspace,
-             tls ? "https" : "http", o.listen.substr(0, colon), http.port());
+  fmt::print("serving {} at {}://{}:{}/ (API under /api/v1; {}; SIGINT or SIGTERM stops)\n", o.workspace,
+             tls ? "https" : "http", o.listen.substr(0, colon), http.port(),
+             web.empty() ? fmt::format("no browser interface: {} is not a directory", o.web)
+                         : fmt::format("browser interface from {}", web));
   std::fflush(stdout);
   std::thread waiter([&] {
     int signal_number = 0;
@@ -74,6 +80,7 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--listen", o->listen, "HOST:PORT to listen on (default 127.0.0.1:8443)");
   app.add_option("--cert", o->cert, "TLS certificate (PEM); required off loopback");
   app.add_option("--key", o->key, "TLS private key (PEM)");
+  app.add_option("--web", o->web, "Directory of the browser interface's built files (default: the source tree's web/dist)");
   run = [o] { return RunServe(*o); };
 }
 
