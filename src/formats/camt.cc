@@ -464,7 +464,9 @@ Result<ParsedStatements> CamtReader::Read() {
   if (out_.statements.empty()) {
     return InvalidArgumentError(name_ + ": a camt." + message_kind_ + " document with no statement (Stmt/Rpt/Ntfctn)");
   }
-  for (const Statement& s : out_.statements) {
+  for (Statement& s : out_.statements) {
+    // A notification (camt.054) may name no currency but its entries'.
+    if (s.currency.empty() && !s.entries.empty()) s.currency = s.entries.front().currency;
     if (s.account.empty()) {
       return Malformed(s.position.line, "Acct/Id", "", "expected the account (IBAN or Othr/Id)");
     }

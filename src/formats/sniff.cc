@@ -45,7 +45,11 @@ StatementFormat SniffFormat(std::string_view bytes) {
     return StatementFormat::kOfx;
   }
   if (!trimmed.empty() && trimmed.front() == '<') {
-    if (Contains(head, "camt.05") || Contains(head, "BkToCstmr")) return StatementFormat::kCamt;
+    // Any ISO 20022 message goes to the camt reader, which names what a non-statement is.
+    if (Contains(head, "camt.05") || Contains(head, "BkToCstmr") || Contains(head, "iso:20022") ||
+        Contains(head, "pacs.00") || Contains(head, "FIToFI")) {
+      return StatementFormat::kCamt;
+    }
     return StatementFormat::kUnknown;
   }
   if (trimmed.substr(0, 3) == "01,") return StatementFormat::kBai2;
@@ -66,6 +70,10 @@ Result<ParsedStatements> ParseStatements(std::string_view bytes, const std::stri
       return UnimplementedError(name + ": " + std::string(FormatName(format)) +
                                 " files are recognised but not read yet (issue #24)");
     case StatementFormat::kUnknown: break;
+  }
+  if (Contains(bytes.substr(0, 4096), "EFilingBatchXML") || Contains(bytes.substr(0, 4096), "fincen.gov")) {
+    return InvalidArgumentError(name + ": a FinCEN BSA e-filing (a report filed with FinCEN), not a "
+                                "bank statement: not read as transactions");
   }
   return InvalidArgumentError(name + ": not a bank statement format moneytrail reads: looked for "
                               "an ISO 20022 camt.052/053/054 document, SWIFT MT940/MT942 tags "
