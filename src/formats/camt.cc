@@ -475,6 +475,7 @@ Result<ParsedStatements> CamtReader::Read() {
     out_.findings.push_back(name_ + ": " + std::to_string(not_booked_) +
                             " entries not booked (Sts other than BOOK) are not on the ledger");
   }
+  formats_internal::SanitizeTexts(out_);
   CheckDeclaredBalances(name_, out_);
   return std::move(out_);
 }

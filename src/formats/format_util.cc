@@ -20,13 +20,92 @@ int Digits(std::string_view s) {
   return v;
 }
 
+// Length of the valid UTF-8 sequence at s[i], or 0.
+size_t Utf8SequenceAt(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c == 0xE0) { n = 3; lo = 0xA0; }
+  else if (c == 0xED) { n = 3; hi = 0x9F; }
+  else if (c >= 0xE1 && c <= 0xEF) n = 3;
+  else if (c == 0xF0) { n = 4; lo = 0x90; }
+  else if (c == 0xF4) { n = 4; hi = 0x8F; }
+  else if (c >= 0xF1 && c <= 0xF3) n = 4;
+  else return 0;
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
 }  // namespace
+
+std::string Latin1ToUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out += ch;
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = Utf8SequenceAt(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string SanitizeUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = Utf8SequenceAt(s, i);
+    if (n == 0) {
+      out += '?';
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+void SanitizeTexts(formats::ParsedStatements& p) {
+  auto fix = [](std::string& text) {
+    if (!IsValidUtf8(text)) text = SanitizeUtf8(text);
+  };
+  for (formats::Statement& s : p.statements) {
+    for (std::string* t : {&s.id, &s.account, &s.account_bank, &s.currency}) fix(*t);
+    for (formats::Entry& e : s.entries) {
+      for (std::string* t : {&e.currency, &e.description, &e.counterparty_name, &e.counterparty_account,
+                             &e.counterparty_bank, &e.reference, &e.bank_code}) {
+        fix(*t);
+      }
+    }
+  }
+  for (std::string& f : p.findings) fix(f);
+}
 
 Status PositionError(const std::string& name, formats::SourcePosition at, std::string_view field,
                      std::string_view value, std::string_view expected) {
   std::string m = name + ":" + std::to_string(at.line);
   if (at.column > 0) m += ":" + std::to_string(at.column);
-  m += ": " + std::string(field) + " '" + Abbreviate(value) + "': " + std::string(expected);
+  m += ": " + std::string(field) + " '" + Abbreviate(SanitizeUtf8(value)) + "': " + std::string(expected);
   return InvalidArgumentError(m);
 }
 

@@ -31,6 +31,16 @@ std::optional<Decimal> ParseUnsignedAmount(std::string_view text, char decimal_m
 // -d (d.units negated).
 Decimal Negated(Decimal d);
 
+// ISO-8859-1 bytes as UTF-8.
+std::string Latin1ToUtf8(std::string_view s);
+// Strict UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+// `s` with every byte that is not part of a valid UTF-8 sequence replaced by '?' (a reader's
+// fixed-width slice of decoded text must never hand on half a character).
+std::string SanitizeUtf8(std::string_view s);
+// SanitizeUtf8 on every text of `p` (accounts, ids, currencies, entry texts), in place.
+void SanitizeTexts(formats::ParsedStatements& p);
+
 // Trims ASCII spaces, tabs and line ends.
 std::string_view TrimSpaces(std::string_view s);
 // Joins `piece` to `out` with one space (no space when either is empty).

@@ -22,36 +22,6 @@ uint64_t Digits(std::string_view s) {
   return v;
 }
 
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    if (n == 2 && c < 0xC2) return false;
-    i += n;
-  }
-  return true;
-}
-
-std::string Latin1ToUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + s.size() / 8);
-  for (char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if (c < 0x80) {
-      out += ch;
-    } else {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-  }
-  return out;
-}
-
 // One tag with its text (continuation lines joined with '\n').
 struct Field {
   std::string tag;   // "61", "60F", ...
@@ -404,12 +374,12 @@ Result<ParsedStatements> ParseMt940(std::string_view bytes, const std::string& n
   out.format = StatementFormat::kMt940;
   std::string decoded;
   bool latin1 = false;
-  if (!ValidUtf8(bytes)) {
-    decoded = Latin1ToUtf8(bytes);
+  if (!formats_internal::IsValidUtf8(bytes)) {
+    decoded = formats_internal::Latin1ToUtf8(bytes);
     bytes = decoded;
     latin1 = true;
   }
-  if (bytes.substr(0, 4096).find('\0') != std::string_view::npos) {
+  if (bytes.find('\0') != std::string_view::npos) {
     return InvalidArgumentError(name + ": not an MT940 file: it contains NUL bytes (binary data)");
   }
   std::vector<std::vector<Field>> messages = SplitMessages(bytes);
@@ -425,6 +395,7 @@ Result<ParsedStatements> ParseMt940(std::string_view bytes, const std::string& n
     MT_RETURN_IF_ERROR(ReadMessage(reader, m, mt942));
   }
   out.variant = std::string(mt942 ? "MT942" : "MT940") + (latin1 ? " (ISO-8859-1)" : "");
+  formats_internal::SanitizeTexts(out);
   CheckDeclaredBalances(name, out);
   return out;
 }

@@ -65,7 +65,7 @@ Result<ParsedStatements> ParseStatements(std::string_view bytes, const std::stri
   switch (format) {
     case StatementFormat::kCamt: return ParseCamt(bytes, name);
     case StatementFormat::kMt940: return ParseMt940(bytes, name);
-    case StatementFormat::kBai2:
+    case StatementFormat::kBai2: return ParseBai2(bytes, name);
     case StatementFormat::kOfx:
       return UnimplementedError(name + ": " + std::string(FormatName(format)) +
                                 " files are recognised but not read yet (issue #24)");

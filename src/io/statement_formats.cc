@@ -5,6 +5,7 @@
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
 #include "moneytrail/time_format.h"
+#include "text_checks.h"
 
 namespace moneytrail::io_internal {
 namespace {
@@ -44,6 +45,15 @@ uint64_t CountLines(std::string_view text) {
   return n + (!text.empty() && text.back() != '\n' ? 1 : 0);
 }
 
+// The first text field of `e` over kMaxFieldBytes (the ingest's bound on every field), or null.
+const std::string* LongestField(const formats::Entry& e) {
+  for (const std::string* field : {&e.description, &e.counterparty_name, &e.counterparty_account,
+                                   &e.counterparty_bank, &e.reference, &e.currency}) {
+    if (field->size() + 9 > kMaxFieldBytes) return field;  // + "REVERSAL "
+  }
+  return nullptr;
+}
+
 // Appends the entries of `s` to `f` as statement rows (or rejects).
 void AddEntries(const formats::Statement& s, Timestamp min_time, Timestamp max_time, StatementFile& f) {
   const std::string name = f.path.string();
@@ -69,6 +79,10 @@ void AddEntries(const formats::Statement& s, Timestamp min_time, Timestamp max_t
     }
     if (e.booking_date < min_time || e.booking_date > max_time) {
       reject("booking_date", FormatIsoTime(e.booking_date), "is outside the plausible time range (--time-range)");
+      continue;
+    }
+    if (const std::string* long_field = LongestField(e); long_field != nullptr) {
+      reject("(row)", *long_field, "a field of the entry is longer than " + std::to_string(kMaxFieldBytes) + " bytes");
       continue;
     }
     if (e.position.line > 0xFFFFFFFFull) {

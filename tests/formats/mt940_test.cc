@@ -99,6 +99,17 @@ TEST(Mt940Test, Iso88591BytesAreDecoded) {
   EXPECT_EQ(p->statements[0].entries[0].description, "FROM M\xC3\xBCLLER \xC3\x9C" "BERWEISUNG");
 }
 
+// Found by fuzz_mt940: a fixed-width slice (the 4-character type) of ISO-8859-1 text decoded to
+// UTF-8 cut a character in two. Every text a reader gives is valid UTF-8.
+TEST(Mt940Test, FixedWidthSlicesNeverCutACharacter) {
+  const std::string m = ":20:X\n:25:1\n:28C:1\n:60F:C240101EUR0,\n:61:240101C1,F\xB9\xB9\xB9NONREF//\xB9\xB9\n:62F:C240101EUR1,\n-\n";
+  Result<ParsedStatements> p = ParseMt940(m, "u.sta");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  const Entry& e = p->statements[0].entries[0];
+  EXPECT_EQ(e.bank_code, "F\xC2\xB9?");  // "F¹" and the half of the next character replaced
+  EXPECT_EQ(e.reference, "\xC2\xB9\xC2\xB9");
+}
+
 TEST(Mt940Test, Mt942ControlTotalsAreChecked) {
   const std::string ok = ":20:X\n:25:1\n:28C:1\n:34F:EUR0,\n:13D:2401011200+0100\n"
                          ":61:240101C2,NTRFNONREF\n:61:240101C3,NTRFNONREF\n:61:240101D1,NTRFNONREF\n"

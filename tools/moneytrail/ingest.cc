@@ -114,10 +114,10 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("files", o->files, "Source files")->required();
   app.add_option("--format", o->ingest.format,
                  "ibm-aml, amlsim, native or mapped; bank statement formats camt (camt.052/053/054), "
-                 "mt940 (MT940/MT942), or auto (each file's format from its content; with --map, "
+                 "mt940 (MT940/MT942), bai2, or auto (each file's format from its content; with --map, "
                  "the other files are mapped CSV)")
       ->required()
-      ->check(CLI::IsMember({"ibm-aml", "amlsim", "native", "mapped", "camt", "mt940", "mt942", "auto"}));
+      ->check(CLI::IsMember({"ibm-aml", "amlsim", "native", "mapped", "camt", "mt940", "mt942", "bai2", "auto"}));
   moneytrail::cli::AddIngestFlags(app, o->flags, o->ingest, /*alias_mapping=*/false);
   app.add_option("--threads", o->ingest.threads, "Parser threads (0: all cores)")->default_val(0);
   app.add_option("--spill-rows", o->ingest.spill_rows,
