@@ -208,24 +208,35 @@ Status CamtReader::End(uint64_t line) {
 
 // Reads a party's name, account or agent from `path` relative to RltdPties / RltdAgts.
 bool PartyField(std::string_view path, std::string_view text, TxDetails& t) {
-  auto set = [&](std::string& field) {
-    if (field.empty()) field = std::string(text);
-    return true;
+  if (path.substr(0, 4) != "Rltd") return false;  // most leaves: one comparison
+  struct Path {
+    const char* path;
+    std::string TxDetails::*field;
   };
-  for (const auto& [role, name, account] :
-       {std::tuple{"Dbtr", &t.debtor, &t.debtor_account}, std::tuple{"Cdtr", &t.creditor, &t.creditor_account}}) {
-    const std::string r(role);
-    if (path == "RltdPties/" + r + "/Nm" || path == "RltdPties/" + r + "/Pty/Nm") return set(*name);
-    if (path == "RltdPties/Ultmt" + r + "/Nm" || path == "RltdPties/Ultmt" + r + "/Pty/Nm") return set(*name);
-    if (path == "RltdPties/" + r + "Acct/Id/IBAN" || path == "RltdPties/" + r + "Acct/Id/Othr/Id") {
-      return set(*account);
+  static constexpr Path kPaths[] = {
+      {"RltdPties/Dbtr/Nm", &TxDetails::debtor},
+      {"RltdPties/Dbtr/Pty/Nm", &TxDetails::debtor},
+      {"RltdPties/UltmtDbtr/Nm", &TxDetails::debtor},
+      {"RltdPties/UltmtDbtr/Pty/Nm", &TxDetails::debtor},
+      {"RltdPties/DbtrAcct/Id/IBAN", &TxDetails::debtor_account},
+      {"RltdPties/DbtrAcct/Id/Othr/Id", &TxDetails::debtor_account},
+      {"RltdPties/Cdtr/Nm", &TxDetails::creditor},
+      {"RltdPties/Cdtr/Pty/Nm", &TxDetails::creditor},
+      {"RltdPties/UltmtCdtr/Nm", &TxDetails::creditor},
+      {"RltdPties/UltmtCdtr/Pty/Nm", &TxDetails::creditor},
+      {"RltdPties/CdtrAcct/Id/IBAN", &TxDetails::creditor_account},
+      {"RltdPties/CdtrAcct/Id/Othr/Id", &TxDetails::creditor_account},
+      {"RltdAgts/DbtrAgt/FinInstnId/BIC", &TxDetails::debtor_agent},
+      {"RltdAgts/DbtrAgt/FinInstnId/BICFI", &TxDetails::debtor_agent},
+      {"RltdAgts/CdtrAgt/FinInstnId/BIC", &TxDetails::creditor_agent},
+      {"RltdAgts/CdtrAgt/FinInstnId/BICFI", &TxDetails::creditor_agent},
+  };
+  for (const Path& p : kPaths) {
+    if (path == p.path) {
+      std::string& field = t.*p.field;
+      if (field.empty()) field = std::string(text);  // the first name given wins (Dbtr before UltmtDbtr)
+      return true;
     }
-  }
-  if (path == "RltdAgts/DbtrAgt/FinInstnId/BIC" || path == "RltdAgts/DbtrAgt/FinInstnId/BICFI") {
-    return set(t.debtor_agent);
-  }
-  if (path == "RltdAgts/CdtrAgt/FinInstnId/BIC" || path == "RltdAgts/CdtrAgt/FinInstnId/BICFI") {
-    return set(t.creditor_agent);
   }
   return false;
 }
