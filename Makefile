@@ -53,7 +53,7 @@ test-asan: deps
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZERS ?=
-FUZZ_MODULES := common;enrich;statements;io;store;graph;patterns;rules;trace;model;report;cases
+FUZZ_MODULES := common;formats;enrich;statements;io;store;graph;patterns;rules;trace;model;report;cases
 fuzz-build: deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DMONEYTRAIL_FUZZ=ON -DMONEYTRAIL_BUILD_TESTS=OFF -DMONEYTRAIL_BUILD_BENCHMARKS=OFF \

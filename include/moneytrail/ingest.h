@@ -33,7 +33,10 @@
 namespace moneytrail {
 
 // Formats accepted by --format.
-inline constexpr const char* kIngestFormats[] = {"ibm-aml", "amlsim", "native", "mapped"};
+// camt, mt940 (and mt942) and auto read bank statement formats (include/moneytrail/formats.h)
+// through the statement path: one custody record per file, the statement checks per statement.
+inline constexpr const char* kIngestFormats[] = {"ibm-aml", "amlsim", "native", "mapped",
+                                                 "camt",    "mt940",  "mt942",  "auto"};
 
 struct IngestOptions {
   std::string format;                 // one of kIngestFormats

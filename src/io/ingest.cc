@@ -24,6 +24,8 @@
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
 #include "ingester.h"
+#include "statement_formats.h"
+#include "moneytrail/formats.h"
 #include "row_parser.h"
 #include "row_spec.h"
 #include "text_checks.h"
@@ -687,9 +689,20 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
       MT_ASSIGN_OR_RETURN(RowSpec spec, io_internal::MappedSpec(m));
       specs.push_back(std::move(spec));
     }
+  } else if (io_internal::IsStatementFormatName(options.format)) {
+    // Bank statement formats (statement_formats.h); with auto, --map mappings read the files
+    // that are none of them.
+    std::vector<std::filesystem::path> mappings = options.mappings;
+    if (!options.mapping.empty()) mappings.insert(mappings.begin(), options.mapping);
+    for (const auto& m : mappings) {
+      if (options.format != "auto") return InvalidArgumentError("--map is for --format mapped or auto");
+      MT_ASSIGN_OR_RETURN(RowSpec spec, io_internal::MappedSpec(m));
+      specs.push_back(std::move(spec));
+    }
   } else {
     return InvalidArgumentError("unknown format '" + options.format +
-                                "' (expected ibm-aml, amlsim, native or mapped)");
+                                "' (expected ibm-aml, amlsim, native, mapped, camt, mt940, mt942, "
+                                "bai2, ofx or auto)");
   }
   if (!(options.max_reject_share >= 0.0 && options.max_reject_share <= 1.0)) {
     return InvalidArgumentError("--max-reject-share must be between 0 and 1");
@@ -701,7 +714,7 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
     spec.min_time = options.min_time;
     spec.max_time = options.max_time;
   }
-  if (!options.mappings.empty() && options.format != "mapped") {
+  if (!options.mappings.empty() && options.format != "mapped" && options.format != "auto") {
     return InvalidArgumentError("--map is for --format mapped");
   }
   if (!options.labels.empty() && options.format != "amlsim") {
@@ -729,12 +742,33 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
   IngestReport report;
   uint64_t rejected_total = 0;
   Ingester ingester(*writer, options, threads);
+<<<<<<< HEAD
   // Each file's mapping is chosen, and statement files are read, in parallel (files are
   // independent; nothing touches the store). Then, in file order, the first error is returned
   // as a serial run would meet it, transfer-list files are ingested, and the statement files'
   // rows are appended together (AppendStatementRows).
   struct Prepared {
     Status status;
+=======
+  // Statement files are read first and their rows appended together (AppendStatementRows).
+  std::vector<std::unique_ptr<io_internal::StatementFile>> statements;
+  std::vector<std::string> format_findings;
+  for (const auto& f : files) {
+    if (io_internal::IsStatementFormatName(options.format)) {
+      formats::StatementFormat format = formats::FormatByName(options.format);
+      if (options.format == "auto") {
+        MT_ASSIGN_OR_RETURN(MappedFile head, MappedFile::Open(f));
+        format = formats::SniffFormat(head.view());
+      }
+      if (format != formats::StatementFormat::kUnknown || specs.empty()) {
+        MT_ASSIGN_OR_RETURN(io_internal::FormatFile read,
+                            io_internal::ReadFormatFile(f, format, options.min_time, options.max_time));
+        for (auto& part : read.parts) statements.push_back(std::move(part));
+        format_findings.insert(format_findings.end(), read.findings.begin(), read.findings.end());
+        continue;
+      }
+    }
+>>>>>>> h/formats
     size_t chosen = 0;
     std::unique_ptr<io_internal::StatementFile> statement;
   };
@@ -773,6 +807,8 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
   }
   prepared.clear();
   MT_RETURN_IF_ERROR(ingester.AppendStatementRows(statements, report, rejected_total));
+  // What the statement formats' own declared totals say (control totals, pending entries).
+  for (const std::string& finding : format_findings) report.statement_checks_text += finding + "\n";
   if (!options.labels.empty()) {
     MT_RETURN_IF_ERROR(ingester.IngestAmlsimLabels(options.labels, report, rejected_total));
   }

@@ -62,6 +62,10 @@ struct StatementFile {
   uint64_t lines = 0;          // physical lines after the header
   uint64_t lines_skipped = 0;  // by skip_patterns (and blank lines at the end)
   uint64_t lines_rejected = 0;
+  // A later statement of the same source file as the previous StatementFile (a camt or MT940
+  // file holding several statements, statement_formats.h): its rows join the previous one's
+  // custody record, and its counts add to it.
+  bool continues_previous = false;
   StatementFile() = default;
   StatementFile(const StatementFile&) = delete;
   StatementFile& operator=(const StatementFile&) = delete;

@@ -453,14 +453,21 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
   std::vector<uint64_t> transaction_of_row(reconciled.rows, UINT64_MAX);
   std::vector<uint32_t> source_of_file;
   std::vector<StagedRow> kept;
+  store::SourceRecord record;
+  std::vector<RejectedRow> part_rejects;  // of the parts of one source (continues_previous)
   for (size_t k = 0; k < files.size(); ++k) {
     StatementFile& f = *files[k];
     const std::string name = f.path.string();
-    store::SourceRecord record;
-    record.index = writer_.next_source_index();
+    const bool first_part = k == 0 || !f.continues_previous;
+    const bool last_part = k + 1 == files.size() || !files[k + 1]->continues_previous;
+    if (first_part) {
+      record = store::SourceRecord();
+      part_rejects.clear();
+      record.index = writer_.next_source_index();
+      record.first_transaction =
+          writer_.committed_transaction_count() + writer_.pending_transaction_count();
+    }
     source_of_file.push_back(record.index);
-    record.first_transaction =
-        writer_.committed_transaction_count() + writer_.pending_transaction_count();
     kept.clear();
     uint64_t merged = 0;
     for (size_t i = 0; i < f.rows.size(); ++i) {
@@ -477,21 +484,26 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
     if (writer_.pending_transaction_count() - before != kept.size()) {
       return InternalError(name + ": statement rows were not all appended");
     }
-    record.rows_read = f.rows_read;
-    record.rows_accepted = f.rows.size();
-    record.rows_merged = merged;
-    record.rows_rejected = f.rejects.size();
+    record.rows_read += f.rows_read;
+    record.rows_accepted += f.rows.size();
+    record.rows_merged += merged;
+    record.rows_rejected += f.rejects.size();
     record.format = f.spec.format;
     record.mapping = f.spec.mapping;
     record.encoding = f.spec.encoding;
-    record.lines = f.lines;
-    record.lines_skipped = f.lines_skipped;
-    record.lines_rejected = f.lines_rejected;
+    record.lines += f.lines;
+    record.lines_skipped += f.lines_skipped;
+    record.lines_rejected += f.lines_rejected;
     if (record.rows_read != record.rows_accepted + record.rows_rejected) {
       return InternalError(name + ": rows read != accepted + rejected");
     }
-    MT_RETURN_IF_ERROR(FinishFile(f.path, f.bytes.size(), f.sha256, std::move(record), f.rejects,
-                                  report, rejected_total));
+    if (!last_part) {
+      part_rejects.insert(part_rejects.end(), f.rejects.begin(), f.rejects.end());
+      continue;
+    }
+    if (!first_part) part_rejects.insert(part_rejects.end(), f.rejects.begin(), f.rejects.end());
+    MT_RETURN_IF_ERROR(FinishFile(f.path, f.bytes.size(), f.sha256, std::move(record),
+                                  first_part ? f.rejects : part_rejects, report, rejected_total));
   }
   MT_RETURN_IF_ERROR(writer_.AddCommitFile("statement-checks.json", reconciled.checks.ToJson()));
   MT_RETURN_IF_ERROR(

@@ -1,0 +1,223 @@
+// camt and MT940 files through moneytrail::Ingest (src/io/statement_formats.cc): the same
+// statement path as mapped CSV statements: custody per file, rows citing their lines, the
+// statement checks (closing balance, overlap across formats, mirror transfers), auto detection.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "formats/statement_writers.h"
+#include "moneytrail/file_util.h"
+#include "moneytrail/hash.h"
+#include "moneytrail/ingest.h"
+#include "moneytrail/store.h"
+
+namespace moneytrail {
+namespace {
+
+namespace fs = std::filesystem;
+using formats_test::Account;
+using formats_test::Row;
+
+class IngestFormatsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("mt_formats_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path Write(const std::string& name, const std::string& contents) {
+    fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << contents;
+    return p;
+  }
+  fs::path store() const { return dir_ / "store"; }
+  Result<IngestReport> Run(const std::vector<fs::path>& files, const std::string& format) {
+    IngestOptions options;
+    options.format = format;
+    return Ingest(store(), files, options);
+  }
+
+  fs::path dir_;
+};
+
+Account AccountA() {
+  Account a;
+  a.iban = "NL91ABNA0417164300";
+  a.bic = "ABNANL2A";
+  a.opening_cents = 100000;
+  return a;
+}
+
+std::vector<Row> RowsA() {
+  return {{19800, -25000, "JOSE LUNA", "", "RENT MARCH", "R1"},
+          {19801, 990000, "TRANSPORTES DEL NORTE SA", "MX123", "FREIGHT", "R2"},
+          {19803, -5000, "ACME GMBH", "", "INVOICE 7", "R3"}};
+}
+
+TEST_F(IngestFormatsTest, CamtStatementBecomesLedgerRowsWithCustodyAndLines) {
+  fs::path file = Write("a.xml", formats_test::WriteCamt(AccountA(), RowsA()));
+  Result<IngestReport> r = Run({file}, "camt");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  store::Store s = *store::Store::Open(store());
+  ASSERT_EQ(s.transaction_count(), 3u);
+  ASSERT_EQ(s.sources().size(), 1u);
+  const store::SourceRecord& src = s.sources()[0];
+  EXPECT_EQ(src.format, "camt");
+  EXPECT_EQ(src.mapping, "camt.053.001.02");
+  EXPECT_EQ(src.rows_read, 3u);
+  EXPECT_EQ(src.rows_accepted, 3u);
+  EXPECT_EQ(src.sha256, Sha256Hex(*ReadFileToString(file)));
+  const AccountId own = *s.FindAccount(NodeKind::kAccount, "ABNANL2A", "NL91ABNA0417164300");
+  EXPECT_EQ(s.source()[0], own);  // money out
+  EXPECT_EQ(FormatDecimal(s.amount_paid(0)), "250.00");
+  EXPECT_EQ(s.destination()[1], own);  // money in from an account the entry names
+  EXPECT_EQ(s.account(s.source()[1]).number, "MX123");
+  EXPECT_EQ(static_cast<Channel>(s.channel()[1]), Channel::kWire);
+  EXPECT_EQ(s.time()[1], 19801 * 86400);
+  // Each row cites the line of its <Ntry>.
+  const std::string text = *ReadFileToString(file);
+  size_t ntry = 0;
+  for (int i = 0; i < 3; ++i) {
+    ntry = text.find("<Ntry>", ntry + 1);
+    const uint32_t line = static_cast<uint32_t>(std::count(text.begin(), text.begin() + ntry, '\n') + 1);
+    EXPECT_EQ(s.source_line()[i], line) << i;
+  }
+  // The declared opening balance is the account's.
+  ASSERT_TRUE(s.account_attributes(own).opening_balance.has_value());
+  EXPECT_EQ(FormatDecimal(*s.account_attributes(own).opening_balance), "1000.00");
+  EXPECT_NE(r->statement_checks_text.find("0 balance break(s)"), std::string::npos);
+}
+
+TEST_F(IngestFormatsTest, ClosingBalanceThatDisagreesIsReportedByTheStatementChecks) {
+  std::string camt = formats_test::WriteCamt(AccountA(), RowsA());
+  const std::string closing = formats_test::Cents(formats_test::Closing(AccountA(), RowsA()));
+  const size_t at = camt.find(closing + "</Amt>");
+  ASSERT_NE(at, std::string::npos);
+  camt.replace(at, closing.size(), "1.00");
+  Result<IngestReport> r = Run({Write("a.xml", camt)}, "camt");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // Both the statement checks (closing balance break) and the reader's finding say so.
+  EXPECT_NE(r->statement_checks_text.find("1.00"), std::string::npos) << r->statement_checks_text;
+  EXPECT_NE(r->statement_checks_text.find("but the declared closing balance (CLBD) is 1.00"), std::string::npos)
+      << r->statement_checks_text;
+  EXPECT_NE(r->statement_summary.find("1 balance breaks"), std::string::npos) << r->statement_summary;
+}
+
+TEST_F(IngestFormatsTest, SameStatementAsCamtAndAsMt940IsOneLedgerWithAuto) {
+  Account a = AccountA();
+  a.bic = "";  // MT940 names no bank: both must key the account alike
+  fs::path camt = Write("a.xml", formats_test::WriteCamt(a, RowsA()));
+  fs::path mt = Write("a.sta", formats_test::WriteMt940(a, RowsA()));
+  Result<IngestReport> r = Run({camt, mt}, "auto");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  store::Store s = *store::Store::Open(store());
+  EXPECT_EQ(s.transaction_count(), 3u);  // the overlapping download is not counted twice
+  ASSERT_EQ(s.sources().size(), 2u);
+  EXPECT_EQ(s.sources()[0].format, "camt");
+  EXPECT_EQ(s.sources()[1].format, "mt940");
+  EXPECT_EQ(s.sources()[1].rows_merged, 3u);
+  EXPECT_NE(r->statement_summary.find("3 overlapping rows recognised"), std::string::npos) << r->statement_summary;
+}
+
+TEST_F(IngestFormatsTest, TransferBetweenACamtAccountAndAnMt940AccountIsOneTransaction) {
+  Account a = AccountA(), b;
+  a.bic = "";
+  b.iban = "DE89370400440532013000";
+  b.opening_cents = 0;
+  std::vector<Row> out = {{19800, -77700, "B GMBH", "DE89370400440532013000", "TRANSFER X9", "T1"}};
+  std::vector<Row> in = {{19801, 77700, "A BV", "NL91ABNA0417164300", "TRANSFER X9", "T1"}};
+  Result<IngestReport> r =
+      Run({Write("a.xml", formats_test::WriteCamt(a, out)), Write("b.sta", formats_test::WriteMt940(b, in))}, "auto");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  store::Store s = *store::Store::Open(store());
+  ASSERT_EQ(s.transaction_count(), 1u);
+  EXPECT_EQ(s.account(s.source()[0]).number, "NL91ABNA0417164300");
+  EXPECT_EQ(s.account(s.destination()[0]).number, "DE89370400440532013000");
+  EXPECT_NE(r->statement_summary.find("1 mirror transfers joined"), std::string::npos) << r->statement_summary;
+}
+
+TEST_F(IngestFormatsTest, FileWithSeveralStatementsHasOneCustodyRecord) {
+  Account b = AccountA();
+  b.id = "S2";
+  b.iban = "NL02RABO0123456789";
+  std::string two = formats_test::WriteCamt(AccountA(), RowsA());
+  std::string second = formats_test::WriteCamt(b, {{19805, 100, "X", "", "Y", "Q"}});
+  second = second.substr(second.find("<Stmt>"));
+  second = second.substr(0, second.find("</BkToCstmrStmt>"));
+  two.insert(two.find("</BkToCstmrStmt>"), second);
+  Result<IngestReport> r = Run({Write("two.xml", two)}, "camt");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  store::Store s = *store::Store::Open(store());
+  EXPECT_EQ(s.transaction_count(), 4u);
+  ASSERT_EQ(s.sources().size(), 1u);
+  EXPECT_EQ(s.sources()[0].rows_read, 4u);
+  EXPECT_EQ(s.sources()[0].rows_accepted, 4u);
+  EXPECT_TRUE(s.FindAccount(NodeKind::kAccount, "ABNANL2A", "NL02RABO0123456789").has_value());
+}
+
+TEST_F(IngestFormatsTest, RefusedFileNamesItselfAndLeavesNoStore) {
+  fs::path bad = Write("bad.sta", ":20:X\n:25:1\n:60F:C240230EUR0,\n-\n");
+  Result<IngestReport> r = Run({bad}, "mt940");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find(bad.string() + ":3:1: :60F: '240230'"), std::string::npos)
+      << r.status().message();
+  EXPECT_FALSE(fs::exists(store()));
+  fs::path csv = Write("x.csv", "a,b\n1,2\n");
+  r = Run({csv}, "auto");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("not a bank statement format"), std::string::npos);
+}
+
+TEST_F(IngestFormatsTest, ZeroAmountEntryIsARejectedRowWithItsLine) {
+  std::vector<Row> rows = RowsA();
+  rows.push_back({19804, 0, "NOBODY", "", "ZERO", "R0"});
+  Result<IngestReport> r = Run({Write("z.sta", formats_test::WriteMt940(AccountA(), rows))}, "mt940");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  store::Store s = *store::Store::Open(store());
+  EXPECT_EQ(s.transaction_count(), 3u);
+  EXPECT_EQ(s.sources()[0].rows_read, 4u);
+  EXPECT_EQ(s.sources()[0].rows_rejected, 1u);
+  ASSERT_EQ(r->first_rejects.size(), 1u);
+  EXPECT_EQ(r->first_rejects[0].line, 11u);
+  EXPECT_NE(r->first_rejects[0].reason.find("is zero"), std::string::npos);
+}
+
+// A seeded random ledger written as camt reads into the store as the same transactions.
+TEST_F(IngestFormatsTest, RandomLedgersRoundTripThroughTheStore) {
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<Row> rows;
+    int64_t day = 19700;
+    for (int i = 0; i < 30; ++i) {
+      day += static_cast<int64_t>(rng() % 2);
+      const int64_t c = 1 + static_cast<int64_t>(rng() % 1000000);
+      rows.push_back({day, rng() % 2 ? c : -c, "PARTY " + std::to_string(rng() % 7), "", "T" + std::to_string(i),
+                      "R" + std::to_string(i)});
+    }
+    fs::remove_all(store());
+    const std::string format = seed % 2 ? "camt" : "mt940";
+    const std::string text = seed % 2 ? formats_test::WriteCamt(AccountA(), rows) : formats_test::WriteMt940(AccountA(), rows);
+    Result<IngestReport> r = Run({Write("r" + std::to_string(seed), text)}, format);
+    ASSERT_TRUE(r.ok()) << "seed " << seed << ": " << r.status().ToString();
+    store::Store s = *store::Store::Open(store());
+    ASSERT_EQ(s.transaction_count(), rows.size()) << "seed " << seed;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      EXPECT_EQ(s.time()[i], rows[i].day * 86400) << "seed " << seed;
+      EXPECT_EQ(s.amount_paid(i), (Decimal{rows[i].cents < 0 ? -rows[i].cents : rows[i].cents, 2})) << "seed " << seed;
+      const AccountId other = rows[i].cents < 0 ? s.destination()[i] : s.source()[i];
+      EXPECT_EQ(s.account(other).number, rows[i].name) << "seed " << seed << " row " << i;
+    }
+    EXPECT_NE(r->statement_checks_text.find("0 balance break(s), 0 continuity break(s), 0 gap(s), 0 duplicate row(s), 0 mirror transfer(s)"),
+              std::string::npos) << "seed " << seed;
+  }
+}
+
+}  // namespace
+}  // namespace moneytrail
