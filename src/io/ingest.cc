@@ -742,33 +742,26 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
   IngestReport report;
   uint64_t rejected_total = 0;
   Ingester ingester(*writer, options, threads);
-<<<<<<< HEAD
   // Each file's mapping is chosen, and statement files are read, in parallel (files are
   // independent; nothing touches the store). Then, in file order, the first error is returned
   // as a serial run would meet it, transfer-list files are ingested, and the statement files'
-  // rows are appended together (AppendStatementRows).
-  struct Prepared {
-    Status status;
-=======
-  // Statement files are read first and their rows appended together (AppendStatementRows).
-  std::vector<std::unique_ptr<io_internal::StatementFile>> statements;
-  std::vector<std::string> format_findings;
-  for (const auto& f : files) {
-    if (io_internal::IsStatementFormatName(options.format)) {
+  // rows are appended together (AppendStatementRows). Files in a bank statement format (camt,
+  // MT940/942, BAI2; src/formats) are recognised first and read in file order.
+  std::vector<formats::StatementFormat> format_of(files.size(), formats::StatementFormat::kUnknown);
+  std::vector<bool> is_format_file(files.size(), false);
+  if (io_internal::IsStatementFormatName(options.format)) {
+    for (size_t k = 0; k < files.size(); ++k) {
       formats::StatementFormat format = formats::FormatByName(options.format);
       if (options.format == "auto") {
-        MT_ASSIGN_OR_RETURN(MappedFile head, MappedFile::Open(f));
+        MT_ASSIGN_OR_RETURN(MappedFile head, MappedFile::Open(files[k]));
         format = formats::SniffFormat(head.view());
       }
-      if (format != formats::StatementFormat::kUnknown || specs.empty()) {
-        MT_ASSIGN_OR_RETURN(io_internal::FormatFile read,
-                            io_internal::ReadFormatFile(f, format, options.min_time, options.max_time));
-        for (auto& part : read.parts) statements.push_back(std::move(part));
-        format_findings.insert(format_findings.end(), read.findings.begin(), read.findings.end());
-        continue;
-      }
+      format_of[k] = format;
+      is_format_file[k] = format != formats::StatementFormat::kUnknown || specs.empty();
     }
->>>>>>> h/formats
+  }
+  struct Prepared {
+    Status status;
     size_t chosen = 0;
     std::unique_ptr<io_internal::StatementFile> statement;
   };
@@ -777,6 +770,7 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
                     [&](const tbb::blocked_range<size_t>& range) {
                       for (size_t k = range.begin(); k != range.end(); ++k) {
                         Prepared& p = prepared[k];
+                        if (is_format_file[k]) continue;
                         io_internal::SourceProbe probe(files[k]);
                         if (specs.size() > 1) {
                           Result<size_t> chosen = SelectMapping(probe, specs);
@@ -797,7 +791,16 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
                       }
                     });
   std::vector<std::unique_ptr<io_internal::StatementFile>> statements;
+  std::vector<std::string> format_findings;
   for (size_t k = 0; k < files.size(); ++k) {
+    if (is_format_file[k]) {
+      MT_ASSIGN_OR_RETURN(io_internal::FormatFile read,
+                          io_internal::ReadFormatFile(files[k], format_of[k], options.min_time,
+                                                      options.max_time));
+      for (auto& part : read.parts) statements.push_back(std::move(part));
+      format_findings.insert(format_findings.end(), read.findings.begin(), read.findings.end());
+      continue;
+    }
     MT_RETURN_IF_ERROR(prepared[k].status);
     if (prepared[k].statement != nullptr) {
       statements.push_back(std::move(prepared[k].statement));
