@@ -1,6 +1,7 @@
 // `moneytrail serve --workspace DIR [--listen HOST:PORT] [--cert FILE --key FILE]`: the
 // workspace's JSON API (docs/api/openapi.json). Plain HTTP only on a loopback address; HTTPS
-// with a certificate otherwise. SIGINT or SIGTERM stops it after the requests in flight.
+// with a certificate otherwise. SIGINT or SIGTERM stops it after the requests in flight (and
+// the running job, if any). --listen 127.0.0.1:0 picks a free port (printed).
 #include <pthread.h>
 #include <signal.h>
 
@@ -41,7 +42,9 @@ int RunServe(const Options& o) {
   auto ws = workspace::Workspace::Open(o.workspace);
   if (!ws.ok()) return cli::ReportError("serve", ws.status());
   const bool tls = !o.cert.empty() || !o.key.empty();
-  server::Api api(**ws, {.secure_cookies = tls});
+  // Jobs (ingest, investigate) run on a worker thread; jobs a killed server left running are
+  // marked interrupted first.
+  server::Api api(**ws, {.secure_cookies = tls, .run_jobs = true, .job_threads = 1});
   server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key});
   // Block the stop signals in every thread; one thread waits for them and stops the server.
   sigset_t stop_signals;
