@@ -146,8 +146,10 @@ Result<AlertPage> Workspace::ListAlerts(const Actor& actor, int64_t case_id, con
   sql += " AND a.id > ? ORDER BY a.id LIMIT ?";
   AlertPage page;
   int64_t after = q.after_id;
-  // Alerts the actor may not see are skipped; read on until the page is full.
-  while (static_cast<int64_t>(page.alerts.size()) < limit) {
+  // Alerts the actor may not see are skipped; read on until the page is full and one more
+  // visible alert shows that another page follows.
+  bool more = false;
+  for (;;) {
     std::vector<SqlValue> p = params;
     p.emplace_back(after);
     p.emplace_back(limit + 1);
@@ -157,13 +159,14 @@ Result<AlertPage> Workspace::ListAlerts(const Actor& actor, int64_t case_id, con
       after = a.id;
       if (!CanSee(actor.user, c.access, c.markings, a.markings)) continue;
       if (static_cast<int64_t>(page.alerts.size()) == limit) {
-        page.next_after_id = page.alerts.back().id;
+        more = true;
         break;
       }
       page.alerts.push_back(std::move(a));
     }
-    if (page.next_after_id != 0 || static_cast<int64_t>(rows.size()) <= limit) break;
+    if (more || static_cast<int64_t>(rows.size()) <= limit) break;
   }
+  page.next_after_id = more ? page.alerts.back().id : 0;
   MT_RETURN_IF_ERROR(Journalled([&]() -> Status {
     return Append(actor, case_id, fmt::format("case/{}/alerts", case_id), "read", "", "",
                   fmt::format("{} alerts shown after id {}", page.alerts.size(), q.after_id));
