@@ -133,8 +133,10 @@ TEST(ServeCrashTest, EveryAcknowledgedWriteSurvivesSigkill) {
     const Json pending = agent.Post(cases + "/jobs", {{"kind", "investigate"}});
     std::atomic<bool> stop{false};
     std::mutex mutex;
+    auto writer_session = std::make_unique<Session>(server->port(), "agent");
+    size_t acknowledged_before = uploaded.size();
     std::thread writer([&] {
-      Session s(server->port(), "agent");
+      Session& s = *writer_session;
       for (int i = 0; !stop; ++i) {
         const std::string body = "round " + std::to_string(round) + " upload " + std::to_string(i) + "\n";
         auto res = s.http->Post((cases + "/evidence?name=u.txt").c_str(), s.headers, body, "text/plain");
@@ -159,7 +161,15 @@ TEST(ServeCrashTest, EveryAcknowledgedWriteSurvivesSigkill) {
         }
       }
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 + 200 * round));
+    // Kill once some writes were acknowledged (at a different moment each round).
+    for (int i = 0; i < 400; ++i) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (uploaded.size() >= acknowledged_before + 2 + round) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(37 * round));
     server->Kill();
     stop = true;
     writer.join();

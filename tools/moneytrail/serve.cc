@@ -39,6 +39,13 @@ int RunServe(const Options& o) {
   }
   std::string host = o.listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  // Block the stop signals in every thread (before any is started: the job runner's too); one
+  // thread waits for them and stops the server.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   auto ws = workspace::Workspace::Open(o.workspace);
   if (!ws.ok()) return cli::ReportError("serve", ws.status());
   const bool tls = !o.cert.empty() || !o.key.empty();
@@ -46,12 +53,6 @@ int RunServe(const Options& o) {
   // marked interrupted first.
   server::Api api(**ws, {.secure_cookies = tls, .run_jobs = true, .job_threads = 1});
   server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key});
-  // Block the stop signals in every thread; one thread waits for them and stops the server.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   Status bound = http.Bind();
   if (!bound.ok()) return cli::ReportError("serve", bound);
   fmt::print("serving {} at {}://{}:{}/api/v1 (SIGINT or SIGTERM stops)\n", o.workspace,
