@@ -85,6 +85,7 @@ CREATE TABLE alerts (
   lock_user_id INTEGER NOT NULL DEFAULT 0, lock_expires INTEGER NOT NULL DEFAULT 0,
   snoozed_until TEXT NOT NULL DEFAULT '', version INTEGER NOT NULL DEFAULT 1, updated_at TEXT NOT NULL,
   UNIQUE (case_id, alert_key));
+CREATE INDEX alerts_by_case ON alerts (case_id, id);
 CREATE INDEX alerts_by_state ON alerts (case_id, state, id);
 CREATE INDEX alerts_by_assignee ON alerts (case_id, assignee_id, id);
 CREATE INDEX alerts_by_rule ON alerts (case_id, rule_id, id);
