@@ -12,6 +12,7 @@
 #ifndef MONEYTRAIL_SERVER_H_
 #define MONEYTRAIL_SERVER_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,6 +25,13 @@
 
 namespace moneytrail::server {
 
+// One part of a multipart/form-data body (a file, or a plain field with an empty filename).
+struct FormPart {
+  std::string filename;
+  std::string content_type;
+  std::string content;
+};
+
 struct ApiRequest {
   std::string method;  // GET, POST, PATCH, DELETE
   std::string path;    // without the query string
@@ -31,12 +39,18 @@ struct ApiRequest {
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string remote_address;
+  // multipart/form-data parts by field name (the transport parses them; body is then empty).
+  std::map<std::string, FormPart> form;
 };
 
 struct ApiResponse {
   int status = 200;
-  std::string body;  // JSON
+  std::string body;  // JSON, unless the Content-Type header says otherwise
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set for a stream (Server-Sent Events): each call blocks until the next chunk, appends it to
+  // its argument and returns whether more follow. The transport sends `body` first (if any).
+  // Called from the transport's thread; takes the Api's lock itself.
+  std::function<bool(std::string&)> stream;
   // The value of header `name` (case-sensitive as set), or "".
   std::string Header(const std::string& name) const;
 };
@@ -55,19 +69,30 @@ int HttpStatusFor(StatusCode code);
 
 struct ApiOptions {
   bool secure_cookies = true;  // the session cookie's Secure attribute (false only without TLS)
+  // Run queued jobs (ingest, investigate) on a worker thread; at start, jobs left running by a
+  // previous process are marked interrupted. False: jobs stay queued (tests of routes only).
+  bool run_jobs = false;
+  int job_threads = 1;  // threads each job's ingest or investigation may use
 };
+
+class JobRunner;
 
 class Api {
  public:
   // `workspace` must outlive the Api. Thread-safe: calls into the workspace are serialised.
   Api(workspace::Workspace& workspace, ApiOptions options);
+  // Stops the job runner (a running job finishes first).
+  ~Api();
   ApiResponse Handle(const ApiRequest& request);
   static const std::vector<RouteInfo>& Routes();
+  // Blocks until no job is queued or running (tests and the demo script); false on timeout.
+  bool WaitForJobs(int timeout_ms);
 
  private:
   workspace::Workspace& ws_;
   ApiOptions options_;
   std::mutex mutex_;
+  std::unique_ptr<JobRunner> jobs_;
 };
 
 struct HttpOptions {
@@ -75,7 +100,9 @@ struct HttpOptions {
   int port = 8443;  // 0: any free port (see HttpServer::port())
   std::string cert_file;  // both set: HTTPS; both empty: HTTP, loopback hosts only
   std::string key_file;
-  size_t max_body_bytes = 8u << 20;
+  // The largest request body; evidence uploads are limited again by the workspace
+  // (WorkspaceOptions::max_evidence_bytes).
+  size_t max_body_bytes = size_t{257} << 20;
   // The browser interface's built files (web/dist), served at `/` for paths outside /api/;
   // empty: none served.
   std::string web_dir;

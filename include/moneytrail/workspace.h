@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "moneytrail/status.h"
+#include "moneytrail/workspace_casework.h"
 
 namespace moneytrail::workspace {
 
@@ -168,6 +169,10 @@ struct WorkspaceOptions {
   std::function<int64_t()> now;
   // False only in tests: commits are not synced (a crash may lose acknowledged writes).
   bool durable = true;
+  // The largest evidence file accepted (bytes).
+  int64_t max_evidence_bytes = int64_t{256} << 20;
+  // How long an alert's lock (open-and-lock) lasts.
+  int64_t alert_lock_seconds = 15 * 60;
 };
 
 struct InitOptions {
@@ -259,6 +264,94 @@ class Workspace {
   Result<Note> UpdateNote(const Actor& actor, int64_t note_id, int64_t expected_version,
                           std::string_view text);
 
+  // ---- Case work (docs/workspace.md, "Case work") ----
+  // The case's moneytrail store (cases/<id>/store) and its latest investigation's output
+  // directory (cases/<id>/run). Paths only: no access check (callers check the case).
+  std::filesystem::path CaseStoreDir(int64_t case_id) const;
+  std::filesystem::path CaseRunDir(int64_t case_id) const;
+  // The stored file of evidence with this SHA-256 (evidence/<sha256>).
+  std::filesystem::path EvidencePath(std::string_view sha256) const;
+
+  // Evidence. Adding needs write access and every marking given; the file is stored once by
+  // its SHA-256 (durably, read-only) before the row and its journal entry commit. `name` is a
+  // plain file name (no directory). InvalidArgument past max_evidence_bytes or for an empty
+  // file. Items the actor may not see are NotFound (get) or left out (list).
+  Result<EvidenceItem> AddEvidence(const Actor& actor, int64_t case_id, std::string_view name,
+                                   std::string_view media_type, std::string_view content,
+                                   const Markings& markings);
+  Result<std::vector<EvidenceItem>> ListEvidence(const Actor& actor, int64_t case_id);
+  Result<EvidenceItem> GetEvidence(const Actor& actor, int64_t evidence_id);
+  // Re-hashes the stored file and records ok, mismatch or missing (write access).
+  Result<EvidenceItem> VerifyEvidence(const Actor& actor, int64_t evidence_id);
+
+  // Jobs (write access to create and retry; visible like an item carrying the job's markings).
+  // An ingest names evidence of the same case the actor may see; mappings are names of shipped
+  // mappings (letters, digits, '-', '_').
+  Result<Job> CreateJob(const Actor& actor, int64_t case_id, const JobSpec& spec);
+  Result<std::vector<Job>> ListJobs(const Actor& actor, int64_t case_id);
+  Result<Job> GetJob(const Actor& actor, int64_t job_id);
+  // A failed or interrupted job queued again as a new job (FailedPrecondition otherwise).
+  Result<Job> RetryJob(const Actor& actor, int64_t job_id);
+  // For the server's job runner (journalled as user "system"):
+  // marks jobs left `running` by a previous process `interrupted`; returns how many.
+  Result<int64_t> InterruptRunningJobs();
+  // Takes the oldest queued job and marks it running, raising the markings of what the case's
+  // store (ingest) or run directory (investigate) will hold before anything is written there;
+  // nullopt when none is queued.
+  Result<std::optional<RunnableJob>> ClaimNextJob();
+  // Ends a running job. For a successful investigate job, its run directory's alerts.jsonl
+  // enters the case's alert queue in the same transaction (an alert already queued, by rule,
+  // subjects, window and evidence, is kept with its disposition); for a successful ingest, the
+  // identifiers are checked for deconfliction (not when its evidence is 6103 or GJ-6E).
+  Status CompleteJob(int64_t job_id, const JobOutcome& outcome);
+  // The job's state without an actor or a journal entry (for the progress stream, after the
+  // route checked access once). NotFound when absent.
+  Result<Job> JobState(int64_t job_id);
+
+  // The alert queue. Listing and reading need read access and every marking of the alert;
+  // changes need write access, a note and the alert's current version (stale: conflict,
+  // FailedPrecondition), and are refused (conflict) while another user holds the alert's lock.
+  Result<AlertPage> ListAlerts(const Actor& actor, int64_t case_id, const AlertQuery& query);
+  Result<Alert> GetAlert(const Actor& actor, int64_t alert_id);
+  Result<Alert> LockAlert(const Actor& actor, int64_t alert_id);
+  Result<Alert> UnlockAlert(const Actor& actor, int64_t alert_id);
+  // The oldest open, unassigned, not snoozed alert the actor may see, assigned to the actor and
+  // locked; nullopt when there is none.
+  Result<std::optional<Alert>> NextAlert(const Actor& actor, int64_t case_id);
+  // user_id 0 unassigns; otherwise the user must be a member with write access who may see it.
+  Result<Alert> AssignAlert(const Actor& actor, int64_t alert_id, int64_t user_id,
+                            int64_t expected_version, std::string_view note);
+  // `until`: YYYY-MM-DD (UTC); "" ends a snooze.
+  Result<Alert> SnoozeAlert(const Actor& actor, int64_t alert_id, std::string_view until,
+                            int64_t expected_version, std::string_view note);
+  Result<Alert> SetDisposition(const Actor& actor, int64_t alert_id, std::string_view state,
+                               int64_t expected_version, std::string_view note);
+  // The dispositions as a `moneytrail train --labels` file: "tx_id,label" then one line per
+  // evidence transaction of the alerts the actor may see: confirmed 1, cleared 0 (confirmed
+  // wins when a transaction is in both), in transaction order.
+  Result<std::string> ExportLabels(const Actor& actor, int64_t case_id);
+
+  // Requests for records.
+  Result<RecordsRequest> CreateRecordsRequest(const Actor& actor, int64_t case_id,
+                                              const NewRecordsRequest& request);
+  Result<std::vector<RecordsRequest>> ListRecordsRequests(const Actor& actor, int64_t case_id);
+  Result<RecordsRequest> GetRecordsRequest(const Actor& actor, int64_t request_id);
+  // Links evidence of the same case as (part of) the answer; `accounts` must be among those
+  // asked. Needs write access and the request's version.
+  Result<RecordsRequest> AddRecordsReceipt(const Actor& actor, int64_t request_id,
+                                           int64_t evidence_id,
+                                           const std::vector<std::string>& accounts,
+                                           std::string_view note, int64_t expected_version);
+
+  // Deconfliction: keyed hashes (HMAC-SHA-256 under keys/deconfliction.key) of normalised
+  // identifiers compared with every other case. Entering identifiers needs write access; the
+  // notices it raises (for this case and the other) name only the other case's agency and
+  // contact. Returns this case's new notices.
+  Result<std::vector<DeconflictionNotice>> AddIdentifiers(const Actor& actor, int64_t case_id,
+                                                          const std::vector<std::string>& accounts,
+                                                          const std::vector<std::string>& names);
+  Result<std::vector<DeconflictionNotice>> ListDeconfliction(const Actor& actor, int64_t case_id);
+
   // Oversight (role auditor).
   Result<std::vector<JournalEntry>> QueryJournal(const Actor& actor, const JournalQuery& query);
   Result<std::vector<Disclosure>> GrandJuryDisclosures(const Actor& actor, int64_t case_id);
@@ -274,6 +367,25 @@ class Workspace {
                 std::string_view action, std::string_view before, std::string_view after,
                 std::string_view reason);
   Status RecordFailure(std::string_view username, std::string_view address);
+  // The case if the actor may see it (NotFound otherwise), without a journal entry, with the
+  // actor's access filled in.
+  Result<CaseInfo> VisibleCase(const Actor& actor, int64_t case_id);
+  Result<EvidenceItem> LoadEvidence(int64_t evidence_id);
+  Result<Job> LoadJob(int64_t job_id);
+  Result<Alert> LoadAlert(int64_t alert_id);
+  // One journalled change of an alert: checks that the actor may see and change it (write
+  // access, a note, not locked by another user, `expected_version` current), runs `update`
+  // (which must bump the version) in the transaction, records the history and the journal entry.
+  Result<Alert> ChangeAlert(const Actor& actor, int64_t alert_id, int64_t expected_version,
+                            std::string_view note, std::string_view action,
+                            const std::function<Result<std::string>(const Alert& before)>& update);
+  Result<int64_t> ImportAlerts(int64_t case_id, int64_t job_id, const Markings& markings);
+  Result<RecordsRequest> LoadRecordsRequest(const Actor& actor, const CaseInfo& c, int64_t request_id);
+  // Inside a transaction: records the identifiers and raises notices; returns the new notice ids
+  // of `case_id`.
+  Result<std::vector<int64_t>> CheckIdentifiers(const Actor& actor, int64_t case_id,
+                                                const std::vector<std::pair<std::string, std::string>>& ids);
+  Result<std::vector<DeconflictionNotice>> LoadNotices(int64_t case_id, int64_t min_id);
   // Runs `body` (and the journal entries it appends) in one transaction, then publishes the
   // journal's head.
   Status Journalled(const std::function<Status()>& body);

@@ -17,6 +17,7 @@
 #include "moneytrail/server.h"
 #include "moneytrail/workspace.h"
 #include "server/api_internal.h"
+#include "server/job_runner.h"
 
 namespace moneytrail::server {
 
@@ -105,6 +106,28 @@ Result<Markings> MarkingList(const Json& body, const char* field) {
   return workspace::ParseMarkings(names);
 }
 
+Result<std::vector<int64_t>> IntegerList(const Json& body, const char* field) {
+  std::vector<int64_t> out;
+  if (!body.contains(field)) return out;
+  if (!body[field].is_array()) return InvalidArgumentError(fmt::format("body: '{}' must be an array", field));
+  for (const Json& v : body[field]) {
+    if (!v.is_number_integer()) return InvalidArgumentError(fmt::format("body: '{}' must hold integers", field));
+    out.push_back(v.get<int64_t>());
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> TextList(const Json& body, const char* field) {
+  std::vector<std::string> out;
+  if (!body.contains(field)) return out;
+  if (!body[field].is_array()) return InvalidArgumentError(fmt::format("body: '{}' must be an array", field));
+  for (const Json& v : body[field]) {
+    if (!v.is_string()) return InvalidArgumentError(fmt::format("body: '{}' must hold strings", field));
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
 Result<int64_t> QueryInt(const ApiRequest& r, const std::string& name) {
   auto it = r.query.find(name);
   if (it == r.query.end() || it->second.empty()) return int64_t{0};
@@ -157,6 +180,10 @@ void RouteTable::operator()(std::string method, std::string pattern, std::string
                             Handler handler, bool needs_actor) const {
   routes.push_back({{std::move(method), std::move(pattern), std::move(summary)}, needs_actor,
                     std::move(handler)});
+}
+
+void RouteTable::Raw(std::string method, std::string pattern, std::string summary, Handler handler) const {
+  routes.push_back({{std::move(method), std::move(pattern), std::move(summary)}, true, std::move(handler), true});
 }
 
 }  // namespace api_internal
@@ -349,6 +376,9 @@ std::vector<Route> MakeRoutes(const ApiOptions& options) {
         return out;
       });
   AddViewRoutes(add);
+  AddEvidenceRoutes(add);
+  AddQueueRoutes(add);
+  AddRecordsRoutes(add);
   return r;
 }
 
@@ -401,7 +431,7 @@ ApiResponse ErrorResponse(const Status& st) {
 }
 
 void AddSecurityHeaders(ApiResponse& r, bool tls) {
-  r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+  if (r.Header("Content-Type").empty()) r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
   r.headers.emplace_back("Content-Security-Policy",
                          "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
@@ -414,7 +444,17 @@ void AddSecurityHeaders(ApiResponse& r, bool tls) {
 
 }  // namespace
 
-Api::Api(workspace::Workspace& workspace, ApiOptions options) : ws_(workspace), options_(options) {}
+Api::Api(workspace::Workspace& workspace, ApiOptions options) : ws_(workspace), options_(options) {
+  if (options_.run_jobs) {
+    jobs_ = std::make_unique<JobRunner>(ws_, mutex_, options_.job_threads);
+    Status st = jobs_->Start();
+    if (!st.ok()) fmt::print(stderr, "jobs: not started: {}\n", st.ToString());
+  }
+}
+
+Api::~Api() = default;
+
+bool Api::WaitForJobs(int timeout_ms) { return jobs_ == nullptr || jobs_->WaitIdle(timeout_ms); }
 
 const std::vector<RouteInfo>& Api::Routes() {
   static const std::vector<RouteInfo> routes = [] {
@@ -450,8 +490,12 @@ ApiResponse Api::Handle(const ApiRequest& request) {
                           : ErrorResponse(NotFoundError("no such route"));
   } else {
     Context ctx{request, std::move(params), {}, Json::object(), {}};
+    ctx.mutex = &mutex_;
+    ctx.jobs = jobs_.get();
     Status st = Status::Ok();
-    if (StateChanging(request.method) && !request.body.empty()) {
+    if (route->raw_body) {
+      // An upload: the handler reads the body (or the multipart parts) itself.
+    } else if (StateChanging(request.method) && !request.body.empty()) {
       const std::string type = Header(request, "content-type");
       if (type.rfind("application/json", 0) != 0) {
         st = InvalidArgumentError("Content-Type must be application/json");
@@ -491,7 +535,14 @@ ApiResponse Api::Handle(const ApiRequest& request) {
     if (st.ok()) {
       Result<Json> out = route->handler(ws_, ctx);
       if (out.ok()) {
-        response = JsonResponse(200, *out);
+        if (!ctx.raw_content_type.empty()) {
+          response.status = 200;
+          response.body = std::move(ctx.raw_body);
+          response.headers.emplace_back("Content-Type", ctx.raw_content_type);
+          response.stream = std::move(ctx.stream);
+        } else {
+          response = JsonResponse(200, *out);
+        }
         for (auto& h : ctx.extra_headers) response.headers.push_back(std::move(h));
       } else {
         st = out.status();

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -47,6 +48,14 @@ struct Context {
   workspace::Actor actor;
   Json body;
   std::vector<std::pair<std::string, std::string>> extra_headers;
+  // The Api's lock (held while the handler runs) and job runner (null when jobs do not run),
+  // for a handler that hands back a stream.
+  std::mutex* mutex = nullptr;
+  JobRunner* jobs = nullptr;
+  // A handler that answers other than JSON sets these (the Json it returns is then ignored).
+  std::string raw_body;
+  std::string raw_content_type;
+  std::function<bool(std::string&)> stream;
 };
 
 // A handler returns the JSON body of a 200 answer, or a Status mapped by HttpStatusFor.
@@ -56,6 +65,7 @@ struct Route {
   RouteInfo info;
   bool needs_actor = true;
   Handler handler;
+  bool raw_body = false;  // the body is not JSON (uploads): the handler reads the request
 };
 
 // Appends routes to a table. `pattern` segments like {case_id} match positive integers.
@@ -63,11 +73,21 @@ struct RouteTable {
   std::vector<Route>& routes;
   void operator()(std::string method, std::string pattern, std::string summary, Handler handler,
                   bool needs_actor = true) const;
+  // A route whose body is not JSON (an upload); it always needs an actor.
+  void Raw(std::string method, std::string pattern, std::string summary, Handler handler) const;
 };
+
+// The route groups, each in its own file, called by MakeRoutes (api.cc).
+void AddEvidenceRoutes(const RouteTable& add);  // api_evidence.cc: evidence and jobs
+void AddQueueRoutes(const RouteTable& add);     // api_queue.cc: the alert queue and labels
+void AddRecordsRoutes(const RouteTable& add);   // api_records.cc: requests for records, deconfliction
 
 Json UserJson(const workspace::User& u);
 Json CaseJson(const workspace::CaseInfo& c);
 Json NoteJson(const workspace::Note& n);
+// A list of integers or of strings in a body field (absent: empty).
+Result<std::vector<int64_t>> IntegerList(const Json& body, const char* field);
+Result<std::vector<std::string>> TextList(const Json& body, const char* field);
 
 // Typed field access on a JSON body; errors name the field and what was expected.
 Result<std::string> Text(const Json& body, const char* field, bool required = true);

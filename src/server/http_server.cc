@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <chrono>
 #include <thread>
 #include <cctype>
@@ -78,12 +79,34 @@ Status HttpServer::Bind() {
     for (const auto& [k, v] : req.headers) request.headers.emplace(Lower(k), v);
     request.body = req.body;
     request.remote_address = req.remote_addr;
+    // Uploads as multipart/form-data: cpp-httplib has parsed the parts.
+    for (const auto& [name, part] : req.files) {
+      request.form[name] = FormPart{part.filename, part.content_type, part.content};
+    }
     ApiResponse response = api_.Handle(request);
     res.status = response.status;
     std::string content_type = "application/json";
     for (const auto& [k, v] : response.headers) {
       if (k == "Content-Type") content_type = v;
       else res.set_header(k, v);
+    }
+    if (response.stream) {
+      // Server-Sent Events: the first event, then one chunk per change until the stream ends
+      // (or the server stops, or the client goes away: the sink then fails).
+      auto first = std::make_shared<std::string>(std::move(response.body));  // shared: copied provider
+      auto stream = std::move(response.stream);
+      res.set_chunked_content_provider(content_type, [this, first, stream](size_t, httplib::DataSink& sink) {
+        if (!first->empty()) {
+          if (!sink.write(first->data(), first->size())) return false;
+          first->clear();
+        }
+        std::string chunk;
+        const bool more = !impl_->stopping && stream(chunk);
+        if (!chunk.empty() && !sink.write(chunk.data(), chunk.size())) return false;
+        if (!more) sink.done();
+        return true;
+      });
+      return;
     }
     res.set_content(response.body, content_type);
   };

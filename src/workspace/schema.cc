@@ -56,6 +56,65 @@ CREATE INDEX journal_by_user ON journal (username, at);
 CREATE INDEX journal_by_object ON journal (object);
 INSERT INTO meta (key, value) VALUES ('schema_version', '1');
 )sql",
+    // v1 -> v2 (#22 case work): evidence with custody, background jobs, the alert queue with
+    // its history, requests for records, deconfliction identifiers and notices; the markings of
+    // what a case's store and latest run hold.
+    R"sql(
+ALTER TABLE cases ADD COLUMN store_markings TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN run_markings TEXT NOT NULL DEFAULT '';
+CREATE TABLE evidence (
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id), name TEXT NOT NULL,
+  media_type TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+  markings TEXT NOT NULL DEFAULT '', uploaded_by INTEGER NOT NULL REFERENCES users(id),
+  uploaded_at TEXT NOT NULL, verified_at TEXT NOT NULL, verification TEXT NOT NULL);
+CREATE INDEX evidence_by_case ON evidence (case_id, id);
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id), kind TEXT NOT NULL,
+  state TEXT NOT NULL, params TEXT NOT NULL, markings TEXT NOT NULL DEFAULT '',
+  created_by INTEGER NOT NULL REFERENCES users(id), created_at TEXT NOT NULL,
+  started_at TEXT NOT NULL DEFAULT '', finished_at TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL DEFAULT '', result TEXT NOT NULL DEFAULT '', retry_of INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX jobs_by_state ON jobs (state, id);
+CREATE INDEX jobs_by_case ON jobs (case_id, id);
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id), alert_key TEXT NOT NULL,
+  run_job_id INTEGER NOT NULL, alert_id TEXT NOT NULL, rule_id TEXT NOT NULL,
+  severity TEXT NOT NULL, title TEXT NOT NULL, subjects TEXT NOT NULL, window_start TEXT NOT NULL,
+  window_end TEXT NOT NULL, sentence TEXT NOT NULL, record TEXT NOT NULL,
+  markings TEXT NOT NULL DEFAULT '', state TEXT NOT NULL DEFAULT 'open', assignee_id INTEGER NOT NULL DEFAULT 0,
+  lock_user_id INTEGER NOT NULL DEFAULT 0, lock_expires INTEGER NOT NULL DEFAULT 0,
+  snoozed_until TEXT NOT NULL DEFAULT '', version INTEGER NOT NULL DEFAULT 1, updated_at TEXT NOT NULL,
+  UNIQUE (case_id, alert_key));
+CREATE INDEX alerts_by_case ON alerts (case_id, id);
+CREATE INDEX alerts_by_state ON alerts (case_id, state, id);
+CREATE INDEX alerts_by_assignee ON alerts (case_id, assignee_id, id);
+CREATE INDEX alerts_by_rule ON alerts (case_id, rule_id, id);
+CREATE TABLE alert_history (
+  id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL REFERENCES alerts(id),
+  user_id INTEGER NOT NULL REFERENCES users(id), action TEXT NOT NULL, before_value TEXT NOT NULL,
+  after_value TEXT NOT NULL, note TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX alert_history_by_alert ON alert_history (alert_id, id);
+CREATE TABLE records_requests (
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id), bank TEXT NOT NULL,
+  legal_process TEXT NOT NULL, accounts TEXT NOT NULL, period_from TEXT NOT NULL,
+  period_to TEXT NOT NULL, sent_at TEXT NOT NULL, due_at TEXT NOT NULL,
+  markings TEXT NOT NULL DEFAULT '', version INTEGER NOT NULL DEFAULT 1,
+  created_by INTEGER NOT NULL REFERENCES users(id), created_at TEXT NOT NULL);
+CREATE INDEX records_requests_by_case ON records_requests (case_id, id);
+CREATE TABLE records_received (
+  request_id INTEGER NOT NULL REFERENCES records_requests(id),
+  evidence_id INTEGER NOT NULL REFERENCES evidence(id), accounts TEXT NOT NULL,
+  note TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (request_id, evidence_id));
+CREATE TABLE identifiers (
+  case_id INTEGER NOT NULL REFERENCES cases(id), kind TEXT NOT NULL, digest TEXT NOT NULL,
+  identifier TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (case_id, kind, digest));
+CREATE INDEX identifiers_by_digest ON identifiers (kind, digest);
+CREATE TABLE deconfliction_notices (
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id),
+  other_case_id INTEGER NOT NULL REFERENCES cases(id), kind TEXT NOT NULL, digest TEXT NOT NULL,
+  at TEXT NOT NULL, UNIQUE (case_id, other_case_id, kind, digest));
+CREATE INDEX deconfliction_by_case ON deconfliction_notices (case_id, id);
+)sql",
 };
 
 }  // namespace

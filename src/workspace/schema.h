@@ -8,7 +8,7 @@
 namespace moneytrail::workspace {
 
 // The schema version this build writes and reads.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Brings `db` to kSchemaVersion, applying each missing migration in its own transaction.
 // FailedPrecondition when the database is newer than this build.

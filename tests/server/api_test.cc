@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -62,6 +63,71 @@ class ApiTest : public workspace::testing::WorkspaceFixture {
     return api_->Handle(r);
   }
 
+  struct CaseItems {
+    int64_t evidence = 0, plain_evidence = 0, job = 0, alert = 0, request = 0;
+  };
+  // Evidence with `markings` (and one without), an ingest job of it that failed (its claim marks
+  // the case store), an investigation whose run directory holds one alert (so the alert carries
+  // the store's markings), and a request for records with `markings`.
+  CaseItems MakeCaseItems(int64_t case_id, const workspace::Markings& markings, int serial) {
+    CaseItems out;
+    auto e = ws_->AddEvidence(irs_agent_, case_id, "stmt.csv", "text/csv", "a,b\n" + std::to_string(serial), markings);
+    EXPECT_TRUE(e.ok()) << e.status().ToString();
+    out.evidence = e->id;
+    auto plain = ws_->AddEvidence(irs_agent_, case_id, "plain.csv", "text/csv", "c,d\n" + std::to_string(serial), {});
+    EXPECT_TRUE(plain.ok());
+    out.plain_evidence = plain->id;
+    auto job = ws_->CreateJob(irs_agent_, case_id, {workspace::kJobIngest, {e->id}, "native", {}});
+    EXPECT_TRUE(job.ok()) << job.status().ToString();
+    out.job = job->id;
+    ClaimUntil(job->id);
+    EXPECT_TRUE(ws_->CompleteJob(job->id, {false, "test: not run", "", {}}).ok());
+    auto investigate = ws_->CreateJob(irs_agent_, case_id, {workspace::kJobInvestigate, {}, "", {}});
+    EXPECT_TRUE(investigate.ok());
+    ClaimUntil(investigate->id);
+    WriteAlertsFile(case_id, 1);
+    EXPECT_TRUE(ws_->CompleteJob(investigate->id, {true, "", "{}", {}}).ok());
+    auto page = ws_->ListAlerts(irs_agent_, case_id, {});
+    EXPECT_TRUE(page.ok() && page->alerts.size() == 1);
+    out.alert = page->alerts.at(0).id;
+    workspace::NewRecordsRequest rq;
+    rq.bank = "First Coast";
+    rq.accounts = {"80020474750"};
+    rq.period_from = "2025-09-01";
+    rq.period_to = "2025-09-30";
+    rq.markings = markings;
+    auto request = ws_->CreateRecordsRequest(irs_agent_, case_id, rq);
+    EXPECT_TRUE(request.ok()) << request.status().ToString();
+    out.request = request->id;
+    return out;
+  }
+
+  // Claims queued jobs until `job_id` is the one claimed; older ones (queued by earlier calls of
+  // routes) end as failed.
+  void ClaimUntil(int64_t job_id) {
+    for (;;) {
+      auto claimed = ws_->ClaimNextJob();
+      ASSERT_TRUE(claimed.ok() && claimed->has_value()) << "job " << job_id << " was not queued";
+      if ((*claimed)->job.id == job_id) return;
+      ASSERT_TRUE(ws_->CompleteJob((*claimed)->job.id, {false, "test: not run", "", {}}).ok());
+    }
+  }
+
+  // An alerts.jsonl in the case's run directory with `n` alerts on account 010:A<i>.
+  void WriteAlertsFile(int64_t case_id, int n) {
+    std::filesystem::create_directories(ws_->CaseRunDir(case_id));
+    std::ofstream out(ws_->CaseRunDir(case_id) / "alerts.jsonl");
+    out << R"({"record":"scan","alerts":)" << n << "}\n";
+    for (int i = 1; i <= n; ++i) {
+      out << Json{{"record", "alert"}, {"alert_id", "ST-TEST-" + std::to_string(i)}, {"rule_id", "ST-TEST"},
+                  {"severity", "high"}, {"title", "test"}, {"subjects", {"010:A" + std::to_string(i)}},
+                  {"window", {{"start", "2025-09-01T00:00:00Z"}, {"end", "2025-09-02T00:00:00Z"}}},
+                  {"sentence", "s"}, {"evidence", {{{"transaction_id", i}}}}}
+                 .dump()
+          << "\n";
+    }
+  }
+
   std::unique_ptr<Api> api_;
 };
 
@@ -84,7 +150,9 @@ TEST_F(ApiTest, OpenApiDocumentListsExactlyTheRoutes) {
 
 // ---- The authorisation matrix ------------------------------------------------------------------
 
-enum class Scope { kNone, kCaseRead, kCaseWrite, kCaseAdmin, kNoteRead, kNoteWrite };
+// kItemRead/kItemWrite: the route names an item (note, evidence, job, alert, request) that carries
+// 6103 in the marked cells.
+enum class Scope { kNone, kCaseRead, kCaseWrite, kCaseAdmin, kItemRead, kItemWrite };
 const std::set<Role> kAllRoles = {Role::kAgent, Role::kAnalyst, Role::kSupervisor, Role::kAuditor,
                                   Role::kAdministrator};
 struct Rule {
@@ -112,8 +180,32 @@ const std::vector<Rule> kRules = {
     {"DELETE", "/api/v1/cases/{case_id}/members/{user_id}", kAllRoles, Scope::kCaseAdmin},
     {"GET", "/api/v1/cases/{case_id}/notes", kAllRoles, Scope::kCaseRead},
     {"POST", "/api/v1/cases/{case_id}/notes", kAllRoles, Scope::kCaseWrite},
-    {"GET", "/api/v1/notes/{note_id}", kAllRoles, Scope::kNoteRead},
-    {"PATCH", "/api/v1/notes/{note_id}", kAllRoles, Scope::kNoteWrite},
+    {"GET", "/api/v1/notes/{note_id}", kAllRoles, Scope::kItemRead},
+    {"PATCH", "/api/v1/notes/{note_id}", kAllRoles, Scope::kItemWrite},
+    {"GET", "/api/v1/cases/{case_id}/evidence", kAllRoles, Scope::kCaseRead},
+    {"POST", "/api/v1/cases/{case_id}/evidence", kAllRoles, Scope::kCaseWrite},
+    {"GET", "/api/v1/evidence/{evidence_id}", kAllRoles, Scope::kItemRead},
+    {"POST", "/api/v1/evidence/{evidence_id}/verify", kAllRoles, Scope::kItemWrite},
+    {"GET", "/api/v1/cases/{case_id}/jobs", kAllRoles, Scope::kCaseRead},
+    {"POST", "/api/v1/cases/{case_id}/jobs", kAllRoles, Scope::kCaseWrite},
+    {"GET", "/api/v1/jobs/{job_id}", kAllRoles, Scope::kItemRead},
+    {"GET", "/api/v1/jobs/{job_id}/events", kAllRoles, Scope::kItemRead},
+    {"POST", "/api/v1/jobs/{job_id}/retry", kAllRoles, Scope::kItemWrite},
+    {"GET", "/api/v1/cases/{case_id}/alerts", kAllRoles, Scope::kCaseRead},
+    {"POST", "/api/v1/cases/{case_id}/alerts/next", kAllRoles, Scope::kCaseWrite},
+    {"GET", "/api/v1/cases/{case_id}/labels", kAllRoles, Scope::kCaseRead},
+    {"GET", "/api/v1/alerts/{alert_id}", kAllRoles, Scope::kItemRead},
+    {"POST", "/api/v1/alerts/{alert_id}/lock", kAllRoles, Scope::kItemWrite},
+    {"DELETE", "/api/v1/alerts/{alert_id}/lock", kAllRoles, Scope::kItemRead},
+    {"POST", "/api/v1/alerts/{alert_id}/assign", kAllRoles, Scope::kItemWrite},
+    {"POST", "/api/v1/alerts/{alert_id}/snooze", kAllRoles, Scope::kItemWrite},
+    {"POST", "/api/v1/alerts/{alert_id}/disposition", kAllRoles, Scope::kItemWrite},
+    {"GET", "/api/v1/cases/{case_id}/requests", kAllRoles, Scope::kCaseRead},
+    {"POST", "/api/v1/cases/{case_id}/requests", kAllRoles, Scope::kCaseWrite},
+    {"GET", "/api/v1/requests/{request_id}", kAllRoles, Scope::kItemRead},
+    {"POST", "/api/v1/requests/{request_id}/received", kAllRoles, Scope::kItemWrite},
+    {"POST", "/api/v1/cases/{case_id}/identifiers", kAllRoles, Scope::kCaseWrite},
+    {"GET", "/api/v1/cases/{case_id}/deconfliction", kAllRoles, Scope::kCaseRead},
     {"GET", "/api/v1/journal", {Role::kAuditor}, Scope::kNone},
     {"GET", "/api/v1/disclosures", {Role::kAuditor}, Scope::kNone},
     {"GET", "/api/v1/cases/{case_id}/views/overview", kAllRoles, Scope::kCaseRead},
@@ -130,8 +222,8 @@ bool Expected(const Rule& rule, Role role, CaseAccess membership, bool note_mark
     case Scope::kCaseRead: return membership >= CaseAccess::kRead;
     case Scope::kCaseWrite: return membership >= CaseAccess::kWrite;
     case Scope::kCaseAdmin: return membership >= CaseAccess::kAdmin;
-    case Scope::kNoteRead: return membership >= CaseAccess::kRead && !note_marked_6103;
-    case Scope::kNoteWrite: return membership >= CaseAccess::kWrite && !note_marked_6103;
+    case Scope::kItemRead: return membership >= CaseAccess::kRead && !note_marked_6103;
+    case Scope::kItemWrite: return membership >= CaseAccess::kWrite && !note_marked_6103;
   }
   return false;
 }
@@ -179,9 +271,12 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
           if (membership != CaseAccess::kNone) {
             ASSERT_TRUE(ws_->AddMember(irs_agent_, c->id, user.user.id, membership, "").ok());
           }
-          auto note = ws_->AddNote(irs_agent_, c->id, "case", "", "a note",
-                                   marked ? *ParseMarkings({"6103"}) : workspace::Markings{});
+          const workspace::Markings item_markings = marked ? *ParseMarkings({"6103"}) : workspace::Markings{};
+          auto note = ws_->AddNote(irs_agent_, c->id, "case", "", "a note", item_markings);
           ASSERT_TRUE(note.ok());
+          // The case-work items, each carrying the cell's markings: evidence, a failed ingest job
+          // of it (whose claim marks the store), the alert an investigation raised, a request.
+          const CaseItems items = MakeCaseItems(c->id, item_markings, serial);
           // Targets for the routes that change people.
           Actor extra = MakeUser("x." + std::to_string(serial), hsi_id_, Role::kAgent, {"LES"});
           ASSERT_TRUE(ws_->AddMember(irs_agent_, c->id, extra.user.id, CaseAccess::kRead, "").ok());
@@ -189,6 +284,9 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
 
           std::string path = Fill(Fill(Fill(rule.pattern, "case_id", c->id), "note_id", note->id), "user_id",
                                   extra.user.id);
+          path = Fill(Fill(Fill(Fill(path, "evidence_id", items.evidence), "job_id", items.job), "alert_id", items.alert),
+                      "request_id", items.request);
+          std::map<std::string, std::string> query;
           Json body = nullptr;
           if (rule.method != "GET" && rule.method != "DELETE") body = Json::object();
           if (rule.pattern == "/api/v1/tokens") body = {{"label", "script"}};
@@ -212,10 +310,31 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
           if (rule.pattern == "/api/v1/notes/{note_id}") {
             if (rule.method == "PATCH") body = {{"version", note->version}, {"text", "changed"}};
           }
-          std::map<std::string, std::string> query;
+          if (rule.pattern == "/api/v1/cases/{case_id}/evidence" && rule.method == "POST") {
+            body = {{"any", "bytes"}};  // the upload's content (a JSON text is a file too)
+            query = {{"name", "upload.json"}};
+          }
+          if (rule.pattern == "/api/v1/cases/{case_id}/jobs" && rule.method == "POST") body = {{"kind", "investigate"}};
+          if (rule.pattern == "/api/v1/alerts/{alert_id}/assign") body = {{"user_id", 0}, {"note", "n"}, {"version", 1}};
+          if (rule.pattern == "/api/v1/alerts/{alert_id}/snooze") {
+            body = {{"until", "2030-01-01"}, {"note", "n"}, {"version", 1}};
+          }
+          if (rule.pattern == "/api/v1/alerts/{alert_id}/disposition") {
+            body = {{"state", "in_review"}, {"note", "n"}, {"version", 1}};
+          }
+          if (rule.pattern == "/api/v1/cases/{case_id}/requests" && rule.method == "POST") {
+            body = {{"bank", "First Coast"}, {"accounts", {"1"}}, {"period_from", "2025-01-01"},
+                    {"period_to", "2025-12-31"}};
+          }
+          if (rule.pattern == "/api/v1/requests/{request_id}/received") {
+            body = {{"evidence_id", items.plain_evidence}, {"accounts", {"80020474750"}}, {"version", 1}};
+          }
+          if (rule.pattern == "/api/v1/cases/{case_id}/identifiers") body = {{"accounts", {"80020474750"}}};
           if (rule.pattern.find("/views/") != std::string::npos) {
             const std::filesystem::path case_dir = dir_ / "cases" / std::to_string(c->id);
             std::filesystem::create_directories(case_dir);
+            std::filesystem::remove_all(case_dir / "store");
+            std::filesystem::remove_all(case_dir / "run");
             std::filesystem::create_directory_symlink(records / "store", case_dir / "store");
             std::filesystem::create_directory_symlink(records / "run", case_dir / "run");
             query = {{"subject", "E1"}, {"account", "001:A0"}, {"from_account", "001:A0"}, {"to_account", "001:A0"}};

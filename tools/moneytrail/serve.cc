@@ -1,6 +1,7 @@
 // `moneytrail serve --workspace DIR [--listen HOST:PORT] [--cert FILE --key FILE]`: the
 // workspace's JSON API (docs/api/openapi.json). Plain HTTP only on a loopback address; HTTPS
-// with a certificate otherwise. SIGINT or SIGTERM stops it after the requests in flight.
+// with a certificate otherwise. SIGINT or SIGTERM stops it after the requests in flight (and
+// the running job, if any). --listen 127.0.0.1:0 picks a free port (printed).
 #include <pthread.h>
 #include <signal.h>
 
@@ -40,19 +41,22 @@ int RunServe(const Options& o) {
   }
   std::string host = o.listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  auto ws = workspace::Workspace::Open(o.workspace);
-  if (!ws.ok()) return cli::ReportError("serve", ws.status());
-  const bool tls = !o.cert.empty() || !o.key.empty();
-  server::Api api(**ws, {.secure_cookies = tls});
-  std::error_code ec;
-  const std::string web = std::filesystem::is_directory(o.web, ec) ? o.web : "";
-  server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key, .web_dir = web});
-  // Block the stop signals in every thread; one thread waits for them and stops the server.
+  // Block the stop signals in every thread (before any is started: the job runner's too); one
+  // thread waits for them and stops the server.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  auto ws = workspace::Workspace::Open(o.workspace);
+  if (!ws.ok()) return cli::ReportError("serve", ws.status());
+  const bool tls = !o.cert.empty() || !o.key.empty();
+  // Jobs (ingest, investigate) run on a worker thread; jobs a killed server left running are
+  // marked interrupted first.
+  server::Api api(**ws, {.secure_cookies = tls, .run_jobs = true, .job_threads = 1});
+  std::error_code ec;
+  const std::string web = std::filesystem::is_directory(o.web, ec) ? o.web : "";
+  server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key, .web_dir = web});
   Status bound = http.Bind();
   if (!bound.ok()) return cli::ReportError("serve", bound);
   fmt::print("serving {} at {}://{}:{}/ (API under /api/v1; {}; SIGINT or SIGTERM stops)\n", o.workspace,
