@@ -214,18 +214,20 @@ std::optional<Stage> Investigation::next() const {
   return std::nullopt;
 }
 
+StageRecord StageRecordOf(const Investigation::State& st, Stage stage) {
+  const StageSpec& spec = StageSpecs()[Index(stage)];
+  StageRecord r;
+  r.name = std::string(spec.name);
+  r.inputs.assign(spec.inputs.begin(), spec.inputs.end());
+  r.outputs.assign(spec.outputs.begin(), spec.outputs.end());
+  r.files = st.files[Index(stage)];
+  r.runs = st.runs[Index(stage)];
+  return r;
+}
+
 std::vector<StageRecord> Investigation::records() const {
   std::vector<StageRecord> out;
-  for (Stage s : state_->order) {
-    const StageSpec& spec = StageSpecs()[Index(s)];
-    StageRecord r;
-    r.name = std::string(spec.name);
-    r.inputs.assign(spec.inputs.begin(), spec.inputs.end());
-    r.outputs.assign(spec.outputs.begin(), spec.outputs.end());
-    r.files = state_->files[Index(s)];
-    r.runs = state_->runs[Index(s)];
-    out.push_back(std::move(r));
-  }
+  for (Stage s : state_->order) out.push_back(StageRecordOf(*state_, s));
   return out;
 }
 

@@ -23,6 +23,7 @@
 #include "moneytrail/rules.h"
 #include "moneytrail/store.h"
 #include "moneytrail/trace.h"
+#include "net_worth_schedules.h"
 #include "outputs.h"
 #include "ranking_input.h"
 #include "shared_links.h"
@@ -67,6 +68,7 @@ struct Investigation::State {
   std::unique_ptr<ViewMaker> views;
   std::string holders_origin;
   std::vector<report::StatementIntegrityView> integrity;
+  std::vector<NetWorthFile> net_worth;
   // resolve
   std::optional<rules::HolderTable> holders;
   std::optional<HolderNames> names;
@@ -105,6 +107,10 @@ struct Investigation::State {
   // Writes a case file through the writer and records it as the current stage's.
   Status Write(const std::string& relative, std::string_view contents, std::string what);
 };
+
+// What custody.json records of `stage` as it stands (StageSpecs' declarations, the files it wrote
+// so far, its runs so far).
+StageRecord StageRecordOf(const Investigation::State& st, Stage stage);
 
 Status RunIngest(Investigation::State& st);
 Status RunVerify(Investigation::State& st);

@@ -42,6 +42,9 @@ Status RunVerify(Investigation::State& st) {
   }
   // The records' own integrity: the statement checks and the description enrichment of ingest.
   MT_ASSIGN_OR_RETURN(st.integrity, StatementIntegrity(s));
+  // The investigator's net worth files: read and computed now, so that a bad line stops the job
+  // before its long stages.
+  MT_ASSIGN_OR_RETURN(st.net_worth, LoadNetWorthFiles(st.o.net_worth));
   return Status::Ok();
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "investigation_state.h"
 #include "moneytrail/file_util.h"
@@ -184,6 +185,7 @@ Status RunReport(Investigation::State& job) {
     fs::create_directories(tmp_dir / "schedules", ec);
     if (ec) return IoError(fmt::format("cannot create {}: {}", (tmp_dir / "schedules").string(), ec.message()));
     std::vector<std::pair<TransactionId, TransactionId>> first_last(top);
+    std::set<std::string> net_worth_shown;
     for (size_t r = 0; r < top; ++r) {
       const uint32_t sub = ranked[r].subject;
       MT_ASSIGN_OR_RETURN(std::vector<Schedule> schedules,
@@ -192,6 +194,29 @@ Status RunReport(Investigation::State& job) {
       for (Schedule& sc : schedules) {
         if (!sc.csv.empty()) MT_RETURN_IF_ERROR(job.Write(sc.view.csv, sc.csv, sc.view.title));
         data.subjects[r].schedules.push_back(std::move(sc.view));
+      }
+      // The net worth method, when the investigator gave a file for this subject.
+      for (const NetWorthFile& f : job.net_worth) {
+        const SubjectRow& row = rows[r];
+        if (f.subject != row.subject &&
+            std::find(row.accounts.begin(), row.accounts.end(), f.subject) == row.accounts.end()) {
+          continue;
+        }
+        const std::string csv = fmt::format("schedules/{:02}-net-worth.csv", r + 1);
+        MT_RETURN_IF_ERROR(job.Write(csv, proof::NetWorthCsv(f.statement),
+                                     "net worth statement and defence lines (from " +
+                                         f.path.filename().string() + ")"));
+        for (report::ScheduleView& v : NetWorthSchedules(f, csv)) {
+          data.subjects[r].schedules.push_back(std::move(v));
+        }
+        net_worth_shown.insert(f.subject);
+      }
+    }
+    for (const NetWorthFile& f : job.net_worth) {
+      if (net_worth_shown.count(f.subject) == 0) {
+        job.warnings[static_cast<size_t>(Stage::kReport)].push_back(fmt::format(
+            "net worth file {} not in the report: {} is not one of the top {} subjects",
+            f.path.string(), f.subject, top));
       }
     }
     CaseTimeline timeline = BuildCaseTimeline(views, data.subjects, first_last);
@@ -229,9 +254,11 @@ Status RunReport(Investigation::State& job) {
   for (const rules::RulePack* p : pack_ptrs) {
     data.configuration.emplace_back("rule pack " + p->id(), p->origin() + " (SHA-256 " + p->sha256() + ")");
   }
-  for (const Exclusion& e : job.exclusions) {
+  for (size_t k = 0; k < job.exclusions.size(); ++k) {
+    const Exclusion& e = job.exclusions[k];
     data.configuration.emplace_back(
-        "manual exclusion", fmt::format("alert {}, by {} on {}: {}", e.alert_id, e.who, e.when, e.why));
+        fmt::format("manual exclusion {}", k + 1),
+        fmt::format("alert {}, by {} on {}: {}", e.alert_id, e.who, e.when, e.why));
   }
   for (const store::SourceRecord& src : s.sources()) {
     report::CustodyFileView c;
@@ -283,8 +310,18 @@ Status RunExhibits(Investigation::State& job) {
                                                                     pdf.status().ToString());
     }
   }
+  // What ran, this stage included (its record is complete once custody.json is written).
+  std::vector<StageRecord> stages;
+  for (Stage ran : job.order) {
+    if (ran == Stage::kExhibits) continue;
+    stages.push_back(StageRecordOf(job, ran));
+  }
+  stages.push_back(StageRecordOf(job, Stage::kExhibits));
+  stages.back().files.push_back("custody.json");
+  ++stages.back().runs;
   MT_RETURN_IF_ERROR(job.Write("custody.json",
-                               CustodyJson(s, data, job.writer->outputs(), job.generated_at),
+                               CustodyJson(s, data, job.writer->outputs(), job.generated_at, stages,
+                                           job.exclusions),
                                "custody record"));
   MT_RETURN_IF_ERROR(job.writer->Publish());
 
