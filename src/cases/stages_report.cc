@@ -254,6 +254,10 @@ Status RunReport(Investigation::State& job) {
   for (const rules::RulePack* p : pack_ptrs) {
     data.configuration.emplace_back("rule pack " + p->id(), p->origin() + " (SHA-256 " + p->sha256() + ")");
   }
+  for (const NetWorthFile& f : job.net_worth) {
+    data.configuration.emplace_back("net worth file " + f.subject,
+                                    fs::absolute(f.path).string() + " (SHA-256 " + f.sha256 + ")");
+  }
   for (size_t k = 0; k < job.exclusions.size(); ++k) {
     const Exclusion& e = job.exclusions[k];
     data.configuration.emplace_back(

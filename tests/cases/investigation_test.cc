@@ -119,7 +119,9 @@ TEST_F(InvestigationTest, ProgressNamesEveryStageInOrderAndCustodyRecordsThem) {
   // Every output the custody lists was written by a stage that says so.
   for (const auto& out : custody["outputs"]) {
     const std::string path = out["path"].get<std::string>();
-    if (path != "custody.json") EXPECT_TRUE(files.count(path)) << path;
+    if (path != "custody.json") {
+      EXPECT_TRUE(files.count(path)) << path;
+    }
   }
 }
 
@@ -176,7 +178,9 @@ TEST(InvestigationStagesTest, NamesRoundTripAndInputsComeFromEarlierStages) {
     EXPECT_EQ(*back, s.stage);
     for (std::string_view in : s.inputs) {
       // A product of a stage must come from an earlier one; other inputs are outer inputs.
-      if (all_outputs.count(std::string(in))) EXPECT_TRUE(produced.count(std::string(in))) << s.name << " reads " << in;
+      if (all_outputs.count(std::string(in))) {
+        EXPECT_TRUE(produced.count(std::string(in))) << s.name << " reads " << in;
+      }
     }
     produced.insert(s.outputs.begin(), s.outputs.end());
   }
