@@ -54,7 +54,7 @@ const std::vector<StageSpec>& StageSpecs() {
        {"store"}, {"store (opened)", "statement integrity"}},
       {Stage::kResolve, "resolve",
        "the KYC holders and entities, given or attached to the store by `moneytrail resolve`",
-       {"store (opened)", "KYC directory", "entities"}, {"holders", "entities", "shared identifiers"}},
+       {"store (opened)", "KYC directory", "entities file"}, {"holders", "entities", "shared identifiers"}},
       {Stage::kRules, "rules", "the red-flag rule packs over the store",
        {"store (opened)", "holders", "rule packs", "rule overrides"}, {"alerts"}},
       {Stage::kPatterns, "patterns", "pattern instances of the temporal graph",
