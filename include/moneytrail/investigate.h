@@ -74,6 +74,11 @@ struct InvestigateOptions {
   std::string exhibit;  // exhibit number stamped on every printed page ("GX-1"); empty: none
   bool a4 = false;
   int threads = 0;                // 0: all cores
+  // Net worth files (docs/investigate.md, "Net worth in the report"): a subject's label as
+  // subjects.csv names it, or one of its accounts, -> the investigator's net worth CSV
+  // (moneytrail/net_worth.h). Each top subject named gets the net worth schedules in the report
+  // and schedules/NN-net-worth.csv. Read and checked before the rules run.
+  std::vector<std::pair<std::string, std::filesystem::path>> net_worth;
   // Progress: called with the stage name ("ingest", "rules", "patterns", "score", "rank",
   // "trace", "report", "pdf") and the fraction of the stage done (0..1).
   std::function<void(std::string_view stage, double fraction)> progress;

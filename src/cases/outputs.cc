@@ -232,7 +232,9 @@ std::string SubjectsCsv(const std::vector<SubjectRow>& rows) {
 }
 
 std::string CustodyJson(const store::Store& store, const report::CaseReportData& data,
-                        const std::vector<OutputFile>& outputs, const std::string& generated_at) {
+                        const std::vector<OutputFile>& outputs, const std::string& generated_at,
+                        const std::vector<StageRecord>& stages,
+                        const std::vector<Exclusion>& exclusions) {
   nlohmann::ordered_json j;
   j["record"] = "moneytrail-case";
   j["moneytrail_version"] = kVersion;
@@ -275,6 +277,19 @@ std::string CustodyJson(const store::Store& store, const report::CaseReportData&
   nlohmann::ordered_json config = nlohmann::ordered_json::object();
   for (const auto& [k, v] : data.configuration) config[k] = v;
   j["configuration"] = std::move(config);
+  nlohmann::ordered_json ran = nlohmann::ordered_json::array();
+  for (const StageRecord& s : stages) {
+    ran.push_back({{"name", s.name}, {"inputs", s.inputs}, {"outputs", s.outputs},
+                   {"files", s.files}, {"runs", s.runs}});
+  }
+  j["stages"] = std::move(ran);
+  if (!exclusions.empty()) {
+    nlohmann::ordered_json excluded = nlohmann::ordered_json::array();
+    for (const Exclusion& e : exclusions) {
+      excluded.push_back({{"alert_id", e.alert_id}, {"who", e.who}, {"when", e.when}, {"why", e.why}});
+    }
+    j["manual_exclusions"] = std::move(excluded);
+  }
   nlohmann::ordered_json outs = nlohmann::ordered_json::array();
   for (const OutputFile& f : outputs) {
     outs.push_back({{"path", f.path}, {"sha256", f.sha256}, {"bytes", f.bytes}, {"what", f.what}});

@@ -11,6 +11,7 @@
 
 #include "moneytrail/case_report.h"
 #include "moneytrail/investigate.h"
+#include "moneytrail/investigation.h"
 #include "moneytrail/rules.h"
 #include "moneytrail/status.h"
 #include "moneytrail/store.h"
@@ -75,9 +76,13 @@ class CaseWriter {
 std::string SubjectsCsv(const std::vector<SubjectRow>& rows);
 
 // custody.json: version, generation time, the store (dir, manifest SHA-256), every source file's
-// custody record, the configuration and every output with its SHA-256.
+// custody record, the configuration, the stages that ran (name, declared inputs and outputs,
+// the files each wrote, how many times it ran), the manual exclusions (only when there are any)
+// and every output with its SHA-256.
 std::string CustodyJson(const store::Store& store, const report::CaseReportData& data,
-                        const std::vector<OutputFile>& outputs, const std::string& generated_at);
+                        const std::vector<OutputFile>& outputs, const std::string& generated_at,
+                        const std::vector<StageRecord>& stages,
+                        const std::vector<Exclusion>& exclusions);
 
 // The top findings in plain words, for the report's first page.
 std::vector<std::string> Findings(const report::CaseReportData& data,

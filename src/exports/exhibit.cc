@@ -10,10 +10,13 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "exports/case_text.h"
+#include "moneytrail/case_report.h"
 #include "moneytrail/csv.h"
+#include "moneytrail/report_excerpt.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/json_text.h"
 #include "moneytrail/safe_text.h"
@@ -84,6 +87,7 @@ class ScratchDir {
 struct Subject {
   std::string holder;
   std::vector<std::string> accounts;
+  uint32_t rank = 0;  // in the case's ranking; the report shows the top subjects' sections
 };
 
 
@@ -111,7 +115,8 @@ Result<Subject> SubjectFromCase(const fs::path& case_dir, const std::string& wan
     if (static_cast<int>(f.size()) <= accounts) continue;
     // A holder or subject written with a leading "'" was neutralised against formulas.
     if (Unneutralised(f[subject]) == wanted || f[rank] == wanted) {
-      return Subject{Unneutralised(f[holder]), SplitSpaces(f[accounts])};
+      const uint32_t r = static_cast<uint32_t>(std::strtoul(std::string(f[rank]).c_str(), nullptr, 10));
+      return Subject{Unneutralised(f[holder]), SplitSpaces(f[accounts]), r};
     }
     if (known.size() < 5) known.push_back(Unneutralised(f[subject]));
   }
@@ -194,6 +199,41 @@ std::string FirstDifference(const std::string& name, std::string_view pack, std:
   return fmt::format("line {}: the pack has {}, the re-run gives {}", line, line_at(pack), line_at(rerun));
 }
 
+// The subject's part of the case's report, printed: its section of report.html (the report
+// shows its top subjects in rank order), stamped with the exhibit number and numbered "Page N
+// of M" within the exhibit. A warning, and no PDF, when the report has no section for it or no
+// browser can print it.
+std::optional<std::string> SubjectPdf(const fs::path& case_dir, uint32_t rank, const ExhibitConfig& c,
+                                      const fs::path& scratch, std::vector<std::string>& warnings) {
+  Result<std::string> html = ReadFileToString(case_dir / "report.html");
+  if (!html.ok()) {
+    warnings.push_back("no exhibit.pdf: the case has no readable report.html");
+    return std::nullopt;
+  }
+  const std::string heading =
+      fmt::format("Exhibit {}: {}{}", c.exhibit_number, c.subject, c.holder.empty() ? "" : " (" + c.holder + ")");
+  Result<std::string> excerpt = report::SubjectExcerptHtml(*html, rank, c.exhibit_number, heading);
+  if (!excerpt.ok()) {
+    warnings.push_back("no exhibit.pdf: " + std::string(excerpt.status().message()));
+    return std::nullopt;
+  }
+  if (Status s = WriteFileDurably(scratch / "exhibit.html", *excerpt); !s.ok()) {
+    warnings.push_back("no exhibit.pdf: " + s.ToString());
+    return std::nullopt;
+  }
+  Result<report::PdfInfo> pdf = report::PrintPdf(scratch / "exhibit.html", scratch / "exhibit.pdf", {});
+  if (!pdf.ok()) {
+    warnings.push_back("no exhibit.pdf: " + pdf.status().ToString());
+    return std::nullopt;
+  }
+  Result<std::string> bytes = ReadFileToString(scratch / "exhibit.pdf");
+  if (!bytes.ok()) {
+    warnings.push_back("no exhibit.pdf: " + bytes.status().ToString());
+    return std::nullopt;
+  }
+  return std::move(*bytes);
+}
+
 }  // namespace
 
 Result<ExhibitResult> WriteExhibit(const ExhibitOptions& o) {
@@ -220,11 +260,13 @@ Result<ExhibitResult> WriteExhibit(const ExhibitOptions& o) {
   MT_ASSIGN_OR_RETURN(store::Store store, store::Store::Open(store_dir));
   config.store = fs::absolute(store.dir()).lexically_normal().string();
   config.store_manifest_sha256 = store.manifest_sha256();
+  uint32_t case_rank = 0;
   if (is_case) {
     Result<Subject> s = SubjectFromCase(o.source, o.subject);
     if (s.ok()) {
       config.holder = s->holder;
       config.accounts = s->accounts;
+      case_rank = s->rank;
     } else if (o.subject.find(':') == std::string::npos) {
       return s.status();
     }
@@ -257,10 +299,14 @@ Result<ExhibitResult> WriteExhibit(const ExhibitOptions& o) {
   frozen.push_back({kConfig, exhibit_internal::ConfigJson(config),
                     "the configuration: store, its manifest SHA-256, subject, accounts, manual "
                     "adjustments, engine version, creation time"});
-  if (is_case && fs::exists(o.source / "report.pdf", ec)) {
-    MT_ASSIGN_OR_RETURN(std::string pdf, ReadFileToString(o.source / "report.pdf"));
-    frozen.push_back({"report.pdf", std::move(pdf),
-                      "the case report as printed (frozen: verified by hash, not re-run)"});
+  if (is_case && case_rank > 0) {
+    if (std::optional<std::string> pdf = SubjectPdf(o.source, case_rank, config, scratch.path(), result.warnings)) {
+      frozen.push_back({"exhibit.pdf", std::move(*pdf),
+                        "the subject's part of the case report, printed, every page stamped with "
+                        "the exhibit number and 'Page N of M' (frozen: verified by hash, not re-run)"});
+    }
+  } else if (is_case) {
+    result.warnings.push_back("no exhibit.pdf: the subject is not a ranked subject of the case");
   }
   result.schedule_lines = 0;
   for (const AnalysisFile& f : files) {
@@ -366,7 +412,7 @@ Result<ReproduceResult> Reproduce(const fs::path& dir) {
       r.tampered.push_back({name, fmt::format("SHA-256 {} differs from the signed manifest's {}",
                                               sha, f.value("sha256", std::string()))});
     }
-    if (name == "report.pdf") r.notes.push_back("report.pdf is frozen: checked by hash, not re-run");
+    if (name.ends_with(".pdf")) r.notes.push_back(name + " is frozen: checked by hash, not re-run");
     pack_bytes[name] = std::move(*bytes);
   }
   std::error_code ec;

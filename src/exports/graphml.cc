@@ -5,11 +5,14 @@
 
 #include <memory>
 
+#include "exports/xml_writer.h"
 #include "moneytrail/exports.h"
 #include "moneytrail/time_format.h"
 
 namespace moneytrail::exports {
 namespace {
+
+using exports_internal::XmlSafe;
 
 struct BufferFree {
   void operator()(xmlBuffer* b) const { xmlBufferFree(b); }
@@ -52,35 +55,6 @@ class Writer {
   xmlTextWriter* w_;
   bool ok_ = true;
 };
-
-// Text as libxml2 will accept it: bytes of invalid UTF-8 replaced by U+FFFD, control
-// characters that XML 1.0 forbids dropped (a store keeps what the source held).
-std::string XmlSafe(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  size_t i = 0;
-  while (i < in.size()) {
-    const unsigned char c = static_cast<unsigned char>(in[i]);
-    if (c < 0x80) {
-      if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += static_cast<char>(c);
-      ++i;
-      continue;
-    }
-    size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    bool valid = n != 0 && i + n <= in.size();
-    for (size_t k = 1; valid && k < n; ++k) {
-      valid = (static_cast<unsigned char>(in[i + k]) & 0xC0) == 0x80;
-    }
-    if (valid) {
-      out.append(in.substr(i, n));
-      i += n;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -28,12 +28,12 @@ int Run(const Options& o) {
 
 void Setup(CLI::App& app, std::function<int()>& run) {
   auto o = std::make_shared<Options>();  // shared: owned by the parsed options and the action
-  app.add_option("store", o->store, "Store directory (or, for ftm/i2/graphml/xlsx, a case directory)")->required();
+  app.add_option("store", o->store, "Store directory (or, for ftm/anx/i2/graphml/xlsx, a case directory)")->required();
   app.add_option("--out", o->out, "Output file")->required();
   app.add_option("--format", o->format,
-                 "native or ibm-aml (CSV); ftm (Aleph JSON lines), i2 (Analyst's Notebook CSV + "
-                 "import specification), graphml, xlsx (case workbook)")
-      ->check(CLI::IsMember({"native", "ibm-aml", "ftm", "i2", "graphml", "xlsx"}))
+                 "native or ibm-aml (CSV); ftm (Aleph JSON lines), anx (i2 Analyst's Notebook chart), "
+                 "i2 (Analyst's Notebook CSV + column mapping), graphml, xlsx (case workbook)")
+      ->check(CLI::IsMember({"native", "ibm-aml", "ftm", "anx", "i2", "graphml", "xlsx"}))
       ->default_val("native");
   app.add_flag("--verbatim", o->verbatim,
                "Write text exactly as stored (lossless round trip); by default a text cell that a "

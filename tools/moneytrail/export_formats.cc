@@ -1,4 +1,4 @@
-// `moneytrail export SOURCE --format ftm|i2|graphml|xlsx --out FILE`: adapters over
+// `moneytrail export SOURCE --format ftm|i2|anx|graphml|xlsx --out FILE`: adapters over
 // moneytrail/exports.h and moneytrail/workbook.h.
 #include "export_formats.h"
 
@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "moneytrail/anx.h"
 #include "moneytrail/exports.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/store.h"
@@ -17,7 +18,7 @@ namespace moneytrail::cli {
 namespace fs = std::filesystem;
 
 bool IsToolFormat(const std::string& format) {
-  return format == "ftm" || format == "i2" || format == "graphml" || format == "xlsx";
+  return format == "ftm" || format == "i2" || format == "anx" || format == "graphml" || format == "xlsx";
 }
 
 int RunToolExport(const std::string& source, const std::string& out, const std::string& format) {
@@ -53,6 +54,9 @@ int RunToolExport(const std::string& source, const std::string& out, const std::
   } else if (format == "i2") {
     st = WriteFileAtomically(out, exports::I2Csv(*s, *parties, all));
     if (st.ok()) st = WriteFileAtomically(spec, exports::I2ImportSpec(fs::path(out).filename().string()));
+  } else if (format == "anx") {  // moneytrail/anx.h
+    Result<std::string> xml = exports::AnalystsNotebookExchange(*s, *parties, all);
+    st = xml.ok() ? WriteFileAtomically(out, *xml) : xml.status();
   } else if (format == "graphml") {
     Result<std::string> xml = exports::GraphMl(*s, *parties, all);
     st = xml.ok() ? WriteFileAtomically(out, *xml) : xml.status();

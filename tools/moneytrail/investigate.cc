@@ -1,5 +1,6 @@
 // `moneytrail investigate --store STORE [FILES... --format F] --out CASE_DIR [--rules PACK...]
-//  [--set RULE.param=VALUE...] [--parties DIR [--entities entities.csv]] [--model FILE] [--top N] [--trace-hops N] [--no-pdf]`: the main job,
+//  [--set RULE.param=VALUE...] [--parties DIR [--entities entities.csv]] [--model FILE] [--top N] [--trace-hops N] [--no-pdf]
+//  [--net-worth SUBJECT=FILE...]`: the main job,
 //  adapter over cases::Investigate (docs/investigate.md). It takes the ingest flags of `ingest`
 //  (ingest_flags.h: --map, repeated, with --mapping as an alias; --balances, --max-rejects...).
 #include <fmt/format.h>
@@ -19,7 +20,7 @@ struct Options {
   std::string store, out, format, parties, entities, model;
   IngestOptions ingest;
   cli::IngestFlags flags;
-  std::vector<std::string> files, rules, sets;
+  std::vector<std::string> files, rules, sets, net_worth;
   size_t top = 10;
   uint32_t trace_hops = 6;
   bool no_pdf = false;
@@ -51,6 +52,14 @@ int Run(const Options& o) {
                               InvalidArgumentError("--set '" + set + "': expected RULE_ID.param=VALUE"));
     }
     io.rule_overrides[set.substr(0, eq)] = set.substr(eq + 1);
+  }
+  for (const std::string& nw : o.net_worth) {
+    const size_t eq = nw.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == nw.size()) {
+      return cli::ReportError("investigate", InvalidArgumentError(
+          "--net-worth '" + nw + "': expected SUBJECT=FILE (a subject of subjects.csv or one of its accounts)"));
+    }
+    io.net_worth.emplace_back(nw.substr(0, eq), nw.substr(eq + 1));
   }
   io.parties = o.parties;
   io.entities = o.entities;
@@ -94,6 +103,9 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--out", o->out, "Case directory to write")->required();
   app.add_option("--rules", o->rules, "Rule pack(s); default rules/smuggling-trafficking.toml");
   app.add_option("--set", o->sets, "Override a rule parameter: RULE_ID.param=VALUE (TOML value), repeatable");
+  app.add_option("--net-worth", o->net_worth,
+                 "SUBJECT=FILE: the subject's net worth file (prove --method net-worth); its "
+                 "schedules go in the report. Repeatable");
   app.add_option("--parties", o->parties, "KYC directory with parties.csv and accounts.csv");
   app.add_option("--entities", o->entities,
                  "resolve's entities.csv: rank entities (needs --parties) instead of accounts");

@@ -1,0 +1,202 @@
+// The investigation as stages (moneytrail/investigation.h): running the stages in one call or in
+// several gives byte-identical case directories; progress names every stage in order; a manual
+// exclusion followed by a re-run of the ranking takes the alert out of the ranking and records
+// it; the runner refuses what it cannot do. One generated tiny world, shared by the tests.
+#include "moneytrail/investigation.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/run_binary.h"
+#include "moneytrail/generate.h"
+
+namespace moneytrail::cases {
+namespace {
+
+namespace fs = std::filesystem;
+using test_util::ReadWholeFile;
+using test_util::TempDir;
+
+// Every file under `dir`, relative path -> bytes.
+std::map<std::string, std::string> Files(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const fs::directory_entry& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) out[e.path().lexically_relative(dir).generic_string()] = ReadWholeFile(e.path());
+  }
+  return out;
+}
+
+class InvestigationTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    setenv("SOURCE_DATE_EPOCH", "1767225600", 1);  // the generation time, fixed
+    dir_ = new TempDir();
+    Result<generate::GenerateOptions> g = generate::PresetOptions("tiny");
+    ASSERT_TRUE(g.ok());
+    g->out_dir = (dir_->path() / "bank").string();
+    g->seed = 5;
+    g->threads = 1;
+    ASSERT_TRUE(generate::Generate(*g).ok());
+    // The first job ingests; the others read the store it made.
+    InvestigateOptions first = Options("case-ingest");
+    first.files = {dir_->path() / "bank" / "transactions.csv"};
+    first.ingest.format = "native";
+    Result<CaseSummary> s = Investigate(first);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    unsetenv("SOURCE_DATE_EPOCH");
+  }
+  static InvestigateOptions Options(const std::string& out) {
+    InvestigateOptions o;
+    o.store = dir_->path() / "store";
+    o.parties = dir_->path() / "bank";
+    o.out = dir_->path() / out;
+    o.top = 5;
+    o.threads = 2;
+    o.pdf = false;  // Chromium stamps its own creation date into the PDF
+    return o;
+  }
+  static TempDir* dir_;
+};
+TempDir* InvestigationTest::dir_ = nullptr;
+
+TEST_F(InvestigationTest, StagesRunInSeveralCallsWriteTheSameCaseAsOneCall) {
+  ASSERT_TRUE(Investigate(Options("one-call")).ok());
+  Result<Investigation> job = Investigation::Begin(Options("several"));
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  ASSERT_TRUE(job->RunThrough(Stage::kRules).ok());
+  EXPECT_TRUE(job->done(Stage::kRules));
+  EXPECT_FALSE(job->done(Stage::kPatterns));
+  ASSERT_EQ(job->next(), Stage::kPatterns);
+  ASSERT_TRUE(job->RunThrough(Stage::kTrace).ok());
+  EXPECT_FALSE(fs::exists(dir_->path() / "several")) << "nothing is published before the exhibits stage";
+  ASSERT_TRUE(job->RunThrough(Stage::kExhibits).ok());
+  EXPECT_EQ(job->next(), std::nullopt);
+  const auto a = Files(dir_->path() / "one-call");
+  const auto b = Files(dir_->path() / "several");
+  ASSERT_GT(a.size(), 5u);
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& [name, bytes] : a) {
+    ASSERT_TRUE(b.count(name)) << name;
+    EXPECT_TRUE(bytes == b.at(name)) << name << " differs";
+  }
+}
+
+TEST_F(InvestigationTest, ProgressNamesEveryStageInOrderAndCustodyRecordsThem) {
+  std::vector<std::string> seen;
+  InvestigateOptions o = Options("progress");
+  o.progress = [&](std::string_view stage, double fraction) {
+    EXPECT_GE(fraction, 0.0);
+    EXPECT_LE(fraction, 1.0);
+    if (seen.empty() || seen.back() != stage) seen.emplace_back(stage);
+  };
+  Result<CaseSummary> s = Investigate(o);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  // No files to ingest: the ingest stage does not run.
+  const std::vector<std::string> expected = {"verify", "resolve", "rules",  "patterns", "score",
+                                             "rank",   "trace",   "report", "exhibits"};
+  EXPECT_EQ(seen, expected);
+  nlohmann::json custody = nlohmann::json::parse(ReadWholeFile(dir_->path() / "progress" / "custody.json"));
+  ASSERT_TRUE(custody.contains("stages")) << custody.dump(1);
+  std::vector<std::string> recorded;
+  std::set<std::string> files;
+  for (const auto& st : custody["stages"]) {
+    recorded.push_back(st["name"].get<std::string>());
+    EXPECT_FALSE(st["inputs"].empty()) << st.dump();
+    EXPECT_FALSE(st["outputs"].empty()) << st.dump();
+    for (const auto& f : st["files"]) files.insert(f.get<std::string>());
+  }
+  EXPECT_EQ(recorded, expected);
+  // Every output the custody lists was written by a stage that says so.
+  for (const auto& out : custody["outputs"]) {
+    const std::string path = out["path"].get<std::string>();
+    if (path != "custody.json") {
+      EXPECT_TRUE(files.count(path)) << path;
+    }
+  }
+}
+
+TEST_F(InvestigationTest, ExcludedAlertsLeaveTheRankingAfterARerun) {
+  Result<Investigation> job = Investigation::Begin(Options("excluded"));
+  ASSERT_TRUE(job.ok());
+  EXPECT_EQ(job->Rerun(Stage::kRank).code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(job->RunThrough(Stage::kRank).ok());
+  EXPECT_EQ(job->Exclude({.alert_id = "NO-SUCH-000001", .who = "SA Ruiz", .when = "2026-12-06",
+                          .why = "test"}).code(),
+            StatusCode::kNotFound);
+  // Every alert of the scan, from the case written with the same options.
+  std::istringstream alerts(ReadWholeFile(dir_->path() / "case-ingest" / "alerts.jsonl"));
+  std::vector<std::string> ids;
+  std::string line;
+  std::getline(alerts, line);  // the scan's header
+  while (std::getline(alerts, line)) ids.push_back(nlohmann::json::parse(line)["alert_id"].get<std::string>());
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ(job->Exclude({.alert_id = ids[0], .who = "SA Ruiz", .when = "2026-12-06", .why = ""}).code(),
+            StatusCode::kInvalidArgument);
+  for (const std::string& id : ids) {
+    ASSERT_TRUE(job->Exclude({.alert_id = id, .who = "SA Ruiz", .when = "2026-12-06",
+                              .why = "reviewed: a payroll run"}).ok());
+  }
+  EXPECT_EQ(job->Exclude({.alert_id = ids[0], .who = "SA Ruiz", .when = "2026-12-06", .why = "again"}).code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(job->Rerun(Stage::kRank).ok());
+  EXPECT_FALSE(job->done(Stage::kTrace));
+  ASSERT_TRUE(job->RunThrough(Stage::kExhibits).ok());
+  Result<CaseSummary> s = job->Summary();
+  ASSERT_TRUE(s.ok());
+  for (const SubjectRow& row : s->top) EXPECT_EQ(row.alerts, 0u) << row.subject;
+  const std::string custody = ReadWholeFile(dir_->path() / "excluded" / "custody.json");
+  EXPECT_NE(custody.find("reviewed: a payroll run"), std::string::npos);
+  EXPECT_NE(custody.find(ids.back()), std::string::npos);
+  EXPECT_NE(ReadWholeFile(dir_->path() / "excluded" / "report.html").find("manual exclusion"),
+            std::string::npos);
+  // The rank stage ran twice; custody says so.
+  nlohmann::json c = nlohmann::json::parse(custody);
+  bool rank_twice = false;
+  for (const auto& st : c["stages"]) rank_twice |= st["name"] == "rank" && st["runs"] == 2;
+  EXPECT_TRUE(rank_twice);
+}
+
+TEST(InvestigationStagesTest, NamesRoundTripAndInputsComeFromEarlierStages) {
+  std::set<std::string> produced;
+  std::set<std::string> all_outputs;
+  for (const StageSpec& s : StageSpecs()) all_outputs.insert(s.outputs.begin(), s.outputs.end());
+  size_t k = 0;
+  for (const StageSpec& s : StageSpecs()) {
+    EXPECT_EQ(static_cast<size_t>(s.stage), k++);
+    Result<Stage> back = StageFromName(s.name);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, s.stage);
+    for (std::string_view in : s.inputs) {
+      // A product of a stage must come from an earlier one; other inputs are outer inputs.
+      if (all_outputs.count(std::string(in))) {
+        EXPECT_TRUE(produced.count(std::string(in))) << s.name << " reads " << in;
+      }
+    }
+    produced.insert(s.outputs.begin(), s.outputs.end());
+  }
+  EXPECT_EQ(k, kStageCount);
+  EXPECT_EQ(StageFromName("nonsense").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(InvestigationStagesTest, BeginRefusesBadOptions) {
+  InvestigateOptions o;
+  EXPECT_EQ(Investigation::Begin(o).status().code(), StatusCode::kInvalidArgument);
+  o.out = "/tmp/x";
+  EXPECT_EQ(Investigation::Begin(o).status().code(), StatusCode::kInvalidArgument);
+  o.store = "/tmp/y";
+  o.top = 0;
+  EXPECT_EQ(Investigation::Begin(o).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace moneytrail::cases
