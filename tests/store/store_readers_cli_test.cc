@@ -71,13 +71,33 @@ TEST(StoreReadersCliTest, InfoAndExportSeeAWholeStoreWhileResolveReplacesTheAtta
   ASSERT_EQ(i.exit_code, 0) << i.err;
   // Two different party files: all parties, and the first half of them.
   const fs::path all = world / "parties.csv";
-  const fs::path half = dir.path() / "half-parties.csv";
+  // resolve reads accounts.csv beside the parties file: keep the accounts whose holder is kept.
+  fs::create_directories(dir.path() / "half");
+  const fs::path half = dir.path() / "half" / "parties.csv";
   {
     const std::string csv = ReadWholeFile(all);
     size_t lines = 0, at = 0;
     for (size_t p = 0; (p = csv.find('\n', p)) != std::string::npos; ++p) ++lines;
     for (size_t k = 0; k < lines / 2 + 1; ++k) at = csv.find('\n', at) + 1;
-    WriteWholeFile(half, csv.substr(0, at));  // the header and the first half of the rows
+    const std::string kept = csv.substr(0, at);  // the header and the first half of the rows
+    WriteWholeFile(half, kept);
+    std::set<std::string> parties;
+    for (size_t p = kept.find('\n') + 1; p < kept.size(); p = kept.find('\n', p) + 1) {
+      parties.insert(kept.substr(p, kept.find(',', p) - p));
+    }
+    const std::string accounts = ReadWholeFile(world / "accounts.csv");
+    std::string out;
+    for (size_t p = 0; p < accounts.size();) {
+      const size_t end = accounts.find('\n', p);
+      const std::string line = accounts.substr(p, end - p);
+      const std::vector<std::string> fields = test_util::SplitCsvLine(line);
+      if (p == 0 || fields.size() < 4 || fields[3].empty() || parties.count(fields[3]) > 0) {
+        out += line + "\n";
+      }
+      if (end == std::string::npos) break;
+      p = end + 1;
+    }
+    WriteWholeFile(dir.path() / "half" / "accounts.csv", out);
   }
   // The facts of each attachment, and the answers that do not depend on it.
   std::set<HoldersFacts> attached;
