@@ -47,15 +47,22 @@ test-asan: deps
 	  ctest --output-on-failure -j $(JOBS) -LE slow --timeout $(ASAN_TIMEOUT)
 
 # libFuzzer harnesses (fuzz/, docs/fuzzing.md): a clang-14 build in FUZZ_DIR of only the modules
-# the harnesses need, with ASan+UBSan; then each harness runs FUZZ_SECONDS. A finding fails the
-# target and leaves its reproducer in FUZZ_DIR/crashes/. `make fuzz-smoke` runs each for 20 s
-# (CI). FUZZERS picks harnesses, e.g. FUZZERS="fuzz_native_csv fuzz_end_to_end".
+# the harnesses need, with ASan+UBSan, at -O1 without debug information (build type "Fuzz": a
+# finding's reproducer is re-run under a debugger in a debug build), through ccache when it is
+# installed; then each harness runs FUZZ_SECONDS. A finding fails the target and leaves its
+# reproducer in FUZZ_DIR/crashes/. `make fuzz-smoke` runs each for 20 s (CI, after the tests).
+# FUZZERS picks harnesses, e.g. FUZZERS="fuzz_native_csv fuzz_end_to_end"; FUZZ_MODULES picks
+# the modules built (a harness whose libraries are not among them is skipped), e.g.
+# FUZZ_MODULES="$(FUZZ_PARSER_MODULES)" for the parser and configuration harnesses alone.
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZERS ?=
-FUZZ_MODULES := common;formats;enrich;statements;io;store;graph;patterns;rules;trace;model;report;cases
+FUZZ_PARSER_MODULES := common;formats;enrich;statements;io;store;rules
+FUZZ_MODULES ?= $(FUZZ_PARSER_MODULES);graph;patterns;trace;model;report;cases
+FUZZ_LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
 fuzz-build: deps
-	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=Fuzz \
+	  -DCMAKE_CXX_FLAGS_FUZZ=-O1 $(FUZZ_LAUNCHER) \
 	  -DMONEYTRAIL_FUZZ=ON -DMONEYTRAIL_BUILD_TESTS=OFF -DMONEYTRAIL_BUILD_BENCHMARKS=OFF \
 	  -DMONEYTRAIL_WERROR=ON "-DMONEYTRAIL_ONLY=$(FUZZ_MODULES)" $(CMAKE_FLAGS)
 	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers

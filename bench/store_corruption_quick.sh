@@ -7,7 +7,11 @@
 set -uo pipefail
 M=$1; S=$2
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
-"$M" info "$S" --json > "$W/info.ok" && "$M" export "$S" --out "$W/exp.ok" --format native > /dev/null || exit 2
+# The intact answers from the path the corrupted copies will have (info prints the store's path).
+# A verb may give the intact answer on a corrupt store when it does not read the damaged bytes
+# (`info` reads 7 of the 17 columns, each checked when first read): that counts as "same".
+cp -r "$S" "$W/c"
+"$M" info "$W/c" --json > "$W/info.ok" && "$M" export "$W/c" --out "$W/exp.ok" --format native > /dev/null || exit 2
 same=0; det=0; bad=0; n=0
 check() {  # verb rc out ok err file mode
   if [ "$2" = 0 ] && cmp -s "$3" "$4"; then same=$((same+1))

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -212,7 +213,50 @@ struct CommitFile {
   std::string sha256;    // hex digest of its bytes
 };
 
+// The transaction columns, one file each (`time.col`, ...), in file order: what
+// StoreOpenOptions::columns and Store::CheckColumns name.
+enum class Column : uint8_t {
+  kTime, kSource, kDestination, kAmountPaid, kPaidScale, kPaidCurrency, kAmountReceived,
+  kReceivedScale, kReceivedCurrency, kChannel, kLocation, kMcc, kCounterparty, kLabel, kTypology,
+  kSourceFile, kSourceLine,
+};
+inline constexpr int kColumnCount = 17;
+// The column's field name, which is its file name without ".col" ("amount_paid").
+std::string_view ColumnName(Column column);
+
+// A set of columns (a value type). ColumnSet{} is empty; ColumnSet::All() holds every column.
+//   ColumnSet read{Column::kTime, Column::kAmountPaid, Column::kPaidScale};
+class ColumnSet {
+ public:
+  constexpr ColumnSet() = default;
+  constexpr ColumnSet(std::initializer_list<Column> columns) {
+    for (Column c : columns) Add(c);
+  }
+  static constexpr ColumnSet All() {
+    ColumnSet all;
+    all.bits_ = (uint32_t{1} << kColumnCount) - 1;
+    return all;
+  }
+  constexpr ColumnSet& Add(Column c) {
+    bits_ |= uint32_t{1} << static_cast<int>(c);
+    return *this;
+  }
+  constexpr bool contains(Column c) const { return (bits_ >> static_cast<int>(c)) & 1; }
+  constexpr bool empty() const { return bits_ == 0; }
+  constexpr bool operator==(const ColumnSet&) const = default;
+
+ private:
+  uint32_t bits_ = 0;
+};
+
 struct StoreOpenOptions {
+  // The columns Open checks before it returns (their block CRC32Cs, with check_block_crcs, and
+  // their values' ranges: ids inside their dictionaries, scales, channels, labels); the others
+  // are checked when first read (Store::CheckColumns, or the column's accessor): docs/format/
+  // store.md, When checksums are checked. Every column by default. A caller that reads only a
+  // few columns (`moneytrail info`) opens with fewer and calls CheckColumns for those it reads,
+  // so that it pays only for what it reads while no byte it reads goes unchecked.
+  ColumnSet columns = ColumnSet::All();
   // Check the block CRC32C of every file Open reads (columns, dictionaries, rejects) as it reads
   // it, so that a flipped bit, even one that leaves a value in its valid range, is DataLoss
   // instead of a different answer. Each column is read once for its CRCs and its range checks
@@ -257,7 +301,18 @@ class Store {
   // SHA-256 (hex) of the MANIFEST bytes: identifies this exact state in outputs.
   const std::string& manifest_sha256() const;
 
-  // Columns. Views stay valid as long as this Store lives.
+  // Checks each column of `columns` that is not checked yet (StoreOpenOptions::columns): reads
+  // its files once for their block CRC32Cs (with check_block_crcs) and its values' ranges. Ok,
+  // or DataLoss naming the file, byte and element (the same as Open gives for a column it
+  // checks). Each column is checked at most once per Store, and a failure is returned again by
+  // later calls. Thread-safe.
+  Status CheckColumns(ColumnSet columns) const;
+
+  // Columns. Views stay valid as long as this Store lives. No accessor returns a byte that was
+  // not checked: a column not checked yet (not in StoreOpenOptions::columns, no CheckColumns
+  // call) is checked on its accessor's first call. An accessor cannot return DataLoss, so one
+  // that finds its column corrupt stops the process with the message (a programmer error: a
+  // caller that opens with fewer columns calls CheckColumns for every column it reads first).
   std::span<const Timestamp> time() const;
   std::span<const AccountId> source() const;
   std::span<const AccountId> destination() const;
@@ -276,6 +331,8 @@ class Store {
   std::span<const uint32_t> source_file() const;
   std::span<const uint32_t> source_line() const;
 
+  // amount_paid_units()[t] at paid_scale()[t]; the same for received. Like the accessors, these
+  // check their two columns on first use.
   Decimal amount_paid(TransactionId t) const;
   Decimal amount_received(TransactionId t) const;
 

@@ -45,7 +45,14 @@ struct StoreSummary {
   std::string ToText() const;
 };
 
-// Scans the store once. OutOfRange if a currency total overflows 10^36 units.
+// The columns Summarize reads (`moneytrail info` opens the store with only these checked).
+inline constexpr ColumnSet kSummaryColumns{Column::kTime,      Column::kAmountPaid,
+                                           Column::kPaidScale, Column::kPaidCurrency,
+                                           Column::kChannel,   Column::kLabel,
+                                           Column::kTypology};
+
+// Scans the store once. DataLoss if one of kSummaryColumns is corrupt (Store::CheckColumns);
+// OutOfRange if a currency total overflows 10^36 units.
 Result<StoreSummary> Summarize(const Store& store);
 
 }  // namespace moneytrail::store

@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
+#include <array>
 #include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <type_traits>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -15,6 +18,7 @@
 #include "checks.h"
 #include "checksum.h"
 #include "columns.h"
+#include "moneytrail/check.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
 #include "moneytrail/store.h"
@@ -25,15 +29,28 @@ namespace moneytrail::store {
 using store_internal::Dictionaries;
 using store_internal::Manifest;
 
+// Per column: where its files are mapped and whether it was checked (StoreOpenOptions::columns,
+// Store::CheckColumns).
+struct ColumnState {
+  std::vector<std::string_view> files;  // per segment: the whole mapped file, header included
+  std::once_flag once;
+  std::atomic<bool> checked{false};  // set (release) once the check passed
+  Status status;                     // the check's result, once `once` ran
+};
+
 struct Store::Rep {
   std::filesystem::path dir;
   Manifest manifest;
   std::string manifest_sha256;
   Dictionaries dicts;
   std::vector<MappedFile> maps;
-  TransactionColumns concatenated;  // used when there is more than one segment
+  bool check_column_crcs = true;
+  // Mutable: a column is checked (and, for several segments, concatenated) on first read.
+  mutable std::array<ColumnState, kColumnCount> columns;
+  mutable TransactionColumns concatenated;  // used when there is more than one segment
   std::optional<ColumnFacts> facts;  // of all segments, when every segment recorded them
-#define MT_SPAN_MEMBER(field) std::span<const decltype(TransactionColumns::field)::value_type> field;
+#define MT_SPAN_MEMBER(field) \
+  mutable std::span<const decltype(TransactionColumns::field)::value_type> field;
   MT_TRANSACTION_COLUMNS(MT_SPAN_MEMBER)
 #undef MT_SPAN_MEMBER
   std::vector<NodeKind> account_kinds;
@@ -50,6 +67,28 @@ struct Store::Rep {
   ~Rep() {
     if (holders_lock_fd >= 0) ::close(holders_lock_fd);
   }
+
+  // Checks column `c` once (CheckColumn below); the same status on every call.
+  Status Check(Column c) const {
+    ColumnState& state = columns[static_cast<int>(c)];
+    std::call_once(state.once, [&] {
+      state.status = CheckColumn(c);
+      state.checked.store(state.status.ok(), std::memory_order_release);
+    });
+    return state.status;
+  }
+  // `view` once column `c` is checked; stops the process when it is corrupt (store.h).
+  template <typename T>
+  std::span<const T> Read(Column c, const std::span<const T>& view) const {
+    if (!columns[static_cast<int>(c)].checked.load(std::memory_order_acquire)) Require(c);
+    return view;
+  }
+  void Require(Column c) const;
+
+ private:
+  Status CheckColumn(Column c) const;
+  template <typename T>
+  Status CheckColumnOf(Column c, std::span<const T>& view, std::vector<T>& all) const;
 };
 
 namespace {
@@ -65,32 +104,19 @@ constexpr store_internal::ColumnReduce ReduceOf(std::string_view field) {
   return ColumnReduce::kMax;
 }
 
-// Maps column `field` of segment `seg`, checks its header, and reads it once for its block CRCs
-// (when `check_crcs` and the segment has them) and its values' maximum (into `max`).
-template <typename T>
-Result<std::span<const T>> MapColumn(const std::filesystem::path& dir,
-                                     const store_internal::SegmentRecord& seg, const char* field,
-                                     bool check_crcs, uint64_t* max, bool* bad_label,
-                                     std::vector<MappedFile>& maps) {
-  const std::string name = std::string(field) + ".col";
-  const std::filesystem::path path = store_internal::SegmentDir(dir, seg.name) / name;
+// Maps column `field` of segment `seg` and checks its header (not its payload: that is
+// checked when the column is first read, Rep::CheckColumn). Returns the whole file.
+Result<std::string_view> MapColumn(const std::filesystem::path& dir,
+                                   const store_internal::SegmentRecord& seg, const char* field,
+                                   size_t element_size, std::vector<MappedFile>& maps) {
+  const std::filesystem::path path =
+      store_internal::SegmentDir(dir, seg.name) / (std::string(field) + ".col");
   MT_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
-  MT_ASSIGN_OR_RETURN(std::string_view payload,
-                      store_internal::ColumnPayload(path, file.view(), sizeof(T), seg.transactions));
-  const auto sum = seg.checksums.find(name);
-  const store_internal::FileChecksum* crcs =
-      check_crcs && sum != seg.checksums.end() ? &sum->second : nullptr;
-  Status scanned = store_internal::ScanColumnFile("segments/" + seg.name + "/" + name,
-                                                  file.view(), crcs, sizeof(T), ReduceOf(field),
-                                                  max, bad_label);
-  if (!scanned.ok()) {
-    return DataLossError("store " + dir.string() + " is corrupt: " +
-                         std::string(scanned.message()) +
-                         " (moneytrail verify lists every problem)");
-  }
-  std::span<const T> span(reinterpret_cast<const T*>(payload.data()), seg.transactions);
+  MT_RETURN_IF_ERROR(
+      store_internal::ColumnPayload(path, file.view(), element_size, seg.transactions).status());
+  const std::string_view view = file.view();
   maps.push_back(std::move(file));
-  return span;
+  return view;
 }
 
 // Takes a shared flock on the lock file of attachment `name`, so that a writer replacing the
@@ -110,6 +136,12 @@ std::optional<int> PinHolders(const std::filesystem::path& dir, const std::strin
     return std::nullopt;
   }
   return fd;
+}
+
+// to = from, where both are views of the same type (the X-macros visit every column's type).
+template <typename U, typename T>
+void AssignIfSameType(std::span<const U>& to, std::span<const T> from) {
+  if constexpr (std::is_same_v<U, T>) to = from;
 }
 
 StoreOpenOptions& MutableDefaultOptions() {
@@ -206,53 +238,130 @@ Result<Store> Store::Open(const std::filesystem::path& dir, const StoreOpenOptio
                          " transactions, the manifest " +
                          std::to_string(rep->manifest.transactions));
   }
-  store_internal::ColumnMaxima maxima;
-  if (segments.size() == 1) {
-#define MT_MAP_ONE(field)                                                                   \
-  {                                                                                          \
-    using T = decltype(TransactionColumns::field)::value_type;                               \
-    MT_ASSIGN_OR_RETURN(rep->field,                                                          \
-                        MapColumn<T>(dir, segments[0], #field, check_column_crcs,            \
-                                     &maxima.field, &maxima.bad_label, rep->maps));          \
+  // Map every column of every segment (headers checked); check the columns asked for now, the
+  // others when first read.
+  rep->check_column_crcs = check_column_crcs;
+  {
+    int c = 0;
+#define MT_MAP_ONE(field)                                                                      \
+  {                                                                                            \
+    using T = decltype(TransactionColumns::field)::value_type;                                 \
+    for (const auto& seg : segments) {                                                         \
+      MT_ASSIGN_OR_RETURN(std::string_view file,                                               \
+                          MapColumn(dir, seg, #field, sizeof(T), rep->maps));                  \
+      rep->columns[c].files.push_back(file);                                                   \
+    }                                                                                          \
+    if (segments.size() == 1) {                                                                \
+      rep->field = std::span<const T>(                                                         \
+          reinterpret_cast<const T*>(rep->columns[c].files[0].data() +                         \
+                                     store_internal::kColumnHeaderSize),                       \
+          segments[0].transactions);                                                           \
+    }                                                                                          \
+    ++c;                                                                                       \
   }
     MT_TRANSACTION_COLUMNS(MT_MAP_ONE)
 #undef MT_MAP_ONE
-  } else if (segments.size() > 1) {
-    TransactionColumns& all = rep->concatenated;
-    all.Reserve(total);
-    for (const auto& seg : segments) {
-      std::vector<MappedFile> maps;
-#define MT_APPEND_ONE(field)                                                                 \
-  {                                                                                           \
-    using T = decltype(TransactionColumns::field)::value_type;                                \
-    MT_ASSIGN_OR_RETURN(std::span<const T> part,                                              \
-                        MapColumn<T>(dir, seg, #field, check_column_crcs, &maxima.field,      \
-                                     &maxima.bad_label, maps));                               \
-    all.field.insert(all.field.end(), part.begin(), part.end());                              \
-  }
-      MT_TRANSACTION_COLUMNS(MT_APPEND_ONE)
-#undef MT_APPEND_ONE
-    }
-#define MT_VIEW_ONE(field) rep->field = all.field;
-    MT_TRANSACTION_COLUMNS(MT_VIEW_ONE)
-#undef MT_VIEW_ONE
   }
   if (std::all_of(segments.begin(), segments.end(), [](const auto& seg) { return seg.facts; })) {
     rep->facts.emplace();
     for (const auto& seg : segments) rep->facts->Append(*seg.facts);
   }
-  // Referential and range checks: every id a column holds names a dictionary entry, every scale
-  // is 0..18, channels and labels are in range (the maxima of the pass above).
-  {
-    store_internal::ColumnViews views;
-#define MT_VIEW_FIELD(field) views.field = rep->field;
-    MT_TRANSACTION_COLUMNS(MT_VIEW_FIELD)
-#undef MT_VIEW_FIELD
-    store_internal::Problems problems;
-    store_internal::CheckColumnValues(views, rep->dicts, rep->manifest, problems, &maxima);
-    MT_RETURN_IF_ERROR(problems.First(dir));
+  for (int c = 0; c < kColumnCount; ++c) {
+    if (options.columns.contains(static_cast<Column>(c))) {
+      MT_RETURN_IF_ERROR(rep->Check(static_cast<Column>(c)));
+    }
   }
   return Store(std::move(rep));
+}
+
+std::string_view ColumnName(Column column) {
+  static constexpr std::string_view kNames[] = {
+#define MT_NAME_ONE(field) #field,
+      MT_TRANSACTION_COLUMNS(MT_NAME_ONE)
+#undef MT_NAME_ONE
+  };
+  static_assert(std::size(kNames) == kColumnCount);
+  return kNames[static_cast<int>(column)];
+}
+
+// One read of each of the column's files for its block CRCs and its values' maximum (fused per
+// 64 KiB block, ScanColumnFile), then the range check of that maximum; for several segments the
+// checked rows are concatenated into `all` and `view` set to it.
+template <typename T>
+Status Store::Rep::CheckColumnOf(Column c, std::span<const T>& view, std::vector<T>& all) const {
+  const std::string field(ColumnName(c));
+  const std::string name = field + ".col";
+  const auto& segments = manifest.segments;
+  store_internal::ColumnMaxima maxima;
+  uint64_t max = 0;
+  bool bad_label = false;
+  for (size_t k = 0; k < segments.size(); ++k) {
+    const auto sum = segments[k].checksums.find(name);
+    const store_internal::FileChecksum* crcs =
+        check_column_crcs && sum != segments[k].checksums.end() ? &sum->second : nullptr;
+    Status scanned = store_internal::ScanColumnFile(
+        "segments/" + segments[k].name + "/" + name, columns[static_cast<int>(c)].files[k], crcs,
+        sizeof(T), ReduceOf(field), &max, &bad_label);
+    if (!scanned.ok()) {
+      return DataLossError("store " + dir.string() + " is corrupt: " +
+                           std::string(scanned.message()) +
+                           " (moneytrail verify lists every problem)");
+    }
+  }
+  if (segments.size() > 1) {
+    all.reserve(manifest.transactions);
+    for (size_t k = 0; k < segments.size(); ++k) {
+      const char* payload = columns[static_cast<int>(c)].files[k].data() +
+                            store_internal::kColumnHeaderSize;
+      const T* first = reinterpret_cast<const T*>(payload);
+      all.insert(all.end(), first, first + segments[k].transactions);
+    }
+    view = all;
+  }
+  // Referential and range checks of this column alone (the others' views stay empty).
+  store_internal::ColumnViews views;
+  store_internal::Problems problems;
+  {
+    int k = 0;
+#define MT_VIEW_ONE(field)                   \
+  if (k++ == static_cast<int>(c)) {          \
+    AssignIfSameType(views.field, view);     \
+    maxima.field = max;                      \
+  }
+    MT_TRANSACTION_COLUMNS(MT_VIEW_ONE)
+#undef MT_VIEW_ONE
+  }
+  maxima.bad_label = bad_label;
+  store_internal::CheckColumnValues(views, dicts, manifest, problems, &maxima);
+  return problems.First(dir);
+}
+
+Status Store::Rep::CheckColumn(Column c) const {
+  int k = 0;
+#define MT_CHECK_ONE(field) \
+  if (k++ == static_cast<int>(c)) return CheckColumnOf(c, field, concatenated.field);
+  MT_TRANSACTION_COLUMNS(MT_CHECK_ONE)
+#undef MT_CHECK_ONE
+  return InternalError("no column " + std::to_string(static_cast<int>(c)));
+}
+
+void Store::Rep::Require(Column c) const {
+  const Status status = Check(c);
+  if (status.ok()) return;
+  std::fprintf(stderr,
+               "moneytrail: %s\n(column %s was read without Store::CheckColumns, which would "
+               "have returned this as DataLoss)\n",
+               std::string(status.message()).c_str(), std::string(ColumnName(c)).c_str());
+  MT_CHECK(status.ok());
+}
+
+Status Store::CheckColumns(ColumnSet columns) const {
+  for (int c = 0; c < kColumnCount; ++c) {
+    if (columns.contains(static_cast<Column>(c))) {
+      MT_RETURN_IF_ERROR(rep_->Check(static_cast<Column>(c)));
+    }
+  }
+  return Status::Ok();
 }
 
 Store::Store(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -266,29 +375,59 @@ uint32_t Store::account_count() const { return static_cast<uint32_t>(rep_->dicts
 uint64_t Store::generation() const { return rep_->manifest.generation; }
 const std::string& Store::manifest_sha256() const { return rep_->manifest_sha256; }
 
-std::span<const Timestamp> Store::time() const { return rep_->time; }
-std::span<const AccountId> Store::source() const { return rep_->source; }
-std::span<const AccountId> Store::destination() const { return rep_->destination; }
-std::span<const int64_t> Store::amount_paid_units() const { return rep_->amount_paid; }
-std::span<const uint8_t> Store::paid_scale() const { return rep_->paid_scale; }
-std::span<const uint16_t> Store::paid_currency() const { return rep_->paid_currency; }
-std::span<const int64_t> Store::amount_received_units() const { return rep_->amount_received; }
-std::span<const uint8_t> Store::received_scale() const { return rep_->received_scale; }
-std::span<const uint16_t> Store::received_currency() const { return rep_->received_currency; }
-std::span<const uint8_t> Store::channel() const { return rep_->channel; }
-std::span<const uint32_t> Store::location() const { return rep_->location; }
-std::span<const uint16_t> Store::mcc() const { return rep_->mcc; }
-std::span<const uint32_t> Store::counterparty() const { return rep_->counterparty; }
-std::span<const uint8_t> Store::label() const { return rep_->label; }
-std::span<const uint32_t> Store::typology() const { return rep_->typology; }
-std::span<const uint32_t> Store::source_file() const { return rep_->source_file; }
-std::span<const uint32_t> Store::source_line() const { return rep_->source_line; }
+std::span<const Timestamp> Store::time() const { return rep_->Read(Column::kTime, rep_->time); }
+std::span<const AccountId> Store::source() const {
+  return rep_->Read(Column::kSource, rep_->source);
+}
+std::span<const AccountId> Store::destination() const {
+  return rep_->Read(Column::kDestination, rep_->destination);
+}
+std::span<const int64_t> Store::amount_paid_units() const {
+  return rep_->Read(Column::kAmountPaid, rep_->amount_paid);
+}
+std::span<const uint8_t> Store::paid_scale() const {
+  return rep_->Read(Column::kPaidScale, rep_->paid_scale);
+}
+std::span<const uint16_t> Store::paid_currency() const {
+  return rep_->Read(Column::kPaidCurrency, rep_->paid_currency);
+}
+std::span<const int64_t> Store::amount_received_units() const {
+  return rep_->Read(Column::kAmountReceived, rep_->amount_received);
+}
+std::span<const uint8_t> Store::received_scale() const {
+  return rep_->Read(Column::kReceivedScale, rep_->received_scale);
+}
+std::span<const uint16_t> Store::received_currency() const {
+  return rep_->Read(Column::kReceivedCurrency, rep_->received_currency);
+}
+std::span<const uint8_t> Store::channel() const {
+  return rep_->Read(Column::kChannel, rep_->channel);
+}
+std::span<const uint32_t> Store::location() const {
+  return rep_->Read(Column::kLocation, rep_->location);
+}
+std::span<const uint16_t> Store::mcc() const { return rep_->Read(Column::kMcc, rep_->mcc); }
+std::span<const uint32_t> Store::counterparty() const {
+  return rep_->Read(Column::kCounterparty, rep_->counterparty);
+}
+std::span<const uint8_t> Store::label() const { return rep_->Read(Column::kLabel, rep_->label); }
+std::span<const uint32_t> Store::typology() const {
+  return rep_->Read(Column::kTypology, rep_->typology);
+}
+std::span<const uint32_t> Store::source_file() const {
+  return rep_->Read(Column::kSourceFile, rep_->source_file);
+}
+std::span<const uint32_t> Store::source_line() const {
+  return rep_->Read(Column::kSourceLine, rep_->source_line);
+}
 
 Decimal Store::amount_paid(TransactionId t) const {
-  return Decimal{rep_->amount_paid[t], rep_->paid_scale[t]};
+  return Decimal{rep_->Read(Column::kAmountPaid, rep_->amount_paid)[t],
+                 rep_->Read(Column::kPaidScale, rep_->paid_scale)[t]};
 }
 Decimal Store::amount_received(TransactionId t) const {
-  return Decimal{rep_->amount_received[t], rep_->received_scale[t]};
+  return Decimal{rep_->Read(Column::kAmountReceived, rep_->amount_received)[t],
+                 rep_->Read(Column::kReceivedScale, rep_->received_scale)[t]};
 }
 
 const AccountKey& Store::account(AccountId a) const { return rep_->dicts.accounts[a]; }

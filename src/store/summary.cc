@@ -6,6 +6,8 @@
 namespace moneytrail::store {
 
 Result<StoreSummary> Summarize(const Store& store) {
+  // The columns read below: checked now (DataLoss) if the caller opened the store without them.
+  MT_RETURN_IF_ERROR(store.CheckColumns(kSummaryColumns));
   StoreSummary s;
   s.dir = store.dir().string();
   s.manifest_sha256 = store.manifest_sha256();

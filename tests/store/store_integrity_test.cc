@@ -9,6 +9,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -19,6 +21,7 @@
 #include "moneytrail/file_util.h"
 #include "moneytrail/money.h"
 #include "moneytrail/store.h"
+#include "moneytrail/store_summary.h"
 #include "moneytrail/store_verify.h"
 #include "store/checksum.h"
 #include "store/manifest.h"
@@ -180,6 +183,8 @@ class IntegrityTest : public ::testing::Test {
   // Everything a reader can read, as text: a different answer shows as a different string.
   static Result<std::string> FullRead(const fs::path& store, const StoreOpenOptions& options = {}) {
     MT_ASSIGN_OR_RETURN(Store s, Store::Open(store, options));
+    // A store opened with fewer checked columns: every other column checked before it is read.
+    MT_RETURN_IF_ERROR(s.CheckColumns(ColumnSet::All()));
     std::string out;
     auto put = [&](auto v) { out += std::to_string(v) + ","; };
     for (uint64_t t = 0; t < s.transaction_count(); ++t) {
@@ -245,8 +250,11 @@ class IntegrityTest : public ::testing::Test {
     Result<VerifyReport> report = VerifyStore(copy);
     ASSERT_TRUE(report.ok()) << report.status().ToString();
     EXPECT_FALSE(report->intact()) << "verify did not notice";
-    // The default Open (block CRCs) and Open with every SHA-256 (--verify) alike.
-    for (const StoreOpenOptions& options : {StoreOpenOptions{}, StoreOpenOptions{.verify_sha256 = true}}) {
+    // The default Open (block CRCs), Open with every SHA-256 (--verify), and Open checking no
+    // column (each checked when first read, as `info` opens) alike.
+    for (const StoreOpenOptions& options :
+         {StoreOpenOptions{}, StoreOpenOptions{.verify_sha256 = true},
+          StoreOpenOptions{.columns = ColumnSet()}}) {
       Result<std::string> read = FullRead(copy, options);
       if (read.ok()) {
         EXPECT_EQ(*read, *intact_) << "a different answer, silently";
@@ -536,6 +544,187 @@ TEST_F(IntegrityTest, ReadersNeverSeeAHalfReplacedAttachment) {
   size_t dirs = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(store_ / "holders")) ++dirs;
   EXPECT_EQ(dirs, 1u);
+}
+
+// Every public read path of a column, and what it reads. Store::Open with fewer
+// StoreOpenOptions::columns leaves the others to be checked on first read; these are all the
+// ways a caller can read a column's bytes.
+struct ColumnReader {
+  const char* what;
+  ColumnSet reads;
+  std::function<void(const Store&)> read;
+};
+std::vector<ColumnReader> ColumnReaders() {
+  auto first = [](auto span) { return span.empty() ? 0 : static_cast<int64_t>(span[0]); };
+  return {
+      {"time()", {Column::kTime}, [=](const Store& s) { (void)first(s.time()); }},
+      {"source()", {Column::kSource}, [=](const Store& s) { (void)first(s.source()); }},
+      {"destination()", {Column::kDestination}, [=](const Store& s) { (void)first(s.destination()); }},
+      {"amount_paid_units()", {Column::kAmountPaid}, [=](const Store& s) { (void)first(s.amount_paid_units()); }},
+      {"paid_scale()", {Column::kPaidScale}, [=](const Store& s) { (void)first(s.paid_scale()); }},
+      {"paid_currency()", {Column::kPaidCurrency}, [=](const Store& s) { (void)first(s.paid_currency()); }},
+      {"amount_received_units()", {Column::kAmountReceived}, [=](const Store& s) { (void)first(s.amount_received_units()); }},
+      {"received_scale()", {Column::kReceivedScale}, [=](const Store& s) { (void)first(s.received_scale()); }},
+      {"received_currency()", {Column::kReceivedCurrency}, [=](const Store& s) { (void)first(s.received_currency()); }},
+      {"channel()", {Column::kChannel}, [=](const Store& s) { (void)first(s.channel()); }},
+      {"location()", {Column::kLocation}, [=](const Store& s) { (void)first(s.location()); }},
+      {"mcc()", {Column::kMcc}, [=](const Store& s) { (void)first(s.mcc()); }},
+      {"counterparty()", {Column::kCounterparty}, [=](const Store& s) { (void)first(s.counterparty()); }},
+      {"label()", {Column::kLabel}, [=](const Store& s) { (void)first(s.label()); }},
+      {"typology()", {Column::kTypology}, [=](const Store& s) { (void)first(s.typology()); }},
+      {"source_file()", {Column::kSourceFile}, [=](const Store& s) { (void)first(s.source_file()); }},
+      {"source_line()", {Column::kSourceLine}, [=](const Store& s) { (void)first(s.source_line()); }},
+      {"amount_paid(t)", {Column::kAmountPaid, Column::kPaidScale},
+       [](const Store& s) { (void)s.amount_paid(0); }},
+      {"amount_received(t)", {Column::kAmountReceived, Column::kReceivedScale},
+       [](const Store& s) { (void)s.amount_received(0); }},
+  };
+}
+
+// Each column corrupted in turn (a bit inside a value's valid range: only the block CRC can
+// tell): Open checking every column refuses it; Open checking none succeeds, CheckColumns of
+// that column is DataLoss naming its file (again on a second call), of every other column Ok;
+// and each accessor that reads it, called with no CheckColumns, stops the process with the
+// message rather than return an unchecked byte, while every other accessor reads.
+TEST_F(IntegrityTest, EveryColumnReadPathChecksTheColumnFirst) {
+  const std::vector<ColumnReader> readers = ColumnReaders();
+  ColumnSet covered;
+  for (const ColumnReader& r : readers) {
+    for (int c = 0; c < kColumnCount; ++c) {
+      if (r.reads.contains(static_cast<Column>(c))) covered.Add(static_cast<Column>(c));
+    }
+  }
+  ASSERT_EQ(covered, ColumnSet::All());
+  for (int c = 0; c < kColumnCount; ++c) {
+    const Column column = static_cast<Column>(c);
+    const std::string name = std::string(ColumnName(column)) + ".col";
+    SCOPED_TRACE(name);
+    const fs::path copy = dir_ / "copy";
+    fs::remove_all(copy);
+    fs::copy(store_, copy, fs::copy_options::recursive);
+    const fs::path file = copy / "segments" / "seg-000002" / name;
+    FlipBit(file, fs::file_size(file) - 1, 0);  // the last element's last byte
+    EXPECT_EQ(Store::Open(copy).status().code(), StatusCode::kDataLoss);
+    Result<Store> lazy = Store::Open(copy, {.columns = ColumnSet()});
+    ASSERT_TRUE(lazy.ok()) << lazy.status().ToString();
+    ColumnSet others;
+    for (int o = 0; o < kColumnCount; ++o) {
+      if (o != c) others.Add(static_cast<Column>(o));
+    }
+    EXPECT_TRUE(lazy->CheckColumns(others).ok());
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      const Status st = lazy->CheckColumns({column});
+      ASSERT_EQ(st.code(), StatusCode::kDataLoss);
+      EXPECT_NE(st.message().find("seg-000002/" + name), std::string::npos) << st.ToString();
+    }
+    for (const ColumnReader& r : readers) {
+      SCOPED_TRACE(r.what);
+      if (r.reads.contains(column)) {
+        EXPECT_DEATH(
+            {
+              Store s = *Store::Open(copy, {.columns = ColumnSet()});
+              r.read(s);
+            },
+            "seg-000002/" + name + ".*column " + std::string(ColumnName(column)) +
+                " was read without Store::CheckColumns");
+      } else {
+        Store s = *Store::Open(copy, {.columns = ColumnSet()});
+        r.read(s);  // an intact column reads
+      }
+    }
+  }
+}
+
+// With the block CRCs off (what verify's own Open does), the lazy check is the range check:
+// an id outside its dictionary in a column checked on first read is DataLoss naming the
+// element, as at Open.
+TEST_F(IntegrityTest, ColumnsCheckedOnFirstReadGetTheRangeChecks) {
+  const std::pair<Column, const char*> ranged[] = {
+      {Column::kSource, "account id"}, {Column::kPaidCurrency, "currency id"},
+      {Column::kReceivedScale, "scale"}, {Column::kChannel, "channel"},
+      {Column::kLocation, "location id"}, {Column::kTypology, "string id"},
+      {Column::kLabel, "label"}, {Column::kSourceFile, "source index"}};
+  for (const auto& [column, what] : ranged) {
+    const std::string name = std::string(ColumnName(column)) + ".col";
+    SCOPED_TRACE(name);
+    const fs::path copy = dir_ / "copy";
+    fs::remove_all(copy);
+    fs::copy(store_, copy, fs::copy_options::recursive);
+    const fs::path file = copy / "segments" / "seg-000001" / name;
+    std::string bytes = *ReadFileToString(file);
+    bytes.back() = '\xfe';  // the last element's high byte: out of every range here
+    ASSERT_TRUE(WriteFileDurably(file, bytes).ok());
+    Result<Store> lazy = Store::Open(copy, {.columns = ColumnSet(), .check_block_crcs = false});
+    ASSERT_TRUE(lazy.ok()) << lazy.status().ToString();
+    const Status st = lazy->CheckColumns(ColumnSet::All());
+    ASSERT_EQ(st.code(), StatusCode::kDataLoss);
+    EXPECT_NE(st.message().find("seg-000001/" + name), std::string::npos) << st.ToString();
+    EXPECT_NE(st.message().find(what), std::string::npos) << st.ToString();
+    EXPECT_NE(st.message().find("transaction " + std::to_string(kRowsPerSegment - 1)),
+              std::string::npos)
+        << st.ToString();
+  }
+}
+
+// A lazily opened two-segment store read from several threads at once: each column is checked
+// and concatenated once, and every thread sees the rows the eager Open gives.
+TEST_F(IntegrityTest, ColumnsCheckedOnFirstReadFromManyThreadsAgree) {
+  const Store eager = *Store::Open(store_);
+  int64_t expected = 0;
+  for (uint64_t t = 0; t < eager.transaction_count(); ++t) {
+    expected += eager.time()[t] + eager.source()[t] + eager.amount_paid_units()[t] +
+                eager.label()[t] + eager.source_line()[t];
+  }
+  for (int round = 0; round < 20; ++round) {
+    const Store lazy = *Store::Open(store_, {.columns = ColumnSet()});
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i) {
+      threads.emplace_back([&] {
+        int64_t sum = 0;
+        for (uint64_t t = 0; t < lazy.transaction_count(); ++t) {
+          sum += lazy.time()[t] + lazy.source()[t] + lazy.amount_paid_units()[t] +
+                 lazy.label()[t] + lazy.source_line()[t];
+        }
+        if (sum != expected) ++wrong;
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    EXPECT_EQ(wrong.load(), 0) << "round " << round;
+  }
+}
+
+// `moneytrail info` opens with no column checked: the summary checks the columns it reads, so a
+// corrupt one is DataLoss and a corrupt column it does not read changes nothing it prints.
+TEST_F(IntegrityTest, TheSummaryChecksTheColumnsItReads) {
+  const std::string intact =
+      Summarize(*Store::Open(store_, {.columns = ColumnSet()}))->ToJson().dump();
+  for (int c = 0; c < kColumnCount; ++c) {
+    const Column column = static_cast<Column>(c);
+    const std::string name = std::string(ColumnName(column)) + ".col";
+    SCOPED_TRACE(name);
+    const fs::path copy = dir_ / "copy";
+    fs::remove_all(copy);
+    fs::copy(store_, copy, fs::copy_options::recursive);
+    const fs::path file = copy / "segments" / "seg-000001" / name;
+    FlipBit(file, fs::file_size(file) - 1, 0);
+    Result<Store> s = Store::Open(copy, {.columns = ColumnSet()});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    Result<StoreSummary> summary = Summarize(*s);
+    if (kSummaryColumns.contains(column)) {
+      ASSERT_EQ(summary.status().code(), StatusCode::kDataLoss);
+      EXPECT_NE(summary.status().message().find(name), std::string::npos);
+    } else {
+      ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+      std::string json = summary->ToJson().dump();
+      // The store's path differs; nothing else may.
+      const std::string copy_dir = copy.string(), store_dir = store_.string();
+      for (size_t at; (at = json.find(copy_dir)) != std::string::npos;) {
+        json.replace(at, copy_dir.size(), store_dir);
+      }
+      EXPECT_EQ(json, intact);
+    }
+  }
 }
 
 TEST_F(IntegrityTest, AStoreWrittenBeforeChecksumsOpensAndVerifiesWithANote) {

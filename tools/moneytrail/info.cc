@@ -15,7 +15,11 @@ struct Options {
 
 int Run(const Options& o) {
   using namespace moneytrail;
-  Result<store::Store> s = store::Store::Open(o.store);
+  // Only the columns the summary reads are checked (it checks them itself); the others would
+  // be checked when first read, and info reads none of them.
+  store::StoreOpenOptions options = store::DefaultOpenOptions();
+  options.columns = store::ColumnSet();
+  Result<store::Store> s = store::Store::Open(o.store, options);
   if (!s.ok()) return cli::ReportError("info", s.status());
   Result<store::StoreSummary> summary = store::Summarize(*s);
   if (!summary.ok()) return cli::ReportError("info", summary.status());

@@ -26,8 +26,10 @@ struct StatementChecks {
 };
 moneytrail::Result<std::vector<StatementChecks>> ReadStatementChecks(const std::string& dir) {
   using namespace moneytrail;
-  // Called once VerifyStore found every file intact: its CRCs need not be read again.
-  MT_ASSIGN_OR_RETURN(store::Store s, store::Store::Open(dir, {.check_block_crcs = false}));
+  // Called once VerifyStore found every file intact: its CRCs need not be read again, and the
+  // columns (whose values VerifyStore checked) are not read here.
+  MT_ASSIGN_OR_RETURN(store::Store s, store::Store::Open(dir, {.columns = store::ColumnSet(),
+                                                               .check_block_crcs = false}));
   std::vector<StatementChecks> out;
   for (const store::CommitFile& f : s.commit_files()) {
     if (f.name != "statement-checks.json") continue;
