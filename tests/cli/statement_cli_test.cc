@@ -62,7 +62,7 @@ TEST(StatementCliTest, RepeatedMapChoosesOnePerFileAndSaysWhichInJson) {
   args.erase(std::find(args.begin(), args.end(), "--json"));
   r = RunMoneytrail(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("mapping: " + (kMappings / "us-signed-cr-dr.toml").string()));
+  EXPECT_THAT(r.out, HasSubstr("mapping: " + fs::absolute(kMappings / "us-signed-cr-dr.toml").string()));
   EXPECT_THAT(r.out, HasSubstr("rejects: " + (dir2.path() / "s").string()));
 }
 
