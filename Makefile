@@ -58,7 +58,7 @@ FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZERS ?=
 FUZZ_PARSER_MODULES := common;formats;enrich;statements;io;store;rules
-FUZZ_MODULES ?= $(FUZZ_PARSER_MODULES);graph;patterns;trace;model;report;cases
+FUZZ_MODULES ?= $(FUZZ_PARSER_MODULES);graph;patterns;trace;model;proof;report;cases
 FUZZ_LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache,)
 fuzz-build: deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=Fuzz \
