@@ -88,7 +88,7 @@ def main():
                               stdout=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()
-        port = re.search(r":(\d+)/api/v1", line)
+        port = re.search(r"https?://[^ ]*:(\d+)/", line)  # "serving DIR at http://HOST:PORT/ (...)"
         if not port:
             sys.exit(f"demo workspace: the server did not start: {line}")
         base = f"http://127.0.0.1:{port.group(1)}"
