@@ -5,6 +5,7 @@
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
 #include "moneytrail/time_format.h"
+#include "statement_row.h"
 #include "text_checks.h"
 
 namespace moneytrail::io_internal {
@@ -96,54 +97,12 @@ void AddEntries(const formats::Statement& s, Timestamp min_time, Timestamp max_t
     if (e.reversal) description = "REVERSAL " + description;
     d.description = Keep(f, description);
     d.reference = Keep(f, e.reference);
-    d.direction = direction;
-    d.amount = Magnitude(e.amount);
-    d.statement_bank = own_bank;
-    d.statement_account = own_account;
-    // The other end, as ParseStatementRow decides it (statement_row.cc): an account when its
-    // number is known, else a node named by the counterparty, else by the description, else the
-    // account's own unidentified payer/payee.
-    NodeKind other_kind = NodeKind::kExternal;
-    std::string_view other_bank = Keep(f, e.counterparty_bank);
-    std::string_view other_account = Keep(f, e.counterparty_account);
-    const std::string_view counterparty = Keep(f, e.counterparty_name);
-    if (!other_account.empty()) {
-      other_kind = NodeKind::kAccount;
-      d.counterparty_source = CounterpartySource::kAccount;
-      row.counterparty = counterparty;
-    } else if (!counterparty.empty()) {
-      other_account = counterparty;
-      d.counterparty_source = CounterpartySource::kName;
-      row.counterparty = counterparty;
-    } else if (!d.description.empty()) {
-      other_account = d.description;
-      d.counterparty_source = CounterpartySource::kDescription;
-      row.counterparty = d.description;
-    } else {
-      other_bank = own_bank;
-      other_account = Keep(f, UnidentifiedParty(own_account, direction));
-      d.counterparty_source = CounterpartySource::kUnidentified;
-    }
+    SetStatementEnds(own_bank, own_account, Keep(f, e.counterparty_bank), Keep(f, e.counterparty_account),
+                     Keep(f, e.counterparty_name), direction, Magnitude(e.amount), f.arena, row, d);
     row.time = e.booking_date;
-    row.paid = row.received = d.amount;
     row.paid_currency = row.received_currency = Keep(f, e.currency.empty() ? s.currency : e.currency);
     row.channel = e.channel;
     row.line = static_cast<uint32_t>(e.position.line);
-    if (direction == Direction::kDebit) {
-      row.source_kind = NodeKind::kAccount;
-      row.source_bank = own_bank;
-      row.source_account = own_account;
-      row.dest_kind = other_kind;
-      row.dest_bank = other_bank;
-      row.dest_account = other_account;
-    } else {
-      row.source_kind = other_kind;
-      row.source_bank = other_bank;
-      row.source_account = other_account;
-      row.dest_kind = NodeKind::kAccount;
-      row.dest_bank = own_bank;
-      row.dest_account = own_account;
-    }
     row.source_hash = HashAccountKey(static_cast<uint8_t>(row.source_kind), row.source_bank, row.source_account);
     row.dest_hash = HashAccountKey(static_cast<uint8_t>(row.dest_kind), row.dest_bank, row.dest_account);
     f.rows.push_back(row);

@@ -67,52 +67,14 @@ std::string UnidentifiedParty(std::string_view statement_account, Direction dire
          (direction == Direction::kDebit ? " unidentified payee" : " unidentified payer");
 }
 
-bool ParseStatementRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
-                       std::string_view stable, std::deque<std::string>& arena, StagedRow& row,
-                       StatementDetail& detail, RejectedRow& reject) {
-  if (!CheckFieldCount(spec, fields, reject)) return false;
-  RowContext ctx(spec, fields, stable, arena, reject);
-  if (!ParseTimeField(spec, ctx, row.time)) return false;
-
-  Decimal amount;
-  Direction direction = Direction::kNone;
-  if (spec.at(Field::kAmount).mapped()) {
-    if (!SignedAmount(spec, ctx, amount, direction)) return false;
-  } else {
-    std::optional<Decimal> debit, credit;
-    if (!PairAmount(ctx, Field::kDebit, debit) || !PairAmount(ctx, Field::kCredit, credit)) {
-      return false;
-    }
-    if (debit && credit) {
-      return ctx.Fail(Field::kDebit, "both debit (" + DecimalText(*debit) + ") and credit (" +
-                                         DecimalText(*credit) +
-                                         ") are non-zero; a row moves money one way");
-    }
-    if (!debit && !credit) {
-      return ctx.Fail(Field::kDebit, "neither debit nor credit holds a non-zero amount");
-    }
-    direction = debit ? Direction::kDebit : Direction::kCredit;
-    amount = debit ? *debit : *credit;
-  }
-  if (spec.at(Field::kBalance).mapped() && !ctx.Text(Field::kBalance).empty()) {
-    AmountForm form;
-    if (!ctx.AmountFormOf(Field::kBalance, form)) return false;
-    detail.balance = form.value;
-  }
-  detail.description = ctx.KeepText(Field::kDescription);
-  detail.reference = ctx.KeepText(Field::kReference);
-
-  std::string_view own_bank = ctx.KeepText(Field::kStatementBank);
-  std::string_view own_account;
-  if (!ctx.Required(Field::kStatementAccount, own_account)) return false;
-
+void SetStatementEnds(std::string_view own_bank, std::string_view own_account,
+                      std::string_view other_bank, std::string_view other_account,
+                      std::string_view name, Direction direction, Decimal amount,
+                      std::deque<std::string>& arena, StagedRow& row, StatementDetail& detail) {
   // The other end: an account when its number is known, else an external node named by the
   // counterparty, else by the description, else the statement account's own unidentified
   // payee (money out) or payer (money in). Never one node shared by unrelated accounts' rows.
   NodeKind other_kind = NodeKind::kExternal;
-  std::string_view other_bank = ctx.KeepText(Field::kCounterpartyBank);
-  std::string_view other_account = ctx.KeepText(Field::kCounterpartyAccount);
-  std::string_view name = ctx.KeepText(Field::kCounterparty);
   if (!other_account.empty()) {
     other_kind = NodeKind::kAccount;
     detail.counterparty_source = CounterpartySource::kAccount;
@@ -152,6 +114,50 @@ bool ParseStatementRow(const RowSpec& spec, const std::vector<std::string_view>&
   detail.amount = amount;
   detail.statement_bank = own_bank;
   detail.statement_account = own_account;
+}
+
+bool ParseStatementRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
+                       std::string_view stable, std::deque<std::string>& arena, StagedRow& row,
+                       StatementDetail& detail, RejectedRow& reject) {
+  if (!CheckFieldCount(spec, fields, reject)) return false;
+  RowContext ctx(spec, fields, stable, arena, reject);
+  if (!ParseTimeField(spec, ctx, row.time)) return false;
+
+  Decimal amount;
+  Direction direction = Direction::kNone;
+  if (spec.at(Field::kAmount).mapped()) {
+    if (!SignedAmount(spec, ctx, amount, direction)) return false;
+  } else {
+    std::optional<Decimal> debit, credit;
+    if (!PairAmount(ctx, Field::kDebit, debit) || !PairAmount(ctx, Field::kCredit, credit)) {
+      return false;
+    }
+    if (debit && credit) {
+      return ctx.Fail(Field::kDebit, "both debit (" + DecimalText(*debit) + ") and credit (" +
+                                         DecimalText(*credit) +
+                                         ") are non-zero; a row moves money one way");
+    }
+    if (!debit && !credit) {
+      return ctx.Fail(Field::kDebit, "neither debit nor credit holds a non-zero amount");
+    }
+    direction = debit ? Direction::kDebit : Direction::kCredit;
+    amount = debit ? *debit : *credit;
+  }
+  if (spec.at(Field::kBalance).mapped() && !ctx.Text(Field::kBalance).empty()) {
+    AmountForm form;
+    if (!ctx.AmountFormOf(Field::kBalance, form)) return false;
+    detail.balance = form.value;
+  }
+  detail.description = ctx.KeepText(Field::kDescription);
+  detail.reference = ctx.KeepText(Field::kReference);
+
+  std::string_view own_bank = ctx.KeepText(Field::kStatementBank);
+  std::string_view own_account;
+  if (!ctx.Required(Field::kStatementAccount, own_account)) return false;
+
+  SetStatementEnds(own_bank, own_account, ctx.KeepText(Field::kCounterpartyBank),
+                   ctx.KeepText(Field::kCounterpartyAccount), ctx.KeepText(Field::kCounterparty),
+                   direction, amount, arena, row, detail);
   return ParseCommonFields(spec, ctx, row);
 }
 

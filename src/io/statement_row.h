@@ -43,6 +43,19 @@ struct StatementDetail {
 // (docs/format/mapping.md, "The other end of a statement row").
 std::string UnidentifiedParty(std::string_view statement_account, Direction direction);
 
+// Sets a statement row's two ends and amount: the statement account (own_bank, own_account) and
+// the other end, which is an account when `other_account` is known, else an external node named
+// by `name` (the counterparty), else by detail.description, else the statement account's own
+// UnidentifiedParty (docs/format/mapping.md, "The other end of a statement row"). Fills the
+// row's ends, paid/received and counterparty, and the detail's counterparty_source, direction,
+// amount and statement account. REQUIRES: detail.description set; the views outlive the row;
+// text made here is kept in `arena`. Shared by the CSV path (ParseStatementRow) and the bank
+// formats (statement_formats.cc).
+void SetStatementEnds(std::string_view own_bank, std::string_view own_account,
+                      std::string_view other_bank, std::string_view other_account,
+                      std::string_view name, Direction direction, Decimal amount,
+                      std::deque<std::string>& arena, StagedRow& row, StatementDetail& detail);
+
 // Parses a statement record. REQUIRES: spec.statement, and the statement account given by a
 // column or a constant (the banner's value is set as a constant per file). On failure fills
 // `reject` (except its file and line) and returns false.

@@ -3,16 +3,10 @@
 #include <algorithm>
 
 #include "rules/figures.h"
+#include "rules/payment_index.h"
 
 namespace moneytrail::rules::rules_internal {
 namespace {
-
-struct Edge {
-  Timestamp time;
-  TransactionId tx;
-  AccountId to;
-  Int128 amount;  // scaled
-};
 
 struct Cycle {
   Timestamp start, end;
@@ -21,36 +15,13 @@ struct Cycle {
 
 class CycleSearch {
  public:
-  CycleSearch(const Rule& rule, const StoreFacts& facts, int32_t currency) : spec_(rule.round_trip),
-                                                                                 within_(rule.window.length) {
-    const store::Store& s = facts.store;
-    const uint8_t account = static_cast<uint8_t>(NodeKind::kAccount);
-    std::vector<std::pair<AccountId, Edge>> edges;
-    if (currency != -2) {
-      for (size_t t = 0; t < s.transaction_count(); ++t) {
-        const AccountId a = s.source()[t], b = s.destination()[t];
-        if (a == b || facts.account_kind[a] != account || facts.account_kind[b] != account) continue;
-        if (currency >= 0 && s.paid_currency()[t] != currency) continue;
-        edges.push_back({a, Edge{s.time()[t], static_cast<TransactionId>(t), b,
-                                 ToScaled(s.amount_paid_units()[t], s.paid_scale()[t])}});
-      }
-    }
-    std::sort(edges.begin(), edges.end(), [](const auto& x, const auto& y) {
-      if (x.first != y.first) return x.first < y.first;
-      if (x.second.time != y.second.time) return x.second.time < y.second.time;
-      return x.second.tx < y.second.tx;
-    });
-    offsets_.assign(s.account_count() + 1, 0);
-    for (const auto& [from, e] : edges) ++offsets_[from + 1];
-    for (size_t a = 0; a < s.account_count(); ++a) offsets_[a + 1] += offsets_[a];
-    out_.reserve(edges.size());
-    for (const auto& [from, e] : edges) out_.push_back(e);
-  }
+  CycleSearch(const Rule& rule, const StoreFacts& facts, int32_t currency)
+      : spec_(rule.round_trip), within_(rule.window.length), index_(facts, currency) {}
 
   // Every cycle whose first payment is out_[first], the payment of `origin`; false when the search
   // stopped at max_steps.
   bool From(AccountId origin, size_t first, std::vector<Cycle>& found) {
-    const Edge& e = out_[first];
+    const Payment& e = out_[first];
     if (e.amount < spec_.min_amount) return true;
     origin_ = origin;
     deadline_ = e.time + within_;
@@ -63,18 +34,18 @@ class CycleSearch {
   }
 
   size_t edges_of(AccountId a, size_t& begin) const {
-    begin = offsets_[a];
-    return offsets_[a + 1];
+    begin = index_.Begin(a);
+    return index_.End(a);
   }
 
  private:
   void Extend(std::vector<Cycle>& found) {
-    const Edge& last = out_[path_.back()];
+    const Payment& last = out_[path_.back()];
     const AccountId at = last.to;
     // Payments of `at` after `last` in (time, id) order, up to the deadline.
-    auto begin = out_.begin() + static_cast<ptrdiff_t>(offsets_[at]);
-    auto end = out_.begin() + static_cast<ptrdiff_t>(offsets_[at + 1]);
-    auto it = std::upper_bound(begin, end, last, [](const Edge& x, const Edge& y) {
+    auto begin = out_.begin() + static_cast<ptrdiff_t>(index_.Begin(at));
+    auto end = out_.begin() + static_cast<ptrdiff_t>(index_.End(at));
+    auto it = std::upper_bound(begin, end, last, [](const Payment& x, const Payment& y) {
       return x.time != y.time ? x.time < y.time : x.tx < y.tx;
     });
     for (; it != end && it->time <= deadline_; ++it) {
@@ -101,8 +72,8 @@ class CycleSearch {
 
   const RoundTripSpec& spec_;
   const int64_t within_;
-  std::vector<size_t> offsets_;  // per account: its payments out_[offsets_[a], offsets_[a + 1])
-  std::vector<Edge> out_;
+  const PaymentIndex index_;
+  const std::vector<Payment>& out_ = index_.all();  // payer after payer (PaymentIndex)
   AccountId origin_ = 0;
   Timestamp deadline_ = 0;
   uint64_t steps_ = 0;

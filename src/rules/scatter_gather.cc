@@ -4,16 +4,10 @@
 #include <span>
 
 #include "rules/figures.h"
+#include "rules/payment_index.h"
 
 namespace moneytrail::rules::rules_internal {
 namespace {
-
-struct Payment {
-  Timestamp time;
-  TransactionId tx;
-  AccountId to;
-  Int128 amount;  // scaled
-};
 
 // One scatter payment S -> X and one gather payment X -> T that passes it on.
 struct Leg {
@@ -30,43 +24,6 @@ bool LegBefore(const Leg& x, const Leg& y) {
   if (x.end != y.end) return x.end < y.end;
   return x.gather < y.gather;
 }
-
-// Payments between two distinct bank accounts in the rule's currency, per payer in (time, id) order.
-class PaymentIndex {
- public:
-  PaymentIndex(const StoreFacts& facts, int32_t currency) {
-    const store::Store& s = facts.store;
-    const uint8_t account = static_cast<uint8_t>(NodeKind::kAccount);
-    std::vector<std::pair<AccountId, Payment>> rows;
-    if (currency != -2) {
-      for (size_t t = 0; t < s.transaction_count(); ++t) {
-        const AccountId a = s.source()[t], b = s.destination()[t];
-        if (a == b || facts.account_kind[a] != account || facts.account_kind[b] != account) continue;
-        if (currency >= 0 && s.paid_currency()[t] != currency) continue;
-        rows.push_back({a, Payment{s.time()[t], static_cast<TransactionId>(t), b,
-                                   ToScaled(s.amount_paid_units()[t], s.paid_scale()[t])}});
-      }
-    }
-    std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
-      if (x.first != y.first) return x.first < y.first;
-      if (x.second.time != y.second.time) return x.second.time < y.second.time;
-      return x.second.tx < y.second.tx;
-    });
-    offsets_.assign(s.account_count() + 1, 0);
-    for (const auto& [from, p] : rows) ++offsets_[from + 1];
-    for (size_t a = 0; a < s.account_count(); ++a) offsets_[a + 1] += offsets_[a];
-    payments_.reserve(rows.size());
-    for (const auto& [from, p] : rows) payments_.push_back(p);
-  }
-
-  std::span<const Payment> Of(AccountId a) const {
-    return {payments_.data() + offsets_[a], offsets_[a + 1] - offsets_[a]};
-  }
-
- private:
-  std::vector<size_t> offsets_;
-  std::vector<Payment> payments_;
-};
 
 // The legs that start with `s` (a payment of `source`); false when the search stopped at max_steps.
 bool LegsFrom(const PaymentIndex& index, const ScatterGatherSpec& spec, int64_t window, const StoreFacts& facts,

@@ -36,15 +36,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Where a case's store and latest investigation live. TODO(#22): use Workspace::CaseStoreDir and
-// CaseRunDir once the workspace has them; these compute the same paths.
-fs::path CaseStoreDir(const workspace::Workspace& ws, int64_t case_id) {
-  return ws.dir() / "cases" / std::to_string(case_id) / "store";
-}
-fs::path CaseRunDir(const workspace::Workspace& ws, int64_t case_id) {
-  return ws.dir() / "cases" / std::to_string(case_id) / "run";
-}
-
 // Identifies a file's current contents cheaply (a commit replaces the store's MANIFEST; an
 // investigation rewrites its outputs).
 std::string FileStamp(const fs::path& p) {
@@ -311,7 +302,7 @@ Result<Json> Overview(workspace::Workspace& ws, Context& c) {
   MT_ASSIGN_OR_RETURN(workspace::CaseInfo cs, ws.GetCase(c.actor, c.params["case_id"]));
   Json out{{"case", CaseJson(cs)}, {"markings", cs.markings}};
   // Records and their integrity: the store opened with its checksums and custody checked.
-  auto loaded = LoadStore(CaseStoreDir(ws, cs.id), cs.id);
+  auto loaded = LoadStore(ws.CaseStoreDir(cs.id), cs.id);
   if (loaded.ok()) {
     const store::Store& s = *(*loaded)->store;
     Json sources = Json::array();
@@ -333,7 +324,7 @@ Result<Json> Overview(workspace::Workspace& ws, Context& c) {
   } else {
     return loaded.status();
   }
-  auto run = LoadRun(CaseRunDir(ws, cs.id), cs.id);
+  auto run = LoadRun(ws.CaseRunDir(cs.id), cs.id);
   if (!run.ok()) {
     if (run.status().code() != StatusCode::kNotFound) return run.status();
     out["run"] = nullptr;
@@ -354,7 +345,7 @@ Result<Json> Overview(workspace::Workspace& ws, Context& c) {
   for (size_t i = 0; i < (*run)->subjects.size() && i < 10; ++i) top.push_back(SubjectJson(**run, (*run)->subjects[i]));
   // Where the money went: each traced subject's totals (trails/*/trail.json).
   Json trails = Json::array();
-  const fs::path trail_dir = CaseRunDir(ws, cs.id) / "trails";
+  const fs::path trail_dir = ws.CaseRunDir(cs.id) / "trails";
   std::error_code ec;
   std::vector<fs::path> dirs;
   for (const auto& e : fs::directory_iterator(trail_dir, ec)) dirs.push_back(e.path());
@@ -384,7 +375,7 @@ Result<Json> Overview(workspace::Workspace& ws, Context& c) {
 
 Result<Json> Subjects(workspace::Workspace& ws, Context& c) {
   MT_ASSIGN_OR_RETURN(workspace::CaseInfo cs, ws.GetCase(c.actor, c.params["case_id"]));
-  MT_ASSIGN_OR_RETURN(auto run, LoadRun(CaseRunDir(ws, cs.id), cs.id));
+  MT_ASSIGN_OR_RETURN(auto run, LoadRun(ws.CaseRunDir(cs.id), cs.id));
   MT_ASSIGN_OR_RETURN(int64_t offset, QueryInt(c.request, "offset"));
   MT_ASSIGN_OR_RETURN(int64_t limit, QueryInt(c.request, "limit"));
   if (limit == 0 || limit > 1000) limit = 1000;
@@ -397,7 +388,7 @@ Result<Json> Subjects(workspace::Workspace& ws, Context& c) {
 
 Result<Json> Subject(workspace::Workspace& ws, Context& c) {
   MT_ASSIGN_OR_RETURN(workspace::CaseInfo cs, ws.GetCase(c.actor, c.params["case_id"]));
-  MT_ASSIGN_OR_RETURN(auto run, LoadRun(CaseRunDir(ws, cs.id), cs.id));
+  MT_ASSIGN_OR_RETURN(auto run, LoadRun(ws.CaseRunDir(cs.id), cs.id));
   const std::string id = QueryText(c.request, "subject");
   if (id.empty()) return InvalidArgumentError("query: 'subject' (as in subjects.csv) is required");
   for (const auto& row : run->subjects) {
@@ -428,7 +419,7 @@ Result<Json> Subject(workspace::Workspace& ws, Context& c) {
 Result<Json> Expand(workspace::Workspace& ws, Context& c) {
   const auto start = std::chrono::steady_clock::now();
   MT_ASSIGN_OR_RETURN(workspace::CaseInfo cs, ws.GetCase(c.actor, c.params["case_id"]));
-  MT_ASSIGN_OR_RETURN(auto loaded, LoadStore(CaseStoreDir(ws, cs.id), cs.id));
+  MT_ASSIGN_OR_RETURN(auto loaded, LoadStore(ws.CaseStoreDir(cs.id), cs.id));
   const store::Store& s = *loaded->store;
   ExpandOptions options;
   MT_ASSIGN_OR_RETURN(options.filter, FilterFrom(c.request));
@@ -453,7 +444,7 @@ Result<Json> Expand(workspace::Workspace& ws, Context& c) {
 Result<Json> Path(workspace::Workspace& ws, Context& c) {
   const auto start = std::chrono::steady_clock::now();
   MT_ASSIGN_OR_RETURN(workspace::CaseInfo cs, ws.GetCase(c.actor, c.params["case_id"]));
-  MT_ASSIGN_OR_RETURN(auto loaded, LoadStore(CaseStoreDir(ws, cs.id), cs.id));
+  MT_ASSIGN_OR_RETURN(auto loaded, LoadStore(ws.CaseStoreDir(cs.id), cs.id));
   const store::Store& s = *loaded->store;
   MT_ASSIGN_OR_RETURN(FlowFilter filter, FilterFrom(c.request));
   MT_ASSIGN_OR_RETURN(AccountId from, AccountFrom(s, c.request, "from_account"));

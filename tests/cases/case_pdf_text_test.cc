@@ -10,6 +10,7 @@
 
 #include "cli/run_binary.h"
 #include "moneytrail/generate.h"
+#include "proof/net_worth_example.h"
 
 namespace moneytrail {
 namespace {
@@ -20,36 +21,8 @@ using test_util::RunMoneytrail;
 using test_util::TempDir;
 using test_util::WriteWholeFile;
 
-// The IRS-style worked example of tests/proof/net_worth_test.cc (understatement 31,100.50 in
-// 2023 and 48,049.75 in 2024).
-const char kNetWorth[] =
-    "year,kind,description,amount,note\n"
-    "2022,cash_on_hand,Currency in home safe,2000.00,interview\n"
-    "2022,asset,Checking account First Bank,8500.00,statement\n"
-    "2022,asset,Residence 12 Elm St (cost),180000.00,deed\n"
-    "2022,loan,Mortgage on residence,150000.00,lender letter\n"
-    "2023,cash_on_hand,Currency in home safe,3000.00,\n"
-    "2023,asset,Checking account First Bank,12250.50,\n"
-    "2023,asset,Residence 12 Elm St (cost),180000.00,\n"
-    "2023,asset,Pickup truck (cost),42000.00,title\n"
-    "2023,loan,Mortgage on residence,146000.00,\n"
-    "2023,loan,Truck loan,20000.00,\n"
-    "2023,living_expense,Personal living expenses,36000.00,\n"
-    "2023,nondeductible_loss,Loss on sale of personal boat,1200.00,\n"
-    "2023,gift,Gift from parent,5000.00,\n"
-    "2023,deduction,Standard deduction and exemptions,13850.00,\n"
-    "2023,reported_taxable_income,Form 1040 line 15,18000.00,\n"
-    "2024,cash_on_hand,Currency in home safe,2500,\n"
-    "2024,asset,Checking account First Bank,30000.00,\n"
-    "2024,asset,Residence 12 Elm St (cost),180000.00,\n"
-    "2024,asset,Pickup truck (cost),42000.00,\n"
-    "2024,asset,Brokerage account,25000.25,\n"
-    "2024,loan,Mortgage on residence,142000.00,\n"
-    "2024,liability,Truck loan balance,12000.00,\n"
-    "2024,living_expense,Personal living expenses,38400.00,\n"
-    "2024,inheritance,Estate of an aunt,10000.00,\n"
-    "2024,deduction,Standard deduction and exemptions,14600.00,\n"
-    "2024,reported_taxable_income,Form 1040 line 15,20000.00,\n";
+// The worked example of the proof tests (understatement 31,100.50 in 2023 and 48,049.75 in 2024).
+using test_data::kNetWorthWorkedExample;
 
 // pdftotext's text of `pdf` (with its page breaks, form feeds).
 std::string PdfText(const fs::path& pdf) {
@@ -88,7 +61,7 @@ class CasePdfTextTest : public testing::Test {
     ASSERT_EQ(first.exit_code, 0) << first.err;
     top_ = SubjectOfRank(ReadWholeFile(dir_->path() / "first" / "subjects.csv"), 1);
     second_ = SubjectOfRank(ReadWholeFile(dir_->path() / "first" / "subjects.csv"), 2);
-    WriteWholeFile(dir_->path() / "networth.csv", kNetWorth);
+    WriteWholeFile(dir_->path() / "networth.csv", kNetWorthWorkedExample);
     test_util::RunResult run = RunMoneytrail(
         {"investigate", "--store", store.string(), "--parties", (dir_->path() / "bank").string(),
          "--out", (dir_->path() / "case").string(), "--top", "3", "--net-worth",

@@ -331,12 +331,12 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
           }
           if (rule.pattern == "/api/v1/cases/{case_id}/identifiers") body = {{"accounts", {"80020474750"}}};
           if (rule.pattern.find("/views/") != std::string::npos) {
-            const std::filesystem::path case_dir = dir_ / "cases" / std::to_string(c->id);
-            std::filesystem::create_directories(case_dir);
-            std::filesystem::remove_all(case_dir / "store");
-            std::filesystem::remove_all(case_dir / "run");
-            std::filesystem::create_directory_symlink(records / "store", case_dir / "store");
-            std::filesystem::create_directory_symlink(records / "run", case_dir / "run");
+            const std::filesystem::path store = ws_->CaseStoreDir(c->id), run = ws_->CaseRunDir(c->id);
+            std::filesystem::create_directories(store.parent_path());
+            std::filesystem::remove_all(store);
+            std::filesystem::remove_all(run);
+            std::filesystem::create_directory_symlink(records / "store", store);
+            std::filesystem::create_directory_symlink(records / "run", run);
             query = {{"subject", "E1"}, {"account", "001:A0"}, {"from_account", "001:A0"}, {"to_account", "001:A0"}};
           }
           ApiResponse res = Call(SignInHttp(user.user.username), rule.method, path, body, query);

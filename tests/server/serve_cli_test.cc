@@ -16,27 +16,17 @@
 #include <gtest/gtest.h>
 
 #include "cli/run_binary.h"
+#include "server/free_port.h"
 #include "workspace/sql.h"
 
 namespace moneytrail {
 namespace {
 
 using test_util::RunMoneytrail;
+using test_util::FreePort;
 using test_util::TempDir;
 
 constexpr const char* kPassword = "correct horse battery";
-
-int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 TEST(ServeCliTest, InitThenAuditVerifyDetectsAnEditedJournal) {
   TempDir tmp;

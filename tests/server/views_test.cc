@@ -220,9 +220,8 @@ class ViewsApiTest : public workspace::testing::WorkspaceFixture {
     auto c = ws_->CreateCase(irs_agent_, {"V-1", "views", *workspace::ParseMarkings({"LES"})});
     ASSERT_TRUE(c.ok());
     case_id_ = c->id;
-    const fs::path dir = dir_ / "cases" / std::to_string(case_id_);
-    ASSERT_TRUE(server::testing::WriteRandomStore(dir / "store", 5, {.transactions = 300}));
-    server::testing::WriteRun(dir / "run");
+    ASSERT_TRUE(server::testing::WriteRandomStore(ws_->CaseStoreDir(case_id_), 5, {.transactions = 300}));
+    server::testing::WriteRun(ws_->CaseRunDir(case_id_));
   }
   ApiResponse Get(const std::string& user, const std::string& path, std::map<std::string, std::string> query = {}) {
     auto s = ws_->Login(user, workspace::testing::kPassword, "127.0.0.1");
