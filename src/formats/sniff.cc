@@ -66,9 +66,7 @@ Result<ParsedStatements> ParseStatements(std::string_view bytes, const std::stri
     case StatementFormat::kCamt: return ParseCamt(bytes, name);
     case StatementFormat::kMt940: return ParseMt940(bytes, name);
     case StatementFormat::kBai2: return ParseBai2(bytes, name);
-    case StatementFormat::kOfx:
-      return UnimplementedError(name + ": " + std::string(FormatName(format)) +
-                                " files are recognised but not read yet (issue #24)");
+    case StatementFormat::kOfx: return ParseOfx(bytes, name);
     case StatementFormat::kUnknown: break;
   }
   if (Contains(bytes.substr(0, 4096), "EFilingBatchXML") || Contains(bytes.substr(0, 4096), "fincen.gov")) {

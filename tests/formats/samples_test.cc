@@ -104,6 +104,18 @@ const std::vector<Expected>& Table() {
       {"mt942/andrew-svirin__mt942-php/transactions.mt942", -1, 0, {}, "transactions.mt942:128:1: :61: '1612': expected the entry date MMDD"},
       {"mt942/centrapay__swift-parser/test2.mt942", 1, 3, {}},
       {"mt942/railslove__cmxl/mt942.txt", 2, 2, {}},
+      {"ofx/asgrim__ofxparser/ofx-multiple-accounts-xml.ofx", 3, 3, {}},
+      {"ofx/asgrim__ofxparser/ofxdata-bb-two-stmtrs.ofx", 2, 36, {}},
+      {"ofx/asgrim__ofxparser/ofxdata-cmfr.ofx", 1, 42, {}},
+      {"ofx/asgrim__ofxparser/ofxdata-credit-card.ofx", 1, 1, {}},
+      {"ofx/asgrim__ofxparser/ofxdata-memoWithAmpersand.ofx", 1, 16, {}},
+      // An XML header over OFX 1.x's unclosed leaf tags: read as SGML.
+      {"ofx/jseutter__ofxparse/anzcc.ofx", 1, 1, {}},
+      {"ofx/jseutter__ofxparse/checking.ofx", 1, 3, {}},
+      {"ofx/jseutter__ofxparse/multiple_accounts2.ofx", 2, 0, {}},
+      // CURDEF, FITID and BALAMT empty; the currency from the transaction's CURRENCY/CURSYM.
+      {"ofx/jseutter__ofxparse/ofx-v102-empty-tags.ofx", 1, 1, {}},
+      {"ofx/jseutter__ofxparse/suncorp.ofx", 1, 1, {}},
   };
   return table;
 }
@@ -147,7 +159,7 @@ TEST(SamplesTest, TableListsEverySampleFile) {
   if (!fs::exists(kFormats)) GTEST_SKIP() << kFormats << " is not present";
   std::set<std::string> listed;
   for (const Expected& x : Table()) listed.insert(x.file);
-  for (const char* folder : {"bai2", "camt052", "camt053", "camt054", "pacs008", "fincen_bsa", "mt940", "mt942"}) {
+  for (const char* folder : {"bai2", "camt052", "camt053", "camt054", "pacs008", "fincen_bsa", "mt940", "mt942", "ofx"}) {
     for (const auto& repo : fs::directory_iterator(kFormats / folder)) {
       for (const auto& file : fs::directory_iterator(repo.path())) {
         const std::string name = file.path().filename().string();
