@@ -413,7 +413,8 @@ Result<ParsedStatements> ParseOfx(std::string_view bytes, const std::string& nam
       Result<OfxTree> sgml = body == std::string_view::npos
                                  ? Result<OfxTree>(xml.status())
                                  : formats_internal::ParseOfxSgml(bytes.substr(body), name, LineOf(bytes, body));
-      if (!sgml.ok()) return xml.status();
+      // Only a body that really uses unclosed tags is read so; else the XML error stands.
+      if (!sgml.ok() || sgml->unclosed_leaves == 0) return xml.status();
       tree = std::move(*sgml);
       out.variant += " (XML header, SGML body)";
     }

@@ -161,10 +161,10 @@ Result<SgmlReader::Tag> SgmlReader::ReadTag() {
   size_t n = 0;
   while (n < inside.size() && NameChar(inside[n])) ++n;
   const std::string_view tag_name = inside.substr(0, n);
-  if (tag_name.empty() || (n < inside.size() && inside[n] != ' ' && inside[n] != '\t' &&
-                           inside[n] != '\r' && inside[n] != '\n')) {
+  if (tag_name.empty() || n < inside.size()) {
     return Error(tag.line, "tag '<" + Abbreviate(SanitizeUtf8(rest.substr(1, close - 1))) +
-                               ">': expected an element name (letters, digits, '.', '_', '-')");
+                               ">': expected an element name (letters, digits, '.', '_', '-'; OFX "
+                               "SGML tags carry no attributes)");
   }
   tag.kind = end ? TagKind::kEnd : TagKind::kStart;
   tag.name = UpperName(tag_name);
@@ -207,7 +207,7 @@ Status SgmlReader::Start(Tag tag) {
   const std::string& element = tree_.nodes[index].name;
   if (!text.empty()) {  // a leaf; its end tag is optional
     tree_.nodes[index].text = std::move(text);
-    ConsumeOwnEndTag(element);
+    if (!ConsumeOwnEndTag(element)) ++tree_.unclosed_leaves;
     if (open_.empty()) return Error(tag.line, "the document element <" + element + "> holds only text");
     return Status::Ok();
   }

@@ -31,6 +31,7 @@ struct OfxNode {
 struct OfxTree {
   std::vector<OfxNode> nodes;  // nodes[root] is the document element (OFX)
   uint32_t root = 0;
+  uint64_t unclosed_leaves = 0;  // SGML leaves with a value and no end tag (0 from XML)
 
   // The first child of `node` named `name`, or nullptr.
   const OfxNode* Child(const OfxNode& node, std::string_view name) const;

@@ -1,4 +1,4 @@
-// Test helpers: small writers of camt.053 and MT940 from plain rows, for round trips (a
+// Test helpers: small writers of camt.053, MT940 and OFX from plain rows, for round trips (a
 // statement written from known rows reads back as those rows) and for ingest tests.
 #ifndef MONEYTRAIL_TESTS_FORMATS_STATEMENT_WRITERS_H_
 #define MONEYTRAIL_TESTS_FORMATS_STATEMENT_WRITERS_H_
@@ -100,6 +100,36 @@ inline std::string WriteMt940(const Account& a, const std::vector<Row>& rows) {
     m += ":86:/NAME/" + r.name + (r.account.empty() ? "" : "/IBAN/" + r.account) + "/REMI/" + r.text + "\r\n";
   }
   return m + balance("62F", Closing(a, rows), last) + "-\r\n";
+}
+
+// One OFX bank statement: `xml` gives OFX 2.x (every element closed), else OFX 1.x SGML with
+// unclosed leaf tags. TRNTYPE XFER; FITID the row's reference; NAME and MEMO; LEDGERBAL the
+// closing balance. Texts must not hold '<' or '&'.
+inline std::string WriteOfx(const Account& a, const std::vector<Row>& rows, bool xml) {
+  auto leaf = [&](const std::string& tag, const std::string& value) {
+    return "<" + tag + ">" + value + (xml ? "</" + tag + ">" : "") + "\n";
+  };
+  auto signed_amount = [](int64_t c) { return (c < 0 ? "-" : "") + Cents(c); };
+  auto ofx_day = [](int64_t day) {
+    const std::string iso = IsoDay(day);
+    return iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2);
+  };
+  std::string x = xml ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?OFX OFXHEADER=\"200\" VERSION=\"220\" "
+                        "SECURITY=\"NONE\" OLDFILEUID=\"NONE\" NEWFILEUID=\"NONE\"?>\n"
+                      : "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:UTF-8\nCHARSET:NONE\n"
+                        "COMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n";
+  x += "<OFX>\n<BANKMSGSRSV1>\n<STMTTRNRS>\n" + leaf("TRNUID", "1") + "<STMTRS>\n" + leaf("CURDEF", a.currency) +
+       "<BANKACCTFROM>\n" + leaf("BANKID", a.bic.empty() ? "1" : a.bic) + leaf("ACCTID", a.iban) +
+       leaf("ACCTTYPE", "CHECKING") + "</BANKACCTFROM>\n<BANKTRANLIST>\n";
+  for (const Row& r : rows) {
+    x += "<STMTTRN>\n" + leaf("TRNTYPE", "XFER") + leaf("DTPOSTED", ofx_day(r.day) + "120000[-5:EST]") +
+         leaf("TRNAMT", signed_amount(r.cents)) + leaf("FITID", r.reference) + leaf("NAME", r.name);
+    if (!r.account.empty()) x += "<BANKACCTTO>\n" + leaf("BANKID", "9") + leaf("ACCTID", r.account) + "</BANKACCTTO>\n";
+    x += leaf("MEMO", r.text) + "</STMTTRN>\n";
+  }
+  x += "</BANKTRANLIST>\n<LEDGERBAL>\n" + leaf("BALAMT", signed_amount(Closing(a, rows))) +
+       leaf("DTASOF", rows.empty() ? "20240101" : ofx_day(rows.back().day)) + "</LEDGERBAL>\n";
+  return x + "</STMTRS>\n</STMTTRNRS>\n</BANKMSGSRSV1>\n</OFX>\n";
 }
 
 }  // namespace moneytrail::formats_test
