@@ -1,0 +1,649 @@
+// XLSX worksheets as CSV text: minizip (from memory) + libxml2's streaming reader over
+// workbook.xml, its relationships, sharedStrings.xml, styles.xml and the worksheet.
+// docs/format/xlsx.md.
+#include "moneytrail/xlsx.h"
+
+#include <libxml/xmlreader.h>
+#include <unzip.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <set>
+#include <vector>
+
+#include "format_util.h"
+#include "moneytrail/safe_text.h"
+#include "moneytrail/time_format.h"
+
+namespace moneytrail::formats {
+namespace {
+
+constexpr uint64_t kMaxRows = 1048576;
+constexpr uint32_t kMaxColumns = 16384;
+
+// ---- minizip over a memory buffer -------------------------------------------------------
+
+struct MemoryZip {
+  std::string_view bytes;
+  uint64_t position = 0;
+};
+
+voidpf ZCALLBACK MemOpen(voidpf opaque, const void* /*filename*/, int /*mode*/) { return opaque; }
+uLong ZCALLBACK MemRead(voidpf /*opaque*/, voidpf stream, void* buf, uLong size) {
+  auto* m = static_cast<MemoryZip*>(stream);
+  const uint64_t left = m->position >= m->bytes.size() ? 0 : m->bytes.size() - m->position;
+  const uLong n = static_cast<uLong>(std::min<uint64_t>(size, left));
+  if (n > 0) std::memcpy(buf, m->bytes.data() + m->position, n);
+  m->position += n;
+  return n;
+}
+uLong ZCALLBACK MemWrite(voidpf, voidpf, const void*, uLong) { return 0; }
+ZPOS64_T ZCALLBACK MemTell(voidpf /*opaque*/, voidpf stream) { return static_cast<MemoryZip*>(stream)->position; }
+long ZCALLBACK MemSeek(voidpf /*opaque*/, voidpf stream, ZPOS64_T offset, int origin) {
+  auto* m = static_cast<MemoryZip*>(stream);
+  uint64_t base = 0;
+  if (origin == ZLIB_FILEFUNC_SEEK_CUR) base = m->position;
+  else if (origin == ZLIB_FILEFUNC_SEEK_END) base = m->bytes.size();
+  if (base + offset > m->bytes.size()) return -1;
+  m->position = base + offset;
+  return 0;
+}
+int ZCALLBACK MemClose(voidpf, voidpf) { return 0; }
+int ZCALLBACK MemError(voidpf, voidpf) { return 0; }
+
+class Zip {
+ public:
+  Zip(std::string_view bytes, const std::string& name, uint64_t budget)
+      : memory_{bytes, 0}, name_(name), budget_(budget) {}
+  ~Zip() {
+    if (zip_ != nullptr) unzClose(zip_);
+  }
+  Zip(const Zip&) = delete;
+  Zip& operator=(const Zip&) = delete;
+
+  Status Open() {
+    zlib_filefunc64_def io{};
+    io.zopen64_file = MemOpen;
+    io.zread_file = MemRead;
+    io.zwrite_file = MemWrite;
+    io.ztell64_file = MemTell;
+    io.zseek64_file = MemSeek;
+    io.zclose_file = MemClose;
+    io.zerror_file = MemError;
+    io.opaque = &memory_;
+    zip_ = unzOpen2_64("memory", &io);
+    if (zip_ == nullptr) return InvalidArgumentError(name_ + ": not a readable zip archive (an .xlsx is one): damaged or truncated");
+    return Status::Ok();
+  }
+
+  // The part at `path` ("xl/workbook.xml"); nullopt when the archive has none.
+  Result<std::optional<std::string>> Read(const std::string& path) {
+    if (unzLocateFile(zip_, path.c_str(), 0) != UNZ_OK) return std::optional<std::string>();
+    unz_file_info64 info{};
+    if (unzGetCurrentFileInfo64(zip_, &info, nullptr, 0, nullptr, 0, nullptr, 0) != UNZ_OK) {
+      return InvalidArgumentError(name_ + ": " + path + ": damaged zip directory entry");
+    }
+    auto too_big = [&] {
+      return InvalidArgumentError(name_ + ": " + path + " expands to more than " + std::to_string(budget_) +
+                                  " bytes (with the parts read before it): refused (a zip bomb?)");
+    };
+    if (info.uncompressed_size > budget_) return too_big();
+    if (unzOpenCurrentFile(zip_) != UNZ_OK) return InvalidArgumentError(name_ + ": " + path + ": cannot open the zip entry (encrypted or an unknown compression method?)");
+    std::string out;
+    out.reserve(static_cast<size_t>(info.uncompressed_size));
+    char buf[65536];
+    for (;;) {
+      const int n = unzReadCurrentFile(zip_, buf, sizeof buf);
+      if (n < 0) {
+        unzCloseCurrentFile(zip_);
+        return InvalidArgumentError(name_ + ": " + path + ": damaged compressed data (zip error " + std::to_string(n) + ")");
+      }
+      if (n == 0) break;
+      // The declared size may lie: the bytes actually inflated are what is bounded.
+      if (out.size() + static_cast<size_t>(n) > budget_) {
+        unzCloseCurrentFile(zip_);
+        return too_big();
+      }
+      out.append(buf, static_cast<size_t>(n));
+    }
+    if (unzCloseCurrentFile(zip_) == UNZ_CRCERROR) return InvalidArgumentError(name_ + ": " + path + ": CRC mismatch (damaged)");
+    budget_ -= out.size();
+    return std::optional<std::string>(std::move(out));
+  }
+
+ private:
+  MemoryZip memory_;
+  const std::string& name_;
+  uint64_t budget_;
+  unzFile zip_ = nullptr;
+};
+
+// ---- XML parts ----------------------------------------------------------------------------
+
+// A streaming pass over one XML part, refusing DTDs and entity references.
+class XmlPart {
+ public:
+  XmlPart(const std::string& text, std::string where) : where_(std::move(where)) {
+    reader_.reset(xmlReaderForMemory(text.data(), static_cast<int>(text.size()), nullptr, nullptr,
+                                     XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR | XML_PARSE_HUGE));
+  }
+  // The next node: 1 read, 0 end, error otherwise.
+  Result<bool> Next() {
+    if (!reader_) return InvalidArgumentError(where_ + ": cannot start the XML reader");
+    const int r = xmlTextReaderRead(reader_.get());
+    if (r == 0) return false;
+    if (r < 0) {
+      const xmlError* err = xmlGetLastError();
+      std::string why = err != nullptr && err->message != nullptr ? err->message : "malformed XML";
+      while (!why.empty() && why.back() == '\n') why.pop_back();
+      return InvalidArgumentError(where_ + ": not well-formed XML: " + why);
+    }
+    const int type = xmlTextReaderNodeType(reader_.get());
+    if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE) {
+      return InvalidArgumentError(where_ + ": a DTD or entity reference: refused (an .xlsx part has none)");
+    }
+    return true;
+  }
+  int Type() const { return xmlTextReaderNodeType(reader_.get()); }
+  std::string_view Name() const {
+    const xmlChar* n = xmlTextReaderConstLocalName(reader_.get());
+    return n == nullptr ? std::string_view() : reinterpret_cast<const char*>(n);
+  }
+  bool Empty() const { return xmlTextReaderIsEmptyElement(reader_.get()) == 1; }
+  std::string Attribute(const char* name) const {
+    xmlChar* v = xmlTextReaderGetAttribute(reader_.get(), reinterpret_cast<const xmlChar*>(name));
+    if (v == nullptr) {
+      // Namespaced attributes (r:id) by local name.
+      if (xmlTextReaderMoveToFirstAttribute(reader_.get()) == 1) {
+        do {
+          const xmlChar* local = xmlTextReaderConstLocalName(reader_.get());
+          if (local != nullptr && std::strcmp(reinterpret_cast<const char*>(local), name) == 0) {
+            const xmlChar* value = xmlTextReaderConstValue(reader_.get());
+            std::string out = value == nullptr ? "" : reinterpret_cast<const char*>(value);
+            xmlTextReaderMoveToElement(reader_.get());
+            return out;
+          }
+        } while (xmlTextReaderMoveToNextAttribute(reader_.get()) == 1);
+        xmlTextReaderMoveToElement(reader_.get());
+      }
+      return {};
+    }
+    std::string out = reinterpret_cast<const char*>(v);
+    xmlFree(v);
+    return out;
+  }
+  std::string_view Value() const {
+    const xmlChar* v = xmlTextReaderConstValue(reader_.get());
+    return v == nullptr ? std::string_view() : reinterpret_cast<const char*>(v);
+  }
+  const std::string& where() const { return where_; }
+
+ private:
+  std::string where_;
+  std::unique_ptr<xmlTextReader, decltype(&xmlFreeTextReader)> reader_{nullptr, &xmlFreeTextReader};
+};
+
+bool IsStart(const XmlPart& x, std::string_view name) { return x.Type() == XML_READER_TYPE_ELEMENT && x.Name() == name; }
+bool IsEnd(const XmlPart& x, std::string_view name) {
+  return (x.Type() == XML_READER_TYPE_END_ELEMENT && x.Name() == name) || (x.Type() == XML_READER_TYPE_ELEMENT && x.Empty() && x.Name() == name);
+}
+bool IsText(const XmlPart& x) {
+  return x.Type() == XML_READER_TYPE_TEXT || x.Type() == XML_READER_TYPE_CDATA || x.Type() == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
+         x.Type() == XML_READER_TYPE_WHITESPACE;
+}
+
+struct SheetRef {
+  std::string name, relationship;
+};
+
+struct Workbook {
+  std::vector<SheetRef> sheets;
+  bool date1904 = false;
+};
+
+Result<Workbook> ReadWorkbook(const std::string& text, const std::string& where) {
+  Workbook w;
+  XmlPart x(text, where);
+  for (;;) {
+    MT_ASSIGN_OR_RETURN(bool more, x.Next());
+    if (!more) break;
+    if (IsStart(x, "sheet")) w.sheets.push_back({x.Attribute("name"), x.Attribute("id")});
+    if (IsStart(x, "workbookPr")) {
+      const std::string d = x.Attribute("date1904");
+      w.date1904 = d == "1" || d == "true";
+    }
+  }
+  return w;
+}
+
+// Relationship id -> part path ("xl/worksheets/sheet1.xml").
+Result<std::string> SheetTarget(const std::string& rels, const std::string& where, const std::string& id) {
+  XmlPart x(rels, where);
+  for (;;) {
+    MT_ASSIGN_OR_RETURN(bool more, x.Next());
+    if (!more) break;
+    if (IsStart(x, "Relationship") && x.Attribute("Id") == id) {
+      std::string target = x.Attribute("Target");
+      if (!target.empty() && target[0] == '/') return target.substr(1);
+      return "xl/" + target;
+    }
+  }
+  return InvalidArgumentError(where + ": no relationship '" + id + "' for the worksheet");
+}
+
+Result<std::vector<std::string>> ReadSharedStrings(const std::string& text, const std::string& where) {
+  std::vector<std::string> strings;
+  XmlPart x(text, where);
+  bool in_si = false, in_t = false;
+  int phonetic = 0;
+  for (;;) {
+    MT_ASSIGN_OR_RETURN(bool more, x.Next());
+    if (!more) break;
+    if (IsStart(x, "si")) {
+      strings.emplace_back();
+      in_si = !x.Empty();
+    } else if (IsEnd(x, "si")) {
+      in_si = false;
+    } else if (in_si && IsStart(x, "rPh")) {
+      if (!x.Empty()) ++phonetic;
+    } else if (in_si && x.Type() == XML_READER_TYPE_END_ELEMENT && x.Name() == "rPh") {
+      --phonetic;
+    } else if (in_si && IsStart(x, "t")) {
+      in_t = !x.Empty();
+    } else if (in_si && x.Type() == XML_READER_TYPE_END_ELEMENT && x.Name() == "t") {
+      in_t = false;
+    } else if (in_si && in_t && phonetic == 0 && IsText(x)) {
+      strings.back() += x.Value();
+    }
+  }
+  return strings;
+}
+
+// A number format code shows a date or time when, outside quoted text, escapes and [...]
+// sections (colours, locales, elapsed-time brackets), it holds d, m, y, h or s.
+bool DateFormatCode(std::string_view code) {
+  bool quoted = false;
+  int bracket = 0;
+  for (size_t i = 0; i < code.size(); ++i) {
+    const char c = code[i];
+    if (c == '"') quoted = !quoted;
+    else if (quoted) continue;
+    else if (c == '\\' || c == '_' || c == '*') ++i;
+    else if (c == '[') ++bracket;
+    else if (c == ']') bracket = std::max(0, bracket - 1);
+    else if (bracket == 0 && std::strchr("dmyhsDMYHS", c) != nullptr) return true;
+  }
+  return false;
+}
+
+bool DateFormatId(int id) {
+  return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) || (id >= 50 && id <= 58);
+}
+
+// For each cell style index (cellXfs), whether its number format is a date.
+Result<std::vector<bool>> ReadDateStyles(const std::string& text, const std::string& where) {
+  std::vector<std::pair<int, std::string>> custom;
+  std::vector<int> xf_formats;
+  XmlPart x(text, where);
+  bool in_cell_xfs = false;
+  for (;;) {
+    MT_ASSIGN_OR_RETURN(bool more, x.Next());
+    if (!more) break;
+    if (IsStart(x, "numFmt")) {
+      custom.emplace_back(std::atoi(x.Attribute("numFmtId").c_str()), x.Attribute("formatCode"));
+    } else if (IsStart(x, "cellXfs")) {
+      in_cell_xfs = !x.Empty();
+    } else if (x.Type() == XML_READER_TYPE_END_ELEMENT && x.Name() == "cellXfs") {
+      in_cell_xfs = false;
+    } else if (in_cell_xfs && IsStart(x, "xf")) {
+      xf_formats.push_back(std::atoi(x.Attribute("numFmtId").c_str()));
+    }
+  }
+  std::vector<bool> date(xf_formats.size(), false);
+  for (size_t i = 0; i < xf_formats.size(); ++i) {
+    const int id = xf_formats[i];
+    bool is_custom = false;
+    for (const auto& [cid, code] : custom) {
+      if (cid == id) {
+        is_custom = true;
+        date[i] = DateFormatCode(code);
+      }
+    }
+    if (!is_custom) date[i] = DateFormatId(id);
+  }
+  return date;
+}
+
+// "B12" -> column 1 (0-based) and row 12; false when malformed.
+bool CellRef(std::string_view ref, uint32_t& column, uint64_t& row) {
+  size_t i = 0;
+  uint64_t col = 0;
+  while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z') {
+    col = col * 26 + static_cast<uint64_t>(ref[i] - 'A' + 1);
+    if (col > kMaxColumns) return false;
+    ++i;
+  }
+  if (i == 0 || i == ref.size()) return false;
+  uint64_t r = 0;
+  for (; i < ref.size(); ++i) {
+    if (ref[i] < '0' || ref[i] > '9') return false;
+    r = r * 10 + static_cast<uint64_t>(ref[i] - '0');
+    if (r > kMaxRows) return false;
+  }
+  if (r == 0) return false;
+  column = static_cast<uint32_t>(col - 1);
+  row = r;
+  return true;
+}
+
+std::string ColumnName(uint32_t column) {
+  std::string s;
+  for (uint64_t c = column + 1; c > 0; c = (c - 1) / 26) s.insert(s.begin(), static_cast<char>('A' + (c - 1) % 26));
+  return s;
+}
+
+void AppendCsvCell(std::string& out, std::string_view value, char delimiter) {
+  // One row per line: a line break inside a cell is a space (row N stays line N).
+  std::string v(value);
+  for (char& c : v) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  if (v.find(delimiter) != std::string::npos || v.find('"') != std::string::npos) {
+    out += '"';
+    for (char c : v) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    out += '"';
+  } else {
+    out += v;
+  }
+}
+
+// True for a shortest exact form with 15 or more significant digits and more than 2 decimals:
+// a binary floating-point result, not an amount as a person wrote it.
+bool LooksComputed(std::string_view text) {
+  const size_t point = text.find('.');
+  if (point == std::string_view::npos || text.size() - point - 1 <= 2) return false;
+  int significant = 0;
+  bool leading = true;
+  for (char c : text) {
+    if (c < '0' || c > '9') continue;
+    if (leading && c == '0') continue;
+    leading = false;
+    ++significant;
+  }
+  return significant >= 15;
+}
+
+struct Cell {
+  std::string type, style, ref, value, inline_text;
+};
+
+class SheetWriter {
+ public:
+  SheetWriter(const std::string& name, const std::string& sheet, const XlsxOptions& options,
+              const std::vector<std::string>& strings, const std::vector<bool>& date_styles, bool date1904)
+      : name_(name), sheet_(sheet), options_(options), strings_(strings), date_styles_(date_styles), date1904_(date1904) {}
+
+  // Starts row `row` (rows ascend): row N is written on line N.
+  Status Row(uint64_t row) {
+    if (row <= row_) return Error("A" + std::to_string(row), "", "rows out of order (row " + std::to_string(row) + " after row " + std::to_string(row_) + ")");
+    while (row_ < row) {
+      if (row_ > 0) out_ += '\n';
+      ++row_;
+    }
+    next_column_ = 0;
+    delimiters_ = 0;
+    return Status::Ok();
+  }
+
+  Status Add(const Cell& c, uint32_t column) {
+    if (column < next_column_) return Error(c.ref, "", "cells out of order in their row");
+    next_column_ = column + 1;
+    MT_ASSIGN_OR_RETURN(std::string text, Text(c));
+    if (text.empty()) return Status::Ok();
+    for (; delimiters_ < column; ++delimiters_) out_ += options_.delimiter;
+    AppendCsvCell(out_, text, options_.delimiter);
+    return Status::Ok();
+  }
+
+  std::string Finish() {
+    if (row_ > 0) out_ += '\n';
+    return std::move(out_);
+  }
+  uint64_t rows() const { return row_; }
+
+ private:
+  Status Error(const std::string& cell, std::string_view value, std::string_view expected) const {
+    return InvalidArgumentError(name_ + ": sheet '" + sheet_ + "' cell " + cell +
+                                (value.empty() ? std::string() : " '" + Abbreviate(formats_internal::SanitizeUtf8(value)) + "'") + ": " +
+                                std::string(expected));
+  }
+
+  Result<std::string> Text(const Cell& c) const {
+    if (c.type == "s") {
+      uint64_t index = 0;
+      const auto [end, ec] = std::from_chars(c.value.data(), c.value.data() + c.value.size(), index);
+      if (ec != std::errc() || end != c.value.data() + c.value.size() || index >= strings_.size()) {
+        return Error(c.ref, c.value, "expected a shared-string index below " + std::to_string(strings_.size()));
+      }
+      return strings_[index];
+    }
+    if (c.type == "inlineStr") return c.inline_text;
+    if (c.type == "str" || c.type == "e" || c.type == "d") return c.value;
+    if (c.type == "b") return std::string(c.value == "1" ? "TRUE" : c.value == "0" ? "FALSE" : c.value);
+    if (!c.type.empty() && c.type != "n") return Error(c.ref, c.type, "expected a cell type s, inlineStr, str, n, b, e or d");
+    if (c.value.empty()) return std::string();
+    size_t style = 0;
+    if (!c.style.empty()) style = static_cast<size_t>(std::atoll(c.style.c_str()));
+    if (style < date_styles_.size() && date_styles_[style]) {
+      std::optional<std::string> d = XlsxSerialToText(c.value, date1904_);
+      if (!d) {
+        return Error(c.ref, c.value, std::string("expected a date serial of the ") + (date1904_ ? "1904" : "1900") +
+                                         " date system (the cell is date-formatted; 60 is 1900-02-29, which does not exist)");
+      }
+      return *d;
+    }
+    std::optional<std::string> n = XlsxNumberText(c.value);
+    if (!n) return Error(c.ref, c.value, "expected a number");
+    if (LooksComputed(*n)) {
+      return Error(c.ref, *n, "a binary floating-point result (as 0.1+0.2 gives 0.30000000000000004), not an "
+                              "amount as written: round it in the workbook (ROUND(x,2)) or store the amount as text");
+    }
+    return *n;
+  }
+
+  const std::string& name_;
+  const std::string& sheet_;
+  const XlsxOptions& options_;
+  const std::vector<std::string>& strings_;
+  const std::vector<bool>& date_styles_;
+  bool date1904_;
+  std::string out_;
+  uint64_t row_ = 0;          // the row being written (0: none yet)
+  uint32_t next_column_ = 0;  // cells of the row must come in column order
+  uint32_t delimiters_ = 0;   // written in the row so far
+};
+
+Result<XlsxSheet> ReadSheet(const std::string& text, const std::string& name, const std::string& where,
+                            XlsxSheet sheet, const XlsxOptions& options, const std::vector<std::string>& strings,
+                            const std::vector<bool>& date_styles) {
+  SheetWriter w(name, sheet.sheet, options, strings, date_styles, sheet.date1904);
+  XmlPart x(text, where);
+  std::optional<Cell> cell;
+  enum class In : uint8_t { kNone, kValue, kInline } in = In::kNone;
+  uint64_t row = 0;
+  uint32_t next_column = 0;
+  bool in_sheet_data = false;
+  for (;;) {
+    MT_ASSIGN_OR_RETURN(bool more, x.Next());
+    if (!more) break;
+    if (IsStart(x, "sheetData")) {
+      in_sheet_data = !x.Empty();
+    } else if (!in_sheet_data) {
+      continue;
+    } else if (x.Type() == XML_READER_TYPE_END_ELEMENT && x.Name() == "sheetData") {
+      in_sheet_data = false;
+    } else if (IsStart(x, "row")) {
+      const std::string r = x.Attribute("r");
+      uint64_t number = row + 1;
+      if (!r.empty()) {
+        const auto [end, ec] = std::from_chars(r.data(), r.data() + r.size(), number);
+        if (ec != std::errc() || end != r.data() + r.size() || number == 0 || number > kMaxRows) {
+          return InvalidArgumentError(name + ": sheet '" + sheet.sheet + "' row '" + Abbreviate(r) + "': expected a row number 1-1048576");
+        }
+      }
+      if (number > kMaxRows) return InvalidArgumentError(name + ": sheet '" + sheet.sheet + "': more than 1048576 rows");
+      MT_RETURN_IF_ERROR(w.Row(number));
+      row = number;
+      next_column = 0;
+    } else if (IsStart(x, "c")) {
+      if (row == 0) MT_RETURN_IF_ERROR(w.Row(row = 1));
+      cell.emplace();
+      cell->type = x.Attribute("t");
+      cell->style = x.Attribute("s");
+      cell->ref = x.Attribute("r");
+      uint32_t column = next_column;
+      if (!cell->ref.empty()) {
+        uint64_t cell_row = 0;
+        if (!CellRef(cell->ref, column, cell_row) || cell_row != row) {
+          return InvalidArgumentError(name + ": sheet '" + sheet.sheet + "' cell '" + Abbreviate(cell->ref) +
+                                      "': expected a cell reference of row " + std::to_string(row) + " (A-XFD)");
+        }
+      } else {
+        if (column >= kMaxColumns) return InvalidArgumentError(name + ": sheet '" + sheet.sheet + "' row " + std::to_string(row) + ": more than 16384 columns");
+        cell->ref = ColumnName(column) + std::to_string(row);
+      }
+      next_column = column + 1;
+      if (x.Empty()) {
+        MT_RETURN_IF_ERROR(w.Add(*cell, column));
+        cell.reset();
+      } else {
+      }
+    } else if (cell && IsStart(x, "v")) {
+      in = x.Empty() ? In::kNone : In::kValue;
+    } else if (cell && IsStart(x, "t")) {
+      in = x.Empty() ? In::kNone : In::kInline;
+    } else if (cell && IsStart(x, "rPh")) {
+      in = In::kNone;
+    } else if (cell && x.Type() == XML_READER_TYPE_END_ELEMENT && (x.Name() == "v" || x.Name() == "t")) {
+      in = In::kNone;
+    } else if (cell && in != In::kNone && IsText(x)) {
+      (in == In::kValue ? cell->value : cell->inline_text) += x.Value();
+    } else if (cell && x.Type() == XML_READER_TYPE_END_ELEMENT && x.Name() == "c") {
+      MT_RETURN_IF_ERROR(w.Add(*cell, next_column - 1));
+      cell.reset();
+      in = In::kNone;
+    }
+  }
+  sheet.rows = w.rows();
+  sheet.csv = w.Finish();
+  return sheet;
+}
+
+}  // namespace
+
+bool LooksLikeZip(std::string_view bytes) { return bytes.size() >= 4 && bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4); }
+
+std::optional<std::string> XlsxNumberText(std::string_view stored) {
+  stored = formats_internal::TrimSpaces(stored);
+  double value = 0;
+  const auto [end, ec] = std::from_chars(stored.data(), stored.data() + stored.size(), value);
+  if (ec != std::errc() || end != stored.data() + stored.size() || !std::isfinite(value)) return std::nullopt;
+  char buf[400];
+  const auto r = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
+  if (r.ec != std::errc()) return std::nullopt;
+  std::string out(buf, r.ptr);
+  if (out == "-0") out = "0";
+  return out;
+}
+
+std::optional<std::string> XlsxSerialToText(std::string_view serial, bool date1904) {
+  std::optional<std::string> exact = XlsxNumberText(serial);
+  if (!exact || (*exact)[0] == '-') return std::nullopt;
+  const size_t point = exact->find('.');
+  const std::string whole = exact->substr(0, point);
+  const std::string fraction = point == std::string::npos ? "" : exact->substr(point + 1);
+  if (whole.size() > 7) return std::nullopt;  // past 9999-12-31 (serial 2958465)
+  int64_t days = std::atoll(whole.c_str());
+  // Seconds of the day, rounded to the nearest second, in exact integer arithmetic.
+  int64_t seconds = 0;
+  if (!fraction.empty()) {
+    __extension__ typedef __int128 Wide;  // 10^30 * 172800 fits; GCC and Clang have it
+    Wide numerator = 0, denominator = 1;
+    for (char c : fraction.substr(0, 30)) {
+      numerator = numerator * 10 + (c - '0');
+      denominator *= 10;
+    }
+    seconds = static_cast<int64_t>((numerator * 86400 * 2 + denominator) / (2 * denominator));
+    if (seconds == 86400) {
+      seconds = 0;
+      ++days;
+    }
+  }
+  int64_t epoch_day = 0;  // days since 1970-01-01
+  if (date1904) {
+    epoch_day = DaysFromCivil(1904, 1, 1) + days;
+  } else {
+    if (days == 60) return std::nullopt;  // 1900-02-29: Lotus 1-2-3's leap-year bug, no such day
+    if (days == 0 && seconds == 0) return std::nullopt;  // "1900-01-00"
+    // Serial 1 is 1900-01-01; past the phantom 1900-02-29 every serial is one day ahead.
+    epoch_day = DaysFromCivil(1899, 12, days < 60 ? 31 : 30) + days;
+  }
+  if (epoch_day > DaysFromCivil(9999, 12, 31)) return std::nullopt;
+  const std::string iso = FormatIsoTime(epoch_day * 86400 + seconds);  // "YYYY-MM-DDTHH:MM:SSZ"
+  if (fraction.empty() || seconds == 0) return iso.substr(0, 10);
+  return iso.substr(0, 10) + " " + iso.substr(11, 8);
+}
+
+Result<XlsxSheet> ReadXlsxAsCsv(std::string_view bytes, const std::string& name, const XlsxOptions& options) {
+  if (!LooksLikeZip(bytes)) return InvalidArgumentError(name + ": not an .xlsx workbook (not a zip archive)");
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) return InvalidArgumentError(name + ": larger than 2 GiB");
+  Zip zip(bytes, name, options.max_uncompressed_bytes);
+  MT_RETURN_IF_ERROR(zip.Open());
+  MT_ASSIGN_OR_RETURN(std::optional<std::string> workbook_xml, zip.Read("xl/workbook.xml"));
+  if (!workbook_xml) {
+    MT_ASSIGN_OR_RETURN(std::optional<std::string> ods, zip.Read("content.xml"));
+    return InvalidArgumentError(name + ": a zip archive without xl/workbook.xml: not an .xlsx workbook" +
+                                std::string(ods ? " (an OpenDocument spreadsheet? save it as .xlsx or CSV)" : ""));
+  }
+  MT_ASSIGN_OR_RETURN(Workbook workbook, ReadWorkbook(*workbook_xml, name + ": xl/workbook.xml"));
+  if (workbook.sheets.empty()) return InvalidArgumentError(name + ": xl/workbook.xml names no worksheet");
+  const SheetRef* chosen = &workbook.sheets.front();
+  if (!options.sheet.empty()) {
+    chosen = nullptr;
+    std::string names;
+    for (const SheetRef& s : workbook.sheets) {
+      if (s.name == options.sheet) chosen = &s;
+      names += (names.empty() ? "'" : ", '") + s.name + "'";
+    }
+    if (chosen == nullptr) {
+      return InvalidArgumentError(name + ": no worksheet named '" + options.sheet + "' (the workbook has " + names + ")");
+    }
+  }
+  MT_ASSIGN_OR_RETURN(std::optional<std::string> rels, zip.Read("xl/_rels/workbook.xml.rels"));
+  if (!rels) return InvalidArgumentError(name + ": no xl/_rels/workbook.xml.rels: not a complete .xlsx workbook");
+  MT_ASSIGN_OR_RETURN(std::string target, SheetTarget(*rels, name + ": xl/_rels/workbook.xml.rels", chosen->relationship));
+  std::vector<std::string> strings;
+  MT_ASSIGN_OR_RETURN(std::optional<std::string> shared, zip.Read("xl/sharedStrings.xml"));
+  if (shared) {
+    MT_ASSIGN_OR_RETURN(strings, ReadSharedStrings(*shared, name + ": xl/sharedStrings.xml"));
+  }
+  std::vector<bool> date_styles;
+  MT_ASSIGN_OR_RETURN(std::optional<std::string> styles, zip.Read("xl/styles.xml"));
+  if (styles) {
+    MT_ASSIGN_OR_RETURN(date_styles, ReadDateStyles(*styles, name + ": xl/styles.xml"));
+  }
+  MT_ASSIGN_OR_RETURN(std::optional<std::string> sheet_xml, zip.Read(target));
+  if (!sheet_xml) return InvalidArgumentError(name + ": the worksheet '" + chosen->name + "' (" + target + ") is missing from the archive");
+  XlsxSheet sheet;
+  sheet.sheet = chosen->name;
+  sheet.date1904 = workbook.date1904;
+  return ReadSheet(*sheet_xml, name, name + ": " + target, std::move(sheet), options, strings, date_styles);
+}
+
+}  // namespace moneytrail::formats
