@@ -26,6 +26,7 @@
 #include "ingester.h"
 #include "statement_formats.h"
 #include "moneytrail/formats.h"
+#include "moneytrail/xlsx.h"
 #include "row_parser.h"
 #include "row_spec.h"
 #include "text_checks.h"
@@ -168,6 +169,11 @@ std::string RejectCsvLine(const RejectedRow& r) {
 // only its row (CheckRecordBytes).
 Status CheckLooksLikeText(const std::string& file, std::string_view data) {
   std::string_view head = data.substr(0, 4096);
+  if (formats::LooksLikeZip(data)) {
+    return InvalidArgumentError(file + " is a zip archive (an Excel .xlsx workbook?), not a CSV file: "
+                                "a statement workbook is read with --format mapped and a statement "
+                                "mapping (docs/format/xlsx.md); a transfer list: save the sheet as CSV");
+  }
   if (head.find('\0') != std::string_view::npos) {
     return InvalidArgumentError(file + " is not a CSV file (it contains NUL bytes near its "
                                 "start: binary data, or UTF-16 text: then declare "

@@ -106,6 +106,8 @@ class SourceProbe {
     size_t text_size = 0;
   };
   Status Open();
+  // spec.encoding, or for an .xlsx file the key of its CSV text ("xlsx:" delimiter sheet).
+  std::string EncodingOf(const RowSpec& spec) const;
   std::filesystem::path path_;
   bool opened_ = false;
   Status open_status_;

@@ -23,7 +23,7 @@ constexpr std::string_view kFormatKeys[] = {
     "delimiter",        "quote",          "header",           "skip_lines",
     "trim",             "decimal_separator", "group_separator", "timestamp_format",
     "time_unit",        "signed_amounts", "encoding",         "header_pattern",
-    "skip_patterns",    "max_quoted_lines", "max_quoted_bytes"};
+    "skip_patterns",    "max_quoted_lines", "max_quoted_bytes", "sheet"};
 constexpr std::string_view kEnrichKeys[] = {"grammar"};
 
 std::string Lower(std::string_view s) {
@@ -196,6 +196,7 @@ Status ReadFormat(const std::string& where, const toml::table* format, RowSpec& 
   Result<std::string> canonical = CanonicalEncoding(encoding);
   if (!canonical.ok()) return canonical.status().WithContext(where + ": [format]");
   s.encoding = *canonical;
+  MT_ASSIGN_OR_RETURN(s.sheet, Get<std::string>(where, format, "sheet", "", "a string"));
   MT_ASSIGN_OR_RETURN(std::string header_pattern,
                       Get<std::string>(where, format, "header_pattern", "", "a string"));
   if (!header_pattern.empty()) {

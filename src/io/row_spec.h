@@ -103,6 +103,7 @@ struct RowSpec {
   bool statement = false;          // statement_account is mapped (column, constant or banner)
   bool amount_forms = false;       // amounts in every form of ParseAmountForm (mapped)
   std::string encoding = "utf-8";  // canonical (text_checks.h)
+  std::string sheet;               // .xlsx: the worksheet to read ("" the first; xlsx.h)
   std::shared_ptr<const re2::RE2> header_pattern;  // shared_ptr: see BannerPattern
   std::string header_pattern_text;
   std::vector<std::shared_ptr<const re2::RE2>> skip_patterns;

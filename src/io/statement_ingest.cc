@@ -13,6 +13,7 @@
 #include <map>
 
 #include "amount_forms.h"
+#include "moneytrail/xlsx.h"
 #include "ingester.h"
 #include "statement_reconcile.h"
 #include "moneytrail/csv.h"
@@ -134,11 +135,19 @@ Status SourceProbe::Open() {
   return open_status_;
 }
 
+// An .xlsx workbook is "decoded" into CSV text (its sheet and delimiter are its encoding):
+// formats::ReadXlsxAsCsv (docs/format/xlsx.md); custody still hashes the workbook's bytes.
+std::string SourceProbe::EncodingOf(const RowSpec& spec) const {
+  return formats::LooksLikeZip(bytes_) ? "xlsx:" + std::string(1, spec.dialect.delimiter) + spec.sheet : spec.encoding;
+}
+
 Status SourceProbe::Text(const RowSpec& spec, bool whole, std::string_view& text) {
   MT_RETURN_IF_ERROR(Open());
+  const std::string encoding = EncodingOf(spec);
+  if (encoding != spec.encoding) whole = true;  // a zip is read whole or not at all
   const bool prefix_is_whole = bytes_.size() <= kFitBytes;
   for (const auto& d : decoded_) {
-    if (d->encoding != spec.encoding || (whole && !d->whole)) continue;
+    if (d->encoding != encoding || (whole && !d->whole)) continue;
     if (!d->status.ok()) return d->status;
     const char* base = d->encoding == "utf-8" ? bytes_.data() : d->decoded.data();
     text = std::string_view(base + d->text_offset, d->text_size);
@@ -146,10 +155,22 @@ Status SourceProbe::Text(const RowSpec& spec, bool whole, std::string_view& text
     return Status::Ok();
   }
   auto d = std::make_unique<Decoded>();
-  d->encoding = spec.encoding;
+  d->encoding = encoding;
   d->whole = whole || prefix_is_whole;
   std::string_view bytes = bytes_.substr(0, d->whole ? SIZE_MAX : kFitBytes);
-  d->status = TextOf(path_, spec, bytes, d->decoded, text);
+  if (encoding != spec.encoding) {
+    formats::XlsxOptions options;
+    options.sheet = spec.sheet;
+    options.delimiter = spec.dialect.delimiter;
+    Result<formats::XlsxSheet> sheet = formats::ReadXlsxAsCsv(bytes_, path_.string(), options);
+    d->status = sheet.status();
+    if (sheet.ok()) {
+      d->decoded = std::move(sheet->csv);
+      text = d->decoded;
+    }
+  } else {
+    d->status = TextOf(path_, spec, bytes, d->decoded, text);
+  }
   if (d->status.ok()) {
     const char* base = d->encoding == "utf-8" ? bytes_.data() : d->decoded.data();
     d->text_offset = static_cast<size_t>(text.data() - base);
@@ -163,8 +184,9 @@ Status SourceProbe::Text(const RowSpec& spec, bool whole, std::string_view& text
 Status SourceProbe::Take(const RowSpec& spec, StatementFile& sf) {
   std::string_view text;
   MT_RETURN_IF_ERROR(Text(spec, /*whole=*/true, text));
+  const std::string encoding = EncodingOf(spec);
   for (auto& d : decoded_) {
-    if (d->encoding != spec.encoding || !d->whole) continue;
+    if (d->encoding != encoding || !d->whole) continue;
     // Moving a vector or a mapping keeps its bytes where they are; a string's may move.
     sf.file = std::move(file_);
     sf.read_bytes = std::move(read_bytes_);

@@ -1,7 +1,8 @@
-// camt and MT940 files through moneytrail::Ingest (src/io/statement_formats.cc): the same
+// camt, MT940, OFX and XLSX files through moneytrail::Ingest (src/io/statement_formats.cc): the same
 // statement path as mapped CSV statements: custody per file, rows citing their lines, the
 // statement checks (closing balance, overlap across formats, mirror transfers), auto detection.
 #include <gtest/gtest.h>
+#include <xlsxwriter.h>
 
 #include <filesystem>
 #include <fstream>
@@ -217,6 +218,88 @@ TEST_F(IngestFormatsTest, RandomLedgersRoundTripThroughTheStore) {
     EXPECT_NE(r->statement_checks_text.find("0 balance break(s), 0 continuity break(s), 0 gap(s), 0 duplicate row(s), 0 mirror transfer(s)"),
               std::string::npos) << "seed " << seed;
   }
+}
+
+TEST_F(IngestFormatsTest, OverlappingOfxDownloadsAreOneLedgerCitingStmttrnLines) {
+  Account a = AccountA();
+  a.currency = "USD";
+  a.bic = "121000248";
+  std::vector<Row> first = RowsA(), second = RowsA();
+  second.push_back({19804, -1234, "ACME GMBH", "", "INVOICE 8", "R4"});
+  const fs::path f1 = Write("jan.qfx", formats_test::WriteOfx(a, first, /*xml=*/false));
+  const fs::path f2 = Write("jan-again.ofx", formats_test::WriteOfx(a, second, /*xml=*/true));
+  Result<IngestReport> r = Run({f1, f2}, "auto");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  store::Store s = *store::Store::Open(store());
+  EXPECT_EQ(s.transaction_count(), 4u);  // the second download's first 3 rows are the first's
+  ASSERT_EQ(s.sources().size(), 2u);
+  EXPECT_EQ(s.sources()[0].format, "ofx");
+  EXPECT_EQ(s.sources()[0].mapping, "OFX 1.02");
+  EXPECT_EQ(s.sources()[1].mapping, "OFX 2.20");
+  EXPECT_EQ(s.sources()[1].rows_merged, 3u);
+  EXPECT_EQ(s.sources()[0].sha256, Sha256Hex(*ReadFileToString(f1)));
+  const std::string text = *ReadFileToString(f1);
+  size_t at = 0;
+  for (int i = 0; i < 3; ++i) {
+    at = text.find("<STMTTRN>", at + 1);
+    EXPECT_EQ(s.source_line()[i], static_cast<uint32_t>(std::count(text.begin(), text.begin() + at, '\n') + 1)) << i;
+  }
+  EXPECT_NE(r->statement_summary.find("3 overlapping rows recognised"), std::string::npos) << r->statement_summary;
+}
+
+// A bank's workbook (merged banner, blank row, header, date cells, numbers, a total row) read
+// with a statement mapping as a CSV download would be, each row citing its worksheet row.
+TEST_F(IngestFormatsTest, XlsxStatementReadsWithAMappingAndCitesWorksheetRows) {
+  const fs::path book = dir_ / "stmt.xlsx";
+  lxw_workbook* wb = workbook_new(book.c_str());
+  workbook_add_worksheet(wb, "Notes");
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "Statement");
+  lxw_format* date = workbook_add_format(wb);
+  format_set_num_format(date, "mm/dd/yyyy");
+  worksheet_merge_range(ws, 0, 0, 0, 3, "Account Number: 4455", nullptr);
+  worksheet_write_string(ws, 1, 0, "Beginning Balance: 1000.00", nullptr);
+  const char* header[] = {"Date", "Description", "Amount", "Balance"};
+  for (lxw_col_t c = 0; c < 4; ++c) worksheet_write_string(ws, 3, c, header[c], nullptr);
+  const double amounts[] = {-250.0, 9900.0, -50.25};
+  const double balances[] = {750.0, 10650.0, 10599.75};
+  const char* texts[] = {"ATM WITHDRAWAL", "WIRE FROM TRANSPORTES DEL NORTE", "CHECK 1042"};
+  for (int i = 0; i < 3; ++i) {
+    const lxw_row_t row = static_cast<lxw_row_t>(4 + i);
+    lxw_datetime d{2024, 3, 4 + i, 0, 0, 0};
+    worksheet_write_datetime(ws, row, 0, &d, date);
+    worksheet_write_string(ws, row, 1, texts[i], nullptr);
+    worksheet_write_number(ws, row, 2, amounts[i], nullptr);
+    worksheet_write_number(ws, row, 3, balances[i], nullptr);
+  }
+  worksheet_write_string(ws, 7, 0, "Total", nullptr);
+  ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
+  const std::string rest =
+      "timestamp_format = [\"%Y-%m-%d\"]\n"
+                             "header_pattern = '^Date,Description'\nskip_patterns = ['^Total', '^\\s*,*\\s*$']\n"
+                             "[banner]\nstatement_account = 'Account Number:\\s*(\\d+)'\n"
+                             "opening_balance = 'Beginning Balance:\\s*(\\S+)'\n"
+                             "[columns]\ntimestamp = \"Date\"\ndescription = \"Description\"\namount = \"Amount\"\n"
+                             "balance = \"Balance\"\n[constants]\nstatement_bank = \"ACME\"\ncurrency_paid = \"USD\"\n";
+  const fs::path map = Write("book.toml", "[format]\nsheet = \"Statement\"\n" + rest);
+  IngestOptions options;
+  options.format = "mapped";
+  options.mapping = map;
+  Result<IngestReport> r = Ingest(store(), {book}, options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  store::Store s = *store::Store::Open(store());
+  ASSERT_EQ(s.transaction_count(), 3u);
+  EXPECT_EQ(s.sources()[0].sha256, Sha256Hex(*ReadFileToString(book)));  // the workbook itself
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(s.source_line()[i], 5u + i);  // worksheet rows 5-7
+    EXPECT_EQ(s.time()[i], (19786 + static_cast<int64_t>(i)) * 86400);  // 2024-03-04 +i
+  }
+  EXPECT_EQ(FormatDecimal(s.amount_paid(1)), "9900");
+  EXPECT_NE(r->statement_checks_text.find("0 balance break(s)"), std::string::npos) << r->statement_checks_text;
+  // Without the mapping's sheet, the first sheet ("Notes", empty) has no header.
+  fs::remove_all(store());
+  Write("book.toml", "[format]\n" + rest);
+  r = Ingest(store(), {book}, options);
+  ASSERT_FALSE(r.ok());
 }
 
 }  // namespace

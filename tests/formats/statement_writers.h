@@ -119,7 +119,7 @@ inline std::string WriteOfx(const Account& a, const std::vector<Row>& rows, bool
                       : "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:UTF-8\nCHARSET:NONE\n"
                         "COMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n";
   x += "<OFX>\n<BANKMSGSRSV1>\n<STMTTRNRS>\n" + leaf("TRNUID", "1") + "<STMTRS>\n" + leaf("CURDEF", a.currency) +
-       "<BANKACCTFROM>\n" + leaf("BANKID", a.bic.empty() ? "1" : a.bic) + leaf("ACCTID", a.iban) +
+       "<BANKACCTFROM>\n" + leaf("BANKID", a.bic) + leaf("ACCTID", a.iban) +
        leaf("ACCTTYPE", "CHECKING") + "</BANKACCTFROM>\n<BANKTRANLIST>\n";
   for (const Row& r : rows) {
     x += "<STMTTRN>\n" + leaf("TRNTYPE", "XFER") + leaf("DTPOSTED", ofx_day(r.day) + "120000[-5:EST]") +
