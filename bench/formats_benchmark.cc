@@ -1,16 +1,19 @@
-// Statement format readers (include/moneytrail/formats.h): entries per second of ParseCamt and
-// ParseMt940 on generated files of realistic entries (a camt.053 Ntry with one TxDtls, parties,
+// Statement format readers (include/moneytrail/formats.h, xlsx.h): entries per second of
+// ParseCamt, ParseMt940, ParseOfx (1.x SGML and 2.x XML) and ReadXlsxAsCsv on generated files of realistic entries (a camt.053 Ntry with one TxDtls, parties,
 // accounts, agents, remittance and a bank transaction code: ~1.4 KB; an MT940 :61:/:86: pair in
 // the German structured form: ~200 bytes). Issue #24's goal: 500,000 entries/s.
 // With FORMATS_BENCH_DIR set, the generated files are also written there (camt053.xml,
 // statement.sta) for the peer (bench/RESULTS-formats.md: Python's xml.etree on the same file).
 #include <benchmark/benchmark.h>
+#include <xlsxwriter.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <string>
 
+#include "moneytrail/file_util.h"
 #include "moneytrail/formats.h"
+#include "moneytrail/xlsx.h"
 
 namespace {
 
@@ -120,5 +123,90 @@ void BM_ParseMt940(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * file.size()));
 }
 BENCHMARK(BM_ParseMt940)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// A bank download of `entries` STMTTRNs as a consumer bank writes them (TRNTYPE, DTPOSTED with
+// a zone, TRNAMT, FITID, NAME, MEMO; ~250 bytes each), OFX 1.02 SGML or 2.2 XML.
+std::string OfxFile(int entries, bool xml) {
+  auto leaf = [&](const char* tag, const std::string& v) {
+    return std::string("<") + tag + ">" + v + (xml ? std::string("</") + tag + ">" : std::string()) + "\n";
+  };
+  std::string x = xml ? "<?xml version=\"1.0\"?>\n<?OFX OFXHEADER=\"200\" VERSION=\"220\"?>\n"
+                      : "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nENCODING:USASCII\nCHARSET:1252\n\n";
+  x += "<OFX>\n<BANKMSGSRSV1>\n<STMTTRNRS>\n" + leaf("TRNUID", "1") + "<STMTRS>\n" + leaf("CURDEF", "USD") +
+       "<BANKACCTFROM>\n" + leaf("BANKID", "121000248") + leaf("ACCTID", "4455667788") + leaf("ACCTTYPE", "CHECKING") +
+       "</BANKACCTFROM>\n<BANKTRANLIST>\n" + leaf("DTSTART", "20240101") + leaf("DTEND", "20241231");
+  static const char* kTypes[] = {"DEBIT", "CREDIT", "ATM", "POS", "CHECK", "DIRECTDEP", "XFER"};
+  for (int i = 0; i < entries; ++i) {
+    const long c = 1 + (i * 7919L) % 250000;
+    const bool out = i % 3 != 0;
+    x += "<STMTTRN>\n" + leaf("TRNTYPE", kTypes[i % 7]) +
+         leaf("DTPOSTED", "2024" + std::string(i % 12 < 9 ? "0" : "") + std::to_string(1 + i % 12) + "15120000.000[-5:EST]") +
+         leaf("TRNAMT", (out ? "-" : "") + Cents(c)) + leaf("FITID", "2024" + std::to_string(1000000 + i)) +
+         leaf("NAME", "MERCHANT " + std::to_string(i % 997)) +
+         leaf("MEMO", "POS PURCHASE CARD 1234 MERCHANT " + std::to_string(i % 997) + " HOUSTON TX") + "</STMTTRN>\n";
+  }
+  return x + "</BANKTRANLIST>\n<LEDGERBAL>\n" + leaf("BALAMT", "0.00") + leaf("DTASOF", "20241231") +
+         "</LEDGERBAL>\n</STMTRS>\n</STMTTRNRS>\n</BANKMSGSRSV1>\n</OFX>\n";
+}
+
+void BM_ParseOfx(benchmark::State& state) {
+  const bool xml = state.range(1) == 1;
+  const std::string file = OfxFile(static_cast<int>(state.range(0)), xml);
+  WriteForPeer(xml ? "statement2.ofx" : "statement1.ofx", file);
+  for (auto _ : state) {
+    auto p = moneytrail::formats::ParseOfx(file, "bench.ofx");
+    if (!p.ok() || p->statements[0].entries.size() != static_cast<size_t>(state.range(0))) {
+      state.SkipWithError("OFX did not read as generated");
+      break;
+    }
+    benchmark::DoNotOptimize(p);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * file.size()));
+}
+BENCHMARK(BM_ParseOfx)->Args({100000, 0})->Args({100000, 1})->Unit(benchmark::kMillisecond);
+
+// A statement workbook of `rows` rows written by libxlsxwriter (date cell, description, amount,
+// balance: shared strings, a date style, numbers), read back as CSV text.
+std::string XlsxFile(int rows) {
+  const char* dir = std::getenv("FORMATS_BENCH_DIR");
+  const std::string path = std::string(dir != nullptr ? dir : "/tmp") + "/statement.xlsx";
+  lxw_workbook* wb = workbook_new(path.c_str());
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "Statement");
+  lxw_format* date = workbook_add_format(wb);
+  format_set_num_format(date, "mm/dd/yyyy");
+  worksheet_write_string(ws, 0, 0, "Date", nullptr);
+  worksheet_write_string(ws, 0, 1, "Description", nullptr);
+  worksheet_write_string(ws, 0, 2, "Amount", nullptr);
+  worksheet_write_string(ws, 0, 3, "Balance", nullptr);
+  long balance = 0;
+  for (int i = 1; i <= rows; ++i) {
+    const long c = (1 + (i * 7919L) % 250000) * (i % 3 == 0 ? 1 : -1);
+    balance += c;
+    lxw_datetime d{2024, 1 + i % 12, 1 + i % 28, 0, 0, 0};
+    worksheet_write_datetime(ws, static_cast<lxw_row_t>(i), 0, &d, date);
+    worksheet_write_string(ws, static_cast<lxw_row_t>(i), 1, ("POS PURCHASE MERCHANT " + std::to_string(i % 997)).c_str(), nullptr);
+    worksheet_write_number(ws, static_cast<lxw_row_t>(i), 2, static_cast<double>(c) / 100, nullptr);
+    worksheet_write_number(ws, static_cast<lxw_row_t>(i), 3, static_cast<double>(balance) / 100, nullptr);
+  }
+  workbook_close(wb);
+  auto bytes = moneytrail::ReadFileToString(path);
+  return bytes.ok() ? *bytes : std::string();
+}
+
+void BM_ReadXlsx(benchmark::State& state) {
+  const std::string file = XlsxFile(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    auto s = moneytrail::formats::ReadXlsxAsCsv(file, "bench.xlsx", {});
+    if (!s.ok() || s->rows != static_cast<uint64_t>(state.range(0)) + 1) {
+      state.SkipWithError(s.ok() ? "XLSX did not read as generated" : s.status().ToString().c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(s);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * file.size()));
+}
+BENCHMARK(BM_ReadXlsx)->Arg(200000)->Unit(benchmark::kMillisecond);
 
 }  // namespace

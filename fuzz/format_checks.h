@@ -1,4 +1,4 @@
-// Shared by the harnesses of the bank statement readers (fuzz_camt.cc, fuzz_mt940.cc): the
+// Shared by the harnesses of the bank statement readers (fuzz_camt, fuzz_mt940, fuzz_bai2, fuzz_ofx): the
 // readers' promises (include/moneytrail/formats.h) checked on one result. An error has a message
 // naming the file; a read file has statements with an account and a currency, every text is valid
 // UTF-8 without NUL, every entry cites a line, and the declared balance check is exact (a finding

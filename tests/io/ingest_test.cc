@@ -194,7 +194,8 @@ TEST_F(IngestTest, FilesThatAreNotCsvGetOneClearError) {
     std::string name, contents, format, expect;
   } cases[] = {
       {"empty.csv", "", "ibm-aml", "is empty"},
-      {"binary.csv", std::string("PK\x03\x04\0\0\x14", 7), "ibm-aml", "NUL"},
+      {"binary.csv", std::string("PK\x03\x04\0\0\x14", 7), "ibm-aml", "a zip archive (an Excel .xlsx workbook?)"},
+      {"binary2.csv", std::string("\x7f" "ELF\0\0\x14", 7), "ibm-aml", "NUL"},
       {"wrong.csv", "a,b,c\n1,2,3\n", "ibm-aml", "is not the ibm-aml header"},
       {"unknown.csv", std::string(kNativeHeader).substr(0, sizeof(kNativeHeader) - 2) + ",extra\n", "native", "unknown column 'extra'"},
       {"missing.csv", "timestamp,source_bank\n", "native", "required column"},

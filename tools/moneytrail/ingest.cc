@@ -112,12 +112,7 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   auto o = std::make_shared<Options>();  // shared: owned by the parsed options and the action
   app.add_option("store", o->store, "Store directory (created if absent)")->required();
   app.add_option("files", o->files, "Source files")->required();
-  app.add_option("--format", o->ingest.format,
-                 "ibm-aml, amlsim, native or mapped; bank statement formats camt (camt.052/053/054), "
-                 "mt940 (MT940/MT942), bai2, or auto (each file's format from its content; with --map, "
-                 "the other files are mapped CSV)")
-      ->required()
-      ->check(CLI::IsMember({"ibm-aml", "amlsim", "native", "mapped", "camt", "mt940", "mt942", "bai2", "auto"}));
+  moneytrail::cli::AddFormatOption(app, o->ingest.format)->required();
   moneytrail::cli::AddIngestFlags(app, o->flags, o->ingest, /*alias_mapping=*/false);
   app.add_option("--threads", o->ingest.threads, "Parser threads (0: all cores)")->default_val(0);
   app.add_option("--spill-rows", o->ingest.spill_rows,

@@ -37,7 +37,8 @@ int Run(const Options& o) {
   for (const std::string& f : o.files) io.files.emplace_back(f);
   if (!io.files.empty() && o.format.empty()) {
     return cli::ReportError("investigate", InvalidArgumentError(
-        "files given: --format is required (ibm-aml, amlsim, native, or mapped with --map FILE.toml)"));
+        "files given: --format is required (ibm-aml, amlsim, native, mapped with --map FILE.toml, "
+        "camt, mt940, bai2, ofx or auto)"));
   }
   io.ingest = o.ingest;
   io.ingest.format = o.format;
@@ -98,7 +99,7 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   auto o = std::make_shared<Options>();  // shared: owned by the parsed options and the action
   app.add_option("--store", o->store, "Store directory (created when FILES are given)")->required();
   app.add_option("files", o->files, "Source files to ingest first (optional)");
-  app.add_option("--format", o->format, "Format of FILES: ibm-aml, amlsim, native, mapped");
+  cli::AddFormatOption(app, o->format);
   cli::AddIngestFlags(app, o->flags, o->ingest, /*alias_mapping=*/true);
   app.add_option("--out", o->out, "Case directory to write")->required();
   app.add_option("--rules", o->rules, "Rule pack(s); default rules/smuggling-trafficking.toml");
