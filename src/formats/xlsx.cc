@@ -10,8 +10,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <memory>
-#include <set>
 #include <vector>
 
 #include "format_util.h"
@@ -93,7 +93,7 @@ class Zip {
     if (info.uncompressed_size > budget_) return too_big();
     if (unzOpenCurrentFile(zip_) != UNZ_OK) return InvalidArgumentError(name_ + ": " + path + ": cannot open the zip entry (encrypted or an unknown compression method?)");
     std::string out;
-    out.reserve(static_cast<size_t>(info.uncompressed_size));
+    out.reserve(static_cast<size_t>(std::min<uint64_t>(info.uncompressed_size, 64ull << 20)));  // may lie
     char buf[65536];
     for (;;) {
       const int n = unzReadCurrentFile(zip_, buf, sizeof buf);
@@ -285,7 +285,7 @@ bool DateFormatId(int id) {
 
 // For each cell style index (cellXfs), whether its number format is a date.
 Result<std::vector<bool>> ReadDateStyles(const std::string& text, const std::string& where) {
-  std::vector<std::pair<int, std::string>> custom;
+  std::map<int, std::string> custom;
   std::vector<int> xf_formats;
   XmlPart x(text, where);
   bool in_cell_xfs = false;
@@ -293,7 +293,7 @@ Result<std::vector<bool>> ReadDateStyles(const std::string& text, const std::str
     MT_ASSIGN_OR_RETURN(bool more, x.Next());
     if (!more) break;
     if (IsStart(x, "numFmt")) {
-      custom.emplace_back(std::atoi(x.Attribute("numFmtId").c_str()), x.Attribute("formatCode"));
+      custom[std::atoi(x.Attribute("numFmtId").c_str())] = x.Attribute("formatCode");
     } else if (IsStart(x, "cellXfs")) {
       in_cell_xfs = !x.Empty();
     } else if (x.Type() == XML_READER_TYPE_END_ELEMENT && x.Name() == "cellXfs") {
@@ -304,15 +304,8 @@ Result<std::vector<bool>> ReadDateStyles(const std::string& text, const std::str
   }
   std::vector<bool> date(xf_formats.size(), false);
   for (size_t i = 0; i < xf_formats.size(); ++i) {
-    const int id = xf_formats[i];
-    bool is_custom = false;
-    for (const auto& [cid, code] : custom) {
-      if (cid == id) {
-        is_custom = true;
-        date[i] = DateFormatCode(code);
-      }
-    }
-    if (!is_custom) date[i] = DateFormatId(id);
+    const auto it = custom.find(xf_formats[i]);
+    date[i] = it != custom.end() ? DateFormatCode(it->second) : DateFormatId(xf_formats[i]);
   }
   return date;
 }
@@ -396,6 +389,7 @@ class SheetWriter {
       if (row_ > 0) out_ += '\n';
       ++row_;
     }
+    MT_RETURN_IF_ERROR(CheckSize());
     next_column_ = 0;
     delimiters_ = 0;
     return Status::Ok();
@@ -408,7 +402,7 @@ class SheetWriter {
     if (text.empty()) return Status::Ok();
     for (; delimiters_ < column; ++delimiters_) out_ += options_.delimiter;
     AppendCsvCell(out_, text, options_.delimiter);
-    return Status::Ok();
+    return CheckSize();
   }
 
   std::string Finish() {
@@ -418,6 +412,13 @@ class SheetWriter {
   uint64_t rows() const { return row_; }
 
  private:
+  // The text is bounded as the inflated parts are: sparse far cells (XFD1048576) cost text.
+  Status CheckSize() const {
+    if (out_.size() <= options_.max_uncompressed_bytes) return Status::Ok();
+    return InvalidArgumentError(name_ + ": sheet '" + sheet_ + "': its text as CSV passes " +
+                                std::to_string(options_.max_uncompressed_bytes) + " bytes (row " +
+                                std::to_string(row_) + "): refused");
+  }
   Status Error(const std::string& cell, std::string_view value, std::string_view expected) const {
     return InvalidArgumentError(name_ + ": sheet '" + sheet_ + "' cell " + cell +
                                 (value.empty() ? std::string() : " '" + Abbreviate(formats_internal::SanitizeUtf8(value)) + "'") + ": " +
