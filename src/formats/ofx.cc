@@ -391,6 +391,10 @@ uint64_t LineOf(std::string_view bytes, size_t offset) {
 Result<ParsedStatements> ParseOfx(std::string_view bytes, const std::string& name) {
   ParsedStatements out;
   out.format = StatementFormat::kOfx;
+  if (const size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
+    return InvalidArgumentError(name + ":" + std::to_string(LineOf(bytes, nul)) +
+                                ": a NUL byte: not an OFX text file (binary data, or UTF-16 text)");
+  }
   std::string_view text = bytes;
   size_t skipped = 0;
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&

@@ -343,6 +343,7 @@ TEST(OfxTest, MalformedFilesAreRefusedWithFileLineFieldAndValue) {
       {"<?xml version=\"1.0\"?>\n<?OFX OFXHEADER=\"200\"?>\n<OFX>\n<A>&x;</A>\n</OFX>\n", "x.ofx:4: not well-formed XML"},
       {"<?xml version=\"1.0\"?>\n<!DOCTYPE OFX [<!ENTITY e \"x\">]>\n<OFX><A>&e;</A></OFX>\n", "DOCTYPE"},
       {"hello", "x.ofx: not an OFX file"},
+      {Sgml(Trn("DEBIT", "20240105", "-1", "A", std::string("<NAME>A\0B\n", 10))), "x.ofx:22: a NUL byte: not an OFX text file"},
   };
   for (const Case& c : cases) {
     Result<ParsedStatements> p = ParseOfx(c.text, "x.ofx");
