@@ -12,6 +12,7 @@
 #include <string>
 
 #include "moneytrail/file_util.h"
+#include "moneytrail/formats.h"
 #include "moneytrail/time_format.h"
 #include "moneytrail/xlsx.h"
 
@@ -231,6 +232,11 @@ TEST(XlsxTest, ZipBombsAndNonZipsAreRefused) {
   s = ReadXlsxAsCsv("Date,Amount\n", "c.csv", {});
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().message(), "c.csv: not an .xlsx workbook (not a zip archive)");
+  // Given to the statement formats without a mapping (--format auto), a workbook gets a hint.
+  Result<ParsedStatements> p = ParseStatements(StatementWorkbook(), "w.xlsx", SniffFormat(StatementWorkbook()));
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("w.xlsx: a zip archive (an Excel .xlsx workbook?)"), std::string::npos)
+      << p.status().message();
   std::string truncated = StatementWorkbook();
   truncated.resize(truncated.size() / 2);
   s = ReadXlsxAsCsv(truncated, "t.xlsx", {});
