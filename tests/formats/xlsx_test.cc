@@ -3,6 +3,7 @@
 // float artefact, a bomb, a missing part); date serials against an oracle on random days and
 // seconds in both date systems.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 #include <zip.h>
 
@@ -21,11 +22,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path TempPath(const std::string& name) { return fs::path(testing::TempDir()) / name; }
+// Per process: other runs of this test (other worktrees, ctest -j) may share the directory.
+fs::path TempPath(const std::string& name) {
+  return fs::path(testing::TempDir()) / ("mt_xlsx_" + std::to_string(::getpid()) + "_" + name);
+}
 
+// The bytes of the temporary file `p`, which is removed.
 std::string ReadBytes(const fs::path& p) {
   Result<std::string> bytes = ReadFileToString(p);
   EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+  std::error_code ec;
+  fs::remove(p, ec);
   return bytes.ok() ? *bytes : std::string();
 }
 
