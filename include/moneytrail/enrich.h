@@ -76,9 +76,15 @@ class Grammar {
   // `also` layering) and returns true; returns false and leaves `out` cleared when none does.
   // Whitespace runs in the description are read as one space; matching ignores case. Never
   // fails on any bytes. Allocates only for the output strings and a per-thread scratch: a
-  // small cache of recent results (statements repeat descriptions), keyed by the exact
-  // description, the direction and this grammar, so a repeated row costs a copy.
+  // small cache of results of descriptions seen more than once (statements repeat them),
+  // keyed by the exact description, the direction and this grammar, so a repeated row costs a
+  // copy.
   bool Apply(std::string_view description, bool outflow, Enrichment& out) const;
+  // As Apply without the copy: the result (as Apply would fill `out`) or nullptr when no
+  // primary pattern matches. The pointee belongs to this thread's scratch and stays valid
+  // only until the next Lookup or Apply call on the same thread (of any grammar); copy what
+  // must outlive it. For the hot loop of statement intake.
+  const Enrichment* Lookup(std::string_view description, bool outflow) const;
 
   size_t pattern_count() const;
   // Ids of the patterns in file order.

@@ -94,10 +94,14 @@ std::string_view TrimField(std::string_view s) {
   return s.substr(b, e - b + 1);
 }
 
-// Statements repeat descriptions (fees, payroll, the same payee every month): each thread
-// keeps the last results of each grammar in a small direct-mapped table, keyed by the exact
-// description and direction. A grammar's id is never reused, so an entry never outlives its
-// grammar's meaning.
+// Statements repeat descriptions (fees, payroll, the same merchant and payee every month):
+// each thread keeps the results of each grammar in a small direct-mapped table, keyed by the
+// exact description and direction. A grammar's id is never reused, so an entry never outlives
+// its grammar's meaning. Most other descriptions are seen once (a reference number in every
+// transfer); caching them would only evict the repeated ones. So a result enters the table
+// only when its key was already seen (a "doorkeeper": a table of key hashes, as TinyLFU's
+// admission filter), and a description seen once costs one hash probe more. Hits and misses
+// give the same result as a fresh match: the key is compared in full.
 struct CacheEntry {
   uint64_t grammar = 0;  // 0 = empty
   bool outflow = false;
@@ -105,7 +109,8 @@ struct CacheEntry {
   std::string description;
   Enrichment result;
 };
-constexpr size_t kCacheEntries = 4096;  // a power of two
+constexpr size_t kCacheEntries = 8192;   // a power of two
+constexpr size_t kSeenEntries = 65536;   // a power of two
 constexpr size_t kMaxCachedLength = 256;
 
 // Per-thread scratch of Apply, so that a call allocates only for its output.
@@ -113,6 +118,8 @@ struct Scratch {
   std::string text;
   std::vector<int> hits;
   std::vector<CacheEntry> cache;
+  std::vector<uint64_t> seen;  // doorkeeper: key hashes (with the grammar id) seen once
+  Enrichment fresh;            // the result of a description not (yet) cached
 };
 
 std::atomic<uint64_t> next_grammar_id{1};
@@ -210,23 +217,44 @@ struct Grammar::Impl {
     }
   }
 
-  bool Apply(std::string_view description, bool outflow, Enrichment& out) const {
+  // The result for (description, outflow): a view into this thread's scratch, valid until
+  // the next call on this thread (of any grammar). nullptr when no primary pattern matched.
+  const Enrichment* Lookup(std::string_view description, bool outflow) const {
     thread_local Scratch scratch;
-    if (description.size() > kMaxCachedLength) return Match(scratch, description, outflow, out);
-    if (scratch.cache.empty()) scratch.cache.resize(kCacheEntries);
-    size_t h = std::hash<std::string_view>()(description) ^ (outflow ? 0x9E3779B97F4A7C15u : 0);
+    if (description.size() > kMaxCachedLength) {
+      return Match(scratch, description, outflow, scratch.fresh) ? &scratch.fresh : nullptr;
+    }
+    if (scratch.cache.empty()) {
+      scratch.cache.resize(kCacheEntries);
+      scratch.seen.assign(kSeenEntries, 0);
+    }
+    const uint64_t h = std::hash<std::string_view>()(description) ^
+                       (outflow ? 0x9E3779B97F4A7C15u : 0) ^ (id * 0xC2B2AE3D27D4EB4Fu);
     CacheEntry& entry = scratch.cache[h & (kCacheEntries - 1)];
     if (entry.grammar == id && entry.outflow == outflow && entry.description == description) {
-      out = entry.result;
-      return entry.matched;
+      return entry.matched ? &entry.result : nullptr;
     }
-    bool matched = Match(scratch, description, outflow, out);
+    uint64_t& seen = scratch.seen[(h >> 20) & (kSeenEntries - 1)];
+    const uint64_t tag = h | 1;  // never 0 (empty)
+    if (seen != tag) {
+      seen = tag;  // first sight: match without caching
+      return Match(scratch, description, outflow, scratch.fresh) ? &scratch.fresh : nullptr;
+    }
     entry.grammar = id;
     entry.outflow = outflow;
-    entry.matched = matched;
+    entry.matched = Match(scratch, description, outflow, entry.result);
     entry.description.assign(description);
-    entry.result = out;
-    return matched;
+    return entry.matched ? &entry.result : nullptr;
+  }
+
+  bool Apply(std::string_view description, bool outflow, Enrichment& out) const {
+    const Enrichment* e = Lookup(description, outflow);
+    if (e == nullptr) {
+      out.Clear();
+      return false;
+    }
+    out = *e;
+    return true;
   }
 
   bool Match(Scratch& scratch, std::string_view description, bool outflow,
@@ -674,6 +702,10 @@ Result<Grammar> Grammar::UsBanks() {
 
 bool Grammar::Apply(std::string_view description, bool outflow, Enrichment& out) const {
   return impl_->Apply(description, outflow, out);
+}
+
+const Enrichment* Grammar::Lookup(std::string_view description, bool outflow) const {
+  return impl_->Lookup(description, outflow);
 }
 
 size_t Grammar::pattern_count() const { return impl_->patterns.size(); }

@@ -1,6 +1,8 @@
 // The grammar language (docs/format/grammar.md): ordering, direction, constants, `also`/`when`
 // layering, [countries], [defs], errors; and a property test on random descriptions.
 #include <algorithm>
+#include <map>
+#include <tuple>
 #include <random>
 #include <set>
 #include <string>
@@ -388,6 +390,109 @@ TEST(GrammarCacheTest, RepeatedCallsGiveTheSameResultPerGrammarAndDirection) {
   std::string long_text = "X " + std::string(1000, 'Q');
   ASSERT_TRUE(a.Apply(long_text, true, e));
   EXPECT_EQ(e.counterparty_name.size(), 1000u);
+}
+
+// Every field of an Enrichment, for comparing two results.
+std::string Fingerprint(const Enrichment& e) {
+  std::string s = e.channel ? std::to_string(static_cast<int>(*e.channel)) : "-";
+  for (const std::string* f :
+       {&e.counterparty_name, &e.counterparty_key, &e.counterparty_account, &e.counterparty_bank,
+        &e.branch, &e.city, &e.region, &e.country, &e.check_number, &e.reference, &e.pattern}) {
+    s += "|" + *f;
+  }
+  for (const auto& [field, id] : e.provenance) s += "|" + field + "=" + id;
+  return s;
+}
+
+// The cache admits a description only when seen before and keeps results per thread: on a
+// seeded random stream of repeated and one-off descriptions, interleaved over two grammars
+// and both directions, Lookup and Apply give exactly what a freshly compiled grammar (whose
+// first call cannot hit any cache) gives.
+TEST(GrammarCacheTest, LookupAndApplyEqualAFreshGrammarOnRandomStreams) {
+  const std::string text_a =
+      "[[pattern]]\nid = \"in\"\nregex = '^PAY FROM (?P<name>[A-Z ]+?)(?: REF (?P<ref>[0-9]+))?$'\n"
+      "direction = \"in\"\nchannel = \"ach\"\n"
+      "[[pattern]]\nid = \"any\"\nregex = '^PAY (?:FROM|TO) (?P<name>[A-Z ]+?)(?: REF [0-9]+)?$'\n"
+      "channel = \"wire\"\n"
+      "[[pattern]]\nid = \"ref\"\nalso = true\nregex = ' REF (?P<ref>[0-9]+)$'\n";
+  const std::string text_b =
+      "[[pattern]]\nid = \"b\"\nregex = '^PAY (?:FROM|TO) (?P<city>[A-Z]+)'\n"
+      "channel_in = \"cash_deposit\"\nchannel_out = \"cash_withdrawal\"\n";
+  Grammar a = MustParse(text_a);
+  Grammar b = MustParse(text_b);
+  const uint32_t seed = 20261206;
+  std::mt19937 rng(seed);
+  const std::vector<std::string> names = {"ANA", "JOSE LUNA", "MARIA", "ROSA PEREZ", "Q"};
+  std::vector<std::string> pool;
+  for (int i = 0; i < 40; ++i) {
+    pool.push_back(std::string(rng() % 2 ? "PAY FROM " : "PAY TO ") + names[rng() % names.size()] +
+                   (rng() % 2 ? " REF " + std::to_string(rng() % 1000) : ""));
+  }
+  // The oracle: each distinct (grammar, direction, description) once through a freshly
+  // compiled grammar (a new id: no cached result can apply to it).
+  std::map<std::tuple<bool, bool, std::string>, std::pair<bool, std::string>> oracle;
+  Enrichment via_apply;
+  for (int i = 0; i < 4000; ++i) {
+    // Half repeats from a small pool, half one-off descriptions (as transfers with references).
+    std::string d = rng() % 2 ? pool[rng() % pool.size()]
+                              : "PAY FROM " + names[rng() % names.size()] + " REF " +
+                                    std::to_string(rng());
+    if (rng() % 50 == 0) d = "NOTHING " + d;
+    const bool outflow = rng() % 2;
+    const bool use_b = rng() % 4 == 0;
+    const Grammar& g = use_b ? b : a;
+    auto [it, inserted] = oracle.try_emplace({use_b, outflow, d});
+    if (inserted) {
+      Enrichment expected;
+      it->second.first = MustParse(use_b ? text_b : text_a).Apply(d, outflow, expected);
+      it->second.second = Fingerprint(expected);
+    }
+    const auto& [want_match, want] = it->second;
+    const Enrichment* e = g.Lookup(d, outflow);
+    ASSERT_EQ(e != nullptr, want_match) << "seed " << seed << " query " << i << ": " << d;
+    if (e != nullptr) {
+      ASSERT_EQ(Fingerprint(*e), want) << "seed " << seed << " query " << i << ": " << d;
+    }
+    ASSERT_EQ(g.Apply(d, outflow, via_apply), want_match) << "seed " << seed << ": " << d;
+    ASSERT_EQ(Fingerprint(via_apply), want) << "seed " << seed << " query " << i << ": " << d;
+  }
+}
+
+// The same on the shipped grammar and the descriptions of the grammar's own tests: every
+// description a second and third time (cached) equals its first, uncached, result.
+TEST(GrammarCacheTest, UsBanksRepeatedLookupsEqualTheFirst) {
+  Result<Grammar> g = Grammar::UsBanks();
+  ASSERT_TRUE(g.ok());
+  Result<Grammar> fresh = Grammar::Parse(Grammar::UsBanksToml(), "us-banks.toml");
+  ASSERT_TRUE(fresh.ok());
+  const std::vector<std::string> descriptions = {
+      "CASH DEPOSIT BR 3355 INDIANAPOLIS IN", "ZELLE FROM JOSE LUNA ACCT ...4577 REF:611889670262",
+      "POS PURCHASE SHOPNET ONLINE #4856 HOUSTON TX", "Debit Card Purchase METRO TRANSIT #6452 Miami FL",
+      "ACH DEBIT MENDOZA UTILITIES PAYMENT ACCT ...5184 REF:325259934883",
+      "WIRE OUT BNF:COMERCIALIZADORA DEL NORTE SA DE CV BBK:BANORTE MX REF:OW1",
+      "CASH WITHDRAWAL - BRANCH 1842 - SALT LAKE CITY, UT", "CHECK #1043", "MONTHLY SERVICE FEE",
+      "SOMETHING ELSE"};
+  // Each (description, direction) once through `fresh`: a first sight, never cached.
+  std::map<std::pair<std::string, bool>, std::pair<bool, std::string>> expected;
+  for (const std::string& d : descriptions) {
+    for (bool outflow : {false, true}) {
+      Enrichment e;
+      const bool matched = fresh->Apply(d, outflow, e);
+      expected[{d, outflow}] = {matched, Fingerprint(e)};
+    }
+  }
+  for (int round = 0; round < 3; ++round) {
+    for (const std::string& d : descriptions) {
+      for (bool outflow : {false, true}) {
+        const auto& [matched, want] = expected[{d, outflow}];
+        const Enrichment* e = g->Lookup(d, outflow);
+        ASSERT_EQ(e != nullptr, matched) << d;
+        if (e != nullptr) {
+          EXPECT_EQ(Fingerprint(*e), want) << d;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
