@@ -112,6 +112,98 @@ Result<std::vector<CitedLine>> ParseStatementLines(const std::string& name, cons
   return out;
 }
 
+// Appends old row `t` to `cols`, interning its keys in `w` in the order io's Ingester::Merge
+// interns a row's keys, with `source_file` as its source index.
+Status AppendRow(StoreWriter& w, const Store& old, uint64_t t, uint32_t source_file,
+                 TransactionColumns& cols) {
+  const AccountKey& from = old.account(old.source()[t]);
+  const AccountKey& to = old.account(old.destination()[t]);
+  MT_ASSIGN_OR_RETURN(AccountId src, w.InternAccount(from.kind, from.bank, from.number));
+  MT_ASSIGN_OR_RETURN(AccountId dst, w.InternAccount(to.kind, to.bank, to.number));
+  const uint16_t old_paid = old.paid_currency()[t], old_received = old.received_currency()[t];
+  MT_ASSIGN_OR_RETURN(uint16_t paid_currency, w.InternCurrency(old.currency(old_paid)));
+  uint16_t received_currency = paid_currency;
+  if (old_received != old_paid) {
+    MT_ASSIGN_OR_RETURN(received_currency, w.InternCurrency(old.currency(old_received)));
+  }
+  uint32_t location = kNoLocation;
+  if (old.location()[t] != kNoLocation) {
+    const Location& l = old.location_entry(old.location()[t]);
+    MT_ASSIGN_OR_RETURN(location, w.InternLocation(old.string(l.city), old.string(l.region),
+                                                   old.string(l.country)));
+  }
+  MT_ASSIGN_OR_RETURN(uint32_t counterparty, w.InternString(old.string(old.counterparty()[t])));
+  MT_ASSIGN_OR_RETURN(uint32_t typology, w.InternString(old.string(old.typology()[t])));
+  cols.time.push_back(old.time()[t]);
+  cols.source.push_back(src);
+  cols.destination.push_back(dst);
+  cols.amount_paid.push_back(old.amount_paid_units()[t]);
+  cols.paid_scale.push_back(old.paid_scale()[t]);
+  cols.paid_currency.push_back(paid_currency);
+  cols.amount_received.push_back(old.amount_received_units()[t]);
+  cols.received_scale.push_back(old.received_scale()[t]);
+  cols.received_currency.push_back(received_currency);
+  cols.channel.push_back(old.channel()[t]);
+  cols.location.push_back(location);
+  cols.mcc.push_back(old.mcc()[t]);
+  cols.counterparty.push_back(counterparty);
+  cols.label.push_back(old.label()[t]);
+  cols.typology.push_back(typology);
+  cols.source_file.push_back(source_file);
+  cols.source_line.push_back(old.source_line()[t]);
+  return Status::Ok();
+}
+
+// Sets in `w` the account attributes old segment `seg` set, in its order, accounts and
+// currencies interned again. `scratch` is sized to the old store's accounts.
+Status CopyAttributes(StoreWriter& w, const Store& old, const std::filesystem::path& dir,
+                      const SegmentRecord& seg, std::vector<AccountAttributes>& scratch) {
+  std::vector<std::pair<AccountId, AccountAttributes>> entries;
+  MT_RETURN_IF_ERROR(store_internal::ReadAttributes(
+      store_internal::SegmentDir(dir, seg.name) / "attributes.dict", seg.attributes,
+      static_cast<uint32_t>(old.currency_count()), scratch, &entries));
+  for (auto& [a, attributes] : entries) {
+    if (attributes.balance_currency != 0) {
+      MT_ASSIGN_OR_RETURN(attributes.balance_currency,
+                          w.InternCurrency(old.currency(attributes.balance_currency)));
+    }
+    const AccountKey& k = old.account(a);
+    MT_ASSIGN_OR_RETURN(AccountId id, w.InternAccount(k.kind, k.bank, k.number));
+    w.SetAccountAttributes(id, attributes);
+  }
+  return Status::Ok();
+}
+
+// statement-lines.csv of a rewritten commit: lines of the withdrawn source dropped (counted in
+// `citations_removed`), transaction ids and source indices renumbered. `new_id[t - first]` is
+// the new id of old row t >= first (UINT64_MAX: withdrawn).
+Result<std::string> RenumberStatementLines(const std::string& segment, const std::string& text,
+                                           uint32_t withdrawn, uint64_t old_count,
+                                           uint64_t first, const std::vector<uint64_t>& new_id,
+                                           uint64_t& citations_removed) {
+  const std::string name = std::string("segments/") + segment + "/" + kStatementLines;
+  MT_ASSIGN_OR_RETURN(std::vector<CitedLine> lines, ParseStatementLines(name, text));
+  std::string out = text.substr(0, text.find('\n') + 1);
+  for (const CitedLine& c : lines) {
+    if (c.source == withdrawn) {
+      ++citations_removed;
+      continue;
+    }
+    if (c.transaction >= old_count) {
+      return DataLossError(name + ": transaction " + std::to_string(c.transaction) +
+                           " is not in the store (" + std::to_string(old_count) +
+                           " transactions)");
+    }
+    const uint64_t carrier = c.transaction < first ? c.transaction : new_id[c.transaction - first];
+    if (carrier == UINT64_MAX) {
+      return InternalError(name + ": a kept line is carried by a withdrawn row");
+    }
+    const uint32_t source = c.source < withdrawn ? c.source : c.source - 1;
+    out += std::to_string(carrier) + "," + std::to_string(source) + "," + c.rest + "\n";
+  }
+  return out;
+}
+
 // Refuses to withdraw `s` alone from a statement commit it shares with other sources, naming
 // the transactions whose lines come from `s` and another source.
 Status RefuseSharedStatementCommit(const Store& old, const SourceRecord& s,
@@ -274,34 +366,13 @@ Result<WithdrawalRecord> StoreWriter::Withdraw(const WithdrawRequest& request) {
   record.previous_generation = before.generation;
   record.generation = next.generation;
   auto new_source = [&](uint32_t s) { return s < withdrawn ? s : s - 1; };
-  const auto time = old.time();
-  const auto src = old.source();
-  const auto dst = old.destination();
-  const auto paid = old.amount_paid_units();
-  const auto paid_scale = old.paid_scale();
-  const auto paid_cur = old.paid_currency();
-  const auto received = old.amount_received_units();
-  const auto received_scale = old.received_scale();
-  const auto received_cur = old.received_currency();
-  const auto channel = old.channel();
-  const auto location = old.location();
-  const auto mcc = old.mcc();
-  const auto counterparty = old.counterparty();
-  const auto label = old.label();
-  const auto typology = old.typology();
-  const auto source_file = old.source_file();
-  const auto source_line = old.source_line();
-  auto account = [&](AccountId a) {
-    const AccountKey& k = old.account(a);
-    return InternAccount(k.kind, k.bank, k.number);
-  };
   uint64_t next_id = own.first_transaction;
   std::vector<AccountAttributes> scratch(old.account_count());
   for (uint32_t k = first_seg; k < before.segments.size(); ++k) {
     const SegmentRecord& seg = before.segments[k];
     // The withdrawn source's own commit, when it held nothing else, goes as a whole.
     const bool drop_all = k == first_seg && companions.empty();
-    TransactionColumns& cols = r.pending;
+    const auto source_file = old.source_file();
     for (uint64_t t = seg.first_transaction; t < seg.first_transaction + seg.transactions; ++t) {
       const uint64_t local = t - own.first_transaction;
       removed_before[local + 1] = removed_before[local];
@@ -311,68 +382,13 @@ Result<WithdrawalRecord> StoreWriter::Withdraw(const WithdrawRequest& request) {
         continue;
       }
       new_id[local] = next_id++;
-      // The order in which io's Ingester::Merge interns a row's keys.
-      Result<AccountId> s = account(src[t]);
-      if (!s.ok()) return fail(s.status());
-      Result<AccountId> d = account(dst[t]);
-      if (!d.ok()) return fail(d.status());
-      Result<uint16_t> pc = InternCurrency(old.currency(paid_cur[t]));
-      if (!pc.ok()) return fail(pc.status());
-      uint16_t rc = *pc;
-      if (received_cur[t] != paid_cur[t]) {
-        Result<uint16_t> c = InternCurrency(old.currency(received_cur[t]));
-        if (!c.ok()) return fail(c.status());
-        rc = *c;
+      if (Status st = AppendRow(*this, old, t, new_source(source_file[t]), r.pending); !st.ok()) {
+        return fail(st);
       }
-      uint32_t loc = kNoLocation;
-      if (location[t] != kNoLocation) {
-        const Location& l = old.location_entry(location[t]);
-        Result<uint32_t> id =
-            InternLocation(old.string(l.city), old.string(l.region), old.string(l.country));
-        if (!id.ok()) return fail(id.status());
-        loc = *id;
-      }
-      Result<uint32_t> cp = InternString(old.string(counterparty[t]));
-      if (!cp.ok()) return fail(cp.status());
-      Result<uint32_t> ty = InternString(old.string(typology[t]));
-      if (!ty.ok()) return fail(ty.status());
-      cols.time.push_back(time[t]);
-      cols.source.push_back(*s);
-      cols.destination.push_back(*d);
-      cols.amount_paid.push_back(paid[t]);
-      cols.paid_scale.push_back(paid_scale[t]);
-      cols.paid_currency.push_back(*pc);
-      cols.amount_received.push_back(received[t]);
-      cols.received_scale.push_back(received_scale[t]);
-      cols.received_currency.push_back(rc);
-      cols.channel.push_back(channel[t]);
-      cols.location.push_back(loc);
-      cols.mcc.push_back(mcc[t]);
-      cols.counterparty.push_back(*cp);
-      cols.label.push_back(label[t]);
-      cols.typology.push_back(*ty);
-      cols.source_file.push_back(new_source(source_file[t]));
-      cols.source_line.push_back(source_line[t]);
     }
     if (drop_all) continue;
     // The commit's attributes, after its rows (as the statement ingest sets opening balances).
-    std::vector<std::pair<AccountId, AccountAttributes>> entries;
-    if (Status s = store_internal::ReadAttributes(
-            store_internal::SegmentDir(r.dir, seg.name) / "attributes.dict", seg.attributes,
-            static_cast<uint32_t>(old.currency_count()), scratch, &entries);
-        !s.ok()) {
-      return fail(s);
-    }
-    for (auto& [a, attributes] : entries) {
-      if (attributes.balance_currency != 0) {
-        Result<uint16_t> c = InternCurrency(old.currency(attributes.balance_currency));
-        if (!c.ok()) return fail(c.status());
-        attributes.balance_currency = *c;
-      }
-      Result<AccountId> id = account(a);
-      if (!id.ok()) return fail(id.status());
-      SetAccountAttributes(*id, attributes);
-    }
+    if (Status st = CopyAttributes(*this, old, r.dir, seg, scratch); !st.ok()) return fail(st);
     auto renumber = [&](uint64_t t) {
       return t - removed_before[std::min<uint64_t>(t - own.first_transaction,
                                                    removed_before.size() - 1)];
@@ -396,29 +412,11 @@ Result<WithdrawalRecord> StoreWriter::Withdraw(const WithdrawRequest& request) {
       Result<std::string> text = old.ReadCommitFile(k, name);
       if (!text.ok()) return fail(text.status());
       if (name == kStatementLines) {
-        Result<std::vector<CitedLine>> lines = ParseStatementLines(name, *text);
-        if (!lines.ok()) return fail(lines.status());
-        std::string out = text->substr(0, text->find('\n') + 1);
-        for (const CitedLine& c : *lines) {
-          if (c.source == withdrawn) {
-            ++record.citations_removed;
-            continue;
-          }
-          if (c.transaction >= old_count) {
-            return fail(DataLossError(name + " of segment " + seg.name + ": transaction " +
-                                      std::to_string(c.transaction) + " is not in the store (" +
-                                      std::to_string(old_count) + " transactions)"));
-          }
-          const uint64_t carrier = c.transaction < own.first_transaction
-                                       ? c.transaction
-                                       : new_id[c.transaction - own.first_transaction];
-          if (carrier == UINT64_MAX) {
-            return fail(InternalError(name + ": a kept line is carried by a withdrawn row"));
-          }
-          out += std::to_string(carrier) + "," + std::to_string(new_source(c.source)) + "," +
-                 c.rest + "\n";
-        }
-        *text = std::move(out);
+        Result<std::string> renumbered = RenumberStatementLines(
+            seg.name, *text, withdrawn, old_count, own.first_transaction, new_id,
+            record.citations_removed);
+        if (!renumbered.ok()) return fail(renumbered.status());
+        *text = std::move(*renumbered);
       }
       r.pending_commit_files.emplace_back(name, std::move(*text));
     }
