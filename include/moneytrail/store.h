@@ -45,6 +45,12 @@ namespace moneytrail::store {
 inline constexpr int kStoreFormatVersion = 4;
 // The first version with checksums.
 inline constexpr int kStoreFormatVersionWithChecksums = 4;
+// The version of a store from which a source was withdrawn (StoreWriter::Withdraw): it adds the
+// manifest's `withdrawals`, which an older writer would drop on its next commit, so it refuses
+// it. A store without withdrawals is still written as kStoreFormatVersion.
+inline constexpr int kStoreFormatVersionWithWithdrawals = 5;
+// The highest version this code reads.
+inline constexpr int kHighestStoreFormatVersion = kStoreFormatVersionWithWithdrawals;
 inline constexpr uint16_t kNoMcc = 0xFFFF;
 inline constexpr uint32_t kNoString = 0;  // string id 0 is the empty string
 inline constexpr uint32_t kNoLocation = 0;
@@ -158,6 +164,33 @@ struct SourceRecord {
   // rows_accepted, cited on that transaction (the segment's statement-lines.csv), not appended
   // again. The source added rows_accepted - rows_merged transactions.
   uint64_t rows_merged = 0;
+};
+
+// The custody record of a withdrawn source (StoreWriter::Withdraw, store format 5): the
+// source's own record as it was, and who withdrew it, when and why.
+struct WithdrawalRecord {
+  SourceRecord source;           // the custody record as it stood before the withdrawal
+  uint64_t transactions_removed = 0;  // its rows taken out of the columns
+  uint64_t citations_removed = 0;     // its statement lines cited on other sources' rows
+  std::string reason;            // why (required)
+  std::string by;                // who
+  std::string withdrawn_at;      // ISO 8601 UTC
+  uint64_t generation = 0;       // the generation the withdrawal committed
+  uint64_t previous_generation = 0;
+  // The previous generation kept readable as a store of its own (relative to the store,
+  // "history/gen-000004"; Store::Open(dir / history) reads it), empty when not kept.
+  std::string history;
+};
+
+// What to withdraw (StoreWriter::Withdraw).
+struct WithdrawRequest {
+  // The source: its SHA-256 (64 hex digits, or a prefix of at least 8 that names one source)
+  // or its recorded (absolute) path.
+  std::string source;
+  std::string reason;  // required, not blank
+  std::string by;      // who withdraws (recorded as given)
+  // Keep the previous generation readable under history/ (hard links: no data is copied).
+  bool keep_history = true;
 };
 
 // One file of the holders attachment, as stored.
@@ -355,6 +388,8 @@ class Store {
   const Location& location_entry(uint32_t id) const;
 
   const std::vector<SourceRecord>& sources() const;
+  // The sources withdrawn from this store (store format 5), oldest first.
+  const std::vector<WithdrawalRecord>& withdrawals() const;
 
   // The attached holders and entities, or null when none were attached (store format 3).
   const HoldersRecord* holders() const;
@@ -446,6 +481,19 @@ class StoreWriter {
   // Writes the pending segment and atomically replaces the manifest. After a crash at any
   // point, Store::Open sees either the previous state or the new one, never a mix.
   Status Commit();
+  // Withdraws one source in one commit (docs/format/store.md, Withdrawing a source): the new
+  // generation is the store as if that source had never been ingested (the segments before its
+  // own are kept; its segment and the later ones are rewritten without its rows, ids renumbered
+  // as a fresh ingest of the remaining sources in order would number them), and the manifest
+  // gains a WithdrawalRecord. With request.keep_history the previous generation stays readable
+  // under history/. The source can then be ingested again. Crash-safe like Commit.
+  // Errors: InvalidArgument (blank reason), NotFound (no such source, naming the sources),
+  // FailedPrecondition when rows or sources are pending, or when the store cannot rebuild the
+  // rest exactly: the source was ingested in one statement call with others (their checks and
+  // joins were computed together; the message names the transactions joined across sources) or
+  // it set account attributes together with other sources of its commit. After a failure the
+  // writer refuses further commits (open the store again).
+  Result<WithdrawalRecord> Withdraw(const WithdrawRequest& request);
   // Attaches account holders and entities (replacing any earlier attachment) in one commit of
   // its own: the files go to a new holders/ directory, fsynced, then the manifest is replaced
   // as in Commit, then the replaced directory is removed. FailedPrecondition while rows or

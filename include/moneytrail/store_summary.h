@@ -39,6 +39,7 @@ struct StoreSummary {
   uint64_t accounts_labelled_laundering = 0;
   std::map<std::string, uint64_t> typologies;
   std::vector<SourceRecord> sources;
+  std::vector<WithdrawalRecord> withdrawals;  // sources withdrawn (moneytrail withdraw)
   std::optional<HoldersRecord> holders;  // attached by `moneytrail resolve --store`
 
   nlohmann::json ToJson() const;

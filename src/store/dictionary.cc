@@ -190,7 +190,8 @@ Status WriteAttributes(const std::filesystem::path& path,
 }
 
 Status ReadAttributes(const std::filesystem::path& path, uint64_t expected,
-                      uint32_t currency_count, std::vector<AccountAttributes>& attributes) {
+                      uint32_t currency_count, std::vector<AccountAttributes>& attributes,
+                      std::vector<std::pair<AccountId, AccountAttributes>>* entries) {
   MT_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
   Reader r(path, file.view());
   MT_RETURN_IF_ERROR(r.Begin(expected));
@@ -226,6 +227,13 @@ Status ReadAttributes(const std::filesystem::path& path, uint64_t expected,
     a.label = static_cast<Label>(label);
     if (has_balance) a.opening_balance = Decimal{units, scale};
     a.balance_currency = static_cast<uint16_t>(currency);
+    if (entries != nullptr) {
+      AccountAttributes entry;  // as the file holds it, not merged with earlier segments'
+      entry.label = a.label;
+      if (has_balance) entry.opening_balance = Decimal{units, scale};
+      entry.balance_currency = a.balance_currency;
+      entries->emplace_back(account, entry);
+    }
   }
   return r.End();
 }

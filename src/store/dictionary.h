@@ -56,9 +56,11 @@ Status WriteAttributes(const std::filesystem::path& path,
                        const std::vector<std::pair<AccountId, AccountAttributes>>& attributes);
 // Applies the file's entries to `attributes` (indexed by account id, already sized). DataLoss
 // for an unknown account, a label other than 0, 1, 255, a scale above 18, units beyond 18
-// digits or a currency id >= `currency_count`.
+// digits or a currency id >= `currency_count`. `entries` (may be null) receives the file's
+// entries in file order.
 Status ReadAttributes(const std::filesystem::path& path, uint64_t expected,
-                      uint32_t currency_count, std::vector<AccountAttributes>& attributes);
+                      uint32_t currency_count, std::vector<AccountAttributes>& attributes,
+                      std::vector<std::pair<AccountId, AccountAttributes>>* entries = nullptr);
 
 }  // namespace moneytrail::store::store_internal
 

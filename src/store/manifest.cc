@@ -90,6 +90,55 @@ bool IsReservedSegmentFileName(std::string_view name) {
   return ends_with(".col") || ends_with(".dict") || name.substr(0, 8) == "rejects-";
 }
 
+namespace {
+
+json SourceToJson(const SourceRecord& s) {
+  json j = {{"index", s.index},
+                     {"path", s.path},
+                     {"sha256", s.sha256},
+                     {"bytes", s.bytes},
+                     {"rows_read", s.rows_read},
+                     {"rows_accepted", s.rows_accepted},
+                     {"rows_rejected", s.rows_rejected},
+                     {"format", s.format},
+                     {"mapping", s.mapping},
+                     {"ingested_at", s.ingested_at},
+                     {"segment", s.segment},
+                     {"first_transaction", s.first_transaction},
+                     {"rejects_file", s.rejects_file}};
+  if (!s.encoding.empty()) j["encoding"] = s.encoding;
+  if (s.lines != 0) j["lines"] = s.lines;
+  if (s.lines_skipped != 0) j["lines_skipped"] = s.lines_skipped;
+  if (s.lines_rejected != 0) j["lines_rejected"] = s.lines_rejected;
+  if (s.rows_merged != 0) j["rows_merged"] = s.rows_merged;
+  return j;
+}
+
+SourceRecord SourceFromJson(const json& s) {
+  SourceRecord r;
+  r.index = s.at("index").get<uint32_t>();
+  r.path = s.at("path").get<std::string>();
+  r.sha256 = s.at("sha256").get<std::string>();
+  r.bytes = s.at("bytes").get<uint64_t>();
+  r.rows_read = s.at("rows_read").get<uint64_t>();
+  r.rows_accepted = s.at("rows_accepted").get<uint64_t>();
+  r.rows_rejected = s.at("rows_rejected").get<uint64_t>();
+  r.format = s.at("format").get<std::string>();
+  r.mapping = s.at("mapping").get<std::string>();
+  r.ingested_at = s.at("ingested_at").get<std::string>();
+  r.segment = s.at("segment").get<uint32_t>();
+  r.first_transaction = s.at("first_transaction").get<uint64_t>();
+  r.rejects_file = s.at("rejects_file").get<std::string>();
+  r.encoding = s.value("encoding", std::string());
+  r.lines = s.value("lines", uint64_t{0});
+  r.lines_skipped = s.value("lines_skipped", uint64_t{0});
+  r.lines_rejected = s.value("lines_rejected", uint64_t{0});
+  r.rows_merged = s.value("rows_merged", uint64_t{0});
+  return r;
+}
+
+}  // namespace
+
 std::string SerializeManifest(const Manifest& m) {
   json j;
   j["format"] = "moneytrail-store";
@@ -116,27 +165,23 @@ std::string SerializeManifest(const Manifest& m) {
   }
   j["segments"] = segments;
   json sources = json::array();
-  for (const auto& s : m.sources) {
-    sources.push_back({{"index", s.index},
-                       {"path", s.path},
-                       {"sha256", s.sha256},
-                       {"bytes", s.bytes},
-                       {"rows_read", s.rows_read},
-                       {"rows_accepted", s.rows_accepted},
-                       {"rows_rejected", s.rows_rejected},
-                       {"format", s.format},
-                       {"mapping", s.mapping},
-                       {"ingested_at", s.ingested_at},
-                       {"segment", s.segment},
-                       {"first_transaction", s.first_transaction},
-                       {"rejects_file", s.rejects_file}});
-    if (!s.encoding.empty()) sources.back()["encoding"] = s.encoding;
-    if (s.lines != 0) sources.back()["lines"] = s.lines;
-    if (s.lines_skipped != 0) sources.back()["lines_skipped"] = s.lines_skipped;
-    if (s.lines_rejected != 0) sources.back()["lines_rejected"] = s.lines_rejected;
-    if (s.rows_merged != 0) sources.back()["rows_merged"] = s.rows_merged;
-  }
+  for (const auto& s : m.sources) sources.push_back(SourceToJson(s));
   j["sources"] = sources;
+  if (!m.withdrawals.empty()) {
+    json withdrawals = json::array();
+    for (const WithdrawalRecord& w : m.withdrawals) {
+      withdrawals.push_back({{"source", SourceToJson(w.source)},
+                             {"transactions_removed", w.transactions_removed},
+                             {"citations_removed", w.citations_removed},
+                             {"reason", w.reason},
+                             {"by", w.by},
+                             {"withdrawn_at", w.withdrawn_at},
+                             {"generation", w.generation},
+                             {"previous_generation", w.previous_generation},
+                             {"history", w.history}});
+    }
+    j["withdrawals"] = withdrawals;
+  }
   if (m.holders) {
     const HoldersRecord& h = *m.holders;
     json files = json::array();
@@ -166,7 +211,7 @@ Result<Manifest> ParseManifest(const std::string& path, std::string_view text, b
     }
     Manifest m;
     m.version = j.at("version").get<int>();
-    if (m.version > kStoreFormatVersion && check_self) {
+    if (m.version > kHighestStoreFormatVersion && check_self) {
       // A newer store, or a damaged version number? A manifest that carries a self-checksum
       // which no longer matches its bytes was altered: that is corruption (exit 3), not a store
       // written by a newer moneytrail (exit 2, "upgrade").
@@ -184,7 +229,7 @@ Result<Manifest> ParseManifest(const std::string& path, std::string_view text, b
         }
       }
     }
-    if (m.version > kStoreFormatVersion) {
+    if (m.version > kHighestStoreFormatVersion) {
       return FailedPreconditionError(path + " has store format version " +
                                      std::to_string(m.version) + "; this moneytrail reads up to " +
                                      std::to_string(kStoreFormatVersion));
@@ -279,27 +324,26 @@ Result<Manifest> ParseManifest(const std::string& path, std::string_view text, b
       }
       m.segments.push_back(std::move(r));
     }
-    for (const auto& s : j.at("sources")) {
-      SourceRecord r;
-      r.index = s.at("index").get<uint32_t>();
-      r.path = s.at("path").get<std::string>();
-      r.sha256 = s.at("sha256").get<std::string>();
-      r.bytes = s.at("bytes").get<uint64_t>();
-      r.rows_read = s.at("rows_read").get<uint64_t>();
-      r.rows_accepted = s.at("rows_accepted").get<uint64_t>();
-      r.rows_rejected = s.at("rows_rejected").get<uint64_t>();
-      r.format = s.at("format").get<std::string>();
-      r.mapping = s.at("mapping").get<std::string>();
-      r.ingested_at = s.at("ingested_at").get<std::string>();
-      r.segment = s.at("segment").get<uint32_t>();
-      r.first_transaction = s.at("first_transaction").get<uint64_t>();
-      r.rejects_file = s.at("rejects_file").get<std::string>();
-      r.encoding = s.value("encoding", std::string());
-      r.lines = s.value("lines", uint64_t{0});
-      r.lines_skipped = s.value("lines_skipped", uint64_t{0});
-      r.lines_rejected = s.value("lines_rejected", uint64_t{0});
-      r.rows_merged = s.value("rows_merged", uint64_t{0});
-      m.sources.push_back(std::move(r));
+    for (const auto& s : j.at("sources")) m.sources.push_back(SourceFromJson(s));
+    if (j.contains("withdrawals")) {
+      if (m.version < kStoreFormatVersionWithWithdrawals) {
+        return DataLossError(path + " has withdrawals but store format version " +
+                             std::to_string(m.version) + " (withdrawals need version " +
+                             std::to_string(kStoreFormatVersionWithWithdrawals) + ")");
+      }
+      for (const auto& w : j.at("withdrawals")) {
+        WithdrawalRecord r;
+        r.source = SourceFromJson(w.at("source"));
+        r.transactions_removed = w.at("transactions_removed").get<uint64_t>();
+        r.citations_removed = w.at("citations_removed").get<uint64_t>();
+        r.reason = w.at("reason").get<std::string>();
+        r.by = w.at("by").get<std::string>();
+        r.withdrawn_at = w.at("withdrawn_at").get<std::string>();
+        r.generation = w.at("generation").get<uint64_t>();
+        r.previous_generation = w.at("previous_generation").get<uint64_t>();
+        r.history = w.at("history").get<std::string>();
+        m.withdrawals.push_back(std::move(r));
+      }
     }
     if (j.contains("holders")) {
       if (m.version < 3) {

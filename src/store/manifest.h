@@ -49,13 +49,17 @@ struct Manifest {
   std::vector<SegmentRecord> segments;
   std::vector<SourceRecord> sources;
   std::optional<HoldersRecord> holders;  // format 3
+  std::vector<WithdrawalRecord> withdrawals;  // format 5
   // The manifest carried its own SHA-256 (format 4) and it matched; false for older manifests.
   bool self_checked = false;
 };
 
-// The format version a manifest is written with: always the current one (4), whose checksums
-// older readers would drop on their next commit (docs/format/store.md, Versions).
-inline int WrittenVersion(const Manifest&) { return kStoreFormatVersion; }
+// The format version a manifest is written with: the current one (4), whose checksums older
+// readers would drop on their next commit, or 5 once a source was withdrawn (the withdrawals,
+// which a version 4 writer would drop) (docs/format/store.md, Versions).
+inline int WrittenVersion(const Manifest& m) {
+  return m.withdrawals.empty() ? kStoreFormatVersion : kStoreFormatVersionWithWithdrawals;
+}
 
 // The key of the manifest's own checksum: "sha256:" and the hex SHA-256 of the MANIFEST text in
 // which these 64 digits are zeros (format 4).

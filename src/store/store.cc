@@ -480,6 +480,9 @@ size_t Store::currency_count() const { return rep_->dicts.currencies.size(); }
 std::string_view Store::string(uint32_t id) const { return rep_->dicts.strings.at(id); }
 const Location& Store::location_entry(uint32_t id) const { return rep_->dicts.locations[id]; }
 const std::vector<SourceRecord>& Store::sources() const { return rep_->manifest.sources; }
+const std::vector<WithdrawalRecord>& Store::withdrawals() const {
+  return rep_->manifest.withdrawals;
+}
 const HoldersRecord* Store::holders() const {
   return rep_->manifest.holders ? &*rep_->manifest.holders : nullptr;
 }

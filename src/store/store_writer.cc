@@ -21,71 +21,9 @@
 #include "moneytrail/hash.h"
 #include "moneytrail/store.h"
 #include "state.h"
+#include "writer_rep.h"
 
 namespace moneytrail::store {
-
-using store_internal::Dictionaries;
-using store_internal::Manifest;
-using store_internal::SegmentRecord;
-
-struct StoreWriter::Rep {
-  std::filesystem::path dir;
-  int lock_fd = -1;
-  Manifest manifest;  // the committed state
-  Dictionaries dicts;
-  store_internal::AccountIndex account_index{&dicts.accounts};
-  // Held shared by concurrent FindAccount callers, exclusively while the account dictionary or
-  // its index grows (StoreWriter::ShareAccounts).
-  mutable std::shared_mutex account_mutex;
-  std::unordered_map<uint64_t, uint32_t> location_index;  // packed (city, region, country) hash
-  std::vector<std::pair<AccountId, AccountAttributes>> pending_attributes;
-  // Sizes of the dictionaries at the last commit: what lies beyond is pending.
-  size_t committed_accounts = 0, committed_strings = 0, committed_currencies = 0,
-         committed_locations = 0;
-  TransactionColumns pending;
-  // Rows written ahead to the pending segment's files (SpillPending); null until then.
-  std::unique_ptr<store_internal::ColumnSpill> spill;
-  std::filesystem::path spill_dir;
-  bool spill_lost = false;  // a commit failed after rows were written ahead
-  std::vector<std::pair<SourceRecord, std::string>> pending_sources;
-  // FindSourceBySha256's index of the sources by digest: (pending, index) of the first record
-  // with it. Brought up to date on lookup: extended when only pending sources were added,
-  // rebuilt when the manifest changed (an ingest of 27K statement files looked each one up
-  // among all the others: quadratic). Updated by a const lookup: like the rest of the writer,
-  // FindSourceBySha256 is not for concurrent callers.
-  std::unordered_map<std::string, std::pair<bool, size_t>> source_index;
-  const SourceRecord* indexed_manifest = nullptr;
-  size_t indexed_manifest_sources = 0, indexed_pending_sources = 0;
-  std::vector<std::pair<std::string, std::string>> pending_commit_files;  // name, contents
-  std::function<Status(std::string_view)> hook;
-
-  ~Rep() {
-    DropSpill();
-    if (lock_fd >= 0) ::close(lock_fd);
-  }
-  // Forgets the rows written ahead and removes their files.
-  void DropSpill() {
-    if (!spill) return;
-    spill.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(spill_dir, ignored);
-  }
-  // The directory of the segment the next commit writes.
-  std::filesystem::path NextSegmentDir(std::string* name_out = nullptr) const {
-    char name[32];
-    std::snprintf(name, sizeof name, "seg-%06llu",
-                  static_cast<unsigned long long>(manifest.generation + 1));
-    if (name_out != nullptr) *name_out = name;
-    return store_internal::SegmentDir(dir, name);
-  }
-  Status Step(std::string_view name) { return hook ? hook(name) : Status::Ok(); }
-  void MarkCommitted() {
-    committed_accounts = dicts.accounts.size();
-    committed_strings = dicts.strings.size();
-    committed_currencies = dicts.currencies.size();
-    committed_locations = dicts.locations.size();
-  }
-};
 
 namespace {
 
@@ -113,7 +51,9 @@ Status LostSpillError(const std::filesystem::path& dir) {
                                  "again and repeat the ingest");
 }
 
-std::string NowIso() {
+}  // namespace
+
+std::string store_internal::NowIso() {
   char buf[32];
   std::time_t now = std::time(nullptr);
   std::tm tm;
@@ -121,6 +61,8 @@ std::string NowIso() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
+
+namespace {
 
 // Removes a holders attachment directory that the manifest no longer names, unless a reader
 // still holds it: a Store holds a shared flock on its attachment's lock file while it lives
@@ -175,9 +117,9 @@ Status RemoveUncommitted(const std::filesystem::path& dir, const Manifest& manif
   return Status::Ok();
 }
 
-// Writes `manifest` to MANIFEST.tmp, fsyncs it and renames it over MANIFEST: the commit point.
-// `step` is the fault-injection hook between the two.
-Status ReplaceManifest(const std::filesystem::path& dir, const Manifest& manifest,
+}  // namespace
+
+Status store_internal::ReplaceManifest(const std::filesystem::path& dir, const Manifest& manifest,
                        const std::function<Status(std::string_view)>& step) {
   std::filesystem::path tmp = dir / "MANIFEST.tmp";
   MT_RETURN_IF_ERROR(WriteFileDurably(tmp, store_internal::SerializeManifest(manifest)));
@@ -188,7 +130,8 @@ Status ReplaceManifest(const std::filesystem::path& dir, const Manifest& manifes
   return Status::Ok();
 }
 
-}  // namespace
+using store_internal::NowIso;
+using store_internal::ReplaceManifest;
 
 Result<std::unique_ptr<StoreWriter>> StoreWriter::Open(const std::filesystem::path& dir) {
   auto rep = std::make_unique<Rep>();
@@ -213,26 +156,36 @@ Result<std::unique_ptr<StoreWriter>> StoreWriter::Open(const std::filesystem::pa
   if (manifest.ok()) {
     rep->manifest = std::move(*manifest);
     MT_RETURN_IF_ERROR(store_internal::CheckSegmentFiles(dir, rep->manifest));
-    MT_RETURN_IF_ERROR(store_internal::LoadDictionaries(dir, rep->manifest, rep->dicts));
   } else if (manifest.status().code() != StatusCode::kNotFound) {
     return manifest.status();
   }
+  MT_RETURN_IF_ERROR(rep->LoadState(rep->manifest));
   MT_RETURN_IF_ERROR(RemoveUncommitted(dir, rep->manifest));
-  rep->dicts.strings.BuildIndex();
-  rep->dicts.currencies.BuildIndex();
-  rep->account_index.Reserve(rep->dicts.accounts.size());
-  for (AccountId a = 0; a < rep->dicts.accounts.size(); ++a) {
-    const AccountKey& k = rep->dicts.accounts[a];
-    rep->account_index.Insert(HashAccountKey(static_cast<uint8_t>(k.kind), k.bank, k.number), a);
+  return std::unique_ptr<StoreWriter>(new StoreWriter(std::move(rep)));
+}
+
+Status StoreWriter::Rep::LoadState(const Manifest& m) {
+  dicts = Dictionaries{};
+  account_index = store_internal::AccountIndex(&dicts.accounts);
+  location_index.clear();
+  if (!m.segments.empty()) {
+    MT_RETURN_IF_ERROR(store_internal::LoadDictionaries(dir, m, dicts));
   }
-  for (uint32_t l = 1; l < rep->dicts.locations.size(); ++l) {
-    const Location& loc = rep->dicts.locations[l];
+  dicts.strings.BuildIndex();
+  dicts.currencies.BuildIndex();
+  account_index.Reserve(dicts.accounts.size());
+  for (AccountId a = 0; a < dicts.accounts.size(); ++a) {
+    const AccountKey& k = dicts.accounts[a];
+    account_index.Insert(HashAccountKey(static_cast<uint8_t>(k.kind), k.bank, k.number), a);
+  }
+  for (uint32_t l = 1; l < dicts.locations.size(); ++l) {
+    const Location& loc = dicts.locations[l];
     uint64_t key = (static_cast<uint64_t>(loc.city) * 0x9E3779B97F4A7C15ULL) ^
                    (static_cast<uint64_t>(loc.region) << 21) ^ static_cast<uint64_t>(loc.country);
-    rep->location_index.emplace(key, l);
+    location_index.emplace(key, l);
   }
-  rep->MarkCommitted();
-  return std::unique_ptr<StoreWriter>(new StoreWriter(std::move(rep)));
+  MarkCommitted();
+  return Status::Ok();
 }
 
 StoreWriter::StoreWriter(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -411,14 +364,58 @@ void StoreWriter::SetCommitHookForTesting(std::function<Status(std::string_view)
 
 Status StoreWriter::Commit() {
   Rep& r = *rep_;
+  if (r.spill_lost) return LostSpillError(r.dir);
   Manifest next = r.manifest;
   next.generation += 1;
   // Appending to a version 1 store upgrades it: older readers would not know the new segment's
   // facts, which are optional for this reader (docs/format/store.md).
   next.version = store_internal::WrittenVersion(next);
-  if (r.spill_lost) return LostSpillError(r.dir);
   std::string name;
   std::filesystem::path sdir = r.NextSegmentDir(&name);
+  SegmentRecord seg;
+  MT_RETURN_IF_ERROR(r.WriteSegment(name, static_cast<uint32_t>(next.segments.size()),
+                                    r.manifest.transactions, seg));
+  auto fail = [&](Status s) {
+    std::error_code ignored;
+    std::filesystem::remove_all(sdir, ignored);
+    if (r.spill) {
+      // The rows written ahead went with the directory.
+      r.spill.reset();
+      r.spill_lost = true;
+    }
+    return s;
+  };
+  if (Status st = r.Step("dictionaries"); !st.ok()) return fail(st);
+
+  next.transactions += seg.transactions;
+  next.accounts = r.dicts.accounts.size();
+  next.segments.push_back(seg);
+  for (auto& [record, rejects] : r.pending_sources) next.sources.push_back(record);
+
+  if (Status st = ReplaceManifest(r.dir, next, [&](std::string_view n) { return r.Step(n); });
+      !st.ok()) {
+    return fail(st);
+  }
+  // From here the commit is done; a failed directory sync only risks durability, not atomicity.
+  // Record it before anything can fail, so that a later Commit never takes the committed
+  // segment for its own pending one (and removes it when it fails).
+  r.manifest = std::move(next);
+  r.ClearPending();  // the spill's files are the committed segment's now
+  r.MarkCommitted();
+  MT_RETURN_IF_ERROR(SyncDirectory(r.dir));
+  MT_RETURN_IF_ERROR(r.Step("manifest-rename"));
+  return Status::Ok();
+}
+
+Status StoreWriter::Rep::WriteSegment(const std::string& name, uint32_t segment_index,
+                                      uint64_t first_transaction, SegmentRecord& seg) {
+  Rep& r = *this;
+  if (r.spill_lost) return LostSpillError(r.dir);
+  if (r.rewrite_failed) {
+    return FailedPreconditionError("a withdrawal from " + r.dir.string() +
+                                   " failed on this writer; open the store again");
+  }
+  const std::filesystem::path sdir = store_internal::SegmentDir(r.dir, name);
   std::error_code ec;
   std::filesystem::create_directories(sdir, ec);
   if (ec) return IoError("cannot create " + sdir.string() + ": " + ec.message());
@@ -434,9 +431,9 @@ Status StoreWriter::Commit() {
     return s;
   };
 
-  SegmentRecord seg;
+  seg = SegmentRecord{};
   seg.name = name;
-  seg.first_transaction = r.manifest.transactions;
+  seg.first_transaction = first_transaction;
   const TransactionColumns& cols = r.pending;
   if (r.spill) {
     // Rows were written ahead (SpillPending): add the rest, then complete and sync the files.
@@ -505,7 +502,7 @@ Status StoreWriter::Commit() {
                                                  r.committed_locations);
   if (s.ok()) s = store_internal::WriteAttributes(sdir / "attributes.dict", r.pending_attributes);
   for (auto& [record, rejects] : r.pending_sources) {
-    record.segment = static_cast<uint32_t>(next.segments.size());
+    record.segment = segment_index;
     if (!s.ok()) break;
     if (!rejects.empty()) {
       std::string file = "rejects-" + std::to_string(record.index) + ".csv";
@@ -537,29 +534,6 @@ Status StoreWriter::Commit() {
   }
   if (Status st = SyncDirectory(sdir); !st.ok()) return fail(st);
   if (Status st = SyncDirectory(r.dir / "segments"); !st.ok()) return fail(st);
-  if (Status st = r.Step("dictionaries"); !st.ok()) return fail(st);
-
-  next.transactions += seg.transactions;
-  next.accounts = r.dicts.accounts.size();
-  next.segments.push_back(seg);
-  for (auto& [record, rejects] : r.pending_sources) next.sources.push_back(record);
-
-  if (Status st = ReplaceManifest(r.dir, next, [&](std::string_view n) { return r.Step(n); });
-      !st.ok()) {
-    return fail(st);
-  }
-  // From here the commit is done; a failed directory sync only risks durability, not atomicity.
-  // Record it before anything can fail, so that a later Commit never takes the committed
-  // segment for its own pending one (and removes it when it fails).
-  r.manifest = std::move(next);
-  r.spill.reset();  // its files are the committed segment's now
-  r.pending.Clear();
-  r.pending_sources.clear();
-  r.pending_attributes.clear();
-  r.pending_commit_files.clear();
-  r.MarkCommitted();
-  MT_RETURN_IF_ERROR(SyncDirectory(r.dir));
-  MT_RETURN_IF_ERROR(r.Step("manifest-rename"));
   return Status::Ok();
 }
 

@@ -48,6 +48,7 @@ Result<StoreSummary> Summarize(const Store& store) {
   }
   std::erase_if(s.totals, [](const CurrencyTotal& t) { return t.transactions == 0; });
   s.sources = store.sources();
+  s.withdrawals = store.withdrawals();
   if (store.holders() != nullptr) s.holders = *store.holders();
   return s;
 }
@@ -85,6 +86,19 @@ nlohmann::json StoreSummary::ToJson() const {
                             {"format", s.format}, {"mapping", s.mapping},
                             {"ingested_at", s.ingested_at}, {"rejects_file", s.rejects_file},
                             {"rows_merged", s.rows_merged}});
+  }
+  if (!withdrawals.empty()) {
+    j["withdrawals"] = nlohmann::json::array();
+    for (const WithdrawalRecord& w : withdrawals) {
+      j["withdrawals"].push_back(
+          {{"path", w.source.path}, {"sha256", w.source.sha256}, {"bytes", w.source.bytes},
+           {"format", w.source.format}, {"ingested_at", w.source.ingested_at},
+           {"rows_accepted", w.source.rows_accepted},
+           {"transactions_removed", w.transactions_removed},
+           {"citations_removed", w.citations_removed}, {"reason", w.reason}, {"by", w.by},
+           {"withdrawn_at", w.withdrawn_at}, {"generation", w.generation},
+           {"previous_generation", w.previous_generation}, {"history", w.history}});
+    }
   }
   if (holders) {
     nlohmann::json files = nlohmann::json::array();
@@ -134,6 +148,21 @@ std::string StoreSummary::ToText() const {
                          s.rows_merged);
     }
     if (!s.rejects_file.empty()) out += fmt::format("      rejects {}\n", s.rejects_file);
+  }
+  if (!withdrawals.empty()) out += "withdrawn sources\n";
+  for (const WithdrawalRecord& w : withdrawals) {
+    out += fmt::format("  {}\n      {} bytes, sha256 {}\n      format {}, ingested at {}; "
+                       "withdrawn at {} by {} (generation {} -> {}): {} transactions removed{}\n"
+                       "      reason: {}\n",
+                       w.source.path, w.source.bytes, w.source.sha256, w.source.format,
+                       w.source.ingested_at, w.withdrawn_at, w.by.empty() ? "(not named)" : w.by,
+                       w.previous_generation, w.generation, w.transactions_removed,
+                       w.citations_removed == 0
+                           ? std::string()
+                           : fmt::format(", {} citations removed", w.citations_removed),
+                       w.reason);
+    out += w.history.empty() ? "      previous generation not kept\n"
+                             : fmt::format("      previous generation kept in {}\n", w.history);
   }
   if (holders) {
     out += fmt::format("holders      {} parties, {} linked accounts, {} entities; attached {} ({})\n",

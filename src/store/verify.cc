@@ -143,6 +143,23 @@ Result<VerifyReport> VerifyStore(const std::filesystem::path& dir) {
       }
     }
   }
+  // Withdrawn sources: custody of the withdrawal, and the kept previous generation (its own
+  // files are checked by `verify STORE/history/gen-N`).
+  for (const WithdrawalRecord& w : m.withdrawals) {
+    std::string note = "withdrawn: " + w.source.path + " (sha256 " + w.source.sha256 + ") at " +
+                       w.withdrawn_at + " by " + (w.by.empty() ? "(not named)" : w.by) + ": " +
+                       std::to_string(w.transactions_removed) + " transactions removed; reason: " +
+                       w.reason;
+    if (w.history.empty()) {
+      note += "; previous generation not kept";
+    } else if (std::filesystem::exists(dir / w.history / store_internal::kManifestName, ec)) {
+      note += "; previous generation " + std::to_string(w.previous_generation) + " in " + w.history;
+    } else {
+      note += "; previous generation " + std::to_string(w.previous_generation) + " was kept in " +
+              w.history + ", which is no longer there";
+    }
+    report.notes.push_back(note);
+  }
   if (m.holders) {
     store_internal::CheckHoldersFiles(dir, m, problems);
     for (const HoldersFile& f : m.holders->files) {
