@@ -64,7 +64,9 @@ Result<CaseRecipe> ParseCaseRecipe(std::string_view text, std::string_view origi
   for (const auto& [key, value_json] : j["configuration"].items()) {
     if (!value_json.is_string()) return bad("configuration." + key, "text");
     const std::string value = value_json.get<std::string>();
-    if (key == "model") {
+    if (key == "store as given") {
+      o.store = value;  // relative: read from the working directory, as the job read it
+    } else if (key == "model") {
       o.model = value;
     } else if (key == "KYC directory") {
       // "(none)", a directory given with --parties, or the store's attachment (" (attached to
@@ -172,6 +174,10 @@ Result<CaseRerun> RerunCase(const CaseRecipe& recipe, const fs::path& scratch_ca
   CaseRerun out;
   out.notes.push_back("report.pdf is not re-run (Chromium stamps its own creation date into it)");
   out.notes.push_back("custody.json is not compared (it records this run's stages)");
+  if (recipe.options.store.is_relative()) {
+    out.notes.push_back(fmt::format("the case named its store by the relative path {}: read from "
+                                    "this working directory", recipe.options.store.string()));
+  }
   for (const auto& [path, sha] : recipe.outputs) {
     if (path == "report.pdf" || path == "custody.json") continue;
     ++out.files_compared;

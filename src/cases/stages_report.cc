@@ -264,6 +264,9 @@ Status RunReport(Investigation::State& job) {
   for (const auto& [name, value] : o.rule_overrides) {
     data.configuration.emplace_back("rule override " + name, value);
   }
+  // A store named by a relative path is written so into trails/ and alerts.jsonl: a re-run
+  // names it the same way (from the same working directory).
+  if (o.store.string() != data.store_dir) data.configuration.emplace_back("store as given", o.store.string());
   if (!o.use_attached_holders) {
     data.configuration.emplace_back("attached holders", "ignored (--no-holders)");
   }

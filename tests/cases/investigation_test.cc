@@ -320,6 +320,41 @@ TEST_F(InvestigationTest, ARerunNamesTheDifferenceWhenAnExclusionIsRemovedFromTh
   EXPECT_FALSE(diff.count("alerts.jsonl")) << "every alert of the scan is listed either way";
 }
 
+TEST_F(InvestigationTest, ACaseOfAStoreNamedByARelativePathRerunsByteIdentical) {
+  // trails/ and alerts.jsonl name the store as given: the re-run must name it the same way.
+  const fs::path before = fs::current_path();
+  fs::current_path(dir_->path());
+  InvestigateOptions o = Options("relative");
+  o.store = "store";
+  Result<CaseSummary> made = Investigate(o);
+  Result<CaseRecipe> recipe = ReadCaseRecipe(dir_->path() / "relative");
+  Result<CaseRerun> rerun = recipe.ok() ? RerunCase(*recipe, dir_->path() / "relative-rerun")
+                                        : Result<CaseRerun>(recipe.status());
+  fs::current_path(before);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  ASSERT_TRUE(rerun.ok()) << rerun.status().ToString();
+  EXPECT_EQ(recipe->options.store, fs::path("store"));
+  EXPECT_GT(rerun->files_compared, 5u);
+  for (const CaseDifference& d : rerun->differences) ADD_FAILURE() << d.file << ": " << d.what;
+}
+
+TEST_F(InvestigationTest, TheCaseTimelineSaysChannelsInWords) {
+  // Found by tests/cases/report_defects.py on the demo: "Last transaction: cash_withdrawal, ...".
+  ASSERT_TRUE(Investigate(Options("timeline")).ok());
+  const std::string timeline = ReadWholeFile(dir_->path() / "timeline" / "schedules" / "timeline.csv");
+  size_t rows = 0;
+  for (size_t at = timeline.find("transaction,"); at != std::string::npos; at = timeline.find("transaction,", at + 1)) {
+    ++rows;
+  }
+  ASSERT_GT(rows, 0u) << timeline;
+  for (const char* code : {"cash_deposit", "cash_withdrawal", "money_transmitter"}) {
+    EXPECT_EQ(timeline.find(code), std::string::npos) << code << "\n" << timeline;
+  }
+  for (const char* code : {"\"ach, ", "\"card, ", "\"internal, ", "\"unknown, "}) {
+    EXPECT_EQ(timeline.find(code), std::string::npos) << code << "\n" << timeline;
+  }
+}
+
 TEST(CaseRecipeTest, ACustodyThatIsNotACasesIsRefusedNamingTheKey) {
   EXPECT_EQ(ParseCaseRecipe("{}", "x/custody.json", "x").status().code(), StatusCode::kInvalidArgument);
   Result<CaseRecipe> r = ParseCaseRecipe(
