@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,6 +98,7 @@ struct ReproduceResult {
   std::string fingerprint;  // of the key that signed the pack
   uint64_t files_checked = 0;
   uint64_t files_reproduced = 0;
+  uint64_t case_files_compared = 0;  // case files re-run through the investigation's stages
   std::vector<Difference> tampered;      // a file whose bytes differ from the signed manifest
   std::vector<Difference> differences;   // a reproduced file that differs from the pack's
   std::vector<std::string> notes;        // e.g. report.pdf is frozen, not re-run
@@ -105,10 +107,23 @@ struct ReproduceResult {
   std::string Text() const;
 };
 
-// Verifies `dir` and re-runs its analysis (see the file comment). An error only when the pack
-// cannot be read at all (no MANIFEST.json, or a configuration that names no readable store);
-// every other finding is in the result.
-Result<ReproduceResult> Reproduce(const std::filesystem::path& dir);
+// Re-runs the investigation a case's custody.json describes, every stage in order with its
+// manual exclusions and inclusions, and returns the case files that differ (file, what) and
+// notes. `case_custody` is the text of the pack's case-custody.json. Supplied by the caller
+// (the CLI passes cases::RerunCase) so that this module depends on no analysis module. An error
+// when the investigation cannot run at all.
+// `case_dir` is the case directory the pack was made from (exhibit.json's case_dir), where the
+// recorded files may still be read to name the first differing line.
+using CaseRerunner = std::function<Result<std::vector<Difference>>(
+    std::string_view case_custody, const std::filesystem::path& case_dir,
+    std::vector<std::string>& notes, uint64_t& files_compared)>;
+
+// Verifies `dir` and re-runs its analysis (see the file comment); when the pack was made from a
+// case (it holds case-custody.json) and `rerun_case` is given, also re-runs the case's
+// investigation through its stages and reports each case file that differs as
+// "case/<path>". An error only when the pack cannot be read at all (no MANIFEST.json, or a
+// configuration that names no readable store); every other finding is in the result.
+Result<ReproduceResult> Reproduce(const std::filesystem::path& dir, const CaseRerunner& rerun_case = {});
 
 }  // namespace moneytrail::exhibit
 

@@ -74,6 +74,9 @@ struct InvestigateOptions {
   std::string exhibit;  // exhibit number stamped on every printed page ("GX-1"); empty: none
   bool a4 = false;
   int threads = 0;                // 0: all cores
+  // The generation time the report and custody.json print (ISO 8601, UTC); empty:
+  // SOURCE_DATE_EPOCH, else now. `reproduce` sets the time the case recorded.
+  std::string generated_at;
   // Net worth files (docs/investigate.md, "Net worth in the report"): a subject's label as
   // subjects.csv names it, or one of its accounts, -> the investigator's net worth CSV
   // (moneytrail/net_worth.h). Each top subject named gets the net worth schedules in the report

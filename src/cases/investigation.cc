@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <ctime>
 #include <thread>
@@ -119,7 +121,7 @@ Result<Investigation> Investigation::Begin(const InvestigateOptions& o) {
     MT_RETURN_IF_ERROR(ForeignCaseFiles(state->final_dir).status());
   }
   state->threads = Threads(o.threads);
-  state->generated_at = NowIso();
+  state->generated_at = o.generated_at.empty() ? NowIso() : o.generated_at;
   if (!o.entities.empty() && o.parties.empty()) {
     return InvalidArgumentError("--entities needs --parties (accounts.csv names each account's "
                                 "holder party)");
@@ -181,14 +183,25 @@ Status Investigation::Rerun(Stage stage) {
   return RunThrough(stage);
 }
 
-Status Investigation::Exclude(Exclusion e) {
-  State& st = *state_;
+namespace {
+
+Status CheckDecision(const Exclusion& e) {
   if (e.alert_id.empty() || e.who.empty() || e.when.empty() || e.why.empty()) {
     return InvalidArgumentError(fmt::format(
-        "exclusion of alert '{}': alert_id, who, when and why are all required (a manual "
-        "exclusion records who made it, when and why)",
-        Abbreviate(e.alert_id)));
+        "{} of alert '{}': alert_id, who, when and why are all required (a manual {} records who "
+        "made it, when and why)",
+        e.action == "include" ? "inclusion" : "exclusion", Abbreviate(e.alert_id),
+        e.action == "include" ? "inclusion" : "exclusion"));
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Investigation::Exclude(Exclusion e) {
+  State& st = *state_;
+  e.action = "exclude";
+  MT_RETURN_IF_ERROR(CheckDecision(e));
   for (const Exclusion& x : st.exclusions) {
     if (x.alert_id == e.alert_id) {
       return InvalidArgumentError(fmt::format("alert {} is already excluded", e.alert_id));
@@ -201,8 +214,59 @@ Status Investigation::Exclude(Exclusion e) {
       return NotFoundError(fmt::format("alert {}: the scan holds no such alert", Abbreviate(e.alert_id)));
     }
   }
+  st.decisions.push_back(e);
   st.exclusions.push_back(std::move(e));
   return Status::Ok();
+}
+
+Status Investigation::Include(Exclusion e) {
+  State& st = *state_;
+  e.action = "include";
+  MT_RETURN_IF_ERROR(CheckDecision(e));
+  auto it = std::find_if(st.exclusions.begin(), st.exclusions.end(),
+                         [&](const Exclusion& x) { return x.alert_id == e.alert_id; });
+  if (it == st.exclusions.end()) {
+    return NotFoundError(fmt::format("alert {} is not excluded: nothing to include again",
+                                     Abbreviate(e.alert_id)));
+  }
+  st.exclusions.erase(it);
+  st.decisions.push_back(std::move(e));
+  return Status::Ok();
+}
+
+Result<Investigation> Investigation::Resume(const CaseRecipe& recipe, Stage through) {
+  MT_ASSIGN_OR_RETURN(Investigation job, Begin(recipe.options));
+  State& st = *job.state_;
+  for (const Exclusion& d : recipe.decisions) {
+    MT_RETURN_IF_ERROR(d.action == "include" ? job.Include(d) : job.Exclude(d));
+  }
+  MT_RETURN_IF_ERROR(job.RunThrough(Stage::kVerify));
+  if (st.store->manifest_sha256() != recipe.store_manifest_sha256) {
+    return FailedPreconditionError(fmt::format(
+        "store {}: its manifest SHA-256 is {}, the case {} analysed {}: the store changed since "
+        "(run `moneytrail investigate` again)",
+        recipe.options.store.string(), st.store->manifest_sha256(), recipe.options.out.string(),
+        recipe.store_manifest_sha256));
+  }
+  MT_RETURN_IF_ERROR(job.RunThrough(through));
+  // The restored stages keep what custody recorded; the later ones count on from it.
+  st.order.clear();
+  std::array<bool, kStageCount> recorded{};
+  for (const StageRecord& r : recipe.stages) {
+    MT_ASSIGN_OR_RETURN(Stage s, StageFromName(r.name));
+    const size_t k = Index(s);
+    recorded[k] = true;
+    st.runs[k] = r.runs;
+    if (k <= Index(through)) st.order.push_back(s);
+  }
+  for (size_t k = 0; k <= Index(through); ++k) {
+    if (!recorded[k] && st.runs[k] > 0 && k != Index(Stage::kIngest)) {
+      return DataLossError(fmt::format("{}: custody.json records no stage '{}'",
+                                       recipe.options.out.string(), StageName(static_cast<Stage>(k))));
+    }
+  }
+  st.timings.clear();
+  return job;
 }
 
 bool Investigation::done(Stage stage) const { return state_->done[Index(stage)]; }
@@ -232,6 +296,8 @@ std::vector<StageRecord> Investigation::records() const {
 }
 
 const std::vector<Exclusion>& Investigation::exclusions() const { return state_->exclusions; }
+const std::vector<Exclusion>& Investigation::decisions() const { return state_->decisions; }
+const std::string& Investigation::generated_at() const { return state_->generated_at; }
 
 Result<CaseSummary> Investigation::Summary() const {
   const State& st = *state_;

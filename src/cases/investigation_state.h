@@ -61,7 +61,8 @@ struct Investigation::State {
   std::array<uint32_t, kStageCount> runs{};
   std::vector<Stage> order;  // the stages in the order they (last) ran
   std::vector<StageTime> timings;
-  std::vector<Exclusion> exclusions;
+  std::vector<Exclusion> exclusions;  // in force
+  std::vector<Exclusion> decisions;   // every exclusion and inclusion, in order
 
   // verify
   std::unique_ptr<store::Store> store;

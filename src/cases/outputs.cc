@@ -286,7 +286,8 @@ std::string CustodyJson(const store::Store& store, const report::CaseReportData&
   if (!exclusions.empty()) {
     nlohmann::ordered_json excluded = nlohmann::ordered_json::array();
     for (const Exclusion& e : exclusions) {
-      excluded.push_back({{"alert_id", e.alert_id}, {"who", e.who}, {"when", e.when}, {"why", e.why}});
+      excluded.push_back({{"alert_id", e.alert_id}, {"action", e.action}, {"who", e.who},
+                          {"when", e.when}, {"why", e.why}});
     }
     j["manual_exclusions"] = std::move(excluded);
   }

@@ -77,7 +77,8 @@ std::string SubjectsCsv(const std::vector<SubjectRow>& rows);
 
 // custody.json: version, generation time, the store (dir, manifest SHA-256), every source file's
 // custody record, the configuration, the stages that ran (name, declared inputs and outputs,
-// the files each wrote, how many times it ran), the manual exclusions (only when there are any)
+// the files each wrote, how many times it ran), the manual exclusions and inclusions in the
+// order made (only when there are any)
 // and every output with its SHA-256.
 std::string CustodyJson(const store::Store& store, const report::CaseReportData& data,
                         const std::vector<OutputFile>& outputs, const std::string& generated_at,

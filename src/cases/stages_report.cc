@@ -258,11 +258,32 @@ Status RunReport(Investigation::State& job) {
     data.configuration.emplace_back("net worth file " + f.subject,
                                     fs::absolute(f.path).string() + " (SHA-256 " + f.sha256 + ")");
   }
-  for (size_t k = 0; k < job.exclusions.size(); ++k) {
-    const Exclusion& e = job.exclusions[k];
+  // What else the job was asked, only when given (a case made with the defaults keeps its
+  // bytes): custody.json's configuration is what `exclude` and `reproduce` run again
+  // (ParseCaseRecipe).
+  for (const auto& [name, value] : o.rule_overrides) {
+    data.configuration.emplace_back("rule override " + name, value);
+  }
+  // A store named by a relative path is written so into trails/ and alerts.jsonl: a re-run
+  // names it the same way (from the same working directory).
+  if (o.store.string() != data.store_dir) data.configuration.emplace_back("store as given", o.store.string());
+  if (!o.use_attached_holders) {
+    data.configuration.emplace_back("attached holders", "ignored (--no-holders)");
+  }
+  const std::pair<const char*, const std::string*> dressing[] = {
+      {"case title", &o.case_title}, {"case number", &o.case_number}, {"agency", &o.agency},
+      {"author", &o.author},         {"marking", &o.marking},         {"exhibit stamp", &o.exhibit}};
+  for (const auto& [name, value] : dressing) {
+    if (!value->empty()) data.configuration.emplace_back(name, *value);
+  }
+  if (o.a4) data.configuration.emplace_back("paper", "A4");
+  for (size_t k = 0; k < job.decisions.size(); ++k) {
+    const Exclusion& e = job.decisions[k];
+    const bool include = e.action == "include";
     data.configuration.emplace_back(
-        fmt::format("manual exclusion {}", k + 1),
-        fmt::format("alert {}, by {} on {}: {}", e.alert_id, e.who, e.when, e.why));
+        fmt::format("manual {} {}", include ? "inclusion" : "exclusion", k + 1),
+        fmt::format("alert {}{}, by {} on {}: {}", e.alert_id,
+                    include ? " counted again (its exclusion undone)" : "", e.who, e.when, e.why));
   }
   for (const store::SourceRecord& src : s.sources()) {
     report::CustodyFileView c;
@@ -325,7 +346,7 @@ Status RunExhibits(Investigation::State& job) {
   ++stages.back().runs;
   MT_RETURN_IF_ERROR(job.Write("custody.json",
                                CustodyJson(s, data, job.writer->outputs(), job.generated_at, stages,
-                                           job.exclusions),
+                                           job.decisions),
                                "custody record"));
   MT_RETURN_IF_ERROR(job.writer->Publish());
 

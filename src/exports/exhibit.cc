@@ -21,6 +21,7 @@
 #include "moneytrail/json_text.h"
 #include "moneytrail/safe_text.h"
 #include "moneytrail/store.h"
+#include "moneytrail/text_diff.h"
 #include "moneytrail/time_format.h"
 #include "moneytrail/version.h"
 #include "exports/exhibit_analysis.h"
@@ -39,6 +40,8 @@ constexpr const char* kManifest = "MANIFEST.json";
 constexpr const char* kSignature = "MANIFEST.sig";
 constexpr const char* kConfig = "exhibit.json";
 constexpr const char* kCertification = "certification-902-14.txt";
+constexpr const char* kCaseCustody = "case-custody.json";
+constexpr const char* kCaseDecisions = "case-exclusions.csv";
 
 std::string Hex(std::string_view bytes) {
   std::string out;
@@ -138,7 +141,8 @@ int64_t CreationTime(int64_t given) {
 }
 
 std::string Certification(const ExhibitConfig& c, const store::Store& store,
-                          const std::vector<std::pair<std::string, std::string>>& files) {
+                          const std::vector<std::pair<std::string, std::string>>& files,
+                          size_t case_decisions) {
   std::string out = fmt::format(
       "CERTIFICATION OF DATA COPIED FROM AN ELECTRONIC DEVICE, STORAGE MEDIUM, OR FILE\n"
       "(Federal Rule of Evidence 902(14)) - TEMPLATE, to be completed and adapted by counsel\n\n"
@@ -159,12 +163,15 @@ std::string Certification(const ExhibitConfig& c, const store::Store& store,
       "   configuration (exhibit.json); a matching digest shows the copy is identical to the\n"
       "   original.\n"
       "4. Manual inclusions and exclusions made in preparing the schedules: {} (each with who,\n"
-      "   when and why in adjustments.csv).\n\n"
+      "   when and why in adjustments.csv){}.\n\n"
       "Files of this exhibit (SHA-256):\n",
       c.exhibit_number, c.subject, c.holder.empty() ? "" : " (" + c.holder + ")",
       fmt::join(c.accounts, ", "), c.engine_version, c.store, c.store_manifest_sha256,
       FormatIsoTime(c.created), c.preparer.empty() ? "" : ", prepared by " + c.preparer,
-      c.adjustments.size());
+      c.adjustments.size(),
+      case_decisions == 0 ? std::string()
+                          : fmt::format("; of alerts in the case's ranking: {} (in case-exclusions.csv)",
+                                        case_decisions));
   for (const auto& [name, sha] : files) out += fmt::format("  {}  {}\n", sha, name);
   out += "\nSource records (SHA-256 at ingest):\n";
   for (const store::SourceRecord& s : store.sources()) {
@@ -176,27 +183,6 @@ std::string Certification(const ExhibitConfig& c, const store::Store& store,
       "Executed on ______________ [date] at ______________________ [place].\n\n"
       "______________________________ [signature]\n";
   return out;
-}
-
-// "line 12: the pack has '...', the re-run gives '...'" for text; the first differing byte
-// offset for binary files.
-std::string FirstDifference(const std::string& name, std::string_view pack, std::string_view rerun) {
-  const bool text = !name.ends_with(".xlsx");
-  size_t i = 0;
-  while (i < pack.size() && i < rerun.size() && pack[i] == rerun[i]) ++i;
-  if (!text) {
-    return fmt::format("bytes differ from offset {} (pack {} bytes, re-run {} bytes)", i,
-                       pack.size(), rerun.size());
-  }
-  const size_t line_start_pack = pack.rfind('\n', i == 0 ? 0 : i - 1);
-  const size_t begin = (line_start_pack == std::string_view::npos || i == 0) ? 0 : line_start_pack + 1;
-  const uint64_t line = 1 + static_cast<uint64_t>(std::count(pack.begin(), pack.begin() + static_cast<long>(begin), '\n'));
-  auto line_at = [&](std::string_view s) {
-    if (begin >= s.size()) return std::string("(nothing: the file ends before it)");
-    const size_t end = s.find('\n', begin);
-    return "'" + Abbreviate(s.substr(begin, end == std::string_view::npos ? s.size() - begin : end - begin)) + "'";
-  };
-  return fmt::format("line {}: the pack has {}, the re-run gives {}", line, line_at(pack), line_at(rerun));
 }
 
 // The subject's part of the case's report, printed: its section of report.html (the report
@@ -246,8 +232,11 @@ Result<ExhibitResult> WriteExhibit(const ExhibitOptions& o) {
   fs::path store_dir = o.source;
   std::error_code ec;
   const bool is_case = fs::exists(o.source / "custody.json", ec);
+  std::string custody_text;
+  std::string case_decisions = "alert_id,action,who,when,why\n";
+  size_t case_decision_count = 0;
   if (is_case) {
-    MT_ASSIGN_OR_RETURN(std::string custody_text, ReadFileToString(o.source / "custody.json"));
+    MT_ASSIGN_OR_RETURN(custody_text, ReadFileToString(o.source / "custody.json"));
     Json custody = Json::parse(custody_text, nullptr, false);
     if (!custody.is_object() || !custody.contains("store") || !custody["store"].is_object() ||
         !custody["store"].contains("dir") || !custody["store"]["dir"].is_string()) {
@@ -256,6 +245,21 @@ Result<ExhibitResult> WriteExhibit(const ExhibitOptions& o) {
     }
     store_dir = custody["store"]["dir"].get<std::string>();
     config.case_dir = fs::absolute(o.source).lexically_normal().string();
+    // The case's manual exclusions and inclusions of alerts, as its custody records them.
+    if (custody.contains("manual_exclusions") && custody["manual_exclusions"].is_array()) {
+      for (const Json& e : custody["manual_exclusions"]) {
+        if (!e.is_object()) continue;
+        bool first = true;
+        for (const char* key : {"alert_id", "action", "who", "when", "why"}) {
+          if (!first) case_decisions += ',';
+          first = false;
+          AppendSpreadsheetCsvField(e.value(key, std::string(key) == "action" ? "exclude" : ""),
+                                    case_decisions);
+        }
+        case_decisions += '\n';
+        ++case_decision_count;
+      }
+    }
   }
   MT_ASSIGN_OR_RETURN(store::Store store, store::Store::Open(store_dir));
   config.store = fs::absolute(store.dir()).lexically_normal().string();
@@ -299,6 +303,14 @@ Result<ExhibitResult> WriteExhibit(const ExhibitOptions& o) {
   frozen.push_back({kConfig, exhibit_internal::ConfigJson(config),
                     "the configuration: store, its manifest SHA-256, subject, accounts, manual "
                     "adjustments, engine version, creation time"});
+  if (is_case) {
+    frozen.push_back({kCaseCustody, custody_text,
+                      "the case's custody.json: its store, configuration and manual exclusions, "
+                      "from which `reproduce` runs the investigation's stages again"});
+    frozen.push_back({kCaseDecisions, case_decisions,
+                      "every manual exclusion or inclusion of an alert in the case, with who, when "
+                      "and why"});
+  }
   if (is_case && case_rank > 0) {
     if (std::optional<std::string> pdf = SubjectPdf(o.source, case_rank, config, scratch.path(), result.warnings)) {
       frozen.push_back({"exhibit.pdf", std::move(*pdf),
@@ -317,7 +329,7 @@ Result<ExhibitResult> WriteExhibit(const ExhibitOptions& o) {
   std::vector<std::pair<std::string, std::string>> hashes;
   for (const AnalysisFile& f : frozen) hashes.emplace_back(f.name, Sha256Hex(f.bytes));
   for (const AnalysisFile& f : files) hashes.emplace_back(f.name, Sha256Hex(f.bytes));
-  frozen.push_back({kCertification, Certification(config, store, hashes),
+  frozen.push_back({kCertification, Certification(config, store, hashes, case_decision_count),
                     "FRE 902(14) certification template: files, hashes and method"});
 
   // Written under a temporary sibling, renamed into place when complete.
@@ -366,13 +378,16 @@ std::string ReproduceResult::Text() const {
   for (const Difference& d : tampered) out += fmt::format("  TAMPERED {}: {}\n", d.file, d.what);
   out += fmt::format("files re-run from the store and configuration: {}, differing: {}\n",
                      files_reproduced, differences.size());
+  if (case_files_compared > 0) {
+    out += fmt::format("case files re-run through the investigation's stages: {}\n", case_files_compared);
+  }
   for (const Difference& d : differences) out += fmt::format("  DIFFERS {}: {}\n", d.file, d.what);
   for (const std::string& n : notes) out += "  note: " + n + "\n";
   out += identical() ? "result: byte-identical\n" : "result: NOT reproduced\n";
   return out;
 }
 
-Result<ReproduceResult> Reproduce(const fs::path& dir) {
+Result<ReproduceResult> Reproduce(const fs::path& dir, const CaseRerunner& rerun_case) {
   ReproduceResult r;
   MT_ASSIGN_OR_RETURN(std::string manifest_text, ReadFileToString(dir / kManifest));
   Json manifest = Json::parse(manifest_text, nullptr, false);
@@ -452,11 +467,25 @@ Result<ReproduceResult> Reproduce(const fs::path& dir) {
     if (it == pack_bytes.end()) {
       r.differences.push_back({f.name, "the re-run writes it; the pack does not hold it"});
     } else if (it->second != f.bytes) {
-      r.differences.push_back({f.name, FirstDifference(f.name, it->second, f.bytes)});
+      r.differences.push_back({f.name, report::FirstDifference(f.name, it->second, f.bytes)});
     }
   }
   for (const std::string& name : reproduced_names) {
     r.differences.push_back({name, "in the pack but not written by the re-run"});
+  }
+  // The case's investigation, through its stages, from the case's own record.
+  if (auto it = pack_bytes.find(kCaseCustody); it != pack_bytes.end()) {
+    if (!rerun_case) {
+      r.notes.push_back(std::string(kCaseCustody) + ": the case's investigation is not re-run here");
+    } else {
+      Result<std::vector<Difference>> differing = rerun_case(it->second, config.case_dir, r.notes, r.case_files_compared);
+      if (!differing.ok()) {
+        r.differences.push_back({kCaseCustody, "the case's investigation does not run: " +
+                                                   differing.status().ToString()});
+      } else {
+        for (Difference& d : *differing) r.differences.push_back({"case/" + d.file, std::move(d.what)});
+      }
+    }
   }
   return r;
 }

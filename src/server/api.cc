@@ -379,6 +379,7 @@ std::vector<Route> MakeRoutes(const ApiOptions& options) {
   AddEvidenceRoutes(add);
   AddQueueRoutes(add);
   AddRecordsRoutes(add);
+  AddExclusionRoutes(add);
   return r;
 }
 

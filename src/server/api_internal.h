@@ -81,6 +81,7 @@ struct RouteTable {
 void AddEvidenceRoutes(const RouteTable& add);  // api_evidence.cc: evidence and jobs
 void AddQueueRoutes(const RouteTable& add);     // api_queue.cc: the alert queue and labels
 void AddRecordsRoutes(const RouteTable& add);   // api_records.cc: requests for records, deconfliction
+void AddExclusionRoutes(const RouteTable& add); // api_exclusions.cc: manual exclusions of alerts
 
 Json UserJson(const workspace::User& u);
 Json CaseJson(const workspace::CaseInfo& c);

@@ -166,6 +166,206 @@ TEST_F(InvestigationTest, ExcludedAlertsLeaveTheRankingAfterARerun) {
   EXPECT_TRUE(rank_twice);
 }
 
+// custody.json's stage records by name.
+std::map<std::string, nlohmann::json> StageRecords(const fs::path& case_dir) {
+  std::map<std::string, nlohmann::json> out;
+  nlohmann::json c = nlohmann::json::parse(ReadWholeFile(case_dir / "custody.json"));
+  for (const auto& st : c["stages"]) out[st["name"].get<std::string>()] = st;
+  return out;
+}
+
+// The alert of the top subject: excluding it changes the ranking.
+std::string TopSubjectsFirstAlert(const fs::path& case_dir) {
+  std::istringstream alerts(ReadWholeFile(case_dir / "alerts.jsonl"));
+  std::istringstream subjects(ReadWholeFile(case_dir / "subjects.csv"));
+  std::string line;
+  std::getline(subjects, line);
+  std::getline(subjects, line);
+  const size_t a = line.find(',');
+  const std::string top = line.substr(a + 1, line.find(',', a + 1) - a - 1);
+  std::getline(alerts, line);
+  while (std::getline(alerts, line)) {
+    nlohmann::json j = nlohmann::json::parse(line);
+    if (j.dump().find(top) != std::string::npos) return j["alert_id"].get<std::string>();
+  }
+  return "";
+}
+
+TEST_F(InvestigationTest, ExcludeInAFinishedCaseRerunsOnlyTheStagesAfterTheScores) {
+  const fs::path dir = dir_->path() / "decide";
+  ASSERT_TRUE(Investigate(Options("decide")).ok());
+  const auto before = Files(dir);
+  const auto records_before = StageRecords(dir);
+  const std::string alert = TopSubjectsFirstAlert(dir);
+  ASSERT_FALSE(alert.empty());
+  // An alert the scan does not hold: refused, the case untouched.
+  EXPECT_EQ(DecideInCase(dir, {.alert_id = "NO-SUCH-000001", .who = "SA Ruiz", .when = "2026-12-06",
+                               .why = "test"}).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_TRUE(Files(dir) == before);
+  Result<CaseSummary> s = DecideInCase(
+      dir, {.alert_id = alert, .who = "SA Ruiz", .when = "2026-12-06", .why = "reviewed: a payroll run"});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  const auto after = Files(dir);
+  // The stages before the ranking: their product (the scan's alerts) byte-identical, their
+  // custody records unchanged; the later ones ran once more.
+  EXPECT_TRUE(before.at("alerts.jsonl") == after.at("alerts.jsonl"));
+  EXPECT_FALSE(before.at("subjects.csv") == after.at("subjects.csv")) << "the top subject's alert left the ranking";
+  const auto records_after = StageRecords(dir);
+  for (const char* name : {"verify", "resolve", "rules", "patterns", "score"}) {
+    ASSERT_TRUE(records_after.count(name)) << name;
+    EXPECT_EQ(records_before.at(name), records_after.at(name)) << name;
+  }
+  for (const char* name : {"rank", "trace", "report", "exhibits"}) {
+    EXPECT_EQ(records_after.at(name)["runs"], 2) << name;
+  }
+  nlohmann::json custody = nlohmann::json::parse(after.at("custody.json"));
+  ASSERT_EQ(custody["manual_exclusions"].size(), 1u);
+  EXPECT_EQ(custody["manual_exclusions"][0]["alert_id"], alert);
+  EXPECT_EQ(custody["manual_exclusions"][0]["action"], "exclude");
+  EXPECT_EQ(custody["manual_exclusions"][0]["who"], "SA Ruiz");
+  EXPECT_NE(after.at("report.html").find("reviewed: a payroll run"), std::string::npos);
+  // Excluded twice: refused.
+  EXPECT_EQ(DecideInCase(dir, {.alert_id = alert, .who = "SA Ruiz", .when = "2026-12-07", .why = "again"})
+                .status().code(),
+            StatusCode::kInvalidArgument);
+  // Counted again: the ranking is the first one; both decisions are recorded.
+  s = DecideInCase(dir, {.alert_id = alert, .who = "SSA Chen", .when = "2026-12-07",
+                         .why = "payroll explanation not supported", .action = "include"});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  const auto again = Files(dir);
+  EXPECT_TRUE(before.at("subjects.csv") == again.at("subjects.csv"));
+  EXPECT_TRUE(before.at("alerts.jsonl") == again.at("alerts.jsonl"));
+  custody = nlohmann::json::parse(again.at("custody.json"));
+  ASSERT_EQ(custody["manual_exclusions"].size(), 2u);
+  EXPECT_EQ(custody["manual_exclusions"][1]["action"], "include");
+  EXPECT_EQ(custody["manual_exclusions"][1]["who"], "SSA Chen");
+  EXPECT_NE(again.at("report.html").find("manual inclusion 2"), std::string::npos);
+  EXPECT_EQ(StageRecords(dir).at("rank")["runs"], 3);
+  // Undoing an exclusion that is not in force: refused.
+  EXPECT_EQ(DecideInCase(dir, {.alert_id = alert, .who = "SSA Chen", .when = "2026-12-07", .why = "x",
+                               .action = "include"}).status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_F(InvestigationTest, ACaseReadBackFromCustodyRerunsByteIdentical) {
+  InvestigateOptions o = Options("recipe");
+  // A rule override and the report's dressing: recorded only when given, and read back.
+  o.rule_overrides["ST-CTR.threshold"] = "\"9000.00\"";
+  o.case_title = "Operation Test";
+  o.marking = "LAW ENFORCEMENT SENSITIVE";
+  o.a4 = true;
+  Result<CaseSummary> made = Investigate(o);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  Result<CaseRecipe> recipe = ReadCaseRecipe(dir_->path() / "recipe");
+  ASSERT_TRUE(recipe.ok()) << recipe.status().ToString();
+  EXPECT_EQ(recipe->options.case_title, "Operation Test");
+  EXPECT_EQ(recipe->options.marking, "LAW ENFORCEMENT SENSITIVE");
+  EXPECT_TRUE(recipe->options.a4);
+  EXPECT_EQ(recipe->options.rule_overrides, o.rule_overrides);
+  EXPECT_EQ(recipe->options.top, 5u);
+  EXPECT_EQ(recipe->options.threads, 2);
+  Result<CaseRerun> rerun = RerunCase(*recipe, dir_->path() / "recipe-rerun");
+  ASSERT_TRUE(rerun.ok()) << rerun.status().ToString();
+  EXPECT_GT(rerun->files_compared, 5u);
+  for (const CaseDifference& d : rerun->differences) ADD_FAILURE() << d.file << ": " << d.what;
+}
+
+TEST_F(InvestigationTest, ARerunNamesTheFirstDifferenceAfterOneByteOfConfigurationChanges) {
+  ASSERT_TRUE(Investigate(Options("one-byte")).ok());
+  std::string custody = ReadWholeFile(dir_->path() / "one-byte" / "custody.json");
+  const std::string from = "\"top subjects\": \"5\"", to = "\"top subjects\": \"4\"";
+  const size_t at = custody.find(from);
+  ASSERT_NE(at, std::string::npos) << custody;
+  custody.replace(at, from.size(), to);
+  Result<CaseRecipe> recipe = ParseCaseRecipe(custody, "custody.json", dir_->path() / "one-byte");
+  ASSERT_TRUE(recipe.ok()) << recipe.status().ToString();
+  Result<CaseRerun> rerun = RerunCase(*recipe, dir_->path() / "one-byte-rerun");
+  ASSERT_TRUE(rerun.ok()) << rerun.status().ToString();
+  std::map<std::string, std::string> diff;
+  for (const CaseDifference& d : rerun->differences) diff[d.file] = d.what;
+  ASSERT_TRUE(diff.count("report.html")) << testing::PrintToString(diff);
+  EXPECT_NE(diff["report.html"].find("line "), std::string::npos) << diff["report.html"];
+  EXPECT_NE(diff["report.html"].find("the case has"), std::string::npos) << diff["report.html"];
+  // The fifth subject's trail is no longer written.
+  bool trail_gone = false;
+  for (const auto& [file, what] : diff) trail_gone |= file.starts_with("trails/05-") && what.find("does not write") != std::string::npos;
+  EXPECT_TRUE(trail_gone) << testing::PrintToString(diff);
+}
+
+TEST_F(InvestigationTest, ARerunNamesTheDifferenceWhenAnExclusionIsRemovedFromTheRecord) {
+  const fs::path dir = dir_->path() / "removed";
+  ASSERT_TRUE(Investigate(Options("removed")).ok());
+  const std::string alert = TopSubjectsFirstAlert(dir);
+  ASSERT_TRUE(DecideInCase(dir, {.alert_id = alert, .who = "SA Ruiz", .when = "2026-12-06", .why = "payroll"}).ok());
+  Result<CaseRecipe> recipe = ReadCaseRecipe(dir);
+  ASSERT_TRUE(recipe.ok()) << recipe.status().ToString();
+  ASSERT_EQ(recipe->decisions.size(), 1u);
+  // As recorded: identical.
+  Result<CaseRerun> same = RerunCase(*recipe, dir_->path() / "removed-same");
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  for (const CaseDifference& d : same->differences) ADD_FAILURE() << d.file << ": " << d.what;
+  // The exclusion taken out of the record: the ranking differs, named by file and line.
+  nlohmann::ordered_json custody = nlohmann::ordered_json::parse(ReadWholeFile(dir / "custody.json"));
+  custody.erase("manual_exclusions");
+  recipe = ParseCaseRecipe(custody.dump(2), "custody.json", dir);
+  ASSERT_TRUE(recipe.ok());
+  EXPECT_TRUE(recipe->decisions.empty());
+  Result<CaseRerun> rerun = RerunCase(*recipe, dir_->path() / "removed-rerun");
+  ASSERT_TRUE(rerun.ok()) << rerun.status().ToString();
+  std::map<std::string, std::string> diff;
+  for (const CaseDifference& d : rerun->differences) diff[d.file] = d.what;
+  ASSERT_TRUE(diff.count("subjects.csv")) << testing::PrintToString(diff);
+  EXPECT_NE(diff["subjects.csv"].find("line 2: the case has"), std::string::npos) << diff["subjects.csv"];
+  EXPECT_FALSE(diff.count("alerts.jsonl")) << "every alert of the scan is listed either way";
+}
+
+TEST_F(InvestigationTest, ACaseOfAStoreNamedByARelativePathRerunsByteIdentical) {
+  // trails/ and alerts.jsonl name the store as given: the re-run must name it the same way.
+  const fs::path before = fs::current_path();
+  fs::current_path(dir_->path());
+  InvestigateOptions o = Options("relative");
+  o.store = "store";
+  Result<CaseSummary> made = Investigate(o);
+  Result<CaseRecipe> recipe = ReadCaseRecipe(dir_->path() / "relative");
+  Result<CaseRerun> rerun = recipe.ok() ? RerunCase(*recipe, dir_->path() / "relative-rerun")
+                                        : Result<CaseRerun>(recipe.status());
+  fs::current_path(before);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  ASSERT_TRUE(rerun.ok()) << rerun.status().ToString();
+  EXPECT_EQ(recipe->options.store, fs::path("store"));
+  EXPECT_GT(rerun->files_compared, 5u);
+  for (const CaseDifference& d : rerun->differences) ADD_FAILURE() << d.file << ": " << d.what;
+}
+
+TEST_F(InvestigationTest, TheCaseTimelineSaysChannelsInWords) {
+  // Found by tests/cases/report_defects.py on the demo: "Last transaction: cash_withdrawal, ...".
+  ASSERT_TRUE(Investigate(Options("timeline")).ok());
+  const std::string timeline = ReadWholeFile(dir_->path() / "timeline" / "schedules" / "timeline.csv");
+  size_t rows = 0;
+  for (size_t at = timeline.find("transaction,"); at != std::string::npos; at = timeline.find("transaction,", at + 1)) {
+    ++rows;
+  }
+  ASSERT_GT(rows, 0u) << timeline;
+  for (const char* code : {"cash_deposit", "cash_withdrawal", "money_transmitter"}) {
+    EXPECT_EQ(timeline.find(code), std::string::npos) << code << "\n" << timeline;
+  }
+  for (const char* code : {"\"ach, ", "\"card, ", "\"internal, ", "\"unknown, "}) {
+    EXPECT_EQ(timeline.find(code), std::string::npos) << code << "\n" << timeline;
+  }
+}
+
+TEST(CaseRecipeTest, ACustodyThatIsNotACasesIsRefusedNamingTheKey) {
+  EXPECT_EQ(ParseCaseRecipe("{}", "x/custody.json", "x").status().code(), StatusCode::kInvalidArgument);
+  Result<CaseRecipe> r = ParseCaseRecipe(
+      R"({"record":"moneytrail-case","generated_at":"2026-01-01T00:00:00Z","store":{"dir":"s","manifest_sha256":"ab"},)"
+      R"("configuration":{"top subjects":"ten"},"stages":[],"outputs":[]})",
+      "x/custody.json", "x");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("top subjects"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("x/custody.json"), std::string::npos) << r.status().ToString();
+}
+
 TEST(InvestigationStagesTest, NamesRoundTripAndInputsComeFromEarlierStages) {
   std::set<std::string> produced;
   std::set<std::string> all_outputs;
