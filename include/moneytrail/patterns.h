@@ -117,6 +117,8 @@ enum class PatternKind : uint8_t {
   kStack = 3,
   kTemporalCycle = 4,
   kSimpleCycle = 5,
+  kFanIn = 6,   // a hub paid by many accounts in one window (moneytrail/fan_instances.h)
+  kFanOut = 7,  // a hub paying many accounts in one window
 };
 std::string_view PatternKindName(PatternKind kind);  // "scatter_gather", ...
 
@@ -127,6 +129,8 @@ struct PatternInstance {
   std::vector<AccountId> accounts;          // sorted ascending, distinct
   Timestamp first_time = 0;
   Timestamp last_time = 0;
+  // Fan-in/out: the hub (the account the evidence is about); other kinds: kNoAccount.
+  AccountId hub = kNoAccount;
 };
 
 // Instances after deduplication and the per-account cap.

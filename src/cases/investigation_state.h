@@ -81,6 +81,7 @@ struct Investigation::State {
   rules::ScanResult scan;
   // patterns
   patterns::InstanceSet instances;
+  std::string patterns_config;  // windows and time resolution, for the configuration table
   // score
   Scored scored;
   // rank

@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <utility>
 
+#include "moneytrail/fan_instances.h"
 #include "moneytrail/file_util.h"
+#include "moneytrail/graph.h"
 #include "moneytrail/model.h"
 #include "moneytrail/model_score.h"
 
@@ -81,6 +83,49 @@ Result<Scored> ModelInputForRanking(const store::Store& s, const fs::path& model
   return scored;
 }
 
+Result<PatternEvidence> PatternsForRanking(const store::Store& s, int threads) {
+  std::vector<double> amount_storage;
+  graph::EdgeColumns columns = graph::ColumnsFromStore(s, amount_storage);
+  graph::BuildOptions build;
+  build.threads = threads;
+  Result<graph::TemporalGraph> g = graph::TemporalGraph::Build(columns, build);
+  if (!g.ok()) return g.status().WithContext("patterns");
+  const Timestamp resolution = patterns::DetectTimeResolution(columns.time);
+  patterns::PatternConfig config = patterns::ScaledToResolution({}, resolution);
+  config.fan.enabled = false;           // its counts are not instances: FanInstances below
+  config.vertex_stats.enabled = false;  // statistics only: no instances
+  patterns::RunOptions run;
+  run.threads = threads;
+  run.collect_instances = true;
+  Result<patterns::FeatureRun> fr = patterns::ComputeFeatures(*g, columns, config, run);
+  if (!fr.ok()) return fr.status().WithContext("patterns");
+  std::vector<uint8_t> is_account(s.account_count(), 0);
+  for (AccountId a = 0; a < s.account_count(); ++a) {
+    is_account[a] = s.account(a).kind == NodeKind::kAccount;
+  }
+  patterns::FanInstanceOptions fan;
+  fan.window = config.fan.window;
+  fan.min_counterparties = kFanMinCounterparties;
+  fan.cap_per_account = config.instances_per_account;
+  PatternEvidence out;
+  out.instances =
+      patterns::CombineInstances(std::move(fr->instances), patterns::FanInstances(*g, is_account, fan));
+  auto hours = [](Timestamp w) { return fmt::format("{} h", w / 3600); };
+  auto days = [](Timestamp w) { return fmt::format("{} d", w / 86400); };
+  auto shown = [&](Timestamp w) { return resolution > 1 ? days(w) : hours(w); };
+  out.description = fmt::format(
+      "time resolution {} ({}); windows: scatter-gather, gather-scatter, bipartite, stack {}, "
+      "temporal cycles {} (length <= {}), fan-in/out {} with >= {} distinct counterpart{}; at "
+      "most {} instances per account",
+      resolution > 1 ? "1 day" : "1 s",
+      resolution > 1 ? "every timestamp is a whole day: GFP's windows scaled, an hour to a day"
+                     : "GFP's default windows",
+      shown(config.scatter_gather.window), shown(config.temporal_cycle.window),
+      config.max_cycle_length, shown(config.fan.window), kFanMinCounterparties,
+      kFanMinCounterparties == 1 ? "y" : "ies", config.instances_per_account);
+  return out;
+}
+
 // How the rank was formed, in words (docs/investigate.md, Ranking).
 std::string RankBasis(const SubjectScore& sc, uint64_t transactions, uint64_t flagged,
                       bool model_applies) {
@@ -115,6 +160,12 @@ std::string RankBasis(const SubjectScore& sc, uint64_t transactions, uint64_t fl
                        "money gathers)",
                        sc.feeds.size(), sc.feeds.size() == 1 ? "" : "s",
                        sc.feeds.size() == 1 ? "s" : "");
+  }
+  if (!sc.conduits.empty()) {
+    out += fmt::format("; receives the bulk (at least half) of the money of {} account{} with a "
+                       "medium or high red flag, and takes the strongest of their evidence tiers "
+                       "(the scheme's money gathers here)",
+                       sc.conduits.size(), sc.conduits.size() == 1 ? "" : "s");
   }
   if (!sc.related.empty()) {
     out += fmt::format("; {} related part{} (payers into it that are evidence of its alerts, "

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "moneytrail/case_report.h"
+#include "moneytrail/patterns.h"
 #include "moneytrail/rules.h"
 #include "moneytrail/status.h"
 #include "moneytrail/store.h"
@@ -43,6 +44,22 @@ struct Scored {
 // `model_option` empty: the bundled default model. `holders` may be null (no KYC).
 Result<Scored> ModelInputForRanking(const store::Store& s, const std::filesystem::path& model_option,
                                     const rules::HolderTable* holders);
+
+// Fan-in/out instances need at least this many distinct counterparties in one window
+// (docs/investigate.md, "Where the numbers come from").
+inline constexpr uint32_t kFanMinCounterparties = 5;
+
+// The pattern instances the ranking counts (docs/investigate.md, "Patterns"): scatter-gather,
+// gather-scatter, bipartite, stack and temporal cycles under GFP's default windows matched to
+// the store's time resolution (patterns::ScaledToResolution), and fan-in/out instances
+// (patterns::FanInstances, hubs and counterparties bank accounts, kFanMinCounterparties).
+struct PatternEvidence {
+  patterns::InstanceSet instances;
+  // "time resolution 1 day (every timestamp a whole day): windows scaled ...": for the report's
+  // configuration.
+  std::string description;
+};
+Result<PatternEvidence> PatternsForRanking(const store::Store& s, int threads);
 
 // How the rank was formed, in words (docs/investigate.md, Ranking).
 std::string RankBasis(const SubjectScore& sc, uint64_t transactions, uint64_t flagged,

@@ -116,21 +116,9 @@ Status RunRules(Investigation::State& st) {
 
 Status RunPatterns(Investigation::State& st) {
   // Instances only: the feature columns the model needs are computed by the scorer.
-  std::vector<double> amount_storage;
-  graph::EdgeColumns columns = graph::ColumnsFromStore(*st.store, amount_storage);
-  graph::BuildOptions build;
-  build.threads = st.threads;
-  Result<graph::TemporalGraph> g = graph::TemporalGraph::Build(columns, build);
-  if (!g.ok()) return g.status().WithContext("patterns");
-  patterns::PatternConfig config;
-  config.fan.enabled = false;           // counts only: no instances
-  config.vertex_stats.enabled = false;  // statistics only: no instances
-  patterns::RunOptions run;
-  run.threads = st.threads;
-  run.collect_instances = true;
-  Result<patterns::FeatureRun> fr = patterns::ComputeFeatures(*g, columns, config, run);
-  if (!fr.ok()) return fr.status().WithContext("patterns");
-  st.instances = std::move(fr->instances);
+  MT_ASSIGN_OR_RETURN(PatternEvidence evidence, PatternsForRanking(*st.store, st.threads));
+  st.instances = std::move(evidence.instances);
+  st.patterns_config = std::move(evidence.description);
   return Status::Ok();
 }
 

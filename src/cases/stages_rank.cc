@@ -2,17 +2,27 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 #include <unordered_map>
 
 #include "investigation_state.h"
+#include "moneytrail/money.h"
 #include "moneytrail/trace_report.h"
 #include "subject_sections.h"
 
 namespace moneytrail::cases {
 
 namespace {
+
+// a >= b, exactly (both non-negative sums of amounts).
+bool AtLeast(const DecimalSum& a, const DecimalSum& b) {
+  DecimalSum d = a;
+  const Result<Decimal> bv = b.value();
+  if (!bv.ok() || !d.Subtract(*bv).ok()) return false;
+  return d.raw_units() >= 0;
+}
 
 std::string SafeName(std::string_view label) {
   std::string out;
@@ -122,6 +132,53 @@ Status RunRank(Investigation::State& st) {
                                return x.payer == y.payer && x.payee == y.payee;
                              }),
                  payments.end());
+  // Bulk payments: at least half of what the payer sent (in some currency, exactly) went to
+  // the payee (docs/investigate.md, Feeders).
+  {
+    std::map<std::pair<uint32_t, uint16_t>, DecimalSum> sent;                 // payer, currency
+    std::map<std::tuple<uint32_t, uint32_t, uint16_t>, DecimalSum> sent_to;  // + payee
+    for (uint64_t t = 0; t < n; ++t) {
+      const uint32_t ss = subject_of[s.source()[t]];
+      const uint32_t sd = subject_of[s.destination()[t]];
+      if (ss == kNoSubject || ss == sd) continue;
+      const uint16_t currency = s.paid_currency()[t];
+      const Decimal amount = s.amount_paid(static_cast<TransactionId>(t));
+      DecimalSum& all_sent = sent[std::make_pair(ss, currency)];
+      MT_RETURN_IF_ERROR(all_sent.Add(amount));
+      if (sd == kNoSubject) continue;
+      DecimalSum& to_payee = sent_to[std::make_tuple(ss, sd, currency)];
+      MT_RETURN_IF_ERROR(to_payee.Add(amount));
+    }
+    for (const auto& [key, part] : sent_to) {
+      const auto& [payer, payee, currency] = key;
+      const DecimalSum& whole = sent.at(std::make_pair(payer, currency));
+      DecimalSum twice = part;
+      MT_ASSIGN_OR_RETURN(const Decimal part_value, part.value());
+      MT_RETURN_IF_ERROR(twice.Add(part_value));
+      if (!AtLeast(twice, whole)) continue;
+      auto it = std::lower_bound(payments.begin(), payments.end(), PaymentFact{payer, payee},
+                                 [](const PaymentFact& x, const PaymentFact& y) {
+                                   return std::tie(x.payer, x.payee) < std::tie(y.payer, y.payee);
+                                 });
+      if (it != payments.end() && it->payer == payer && it->payee == payee) it->bulk = true;
+    }
+  }
+  // Distinct counterparties per subject (the last key before the index): (subject, account)
+  // pairs across its boundary.
+  std::vector<uint64_t> counterparties(subject_count, 0);
+  {
+    std::vector<std::pair<uint32_t, AccountId>> ends;
+    for (uint64_t t = 0; t < n; ++t) {
+      const AccountId src = s.source()[t], dst = s.destination()[t];
+      const uint32_t ss = subject_of[src], sd = subject_of[dst];
+      if (ss == sd) continue;
+      if (ss != kNoSubject) ends.emplace_back(ss, dst);
+      if (sd != kNoSubject) ends.emplace_back(sd, src);
+    }
+    std::sort(ends.begin(), ends.end());
+    ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
+    for (const auto& [sub, other] : ends) ++counterparties[sub];
+  }
   std::vector<AlertFact> alert_facts;
   alerts_of.assign(subject_count, {});
   for (size_t i = 0; i < scan.alerts.size(); ++i) {
@@ -155,8 +212,12 @@ Status RunRank(Investigation::State& st) {
   patterns_of.assign(subject_count, {});
   for (size_t i = 0; i < instances.instances.size(); ++i) {
     PatternFact f;
-    f.kind = static_cast<uint8_t>(instances.instances[i].kind);
-    for (AccountId acc : instances.instances[i].accounts) {
+    const patterns::PatternInstance& inst = instances.instances[i];
+    f.kind = static_cast<uint8_t>(inst.kind);
+    // A fan is evidence about its hub, not about each of the many who paid or were paid by it.
+    std::vector<AccountId> evidence_about(1, inst.hub);
+    if (inst.hub == kNoAccount) evidence_about = inst.accounts;
+    for (AccountId acc : evidence_about) {
       uint32_t sub = subject_of[acc];
       if (sub == kNoSubject) continue;
       if (std::find(f.subjects.begin(), f.subjects.end(), sub) != f.subjects.end()) continue;
@@ -174,7 +235,8 @@ Status RunRank(Investigation::State& st) {
     model_facts[k].flagged = flagged_in[k] + flagged_out[k];
   }
   st.ranking =
-      RankSubjects(subject_count, model_facts, alert_facts, pattern_facts, subject_tx, payments);
+      RankSubjects(subject_count, model_facts, alert_facts, pattern_facts, subject_tx, payments,
+                   counterparties);
   st.top = std::min(o.top, st.ranking.ranked.size());
   return Status::Ok();
 }

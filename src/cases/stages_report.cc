@@ -243,6 +243,7 @@ Status RunReport(Investigation::State& job) {
       {"model applied", scored.applies ? scored.model_role : std::string("none")},
       {"model applicability", scored.sentence},
       {"model threshold", fmt::format("{:.4f}", scored.threshold)},
+      {"patterns", job.patterns_config},
       {"KYC directory", o.parties.empty() ? std::string("(none)")
                                           : fs::absolute(o.parties).string() + job.holders_origin},
       {"entities", o.entities.empty() ? std::string("(accounts are the subjects)")

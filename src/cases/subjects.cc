@@ -58,6 +58,7 @@ bool Before(const SubjectScore& a, const SubjectScore& b) {
   if (a.pattern_points != b.pattern_points) return a.pattern_points > b.pattern_points;
   if (a.report_points != b.report_points) return a.report_points > b.report_points;
   if (a.model_probability != b.model_probability) return a.model_probability > b.model_probability;
+  if (a.counterparties != b.counterparties) return a.counterparties > b.counterparties;
   return a.subject < b.subject;
 }
 
@@ -72,9 +73,11 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
                             std::span<const AlertFact> alerts,
                             std::span<const PatternFact> patterns,
                             std::span<const uint64_t> transactions,
-                            std::span<const PaymentFact> payments) {
+                            std::span<const PaymentFact> payments,
+                            std::span<const uint64_t> counterparties) {
   MT_CHECK(model.size() == subject_count);
   MT_CHECK(transactions.empty() || transactions.size() == subject_count);
+  MT_CHECK(counterparties.empty() || counterparties.size() == subject_count);
   std::vector<SubjectScore> all(subject_count);
   // Per subject: rule id -> highest severity points; pattern kind -> instances.
   std::vector<std::map<std::string, uint32_t>> best(subject_count);
@@ -97,11 +100,30 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
       evidence[e.subject][a.rule_id].push_back(e.transaction);
     }
   }
+  // Kinds found on more than a tenth of the subjects describe the data, not a scheme: they are
+  // shown but are not evidence.
+  RankedSubjects out;
+  {
+    std::map<uint8_t, std::vector<uint32_t>> subjects_of_kind;
+    for (const PatternFact& p : patterns) {
+      for (uint32_t s : p.subjects) {
+        MT_CHECK(s < subject_count);
+        subjects_of_kind[p.kind].push_back(s);
+      }
+    }
+    for (auto& [kind, list] : subjects_of_kind) {
+      std::sort(list.begin(), list.end());
+      const uint64_t with = static_cast<uint64_t>(std::unique(list.begin(), list.end()) - list.begin());
+      if (with * kCommonPatternDivisor > subject_count) out.common_kinds.push_back(kind);
+    }
+  }
+  auto common = [&](uint8_t kind) {
+    return std::find(out.common_kinds.begin(), out.common_kinds.end(), kind) != out.common_kinds.end();
+  };
   for (const PatternFact& p : patterns) {
     for (uint32_t s : p.subjects) {
-      MT_CHECK(s < subject_count);
       ++all[s].patterns;
-      ++kinds[s][p.kind];
+      if (!common(p.kind)) ++kinds[s][p.kind];
     }
   }
   std::vector<uint8_t> flagged(subject_count, 0);  // a medium or high rule, not incidental
@@ -109,6 +131,7 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
     SubjectScore& r = all[s];
     r.subject = s;
     r.model_probability = ClampProbability(model[s].top_score);
+    r.counterparties = counterparties.empty() ? 0 : counterparties[s];
     r.flagged = model[s].flagged;
     bool any_medium_or_low = false, any_medium_or_high = false;
     const uint64_t n = transactions.empty() ? 0 : transactions[s];
@@ -139,14 +162,34 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
       r.pattern_points += static_cast<uint32_t>(std::bit_width(count));
     }
     r.tier = TierOf(r.high_rules > 0, any_medium_or_high, any_medium_or_low, any_alert[s] != 0,
-                    r.patterns, r.flagged);
+                    r.pattern_kinds, r.flagged);
     flagged[s] = any_medium_or_high;
   }
   // Flow points: distinct flagged payers.
   std::vector<std::vector<uint32_t>> payers_of(subject_count);
   for (const PaymentFact& p : payments) {
     MT_CHECK(p.payer < subject_count && p.payee < subject_count);
-    if (p.payer != p.payee && flagged[p.payer]) payers_of[p.payee].push_back(p.payer);
+    if (p.payer == p.payee || !flagged[p.payer]) continue;
+    payers_of[p.payee].push_back(p.payer);
+    if (p.bulk) all[p.payee].conduits.push_back(p.payer);
+  }
+  // A collection account: at least kConduitMinPayers flagged subjects send it the bulk of their
+  // money; each of them is its feeder.
+  for (uint32_t g = 0; g < subject_count; ++g) {
+    std::vector<uint32_t>& c = all[g].conduits;
+    std::sort(c.begin(), c.end());
+    c.erase(std::unique(c.begin(), c.end()), c.end());
+    if (c.size() < kConduitMinPayers) {
+      c.clear();
+      continue;
+    }
+    for (uint32_t p : c) all[p].feeds.push_back(g);
+  }
+  // Conduit tier: from the payers' own tiers (before any inheritance: one step only).
+  std::vector<EvidenceTier> own_tier(subject_count);
+  for (uint32_t s = 0; s < subject_count; ++s) own_tier[s] = all[s].tier;
+  for (uint32_t s = 0; s < subject_count; ++s) {
+    for (uint32_t p : all[s].conduits) all[s].tier = std::min(all[s].tier, own_tier[p]);
   }
   for (uint32_t s = 0; s < subject_count; ++s) {
     std::vector<uint32_t>& list = payers_of[s];
@@ -171,7 +214,6 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
     f.erase(std::unique(f.begin(), f.end()), f.end());
   }
   // Related parties: no alert of their own, no pattern, and a payer of an alert with many payers.
-  RankedSubjects out;
   std::vector<uint8_t> related(subject_count, 0);
   for (const AlertFact& a : alerts) {
     std::vector<uint32_t> payers = a.payers;

@@ -81,17 +81,28 @@ struct ModelFact {
 // many distinct payers ("one of many small payers").
 inline constexpr size_t kRelatedPartyMinPayers = 3;
 
-// A subject P is a feeder of a subject G when both have a medium or high red flag (after the
-// incidental test), P paid G, G has at least P's rule points, and more distinct flagged payers
-// than P has: P's flagged money moves on into an account at least as flagged where more such
-// money gathers (structuring smurfs sweeping deposits to their controller; docs/investigate.md,
-// "Feeders"). A business with more red flags than the account it pays wages into is not its
-// feeder.
+// A subject P is a feeder of a subject G when P has a medium or high red flag (after the
+// incidental test), P paid G, and either (a) G has a medium or high red flag too, at least P's
+// rule points and more distinct flagged payers than P has: P's flagged money moves on into an
+// account at least as flagged where more such money gathers; or (b) G is a collection account:
+// at least kConduitMinPayers subjects with a medium or high red flag, P among them, each send G
+// the bulk of their money (PaymentFact::bulk: at least half of what they sent). G then takes
+// the strongest of those payers' own evidence tiers if stronger than its own ("conduit tier":
+// structuring smurfs sweeping their deposits to a controller with no flag of its own;
+// docs/investigate.md, "Feeders"). A business with more red flags than the account it pays a
+// few wages into is not its feeder; a flagged account forwarding its money alone is not one.
+inline constexpr size_t kConduitMinPayers = 2;
 // A rule is incidental for a subject when the distinct evidence transactions of its alerts that
 // the subject sent or received, times kIncidentalDivisor, are fewer than the subject's
 // transactions (under a tenth of them). An incidental rule counts at most as "low" (2 points,
 // never tier 1); a "report" rule stays 1. docs/investigate.md says where the tenth came from.
 inline constexpr uint64_t kIncidentalDivisor = 10;
+
+// A pattern kind with instances on more than 1/kCommonPatternDivisor of the subjects (kind
+// found on more than a tenth of them) is common in this data: its instances are shown but give
+// no pattern points and no tier (on whole-day data, gather-scatter marks about half of AMLSim's
+// accounts; docs/investigate.md says where the tenth came from).
+inline constexpr uint64_t kCommonPatternDivisor = 10;
 
 struct SubjectScore {
   uint32_t subject = 0;  // index
@@ -107,16 +118,24 @@ struct SubjectScore {
   // The subjects it is a feeder of (see above), ascending: non-empty makes it a feeder, ranked
   // after the subjects of its tier that are not feeders.
   std::vector<uint32_t> feeds;
+  // When it is a collection account (feeders by (b)): the flagged subjects that send it the bulk
+  // of their money, ascending (its tier is at least as strong as theirs); else empty.
+  std::vector<uint32_t> conduits;
   // Distinct "report" rules (CTRs) with an alert naming it: an obligation, ranked after patterns.
   uint32_t report_points = 0;
-  // Sum over the pattern kinds it takes part in of bit_width(instances of that kind):
+  // Sum over the pattern kinds it takes part in, except common kinds (kCommonPatternDivisor),
+  // of bit_width(instances of that kind):
   // 1 instance 1 point, 2-3 two, 4-7 three, ... (each kind is evidence; repeats add slowly).
   uint32_t pattern_points = 0;
   double model_probability = 0;  // its largest transaction score, clamped to [0, 1]
+  // Distinct other subjects and outside counterparties it paid or was paid by: orders subjects
+  // equal on every other key (instead of the index), never evidence, never shown as a
+  // difference (equal keys above stay a tie).
+  uint64_t counterparties = 0;
   uint64_t flagged = 0;          // shown, never ranked on
   uint64_t alerts = 0;
-  uint64_t patterns = 0;
-  uint32_t pattern_kinds = 0;
+  uint64_t patterns = 0;        // instances it takes part in, of any kind
+  uint32_t pattern_kinds = 0;   // kinds that count (not common) with an instance
   std::vector<std::string> rules;  // distinct rule ids hit, sorted
   uint32_t high_rules = 0;         // of which at high severity (not incidental)
   // Rules above low severity counted as low because they are incidental, sorted.
@@ -134,8 +153,8 @@ inline constexpr int kModelDigits = 4;
 struct RankedSubjects {
   // The subjects in rank order: by tier ascending, then non-feeders before feeders, then
   // descending rule points, high rules,
-  // flow points, pattern points, report points and model probability, then index ascending
-  // (deterministic). High rules after rule points: two medium rules tie one high rule on
+  // flow points, pattern points, report points, model probability and counterparties, then
+  // index ascending (deterministic). High rules after rule points: two medium rules tie one high rule on
   // points, and the high rule goes first, so the model never decides between them.
   std::vector<SubjectScore> ranked;
   // Subjects not ranked because their only evidence is paying, among at least
@@ -143,24 +162,33 @@ struct RankedSubjects {
   // pattern instance involves them), ascending. Each appears in the `related` of every
   // subject it is a related party of.
   std::vector<uint32_t> related_parties;
+  // Pattern kinds (PatternFact::kind) common in this input (kCommonPatternDivisor), ascending:
+  // not counted as evidence.
+  std::vector<uint8_t> common_kinds;
 };
 
 // One payment (or many) from one subject to another.
 struct PaymentFact {
   uint32_t payer = 0;
   uint32_t payee = 0;
+  // At least half of the money the payer sent (in some currency) went to the payee: the payer's
+  // money moves on into the payee (a conduit; see Feeders).
+  bool bulk = false;
 };
 
 // Scores every subject (0..subject_count-1) and ranks them. `transactions[s]` is how many
 // transactions subject s sent or received; empty (or 0 for a subject) means unknown, and then no
 // rule is incidental for it. `payments`: who paid whom (duplicates and self-payments ignored),
-// for the flow points. REQUIRES: model.size() == subject_count; transactions empty or of size
-// subject_count; every index in the facts < subject_count.
+// for the flow points. `counterparties[s]`: distinct counterparties of s (the last key before
+// the index; empty: all 0). A pattern instance counts for every subject in its `subjects` (the
+// caller names only a fan's hub). REQUIRES: model.size() == subject_count; transactions and
+// counterparties empty or of size subject_count; every index in the facts < subject_count.
 RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> model,
                             std::span<const AlertFact> alerts,
                             std::span<const PatternFact> patterns,
                             std::span<const uint64_t> transactions = {},
-                            std::span<const PaymentFact> payments = {});
+                            std::span<const PaymentFact> payments = {},
+                            std::span<const uint64_t> counterparties = {});
 
 }  // namespace moneytrail::cases
 

@@ -17,6 +17,8 @@ std::string_view PatternKindName(PatternKind kind) {
     case PatternKind::kStack: return "stack";
     case PatternKind::kTemporalCycle: return "temporal_cycle";
     case PatternKind::kSimpleCycle: return "simple_cycle";
+    case PatternKind::kFanIn: return "fan_in";
+    case PatternKind::kFanOut: return "fan_out";
   }
   return "unknown";
 }

@@ -24,13 +24,15 @@ struct Input {
   std::vector<PatternFact> patterns;
   std::vector<uint64_t> transactions;  // empty: unknown (no rule incidental)
   std::vector<PaymentFact> payments;
+  std::vector<uint64_t> counterparties;  // empty: all 0
 };
 
 const char* kSeverities[] = {"high", "medium", "low", "report", "other"};
 
 Input RandomInput(std::mt19937_64& rng) {
   Input in;
-  in.n = 1 + rng() % 9;
+  // Small and larger sets: a pattern kind on more than a tenth of the subjects is common.
+  in.n = rng() % 2 == 0 ? 1 + rng() % 9 : 10 + rng() % 31;
   in.model.resize(in.n);
   for (ModelFact& m : in.model) {
     const int k = static_cast<int>(rng() % 6);
@@ -55,7 +57,12 @@ Input RandomInput(std::mt19937_64& rng) {
     for (uint64_t& t : in.transactions) t = rng() % 5 == 0 ? 0 : rng() % 60;
   }
   for (size_t k = rng() % 12; k > 0; --k) {
-    in.payments.push_back({static_cast<uint32_t>(rng() % in.n), static_cast<uint32_t>(rng() % in.n)});
+    in.payments.push_back({static_cast<uint32_t>(rng() % in.n), static_cast<uint32_t>(rng() % in.n),
+                           rng() % 2 == 0});
+  }
+  if (rng() % 3 != 0) {
+    in.counterparties.resize(in.n);
+    for (uint64_t& c : in.counterparties) c = rng() % 4;
   }
   in.patterns.resize(rng() % 5);
   for (PatternFact& p : in.patterns) {
@@ -68,7 +75,8 @@ Input RandomInput(std::mt19937_64& rng) {
 }
 
 RankedSubjects Rank(const Input& in) {
-  return RankSubjects(in.n, in.model, in.alerts, in.patterns, in.transactions, in.payments);
+  return RankSubjects(in.n, in.model, in.alerts, in.patterns, in.transactions, in.payments,
+                      in.counterparties);
 }
 
 size_t PositionOf(const RankedSubjects& r, uint32_t subject) {
@@ -111,12 +119,13 @@ TEST(SubjectsTest, TiersFollowTheDefinition) {
                                    {{2}, "M", "medium", {}, {}}, {{3}, "L", "low", {}, {}},
                                    {{3}, "C", "report", {}, {}}, {{5}, "C", "report", {}, {}}};
   std::vector<PatternFact> patterns = {{{1, 3, 4}, 4}};
-  RankedSubjects r = RankSubjects(8, model, alerts, patterns);
+  model.resize(40);  // 32 quiet subjects: the cycles are on 3 of 40, not a common kind
+  RankedSubjects r = RankSubjects(40, model, alerts, patterns);
   std::vector<EvidenceTier> want = {EvidenceTier::kStrong,     EvidenceTier::kStrong,
                                     EvidenceTier::kModerate,   EvidenceTier::kModerate,
                                     EvidenceTier::kModerate,   EvidenceTier::kReportOnly,
                                     EvidenceTier::kModelOnly,  EvidenceTier::kNone};
-  ASSERT_EQ(r.ranked.size(), 8u);
+  ASSERT_EQ(r.ranked.size(), 40u);
   for (uint32_t i = 0; i < 8; ++i) {
     EXPECT_EQ(r.ranked[i].subject, i);
     EXPECT_EQ(r.ranked[i].tier, want[i]) << "subject " << i;
@@ -155,8 +164,10 @@ TEST(SubjectsTest, AnIncidentalRuleOfABusyAccountCountsAsLow) {
   std::vector<PatternFact> patterns;
   for (int k = 0; k < 13; ++k) patterns.push_back({{0}, static_cast<uint8_t>(k % 4)});
   std::vector<uint64_t> transactions = {193, 82, 12};
-  RankedSubjects r = RankSubjects(3, model, alerts, patterns, transactions);
-  ASSERT_EQ(r.ranked.size(), 3u);
+  model.resize(20);  // quiet subjects, so that the car wash's pattern kinds are not common
+  transactions.resize(20);
+  RankedSubjects r = RankSubjects(20, model, alerts, patterns, transactions);
+  ASSERT_EQ(r.ranked.size(), 20u);
   EXPECT_EQ(r.ranked[0].subject, 1u);
   EXPECT_EQ(r.ranked[0].rule_points, 12u);
   EXPECT_EQ(r.ranked[1].subject, 2u);
@@ -169,12 +180,13 @@ TEST(SubjectsTest, AnIncidentalRuleOfABusyAccountCountsAsLow) {
   EXPECT_EQ(wash.tier, EvidenceTier::kStrong);  // patterns with a medium alert
   // At exactly a tenth the rule is not incidental: 20 transactions, 2 of them evidence.
   transactions = {70, 82, 20};
+  transactions.resize(20);
   alerts.back().evidence = evidence(2, 5000, 2);
-  r = RankSubjects(3, model, alerts, patterns, transactions);
+  r = RankSubjects(20, model, alerts, patterns, transactions);
   EXPECT_EQ(r.ranked[PositionOf(r, 2)].rule_points, 8u);
   EXPECT_EQ(r.ranked[PositionOf(r, 0)].rule_points, 12u);  // 7 * 10 >= 70
   // Without transaction counts nothing is incidental.
-  r = RankSubjects(3, model, alerts, patterns);
+  r = RankSubjects(20, model, alerts, patterns);
   EXPECT_TRUE(r.ranked[PositionOf(r, 0)].incidental_rules.empty());
   EXPECT_EQ(r.ranked[0].subject, 0u);  // 8 + 4 and 4 pattern points
 }
@@ -243,13 +255,13 @@ TEST(SubjectsTest, SmurfsThatSweepIntoTheirControllerRankAfterOtherControllers) 
 }
 
 TEST(SubjectsTest, PatternPointsCountKindsThenRepeatsSlowly) {
-  std::vector<ModelFact> model(3);
+  std::vector<ModelFact> model(30);  // 27 quiet subjects: no kind is common
   std::vector<PatternFact> patterns;
   for (int k = 0; k < 7; ++k) patterns.push_back({{0}, 3});  // 7 stacks: bit_width(7) = 3
   patterns.push_back({{1}, 4});                                // a cycle and a scatter-gather
   patterns.push_back({{1}, 0});
   patterns.push_back({{2}, 4});                                // one cycle
-  RankedSubjects r = RankSubjects(3, model, {}, patterns);
+  RankedSubjects r = RankSubjects(30, model, {}, patterns);
   EXPECT_EQ(r.ranked[0].subject, 0u);
   EXPECT_EQ(r.ranked[0].pattern_points, 3u);
   EXPECT_EQ(r.ranked[1].subject, 1u);
@@ -284,6 +296,48 @@ TEST(SubjectsTest, ManySmallPayersIntoAFlaggedAccountAreRelatedPartiesNotSubject
   EXPECT_TRUE(r.ranked[PositionOf(r, 35)].related.empty());
 }
 
+TEST(SubjectsTest, APatternKindOnMoreThanATenthOfTheSubjectsIsNotEvidence) {
+  // 20 subjects; gather-scatter (kind 1) on 3 of them (more than a tenth), a cycle (kind 4) on 2.
+  std::vector<ModelFact> model(20);
+  std::vector<PatternFact> patterns = {{{0, 1, 2}, 1}, {{3, 4}, 4}};
+  RankedSubjects r = RankSubjects(20, model, {}, patterns);
+  EXPECT_EQ(r.common_kinds, std::vector<uint8_t>{1});
+  EXPECT_EQ(r.ranked[0].subject, 3u);
+  EXPECT_EQ(r.ranked[1].subject, 4u);
+  EXPECT_EQ(r.ranked[1].tier, EvidenceTier::kModerate);
+  const SubjectScore& gs = r.ranked[PositionOf(r, 0)];
+  EXPECT_EQ(gs.tier, EvidenceTier::kNone);
+  EXPECT_EQ(gs.pattern_points, 0u);
+  EXPECT_EQ(gs.patterns, 1u);  // shown, not counted
+}
+
+TEST(SubjectsTest, ACollectionAccountOfTwoFlaggedSweepersTakesTheirTierAndRanksBeforeThem) {
+  // 1 and 2 structure cash (high) and each sweep the bulk of it into 0, which has no flag of its
+  // own; 3 (high) pays 4 a small part of its money, 4 has no flag; 5 has more counterparties.
+  std::vector<ModelFact> model(6);
+  std::vector<AlertFact> alerts = {{{1}, "ST-STRUCT", "high", {}, {}},
+                                   {{2}, "ST-STRUCT", "high", {}, {}},
+                                   {{3}, "ST-STRUCT", "high", {}, {}}};
+  std::vector<PaymentFact> payments = {{1, 0, true}, {2, 0, true}, {3, 4, false}};
+  std::vector<uint64_t> counterparties = {3, 5, 4, 9, 1, 50};
+  RankedSubjects r = RankSubjects(6, model, alerts, {}, {}, payments, counterparties);
+  EXPECT_EQ(r.ranked[0].subject, 3u);  // tier 1 with 8 rule points, not a feeder: 4 gathers nothing
+  EXPECT_EQ(r.ranked[1].subject, 0u);  // tier 1 from its sweepers, before them
+  EXPECT_EQ(r.ranked[1].tier, EvidenceTier::kStrong);
+  EXPECT_EQ(r.ranked[1].conduits, (std::vector<uint32_t>{1, 2}));
+  EXPECT_EQ(r.ranked[2].subject, 1u);  // feeders, the more connected first
+  EXPECT_EQ(r.ranked[2].feeds, std::vector<uint32_t>{0});
+  EXPECT_TRUE(r.ranked[3].tied_with_previous);  // counterparties are no evidence
+  EXPECT_EQ(r.ranked[3].subject, 2u);
+  EXPECT_EQ(r.ranked[4].subject, 4u);  // flow point from 3, no tier of its own
+  EXPECT_EQ(r.ranked[5].subject, 5u);
+  // One flagged sweeper alone does not make a collection account.
+  payments = {{1, 0, true}, {2, 0, false}};
+  r = RankSubjects(6, model, alerts, {}, {}, payments, counterparties);
+  EXPECT_NE(r.ranked[0].subject, 0u);
+  EXPECT_TRUE(r.ranked[PositionOf(r, 0)].conduits.empty());
+}
+
 TEST(SubjectsTest, TiesAtTheDisplayedPrecisionAreMarked) {
   // Ten model-only subjects at the top score 1.0 (the old demo's ten 1.000s): each after the
   // first is a displayed tie; different rule points or probabilities are not.
@@ -305,15 +359,26 @@ struct Expected {
   uint32_t rule_points = 0, pattern_points = 0, report_points = 0, flow_points = 0, high_rules = 0;
   bool strong_alert = false;  // a medium or high rule, not incidental
   double model = 0;
-  uint64_t alerts = 0, patterns = 0;
+  uint64_t counterparties = 0;
+  uint64_t alerts = 0, patterns = 0, counted_patterns = 0;
   bool related = false;
-  std::vector<uint32_t> feeds;    // flagged subjects with >= 2 flagged payers that it pays
+  std::vector<uint32_t> feeds;    // the subjects it is a feeder of
+  std::vector<uint32_t> conduits;  // flagged subjects sending it the bulk of their money (>= 2)
   std::set<uint32_t> related_to;  // subjects it is a related party of
   std::vector<std::string> incidental;
 };
 
 std::vector<Expected> BruteForce(const Input& in) {
   std::vector<Expected> e(in.n);
+  // Common kinds: instances on more than a tenth of the subjects.
+  std::set<uint8_t> common;
+  for (uint8_t kind = 0; kind < 8; ++kind) {
+    std::set<uint32_t> with;
+    for (const PatternFact& p : in.patterns) {
+      if (p.kind == kind) with.insert(p.subjects.begin(), p.subjects.end());
+    }
+    if (with.size() * 10 > in.n) common.insert(kind);
+  }
   for (uint32_t s = 0; s < in.n; ++s) {
     std::map<std::string, std::string> rule_severity;  // rule -> most severe severity seen
     bool high = false, medium_low = false, any = false;
@@ -365,6 +430,8 @@ std::vector<Expected> BruteForce(const Input& in) {
         count += p.kind == kind && std::find(p.subjects.begin(), p.subjects.end(), s) != p.subjects.end();
       }
       e[s].patterns += count;
+      if (common.count(kind)) continue;
+      e[s].counted_patterns += count;
       uint32_t bits = 0;
       while ((count >> bits) != 0) ++bits;
       e[s].pattern_points += bits;
@@ -372,8 +439,9 @@ std::vector<Expected> BruteForce(const Input& in) {
     const double m = in.model[s].top_score;
     e[s].model = std::isnan(m) || m < 0 ? 0 : m > 1 ? 1 : m;
     e[s].strong_alert = strong_alert;
-    e[s].tier = (high || (strong_alert && e[s].patterns > 0)) ? 1
-                : (medium_low || e[s].patterns > 0)  ? 2
+    e[s].counterparties = in.counterparties.empty() ? 0 : in.counterparties[s];
+    e[s].tier = (high || (strong_alert && e[s].counted_patterns > 0)) ? 1
+                : (medium_low || e[s].counted_patterns > 0)  ? 2
                 : any                                 ? 3
                 : in.model[s].flagged > 0             ? 4
                                                       : 5;
@@ -405,7 +473,29 @@ std::vector<Expected> BruteForce(const Input& in) {
         fed.insert(g);
       }
     }
+    // Collection accounts: >= 2 flagged subjects each paying it in bulk.
+    for (uint32_t g = 0; g < in.n; ++g) {
+      std::set<uint32_t> bulk_payers;
+      for (const PaymentFact& p : in.payments) {
+        if (p.payee == g && p.payer != g && p.bulk && e[p.payer].strong_alert) {
+          bulk_payers.insert(p.payer);
+        }
+      }
+      if (bulk_payers.size() >= 2 && bulk_payers.count(s)) fed.insert(g);
+    }
     e[s].feeds.assign(fed.begin(), fed.end());
+  }
+  // Conduit tier: the strongest own tier of its bulk flagged payers (collection accounts only).
+  std::vector<int> own_tier(in.n);
+  for (uint32_t s = 0; s < in.n; ++s) own_tier[s] = e[s].tier;
+  for (uint32_t g = 0; g < in.n; ++g) {
+    std::set<uint32_t> bulk_payers;
+    for (const PaymentFact& p : in.payments) {
+      if (p.payee == g && p.payer != g && p.bulk && e[p.payer].strong_alert) bulk_payers.insert(p.payer);
+    }
+    if (bulk_payers.size() < 2) continue;
+    e[g].conduits.assign(bulk_payers.begin(), bulk_payers.end());
+    for (uint32_t p : bulk_payers) e[g].tier = std::min(e[g].tier, own_tier[p]);
   }
   for (const AlertFact& a : in.alerts) {
     std::set<uint32_t> payers;
@@ -438,7 +528,8 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
                                -static_cast<int64_t>(w.high_rules),
                                -static_cast<int64_t>(w.flow_points),
                                -static_cast<int64_t>(w.pattern_points),
-                               -static_cast<int64_t>(w.report_points), -w.model, x);
+                               -static_cast<int64_t>(w.report_points), -w.model,
+                               -static_cast<int64_t>(w.counterparties), x);
       };
       return key(a) < key(b);
     });
@@ -459,6 +550,8 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
       EXPECT_EQ(g.patterns, w.patterns);
       EXPECT_EQ(g.incidental_rules, w.incidental);
       EXPECT_EQ(g.feeds, w.feeds);
+      EXPECT_EQ(g.conduits, w.conduits);
+      EXPECT_EQ(g.counterparties, w.counterparties);
       std::vector<uint32_t> rel;
       for (uint32_t p : related) {
         if (want[p].related_to.count(g.subject)) rel.push_back(p);
@@ -502,10 +595,13 @@ TEST(SubjectsTest, AddingAHighSeverityAlertNeverLowersASubject) {
     const size_t at = PositionOf(after, x);
     ASSERT_LT(at, after.ranked.size());  // a subject with an alert is always ranked
     if (substantial) { EXPECT_EQ(after.ranked[at].tier, EvidenceTier::kStrong); }
-    // Everyone below x before (and still ranked) stays below it.
+    // Everyone below x before (and still ranked) stays below it, except the accounts x now
+    // feeds: where a flagged subject's money gathers is ranked before it, by definition.
     const size_t was = PositionOf(before, x);
+    const std::vector<uint32_t>& feeds = after.ranked[at].feeds;
     for (size_t i = was + 1; i < before.ranked.size(); ++i) {
       const uint32_t y = before.ranked[i].subject;
+      if (std::find(feeds.begin(), feeds.end(), y) != feeds.end()) continue;
       const size_t now = PositionOf(after, y);
       if (now < after.ranked.size()) { EXPECT_GT(now, at) << "subject " << y; }
     }
@@ -538,7 +634,9 @@ TEST(SubjectsTest, LegitimateVolumeNeverLiftsASubjectAboveAHighSeverityAlert) {
     // And a subject whose only evidence is volume is below every high-severity alert.
     bool seen_volume_only = false;
     for (const SubjectScore& s : after.ranked) {
-      if (!high.count(s.subject) && s.alerts == 0 && s.patterns == 0) seen_volume_only = true;
+      if (!high.count(s.subject) && s.alerts == 0 && s.patterns == 0 && s.conduits.empty()) {
+        seen_volume_only = true;
+      }
       if (high.count(s.subject)) { EXPECT_FALSE(seen_volume_only) << "subject " << s.subject; }
     }
   }
