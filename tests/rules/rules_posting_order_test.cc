@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -348,6 +350,26 @@ TEST(RulesPostingOrderTest, SameDayPassThroughNeedsOneOrderedFileOfTheAccount) {
   ASSERT_EQ(ordered.size(), 1u);
   ASSERT_EQ(ordered[0].evidence.size(), 2u);
   EXPECT_EQ(ordered[0].evidence[1].order_basis, "same day, posted after the inflow: line 3 after line 2 of a-sept.csv");
+  // The basis is written to alerts.jsonl, read back, and shown by --explain.
+  TestWorld w;
+  w.Sources({"/cases/a-sept.csv", "/cases/a-other.csv"});
+  w.Add(test::Row{"2025-09-02T00:00:00Z", "cash:B:BR1", "B:A", "1500.00", Channel::kCashDeposit, "", "", -1, "USD", 0, 2});
+  w.Add(test::Row{"2025-09-02T00:00:00Z", "B:A", "external:MX:1", "1500.00", Channel::kWire, "", "MX", -1, "USD", 0, 3});
+  w.Add(test::Row{"2025-09-03T00:00:00Z", "B:A", "external:MX:2", "10.00", Channel::kAch, "", "", -1, "USD", 0, 4});
+  w.CommitFile("statement-lines.csv", "transaction,source,line,role,pattern\n0,0,2,row,\n1,0,3,row,\n2,0,4,row,\n");
+  std::vector<Alert> written = w.Scan(SequencePack(1));
+  ASSERT_EQ(written.size(), 1u);
+  const std::filesystem::path file = w.dir() / "alerts.jsonl";
+  {
+    std::ofstream out(file);
+    out << AlertJsonLine(w.store(), written[0]) << "\n";
+  }
+  Result<std::vector<Alert>> read = ReadAlertsFile(w.store(), file);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->size(), 1u);
+  ASSERT_EQ((*read)[0].evidence.size(), 2u);
+  EXPECT_EQ((*read)[0].evidence[1].order_basis, written[0].evidence[1].order_basis);
+  EXPECT_NE(ExplainAlert(w.store(), written[0]).find("line 3 after line 2 of a-sept.csv"), std::string::npos);
   std::vector<Alert> newest_first = scan(true, false, true);
   ASSERT_EQ(newest_first.size(), 1u);
   EXPECT_EQ(newest_first[0].evidence[1].order_basis,
