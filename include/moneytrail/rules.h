@@ -168,6 +168,10 @@ std::string_view EvidenceRoleName(EvidenceRole role);
 struct EvidenceItem {
   TransactionId transaction = 0;
   EvidenceRole role = EvidenceRole::kMatch;
+  // Why a date-only row counts as following an earlier row of the same date, when it does: "same
+  // day, posted after the inflow: line 41 after line 37 of FILE" (docs/rules.md, Date-only rows).
+  // Empty otherwise (different days, or rows with times).
+  std::string order_basis;
 };
 
 struct Alert {

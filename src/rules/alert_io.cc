@@ -92,6 +92,7 @@ std::string AlertJsonLine(const store::Store& store, const Alert& alert) {
     item["currency"] = store.currency(store.paid_currency()[t]);
     item["source_file"] = SourceOf(store, t);
     item["source_line"] = store.source_line()[t];
+    if (!e.order_basis.empty()) item["order_basis"] = e.order_basis;
     evidence.push_back(std::move(item));
   }
   j["evidence"] = std::move(evidence);
@@ -156,6 +157,7 @@ std::string ExplainAlert(const store::Store& store, const Alert& alert) {
                    store.AccountLabel(store.source()[t]), store.AccountLabel(store.destination()[t]),
                    FormatDecimal(store.amount_paid(t)), store.currency(store.paid_currency()[t]), location,
                    Basename(SourceOf(store, t)), store.source_line()[t]);
+    if (!e.order_basis.empty()) fmt::format_to(o, "{:<6} {}\n", "", e.order_basis);
   }
   if (!alert.figures.empty()) {
     fmt::format_to(o, "\nfigures:");
@@ -207,6 +209,7 @@ Result<std::vector<Alert>> ReadAlertsFile(const store::Store& store, const std::
         }
         std::string role = e.value("role", "match");
         item.role = role == "first" ? EvidenceRole::kFirst : role == "then" ? EvidenceRole::kThen : EvidenceRole::kMatch;
+        item.order_basis = e.value("order_basis", "");
         a.evidence.push_back(item);
       }
       if (j.contains("figures")) {

@@ -6,11 +6,13 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <unordered_map>
 
 #include "rules/compiled.h"
 #include "rules/figures.h"
+#include "rules/posting_order.h"
 #include "rules/round_trip.h"
 #include "rules/scatter_gather.h"
 #include "rules/runtime.h"
@@ -147,6 +149,9 @@ class RuleEvaluator {
       if (a.tx != b.tx) return a.tx < b.tx;
       return a.stream < b.stream;
     });
+    if (rule_.sequence && rule_.window.kind == WindowKind::kDuration && !facts_.posting.empty()) {
+      OrderDateOnlyDays(events);
+    }
     if (rule_.peer.enabled) ComputePeers(events);
     std::vector<Alert> alerts;
     for (size_t i = 0; i < events.size();) {
@@ -183,6 +188,81 @@ class RuleEvaluator {
       p.size = static_cast<uint32_t>(n);
       p.median2 = n % 2 ? 2 * values[n / 2] : values[n / 2 - 1] + values[n / 2];
       peers_[code] = p;
+    }
+  }
+
+  // Puts each subject's date-only events of one date in posting order when the statements show
+  // it: every event has a line in one ordered statement file of the subject's account (the lowest
+  // such file when several, e.g. overlapping downloads). Otherwise the day keeps (tx, stream) order
+  // and no posting order (docs/rules.md, Date-only rows).
+  void OrderDateOnlyDays(std::vector<Event>& events) const {
+    for (size_t i = 0; i < events.size();) {
+      size_t j = i;
+      bool orderable = true;
+      while (j < events.size() && events[j].key == events[i].key && events[j].time == events[i].time) {
+        orderable = orderable && facts_.DateOnly(events[j].tx) && events[j].subject == events[i].subject;
+        ++j;
+      }
+      if (orderable && j - i >= 2) OrderDay(std::span<Event>(events.data() + i, j - i));
+      i = j;
+    }
+  }
+
+  void OrderDay(std::span<Event> day) const {
+    std::vector<uint32_t> common, files, both;
+    for (size_t k = 0; k < day.size(); ++k) {
+      files.clear();
+      for (const PostingLine& l : facts_.posting.Of(day[k].tx, day[k].subject)) files.push_back(l.file);
+      files.erase(std::unique(files.begin(), files.end()), files.end());
+      if (k == 0) {
+        common = files;
+      } else {
+        both.clear();
+        std::set_intersection(common.begin(), common.end(), files.begin(), files.end(), std::back_inserter(both));
+        common.swap(both);
+      }
+      if (common.empty()) return;
+    }
+    const uint32_t file = common.front();
+    for (Event& e : day) {
+      for (const PostingLine& l : facts_.posting.Of(e.tx, e.subject)) {
+        if (l.file != file) continue;
+        e.posting_file = file + 1;
+        e.posting = l.position;
+        break;
+      }
+    }
+    std::sort(day.begin(), day.end(), [](const Event& x, const Event& y) {
+      if (x.posting != y.posting) return x.posting < y.posting;
+      if (x.tx != y.tx) return x.tx < y.tx;
+      return x.stream < y.stream;
+    });
+  }
+
+  // Sets the order basis of each date-only *then* row of `alert` that follows a *first* row of
+  // its own date by posting order (the latest such first row is cited).
+  void NoteOrderBasis(std::span<const Event> first, std::span<const Event> then, Alert& alert) const {
+    for (const Event& b : then) {
+      if (b.posting_file == 0) continue;
+      const Event* before = nullptr;
+      for (const Event& a : first) {
+        if (a.time == b.time && a.posting_file == b.posting_file && a.posting < b.posting &&
+            (before == nullptr || a.posting > before->posting)) {
+          before = &a;
+        }
+      }
+      if (before == nullptr) continue;
+      OrderBasis basis;
+      basis.known = basis.first_before_second = true;
+      basis.file = b.posting_file - 1;
+      basis.first_line = static_cast<uint32_t>(before->posting < 0 ? -before->posting : before->posting);
+      basis.second_line = static_cast<uint32_t>(b.posting < 0 ? -b.posting : b.posting);
+      const bool inflow = facts_.store.destination()[before->tx] == before->subject;
+      for (EvidenceItem& item : alert.evidence) {
+        if (item.transaction == b.tx && item.role == EvidenceRole::kThen) {
+          item.order_basis = OrderBasisText(facts_.store, basis, inflow ? "the inflow" : "the first row");
+        }
+      }
     }
   }
 
@@ -229,6 +309,7 @@ class RuleEvaluator {
       Figures figures = peer_figures;
       figures.history_value = history_value_;
       MT_ASSIGN_OR_RETURN(Alert alert, MakeAlert(rule_, facts_, ids_, events.front(), ea, eb, figures));
+      if (rule_.sequence) NoteOrderBasis(ea, eb, alert);
       alerts.push_back(std::move(alert));
     }
     return Status::Ok();
@@ -280,12 +361,18 @@ class RuleEvaluator {
     for (size_t j = 0; j < b.size(); ++j) {
       const Timestamp tb = b[j].time;
       wb.Add(b[j]);
-      // A date-only *then* row has no place within its day: a *first* row of the same day may have
-      // come after it, so "in, then out" on one date is not shown by the records and only *first*
-      // rows of earlier days precede it (docs/rules.md, Date-only rows). The window then counts
-      // whole days: rows of day d - N precede a row of day d by N * 24 hours.
+      // A date-only *then* row is preceded by the *first* rows of earlier days and, on its own
+      // date, only by those its account's statement shows posted before it (the day in posting
+      // order, OrderDateOnlyDays); where the day's order is not known, "in, then out" on one date
+      // is not shown by the records (docs/rules.md, Date-only rows). The window then counts whole
+      // days: rows of day d - N precede a row of day d by N * 24 hours.
       const bool day_only = facts_.DateOnly(b[j].tx);
-      while (a_hi < a.size() && (a[a_hi].time < tb || (!day_only && a[a_hi].time == tb))) wa.Add(a[a_hi++]);
+      auto precedes = [&](const Event& x) {
+        if (x.time != tb) return x.time < tb;
+        if (!day_only) return true;
+        return x.posting_file != 0 && x.posting_file == b[j].posting_file && x.posting < b[j].posting;
+      };
+      while (a_hi < a.size() && precedes(a[a_hi])) wa.Add(a[a_hi++]);
       while (a_lo < a_hi && a[a_lo].time < tb - length) wa.Remove(a[a_lo++]);
       const Timestamp lower = a_lo < a_hi ? a[a_lo].time : tb - length;
       while (b_lo <= j && b[b_lo].time < lower) wb.Remove(b[b_lo++]);
@@ -337,6 +424,7 @@ Result<ScanResult> Scan(const store::Store& store, std::span<const RulePack* con
   for (const RulePack* pack_ptr : packs) {
     const CompiledPack& pack = pack_ptr->compiled();
     StoreFacts facts(store, options.holders, pack);
+    MT_RETURN_IF_ERROR(facts.LoadPostingOrder());
     LocationIds ids(facts);
     // Data sufficiency: a rule the data cannot support does not run, and says why in numbers.
     const RowShapes shapes(facts);

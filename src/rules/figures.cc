@@ -184,9 +184,9 @@ Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const Locatio
     subject_text = "Account " + store.AccountLabel(subject_event.subject);
   }
   for (const Event& e : first) {
-    alert.evidence.push_back({e.tx, rule.sequence ? EvidenceRole::kFirst : EvidenceRole::kMatch});
+    alert.evidence.push_back({e.tx, rule.sequence ? EvidenceRole::kFirst : EvidenceRole::kMatch, {}});
   }
-  for (const Event& e : then) alert.evidence.push_back({e.tx, EvidenceRole::kThen});
+  for (const Event& e : then) alert.evidence.push_back({e.tx, EvidenceRole::kThen, {}});
   auto time = store.time();
   std::sort(alert.evidence.begin(), alert.evidence.end(), [&](const EvidenceItem& a, const EvidenceItem& b) {
     if (time[a.transaction] != time[b.transaction]) return time[a.transaction] < time[b.transaction];

@@ -45,6 +45,13 @@ int32_t ResolveCurrency(const store::Store& store, std::string_view code) {
   return -2;
 }
 
+Status StoreFacts::LoadPostingOrder() {
+  // Timed data is never read in posting order: the lines are read only when a row is date-only.
+  if (rows_with_time_of_day == store.transaction_count()) return Status::Ok();
+  MT_ASSIGN_OR_RETURN(posting, PostingOrder::Load(store, account_kind));
+  return Status::Ok();
+}
+
 StoreFacts::StoreFacts(const store::Store& s, const HolderTable* h, const CompiledPack& pack)
     : store(s),
       holders(h),

@@ -13,6 +13,7 @@
 #include "moneytrail/store.h"
 #include "rules/calendar.h"
 #include "rules/compiled.h"
+#include "rules/posting_order.h"
 
 namespace moneytrail::rules::rules_internal {
 
@@ -69,6 +70,11 @@ struct StoreFacts {
   std::vector<std::string> location_country;  // lower case
   Timestamp data_start = 0;
   Timestamp data_end = 0;
+  // The posting order of date-only statement rows within an account and a day (docs/rules.md,
+  // Date-only rows); empty until LoadPostingOrder, and for stores without date-only rows.
+  PostingOrder posting;
+  // Reads the statements' lines when some row is date-only. Errors: DataLoss (posting_order.h).
+  Status LoadPostingOrder();
 
  private:
   static int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b) < 0); }

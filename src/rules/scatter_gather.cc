@@ -5,6 +5,7 @@
 
 #include "rules/figures.h"
 #include "rules/payment_index.h"
+#include "rules/posting_order.h"
 
 namespace moneytrail::rules::rules_internal {
 namespace {
@@ -14,6 +15,7 @@ struct Leg {
   AccountId source, sink, intermediary;
   Timestamp start, end;  // times of the scatter and the gather payment
   TransactionId scatter, gather;
+  OrderBasis order;  // known when both are date-only rows of one date, ordered by posting
 };
 
 bool LegBefore(const Leg& x, const Leg& y) {
@@ -30,19 +32,25 @@ bool LegsFrom(const PaymentIndex& index, const ScatterGatherSpec& spec, int64_t 
               AccountId source, const Payment& s, std::vector<Leg>& out) {
   if (s.amount < spec.min_amount) return true;
   const std::span<const Payment> onward = index.Of(s.to);
-  // A date-only scatter row has no place within its day: only gather payments of later days follow
-  // it (docs/rules.md, Date-only rows).
+  // A date-only scatter row is followed by the gather payments of later days and, on its own date,
+  // by those the intermediary's statement shows posted after it; where the day's order is not
+  // known, none of that date (docs/rules.md, Date-only rows).
   const bool day_only = facts.DateOnly(s.tx);
-  auto it = std::upper_bound(onward.begin(), onward.end(), s, [day_only](const Payment& x, const Payment& y) {
-    if (x.time != y.time) return x.time < y.time;
-    return !day_only && x.tx < y.tx;
-  });
+  auto it = day_only ? std::lower_bound(onward.begin(), onward.end(), s.time,
+                                        [](const Payment& x, Timestamp t) { return x.time < t; })
+                     : std::upper_bound(onward.begin(), onward.end(), s, [](const Payment& x, const Payment& y) {
+                         return x.time != y.time ? x.time < y.time : x.tx < y.tx;
+                       });
   uint64_t steps = 0;
   for (; it != onward.end() && it->time <= s.time + window; ++it) {
     if (++steps > spec.max_steps) return false;
-    if (facts.DateOnly(it->tx) && it->time == s.time) continue;  // the same date: order unknown
+    OrderBasis order;
+    if (it->time == s.time && (day_only || facts.DateOnly(it->tx))) {
+      order = facts.posting.Compare(s.tx, it->tx, s.to);
+      if (!order.known || !order.first_before_second) continue;  // the same date, not shown after it
+    }
     if (it->to == source || it->amount > s.amount || it->amount * spec.share_den < s.amount * spec.share_num) continue;
-    out.push_back(Leg{source, it->to, s.to, s.time, it->time, s.tx, it->tx});
+    out.push_back(Leg{source, it->to, s.to, s.time, it->time, s.tx, it->tx, order});
   }
   return true;
 }
@@ -97,6 +105,7 @@ Result<std::vector<Alert>> RunScatterGather(const Rule& rule, const StoreFacts& 
       for (size_t k = 0; k < instances.size();) {
         Timestamp episode_end = instances[k].end;
         std::vector<TransactionId> scatter, gather;
+        std::vector<std::pair<TransactionId, const OrderBasis*>> bases;  // gather payment -> its basis
         size_t m = k;
         for (; m < instances.size() && instances[m].start <= episode_end; ++m) {
           episode_end = std::max(episode_end, instances[m].end);
@@ -105,6 +114,7 @@ Result<std::vector<Alert>> RunScatterGather(const Rule& rule, const StoreFacts& 
             if (legs[j].end > limit) continue;
             scatter.push_back(legs[j].scatter);
             gather.push_back(legs[j].gather);
+            if (legs[j].order.known) bases.emplace_back(legs[j].gather, &legs[j].order);
           }
         }
         auto order = [&](std::vector<TransactionId>& txs) {
@@ -121,6 +131,21 @@ Result<std::vector<Alert>> RunScatterGather(const Rule& rule, const StoreFacts& 
         for (TransactionId t : gather) then.push_back(Event{source, s.time()[t], t, sink, s.source()[t], 1});
         MT_ASSIGN_OR_RETURN(Alert alert, MakeAlert(rule, facts, ids, first.front(), first, then, Figures{}));
         alert.subjects = {source, sink};
+        // A gather payment of the scatter payment's date: which lines show it came after (the
+        // first leg's basis when it passes on several).
+        std::sort(bases.begin(), bases.end(), [](const auto& x, const auto& y) {
+          return x.first != y.first ? x.first < y.first
+                                    : std::pair{x.second->file, x.second->first_line} <
+                                          std::pair{y.second->file, y.second->first_line};
+        });
+        for (EvidenceItem& item : alert.evidence) {
+          if (item.role != EvidenceRole::kThen) continue;
+          auto b = std::lower_bound(bases.begin(), bases.end(), item.transaction,
+                                    [](const auto& x, TransactionId t) { return x.first < t; });
+          if (b != bases.end() && b->first == item.transaction) {
+            item.order_basis = OrderBasisText(s, *b->second, "the scatter payment");
+          }
+        }
         alerts.push_back(std::move(alert));
         k = m;
       }

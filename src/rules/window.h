@@ -23,6 +23,12 @@ struct Event {
   AccountId counterparty = 0;
   AccountId subject = 0;      // the subject end (the destination for pairs)
   uint8_t stream = 0;         // 0 match/first, 1 then
+  // Date-only rows of a sequence rule: when every event of the subject on this date has a line in
+  // one ordered statement file of the subject's account, that file's index + 1 and the event's
+  // posting position in it (+line, or -line in a newest-first file); 0 when the day's order is
+  // not known (posting_order.h).
+  uint32_t posting_file = 0;
+  int64_t posting = 0;
 };
 
 // Ids of the distinct city / region / country strings of the store's locations.

@@ -31,6 +31,8 @@ struct Row {
   std::string country;      // "US", "MX" or empty
   int mcc = -1;
   std::string currency = "USD";
+  int file = -1;      // index into Sources(); -1: the first source
+  uint32_t line = 0;  // 0: the next line of a running count
 };
 
 struct HolderRow {
@@ -69,6 +71,16 @@ class TestWorld {
                  std::string city_region = "", std::string country = "", int mcc = -1) {
     return Add(Row{std::move(time), std::move(from), std::move(to), std::move(amount), channel,
                    std::move(city_region), std::move(country), mcc});
+  }
+  // The store's source files (custody records), by path; one "/cases/hand-made.csv" by default.
+  TestWorld& Sources(std::vector<std::string> paths) {
+    source_paths_ = std::move(paths);
+    return *this;
+  }
+  // A file stored with the commit (as an ingest stores statement-lines.csv).
+  TestWorld& CommitFile(std::string name, std::string contents) {
+    commit_files_.emplace_back(std::move(name), std::move(contents));
+    return *this;
   }
   TestWorld& Holder(HolderRow h) {
     holder_rows_.push_back(std::move(h));
@@ -171,16 +183,22 @@ class TestWorld {
       c.counterparty.push_back(store::kNoString);
       c.label.push_back(static_cast<uint8_t>(Label::kUnknown));
       c.typology.push_back(store::kNoString);
-      c.source_file.push_back(0);
-      c.source_line.push_back(line++);
+      c.source_file.push_back(r.file < 0 ? 0 : static_cast<uint32_t>(r.file));
+      c.source_line.push_back(r.line != 0 ? r.line : line++);
     }
-    store::SourceRecord rec;
-    rec.index = 0;
-    rec.path = "/cases/hand-made.csv";
-    rec.sha256 = std::string(64, 'a');
-    rec.rows_read = rec.rows_accepted = rows_.size();
-    rec.format = "native";
-    w->AddSource(rec, "");
+    std::vector<std::string> paths = source_paths_.empty() ? std::vector<std::string>{"/cases/hand-made.csv"}
+                                                           : source_paths_;
+    for (size_t k = 0; k < paths.size(); ++k) {
+      store::SourceRecord rec;
+      rec.index = static_cast<uint32_t>(k);
+      rec.path = paths[k];
+      rec.sha256 = std::string(63, 'a') + static_cast<char>('a' + k % 6);
+      for (const Row& r : rows_) rec.rows_read += (r.file < 0 ? 0u : static_cast<size_t>(r.file)) == k;
+      rec.rows_accepted = rec.rows_read;
+      rec.format = "native";
+      w->AddSource(rec, "");
+    }
+    for (const auto& [name, contents] : commit_files_) EXPECT_TRUE(w->AddCommitFile(name, contents).ok());
     EXPECT_TRUE(w->Commit().ok());
     w.reset();
     Result<store::Store> s = store::Store::Open(dir_);
@@ -191,6 +209,8 @@ class TestWorld {
   std::filesystem::path dir_;
   std::vector<Row> rows_;
   std::vector<HolderRow> holder_rows_;
+  std::vector<std::string> source_paths_;
+  std::vector<std::pair<std::string, std::string>> commit_files_;
   std::optional<store::Store> store_;
   std::vector<std::string> skipped_;
   std::vector<RuleSupport> support_;
