@@ -62,8 +62,8 @@ struct LoadedRun {
   std::vector<Json> alerts;                        // alert records of alerts.jsonl
 };
 
-// Routes run one at a time (Api::Handle holds its lock); this lock keeps the caches correct
-// should that change.
+// Routes run concurrently (Api::Handle); this lock guards the caches. A loaded store or run is
+// immutable once cached, so readers use it without the lock.
 std::mutex cache_mutex;
 std::map<fs::path, std::shared_ptr<const LoadedStore>> store_cache;  // shared: a reader keeps
 std::map<fs::path, std::shared_ptr<const LoadedRun>> run_cache;      // its copy while replaced
