@@ -17,10 +17,7 @@
 // on the same directory at once: SQLite in WAL mode lets readers run concurrently and
 // serialises writers (BEGIN IMMEDIATE, a busy timeout, and within one process a lock taken
 // first); each journal entry reads the chain's head inside its write transaction, so the
-// journal stays one totally ordered hash chain. Within one process, journalled changes are
-// group-committed: the changes waiting at one moment run one after another (each in its own
-// savepoint, so a failed one leaves no trace) in one transaction with one sync, and each caller
-// returns after that commit. Sign-ins run one at a time per process.
+// journal stays one totally ordered hash chain. Sign-ins run one at a time per process.
 #ifndef MONEYTRAIL_WORKSPACE_H_
 #define MONEYTRAIL_WORKSPACE_H_
 
@@ -402,25 +399,13 @@ class Workspace {
                                                 const std::vector<std::pair<std::string, std::string>>& ids);
   Result<std::vector<DeconflictionNotice>> LoadNotices(int64_t case_id, int64_t min_id);
   // Runs `body` (and the journal entries it appends) in one transaction, then publishes the
-  // journal's head; returns after the commit (group commit: see GroupCommit). `body` uses db_
-  // and journal_ as usual; they are the writer's while it runs. REQUIRES: not inside a body.
+  // journal's head.
   Status Journalled(const std::function<Status()>& body);
-  struct GroupCommit;
-  struct GroupCommitChange;
-  // The process's writer for `dir` (created on first use).
-  static Result<std::shared_ptr<GroupCommit>> WriterFor(const std::filesystem::path& dir, bool durable);
-  // Runs a batch of queued changes in one transaction on the writer (the leader's work).
-  static void CommitBatch(GroupCommit& g, const std::vector<GroupCommitChange*>& batch);
 
   std::filesystem::path dir_;
   std::unique_ptr<SqlDatabase> db_;
   std::unique_ptr<Journal> journal_;
   WorkspaceOptions options_;
-  // The process's writer of this workspace (workspace.cc): one connection on which journalled
-  // changes are committed in groups, one sync for all changes waiting at that moment.
-  // shared: every connection of this process to the same workspace commits through one writer;
-  // it lives as long as the last of them.
-  std::shared_ptr<GroupCommit> group_;
 };
 
 // Verifies the journal of the workspace in `dir`: every entry's hash chain, its signature, the

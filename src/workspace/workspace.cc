@@ -10,10 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <map>
 #include <mutex>
-#include <vector>
 #include <string>
 #include <utility>
 
@@ -275,67 +272,23 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::filesystem::path& 
   MT_ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal, Journal::Open(dir, *db, options.durable));
   // A crash between a commit and its head file leaves the head behind; catch it up.
   MT_RETURN_IF_ERROR(journal->PublishHead(/*always=*/true));
-  MT_ASSIGN_OR_RETURN(std::shared_ptr<GroupCommit> group, WriterFor(dir, options.durable));
-  auto ws = std::unique_ptr<Workspace>(
+  return std::unique_ptr<Workspace>(
       new Workspace(dir, std::move(db), std::move(journal), std::move(options)));
-  ws->group_ = std::move(group);
-  return ws;
 }
 
 Result<std::unique_ptr<Workspace>> Workspace::OpenAnother() const { return Open(dir_, options_); }
 
-
-// Group commit. Every journalled change of the process goes through the workspace's one writer
-// connection: a caller queues its change; whoever finds no batch running becomes the leader,
-// takes every queued change, runs each in a savepoint on the writer connection (the caller's
-// Workspace borrows the writer's connection and journal meanwhile; its thread is blocked, so
-// nothing else uses that Workspace), commits once (one sync of the WAL for the whole batch),
-// publishes the journal head, and wakes the callers. SQLite would serialise these writers
-// anyway; committing them together turns one sync per change into one per batch, and callers
-// queue on a condition variable instead of SQLite's busy handler, which polls with growing
-// sleeps. The busy timeout stays as the guard against writers of other processes.
-struct Workspace::GroupCommitChange {
-  Workspace* workspace;
-  const std::function<Status()>* body;
-  Status status = Status::Ok();
-  bool done = false;
-};
-
-struct Workspace::GroupCommit {
-  std::unique_ptr<SqlDatabase> db;
-  std::unique_ptr<Journal> journal;
-  std::mutex mutex;  // guards the members below
-  std::condition_variable finished;
-  std::vector<GroupCommitChange*> queue;
-  bool leader_active = false;
-};
-
 namespace {
-// The live group committers by workspace directory (weak: the last Workspace of a directory
-// ends its writer).
-std::mutex group_registry_mutex;
-// Set while this thread leads a batch: a journalled change inside a change is a programming
-// error, reported instead of waiting for itself.
-thread_local bool leading_batch = false;
+// The process's writers take this lock before SQLite's (BEGIN IMMEDIATE): SQLite would
+// serialise them anyway, but its busy handler polls with growing sleeps, so under contention a
+// writer could wait far longer than the transactions ahead of it took. The busy timeout stays
+// as the guard against writers of other processes.
+std::mutex writer_mutex;
 // Sign-ins run one at a time: the failure count and the failure it records are then one step
 // (parallel guesses cannot slip past the throttle), and at most one Argon2id hash (64 MiB)
 // is in memory at once.
 std::mutex login_mutex;
 }  // namespace
-
-Result<std::shared_ptr<Workspace::GroupCommit>> Workspace::WriterFor(const std::filesystem::path& dir,
-                                                                   bool durable) {
-  static std::map<std::string, std::weak_ptr<GroupCommit>> registry;
-  std::error_code ec;
-  const std::string key = std::filesystem::weakly_canonical(dir, ec).string();
-  std::lock_guard<std::mutex> lock(group_registry_mutex);
-  if (auto live = registry[key].lock()) return live;
-  auto group = std::make_shared<GroupCommit>();
-  MT_ASSIGN_OR_RETURN(group->db, OpenSqlite(dir / "workspace.db", durable));
-  MT_ASSIGN_OR_RETURN(group->journal, Journal::Open(dir, *group->db, durable));
-  registry[key] = group;
-  return group;
-}
 
 int64_t Workspace::Now() const {
   if (options_.now) return options_.now();
@@ -361,56 +314,11 @@ Status Workspace::Append(const Actor& actor, int64_t case_id, std::string_view o
 }
 
 Status Workspace::Journalled(const std::function<Status()>& body) {
-  if (leading_batch) return InternalError("a journalled change was started inside another");
-  GroupCommit& g = *group_;
-  GroupCommitChange me{this, &body};
-  std::unique_lock<std::mutex> lock(g.mutex);
-  g.queue.push_back(&me);
-  while (!me.done) {
-    if (g.leader_active) {
-      g.finished.wait(lock);
-      continue;
-    }
-    g.leader_active = true;
-    std::vector<GroupCommitChange*> batch;
-    batch.swap(g.queue);
-    lock.unlock();
-    leading_batch = true;
-    CommitBatch(g, batch);
-    leading_batch = false;
-    lock.lock();
-    for (GroupCommitChange* c : batch) c->done = true;
-    g.leader_active = false;
-    g.finished.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(writer_mutex);
+    MT_RETURN_IF_ERROR(InTransaction(*db_, body));
   }
-  return me.status;
-}
-
-void Workspace::CommitBatch(GroupCommit& g, const std::vector<GroupCommitChange*>& batch) {
-  auto fail_all = [&](const Status& st) {
-    for (GroupCommitChange* c : batch) {
-      if (c->status.ok()) c->status = st;
-    }
-  };
-  if (Status st = g.db->Begin(); !st.ok()) return fail_all(st);
-  for (GroupCommitChange* c : batch) {
-    if (Status st = g.db->ExecScript("SAVEPOINT change"); !st.ok()) {
-      c->status = st;
-      continue;
-    }
-    std::swap(c->workspace->db_, g.db);
-    std::swap(c->workspace->journal_, g.journal);
-    c->status = (*c->body)();
-    std::swap(c->workspace->db_, g.db);
-    std::swap(c->workspace->journal_, g.journal);
-    if (!c->status.ok()) (void)g.db->ExecScript("ROLLBACK TO change");
-    if (Status st = g.db->ExecScript("RELEASE change"); !st.ok() && c->status.ok()) c->status = st;
-  }
-  if (Status st = g.db->Commit(); !st.ok()) {
-    (void)g.db->Rollback();
-    return fail_all(st);
-  }
-  if (Status st = g.journal->PublishHead(); !st.ok()) fail_all(st);
+  return journal_->PublishHead();
 }
 
 // ---- Sessions ----------------------------------------------------------------------------------
