@@ -79,7 +79,10 @@ class JobRunner;
 
 class Api {
  public:
-  // `workspace` must outlive the Api. Thread-safe: calls into the workspace are serialised.
+  // `workspace` must outlive the Api; the Api never uses it from a request: each request runs
+  // on a connection of its own pool (Workspace::OpenAnother), and the job runner has its own.
+  // Thread-safe: Handle may be called from any number of threads at once; reads run
+  // concurrently, writes are serialised by the workspace (SQLite's write lock).
   Api(workspace::Workspace& workspace, ApiOptions options);
   // Stops the job runner (a running job finishes first).
   ~Api();
@@ -89,9 +92,14 @@ class Api {
   bool WaitForJobs(int timeout_ms);
 
  private:
+  // A connection from the pool, or a new one when all are in use; returned by Release.
+  Result<std::unique_ptr<workspace::Workspace>> Acquire();
+  void Release(std::unique_ptr<workspace::Workspace> connection);
+
   workspace::Workspace& ws_;
   ApiOptions options_;
-  std::mutex mutex_;
+  std::mutex pool_mutex_;  // guards idle_
+  std::vector<std::unique_ptr<workspace::Workspace>> idle_;
   std::unique_ptr<JobRunner> jobs_;
 };
 
@@ -106,6 +114,9 @@ struct HttpOptions {
   // The browser interface's built files (web/dist), served at `/` for paths outside /api/;
   // empty: none served.
   std::string web_dir;
+  // Threads serving connections: each holds one kept-alive connection (and an event stream holds
+  // one for its length), so this bounds the clients served at once; others wait their turn.
+  int threads = 64;
 };
 
 class HttpServer {

@@ -12,7 +12,12 @@
 //   MT_ASSIGN_OR_RETURN(Actor me, ws->Authenticate(s.token, "127.0.0.1"));
 //   MT_ASSIGN_OR_RETURN(CaseInfo c, ws->CreateCase(me, {.number = "2026-001", .title = "..."}));
 //
-// Thread safety: a Workspace is not thread-safe; the server serialises calls.
+// Thread safety: a Workspace is one database connection and is not thread-safe; give each
+// thread its own (OpenAnother). Any number of Workspaces, in one process or several, may work
+// on the same directory at once: SQLite in WAL mode lets readers run concurrently and
+// serialises writers (BEGIN IMMEDIATE, a busy timeout, and within one process a lock taken
+// first); each journal entry reads the chain's head inside its write transaction, so the
+// journal stays one totally ordered hash chain. Sign-ins run one at a time per process.
 #ifndef MONEYTRAIL_WORKSPACE_H_
 #define MONEYTRAIL_WORKSPACE_H_
 
@@ -212,6 +217,8 @@ class Workspace {
   static Status Init(const std::filesystem::path& dir, const InitOptions& options);
   static Result<std::unique_ptr<Workspace>> Open(const std::filesystem::path& dir,
                                                  WorkspaceOptions options = {});
+  // Another connection to this workspace with the same options, for another thread.
+  Result<std::unique_ptr<Workspace>> OpenAnother() const;
   ~Workspace();
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
@@ -283,6 +290,11 @@ class Workspace {
   Result<EvidenceItem> GetEvidence(const Actor& actor, int64_t evidence_id);
   // Re-hashes the stored file and records ok, mismatch or missing (write access).
   Result<EvidenceItem> VerifyEvidence(const Actor& actor, int64_t evidence_id);
+  // The stored bytes of an evidence item, for download: the same access rule as GetEvidence
+  // (NotFound when the actor may not see it), journalled as a "download" with its size and
+  // hash. DataLoss when the stored file is missing or no longer matches its SHA-256 (nothing
+  // is handed out then; VerifyEvidence records the finding).
+  Result<std::string> ReadEvidence(const Actor& actor, int64_t evidence_id, EvidenceItem& item);
 
   // Jobs (write access to create and retry; visible like an item carrying the job's markings).
   // An ingest names evidence of the same case the actor may see; mappings are names of shipped

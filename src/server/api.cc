@@ -447,13 +447,36 @@ void AddSecurityHeaders(ApiResponse& r, bool tls) {
 
 Api::Api(workspace::Workspace& workspace, ApiOptions options) : ws_(workspace), options_(options) {
   if (options_.run_jobs) {
-    jobs_ = std::make_unique<JobRunner>(ws_, mutex_, options_.job_threads);
+    auto connection = ws_.OpenAnother();
+    if (!connection.ok()) {
+      fmt::print(stderr, "jobs: not started: {}\n", connection.status().ToString());
+      return;
+    }
+    jobs_ = std::make_unique<JobRunner>(std::move(*connection), options_.job_threads);
     Status st = jobs_->Start();
     if (!st.ok()) fmt::print(stderr, "jobs: not started: {}\n", st.ToString());
   }
 }
 
 Api::~Api() = default;
+
+Result<std::unique_ptr<workspace::Workspace>> Api::Acquire() {
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    if (!idle_.empty()) {
+      std::unique_ptr<workspace::Workspace> connection = std::move(idle_.back());
+      idle_.pop_back();
+      return connection;
+    }
+  }
+  // The pool grows to the number of requests served at once (the HTTP server's threads).
+  return ws_.OpenAnother();
+}
+
+void Api::Release(std::unique_ptr<workspace::Workspace> connection) {
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  idle_.push_back(std::move(connection));
+}
 
 bool Api::WaitForJobs(int timeout_ms) { return jobs_ == nullptr || jobs_->WaitIdle(timeout_ms); }
 
@@ -491,7 +514,6 @@ ApiResponse Api::Handle(const ApiRequest& request) {
                           : ErrorResponse(NotFoundError("no such route"));
   } else {
     Context ctx{request, std::move(params), {}, Json::object(), {}};
-    ctx.mutex = &mutex_;
     ctx.jobs = jobs_.get();
     Status st = Status::Ok();
     if (route->raw_body) {
@@ -509,15 +531,20 @@ ApiResponse Api::Handle(const ApiRequest& request) {
     } else if (request.method == "POST" && route->info.pattern == "/api/v1/session") {
       st = InvalidArgumentError("body: a JSON object with username and password is required");
     }
-    std::lock_guard<std::mutex> lock(mutex_);
+    Result<std::unique_ptr<workspace::Workspace>> connection = Acquire();
+    if (!connection.ok()) {
+      fmt::print(stderr, "api: no connection to the workspace: {}\n", connection.status().ToString());
+      if (st.ok()) st = connection.status();
+    }
+    workspace::Workspace* wsp = connection.ok() ? connection->get() : nullptr;
     if (st.ok() && route->needs_actor) {
       const std::string auth = Header(request, "authorization");
       if (auth.rfind("Bearer ", 0) == 0) {
-        auto actor = ws_.AuthenticateApiToken(auth.substr(7), request.remote_address);
+        auto actor = wsp->AuthenticateApiToken(auth.substr(7), request.remote_address);
         if (actor.ok()) ctx.actor = *actor; else st = actor.status();
       } else {
         const std::string token = Cookie(request, kCookie);
-        auto actor = ws_.Authenticate(token, request.remote_address);
+        auto actor = wsp->Authenticate(token, request.remote_address);
         if (!actor.ok()) {
           st = actor.status();
         } else {
@@ -525,7 +552,7 @@ ApiResponse Api::Handle(const ApiRequest& request) {
           // Cookies ride along with cross-site requests; a state change must also prove it
           // came from our own page, which alone knows the CSRF token.
           if (StateChanging(request.method)) {
-            auto csrf = ws_.SessionCsrf(token);
+            auto csrf = wsp->SessionCsrf(token);
             if (!csrf.ok() || !SameToken(*csrf, Header(request, "x-csrf-token"))) {
               st = PermissionDeniedError("missing or wrong X-CSRF-Token header");
             }
@@ -534,7 +561,7 @@ ApiResponse Api::Handle(const ApiRequest& request) {
       }
     }
     if (st.ok()) {
-      Result<Json> out = route->handler(ws_, ctx);
+      Result<Json> out = route->handler(*wsp, ctx);
       if (out.ok()) {
         if (!ctx.raw_content_type.empty()) {
           response.status = 200;
@@ -550,6 +577,7 @@ ApiResponse Api::Handle(const ApiRequest& request) {
       }
     }
     if (!st.ok()) response = ErrorResponse(st);
+    if (connection.ok()) Release(std::move(*connection));
   }
   AddSecurityHeaders(response, options_.secure_cookies);
   return response;

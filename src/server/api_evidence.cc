@@ -2,6 +2,7 @@
 // stream, retry). docs/api/openapi.json documents them.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <memory>
 #include <string>
 #include <utility>
@@ -62,6 +63,19 @@ Result<workspace::Markings> MarkingsText(const std::string& text) {
   return workspace::ParseMarkings(names);
 }
 
+// `attachment; filename="..."` with the name reduced to safe ASCII (others become '_'), and the
+// exact name as RFC 5987's filename* (UTF-8, percent-encoded).
+std::string AttachmentDisposition(const std::string& name) {
+  std::string plain;
+  std::string encoded;
+  for (unsigned char ch : name) {
+    const bool safe = std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_';
+    plain += (safe || ch == ' ') ? static_cast<char>(ch) : '_';
+    encoded += safe ? std::string(1, static_cast<char>(ch)) : fmt::format("%{:02X}", ch);
+  }
+  return fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}", plain, encoded);
+}
+
 }  // namespace
 
 void AddEvidenceRoutes(const RouteTable& add) {
@@ -102,6 +116,18 @@ void AddEvidenceRoutes(const RouteTable& add) {
         MT_ASSIGN_OR_RETURN(auto e, ws.GetEvidence(c.actor, c.params["evidence_id"]));
         return EvidenceJson(e);
       });
+  add("GET", "/api/v1/evidence/{evidence_id}/content",
+      "Download an evidence item's bytes (an attachment; its SHA-256 in X-Content-SHA256); journalled",
+      [](workspace::Workspace& ws, Context& c) -> Result<Json> {
+        workspace::EvidenceItem e;
+        MT_ASSIGN_OR_RETURN(std::string bytes, ws.ReadEvidence(c.actor, c.params["evidence_id"], e));
+        // Always an opaque download: an uploaded HTML or SVG file must never run in our origin.
+        c.raw_content_type = "application/octet-stream";
+        c.raw_body = std::move(bytes);
+        c.extra_headers.emplace_back("Content-Disposition", AttachmentDisposition(e.name));
+        c.extra_headers.emplace_back("X-Content-SHA256", e.sha256);
+        return Json();
+      });
   add("POST", "/api/v1/evidence/{evidence_id}/verify", "Re-hash the stored file and record the result (write access)",
       [](workspace::Workspace& ws, Context& c) -> Result<Json> {
         MT_ASSIGN_OR_RETURN(auto e, ws.VerifyEvidence(c.actor, c.params["evidence_id"]));
@@ -141,18 +167,17 @@ void AddEvidenceRoutes(const RouteTable& add) {
         c.raw_content_type = "text/event-stream";
         c.raw_body = fmt::format("event: job\ndata: {}\n\n", JsonText(JobJson(j, c.jobs)));
         if (Terminal(j.state) || c.jobs == nullptr) return Json();
-        std::mutex* mutex = c.mutex;
         JobRunner* jobs = c.jobs;
-        workspace::Workspace* workspace = &ws;
+        // The stream outlives this request's connection: it reads through one of its own.
+        // shared: std::function must be copyable, and its copies share the connection.
+        MT_ASSIGN_OR_RETURN(std::unique_ptr<workspace::Workspace> own, ws.OpenAnother());
+        std::shared_ptr<workspace::Workspace> workspace = std::move(own);
         const int64_t id = j.id;
         auto last = std::make_shared<std::string>(c.raw_body);  // shared: copies of the stream share it
-        c.stream = [mutex, jobs, workspace, id, last](std::string& chunk) -> bool {
+        c.stream = [jobs, workspace, id, last](std::string& chunk) -> bool {
           for (int waited = 0; waited < 15; ++waited) {
             jobs->WaitForChange(1000);
-            Result<workspace::Job> now = [&]() -> Result<workspace::Job> {
-              std::lock_guard<std::mutex> lock(*mutex);
-              return workspace->JobState(id);
-            }();
+            Result<workspace::Job> now = workspace->JobState(id);
             if (!now.ok()) return false;
             const std::string event = fmt::format("event: job\ndata: {}\n\n", JsonText(JobJson(*now, jobs)));
             if (event != *last || Terminal(now->state)) {

@@ -20,7 +20,6 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,9 +47,7 @@ struct Context {
   workspace::Actor actor;
   Json body;
   std::vector<std::pair<std::string, std::string>> extra_headers;
-  // The Api's lock (held while the handler runs) and job runner (null when jobs do not run),
-  // for a handler that hands back a stream.
-  std::mutex* mutex = nullptr;
+  // The Api's job runner (null when jobs do not run).
   JobRunner* jobs = nullptr;
   // A handler that answers other than JSON sets these (the Json it returns is then ignored).
   std::string raw_body;

@@ -60,10 +60,13 @@ struct LoadedRun {
   std::vector<std::string> subject_header;
   std::vector<std::vector<std::string>> subjects;  // rows of subjects.csv, in rank order
   std::vector<Json> alerts;                        // alert records of alerts.jsonl
+  // Indices into `alerts` by each name in an alert's "subjects", ascending: a subject's alerts
+  // without a pass over the whole queue (100,000 alerts) per request.
+  std::map<std::string, std::vector<size_t>, std::less<>> alerts_by_subject;
 };
 
-// Routes run one at a time (Api::Handle holds its lock); this lock keeps the caches correct
-// should that change.
+// Routes run concurrently (Api::Handle); this lock guards the caches. A loaded store or run is
+// immutable once cached, so readers use it without the lock.
 std::mutex cache_mutex;
 std::map<fs::path, std::shared_ptr<const LoadedStore>> store_cache;  // shared: a reader keeps
 std::map<fs::path, std::shared_ptr<const LoadedRun>> run_cache;      // its copy while replaced
@@ -127,6 +130,13 @@ Result<std::shared_ptr<const LoadedRun>> LoadRun(const fs::path& dir, int64_t ca
         return DataLossError(fmt::format("{}: line {}: not a JSON object", (dir / "alerts.jsonl").string(), line_no));
       }
       if (record.value("record", "") == "alert") run->alerts.push_back(std::move(record));
+    }
+  }
+  for (size_t i = 0; i < run->alerts.size(); ++i) {
+    for (const Json& name : run->alerts[i].value("subjects", Json::array())) {
+      if (!name.is_string()) continue;
+      std::vector<size_t>& list = run->alerts_by_subject[name.get<std::string>()];
+      if (list.empty() || list.back() != i) list.push_back(i);
     }
   }
   run_cache[dir] = run;
@@ -394,13 +404,14 @@ Result<Json> Subject(workspace::Workspace& ws, Context& c) {
   for (const auto& row : run->subjects) {
     if (Field(*run, row, "subject") != id) continue;
     const std::vector<std::string> accounts = Words(Field(*run, row, "accounts"));
-    const std::set<std::string> mine(accounts.begin(), accounts.end());
-    Json alerts = Json::array();
-    for (const Json& a : run->alerts) {
-      bool hit = false;
-      for (const Json& s : a.value("subjects", Json::array())) hit |= s.is_string() && (mine.count(s.get<std::string>()) || s == id);
-      if (hit) alerts.push_back(a);
+    // The alerts naming one of its accounts or the subject itself, each once, in queue order.
+    std::set<size_t> hits;
+    for (const std::string& name : accounts) {
+      if (auto it = run->alerts_by_subject.find(name); it != run->alerts_by_subject.end()) hits.insert(it->second.begin(), it->second.end());
     }
+    if (auto it = run->alerts_by_subject.find(id); it != run->alerts_by_subject.end()) hits.insert(it->second.begin(), it->second.end());
+    Json alerts = Json::array();
+    for (size_t i : hits) alerts.push_back(run->alerts[i]);
     Json reasons = Json::array();
     const std::string text = Field(*run, row, "reasons");
     for (size_t at = 0; at < text.size();) {

@@ -69,6 +69,9 @@ Status HttpServer::Bind() {
   }
   httplib::Server& srv = *impl_->server;
   srv.set_payload_max_length(options_.max_body_bytes);
+  // cpp-httplib takes ownership of the queue it is given (its API wants a raw pointer).
+  const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
+  srv.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   srv.set_read_timeout(30, 0);
   srv.set_write_timeout(30, 0);
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {

@@ -21,8 +21,8 @@ namespace fs = std::filesystem;
 using workspace::JobOutcome;
 using workspace::RunnableJob;
 
-JobRunner::JobRunner(workspace::Workspace& ws, std::mutex& mutex, int threads)
-    : ws_(ws), ws_mutex_(mutex), threads_(threads) {}
+JobRunner::JobRunner(std::unique_ptr<workspace::Workspace> ws, int threads)
+    : ws_(std::move(ws)), threads_(threads) {}
 
 JobRunner::~JobRunner() {
   {
@@ -34,10 +34,7 @@ JobRunner::~JobRunner() {
 }
 
 Status JobRunner::Start() {
-  {
-    std::lock_guard<std::mutex> lock(ws_mutex_);
-    MT_RETURN_IF_ERROR(ws_.InterruptRunningJobs().status());
-  }
+  MT_RETURN_IF_ERROR(ws_->InterruptRunningJobs().status());
   worker_ = std::thread([this] { Loop(); });
   return Status::Ok();
 }
@@ -85,10 +82,7 @@ void JobRunner::Loop() {
       woken_ = false;
       busy_ = true;
     }
-    Result<std::optional<RunnableJob>> next = [&]() -> Result<std::optional<RunnableJob>> {
-      std::lock_guard<std::mutex> lock(ws_mutex_);
-      return ws_.ClaimNextJob();
-    }();
+    Result<std::optional<RunnableJob>> next = ws_->ClaimNextJob();
     if (!next.ok()) fmt::print(stderr, "jobs: cannot take the next job: {}\n", next.status().ToString());
     if (next.ok() && next->has_value()) {
       const RunnableJob& job = **next;
@@ -100,14 +94,13 @@ void JobRunner::Loop() {
       changed_.notify_all();
       JobOutcome outcome = Run(job);
       {
-        std::lock_guard<std::mutex> lock(ws_mutex_);
-        Status st = ws_.CompleteJob(job.job.id, outcome);
+        Status st = ws_->CompleteJob(job.job.id, outcome);
         if (!st.ok()) {
           fmt::print(stderr, "jobs: job {} could not be recorded as ended: {}\n", job.job.id, st.ToString());
           // Record at least that it failed (for example, its alerts file could not be read).
           JobOutcome failed;
           failed.message = std::string(st.message());
-          (void)ws_.CompleteJob(job.job.id, failed);
+          (void)ws_->CompleteJob(job.job.id, failed);
         }
       }
       {

@@ -5,7 +5,7 @@
 // public header.
 //
 // Example (inside Api):
-//   JobRunner runner(ws, mutex, {.threads = 1});
+//   JobRunner runner(std::move(connection), /*threads=*/1);
 //   runner.Start();  // marks jobs left running interrupted, then works the queue
 //   ...
 //   runner.Wake();   // a job was queued
@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -31,8 +32,9 @@ class JobRunner {
     double fraction = 0;
   };
 
-  // `ws` and `mutex` (which serialises every call into `ws`) must outlive the runner.
-  JobRunner(workspace::Workspace& ws, std::mutex& mutex, int threads);
+  // `ws` is the runner's own connection to the workspace (Workspace::OpenAnother), used only
+  // by its worker thread after Start.
+  JobRunner(std::unique_ptr<workspace::Workspace> ws, int threads);
   // Stops the worker after its current job and joins it.
   ~JobRunner();
   JobRunner(const JobRunner&) = delete;
@@ -56,8 +58,7 @@ class JobRunner {
   workspace::JobOutcome RunInvestigate(const workspace::RunnableJob& job);
   void SetProgress(int64_t job_id, std::string stage, double fraction);
 
-  workspace::Workspace& ws_;
-  std::mutex& ws_mutex_;
+  std::unique_ptr<workspace::Workspace> ws_;
   int threads_;
   std::mutex mutex_;  // guards the members below
   std::condition_variable changed_;

@@ -10,6 +10,8 @@
 
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -48,6 +50,15 @@ std::filesystem::path HeadPath(const std::filesystem::path& dir) { return dir / 
 
 std::string SignedText(std::string_view hash) { return std::string(kSignedPrefix) + std::string(hash); }
 
+// Every connection of this process to a workspace publishes its head through here, one at a
+// time, so that the head file only moves forward and two writers never share its temporary file.
+// The newest entry published per head file (its signature) lets a writer whose entry a later
+// writer already covered skip the write (the head is then published once for a group of commits).
+std::mutex head_mutex;
+std::map<std::string, std::string>& PublishedHeads() {
+  static std::map<std::string, std::string> published;  // head file -> signature; under head_mutex
+  return published;
+}
 
 }  // namespace
 
@@ -147,13 +158,23 @@ Status Journal::Append(JournalEntry& entry) {
   return Status::Ok();
 }
 
-Status Journal::PublishHead() {
+Status Journal::PublishHead(bool always) {
+  std::lock_guard<std::mutex> lock(head_mutex);
+  // Read under the lock: whoever publishes last has read the newest committed entry.
   MT_ASSIGN_OR_RETURN(SqlRows last,
                       db_.Query("SELECT seq, hash, signature FROM journal ORDER BY seq DESC LIMIT 1"));
   if (last.empty()) return Status::Ok();
-  nlohmann::ordered_json head = {{"seq", SqlInt(last[0][0])},
-                                 {"hash", SqlText(last[0][1])},
-                                 {"signature", SqlText(last[0][2])}};
+  std::string& published = PublishedHeads()[HeadPath(dir_).string()];
+  if (!always && SqlText(last[0][2]) == published) return Status::Ok();
+  MT_RETURN_IF_ERROR(WriteHead(last[0]));
+  published = SqlText(last[0][2]);
+  return Status::Ok();
+}
+
+Status Journal::WriteHead(const SqlRow& last) {
+  nlohmann::ordered_json head = {{"seq", SqlInt(last[0])},
+                                 {"hash", SqlText(last[1])},
+                                 {"signature", SqlText(last[2])}};
   if (durable_) return WriteFileAtomically(HeadPath(dir_), JsonText(head) + "\n");
   const std::filesystem::path temp = HeadPath(dir_).string() + ".tmp";
   {

@@ -46,13 +46,18 @@ class Journal {
   // Appends one entry inside the caller's open transaction; fills seq, prev_hash, hash and
   // signature of `entry`.
   Status Append(JournalEntry& entry);
-  // Writes the head file for the newest entry. Call after the transaction commits.
-  Status PublishHead();
+  // Writes the head file for the newest committed entry. Call after the transaction commits.
+  // Thread-safe across the journals of one process (one lock): the head file only moves
+  // forward; a call whose entry another call already published writes nothing, unless
+  // `always` (opening a workspace: the file may lag after a crash).
+  Status PublishHead(bool always = false);
   std::string public_key_hex() const;
 
  private:
   Journal(std::filesystem::path dir, SqlDatabase& db, std::array<unsigned char, 64> secret,
           bool durable);
+  // Writes `last` (seq, hash, signature) as the head file.
+  Status WriteHead(const SqlRow& last);
   std::filesystem::path dir_;
   bool durable_;
   SqlDatabase& db_;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -249,7 +250,7 @@ Status Workspace::Init(const std::filesystem::path& dir, const InitOptions& opti
                                               {"journal_key", fingerprint}});
     return journal->Append(e);
   }));
-  return journal->PublishHead();
+  return journal->PublishHead(/*always=*/true);
 }
 
 Workspace::Workspace(std::filesystem::path dir, std::unique_ptr<SqlDatabase> db,
@@ -270,10 +271,24 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::filesystem::path& 
   MT_RETURN_IF_ERROR(MigrateSchema(*db));
   MT_ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal, Journal::Open(dir, *db, options.durable));
   // A crash between a commit and its head file leaves the head behind; catch it up.
-  MT_RETURN_IF_ERROR(journal->PublishHead());
+  MT_RETURN_IF_ERROR(journal->PublishHead(/*always=*/true));
   return std::unique_ptr<Workspace>(
       new Workspace(dir, std::move(db), std::move(journal), std::move(options)));
 }
+
+Result<std::unique_ptr<Workspace>> Workspace::OpenAnother() const { return Open(dir_, options_); }
+
+namespace {
+// The process's writers take this lock before SQLite's (BEGIN IMMEDIATE): SQLite would
+// serialise them anyway, but its busy handler polls with growing sleeps, so under contention a
+// writer could wait far longer than the transactions ahead of it took. The busy timeout stays
+// as the guard against writers of other processes.
+std::mutex writer_mutex;
+// Sign-ins run one at a time: the failure count and the failure it records are then one step
+// (parallel guesses cannot slip past the throttle), and at most one Argon2id hash (64 MiB)
+// is in memory at once.
+std::mutex login_mutex;
+}  // namespace
 
 int64_t Workspace::Now() const {
   if (options_.now) return options_.now();
@@ -299,7 +314,10 @@ Status Workspace::Append(const Actor& actor, int64_t case_id, std::string_view o
 }
 
 Status Workspace::Journalled(const std::function<Status()>& body) {
-  MT_RETURN_IF_ERROR(InTransaction(*db_, body));
+  {
+    std::lock_guard<std::mutex> lock(writer_mutex);
+    MT_RETURN_IF_ERROR(InTransaction(*db_, body));
+  }
   return journal_->PublishHead();
 }
 
@@ -321,6 +339,7 @@ Status Workspace::RecordFailure(std::string_view username, std::string_view addr
 
 Result<Session> Workspace::Login(std::string_view username, std::string_view password,
                                  std::string_view address) {
+  std::lock_guard<std::mutex> lock(login_mutex);
   const int64_t since = Now() - options_.failure_window_seconds;
   MT_ASSIGN_OR_RETURN(SqlRows fails,
                       db_->Query("SELECT (SELECT count(*) FROM login_failures WHERE key = ? AND at > ?), "

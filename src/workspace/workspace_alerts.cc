@@ -219,6 +219,14 @@ Result<Alert> Workspace::ChangeAlert(const Actor& actor, int64_t alert_id, int64
   }
   Alert after;
   MT_RETURN_IF_ERROR(Journalled([&]() -> Status {
+    // The lock again, inside the write transaction: another user may have taken it since.
+    MT_ASSIGN_OR_RETURN(SqlRows now, db_->Query("SELECT lock_user_id, lock_expires FROM alerts WHERE id = ?",
+                                                {alert_id}));
+    if (now.empty()) return not_found;
+    const int64_t holder = SqlInt(now[0][0]);
+    if (holder != 0 && holder != actor.user.id && SqlInt(now[0][1]) > Now()) {
+      return FailedPreconditionError(fmt::format("conflict: alert {} was locked by another user", alert_id));
+    }
     MT_ASSIGN_OR_RETURN(std::string what, update(before.alert));
     MT_ASSIGN_OR_RETURN(after, LoadAlert(alert_id));
     const std::string before_text = JsonText(AlertStateJson(before.alert));
@@ -246,9 +254,15 @@ Result<Alert> Workspace::LockAlert(const Actor& actor, int64_t alert_id) {
   }
   const int64_t expires = Now() + options_.alert_lock_seconds;
   MT_RETURN_IF_ERROR(Journalled([&]() -> Status {
-    MT_RETURN_IF_ERROR(db_->Execute("UPDATE alerts SET lock_user_id = ?, lock_expires = ? WHERE id = ?",
-                                    {actor.user.id, expires, alert_id})
-                           .status());
+    // Taken only if still free (or ours, or expired) inside the write transaction: of two users
+    // locking at once, one gets the lock and the other a conflict.
+    MT_ASSIGN_OR_RETURN(int64_t changed,
+                        db_->Execute("UPDATE alerts SET lock_user_id = ?, lock_expires = ? WHERE id = ? AND "
+                                     "(lock_user_id = 0 OR lock_user_id = ? OR lock_expires <= ?)",
+                                     {actor.user.id, expires, alert_id, actor.user.id, Now()}));
+    if (changed != 1) {
+      return FailedPreconditionError(fmt::format("conflict: alert {} was locked by another user", alert_id));
+    }
     return Append(actor, a.case_id, fmt::format("alert/{}", alert_id), "lock", "", FormatIsoTime(expires), "");
   }));
   a.locked_by = actor.user.username;
@@ -293,16 +307,19 @@ Result<std::optional<Alert>> Workspace::NextAlert(const Actor& actor, int64_t ca
       const Alert a = AlertFromRow(r, now).alert;
       after = a.id;
       if (!CanSee(actor.user, c.access, c.markings, a.markings)) continue;
-      MT_ASSIGN_OR_RETURN(Alert taken,
-                          ChangeAlert(actor, a.id, a.version, "taken from the queue (next unassigned)", "assign",
-                                      [&](const Alert&) -> Result<std::string> {
-                                        MT_RETURN_IF_ERROR(Bump(*db_, a.id, a.version, FormatIsoTime(now),
-                                                                "assignee_id = ?, lock_user_id = ?, lock_expires = ?",
-                                                                {actor.user.id, actor.user.id,
-                                                                 now + options_.alert_lock_seconds}));
-                                        return std::string("locked");
-                                      }));
-      return std::optional<Alert>(std::move(taken));
+      Result<Alert> taken =
+          ChangeAlert(actor, a.id, a.version, "taken from the queue (next unassigned)", "assign",
+                      [&](const Alert&) -> Result<std::string> {
+                        MT_RETURN_IF_ERROR(Bump(*db_, a.id, a.version, FormatIsoTime(now),
+                                                "assignee_id = ?, lock_user_id = ?, lock_expires = ?",
+                                                {actor.user.id, actor.user.id,
+                                                 now + options_.alert_lock_seconds}));
+                        return std::string("locked");
+                      });
+      // Another user took it in the meantime: try the next one.
+      if (!taken.ok() && taken.status().code() == StatusCode::kFailedPrecondition) continue;
+      if (!taken.ok()) return taken.status();
+      return std::optional<Alert>(std::move(*taken));
     }
   }
   MT_RETURN_IF_ERROR(Journalled([&]() -> Status {

@@ -206,4 +206,28 @@ Result<EvidenceItem> Workspace::VerifyEvidence(const Actor& actor, int64_t evide
   return after;
 }
 
+Result<std::string> Workspace::ReadEvidence(const Actor& actor, int64_t evidence_id, EvidenceItem& item) {
+  const Status not_found = NotFoundError(fmt::format("evidence {}: not found", evidence_id));
+  auto e = LoadEvidence(evidence_id);
+  if (!e.ok()) return not_found;
+  auto c = VisibleCase(actor, e->case_id);
+  if (!c.ok() || !CanSee(actor.user, c->access, c->markings, e->markings)) return not_found;
+  const std::filesystem::path path = EvidencePath(e->sha256);
+  auto bytes = ReadFileToString(path);
+  if (!bytes.ok()) {
+    return DataLossError(fmt::format("evidence {}: the stored file {} cannot be read: {}", evidence_id,
+                                     path.string(), bytes.status().message()));
+  }
+  if (Sha256Hex(*bytes) != e->sha256) {
+    return DataLossError(fmt::format("evidence {}: the stored file {} no longer matches its SHA-256 {}",
+                                     evidence_id, path.string(), e->sha256));
+  }
+  MT_RETURN_IF_ERROR(Journalled([&]() -> Status {
+    return Append(actor, e->case_id, fmt::format("evidence/{}", evidence_id), "download", "", "",
+                  fmt::format("{} bytes, sha256 {}", bytes->size(), e->sha256));
+  }));
+  item = std::move(*e);
+  return std::move(*bytes);
+}
+
 }  // namespace moneytrail::workspace

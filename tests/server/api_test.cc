@@ -188,6 +188,7 @@ const std::vector<Rule> kRules = {
     {"GET", "/api/v1/cases/{case_id}/evidence", kAllRoles, Scope::kCaseRead},
     {"POST", "/api/v1/cases/{case_id}/evidence", kAllRoles, Scope::kCaseWrite},
     {"GET", "/api/v1/evidence/{evidence_id}", kAllRoles, Scope::kItemRead},
+    {"GET", "/api/v1/evidence/{evidence_id}/content", kAllRoles, Scope::kItemRead},
     {"POST", "/api/v1/evidence/{evidence_id}/verify", kAllRoles, Scope::kItemWrite},
     {"GET", "/api/v1/cases/{case_id}/jobs", kAllRoles, Scope::kCaseRead},
     {"POST", "/api/v1/cases/{case_id}/jobs", kAllRoles, Scope::kCaseWrite},
@@ -264,33 +265,56 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
   std::filesystem::create_directories(dir_ / "cases");
   int serial = 0;
   int cells = 0;
-  for (const Rule& rule : kRules) {
-    for (Role role : roles) {
-      for (CaseAccess membership : {CaseAccess::kAdmin, CaseAccess::kWrite, CaseAccess::kRead, CaseAccess::kNone}) {
-        for (bool marked : {false, true}) {
+  // One case per role x membership x marking, shared by every route of the table (each route is
+  // called once per cell). Routes that change state read the current versions first, and a
+  // change never takes away what a later route of the same cell needs (the people routes act on
+  // users made for them; signing out uses a session of its own).
+  for (Role role : roles) {
+    for (CaseAccess membership : {CaseAccess::kAdmin, CaseAccess::kWrite, CaseAccess::kRead, CaseAccess::kNone}) {
+      for (bool marked : {false, true}) {
+        ++serial;
+        const Actor& user = users[role];
+        // A fresh case owned by irs.agent, the user a member at `membership` (or not).
+        auto c = ws_->CreateCase(irs_agent_, {"M-" + std::to_string(serial), "matrix", *ParseMarkings({"LES"})});
+        ASSERT_TRUE(c.ok()) << c.status().ToString();
+        if (membership != CaseAccess::kNone) {
+          ASSERT_TRUE(ws_->AddMember(irs_agent_, c->id, user.user.id, membership, "").ok());
+        }
+        const workspace::Markings item_markings = marked ? *ParseMarkings({"6103"}) : workspace::Markings{};
+        auto note = ws_->AddNote(irs_agent_, c->id, "case", "", "a note", item_markings);
+        ASSERT_TRUE(note.ok());
+        // The case-work items, each carrying the cell's markings: evidence, a failed ingest job
+        // of it (whose claim marks the store), the alert an investigation raised, a request.
+        const CaseItems items = MakeCaseItems(c->id, item_markings, serial);
+        // The view routes read one case's records and investigation, linked in.
+        const std::filesystem::path store = ws_->CaseStoreDir(c->id), run = ws_->CaseRunDir(c->id);
+        std::filesystem::create_directories(store.parent_path());
+        std::filesystem::remove_all(store);
+        std::filesystem::remove_all(run);
+        std::filesystem::create_directory_symlink(records / "store", store);
+        std::filesystem::create_directory_symlink(records / "run", run);
+        const Signed session = SignInHttp(user.user.username);
+        for (const Rule& rule : kRules) {
           ++serial;
-          const Actor& user = users[role];
-          // A fresh case owned by irs.agent, the user a member at `membership` (or not).
-          auto c = ws_->CreateCase(irs_agent_, {"M-" + std::to_string(serial), "matrix", *ParseMarkings({"LES"})});
-          ASSERT_TRUE(c.ok()) << c.status().ToString();
-          if (membership != CaseAccess::kNone) {
-            ASSERT_TRUE(ws_->AddMember(irs_agent_, c->id, user.user.id, membership, "").ok());
+          // Targets for the routes that change people: a member to remove or disable, a user to add.
+          const bool adds_member = rule.method == "POST" && rule.pattern == "/api/v1/cases/{case_id}/members";
+          Actor extra, joiner;
+          if (rule.pattern.find("{user_id}") != std::string::npos) {
+            extra = MakeUser("x." + std::to_string(serial), hsi_id_, Role::kAgent, {"LES"});
+            ASSERT_TRUE(ws_->AddMember(irs_agent_, c->id, extra.user.id, CaseAccess::kRead, "").ok());
           }
-          const workspace::Markings item_markings = marked ? *ParseMarkings({"6103"}) : workspace::Markings{};
-          auto note = ws_->AddNote(irs_agent_, c->id, "case", "", "a note", item_markings);
-          ASSERT_TRUE(note.ok());
-          // The case-work items, each carrying the cell's markings: evidence, a failed ingest job
-          // of it (whose claim marks the store), the alert an investigation raised, a request.
-          const CaseItems items = MakeCaseItems(c->id, item_markings, serial);
-          // Targets for the routes that change people.
-          Actor extra = MakeUser("x." + std::to_string(serial), hsi_id_, Role::kAgent, {"LES"});
-          ASSERT_TRUE(ws_->AddMember(irs_agent_, c->id, extra.user.id, CaseAccess::kRead, "").ok());
-          Actor joiner = MakeUser("j." + std::to_string(serial), hsi_id_, Role::kAgent, {"LES"});
+          if (adds_member) joiner = MakeUser("j." + std::to_string(serial), hsi_id_, Role::kAgent, {"LES"});
 
           std::string path = Fill(Fill(Fill(rule.pattern, "case_id", c->id), "note_id", note->id), "user_id",
                                   extra.user.id);
           path = Fill(Fill(Fill(Fill(path, "evidence_id", items.evidence), "job_id", items.job), "alert_id", items.alert),
                       "request_id", items.request);
+          // The current versions, as the owner sees them.
+          auto case_now = ws_->GetCase(irs_agent_, c->id);
+          auto note_now = ws_->GetNote(irs_agent_, note->id);
+          auto alert_now = ws_->GetAlert(irs_agent_, items.alert);
+          auto request_now = ws_->GetRecordsRequest(irs_agent_, items.request);
+          ASSERT_TRUE(case_now.ok() && note_now.ok() && alert_now.ok() && request_now.ok());
           std::map<std::string, std::string> query;
           Json body = nullptr;
           if (rule.method != "GET" && rule.method != "DELETE") body = Json::object();
@@ -304,48 +328,45 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
             body = {{"number", "N-" + std::to_string(serial)}, {"title", "t"}};
           }
           if (rule.pattern == "/api/v1/cases/{case_id}" && rule.method == "PATCH") {
-            body = {{"version", c->version}, {"title", "renamed"}, {"markings", {"LES"}}};
+            body = {{"version", case_now->version}, {"title", "renamed"}, {"markings", {"LES"}}};
           }
-          if (rule.pattern == "/api/v1/cases/{case_id}/members" && rule.method == "POST") {
-            body = {{"user_id", joiner.user.id}, {"access", "read"}};
-          }
+          if (adds_member) body = {{"user_id", joiner.user.id}, {"access", "read"}};
           if (rule.pattern == "/api/v1/cases/{case_id}/notes" && rule.method == "POST") {
             body = {{"object_type", "alert"}, {"object_id", "A1"}, {"text", "seen"}};
           }
           if (rule.pattern == "/api/v1/notes/{note_id}") {
-            if (rule.method == "PATCH") body = {{"version", note->version}, {"text", "changed"}};
+            if (rule.method == "PATCH") body = {{"version", note_now->version}, {"text", "changed"}};
           }
           if (rule.pattern == "/api/v1/cases/{case_id}/evidence" && rule.method == "POST") {
             body = {{"any", "bytes"}};  // the upload's content (a JSON text is a file too)
             query = {{"name", "upload.json"}};
           }
           if (rule.pattern == "/api/v1/cases/{case_id}/jobs" && rule.method == "POST") body = {{"kind", "investigate"}};
-          if (rule.pattern == "/api/v1/alerts/{alert_id}/assign") body = {{"user_id", 0}, {"note", "n"}, {"version", 1}};
+          const int64_t alert_version = alert_now->version;
+          if (rule.pattern == "/api/v1/alerts/{alert_id}/assign") {
+            body = {{"user_id", 0}, {"note", "n"}, {"version", alert_version}};
+          }
           if (rule.pattern == "/api/v1/alerts/{alert_id}/snooze") {
-            body = {{"until", "2030-01-01"}, {"note", "n"}, {"version", 1}};
+            body = {{"until", "2030-01-01"}, {"note", "n"}, {"version", alert_version}};
           }
           if (rule.pattern == "/api/v1/alerts/{alert_id}/disposition") {
-            body = {{"state", "in_review"}, {"note", "n"}, {"version", 1}};
+            body = {{"state", "in_review"}, {"note", "n"}, {"version", alert_version}};
           }
           if (rule.pattern == "/api/v1/cases/{case_id}/requests" && rule.method == "POST") {
             body = {{"bank", "First Coast"}, {"accounts", {"1"}}, {"period_from", "2025-01-01"},
                     {"period_to", "2025-12-31"}};
           }
           if (rule.pattern == "/api/v1/requests/{request_id}/received") {
-            body = {{"evidence_id", items.plain_evidence}, {"accounts", {"80020474750"}}, {"version", 1}};
+            body = {{"evidence_id", items.plain_evidence}, {"accounts", {"80020474750"}},
+                    {"version", request_now->version}};
           }
           if (rule.pattern == "/api/v1/cases/{case_id}/identifiers") body = {{"accounts", {"80020474750"}}};
           if (rule.pattern.find("/views/") != std::string::npos) {
-            const std::filesystem::path store = ws_->CaseStoreDir(c->id), run = ws_->CaseRunDir(c->id);
-            std::filesystem::create_directories(store.parent_path());
-            std::filesystem::remove_all(store);
-            std::filesystem::remove_all(run);
-            std::filesystem::create_directory_symlink(records / "store", store);
-            std::filesystem::create_directory_symlink(records / "run", run);
             query = {{"subject", "E1"}, {"account", "001:A0"}, {"from_account", "001:A0"}, {"to_account", "001:A0"}};
           }
           if (rule.pattern.ends_with("/exclusion")) body = {{"reason", "reviewed"}};
-          ApiResponse res = Call(SignInHttp(user.user.username), rule.method, path, body, query);
+          const bool signs_out = rule.method == "DELETE" && rule.pattern == "/api/v1/session";
+          ApiResponse res = Call(signs_out ? SignInHttp(user.user.username) : session, rule.method, path, body, query);
           // The exclusion routes pass authorisation, then find no finished investigation to re-rank
           // in the matrix's cases (409); ExclusionRoutesReRankARealCase runs them on one
           const bool allowed = (res.status >= 200 && res.status < 300) ||
@@ -533,6 +554,57 @@ TEST_F(ApiTest, ConcurrentNoteEditsGetAConflict) {
   const std::string path = "/api/v1/notes/" + std::to_string(note["id"].get<int64_t>());
   EXPECT_EQ(Call(s, "PATCH", path, Json{{"version", note["version"]}, {"text", "v2"}}).status, 200);
   EXPECT_EQ(Call(s, "PATCH", path, Json{{"version", note["version"]}, {"text", "v3"}}).status, 409);
+}
+
+
+TEST_F(ApiTest, EvidenceDownloadIsAnAttachmentWithItsHashUnderTheItemsAccessRuleAndJournalled) {
+  auto c = ws_->CreateCase(irs_agent_, {"D-1", "downloads", *ParseMarkings({"LES"})});
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(ws_->AddMember(irs_agent_, c->id, hsi_agent_.user.id, CaseAccess::kRead, "").ok());
+  const std::string bytes = std::string("date,amount\n2025-09-01,9500.00\n") + '\0' + "\xff tail";
+  auto plain = ws_->AddEvidence(irs_agent_, c->id, "st\"mt <1>.csv", "text/html", bytes, {});
+  auto tax = ws_->AddEvidence(irs_agent_, c->id, "transcript.csv", "text/csv", "tax,1\n", *ParseMarkings({"6103"}));
+  ASSERT_TRUE(plain.ok() && tax.ok());
+  const std::string path = "/api/v1/evidence/" + std::to_string(plain->id) + "/content";
+
+  ApiResponse res = Call(SignInHttp("hsi.agent"), "GET", path);
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.body, bytes);
+  EXPECT_EQ(res.Header("Content-Type"), "application/octet-stream");  // never the uploaded text/html
+  EXPECT_EQ(res.Header("Content-Disposition"),
+            "attachment; filename=\"st_mt _1_.csv\"; filename*=UTF-8''st%22mt%20%3C1%3E.csv");
+  EXPECT_EQ(res.Header("X-Content-SHA256"), plain->sha256);
+  EXPECT_EQ(res.Header("X-Content-Type-Options"), "nosniff");
+  // The 6103 item is not there for a member without 6103, exactly as a missing one.
+  EXPECT_EQ(Call(SignInHttp("hsi.agent"), "GET", "/api/v1/evidence/" + std::to_string(tax->id) + "/content").status, 404);
+  EXPECT_EQ(Call(SignInHttp("hsi.agent"), "GET", "/api/v1/evidence/999999/content").status, 404);
+  EXPECT_EQ(Call(SignInHttp("irs.agent"), "GET", "/api/v1/evidence/" + std::to_string(tax->id) + "/content").status, 200);
+
+  // Journalled with who, what, size and hash.
+  workspace::JournalQuery q;
+  q.object = "evidence/" + std::to_string(plain->id);
+  auto entries = ws_->QueryJournal(auditor_, q);
+  ASSERT_TRUE(entries.ok());
+  int downloads = 0;
+  for (const auto& e : *entries) {
+    if (e.action != "download") continue;
+    ++downloads;
+    EXPECT_EQ(e.username, "hsi.agent");
+    EXPECT_EQ(e.case_id, c->id);
+    EXPECT_NE(e.reason.find(std::to_string(bytes.size()) + " bytes"), std::string::npos) << e.reason;
+    EXPECT_NE(e.reason.find(plain->sha256), std::string::npos) << e.reason;
+  }
+  EXPECT_EQ(downloads, 1);
+
+  // A stored file that no longer matches its hash is not handed out.
+  const std::filesystem::path stored = ws_->EvidencePath(plain->sha256);
+  std::filesystem::permissions(stored, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  std::ofstream(stored, std::ios::binary | std::ios::trunc) << "altered";
+  res = Call(SignInHttp("irs.agent"), "GET", path);
+  EXPECT_EQ(res.status, 500);
+  EXPECT_EQ(res.body.find("altered"), std::string::npos);
+  std::filesystem::remove(stored);
+  EXPECT_EQ(Call(SignInHttp("irs.agent"), "GET", path).status, 500);
 }
 
 }  // namespace

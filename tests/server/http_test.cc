@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <string>
 #include <thread>
 
@@ -110,6 +111,40 @@ TEST_F(HttpTest, PlainHttpIsRefusedOffLoopback) {
   const Status st = off.Bind();
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(st.message().find("loopback"), std::string_view::npos);
+}
+
+
+TEST_F(HttpTest, HttpsServesTheApiWithASecureSessionCookie) {
+  // A throwaway self-signed certificate (the openssl command of Debian's openssl package).
+  const std::string cert = (dir_ / "cert.pem").string(), key = (dir_ / "key.pem").string();
+  const std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 -keyout " + key +
+                           " -out " + cert + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  Api secure_api(*ws_, ApiOptions{.secure_cookies = true});
+  HttpServer tls(secure_api, HttpOptions{.host = "127.0.0.1", .port = 0, .cert_file = cert, .key_file = key});
+  ASSERT_TRUE(tls.Bind().ok());
+  std::thread serving([&] { (void)tls.Run(); });
+  ASSERT_TRUE(tls.WaitUntilRunning());
+  httplib::SSLClient client("127.0.0.1", tls.port());
+  client.enable_server_certificate_verification(false);  // self-signed
+  auto res = client.Post("/api/v1/session",
+                         Json{{"username", "irs.agent"}, {"password", workspace::testing::kPassword}}.dump(),
+                         "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  const std::string set = res->get_header_value("Set-Cookie");
+  EXPECT_NE(set.find("; Secure"), std::string::npos) << set;
+  EXPECT_NE(set.find("HttpOnly"), std::string::npos) << set;
+  EXPECT_NE(res->get_header_value("Strict-Transport-Security").find("max-age="), std::string::npos);
+  auto me = client.Get("/api/v1/me", {{"Cookie", set.substr(0, set.find(';'))}});
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 200);
+  // Plain HTTP to the TLS port gets no answer from the API.
+  httplib::Client plain("127.0.0.1", tls.port());
+  auto refused = plain.Get("/api/v1/me");
+  EXPECT_TRUE(!refused || refused->status != 200);
+  tls.Stop();
+  serving.join();
 }
 
 }  // namespace

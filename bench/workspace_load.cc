@@ -1,0 +1,207 @@
+// A bounded load generator for `moneytrail serve` (issue #22, "Measures"): N client threads on
+// loopback, each with its own connection, send a fixed number of requests of each kind and the
+// tool prints p50 and p99 latency per kind. bench/workspace_load.sh prepares the workspace and
+// runs it; figures in bench/RESULTS-ws.md.
+//
+//   workspace_load prepare WS_DIR PASSWORD ALERTS SUBJECTS   # a case with a queue (library calls)
+//   workspace_load run PORT USER PASSWORD CASE_ID CLIENTS ROUNDS
+//
+// `prepare` creates user "load.agent" (password PASSWORD, cleared LES), case LOAD-1 and its queue
+// of ALERTS alerts (an investigate job completed with a written alerts.jsonl, as the server's
+// job runner does) and a subjects.csv of SUBJECTS subjects; it prints the case id. The case's
+// store is made by the script (`moneytrail ingest` into cases/<id>/store).
+// `run`: each client, ROUNDS times: the queue's first page, a deep page (after_id), one subject
+// view, one note read, one note change (its own note: no conflicts), one disposition (its own
+// alerts). Every answer must be 200; a failure is counted and printed.
+#include <httplib.h>
+#include <sodium.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "moneytrail/workspace.h"
+
+namespace {
+
+using Json = nlohmann::json;
+namespace ws = moneytrail::workspace;
+
+int Prepare(const std::filesystem::path& dir, const std::string& password, int alerts, int subjects) {
+  ws::WorkspaceOptions options;
+  auto opened = ws::Workspace::Open(dir, options);
+  if (!opened.ok()) return fmt::print(stderr, "{}\n", opened.status().ToString()), 2;
+  ws::Workspace& w = **opened;
+  auto admin_session = w.Login("admin", password, "local");
+  if (!admin_session.ok()) return fmt::print(stderr, "{}\n", admin_session.status().ToString()), 2;
+  const ws::Actor admin = *w.Authenticate(admin_session->token, "local");
+  ws::NewUser nu{"load.agent", "load test agent", admin.user.agency_id, ws::Role::kAgent, {"LES"}, password};
+  if (auto u = w.CreateUser(admin, nu); !u.ok()) return fmt::print(stderr, "{}\n", u.status().ToString()), 2;
+  const ws::Actor agent = *w.Authenticate(w.Login("load.agent", password, "local")->token, "local");
+  auto c = w.CreateCase(agent, {"LOAD-1", "load test", *ws::ParseMarkings({"LES"})});
+  if (!c.ok()) return fmt::print(stderr, "{}\n", c.status().ToString()), 2;
+  const std::filesystem::path run = w.CaseRunDir(c->id);
+  std::filesystem::create_directories(run);
+  {
+    std::ofstream out(run / "alerts.jsonl");
+    out << R"({"record":"scan"})" << "\n";
+    for (int i = 0; i < alerts; ++i) {
+      out << Json{{"record", "alert"}, {"alert_id", "ST-" + std::to_string(i)},
+                  {"rule_id", "ST-RULE-" + std::to_string(i % 10)}, {"severity", "high"},
+                  {"subjects", {"010:A" + std::to_string(i % subjects)}},
+                  {"window", {{"start", "2022-09-01T00:00:00Z"}, {"end", "2022-09-02T00:00:00Z"}}},
+                  {"sentence", "Account received structured cash deposits."},
+                  {"evidence", {{{"transaction_id", i}}}}}
+                 .dump()
+          << "\n";
+    }
+    std::ofstream csv(run / "subjects.csv");
+    csv << "rank,subject,holder,tier,rule_points,alerts,rules,accounts,related_parties,reasons\n";
+    for (int s = 0; s < subjects; ++s) {
+      csv << s + 1 << ",E" << s << ",Holder " << s << ",1,10," << alerts / subjects << ",ST-RULE-1,010:A" << s
+          << ",,\"rule points 10\"\n";
+    }
+  }
+  auto job = w.CreateJob(agent, c->id, {ws::kJobInvestigate, {}, "", {}});
+  if (!job.ok()) return fmt::print(stderr, "{}\n", job.status().ToString()), 2;
+  auto claimed = w.ClaimNextJob();
+  if (!claimed.ok() || !claimed->has_value()) return fmt::print(stderr, "no job to claim\n"), 2;
+  if (auto st = w.CompleteJob((*claimed)->job.id, {true, "load test queue", "{}", {}}); !st.ok()) {
+    return fmt::print(stderr, "{}\n", st.ToString()), 2;
+  }
+  fmt::print("{}\n", c->id);
+  return 0;
+}
+
+struct Samples {
+  std::mutex mutex;
+  std::map<std::string, std::vector<double>> ms;  // by kind
+  std::atomic<int> failures{0};
+  void Add(const std::string& kind, double v) {
+    std::lock_guard<std::mutex> lock(mutex);
+    ms[kind].push_back(v);
+  }
+};
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t at = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
+  return v[at];
+}
+
+int Run(int port, const std::string& user, const std::string& password, int64_t case_id, int clients,
+        int rounds) {
+  httplib::Client login("127.0.0.1", port);
+  auto res = login.Post("/api/v1/session", Json{{"username", user}, {"password", password}}.dump(),
+                        "application/json");
+  if (!res || res->status != 200) return fmt::print(stderr, "sign-in failed\n"), 2;
+  const std::string set = res->get_header_value("Set-Cookie");
+  const httplib::Headers headers = {{"Cookie", set.substr(0, set.find(';'))},
+                                    {"X-CSRF-Token", Json::parse(res->body)["csrf_token"].get<std::string>()}};
+  const std::string base = "/api/v1/cases/" + std::to_string(case_id);
+  // The deep page starts here: the queue's last 1% of ids.
+  auto first = login.Get(base + "/alerts?limit=1", headers);
+  if (!first || first->status != 200) return fmt::print(stderr, "cannot read the queue\n"), 2;
+  const int64_t first_id = Json::parse(first->body)["alerts"][0]["id"];
+  Samples samples;
+  std::atomic<int> ready{0};
+  auto client = [&](int k) {
+    httplib::Client http("127.0.0.1", port);
+    http.set_keep_alive(true);
+    auto timed = [&](const std::string& kind, auto&& call) -> httplib::Result {
+      const auto t0 = std::chrono::steady_clock::now();
+      httplib::Result r = call();
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (!r || r->status != 200) {
+        if (samples.failures++ < 5) fmt::print(stderr, "{}: HTTP {} {}\n", kind, r ? r->status : -1, r ? r->body.substr(0, 200) : "");
+      } else {
+        samples.Add(kind, ms);
+      }
+      return r;
+    };
+    // Its own note (so note writes never conflict) and its own alerts for dispositions.
+    auto note = http.Post(base + "/notes", headers,
+                          Json{{"object_type", "subject"}, {"object_id", "E" + std::to_string(k)}, {"text", "load 0"}}.dump(),
+                          "application/json");
+    if (!note || note->status != 200) {
+      ++samples.failures;
+      return;
+    }
+    const int64_t note_id = Json::parse(note->body)["id"];
+    int64_t note_version = Json::parse(note->body)["version"];
+    ++ready;
+    while (ready.load() < clients) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    for (int i = 0; i < rounds; ++i) {
+      timed("queue: first page of 50", [&] { return http.Get(base + "/alerts?limit=50", headers); });
+      const int64_t deep = first_id + 99000 + (k * 17 + i * 7) % 900;
+      timed("queue: page of 50 after 99,000", [&] {
+        return http.Get(base + "/alerts?limit=50&after_id=" + std::to_string(deep), headers);
+      });
+      timed("subject view", [&] {
+        return http.Get(base + "/views/subject?subject=E" + std::to_string((k * 31 + i) % 5000), headers);
+      });
+      timed("note: read", [&] { return http.Get("/api/v1/notes/" + std::to_string(note_id), headers); });
+      auto changed = timed("note: change (journalled)", [&] {
+        return http.Patch("/api/v1/notes/" + std::to_string(note_id), headers,
+                          Json{{"version", note_version}, {"text", "load " + std::to_string(i + 1)}}.dump(),
+                          "application/json");
+      });
+      if (changed && changed->status == 200) note_version = Json::parse(changed->body)["version"];
+      const int64_t alert_id = first_id + k * rounds + i;  // each client its own alerts
+      auto alert = http.Get("/api/v1/alerts/" + std::to_string(alert_id), headers);
+      if (!alert || alert->status != 200) {
+        ++samples.failures;
+        continue;
+      }
+      const int64_t version = Json::parse(alert->body)["version"];
+      timed("disposition (journalled)", [&] {
+        return http.Post("/api/v1/alerts/" + std::to_string(alert_id) + "/disposition", headers,
+                         Json{{"state", "in_review"}, {"note", "load test review"}, {"version", version}}.dump(),
+                         "application/json");
+      });
+    }
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int k = 0; k < clients; ++k) threads.emplace_back(client, k);
+  for (auto& t : threads) t.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  size_t total = 0;
+  fmt::print("{} clients x {} rounds on loopback, {:.1f} s wall\n", clients, rounds, seconds);
+  fmt::print("{:<34} {:>8} {:>9} {:>9} {:>9}\n", "request", "count", "p50 ms", "p99 ms", "max ms");
+  for (auto& [kind, v] : samples.ms) {
+    total += v.size();
+    const double p50 = Percentile(v, 0.50), p99 = Percentile(v, 0.99), max = v.back();
+    fmt::print("{:<34} {:>8} {:>9.1f} {:>9.1f} {:>9.1f}\n", kind, v.size(), p50, p99, max);
+  }
+  fmt::print("{} requests answered 200, {} failed\n", total, samples.failures.load());
+  return samples.failures.load() == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (sodium_init() < 0) return 2;
+  const std::vector<std::string> a(argv + 1, argv + argc);
+  if (a.size() == 5 && a[0] == "prepare") return Prepare(a[1], a[2], std::stoi(a[3]), std::stoi(a[4]));
+  if (a.size() == 7 && a[0] == "run") {
+    return Run(std::stoi(a[1]), a[2], a[3], std::stoll(a[4]), std::stoi(a[5]), std::stoi(a[6]));
+  }
+  fmt::print(stderr,
+             "usage: workspace_load prepare WS_DIR PASSWORD ALERTS SUBJECTS\n"
+             "       workspace_load run PORT USER PASSWORD CASE_ID CLIENTS ROUNDS\n");
+  return 1;
+}

@@ -1,0 +1,201 @@
+// The server under concurrent clients over real HTTP on loopback: readers and writers at once,
+// no lost update, one intact journal chain, and a version conflict (409) for the loser of every
+// race between two writers of the same object (issue #22, "Reliability").
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <barrier>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "moneytrail/server.h"
+#include "moneytrail/workspace.h"
+#include "workspace/workspace_fixture.h"
+
+namespace moneytrail::server {
+namespace {
+
+using Json = nlohmann::json;
+
+class ConcurrencyTest : public workspace::testing::WorkspaceFixture {
+ protected:
+  void SetUp() override {
+    WorkspaceFixture::SetUp();
+    api_ = std::make_unique<Api>(*ws_, ApiOptions{.secure_cookies = false});
+    http_ = std::make_unique<HttpServer>(*api_, HttpOptions{.host = "127.0.0.1", .port = 0});
+    ASSERT_TRUE(http_->Bind().ok());
+    thread_ = std::thread([this] { (void)http_->Run(); });
+    ASSERT_TRUE(http_->WaitUntilRunning());
+    auto c = ws_->CreateCase(irs_agent_, {"C-CONC", "concurrency", {}});
+    ASSERT_TRUE(c.ok());
+    case_id_ = c->id;
+    ASSERT_TRUE(ws_->AddMember(irs_agent_, case_id_, hsi_agent_.user.id, workspace::CaseAccess::kWrite, "").ok());
+  }
+  void TearDown() override {
+    http_->Stop();
+    thread_.join();
+    http_.reset();
+    api_.reset();
+    WorkspaceFixture::TearDown();
+  }
+
+  // One client: its own connection and session.
+  struct Client {
+    httplib::Client http;
+    httplib::Headers headers;
+    explicit Client(int port) : http("127.0.0.1", port) {}
+    httplib::Result Get(const std::string& path) { return http.Get(path, headers); }
+    httplib::Result Post(const std::string& path, const Json& body) {
+      return http.Post(path, headers, body.dump(), "application/json");
+    }
+    httplib::Result Patch(const std::string& path, const Json& body) {
+      return http.Patch(path, headers, body.dump(), "application/json");
+    }
+  };
+  std::unique_ptr<Client> SignIn(const std::string& user) {
+    auto c = std::make_unique<Client>(http_->port());
+    auto res = c->http.Post("/api/v1/session",
+                            Json{{"username", user}, {"password", workspace::testing::kPassword}}.dump(),
+                            "application/json");
+    EXPECT_TRUE(res && res->status == 200);
+    if (!res || res->status != 200) return c;
+    const std::string set = res->get_header_value("Set-Cookie");
+    c->headers = {{"Cookie", set.substr(0, set.find(';'))},
+                  {"X-CSRF-Token", Json::parse(res->body)["csrf_token"].get<std::string>()}};
+    return c;
+  }
+  std::string CasePath() const { return "/api/v1/cases/" + std::to_string(case_id_); }
+
+  std::unique_ptr<Api> api_;
+  std::unique_ptr<HttpServer> http_;
+  std::thread thread_;
+  int64_t case_id_ = 0;
+};
+
+TEST_F(ConcurrencyTest, ReadersAndWritersAtOnceLoseNoUpdateAndKeepOneJournalChain) {
+  constexpr int kWriters = 6, kNotesEach = 12, kReaders = 4, kReadsEach = 25;
+  std::vector<std::unique_ptr<Client>> writers, readers;
+  for (int t = 0; t < kWriters; ++t) writers.push_back(SignIn(t % 2 ? "hsi.agent" : "irs.agent"));
+  for (int t = 0; t < kReaders; ++t) readers.push_back(SignIn(t % 2 ? "irs.agent" : "hsi.agent"));
+  // A shared note that every writer also appends to, re-reading after each conflict.
+  auto shared = writers[0]->Post(CasePath() + "/notes", Json{{"object_type", "case"}, {"text", "log:"}});
+  ASSERT_TRUE(shared && shared->status == 200);
+  const std::string shared_path = "/api/v1/notes/" + std::to_string(Json::parse(shared->body)["id"].get<int64_t>());
+
+  std::atomic<int> failures{0}, conflicts{0}, appended{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kWriters; ++t) {
+    threads.emplace_back([&, t] {
+      Client& c = *writers[t];
+      for (int i = 0; i < kNotesEach; ++i) {
+        const std::string token = "w" + std::to_string(t) + "." + std::to_string(i);
+        auto res = c.Post(CasePath() + "/notes", Json{{"object_type", "subject"}, {"object_id", "E1"}, {"text", token}});
+        if (!res || res->status != 200) ++failures;
+        for (;;) {  // read-modify-write of the shared note until it is not stale
+          auto now = c.Get(shared_path);
+          if (!now || now->status != 200) { ++failures; break; }
+          const Json note = Json::parse(now->body);
+          auto put = c.Patch(shared_path, Json{{"version", note["version"]},
+                                               {"text", note["text"].get<std::string>() + " " + token}});
+          if (put && put->status == 200) { ++appended; break; }
+          if (put && put->status == 409) { ++conflicts; continue; }
+          ++failures;
+          break;
+        }
+      }
+    });
+  }
+  for (int t = 0; t < kReaders; ++t) {
+    threads.emplace_back([&, t] {
+      Client& c = *readers[t];
+      for (int i = 0; i < kReadsEach; ++i) {
+        for (const std::string& path : {CasePath(), CasePath() + "/notes", CasePath() + "/alerts", shared_path}) {
+          auto res = c.Get(path);
+          if (!res || res->status != 200) ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(appended.load(), kWriters * kNotesEach);
+
+  // Every note that was acknowledged is there, once.
+  auto list = writers[0]->Get(CasePath() + "/notes");
+  ASSERT_TRUE(list && list->status == 200);
+  std::multiset<std::string> texts;
+  for (const Json& n : Json::parse(list->body)) texts.insert(n["text"].get<std::string>());
+  // The shared note holds every writer's token once: no update was lost.
+  auto final_note = writers[0]->Get(shared_path);
+  ASSERT_TRUE(final_note && final_note->status == 200);
+  const Json note = Json::parse(final_note->body);
+  EXPECT_EQ(note["version"].get<int64_t>(), 1 + kWriters * kNotesEach);
+  const std::string log = note["text"].get<std::string>() + " ";
+  for (int t = 0; t < kWriters; ++t) {
+    for (int i = 0; i < kNotesEach; ++i) {
+      const std::string token = "w" + std::to_string(t) + "." + std::to_string(i);
+      EXPECT_EQ(texts.count(token), 1u) << token;
+      const size_t at = log.find(" " + token + " ");
+      EXPECT_NE(at, std::string::npos) << token;
+      EXPECT_EQ(log.find(" " + token + " ", at + 1), std::string::npos) << token << " twice";
+    }
+  }
+
+  // One journal chain, intact, with one update entry per acknowledged change of the shared note.
+  auto problems = workspace::VerifyJournal(dir_);
+  ASSERT_TRUE(problems.ok()) << problems.status().ToString();
+  EXPECT_TRUE(problems->empty()) << (problems->empty() ? "" : problems->front());
+  workspace::JournalQuery q;
+  q.object = "note/" + shared_path.substr(shared_path.rfind('/') + 1);
+  q.limit = 100000;
+  auto entries = ws_->QueryJournal(auditor_, q);
+  ASSERT_TRUE(entries.ok());
+  int updates = 0;
+  for (const auto& e : *entries) updates += e.action == "update";
+  EXPECT_EQ(updates, kWriters * kNotesEach);
+}
+
+TEST_F(ConcurrencyTest, TwoWritersOfTheSameVersionGetOneSuccessAndOneConflict) {
+  auto a = SignIn("irs.agent");
+  auto b = SignIn("hsi.agent");
+  auto created = a->Post(CasePath() + "/notes", Json{{"object_type", "case"}, {"text", "v1"}});
+  ASSERT_TRUE(created && created->status == 200);
+  const std::string path = "/api/v1/notes/" + std::to_string(Json::parse(created->body)["id"].get<int64_t>());
+  constexpr int kRounds = 12;
+  for (int round = 0; round < kRounds; ++round) {
+    auto now = a->Get(path);
+    ASSERT_TRUE(now && now->status == 200);
+    const int64_t version = Json::parse(now->body)["version"];
+    std::barrier start(2);
+    int status[2] = {0, 0};
+    Client* clients[2] = {a.get(), b.get()};
+    std::vector<std::thread> racers;
+    for (int k = 0; k < 2; ++k) {
+      racers.emplace_back([&, k] {
+        start.arrive_and_wait();  // both hold the same version; both send at once
+        auto res = clients[k]->Patch(path, Json{{"version", version},
+                                                {"text", "round " + std::to_string(round) + " by " + std::to_string(k)}});
+        status[k] = res ? res->status : -1;
+      });
+    }
+    for (auto& r : racers) r.join();
+    std::multiset<int> got{status[0], status[1]};
+    EXPECT_EQ(got, (std::multiset<int>{200, 409})) << "round " << round << ": " << status[0] << ", " << status[1];
+  }
+  auto last = a->Get(path);
+  ASSERT_TRUE(last && last->status == 200);
+  EXPECT_EQ(Json::parse(last->body)["version"].get<int64_t>(), 1 + kRounds);
+  auto problems = workspace::VerifyJournal(dir_);
+  ASSERT_TRUE(problems.ok());
+  EXPECT_TRUE(problems->empty());
+}
+
+}  // namespace
+}  // namespace moneytrail::server
