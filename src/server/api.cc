@@ -376,6 +376,7 @@ std::vector<Route> MakeRoutes(const ApiOptions& options) {
         return out;
       });
   AddViewRoutes(add);
+  AddSavedViewRoutes(add);
   AddEvidenceRoutes(add);
   AddQueueRoutes(add);
   AddRecordsRoutes(add);

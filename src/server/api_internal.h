@@ -101,6 +101,8 @@ std::string Header(const ApiRequest& r, const std::string& name);
 // Route groups (each in its own file), called by MakeRoutes in api.cc.
 // api_views.cc: read-only views of a case's store and latest investigation for the browser.
 void AddViewRoutes(const RouteTable& add);
+// api_saved_views.cc: saved chart views and chart annotations, kept in the case.
+void AddSavedViewRoutes(const RouteTable& add);
 
 }  // namespace moneytrail::server::api_internal
 

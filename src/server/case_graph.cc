@@ -1,6 +1,7 @@
 #include "server/case_graph.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <tuple>
@@ -69,6 +70,18 @@ std::span<const TransactionId> CaseGraph::Out(AccountId a) const {
 }
 std::span<const TransactionId> CaseGraph::In(AccountId a) const {
   return {in_ids_.data() + in_offset_[a], in_offset_[a + 1] - in_offset_[a]};
+}
+
+std::vector<TransactionId> CaseGraph::TransactionsOf(AccountId account, Timestamp from, Timestamp to) const {
+  const auto out = Window(Out(account), from, to), in = Window(In(account), from, to);
+  const auto time = store_->time();
+  const auto before = [&](TransactionId a, TransactionId b) { return time[a] != time[b] ? time[a] < time[b] : a < b; };
+  std::vector<TransactionId> merged;
+  merged.reserve(out.size() + in.size());
+  std::merge(out.begin(), out.end(), in.begin(), in.end(), std::back_inserter(merged), before);
+  // A transfer from the account to itself is in both lists.
+  merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+  return merged;
 }
 
 std::span<const TransactionId> CaseGraph::Window(std::span<const TransactionId> list, Timestamp from,

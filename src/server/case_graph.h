@@ -98,6 +98,10 @@ class CaseGraph {
   std::vector<Flow> FlowsBetween(AccountId a, AccountId b, const FlowFilter& filter,
                                  size_t evidence) const;
 
+  // The account's transactions (as source or destination) with from <= time <= to, each once,
+  // in (time, id) order. REQUIRES: account < store.account_count().
+  std::vector<TransactionId> TransactionsOf(AccountId account, Timestamp from, Timestamp to) const;
+
   const store::Store& store() const { return *store_; }
 
  private:

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "moneytrail/graphviz.h"
 #include "moneytrail/store.h"
 #include "moneytrail/trace_report.h"
 #include "trace/report_util.h"
@@ -21,6 +22,15 @@ namespace moneytrail::trace {
 Result<std::string> FlowChartSvg(const Trail&, const TrailReport&, size_t) {
   return UnimplementedError("this moneytrail was built without Graphviz (libgvc); no chart");
 }
+}  // namespace moneytrail::trace
+
+namespace moneytrail {
+Result<std::string> RenderDotSvg(std::string_view, std::string_view) {
+  return UnimplementedError("this moneytrail was built without Graphviz (libgvc); no chart");
+}
+}  // namespace moneytrail
+
+namespace moneytrail::trace {
 #else
 
 namespace {
@@ -182,3 +192,50 @@ Result<std::string> FlowChartSvg(const Trail& trail, const TrailReport& r, size_
 #endif  // MONEYTRAIL_HAVE_GVC
 
 }  // namespace moneytrail::trace
+
+namespace moneytrail {
+
+std::string DotQuoted(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    if (ch == '\\' || ch == '"') {
+      out += '\\';
+      out += ch;
+    } else if (ch == '\n') {
+      out += "\\n";
+    } else if (static_cast<unsigned char>(ch) < 0x20) {
+      out += ' ';
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+#ifdef MONEYTRAIL_HAVE_GVC
+Result<std::string> RenderDotSvg(std::string_view dot, std::string_view layout) {
+  using trace::GvcMutex;
+  using trace::SharedGvc;
+  const std::string text(dot), engine(layout), format = "svg";
+  std::lock_guard<std::mutex> lock(GvcMutex());
+  GVC_t* gvc = SharedGvc();
+  Agraph_t* g = agmemread(text.c_str());
+  if (g == nullptr) return InvalidArgumentError("the chart is not a Graphviz (DOT) graph");
+  if (gvLayout(gvc, g, engine.c_str()) != 0) {
+    agclose(g);
+    return InvalidArgumentError(fmt::format("Graphviz could not lay out the chart with '{}'", engine.substr(0, 20)));
+  }
+  char* data = nullptr;
+  unsigned int length = 0;  // graphviz 2.43's signature
+  int rc = gvRenderData(gvc, g, format.c_str(), &data, &length);
+  std::string svg = rc == 0 && data != nullptr ? std::string(data, length) : std::string();
+  if (data != nullptr) gvFreeRenderData(data);
+  gvFreeLayout(gvc, g);
+  agclose(g);
+  if (rc != 0) return InternalError("Graphviz could not render the chart as SVG");
+  return svg;
+}
+#endif
+
+}  // namespace moneytrail

@@ -235,7 +235,7 @@ Result<Note> Workspace::AddNote(const Actor& actor, int64_t case_id, std::string
     return PermissionDeniedError(fmt::format("case {}: notes need write access", case_id));
   }
   if (std::find(std::begin(kObjectTypes), std::end(kObjectTypes), object_type) == std::end(kObjectTypes)) {
-    return InvalidArgumentError(fmt::format("object_type '{}': expected case, subject, alert or transaction",
+    return InvalidArgumentError(fmt::format("object_type '{}': expected case, subject, alert, transaction, account, flow or view",
                                             Abbreviate(object_type)));
   }
   MT_RETURN_IF_ERROR(CheckText("object_id", object_id, kMaxNameBytes, object_type != "case"));

@@ -21,7 +21,9 @@ inline constexpr std::string_view kRoleNames[] = {"agent", "analyst", "superviso
 inline constexpr std::string_view kAccessNames[] = {"none", "read", "write", "admin"};
 inline constexpr std::string_view kKnownMarkings[] = {kMarking6103, kMarkingGrandJury, kMarkingSar,
                                                kMarkingLes};
-inline constexpr std::string_view kObjectTypes[] = {"case", "subject", "alert", "transaction"};
+// account and flow ("FROM->TO"): annotations on the link chart; view: a saved chart view (its
+// text the view's JSON; src/server/api_saved_views.cc).
+inline constexpr std::string_view kObjectTypes[] = {"case", "subject", "alert", "transaction", "account", "flow", "view"};
 inline constexpr size_t kMaxTextBytes = 64 * 1024;
 inline constexpr size_t kMaxNameBytes = 200;
 

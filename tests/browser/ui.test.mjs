@@ -4,8 +4,13 @@
 // case marked 6103 that the HSI agent may not see). Checks: each agent sees only what the rules
 // allow (in the screens and by asking the API directly); every screen renders with no console
 // error (a CSP violation is one) and no serious or critical axe-core violation; the chart starts
-// from a subject, expands a node, shows an edge's source lines, finds a path and exports a PNG.
-// Screenshots of every screen go to OUT/screens/.
+// from a subject, expands a node, shows an edge's source lines, finds a path and exports a PNG;
+// the timeline shows under it and its period filters the chart; a trace overlay (FIFO) puts
+// attributed flows on the edges beside its schedule; a node is annotated; the view exports as SVG
+// (Graphviz, "Illustrative aid (FRE 107)") and is saved, then opened again after a reload. The
+// queue flow on a third case: upload the statements, ingest and investigate them as jobs, see the
+// alerts in the queue, open one, record a disposition with a note, and find the note in the
+// journal (as an auditor). Screenshots of every screen go to OUT/screens/.
 //
 // Usage: node ui.test.mjs MONEYTRAIL_BINARY SOURCE_DIR OUT_DIR
 import { spawn, spawnSync } from "node:child_process";
@@ -75,10 +80,12 @@ try {
   const hsi = (await api(admin, "POST", "/api/v1/agencies", { name: "HSI", contact: "HSI duty agent 555-0199" })).json;
   await api(admin, "POST", "/api/v1/users", { username: "irs.agent", display_name: "Irene Ruiz", agency_id: admin.user.agency_id, role: "agent", clearances: ["6103", "LES"], password });
   const hsiAgent = (await api(admin, "POST", "/api/v1/users", { username: "hsi.agent", display_name: "Hal Singh", agency_id: hsi.id, role: "agent", clearances: ["LES"], password })).json;
+  await api(admin, "POST", "/api/v1/users", { username: "auditor", display_name: "Ada Audit", agency_id: admin.user.agency_id, role: "auditor", clearances: [], password });
   const irs = await signIn("irs.agent");
   const joint = (await api(irs, "POST", "/api/v1/cases", { number: "JTF-2026-001", title: "Smuggling fees, joint", markings: ["LES"] })).json;
   await api(irs, "POST", `/api/v1/cases/${joint.id}/members`, { user_id: hsiAgent.id, access: "read" });
   const tax = (await api(irs, "POST", "/api/v1/cases", { number: "IRS-2026-007", title: "Return information", markings: ["6103", "LES"] })).json;
+  const intake = (await api(irs, "POST", "/api/v1/cases", { number: "JTF-2026-002", title: "Statements from the banks, intake", markings: ["LES"] })).json;
   // The case's records: the hand-written statement case, ingested and investigated.
   const data = join(src, "tests", "data", "statement-case");
   const maps = ["us-credit-union-banner", "us-bigbank-debit-credit", "us-signed-cr-dr"].flatMap((m) => ["--map", join(src, "config", "mappings", `${m}.toml`)]);
@@ -111,7 +118,7 @@ try {
   // Cytoscape inserts a <style> element for its container at start-up; the CSP blocks it (our
   // style sheet carries the same rule) and Chromium reports it. That one report is expected on
   // the chart and only there; any other console error fails.
-  const expected = (name, text) => name === "chart" && text.startsWith("Applying inline style violates the following Content Security Policy");
+  const expected = (name, text) => name.startsWith("chart") && text.startsWith("Applying inline style violates the following Content Security Policy");
   async function screen(s, name, user) {
     s.errors.splice(0, s.errors.length, ...s.errors.filter((t) => !expected(name, t)));
     await s.page.screenshot({ path: join(out, "screens", `${user}-${name}.png`), fullPage: name !== "chart" });
@@ -183,7 +190,88 @@ try {
   const png = await download;
   await png.saveAs(join(out, "chart.png"));
   check(readFileSync(join(out, "chart.png")).subarray(1, 4).toString() === "PNG", "the chart exports as a PNG");
+  // The timeline of the subject under the chart.
+  await until(a.page, () => document.querySelectorAll("#timeline .vis-item").length > 0, null, "the timeline's items");
+  check(/\d+ items/.test(await a.page.textContent("#timeline-status")), "the timeline shows the subject's transactions, alerts, notes and requests");
+  // An annotation on a node.
+  const annotated = await a.page.evaluate(() => { const n = window.mtChart.nodes("[kind = 'account'][account]")[0]; n.emit("tap"); return n.data("account"); });
+  await a.page.waitForSelector("#annotate");
+  await a.page.fill("#a-text", "Collects the smuggling fees (annotated in the browser test)");
+  await a.page.click("#annotate button[type=submit]");
+  await a.page.waitForSelector("text=Annotations (1)");
+  check(await a.page.evaluate((acct) => window.mtChart.nodes().filter((n) => n.data("account") === acct)[0].data("annotated") === true, annotated), `the annotated node ${annotated} is marked on the chart`);
+  // The trace overlay: FIFO from the subject's first account.
+  await a.page.selectOption("#t-method", "fifo");
+  await a.page.click("#trace-form button[type=submit]");
+  await a.page.waitForSelector("#trace-schedule table.schedule");
+  const traced = await a.page.evaluate(() => window.mtChart.edges(".traced").length);
+  check(traced > 0 && /traced in .* = still held .* \+ left the records/.test(await a.page.textContent("#trace-schedule")), `a FIFO trace puts attributed flows on ${traced} edges beside its schedule`);
+  check(/\.csv:\d+/.test(await a.page.textContent("#trace-schedule")), "the tracing schedule cites source lines");
+  await screen(a, "chart-trace", "irs");
+  // The SVG export, drawn by Graphviz on the server.
+  const svgDownload = a.page.waitForEvent("download");
+  await a.page.click("#export-svg");
+  const svg = await svgDownload;
+  await svg.saveAs(join(out, "chart.svg"));
+  const svgText = readFileSync(join(out, "chart.svg"), "utf8");
+  check(svgText.includes("<svg") && svgText.includes("Illustrative aid (FRE 107)"), "the view exports as SVG labelled an illustrative aid (FRE 107)");
+  // Save the view in the case; open it again later on an empty chart.
+  await a.page.evaluate(() => window.mtChart.edges(".traced").remove());
+  const savedNodes = await a.page.evaluate(() => window.mtChart.nodes("[account]").length);
+  await a.page.fill("#v-name", "funnel and fees");
+  await a.page.click("#save-view");
+  await until(a.page, () => [...document.querySelectorAll("#v-list option")].some((o) => o.textContent.startsWith("funnel and fees")), null, "the saved view in the list");
+  // Leave the chart (the overview), then open an empty chart and the saved view on it.
+  await a.page.goto(`${base}/#/cases/${joint.id}`);
+  await a.page.waitForSelector("text=Alerts (");
+  await a.page.goto(`${base}/#/cases/${joint.id}/chart`);
+  await until(a.page, () => window.mtChart && window.mtChart.nodes().length === 0 && [...document.querySelectorAll("#v-list option")].some((o) => o.textContent.startsWith("funnel and fees")), null, "an empty chart listing the saved view");
+  await a.page.click("#open-view");
+  await until(a.page, () => document.getElementById("cy").dataset.view === "funnel and fees", null, "the saved view opened");
+  const reopened = await a.page.evaluate(() => window.mtChart.nodes("[account]").length);
+  check(reopened === savedNodes, `the saved view opens again on an empty chart with its ${savedNodes} nodes (${reopened})`);
+  // The timeline drives the chart: drag its axis (a user's change of period) and the chart follows.
+  const box = await a.page.locator("#timeline .vis-panel.vis-bottom").boundingBox();
+  await a.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await a.page.mouse.down();
+  for (let i = 1; i <= 10; ++i) await a.page.mouse.move(box.x + box.width / 2 + 25 * i, box.y + box.height / 2);
+  await a.page.mouse.up();
+  await until(a.page, () => /The chart follows the timeline/.test(document.getElementById("chart-status").textContent), null, "the chart following the timeline's period");
+  check((await a.page.inputValue("#f-from")) !== "", "the timeline's period is the chart's filter");
   await screen(a, "chart", "irs");
+
+  // ---- The queue flow on the intake case: upload, ingest, investigate, queue, disposition.
+  await a.page.goto(`${base}/#/cases/${intake.id}/evidence`);
+  await a.page.waitForSelector("#upload-form");
+  await a.page.setInputFiles("#e-files", statements);
+  await a.page.click("#upload-form button[type=submit]");
+  await a.page.waitForSelector("table.evidence-items");
+  check((await a.page.locator("table.evidence-items tbody tr").count()) === statements.length, `the ${statements.length} statements are evidence with their SHA-256`);
+  await a.page.click("#ingest");
+  await until(a.page, () => /ingest\s*done/.test(document.getElementById("job-list").textContent), null, "the ingest job");
+  await a.page.click("#investigate");
+  await until(a.page, () => /investigate\s*done/.test(document.getElementById("job-list").textContent) || /failed/.test(document.getElementById("job-list").textContent), null, "the investigation job");
+  check(/investigate\s*done/.test(await a.page.textContent("#job-list")), "the ingest and investigation jobs end done");
+  await screen(a, "evidence", "irs");
+  await a.page.goto(`${base}/#/cases/${intake.id}/queue`);
+  await a.page.waitForSelector("table.queue tbody tr");
+  const queued = await a.page.locator("table.queue tbody tr").count();
+  check(queued > 0, `the investigation's alerts appear in the queue (${queued})`);
+  await a.page.click("table.queue tbody tr:first-child button");
+  await a.page.waitForSelector("#disposition");
+  await a.page.selectOption("#d-state", "escalated");
+  await a.page.fill("#d-note", "Fee pattern matches the smuggling advisory; escalated (browser test)");
+  await a.page.click("#disposition button[type=submit]");
+  await a.page.waitForSelector("text=Fee pattern matches the smuggling advisory");
+  await screen(a, "queue", "irs");
+  const alerts = (await api(irs, "GET", `/api/v1/cases/${intake.id}/alerts?state=escalated`)).json.alerts;
+  check(alerts.length === 1, "the alert's disposition is recorded (escalated)");
+  const auditor = await signIn("auditor");
+  const journal = alerts.length ? (await api(auditor, "GET", `/api/v1/journal?object=alert/${alerts[0].id}`)).json : [];
+  check(journal.some((e) => e.reason.includes("Fee pattern matches the smuggling advisory")), "the disposition and its note are in the journal");
+  await a.page.goto(`${base}/#/cases/${intake.id}/timeline`);
+  await until(a.page, () => document.querySelectorAll("#timeline .vis-item").length > 0, null, "the case's timeline");
+  await screen(a, "timeline", "irs");
   await a.context.close();
 
   // ---- HSI agent: only the joint case; the 6103 case is not found, in the screens or the API.

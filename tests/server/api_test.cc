@@ -219,6 +219,15 @@ const std::vector<Rule> kRules = {
     {"GET", "/api/v1/cases/{case_id}/views/path", kAllRoles, Scope::kCaseRead},
     {"POST", "/api/v1/cases/{case_id}/alerts/{alert_id}/exclusion", kAllRoles, Scope::kItemWrite},
     {"DELETE", "/api/v1/cases/{case_id}/alerts/{alert_id}/exclusion", kAllRoles, Scope::kItemWrite},
+    {"GET", "/api/v1/cases/{case_id}/views/timeline", kAllRoles, Scope::kCaseRead},
+    {"POST", "/api/v1/cases/{case_id}/views/export.svg", kAllRoles, Scope::kCaseRead},
+    {"GET", "/api/v1/cases/{case_id}/views/trace", kAllRoles, Scope::kCaseRead},
+    {"GET", "/api/v1/cases/{case_id}/views/saved", kAllRoles, Scope::kCaseRead},
+    {"POST", "/api/v1/cases/{case_id}/views/saved", kAllRoles, Scope::kCaseWrite},
+    {"GET", "/api/v1/cases/{case_id}/views/saved/{view_id}", kAllRoles, Scope::kItemRead},
+    {"PATCH", "/api/v1/cases/{case_id}/views/saved/{view_id}", kAllRoles, Scope::kItemWrite},
+    {"GET", "/api/v1/cases/{case_id}/views/annotations", kAllRoles, Scope::kCaseRead},
+    {"POST", "/api/v1/cases/{case_id}/views/annotations", kAllRoles, Scope::kCaseWrite},
 };
 
 bool Expected(const Rule& rule, Role role, CaseAccess membership, bool note_marked_6103) {
@@ -283,6 +292,10 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
         const workspace::Markings item_markings = marked ? *ParseMarkings({"6103"}) : workspace::Markings{};
         auto note = ws_->AddNote(irs_agent_, c->id, "case", "", "a note", item_markings);
         ASSERT_TRUE(note.ok());
+        // A saved chart view carrying the cell's markings (views/saved/{view_id}).
+        auto view = ws_->AddNote(irs_agent_, c->id, "view", "matrix view",
+                                 R"({"nodes":[],"groups":[],"filters":{}})", item_markings);
+        ASSERT_TRUE(view.ok());
         // The case-work items, each carrying the cell's markings: evidence, a failed ingest job
         // of it (whose claim marks the store), the alert an investigation raised, a request.
         const CaseItems items = MakeCaseItems(c->id, item_markings, serial);
@@ -305,8 +318,8 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
           }
           if (adds_member) joiner = MakeUser("j." + std::to_string(serial), hsi_id_, Role::kAgent, {"LES"});
 
-          std::string path = Fill(Fill(Fill(rule.pattern, "case_id", c->id), "note_id", note->id), "user_id",
-                                  extra.user.id);
+          std::string path = Fill(Fill(Fill(Fill(rule.pattern, "case_id", c->id), "note_id", note->id), "user_id",
+                                       extra.user.id), "view_id", view->id);
           path = Fill(Fill(Fill(Fill(path, "evidence_id", items.evidence), "job_id", items.job), "alert_id", items.alert),
                       "request_id", items.request);
           // The current versions, as the owner sees them.
@@ -363,6 +376,16 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
           if (rule.pattern == "/api/v1/cases/{case_id}/identifiers") body = {{"accounts", {"80020474750"}}};
           if (rule.pattern.find("/views/") != std::string::npos) {
             query = {{"subject", "E1"}, {"account", "001:A0"}, {"from_account", "001:A0"}, {"to_account", "001:A0"}};
+            if (rule.pattern.find("/views/timeline") != std::string::npos) query = {{"subject", "E1"}};
+            const Json view_body = {{"nodes", {{{"account", "001:A0"}, {"x", 0}, {"y", 0}}}}};
+            if (rule.method == "POST" && rule.pattern.find("/views/saved") != std::string::npos) {
+              body = {{"name", "v"}, {"view", view_body}};
+            }
+            if (rule.method == "PATCH") body = {{"version", view->version}, {"view", view_body}};
+            if (rule.pattern.find("/views/export.svg") != std::string::npos) body = {{"view", view_body}};
+            if (rule.method == "POST" && rule.pattern.find("/views/annotations") != std::string::npos) {
+              body = {{"account", "001:A0"}, {"text", "the funnel"}};
+            }
           }
           if (rule.pattern.ends_with("/exclusion")) body = {{"reason", "reviewed"}};
           const bool signs_out = rule.method == "DELETE" && rule.pattern == "/api/v1/session";

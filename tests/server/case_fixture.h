@@ -78,9 +78,9 @@ inline void WriteRun(const std::filesystem::path& run) {
          "2,E2,\"Bo, Example\",2,6,1,ST-FAN-IN,001:A2,,\n";
   std::ofstream(run / "alerts.jsonl")
       << R"({"record":"scan","transactions":200})" "\n"
-      << R"({"record":"alert","alert_id":"ST-FEE-1","rule_id":"ST-FEE","title":"Fees","citation":"FIN-2014-A008","severity":"high","subjects":["001:A0"],"sentence":"Account 001:A0 received fees.","evidence":[{"transaction_id":3,"source_file":"/evidence/statements.csv","source_line":5}]})" "\n"
-      << R"({"record":"alert","alert_id":"ST-CTR-1","rule_id":"ST-CTR","title":"CTR","citation":"31 CFR 1010.311","severity":"report","subjects":["001:A1"],"sentence":"Cash over 10,000.","evidence":[]})" "\n"
-      << R"({"record":"alert","alert_id":"ST-FAN-IN-1","rule_id":"ST-FAN-IN","title":"Fan-in","citation":"FATF 2018","severity":"medium","subjects":["001:A2"],"sentence":"Many senders.","evidence":[]})" "\n";
+      << R"({"record":"alert","alert_id":"ST-FEE-1","rule_id":"ST-FEE","title":"Fees","citation":"FIN-2014-A008","severity":"high","subjects":["001:A0"],"window":{"start":"2025-09-03T00:00:00Z","end":"2025-09-05T00:00:00Z"},"sentence":"Account 001:A0 received fees.","evidence":[{"transaction_id":3,"source_file":"/evidence/statements.csv","source_line":5}]})" "\n"
+      << R"({"record":"alert","alert_id":"ST-CTR-1","rule_id":"ST-CTR","title":"CTR","citation":"31 CFR 1010.311","severity":"report","subjects":["001:A1"],"window":{"start":"2025-09-10T00:00:00Z","end":"2025-09-10T12:00:00Z"},"sentence":"Cash over 10,000.","evidence":[]})" "\n"
+      << R"({"record":"alert","alert_id":"ST-FAN-IN-1","rule_id":"ST-FAN-IN","title":"Fan-in","citation":"FATF 2018","severity":"medium","subjects":["001:A2"],"window":{"start":"2025-09-12T00:00:00Z","end":"2025-09-20T00:00:00Z"},"sentence":"Many senders.","evidence":[]})" "\n";
   std::ofstream(run / "trails" / "01-E1" / "trail.json")
       << R"({"configuration":{"method":"libr"},"totals":[{"currency":"USD","traced_in":"100.00","remaining":"60.00","exited_total":"40.00"}],"remaining":[],"exits":[{"account":"001:A5","amount":"40.00"}]})";
 }

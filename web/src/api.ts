@@ -53,3 +53,26 @@ export async function signOut(): Promise<void> {
 export function casePath(caseId: number | string, rest = ""): string {
   return `/api/v1/cases/${encodeURIComponent(String(caseId))}${rest}`;
 }
+
+// A call whose answer is a file (the chart's SVG export): the body as a Blob, or the server's
+// JSON error as an ApiError.
+export async function callBlob(method: string, path: string, body?: unknown): Promise<Blob> {
+  const headers: Record<string, string> = { "X-CSRF-Token": csrfToken() };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(new URL(path, window.location.origin), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin" });
+  if (!res.ok) {
+    const json: any = await res.json().catch(() => null);
+    throw new ApiError(res.status, json?.error ?? "Error", json?.message ?? `HTTP ${res.status}`);
+  }
+  return res.blob();
+}
+
+export function download(blob: Blob, name: string): void {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}

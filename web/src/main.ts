@@ -8,6 +8,8 @@ import { renderOverview } from "./screens/overview";
 import { renderSubject } from "./screens/subject";
 import { renderChart } from "./screens/chart";
 import { renderQueue } from "./screens/queue";
+import { renderEvidence } from "./screens/evidence";
+import { renderTimeline } from "./screens/timeline";
 
 export interface Screen {
   main: HTMLElement;
@@ -65,6 +67,8 @@ async function route(): Promise<void> {
     else if (parts[0] === "cases" && parts[2] === "subjects" && parts[3]) await renderSubject(s, parts[1], decodeURIComponent(parts[3]));
     else if (parts[0] === "cases" && parts[2] === "chart") await renderChart(s, parts[1]);
     else if (parts[0] === "cases" && parts[2] === "queue") await renderQueue(s, parts[1]);
+    else if (parts[0] === "cases" && parts[2] === "evidence") await renderEvidence(s, parts[1]);
+    else if (parts[0] === "cases" && parts[2] === "timeline") await renderTimeline(s, parts[1]);
     else m.replaceChildren(h("h1", {}, "Not found"), h("p", {}, "No screen at this address. "), h("a", { href: "#/cases" }, "Cases"));
   } catch (e) {
     m.replaceChildren(h("h1", {}, "Cannot show this"), errorBox(e), h("p", {}, h("a", { href: "#/cases" }, "Back to cases")));

@@ -1,11 +1,15 @@
 // The link chart: start from an account (or a subject's accounts, grouped under the subject),
 // expand a node's counterparties on the server (filtered; the top N by amount, the rest
 // summarised), read each flow's source lines, find the shortest path between two nodes, export
-// a PNG (an illustrative aid, FRE 107).
+// a PNG or (drawn on the server by Graphviz) an SVG, both illustrative aids (FRE 107); overlay a
+// trace (LIBR, FIFO, LIFO, pro-rata) with its schedule; annotate nodes and edges; save the view in
+// the case and open it again; the timeline below follows the chart's subject or account, and its
+// period filters the chart.
 import cytoscape, { Core, EdgeSingular, NodeSingular } from "cytoscape";
 import fcose from "cytoscape-fcose";
 import expandCollapse from "cytoscape-expand-collapse";
-import { casePath, get } from "../api";
+import { call, callBlob, casePath, download, get } from "../api";
+import { mountTimeline } from "../timeline";
 import { errorBox, h, section, table } from "../dom";
 import type { Screen } from "../main";
 
@@ -17,6 +21,13 @@ interface NodeInfo { id: number; label: string; kind: string; }
 interface Evidence { transaction_id: number; time: string; amount: string; channel: string; source_file: string; source_line: number; }
 interface FlowInfo { from: number; to: number; counterparty: NodeInfo; direction: string; currency: string; amount: string; transactions: number; first: string; last: string; channels: string[]; evidence: Evidence[]; evidence_complete: boolean; }
 interface ExpandView { markings: string[]; node: NodeInfo; matched_transactions: number; flows: FlowInfo[]; rest: { flows: number; counterparties: number; transactions: number; amounts: { currency: string; amount: string }[] }; }
+interface TraceEdge { from: number; to: number; from_node: NodeInfo; to_node: NodeInfo; currency: string; attributed: string; payments: number; exit: boolean; }
+interface TraceLine { line: number; hop: number; time: string; transaction_id: number; from: string; to: string; currency: string; amount: string; attributed: string; disposition: string; source_file: string; source_line: number; }
+interface TraceView { markings: string[]; seed: NodeInfo; method: string; totals: { currency: string; traced_in: string; remaining: string; exited: string }[]; edges: TraceEdge[]; schedule: TraceLine[]; schedule_lines: number; schedule_complete: boolean; }
+interface Annotation { id: number; on: string; target: string; text: string; author: string; created_at: string; markings: string[]; }
+interface SavedViewInfo { id: number; name: string; author: string; updated_at: string; version: number; nodes: number; }
+interface SavedNode { account: string; x: number; y: number; group?: string; expanded?: boolean; }
+interface SavedView extends SavedViewInfo { view: { nodes: SavedNode[]; groups: { id: string; label: string }[]; filters: Record<string, string> }; }
 interface PathView { markings: string[]; found: boolean; nodes: NodeInfo[]; hops: { from: number; to: number; flows: FlowInfo[] }[]; sentence?: string; }
 
 const nodeId = (id: number) => `a${id}`;
@@ -32,8 +43,8 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
   const container = h("div", { id: "cy", class: "cy", role: "img", "aria-label": "Link chart of accounts and the money between them; the details panel lists what is selected" });
   const filters = h("form", { class: "filters", id: "filters" },
     h("fieldset", {}, h("legend", {}, "Filters for expansions"),
-      ...input("f-from", "From (YYYY-MM-DD)", { placeholder: "any" }),
-      ...input("f-to", "To (YYYY-MM-DD)", { placeholder: "any" }),
+      ...input("f-from", "From (YYYY-MM-DD)", { placeholder: "any", value: s.params.get("from") ?? "" }),
+      ...input("f-to", "To (YYYY-MM-DD)", { placeholder: "any", value: s.params.get("to") ?? "" }),
       h("label", { for: "f-direction" }, "Direction"),
       h("select", { id: "f-direction" }, h("option", { value: "both" }, "both"), h("option", { value: "out" }, "money out"), h("option", { value: "in" }, "money in")),
       ...input("f-channel", "Channels (comma-separated)", { placeholder: "all, e.g. wire,cash_deposit" }),
@@ -46,20 +57,40 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
     h("fieldset", {}, h("legend", {}, "Shortest path"),
       ...input("p-from", "From account"), ...input("p-to", "To account"),
       h("button", { type: "submit" }, "Find path")));
+  const traceForm = h("form", { class: "filters", id: "trace-form" },
+    h("fieldset", {}, h("legend", {}, "Trace overlay"),
+      ...input("t-account", "Trace forward from account", { value: start }),
+      h("label", { for: "t-method" }, "Method"),
+      h("select", { id: "t-method" }, h("option", { value: "libr" }, "LIBR (lowest intermediate balance)"), h("option", { value: "fifo" }, "FIFO"),
+        h("option", { value: "lifo" }, "LIFO"), h("option", { value: "pro-rata" }, "pro-rata")),
+      h("button", { type: "submit" }, "Trace"),
+      h("button", { type: "button", id: "clear-trace" }, "Clear the trace")));
+  const viewsForm = h("form", { class: "filters", id: "views-form" },
+    h("fieldset", {}, h("legend", {}, "Saved views (kept in the case)"),
+      ...input("v-name", "Name for this view"),
+      h("button", { type: "submit", id: "save-view" }, "Save view"),
+      h("label", { for: "v-list" }, "Saved views"),
+      h("select", { id: "v-list" }, h("option", { value: "" }, "none yet")),
+      h("button", { type: "button", id: "open-view" }, "Open view")));
+  const scheduleHost = h("div", { id: "trace-schedule" }, h("p", { class: "meta" }, "Trace an account to see its attributed flows on the chart and its tracing schedule here."));
+  const timelineHost = h("div", { id: "timeline-host" });
   const toolbar = h("div", { class: "toolbar" },
     h("button", { type: "button", id: "expand-selected" }, "Expand selected"),
     h("button", { type: "button", id: "collapse-groups" }, "Collapse groups"),
     h("button", { type: "button", id: "expand-groups" }, "Expand groups"),
     h("button", { type: "button", id: "relayout" }, "Lay out again"),
-    h("button", { type: "button", id: "export-png" }, "Export PNG (illustrative aid)"));
+    h("button", { type: "button", id: "export-png" }, "Export PNG (illustrative aid)"),
+    h("button", { type: "button", id: "export-svg" }, "Export SVG (illustrative aid, Graphviz)"));
   s.main.replaceChildren(
     h("p", {}, h("a", { href: `#/cases/${caseId}` }, "← Case overview"), subject ? " · " : null,
       subject ? h("a", { href: `#/cases/${caseId}/subjects/${encodeURIComponent(subject)}` }, `Subject ${subject}`) : null),
     h("h1", {}, "Link chart"),
     h("div", { class: "chart-layout" },
-      h("div", { class: "chart-side" }, filters, pathForm),
+      h("div", { class: "chart-side" }, filters, pathForm, traceForm, viewsForm),
       h("div", { class: "chart-main" }, toolbar, container, status),
-      h("div", { class: "chart-side" }, section("Details", details))));
+      h("div", { class: "chart-side" }, section("Details", details))),
+    section("Timeline" + (subject ? ` of subject ${subject}` : start ? ` of ${start}` : " of the case"), timelineHost),
+    section("Tracing schedule", scheduleHost));
 
   const cy: Core = cytoscape({
     container,
@@ -74,6 +105,9 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
       { selector: ":parent", style: { "background-color": "#eef3f8", "border-color": "#3b6ea8", "border-width": 1, label: "data(label)", "text-valign": "top", "font-size": 10 } },
       { selector: "edge", style: { width: "data(width)", "line-color": "#9aa9b8", "target-arrow-color": "#9aa9b8", "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(label)", "font-size": 7, "text-rotation": "autorotate", color: "#333" } },
       { selector: "edge[?rest]", style: { "line-style": "dashed", "target-arrow-shape": "none" } },
+      { selector: "edge.traced", style: { "line-color": "#b3541e", "target-arrow-color": "#b3541e", "line-style": "solid", color: "#7a3510", "font-weight": "bold" } },
+      { selector: "edge.traced[?exit]", style: { "line-style": "dashed" } },
+      { selector: "node[?annotated]", style: { "border-width": 2, "border-style": "double", "border-color": "#b3541e" } },
       { selector: ".path", style: { "line-color": "#c0392b", "target-arrow-color": "#c0392b", "border-color": "#c0392b", "border-width": 3 } },
       { selector: ":selected", style: { "overlay-opacity": 0.15, "overlay-color": "#f5a623" } },
     ],
@@ -107,7 +141,7 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
     cy.layout({ name: "fcose", animate: false, randomize: false, quality: "default", nodeDimensionsIncludeLabels: true } as any).run();
   };
 
-  async function expand(account: string): Promise<void> {
+  async function expand(account: string, relayout = true): Promise<void> {
     busy++;
     setStatus(`Expanding ${account}…`);
     try {
@@ -123,7 +157,7 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
         cy.add({ group: "edges", data: { id: `${restId}-e`, source: nodeId(v.node.id), target: restId, rest: true, width: 1, label: "" } });
       }
       cy.getElementById(nodeId(v.node.id)).data("expanded", true);
-      layout();
+      if (relayout) layout();
       setStatus(`${v.node.label}: ${v.flows.length} flows shown of ${v.flows.length + v.rest.flows} (${v.matched_transactions} transactions match the filters). Chart: ${cy.nodes().length} nodes, ${cy.edges().length} edges.`);
     } catch (e) {
       setStatus("");
@@ -142,7 +176,9 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
       h("h3", {}, account), h("p", {}, `Kind: ${n.data("kind")}; ${n.connectedEdges().length} edges on the chart`),
       h("button", { type: "button", onclick: () => void expand(account) }, "Expand this node"),
       h("button", { type: "button", onclick: () => { field("p-from").value = account; } }, "Path from here"),
-      h("button", { type: "button", onclick: () => { field("p-to").value = account; } }, "Path to here"));
+      h("button", { type: "button", onclick: () => { field("p-to").value = account; } }, "Path to here"),
+      h("button", { type: "button", onclick: () => { field("t-account").value = account; } }, "Trace from here"),
+      annotationBox({ account }, account, () => showNode(n)));
   }
   function showEdge(e: EdgeSingular): void {
     const f = flowsById.get(e.id());
@@ -153,7 +189,134 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
       h("p", {}, `${f.amount} ${f.currency} in ${f.transactions} transactions, ${f.first} to ${f.last}; channels: ${f.channels.join(", ")}.`),
       table(f.evidence_complete ? "Every transaction" : `The ${f.evidence.length} largest of ${f.transactions} transactions`,
         ["Id", "Time", "Amount", "Channel", "Source (file:line)"],
-        f.evidence.map((x) => [x.transaction_id, x.time, x.amount, x.channel, h("code", { title: x.source_file }, `${x.source_file.split("/").pop()}:${x.source_line}`)]), "evidence"));
+        f.evidence.map((x) => [x.transaction_id, x.time, x.amount, x.channel, h("code", { title: x.source_file }, `${x.source_file.split("/").pop()}:${x.source_line}`)]), "evidence"),
+      annotationBox({ from: src, to: dst }, `${src}->${dst}`, () => showEdge(e)));
+  }
+
+  // ---- Annotations (notes on a node or an edge, kept in the case) ----
+  let annotations: Annotation[] = [];
+  async function loadAnnotations(): Promise<void> {
+    try {
+      annotations = (await get<{ annotations: Annotation[] }>(casePath(caseId, "/views/annotations"))).annotations;
+    } catch { annotations = []; }
+    cy.nodes().forEach((n) => { n.data("annotated", annotations.some((a) => a.on === "account" && a.target === n.data("account"))); });
+  }
+  function annotationBox(target: Record<string, string>, key: string, refresh: () => void): HTMLElement {
+    const mine = annotations.filter((a) => a.target === key);
+    const text = h("textarea", { id: "a-text", rows: 2 }) as HTMLTextAreaElement;
+    const msg = h("div", { "aria-live": "polite" });
+    const form = h("form", { class: "filters", id: "annotate" }, h("label", { for: "a-text" }, "Annotation"), text,
+      h("button", { type: "submit" }, "Annotate"), msg);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        await call("POST", casePath(caseId, "/views/annotations"), { ...target, text: text.value });
+        await loadAnnotations();
+        refresh();
+      } catch (e) { msg.replaceChildren(errorBox(e)); }
+    });
+    return h("div", { class: "annotations" },
+      h("h3", {}, `Annotations (${mine.length})`),
+      mine.length ? h("ul", {}, ...mine.map((a) => h("li", {}, `${a.text} — ${a.author}, ${a.created_at}`, a.markings.length ? ` [${a.markings.join(", ")}]` : ""))) : null,
+      form);
+  }
+
+  // ---- The view: nodes with positions, groups, filters (saved views and the SVG export) ----
+  const filterValues = (): Record<string, string> => {
+    const q = query();
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(q)) if (v !== "") out[k] = v;
+    return out;
+  };
+  function currentView() {
+    const nodes: SavedNode[] = [];
+    cy.nodes().forEach((n) => {
+      const account = n.data("account") as string | undefined;
+      if (!account || n.isParent()) return;
+      const p = n.position();
+      const node: SavedNode = { account, x: p.x, y: p.y };
+      if (n.parent().nonempty()) node.group = n.parent().first().id();
+      if (n.data("expanded")) node.expanded = true;
+      nodes.push(node);
+    });
+    const groups = cy.nodes(":parent").map((g) => ({ id: g.id(), label: String(g.data("label")) }));
+    return { nodes, groups, filters: filterValues() };
+  }
+  async function listViews(selectId?: number): Promise<void> {
+    const sel = document.getElementById("v-list") as HTMLSelectElement;
+    try {
+      const r = await get<{ views: SavedViewInfo[] }>(casePath(caseId, "/views/saved"));
+      sel.replaceChildren(...(r.views.length ? r.views.map((v) => h("option", { value: v.id }, `${v.name} (${v.nodes} nodes, ${v.author}, ${v.updated_at})`)) : [h("option", { value: "" }, "none yet")]));
+      if (selectId) sel.value = String(selectId);
+    } catch (e) { details.replaceChildren(errorBox(e)); }
+  }
+  async function openView(id: string): Promise<void> {
+    const v = await get<SavedView>(casePath(caseId, `/views/saved/${id}`));
+    cy.elements().remove();
+    flowsById.clear();
+    for (const [k, el] of [["from", "f-from"], ["to", "f-to"], ["channel", "f-channel"], ["min_amount", "f-min"], ["top", "f-top"]]) field(el).value = v.view.filters[k] ?? "";
+    (document.getElementById("f-direction") as HTMLSelectElement).value = v.view.filters.direction ?? "both";
+    for (const g of v.view.groups) cy.add({ group: "nodes", data: { id: g.id, label: g.label } });
+    for (const n of v.view.nodes.filter((x) => x.expanded)) await expand(n.account, false);
+    const keep = new Set(v.view.nodes.map((n) => n.account));
+    cy.nodes().forEach((n) => { const a = n.data("account"); if (a && !keep.has(a)) n.remove(); });
+    cy.nodes("[?rest]").remove();
+    for (const n of v.view.nodes) {
+      let node = cy.nodes().filter((x) => x.data("account") === n.account);
+      if (node.empty()) node = cy.add({ group: "nodes", data: { id: `v-${n.account}`, label: n.account, account: n.account, kind: "account" } });
+      if (n.group && cy.getElementById(n.group).nonempty()) node.move({ parent: n.group });
+      node.position({ x: n.x, y: n.y });
+    }
+    cy.fit(undefined, 30);
+    await loadAnnotations();
+    setStatus(`Opened the saved view "${v.name}" (${v.view.nodes.length} nodes, saved by ${v.author}). Chart: ${cy.nodes().length} nodes, ${cy.edges().length} edges.`);
+    container.dataset.view = v.name;
+  }
+
+  // ---- Trace overlay ----
+  function clearTrace(): void {
+    cy.edges(".traced").remove();
+  }
+  async function runTrace(account: string, method: string): Promise<void> {
+    busy++;
+    container.dataset.busy = String(busy);
+    setStatus(`Tracing ${account} by ${method.toUpperCase()}…`);
+    try {
+      const v = await get<TraceView>(casePath(caseId, "/views/trace"), { account, method, limit: "500" });
+      clearTrace();
+      for (const e of v.edges) {
+        addNode(e.from_node);
+        addNode(e.to_node);
+        cy.add({ group: "edges", classes: "traced", data: { id: `t${e.from}-${e.to}-${e.currency}`, source: nodeId(e.from), target: nodeId(e.to), label: `traced ${e.attributed} ${e.currency}`, width: 3, exit: e.exit } });
+      }
+      layout();
+      scheduleHost.replaceChildren(
+        h("p", {}, `Forward trace from ${v.seed.label} by ${v.method.toUpperCase()}: ` + v.totals.map((t) => `${t.currency} traced in ${t.traced_in} = still held ${t.remaining} + left the records ${t.exited}`).join("; ") + "."),
+        table(v.schedule_complete ? `Tracing schedule (${v.schedule_lines} lines)` : `Tracing schedule: the first ${v.schedule.length} of ${v.schedule_lines} lines`,
+          ["Line", "Hop", "Time", "From", "To", "Amount", "Traced", "Disposition", "Source (file:line)"],
+          v.schedule.map((x) => [x.line, x.hop, x.time, x.from, x.to, `${x.amount} ${x.currency}`, `${x.attributed} ${x.currency}`, x.disposition,
+            h("code", { title: x.source_file }, `${x.source_file.split("/").pop()}:${x.source_line}`)]), "schedule"));
+      setStatus(`Trace by ${v.method.toUpperCase()}: ${v.edges.length} edges carry traced money. Chart: ${cy.nodes().length} nodes, ${cy.edges().length} edges.`);
+    } catch (e) {
+      scheduleHost.replaceChildren(errorBox(e));
+    } finally {
+      busy--;
+      container.dataset.busy = String(busy);
+    }
+  }
+
+  // ---- The timeline's period filters the chart: every expanded node again, under the period ----
+  async function followPeriod(from: string, to: string): Promise<void> {
+    field("f-from").value = from;
+    field("f-to").value = to;
+    const expanded = cy.nodes("[?expanded]").map((n) => String(n.data("account")));
+    cy.edges().remove();
+    flowsById.clear();
+    cy.nodes("[?rest]").remove();
+    for (const a of expanded) await expand(a, false);
+    cy.nodes().forEach((n) => { if (!n.isParent() && !n.data("expanded") && n.connectedEdges().empty() && n.parent().empty()) n.remove(); });
+    layout();
+    setStatus(`The chart follows the timeline: ${from} to ${to}. Chart: ${cy.nodes().length} nodes, ${cy.edges().length} edges.`);
   }
   cy.on("tap", "node", (ev) => showNode(ev.target));
   cy.on("tap", "edge", (ev) => showEdge(ev.target));
@@ -182,6 +345,35 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
   (document.getElementById("collapse-groups") as HTMLButtonElement).addEventListener("click", () => ec.collapseAll());
   (document.getElementById("expand-groups") as HTMLButtonElement).addEventListener("click", () => { ec.expandAll(); layout(); });
   (document.getElementById("relayout") as HTMLButtonElement).addEventListener("click", layout);
+  traceForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const a = field("t-account").value.trim();
+    if (a) void runTrace(a, (document.getElementById("t-method") as HTMLSelectElement).value);
+  });
+  (document.getElementById("clear-trace") as HTMLButtonElement).addEventListener("click", () => { clearTrace(); scheduleHost.replaceChildren(); });
+  viewsForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const name = field("v-name").value.trim();
+    if (!name) { setStatus("Give the view a name to save it."); return; }
+    try {
+      const v = await call<SavedViewInfo>("POST", casePath(caseId, "/views/saved"), { name, view: currentView() });
+      await listViews(v.id);
+      setStatus(`Saved the view "${v.name}" in the case (${v.nodes} nodes).`);
+    } catch (e) { details.replaceChildren(errorBox(e)); }
+  });
+  (document.getElementById("open-view") as HTMLButtonElement).addEventListener("click", async () => {
+    const id = (document.getElementById("v-list") as HTMLSelectElement).value;
+    if (!id) return;
+    try { await openView(id); } catch (e) { details.replaceChildren(errorBox(e)); }
+  });
+  (document.getElementById("export-svg") as HTMLButtonElement).addEventListener("click", async () => {
+    setStatus("Drawing the view on the server (Graphviz)…");
+    try {
+      const blob = await callBlob("POST", casePath(caseId, "/views/export.svg"), { view: currentView() });
+      download(blob, `case-${caseId}-chart.svg`);
+      setStatus("Exported the view as SVG (an illustrative aid, FRE 107; edge amounts recomputed from the store).");
+    } catch (e) { details.replaceChildren(errorBox(e)); }
+  });
   (document.getElementById("export-png") as HTMLButtonElement).addEventListener("click", () => {
     const blob = cy.png({ output: "blob", full: true, bg: "#ffffff", scale: 2 }) as unknown as Blob;
     const a = h("a", { href: URL.createObjectURL(blob), download: `case-${caseId}-chart.png` }) as HTMLAnchorElement;
@@ -190,6 +382,9 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
     a.remove();
   });
 
+  await loadAnnotations();
+  void listViews();
+  mountTimeline(timelineHost, caseId, subject ? { subject } : start ? { account: start } : {}, (from, to) => void followPeriod(from, to));
   if (subject) {
     const v = await get<{ accounts: string[] }>(casePath(caseId, "/views/subject"), { subject });
     cy.add({ group: "nodes", data: { id: `subject-${subject}`, label: `Subject ${subject}` } });

@@ -24,7 +24,9 @@ export async function renderOverview(s: Screen, caseId: string): Promise<void> {
     h("p", { class: "meta" }, `Owned by ${c.owning_agency} · your access: ${c.access} · `, markings(c.markings)),
     h("nav", { class: "actions", "aria-label": "Case" },
       h("a", { href: `#/cases/${c.id}/chart` }, "Link chart"),
-      h("a", { href: `#/cases/${c.id}/queue` }, "Alert queue")),
+      h("a", { href: `#/cases/${c.id}/queue` }, "Alert queue"),
+      h("a", { href: `#/cases/${c.id}/timeline` }, "Timeline"),
+      h("a", { href: `#/cases/${c.id}/evidence` }, "Evidence and jobs")),
   ];
   if (o.records) {
     const r = o.records;

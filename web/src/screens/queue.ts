@@ -37,8 +37,9 @@ export async function renderQueue(s: Screen, caseId: string): Promise<void> {
     disp.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       try {
-        const b = await call<QueueAlert>("POST", `/api/v1/alerts/${a.id}/disposition`, { state: to.value, note: note.value, version: a.version });
-        showAlert(b);
+        await call<QueueAlert>("POST", `/api/v1/alerts/${a.id}/disposition`, { state: to.value, note: note.value, version: a.version });
+        // The disposition's answer has no history; the alert itself has (with the note just made).
+        showAlert(await get<QueueAlert>(`/api/v1/alerts/${a.id}`));
         await load();
       } catch (e) { msg.replaceChildren(errorBox(e)); }
     });

@@ -20,6 +20,9 @@ export async function renderSubject(s: Screen, caseId: string, subjectId: string
   s.main.replaceChildren(
     h("p", {}, h("a", { href: `#/cases/${caseId}` }, "← Case overview")),
     h("h1", {}, `Subject ${subjectId}${x.holder ? `: ${x.holder}` : ""}`),
+    h("nav", { class: "actions", "aria-label": "Subject" },
+      h("a", { href: `#/cases/${caseId}/chart?subject=${encodeURIComponent(subjectId)}` }, "All accounts on the link chart"),
+      h("a", { href: `#/cases/${caseId}/timeline?subject=${encodeURIComponent(subjectId)}` }, "Timeline")),
     section("Accounts", h("ul", {}, ...v.accounts.map((a) => h("li", {}, chart(a), " (open on the link chart)"))),
       v.related_parties.length ? h("p", {}, `Related parties: ${v.related_parties.join(", ")}`) : null),
     section("Ranked evidence",
