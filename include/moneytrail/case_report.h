@@ -49,6 +49,12 @@ struct SourceRef {
   uint32_t line = 0;
 };
 
+// A channel code in an investigator's words, as every report table, chart and timeline prints it
+// (issue 21: what happened in words, never a code): "cash_withdrawal" -> "cash withdrawal",
+// "ach" -> "ACH transfer", "unknown" -> "channel not recorded"; "wire", "cash", "cheque" and
+// "reinvestment" read as they are; any other text is returned unchanged.
+std::string ChannelWords(std::string_view channel);
+
 // One transaction as the report shows it.
 struct TxView {
   TransactionId id = 0;

@@ -18,20 +18,6 @@
 namespace moneytrail::cases {
 namespace {
 
-// A channel in an investigator's words ("cash_withdrawal" -> "cash withdrawal"), for the case
-// timeline's sentences (issue 21: what happened in words, never a code).
-std::string ChannelWords(std::string_view channel) {
-  static const std::pair<std::string_view, std::string_view> kWords[] = {
-      {"cash_deposit", "cash deposit"},     {"cash_withdrawal", "cash withdrawal"},
-      {"ach", "ACH transfer"},              {"card", "card payment"},
-      {"money_transmitter", "money-transmitter transfer"}, {"crypto", "crypto transfer"},
-      {"internal", "internal transfer"},   {"unknown", "transaction (channel not recorded)"}};
-  for (const auto& [code, words] : kWords) {
-    if (channel == code) return std::string(words);
-  }
-  return std::string(channel);  // wire, cash, cheque, reinvestment read as they are
-}
-
 constexpr size_t kCounterpartiesShown = 25;
 constexpr size_t kRowsShown = 60;
 
@@ -371,7 +357,7 @@ CaseTimeline BuildCaseTimeline(const ViewMaker& views, std::span<const report::S
         const TransactionId t = end ? first_last[k].second : first_last[k].first;
         report::TxView tx = views.Tx(t);
         tl.events.push_back({tx.time, v.account, end ? "Last transaction" : "First transaction",
-                             fmt::format("{}, {} to {}, {} {} ({}:{})", ChannelWords(tx.channel), tx.from, tx.to,
+                             fmt::format("{}, {} to {}, {} {} ({}:{})", report::ChannelWords(tx.channel), tx.from, tx.to,
                                          FormatDecimalGrouped(tx.amount.amount), tx.amount.currency,
                                          tx.source.file, tx.source.line)});
       }

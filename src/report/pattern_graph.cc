@@ -189,7 +189,7 @@ void AppendEdge(const report::TxView& tx, size_t number, Point p0, Point p2, Poi
   std::string colour(ChannelColour(tx.channel));
   std::string tip = Escape(fmt::format("{}. {} {} \xE2\x86\x92 {} {} ({})", number,
                                        FormatDateTime(tx.time), tx.from, tx.to,
-                                       FormatMoney(tx.amount), tx.channel));
+                                       FormatMoney(tx.amount), report::ChannelWords(tx.channel)));
   Point label;
   if (loop) {
     s += fmt::format(

@@ -147,7 +147,7 @@ void AppendPattern(const report::PatternView& p, const report::SubjectView& s, s
         "<td class=\"acct\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"src\">{}</td>"
         "</tr>",
         number_of[t], Escape(FormatDateTime(tx.time)), Escape(tx.from), Escape(tx.to),
-        Escape(tx.channel), Escape(FormatMoney(tx.amount)), SourceLink(tx));
+        Escape(report::ChannelWords(tx.channel)), Escape(FormatMoney(tx.amount)), SourceLink(tx));
   }
   out += "</tbody></table>";
 }

@@ -54,7 +54,7 @@ void AppendLegend(const std::vector<std::string>& channels, std::string& s) {
     s += fmt::format(
         "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"10\" height=\"10\" fill=\"{}\"/>"
         "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10.5\" fill=\"#222\">{}</text>",
-        x, y - 9, ChannelColour(channels[i]), x + 14, y, Escape(channels[i]));
+        x, y - 9, ChannelColour(channels[i]), x + 14, y, Escape(report::ChannelWords(channels[i])));
   }
 }
 
@@ -104,7 +104,7 @@ std::string DrawTimeline(const std::vector<report::TimelineEvent>& events) {
         "<title>{}</title></rect>",
         x, e.inflow ? kAxisY - h : kAxisY, bar_width, h, ChannelColour(e.channel),
         Escape(fmt::format("{} \xC2\xB7 {} \xC2\xB7 {} \xC2\xB7 {}", FormatDateTime(e.time),
-                           e.channel, e.inflow ? "in" : "out", FormatMoney(e.amount))));
+                           report::ChannelWords(e.channel), e.inflow ? "in" : "out", FormatMoney(e.amount))));
   }
   AppendTimeAxis(first, last, s);
   AppendLegend(channels, s);

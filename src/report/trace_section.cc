@@ -155,7 +155,7 @@ void AppendSchedule(const report::TraceView& t, std::string& out) {
         "<tr><td class=\"time\">{}</td><td class=\"acct\">{}</td><td class=\"acct\">{}</td>"
         "<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
         "<td>{}</td><td class=\"src\">{}</td></tr>",
-        Escape(FormatDateTime(f->tx.time)), Escape(f->tx.from), to, Escape(f->tx.channel),
+        Escape(FormatDateTime(f->tx.time)), Escape(f->tx.from), to, Escape(report::ChannelWords(f->tx.channel)),
         Escape(FormatMoney(f->tx.amount)), Escape(FormatMoney(f->attributed)), f->hop,
         Escape(f->disposition), SourceLink(f->tx));
   }

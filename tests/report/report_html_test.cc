@@ -38,6 +38,30 @@ TEST(ReportHtmlTest, EscapesEveryStringFromTheData) {
   EXPECT_THAT(html, HasSubstr("Acme Imports &amp; Sons"));
 }
 
+TEST(ReportHtmlTest, SaysChannelsInWordsNeverAsCodes) {
+  // Issue 21: what happened in an investigator's words. The sample's transactions are cash
+  // deposits and withdrawals; their codes must not reach any table cell, tooltip or legend.
+  std::string html = RenderReportHtml(SampleCase());
+  EXPECT_THAT(html, HasSubstr("cash deposit"));
+  EXPECT_THAT(html, HasSubstr("cash withdrawal"));
+  for (const char* code : {">cash_deposit<", ">cash_withdrawal<", "\xC2\xB7 cash_deposit", "(cash_deposit)",
+                           "(cash_withdrawal)"}) {
+    EXPECT_THAT(html, Not(HasSubstr(code))) << code;
+  }
+}
+
+TEST(ReportHtmlTest, ChannelWordsCoverEveryChannel) {
+  for (int c = 0; c < kChannelCount; ++c) {
+    const std::string_view code = ChannelName(static_cast<Channel>(c));
+    const std::string words = ChannelWords(code);
+    EXPECT_EQ(words.find('_'), std::string::npos) << code << " -> " << words;
+    if (code != "wire" && code != "cash" && code != "cheque" && code != "reinvestment") {
+      EXPECT_NE(words, code) << code;
+    }
+  }
+  EXPECT_EQ(ChannelWords("something else"), "something else");
+}
+
 TEST(ReportHtmlTest, HasNoExternalReferences) {
   std::string html = Lower(RenderReportHtml(SampleCase()));
   for (const char* bad : {"http:", "https:", "src=\"", "src='", "<link", "@import", "<iframe",

@@ -106,12 +106,13 @@ TEST(TimelineTest, DrawsInflowsAboveAndOutflowsBelowWithALegend) {
   std::string svg = DrawTimeline(events);
   EXPECT_EQ(TagBalanceError(svg), "");
   EXPECT_EQ(CountOf(svg, "<title>2026-"), 3u);
-  EXPECT_THAT(svg, HasSubstr("2026-01-01 00:00 UTC \xC2\xB7 cash_deposit \xC2\xB7 in \xC2\xB7 "
+  EXPECT_THAT(svg, HasSubstr("2026-01-01 00:00 UTC \xC2\xB7 cash deposit \xC2\xB7 in \xC2\xB7 "
                              "9,500.00 USD"));
   EXPECT_THAT(svg, HasSubstr("0.000296 Bitcoin"));
   EXPECT_THAT(svg, HasSubstr(">2026-01-01<"));  // date ticks
   EXPECT_THAT(svg, HasSubstr(">2026-01-21<"));
-  EXPECT_THAT(svg, HasSubstr(">cash_deposit</text>"));  // legend
+  EXPECT_THAT(svg, HasSubstr(">cash deposit</text>"));  // legend, in words
+  EXPECT_THAT(svg, Not(HasSubstr("cash_deposit")));
   EXPECT_THAT(svg, HasSubstr(">wire</text>"));
   // The largest USD amount is a full-height bar above the axis (y=110): y = 110 - 86 = 24.
   EXPECT_THAT(svg, HasSubstr("y=\"24.0\" width=\"8.0\" height=\"86.0\" fill=\"#E69F00\""));
