@@ -166,7 +166,7 @@ void AppendEvidenceIndex(const report::CaseReportData& d, std::string& out) {
         "<td class=\"acct\">{}</td><td class=\"acct\">{}</td><td>{}</td><td class=\"num\">{}</td>"
         "<td class=\"src\">{}</td></tr>",
         tx->id, tx->id, Escape(FormatDateTime(tx->time)), Escape(tx->from), Escape(tx->to),
-        Escape(tx->channel), Escape(FormatMoney(tx->amount)), Escape(FormatSource(tx->source)));
+        Escape(report::ChannelWords(tx->channel)), Escape(FormatMoney(tx->amount)), Escape(FormatSource(tx->source)));
   }
   out += "</tbody></table>";
 }

@@ -65,7 +65,7 @@ void AppendTransactionTable(const std::vector<const report::TxView*>& txs,
     out += fmt::format(
         "<tr><td class=\"time\">{}</td><td class=\"acct\">{}</td><td class=\"acct\">{}</td>"
         "<td>{}</td><td class=\"num\">{}</td><td class=\"src\">{}</td></tr>",
-        Escape(FormatDateTime(tx->time)), Escape(tx->from), Escape(tx->to), Escape(tx->channel),
+        Escape(FormatDateTime(tx->time)), Escape(tx->from), Escape(tx->to), Escape(report::ChannelWords(tx->channel)),
         Escape(FormatMoney(tx->amount)), SourceLink(*tx));
   }
   out += "</tbody></table>";

@@ -157,7 +157,7 @@ void AppendSchedule(const report::TraceView& t, std::string& out) {
         "<td>{}</td><td class=\"src\">{}</td></tr>",
         Escape(FormatDateTime(f->tx.time)), Escape(f->tx.from), to, Escape(report::ChannelWords(f->tx.channel)),
         Escape(FormatMoney(f->tx.amount)), Escape(FormatMoney(f->attributed)), f->hop,
-        Escape(f->disposition), SourceLink(f->tx));
+        Escape(report::ExitKindWords(f->disposition)), SourceLink(f->tx));
   }
   out += "</tbody></table></div>";
   std::string shown = ShownOf(t.flows.size(), t.flows_total, "schedule lines");
