@@ -1,7 +1,5 @@
 #include "report/html_util.h"
 
-#include <utility>
-
 #include <fmt/format.h>
 
 #include "moneytrail/time_format.h"
@@ -108,30 +106,6 @@ std::string FormatSource(const report::SourceRef& source) {
   if (source.file.empty()) return fmt::format("file #{}:{}", source.file_index, source.line);
   return fmt::format("{}:{}", source.file, source.line);
 }
-
-}  // namespace moneytrail::report_internal
-
-namespace moneytrail::report {
-
-std::string ChannelWords(std::string_view channel) {
-  static constexpr std::pair<std::string_view, std::string_view> kWords[] = {
-      {"cash_deposit", "cash deposit"},
-      {"cash_withdrawal", "cash withdrawal"},
-      {"ach", "ACH transfer"},
-      {"card", "card payment"},
-      {"money_transmitter", "money-transmitter transfer"},
-      {"crypto", "crypto transfer"},
-      {"internal", "internal transfer"},
-      {"unknown", "channel not recorded"}};
-  for (const auto& [code, words] : kWords) {
-    if (channel == code) return std::string(words);
-  }
-  return std::string(channel);
-}
-
-}  // namespace moneytrail::report
-
-namespace moneytrail::report_internal {
 
 std::string_view ChannelColour(std::string_view channel) {
   struct Entry {

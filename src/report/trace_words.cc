@@ -1,11 +1,29 @@
-// Exit kinds and the "where the money went" sentence in an investigator's words. The sentence
-// names every part of a currency's traced money, so that its parts add up to the total.
+// Channels, exit kinds and the "where the money went" sentence in an investigator's words. The
+// sentence names every part of a currency's traced money, so that its parts add up to the total.
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "moneytrail/case_report.h"
 #include "report/html_util.h"
 
 namespace moneytrail::report {
+
+std::string ChannelWords(std::string_view channel) {
+  static constexpr std::pair<std::string_view, std::string_view> kWords[] = {
+      {"cash_deposit", "cash deposit"},
+      {"cash_withdrawal", "cash withdrawal"},
+      {"ach", "ACH transfer"},
+      {"card", "card payment"},
+      {"money_transmitter", "money-transmitter transfer"},
+      {"crypto", "crypto transfer"},
+      {"internal", "internal transfer"},
+      {"unknown", "channel not recorded"}};
+  for (const auto& [code, words] : kWords) {
+    if (channel == code) return std::string(words);
+  }
+  return std::string(channel);
+}
 
 std::string ExitKindWords(std::string_view kind) {
   if (kind == "cash_withdrawal") return "cash withdrawal";

@@ -375,16 +375,7 @@ Status StoreWriter::Commit() {
   SegmentRecord seg;
   MT_RETURN_IF_ERROR(r.WriteSegment(name, static_cast<uint32_t>(next.segments.size()),
                                     r.manifest.transactions, seg));
-  auto fail = [&](Status s) {
-    std::error_code ignored;
-    std::filesystem::remove_all(sdir, ignored);
-    if (r.spill) {
-      // The rows written ahead went with the directory.
-      r.spill.reset();
-      r.spill_lost = true;
-    }
-    return s;
-  };
+  auto fail = [&](Status s) { return r.AbandonSegment(sdir, std::move(s)); };
   if (Status st = r.Step("dictionaries"); !st.ok()) return fail(st);
 
   next.transactions += seg.transactions;
@@ -420,16 +411,7 @@ Status StoreWriter::Rep::WriteSegment(const std::string& name, uint32_t segment_
   std::filesystem::create_directories(sdir, ec);
   if (ec) return IoError("cannot create " + sdir.string() + ": " + ec.message());
 
-  auto fail = [&](Status s) {
-    std::error_code ignored;
-    std::filesystem::remove_all(sdir, ignored);
-    if (r.spill) {
-      // The rows written ahead went with the directory.
-      r.spill.reset();
-      r.spill_lost = true;
-    }
-    return s;
-  };
+  auto fail = [&](Status s) { return r.AbandonSegment(sdir, std::move(s)); };
 
   seg = SegmentRecord{};
   seg.name = name;

@@ -85,6 +85,17 @@ struct StoreWriter::Rep {
   // spill_lost). Commit and Withdraw call it.
   Status WriteSegment(const std::string& name, uint32_t segment_index,
                       uint64_t first_transaction, SegmentRecord& seg);
+  // Removes a segment directory that did not become part of the store and returns `s`; rows
+  // written ahead went with the directory (spill_lost). WriteSegment's and Commit's failures.
+  Status AbandonSegment(const std::filesystem::path& sdir, Status s) {
+    std::error_code ignored;
+    std::filesystem::remove_all(sdir, ignored);
+    if (spill) {
+      spill.reset();
+      spill_lost = true;
+    }
+    return s;
+  }
   // Forgets the pending rows, sources, attributes and commit files (after they were written).
   void ClearPending() {
     spill.reset();

@@ -54,6 +54,24 @@ GVC_t* SharedGvc() {
   return gvc;
 }
 
+// Lays out g with `engine` and renders it as SVG on the shared context (the caller holds
+// GvcMutex); closes g in every case. `layout_failed` is the error when the layout fails.
+Result<std::string> LayOutAndRenderSvg(GVC_t* gvc, Agraph_t* g, const char* engine, Status layout_failed) {
+  if (gvLayout(gvc, g, engine) != 0) {
+    agclose(g);
+    return layout_failed;
+  }
+  char* data = nullptr;
+  unsigned int length = 0;  // graphviz 2.43's signature
+  int rc = gvRenderData(gvc, g, "svg", &data, &length);
+  std::string svg = rc == 0 && data != nullptr ? std::string(data, length) : std::string();
+  if (data != nullptr) gvFreeRenderData(data);
+  gvFreeLayout(gvc, g);
+  agclose(g);
+  if (rc != 0) return InternalError("Graphviz could not render the chart as SVG");
+  return svg;
+}
+
 struct EdgeKey {
   AccountId from, to;
   uint16_t currency;
@@ -173,20 +191,7 @@ Result<std::string> FlowChartSvg(const Trail& trail, const TrailReport& r, size_
     set(e, "fontsize", "11");
     if (sum.exit) set(e, "style", "dashed");
   }
-  std::string layout = "dot", format = "svg";
-  if (gvLayout(gvc, g, layout.c_str()) != 0) {
-    agclose(g);
-    return InternalError("Graphviz could not lay out the flow-of-funds chart");
-  }
-  char* data = nullptr;
-  unsigned int length = 0;  // graphviz 2.43's signature
-  int rc = gvRenderData(gvc, g, format.c_str(), &data, &length);
-  std::string svg = rc == 0 && data != nullptr ? std::string(data, length) : std::string();
-  if (data != nullptr) gvFreeRenderData(data);
-  gvFreeLayout(gvc, g);
-  agclose(g);
-  if (rc != 0) return InternalError("Graphviz could not render the chart as SVG");
-  return svg;
+  return LayOutAndRenderSvg(gvc, g, "dot", InternalError("Graphviz could not lay out the flow-of-funds chart"));
 }
 
 #endif  // MONEYTRAIL_HAVE_GVC
@@ -217,24 +222,14 @@ std::string DotQuoted(std::string_view text) {
 Result<std::string> RenderDotSvg(std::string_view dot, std::string_view layout) {
   using trace::GvcMutex;
   using trace::SharedGvc;
-  const std::string text(dot), engine(layout), format = "svg";
+  using trace::LayOutAndRenderSvg;
+  const std::string text(dot), engine(layout);
   std::lock_guard<std::mutex> lock(GvcMutex());
-  GVC_t* gvc = SharedGvc();
   Agraph_t* g = agmemread(text.c_str());
   if (g == nullptr) return InvalidArgumentError("the chart is not a Graphviz (DOT) graph");
-  if (gvLayout(gvc, g, engine.c_str()) != 0) {
-    agclose(g);
-    return InvalidArgumentError(fmt::format("Graphviz could not lay out the chart with '{}'", engine.substr(0, 20)));
-  }
-  char* data = nullptr;
-  unsigned int length = 0;  // graphviz 2.43's signature
-  int rc = gvRenderData(gvc, g, format.c_str(), &data, &length);
-  std::string svg = rc == 0 && data != nullptr ? std::string(data, length) : std::string();
-  if (data != nullptr) gvFreeRenderData(data);
-  gvFreeLayout(gvc, g);
-  agclose(g);
-  if (rc != 0) return InternalError("Graphviz could not render the chart as SVG");
-  return svg;
+  return LayOutAndRenderSvg(
+      SharedGvc(), g, engine.c_str(),
+      InvalidArgumentError(fmt::format("Graphviz could not lay out the chart with '{}'", engine.substr(0, 20))));
 }
 #endif
 

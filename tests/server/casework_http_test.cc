@@ -16,6 +16,7 @@
 
 #include "moneytrail/server.h"
 #include "moneytrail/workspace.h"
+#include "server/loopback_server.h"
 #include "workspace/workspace_fixture.h"
 
 namespace moneytrail::server {
@@ -30,23 +31,12 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-class CaseworkHttpTest : public workspace::testing::WorkspaceFixture {
+class CaseworkHttpTest : public testing::LoopbackServerFixture {
  protected:
   void SetUp() override {
-    WorkspaceFixture::SetUp();
+    LoopbackServerFixture::SetUp();
     hsi_other_ = MakeUser("hsi.other", hsi_id_, workspace::Role::kAgent, {"LES"});
-    api_ = std::make_unique<Api>(*ws_, ApiOptions{.secure_cookies = false, .run_jobs = true});
-    http_ = std::make_unique<HttpServer>(*api_, HttpOptions{.host = "127.0.0.1", .port = 0});
-    ASSERT_TRUE(http_->Bind().ok());
-    thread_ = std::thread([this] { (void)http_->Run(); });
-    ASSERT_TRUE(http_->WaitUntilRunning());
-  }
-  void TearDown() override {
-    http_->Stop();
-    thread_.join();
-    http_.reset();
-    api_.reset();
-    WorkspaceFixture::TearDown();
+    ASSERT_NO_FATAL_FAILURE(StartServer({.secure_cookies = false, .run_jobs = true}));
   }
 
   struct Client {
@@ -115,9 +105,6 @@ class CaseworkHttpTest : public workspace::testing::WorkspaceFixture {
   }
 
   workspace::Actor hsi_other_;
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<HttpServer> http_;
-  std::thread thread_;
 };
 
 TEST_F(CaseworkHttpTest, AMemberWithout6103SeesNeitherTheItemNorAnythingDerivedFromIt) {

@@ -17,6 +17,7 @@
 
 #include "moneytrail/server.h"
 #include "moneytrail/workspace.h"
+#include "server/loopback_server.h"
 #include "workspace/workspace_fixture.h"
 
 namespace moneytrail::server {
@@ -24,26 +25,15 @@ namespace {
 
 using Json = nlohmann::json;
 
-class ConcurrencyTest : public workspace::testing::WorkspaceFixture {
+class ConcurrencyTest : public testing::LoopbackServerFixture {
  protected:
   void SetUp() override {
-    WorkspaceFixture::SetUp();
-    api_ = std::make_unique<Api>(*ws_, ApiOptions{.secure_cookies = false});
-    http_ = std::make_unique<HttpServer>(*api_, HttpOptions{.host = "127.0.0.1", .port = 0});
-    ASSERT_TRUE(http_->Bind().ok());
-    thread_ = std::thread([this] { (void)http_->Run(); });
-    ASSERT_TRUE(http_->WaitUntilRunning());
+    LoopbackServerFixture::SetUp();
+    ASSERT_NO_FATAL_FAILURE(StartServer({.secure_cookies = false}));
     auto c = ws_->CreateCase(irs_agent_, {"C-CONC", "concurrency", {}});
     ASSERT_TRUE(c.ok());
     case_id_ = c->id;
     ASSERT_TRUE(ws_->AddMember(irs_agent_, case_id_, hsi_agent_.user.id, workspace::CaseAccess::kWrite, "").ok());
-  }
-  void TearDown() override {
-    http_->Stop();
-    thread_.join();
-    http_.reset();
-    api_.reset();
-    WorkspaceFixture::TearDown();
   }
 
   // One client: its own connection and session.
@@ -73,9 +63,6 @@ class ConcurrencyTest : public workspace::testing::WorkspaceFixture {
   }
   std::string CasePath() const { return "/api/v1/cases/" + std::to_string(case_id_); }
 
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<HttpServer> http_;
-  std::thread thread_;
   int64_t case_id_ = 0;
 };
 

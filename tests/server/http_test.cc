@@ -11,6 +11,7 @@
 
 #include "moneytrail/server.h"
 #include "moneytrail/workspace.h"
+#include "server/loopback_server.h"
 #include "workspace/workspace_fixture.h"
 
 namespace moneytrail::server {
@@ -18,22 +19,11 @@ namespace {
 
 using Json = nlohmann::json;
 
-class HttpTest : public workspace::testing::WorkspaceFixture {
+class HttpTest : public testing::LoopbackServerFixture {
  protected:
   void SetUp() override {
-    WorkspaceFixture::SetUp();
-    api_ = std::make_unique<Api>(*ws_, ApiOptions{.secure_cookies = false});
-    http_ = std::make_unique<HttpServer>(*api_, HttpOptions{.host = "127.0.0.1", .port = 0});
-    ASSERT_TRUE(http_->Bind().ok());
-    thread_ = std::thread([this] { (void)http_->Run(); });
-    ASSERT_TRUE(http_->WaitUntilRunning());
-  }
-  void TearDown() override {
-    http_->Stop();
-    thread_.join();
-    http_.reset();
-    api_.reset();
-    WorkspaceFixture::TearDown();
+    LoopbackServerFixture::SetUp();
+    ASSERT_NO_FATAL_FAILURE(StartServer({.secure_cookies = false}));
   }
 
   struct Client {
@@ -56,9 +46,6 @@ class HttpTest : public workspace::testing::WorkspaceFixture {
     return c;
   }
 
-  std::unique_ptr<Api> api_;
-  std::unique_ptr<HttpServer> http_;
-  std::thread thread_;
 };
 
 TEST_F(HttpTest, AJointCaseShowsEachAgencyOnlyWhatItsClearancesAllow) {
