@@ -57,3 +57,8 @@ endif()
 if(NOT TARGET PkgConfig::MT_HTTPLIB)
   pkg_check_modules(MT_HTTPLIB IMPORTED_TARGET cpp-httplib)
 endif()
+# Brotli and zlib (libbrotli-dev, zlib1g-dev): the server compresses its responses itself
+# (src/server/compression.h) instead of cpp-httplib's Brotli at quality 11 per response.
+if(TARGET PkgConfig::MT_HTTPLIB AND NOT TARGET PkgConfig::MT_COMPRESS)
+  pkg_check_modules(MT_COMPRESS REQUIRED IMPORTED_TARGET libbrotlienc libbrotlidec zlib)
+endif()

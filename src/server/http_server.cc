@@ -7,14 +7,18 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <chrono>
 #include <thread>
 #include <cctype>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "moneytrail/server.h"
+#include "server/compression.h"
 #include "server/static_files.h"
 
 namespace moneytrail::server {
@@ -22,6 +26,15 @@ namespace moneytrail::server {
 struct HttpServer::Impl {
   std::unique_ptr<httplib::Server> server;
   std::atomic<bool> stopping{false};
+  // Static files compressed at the best setting, by path and encoding; an entry is used only
+  // while the file's bytes are unchanged (same size and hash).
+  struct CachedStatic {
+    size_t size = 0;
+    size_t hash = 0;
+    std::optional<Compressed> compressed;
+  };
+  std::mutex static_mu;
+  std::map<std::pair<std::string, std::string>, CachedStatic> static_cache;
 };
 
 namespace {
@@ -38,6 +51,27 @@ bool IsLoopback(const std::string& host) {
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
+}
+
+// Sends `body` as the response's content. cpp-httplib compresses a body given by set_content
+// itself (Brotli at quality 11 for browsers: compression.h), but sends a sized content provider
+// as it is; so every non-empty body goes through one, compressed here when `compressed` is set.
+void SendBody(httplib::Response& res, std::string body, const std::string& content_type,
+              std::optional<Compressed> compressed) {
+  if (IsCompressibleType(content_type)) res.set_header("Vary", "Accept-Encoding");
+  if (compressed) {
+    res.set_header("Content-Encoding", compressed->encoding);
+    body = std::move(compressed->bytes);
+  }
+  if (body.empty()) {
+    res.set_content(body, content_type);
+    return;
+  }
+  auto shared = std::make_shared<std::string>(std::move(body));
+  res.set_content_provider(shared->size(), content_type,
+                           [shared](size_t offset, size_t length, httplib::DataSink& sink) {
+                             return sink.write(shared->data() + offset, std::min(length, shared->size() - offset));
+                           });
 }
 
 }  // namespace
@@ -111,7 +145,9 @@ Status HttpServer::Bind() {
       });
       return;
     }
-    res.set_content(response.body, content_type);
+    auto compressed = CompressForClient(response.body, req.get_header_value("Accept-Encoding"), content_type,
+                                        CompressionEffort::kFast);
+    SendBody(res, std::move(response.body), content_type, std::move(compressed));
   };
   // The browser interface's files: GET outside /api/ (static_files.h).
   auto files = [this, handler](const httplib::Request& req, httplib::Response& res) {
@@ -119,7 +155,19 @@ Status HttpServer::Bind() {
     StaticFile f = ServeStatic(options_.web_dir, req.path);
     res.status = f.status;
     for (const auto& [k, v] : f.headers) res.set_header(k, v);
-    res.set_content(f.body, f.content_type);
+    std::optional<Compressed> compressed;
+    const std::string encoding = ChooseEncoding(req.get_header_value("Accept-Encoding"));
+    if (f.status == 200 && !encoding.empty()) {
+      const size_t hash = std::hash<std::string_view>{}(f.body);
+      std::lock_guard lock(impl_->static_mu);
+      Impl::CachedStatic& c = impl_->static_cache[{req.path, encoding}];
+      if (c.size != f.body.size() || c.hash != hash || (!c.compressed && c.size == 0)) {
+        c = {f.body.size(), hash,
+             CompressForClient(f.body, encoding, f.content_type, CompressionEffort::kBest)};
+      }
+      compressed = c.compressed;
+    }
+    SendBody(res, std::move(f.body), f.content_type, std::move(compressed));
   };
   srv.Get(".*", files);
   srv.Post(".*", handler);
