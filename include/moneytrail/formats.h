@@ -31,9 +31,9 @@
 
 namespace moneytrail::formats {
 
-enum class StatementFormat : uint8_t { kUnknown, kCamt, kMt940, kBai2, kOfx };
+enum class StatementFormat : uint8_t { kUnknown, kCamt, kMt940, kBai2, kOfx, kPacs008 };
 
-// "camt", "mt940", "bai2", "ofx" ("unknown").
+// "camt", "mt940", "bai2", "ofx", "pacs008" ("unknown").
 std::string_view FormatName(StatementFormat f);
 // By name as in --format; kUnknown for any other text.
 StatementFormat FormatByName(std::string_view name);
@@ -104,6 +104,11 @@ Result<ParsedStatements> ParseCamt(std::string_view bytes, const std::string& na
 Result<ParsedStatements> ParseMt940(std::string_view bytes, const std::string& name);
 Result<ParsedStatements> ParseBai2(std::string_view bytes, const std::string& name);
 Result<ParsedStatements> ParseOfx(std::string_view bytes, const std::string& name);
+// A pacs.008 payment message (FIToFICstmrCdtTrf): each credit transfer becomes a debit entry
+// (channel wire, bank_code "pacs.008") on a statement of its debtor account and currency, with
+// the creditor, the creditor's account and agent as counterparty and the UETR (else the
+// end-to-end id) as reference; no balances (the message declares none).
+Result<ParsedStatements> ParsePacs008(std::string_view bytes, const std::string& name);
 // Dispatches on `format`; kUnknown is an InvalidArgument saying what the sniffer looked for.
 Result<ParsedStatements> ParseStatements(std::string_view bytes, const std::string& name,
                                          StatementFormat format);

@@ -6,7 +6,8 @@
 //     and the days no statement covers ("no statement for 2025-04-01 to 2025-04-30");
 //   - overlaps: the same row held by two downloads of one account is one transaction;
 //   - mirror transfers: the debit in one subpoenaed account and its credit in another are one
-//     transaction.
+//     transaction;
+//   - payment messages (pacs.008) that a statement of the same account also books are that row.
 // Every finding cites its source lines (file and physical line). The full definitions, with
 // worked examples, are in docs/statement-checks.md; each field below restates its contract.
 //
@@ -74,6 +75,11 @@ struct StatementFile {
   std::optional<int64_t> period_begin_day, period_end_day;  // from the banner, when read
   std::optional<int64_t> opening_balance, closing_balance;  // units at `scale`
   uint8_t scale = 2;
+  // The file's rows are payment messages (pacs.008), not a statement: they take no part in the
+  // running balance, continuity and overlap checks of statements; a message a statement of its
+  // account also books (or an earlier message repeats) is that row's duplicate (see
+  // docs/statement-checks.md "Payment messages").
+  bool payment_messages = false;
 };
 
 struct CheckOptions {

@@ -153,10 +153,14 @@ Status CamtReader::Start(xmlTextReaderPtr reader, uint64_t line) {
     out_.variant = at != std::string::npos && variant.find("camt.") != std::string::npos
                        ? variant.substr(at + 1)
                        : "camt." + kind + " (no version: namespace '" + variant + "')";
-  } else if (Is(name, "FIToFICstmrCdtTrf") || Is(name, "FIToFIPmtStsRpt")) {
+  } else if (Is(name, "FIToFICstmrCdtTrf")) {
+    return Malformed(line, "element", name,
+                     "a pacs payment message, not an account statement: read it with --format "
+                     "pacs008 or auto (docs/format/camt.md)");
+  } else if (Is(name, "FIToFIPmtStsRpt")) {
     return Malformed(line, "element", name,
                      "a pacs payment message, not an account statement: moneytrail reads "
-                     "camt.052, camt.053 and camt.054 (docs/format/camt.md)");
+                     "camt.052, camt.053 and camt.054 and pacs.008 (docs/format/camt.md)");
   }
   stack_.push_back({name, scope});
   text_.clear();

@@ -21,6 +21,7 @@ std::string_view FormatName(StatementFormat f) {
     case StatementFormat::kMt940: return "mt940";
     case StatementFormat::kBai2: return "bai2";
     case StatementFormat::kOfx: return "ofx";
+    case StatementFormat::kPacs008: return "pacs008";
     case StatementFormat::kUnknown: break;
   }
   return "unknown";
@@ -28,10 +29,11 @@ std::string_view FormatName(StatementFormat f) {
 
 StatementFormat FormatByName(std::string_view name) {
   for (StatementFormat f : {StatementFormat::kCamt, StatementFormat::kMt940, StatementFormat::kBai2,
-                            StatementFormat::kOfx}) {
+                            StatementFormat::kOfx, StatementFormat::kPacs008}) {
     if (FormatName(f) == name) return f;
   }
   if (name == "mt942") return StatementFormat::kMt940;
+  if (name == "pacs.008") return StatementFormat::kPacs008;
   return StatementFormat::kUnknown;
 }
 
@@ -46,7 +48,9 @@ StatementFormat SniffFormat(std::string_view bytes) {
     return StatementFormat::kOfx;
   }
   if (!trimmed.empty() && trimmed.front() == '<') {
-    // Any ISO 20022 message goes to the camt reader, which names what a non-statement is.
+    // A pacs.008 credit transfer to its own reader; any other ISO 20022 message goes to the
+    // camt reader, which names what a non-statement is.
+    if (Contains(head, "pacs.008") || Contains(head, "FIToFICstmrCdtTrf")) return StatementFormat::kPacs008;
     if (Contains(head, "camt.05") || Contains(head, "BkToCstmr") || Contains(head, "iso:20022") ||
         Contains(head, "pacs.00") || Contains(head, "FIToFI")) {
       return StatementFormat::kCamt;
@@ -68,6 +72,7 @@ Result<ParsedStatements> ParseStatements(std::string_view bytes, const std::stri
     case StatementFormat::kMt940: return ParseMt940(bytes, name);
     case StatementFormat::kBai2: return ParseBai2(bytes, name);
     case StatementFormat::kOfx: return ParseOfx(bytes, name);
+    case StatementFormat::kPacs008: return ParsePacs008(bytes, name);
     case StatementFormat::kUnknown: break;
   }
   if (LooksLikeZip(bytes)) {

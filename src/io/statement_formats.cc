@@ -114,7 +114,7 @@ void AddEntries(const formats::Statement& s, Timestamp min_time, Timestamp max_t
 
 bool IsStatementFormatName(std::string_view format) {
   return format == "camt" || format == "mt940" || format == "mt942" || format == "bai2" ||
-         format == "ofx" || format == "auto";
+         format == "ofx" || format == "pacs008" || format == "auto";
 }
 
 Result<FormatFile> ReadFormatFile(const std::filesystem::path& path, formats::StatementFormat format,

@@ -170,6 +170,7 @@ statements::StatementFile CheckFileOf(const StatementFile& f, size_t k) {
   statements::StatementFile cf;
   cf.file = static_cast<uint32_t>(k);
   cf.path = std::filesystem::absolute(f.path).lexically_normal().string();
+  cf.payment_messages = f.spec.format == "pacs008";
   const FieldSource& account = f.spec.at(Field::kStatementAccount);
   const FieldSource& bank = f.spec.at(Field::kStatementBank);
   if (account.column < 0 && account.has_constant) {

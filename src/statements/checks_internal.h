@@ -57,6 +57,11 @@ using AccountGroup = std::vector<const Statement*>;
 // carried_by[dup] = matched earlier line.
 void MatchOverlaps(std::span<const StatementLine> lines, const std::vector<AccountGroup>& groups,
                    CheckReport& report);
+// Payment messages (files[f].payment_messages) matched to the statement row that books them, or
+// to an earlier message with the same reference: appends to report.duplicates (kept sorted by
+// dropped line) and sets carried_by[message] = the row (docs/statement-checks.md).
+void MatchPaymentMessages(std::span<const StatementFile> files, std::span<const StatementLine> lines,
+                          const CheckOptions& options, CheckReport& report);
 // Mirror matching over the lines not yet carried by another: fills report.mirrors and sets
 // carried_by[credit] = debit.
 void MatchMirrors(std::span<const StatementLine> lines, const CheckOptions& options,

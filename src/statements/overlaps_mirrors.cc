@@ -2,6 +2,7 @@
 // transaction seen twice.
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -110,6 +111,75 @@ void MatchOverlaps(std::span<const StatementLine> lines, const std::vector<Accou
       for (size_t i = 0; i < j; ++i) MatchPair(lines, *group[i], *group[j], report);
   std::sort(report.duplicates.begin(), report.duplicates.end(),
             [](const Duplicate& a, const Duplicate& b) { return a.duplicate.index < b.duplicate.index; });
+}
+
+void MatchPaymentMessages(std::span<const StatementFile> files, std::span<const StatementLine> lines,
+                          const CheckOptions& options, CheckReport& report) {
+  bool any = false;
+  for (const StatementFile& f : files) any = any || f.payment_messages;
+  if (!any) return;
+  // Kept rows (statement rows and messages) by account, currency and amount.
+  struct Key {
+    std::string_view account, currency;
+    Int128 amount;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      return Mix(Mix(std::hash<std::string_view>{}(k.account), std::hash<std::string_view>{}(k.currency)),
+                 HashInt128(k.amount));
+    }
+  };
+  std::unordered_map<Key, std::vector<uint64_t>, KeyHash> rows;
+  std::vector<uint64_t> messages;
+  for (uint64_t i = 0; i < lines.size(); ++i) {
+    if (report.carried_by[i] != i) continue;
+    rows[{lines[i].account, lines[i].currency, Normalize(lines[i].amount, lines[i].scale)}].push_back(i);
+    if (files[lines[i].file].payment_messages) messages.push_back(i);
+  }
+  std::vector<uint8_t> used(lines.size(), 0);  // a statement row books one message
+  const size_t before = report.duplicates.size();
+  for (uint64_t m : messages) {
+    const StatementLine& msg = lines[m];
+    const auto it = rows.find({msg.account, msg.currency, Normalize(msg.amount, msg.scale)});
+    // The best candidate: a statement row before an earlier message; then the strongest link
+    // (0 the same reference, 1 the same counterparty account, 2 the message's reference written
+    // in the row's description); then the fewest days apart; then file and line.
+    std::optional<std::tuple<int, int, int64_t, uint32_t, uint64_t, uint64_t>> best;
+    for (uint64_t s : it->second) {
+      const StatementLine& row = lines[s];
+      const bool is_message = files[row.file].payment_messages;
+      // A statement row books one message; an earlier message may already be carried by the row
+      // that books it (the chain ends there).
+      if (s == m || (!is_message && (used[s] || report.carried_by[s] != s))) continue;
+      if (is_message && s > m) continue;  // a repeated message: the later one is the duplicate
+      const int64_t distance = row.day > msg.day ? row.day - msg.day : msg.day - row.day;
+      if (distance > options.mirror_max_lag_days) continue;
+      int link;
+      if (!msg.reference.empty() && msg.reference == row.reference) {
+        link = 0;
+      } else if (is_message) {
+        continue;  // two messages are one payment only by their reference
+      } else if (!msg.counterparty_account.empty() && msg.counterparty_account == row.counterparty_account) {
+        link = 1;
+      } else if (msg.reference.size() >= 8 && row.description.find(msg.reference) != std::string::npos) {
+        link = 2;
+      } else {
+        continue;
+      }
+      auto candidate = std::make_tuple(is_message ? 1 : 0, link, distance, row.file, row.line, s);
+      if (!best || candidate < *best) best = candidate;
+    }
+    if (!best) continue;
+    const uint64_t s = std::get<5>(*best);
+    if (!files[lines[s].file].payment_messages) used[s] = 1;
+    report.carried_by[m] = s;
+    report.duplicates.push_back(Duplicate{RefOf(lines, s), RefOf(lines, m)});
+  }
+  if (report.duplicates.size() != before) {
+    std::sort(report.duplicates.begin(), report.duplicates.end(),
+              [](const Duplicate& a, const Duplicate& b) { return a.duplicate.index < b.duplicate.index; });
+  }
 }
 
 void MatchMirrors(std::span<const StatementLine> lines, const CheckOptions& options,

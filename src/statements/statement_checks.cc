@@ -270,7 +270,7 @@ Result<CheckReport> CheckStatements(std::span<const StatementFile> files,
 
   std::map<std::pair<std::string_view, std::string_view>, AccountGroup> by_account;
   for (const Statement& s : statements)
-    if (s.has_days()) by_account[{s.account, s.currency}].push_back(&s);
+    if (s.has_days() && !files[s.file].payment_messages) by_account[{s.account, s.currency}].push_back(&s);
   std::vector<AccountGroup> groups;
   for (auto& [key, group] : by_account) {
     std::stable_sort(group.begin(), group.end(), [](const Statement* a, const Statement* b) {
@@ -284,6 +284,7 @@ Result<CheckReport> CheckStatements(std::span<const StatementFile> files,
   report.carried_by.resize(lines.size());
   for (uint64_t i = 0; i < lines.size(); ++i) report.carried_by[i] = i;
   MatchOverlaps(lines, groups, report);
+  MatchPaymentMessages(files, lines, options, report);
   MatchMirrors(lines, options, report);
   // Chains end at a kept line: a duplicate points to an earlier statement's row, a mirror's
   // credit to its debit, and a debit is never dropped.

@@ -190,6 +190,35 @@ TEST_F(IngestFormatsTest, ZeroAmountEntryIsARejectedRowWithItsLine) {
   EXPECT_NE(r->first_rejects[0].reason.find("is zero"), std::string::npos);
 }
 
+// A pacs.008 message: each credit transfer is a wire out of the debtor's account to the creditor's
+// account, citing the line of its CdtTrfTxInf, the file's custody naming the message's version.
+TEST_F(IngestFormatsTest, Pacs008TransfersAreWiresFromTheDebtorAccount) {
+  const std::vector<Row> rows = {{19800, -250000, "COMERCIALIZADORA DEL NORTE", "MX777", "FACTURA 12", "uetr-1"},
+                                 {19802, -99000, "JOSE LUNA", "MX888", "", "uetr-2"}};
+  fs::path file = Write("p.xml", formats_test::WritePacs008(AccountA(), rows));
+  Result<IngestReport> r = Run({file}, "auto");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  store::Store s = *store::Store::Open(store());
+  ASSERT_EQ(s.transaction_count(), 2u);
+  const store::SourceRecord& src = s.sources()[0];
+  EXPECT_EQ(src.format, "pacs008");
+  EXPECT_EQ(src.mapping, "pacs.008.001.08");
+  EXPECT_EQ(src.rows_accepted, 2u);
+  const AccountId own = *s.FindAccount(NodeKind::kAccount, "ABNANL2A", "NL91ABNA0417164300");
+  const std::string text = *ReadFileToString(file);
+  size_t at = 0;
+  for (uint32_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(s.source()[i], own);
+    EXPECT_EQ(static_cast<Channel>(s.channel()[i]), Channel::kWire);
+    EXPECT_EQ(s.account(s.destination()[i]).number, rows[i].account);
+    EXPECT_EQ(s.time()[i], rows[i].day * 86400);
+    at = text.find("<pacs:CdtTrfTxInf>", at + 1);
+    EXPECT_EQ(s.source_line()[i], static_cast<uint32_t>(std::count(text.begin(), text.begin() + at, '\n') + 1));
+  }
+  EXPECT_EQ(FormatDecimal(s.amount_paid(0)), "2500.00");
+  EXPECT_EQ(FormatDecimal(s.amount_paid(1)), "990.00");
+}
+
 // A seeded random ledger written as camt reads into the store as the same transactions.
 TEST_F(IngestFormatsTest, RandomLedgersRoundTripThroughTheStore) {
   for (uint64_t seed = 1; seed <= 5; ++seed) {
@@ -300,6 +329,27 @@ TEST_F(IngestFormatsTest, XlsxStatementReadsWithAMappingAndCitesWorksheetRows) {
   Write("book.toml", "[format]\n" + rest);
   r = Ingest(store(), {book}, options);
   ASSERT_FALSE(r.ok());
+}
+
+// The bank's statement of the debtor account and the pacs.008 messages of the same wires: one
+// transaction per payment, carried by the statement's row, the message's line cited beside it.
+TEST_F(IngestFormatsTest, Pacs008MessagesTheStatementAlsoBooksAreCountedOnce) {
+  const std::vector<Row> rows = {{19800, -250000, "COMERCIALIZADORA DEL NORTE", "MX777", "FACTURA 12", "uetr-1"},
+                                 {19802, -99000, "JOSE LUNA", "MX888", "", "uetr-2"}};
+  std::vector<Row> more = rows;  // a third payment only the message holds (another day's statement)
+  more.push_back({19820, -12000, "JOSE LUNA", "MX889", "", "uetr-3"});
+  fs::path camt = Write("c.xml", formats_test::WriteCamt(AccountA(), rows));
+  fs::path pacs = Write("p.xml", formats_test::WritePacs008(AccountA(), more));
+  Result<IngestReport> r = Run({camt, pacs}, "auto");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  store::Store s = *store::Store::Open(store());
+  ASSERT_EQ(s.transaction_count(), 3u);
+  EXPECT_NE(r->statement_checks_text.find("2 duplicate row(s)"), std::string::npos) << r->statement_checks_text;
+  EXPECT_NE(r->statement_checks_text.find("0 gap(s)"), std::string::npos) << r->statement_checks_text;
+  // The kept rows: the statement's two, then the message's third.
+  EXPECT_EQ(s.source_file()[0], s.source_file()[1]);
+  EXPECT_NE(s.source_file()[2], s.source_file()[0]);
+  EXPECT_EQ(FormatDecimal(s.amount_paid(2)), "120.00");
 }
 
 }  // namespace

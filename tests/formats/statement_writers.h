@@ -132,6 +132,29 @@ inline std::string WriteOfx(const Account& a, const std::vector<Row>& rows, bool
   return x + "</STMTRS>\n</STMTTRNRS>\n</BANKMSGSRSV1>\n</OFX>\n";
 }
 
+// A pacs.008.001.08 message in a SWIFT envelope: one credit transfer per row (its |cents| paid
+// out of `a` on the row's day to the row's name and account, agent "BNORMXMT"), pretty-printed;
+// the row's reference is the UETR, its text the unstructured remittance.
+inline std::string WritePacs008(const Account& a, const std::vector<Row>& rows) {
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Envelope xmlns=\"urn:swift:xsd:envelope\">\n"
+                  "<pacs:Document xmlns:pacs=\"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08\">\n"
+                  "<pacs:FIToFICstmrCdtTrf>\n<pacs:GrpHdr>\n<pacs:MsgId>M1</pacs:MsgId>\n<pacs:NbOfTxs>" +
+                  std::to_string(rows.size()) + "</pacs:NbOfTxs>\n</pacs:GrpHdr>\n";
+  for (const Row& r : rows) {
+    x += "<pacs:CdtTrfTxInf>\n<pacs:PmtId>\n<pacs:EndToEndId>E2E</pacs:EndToEndId>\n<pacs:UETR>" + r.reference +
+         "</pacs:UETR>\n</pacs:PmtId>\n<pacs:IntrBkSttlmAmt Ccy=\"" + a.currency + "\">" + Cents(r.cents) +
+         "</pacs:IntrBkSttlmAmt>\n<pacs:IntrBkSttlmDt>" + IsoDay(r.day) + "</pacs:IntrBkSttlmDt>\n"
+         "<pacs:Dbtr>\n<pacs:Nm>HOLDER</pacs:Nm>\n</pacs:Dbtr>\n<pacs:DbtrAcct>\n<pacs:Id>\n<pacs:IBAN>" + a.iban +
+         "</pacs:IBAN>\n</pacs:Id>\n</pacs:DbtrAcct>\n<pacs:DbtrAgt>\n<pacs:FinInstnId>\n<pacs:BICFI>" + a.bic +
+         "</pacs:BICFI>\n</pacs:FinInstnId>\n</pacs:DbtrAgt>\n<pacs:CdtrAgt>\n<pacs:FinInstnId>\n<pacs:BICFI>BNORMXMT"
+         "</pacs:BICFI>\n</pacs:FinInstnId>\n</pacs:CdtrAgt>\n<pacs:Cdtr>\n<pacs:Nm>" + r.name +
+         "</pacs:Nm>\n</pacs:Cdtr>\n<pacs:CdtrAcct>\n<pacs:Id>\n<pacs:Othr>\n<pacs:Id>" + r.account +
+         "</pacs:Id>\n</pacs:Othr>\n</pacs:Id>\n</pacs:CdtrAcct>\n<pacs:RmtInf>\n<pacs:Ustrd>" + r.text +
+         "</pacs:Ustrd>\n</pacs:RmtInf>\n</pacs:CdtTrfTxInf>\n";
+  }
+  return x + "</pacs:FIToFICstmrCdtTrf>\n</pacs:Document>\n</Envelope>\n";
+}
+
 }  // namespace moneytrail::formats_test
 
 #endif  // MONEYTRAIL_TESTS_FORMATS_STATEMENT_WRITERS_H_

@@ -281,5 +281,68 @@ TEST(StatementChecksTest, RunningBalanceOverflowIsAnErrorNotAWrap) {
   EXPECT_EQ(r.status().code(), StatusCode::kOutOfRange) << r.status().ToString();
 }
 
+// Payment messages (pacs.008): a message the statement of its account books is that row.
+StatementFile Messages(uint32_t file) {
+  StatementFile f = File(file);
+  f.payment_messages = true;
+  return f;
+}
+
+TEST(StatementChecksTest, APaymentMessageBookedByTheStatementIsThatRow) {
+  StatementLine booked = Row(0, 7, kChk, Day(3, 5), -250000, 100000, "WIRE OUT BNF:COMERCIALIZADORA");
+  StatementLine message = Row(1, 20, kChk, Day(3, 5), -250000, std::nullopt, "FACTURA 12");
+  // No link: the same amount on the same day is not enough.
+  CheckReport r = Check({File(0, kChk), Messages(1)}, {booked, message});
+  EXPECT_TRUE(r.duplicates.empty());
+  EXPECT_EQ(r.drop, (std::vector<uint8_t>{0, 0}));
+  // The same reference; the same counterparty account; the message's reference in the row's text.
+  StatementLine by_reference = message;
+  by_reference.reference = booked.reference = "174c245f-2682";
+  r = Check({File(0, kChk), Messages(1)}, {booked, by_reference});
+  ASSERT_EQ(r.duplicates.size(), 1u);
+  EXPECT_EQ(r.duplicates[0], (Duplicate{LineRef{0, 0, 7}, LineRef{1, 1, 20}}));
+  EXPECT_EQ(r.drop, (std::vector<uint8_t>{0, 1}));
+  booked.reference = "";
+  StatementLine by_account = message;
+  by_account.counterparty_account = booked.counterparty_account = "BNORMXMT:MX777";
+  by_account.day = Day(3, 7);  // two days apart
+  EXPECT_EQ(Check({File(0, kChk), Messages(1)}, {booked, by_account}).drop, (std::vector<uint8_t>{0, 1}));
+  by_account.day = Day(3, 9);  // four: too far
+  EXPECT_EQ(Check({File(0, kChk), Messages(1)}, {booked, by_account}).drop, (std::vector<uint8_t>{0, 0}));
+  booked.counterparty_account = "";
+  StatementLine by_text = message;
+  by_text.reference = "E2E04044506271305";
+  booked.description = "WIRE OUT REF E2E04044506271305 BNF:X";
+  EXPECT_EQ(Check({File(0, kChk), Messages(1)}, {booked, by_text}).drop, (std::vector<uint8_t>{0, 1}));
+  // Another account, another currency or another amount is never the row.
+  StatementLine other = by_reference;
+  other.reference = booked.reference = "174c245f-2682";
+  other.account = kSav;
+  EXPECT_EQ(Check({File(0, kChk), Messages(1)}, {booked, other}).drop, (std::vector<uint8_t>{0, 0}));
+  other = by_reference;
+  other.amount = -250001;
+  EXPECT_EQ(Check({File(0, kChk), Messages(1)}, {booked, other}).drop, (std::vector<uint8_t>{0, 0}));
+}
+
+TEST(StatementChecksTest, OneStatementRowBooksOneMessageAndRepeatedMessagesAreOne) {
+  StatementLine booked = Row(0, 7, kChk, Day(3, 5), -99000, 100000, "WIRE OUT");
+  booked.reference = "uetr-1";
+  StatementLine m1 = Row(1, 20, kChk, Day(3, 5), -99000, std::nullopt, "");
+  m1.reference = "uetr-1";
+  StatementLine m2 = m1;  // the same message again, in a second file
+  m2.file = 2;
+  m2.line = 4;
+  StatementLine m3 = m1;  // a second payment of the same amount, its own reference
+  m3.line = 60;
+  m3.reference = "uetr-2";
+  CheckReport r = Check({File(0, kChk), Messages(1), Messages(2)}, {booked, m1, m3, m2});
+  // m1 is the statement's row; m2 repeats m1 (carried by the statement's row); m3 stays.
+  EXPECT_EQ(r.drop, (std::vector<uint8_t>{0, 1, 0, 1}));
+  EXPECT_EQ(r.carried_by, (std::vector<uint64_t>{0, 0, 2, 0}));
+  // Messages take no part in continuity: a message outside the statements' days makes no gap.
+  StatementLine early = Row(1, 2, kChk, Day(1, 10), -5000, std::nullopt, "");
+  EXPECT_TRUE(Check({File(0, kChk), Messages(1)}, {booked, early}).gaps.empty());
+}
+
 }  // namespace
 }  // namespace moneytrail::statements

@@ -26,10 +26,10 @@ inline CLI::Option* AddFormatOption(CLI::App& app, std::string& format) {
   return app.add_option("--format", format,
                         "ibm-aml, amlsim, native or mapped (CSV; mapped also reads .xlsx workbooks, "
                         "docs/format/xlsx.md); bank statement formats camt (camt.052/053/054), mt940 "
-                        "(MT940/MT942), bai2, ofx (OFX/QFX), or auto (each file's format from its "
+                        "(MT940/MT942), bai2, ofx (OFX/QFX), pacs008 (payment messages), or auto (each file's format from its "
                         "content; with --map, the other files are mapped CSV or XLSX)")
       ->check(CLI::IsMember({"ibm-aml", "amlsim", "native", "mapped", "camt", "mt940", "mt942", "bai2",
-                             "ofx", "auto"}));
+                             "ofx", "pacs008", "auto"}));
 }
 
 // Adds the shared flags; their values go to `flags` and straight into `options`.
