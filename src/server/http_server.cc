@@ -1,11 +1,13 @@
 // HttpServer: the Api on a socket through cpp-httplib (Debian's libcpp-httplib, built with its
 // OpenSSL support; the pkg-config flags it needs come with PkgConfig::MT_HTTPLIB).
 #include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include <httplib.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <memory>
 #include <chrono>
@@ -22,9 +24,13 @@ namespace moneytrail::server {
 struct HttpServer::Impl {
   std::unique_ptr<httplib::Server> server;
   std::atomic<bool> stopping{false};
+  std::atomic<int> listen_fd{-1};  // the listening socket, seen when cpp-httplib creates it
 };
 
 namespace {
+
+// Connections the kernel holds for the server before it accepts them.
+constexpr int kListenBacklog = 512;
 
 bool IsLoopback(const std::string& host) {
   if (host == "localhost") return true;
@@ -130,6 +136,14 @@ Status HttpServer::Bind() {
   srv.Patch(".*", handler);
   srv.Delete(".*", handler);
   srv.Put(".*", handler);
+  // cpp-httplib (Debian's 0.11 library) listens with a backlog of 5: 50 clients connecting at
+  // once overflowed it and some connections got no answer (tests/server/concurrency_test.cc,
+  // FiftyClients...; bench/RESULTS-ws.md, session 12). Note the socket as it is created and
+  // listen again on it with a larger backlog (Linux then only changes the backlog).
+  srv.set_socket_options([impl = impl_.get()](socket_t sock) {
+    httplib::default_socket_options(sock);
+    impl->listen_fd = static_cast<int>(sock);
+  });
   if (options_.port == 0) {
     port_ = srv.bind_to_any_port(options_.host);
     if (port_ <= 0) return IoError(fmt::format("{}: cannot bind any port", options_.host));
@@ -139,6 +153,9 @@ Status HttpServer::Bind() {
                                  options_.host, options_.port));
     }
     port_ = options_.port;
+  }
+  if (impl_->listen_fd >= 0 && ::listen(impl_->listen_fd, kListenBacklog) != 0) {
+    return ErrnoError(fmt::format("{}:{}: cannot raise the listen backlog", options_.host, port_), errno);
   }
   return Status::Ok();
 }

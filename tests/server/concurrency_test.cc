@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -302,6 +303,8 @@ TEST_F(DurableConcurrencyTest, FiftyClientsFiveRoundsAllAnsweredBeforeTheirDeadl
     clients.back()->http.set_write_timeout(20, 0);
   }
   std::atomic<int> answered{0}, failures{0}, timeouts{0};
+  std::mutex error_mutex;
+  std::string first_error;  // under error_mutex
   std::barrier start(kClients);
   std::vector<std::thread> threads;
   for (int t = 0; t < kClients; ++t) {
@@ -311,6 +314,8 @@ TEST_F(DurableConcurrencyTest, FiftyClientsFiveRoundsAllAnsweredBeforeTheirDeadl
         if (r && r->status == 200) { ++answered; return true; }
         if (!r) ++timeouts;
         ++failures;
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (first_error.empty()) first_error = r ? std::to_string(r->status) + " " + r->body : httplib::to_string(r.error());
         return false;
       };
       start.arrive_and_wait();
@@ -333,11 +338,12 @@ TEST_F(DurableConcurrencyTest, FiftyClientsFiveRoundsAllAnsweredBeforeTheirDeadl
   if (timeouts.load() > 0) {
     // The server did not answer within the deadline: it is hung, and stopping it would wait for
     // its stuck threads. Report and leave now.
-    ADD_FAILURE() << timeouts.load() << " requests got no answer within 20 s: the server hung";
+    ADD_FAILURE() << timeouts.load() << " requests got no answer within 20 s (first: " << first_error
+                  << "): the server hung";
     std::fprintf(stderr, "FiftyClientsFiveRounds: the server hung; exiting instead of waiting for it\n");
     std::_Exit(1);
   }
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(failures.load(), 0) << first_error;
   EXPECT_EQ(answered.load(), kClients * (1 + 4 * kRounds));
   auto problems = workspace::VerifyJournal(dir_);
   ASSERT_TRUE(problems.ok());

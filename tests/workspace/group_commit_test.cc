@@ -144,6 +144,7 @@ TEST_F(GroupCommitTest, WorkspacesOfManyThreadsCommitTogetherAndLoseNoUpdate) {
     });
   }
   for (auto& th : threads) th.join();
+  const GroupCommitTotals after = GroupCommitCounters();  // before the checks' own reads
   EXPECT_EQ(failures.load(), 0);
   auto last = ws_->GetNote(irs_agent_, shared->id);
   ASSERT_TRUE(last.ok());
@@ -154,7 +155,6 @@ TEST_F(GroupCommitTest, WorkspacesOfManyThreadsCommitTogetherAndLoseNoUpdate) {
       EXPECT_NE((last->text + " ").find(token + " "), std::string::npos) << token;
     }
   }
-  const GroupCommitTotals after = GroupCommitCounters();
   // Each attempt: the read, UpdateNote's own read and the update (or the conflict, which
   // failed inside its batch) are three changes.
   EXPECT_EQ(attempts.load(), kThreads * kEach + conflicts.load());
