@@ -41,9 +41,14 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$load" run "$port" load.agent "$pw" "$case_id" 1 1 >/dev/null || true
 echo "server RSS after warm-up: $(awk '/VmRSS/ {print $2, $3}' /proc/$server/status)"
 cpu0=$(awk '{print $14 + $15}' /proc/$server/stat)
-"$load" run "$port" load.agent "$pw" "$case_id" "$clients" "$rounds"
+run_rc=0
+"$load" run "$port" load.agent "$pw" "$case_id" "$clients" "$rounds" || run_rc=$?
 cpu1=$(awk '{print $14 + $15}' /proc/$server/stat)
 echo "server CPU during the run: $(( (cpu1 - cpu0) / $(getconf CLK_TCK) )) s"
 echo "server peak RSS (VmHWM): $(awk '/VmHWM/ {print $2, $3}' /proc/$server/status)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Stop the server (SIGTERM: it finishes what is in flight) and show its group-commit counts.
+kill -TERM "$server"; wait "$server" 2>/dev/null || true; server=
+grep '^group commit' "$scratch/serve.out" || true
 "$bin" audit verify "$scratch/ws" | head -1
+exit "$run_rc"

@@ -1,11 +1,13 @@
 // HttpServer: the Api on a socket through cpp-httplib (Debian's libcpp-httplib, built with its
 // OpenSSL support; the pkg-config flags it needs come with PkgConfig::MT_HTTPLIB).
 #include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include <httplib.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -35,9 +37,13 @@ struct HttpServer::Impl {
   };
   std::mutex static_mu;
   std::map<std::pair<std::string, std::string>, CachedStatic> static_cache;
+  std::atomic<int> listen_fd{-1};  // the listening socket, seen when cpp-httplib creates it
 };
 
 namespace {
+
+// Connections the kernel holds for the server before it accepts them.
+constexpr int kListenBacklog = 512;
 
 bool IsLoopback(const std::string& host) {
   if (host == "localhost") return true;
@@ -106,6 +112,10 @@ Status HttpServer::Bind() {
   // cpp-httplib takes ownership of the queue it is given (its API wants a raw pointer).
   const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
   srv.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // cpp-httplib closes a kept-alive connection after 5 requests by default; a client then
+  // reconnects, and a request sent in the instant the server closes gets no answer (seen in the
+  // 50-client load run). Keep connections for many requests instead.
+  srv.set_keep_alive_max_count(1000);
   srv.set_read_timeout(30, 0);
   srv.set_write_timeout(30, 0);
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
@@ -174,6 +184,14 @@ Status HttpServer::Bind() {
   srv.Patch(".*", handler);
   srv.Delete(".*", handler);
   srv.Put(".*", handler);
+  // cpp-httplib (Debian's 0.11 library) listens with a backlog of 5: 50 clients connecting at
+  // once overflowed it and some connections got no answer (tests/server/concurrency_test.cc,
+  // FiftyClients...; bench/RESULTS-ws.md, session 12). Note the socket as it is created and
+  // listen again on it with a larger backlog (Linux then only changes the backlog).
+  srv.set_socket_options([impl = impl_.get()](socket_t sock) {
+    httplib::default_socket_options(sock);
+    impl->listen_fd = static_cast<int>(sock);
+  });
   if (options_.port == 0) {
     port_ = srv.bind_to_any_port(options_.host);
     if (port_ <= 0) return IoError(fmt::format("{}: cannot bind any port", options_.host));
@@ -183,6 +201,9 @@ Status HttpServer::Bind() {
                                  options_.host, options_.port));
     }
     port_ = options_.port;
+  }
+  if (impl_->listen_fd >= 0 && ::listen(impl_->listen_fd, kListenBacklog) != 0) {
+    return ErrnoError(fmt::format("{}:{}: cannot raise the listen backlog", options_.host, port_), errno);
   }
   return Status::Ok();
 }

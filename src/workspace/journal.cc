@@ -158,6 +158,16 @@ Status Journal::Append(JournalEntry& entry) {
   return Status::Ok();
 }
 
+namespace {
+// The head file's text for `last` (seq, hash, signature).
+std::string HeadText(const SqlRow& last) {
+  nlohmann::ordered_json head = {{"seq", SqlInt(last[0])},
+                                 {"hash", SqlText(last[1])},
+                                 {"signature", SqlText(last[2])}};
+  return JsonText(head) + "\n";
+}
+}  // namespace
+
 Status Journal::PublishHead(bool always) {
   std::lock_guard<std::mutex> lock(head_mutex);
   // Read under the lock: whoever publishes last has read the newest committed entry.
@@ -166,20 +176,28 @@ Status Journal::PublishHead(bool always) {
   if (last.empty()) return Status::Ok();
   std::string& published = PublishedHeads()[HeadPath(dir_).string()];
   if (!always && SqlText(last[0][2]) == published) return Status::Ok();
+  if (always) {
+    // Opening a workspace (a server opens one connection per concurrent request): rewrite the
+    // head only when the file does not already name the newest entry, so that a pool growing
+    // under load does not queue synced head writes behind one another.
+    auto on_disk = ReadFileToString(HeadPath(dir_));
+    if (on_disk.ok() && *on_disk == HeadText(last[0])) {
+      published = SqlText(last[0][2]);
+      return Status::Ok();
+    }
+  }
   MT_RETURN_IF_ERROR(WriteHead(last[0]));
   published = SqlText(last[0][2]);
   return Status::Ok();
 }
 
 Status Journal::WriteHead(const SqlRow& last) {
-  nlohmann::ordered_json head = {{"seq", SqlInt(last[0])},
-                                 {"hash", SqlText(last[1])},
-                                 {"signature", SqlText(last[2])}};
-  if (durable_) return WriteFileAtomically(HeadPath(dir_), JsonText(head) + "\n");
+  const std::string text = HeadText(last);
+  if (durable_) return WriteFileAtomically(HeadPath(dir_), text);
   const std::filesystem::path temp = HeadPath(dir_).string() + ".tmp";
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << JsonText(head) << "\n";
+    out << text;
     if (!out) return IoError(fmt::format("{}: cannot write", temp.string()));
   }
   std::error_code ec;

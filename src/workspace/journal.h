@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "moneytrail/status.h"
@@ -20,6 +21,8 @@
 #include "workspace/sql.h"
 
 namespace moneytrail::workspace {
+
+class GroupCommitter;  // group_commit.h
 
 // Creates the signing key pair in `dir`/keys (secret key mode 0600). Returns the public key's
 // fingerprint (first 16 hex digits of its SHA-256), to be recorded outside the workspace.
@@ -52,6 +55,11 @@ class Journal {
   // `always` (opening a workspace: the file may lag after a crash).
   Status PublishHead(bool always = false);
   std::string public_key_hex() const;
+  // The process's committer of this journal's workspace (group_commit.h), through which a
+  // Workspace commits its journalled changes; null for the committer's own journal (and for
+  // one used without a committer, which then commits on its own connection).
+  GroupCommitter* committer() const { return committer_.get(); }
+  void set_committer(std::shared_ptr<GroupCommitter> committer) { committer_ = std::move(committer); }
 
  private:
   Journal(std::filesystem::path dir, SqlDatabase& db, std::array<unsigned char, 64> secret,
@@ -62,6 +70,7 @@ class Journal {
   bool durable_;
   SqlDatabase& db_;
   std::array<unsigned char, 64> secret_;
+  std::shared_ptr<GroupCommitter> committer_;  // shared: every Workspace of the process holds it
 };
 
 }  // namespace moneytrail::workspace

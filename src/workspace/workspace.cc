@@ -18,6 +18,7 @@
 #include "moneytrail/json_text.h"
 #include "moneytrail/safe_text.h"
 #include "moneytrail/time_format.h"
+#include "workspace/group_commit.h"
 #include "workspace/journal.h"
 #include "workspace/workspace_internal.h"
 #include "workspace/schema.h"
@@ -272,6 +273,9 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::filesystem::path& 
   MT_ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal, Journal::Open(dir, *db, options.durable));
   // A crash between a commit and its head file leaves the head behind; catch it up.
   MT_RETURN_IF_ERROR(journal->PublishHead(/*always=*/true));
+  // Journalled changes are committed by the process's one committer of this workspace.
+  MT_ASSIGN_OR_RETURN(std::shared_ptr<GroupCommitter> committer, GroupCommitter::For(dir, options.durable));
+  journal->set_committer(std::move(committer));
   return std::unique_ptr<Workspace>(
       new Workspace(dir, std::move(db), std::move(journal), std::move(options)));
 }
@@ -279,11 +283,6 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::filesystem::path& 
 Result<std::unique_ptr<Workspace>> Workspace::OpenAnother() const { return Open(dir_, options_); }
 
 namespace {
-// The process's writers take this lock before SQLite's (BEGIN IMMEDIATE): SQLite would
-// serialise them anyway, but its busy handler polls with growing sleeps, so under contention a
-// writer could wait far longer than the transactions ahead of it took. The busy timeout stays
-// as the guard against writers of other processes.
-std::mutex writer_mutex;
 // Sign-ins run one at a time: the failure count and the failure it records are then one step
 // (parallel guesses cannot slip past the throttle), and at most one Argon2id hash (64 MiB)
 // is in memory at once.
@@ -313,12 +312,24 @@ Status Workspace::Append(const Actor& actor, int64_t case_id, std::string_view o
   return journal_->Append(e);
 }
 
+// Group commit (group_commit.h): the body runs on the committer's thread, inside the batch's
+// transaction and its own savepoint, with this Workspace's connection and journal swapped for
+// the writer's while it runs. This Workspace's thread is blocked in Run meanwhile, and a
+// Workspace is used by one thread at a time, so nothing else sees the swap.
 Status Workspace::Journalled(const std::function<Status()>& body) {
-  {
-    std::lock_guard<std::mutex> lock(writer_mutex);
+  GroupCommitter* committer = journal_->committer();
+  if (committer == nullptr) {  // no committer (a journal of the committer itself): commit here
     MT_RETURN_IF_ERROR(InTransaction(*db_, body));
+    return journal_->PublishHead();
   }
-  return journal_->PublishHead();
+  return committer->Run([&](std::unique_ptr<SqlDatabase>& db, std::unique_ptr<Journal>& journal) -> Status {
+    std::swap(db_, db);
+    std::swap(journal_, journal);
+    Status st = body();
+    std::swap(db_, db);
+    std::swap(journal_, journal);
+    return st;
+  });
 }
 
 // ---- Sessions ----------------------------------------------------------------------------------

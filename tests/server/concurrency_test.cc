@@ -6,8 +6,11 @@
 
 #include <atomic>
 #include <barrier>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -15,6 +18,7 @@
 
 #include <gtest/gtest.h>
 
+#include "moneytrail/group_commit.h"
 #include "moneytrail/server.h"
 #include "moneytrail/workspace.h"
 #include "server/loopback_server.h"
@@ -182,6 +186,168 @@ TEST_F(ConcurrencyTest, TwoWritersOfTheSameVersionGetOneSuccessAndOneConflict) {
   auto problems = workspace::VerifyJournal(dir_);
   ASSERT_TRUE(problems.ok());
   EXPECT_TRUE(problems->empty());
+}
+
+// The same server with durable commits (synchronous=FULL, the journal head synced), as `serve`
+// runs: concurrent journalled requests share commits (group commit, src/workspace/group_commit.h).
+class DurableConcurrencyTest : public ConcurrencyTest {
+ protected:
+  void SetUp() override {
+    LoopbackServerFixture::SetUp();
+    // The fixture's workspace, reopened durable (the fixture's is not, for speed).
+    workspace::WorkspaceOptions options;
+    options.password_cost = workspace::testing::FastCost();
+    options.now = [this] { return now_; };
+    options.durable = true;
+    ws_.reset();
+    auto ws = workspace::Workspace::Open(dir_, options);
+    ASSERT_TRUE(ws.ok()) << ws.status().ToString();
+    ws_ = std::move(*ws);
+    ASSERT_NO_FATAL_FAILURE(StartServer({.secure_cookies = false}));
+    auto c = ws_->CreateCase(irs_agent_, {"C-DURABLE", "durable concurrency", {}});
+    ASSERT_TRUE(c.ok());
+    case_id_ = c->id;
+    ASSERT_TRUE(ws_->AddMember(irs_agent_, case_id_, hsi_agent_.user.id, workspace::CaseAccess::kWrite, "").ok());
+  }
+};
+
+TEST_F(DurableConcurrencyTest, ManyClientsMixedReadsAndWritesShareCommitsAndLoseNothing) {
+  constexpr int kClients = 16, kRounds = 6;
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int t = 0; t < kClients; ++t) clients.push_back(SignIn(t % 2 ? "hsi.agent" : "irs.agent"));
+  auto shared = clients[0]->Post(CasePath() + "/notes", Json{{"object_type", "case"}, {"text", "log:"}});
+  ASSERT_TRUE(shared && shared->status == 200);
+  const std::string shared_path = "/api/v1/notes/" + std::to_string(Json::parse(shared->body)["id"].get<int64_t>());
+  const workspace::GroupCommitTotals before = workspace::GroupCommitCounters();
+  std::atomic<int> answered{0}, failures{0}, refused{0};
+  std::vector<std::string> own_paths(kClients);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kClients; ++t) {
+    threads.emplace_back([&, t] {
+      Client& c = *clients[t];
+      auto ok = [&](const httplib::Result& r) {
+        if (r && r->status == 200) { ++answered; return true; }
+        ++failures;
+        return false;
+      };
+      auto own = c.Post(CasePath() + "/notes", Json{{"object_type", "subject"}, {"object_id", "E" + std::to_string(t)},
+                                                  {"text", "own 0"}});
+      if (!ok(own)) return;
+      own_paths[t] = "/api/v1/notes/" + std::to_string(Json::parse(own->body)["id"].get<int64_t>());
+      int64_t version = Json::parse(own->body)["version"];
+      for (int i = 1; i <= kRounds; ++i) {
+        ok(c.Get(CasePath()));        // journalled reads
+        ok(c.Get(own_paths[t]));
+        auto put = c.Patch(own_paths[t], Json{{"version", version}, {"text", "own " + std::to_string(i)}});
+        if (ok(put)) version = Json::parse(put->body)["version"];
+        // A change that fails inside its batch (a stale version): refused, the others stay.
+        auto stale = c.Patch(own_paths[t], Json{{"version", 1}, {"text", "stale"}});
+        if (stale && stale->status == 409) ++answered, ++refused; else ++failures;
+        const std::string token = "c" + std::to_string(t) + "." + std::to_string(i);
+        for (;;) {  // read-modify-write of the shared note until it is not stale
+          auto now = c.Get(shared_path);
+          if (!ok(now)) break;
+          const Json note = Json::parse(now->body);
+          auto app = c.Patch(shared_path, Json{{"version", note["version"]},
+                                               {"text", note["text"].get<std::string>() + " " + token}});
+          if (app && app->status == 409) { ++answered; continue; }
+          ok(app);
+          break;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(refused.load(), kClients * kRounds);
+  const workspace::GroupCommitTotals after = workspace::GroupCommitCounters();
+  // Every answered request was at least one journalled change; they shared durable commits.
+  EXPECT_GE(after.changes - before.changes, answered.load());
+  EXPECT_LT(after.commits - before.commits, answered.load());
+  // Each client's own note: every acknowledged change is there, none of the stale ones.
+  for (int t = 0; t < kClients; ++t) {
+    auto n = clients[t]->Get(own_paths[t]);
+    ASSERT_TRUE(n && n->status == 200);
+    const Json note = Json::parse(n->body);
+    EXPECT_EQ(note["text"], "own " + std::to_string(kRounds)) << t;
+    EXPECT_EQ(note["version"].get<int64_t>(), 1 + kRounds) << t;
+  }
+  // The shared note holds every client's every token once: no update was lost.
+  auto final_note = clients[0]->Get(shared_path);
+  ASSERT_TRUE(final_note && final_note->status == 200);
+  const std::string log = Json::parse(final_note->body)["text"].get<std::string>() + " ";
+  for (int t = 0; t < kClients; ++t) {
+    for (int i = 1; i <= kRounds; ++i) {
+      const std::string token = " c" + std::to_string(t) + "." + std::to_string(i) + " ";
+      const size_t at = log.find(token);
+      EXPECT_NE(at, std::string::npos) << token;
+      EXPECT_EQ(log.find(token, at + 1), std::string::npos) << token << " twice";
+    }
+  }
+  auto problems = workspace::VerifyJournal(dir_);
+  ASSERT_TRUE(problems.ok()) << problems.status().ToString();
+  EXPECT_TRUE(problems->empty()) << (problems->empty() ? "" : problems->front());
+}
+
+// The load pattern under which the first group commit (e9125ce, reverted) stopped answering:
+// 50 clients on keep-alive connections, journalled reads and writes at once. Every client has a
+// deadline (its read timeout), so a hung server fails this test instead of hanging it.
+TEST_F(DurableConcurrencyTest, FiftyClientsFiveRoundsAllAnsweredBeforeTheirDeadline) {
+  constexpr int kClients = 50, kRounds = 5;
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int t = 0; t < kClients; ++t) {
+    clients.push_back(SignIn(t % 2 ? "hsi.agent" : "irs.agent"));
+    clients.back()->http.set_keep_alive(true);
+    clients.back()->http.set_connection_timeout(10, 0);
+    clients.back()->http.set_read_timeout(20, 0);
+    clients.back()->http.set_write_timeout(20, 0);
+  }
+  std::atomic<int> answered{0}, failures{0}, timeouts{0};
+  std::mutex error_mutex;
+  std::string first_error;  // under error_mutex
+  std::barrier start(kClients);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kClients; ++t) {
+    threads.emplace_back([&, t] {
+      Client& c = *clients[t];
+      auto ok = [&](const httplib::Result& r) {
+        if (r && r->status == 200) { ++answered; return true; }
+        if (!r) ++timeouts;
+        ++failures;
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (first_error.empty()) first_error = r ? std::to_string(r->status) + " " + r->body : httplib::to_string(r.error());
+        return false;
+      };
+      start.arrive_and_wait();
+      auto note = c.Post(CasePath() + "/notes", Json{{"object_type", "subject"}, {"object_id", "E" + std::to_string(t)},
+                                                   {"text", "load 0"}});
+      if (!ok(note)) return;
+      const std::string path = "/api/v1/notes/" + std::to_string(Json::parse(note->body)["id"].get<int64_t>());
+      int64_t version = Json::parse(note->body)["version"];
+      for (int i = 1; i <= kRounds; ++i) {
+        if (!ok(c.Get(CasePath() + "/alerts?limit=50"))) return;
+        if (!ok(c.Get(CasePath()))) return;
+        if (!ok(c.Get(path))) return;
+        auto put = c.Patch(path, Json{{"version", version}, {"text", "load " + std::to_string(i)}});
+        if (!ok(put)) return;
+        version = Json::parse(put->body)["version"];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  if (timeouts.load() > 0) {
+    // The server did not answer within the deadline: it is hung, and stopping it would wait for
+    // its stuck threads. Report and leave now.
+    ADD_FAILURE() << timeouts.load() << " requests got no answer within 20 s (first: " << first_error
+                  << "): the server hung";
+    std::fprintf(stderr, "FiftyClientsFiveRounds: the server hung; exiting instead of waiting for it\n");
+    std::_Exit(1);
+  }
+  EXPECT_EQ(failures.load(), 0) << first_error;
+  EXPECT_EQ(answered.load(), kClients * (1 + 4 * kRounds));
+  auto problems = workspace::VerifyJournal(dir_);
+  ASSERT_TRUE(problems.ok());
+  EXPECT_TRUE(problems->empty()) << (problems->empty() ? "" : problems->front());
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "moneytrail/group_commit.h"
 #include "moneytrail/server.h"
 #include "moneytrail/workspace.h"
 #include "verb.h"
@@ -74,7 +75,10 @@ int RunServe(const Options& o) {
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   if (!st.ok()) return cli::ReportError("serve", st);
-  fmt::print("stopped\n");
+  const workspace::GroupCommitTotals commits = workspace::GroupCommitCounters();
+  fmt::print("stopped\ngroup commit: {} journalled changes in {} durable commits (at most {} in one; {} failed and "
+             "were rolled back alone)\n",
+             commits.changes, commits.commits, commits.largest_batch, commits.failed_changes);
   return cli::kExitOk;
 }
 

@@ -1,0 +1,31 @@
+// Counters of the workspace's group commit (docs/workspace.md, "Durability and group commit"):
+// every journalled change of a process (a write, or a read's journal entry) is committed by
+// one committer thread per workspace together with the changes queued beside it, one durable
+// commit and one journal-head write per batch. These process-wide totals let a test or an
+// operator see how many changes shared each commit.
+//
+// Example:
+//   const moneytrail::workspace::GroupCommitTotals before = moneytrail::workspace::GroupCommitCounters();
+//   ... serve requests ...
+//   const auto after = moneytrail::workspace::GroupCommitCounters();
+//   // after.commits - before.commits durable commits carried after.changes - before.changes changes
+#ifndef MONEYTRAIL_GROUP_COMMIT_H_
+#define MONEYTRAIL_GROUP_COMMIT_H_
+
+#include <cstdint>
+
+namespace moneytrail::workspace {
+
+struct GroupCommitTotals {
+  int64_t changes = 0;  // journalled changes run in a batch (failed ones included)
+  int64_t commits = 0;  // batches committed (each one COMMIT of the database and one head write)
+  int64_t failed_changes = 0;  // changes whose body failed (rolled back to their savepoint)
+  int64_t largest_batch = 0;   // the most changes one commit carried
+};
+
+// The totals of every workspace committer of this process since it started. Thread-safe.
+GroupCommitTotals GroupCommitCounters();
+
+}  // namespace moneytrail::workspace
+
+#endif  // MONEYTRAIL_GROUP_COMMIT_H_
