@@ -218,6 +218,10 @@ struct RuleSupport {
   std::string needs;             // what a supporting row is: "cash_deposit/cash rows with a location (first); ..."
   std::string reason;            // why it did not run ("0 of 491 rows are ..."); empty when it ran
   std::string note;              // a limit the run met (a bounded search), empty when none
+  // It did not run because it needs what a date-only row cannot have (hours of the day) and no
+  // row has it: "not applicable on date-only rows" (docs/rules.md, Date-only rows), not
+  // "nothing found".
+  bool not_applicable_on_date_only = false;
 };
 
 struct ScanResult {

@@ -390,7 +390,7 @@ std::string StatementLinesCsv(const std::vector<std::unique_ptr<StatementFile>>&
                               const ReconciledStatements& r,
                               const std::vector<uint64_t>& transaction_of_row,
                               const std::vector<uint32_t>& source_of_file) {
-  std::string out = "transaction,source,line,role,pattern\n";
+  std::string out = "transaction,source,line,role,pattern,balance\n";
   std::vector<std::string> role(r.rows, "row");
   for (const statements::Duplicate& d : r.checks.duplicates) role[d.duplicate.index] = "duplicate";
   for (const statements::Mirror& m : r.checks.mirrors) role[m.credit.index] = "mirror-credit";
@@ -400,7 +400,11 @@ std::string StatementLinesCsv(const std::vector<std::unique_ptr<StatementFile>>&
       const uint64_t carrier = r.checks.carried_by[g];
       out += std::to_string(transaction_of_row[carrier]) + "," +
              std::to_string(source_of_file[k]) + "," + std::to_string(files[k]->rows[i].line) +
-             "," + role[g] + "," + CsvField(r.patterns[g]) + "\n";
+             "," + role[g] + "," + CsvField(r.patterns[g]) + ",";
+      // The running balance the statement printed after the line (empty when it printed none):
+      // what confirms a day's posting order (docs/rules.md, "Date-only rows").
+      if (const std::optional<Decimal>& b = files[k]->details[i].balance) AppendDecimal(*b, out);
+      out += "\n";
     }
   }
   return out;

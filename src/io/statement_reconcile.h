@@ -51,9 +51,10 @@ Result<ReconciledStatements> ReconcileStatements(
 // The files stored with the commit (store format 4 commit files):
 //   statement-checks.json      ReconciledStatements::checks.ToJson()
 //   statement-enrichment.json  the counts, grammars, patterns and unmatched descriptions
-//   statement-lines.csv        transaction,source,line,role,pattern: every accepted statement
-//                              line with the transaction that carries it (role "row",
-//                              "duplicate" or "mirror-credit") and the grammar pattern
+//   statement-lines.csv        transaction,source,line,role,pattern,balance: every accepted
+//                              statement line with the transaction that carries it (role "row",
+//                              "duplicate" or "mirror-credit"), the grammar pattern and the
+//                              running balance printed after the line (empty when none)
 // `transaction_of_row` gives each row (all files, in order) its transaction id, or UINT64_MAX
 // for a dropped row (its carrier's id is used); `source_of_file` the custody index of each file.
 std::string StatementEnrichmentJson(const ReconciledStatements& r);

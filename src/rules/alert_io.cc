@@ -124,6 +124,12 @@ std::string ScanHeaderJsonLine(const store::Store& store, std::span<const RulePa
   }
   j["packs"] = ps;
   j["skipped"] = result.skipped;
+  // Written only when some rule is not applicable (native and timed stores' headers unchanged).
+  nlohmann::ordered_json not_applicable = nlohmann::ordered_json::array();
+  for (const RuleSupport& s : result.support) {
+    if (s.not_applicable_on_date_only) not_applicable.push_back(s.rule_id);
+  }
+  if (!not_applicable.empty()) j["not_applicable_on_date_only"] = not_applicable;
   nlohmann::ordered_json counts = nlohmann::ordered_json::object();
   for (const auto& [rule, n] : result.alerts_per_rule) counts[rule] = n;
   j["alerts_per_rule"] = counts;

@@ -257,6 +257,14 @@ class RuleEvaluator {
       basis.file = b.posting_file - 1;
       basis.first_line = static_cast<uint32_t>(before->posting < 0 ? -before->posting : before->posting);
       basis.second_line = static_cast<uint32_t>(b.posting < 0 ? -b.posting : b.posting);
+      // Confirmed when the file's running balances chain over the day (PostingOrder::Load).
+      auto confirmed = [&](const Event& e) {
+        for (const PostingLine& l : facts_.posting.Of(e.tx, e.subject)) {
+          if (l.file == basis.file) return l.balance_confirmed;
+        }
+        return false;
+      };
+      basis.balance_confirmed = confirmed(*before) && confirmed(b);
       const bool inflow = facts_.store.destination()[before->tx] == before->subject;
       for (EvidenceItem& item : alert.evidence) {
         if (item.transaction == b.tx && item.role == EvidenceRole::kThen) {

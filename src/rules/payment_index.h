@@ -1,4 +1,5 @@
-// Internal: the payments between two distinct bank accounts of a store in one currency, grouped
+// Internal: the payments between two distinct bank accounts of a store in one currency (and, on
+// request, those of named outside payers to accounts), grouped
 // by payer and in (time, id) order within a payer: the graph the path-shaped built-in kinds
 // (round_trip, scatter_gather) search. Built once per rule run; read-only afterwards.
 //
@@ -27,8 +28,10 @@ struct Payment {
 class PaymentIndex {
  public:
   // The payments of `facts.store` between distinct accounts of kind account, in the currency
-  // with id `currency` (-1: any currency; -2: none, the index is empty).
-  PaymentIndex(const StoreFacts& facts, int32_t currency);
+  // with id `currency` (-1: any currency; -2: none, the index is empty). With `external_payers`,
+  // also the payments of outside counterparties (kind external: a payer a statement names whose
+  // account is not in the records) to accounts.
+  PaymentIndex(const StoreFacts& facts, int32_t currency, bool external_payers = false);
 
   // The payments of payer `a`, in (time, id) order.
   std::span<const Payment> Of(AccountId a) const {

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "moneytrail/transaction.h"
@@ -17,10 +18,40 @@ struct RawLine {
   TransactionId tx;
   uint32_t file, line;
   uint8_t role;  // 0 row, 1 duplicate, 2 mirror-credit
+  std::optional<Decimal> balance;  // the running balance printed after the line
 };
 
-// Parses the first four fields of one data line of statement-lines.csv (the fifth, the grammar
-// pattern, may be quoted and is not needed).
+// The sixth field (balance) after the pattern, which starts at `text[start]` and may be quoted;
+// empty when the line has no sixth field or it is empty.
+Status ParseBalance(std::string_view text, size_t start, const std::string& where, std::optional<Decimal>& out) {
+  size_t i = start;
+  if (i < text.size() && text[i] == '"') {
+    for (++i; i < text.size(); ++i) {
+      if (text[i] != '"') continue;
+      if (i + 1 < text.size() && text[i + 1] == '"') {
+        ++i;
+        continue;
+      }
+      ++i;
+      break;
+    }
+  } else {
+    while (i < text.size() && text[i] != ',') ++i;
+  }
+  if (i >= text.size() || text[i] != ',') return Status::Ok();  // five fields: no balance
+  std::string_view field = text.substr(i + 1);
+  if (!field.empty() && field.back() == '\r') field.remove_suffix(1);
+  if (field.empty()) return Status::Ok();
+  Result<Decimal> d = ParseDecimal(field);
+  if (!d.ok()) {
+    return DataLossError(fmt::format("{}: field balance: '{}' is not an amount: {}", where, field, d.status().message()));
+  }
+  out = *d;
+  return Status::Ok();
+}
+
+// Parses one data line of statement-lines.csv: transaction,source,line,role,pattern[,balance]
+// (the pattern may be quoted and is not needed).
 Status ParseLine(std::string_view text, const store::Store& s, const std::string& where, RawLine& out) {
   std::string_view fields[4];
   size_t start = 0;
@@ -55,7 +86,18 @@ Status ParseLine(std::string_view text, const store::Store& s, const std::string
   out.tx = static_cast<TransactionId>(tx);
   out.file = static_cast<uint32_t>(file);
   out.line = static_cast<uint32_t>(line);
-  return Status::Ok();
+  return ParseBalance(text, start, where, out.balance);
+}
+
+// Whether `previous` plus the line's signed amount at `account` (a credit adds) is `balance`.
+bool Chains(const store::Store& s, const PostingLine& line, Decimal previous, Decimal balance) {
+  DecimalSum sum;
+  if (!sum.Add(previous).ok()) return false;
+  const bool credit = s.destination()[line.tx] == line.account;
+  if (credit == (s.source()[line.tx] == line.account)) return false;  // both ends or neither: not a statement row
+  if (!(credit ? sum.Add(s.amount_received(line.tx)) : sum.Subtract(s.amount_paid(line.tx))).ok()) return false;
+  Result<Decimal> expected = sum.value();
+  return expected.ok() && CompareDecimal(*expected, balance) == 0;
 }
 
 constexpr AccountId kNoAccount = UINT32_MAX;
@@ -117,15 +159,30 @@ Result<PostingOrder> PostingOrder::Load(const store::Store& s, std::span<const u
   }
   // Per (file, account): the lines in line order, ordered when their dates are monotone.
   std::vector<PostingLine> lines;
+  std::vector<std::optional<Decimal>> balance;  // per entry of `lines` before sorting
   for (size_t i = 0; i < raw.size(); ++i) {
     if (account[i] == kNoAccount || !is_account(account[i])) continue;
-    lines.push_back(PostingLine{raw[i].tx, account[i], raw[i].file, raw[i].line, 0});
+    lines.push_back(PostingLine{raw[i].tx, account[i], raw[i].file, raw[i].line, 0, false});
+    balance.push_back(raw[i].balance);
   }
-  std::sort(lines.begin(), lines.end(), [](const PostingLine& x, const PostingLine& y) {
-    if (x.file != y.file) return x.file < y.file;
-    if (x.account != y.account) return x.account < y.account;
-    return x.line < y.line;
-  });
+  {
+    std::vector<size_t> by_line(lines.size());
+    for (size_t k = 0; k < by_line.size(); ++k) by_line[k] = k;
+    std::sort(by_line.begin(), by_line.end(), [&](size_t a, size_t b) {
+      const PostingLine &x = lines[a], &y = lines[b];
+      if (x.file != y.file) return x.file < y.file;
+      if (x.account != y.account) return x.account < y.account;
+      return x.line < y.line;
+    });
+    std::vector<PostingLine> sorted_lines;
+    std::vector<std::optional<Decimal>> sorted_balance;
+    for (size_t k : by_line) {
+      sorted_lines.push_back(lines[k]);
+      sorted_balance.push_back(balance[k]);
+    }
+    lines.swap(sorted_lines);
+    balance.swap(sorted_balance);
+  }
   auto time = s.time();
   for (size_t i = 0; i < lines.size();) {
     size_t j = i;
@@ -138,9 +195,30 @@ Result<PostingOrder> PostingOrder::Load(const store::Store& s, std::span<const u
       ++j;
     }
     if (up != down) {
-      for (size_t k = i; k < j; ++k) {
-        lines[k].position = up ? int64_t{lines[k].line} : -int64_t{lines[k].line};
-        order.lines_.push_back(lines[k]);
+      // Posting order: the lines [i, j) top to bottom, or bottom to top in a newest-first file.
+      std::vector<size_t> posted;
+      for (size_t k = i; k < j; ++k) posted.push_back(k);
+      if (down) std::reverse(posted.begin(), posted.end());
+      for (size_t p = 0; p < posted.size();) {
+        size_t q = p;  // the day's lines posted[p, q)
+        while (q < posted.size() && time[lines[posted[q]].tx] == time[lines[posted[p]].tx]) ++q;
+        bool all_chain = q - p >= 2, contradicted = false;
+        for (size_t k = p + 1; k < q; ++k) {
+          const std::optional<Decimal>&previous = balance[posted[k - 1]], &current = balance[posted[k]];
+          if (!previous || !current) {
+            all_chain = false;
+          } else if (!Chains(s, lines[posted[k]], *previous, *current)) {
+            all_chain = false;
+            contradicted = true;
+          }
+        }
+        for (size_t k = p; k < q && !contradicted; ++k) {
+          PostingLine& l = lines[posted[k]];
+          l.position = up ? int64_t{l.line} : -int64_t{l.line};
+          l.balance_confirmed = all_chain;
+          order.lines_.push_back(l);
+        }
+        p = q;
       }
     }
     i = j;
@@ -178,6 +256,7 @@ OrderBasis PostingOrder::Compare(TransactionId first, TransactionId second, Acco
         basis.file = x.file;
         basis.first_line = x.line;
         basis.second_line = y.line;
+        basis.balance_confirmed = x.balance_confirmed && y.balance_confirmed;
       } else if (verdict != v) {
         verdict = 2;
       }
@@ -192,8 +271,8 @@ std::string OrderBasisText(const store::Store& store, const OrderBasis& basis, s
   const std::string name =
       basis.file < store.sources().size() ? std::filesystem::path(store.sources()[basis.file].path).filename().string()
                                           : fmt::format("source {}", basis.file);
-  return fmt::format("same day, posted after {}: line {} after line {} of {}", what, basis.second_line,
-                     basis.first_line, name);
+  return fmt::format("same day, posted after {}: line {} after line {} of {}{}", what, basis.second_line,
+                     basis.first_line, name, basis.balance_confirmed ? "; the running balance chains" : "");
 }
 
 }  // namespace moneytrail::rules::rules_internal

@@ -31,6 +31,9 @@ struct PostingLine {
   uint32_t file = 0;      // source file index (Store::sources())
   uint32_t line = 0;      // physical line, 1-based
   int64_t position = 0;   // posting position within the file: +line, or -line in a newest-first file
+  // The running balances the file printed chain along this line's day (each line's balance is
+  // the one before plus its amount), confirming the day's order (docs/rules.md, Posting order).
+  bool balance_confirmed = false;
 };
 
 // The result of comparing two rows' posting order at one account.
@@ -39,6 +42,7 @@ struct OrderBasis {
   bool first_before_second = false;  // when known: the first row was posted before the second
   uint32_t file = 0;                // the file compared (when known)
   uint32_t first_line = 0, second_line = 0;
+  bool balance_confirmed = false;    // when known: the file's running balances chain over the day
 };
 
 class PostingOrder {
@@ -52,7 +56,13 @@ class PostingOrder {
   // has no account (no order) when the file does not tell. A file's lines of one account are
   // ordered when their dates never decrease (posting order) or never increase (newest first, the
   // order reversed), with at least two dates; otherwise, and for a file of one date, the order is
-  // unknown and the file gives none. `account_kind` is NodeKind per account.
+  // unknown and the file gives none. Where the file prints a running balance (the sixth field,
+  // `balance`, of statement-lines.csv; absent in stores written before it), a day's lines of an
+  // ordered file are checked in posting order: when every line of the day has a balance equal to
+  // the previous line's plus its own signed amount (a credit to the account adds), the day's order
+  // is **confirmed**; when some pair of the day's consecutive lines does not chain, the order the
+  // lines show is **contradicted** and the file gives that day none. `account_kind` is NodeKind
+  // per account.
   // Errors: DataLoss naming the segment, line and field when a file cannot be read or names a
   // transaction or source the store does not have.
   static Result<PostingOrder> Load(const store::Store& store, std::span<const uint8_t> account_kind);
@@ -70,7 +80,8 @@ class PostingOrder {
 };
 
 // "same day, posted after the inflow: line 41 after line 37 of checking-0325.csv" (the file's name
-// without its directories); `what` names the earlier row ("the inflow", "the scatter payment").
+// without its directories), followed by "; the running balance chains" when the balances confirm
+// the day's order; `what` names the earlier row ("the inflow", "the scatter payment").
 std::string OrderBasisText(const store::Store& store, const OrderBasis& basis, std::string_view what);
 
 }  // namespace moneytrail::rules::rules_internal

@@ -1,9 +1,12 @@
 #include "rules/round_trip.h"
 
 #include <algorithm>
+#include <tuple>
+#include <utility>
 
 #include "rules/figures.h"
 #include "rules/payment_index.h"
+#include "rules/posting_order.h"
 
 namespace moneytrail::rules::rules_internal {
 namespace {
@@ -11,12 +14,15 @@ namespace {
 struct Cycle {
   Timestamp start, end;
   std::vector<TransactionId> txs;  // in payment order
+  // Payments of the date of the payment they pass on (either date-only), with the posting order
+  // that showed them after it at the account between the two (docs/rules.md, Date-only rows).
+  std::vector<std::pair<TransactionId, OrderBasis>> bases;
 };
 
 class CycleSearch {
  public:
   CycleSearch(const Rule& rule, const StoreFacts& facts, int32_t currency)
-      : spec_(rule.round_trip), within_(rule.window.length), index_(facts, currency) {}
+      : spec_(rule.round_trip), within_(rule.window.length), facts_(facts), index_(facts, currency) {}
 
   // Every cycle whose first payment is out_[first], the payment of `origin`; false when the search
   // stopped at max_steps.
@@ -27,6 +33,7 @@ class CycleSearch {
     deadline_ = e.time + within_;
     steps_ = 0;
     path_.assign(1, first);
+    bases_.assign(1, OrderBasis{});
     visited_.assign(1, origin);
     visited_.push_back(e.to);
     Extend(found);
@@ -42,29 +49,44 @@ class CycleSearch {
   void Extend(std::vector<Cycle>& found) {
     const Payment& last = out_[path_.back()];
     const AccountId at = last.to;
-    // Payments of `at` after `last` in (time, id) order, up to the deadline.
+    // Payments of `at` after `last`, up to the deadline: timed, in (time, id) order; after a
+    // date-only payment, those of later days and, of its own date, those that `at`'s statement
+    // shows posted after it (posting order; not known: none of that date).
     auto begin = out_.begin() + static_cast<ptrdiff_t>(index_.Begin(at));
     auto end = out_.begin() + static_cast<ptrdiff_t>(index_.End(at));
-    auto it = std::upper_bound(begin, end, last, [](const Payment& x, const Payment& y) {
-      return x.time != y.time ? x.time < y.time : x.tx < y.tx;
-    });
+    const bool day_only = facts_.DateOnly(last.tx);
+    auto it = day_only ? std::lower_bound(begin, end, last.time, [](const Payment& x, Timestamp t) { return x.time < t; })
+                       : std::upper_bound(begin, end, last, [](const Payment& x, const Payment& y) {
+                           return x.time != y.time ? x.time < y.time : x.tx < y.tx;
+                         });
     for (; it != end && it->time <= deadline_; ++it) {
       if (++steps_ > spec_.max_steps) return;
+      OrderBasis order;
+      if (it->time == last.time && (day_only || facts_.DateOnly(it->tx))) {
+        order = facts_.posting.Compare(last.tx, it->tx, at);
+        if (!order.known || !order.first_before_second) continue;
+      }
       // between min_share and 1 times the previous payment
       if (it->amount > last.amount || it->amount * spec_.share_den < last.amount * spec_.share_num) continue;
       if (it->to == origin_) {
-        Cycle c{out_[path_.front()].time, it->time, {}};
-        for (size_t i : path_) c.txs.push_back(out_[i].tx);
+        Cycle c{out_[path_.front()].time, it->time, {}, {}};
+        for (size_t k = 0; k < path_.size(); ++k) {
+          c.txs.push_back(out_[path_[k]].tx);
+          if (bases_[k].known) c.bases.emplace_back(out_[path_[k]].tx, bases_[k]);
+        }
         c.txs.push_back(it->tx);
+        if (order.known) c.bases.emplace_back(it->tx, order);
         found.push_back(std::move(c));
         continue;
       }
       if (static_cast<int>(path_.size()) + 1 >= spec_.max_hops) continue;
       if (std::find(visited_.begin(), visited_.end(), it->to) != visited_.end()) continue;
       path_.push_back(static_cast<size_t>(it - out_.begin()));
+      bases_.push_back(order);
       visited_.push_back(it->to);
       Extend(found);
       path_.pop_back();
+      bases_.pop_back();
       visited_.pop_back();
       if (steps_ > spec_.max_steps) return;
     }
@@ -72,12 +94,14 @@ class CycleSearch {
 
   const RoundTripSpec& spec_;
   const int64_t within_;
+  const StoreFacts& facts_;
   const PaymentIndex index_;
   const std::vector<Payment>& out_ = index_.all();  // payer after payer (PaymentIndex)
   AccountId origin_ = 0;
   Timestamp deadline_ = 0;
   uint64_t steps_ = 0;
   std::vector<size_t> path_;        // indices into out_
+  std::vector<OrderBasis> bases_;   // per payment of the path: its same-day posting order, if used
   std::vector<AccountId> visited_;  // accounts on the path
 };
 
@@ -103,10 +127,12 @@ Result<std::vector<Alert>> RunRoundTrip(const Rule& rule, const StoreFacts& fact
     for (size_t i = 0; i < cycles.size();) {
       Timestamp episode_end = cycles[i].end;
       std::vector<TransactionId> txs;
+      std::vector<std::pair<TransactionId, OrderBasis>> bases;
       size_t j = i;
       for (; j < cycles.size() && cycles[j].start <= episode_end; ++j) {
         episode_end = std::max(episode_end, cycles[j].end);
         txs.insert(txs.end(), cycles[j].txs.begin(), cycles[j].txs.end());
+        bases.insert(bases.end(), cycles[j].bases.begin(), cycles[j].bases.end());
       }
       std::sort(txs.begin(), txs.end(), [&](TransactionId x, TransactionId y) {
         return s.time()[x] != s.time()[y] ? s.time()[x] < s.time()[y] : x < y;
@@ -117,6 +143,20 @@ Result<std::vector<Alert>> RunRoundTrip(const Rule& rule, const StoreFacts& fact
         events.push_back(Event{origin, s.time()[t], t, s.destination()[t], origin, 0});
       }
       MT_ASSIGN_OR_RETURN(Alert alert, MakeAlert(rule, facts, ids, events.front(), events, {}, Figures{}));
+      // A payment of the date of the one it passes on: the lines that show it came after (the
+      // lowest file and line when several cycles pass it on).
+      std::sort(bases.begin(), bases.end(), [](const auto& x, const auto& y) {
+        return x.first != y.first ? x.first < y.first
+                                  : std::tie(x.second.file, x.second.first_line, x.second.second_line) <
+                                        std::tie(y.second.file, y.second.first_line, y.second.second_line);
+      });
+      for (EvidenceItem& item : alert.evidence) {
+        auto b = std::lower_bound(bases.begin(), bases.end(), item.transaction,
+                                  [](const auto& x, TransactionId t) { return x.first < t; });
+        if (b != bases.end() && b->first == item.transaction) {
+          item.order_basis = OrderBasisText(s, b->second, "the payment it passes on");
+        }
+      }
       alerts.push_back(std::move(alert));
       i = j;
     }

@@ -68,7 +68,11 @@ Result<std::vector<Alert>> RunScatterGather(const Rule& rule, const StoreFacts& 
   const store::Store& s = facts.store;
   const ScatterGatherSpec& spec = rule.scatter_gather;
   const int64_t window = rule.window.length;
-  PaymentIndex index(facts, currency);
+  // The source may be an outside payer that statements name (kind external: a person or firm
+  // whose account no statement covers, "ZELLE FROM ANTHONY COLLINS ACCT ...3886" in each
+  // intermediary's statement): its scatter payments are the intermediaries' credits. The
+  // intermediaries and the sink are bank accounts.
+  PaymentIndex index(facts, currency, /*external_payers=*/true);
   std::vector<Alert> alerts;
   std::vector<Leg> legs;
   std::vector<AccountId> scratch;

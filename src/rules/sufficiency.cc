@@ -217,8 +217,10 @@ RuleSupport AssessRule(const Rule& rule, const RowShapes& shapes, const StoreFac
     out.reason = "needs KYC facts about account holders (--parties DIR, or moneytrail resolve --store); none are given";
   } else if (hours && !facts.has_time_of_day) {
     out.reason = fmt::format(
-        "filters on hours of the day, and 0 of {} rows have one (every time is 00:00:00: date-only data)",
+        "not applicable on date-only rows: filters on hours of the day, and 0 of {} rows have one (every time "
+        "is 00:00:00: date-only data)",
         Thousands(shapes.rows()));
+    out.not_applicable_on_date_only = true;
   } else if (!failed.empty()) {
     out.reason = failed;
     if (const uint64_t unknown = UnknownChannelRows(shapes); channel_failed && unknown > 0) {
@@ -248,23 +250,28 @@ std::string SupportLine(const RuleSupport& s) {
 std::string SupportHeadline(const ScanResult& result) {
   size_t not_run = 0;
   std::vector<std::string> high;
+  std::string not_applicable;  // rules that need what date-only rows cannot have
   for (const RuleSupport& s : result.support) {
     if (s.ran) continue;
     ++not_run;
     if (s.severity == "high") high.push_back(s.rule_id);
+    if (s.not_applicable_on_date_only) not_applicable += (not_applicable.empty() ? "" : ", ") + s.rule_id;
   }
   if (not_run == 0) return "";
   std::string listed;
   for (size_t i = 0; i < high.size() && i < 6; ++i) listed += (i == 0 ? "" : ", ") + high[i];
   if (high.size() > 6) listed += fmt::format(" and {} more", high.size() - 6);
+  const std::string date_only =
+      not_applicable.empty() ? "" : "; not applicable on date-only rows (they have no hour of day): " + not_applicable;
   if (not_run == result.support.size()) {
     return fmt::format("none of the {} rules could run on this data: no alert is not evidence of absence "
-                       "(per-rule reasons below)",
-                       not_run);
+                       "(per-rule reasons below){}",
+                       not_run, date_only);
   }
   return fmt::format("{} of {} rules could not run on this data{}: their lack of alerts is not evidence of "
-                     "absence (per-rule reasons below)",
-                     not_run, result.support.size(), listed.empty() ? "" : ", including high-severity " + listed);
+                     "absence (per-rule reasons below){}",
+                     not_run, result.support.size(), listed.empty() ? "" : ", including high-severity " + listed,
+                     date_only);
 }
 
 std::string SupportJson(std::span<const RuleSupport> support) {
@@ -278,6 +285,7 @@ std::string SupportJson(std::span<const RuleSupport> support) {
                     {"supporting_rows", s.supporting_rows},
                     {"needs", s.needs},
                     {"reason", s.reason}});
+    if (s.not_applicable_on_date_only) rows.back()["not_applicable_on_date_only"] = true;
   }
   return rows.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }

@@ -112,7 +112,7 @@ TEST_F(StatementWorldTest, OverlapsAreNeverCountedTwiceAndEveryLineIsCited) {
     fs::path lines_csv = seg.path() / "statement-lines.csv";
     if (!fs::exists(lines_csv)) continue;
     std::vector<std::string> lines = Lines(ReadWholeFile(lines_csv));
-    ASSERT_EQ(lines[0], "transaction,source,line,role,pattern");
+    ASSERT_EQ(lines[0], "transaction,source,line,role,pattern,balance");
     for (size_t i = 1; i < lines.size(); ++i) {
       std::vector<std::string> c = SplitCsvLine(lines[i]);
       ASSERT_GE(c.size(), 4u);

@@ -161,12 +161,20 @@ TEST(RuleSufficiencyTest, DateOnlyDataHasNoHourOfDay) {
   ASSERT_EQ(dates.support().size(), 1u);
   EXPECT_FALSE(dates.support()[0].ran);
   EXPECT_EQ(dates.support()[0].reason,
-            "filters on hours of the day, and 0 of 2 rows have one (every time is 00:00:00: date-only data)");
+            "not applicable on date-only rows: filters on hours of the day, and 0 of 2 rows have one (every time "
+            "is 00:00:00: date-only data)");
+  EXPECT_TRUE(dates.support()[0].not_applicable_on_date_only);
+  ScanResult dates_result;
+  dates_result.support = dates.support();
+  EXPECT_NE(SupportHeadline(dates_result).find("; not applicable on date-only rows (they have no hour of day): "),
+            std::string::npos)
+      << SupportHeadline(dates_result);
   TestWorld times;  // one row with a time of day: the data has hours, and midnight is an hour
   times.Add("2025-09-02T00:00:00Z", "cash:B:BR1", "B:A", "900.00", Channel::kCashDeposit);
   times.Add("2025-09-03T00:30:00Z", "cash:B:BR1", "B:A", "900.00", Channel::kCashDeposit);
   EXPECT_EQ(times.Scan(late).size(), 1u);
   EXPECT_TRUE(times.support()[0].ran);
+  EXPECT_FALSE(times.support()[0].not_applicable_on_date_only);
 }
 
 TEST(RuleSufficiencyTest, KycRulesWithoutHoldersAndTheHeadline) {

@@ -18,7 +18,7 @@ using test::TestWorld;
 
 struct Transfer {
   int64_t time;
-  int src, dst;  // accounts 0..5; 6 = an external counterparty
+  int src, dst;  // accounts 0..4; 6 = an external counterparty (a payer or a payee)
   int64_t cents;
 };
 
@@ -128,7 +128,8 @@ void CheckAgainstOracle(bool date_only) {
       Transfer t;
       t.time = date_only ? start + static_cast<int64_t>(rng() % 5) * 86400
                          : start + static_cast<int64_t>(rng() % (4 * 24)) * 3600;  // whole hours: ties and edges
-      t.src = static_cast<int>(rng() % 5);
+      t.src = static_cast<int>(rng() % 6);
+      if (t.src == 5) t.src = kExternal;  // an outside payer the records name may be a source
       t.dst = static_cast<int>(rng() % 6);
       if (t.dst == 5) t.dst = kExternal;
       t.cents = amounts[rng() % 5];
