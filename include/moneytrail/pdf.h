@@ -44,7 +44,8 @@ struct PdfOptions {
   // table's header: the following lines' cells are aligned to the header's columns (each cell
   // to the header cell it overlaps most, empty fields where a column has nothing), and a line
   // with text in one column only, other than the first, printed right under a row with text in
-  // that column, continues that row's cell (a wrapped description) and is joined to it.
+  // that column, continues that row's cell (a wrapped description): its text is joined to the
+  // row's, and an empty line is emitted in its place.
   std::function<bool(std::string_view line)> is_header;
   uint32_t max_pages = 100000;  // a file with more pages is refused
 };
@@ -53,12 +54,17 @@ struct PdfOptions {
 struct PdfLineOrigin {
   uint32_t page = 0;    // 1-based page number
   uint32_t line = 0;    // 1-based printed line on that page (lines with text, top to bottom)
-  uint32_t lines = 1;   // printed lines joined into it (a wrapped description: 2 or more)
+  // Printed lines joined into it: 1, 2 or more for a row with a wrapped description (the
+  // emitted lines after it are then empty, one per joined line: 0 here).
+  uint32_t lines = 1;
 };
 
 struct PdfText {
-  std::string text;                  // one line per emitted line, each ending in '\n'
+  // One line per printed line, each ending in '\n', page after page: emitted line N is
+  // printed line N - page_first_line[p-1] + 1 of page p (a blank page adds no line).
+  std::string text;
   std::vector<PdfLineOrigin> lines;  // lines[i]: where emitted line i + 1 was printed
+  std::vector<uint64_t> page_first_line;  // per page: the number of its first emitted line
   uint32_t pages = 0;
   uint64_t glyphs = 0;               // glyphs placed
   uint64_t rotated_glyphs = 0;       // glyphs not upright (a watermark): left out of the lines
@@ -71,9 +77,15 @@ struct PdfText {
 // vertical (Identity-V) or non-Identity CID encodings; more than max_pages pages.
 Result<PdfText> ReadPdfAsText(std::string_view bytes, const std::string& name, const PdfOptions& options);
 
-// "page 2, line 14" (or "page 2, lines 14-15") for emitted line `line` (1-based) of `text`;
-// "" when `line` is not one of its lines.
+// "page 2, line 14" (or "page 2, lines 14-15" for a joined row) for emitted line `line`
+// (1-based) of `text`; "" when `line` is not one of its lines.
 std::string PdfCitation(const PdfText& text, uint64_t line);
+// "page 2, line 14" from the pages' first emitted lines alone (PdfText::page_first_line, as
+// custody keeps it); "" before the first page.
+std::string PdfCitation(const std::vector<uint64_t>& page_first_line, uint64_t line);
+// The custody form of page_first_line: "pdf: 3 page(s); text lines from 1 (page 1), 48 (page 2),
+// 95 (page 3)".
+std::string PdfPagesText(const std::vector<uint64_t>& page_first_line);
 
 }  // namespace moneytrail::formats
 

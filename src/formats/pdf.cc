@@ -802,12 +802,24 @@ class Emitter {
     Push(fields, line, filled >= 2);
   }
 
+  // Writes the pending row, then an empty line for each printed line joined to it, so that
+  // emitted lines stay one per printed line.
   void Flush() {
     if (!pending_) return;
     out_.text += Join(pending_fields_, o_.delimiter);
     out_.text += '\n';
     out_.lines.push_back({pending_line_.page, pending_line_.number, pending_spans_});
+    for (uint32_t k = 1; k < pending_spans_; ++k) {
+      out_.text += '\n';
+      out_.lines.push_back({pending_line_.page, pending_line_.number + k, 0});
+    }
     pending_ = false;
+  }
+
+  // Called before the first line of page `page`.
+  void StartPage() {
+    Flush();
+    out_.page_first_line.push_back(out_.lines.size() + 1);
   }
 
  private:
@@ -835,10 +847,26 @@ class Emitter {
 
 bool LooksLikePdf(std::string_view bytes) { return bytes.substr(0, 5) == "%PDF-"; }
 
+std::string PdfCitation(const std::vector<uint64_t>& page_first_line, uint64_t line) {
+  if (line == 0 || page_first_line.empty() || line < page_first_line.front()) return {};
+  const auto it = std::upper_bound(page_first_line.begin(), page_first_line.end(), line);
+  const auto page = static_cast<uint64_t>(it - page_first_line.begin());
+  return "page " + std::to_string(page) + ", line " + std::to_string(line - *(it - 1) + 1);
+}
+
+std::string PdfPagesText(const std::vector<uint64_t>& page_first_line) {
+  std::string s = "pdf: " + std::to_string(page_first_line.size()) + " page(s); text lines from";
+  for (size_t p = 0; p < page_first_line.size(); ++p) {
+    s += (p == 0 ? " " : ", ") + std::to_string(page_first_line[p]) + " (page " + std::to_string(p + 1) + ")";
+  }
+  return s;
+}
+
 std::string PdfCitation(const PdfText& text, uint64_t line) {
   if (line == 0 || line > text.lines.size()) return {};
   const PdfLineOrigin& o = text.lines[line - 1];
   std::string s = "page " + std::to_string(o.page) + ", line";
+  if (o.lines == 0) return s + " " + std::to_string(o.line) + " (continues the line above)";
   if (o.lines > 1) return s + "s " + std::to_string(o.line) + "-" + std::to_string(o.line + o.lines - 1);
   return s + " " + std::to_string(o.line);
 }
@@ -892,6 +920,7 @@ Result<PdfText> ReadPdfAsText(std::string_view bytes, const std::string& name, c
       }
       out.glyphs += reader.glyphs.size();
       out.rotated_glyphs += reader.rotated;
+      emitter.StartPage();
       for (const PrintedLine& line : LinesOf(reader.glyphs, page_number, options)) emitter.Add(line);
     }
     emitter.Flush();
