@@ -253,12 +253,24 @@ TEST(PdfTest, RandomTablesComeBackAsDrawn) {
     std::string content = "BT /F1 " + std::to_string(static_cast<int>(size)) + " Tf\n";
     double at_x = 0, at_y = 0;
     for (const Draw& d : draws) {
+      double line_x = d.x;
       std::string shown;
       for (char ch : d.text) {
         if (ch == '(' || ch == ')' || ch == '\\') shown += '\\';
         shown += ch;
       }
-      switch (rng() % 3) {
+      switch (rng() % 4) {
+        case 3: {  // each word placed on its own, no space glyph: the gap alone separates words
+          double x = d.x;
+          std::istringstream words(shown);
+          for (std::string w; words >> w;) {
+            content += "1 0 0 1 " + std::to_string(x) + " " + std::to_string(d.y) + " Tm (" + w + ") Tj\n";
+            line_x = x;  // where the next Td starts from
+            const auto escapes = std::count(w.begin(), w.end(), '\\');
+            x += static_cast<double>(w.size() - static_cast<size_t>(escapes) + 1) * 0.6 * size;
+          }
+          break;
+        }
         case 0: content += "1 0 0 1 " + std::to_string(d.x) + " " + std::to_string(d.y) + " Tm (" + shown + ") Tj\n"; break;
         case 1:  // Td from the last line start (set by the previous Tm or Td)
           content += std::to_string(d.x - at_x) + " " + std::to_string(d.y - at_y) + " Td (" + shown + ") Tj\n";
@@ -269,7 +281,7 @@ TEST(PdfTest, RandomTablesComeBackAsDrawn) {
                      ") 0 (" + (space == std::string::npos ? "" : shown.substr(space)) + ")] TJ\n";
         }
       }
-      at_x = d.x;
+      at_x = line_x;
       at_y = d.y;
     }
     content += "ET\n";
