@@ -12,6 +12,9 @@
   nounicode.pdf a Type0 (Identity-H) font without ToUnicode: its text cannot be read, refused.
 
 Usage: python3 tests/data/pdf/make_pdfs.py [--no-chromium]   (run from anywhere)
+       python3 tests/data/pdf/make_pdfs.py --bench DIR ROWS
+           the same statement with ROWS rows (2000: 50 pages) printed to DIR/statement-bench.pdf,
+           for bench/formats_benchmark.cc (not committed)
 """
 import os
 import random
@@ -29,7 +32,7 @@ def money(cents, parens):
     return "(" + s + ")" if cents < 0 and parens else s
 
 
-def statement_rows():
+def statement_rows(count=70):
     rng = random.Random(24)
     payees = ["POS PURCHASE KROGER 0421 INDIANAPOLIS IN", "ATM WITHDRAWAL 1200 W 38TH ST",
               "ACH WITHDRAWAL DUKE ENERGY PAYMENT", "ZELLE TO ANNA CARTER", "CHECK 2211",
@@ -39,12 +42,12 @@ def statement_rows():
                  "MONEY TRANSMITTER SEND RAPID ENVIOS AGENT 7781 HOUSTON TX RECEIVER "
                  "CONFIRMATION 55120934"]
     rows, balance, day = [], 341280, 1
-    for i in range(70):
-        day = min(31, 1 + i * 30 // 70)
+    for i in range(count):
+        day = min(31, 1 + i * 30 // count)
         if i % 9 == 0:
             desc, cents = "ACH DEPOSIT PAYROLL ST VINCENT HOSPITAL", 231540
-        elif i in (23, 47):
-            desc, cents = long_ones[i // 40], rng.randint(90000, 480000)
+        elif i % 70 in (23, 47):
+            desc, cents = long_ones[(i % 70) // 40], rng.randint(90000, 480000)
         else:
             desc, cents = rng.choice(payees), -rng.randint(500, 25000)
         balance += cents
@@ -56,12 +59,12 @@ BANNER = ["Summit Ridge Federal Credit Union", "Account Holder: EMILY J CARTER",
           "Account Number: XXXXXX5518", "Statement Period: 03/01/2025 to 03/31/2025"]
 
 
-def write_statement():
-    rows = statement_rows()
+def write_statement(directory=HERE, count=70, stem="statement"):
+    rows = statement_rows(count)
     opening, closing = 341280, rows[-1][3]
     banner = BANNER + ["Beginning Balance: " + money(opening, False),
                        "Ending Balance: " + money(closing, False)]
-    with open(os.path.join(HERE, "statement.csv"), "w", newline="") as f:
+    with open(os.path.join(directory, stem + ".csv"), "w", newline="") as f:
         for line in banner:
             f.write('"%s"\n' % line)
         f.write("\n")
@@ -91,14 +94,14 @@ tr { break-inside: avoid; }
 %s</tbody></table>
 </body></html>
 """ % ("".join("<p>%s</p>\n" % line for line in banner), body)
-    path = os.path.join(HERE, "statement.html")
+    path = os.path.join(directory, stem + ".html")
     with open(path, "w") as f:
         f.write(html)
     return path
 
 
 def print_with_chromium(html):
-    out = os.path.join(HERE, "statement.pdf")
+    out = html[:-len(".html")] + ".pdf"
     subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
                     "--no-pdf-header-footer", "--print-to-pdf=" + out, "file://" + html],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -224,6 +227,9 @@ def write_nounicode():
 
 
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--bench":
+        print_with_chromium(write_statement(sys.argv[2], int(sys.argv[3]), "statement-bench"))
+        return
     write_simple()
     write_scanned()
     write_nounicode()
