@@ -5,11 +5,13 @@
 
 // qpdf 11: its own smart pointers, not the deprecated PointerHolder.
 #define POINTERHOLDER_TRANSITION 4
+#include <qpdf/BufferInputSource.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
+#include <qpdf/QPDFTokenizer.hh>
 
 #include <algorithm>
 #include <array>
@@ -453,69 +455,126 @@ struct GraphicsState {
   const Font* font = nullptr;
 };
 
+// An operand of a content-stream operator. Arrays (TJ's) keep their numbers and strings in
+// PageReader::array_; dictionaries (marked content, inline images) are skipped.
+struct Operand {
+  enum Kind { kNumber, kString, kName, kArray, kOther } kind = kOther;
+  double number = 0;
+  std::string text;  // a string's bytes or a name ("/F1")
+};
+
+// Interprets content streams with qpdf's tokenizer (no object per token: a page has thousands).
 class PageReader {
  public:
   explicit PageReader(FontCache& fonts) : fonts_(fonts) {}
 
-  void Run(QPDFObjectHandle contents_owner, QPDFObjectHandle resources, bool is_page, QPDFPageObjectHelper* page, int depth);
+  // Runs the content `bytes` with `resources` (a page's or a form's).
+  void Run(const std::string& bytes, QPDFObjectHandle resources, int depth);
 
   std::vector<Glyph> glyphs;
   bool has_image = false;
   uint64_t rotated = 0;
 
  private:
-  friend class Callbacks;
-  class Callbacks : public QPDFObjectHandle::ParserCallbacks {
-   public:
-    Callbacks(PageReader& r, QPDFObjectHandle resources, int depth) : r_(r), resources_(resources), depth_(depth) {}
-    void handleObject(QPDFObjectHandle obj) override {
-      if (obj.isOperator()) {
-        r_.Operator(obj.getOperatorValue(), operands_, resources_, depth_);
-        operands_.clear();
-      } else if (obj.isInlineImage()) {
-        r_.has_image = true;
-        operands_.clear();
-      } else {
-        operands_.push_back(obj);
-      }
-    }
-    void handleEOF() override {}
-
-   private:
-    PageReader& r_;
-    QPDFObjectHandle resources_;
-    int depth_;
-    std::vector<QPDFObjectHandle> operands_;
-  };
-
-  void Operator(const std::string& op, std::vector<QPDFObjectHandle>& args, QPDFObjectHandle resources, int depth);
+  void Operator(const std::string& op, QPDFObjectHandle resources, int depth);
   void ShowString(const std::string& bytes);
   void Advance(double tx) { tm_ = Multiply(Matrix{1, 0, 0, 1, tx, 0}, tm_); }
   void NextLine(double tx, double ty) {
     tlm_ = Multiply(Matrix{1, 0, 0, 1, tx, ty}, tlm_);
     tm_ = tlm_;
   }
-  static double Num(std::vector<QPDFObjectHandle>& args, size_t i) {
-    return i < args.size() && args[i].isNumber() ? args[i].getNumericValue() : 0;
+  double Num(size_t i) const { return i < args_.size() && args_[i].kind == Operand::kNumber ? args_[i].number : 0; }
+  bool Numbers(size_t n) const {
+    if (args_.size() != n) return false;
+    return std::all_of(args_.begin(), args_.end(), [](const Operand& o) { return o.kind == Operand::kNumber; });
   }
+  Matrix MatrixOfArgs() const { return Matrix{Num(0), Num(1), Num(2), Num(3), Num(4), Num(5)}; }
 
   FontCache& fonts_;
   GraphicsState gs_;
   std::vector<GraphicsState> stack_;
   Matrix tm_, tlm_;
+  std::vector<Operand> args_;
+  std::vector<Operand> array_;
 };
 
-void PageReader::Run(QPDFObjectHandle owner, QPDFObjectHandle resources, bool is_page, QPDFPageObjectHelper* page, int depth) {
-  Callbacks callbacks(*this, resources, depth);
-  if (is_page) {
-    page->parseContents(&callbacks);
-  } else {
-    QPDFObjectHandle::parseContentStream(owner, &callbacks);
+double ParseNumber(const std::string& text) {
+  // PDF numbers: [+-]digits[.digits]; strtod reads them (no exponents occur in valid ones).
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  return std::isfinite(v) ? v : 0;
+}
+
+void PageReader::Run(const std::string& bytes, QPDFObjectHandle resources, int depth) {
+  auto input = std::make_shared<BufferInputSource>("content stream", bytes);
+  QPDFTokenizer tokenizer;
+  tokenizer.allowEOF();
+  int array_depth = 0, dict_depth = 0;
+  args_.clear();
+  array_.clear();
+  for (;;) {
+    QPDFTokenizer::Token t = tokenizer.readToken(input, "content stream", true, 0);
+    const QPDFTokenizer::token_type_e type = t.getType();
+    if (type == QPDFTokenizer::tt_eof) break;
+    if (type == QPDFTokenizer::tt_bad) {
+      throw PdfRefusal{"damaged PDF: bad content stream token at offset " + std::to_string(input->getLastOffset()) +
+                       ": " + t.getErrorMessage()};
+    }
+    if (dict_depth > 0) {  // inside << >>: skipped
+      if (type == QPDFTokenizer::tt_dict_open) ++dict_depth;
+      if (type == QPDFTokenizer::tt_dict_close && --dict_depth == 0) args_.push_back({});
+      continue;
+    }
+    switch (type) {
+      case QPDFTokenizer::tt_dict_open: ++dict_depth; break;
+      case QPDFTokenizer::tt_array_open:
+        if (array_depth++ == 0) array_.clear();
+        break;
+      case QPDFTokenizer::tt_array_close:
+        if (array_depth > 0 && --array_depth == 0) args_.push_back({Operand::kArray, 0, {}});
+        break;
+      case QPDFTokenizer::tt_integer:
+      case QPDFTokenizer::tt_real:
+        (array_depth > 0 ? array_ : args_).push_back({Operand::kNumber, ParseNumber(t.getValue()), {}});
+        break;
+      case QPDFTokenizer::tt_string:
+        (array_depth > 0 ? array_ : args_).push_back({Operand::kString, 0, t.getValue()});
+        break;
+      case QPDFTokenizer::tt_name:
+        if (array_depth == 0) args_.push_back({Operand::kName, 0, t.getValue()});
+        break;
+      case QPDFTokenizer::tt_word: {
+        if (array_depth > 0) break;  // a keyword inside an array: not an operator
+        const std::string& op = t.getValue();
+        if (op == "ID") {  // an inline image's data follows, up to EI
+          has_image = true;
+          char ch = 0;
+          input->read(&ch, 1);
+          tokenizer.expectInlineImage(input);
+          QPDFTokenizer::Token image = tokenizer.readToken(input, "content stream", true, 0);
+          if (image.getType() != QPDFTokenizer::tt_inline_image) throw PdfRefusal{"damaged PDF: an inline image has no EI"};
+          args_.clear();
+          break;
+        }
+        Operator(op, resources, depth);
+        args_.clear();
+        break;
+      }
+      default:
+        if (array_depth == 0) args_.push_back({});
+        break;
+    }
+    if (args_.size() > 64) args_.erase(args_.begin(), args_.end() - 8);  // junk: no operator takes more
   }
 }
 
-void PageReader::Operator(const std::string& op, std::vector<QPDFObjectHandle>& args, QPDFObjectHandle resources, int depth) {
-  if (op.size() > 2 && op != "BDC" && op != "BMC" && op != "EMC") return;  // fast path
+std::string StreamBytes(QPDFObjectHandle stream) {
+  std::shared_ptr<Buffer> data = stream.getStreamData(qpdf_dl_generalized);
+  return std::string(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
+}
+
+void PageReader::Operator(const std::string& op, QPDFObjectHandle resources, int depth) {
+  if (op.size() > 2) return;
   switch (op[0]) {
     case 'q':
       if (op == "q" && stack_.size() < 4096) stack_.push_back(gs_);
@@ -527,9 +586,7 @@ void PageReader::Operator(const std::string& op, std::vector<QPDFObjectHandle>& 
       }
       return;
     case 'c':
-      if (op == "cm" && args.size() == 6) {
-        gs_.ctm = Multiply(Matrix{Num(args, 0), Num(args, 1), Num(args, 2), Num(args, 3), Num(args, 4), Num(args, 5)}, gs_.ctm);
-      }
+      if (op == "cm" && Numbers(6)) gs_.ctm = Multiply(MatrixOfArgs(), gs_.ctm);
       return;
     case 'B':
       if (op == "BT") tm_ = tlm_ = Matrix{};
@@ -537,20 +594,20 @@ void PageReader::Operator(const std::string& op, std::vector<QPDFObjectHandle>& 
       return;
     case '\'':
       NextLine(0, -gs_.leading);
-      if (!args.empty() && args.back().isString()) ShowString(args.back().getStringValue());
+      if (!args_.empty() && args_.back().kind == Operand::kString) ShowString(args_.back().text);
       return;
     case '"':
-      if (args.size() == 3) {
-        gs_.word_spacing = Num(args, 0);
-        gs_.char_spacing = Num(args, 1);
+      if (args_.size() == 3) {
+        gs_.word_spacing = Num(0);
+        gs_.char_spacing = Num(1);
         NextLine(0, -gs_.leading);
-        if (args[2].isString()) ShowString(args[2].getStringValue());
+        if (args_[2].kind == Operand::kString) ShowString(args_[2].text);
       }
       return;
     case 'D':
-      if (op == "Do" && args.size() == 1 && args[0].isName()) {
+      if (op == "Do" && args_.size() == 1 && args_[0].kind == Operand::kName) {
         QPDFObjectHandle xobjects = resources.isDictionary() ? resources.getKey("/XObject") : QPDFObjectHandle::newNull();
-        QPDFObjectHandle x = xobjects.isDictionary() ? xobjects.getKey(args[0].getName()) : QPDFObjectHandle::newNull();
+        QPDFObjectHandle x = xobjects.isDictionary() ? xobjects.getKey(args_[0].text) : QPDFObjectHandle::newNull();
         if (!x.isStream()) return;
         QPDFObjectHandle dict = x.getDict();
         const std::string sub = dict.getKey("/Subtype").isName() ? dict.getKey("/Subtype").getName() : "";
@@ -568,7 +625,9 @@ void PageReader::Operator(const std::string& op, std::vector<QPDFObjectHandle>& 
                                gs_.ctm);
           }
           QPDFObjectHandle own = dict.getKey("/Resources");
-          Run(x, own.isDictionary() ? own : resources, false, nullptr, depth + 1);
+          std::vector<Operand> saved_args = std::move(args_);
+          Run(StreamBytes(x), own.isDictionary() ? own : resources, depth + 1);
+          args_ = std::move(saved_args);
           gs_ = saved;
           tm_ = saved_tm;
           tlm_ = saved_tlm;
@@ -579,43 +638,41 @@ void PageReader::Operator(const std::string& op, std::vector<QPDFObjectHandle>& 
     case 'T':
       if (op.size() != 2) return;
       switch (op[1]) {
-        case 'c': gs_.char_spacing = Num(args, 0); return;
-        case 'w': gs_.word_spacing = Num(args, 0); return;
-        case 'z': gs_.scale = Num(args, 0) / 100.0; return;
-        case 'L': gs_.leading = Num(args, 0); return;
-        case 's': gs_.rise = Num(args, 0); return;
-        case 'd': NextLine(Num(args, 0), Num(args, 1)); return;
+        case 'c': gs_.char_spacing = Num(0); return;
+        case 'w': gs_.word_spacing = Num(0); return;
+        case 'z': gs_.scale = Num(0) / 100.0; return;
+        case 'L': gs_.leading = Num(0); return;
+        case 's': gs_.rise = Num(0); return;
+        case 'd': NextLine(Num(0), Num(1)); return;
         case 'D':
-          gs_.leading = -Num(args, 1);
-          NextLine(Num(args, 0), Num(args, 1));
+          gs_.leading = -Num(1);
+          NextLine(Num(0), Num(1));
           return;
         case '*': NextLine(0, -gs_.leading); return;
         case 'm':
-          if (args.size() == 6) {
-            tm_ = tlm_ = Matrix{Num(args, 0), Num(args, 1), Num(args, 2), Num(args, 3), Num(args, 4), Num(args, 5)};
-          }
+          if (Numbers(6)) tm_ = tlm_ = MatrixOfArgs();
           return;
         case 'f': {
-          if (args.size() != 2 || !args[0].isName()) return;
-          gs_.size = Num(args, 1);
+          if (args_.size() != 2 || args_[0].kind != Operand::kName) return;
+          gs_.size = Num(1);
           QPDFObjectHandle fonts = resources.isDictionary() ? resources.getKey("/Font") : QPDFObjectHandle::newNull();
-          QPDFObjectHandle f = fonts.isDictionary() ? fonts.getKey(args[0].getName()) : QPDFObjectHandle::newNull();
+          QPDFObjectHandle f = fonts.isDictionary() ? fonts.getKey(args_[0].text) : QPDFObjectHandle::newNull();
           if (!f.isDictionary()) {
-            throw PdfRefusal{"the font " + args[0].getName() + " is not in the page's resources"};
+            throw PdfRefusal{"the font " + args_[0].text + " is not in the page's resources"};
           }
-          gs_.font = fonts_.Get(f, args[0].getName());
+          gs_.font = fonts_.Get(f, args_[0].text);
           return;
         }
         case 'j':
-          if (!args.empty() && args[0].isString()) ShowString(args[0].getStringValue());
+          if (!args_.empty() && args_[0].kind == Operand::kString) ShowString(args_[0].text);
           return;
         case 'J':
-          if (args.empty() || !args[0].isArray()) return;
-          for (QPDFObjectHandle item : args[0].getArrayAsVector()) {
-            if (item.isString()) {
-              ShowString(item.getStringValue());
-            } else if (item.isNumber()) {
-              Advance(-item.getNumericValue() / 1000.0 * gs_.size * gs_.scale);
+          if (args_.size() != 1 || args_[0].kind != Operand::kArray) return;
+          for (const Operand& item : array_) {
+            if (item.kind == Operand::kString) {
+              ShowString(item.text);
+            } else if (item.kind == Operand::kNumber) {
+              Advance(-item.number / 1000.0 * gs_.size * gs_.scale);
             }
           }
           return;
@@ -908,7 +965,12 @@ Result<PdfText> ReadPdfAsText(std::string_view bytes, const std::string& name, c
       PageReader reader(fonts);
       try {
         QPDFObjectHandle resources = page.getAttribute("/Resources", false);
-        reader.Run(QPDFObjectHandle::newNull(), resources, true, &page, 0);
+        std::string content;
+        for (QPDFObjectHandle stream : page.getPageContents()) {
+          content += StreamBytes(stream);
+          content += '\n';  // content streams join at token boundaries
+        }
+        reader.Run(content, resources, 0);
       } catch (const PdfRefusal& r) {
         return InvalidArgumentError(name + ", page " + std::to_string(page_number) + ": " + r.message);
       }
