@@ -100,7 +100,7 @@ TEST_F(PdfIngestTest, ARejectedLineNamesItsPageAndLine) {
   EXPECT_EQ(FormatDecimal(s.amount_paid(1)), "9900.00");  // "9,900.00" as printed
 }
 
-TEST_F(PdfIngestTest, AScannedPdfIsRefusedNamingFileAndPage) {
+TEST_F(PdfIngestTest, AScannedPdfOrAPdfWithoutAMappingIsRefusedSayingWhy) {
   Result<IngestReport> r = Run(dir_ / "x.store", Data("scanned.pdf"), Data("statement.toml"));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("scanned.pdf, page 1: the page is an image with no text"), std::string::npos)
@@ -110,6 +110,12 @@ TEST_F(PdfIngestTest, AScannedPdfIsRefusedNamingFileAndPage) {
   r = Ingest(dir_ / "y.store", {Data("simple.pdf")}, options);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("is a PDF, not a CSV file"), std::string::npos) << r.status().ToString();
+  options.format = "auto";  // without a mapping: no statement format, a hint to pass one
+  r = Ingest(dir_ / "z.store", {Data("simple.pdf")}, options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("a PDF: a text PDF statement is read as a table with a mapping"),
+            std::string::npos)
+      << r.status().ToString();
 }
 
 }  // namespace
