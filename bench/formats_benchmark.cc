@@ -1,5 +1,7 @@
-// Statement format readers (include/moneytrail/formats.h, xlsx.h): entries per second of
-// ParseCamt, ParseMt940, ParseOfx (1.x SGML and 2.x XML) and ReadXlsxAsCsv on generated files of realistic entries (a camt.053 Ntry with one TxDtls, parties,
+// Statement format readers (include/moneytrail/formats.h, xlsx.h, pdf.h): entries per second of
+// ParseCamt, ParseMt940, ParseOfx (1.x SGML and 2.x XML) and ReadXlsxAsCsv, pages per second of
+// ReadPdfAsText (a Chromium-printed statement named by FORMATS_BENCH_PDF: tests/data/pdf/make_pdfs.py
+// --bench DIR ROWS writes one), on generated files of realistic entries (a camt.053 Ntry with one TxDtls, parties,
 // accounts, agents, remittance and a bank transaction code: ~1.4 KB; an MT940 :61:/:86: pair in
 // the German structured form: ~200 bytes). Issue #24's goal: 500,000 entries/s.
 // With FORMATS_BENCH_DIR set, the generated files are also written there (camt053.xml,
@@ -13,6 +15,7 @@
 
 #include "moneytrail/file_util.h"
 #include "moneytrail/formats.h"
+#include "moneytrail/pdf.h"
 #include "moneytrail/xlsx.h"
 
 namespace {
@@ -208,5 +211,31 @@ void BM_ReadXlsx(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * file.size()));
 }
 BENCHMARK(BM_ReadXlsx)->Arg(200000)->Unit(benchmark::kMillisecond);
+
+// A text PDF statement (FORMATS_BENCH_PDF), read with its table header's columns as the ingest
+// reads it: items are pages.
+void BM_ReadPdf(benchmark::State& state) {
+  const char* path = std::getenv("FORMATS_BENCH_PDF");
+  auto file = moneytrail::ReadFileToString(path != nullptr ? path : "");
+  if (path == nullptr || !file.ok()) {
+    state.SkipWithError("set FORMATS_BENCH_PDF to a PDF (tests/data/pdf/make_pdfs.py --bench DIR ROWS)");
+    return;
+  }
+  moneytrail::formats::PdfOptions options;
+  options.is_header = [](std::string_view line) { return line.substr(0, 17) == "Date,Description,"; };
+  uint64_t pages = 0;
+  for (auto _ : state) {
+    auto t = moneytrail::formats::ReadPdfAsText(*file, "bench.pdf", options);
+    if (!t.ok()) {
+      state.SkipWithError(t.status().ToString().c_str());
+      break;
+    }
+    pages = t->pages;
+    benchmark::DoNotOptimize(t);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * pages));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * file->size()));
+}
+BENCHMARK(BM_ReadPdf)->Unit(benchmark::kMillisecond);
 
 }  // namespace

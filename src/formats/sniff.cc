@@ -4,6 +4,7 @@
 
 #include "format_util.h"
 #include "moneytrail/formats.h"
+#include "moneytrail/pdf.h"
 #include "moneytrail/xlsx.h"
 
 namespace moneytrail::formats {
@@ -78,6 +79,10 @@ Result<ParsedStatements> ParseStatements(std::string_view bytes, const std::stri
   if (LooksLikeZip(bytes)) {
     return InvalidArgumentError(name + ": a zip archive (an Excel .xlsx workbook?): a workbook is read as a "
                                 "table with a mapping: --map FILE.toml (docs/format/xlsx.md)");
+  }
+  if (LooksLikePdf(bytes)) {
+    return InvalidArgumentError(name + ": a PDF: a text PDF statement is read as a table with a mapping: "
+                                "--map FILE.toml (docs/format/pdf.md)");
   }
   if (Contains(bytes.substr(0, 4096), "EFilingBatchXML") || Contains(bytes.substr(0, 4096), "fincen.gov")) {
     return InvalidArgumentError(name + ": a FinCEN BSA e-filing (a report filed with FinCEN), not a "

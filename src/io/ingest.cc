@@ -26,6 +26,7 @@
 #include "ingester.h"
 #include "statement_formats.h"
 #include "moneytrail/formats.h"
+#include "moneytrail/pdf.h"
 #include "moneytrail/xlsx.h"
 #include "row_parser.h"
 #include "row_spec.h"
@@ -173,6 +174,10 @@ Status CheckLooksLikeText(const std::string& file, std::string_view data) {
     return InvalidArgumentError(file + " is a zip archive (an Excel .xlsx workbook?), not a CSV file: "
                                 "a statement workbook is read with --format mapped and a statement "
                                 "mapping (docs/format/xlsx.md); a transfer list: save the sheet as CSV");
+  }
+  if (formats::LooksLikePdf(data)) {
+    return InvalidArgumentError(file + " is a PDF, not a CSV file: a text PDF statement is read with "
+                                "--format mapped and a statement mapping (docs/format/pdf.md)");
   }
   if (head.find('\0') != std::string_view::npos) {
     return InvalidArgumentError(file + " is not a CSV file (it contains NUL bytes near its "

@@ -50,6 +50,9 @@ struct StatementFile {
   std::string_view bytes;
   std::string decoded;        // the text decoded to UTF-8 when the encoding is not utf-8
   std::string_view text;      // what was parsed: `decoded` or the file's bytes after a BOM
+  // A text PDF (formats::ReadPdfAsText): the emitted line each page starts on, so that a line
+  // of `text` is cited as a page and line (formats::PdfCitation); empty for other files.
+  std::vector<uint64_t> pdf_page_first_line;
   std::string sha256;         // of the original bytes
   StatementBanner banner;
   uint64_t header_line = 0;   // 0 when the file has no header
@@ -104,9 +107,11 @@ class SourceProbe {
     std::string decoded;      // empty for utf-8 (the text is in the mapped file)
     size_t text_offset = 0;   // where the text starts in `decoded` or the mapped bytes
     size_t text_size = 0;
+    std::vector<uint64_t> pdf_page_first_line;  // a PDF's (StatementFile's field)
   };
   Status Open();
-  // spec.encoding, or for an .xlsx file the key of its CSV text ("xlsx:" delimiter sheet).
+  // spec.encoding, or for an .xlsx file the key of its CSV text ("xlsx:" delimiter sheet), for
+  // a text PDF the key of its text ("pdf:" delimiter header pattern).
   std::string EncodingOf(const RowSpec& spec) const;
   std::filesystem::path path_;
   bool opened_ = false;

@@ -13,6 +13,7 @@
 #include <map>
 
 #include "amount_forms.h"
+#include "moneytrail/pdf.h"
 #include "moneytrail/xlsx.h"
 #include "ingester.h"
 #include "statement_reconcile.h"
@@ -137,7 +138,10 @@ Status SourceProbe::Open() {
 
 // An .xlsx workbook is "decoded" into CSV text (its sheet and delimiter are its encoding):
 // formats::ReadXlsxAsCsv (docs/format/xlsx.md); custody still hashes the workbook's bytes.
+// A text PDF likewise (formats::ReadPdfAsText, docs/format/pdf.md): its lines are aligned to
+// the columns of the line the mapping's header_pattern matches.
 std::string SourceProbe::EncodingOf(const RowSpec& spec) const {
+  if (formats::LooksLikePdf(bytes_)) return "pdf:" + std::string(1, spec.dialect.delimiter) + spec.header_pattern_text;
   return formats::LooksLikeZip(bytes_) ? "xlsx:" + std::string(1, spec.dialect.delimiter) + spec.sheet : spec.encoding;
 }
 
@@ -158,7 +162,22 @@ Status SourceProbe::Text(const RowSpec& spec, bool whole, std::string_view& text
   d->encoding = encoding;
   d->whole = whole || prefix_is_whole;
   std::string_view bytes = bytes_.substr(0, d->whole ? SIZE_MAX : kFitBytes);
-  if (encoding != spec.encoding) {
+  if (encoding != spec.encoding && formats::LooksLikePdf(bytes_)) {
+    formats::PdfOptions options;
+    options.delimiter = spec.dialect.delimiter;
+    if (spec.header_pattern != nullptr) {
+      options.is_header = [&spec](std::string_view line) {
+        return re2::RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *spec.header_pattern);
+      };
+    }
+    Result<formats::PdfText> pdf = formats::ReadPdfAsText(bytes_, path_.string(), options);
+    d->status = pdf.status();
+    if (pdf.ok()) {
+      d->decoded = std::move(pdf->text);
+      d->pdf_page_first_line = std::move(pdf->page_first_line);
+      text = d->decoded;
+    }
+  } else if (encoding != spec.encoding) {
     formats::XlsxOptions options;
     options.sheet = spec.sheet;
     options.delimiter = spec.dialect.delimiter;
@@ -191,6 +210,7 @@ Status SourceProbe::Take(const RowSpec& spec, StatementFile& sf) {
     sf.file = std::move(file_);
     sf.read_bytes = std::move(read_bytes_);
     sf.bytes = bytes_;
+    sf.pdf_page_first_line = std::move(d->pdf_page_first_line);
     if (d->encoding != "utf-8") {
       sf.decoded = std::move(d->decoded);
       sf.text = std::string_view(sf.decoded).substr(d->text_offset, d->text_size);
@@ -461,6 +481,9 @@ Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(SourceProbe& 
   }
   const uint64_t end_line = reader.offset_line();
   sf->lines = end_line - first_line + (!body.empty() && body.back() != '\n' ? 1 : 0);
+  for (RejectedRow& r : sf->rejects) {  // a PDF's rejects name where the row is printed
+    if (!sf->pdf_page_first_line.empty()) r.reason += " (printed on " + formats::PdfCitation(sf->pdf_page_first_line, r.line) + ")";
+  }
   if (!s.header && sf->rows_read == 0) return InvalidArgumentError(name + " has no rows");
   MT_RETURN_IF_ERROR(CheckFileOutcome(name, sf->rows_read, sf->rows.size(), sf->lines,
                                       sf->lines_rejected, sf->rejects));
@@ -514,7 +537,7 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
     record.rows_rejected += f.rejects.size();
     record.format = f.spec.format;
     record.mapping = f.spec.mapping;
-    record.encoding = f.spec.encoding;
+    record.encoding = f.pdf_page_first_line.empty() ? f.spec.encoding : formats::PdfPagesText(f.pdf_page_first_line);
     record.lines += f.lines;
     record.lines_skipped += f.lines_skipped;
     record.lines_rejected += f.lines_rejected;

@@ -1,0 +1,998 @@
+// Text PDF statements as delimited text: qpdf parses, decrypts and decompresses; this file
+// interprets the content streams' text operators, maps glyphs to Unicode, groups glyphs into
+// printed lines, words and cells. docs/format/pdf.md.
+#include "moneytrail/pdf.h"
+
+// qpdf 11: its own smart pointers, not the deprecated PointerHolder.
+#define POINTERHOLDER_TRANSITION 4
+#include <qpdf/BufferInputSource.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFExc.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
+#include <qpdf/QPDFTokenizer.hh>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "moneytrail/safe_text.h"
+
+namespace moneytrail::formats {
+namespace {
+
+constexpr int kMaxFormDepth = 8;
+
+// A refusal raised while interpreting; turned into a Status at the top.
+struct PdfRefusal {
+  std::string message;
+};
+
+// ---- matrices (PDF row-vector convention: [x y 1] x M) -----------------------------------
+
+struct Matrix {
+  double a = 1, b = 0, c = 0, d = 1, e = 0, f = 0;
+};
+
+Matrix Multiply(const Matrix& m, const Matrix& n) {
+  return {m.a * n.a + m.b * n.c,       m.a * n.b + m.b * n.d,       m.c * n.a + m.d * n.c,
+          m.c * n.b + m.d * n.d,       m.e * n.a + m.f * n.c + n.e, m.e * n.b + m.f * n.d + n.f};
+}
+
+// ---- Unicode ------------------------------------------------------------------------------
+
+void AppendUtf8(uint32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// UTF-16BE bytes (a ToUnicode destination) as UTF-8; "" when not valid UTF-16 or a control.
+std::string Utf16BeToUtf8(std::string_view b) {
+  std::string out;
+  if (b.size() % 2 != 0) return out;
+  for (size_t i = 0; i + 1 < b.size(); i += 2) {
+    uint32_t u = (static_cast<uint8_t>(b[i]) << 8) | static_cast<uint8_t>(b[i + 1]);
+    if (u >= 0xD800 && u < 0xDC00) {
+      if (i + 3 >= b.size()) return {};
+      uint32_t lo = (static_cast<uint8_t>(b[i + 2]) << 8) | static_cast<uint8_t>(b[i + 3]);
+      if (lo < 0xDC00 || lo >= 0xE000) return {};
+      u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+      i += 2;
+    } else if (u >= 0xDC00 && u < 0xE000) {
+      return {};
+    }
+    if (u == 0 || u == 0xFFFD) return {};
+    if (u < 0x20 || (u >= 0x7F && u < 0xA0)) u = ' ';  // a control: printed as a blank
+    AppendUtf8(u, out);
+  }
+  return out;
+}
+
+// Windows-1252's 0x80-0x9F (WinAnsiEncoding); 0 = unused.
+constexpr std::array<uint16_t, 32> kWinAnsiHigh = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+uint32_t WinAnsi(uint8_t code) {
+  if (code >= 0x20 && code < 0x7F) return code;
+  if (code >= 0x80 && code < 0xA0) return kWinAnsiHigh[code - 0x80];
+  if (code >= 0xA0) return code;  // Latin-1
+  return 0;
+}
+
+uint32_t Standard(uint8_t code) {
+  if (code == 0x27) return 0x2019;  // quoteright
+  if (code == 0x60) return 0x2018;  // quoteleft
+  if (code >= 0x20 && code < 0x7F) return code;
+  switch (code) {
+    case 0xA1: return 0xA1; case 0xA2: return 0xA2; case 0xA3: return 0xA3; case 0xA5: return 0xA5;
+    case 0xA7: return 0xA7; case 0xA9: return 0x27; case 0xAA: return 0x201C; case 0xB1: return 0x2013;
+    case 0xB7: return 0xB6; case 0xB8: return 0x2022; case 0xBA: return 0x201D; case 0xBC: return 0x2026;
+    case 0xD0: return 0x2014; default: return 0;
+  }
+}
+
+// The Adobe Glyph List's names for the glyphs statements print (Latin text, digits, currency
+// and punctuation), plus uniXXXX and uXXXX[XX].
+uint32_t GlyphNameToUnicode(const std::string& glyph) {
+  static const std::unordered_map<std::string, uint32_t> kNames = [] {
+    std::unordered_map<std::string, uint32_t> m;
+    const char* ascii[] = {"space", "exclam", "quotedbl", "numbersign", "dollar", "percent",
+                           "ampersand", "quotesingle", "parenleft", "parenright", "asterisk", "plus",
+                           "comma", "hyphen", "period", "slash", "zero", "one", "two", "three",
+                           "four", "five", "six", "seven", "eight", "nine", "colon", "semicolon",
+                           "less", "equal", "greater", "question", "at"};
+    for (uint32_t i = 0; i < std::size(ascii); ++i) m[ascii[i]] = 0x20 + i;
+    for (char ch = 'A'; ch <= 'Z'; ++ch) m[std::string(1, ch)] = static_cast<uint32_t>(ch);
+    for (char ch = 'a'; ch <= 'z'; ++ch) m[std::string(1, ch)] = static_cast<uint32_t>(ch);
+    const std::pair<const char*, uint32_t> more[] = {
+        {"bracketleft", '['}, {"backslash", '\\'}, {"bracketright", ']'}, {"asciicircum", '^'},
+        {"underscore", '_'}, {"grave", '`'}, {"braceleft", '{'}, {"bar", '|'}, {"braceright", '}'},
+        {"asciitilde", '~'}, {"quoteleft", 0x2018}, {"quoteright", 0x2019}, {"quotedblleft", 0x201C},
+        {"quotedblright", 0x201D}, {"endash", 0x2013}, {"emdash", 0x2014}, {"bullet", 0x2022},
+        {"ellipsis", 0x2026}, {"Euro", 0x20AC}, {"sterling", 0xA3}, {"yen", 0xA5}, {"cent", 0xA2},
+        {"section", 0xA7}, {"degree", 0xB0}, {"minus", 0x2212}, {"nbspace", 0xA0},
+        {"periodcentered", 0xB7}, {"copyright", 0xA9}, {"registered", 0xAE}, {"trademark", 0x2122},
+        {"eacute", 0xE9}, {"egrave", 0xE8}, {"aacute", 0xE1}, {"agrave", 0xE0}, {"oacute", 0xF3},
+        {"uacute", 0xFA}, {"iacute", 0xED}, {"ntilde", 0xF1}, {"Eacute", 0xC9}, {"Ntilde", 0xD1},
+        {"udieresis", 0xFC}, {"odieresis", 0xF6}, {"adieresis", 0xE4}, {"Udieresis", 0xDC},
+        {"Odieresis", 0xD6}, {"Adieresis", 0xC4}, {"germandbls", 0xDF}, {"ccedilla", 0xE7},
+        {"Ccedilla", 0xC7}, {"fi", 0xFB01}, {"fl", 0xFB02}};
+    for (const auto& [n, u] : more) m[n] = u;
+    return m;
+  }();
+  if (auto it = kNames.find(glyph); it != kNames.end()) return it->second;
+  auto hex = [](std::string_view s) -> uint32_t {
+    uint32_t v = 0;
+    for (char ch : s) {
+      int d = (ch >= '0' && ch <= '9') ? ch - '0' : (ch >= 'A' && ch <= 'F') ? ch - 'A' + 10 : -1;
+      if (d < 0) return 0;
+      v = v * 16 + static_cast<uint32_t>(d);
+    }
+    return v;
+  };
+  if (glyph.size() == 7 && glyph.compare(0, 3, "uni") == 0) return hex(std::string_view(glyph).substr(3));
+  if ((glyph.size() == 5 || glyph.size() == 7) && glyph[0] == 'u') return hex(std::string_view(glyph).substr(1));
+  return 0;
+}
+
+// ---- ToUnicode CMaps ----------------------------------------------------------------------
+
+struct CMapToken {
+  enum Kind { kHex, kWord, kOpen, kClose, kOther, kEnd } kind = kEnd;
+  std::string text;  // kHex: the bytes; kWord: the keyword or name
+};
+
+class CMapLexer {
+ public:
+  explicit CMapLexer(std::string_view s) : s_(s) {}
+  CMapToken Next() {
+    while (i_ < s_.size()) {
+      const char ch = s_[i_];
+      if (ch == '%') {
+        while (i_ < s_.size() && s_[i_] != '\n' && s_[i_] != '\r') ++i_;
+      } else if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t' || ch == '\f' || ch == '\0') {
+        ++i_;
+      } else {
+        break;
+      }
+    }
+    if (i_ >= s_.size()) return {};
+    const char ch = s_[i_];
+    if (ch == '<' && i_ + 1 < s_.size() && s_[i_ + 1] == '<') {
+      i_ += 2;
+      return {CMapToken::kOther, "<<"};
+    }
+    if (ch == '<') {
+      ++i_;
+      std::string bytes;
+      int half = -1;
+      while (i_ < s_.size() && s_[i_] != '>') {
+        const char h = s_[i_++];
+        int d = (h >= '0' && h <= '9') ? h - '0' : (h >= 'a' && h <= 'f') ? h - 'a' + 10
+                : (h >= 'A' && h <= 'F') ? h - 'A' + 10 : -1;
+        if (d < 0) continue;  // whitespace inside a hex string
+        if (half < 0) {
+          half = d;
+        } else {
+          bytes += static_cast<char>(half * 16 + d);
+          half = -1;
+        }
+      }
+      if (half >= 0) bytes += static_cast<char>(half * 16);
+      ++i_;
+      return {CMapToken::kHex, bytes};
+    }
+    if (ch == '[') return ++i_, CMapToken{CMapToken::kOpen, "["};
+    if (ch == ']') return ++i_, CMapToken{CMapToken::kClose, "]"};
+    if (ch == '(') {  // a literal string (rare in CMaps): skipped, balanced
+      int depth = 0;
+      while (i_ < s_.size()) {
+        const char c = s_[i_++];
+        if (c == '\\') ++i_;
+        else if (c == '(') ++depth;
+        else if (c == ')' && --depth == 0) break;
+      }
+      return {CMapToken::kOther, "()"};
+    }
+    size_t start = i_;
+    ++i_;
+    while (i_ < s_.size() && std::string_view(" \n\r\t\f\0<>[]()/%", 15).find(s_[i_]) == std::string_view::npos) ++i_;
+    return {CMapToken::kWord, std::string(s_.substr(start, i_ - start))};
+  }
+
+ private:
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+uint32_t CodeOf(const std::string& bytes) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < bytes.size() && i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(bytes[i]);
+  return v;
+}
+
+// Reads bfchar and bfrange mappings into `out` (code -> UTF-8).
+void ParseToUnicode(std::string_view cmap, std::unordered_map<uint32_t, std::string>& out) {
+  CMapLexer lex(cmap);
+  for (CMapToken t = lex.Next(); t.kind != CMapToken::kEnd; t = lex.Next()) {
+    if (t.kind != CMapToken::kWord) continue;
+    if (t.text == "beginbfchar") {
+      for (;;) {
+        CMapToken src = lex.Next();
+        if (src.kind != CMapToken::kHex) break;
+        CMapToken dst = lex.Next();
+        if (dst.kind == CMapToken::kHex) {
+          out[CodeOf(src.text)] = Utf16BeToUtf8(dst.text);
+        } else if (dst.kind == CMapToken::kWord && !dst.text.empty() && dst.text[0] == '/') {
+          std::string u;
+          if (uint32_t cp = GlyphNameToUnicode(dst.text.substr(1)); cp != 0) AppendUtf8(cp, u);
+          out[CodeOf(src.text)] = u;
+        } else {
+          break;
+        }
+      }
+    } else if (t.text == "beginbfrange") {
+      for (;;) {
+        CMapToken lo = lex.Next();
+        if (lo.kind != CMapToken::kHex) break;
+        CMapToken hi = lex.Next();
+        if (hi.kind != CMapToken::kHex) break;
+        const uint32_t from = CodeOf(lo.text), to = CodeOf(hi.text);
+        if (to < from || to - from > 65535) break;
+        CMapToken dst = lex.Next();
+        if (dst.kind == CMapToken::kHex) {
+          std::string d = dst.text;
+          for (uint32_t code = from; code <= to; ++code) {
+            out[code] = Utf16BeToUtf8(d);
+            if (!d.empty()) {  // the destination's last byte counts up
+              for (size_t k = d.size(); k-- > 0;) {
+                d[k] = static_cast<char>(static_cast<uint8_t>(d[k]) + 1);
+                if (d[k] != 0) break;
+              }
+            }
+          }
+        } else if (dst.kind == CMapToken::kOpen) {
+          uint32_t code = from;
+          for (CMapToken e = lex.Next(); e.kind == CMapToken::kHex; e = lex.Next()) {
+            if (code <= to) out[code] = Utf16BeToUtf8(e.text);
+            ++code;
+          }
+        } else {
+          break;
+        }
+      }
+    }
+  }
+}
+
+// ---- fonts --------------------------------------------------------------------------------
+
+struct Font {
+  std::string label;        // "/F1 (Helvetica)" for messages
+  bool two_byte = false;    // a Type0 font with Identity-H: 2-byte codes
+  std::unordered_map<uint32_t, std::string> to_unicode;
+  std::array<std::string, 256> encoding;  // simple fonts without ToUnicode: code -> UTF-8
+  bool has_to_unicode = false;
+  std::array<double, 256> widths{};       // simple fonts, glyph space units
+  bool has_widths = false;
+  std::unordered_map<uint32_t, double> cid_widths;
+  double default_width = 500;
+  double scale = 0.001;     // glyph space to text space (Type3: its FontMatrix)
+
+  double Width(uint32_t code) const {
+    if (two_byte) {
+      auto it = cid_widths.find(code);
+      return it == cid_widths.end() ? default_width : it->second;
+    }
+    return has_widths ? widths[code & 0xFF] : default_width;
+  }
+  // The code's text; nullptr when the font cannot map it.
+  const std::string* Text(uint32_t code) const {
+    if (has_to_unicode) {
+      auto it = to_unicode.find(code);
+      if (it != to_unicode.end() && !it->second.empty()) return &it->second;
+      if (two_byte) return nullptr;
+    }
+    if (two_byte) return nullptr;
+    const std::string& s = encoding[code & 0xFF];
+    return s.empty() ? nullptr : &s;
+  }
+};
+
+double Number(QPDFObjectHandle h, double otherwise) {
+  return h.isNumber() ? h.getNumericValue() : otherwise;
+}
+
+std::unique_ptr<Font> LoadFont(QPDFObjectHandle dict, const std::string& resource_name) {
+  auto font = std::make_unique<Font>();
+  const std::string subtype = dict.getKey("/Subtype").isName() ? dict.getKey("/Subtype").getName() : "";
+  const std::string base = dict.getKey("/BaseFont").isName() ? dict.getKey("/BaseFont").getName() : "";
+  font->label = resource_name + (base.empty() ? std::string() : " (" + base.substr(1) + ")");
+  QPDFObjectHandle tu = dict.getKey("/ToUnicode");
+  if (tu.isStream()) {
+    std::shared_ptr<Buffer> data = tu.getStreamData(qpdf_dl_generalized);
+    ParseToUnicode(std::string_view(reinterpret_cast<const char*>(data->getBuffer()), data->getSize()),
+                   font->to_unicode);
+    font->has_to_unicode = true;
+  }
+  if (subtype == "/Type0") {
+    QPDFObjectHandle enc = dict.getKey("/Encoding");
+    const std::string enc_name = enc.isName() ? enc.getName() : "";
+    if (enc_name != "/Identity-H") {
+      throw PdfRefusal{"font " + font->label + " has the CID encoding " +
+                       (enc_name.empty() ? std::string("(an embedded CMap)") : enc_name) +
+                       "; only Identity-H is read"};
+    }
+    font->two_byte = true;
+    QPDFObjectHandle desc = dict.getKey("/DescendantFonts");
+    if (desc.isArray() && desc.getArrayNItems() > 0) {
+      QPDFObjectHandle cid = desc.getArrayItem(0);
+      font->default_width = Number(cid.getKey("/DW"), 1000);
+      QPDFObjectHandle w = cid.getKey("/W");
+      if (w.isArray()) {
+        const int n = w.getArrayNItems();
+        for (int i = 0; i + 1 < n;) {
+          QPDFObjectHandle first = w.getArrayItem(i), second = w.getArrayItem(i + 1);
+          if (!first.isNumber()) break;
+          const auto c0 = static_cast<int64_t>(first.getNumericValue());
+          if (second.isArray()) {
+            const int m = std::min(second.getArrayNItems(), 65536);
+            for (int k = 0; k < m; ++k) font->cid_widths[static_cast<uint32_t>(c0 + k)] = Number(second.getArrayItem(k), font->default_width);
+            i += 2;
+          } else if (i + 2 < n && second.isNumber()) {
+            const auto c1 = static_cast<int64_t>(second.getNumericValue());
+            const double width = Number(w.getArrayItem(i + 2), font->default_width);
+            for (int64_t c = c0; c <= c1 && c - c0 < 65536; ++c) font->cid_widths[static_cast<uint32_t>(c)] = width;
+            i += 3;
+          } else {
+            break;
+          }
+        }
+      }
+    }
+    return font;
+  }
+  // Simple fonts (Type1, TrueType, Type3, MMType1).
+  if (subtype == "/Type3") {
+    QPDFObjectHandle fm = dict.getKey("/FontMatrix");
+    if (fm.isArray() && fm.getArrayNItems() == 6) font->scale = Number(fm.getArrayItem(0), 0.001);
+  }
+  QPDFObjectHandle widths = dict.getKey("/Widths");
+  if (widths.isArray()) {
+    const int first = static_cast<int>(Number(dict.getKey("/FirstChar"), 0));
+    const int n = widths.getArrayNItems();
+    font->has_widths = true;
+    QPDFObjectHandle fd = dict.getKey("/FontDescriptor");
+    const double missing = fd.isDictionary() ? Number(fd.getKey("/MissingWidth"), 0) : 0;
+    font->widths.fill(missing);
+    for (int k = 0; k < n; ++k) {
+      if (first + k >= 0 && first + k < 256) font->widths[static_cast<size_t>(first + k)] = Number(widths.getArrayItem(k), missing);
+    }
+  }
+  // /Encoding: a name, or a dictionary with /BaseEncoding and /Differences.
+  QPDFObjectHandle enc = dict.getKey("/Encoding");
+  std::string base_encoding = subtype == "/TrueType" ? "/WinAnsiEncoding" : "/StandardEncoding";
+  if (enc.isName()) base_encoding = enc.getName();
+  if (enc.isDictionary() && enc.getKey("/BaseEncoding").isName()) base_encoding = enc.getKey("/BaseEncoding").getName();
+  const bool symbolic = base.find("Symbol") != std::string::npos || base.find("Dingbats") != std::string::npos;
+  for (uint32_t code = 0; code < 256; ++code) {
+    uint32_t cp = symbolic ? 0
+                  : base_encoding == "/StandardEncoding" ? Standard(static_cast<uint8_t>(code))
+                  : WinAnsi(static_cast<uint8_t>(code));  // WinAnsi, MacRoman's ASCII half
+    if (base_encoding == "/MacRomanEncoding" && code >= 0x80) cp = 0;
+    if (cp != 0) AppendUtf8(cp, font->encoding[code]);
+  }
+  if (enc.isDictionary()) {
+    QPDFObjectHandle diff = enc.getKey("/Differences");
+    if (diff.isArray()) {
+      int64_t code = 0;
+      const int n = diff.getArrayNItems();
+      for (int k = 0; k < n; ++k) {
+        QPDFObjectHandle item = diff.getArrayItem(k);
+        if (item.isNumber()) {
+          code = static_cast<int64_t>(item.getNumericValue());
+        } else if (item.isName()) {
+          if (code >= 0 && code < 256) {
+            std::string& s = font->encoding[static_cast<size_t>(code)];
+            s.clear();
+            if (uint32_t cp = GlyphNameToUnicode(item.getName().substr(1)); cp != 0) AppendUtf8(cp, s);
+          }
+          ++code;
+        }
+      }
+    }
+  }
+  return font;
+}
+
+// ---- the content stream interpreter -------------------------------------------------------
+
+// Fonts loaded once per file: indirect ones by object, direct ones (rare) each time they are set.
+struct FontCache {
+  std::map<QPDFObjGen, std::unique_ptr<Font>> indirect;
+  std::vector<std::unique_ptr<Font>> direct;
+  const Font* Get(QPDFObjectHandle dict, const std::string& name) {
+    if (dict.getObjGen().getObj() == 0) {
+      if (direct.size() >= 4096) throw PdfRefusal{"more than 4096 inline font dictionaries"};
+      direct.push_back(LoadFont(dict, name));
+      return direct.back().get();
+    }
+    auto& slot = indirect[dict.getObjGen()];
+    if (slot == nullptr) slot = LoadFont(dict, name);
+    return slot.get();
+  }
+};
+
+struct Glyph {
+  double x0, x1, y, size;  // device space: origin, end of the glyph's box, baseline, font size
+  std::string text;
+  uint32_t order;          // in the content stream: ties keep it
+};
+
+struct GraphicsState {
+  Matrix ctm;
+  double char_spacing = 0, word_spacing = 0, scale = 1, leading = 0, rise = 0, size = 0;
+  const Font* font = nullptr;
+};
+
+// An operand of a content-stream operator. Arrays (TJ's) keep their numbers and strings in
+// PageReader::array_; dictionaries (marked content, inline images) are skipped.
+struct Operand {
+  enum Kind { kNumber, kString, kName, kArray, kOther } kind = kOther;
+  double number = 0;
+  std::string text;  // a string's bytes or a name ("/F1")
+};
+
+// Interprets content streams with qpdf's tokenizer (no object per token: a page has thousands).
+class PageReader {
+ public:
+  explicit PageReader(FontCache& fonts) : fonts_(fonts) {}
+
+  // Runs the content `bytes` with `resources` (a page's or a form's).
+  void Run(const std::string& bytes, QPDFObjectHandle resources, int depth);
+
+  std::vector<Glyph> glyphs;
+  bool has_image = false;
+  uint64_t rotated = 0;
+
+ private:
+  void Operator(const std::string& op, QPDFObjectHandle resources, int depth);
+  void ShowString(const std::string& bytes);
+  void Advance(double tx) { tm_ = Multiply(Matrix{1, 0, 0, 1, tx, 0}, tm_); }
+  void NextLine(double tx, double ty) {
+    tlm_ = Multiply(Matrix{1, 0, 0, 1, tx, ty}, tlm_);
+    tm_ = tlm_;
+  }
+  double Num(size_t i) const { return i < args_.size() && args_[i].kind == Operand::kNumber ? args_[i].number : 0; }
+  bool Numbers(size_t n) const {
+    if (args_.size() != n) return false;
+    return std::all_of(args_.begin(), args_.end(), [](const Operand& o) { return o.kind == Operand::kNumber; });
+  }
+  Matrix MatrixOfArgs() const { return Matrix{Num(0), Num(1), Num(2), Num(3), Num(4), Num(5)}; }
+
+  FontCache& fonts_;
+  GraphicsState gs_;
+  std::vector<GraphicsState> stack_;
+  Matrix tm_, tlm_;
+  std::vector<Operand> args_;
+  std::vector<Operand> array_;
+};
+
+double ParseNumber(const std::string& text) {
+  // PDF numbers: [+-]digits[.digits]; strtod reads them (no exponents occur in valid ones).
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  return std::isfinite(v) ? v : 0;
+}
+
+void PageReader::Run(const std::string& bytes, QPDFObjectHandle resources, int depth) {
+  auto input = std::make_shared<BufferInputSource>("content stream", bytes);
+  QPDFTokenizer tokenizer;
+  tokenizer.allowEOF();
+  int array_depth = 0, dict_depth = 0;
+  args_.clear();
+  array_.clear();
+  for (;;) {
+    QPDFTokenizer::Token t = tokenizer.readToken(input, "content stream", true, 0);
+    const QPDFTokenizer::token_type_e type = t.getType();
+    if (type == QPDFTokenizer::tt_eof) break;
+    if (type == QPDFTokenizer::tt_bad) {
+      throw PdfRefusal{"damaged PDF: bad content stream token at offset " + std::to_string(input->getLastOffset()) +
+                       ": " + t.getErrorMessage()};
+    }
+    if (dict_depth > 0) {  // inside << >>: skipped
+      if (type == QPDFTokenizer::tt_dict_open) ++dict_depth;
+      if (type == QPDFTokenizer::tt_dict_close && --dict_depth == 0) args_.push_back({});
+      continue;
+    }
+    switch (type) {
+      case QPDFTokenizer::tt_dict_open: ++dict_depth; break;
+      case QPDFTokenizer::tt_array_open:
+        if (array_depth++ == 0) array_.clear();
+        break;
+      case QPDFTokenizer::tt_array_close:
+        if (array_depth > 0 && --array_depth == 0) args_.push_back({Operand::kArray, 0, {}});
+        break;
+      case QPDFTokenizer::tt_integer:
+      case QPDFTokenizer::tt_real:
+        (array_depth > 0 ? array_ : args_).push_back({Operand::kNumber, ParseNumber(t.getValue()), {}});
+        break;
+      case QPDFTokenizer::tt_string:
+        (array_depth > 0 ? array_ : args_).push_back({Operand::kString, 0, t.getValue()});
+        break;
+      case QPDFTokenizer::tt_name:
+        if (array_depth == 0) args_.push_back({Operand::kName, 0, t.getValue()});
+        break;
+      case QPDFTokenizer::tt_word: {
+        if (array_depth > 0) break;  // a keyword inside an array: not an operator
+        const std::string& op = t.getValue();
+        if (op == "ID") {  // an inline image's data follows, up to EI
+          has_image = true;
+          char ch = 0;
+          input->read(&ch, 1);
+          tokenizer.expectInlineImage(input);
+          QPDFTokenizer::Token image = tokenizer.readToken(input, "content stream", true, 0);
+          if (image.getType() != QPDFTokenizer::tt_inline_image) throw PdfRefusal{"damaged PDF: an inline image has no EI"};
+          args_.clear();
+          break;
+        }
+        Operator(op, resources, depth);
+        args_.clear();
+        break;
+      }
+      default:
+        if (array_depth == 0) args_.push_back({});
+        break;
+    }
+    if (args_.size() > 64) args_.erase(args_.begin(), args_.end() - 8);  // junk: no operator takes more
+  }
+}
+
+std::string StreamBytes(QPDFObjectHandle stream) {
+  std::shared_ptr<Buffer> data = stream.getStreamData(qpdf_dl_generalized);
+  return std::string(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
+}
+
+void PageReader::Operator(const std::string& op, QPDFObjectHandle resources, int depth) {
+  if (op.size() > 2) return;
+  switch (op[0]) {
+    case 'q':
+      if (op == "q" && stack_.size() < 4096) stack_.push_back(gs_);
+      return;
+    case 'Q':
+      if (op == "Q" && !stack_.empty()) {
+        gs_ = stack_.back();
+        stack_.pop_back();
+      }
+      return;
+    case 'c':
+      if (op == "cm" && Numbers(6)) gs_.ctm = Multiply(MatrixOfArgs(), gs_.ctm);
+      return;
+    case 'B':
+      if (op == "BT") tm_ = tlm_ = Matrix{};
+      if (op == "BI") has_image = true;
+      return;
+    case '\'':
+      NextLine(0, -gs_.leading);
+      if (!args_.empty() && args_.back().kind == Operand::kString) ShowString(args_.back().text);
+      return;
+    case '"':
+      if (args_.size() == 3) {
+        gs_.word_spacing = Num(0);
+        gs_.char_spacing = Num(1);
+        NextLine(0, -gs_.leading);
+        if (args_[2].kind == Operand::kString) ShowString(args_[2].text);
+      }
+      return;
+    case 'D':
+      if (op == "Do" && args_.size() == 1 && args_[0].kind == Operand::kName) {
+        QPDFObjectHandle xobjects = resources.isDictionary() ? resources.getKey("/XObject") : QPDFObjectHandle::newNull();
+        QPDFObjectHandle x = xobjects.isDictionary() ? xobjects.getKey(args_[0].text) : QPDFObjectHandle::newNull();
+        if (!x.isStream()) return;
+        QPDFObjectHandle dict = x.getDict();
+        const std::string sub = dict.getKey("/Subtype").isName() ? dict.getKey("/Subtype").getName() : "";
+        if (sub == "/Image") {
+          has_image = true;
+        } else if (sub == "/Form") {
+          if (depth >= kMaxFormDepth) throw PdfRefusal{"form XObjects nest deeper than " + std::to_string(kMaxFormDepth)};
+          const GraphicsState saved = gs_;
+          const Matrix saved_tm = tm_, saved_tlm = tlm_;
+          const size_t saved_depth = stack_.size();
+          QPDFObjectHandle m = dict.getKey("/Matrix");
+          if (m.isArray() && m.getArrayNItems() == 6) {
+            gs_.ctm = Multiply(Matrix{Number(m.getArrayItem(0), 1), Number(m.getArrayItem(1), 0), Number(m.getArrayItem(2), 0),
+                                      Number(m.getArrayItem(3), 1), Number(m.getArrayItem(4), 0), Number(m.getArrayItem(5), 0)},
+                               gs_.ctm);
+          }
+          QPDFObjectHandle own = dict.getKey("/Resources");
+          std::vector<Operand> saved_args = std::move(args_);
+          Run(StreamBytes(x), own.isDictionary() ? own : resources, depth + 1);
+          args_ = std::move(saved_args);
+          gs_ = saved;
+          tm_ = saved_tm;
+          tlm_ = saved_tlm;
+          stack_.resize(std::min(stack_.size(), saved_depth));
+        }
+      }
+      return;
+    case 'T':
+      if (op.size() != 2) return;
+      switch (op[1]) {
+        case 'c': gs_.char_spacing = Num(0); return;
+        case 'w': gs_.word_spacing = Num(0); return;
+        case 'z': gs_.scale = Num(0) / 100.0; return;
+        case 'L': gs_.leading = Num(0); return;
+        case 's': gs_.rise = Num(0); return;
+        case 'd': NextLine(Num(0), Num(1)); return;
+        case 'D':
+          gs_.leading = -Num(1);
+          NextLine(Num(0), Num(1));
+          return;
+        case '*': NextLine(0, -gs_.leading); return;
+        case 'm':
+          if (Numbers(6)) tm_ = tlm_ = MatrixOfArgs();
+          return;
+        case 'f': {
+          if (args_.size() != 2 || args_[0].kind != Operand::kName) return;
+          gs_.size = Num(1);
+          QPDFObjectHandle fonts = resources.isDictionary() ? resources.getKey("/Font") : QPDFObjectHandle::newNull();
+          QPDFObjectHandle f = fonts.isDictionary() ? fonts.getKey(args_[0].text) : QPDFObjectHandle::newNull();
+          if (!f.isDictionary()) {
+            throw PdfRefusal{"the font " + args_[0].text + " is not in the page's resources"};
+          }
+          gs_.font = fonts_.Get(f, args_[0].text);
+          return;
+        }
+        case 'j':
+          if (!args_.empty() && args_[0].kind == Operand::kString) ShowString(args_[0].text);
+          return;
+        case 'J':
+          if (args_.size() != 1 || args_[0].kind != Operand::kArray) return;
+          for (const Operand& item : array_) {
+            if (item.kind == Operand::kString) {
+              ShowString(item.text);
+            } else if (item.kind == Operand::kNumber) {
+              Advance(-item.number / 1000.0 * gs_.size * gs_.scale);
+            }
+          }
+          return;
+        default: return;
+      }
+    default: return;
+  }
+}
+
+void PageReader::ShowString(const std::string& bytes) {
+  if (gs_.font == nullptr) throw PdfRefusal{"text is shown before a font is set (Tf)"};
+  const Font& font = *gs_.font;
+  const size_t step = font.two_byte ? 2 : 1;
+  for (size_t i = 0; i + step <= bytes.size(); i += step) {
+    const uint32_t code = step == 2 ? (static_cast<uint8_t>(bytes[i]) << 8) | static_cast<uint8_t>(bytes[i + 1])
+                                    : static_cast<uint8_t>(bytes[i]);
+    const double w0 = font.Width(code) * font.scale;
+    const Matrix trm = Multiply(Multiply(Matrix{gs_.size * gs_.scale, 0, 0, gs_.size, 0, gs_.rise}, tm_), gs_.ctm);
+    const std::string* text = font.Text(code);
+    if (text == nullptr) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, step == 2 ? "%04X" : "%02X", code);
+      throw PdfRefusal{"the font " + font.label + " has no Unicode for the code <" + hex +
+                       "> (no ToUnicode entry or encoding name): its text cannot be read"};
+    }
+    const bool upright = trm.a > 0 && trm.d > 0 && std::fabs(trm.b) < 1e-6 * trm.a && std::fabs(trm.c) < 1e-6 * trm.d;
+    if (!upright) {
+      ++rotated;
+    } else {
+      glyphs.push_back({trm.e, trm.e + w0 * trm.a, trm.f, trm.d, *text, static_cast<uint32_t>(glyphs.size())});
+    }
+    double tx = w0 * gs_.size + gs_.char_spacing;
+    if (step == 1 && code == 32) tx += gs_.word_spacing;
+    Advance(tx * gs_.scale);
+  }
+}
+
+// ---- lines, words, cells ------------------------------------------------------------------
+
+struct Cell {
+  double x0, x1;
+  std::string text;
+};
+
+struct PrintedLine {
+  uint32_t page, number;
+  double y, size;
+  std::vector<Cell> cells;
+};
+
+bool IsBlank(const std::string& t) { return t == " " || t == "\xC2\xA0"; }
+
+// Glyphs of one page -> printed lines, top to bottom, each with its gap-separated cells.
+std::vector<PrintedLine> LinesOf(std::vector<Glyph>& glyphs, uint32_t page, const PdfOptions& o) {
+  std::vector<PrintedLine> lines;
+  std::sort(glyphs.begin(), glyphs.end(), [](const Glyph& a, const Glyph& b) {
+    return a.y != b.y ? a.y > b.y : a.order < b.order;
+  });
+  size_t i = 0;
+  while (i < glyphs.size()) {
+    size_t j = i + 1;
+    const double y = glyphs[i].y;
+    double size = glyphs[i].size;
+    while (j < glyphs.size() && y - glyphs[j].y <= o.line_tolerance * std::max(size, glyphs[j].size)) {
+      size = std::max(size, glyphs[j].size);
+      ++j;
+    }
+    std::stable_sort(glyphs.begin() + static_cast<std::ptrdiff_t>(i), glyphs.begin() + static_cast<std::ptrdiff_t>(j),
+                     [](const Glyph& a, const Glyph& b) { return a.x0 < b.x0; });
+    // Words, then cells.
+    struct Word { double x0, x1, size; std::string text; };
+    std::vector<Word> words;
+    bool open = false;
+    for (size_t k = i; k < j; ++k) {
+      const Glyph& g = glyphs[k];
+      if (IsBlank(g.text)) {
+        open = false;
+        continue;
+      }
+      if (open) {
+        Word& w = words.back();
+        const double gap = g.x0 - w.x1;
+        // The same glyph drawn twice at (nearly) the same place: a fake bold; printed once.
+        if (std::fabs(g.x0 - w.x1 + (g.x1 - g.x0)) < 0.05 * g.size && w.text.size() >= g.text.size() &&
+            w.text.compare(w.text.size() - g.text.size(), g.text.size(), g.text) == 0) {
+          continue;
+        }
+        if (gap <= o.word_gap * std::max(g.size, w.size)) {
+          w.text += g.text;
+          w.x1 = std::max(w.x1, g.x1);
+          continue;
+        }
+      }
+      words.push_back({g.x0, g.x1, g.size, g.text});
+      open = true;
+    }
+    if (!words.empty()) {
+      PrintedLine line{page, static_cast<uint32_t>(lines.size() + 1), y, size, {}};
+      for (size_t k = 0; k < words.size(); ++k) {
+        const Word& w = words[k];
+        if (k > 0 && w.x0 - line.cells.back().x1 <= o.cell_gap * std::max(w.size, size)) {
+          line.cells.back().text += ' ';
+          line.cells.back().text += w.text;
+          line.cells.back().x1 = std::max(line.cells.back().x1, w.x1);
+        } else {
+          line.cells.push_back({w.x0, w.x1, w.text});
+        }
+      }
+      lines.push_back(std::move(line));
+    }
+    i = j;
+  }
+  return lines;
+}
+
+void AppendField(std::string_view field, char delimiter, std::string& out) {
+  if (field.find(delimiter) != std::string_view::npos || field.find('"') != std::string_view::npos) {
+    out += '"';
+    for (char ch : field) {
+      if (ch == '"') out += '"';
+      out += ch;
+    }
+    out += '"';
+  } else {
+    out.append(field);
+  }
+}
+
+std::string Join(const std::vector<std::string>& fields, char delimiter) {
+  std::string out;
+  for (size_t k = 0; k < fields.size(); ++k) {
+    if (k > 0) out += delimiter;
+    AppendField(fields[k], delimiter, out);
+  }
+  return out;
+}
+
+// Emits the printed lines of all pages: gap cells, or the header's columns once it is seen.
+class Emitter {
+ public:
+  Emitter(const PdfOptions& o, PdfText& out) : o_(o), out_(out) {}
+
+  void Add(const PrintedLine& line) {
+    std::vector<std::string> gap_fields;
+    for (const Cell& c : line.cells) gap_fields.push_back(c.text);
+    const std::string gap_text = Join(gap_fields, o_.delimiter);
+    if (o_.is_header && o_.is_header(gap_text)) {
+      Flush();
+      columns_.clear();
+      for (const Cell& c : line.cells) columns_.push_back({c.x0, c.x1});
+      Push(gap_fields, line, /*body=*/false);
+      return;
+    }
+    if (columns_.empty()) {
+      Push(gap_fields, line, false);
+      return;
+    }
+    std::vector<std::string> fields(columns_.size());
+    for (const Cell& c : line.cells) {
+      size_t best = 0;
+      double best_overlap = -1e300;
+      for (size_t k = 0; k < columns_.size(); ++k) {
+        // Overlap when positive; else minus the distance between the extents.
+        const double overlap = std::min(c.x1, columns_[k].second) - std::max(c.x0, columns_[k].first);
+        if (overlap > best_overlap) {
+          best_overlap = overlap;
+          best = k;
+        }
+      }
+      if (!fields[best].empty()) fields[best] += ' ';
+      fields[best] += c.text;
+    }
+    size_t filled = 0, only = 0;
+    for (size_t k = 0; k < fields.size(); ++k) {
+      if (!fields[k].empty()) ++filled, only = k;
+    }
+    if (pending_ && filled == 1 && only > 0 && pending_line_.page == line.page && !pending_fields_[only].empty() &&
+        pending_line_.y - line.y <= 1.6 * std::max(line.size, pending_line_.size) * (pending_spans_)) {
+      pending_fields_[only] += ' ';
+      pending_fields_[only] += fields[only];
+      ++pending_spans_;
+      return;
+    }
+    Push(fields, line, filled >= 2);
+  }
+
+  // Writes the pending row, then an empty line for each printed line joined to it, so that
+  // emitted lines stay one per printed line.
+  void Flush() {
+    if (!pending_) return;
+    out_.text += Join(pending_fields_, o_.delimiter);
+    out_.text += '\n';
+    out_.lines.push_back({pending_line_.page, pending_line_.number, pending_spans_});
+    for (uint32_t k = 1; k < pending_spans_; ++k) {
+      out_.text += '\n';
+      out_.lines.push_back({pending_line_.page, pending_line_.number + k, 0});
+    }
+    pending_ = false;
+  }
+
+  // Called before the first line of page `page`.
+  void StartPage() {
+    Flush();
+    out_.page_first_line.push_back(out_.lines.size() + 1);
+  }
+
+ private:
+  void Push(std::vector<std::string> fields, const PrintedLine& line, bool body) {
+    Flush();
+    pending_ = true;
+    pending_fields_ = std::move(fields);
+    pending_line_ = {line.page, line.number, line.y, line.size, {}};
+    pending_spans_ = 1;
+    if (!body) {
+      Flush();  // only a body row takes a continuation
+    }
+  }
+
+  const PdfOptions& o_;
+  PdfText& out_;
+  std::vector<std::pair<double, double>> columns_;
+  bool pending_ = false;
+  std::vector<std::string> pending_fields_;
+  PrintedLine pending_line_{};
+  uint32_t pending_spans_ = 1;
+};
+
+}  // namespace
+
+bool LooksLikePdf(std::string_view bytes) { return bytes.substr(0, 5) == "%PDF-"; }
+
+std::string PdfCitation(const std::vector<uint64_t>& page_first_line, uint64_t line) {
+  if (line == 0 || page_first_line.empty() || line < page_first_line.front()) return {};
+  const auto it = std::upper_bound(page_first_line.begin(), page_first_line.end(), line);
+  const auto page = static_cast<uint64_t>(it - page_first_line.begin());
+  return "page " + std::to_string(page) + ", line " + std::to_string(line - *(it - 1) + 1);
+}
+
+std::string PdfPagesText(const std::vector<uint64_t>& page_first_line) {
+  std::string s = "pdf: " + std::to_string(page_first_line.size()) + " page(s); text lines from";
+  for (size_t p = 0; p < page_first_line.size(); ++p) {
+    s += (p == 0 ? " " : ", ") + std::to_string(page_first_line[p]) + " (page " + std::to_string(p + 1) + ")";
+  }
+  return s;
+}
+
+std::string PdfCitation(const PdfText& text, uint64_t line) {
+  if (line == 0 || line > text.lines.size()) return {};
+  const PdfLineOrigin& o = text.lines[line - 1];
+  std::string s = "page " + std::to_string(o.page) + ", line";
+  if (o.lines == 0) return s + " " + std::to_string(o.line) + " (continues the line above)";
+  if (o.lines > 1) return s + "s " + std::to_string(o.line) + "-" + std::to_string(o.line + o.lines - 1);
+  return s + " " + std::to_string(o.line);
+}
+
+Result<PdfText> ReadPdfAsText(std::string_view bytes, const std::string& name, const PdfOptions& options) {
+  if (!LooksLikePdf(bytes)) return InvalidArgumentError(name + ": not a PDF (it does not start with %PDF-)");
+  PdfText out;
+  uint32_t page_number = 0;
+  try {
+    QPDF pdf;
+    pdf.setSuppressWarnings(true);
+    pdf.setAttemptRecovery(false);
+    try {
+      pdf.processMemoryFile(name.c_str(), bytes.data(), bytes.size(), "");
+    } catch (const QPDFExc& e) {
+      if (e.getErrorCode() == qpdf_e_password) {
+        return InvalidArgumentError(name + ": the PDF is encrypted and needs a password (its user password is not "
+                                    "empty); ask the bank for an unprotected copy, or decrypt it (qpdf --decrypt)");
+      }
+      throw;
+    }
+    auto damaged = [&]() -> Status {
+      std::vector<QPDFExc> w = pdf.getWarnings();
+      std::string where = page_number > 0 ? ", page " + std::to_string(page_number) : std::string();
+      return InvalidArgumentError(name + where + ": damaged PDF: " + Abbreviate(w.empty() ? "" : w.front().what(), 300));
+    };
+    if (pdf.anyWarnings()) return damaged();
+    std::vector<QPDFPageObjectHelper> pages = QPDFPageDocumentHelper(pdf).getAllPages();
+    if (pdf.anyWarnings()) return damaged();
+    if (pages.size() > options.max_pages) {
+      return InvalidArgumentError(name + ": " + std::to_string(pages.size()) + " pages, more than the " +
+                                  std::to_string(options.max_pages) + " read");
+    }
+    if (pages.empty()) return InvalidArgumentError(name + ": the PDF has no pages");
+    FontCache fonts;
+    Emitter emitter(options, out);
+    for (QPDFPageObjectHelper& page : pages) {
+      ++page_number;
+      PageReader reader(fonts);
+      try {
+        QPDFObjectHandle resources = page.getAttribute("/Resources", false);
+        std::string content;
+        for (QPDFObjectHandle stream : page.getPageContents()) {
+          content += StreamBytes(stream);
+          content += '\n';  // content streams join at token boundaries
+        }
+        reader.Run(content, resources, 0);
+      } catch (const PdfRefusal& r) {
+        return InvalidArgumentError(name + ", page " + std::to_string(page_number) + ": " + r.message);
+      }
+      if (pdf.anyWarnings()) return damaged();
+      if (reader.glyphs.empty() && reader.has_image) {
+        return InvalidArgumentError(name + ", page " + std::to_string(page_number) +
+                                    ": the page is an image with no text (a scanned statement?): moneytrail "
+                                    "reads text PDFs only; OCR is out of scope");
+      }
+      out.glyphs += reader.glyphs.size();
+      out.rotated_glyphs += reader.rotated;
+      emitter.StartPage();
+      for (const PrintedLine& line : LinesOf(reader.glyphs, page_number, options)) emitter.Add(line);
+    }
+    emitter.Flush();
+    out.pages = page_number;
+  } catch (const std::exception& e) {
+    std::string where = page_number > 0 ? ", page " + std::to_string(page_number) : std::string();
+    return InvalidArgumentError(name + where + ": damaged PDF: " + Abbreviate(e.what(), 300));
+  }
+  if (out.glyphs == 0) return InvalidArgumentError(name + ": the PDF has no text on any page");
+  return out;
+}
+
+}  // namespace moneytrail::formats
