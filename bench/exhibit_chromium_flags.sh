@@ -7,6 +7,13 @@
 # PDF has the same text as the baseline's (pdftotext).
 #
 #   bench/exhibit_chromium_flags.sh EXHIBIT_HTML [ROUNDS] [WORK_DIR]
+#   VARIANTS="wrapper shell" bench/exhibit_chromium_flags.sh ...   # a subset, in this order
+#
+# Variants: wrapper (Debian's /usr/bin/chromium launcher, what moneytrail ran until session 12),
+# direct (the browser binary itself), direct-warm-profile (one --user-data-dir kept between
+# runs), direct-quiet (more features off), direct-one-renderer (one renderer, no site
+# isolation), direct-no-zygote, shell (Debian's chromium-headless-shell: the "old headless"
+# browser built for printing and screenshots), shell-quiet.
 set -euo pipefail
 html=$(realpath "$1")
 rounds=${2:-5}
@@ -20,11 +27,12 @@ base_flags=(--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-f
   --mute-audio --hide-scrollbars)
 wrapper=/usr/bin/chromium          # Debian's launcher script (adds /etc/chromium.d flags)
 direct=/usr/lib/chromium/chromium  # the browser itself
+shell=/usr/lib/chromium/chromium-headless-shell  # Debian's chromium-headless-shell
 extra_quiet=(--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication,CertificateTransparencyComponentUpdater,InterestFeedContentSuggestions
   --disable-renderer-backgrounding --disable-background-timer-throttling --metrics-recording-only
   --no-service-autorun --password-store=basic --use-mock-keychain)
 
-variants=(wrapper direct direct-warm-profile direct-quiet direct-one-renderer direct-no-zygote)
+read -r -a variants <<<"${VARIANTS:-wrapper direct direct-warm-profile direct-quiet direct-one-renderer direct-no-zygote shell shell-quiet}"
 
 run_variant() {  # name round
   local name=$1 round=$2 bin=$direct profile scratch
@@ -39,6 +47,8 @@ run_variant() {  # name round
     direct-quiet) flags+=("${extra_quiet[@]}") ;;
     direct-one-renderer) flags+=(--renderer-process-limit=1 --disable-site-isolation-trials --disable-features=IsolateOrigins,site-per-process) ;;
     direct-no-zygote) flags+=(--no-zygote) ;;
+    shell) bin=$shell ;;
+    shell-quiet) bin=$shell; flags+=("${extra_quiet[@]}") ;;
   esac
   /usr/bin/time -f "%e %U %S" -o "$scratch/time" env HOME="$scratch/home" \
     XDG_CONFIG_HOME="$scratch/home/.config" XDG_CACHE_HOME="$scratch/home/.cache" \
@@ -53,14 +63,14 @@ run_variant() {  # name round
 }
 
 # One warm-up print to fill the warm profile (not timed).
-run_variant direct-warm-profile 0 >/dev/null
+[[ " ${variants[*]} " == *" direct-warm-profile "* ]] && run_variant direct-warm-profile 0 >/dev/null
 : >"$work/times"
 for round in $(seq 1 "$rounds"); do
   for v in "${variants[@]}"; do run_variant "$v" "$round"; done
 done
 echo
-echo "medians over $rounds rounds (wall s, CPU-s), PDF text vs the wrapper's round 1:"
-pdftotext -layout "$work/wrapper-1/out.pdf" "$work/ref.txt"
+echo "medians over $rounds rounds (wall s, CPU-s), PDF text vs ${variants[0]}'s round 1:"
+pdftotext -layout "$work/${variants[0]}-1/out.pdf" "$work/ref.txt"
 for v in "${variants[@]}"; do
   wall=$(awk -v v="$v" '$1==v {print $3}' "$work/times" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   cpu=$(awk -v v="$v" '$1==v {print $4}' "$work/times" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
