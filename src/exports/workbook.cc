@@ -28,6 +28,20 @@ bool IsSmallInteger(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// An exact amount's text ("-1000.00", "+5"): a sign, digits, an optional fraction. Never a
+// formula (and a text cell is never evaluated), so it keeps its sign without a quote in front,
+// as the CSV beside the workbook writes it.
+bool IsSignedDecimal(std::string_view s) {
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
+  const size_t point = s.find('.');
+  const std::string_view whole = s.substr(0, point);
+  const std::string_view fraction = point == std::string_view::npos ? std::string_view() : s.substr(point + 1);
+  auto digits = [](std::string_view d) {
+    return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return digits(whole) && (point == std::string_view::npos || digits(fraction));
+}
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -116,7 +130,8 @@ Status WriteWorkbook(const fs::path& path, std::span<const Sheet> sheets, int64_
           // At most 15 digits: exactly representable, so the number is the integer written.
           e = worksheet_write_number(ws, rr, cc, static_cast<double>(std::stoll(cell.text)), nullptr);
         } else {
-          std::string text = IsFormulaLeading(cell.text) ? "'" + cell.text : cell.text;
+          std::string text =
+              IsFormulaLeading(cell.text) && !IsSignedDecimal(cell.text) ? "'" + cell.text : cell.text;
           e = worksheet_write_string(ws, rr, cc, text.c_str(), nullptr);
         }
         if (e != LXW_NO_ERROR && e != LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) failure = e;

@@ -142,7 +142,11 @@ Result<std::string> FindChromium(const std::string& configured) {
   }
   const char* path_env = std::getenv("PATH");
   std::string path_list = path_env != nullptr ? path_env : "/usr/local/bin:/usr/bin:/bin";
-  static constexpr const char* kNames[] = {"chromium", "chromium-browser", "google-chrome"};
+  // Debian's chromium-headless-shell first: the "old headless" browser, built for printing and
+  // screenshots, prints an exhibit with about a third of the CPU of the full browser and the
+  // same PDF text (bench/exhibit_chromium_flags.sh, bench/RESULTS-exhibits.md, session 12).
+  static constexpr const char* kNames[] = {"chromium-headless-shell", "chromium", "chromium-browser",
+                                           "google-chrome"};
   for (const char* name : kNames) {
     size_t begin = 0;
     while (begin <= path_list.size()) {
@@ -155,8 +159,9 @@ Result<std::string> FindChromium(const std::string& configured) {
     }
   }
   return FailedPreconditionError(fmt::format(
-      "no headless browser found: tried $MONEYTRAIL_CHROMIUM and chromium, chromium-browser, "
-      "google-chrome on PATH ({}); install Debian's chromium (scripts/install-deps)",
+      "no headless browser found: tried $MONEYTRAIL_CHROMIUM and chromium-headless-shell, "
+      "chromium, chromium-browser, google-chrome on PATH ({}); install Debian's "
+      "chromium-headless-shell or chromium (scripts/install-deps)",
       path_list));
 }
 

@@ -47,8 +47,8 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                  const std::filesystem::path& scratch);
 
 // The browser binary: `configured` when not empty, else $MONEYTRAIL_CHROMIUM, else the first of
-// chromium, chromium-browser, google-chrome found on PATH. FailedPrecondition naming what was
-// tried when none is executable.
+// chromium-headless-shell, chromium, chromium-browser, google-chrome found on PATH.
+// FailedPrecondition naming what was tried when none is executable.
 Result<std::string> FindChromium(const std::string& configured);
 
 // "file:///abs/path%20with%20space.html" for an existing or future local file.

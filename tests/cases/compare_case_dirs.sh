@@ -21,22 +21,10 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1767225600}
 mkdir -p "$work"
 cd "$root"
 
-if [[ ! -f "$work/statement.store/MANIFEST" ]]; then
-  rm -rf "$work/statement.store"
-  "$base" ingest "$work/statement.store" tests/data/statement-case/*-2025-03*.csv --format mapped \
-    --map config/mappings/us-credit-union-banner.toml \
-    --map config/mappings/us-bigbank-debit-credit.toml \
-    --map config/mappings/us-signed-cr-dr.toml >/dev/null
-fi
-if [[ ! -f "$work/demo.store/MANIFEST" ]]; then
-  rm -rf "$work/demo.store" "$work/demo-bank"
-  "$base" generate --out "$work/demo-bank" --preset small --seed 7 --format native --statements >/dev/null
-  "$base" ingest "$work/demo.store" "$work/demo-bank/statements"/*/*.csv --format mapped \
-    --map config/mappings/gen-firstcoast.toml --map config/mappings/gen-prairie-cu.toml \
-    --map config/mappings/gen-sonoran.toml >/dev/null
-  "$base" resolve "$work/demo-bank/parties.csv" --store "$work/demo.store" \
-    --shared "$work/demo-shared.csv" >/dev/null
-fi
+# shellcheck source=tests/cases/case_stores.sh
+source tests/cases/case_stores.sh
+statement_store "$base" "$work"
+demo_store "$base" "$work"
 
 status=0
 for name in statement demo; do

@@ -188,6 +188,8 @@ TEST(WorkbookTest, FormulaLeadingTextIsNeutralisedAndNoCellIsAFormula) {
   for (const std::string& d : dangerous) s.rows.push_back({Cell::Text("text"), Cell::Text(d)});
   s.rows.push_back({Cell::Text("integer"), Cell::Integer(-42)});
   s.rows.push_back({Cell::Text("amount"), Cell::Text("1234.56")});
+  s.rows.push_back({Cell::Text("debit"), Cell::Text("-1000.00")});
+  s.rows.push_back({Cell::Text("formula"), Cell::Text("-1000.00+A1")});
   ASSERT_TRUE(exports::WriteWorkbook(dir / "a.xlsx", {&s, 1}, 1735689600).ok());
   const std::string xml = SheetXml(dir / "a.xlsx", 1);
   EXPECT_EQ(xml.find("<f>"), std::string::npos) << xml;
@@ -197,6 +199,8 @@ TEST(WorkbookTest, FormulaLeadingTextIsNeutralisedAndNoCellIsAFormula) {
   }
   EXPECT_NE(xml.find("<v>-42</v>"), std::string::npos) << xml;  // a number stays a number
   EXPECT_NE(xml.find(">1234.56<"), std::string::npos) << xml;   // an amount is exact text
+  EXPECT_NE(xml.find(">-1000.00<"), std::string::npos) << xml;  // a signed amount: no quote
+  EXPECT_NE(xml.find(">'-1000.00+A1<"), std::string::npos) << xml;  // more than a number: quoted
   // Same sheets, same time: byte-identical.
   ASSERT_TRUE(exports::WriteWorkbook(dir / "b.xlsx", {&s, 1}, 1735689600).ok());
   EXPECT_EQ(*ReadFileToString(dir / "a.xlsx"), *ReadFileToString(dir / "b.xlsx"));
