@@ -14,6 +14,7 @@
 //   if (!a.time_of_day) std::cout << a.Sentence();  // "the input is date-only ..."
 //   IsotonicCalibration c = FitIsotonic(validation_scores, validation_labels);
 //   float p = c.Apply(raw_score);                      // calibrated probability
+//   IsotonicCalibration platt = FitPlatt(tuning_scores, tuning_labels);  // never exactly 0 or 1
 //   auto table = ReliabilityTable(p_values, labels, 10);
 //   double ece = ExpectedCalibrationError(table);
 #ifndef MONEYTRAIL_MODEL_APPLICABILITY_H_
@@ -78,17 +79,26 @@ std::string CapabilityWords(std::string_view capability);
 // REQUIRES: y.size() == w.size(), every w_i > 0.
 std::vector<double> PoolAdjacentViolators(std::span<const double> y, std::span<const double> w);
 
-// A monotone map from raw scores to probabilities: a step function through the points
-// (x[k], y[k]) (x strictly increasing, y non-decreasing) interpolated linearly between them and
-// constant outside. Empty: the identity ("uncalibrated").
+// A monotone map from raw scores to probabilities, one of two methods:
+//   - isotonic (platt false): a step function through the points (x[k], y[k]) (x strictly
+//     increasing, y non-decreasing) interpolated linearly between them and constant outside;
+//   - Platt (platt true): p = 1 / (1 + exp(-(a * logit(score) + b))), a > 0, the score clamped
+//     to [1e-7, 1 - 1e-7] first. Strictly increasing: distinct raw scores stay distinct and no
+//     score maps to exactly 0 or 1 (an isotonic fit on finite validation counts ends on a plateau
+//     at 1.0 when its top block holds only laundering rows; docs/model.md, Calibration).
+// Empty (isotonic without points): the identity ("uncalibrated").
 struct IsotonicCalibration {
   std::vector<float> x;
   std::vector<float> y;
-  bool empty() const { return x.empty(); }
+  bool platt = false;
+  double a = 1, b = 0;  // Platt's slope and intercept on the logit of the score
+  bool empty() const { return x.empty() && !platt; }
   float Apply(float score) const;
+  // {"method": "isotonic", "x": [...], "y": [...]} or {"method": "platt", "a": A, "b": B}.
   nlohmann::json ToJson() const;
   // InvalidArgument when x is not strictly increasing, y not non-decreasing or outside [0, 1],
-  // or the lengths differ.
+  // or the lengths differ; for "platt", when a is not finite and positive or b not finite; for
+  // any other method, when it is not "isotonic" (absent: isotonic).
   static Result<IsotonicCalibration> FromJson(const nlohmann::json& j);
   bool operator==(const IsotonicCalibration&) const = default;
 };
@@ -96,6 +106,12 @@ struct IsotonicCalibration {
 // Isotonic regression of `labels` (0/1; kLabelUnknown ignored) on `scores`: tied scores are
 // pooled first; the fitted points are the block ends of pool adjacent violators.
 IsotonicCalibration FitIsotonic(std::span<const float> scores, std::span<const int8_t> labels);
+
+// Platt scaling of `labels` (0/1; kLabelUnknown and NaN scores ignored) on logit(score): the
+// a > 0, b maximising the likelihood with Platt's smoothed targets ((positives + 1) /
+// (positives + 2) and 1 / (negatives + 2)), by Newton's method. With no row of either label,
+// or when the fit's slope is not positive, returns a = 1, b = 0 (the identity on the score).
+IsotonicCalibration FitPlatt(std::span<const float> scores, std::span<const int8_t> labels);
 
 struct ReliabilityBin {
   double lower = 0, upper = 0;  // the bin's range of predicted probabilities, [lower, upper)

@@ -162,10 +162,22 @@ std::string RankBasis(const SubjectScore& sc, uint64_t transactions, uint64_t fl
                        sc.feeds.size() == 1 ? "s" : "");
   }
   if (!sc.conduits.empty()) {
-    out += fmt::format("; receives the bulk (at least half) of the money of {} account{} with a "
-                       "medium or high red flag, and takes the strongest of their evidence tiers "
-                       "(the scheme's money gathers here)",
+    out += fmt::format("; a collection account: receives nearly all (at least nine tenths) "
+                       "of the money of {} account{} with a medium or high red flag (and of at "
+                       "least one more "
+                       "account with evidence against it), and is ranked with the evidence "
+                       "tier, rule points and high rules of the strongest of them when stronger "
+                       "than its own (the scheme's money gathers here; its senders rank after "
+                       "their tier)",
                        sc.conduits.size(), sc.conduits.size() == 1 ? "" : "s");
+  }
+  if (!sc.secondary_to.empty()) {
+    out += fmt::format("; a secondary party: each of its red-flag alerts also names {} "
+                       "subject{} with red flags of {} own, so it is ranked after the subjects of "
+                       "its tier that are not (the shared alert is ranked by the party with "
+                       "evidence of its own)",
+                       sc.secondary_to.size(), sc.secondary_to.size() == 1 ? "" : "s",
+                       sc.secondary_to.size() == 1 ? "its" : "their");
   }
   if (!sc.related.empty()) {
     out += fmt::format("; {} related part{} (payers into it that are evidence of its alerts, "

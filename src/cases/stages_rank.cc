@@ -16,6 +16,11 @@ namespace moneytrail::cases {
 
 namespace {
 
+// A payment is "bulk" (PaymentFact::bulk) when the payee received at least nine tenths of what
+// the payer sent: docs/investigate.md, Feeders, says where the fraction came from.
+constexpr int kBulkNumerator = 9;
+constexpr int kBulkDenominator = 10;
+
 // a >= b, exactly (both non-negative sums of amounts).
 bool AtLeast(const DecimalSum& a, const DecimalSum& b) {
   DecimalSum d = a;
@@ -132,8 +137,8 @@ Status RunRank(Investigation::State& st) {
                                return x.payer == y.payer && x.payee == y.payee;
                              }),
                  payments.end());
-  // Bulk payments: at least half of what the payer sent (in some currency, exactly) went to
-  // the payee (docs/investigate.md, Feeders).
+  // Bulk payments: nearly all (at least kBulkNumerator / kBulkDenominator, nine tenths) of what
+  // the payer sent (in some currency, exactly) went to the payee (docs/investigate.md, Feeders).
   {
     std::map<std::pair<uint32_t, uint16_t>, DecimalSum> sent;                 // payer, currency
     std::map<std::tuple<uint32_t, uint32_t, uint16_t>, DecimalSum> sent_to;  // + payee
@@ -152,10 +157,13 @@ Status RunRank(Investigation::State& st) {
     for (const auto& [key, part] : sent_to) {
       const auto& [payer, payee, currency] = key;
       const DecimalSum& whole = sent.at(std::make_pair(payer, currency));
-      DecimalSum twice = part;
+      // part * kBulkDenominator >= whole * kBulkNumerator, in exact sums (overflow: an error).
+      DecimalSum scaled_part, scaled_whole;
       MT_ASSIGN_OR_RETURN(const Decimal part_value, part.value());
-      MT_RETURN_IF_ERROR(twice.Add(part_value));
-      if (!AtLeast(twice, whole)) continue;
+      MT_ASSIGN_OR_RETURN(const Decimal whole_value, whole.value());
+      for (int k = 0; k < kBulkDenominator; ++k) MT_RETURN_IF_ERROR(scaled_part.Add(part_value));
+      for (int k = 0; k < kBulkNumerator; ++k) MT_RETURN_IF_ERROR(scaled_whole.Add(whole_value));
+      if (!AtLeast(scaled_part, scaled_whole)) continue;
       auto it = std::lower_bound(payments.begin(), payments.end(), PaymentFact{payer, payee},
                                  [](const PaymentFact& x, const PaymentFact& y) {
                                    return std::tie(x.payer, x.payee) < std::tie(y.payer, y.payee);

@@ -51,7 +51,7 @@ EvidenceTier TierOf(bool any_high, bool any_medium_or_high, bool any_medium_or_l
 
 bool Before(const SubjectScore& a, const SubjectScore& b) {
   if (a.tier != b.tier) return a.tier < b.tier;
-  if (a.feeds.empty() != b.feeds.empty()) return a.feeds.empty();
+  if (a.RanksAfterItsTier() != b.RanksAfterItsTier()) return !a.RanksAfterItsTier();
   if (a.rule_points != b.rule_points) return a.rule_points > b.rule_points;
   if (a.high_rules != b.high_rules) return a.high_rules > b.high_rules;
   if (a.flow_points != b.flow_points) return a.flow_points > b.flow_points;
@@ -127,6 +127,8 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
     }
   }
   std::vector<uint8_t> flagged(subject_count, 0);  // a medium or high rule, not incidental
+  // Per subject: the rules that count medium or high for it (after the incidental test).
+  std::vector<std::vector<std::string>> strong_rules(subject_count);
   for (uint32_t s = 0; s < subject_count; ++s) {
     SubjectScore& r = all[s];
     r.subject = s;
@@ -156,6 +158,7 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
       r.high_rules += points == SeverityPoints("high");
       any_medium_or_low |= points == SeverityPoints("medium") || points == SeverityPoints("low");
       any_medium_or_high |= points >= SeverityPoints("medium");
+      if (points >= SeverityPoints("medium")) strong_rules[s].push_back(rule);
     }
     for (const auto& [kind, count] : kinds[s]) {
       ++r.pattern_kinds;
@@ -165,31 +168,30 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
                     r.pattern_kinds, r.flagged);
     flagged[s] = any_medium_or_high;
   }
-  // Flow points: distinct flagged payers.
+  // Flow points: distinct flagged payers. Bulk payers with any evidence of their own (an alert,
+  // a pattern or model flags: own tier up to kModelOnly) for the collection accounts.
   std::vector<std::vector<uint32_t>> payers_of(subject_count);
+  std::vector<std::vector<uint32_t>> bulk_payers(subject_count);
   for (const PaymentFact& p : payments) {
     MT_CHECK(p.payer < subject_count && p.payee < subject_count);
-    if (p.payer == p.payee || !flagged[p.payer]) continue;
+    if (p.payer == p.payee) continue;
+    if (p.bulk && all[p.payer].tier <= EvidenceTier::kModelOnly) bulk_payers[p.payee].push_back(p.payer);
+    if (!flagged[p.payer]) continue;
     payers_of[p.payee].push_back(p.payer);
-    if (p.bulk) all[p.payee].conduits.push_back(p.payer);
   }
-  // A collection account: at least kConduitMinPayers flagged subjects send it the bulk of their
-  // money; each of them is its feeder.
+  // A collection account: at least kConduitMinPayers subjects with evidence of their own send it
+  // the bulk of their money, at least one of them with a medium or high red flag; each flagged
+  // one is its feeder (its conduit).
   for (uint32_t g = 0; g < subject_count; ++g) {
+    std::vector<uint32_t>& b = bulk_payers[g];
+    std::sort(b.begin(), b.end());
+    b.erase(std::unique(b.begin(), b.end()), b.end());
+    if (b.size() < kConduitMinPayers) continue;
     std::vector<uint32_t>& c = all[g].conduits;
-    std::sort(c.begin(), c.end());
-    c.erase(std::unique(c.begin(), c.end()), c.end());
-    if (c.size() < kConduitMinPayers) {
-      c.clear();
-      continue;
+    for (uint32_t p : b) {
+      if (flagged[p]) c.push_back(p);
     }
     for (uint32_t p : c) all[p].feeds.push_back(g);
-  }
-  // Conduit tier: from the payers' own tiers (before any inheritance: one step only).
-  std::vector<EvidenceTier> own_tier(subject_count);
-  for (uint32_t s = 0; s < subject_count; ++s) own_tier[s] = all[s].tier;
-  for (uint32_t s = 0; s < subject_count; ++s) {
-    for (uint32_t p : all[s].conduits) all[s].tier = std::min(all[s].tier, own_tier[p]);
   }
   for (uint32_t s = 0; s < subject_count; ++s) {
     std::vector<uint32_t>& list = payers_of[s];
@@ -212,6 +214,68 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
     std::vector<uint32_t>& f = all[s].feeds;
     std::sort(f.begin(), f.end());
     f.erase(std::unique(f.begin(), f.end()), f.end());
+  }
+  // A collection account is ranked with the evidence of its strongest flagged sender when that
+  // is stronger than its own (tier, then rule points, then high rules, from the senders' own
+  // keys: one step only): the scheme's red flags count once, where its money gathers, and the
+  // senders rank after their tier as its feeders.
+  {
+    struct Keys {
+      EvidenceTier tier;
+      uint32_t rule_points, high_rules;
+    };
+    auto stronger = [](const Keys& x, const Keys& y) {
+      if (x.tier != y.tier) return x.tier < y.tier;
+      if (x.rule_points != y.rule_points) return x.rule_points > y.rule_points;
+      return x.high_rules > y.high_rules;
+    };
+    std::vector<Keys> own(subject_count);
+    for (uint32_t s = 0; s < subject_count; ++s) {
+      own[s] = {all[s].tier, all[s].rule_points, all[s].high_rules};
+    }
+    for (uint32_t s = 0; s < subject_count; ++s) {
+      Keys best = own[s];
+      for (uint32_t p : all[s].conduits) {
+        if (stronger(own[p], best)) best = own[p];
+      }
+      all[s].tier = best.tier;
+      all[s].rule_points = best.rule_points;
+      all[s].high_rules = best.high_rules;
+    }
+  }
+  // Secondary parties of shared alerts: every red-flag alert naming P also names G, and G has a
+  // medium or high rule (for G) from an alert that does not name P.
+  {
+    std::vector<std::vector<const AlertFact*>> red_flags_of(subject_count);
+    for (const AlertFact& a : alerts) {
+      if (a.severity == "report") continue;
+      for (uint32_t s : a.subjects) red_flags_of[s].push_back(&a);
+    }
+    auto names = [](const AlertFact& a, uint32_t s) {
+      return std::find(a.subjects.begin(), a.subjects.end(), s) != a.subjects.end();
+    };
+    for (uint32_t p = 0; p < subject_count; ++p) {
+      if (!flagged[p] || red_flags_of[p].empty()) continue;
+      std::vector<uint32_t> shared = red_flags_of[p].front()->subjects;  // named by all of them
+      std::sort(shared.begin(), shared.end());
+      shared.erase(std::unique(shared.begin(), shared.end()), shared.end());
+      std::erase_if(shared, [&](uint32_t g) {
+        if (g == p) return true;
+        for (const AlertFact* a : red_flags_of[p]) {
+          if (!names(*a, g)) return true;
+        }
+        return false;
+      });
+      for (uint32_t g : shared) {
+        bool independent = false;  // a medium or high rule of G from an alert without P
+        for (const AlertFact* a : red_flags_of[g]) {
+          if (names(*a, p)) continue;
+          const std::vector<std::string>& strong = strong_rules[g];
+          independent |= std::find(strong.begin(), strong.end(), a->rule_id) != strong.end();
+        }
+        if (independent) all[p].secondary_to.push_back(g);
+      }
+    }
   }
   // Related parties: no alert of their own, no pattern, and a payer of an alert with many payers.
   std::vector<uint8_t> related(subject_count, 0);
@@ -243,7 +307,7 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
   for (size_t i = 1; i < out.ranked.size(); ++i) {
     const SubjectScore& p = out.ranked[i - 1];
     SubjectScore& c = out.ranked[i];
-    c.tied_with_previous = p.tier == c.tier && p.feeds.empty() == c.feeds.empty() &&
+    c.tied_with_previous = p.tier == c.tier && p.RanksAfterItsTier() == c.RanksAfterItsTier() &&
                            p.rule_points == c.rule_points &&
                            p.high_rules == c.high_rules &&
                            p.flow_points == c.flow_points &&

@@ -5,7 +5,8 @@
 // (a high-severity red flag, or a typology pattern together with a medium or high red flag,
 // before low alerts and patterns alone, before reporting obligations such as CTRs, before model
 // flags alone), feeders (flagged accounts that pass money on to a more flagged account where it
-// gathers, e.g. structuring smurfs) after the rest of their tier, then the red-flag evidence (distinct rules weighted by severity), then money
+// gathers, e.g. structuring smurfs) and secondary parties (flagged only by alerts they share
+// with a subject that has evidence of its own) after the rest of their tier, then the red-flag evidence (distinct rules weighted by severity), then money
 // gathered from other flagged subjects, then the pattern evidence (instances by kind), then
 // reporting obligations (CTRs), and the model's probability only to break ties. Volume (how
 // many transactions the model flags) never moves a subject. A rule whose evidence is a sliver
@@ -85,12 +86,15 @@ inline constexpr size_t kRelatedPartyMinPayers = 3;
 // incidental test), P paid G, and either (a) G has a medium or high red flag too, at least P's
 // rule points and more distinct flagged payers than P has: P's flagged money moves on into an
 // account at least as flagged where more such money gathers; or (b) G is a collection account:
-// at least kConduitMinPayers subjects with a medium or high red flag, P among them, each send G
-// the bulk of their money (PaymentFact::bulk: at least half of what they sent). G then takes
-// the strongest of those payers' own evidence tiers if stronger than its own ("conduit tier":
-// structuring smurfs sweeping their deposits to a controller with no flag of its own;
-// docs/investigate.md, "Feeders"). A business with more red flags than the account it pays a
-// few wages into is not its feeder; a flagged account forwarding its money alone is not one.
+// at least kConduitMinPayers subjects with evidence of their own (own tier kModelOnly or
+// stronger: an alert, a pattern or model flags), at least one of them with a medium or high red
+// flag, each send G the bulk of their money (PaymentFact::bulk: nearly all of what they
+// sent); the flagged ones among them are its feeders. G is then ranked with the evidence keys
+// (tier, rule points, high rules) of the strongest of those flagged payers (their own keys) when
+// stronger than its own: the scheme's red flags count once, where its money gathers
+// (structuring smurfs sweeping their deposits to a controller with no flag of its own;
+// docs/investigate.md, "Feeders"). A business with more red flags than the account it pays a few wages into is not
+// its feeder; a flagged account forwarding its money alone is not one.
 inline constexpr size_t kConduitMinPayers = 2;
 // A rule is incidental for a subject when the distinct evidence transactions of its alerts that
 // the subject sent or received, times kIncidentalDivisor, are fewer than the subject's
@@ -106,6 +110,8 @@ inline constexpr uint64_t kCommonPatternDivisor = 10;
 
 struct SubjectScore {
   uint32_t subject = 0;  // index
+  // tier, rule_points and high_rules: its own, or for a collection account (non-empty conduits)
+  // those of its strongest conduit when stronger (tier, then rule points, then high rules).
   EvidenceTier tier = EvidenceTier::kNone;
   // Sum over the distinct red-flag rules (highest severity above "report") with an alert naming
   // it of SeverityPoints at the rule's highest severity, 2 ("low") for an incidental rule.
@@ -119,8 +125,18 @@ struct SubjectScore {
   // after the subjects of its tier that are not feeders.
   std::vector<uint32_t> feeds;
   // When it is a collection account (feeders by (b)): the flagged subjects that send it the bulk
-  // of their money, ascending (its tier is at least as strong as theirs); else empty.
+  // of their money, ascending (it is ranked with the strongest of their keys, if stronger than
+  // its own); else empty.
   std::vector<uint32_t> conduits;
+  // A secondary party of a shared alert: it has a medium or high red flag, every red-flag alert
+  // (severity other than "report") naming it also names G, and G has a medium or high rule (for
+  // G, after the incidental test) from an alert that does not name it. The alert describes the
+  // pair; G carries evidence of its own and it carries none: a wage-collection account of a
+  // trafficking business named with the business on ST-WAGES-ONE-ACCOUNT. Ascending; non-empty
+  // ranks it after the subjects of its tier that are neither feeders nor secondary.
+  std::vector<uint32_t> secondary_to;
+  // A feeder or a secondary party: ranked after the other subjects of its tier.
+  bool RanksAfterItsTier() const { return !feeds.empty() || !secondary_to.empty(); }
   // Distinct "report" rules (CTRs) with an alert naming it: an obligation, ranked after patterns.
   uint32_t report_points = 0;
   // Sum over the pattern kinds it takes part in, except common kinds (kCommonPatternDivisor),
@@ -142,7 +158,7 @@ struct SubjectScore {
   std::vector<std::string> incidental_rules;
   // Subjects listed as its related parties (payers into it of an alert naming it), ascending.
   std::vector<uint32_t> related;
-  // Same tier, feeder or not, rule points, high rules, flow, pattern and report points and model probability
+  // Same tier, ranked after its tier or not, rule points, high rules, flow, pattern and report points and model probability
   // at the displayed precision (kModelDigits decimals) as the subject ranked just before it:
   // shown as a tie.
   bool tied_with_previous = false;
@@ -151,7 +167,8 @@ struct SubjectScore {
 inline constexpr int kModelDigits = 4;
 
 struct RankedSubjects {
-  // The subjects in rank order: by tier ascending, then non-feeders before feeders, then
+  // The subjects in rank order: by tier ascending, then subjects that are neither feeders nor
+  // secondary parties before those that are (RanksAfterItsTier), then
   // descending rule points, high rules,
   // flow points, pattern points, report points, model probability and counterparties, then
   // index ascending (deterministic). High rules after rule points: two medium rules tie one high rule on
@@ -171,8 +188,9 @@ struct RankedSubjects {
 struct PaymentFact {
   uint32_t payer = 0;
   uint32_t payee = 0;
-  // At least half of the money the payer sent (in some currency) went to the payee: the payer's
-  // money moves on into the payee (a conduit; see Feeders).
+  // Nearly all (the caller's threshold: investigate uses nine tenths) of the money the payer
+  // sent (in some currency) went to the payee: the payer's money moves on into the payee (a
+  // conduit; see Feeders).
   bool bulk = false;
 };
 

@@ -131,8 +131,18 @@ std::vector<double> PoolAdjacentViolators(std::span<const double> y, std::span<c
   return z;
 }
 
+namespace {
+constexpr double kPlattClamp = 1e-7;
+double Logit(float score) {
+  const double q = std::clamp(static_cast<double>(score), kPlattClamp, 1 - kPlattClamp);
+  return std::log(q / (1 - q));
+}
+}  // namespace
+
 float IsotonicCalibration::Apply(float score) const {
-  if (x.empty() || std::isnan(score)) return score;
+  if (std::isnan(score)) return score;
+  if (platt) return static_cast<float>(1 / (1 + std::exp(-(a * Logit(score) + b))));
+  if (x.empty()) return score;
   if (score <= x.front()) return y.front();
   if (score >= x.back()) return y.back();
   const auto it = std::upper_bound(x.begin(), x.end(), score);
@@ -142,12 +152,29 @@ float IsotonicCalibration::Apply(float score) const {
 }
 
 nlohmann::json IsotonicCalibration::ToJson() const {
+  if (platt) return {{"method", "platt"}, {"a", a}, {"b", b}};
   return {{"method", "isotonic"}, {"x", x}, {"y", y}};
 }
 
 Result<IsotonicCalibration> IsotonicCalibration::FromJson(const nlohmann::json& j) {
   IsotonicCalibration c;
+  std::string method = "isotonic";
   try {
+    if (j.contains("method")) method = j.at("method").get<std::string>();
+    if (method == "platt") {
+      c.platt = true;
+      c.a = j.at("a").get<double>();
+      c.b = j.at("b").get<double>();
+      if (!(std::isfinite(c.a) && c.a > 0 && std::isfinite(c.b))) {
+        return InvalidArgumentError(fmt::format(
+            "calibration: Platt a {} b {}: expected a finite and positive, b finite", c.a, c.b));
+      }
+      return c;
+    }
+    if (method != "isotonic") {
+      return InvalidArgumentError(fmt::format(
+          "calibration: method '{}': expected \"isotonic\" or \"platt\"", method));
+    }
     c.x = j.at("x").get<std::vector<float>>();
     c.y = j.at("y").get<std::vector<float>>();
   } catch (const nlohmann::json::exception& e) {
@@ -164,6 +191,65 @@ Result<IsotonicCalibration> IsotonicCalibration::FromJson(const nlohmann::json& 
           "calibration: point {} ({}, {}) breaks x strictly increasing, y non-decreasing in [0, 1]",
           k, c.x[k], c.y[k]));
     }
+  }
+  return c;
+}
+
+IsotonicCalibration FitPlatt(std::span<const float> scores, std::span<const int8_t> labels) {
+  std::vector<double> f;
+  std::vector<int8_t> l;
+  double positives = 0, negatives = 0;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    if (labels[i] == kLabelUnknown || std::isnan(scores[i])) continue;
+    f.push_back(Logit(scores[i]));
+    l.push_back(labels[i] == 1 ? 1 : 0);
+    (labels[i] == 1 ? positives : negatives) += 1;
+  }
+  IsotonicCalibration c;
+  c.platt = true;
+  if (positives == 0 || negatives == 0) return c;
+  const double hi = (positives + 1) / (positives + 2), lo = 1 / (negatives + 2);
+  auto loss = [&](double a, double b) {  // negative log-likelihood with smoothed targets
+    double sum = 0;
+    for (size_t i = 0; i < f.size(); ++i) {
+      const double t = l[i] ? hi : lo, z = a * f[i] + b;
+      // log(1 + e^z) - t z, stably
+      sum += (z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z))) - t * z;
+    }
+    return sum;
+  };
+  double a = 1, b = std::log((positives + 1) / (negatives + 1));
+  double current = loss(a, b);
+  for (int iteration = 0; iteration < 100; ++iteration) {
+    double ga = 0, gb = 0, haa = 1e-12, hab = 0, hbb = 1e-12;
+    for (size_t i = 0; i < f.size(); ++i) {
+      const double t = l[i] ? hi : lo, p = 1 / (1 + std::exp(-(a * f[i] + b)));
+      const double d = p - t, w = p * (1 - p);
+      ga += d * f[i];
+      gb += d;
+      haa += w * f[i] * f[i];
+      hab += w * f[i];
+      hbb += w;
+    }
+    const double det = haa * hbb - hab * hab;
+    if (!(det > 0)) break;
+    const double da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
+    double step = 1, next = current;
+    while (step > 1e-10) {
+      next = loss(a - step * da, b - step * db);
+      if (next <= current) break;
+      step /= 2;
+    }
+    if (step <= 1e-10) break;
+    a -= step * da;
+    b -= step * db;
+    const double gain = current - next;
+    current = next;
+    if (gain < 1e-12 * (1 + std::abs(current))) break;
+  }
+  if (std::isfinite(a) && a > 0 && std::isfinite(b)) {
+    c.a = a;
+    c.b = b;
   }
   return c;
 }

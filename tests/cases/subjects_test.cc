@@ -311,7 +311,7 @@ TEST(SubjectsTest, APatternKindOnMoreThanATenthOfTheSubjectsIsNotEvidence) {
   EXPECT_EQ(gs.patterns, 1u);  // shown, not counted
 }
 
-TEST(SubjectsTest, ACollectionAccountOfTwoFlaggedSweepersTakesTheirTierAndRanksBeforeThem) {
+TEST(SubjectsTest, ACollectionAccountOfTwoFlaggedSweepersTakesTheirKeysAndRanksBeforeThem) {
   // 1 and 2 structure cash (high) and each sweep the bulk of it into 0, which has no flag of its
   // own; 3 (high) pays 4 a small part of its money, 4 has no flag; 5 has more counterparties.
   std::vector<ModelFact> model(6);
@@ -321,10 +321,14 @@ TEST(SubjectsTest, ACollectionAccountOfTwoFlaggedSweepersTakesTheirTierAndRanksB
   std::vector<PaymentFact> payments = {{1, 0, true}, {2, 0, true}, {3, 4, false}};
   std::vector<uint64_t> counterparties = {3, 5, 4, 9, 1, 50};
   RankedSubjects r = RankSubjects(6, model, alerts, {}, {}, payments, counterparties);
-  EXPECT_EQ(r.ranked[0].subject, 3u);  // tier 1 with 8 rule points, not a feeder: 4 gathers nothing
-  EXPECT_EQ(r.ranked[1].subject, 0u);  // tier 1 from its sweepers, before them
-  EXPECT_EQ(r.ranked[1].tier, EvidenceTier::kStrong);
-  EXPECT_EQ(r.ranked[1].conduits, (std::vector<uint32_t>{1, 2}));
+  // 0 is ranked with its sweepers' keys (tier 1, 8 rule points, a high rule) and their two
+  // flow points: before 3 (the same keys, no flow), which is no feeder: 4 gathers nothing.
+  EXPECT_EQ(r.ranked[0].subject, 0u);
+  EXPECT_EQ(r.ranked[0].tier, EvidenceTier::kStrong);
+  EXPECT_EQ(r.ranked[0].rule_points, 8u);
+  EXPECT_EQ(r.ranked[0].high_rules, 1u);
+  EXPECT_EQ(r.ranked[0].conduits, (std::vector<uint32_t>{1, 2}));
+  EXPECT_EQ(r.ranked[1].subject, 3u);
   EXPECT_EQ(r.ranked[2].subject, 1u);  // feeders, the more connected first
   EXPECT_EQ(r.ranked[2].feeds, std::vector<uint32_t>{0});
   EXPECT_TRUE(r.ranked[3].tied_with_previous);  // counterparties are no evidence
@@ -336,6 +340,62 @@ TEST(SubjectsTest, ACollectionAccountOfTwoFlaggedSweepersTakesTheirTierAndRanksB
   r = RankSubjects(6, model, alerts, {}, {}, payments, counterparties);
   EXPECT_NE(r.ranked[0].subject, 0u);
   EXPECT_TRUE(r.ranked[PositionOf(r, 0)].conduits.empty());
+}
+
+TEST(SubjectsTest, ACollectionAccountOfOneFlaggedAndOneModelFlaggedSweeper) {
+  // Generator seed 7's structuring cell: smurf 1 (high) and smurf 2 (model flags only) each
+  // sweep the bulk of their money into controller 0 (nothing of its own): a collection account
+  // of one flagged sender plus another with evidence against it. 3 has a high rule of its own.
+  std::vector<ModelFact> model = {{0.2, 0}, {0.9, 2}, {0.8, 1}, {0.3, 0}, {0.1, 0}};
+  std::vector<AlertFact> alerts = {{{1}, "ST-STRUCT", "high", {}, {}},
+                                   {{3}, "ST-FUNNEL", "high", {}, {}}};
+  std::vector<PaymentFact> payments = {{1, 0, true}, {2, 0, true}};
+  RankedSubjects r = RankSubjects(5, model, alerts, {}, {}, payments);
+  std::vector<uint32_t> order;
+  for (const SubjectScore& s : r.ranked) order.push_back(s.subject);
+  // 0 is ranked with 1's keys (tier 1, 8 points, a high rule) and its flow point: before 3.
+  EXPECT_EQ(order, (std::vector<uint32_t>{0, 3, 1, 2, 4}));
+  EXPECT_EQ(r.ranked[0].conduits, std::vector<uint32_t>{1});  // the flagged sweeper only
+  EXPECT_EQ(r.ranked[0].tier, EvidenceTier::kStrong);
+  EXPECT_EQ(r.ranked[0].rule_points, 8u);
+  EXPECT_EQ(r.ranked[2].feeds, std::vector<uint32_t>{0});
+  EXPECT_TRUE(r.ranked[3].feeds.empty());  // model flags alone feed nobody
+  // A second sweeper with nothing against it is no evidence: no collection account.
+  model[2] = {0.8, 0};
+  r = RankSubjects(5, model, alerts, {}, {}, payments);
+  EXPECT_TRUE(r.ranked[PositionOf(r, 0)].conduits.empty());
+  EXPECT_EQ(r.ranked[PositionOf(r, 0)].tier, EvidenceTier::kNone);
+  EXPECT_TRUE(r.ranked[PositionOf(r, 1)].feeds.empty());
+}
+
+TEST(SubjectsTest, ASecondaryPartyOfASharedAlertRanksAfterItsTier) {
+  // A trafficking business 0 (a medium rule of its own) pays three wages into 1:
+  // ST-WAGES-ONE-ACCOUNT names both (the generator's wage-collection account, 8 points against
+  // the business's 12). 2 has a high rule of its own (8 points). 1's only red flag is the pair
+  // alert, and 0 has evidence without 1: 1 is secondary to 0 and ranks after 2.
+  std::vector<ModelFact> model(5);
+  std::vector<AlertFact> alerts = {{{0, 1}, "ST-WAGES-ONE-ACCOUNT", "high", {}, {}},
+                                   {{0}, "ST-CASH-VS-PEERS", "medium", {}, {}},
+                                   {{1}, "ST-CTR", "report", {}, {}},
+                                   {{2}, "ST-FUNNEL", "high", {}, {}}};
+  RankedSubjects r = RankSubjects(5, model, alerts, {});
+  std::vector<uint32_t> order;
+  for (const SubjectScore& s : r.ranked) order.push_back(s.subject);
+  EXPECT_EQ(order, (std::vector<uint32_t>{0, 2, 1, 3, 4}));
+  EXPECT_EQ(r.ranked[2].secondary_to, std::vector<uint32_t>{0});  // a CTR is no red flag
+  EXPECT_TRUE(r.ranked[0].secondary_to.empty());  // 0 has an alert without 1
+  // The independent worlds' wage controller: the collecting account has a rule of its own
+  // (ST-WAGES-OUT): it is nobody's secondary party, and ranks first (same rule points as the
+  // business, and a CTR more).
+  alerts.push_back({{1}, "ST-WAGES-OUT", "medium", {}, {}});
+  r = RankSubjects(5, model, alerts, {});
+  EXPECT_EQ(r.ranked[0].subject, 1u);
+  EXPECT_EQ(r.ranked[1].subject, 0u);
+  EXPECT_TRUE(r.ranked[0].secondary_to.empty());
+  // A business whose only other rule is low (incidental or low severity) gives no secondary.
+  alerts = {{{0, 1}, "ST-WAGES-ONE-ACCOUNT", "high", {}, {}}, {{0}, "ST-X", "low", {}, {}}};
+  r = RankSubjects(5, model, alerts, {});
+  EXPECT_TRUE(r.ranked[PositionOf(r, 1)].secondary_to.empty());
 }
 
 TEST(SubjectsTest, TiesAtTheDisplayedPrecisionAreMarked) {
@@ -363,7 +423,9 @@ struct Expected {
   uint64_t alerts = 0, patterns = 0, counted_patterns = 0;
   bool related = false;
   std::vector<uint32_t> feeds;    // the subjects it is a feeder of
-  std::vector<uint32_t> conduits;  // flagged subjects sending it the bulk of their money (>= 2)
+  std::vector<uint32_t> conduits;  // flagged subjects sending it the bulk of their money
+  std::vector<uint32_t> secondary_to;  // subjects every one of its red-flag alerts also names
+  std::set<std::string> strong_rules;  // rules that count medium or high for it
   std::set<uint32_t> related_to;  // subjects it is a related party of
   std::vector<std::string> incidental;
 };
@@ -423,6 +485,7 @@ std::vector<Expected> BruteForce(const Input& in) {
       e[s].high_rules += sev == "high";
       medium_low |= sev == "medium" || sev == "low";
       strong_alert |= sev == "high" || sev == "medium";
+      if (sev == "high" || sev == "medium") e[s].strong_rules.insert(rule);
     }
     for (uint8_t kind = 0; kind < 8; ++kind) {
       uint64_t count = 0;
@@ -473,29 +536,66 @@ std::vector<Expected> BruteForce(const Input& in) {
         fed.insert(g);
       }
     }
-    // Collection accounts: >= 2 flagged subjects each paying it in bulk.
+    // Collection accounts: >= 2 subjects with evidence (own tier <= 4), one of them flagged,
+    // each paying it in bulk; the flagged ones are its feeders.
     for (uint32_t g = 0; g < in.n; ++g) {
       std::set<uint32_t> bulk_payers;
+      bool any_flagged = false;
       for (const PaymentFact& p : in.payments) {
-        if (p.payee == g && p.payer != g && p.bulk && e[p.payer].strong_alert) {
+        if (p.payee == g && p.payer != g && p.bulk && e[p.payer].tier <= 4) {
           bulk_payers.insert(p.payer);
+          any_flagged |= e[p.payer].strong_alert;
         }
       }
-      if (bulk_payers.size() >= 2 && bulk_payers.count(s)) fed.insert(g);
+      if (bulk_payers.size() >= 2 && any_flagged && bulk_payers.count(s) && e[s].strong_alert) {
+        fed.insert(g);
+      }
     }
     e[s].feeds.assign(fed.begin(), fed.end());
   }
-  // Conduit tier: the strongest own tier of its bulk flagged payers (collection accounts only).
-  std::vector<int> own_tier(in.n);
-  for (uint32_t s = 0; s < in.n; ++s) own_tier[s] = e[s].tier;
+  // Collection accounts: ranked with the keys (tier, rule points, high rules) of the strongest
+  // of their bulk flagged payers (own keys) when stronger than their own.
+  std::vector<std::tuple<int, int64_t, int64_t>> own(in.n);  // smaller is stronger
+  for (uint32_t s = 0; s < in.n; ++s) {
+    own[s] = {e[s].tier, -static_cast<int64_t>(e[s].rule_points), -static_cast<int64_t>(e[s].high_rules)};
+  }
   for (uint32_t g = 0; g < in.n; ++g) {
-    std::set<uint32_t> bulk_payers;
+    std::set<uint32_t> bulk_payers, flagged_bulk;
     for (const PaymentFact& p : in.payments) {
-      if (p.payee == g && p.payer != g && p.bulk && e[p.payer].strong_alert) bulk_payers.insert(p.payer);
+      if (p.payee == g && p.payer != g && p.bulk && std::get<0>(own[p.payer]) <= 4) {
+        bulk_payers.insert(p.payer);
+        if (e[p.payer].strong_alert) flagged_bulk.insert(p.payer);
+      }
     }
     if (bulk_payers.size() < 2) continue;
-    e[g].conduits.assign(bulk_payers.begin(), bulk_payers.end());
-    for (uint32_t p : bulk_payers) e[g].tier = std::min(e[g].tier, own_tier[p]);
+    e[g].conduits.assign(flagged_bulk.begin(), flagged_bulk.end());
+    auto best = own[g];
+    for (uint32_t p : flagged_bulk) best = std::min(best, own[p]);
+    e[g].tier = std::get<0>(best);
+    e[g].rule_points = static_cast<uint32_t>(-std::get<1>(best));
+    e[g].high_rules = static_cast<uint32_t>(-std::get<2>(best));
+  }
+  // Secondary parties: p flagged; every red-flag alert naming p names g too; g has a medium or
+  // high rule from an alert that does not name p.
+  auto names = [](const AlertFact& a, uint32_t x) {
+    return std::find(a.subjects.begin(), a.subjects.end(), x) != a.subjects.end();
+  };
+  for (uint32_t p = 0; p < in.n; ++p) {
+    if (!e[p].strong_alert) continue;
+    for (uint32_t g = 0; g < in.n; ++g) {
+      if (g == p) continue;
+      bool any = false, all_name_g = true, independent = false;
+      for (const AlertFact& a : in.alerts) {
+        if (a.severity == "report") continue;
+        if (names(a, p)) {
+          any = true;
+          all_name_g &= names(a, g);
+        } else if (names(a, g) && e[g].strong_rules.count(a.rule_id)) {
+          independent = true;
+        }
+      }
+      if (any && all_name_g && independent) e[p].secondary_to.push_back(g);
+    }
   }
   for (const AlertFact& a : in.alerts) {
     std::set<uint32_t> payers;
@@ -513,6 +613,7 @@ std::vector<Expected> BruteForce(const Input& in) {
 }
 
 TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
+  size_t secondary = 0, collection = 0;  // the random inputs reach every rule
   for (uint64_t seed = 1; seed <= 3000; ++seed) {
     SCOPED_TRACE(fmt::format("seed {}", seed));
     std::mt19937_64 rng(seed);
@@ -524,7 +625,8 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
       auto key = [&](uint32_t x) {
         const Expected& w = want[x];
-        return std::make_tuple(w.tier, !w.feeds.empty(), -static_cast<int64_t>(w.rule_points),
+        return std::make_tuple(w.tier, !w.feeds.empty() || !w.secondary_to.empty(),
+                               -static_cast<int64_t>(w.rule_points),
                                -static_cast<int64_t>(w.high_rules),
                                -static_cast<int64_t>(w.flow_points),
                                -static_cast<int64_t>(w.pattern_points),
@@ -551,6 +653,9 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
       EXPECT_EQ(g.incidental_rules, w.incidental);
       EXPECT_EQ(g.feeds, w.feeds);
       EXPECT_EQ(g.conduits, w.conduits);
+      EXPECT_EQ(g.secondary_to, w.secondary_to);
+      secondary += !g.secondary_to.empty();
+      collection += !g.conduits.empty();
       EXPECT_EQ(g.counterparties, w.counterparties);
       std::vector<uint32_t> rel;
       for (uint32_t p : related) {
@@ -560,7 +665,7 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
       // Displayed: tier, points and the probability at kModelDigits decimals.
       if (i > 0) {
         const SubjectScore& p = got.ranked[i - 1];
-        const bool same = p.tier == g.tier && p.feeds.empty() == g.feeds.empty() &&
+        const bool same = p.tier == g.tier && p.RanksAfterItsTier() == g.RanksAfterItsTier() &&
                           p.rule_points == g.rule_points &&
                           p.high_rules == g.high_rules &&
                           p.flow_points == g.flow_points &&
@@ -574,6 +679,8 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
       }
     }
   }
+  EXPECT_GT(secondary, 20u);
+  EXPECT_GT(collection, 20u);
 }
 
 TEST(SubjectsTest, AddingAHighSeverityAlertNeverLowersASubject) {

@@ -133,6 +133,75 @@ TEST(IsotonicCalibration, JsonRoundTripGivesTheSameMapping) {
   EXPECT_FALSE(IsotonicCalibration::FromJson(bad).ok());
 }
 
+// Scores drawn so that the truth is a known Platt map: label 1 with probability
+// 1 / (1 + exp(-(a logit(score) + b))).
+void PlattWorld(std::mt19937_64& rng, double a, double b, size_t n, std::vector<float>& scores,
+                std::vector<int8_t>& labels) {
+  scores.resize(n);
+  labels.resize(n);
+  std::normal_distribution<double> logit(0, 3);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (size_t i = 0; i < n; ++i) {
+    const double l = logit(rng);
+    scores[i] = static_cast<float>(1 / (1 + std::exp(-l)));
+    const double truth = 1 / (1 + std::exp(-(a * std::log(scores[i] / (1.0 - scores[i])) + b)));
+    labels[i] = u(rng) < truth ? 1 : 0;
+  }
+}
+
+TEST(PlattCalibration, RecoversAKnownMapAndIsCalibratedOnFreshDraws) {
+  for (auto [a, b] : {std::pair{0.6, -2.0}, std::pair{1.3, 0.5}, std::pair{1.0, -4.0}}) {
+    SCOPED_TRACE(fmt::format("a {} b {}", a, b));
+    std::mt19937_64 rng(17);
+    std::vector<float> scores, fresh;
+    std::vector<int8_t> labels, fresh_labels;
+    PlattWorld(rng, a, b, 20000, scores, labels);
+    const IsotonicCalibration c = FitPlatt(scores, labels);
+    ASSERT_TRUE(c.platt);
+    EXPECT_NEAR(c.a, a, 0.1);
+    EXPECT_NEAR(c.b, b, 0.2);
+    // The calibration round trip: fitted on one draw, calibrated on another of the same world.
+    PlattWorld(rng, a, b, 20000, fresh, fresh_labels);
+    std::vector<float> p(fresh.size());
+    for (size_t i = 0; i < fresh.size(); ++i) p[i] = c.Apply(fresh[i]);
+    EXPECT_LT(ExpectedCalibrationError(ReliabilityTable(p, fresh_labels, 10)), 0.02);
+  }
+}
+
+TEST(PlattCalibration, StrictlyIncreasingNeverZeroOrOneAndJsonRoundTrip) {
+  std::mt19937_64 rng(5);
+  std::vector<float> scores;
+  std::vector<int8_t> labels;
+  PlattWorld(rng, 0.8, -3.0, 5000, scores, labels);
+  const IsotonicCalibration c = FitPlatt(scores, labels);
+  // Raw scores near 1 that an isotonic fit would put on its top plateau stay apart.
+  float previous = c.Apply(0.5f);
+  for (float s : {0.9f, 0.99f, 0.999f, 0.9999f, 0.99999f}) {
+    const float p = c.Apply(s);
+    EXPECT_GT(p, previous) << s;
+    EXPECT_LT(p, 1.0f) << s;
+    previous = p;
+  }
+  EXPECT_GT(c.Apply(0.0f), 0.0f);
+  EXPECT_TRUE(std::isnan(c.Apply(std::numeric_limits<float>::quiet_NaN())));
+  auto back = IsotonicCalibration::FromJson(nlohmann::json::parse(c.ToJson().dump()));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, c);
+  for (float s : scores) EXPECT_EQ(back->Apply(s), c.Apply(s));
+  nlohmann::json bad = c.ToJson();
+  bad["a"] = -1.0;  // a decreasing map would reorder transactions
+  EXPECT_FALSE(IsotonicCalibration::FromJson(bad).ok());
+  bad = c.ToJson();
+  bad["method"] = "beta";
+  EXPECT_FALSE(IsotonicCalibration::FromJson(bad).ok());
+  // One label only: the identity on the score.
+  const std::vector<int8_t> zeros(scores.size(), 0);
+  const IsotonicCalibration identity = FitPlatt(scores, zeros);
+  EXPECT_EQ(identity.a, 1.0);
+  EXPECT_EQ(identity.b, 0.0);
+  EXPECT_NEAR(identity.Apply(0.25f), 0.25f, 1e-6);
+}
+
 TEST(Reliability, BinsAndExpectedCalibrationError) {
   const std::vector<float> p = {0.05f, 0.05f, 0.95f, 0.95f, 0.55f, 1.0f};
   const std::vector<int8_t> y = {0, 1, 1, 1, kLabelUnknown, 1};

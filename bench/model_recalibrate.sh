@@ -1,0 +1,74 @@
+#!/bin/bash
+# Recalibrates the bundled model's displayed probability with Platt scaling on a tuning set made
+# for it (bench/RESULTS-model.md, session 12; docs/model.md, "Calibration"), then measures the
+# expected calibration error on held-out worlds.
+#
+#   bench/model_recalibrate.sh MONEYTRAIL WORK tune      # tuning worlds, Platt fit, WORK/recalibrated.model
+#   bench/model_recalibrate.sh MONEYTRAIL WORK eval NAME=STORE,CSV...   # ECE of both models on
+#                                  held-out stores (CSV: the native file the store was ingested from)
+#
+# Tuning worlds (never used for evaluation): `moneytrail generate --preset small --accounts 2000`
+# seeds 31-34, one per form the bundled model's variants serve: 31 as generated (main), 32
+# date-only (main_without_time_of_day), 33 channels unknown (main_without_channel), 34 both
+# (main_without_time_of_day_and_channel). Each is scored by the bundled model (which picks the
+# variant), and bench/model_recalibrate.py fits Platt's a, b on the applied variant's raw scores
+# and the world's labels, and writes the model file with that calibration for the variant (and,
+# with the main world, for the raw baseline too). The boosters are copied byte for byte.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+mt=$(realpath "$1")
+work=$2
+phase=$3
+shift 3
+mkdir -p "$work"
+work=$(realpath "$work")
+model_in=${MODEL_IN:-$root/models/default.model}
+run() { nice -n 10 "$@"; }
+
+rewrite() {  # IN OUT DATE_ONLY UNKNOWN_CHANNEL
+  awk -F, -v OFS=, -v dateonly="$3" -v unk="$4" '
+    NR == 1 { print; next }
+    NF != 19 { print FILENAME ":" NR ": expected 19 fields, found " NF > "/dev/stderr"; exit 1 }
+    { if (dateonly) $1 = substr($1, 1, 10) "T00:00:00Z"
+      if (unk) $12 = "unknown"
+      print }' "$1" > "$2"
+}
+
+tune() {
+  local fits=() spec seed dateonly unk
+  for spec in "31 0 0" "32 1 0" "33 0 1" "34 1 1"; do
+    set -- $spec
+    seed=$1 dateonly=$2 unk=$3
+    local d=$work/tune-$seed
+    [ -f "$d/world/transactions.csv" ] || run "$mt" generate --out "$d/world" --preset small \
+      --accounts 2000 --seed "$seed" --format native --threads 1 --quiet > /dev/null
+    rewrite "$d/world/transactions.csv" "$d/transactions.csv" "$dateonly" "$unk"
+    [ -d "$d/store" ] || run "$mt" ingest "$d/store" "$d/transactions.csv" --format native > /dev/null
+    run "$mt" score "$d/store" --model "$model_in" --out "$d/scores.csv" \
+      --applicability "$d/applicability.json" > /dev/null 2> "$d/score.log"
+    fits+=("$d/applicability.json,$d/scores.csv,$d/transactions.csv")
+  done
+  /usr/bin/python3 "$here/model_recalibrate.py" "$model_in" "$work/recalibrated.model" "${fits[@]}"
+}
+
+evaluate() {
+  local spec store csv name
+  for spec in "$@"; do
+    name=${spec%%=*} store=${spec#*=}
+    csv=${store#*,} store=${store%%,*}
+    for model in "$model_in" "$work/recalibrated.model"; do
+      local tag=$([ "$model" = "$model_in" ] && echo bundled || echo platt)
+      run "$mt" score "$store" --model "$model" --out "$work/eval-$name-$tag.scores.csv" \
+        --applicability "$work/eval-$name-$tag.applicability.json" > /dev/null 2>&1
+      /usr/bin/python3 "$here/model_recalibrate.py" --ece "$work/eval-$name-$tag.applicability.json" \
+        "$work/eval-$name-$tag.scores.csv" "$csv" "$name $tag"
+    done
+  done
+}
+
+case $phase in
+  tune) tune ;;
+  eval) evaluate "$@" ;;
+  *) echo "usage: $0 MONEYTRAIL WORK tune|eval [STORE...]" >&2; exit 1 ;;
+esac
