@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "format_util.h"
+#include "xml_stream.h"
 #include "moneytrail/formats.h"
 
 namespace moneytrail::formats {
@@ -423,38 +424,17 @@ Status CamtReader::FinishEntry() {
 
 Result<ParsedStatements> CamtReader::Read() {
   out_.format = StatementFormat::kCamt;
-  if (bytes_.size() > static_cast<size_t>(INT32_MAX)) {
-    return InvalidArgumentError(name_ + ": larger than 2 GiB: split the file");
-  }
-  // NONET: no network; no NOENT (entities are not substituted), no DTDLOAD/DTDATTR.
-  std::unique_ptr<xmlTextReader, decltype(&xmlFreeTextReader)> reader(
-      xmlReaderForMemory(bytes_.data(), static_cast<int>(bytes_.size()), nullptr, nullptr,
-                         XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR),
-      &xmlFreeTextReader);
-  if (!reader) return InvalidArgumentError(name_ + ": cannot start the XML reader");
+  MT_ASSIGN_OR_RETURN(formats_internal::XmlStream xml, formats_internal::XmlStream::Open(bytes_, name_));
+  xmlTextReaderPtr reader = xml.reader();
   bool saw_kind = false;
   for (;;) {
-    const int r = xmlTextReaderRead(reader.get());
-    if (r == 0) break;
-    const uint64_t line = static_cast<uint64_t>(std::max(0, xmlTextReaderGetParserLineNumber(reader.get())));
-    if (r < 0) {
-      const xmlError* err = xmlGetLastError();
-      std::string why = err != nullptr && err->message != nullptr ? err->message : "malformed XML";
-      while (!why.empty() && why.back() == '\n') why.pop_back();
-      const uint64_t at = err != nullptr && err->line > 0 ? static_cast<uint64_t>(err->line) : line;
-      return InvalidArgumentError(name_ + ":" + std::to_string(at) + ": not well-formed XML: " + why);
-    }
-    const int type = xmlTextReaderNodeType(reader.get());
-    xmlNodePtr node = xmlTextReaderCurrentNode(reader.get());
-    const uint64_t node_line = node != nullptr && xmlGetLineNo(node) > 0 ? static_cast<uint64_t>(xmlGetLineNo(node)) : line;
-    switch (type) {
-      case XML_READER_TYPE_DOCUMENT_TYPE:
-        return Malformed(node_line, "DOCTYPE", "", "a camt document has no DTD; documents with one are refused (entity expansion)");
-      case XML_READER_TYPE_ENTITY_REFERENCE:
-        return Malformed(node_line, "entity", "", "entity references are not expanded; camt uses none");
+    MT_ASSIGN_OR_RETURN(bool more, xml.Next("a camt document"));
+    if (!more) break;
+    const uint64_t node_line = xml.line();
+    switch (xmlTextReaderNodeType(reader)) {
       case XML_READER_TYPE_ELEMENT: {
-        const bool empty = xmlTextReaderIsEmptyElement(reader.get()) == 1;
-        MT_RETURN_IF_ERROR(Start(reader.get(), node_line));
+        const bool empty = xmlTextReaderIsEmptyElement(reader) == 1;
+        MT_RETURN_IF_ERROR(Start(reader, node_line));
         if (!message_kind_.empty()) saw_kind = true;
         if (empty) MT_RETURN_IF_ERROR(End(node_line));
         break;
@@ -464,7 +444,7 @@ Result<ParsedStatements> CamtReader::Read() {
         break;
       case XML_READER_TYPE_TEXT:
       case XML_READER_TYPE_CDATA: {
-        const char* value = reinterpret_cast<const char*>(xmlTextReaderConstValue(reader.get()));
+        const char* value = reinterpret_cast<const char*>(xmlTextReaderConstValue(reader));
         if (value != nullptr) text_ += value;
         break;
       }

@@ -10,6 +10,7 @@
 #include "moneytrail/formats.h"
 #include "moneytrail/money.h"
 #include "moneytrail/status.h"
+#include "utf8.h"
 
 namespace moneytrail::formats_internal {
 

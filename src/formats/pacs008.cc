@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "format_util.h"
+#include "xml_stream.h"
 #include "moneytrail/formats.h"
 
 namespace moneytrail::formats {
@@ -151,35 +152,16 @@ Status Pacs008Reader::Finish(const Transfer& t) {
 
 Result<ParsedStatements> Pacs008Reader::Read() {
   out_.format = StatementFormat::kPacs008;
-  if (bytes_.size() > static_cast<size_t>(INT32_MAX)) {
-    return InvalidArgumentError(name_ + ": larger than 2 GiB: split the file");
-  }
-  std::unique_ptr<xmlTextReader, decltype(&xmlFreeTextReader)> reader(
-      xmlReaderForMemory(bytes_.data(), static_cast<int>(bytes_.size()), nullptr, nullptr,
-                         XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR),
-      &xmlFreeTextReader);
-  if (!reader) return InvalidArgumentError(name_ + ": cannot start the XML reader");
+  MT_ASSIGN_OR_RETURN(formats_internal::XmlStream xml, formats_internal::XmlStream::Open(bytes_, name_));
+  xmlTextReaderPtr reader = xml.reader();
   for (;;) {
-    const int r = xmlTextReaderRead(reader.get());
-    if (r == 0) break;
-    const uint64_t line = static_cast<uint64_t>(std::max(0, xmlTextReaderGetParserLineNumber(reader.get())));
-    if (r < 0) {
-      const xmlError* err = xmlGetLastError();
-      std::string why = err != nullptr && err->message != nullptr ? err->message : "malformed XML";
-      while (!why.empty() && why.back() == '\n') why.pop_back();
-      const uint64_t at = err != nullptr && err->line > 0 ? static_cast<uint64_t>(err->line) : line;
-      return InvalidArgumentError(name_ + ":" + std::to_string(at) + ": not well-formed XML: " + why);
-    }
-    xmlNodePtr node = xmlTextReaderCurrentNode(reader.get());
-    const uint64_t node_line = node != nullptr && xmlGetLineNo(node) > 0 ? static_cast<uint64_t>(xmlGetLineNo(node)) : line;
-    switch (xmlTextReaderNodeType(reader.get())) {
-      case XML_READER_TYPE_DOCUMENT_TYPE:
-        return Malformed(node_line, "DOCTYPE", "", "a pacs.008 message has no DTD; documents with one are refused (entity expansion)");
-      case XML_READER_TYPE_ENTITY_REFERENCE:
-        return Malformed(node_line, "entity", "", "entity references are not expanded; pacs.008 uses none");
+    MT_ASSIGN_OR_RETURN(bool more, xml.Next("a pacs.008 message"));
+    if (!more) break;
+    const uint64_t node_line = xml.line();
+    switch (xmlTextReaderNodeType(reader)) {
       case XML_READER_TYPE_ELEMENT: {
-        const bool empty = xmlTextReaderIsEmptyElement(reader.get()) == 1;
-        const char* local = reinterpret_cast<const char*>(xmlTextReaderConstLocalName(reader.get()));
+        const bool empty = xmlTextReaderIsEmptyElement(reader) == 1;
+        const char* local = reinterpret_cast<const char*>(xmlTextReaderConstLocalName(reader));
         const std::string name = local == nullptr ? "" : local;
         if (name == "FIToFICstmrCdtTrf") saw_message_ = true;
         if (name == "CdtTrfTxInf" && saw_message_ && !tx_) {
@@ -188,7 +170,7 @@ Result<ParsedStatements> Pacs008Reader::Read() {
           tx_depth_ = stack_.size() + 1;
         }
         if (tx_ && name == "IntrBkSttlmAmt" && stack_.size() == tx_depth_) {
-          xmlChar* ccy = xmlTextReaderGetAttribute(reader.get(), reinterpret_cast<const xmlChar*>("Ccy"));
+          xmlChar* ccy = xmlTextReaderGetAttribute(reader, reinterpret_cast<const xmlChar*>("Ccy"));
           if (ccy != nullptr) {
             tx_->currency = reinterpret_cast<const char*>(ccy);
             xmlFree(ccy);
@@ -221,7 +203,7 @@ Result<ParsedStatements> Pacs008Reader::Read() {
       }
       case XML_READER_TYPE_TEXT:
       case XML_READER_TYPE_CDATA: {
-        const char* value = reinterpret_cast<const char*>(xmlTextReaderConstValue(reader.get()));
+        const char* value = reinterpret_cast<const char*>(xmlTextReaderConstValue(reader));
         if (value != nullptr) text_ += value;
         break;
       }

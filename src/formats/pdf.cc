@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "moneytrail/safe_text.h"
+#include "utf8.h"
 
 namespace moneytrail::formats {
 namespace {
@@ -46,24 +47,6 @@ Matrix Multiply(const Matrix& m, const Matrix& n) {
 
 // ---- Unicode ------------------------------------------------------------------------------
 
-void AppendUtf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // UTF-16BE bytes (a ToUnicode destination) as UTF-8; "" when not valid UTF-16 or a control.
 std::string Utf16BeToUtf8(std::string_view b) {
   std::string out;
@@ -81,7 +64,7 @@ std::string Utf16BeToUtf8(std::string_view b) {
     }
     if (u == 0 || u == 0xFFFD) return {};
     if (u < 0x20 || (u >= 0x7F && u < 0xA0)) u = ' ';  // a control: printed as a blank
-    AppendUtf8(u, out);
+    formats_internal::AppendUtf8(out, u);
   }
   return out;
 }
@@ -245,7 +228,7 @@ void ParseToUnicode(std::string_view cmap, std::unordered_map<uint32_t, std::str
           out[CodeOf(src.text)] = Utf16BeToUtf8(dst.text);
         } else if (dst.kind == CMapToken::kWord && !dst.text.empty() && dst.text[0] == '/') {
           std::string u;
-          if (uint32_t cp = GlyphNameToUnicode(dst.text.substr(1)); cp != 0) AppendUtf8(cp, u);
+          if (uint32_t cp = GlyphNameToUnicode(dst.text.substr(1)); cp != 0) formats_internal::AppendUtf8(u, cp);
           out[CodeOf(src.text)] = u;
         } else {
           break;
@@ -400,7 +383,7 @@ std::unique_ptr<Font> LoadFont(QPDFObjectHandle dict, const std::string& resourc
                   : base_encoding == "/StandardEncoding" ? Standard(static_cast<uint8_t>(code))
                   : WinAnsi(static_cast<uint8_t>(code));  // WinAnsi, MacRoman's ASCII half
     if (base_encoding == "/MacRomanEncoding" && code >= 0x80) cp = 0;
-    if (cp != 0) AppendUtf8(cp, font->encoding[code]);
+    if (cp != 0) formats_internal::AppendUtf8(font->encoding[code], cp);
   }
   if (enc.isDictionary()) {
     QPDFObjectHandle diff = enc.getKey("/Differences");
@@ -415,7 +398,7 @@ std::unique_ptr<Font> LoadFont(QPDFObjectHandle dict, const std::string& resourc
           if (code >= 0 && code < 256) {
             std::string& s = font->encoding[static_cast<size_t>(code)];
             s.clear();
-            if (uint32_t cp = GlyphNameToUnicode(item.getName().substr(1)); cp != 0) AppendUtf8(cp, s);
+            if (uint32_t cp = GlyphNameToUnicode(item.getName().substr(1)); cp != 0) formats_internal::AppendUtf8(s, cp);
           }
           ++code;
         }
