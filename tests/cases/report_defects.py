@@ -13,6 +13,7 @@ formula (a text cell starting with =, +, -, @, TAB or CR is written with a leadi
 number is not text). Prints one line per defect found and per case, and exits 1 if any."""
 import csv
 import html as html_lib
+import collections
 import os
 import re
 import sys
@@ -46,6 +47,17 @@ def check_case(case):
     for code in ("external_exit", "cash_withdrawal", "left_bank", "converted"):
         if re.search(r"\b" + code + r"\b", text):
             defects.append(f"report.html: exit kind printed as a code '{code}'")
+    # Every cited transaction (a link to #tx-N) has exactly one row in the evidence index, and
+    # the index holds nothing that is not cited (issue 21: every figure traceable to its line).
+    cited = set(re.findall(r'href="#tx-(\d+)"', page))
+    rows = re.findall(r'<tr id="tx-(\d+)"', page)
+    for tx in sorted(cited - set(rows), key=int):
+        defects.append(f"report.html: transaction {tx} is cited but not in the evidence index")
+    counts = collections.Counter(rows)
+    for tx in sorted((r for r, n in counts.items() if n > 1), key=int):
+        defects.append(f"report.html: transaction {tx} is in the evidence index more than once")
+    for tx in sorted(set(rows) - cited, key=int):
+        defects.append(f"report.html: evidence index row {tx} is cited nowhere")
     if 'counter(page) " of " counter(pages)' not in page:
         defects.append("report.html: pages are not numbered 'Page N of M'")
     config = re.search(r'<table class="config">(.*?)</table>', page, flags=re.S)
