@@ -116,6 +116,11 @@ Status HttpServer::Bind() {
   // reconnects, and a request sent in the instant the server closes gets no answer (seen in the
   // 50-client load run). Keep connections for many requests instead.
   srv.set_keep_alive_max_count(1000);
+  // A response goes out in two writes (headers, then the body from a content provider). With
+  // Nagle's algorithm the second waits for the client's delayed ACK of the first: ~40 ms on
+  // every request of a kept-alive connection (measured: node expansion 3.8 ms in the server,
+  // 48 ms at the client). Send each write at once.
+  srv.set_tcp_nodelay(true);
   srv.set_read_timeout(30, 0);
   srv.set_write_timeout(30, 0);
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
