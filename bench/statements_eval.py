@@ -24,7 +24,7 @@ statement-lines.csv) and `moneytrail export` / `info --json`:
     rules that can run on the statements (not those the scan finds not applicable on date-only
     rows, such as an hours rule): the difference is what date-only records cannot show.
 
-Usage: bench/statements_eval.py MONEYTRAIL STORE WORLD_DIR [--native NSTORE] [--json OUT]
+Usage: bench/statements_eval.py MONEYTRAIL STORE WORLD_DIR [--native NSTORE] [--json OUT] [--instances]
 Exit status 1 when a goal of issue #19 is not met (channel >= 99%, counterparty >= 98%, zero
 double counted, every planted fault found, alert recall within 2 points).
 Standard library only (/usr/bin/python3).
@@ -130,6 +130,30 @@ def instance_recall(instances, alerts, to_world, covered_keys, held):
     return found
 
 
+def found_by(inst, alerts, to_world, held):
+    """The rules whose alerts name the instance's controller; "evidence" when only the union of
+    all alerts' evidence finds it; empty when not found (as instance_recall counts)."""
+    rules = {r for r, subj, _ in alerts if inst["controller"] in subj}
+    if rules:
+        return rules
+    evidence = set()
+    for _, _, ev in alerts:
+        evidence |= {to_world(t) for t in ev}
+    txs = [t for t in inst["transaction_ids"] if t in held]
+    return {"evidence"} if txs and sum(t in evidence for t in txs) * 2 > len(txs) else set()
+
+
+def instance_differences(instances, nat_alerts, st_alerts, store_to_world, held):
+    """Instances found on one side only: (typology, controller, native rules, statement rules)."""
+    out = []
+    for inst in instances:
+        n = found_by(inst, nat_alerts, lambda t: t, held)
+        s = found_by(inst, st_alerts, lambda t: store_to_world.get(t, -1), held)
+        if bool(n) != bool(s):
+            out.append((inst["typology"], inst["controller"], sorted(n), sorted(s)))
+    return out
+
+
 def compare_alerts(mt, store, native, world, covered_keys, store_to_world, held):
     instances = []
     with open(os.path.join(world, "truth", "instances.jsonl"), encoding="utf-8") as f:
@@ -161,6 +185,8 @@ def compare_alerts(mt, store, native, world, covered_keys, store_to_world, held)
         per_rule[r][1] += 1
     for r, _ in nat_pairs & st_pairs:
         per_rule[r][2] += 1
+    result["instances_one_side"] = instance_differences(instances, nat_alerts, st_alerts,
+                                                        store_to_world, held)
     result["pairs"] = {"native": len(nat_pairs), "statements": len(st_pairs),
                        "both": len(nat_pairs & st_pairs),
                        "per_rule": {r: dict(zip(("native", "statements", "both"), v))
@@ -175,6 +201,9 @@ def main():
     ap.add_argument("world")
     ap.add_argument("--native", help="store of the world's transactions.csv alone")
     ap.add_argument("--json", help="write the figures here as JSON")
+    ap.add_argument("--instances", action="store_true",
+                    help="list the instances found on one side only, with the rules that found "
+                         "them (a diagnosis for tuning worlds; do not read it on evaluation ones)")
     args = ap.parse_args()
     mt, store, world = args.moneytrail, args.store, args.world
     info = json.loads(subprocess.check_output([mt, "info", store, "--json"]))
@@ -288,6 +317,12 @@ def main():
               f"{p['statements']}, both {p['both']}")
         for rule, c in p["per_rule"].items():
             print(f"  {rule}: native {c['native']}, statements {c['statements']}, both {c['both']}")
+        if args.instances:
+            print("instances found on one side only (typology, controller, native rules, "
+                  "statement rules):")
+            for typology, controller, n, st in a["instances_one_side"]:
+                print(f"  {typology} {controller}: native {'+'.join(n) or '-'}, "
+                      f"statements {'+'.join(st) or '-'}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(figures, f, indent=1, sort_keys=True)

@@ -324,7 +324,14 @@ class RuleEvaluator {
   }
 
   void Aggregate(const std::vector<Event>& a, AccountId subject, StreamWindow& w, std::vector<Episode>& out) {
-    const WindowSpec& spec = rule_.window;
+    // A subject whose rows are all date-only: the duration window reaches back as far as holds for
+    // every hour of each row's date (StoreFacts::WindowBefore). A subject with timed rows keeps the
+    // timed window for all of them (a window's front only moves forward).
+    WindowSpec spec = rule_.window;
+    if (spec.kind == WindowKind::kDuration &&
+        std::all_of(a.begin(), a.end(), [&](const Event& e) { return facts_.DateOnly(e.tx); })) {
+      spec.length = facts_.WindowBefore(a.front().tx, spec.length);
+    }
     const HistoryBaseline& hist = rule_.history;
     const int64_t window_seconds = spec.kind == WindowKind::kDuration ? spec.length : spec.length * 86400;
     size_t lo = 0, hist_lo = 0;
@@ -372,8 +379,9 @@ class RuleEvaluator {
       // A date-only *then* row is preceded by the *first* rows of earlier days and, on its own
       // date, only by those its account's statement shows posted before it (the day in posting
       // order, OrderDateOnlyDays); where the day's order is not known, "in, then out" on one date
-      // is not shown by the records (docs/rules.md, Date-only rows). The window then counts whole
-      // days: rows of day d - N precede a row of day d by N * 24 hours.
+      // is not shown by the records (docs/rules.md, Date-only rows). The window reaches back only
+      // as far as holds for every hour of the row's date: a day less than its length
+      // (StoreFacts::WindowBefore; "72h": the two dates before, and its own in posting order).
       const bool day_only = facts_.DateOnly(b[j].tx);
       auto precedes = [&](const Event& x) {
         if (x.time != tb) return x.time < tb;
@@ -381,8 +389,21 @@ class RuleEvaluator {
         return x.posting_file != 0 && x.posting_file == b[j].posting_file && x.posting < b[j].posting;
       };
       while (a_hi < a.size() && precedes(a[a_hi])) wa.Add(a[a_hi++]);
-      while (a_lo < a_hi && a[a_lo].time < tb - length) wa.Remove(a[a_lo++]);
-      const Timestamp lower = a_lo < a_hi ? a[a_lo].time : tb - length;
+      const int64_t reach = facts_.WindowBefore(b[j].tx, length);
+      if (a_lo > 0 && a[a_lo - 1].time >= tb - reach) {
+        // A timed row's window may reach further back than a date-only row's before it (mixed
+        // files): the window is rebuilt from the rows it holds.
+        while (a_lo > 0 && a[a_lo - 1].time >= tb - reach) --a_lo;
+        wa.Clear();
+        for (size_t k = a_lo; k < a_hi; ++k) wa.Add(a[k]);
+      }
+      while (a_lo < a_hi && a[a_lo].time < tb - reach) wa.Remove(a[a_lo++]);
+      const Timestamp lower = a_lo < a_hi ? a[a_lo].time : tb - reach;
+      if (b_lo > 0 && b[b_lo - 1].time >= lower) {
+        while (b_lo > 0 && b[b_lo - 1].time >= lower) --b_lo;
+        wb.Clear();
+        for (size_t k = b_lo; k <= j; ++k) wb.Add(b[k]);
+      }
       while (b_lo <= j && b[b_lo].time < lower) wb.Remove(b[b_lo++]);
       if (a_lo == a_hi || b_lo > j) continue;
       if (ConditionsHold(rule_, wa, &wb, subject)) {

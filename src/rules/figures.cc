@@ -144,6 +144,23 @@ std::string SubjectSortKey(const store::Store& store, const Alert& alert) {
   return key;
 }
 
+std::string DateOnlyWindowBasis(const Rule& rule) {
+  const int64_t length = rule.window.length;
+  const std::string within = Duration(length);
+  const int64_t before = std::max<int64_t>(0, length - 86400) / 86400;
+  const std::string dates = before == 0   ? "no date before it"
+                            : before == 1 ? "the date before it"
+                                          : fmt::format("the {} dates before it", before);
+  if (!rule.sequence && rule.builtin == BuiltinKind::kNone) {
+    return fmt::format("date-only rows: a window of {} read as the last row's date and {}, so that its rows are "
+                       "within {} of each other at any hour of their dates",
+                       within, dates, within);
+  }
+  return fmt::format("date-only rows: within {} read as the later row's own date (posted after, by the statement's "
+                     "order) and {}, so that every pair counted is within {} at any hour of its dates",
+                     within, dates, within);
+}
+
 Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const LocationIds& ids, const Event& subject_event,
                         std::span<const Event> first, std::span<const Event> then, const Figures& figures) {
   (void)ids;
@@ -241,6 +258,14 @@ Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const Locatio
                                                          : std::to_string(static_cast<int64_t>(figures.history_value));
     words["history_value"] = h;
     alert.figures.emplace_back("history_value", h);
+  }
+  // A duration window over date-only rows reaches back a day less than its length (StoreFacts::
+  // WindowBefore): the alert says how it read the window.
+  if (rule.window.kind == WindowKind::kDuration &&
+      std::any_of(alert.evidence.begin(), alert.evidence.end(),
+                  [&](const EvidenceItem& e) { return facts.DateOnly(e.transaction); })) {
+    words["window_basis"] = DateOnlyWindowBasis(rule);
+    alert.figures.emplace_back("window_basis", words["window_basis"]);
   }
   words["subject"] = subject_text;
   words["entity"] = alert.entity.empty() ? "none" : alert.entity;

@@ -27,6 +27,12 @@ struct Figures {
 Result<Alert> MakeAlert(const Rule& rule, const StoreFacts& facts, const LocationIds& ids, const Event& subject_event,
                         std::span<const Event> first, std::span<const Event> then, const Figures& figures);
 
+// How a duration window is read on date-only rows, for the alert's `window_basis` figure:
+// "date-only rows: within 72 hours read as the later row's own date (posted after, by the
+// statement's order) and the 2 dates before it, so that every pair counted is within 72 hours at
+// any hour of its dates" (docs/rules.md, Date-only rows). REQUIRES: a duration window.
+std::string DateOnlyWindowBasis(const Rule& rule);
+
 // A span in an investigator's words: "5 hours" up to 72 hours, then "4 days" up to 27 days,
 // then "14 weeks" (each rounded up).
 std::string Duration(int64_t seconds);

@@ -61,6 +61,8 @@ class CycleSearch {
                          });
     for (; it != end && it->time <= deadline_; ++it) {
       if (++steps_ > spec_.max_steps) return;
+      // A date-only payment counts only when every hour of its date is within the window.
+      if (it->time > deadline_ - within_ + facts_.WindowBefore(it->tx, within_)) continue;
       OrderBasis order;
       if (it->time == last.time && (day_only || facts_.DateOnly(it->tx))) {
         order = facts_.posting.Compare(last.tx, it->tx, at);

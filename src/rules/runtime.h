@@ -36,6 +36,15 @@ struct StoreFacts {
   int32_t LocalDay(TransactionId t) const {
     return static_cast<int32_t>(FloorDiv(time_[t] + (DateOnly(t) ? 0 : utc_offset_), 86400));
   }
+  // How far back before row `later` a duration window of `length` seconds reaches. A timed row:
+  // `length`. A date-only row, stored at 00:00 of its date, could have been posted at any hour of
+  // that date, so the window reaches back only as far as holds for every such hour: `length` less
+  // one day, never below 0 (its own date then only; docs/rules.md, Date-only rows). With
+  // "72h", the two dates before a date-only row's and its own; with "14d", thirteen days before.
+  int64_t WindowBefore(TransactionId later, int64_t length) const {
+    if (!DateOnly(later)) return length;
+    return length > 86400 ? length - 86400 : 0;
+  }
   // REQUIRES: !DateOnly(t) for a meaningful hour (a date-only row has none: filters on hours
   // never match it).
   uint8_t Hour(TransactionId t) const {

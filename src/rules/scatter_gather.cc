@@ -44,6 +44,7 @@ bool LegsFrom(const PaymentIndex& index, const ScatterGatherSpec& spec, int64_t 
   uint64_t steps = 0;
   for (; it != onward.end() && it->time <= s.time + window; ++it) {
     if (++steps > spec.max_steps) return false;
+    if (it->time > s.time + facts.WindowBefore(it->tx, window)) continue;  // a date-only row: its whole date within
     OrderBasis order;
     if (it->time == s.time && (day_only || facts.DateOnly(it->tx))) {
       order = facts.posting.Compare(s.tx, it->tx, s.to);
@@ -96,7 +97,7 @@ Result<std::vector<Alert>> RunScatterGather(const Rule& rule, const StoreFacts& 
         Timestamp end = legs[i].end;
         size_t last = i;
         for (size_t j = i; j < h && legs[j].start <= legs[i].start + window; ++j) {
-          if (legs[j].end > legs[i].start + window) continue;
+          if (legs[j].end > legs[i].start + facts.WindowBefore(legs[j].gather, window)) continue;
           scratch.push_back(legs[j].intermediary);
           end = std::max(end, legs[j].end);
           last = j;
@@ -113,9 +114,8 @@ Result<std::vector<Alert>> RunScatterGather(const Rule& rule, const StoreFacts& 
         size_t m = k;
         for (; m < instances.size() && instances[m].start <= episode_end; ++m) {
           episode_end = std::max(episode_end, instances[m].end);
-          const Timestamp limit = instances[m].start + window;
           for (size_t j = instances[m].anchor; j <= instances[m].last; ++j) {
-            if (legs[j].end > limit) continue;
+            if (legs[j].end > instances[m].start + facts.WindowBefore(legs[j].gather, window)) continue;
             scatter.push_back(legs[j].scatter);
             gather.push_back(legs[j].gather);
             if (legs[j].order.known) bases.emplace_back(legs[j].gather, &legs[j].order);

@@ -151,8 +151,13 @@ EvidenceSets OracleAggregate(const std::vector<Tx>& txs, bool business, int64_t 
   return out;
 }
 
+// The reach of a window of `length` seconds before a date-only row (docs/rules.md, Date-only
+// rows): as far back as holds for every hour of the row's date, `length` less one day, never below 0.
+int64_t DateOnlyReach(int64_t length) { return std::max<int64_t>(0, length - 86400); }
+
 // Sequence: cash deposits in, then wires out to MX within `length` seconds, out/in >= 0.8. With
-// `date_only` (every row at 00:00:00 UTC), only deposits of earlier days precede a wire.
+// `date_only` (every row at 00:00:00 UTC, no statement lines: no posting order), only deposits of
+// earlier days precede a wire, and only those of the days within DateOnlyReach(length).
 EvidenceSets OracleSequence(const std::vector<Tx>& txs, int64_t length, const Grouping& grouping = {},
                             bool date_only = false) {
   EvidenceSets out;
@@ -167,13 +172,14 @@ EvidenceSets OracleSequence(const std::vector<Tx>& txs, int64_t length, const Gr
     std::stable_sort(a.begin(), a.end(), by_time);
     std::stable_sort(b.begin(), b.end(), by_time);
     std::vector<std::pair<std::pair<int, int>, std::pair<int, int>>> eps;
+    const int64_t reach = date_only ? DateOnlyReach(length) : length;
     for (size_t j = 0; j < b.size(); ++j) {
       int64_t tb = txs[b[j]].time;
       int alo = -1, ahi = 0;
       for (size_t i = 0; i < a.size(); ++i) {
         const bool precedes = date_only ? txs[a[i]].time < tb : txs[a[i]].time <= tb;
         if (precedes) ahi = static_cast<int>(i + 1);
-        if (alo < 0 && txs[a[i]].time >= tb - length && precedes) alo = static_cast<int>(i);
+        if (alo < 0 && txs[a[i]].time >= tb - reach && precedes) alo = static_cast<int>(i);
       }
       if (alo < 0 || alo >= ahi) continue;
       int64_t first_time = txs[a[alo]].time;
@@ -291,8 +297,10 @@ TEST(RulesOracleTest, EngineMatchesBruteForceOnRandomStores) {
 }
 
 // Date-only rows (a statement's dates without times): the same random stores with every time cut
-// to its day. Deposits and wires of one day have no order, so a wire is preceded only by deposits
-// of earlier days; the window counts whole days.
+// to its day. Deposits and wires of one day have no order (no statement lines), so a wire is
+// preceded only by deposits of earlier days; a duration window reaches back over the whole days
+// that lie within it for every hour of the later row's date (a day less than its length), for
+// sequences and sliding aggregates alike.
 TEST(RulesOracleTest, DateOnlySequencesNeverPutInflowsAfterOutflowsOfTheSameDay) {
   for (uint64_t seed = 1; seed <= 60; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
@@ -304,7 +312,12 @@ TEST(RulesOracleTest, DateOnlySequencesNeverPutInflowsAfterOutflowsOfTheSameDay)
       w.Add(FormatIsoTime(t.time), Label(t.src), Label(t.dst), FormatDecimal(Decimal{t.cents, 2}), t.channel, "",
             t.dst == -2 ? "MX" : "");
     }
-    const int64_t hours = 24 * (1 + static_cast<int64_t>(rng() % 4));
+    const int64_t hours = 12 * (1 + static_cast<int64_t>(rng() % 8));
+    const RandomAggregate agg = RandomAggregate::Draw(rng);
+    auto sliding = w.Scan(Body("window = \"" + std::to_string(agg.hours) + "h\"\n" + agg.match + agg.when));
+    EXPECT_EQ(FromAlerts(w.store(), sliding),
+              OracleAggregate(txs, false, DateOnlyReach(agg.hours * 3600), agg.min_count, agg.sum_over,
+                              agg.min_distinct));
     auto sequence = w.Scan(Body("window = \"" + std::to_string(hours) + "h\"\n[rule.first]\nchannel = [\"cash_deposit\"]\n"
                                 "direction = \"in\"\n[rule.then]\nchannel = [\"wire\"]\ndirection = \"out\"\n"
                                 "counterparty_country = \"@corridors\"\n[rule.when]\nfirst = { sum = { at_least = "

@@ -167,7 +167,10 @@ std::map<int, Position> PostingPositions(const StatementSet& set, const std::vec
 }
 
 // Per account: the evidence sets of the rule "cash deposits in, then wires out to MX within
-// `days` days, first.sum >= 1000.00, out/in >= 0.8", and per then row the order basis expected.
+// `hours` hours, first.sum >= 1000.00, out/in >= 0.8", and per then row the order basis expected.
+// On date-only rows a window of `hours` reaches back over the whole days that lie within `hours`
+// of every hour of the wire's date: floor(hours / 24) - 1 days before it (none below 48 hours),
+// and its own date when posted after the deposit (docs/rules.md, Date-only rows).
 struct Expected {
   std::map<std::string, std::vector<std::set<TransactionId>>> evidence;
   std::map<TransactionId, std::string> basis;  // then rows with a same-day basis in their alert
@@ -189,8 +192,9 @@ void Merge(std::vector<std::pair<std::pair<int, int>, std::pair<int, int>>>& eps
   eps.push_back({{alo, ahi}, {blo, bhi}});
 }
 
-Expected Oracle(const StatementSet& set, int days) {
+Expected Oracle(const StatementSet& set, int hours) {
   Expected out;
+  const int days = std::max(0, hours / 24 - 1);
   for (int acct = 0; acct < 3; ++acct) {
     std::map<int, Position> pos;
     for (int d = 0; d < 5; ++d) {
@@ -283,9 +287,9 @@ first = { sum = { at_least = "1000.00" } }
 ratio = { at_least = "0.8" }
 )";
 
-std::string SequencePack(int days) {
+std::string SequencePack(int hours) {
   std::string text = kSequence;
-  text.replace(text.find("WINDOW"), 6, std::to_string(24 * days) + "h");
+  text.replace(text.find("WINDOW"), 6, std::to_string(hours) + "h");
   return text;
 }
 
@@ -301,9 +305,9 @@ TEST(RulesPostingOrderTest, SequencesFollowTheStatementsPostingOrderWithinADay) 
     const StatementSet set = RandomStatements(rng);
     TestWorld w;
     Fill(set, w);
-    const int days = static_cast<int>(rng() % 3);
-    std::vector<Alert> alerts = w.Scan(SequencePack(days));
-    const Expected expected = Oracle(set, days);
+    const int hours = 12 * static_cast<int>(rng() % 9);  // 0 to 96 hours, whole and half days
+    std::vector<Alert> alerts = w.Scan(SequencePack(hours));
+    const Expected expected = Oracle(set, hours);
     std::map<std::string, std::vector<std::set<TransactionId>>> got;
     std::map<TransactionId, std::string> bases;
     for (const Alert& a : alerts) {
@@ -344,7 +348,7 @@ TEST(RulesPostingOrderTest, SameDayPassThroughNeedsOneOrderedFileOfTheAccount) {
       lines += "2,0," + std::string(reversed ? "1" : "4") + ",row,\n";
     }
     w.CommitFile("statement-lines.csv", lines);
-    return w.Scan(SequencePack(1));
+    return w.Scan(SequencePack(24));
   };
   std::vector<Alert> ordered = scan(true, false, false);
   ASSERT_EQ(ordered.size(), 1u);
@@ -357,7 +361,7 @@ TEST(RulesPostingOrderTest, SameDayPassThroughNeedsOneOrderedFileOfTheAccount) {
   w.Add(test::Row{"2025-09-02T00:00:00Z", "B:A", "external:MX:1", "1500.00", Channel::kWire, "", "MX", -1, "USD", 0, 3});
   w.Add(test::Row{"2025-09-03T00:00:00Z", "B:A", "external:MX:2", "10.00", Channel::kAch, "", "", -1, "USD", 0, 4});
   w.CommitFile("statement-lines.csv", "transaction,source,line,role,pattern\n0,0,2,row,\n1,0,3,row,\n2,0,4,row,\n");
-  std::vector<Alert> written = w.Scan(SequencePack(1));
+  std::vector<Alert> written = w.Scan(SequencePack(24));
   ASSERT_EQ(written.size(), 1u);
   const std::filesystem::path file = w.dir() / "alerts.jsonl";
   {
@@ -387,7 +391,7 @@ TEST(RulesPostingOrderTest, WirePostedBeforeTheDepositIsNotPassedThrough) {
   w.Add(test::Row{"2025-09-02T00:00:00Z", "B:A", "external:MX:1", "1500.00", Channel::kWire, "", "MX", -1, "USD", 0, 2});
   w.Add(test::Row{"2025-09-03T00:00:00Z", "B:A", "external:MX:2", "10.00", Channel::kAch, "", "", -1, "USD", 0, 4});
   w.CommitFile("statement-lines.csv", "transaction,source,line,role,pattern\n0,0,3,row,\n1,0,2,row,\n2,0,4,row,\n");
-  EXPECT_TRUE(w.Scan(SequencePack(1)).empty());
+  EXPECT_TRUE(w.Scan(SequencePack(24)).empty());
 }
 
 const char kScatterGather[] = R"(
@@ -449,10 +453,55 @@ TEST(RulesPostingOrderTest, TimedRowsIgnoreStatementLines) {
     w.Add(test::Row{"2025-09-02T10:00:00Z", "cash:B:BR1", "B:A", "1500.00", Channel::kCashDeposit, "", "", -1, "USD", 0, 9});
     w.Add(test::Row{wire_time, "B:A", "external:MX:1", "1500.00", Channel::kWire, "", "MX", -1, "USD", 0, 2});
     w.CommitFile("statement-lines.csv", "transaction,source,line,role,pattern\n0,0,9,row,\n1,0,2,row,\n");
-    return w.Scan(SequencePack(1));
+    return w.Scan(SequencePack(24));
   };
   EXPECT_EQ(scan("2025-09-02T11:00:00Z").size(), 1u);
   EXPECT_TRUE(scan("2025-09-02T09:00:00Z").empty());
+}
+
+// A 72-hour window over date-only rows reaches the two dates before the wire's, not three: a
+// deposit of 09-02 and a wire of 09-05 were between 48 and 96 hours apart, so the records do not
+// show "within 72 hours"; 09-03 and 09-05 were at most 72 hours apart. The alert says how it read
+// the window; timed rows 71 hours apart keep the exact window and need no such figure.
+TEST(RulesPostingOrderTest, DateOnlyWindowReachesBackADayLessThanItsLength) {
+  auto scan = [](const std::string& deposit_time, const std::string& wire_time) {
+    TestWorld w;
+    w.Add(test::Row{deposit_time, "cash:B:BR1", "B:A", "1500.00", Channel::kCashDeposit});
+    w.Add(test::Row{wire_time, "B:A", "external:MX:1", "1500.00", Channel::kWire, "", "MX"});
+    return w.Scan(SequencePack(72));
+  };
+  EXPECT_TRUE(scan("2025-09-02T00:00:00Z", "2025-09-05T00:00:00Z").empty());
+  std::vector<Alert> two_dates = scan("2025-09-03T00:00:00Z", "2025-09-05T00:00:00Z");
+  ASSERT_EQ(two_dates.size(), 1u);
+  std::map<std::string, std::string> figures(two_dates[0].figures.begin(), two_dates[0].figures.end());
+  EXPECT_EQ(figures["window_basis"],
+            "date-only rows: within 72 hours read as the later row's own date (posted after, by the statement's "
+            "order) and the 2 dates before it, so that every pair counted is within 72 hours at any hour of its "
+            "dates");
+  std::vector<Alert> timed = scan("2025-09-02T10:00:00Z", "2025-09-05T09:00:00Z");
+  ASSERT_EQ(timed.size(), 1u);
+  for (const auto& [name, value] : timed[0].figures) EXPECT_NE(name, "window_basis") << value;
+  // 24 hours or less: the wire's own date only, and only when the statement shows the order.
+  TestWorld w;
+  w.Add(test::Row{"2025-09-04T00:00:00Z", "cash:B:BR1", "B:A", "1500.00", Channel::kCashDeposit});
+  w.Add(test::Row{"2025-09-05T00:00:00Z", "B:A", "external:MX:1", "1500.00", Channel::kWire, "", "MX"});
+  EXPECT_TRUE(w.Scan(SequencePack(24)).empty());
+  EXPECT_EQ(w.Scan(SequencePack(48)).size(), 1u);
+}
+
+// One subject with a date-only statement and a file with times: the date-only wire's shorter
+// window leaves out a deposit that the later timed wire's 72 hours hold again.
+TEST(RulesPostingOrderTest, TimedRowAfterADateOnlyRowGetsItsWholeWindowBack) {
+  TestWorld w;
+  w.Sources({"/cases/a-statement.csv", "/cases/a-wires.csv"});
+  w.Add(test::Row{"2025-09-02T12:00:00Z", "cash:B:BR1", "B:A", "2000.00", Channel::kCashDeposit, "", "", -1, "USD", 1});
+  w.Add(test::Row{"2025-09-05T00:00:00Z", "B:A", "external:MX:1", "500.00", Channel::kWire, "", "MX", -1, "USD", 0});
+  w.Add(test::Row{"2025-09-05T06:00:00Z", "B:A", "external:MX:2", "1500.00", Channel::kWire, "", "MX", -1, "USD", 1});
+  std::vector<Alert> alerts = w.Scan(SequencePack(72));
+  ASSERT_EQ(alerts.size(), 1u);
+  std::set<TransactionId> ids;
+  for (const EvidenceItem& e : alerts[0].evidence) ids.insert(e.transaction);
+  EXPECT_EQ(ids, (std::set<TransactionId>{0, 1, 2}));
 }
 
 // A malformed statement-lines.csv is an error naming the file, line and field, not a silent
@@ -462,7 +511,7 @@ TEST(RulesPostingOrderTest, MalformedStatementLinesAreAnError) {
   w.Add(test::Row{"2025-09-02T00:00:00Z", "cash:B:BR1", "B:A", "1500.00", Channel::kCashDeposit});
   w.CommitFile("statement-lines.csv", "transaction,source,line,role,pattern\n7,0,2,row,\n");
   const store::Store& s = w.store();
-  Result<RulePack> pack = RulePack::Parse(SequencePack(1), "test.toml");
+  Result<RulePack> pack = RulePack::Parse(SequencePack(24), "test.toml");
   ASSERT_TRUE(pack.ok());
   const RulePack* packs[] = {&*pack};
   Result<ScanResult> r = rules::Scan(s, packs, ScanOptions{});
