@@ -19,12 +19,13 @@ enum Kind : uint8_t {
 };
 
 // The three banks' words for each kind; named fields: name, acct (" ACCT ...1234" or empty),
-// branch, atm, city, st, bank, cc, ref, check, mt, purpose.
+// branch, atm, city, st, bank, cc, wcc (a wire's country: cc, or alpha-3 where cc is also a US
+// state code), ref, check, mt, purpose.
 using Words = std::array<std::string_view, kKindCount>;
 constexpr Words kFirstCoastWords = {
     "CASH DEPOSIT BR {branch} {city} {st}", "ATM CASH DEPOSIT {atm} {city} {st}",
     "CASH WITHDRAWAL BR {branch} {city} {st}", "ATM WITHDRAWAL {atm} {city} {st}",
-    "WIRE OUT BNF:{name}{acct} BBK:{bank} {cc} REF:{ref}", "WIRE IN ORIG:{name}{acct} OGB:{bank} {cc} REF:{ref}",
+    "WIRE OUT BNF:{name}{acct} BBK:{bank} {wcc} REF:{ref}", "WIRE IN ORIG:{name}{acct} OGB:{bank} {wcc} REF:{ref}",
     "ACH CREDIT {name} PAYROLL{acct} REF:{ref}", "ACH CREDIT {name} {purpose}{acct} REF:{ref}",
     "ACH DEBIT {name} {purpose}{acct} REF:{ref}", "ZELLE TO {name}{acct} REF:{ref}",
     "ZELLE FROM {name}{acct} REF:{ref}", "POS PURCHASE {name} {city} {st}",
@@ -34,7 +35,7 @@ constexpr Words kFirstCoastWords = {
 constexpr Words kPrairieWords = {
     "Cash Deposit Branch {branch} {city} {st}", "ATM Cash Deposit {atm} {city} {st}",
     "Cash Withdrawal Branch {branch} {city} {st}", "ATM Withdrawal {atm} {city} {st}",
-    "Wire Out BNF:{name}{acct} BBK:{bank} {cc}", "Wire In ORIG:{name}{acct} OGB:{bank} {cc}",
+    "Wire Out BNF:{name}{acct} BBK:{bank} {wcc}", "Wire In ORIG:{name}{acct} OGB:{bank} {wcc}",
     "ACH Credit {name} Payroll{acct}", "ACH Credit {name} {purpose}{acct}",
     "ACH Debit {name} {purpose}{acct}", "Zelle Payment To {name}{acct}",
     "Zelle Payment From {name}{acct}", "Debit Card Purchase {name} {city} {st}",
@@ -44,7 +45,7 @@ constexpr Words kPrairieWords = {
 constexpr Words kSonoranWords = {
     "CASH DEPOSIT - BRANCH {branch} - {city}, {st}", "ATM DEPOSIT - {atm} - {city}, {st}",
     "CASH WITHDRAWAL - BRANCH {branch} - {city}, {st}", "ATM WITHDRAWAL - {atm} - {city}, {st}",
-    "WIRE TRANSFER OUT BNF:{name}{acct} BBK:{bank} {cc}", "WIRE TRANSFER IN ORIG:{name}{acct} OGB:{bank} {cc}",
+    "WIRE TRANSFER OUT BNF:{name}{acct} BBK:{bank} {wcc}", "WIRE TRANSFER IN ORIG:{name}{acct} OGB:{bank} {wcc}",
     "ACH DEPOSIT {name} PAYROLL{acct}", "ACH DEPOSIT {name} {purpose}{acct}",
     "ACH WITHDRAWAL {name} {purpose}{acct}", "ZELLE SENT TO {name}{acct}",
     "ZELLE RECEIVED FROM {name}{acct}", "CARD PURCHASE {name} {city} {st}",
@@ -216,13 +217,22 @@ LineText Describe(const World& world, Layout layout, const Tx& tx, uint64_t id, 
   }
   if (!upper && purpose == "PAYMENT") purpose = "Payment";
   if (!upper && purpose == "VENDOR PMT") purpose = "Vendor Pmt";
+  // A wire's bank field ends with the bank's country. Where the ISO alpha-2 code is also a US
+  // state's postal code (CO, CA, IN, DE), a US statement's reader cannot tell Colombia from
+  // Colorado, so the wire prints the alpha-3 code, as many banks' wire details do.
+  std::string_view wcc = side.cc;
+  if (wcc == "CO") wcc = "COL";
+  else if (wcc == "CA") wcc = "CAN";
+  else if (wcc == "IN") wcc = "IND";
+  else if (wcc == "DE") wcc = "DEU";
   const Words& words = layout == Layout::kFirstCoast ? kFirstCoastWords
                        : layout == Layout::kPrairie  ? kPrairieWords
                                                      : kSonoranWords;
   text.description = fmt::format(
       fmt::runtime(words[kind]), fmt::arg("name", name), fmt::arg("acct", acct), fmt::arg("branch", branch),
       fmt::arg("atm", fmt::format("A{:04d}", branch)), fmt::arg("city", city), fmt::arg("st", st),
-      fmt::arg("bank", side.bank), fmt::arg("cc", side.cc), fmt::arg("ref", text.reference),
+      fmt::arg("bank", side.bank), fmt::arg("cc", side.cc), fmt::arg("wcc", wcc),
+      fmt::arg("ref", text.reference),
       fmt::arg("check", text.check_number), fmt::arg("mt", mt), fmt::arg("purpose", purpose));
   return text;
 }

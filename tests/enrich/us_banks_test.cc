@@ -180,6 +180,21 @@ const std::vector<Case>& Cases() {
        Channel::kWire,
        {{"counterparty_name", "JUAN PEREZ"}, {"counterparty_account", "0311"},
         {"counterparty_bank", "BANORTE MX"}, {"country", "MX"}}},
+      // A wire's bank country as ISO alpha-3 where alpha-2 is also a US state code (CO, CA).
+      {"WIRE OUT BNF:TRANSPORTES ANDINOS ACCT ...4417 BBK:CO-BANK-08 COL REF:266928450696", kOut,
+       "wire-out", Channel::kWire,
+       {{"counterparty_name", "TRANSPORTES ANDINOS"}, {"counterparty_account", "4417"},
+        {"counterparty_bank", "CO-BANK-08 COL"}, {"country", "CO"},
+        {"reference", "266928450696"}}},
+      {"Wire In ORIG:Maple Leaf Supply Acct ...0311 OGB:CA-BANK-01 CAN", kIn, "wire-in",
+       Channel::kWire,
+       {{"counterparty_name", "Maple Leaf Supply"}, {"counterparty_account", "0311"},
+        {"counterparty_bank", "CA-BANK-01 CAN"}, {"country", "CA"}}},
+      // ... while a two-letter state code after a bank stays a state's, not a country.
+      {"WIRE IN ORIG:ACME LOGISTICS LLC OGB:FIRST BANK OF COLORADO CO REF:IN4455", kIn, "wire-in",
+       Channel::kWire,
+       {{"counterparty_name", "ACME LOGISTICS LLC"},
+        {"counterparty_bank", "FIRST BANK OF COLORADO CO"}, {"reference", "IN4455"}}},
       // Cash.
       {"CASH DEPOSIT BR 3355 INDIANAPOLIS IN", kIn, "cash-deposit", Channel::kCashDeposit,
        {{"branch", "3355"}, {"city", "INDIANAPOLIS"}, {"region", "IN"}, {"country", "US"}}},
