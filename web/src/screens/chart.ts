@@ -59,9 +59,9 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
     h("fieldset", {}, h("legend", {}, "Paths"),
       ...input("p-from", "From account"), ...input("p-to", "To account"),
       h("label", { for: "p-kind" }, "Path"),
-      h("select", { id: "p-kind" }, h("option", { value: "shortest" }, "shortest (fewest hops, either direction)"),
-        h("option", { value: "money" }, "money-weighted (most money from → to)")),
-      ...input("p-currency", "Currency (money-weighted)", { placeholder: "the case's most used" }),
+      h("select", { id: "p-kind", title: "shortest: fewest hops, money in either direction; money-weighted: the chain from → to whose smallest hop carried the most" },
+        h("option", { value: "shortest" }, "shortest"), h("option", { value: "money" }, "money-weighted")),
+      ...input("p-currency", "Currency (money-weighted)", { placeholder: "most used" }),
       h("button", { type: "submit" }, "Find path")));
   const patternSide = h("div", { id: "pattern-side" });
   const patternHost = h("div", { id: "pattern-host" });

@@ -68,7 +68,7 @@ export async function renderRequests(s: Screen, caseId: string): Promise<void> {
       evidence = ev;
       if (!requests.length) { listHost.replaceChildren(h("p", {}, "No request for records yet.")); return; }
       listHost.replaceChildren(
-        table(`${requests.length} requests: ${requests.filter((q) => q.complete).length} complete`,
+        table(`${requests.length} ${requests.length === 1 ? "request" : "requests"}, ${requests.filter((q) => q.complete).length} complete`,
           ["Request", "Bank", "Legal process", "Accounts", "Period", "Sent", "Due", "What arrived", "What is missing"],
           requests.map((q) => [`#${q.id}`, q.bank, q.legal_process, q.accounts.join(" "), `${q.period_from} to ${q.period_to}`, q.sent_at, q.due_at || "—",
             q.received.length ? h("ul", {}, ...q.received.map((r) => h("li", {}, `${r.name}: ${r.accounts.join(" ") || "no account named"} (${r.at})${r.note ? `: ${r.note}` : ""}`))) : "nothing yet",
@@ -83,7 +83,7 @@ export async function renderRequests(s: Screen, caseId: string): Promise<void> {
       const q = await call<RecordsRequest>("POST", casePath(caseId, "/requests"), {
         bank: value("r-bank"), legal_process: value("r-process"), accounts: words(value("r-accounts")),
         period_from: value("r-from"), period_to: value("r-to"), sent_at: value("r-sent"), due_at: value("r-due") });
-      msg.replaceChildren(h("p", { class: "status" }, `Recorded request #${q.id} to ${q.bank}.`));
+      msg.replaceChildren(h("p", { class: "status" }, `Recorded request #${q.id} (${q.bank}).`));
       (create as HTMLFormElement).reset();
       await load();
     } catch (e) { msg.replaceChildren(errorBox(e)); }

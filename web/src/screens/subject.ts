@@ -68,8 +68,9 @@ function notesSection(caseId: string, subjectId: string): HTMLElement {
   const text = h("textarea", { id: "note-text", rows: 3, required: true }) as HTMLTextAreaElement;
   const msg = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "filters", id: "note-form" },
-    h("label", { for: "note-text" }, "New note on this subject"), text,
-    h("button", { type: "submit" }, "Add note"), msg);
+    h("fieldset", {}, h("legend", {}, "New note on this subject"),
+      h("label", { for: "note-text" }, "Text (kept in the case, journalled)"), text,
+      h("button", { type: "submit" }, "Add note")), msg);
   async function load(): Promise<void> {
     try {
       const notes = (await get<Note[]>(casePath(caseId, "/notes"))).filter((n) => n.object_type === "subject" && n.object_id === subjectId);
