@@ -1,12 +1,16 @@
 // The case's outputs: report, exhibits (moneytrail/investigation.h).
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "investigation_state.h"
 #include "moneytrail/file_util.h"
+#include "moneytrail/json_text.h"
+#include "moneytrail/time_format.h"
 #include "moneytrail/trace_report.h"
 #include "moneytrail/version.h"
 #include "schedules.h"
@@ -19,6 +23,48 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kChartNodes = 40;
+
+// patterns.jsonl: every pattern instance kept, one JSON line each, in the instance set's order
+// (the workspace's link chart overlays them; docs/ui.md). Amounts are exact sums per currency.
+Result<std::string> InstancesJsonl(const store::Store& s, const patterns::InstanceSet& set) {
+  std::string out;
+  for (size_t i = 0; i < set.instances.size(); ++i) {
+    const patterns::PatternInstance& inst = set.instances[i];
+    nlohmann::ordered_json j;
+    j["instance"] = i + 1;
+    j["kind"] = std::string(patterns::PatternKindName(inst.kind));
+    j["hub"] = inst.hub == kNoAccount ? std::string() : s.AccountLabel(inst.hub);
+    std::vector<std::string> accounts;
+    for (AccountId a : inst.accounts) accounts.push_back(s.AccountLabel(a));
+    j["accounts"] = accounts;
+    j["transactions"] = inst.transactions;
+    std::map<uint16_t, DecimalSum> totals;
+    for (TransactionId t : inst.transactions) {
+      MT_RETURN_IF_ERROR(totals[s.paid_currency()[t]].Add(s.amount_paid(t)));
+    }
+    nlohmann::ordered_json amounts = nlohmann::ordered_json::object();
+    for (const auto& [currency, sum] : totals) amounts[std::string(s.currency(currency))] = sum.ToString();
+    j["total_amount_paid"] = amounts;
+    j["first_time"] = FormatIsoTime(inst.first_time);
+    j["last_time"] = FormatIsoTime(inst.last_time);
+    out += JsonText(j) + "\n";
+  }
+  return out;
+}
+
+// shared.jsonl: resolve's shared-identifier groups with their accounts, one JSON line each.
+std::string SharedJsonl(const std::vector<SharedGroup>& groups) {
+  std::string out;
+  for (const SharedGroup& g : groups) {
+    nlohmann::ordered_json j;
+    j["identifier"] = g.identifier;
+    j["value"] = g.value;
+    j["entities"] = g.entities;
+    j["accounts"] = g.accounts;
+    out += JsonText(j) + "\n";
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -231,6 +277,14 @@ Status RunReport(Investigation::State& job) {
     MT_RETURN_IF_ERROR(job.Write("alerts.jsonl", alerts, "every alert of the rule packs"));
   }
   MT_RETURN_IF_ERROR(job.Write("subjects.csv", SubjectsCsv(rows), "every ranked subject"));
+  {
+    MT_ASSIGN_OR_RETURN(std::string lines, InstancesJsonl(s, instances));
+    MT_RETURN_IF_ERROR(job.Write("patterns.jsonl", lines, "every pattern instance kept"));
+  }
+  if (!shared_groups.empty()) {
+    MT_RETURN_IF_ERROR(job.Write("shared.jsonl", SharedJsonl(shared_groups),
+                                 "resolve's shared-identifier groups with their accounts"));
+  }
 
   data.findings = Findings(data, scan, instances.instances.size(), scored.flagged, job.traced);
   data.findings.push_back(scored.sentence);

@@ -1,8 +1,9 @@
 // Read-only views of a case for the browser's screens (issue #23; docs/ui.md): the case
 // overview, the ranked subjects and one subject, read from the case's latest investigation
-// (<workspace>/cases/<id>/run: subjects.csv, alerts.jsonl, trails/*/trail.json, as
-// `moneytrail investigate` writes them), and the link chart's node expansion and shortest path
-// over the case's store (<workspace>/cases/<id>/store). Every route first asks the workspace for
+// (<workspace>/cases/<id>/run: subjects.csv, alerts.jsonl, patterns.jsonl, shared.jsonl,
+// trails/*/trail.json, as `moneytrail investigate` writes them), the pattern instances for the
+// chart's overlay, and the link chart's node expansion, shortest and money-weighted paths over
+// the case's store (<workspace>/cases/<id>/store). Every route first asks the workspace for
 // the case (GetCase: member, cleared for every marking of the case, journalled as a read), so a
 // case the user may not see is NotFound exactly as one that does not exist; everything here is
 // derived from the case and carries the case's markings.
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -19,6 +21,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "moneytrail/csv.h"
@@ -36,6 +39,62 @@ namespace moneytrail::server::api_internal {
 namespace fs = std::filesystem;
 
 namespace {
+
+// A pattern instance as a list shows it: without its transaction ids, with their count.
+Json InstanceSummary(const Json& p) {
+  Json out = p;
+  out.erase("transactions");
+  out["transaction_count"] = p.value("transactions", Json::array()).size();
+  return out;
+}
+
+// The account labels a view is about: `subject` (its accounts in subjects.csv) or `account`.
+Result<std::vector<std::string>> ScopeLabels(const LoadedRun& run, const ApiRequest& r) {
+  const std::string subject = QueryText(r, "subject"), account = QueryText(r, "account");
+  if (!account.empty()) return std::vector<std::string>{account};
+  if (subject.empty()) return InvalidArgumentError("query: 'subject' or 'account' is required");
+  for (const auto& row : run.subjects) {
+    if (Field(run, row, "subject") == subject) return Words(Field(run, row, "accounts"));
+  }
+  return NotFoundError(fmt::format("subject '{}' is not among the case's ranked subjects", subject.substr(0, 40)));
+}
+
+// The pattern instances naming one of `labels`, ascending, each once.
+std::vector<size_t> InstancesOf(const LoadedRun& run, const std::vector<std::string>& labels) {
+  std::set<size_t> hits;
+  for (const std::string& a : labels) {
+    if (auto it = run.patterns_by_account.find(a); it != run.patterns_by_account.end()) {
+      hits.insert(it->second.begin(), it->second.end());
+    }
+  }
+  return {hits.begin(), hits.end()};
+}
+
+// The shared-identifier groups touching `own` accounts, seen from them: the other entities and
+// their accounts; a group with no other account is left out (as in the case report).
+Json SharedOf(const LoadedRun& run, const std::vector<std::string>& own, const std::string& own_label) {
+  const std::set<std::string> mine(own.begin(), own.end());
+  Json out = Json::array();
+  for (const Json& g : run.shared) {
+    bool touches = false;
+    Json others = Json::array(), entities = Json::array();
+    for (const Json& a : g.value("accounts", Json::array())) {
+      if (!a.is_string()) continue;
+      if (mine.count(a.get<std::string>()) != 0) {
+        touches = true;
+      } else {
+        others.push_back(a);
+      }
+    }
+    if (!touches || others.empty()) continue;
+    for (const Json& e : g.value("entities", Json::array())) {
+      if (e.is_string() && e.get<std::string>() != own_label) entities.push_back(e);
+    }
+    out.push_back({{"identifier", g.value("identifier", "")}, {"value", g.value("value", "")},
+                   {"other_entities", entities}, {"other_accounts", others}});
+  }
+  return out;
+}
 
 Result<Json> Overview(workspace::Workspace& ws, Context& c) {
   MT_ASSIGN_OR_RETURN(workspace::CaseInfo cs, ws.GetCase(c.actor, c.params["case_id"]));
@@ -149,9 +208,17 @@ Result<Json> Subject(workspace::Workspace& ws, Context& c) {
       reasons.push_back(text.substr(at, semi - at));
       at = semi + 2;
     }
+    const std::vector<size_t> instances = InstancesOf(*run, accounts);
+    Json patterns = Json::array();
+    for (size_t i = 0; i < instances.size() && patterns.size() < 100; ++i) {
+      patterns.push_back(InstanceSummary(run->patterns[instances[i]]));
+    }
     return Json{{"markings", cs.markings}, {"subject", SubjectJson(*run, row)}, {"accounts", accounts},
                 {"related_parties", Words(Field(*run, row, "related_parties"))},
-                {"rules", Words(Field(*run, row, "rules"))}, {"reasons", reasons}, {"alerts", alerts}};
+                {"rules", Words(Field(*run, row, "rules"))}, {"reasons", reasons}, {"alerts", alerts},
+                {"patterns_available", run->has_patterns}, {"patterns_total", instances.size()},
+                {"patterns", patterns}, {"shared_available", run->has_shared},
+                {"shared", SharedOf(*run, accounts, id)}};
   }
   return NotFoundError(fmt::format("subject '{}' is not among the case's ranked subjects", id.substr(0, 40)));
 }
@@ -212,6 +279,131 @@ Result<Json> Path(workspace::Workspace& ws, Context& c) {
   return out;
 }
 
+// The currency named by query parameter `currency`, else the one with the most transactions
+// (ties: the smaller id). InvalidArgument naming the value when the store has no such currency.
+Result<uint16_t> CurrencyFrom(const store::Store& s, const ApiRequest& r) {
+  const std::string name = QueryText(r, "currency");
+  if (!name.empty()) {
+    for (size_t c = 0; c < s.currency_count(); ++c) {
+      if (s.currency(static_cast<uint16_t>(c)) == name) return static_cast<uint16_t>(c);
+    }
+    return InvalidArgumentError(fmt::format("query: 'currency' is '{}'; the case's store has no such currency",
+                                            name.substr(0, 20)));
+  }
+  std::vector<uint64_t> count(std::max<size_t>(s.currency_count(), 1), 0);
+  for (uint16_t c : s.paid_currency()) {
+    if (c < count.size()) ++count[c];
+  }
+  return static_cast<uint16_t>(std::max_element(count.begin(), count.end()) - count.begin());
+}
+
+Result<Json> MoneyPathView(workspace::Workspace& ws, Context& c) {
+  const auto start = std::chrono::steady_clock::now();
+  MT_ASSIGN_OR_RETURN(workspace::CaseInfo cs, ws.GetCase(c.actor, c.params["case_id"]));
+  MT_ASSIGN_OR_RETURN(auto loaded, LoadStore(ws.CaseStoreDir(cs.id), cs.id));
+  const store::Store& s = *loaded->store;
+  MT_ASSIGN_OR_RETURN(FlowFilter filter, FilterFrom(c.request));
+  MT_ASSIGN_OR_RETURN(AccountId from, AccountFrom(s, c.request, "from_account"));
+  MT_ASSIGN_OR_RETURN(AccountId to, AccountFrom(s, c.request, "to_account"));
+  if (from == to) return InvalidArgumentError("query: 'from_account' and 'to_account' name the same node");
+  MT_ASSIGN_OR_RETURN(uint16_t currency, CurrencyFrom(s, c.request));
+  MT_ASSIGN_OR_RETURN(int64_t max_hops, QueryInt(c.request, "max_hops"));
+  if (max_hops == 0) max_hops = 6;
+  if (max_hops > 10) return InvalidArgumentError("query: 'max_hops' must be at most 10");
+  const bool through = QueryText(c.request, "through_other_kinds") == "true";
+  MT_ASSIGN_OR_RETURN(auto path, loaded->graph->WidestPath(from, to, filter, currency, static_cast<int>(max_hops),
+                                                          through, 50'000'000));
+  Json nodes = Json::array(), hops = Json::array();
+  if (path) {
+    for (AccountId a : path->nodes) nodes.push_back(NodeJson(s, a));
+    for (size_t i = 0; i + 1 < path->nodes.size(); ++i) {
+      Json flows = Json::array();
+      for (const Flow& f : loaded->graph->FlowsBetween(path->nodes[i], path->nodes[i + 1], filter, 5)) {
+        if (f.outgoing && f.currency == currency) flows.push_back(FlowJson(s, path->nodes[i], f));
+      }
+      hops.push_back({{"from", path->nodes[i]}, {"to", path->nodes[i + 1]}, {"flows", flows}});
+    }
+  }
+  Json out{{"markings", cs.markings}, {"found", path.has_value()}, {"currency", s.currency(currency)},
+           {"nodes", nodes}, {"hops", hops}};
+  if (path) {
+    out["bottleneck"] = SumText(path->bottleneck);
+  } else {
+    out["sentence"] = fmt::format("no path of at most {} hops carries {} from {} to {} under these filters", max_hops,
+                                  s.currency(currency), s.AccountLabel(from), s.AccountLabel(to));
+  }
+  AddTiming(c, start);
+  return out;
+}
+
+Result<Json> Patterns(workspace::Workspace& ws, Context& c) {
+  MT_ASSIGN_OR_RETURN(workspace::CaseInfo cs, ws.GetCase(c.actor, c.params["case_id"]));
+  MT_ASSIGN_OR_RETURN(auto run, LoadRun(ws.CaseRunDir(cs.id), cs.id));
+  MT_ASSIGN_OR_RETURN(std::vector<std::string> labels, ScopeLabels(*run, c.request));
+  MT_ASSIGN_OR_RETURN(int64_t limit, QueryInt(c.request, "limit"));
+  if (limit <= 0 || limit > 1000) limit = 500;
+  const std::vector<size_t> hits = InstancesOf(*run, labels);
+  Json list = Json::array();
+  for (size_t i = 0; i < hits.size() && list.size() < static_cast<size_t>(limit); ++i) {
+    list.push_back(InstanceSummary(run->patterns[hits[i]]));
+  }
+  Json out{{"markings", cs.markings}, {"available", run->has_patterns}, {"accounts", labels},
+           {"total", hits.size()}, {"instances", list}};
+  if (!run->has_patterns) out["sentence"] = "the latest investigation wrote no patterns.jsonl: run it again";
+  return out;
+}
+
+// One pattern instance for the chart's overlay: its nodes, its hops (sums per from, to and
+// currency) and its transactions with their source files and lines.
+Result<Json> Pattern(workspace::Workspace& ws, Context& c) {
+  MT_ASSIGN_OR_RETURN(workspace::CaseInfo cs, ws.GetCase(c.actor, c.params["case_id"]));
+  MT_ASSIGN_OR_RETURN(auto run, LoadRun(ws.CaseRunDir(cs.id), cs.id));
+  MT_ASSIGN_OR_RETURN(auto loaded, LoadStore(ws.CaseStoreDir(cs.id), cs.id));
+  const store::Store& s = *loaded->store;
+  MT_ASSIGN_OR_RETURN(int64_t number, QueryInt(c.request, "instance"));
+  if (number < 1 || static_cast<size_t>(number) > run->patterns.size()) {
+    return NotFoundError(fmt::format("pattern instance {} is not in the case's latest investigation ({} instances)",
+                                     number, run->patterns.size()));
+  }
+  const Json& p = run->patterns[static_cast<size_t>(number - 1)];
+  Json nodes = Json::array();
+  for (const Json& a : p.value("accounts", Json::array())) {
+    MT_ASSIGN_OR_RETURN(AccountId id, AccountByLabel(s, a.is_string() ? a.get<std::string>() : "", "patterns.jsonl account"));
+    nodes.push_back(NodeJson(s, id));
+  }
+  std::map<std::tuple<AccountId, AccountId, uint16_t>, std::pair<DecimalSum, uint64_t>> hops;
+  Json transactions = Json::array();
+  constexpr size_t kShown = 1000;
+  for (const Json& t : p.value("transactions", Json::array())) {
+    const uint64_t id = t.is_number_unsigned() ? t.get<uint64_t>() : UINT64_MAX;
+    if (id >= s.transaction_count()) {
+      return DataLossError(fmt::format("patterns.jsonl: instance {} names transaction {}; the store has {}: run the "
+                                       "investigation again", number, t.dump(), s.transaction_count()));
+    }
+    const auto tx = static_cast<TransactionId>(id);
+    auto& [sum, count] = hops[{s.source()[tx], s.destination()[tx], s.paid_currency()[tx]}];
+    // Sums of a store's int64 amounts stay within DecimalSum's range (case_graph.cc).
+    (void)sum.Add(s.amount_paid(tx));
+    ++count;
+    if (transactions.size() >= kShown) continue;
+    const uint32_t file = s.source_file()[tx];
+    transactions.push_back({{"transaction_id", tx}, {"time", FormatIsoTime(s.time()[tx])},
+                            {"from", s.AccountLabel(s.source()[tx])}, {"to", s.AccountLabel(s.destination()[tx])},
+                            {"amount", FormatDecimal(s.amount_paid(tx))}, {"currency", s.currency(s.paid_currency()[tx])},
+                            {"channel", ChannelName(static_cast<Channel>(s.channel()[tx]))},
+                            {"source_file", file < s.sources().size() ? s.sources()[file].path : ""},
+                            {"source_line", s.source_line()[tx]}});
+  }
+  Json edges = Json::array();
+  for (const auto& [key, value] : hops) {
+    const auto& [from, to, currency] = key;
+    edges.push_back({{"from", from}, {"to", to}, {"from_label", s.AccountLabel(from)}, {"to_label", s.AccountLabel(to)},
+                     {"currency", s.currency(currency)}, {"amount", SumText(value.first)}, {"transactions", value.second}});
+  }
+  return Json{{"markings", cs.markings}, {"instance", InstanceSummary(p)}, {"nodes", nodes}, {"edges", edges},
+              {"transactions", transactions}, {"transactions_complete", transactions.size() == p.value("transactions", Json::array()).size()}};
+}
+
 }  // namespace
 
 void AddViewRoutes(const RouteTable& add) {
@@ -221,12 +413,21 @@ void AddViewRoutes(const RouteTable& add) {
   add("GET", "/api/v1/cases/{case_id}/views/subjects", "The latest investigation's ranked subjects (offset, limit)",
       Subjects);
   add("GET", "/api/v1/cases/{case_id}/views/subject",
-      "One subject: accounts, rank basis, score reasons, alerts with their citations and evidence", Subject);
+      "One subject: accounts, rank basis, score reasons, alerts with their citations and evidence, pattern "
+      "instances, shared identifiers",
+      Subject);
   add("GET", "/api/v1/cases/{case_id}/views/expand",
       "A node's counterparties for the link chart: filtered, top N by amount, the rest summarised, each flow's "
       "source lines",
       Expand);
   add("GET", "/api/v1/cases/{case_id}/views/path", "The shortest path between two accounts for the link chart", Path);
+  add("GET", "/api/v1/cases/{case_id}/views/money-path",
+      "The money-weighted path between two accounts: the largest smallest hop in one currency, then fewest hops",
+      MoneyPathView);
+  add("GET", "/api/v1/cases/{case_id}/views/patterns",
+      "The latest investigation's pattern instances of a subject or an account", Patterns);
+  add("GET", "/api/v1/cases/{case_id}/views/pattern",
+      "One pattern instance for the chart's overlay: nodes, hops, transactions with their source lines", Pattern);
   AddTimelineRoutes(add);
   AddChartRoutes(add);
 }

@@ -1,5 +1,7 @@
 #include "server/case_graph.h"
 
+#include "moneytrail/check.h"
+
 #include <algorithm>
 #include <iterator>
 #include <map>
@@ -259,6 +261,113 @@ Result<std::optional<std::vector<AccountId>>> CaseGraph::ShortestPath(
     frontier = std::move(next);
   }
   return Path(std::nullopt);
+}
+
+Result<std::optional<MoneyPath>> CaseGraph::WidestPath(AccountId from, AccountId to, const FlowFilter& filter,
+                                                      uint16_t currency, int max_hops, bool through_other_kinds,
+                                                      uint64_t budget) const {
+  MT_CHECK(from != to);
+  const auto kinds = store_->account_kinds();
+  // Each node's hops out (to, exact sum), in id order, aggregated once when first needed.
+  std::unordered_map<AccountId, std::vector<std::pair<AccountId, DecimalSum>>> hops_out;
+  uint64_t examined = 0;
+  const auto out_of = [&](AccountId u) -> Result<const std::vector<std::pair<AccountId, DecimalSum>>*> {
+    auto it = hops_out.find(u);
+    if (it != hops_out.end()) return &it->second;
+    const auto list = Window(Out(u), filter.from, filter.to);
+    examined += list.size();
+    if (examined > budget) {
+      return ResourceExhaustedError("money path: more than " + std::to_string(budget) +
+                                    " transactions to examine; narrow the period, raise min_amount or lower max_hops");
+    }
+    std::map<AccountId, DecimalSum> sums;
+    for (TransactionId t : list) {
+      const AccountId v = store_->destination()[t];
+      if (v == u || store_->paid_currency()[t] != currency || !Passes(t, filter)) continue;
+      // A sum past 10^36 units cannot come from a store's int64 amounts (see FlowBuilder::Add).
+      (void)sums[v].Add(store_->amount_paid(t));
+    }
+    auto& hops = hops_out[u];
+    hops.assign(sums.begin(), sums.end());
+    return &hops;
+  };
+  // A node from which money may go on: the start, or a bank account (others are ends only);
+  // never the end itself.
+  const auto passes_through = [&](AccountId u) {
+    return u != to && (u == from || through_other_kinds || kinds[u] == NodeKind::kAccount);
+  };
+  // 1. The best bottleneck over walks of at most max_hops hops (Bellman-Ford by hop count; the
+  // start's own width is unbounded). A walk's best bottleneck is also a simple path's: cutting
+  // out a loop removes hops and cannot lower the smallest one.
+  std::unordered_map<AccountId, DecimalSum> width;
+  std::vector<AccountId> changed{from};
+  for (int hop = 0; hop < max_hops && !changed.empty(); ++hop) {
+    std::unordered_map<AccountId, DecimalSum> next = width;
+    std::set<AccountId> improved;
+    for (AccountId u : changed) {
+      if (!passes_through(u)) continue;
+      MT_ASSIGN_OR_RETURN(const auto* hops, out_of(u));
+      for (const auto& [v, sum] : *hops) {
+        if (v == from) continue;
+        const DecimalSum& cand = (u == from || CompareSums(sum, width.at(u)) < 0) ? sum : width.at(u);
+        auto it = next.find(v);
+        if (it == next.end() || CompareSums(cand, it->second) > 0) {
+          next[v] = cand;
+          improved.insert(v);
+        }
+      }
+    }
+    width = std::move(next);
+    changed.assign(improved.begin(), improved.end());
+  }
+  auto best = width.find(to);
+  if (best == width.end()) return std::optional<MoneyPath>(std::nullopt);
+  const DecimalSum bottleneck = best->second;
+  // 2. Over the hops of at least that sum: the fewest hops (breadth first), then the smallest
+  // sequence of ids (from the start, the smallest next node from which the end is still reached
+  // in the hops left). Such a shortest path is simple.
+  std::unordered_map<AccountId, int> depth{{from, 0}};
+  std::vector<std::pair<AccountId, AccountId>> dag;  // hops u->v with depth[v] == depth[u] + 1
+  std::vector<AccountId> frontier{from};
+  bool reached = false;
+  for (int hop = 0; hop < max_hops && !frontier.empty() && !reached; ++hop) {
+    std::vector<AccountId> next;
+    for (AccountId u : frontier) {
+      if (!passes_through(u)) continue;
+      MT_ASSIGN_OR_RETURN(const auto* hops, out_of(u));
+      for (const auto& [v, sum] : *hops) {
+        if (CompareSums(sum, bottleneck) < 0) continue;
+        auto it = depth.find(v);
+        if (it == depth.end()) {
+          depth[v] = hop + 1;
+          next.push_back(v);
+          it = depth.find(v);
+        }
+        if (it->second == hop + 1) dag.emplace_back(u, v);
+        if (v == to) reached = true;
+      }
+    }
+    frontier = std::move(next);
+  }
+  MT_CHECK(reached);
+  // Nodes of the DAG from which `to` is reached.
+  std::set<AccountId> leads{to};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& [u, v] : dag) {
+      if (leads.count(v) != 0 && leads.insert(u).second) grew = true;
+    }
+  }
+  std::map<AccountId, std::vector<AccountId>> next_of;
+  for (const auto& [u, v] : dag) {
+    if (leads.count(v) != 0) next_of[u].push_back(v);
+  }
+  MoneyPath path{{from}, bottleneck};
+  while (path.nodes.back() != to) {
+    const std::vector<AccountId>& options = next_of.at(path.nodes.back());
+    path.nodes.push_back(*std::min_element(options.begin(), options.end()));
+  }
+  return std::optional<MoneyPath>(std::move(path));
 }
 
 }  // namespace moneytrail::server

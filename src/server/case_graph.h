@@ -1,6 +1,7 @@
 // The link chart's queries on a case's store (issue #23): a node's counterparties, aggregated
 // per (counterparty, direction, currency), filtered by period, direction, channel and minimum
-// amount, the top N by amount with the rest summarised; and the shortest path between two nodes.
+// amount, the top N by amount with the rest summarised; the shortest path between two nodes; and
+// the money-weighted (widest) path.
 // Internal to src/server (the routes in api_views.cc are its only users).
 //
 // Example:
@@ -57,6 +58,12 @@ struct Flow {
   std::vector<TransactionId> evidence;  // the largest `evidence` transactions, largest first
 };
 
+// A money-weighted path (CaseGraph::WidestPath): its nodes, `from` first, and its bottleneck.
+struct MoneyPath {
+  std::vector<AccountId> nodes;
+  DecimalSum bottleneck;  // the smallest hop's sum: the most the path can have carried
+};
+
 struct CurrencySum {
   uint16_t currency = 0;
   DecimalSum sum;
@@ -93,6 +100,19 @@ class CaseGraph {
                                                              const FlowFilter& filter, int max_hops,
                                                              bool through_other_kinds,
                                                              uint64_t budget) const;
+
+  // The money-weighted (widest) path from `from` to `to`: money moving along every hop (hop
+  // u->v weighs the exact sum of the amount paid by u to v in `currency` over the transactions
+  // passing `filter`; its direction flags are ignored; self-transfers never count), at most
+  // `max_hops` hops, maximising the smallest hop's sum; ties: fewest hops, then the smallest
+  // sequence of account ids. Among all simple paths this is the one a brute-force enumeration
+  // ranks first (tests/server/money_path_test.cc). Nodes that are not bank accounts are ends
+  // only unless `through_other_kinds`. nullopt when no such path exists; ResourceExhausted when
+  // more than `budget` transactions would have to be examined. REQUIRES: both ids <
+  // store.account_count(), from != to.
+  Result<std::optional<MoneyPath>> WidestPath(AccountId from, AccountId to, const FlowFilter& filter,
+                                              uint16_t currency, int max_hops, bool through_other_kinds,
+                                              uint64_t budget) const;
 
   // The flows between `a` and `b` (both directions) under `filter`, ranked as in Expand.
   std::vector<Flow> FlowsBetween(AccountId a, AccountId b, const FlowFilter& filter,

@@ -33,6 +33,27 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The JSON objects of a file of one object a line (blank lines skipped); DataLoss naming the
+// file and line of one that is not an object.
+Result<std::vector<Json>> ReadJsonLines(const fs::path& path) {
+  MT_ASSIGN_OR_RETURN(std::string lines, ReadFileToString(path));
+  std::vector<Json> out;
+  size_t line_no = 0;
+  for (size_t at = 0; at < lines.size();) {
+    size_t end = lines.find('\n', at);
+    if (end == std::string::npos) end = lines.size();
+    ++line_no;
+    const std::string_view line(lines.data() + at, end - at);
+    at = end + 1;
+    if (line.empty()) continue;
+    Json record = Json::parse(line, nullptr, false);
+    if (record.is_discarded() || !record.is_object()) {
+      return DataLossError(fmt::format("{}: line {}: not a JSON object", path.string(), line_no));
+    }
+    out.push_back(std::move(record));
+  }
+  return out;
+}
 
 // Identifies a file's current contents cheaply (a commit replaces the store's MANIFEST; an
 // investigation rewrites its outputs).
@@ -73,10 +94,11 @@ Result<std::shared_ptr<const LoadedStore>> LoadStore(const fs::path& dir, int64_
 }
 
 Result<std::shared_ptr<const LoadedRun>> LoadRun(const fs::path& dir, int64_t case_id) {
-  const std::string stamp = FileStamp(dir / "subjects.csv") + "/" + FileStamp(dir / "alerts.jsonl");
-  if (stamp == "/") {
+  const std::string base = FileStamp(dir / "subjects.csv") + "/" + FileStamp(dir / "alerts.jsonl");
+  if (base == "/") {
     return NotFoundError(fmt::format("case {} has no investigation yet: run one first", case_id));
   }
+  const std::string stamp = base + "/" + FileStamp(dir / "patterns.jsonl") + "/" + FileStamp(dir / "shared.jsonl");
   std::lock_guard<std::mutex> lock(cache_mutex);
   auto it = run_cache.find(dir);
   if (it != run_cache.end() && it->second->stamp == stamp) return it->second;
@@ -98,19 +120,8 @@ Result<std::shared_ptr<const LoadedRun>> LoadRun(const fs::path& dir, int64_t ca
   }
   MT_RETURN_IF_ERROR(reader.status());
   if (fs::exists(dir / "alerts.jsonl")) {
-    MT_ASSIGN_OR_RETURN(std::string lines, ReadFileToString(dir / "alerts.jsonl"));
-    size_t line_no = 0;
-    for (size_t at = 0; at < lines.size();) {
-      size_t end = lines.find('\n', at);
-      if (end == std::string::npos) end = lines.size();
-      ++line_no;
-      const std::string_view line(lines.data() + at, end - at);
-      at = end + 1;
-      if (line.empty()) continue;
-      Json record = Json::parse(line, nullptr, false);
-      if (record.is_discarded() || !record.is_object()) {
-        return DataLossError(fmt::format("{}: line {}: not a JSON object", (dir / "alerts.jsonl").string(), line_no));
-      }
+    MT_ASSIGN_OR_RETURN(std::vector<Json> records, ReadJsonLines(dir / "alerts.jsonl"));
+    for (Json& record : records) {
       if (record.value("record", "") == "alert") run->alerts.push_back(std::move(record));
     }
   }
@@ -120,6 +131,19 @@ Result<std::shared_ptr<const LoadedRun>> LoadRun(const fs::path& dir, int64_t ca
       std::vector<size_t>& list = run->alerts_by_subject[name.get<std::string>()];
       if (list.empty() || list.back() != i) list.push_back(i);
     }
+  }
+  if (fs::exists(dir / "patterns.jsonl")) {
+    run->has_patterns = true;
+    MT_ASSIGN_OR_RETURN(run->patterns, ReadJsonLines(dir / "patterns.jsonl"));
+    for (size_t i = 0; i < run->patterns.size(); ++i) {
+      for (const Json& name : run->patterns[i].value("accounts", Json::array())) {
+        if (name.is_string()) run->patterns_by_account[name.get<std::string>()].push_back(i);
+      }
+    }
+  }
+  if (fs::exists(dir / "shared.jsonl")) {
+    run->has_shared = true;
+    MT_ASSIGN_OR_RETURN(run->shared, ReadJsonLines(dir / "shared.jsonl"));
   }
   run_cache[dir] = run;
   return std::shared_ptr<const LoadedRun>(run);

@@ -38,7 +38,8 @@ struct LoadedStore {
   std::unique_ptr<CaseGraph> graph;
 };
 
-// The latest investigation's outputs, parsed, kept while the files are unchanged.
+// The latest investigation's outputs, parsed, kept while the files are unchanged: subjects.csv,
+// alerts.jsonl and, when present, patterns.jsonl and shared.jsonl (docs/investigate.md).
 struct LoadedRun {
   std::string stamp;
   std::vector<std::string> subject_header;
@@ -47,6 +48,16 @@ struct LoadedRun {
   // Indices into `alerts` by each name in an alert's "subjects", ascending: a subject's alerts
   // without a pass over the whole queue (100,000 alerts) per request.
   std::map<std::string, std::vector<size_t>, std::less<>> alerts_by_subject;
+  // patterns.jsonl (every pattern instance kept, in the file's order) and, by each account
+  // label among an instance's accounts, the indices of its instances ascending. `has_patterns`:
+  // the file exists (a run written before it existed has none).
+  bool has_patterns = false;
+  std::vector<Json> patterns;
+  std::map<std::string, std::vector<size_t>, std::less<>> patterns_by_account;
+  // shared.jsonl: resolve's shared-identifier groups (identifier, value, entities, accounts);
+  // `has_shared`: the file exists (the run had KYC with shared identifiers).
+  bool has_shared = false;
+  std::vector<Json> shared;
 };
 
 // The case's store in `dir` (opened with its checksums checked); NotFound when it has none yet.

@@ -10,7 +10,10 @@
 // (Graphviz, "Illustrative aid (FRE 107)") and is saved, then opened again after a reload. The
 // queue flow on a third case: upload the statements, ingest and investigate them as jobs, see the
 // alerts in the queue, open one, record a disposition with a note, and find the note in the
-// journal (as an auditor). Screenshots of every screen go to OUT/screens/.
+// journal (as an auditor). The subject page lists its pattern instances and shared identifiers
+// and takes a note; a pattern instance opens as an overlay on the chart with its source lines; the
+// money-weighted path between the two ends of a flow; requests for records: record one, mark
+// evidence received, see what is missing. Screenshots of every screen go to OUT/screens/.
 //
 // Usage: node ui.test.mjs MONEYTRAIL_BINARY SOURCE_DIR OUT_DIR
 import { spawn, spawnSync } from "node:child_process";
@@ -157,6 +160,16 @@ try {
   await a.page.waitForSelector("text=Ranked evidence");
   const subjectText = await a.page.textContent("main");
   check(/Alerts \(\d+\)/.test(subjectText) && /\.csv:\d+/.test(subjectText), "subject page lists alerts with source file:line citations");
+  const subjectUrl = a.page.url();
+  const instances = Number((/Pattern instances \((\d+)\)/.exec(subjectText) ?? [])[1] ?? -1);
+  check(instances > 0 && (await a.page.locator("table.patterns tbody tr").count()) > 0, `subject page lists its pattern instances (${instances})`);
+  check(/Shared identifiers \(\d+\)/.test(subjectText), "subject page has its shared identifiers (or says there were none to compare)");
+  // A note on the subject, through the notes API (with the CSRF token).
+  await a.page.waitForSelector("#subject-notes :is(ul, p)");
+  await a.page.fill("#note-text", "Holder's funnel account; ask the bank for the 2024 statements (browser test)");
+  await a.page.click("#note-form button[type=submit]");
+  await a.page.waitForSelector("#subject-notes li >> text=ask the bank for the 2024 statements");
+  check(true, "a note added on the subject page is listed under Notes");
   await screen(a, "subject", "irs");
   await a.page.click("main ul li a");
   await until(a.page, () => window.mtChart && window.mtChart.nodes("[?expanded]").length > 0 && document.getElementById("cy").dataset.busy === "0", null, "the chart's first expansion");
@@ -185,6 +198,20 @@ try {
   await a.page.click("#path-form button[type=submit]");
   await until(a.page, () => /Path of|No path|no path/.test(document.getElementById("chart-status").textContent), null, "the path");
   check(/Path of \d+ hops/.test(await a.page.textContent("#chart-status")), `a path is found between ${ends[0]} and ${ends[1]}`);
+  // The money-weighted path between the two ends of a flow on the chart (money goes from one to the other).
+  const flowEnds = await a.page.evaluate(() => {
+    const e = window.mtChart.edges("[!rest]").filter((x) => x.source().data("account") && x.target().data("account"))[0];
+    return [e.source().data("account"), e.target().data("account")];
+  });
+  await a.page.fill("#p-from", flowEnds[0]);
+  await a.page.fill("#p-to", flowEnds[1]);
+  await a.page.selectOption("#p-kind", "money");
+  await a.page.click("#path-form button[type=submit]");
+  await until(a.page, () => /Money-weighted path|no path/.test(document.getElementById("chart-status").textContent), null, "the money-weighted path");
+  const moneyStatus = await a.page.textContent("#chart-status");
+  check(/Money-weighted path of \d+ hops, every hop carrying at least [\d.]+ USD/.test(moneyStatus), `a money-weighted path is found from ${flowEnds[0]} to ${flowEnds[1]}: ${moneyStatus}`);
+  check(await a.page.evaluate(() => window.mtChart.edges(".path").length > 0), "the money-weighted path's edges are highlighted");
+  await a.page.selectOption("#p-kind", "shortest");
   const download = a.page.waitForEvent("download");
   await a.page.click("#export-png");
   const png = await download;
@@ -239,6 +266,17 @@ try {
   await until(a.page, () => /The chart follows the timeline/.test(document.getElementById("chart-status").textContent), null, "the chart following the timeline's period");
   check((await a.page.inputValue("#f-from")) !== "", "the timeline's period is the chart's filter");
   await screen(a, "chart", "irs");
+  // A pattern instance from the subject page, as an overlay on the chart with its source lines.
+  await a.page.goto(subjectUrl);
+  await a.page.waitForSelector("table.patterns a");
+  await a.page.click("table.patterns a");
+  await a.page.waitForSelector("#pattern-instance table.pattern-transactions");
+  await until(a.page, () => window.mtChart && window.mtChart.edges(".pattern").length > 0 && document.getElementById("cy").dataset.busy === "0", null, "the pattern overlay");
+  const patternEdges = await a.page.evaluate(() => window.mtChart.edges(".pattern").length);
+  const patternText = await a.page.textContent("#pattern-instance");
+  check(patternEdges > 0 && /\.csv:\d+/.test(patternText), `the pattern instance's ${patternEdges} hops are highlighted on the chart, its transactions cite source lines`);
+  check((await a.page.locator("#pi-list option").count()) === instances || instances > 500, "the chart's list holds the subject's pattern instances");
+  await screen(a, "chart-pattern", "irs");
 
   // ---- The queue flow on the intake case: upload, ingest, investigate, queue, disposition.
   await a.page.goto(`${base}/#/cases/${intake.id}/evidence`);
@@ -269,6 +307,27 @@ try {
   const auditor = await signIn("auditor");
   const journal = alerts.length ? (await api(auditor, "GET", `/api/v1/journal?object=alert/${alerts[0].id}`)).json : [];
   check(journal.some((e) => e.reason.includes("Fee pattern matches the smuggling advisory")), "the disposition and its note are in the journal");
+  // Requests for records on the intake case: linked from the overview; record one for two
+  // accounts, mark an uploaded statement received for one of them, see the other missing.
+  await a.page.goto(`${base}/#/cases/${intake.id}`);
+  await a.page.waitForSelector(`a[href="#/cases/${intake.id}/requests"]`);
+  await a.page.click(`a[href="#/cases/${intake.id}/requests"]`);
+  await a.page.waitForSelector("#request-form");
+  await a.page.waitForSelector("#request-list :is(table, p:not(.meta))");
+  await a.page.fill("#r-bank", "BigBank N.A.");
+  await a.page.fill("#r-process", "grand-jury subpoena 2026-17");
+  await a.page.fill("#r-accounts", "000111222 000987654321");
+  await a.page.fill("#r-from", "2025-03-01");
+  await a.page.fill("#r-to", "2025-03-31");
+  await a.page.click("#request-form button[type=submit]");
+  await a.page.waitForSelector("table.requests tbody tr");
+  check(/BigBank N\.A\./.test(await a.page.textContent("table.requests")) && /nothing yet/.test(await a.page.textContent("table.requests")), "a recorded request is listed, nothing arrived yet");
+  await a.page.fill("form.receive input[id$='-accounts']", "000111222");
+  await a.page.click("form.receive button[type=submit]");
+  await until(a.page, () => !/nothing yet/.test(document.querySelector("table.requests").textContent), null, "the receipt");
+  const requestRow = await a.page.textContent("table.requests tbody tr");
+  check(/000111222 \(/.test(requestRow) && /000987654321\s*$/.test(requestRow.trim()), `the receipt covers 000111222 and 000987654321 is still missing: ${requestRow}`);
+  await screen(a, "requests", "irs");
   await a.page.goto(`${base}/#/cases/${intake.id}/timeline`);
   await until(a.page, () => document.querySelectorAll("#timeline .vis-item").length > 0, null, "the case's timeline");
   await screen(a, "timeline", "irs");
@@ -281,6 +340,9 @@ try {
   await screen(b, "cases", "hsi");
   check(await pageGet(b, `/api/v1/cases/${tax.id}/views/overview`) === 404, "hsi.agent asking for the 6103 case's overview gets 404");
   check(await pageGet(b, `/api/v1/cases/${tax.id}/views/expand?account=%23${0}`) === 404, "hsi.agent asking to expand a node of the 6103 case gets 404");
+  check(await pageGet(b, `/api/v1/cases/${tax.id}/views/patterns?account=%23${0}`) === 404 && await pageGet(b, `/api/v1/cases/${tax.id}/views/pattern?instance=1`) === 404 &&
+    await pageGet(b, `/api/v1/cases/${tax.id}/views/money-path?from_account=%230&to_account=%231`) === 404 && await pageGet(b, `/api/v1/cases/${tax.id}/requests`) === 404,
+  "hsi.agent asking for the 6103 case's pattern instances, money path or requests gets 404");
   await b.page.goto(`${base}/#/cases/${tax.id}`);
   await b.page.waitForSelector("text=Cannot show this");
   check(!(await b.page.textContent("main")).includes("IRS-2026-007"), "the 6103 case's screen shows nothing of it to hsi.agent");

@@ -91,6 +91,27 @@ TEST_F(InvestigateTest, WritesEveryOutputAndASummary) {
   }
 }
 
+// patterns.jsonl (the workspace chart's overlay reads it): one instance a line, numbered from 1,
+// each with its kind, accounts and transactions (ids ascending), listed in custody.json.
+TEST_F(InvestigateTest, WritesEveryPatternInstanceAsAJsonLine) {
+  const std::vector<std::string> lines = Lines(ReadWholeFile(Case("patterns.jsonl")));
+  ASSERT_FALSE(lines.empty());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const nlohmann::json j = nlohmann::json::parse(lines[i]);
+    EXPECT_EQ(j["instance"], i + 1);
+    EXPECT_FALSE(j["kind"].get<std::string>().empty());
+    EXPECT_FALSE(j["accounts"].empty());
+    const auto tx = j["transactions"].get<std::vector<uint64_t>>();
+    EXPECT_FALSE(tx.empty());
+    EXPECT_TRUE(std::is_sorted(tx.begin(), tx.end())) << lines[i];
+    EXPECT_FALSE(j["total_amount_paid"].empty());
+  }
+  const nlohmann::json c = nlohmann::json::parse(ReadWholeFile(Case("custody.json")));
+  bool listed = false;
+  for (const auto& out : c["outputs"]) listed = listed || out["path"] == "patterns.jsonl";
+  EXPECT_TRUE(listed);
+}
+
 TEST_F(InvestigateTest, PlantedControllersRankAmongTheTopSubjects) {
   std::vector<std::string> subjects = Subjects(ReadWholeFile(Case("subjects.csv")));
   ASSERT_GE(subjects.size(), static_cast<size_t>(kTop));

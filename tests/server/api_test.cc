@@ -217,6 +217,9 @@ const std::vector<Rule> kRules = {
     {"GET", "/api/v1/cases/{case_id}/views/subject", kAllRoles, Scope::kCaseRead},
     {"GET", "/api/v1/cases/{case_id}/views/expand", kAllRoles, Scope::kCaseRead},
     {"GET", "/api/v1/cases/{case_id}/views/path", kAllRoles, Scope::kCaseRead},
+    {"GET", "/api/v1/cases/{case_id}/views/money-path", kAllRoles, Scope::kCaseRead},
+    {"GET", "/api/v1/cases/{case_id}/views/patterns", kAllRoles, Scope::kCaseRead},
+    {"GET", "/api/v1/cases/{case_id}/views/pattern", kAllRoles, Scope::kCaseRead},
     {"POST", "/api/v1/cases/{case_id}/alerts/{alert_id}/exclusion", kAllRoles, Scope::kItemWrite},
     {"DELETE", "/api/v1/cases/{case_id}/alerts/{alert_id}/exclusion", kAllRoles, Scope::kItemWrite},
     {"GET", "/api/v1/cases/{case_id}/views/timeline", kAllRoles, Scope::kCaseRead},
@@ -375,7 +378,9 @@ TEST_F(ApiTest, AuthorisationMatrixRouteByRoleByMembershipByMarking) {
           }
           if (rule.pattern == "/api/v1/cases/{case_id}/identifiers") body = {{"accounts", {"80020474750"}}};
           if (rule.pattern.find("/views/") != std::string::npos) {
-            query = {{"subject", "E1"}, {"account", "001:A0"}, {"from_account", "001:A0"}, {"to_account", "001:A0"}};
+            query = {{"subject", "E1"}, {"account", "001:A0"}, {"from_account", "001:A0"}, {"to_account", "001:A0"},
+                     {"instance", "1"}};
+            if (rule.pattern.find("/views/money-path") != std::string::npos) query["to_account"] = "001:A1";
             if (rule.pattern.find("/views/timeline") != std::string::npos) query = {{"subject", "E1"}};
             const Json view_body = {{"nodes", {{{"account", "001:A0"}, {"x", 0}, {"y", 0}}}}};
             if (rule.method == "POST" && rule.pattern.find("/views/saved") != std::string::npos) {

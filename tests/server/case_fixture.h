@@ -1,7 +1,7 @@
 // A small case for the view routes' tests: a random store (seeded; accounts, cash desks and
 // outside counterparties; two currencies; times out of id order) and an investigation's outputs
-// (subjects.csv, alerts.jsonl, one trail) written into a directory laid out as a workspace case
-// (<dir>/store, <dir>/run).
+// (subjects.csv, alerts.jsonl, patterns.jsonl, shared.jsonl, one trail) written into a directory
+// laid out as a workspace case (<dir>/store, <dir>/run).
 #ifndef MONEYTRAIL_TESTS_SERVER_CASE_FIXTURE_H_
 #define MONEYTRAIL_TESTS_SERVER_CASE_FIXTURE_H_
 
@@ -69,7 +69,9 @@ inline bool WriteRandomStore(const std::filesystem::path& dir, uint32_t seed, co
   return (*w)->Commit().ok();
 }
 
-// An investigation's outputs for the store above: two subjects, three alerts, one trail.
+// An investigation's outputs for the store above: two subjects, three alerts, two pattern
+// instances (the first on E1's accounts, the second on E2's), one shared-identifier group, one
+// trail.
 inline void WriteRun(const std::filesystem::path& run) {
   std::filesystem::create_directories(run / "trails" / "01-E1");
   std::ofstream(run / "subjects.csv")
@@ -81,6 +83,12 @@ inline void WriteRun(const std::filesystem::path& run) {
       << R"({"record":"alert","alert_id":"ST-FEE-1","rule_id":"ST-FEE","title":"Fees","citation":"FIN-2014-A008","severity":"high","subjects":["001:A0"],"window":{"start":"2025-09-03T00:00:00Z","end":"2025-09-05T00:00:00Z"},"sentence":"Account 001:A0 received fees.","evidence":[{"transaction_id":3,"source_file":"/evidence/statements.csv","source_line":5}]})" "\n"
       << R"({"record":"alert","alert_id":"ST-CTR-1","rule_id":"ST-CTR","title":"CTR","citation":"31 CFR 1010.311","severity":"report","subjects":["001:A1"],"window":{"start":"2025-09-10T00:00:00Z","end":"2025-09-10T12:00:00Z"},"sentence":"Cash over 10,000.","evidence":[]})" "\n"
       << R"({"record":"alert","alert_id":"ST-FAN-IN-1","rule_id":"ST-FAN-IN","title":"Fan-in","citation":"FATF 2018","severity":"medium","subjects":["001:A2"],"window":{"start":"2025-09-12T00:00:00Z","end":"2025-09-20T00:00:00Z"},"sentence":"Many senders.","evidence":[]})" "\n";
+  std::ofstream(run / "patterns.jsonl")
+      << R"({"instance":1,"kind":"temporal_cycle","hub":"","accounts":["001:A0","001:A1","001:A3"],"transactions":[1,2,3],"total_amount_paid":{"USD":"1.00"},"first_time":"2025-09-02T00:00:00Z","last_time":"2025-09-03T00:00:00Z"})" "\n"
+      << R"({"instance":2,"kind":"fan_in","hub":"001:A2","accounts":["001:A2","001:A4","001:A5","001:A6","001:A7","001:A8"],"transactions":[4,5,6,7,8],"total_amount_paid":{"USD":"2.00"},"first_time":"2025-09-04T00:00:00Z","last_time":"2025-09-06T00:00:00Z"})" "\n";
+  std::ofstream(run / "shared.jsonl")
+      << R"({"identifier":"phone","value":"+1 555 0100","entities":["E1","E9"],"accounts":["001:A1","001:A9"]})" "\n"
+      << R"({"identifier":"address","value":"1 Main St","entities":["E7","E8"],"accounts":["001:A7","001:A8"]})" "\n";
   std::ofstream(run / "trails" / "01-E1" / "trail.json")
       << R"({"configuration":{"method":"libr"},"totals":[{"currency":"USD","traced_in":"100.00","remaining":"60.00","exited_total":"40.00"}],"remaining":[],"exits":[{"account":"001:A5","amount":"40.00"}]})";
 }

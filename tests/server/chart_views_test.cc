@@ -7,6 +7,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -330,6 +331,115 @@ TEST_F(ChartViewsTest, TraceOverlayEdgesAddUpToTheLibrarysTraceForEveryMethod) {
   }
   EXPECT_EQ(Get("irs.agent", Base() + "trace", {{"account", "001:A0"}, {"method", "guess"}}).status, 400);
   EXPECT_EQ(Get("hsi.agent", Base() + "trace", {{"account", "001:A0"}}).status, 404);
+}
+
+// ---- Pattern instances, shared identifiers, money-weighted path ------------------------------
+
+TEST_F(ChartViewsTest, PatternsOfASubjectAreTheInstancesOnItsAccounts) {
+  ApiResponse res = Get("irs.agent", Base() + "patterns", {{"subject", "E1"}});
+  ASSERT_EQ(res.status, 200) << res.body;
+  Json j = Json::parse(res.body);
+  EXPECT_EQ(j["available"], true);
+  ASSERT_EQ(j["total"], 1);
+  EXPECT_EQ(j["instances"][0]["instance"], 1);
+  EXPECT_EQ(j["instances"][0]["kind"], "temporal_cycle");
+  EXPECT_EQ(j["instances"][0]["transaction_count"], 3);
+  EXPECT_FALSE(j["instances"][0].contains("transactions"));
+  EXPECT_EQ(j["markings"], Json::array({"LES"}));
+  res = Get("irs.agent", Base() + "patterns", {{"account", "001:A7"}});
+  ASSERT_EQ(res.status, 200) << res.body;
+  j = Json::parse(res.body);
+  ASSERT_EQ(j["total"], 1);
+  EXPECT_EQ(j["instances"][0]["hub"], "001:A2");
+  EXPECT_EQ(Get("irs.agent", Base() + "patterns", {{"subject", "E9"}}).status, 404);
+  EXPECT_EQ(Get("irs.agent", Base() + "patterns").status, 400);
+  EXPECT_EQ(Get("hsi.agent", Base() + "patterns", {{"subject", "E1"}}).status, 404);
+}
+
+TEST_F(ChartViewsTest, PatternInstanceEdgesAreExactSumsOfItsTransactionsWithSourceLines) {
+  ApiResponse res = Get("irs.agent", Base() + "pattern", {{"instance", "2"}});
+  ASSERT_EQ(res.status, 200) << res.body;
+  const Json j = Json::parse(res.body);
+  ASSERT_EQ(j["nodes"].size(), 6u);
+  EXPECT_EQ(j["nodes"][0]["label"], "001:A2");
+  std::map<std::tuple<int64_t, int64_t, std::string>, DecimalSum> want;
+  for (TransactionId t = 4; t <= 8; ++t) {
+    const auto key = std::make_tuple(int64_t{store_->source()[t]}, int64_t{store_->destination()[t]},
+                                     std::string(store_->currency(store_->paid_currency()[t])));
+    ASSERT_TRUE(want[key].Add(store_->amount_paid(t)).ok());
+  }
+  ASSERT_EQ(j["edges"].size(), want.size());
+  for (const Json& e : j["edges"]) {
+    const auto key = std::make_tuple(e["from"].get<int64_t>(), e["to"].get<int64_t>(), e["currency"].get<std::string>());
+    ASSERT_EQ(want.count(key), 1u) << e.dump();
+    EXPECT_EQ(e["amount"], want[key].ToString());
+  }
+  ASSERT_EQ(j["transactions"].size(), 5u);
+  EXPECT_EQ(j["transactions_complete"], true);
+  for (const Json& t : j["transactions"]) {
+    EXPECT_EQ(t["source_file"], "/evidence/statements.csv");
+    EXPECT_EQ(t["source_line"], t["transaction_id"].get<int64_t>() + 2);
+  }
+  EXPECT_EQ(Get("irs.agent", Base() + "pattern", {{"instance", "3"}}).status, 404);
+  EXPECT_EQ(Get("irs.agent", Base() + "pattern", {{"instance", "0"}}).status, 404);
+  EXPECT_EQ(Get("hsi.agent", Base() + "pattern", {{"instance", "1"}}).status, 404);
+}
+
+TEST_F(ChartViewsTest, SubjectListsItsPatternInstancesAndTheIdentifiersItShares) {
+  ApiResponse res = Get("irs.agent", Base() + "subject", {{"subject", "E1"}});
+  ASSERT_EQ(res.status, 200) << res.body;
+  const Json j = Json::parse(res.body);
+  EXPECT_EQ(j["patterns_available"], true);
+  EXPECT_EQ(j["patterns_total"], 1);
+  EXPECT_EQ(j["patterns"][0]["instance"], 1);
+  // The phone group touches 001:A1 (E1's); the address group touches none of its accounts.
+  EXPECT_EQ(j["shared_available"], true);
+  ASSERT_EQ(j["shared"].size(), 1u);
+  EXPECT_EQ(j["shared"][0]["identifier"], "phone");
+  EXPECT_EQ(j["shared"][0]["other_accounts"], Json::array({"001:A9"}));
+  EXPECT_EQ(j["shared"][0]["other_entities"], Json::array({"E9"}));
+}
+
+TEST_F(ChartViewsTest, MoneyPathHopsCarryAtLeastItsBottleneckAndOneCarriesExactlyIt) {
+  int found = 0;
+  for (int a = 0; a < 6; ++a) {
+    for (int b = 0; b < 6; ++b) {
+      if (a == b) continue;
+      const std::string from = "001:A" + std::to_string(a), to = "001:A" + std::to_string(b);
+      ApiResponse res = Get("irs.agent", Base() + "money-path",
+                            {{"from_account", from}, {"to_account", to}, {"currency", "EUR"}, {"max_hops", "3"}});
+      ASSERT_EQ(res.status, 200) << res.body;
+      const Json j = Json::parse(res.body);
+      EXPECT_EQ(j["currency"], "EUR");
+      if (!j["found"].get<bool>()) {
+        EXPECT_TRUE(j.contains("sentence"));
+        continue;
+      }
+      ++found;
+      ASSERT_GE(j["nodes"].size(), 2u);
+      ASSERT_LE(j["hops"].size(), 3u);
+      EXPECT_EQ(j["nodes"].front()["label"], from);
+      EXPECT_EQ(j["nodes"].back()["label"], to);
+      const auto bottleneck = ParseDecimal(j["bottleneck"].get<std::string>());
+      ASSERT_TRUE(bottleneck.ok());
+      bool exact = false;
+      for (const Json& hop : j["hops"]) {
+        const auto [sum, n] = Sum(hop["from"].get<AccountId>(), hop["to"].get<AccountId>(), "EUR");
+        ASSERT_GT(n, 0);
+        ASSERT_EQ(hop["flows"].size(), 1u);
+        EXPECT_EQ(hop["flows"][0]["amount"], sum);
+        const auto value = ParseDecimal(sum);
+        ASSERT_TRUE(value.ok());
+        EXPECT_GE(CompareDecimal(*value, *bottleneck), 0);
+        exact = exact || CompareDecimal(*value, *bottleneck) == 0;
+      }
+      EXPECT_TRUE(exact) << res.body;
+    }
+  }
+  EXPECT_GT(found, 0);
+  EXPECT_EQ(Get("irs.agent", Base() + "money-path", {{"from_account", "001:A0"}, {"to_account", "001:A0"}}).status, 400);
+  EXPECT_EQ(Get("irs.agent", Base() + "money-path", {{"from_account", "001:A0"}, {"to_account", "001:A1"}, {"currency", "XYZ"}}).status, 400);
+  EXPECT_EQ(Get("hsi.agent", Base() + "money-path", {{"from_account", "001:A0"}, {"to_account", "001:A1"}}).status, 404);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@ import { renderChart } from "./screens/chart";
 import { renderQueue } from "./screens/queue";
 import { renderEvidence } from "./screens/evidence";
 import { renderTimeline } from "./screens/timeline";
+import { renderRequests } from "./screens/requests";
 
 export interface Screen {
   main: HTMLElement;
@@ -69,6 +70,7 @@ async function route(): Promise<void> {
     else if (parts[0] === "cases" && parts[2] === "queue") await renderQueue(s, parts[1]);
     else if (parts[0] === "cases" && parts[2] === "evidence") await renderEvidence(s, parts[1]);
     else if (parts[0] === "cases" && parts[2] === "timeline") await renderTimeline(s, parts[1]);
+    else if (parts[0] === "cases" && parts[2] === "requests") await renderRequests(s, parts[1]);
     else m.replaceChildren(h("h1", {}, "Not found"), h("p", {}, "No screen at this address. "), h("a", { href: "#/cases" }, "Cases"));
   } catch (e) {
     m.replaceChildren(h("h1", {}, "Cannot show this"), errorBox(e), h("p", {}, h("a", { href: "#/cases" }, "Back to cases")));

@@ -4,7 +4,8 @@
 // a PNG or (drawn on the server by Graphviz) an SVG, both illustrative aids (FRE 107); overlay a
 // trace (LIBR, FIFO, LIFO, pro-rata) with its schedule; annotate nodes and edges; save the view in
 // the case and open it again; the timeline below follows the chart's subject or account, and its
-// period filters the chart.
+// period filters the chart; the money-weighted path (the widest: the largest smallest hop in one
+// currency); a pattern instance's overlay (chart_patterns.ts).
 import cytoscape, { Core, EdgeSingular, NodeSingular } from "cytoscape";
 import fcose from "cytoscape-fcose";
 import expandCollapse from "cytoscape-expand-collapse";
@@ -12,6 +13,7 @@ import { call, callBlob, casePath, download, get } from "../api";
 import { mountTimeline } from "../timeline";
 import { errorBox, h, section, table } from "../dom";
 import type { Screen } from "../main";
+import { patternOverlay } from "./chart_patterns";
 
 cytoscape.use(fcose);
 expandCollapse(cytoscape);
@@ -28,7 +30,7 @@ interface Annotation { id: number; on: string; target: string; text: string; aut
 interface SavedViewInfo { id: number; name: string; author: string; updated_at: string; version: number; nodes: number; }
 interface SavedNode { account: string; x: number; y: number; group?: string; expanded?: boolean; }
 interface SavedView extends SavedViewInfo { view: { nodes: SavedNode[]; groups: { id: string; label: string }[]; filters: Record<string, string> }; }
-interface PathView { markings: string[]; found: boolean; nodes: NodeInfo[]; hops: { from: number; to: number; flows: FlowInfo[] }[]; sentence?: string; }
+interface PathView { markings: string[]; found: boolean; nodes: NodeInfo[]; hops: { from: number; to: number; flows: FlowInfo[] }[]; sentence?: string; currency?: string; bottleneck?: string; }
 
 const nodeId = (id: number) => `a${id}`;
 
@@ -54,9 +56,15 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
       ...input("f-account", "Account", { value: start, placeholder: "bank:number" }),
       h("button", { type: "submit", id: "add-node" }, "Expand account")));
   const pathForm = h("form", { class: "filters", id: "path-form" },
-    h("fieldset", {}, h("legend", {}, "Shortest path"),
+    h("fieldset", {}, h("legend", {}, "Paths"),
       ...input("p-from", "From account"), ...input("p-to", "To account"),
+      h("label", { for: "p-kind" }, "Path"),
+      h("select", { id: "p-kind", title: "shortest: fewest hops, money in either direction; money-weighted: the chain from → to whose smallest hop carried the most" },
+        h("option", { value: "shortest" }, "shortest"), h("option", { value: "money" }, "money-weighted")),
+      ...input("p-currency", "Currency (money-weighted)", { placeholder: "most used" }),
       h("button", { type: "submit" }, "Find path")));
+  const patternSide = h("div", { id: "pattern-side" });
+  const patternHost = h("div", { id: "pattern-host" });
   const traceForm = h("form", { class: "filters", id: "trace-form" },
     h("fieldset", {}, h("legend", {}, "Trace overlay"),
       ...input("t-account", "Trace forward from account", { value: start }),
@@ -86,10 +94,11 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
       subject ? h("a", { href: `#/cases/${caseId}/subjects/${encodeURIComponent(subject)}` }, `Subject ${subject}`) : null),
     h("h1", {}, "Link chart"),
     h("div", { class: "chart-layout" },
-      h("div", { class: "chart-side" }, filters, pathForm, traceForm, viewsForm),
+      h("div", { class: "chart-side" }, filters, pathForm, patternSide, traceForm, viewsForm),
       h("div", { class: "chart-main" }, toolbar, container, status),
       h("div", { class: "chart-side" }, section("Details", details))),
     section("Timeline" + (subject ? ` of subject ${subject}` : start ? ` of ${start}` : " of the case"), timelineHost),
+    section("Pattern instance", patternHost),
     section("Tracing schedule", scheduleHost));
 
   const cy: Core = cytoscape({
@@ -108,6 +117,8 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
       { selector: "edge.traced", style: { "line-color": "#b3541e", "target-arrow-color": "#b3541e", "line-style": "solid", color: "#7a3510", "font-weight": "bold" } },
       { selector: "edge.traced[?exit]", style: { "line-style": "dashed" } },
       { selector: "node[?annotated]", style: { "border-width": 2, "border-style": "double", "border-color": "#b3541e" } },
+      { selector: "edge.pattern", style: { "line-color": "#1f7a4d", "target-arrow-color": "#1f7a4d", "line-style": "solid", color: "#14532d", "font-weight": "bold" } },
+      { selector: "node.pattern", style: { "border-width": 3, "border-color": "#1f7a4d" } },
       { selector: ".path", style: { "line-color": "#c0392b", "target-arrow-color": "#c0392b", "border-color": "#c0392b", "border-width": 3 } },
       { selector: ":selected", style: { "overlay-opacity": 0.15, "overlay-color": "#f5a623" } },
     ],
@@ -140,6 +151,10 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
     if (cy.nodes().length === 0) return;
     cy.layout({ name: "fcose", animate: false, randomize: false, quality: "default", nodeDimensionsIncludeLabels: true } as any).run();
   };
+
+  const overlay = patternOverlay(cy, caseId, subject ? { subject } : start ? { account: start } : {}, addNode, layout, (t) => setStatus(t));
+  patternSide.append(overlay.form);
+  patternHost.append(overlay.host);
 
   async function expand(account: string, relayout = true): Promise<void> {
     busy++;
@@ -327,14 +342,20 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
     ev.preventDefault();
     cy.elements().removeClass("path");
     try {
-      const v = await get<PathView>(casePath(caseId, "/views/path"), { from_account: field("p-from").value.trim(), to_account: field("p-to").value.trim(), ...query() });
+      const money = (document.getElementById("p-kind") as HTMLSelectElement).value === "money";
+      const ends = { from_account: field("p-from").value.trim(), to_account: field("p-to").value.trim() };
+      const v = money
+        ? await get<PathView>(casePath(caseId, "/views/money-path"), { ...ends, ...query(), direction: "", top: "", currency: field("p-currency").value.trim() })
+        : await get<PathView>(casePath(caseId, "/views/path"), { ...ends, ...query() });
       if (!v.found) { setStatus(v.sentence ?? "No path."); return; }
       for (const n of v.nodes) addNode(n);
       for (const hop of v.hops) for (const f of hop.flows) addFlow(f);
       layout();
       for (const n of v.nodes) cy.getElementById(nodeId(n.id)).addClass("path");
       for (const hop of v.hops) for (const f of hop.flows) cy.getElementById(`f${f.from}-${f.to}-${f.currency}`).addClass("path");
-      setStatus(`Path of ${v.hops.length} hops: ${v.nodes.map((n) => n.label).join(" → ")}`);
+      setStatus(money
+        ? `Money-weighted path of ${v.hops.length} hops, every hop carrying at least ${v.bottleneck} ${v.currency}: ${v.nodes.map((n) => n.label).join(" → ")}`
+        : `Path of ${v.hops.length} hops: ${v.nodes.map((n) => n.label).join(" → ")}`);
     } catch (e) {
       details.replaceChildren(errorBox(e));
     }
@@ -397,4 +418,7 @@ export async function renderChart(s: Screen, caseId: string): Promise<void> {
   } else if (start) {
     await expand(start);
   }
+  await overlay.load();
+  const instance = Number(s.params.get("instance") ?? "");
+  if (instance > 0) await overlay.show(instance);
 }

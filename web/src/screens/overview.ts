@@ -26,7 +26,8 @@ export async function renderOverview(s: Screen, caseId: string): Promise<void> {
       h("a", { href: `#/cases/${c.id}/chart` }, "Link chart"),
       h("a", { href: `#/cases/${c.id}/queue` }, "Alert queue"),
       h("a", { href: `#/cases/${c.id}/timeline` }, "Timeline"),
-      h("a", { href: `#/cases/${c.id}/evidence` }, "Evidence and jobs")),
+      h("a", { href: `#/cases/${c.id}/evidence` }, "Evidence and jobs"),
+      h("a", { href: `#/cases/${c.id}/requests` }, "Requests for records")),
   ];
   if (o.records) {
     const r = o.records;
