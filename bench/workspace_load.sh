@@ -57,7 +57,8 @@ if [[ -n $perf_data ]]; then
 fi
 read -r user0 sys0 < <(awk '{print $14, $15}' /proc/$server/stat)
 run_rc=0
-"$load" run "$port" load.agent "$pw" "$case_id" "$clients" "$rounds" | tee "$scratch/run.out" || run_rc=$?
+/usr/bin/time -f "load client CPU: %U s user, %S s system" -o "$scratch/client.time" \
+  "$load" run "$port" load.agent "$pw" "$case_id" "$clients" "$rounds" | tee "$scratch/run.out" || run_rc=$?
 read -r user1 sys1 < <(awk '{print $14, $15}' /proc/$server/stat)
 if [[ -n $perf ]]; then kill -INT "$perf"; wait "$perf" 2>/dev/null || true; perf=; fi
 sent=$(sed -n 's/^\([0-9]*\) requests sent.*/\1/p' "$scratch/run.out")
@@ -65,6 +66,7 @@ awk -v u=$((user1 - user0)) -v s=$((sys1 - sys0)) -v hz="$(getconf CLK_TCK)" -v 
   printf "server CPU during the run: %.2f s (user %.2f, system %.2f)", (u + s) / hz, u / hz, s / hz
   if (n > 0) printf "; %.3f ms per request (%d requests)", 1000 * (u + s) / hz / n, n
   printf "\n" }'
+cat "$scratch/client.time"
 echo "server peak RSS (VmHWM): $(awk '/VmHWM/ {print $2, $3}' /proc/$server/status)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Stop the server (SIGTERM: it finishes what is in flight) and show its group-commit counts.

@@ -19,6 +19,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "moneytrail/csv.h"
@@ -149,9 +150,16 @@ Result<Json> Subject(workspace::Workspace& ws, Context& c) {
       reasons.push_back(text.substr(at, semi - at));
       at = semi + 2;
     }
-    return Json{{"markings", cs.markings}, {"subject", SubjectJson(*run, row)}, {"accounts", accounts},
-                {"related_parties", Words(Field(*run, row, "related_parties"))},
-                {"rules", Words(Field(*run, row, "rules"))}, {"reasons", reasons}, {"alerts", alerts}};
+    // Members moved in, not listed in an initializer list (which would copy every alert again).
+    Json out = Json::object();
+    out["markings"] = cs.markings;
+    out["subject"] = SubjectJson(*run, row);
+    out["accounts"] = accounts;
+    out["related_parties"] = Words(Field(*run, row, "related_parties"));
+    out["rules"] = Words(Field(*run, row, "rules"));
+    out["reasons"] = std::move(reasons);
+    out["alerts"] = std::move(alerts);
+    return out;
   }
   return NotFoundError(fmt::format("subject '{}' is not among the case's ranked subjects", id.substr(0, 40)));
 }
