@@ -26,6 +26,15 @@ struct GroupCommitTotals {
 // The totals of every workspace committer of this process since it started. Thread-safe.
 GroupCommitTotals GroupCommitCounters();
 
+// The workspace database's compiled statements (each connection compiles a statement once per
+// SQL text and keeps it): how many were compiled and how many runs reused a compiled one, over
+// every connection of this process since it started. Thread-safe.
+struct StatementCacheTotals {
+  int64_t prepared = 0;
+  int64_t reused = 0;
+};
+StatementCacheTotals StatementCacheCounters();
+
 }  // namespace moneytrail::workspace
 
 #endif  // MONEYTRAIL_GROUP_COMMIT_H_

@@ -230,8 +230,10 @@ class Workspace {
   Result<Session> Login(std::string_view username, std::string_view password,
                         std::string_view address);
   Status Logout(std::string_view token, std::string_view address);
-  // The actor behind a session token; Unauthenticated when unknown, expired or revoked.
-  Result<Actor> Authenticate(std::string_view token, std::string_view address);
+  // The actor behind a session token; Unauthenticated when unknown, expired or revoked. When
+  // `csrf` is given, it gets the session's CSRF token (the server's check of state changes),
+  // read in the same lookup.
+  Result<Actor> Authenticate(std::string_view token, std::string_view address, std::string* csrf = nullptr);
   // The CSRF token bound to the session, for the server's check of state changes.
   Result<std::string> SessionCsrf(std::string_view token);
   // API tokens for scripts ("mt_..."); shown once.
@@ -268,6 +270,8 @@ class Workspace {
   // The notes the actor may see (others are omitted, never hinted at).
   Result<std::vector<Note>> ListNotes(const Actor& actor, int64_t case_id);
   Result<Note> GetNote(const Actor& actor, int64_t note_id);
+  // Changes the text of a note at `expected_version` (write access); one journal entry, the
+  // update with the note before and after (the read it is based on is not journalled apart).
   Result<Note> UpdateNote(const Actor& actor, int64_t note_id, int64_t expected_version,
                           std::string_view text);
 
@@ -382,6 +386,9 @@ class Workspace {
   // The case if the actor may see it (NotFound otherwise), without a journal entry, with the
   // actor's access filled in.
   Result<CaseInfo> VisibleCase(const Actor& actor, int64_t case_id);
+  // The note if the actor may see it (NotFound otherwise), without a journal entry; `access`
+  // gets the actor's access to its case.
+  Result<Note> VisibleNote(const Actor& actor, int64_t note_id, CaseAccess& access);
   Result<EvidenceItem> LoadEvidence(int64_t evidence_id);
   Result<Job> LoadJob(int64_t job_id);
   Result<Alert> LoadAlert(int64_t alert_id);

@@ -176,14 +176,39 @@ bool SameToken(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
+namespace {
+// Splits a path into its segments ("/a/b" -> a, b).
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') { ++i; continue; }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+std::vector<std::string> OwnedSegments(std::string_view pattern) {
+  std::vector<std::string> out;
+  for (std::string_view s : Segments(pattern)) out.emplace_back(s);
+  return out;
+}
+}  // namespace
+
 void RouteTable::operator()(std::string method, std::string pattern, std::string summary,
                             Handler handler, bool needs_actor) const {
+  std::vector<std::string> segments = OwnedSegments(pattern);
   routes.push_back({{std::move(method), std::move(pattern), std::move(summary)}, needs_actor,
-                    std::move(handler)});
+                    std::move(handler), false, std::move(segments)});
 }
 
 void RouteTable::Raw(std::string method, std::string pattern, std::string summary, Handler handler) const {
-  routes.push_back({{std::move(method), std::move(pattern), std::move(summary)}, true, std::move(handler), true});
+  std::vector<std::string> segments = OwnedSegments(pattern);
+  routes.push_back({{std::move(method), std::move(pattern), std::move(summary)}, true, std::move(handler), true,
+                    std::move(segments)});
 }
 
 }  // namespace api_internal
@@ -384,24 +409,9 @@ std::vector<Route> MakeRoutes(const ApiOptions& options) {
   return r;
 }
 
-// Splits a path into its segments ("/a/b" -> a, b).
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') { ++i; continue; }
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    out.push_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
-// Matches `path` against `pattern`; fills the {name} parameters (positive integers only).
-bool Match(std::string_view pattern, std::string_view path, Params& params) {
-  const auto want = Segments(pattern);
-  const auto have = Segments(path);
+// Matches a path's segments against a route's; fills the {name} parameters (positive integers
+// only).
+bool Match(const std::vector<std::string>& want, const std::vector<std::string_view>& have, Params& params) {
   if (want.size() != have.size()) return false;
   Params found;
   for (size_t i = 0; i < want.size(); ++i) {
@@ -409,7 +419,7 @@ bool Match(std::string_view pattern, std::string_view path, Params& params) {
       int64_t v = 0;
       auto [p, ec] = std::from_chars(have[i].data(), have[i].data() + have[i].size(), v);
       if (ec != std::errc() || p != have[i].data() + have[i].size() || v <= 0) return false;
-      found[std::string(want[i].substr(1, want[i].size() - 2))] = v;
+      found[want[i].substr(1, want[i].size() - 2)] = v;
     } else if (want[i] != have[i]) {
       return false;
     }
@@ -498,9 +508,10 @@ ApiResponse Api::Handle(const ApiRequest& request) {
   const Route* route = nullptr;
   Params params;
   bool path_known = false;
+  const std::vector<std::string_view> path_segments = Segments(request.path);
   for (const Route& r : routes) {
     Params p;
-    if (!Match(r.info.pattern, request.path, p)) continue;
+    if (!Match(r.segments, path_segments, p)) continue;
     path_known = true;
     if (r.info.method == request.method) {
       route = &r;
@@ -545,18 +556,16 @@ ApiResponse Api::Handle(const ApiRequest& request) {
         if (actor.ok()) ctx.actor = *actor; else st = actor.status();
       } else {
         const std::string token = Cookie(request, kCookie);
-        auto actor = wsp->Authenticate(token, request.remote_address);
+        std::string csrf;
+        auto actor = wsp->Authenticate(token, request.remote_address, &csrf);
         if (!actor.ok()) {
           st = actor.status();
         } else {
           ctx.actor = *actor;
           // Cookies ride along with cross-site requests; a state change must also prove it
           // came from our own page, which alone knows the CSRF token.
-          if (StateChanging(request.method)) {
-            auto csrf = wsp->SessionCsrf(token);
-            if (!csrf.ok() || !SameToken(*csrf, Header(request, "x-csrf-token"))) {
-              st = PermissionDeniedError("missing or wrong X-CSRF-Token header");
-            }
+          if (StateChanging(request.method) && !SameToken(csrf, Header(request, "x-csrf-token"))) {
+            st = PermissionDeniedError("missing or wrong X-CSRF-Token header");
           }
         }
       }

@@ -63,6 +63,8 @@ struct Route {
   bool needs_actor = true;
   Handler handler;
   bool raw_body = false;  // the body is not JSON (uploads): the handler reads the request
+  // info.pattern split at '/' once (a request's path is matched against every route's).
+  std::vector<std::string> segments;
 };
 
 // Appends routes to a table. `pattern` segments like {case_id} match positive integers.

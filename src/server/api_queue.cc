@@ -1,6 +1,7 @@
 // Routes of the alert queue (list, next, lock, assign, snooze, disposition) and of the
 // dispositions exported as training labels. docs/api/openapi.json documents them.
 #include <string>
+#include <utility>
 
 #include "moneytrail/workspace.h"
 #include "server/api_internal.h"
@@ -10,21 +11,40 @@ namespace moneytrail::server::api_internal {
 namespace {
 
 Json AlertJson(const workspace::Alert& a, bool full) {
-  Json out{{"id", a.id}, {"case_id", a.case_id}, {"run_job_id", a.run_job_id}, {"alert_id", a.alert_id},
-           {"rule_id", a.rule_id}, {"severity", a.severity}, {"title", a.title}, {"subjects", a.subjects},
-           {"window_start", a.window_start}, {"window_end", a.window_end}, {"sentence", a.sentence},
-           {"markings", a.markings}, {"state", a.state}, {"assignee", a.assignee}, {"locked_by", a.locked_by},
-           {"lock_expires_at", a.lock_expires_at}, {"snoozed_until", a.snoozed_until}, {"version", a.version},
-           {"updated_at", a.updated_at}};
+  // Built member by member into a reserved object: a queue page is 50 of these, and the
+  // initializer-list form allocated a two-element array per member first (bench/RESULTS-ws.md,
+  // session 13). The keys are distinct, so they are appended without ordered_map's search.
+  Json out = Json::object();
+  Json::object_t& o = out.get_ref<Json::object_t&>();
+  o.reserve(full ? 21 : 19);
+  o.emplace_back("id", a.id);
+  o.emplace_back("case_id", a.case_id);
+  o.emplace_back("run_job_id", a.run_job_id);
+  o.emplace_back("alert_id", a.alert_id);
+  o.emplace_back("rule_id", a.rule_id);
+  o.emplace_back("severity", a.severity);
+  o.emplace_back("title", a.title);
+  o.emplace_back("subjects", a.subjects);
+  o.emplace_back("window_start", a.window_start);
+  o.emplace_back("window_end", a.window_end);
+  o.emplace_back("sentence", a.sentence);
+  o.emplace_back("markings", a.markings);
+  o.emplace_back("state", a.state);
+  o.emplace_back("assignee", a.assignee);
+  o.emplace_back("locked_by", a.locked_by);
+  o.emplace_back("lock_expires_at", a.lock_expires_at);
+  o.emplace_back("snoozed_until", a.snoozed_until);
+  o.emplace_back("version", a.version);
+  o.emplace_back("updated_at", a.updated_at);
   if (full) {
-    const Json record = Json::parse(a.record, nullptr, false);
-    out["record"] = record.is_discarded() ? Json::object() : record;
+    Json record = Json::parse(a.record, nullptr, false);
+    out["record"] = record.is_discarded() ? Json::object() : std::move(record);
     Json history = Json::array();
     for (const auto& h : a.history) {
       history.push_back({{"at", h.at}, {"username", h.username}, {"action", h.action}, {"before", h.before},
                          {"after", h.after}, {"note", h.note}});
     }
-    out["history"] = history;
+    out["history"] = std::move(history);
   }
   return out;
 }
@@ -56,8 +76,12 @@ void AddQueueRoutes(const RouteTable& add) {
         if (limit > 0) q.limit = limit;
         MT_ASSIGN_OR_RETURN(auto page, ws.ListAlerts(c.actor, c.params["case_id"], q));
         Json alerts = Json::array();
+        alerts.get_ref<Json::array_t&>().reserve(page.alerts.size());
         for (const auto& a : page.alerts) alerts.push_back(AlertJson(a, false));
-        return Json{{"alerts", alerts}, {"next_after_id", page.next_after_id}};
+        Json out = Json::object();
+        out["alerts"] = std::move(alerts);
+        out["next_after_id"] = page.next_after_id;
+        return out;
       });
   add("POST", "/api/v1/cases/{case_id}/alerts/next",
       "Take the next unassigned open alert that is not snoozed: assigned to the user and locked; {\"alert\": "

@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "moneytrail/csv.h"
@@ -213,12 +214,21 @@ Result<Json> Subject(workspace::Workspace& ws, Context& c) {
     for (size_t i = 0; i < instances.size() && patterns.size() < 100; ++i) {
       patterns.push_back(InstanceSummary(run->patterns[instances[i]]));
     }
-    return Json{{"markings", cs.markings}, {"subject", SubjectJson(*run, row)}, {"accounts", accounts},
-                {"related_parties", Words(Field(*run, row, "related_parties"))},
-                {"rules", Words(Field(*run, row, "rules"))}, {"reasons", reasons}, {"alerts", alerts},
-                {"patterns_available", run->has_patterns}, {"patterns_total", instances.size()},
-                {"patterns", patterns}, {"shared_available", run->has_shared},
-                {"shared", SharedOf(*run, accounts, id)}};
+    // Members moved in, not listed in an initializer list (which would copy every alert again).
+    Json out = Json::object();
+    out["markings"] = cs.markings;
+    out["subject"] = SubjectJson(*run, row);
+    out["accounts"] = accounts;
+    out["related_parties"] = Words(Field(*run, row, "related_parties"));
+    out["rules"] = Words(Field(*run, row, "rules"));
+    out["reasons"] = std::move(reasons);
+    out["alerts"] = std::move(alerts);
+    out["patterns_available"] = run->has_patterns;
+    out["patterns_total"] = instances.size();
+    out["patterns"] = std::move(patterns);
+    out["shared_available"] = run->has_shared;
+    out["shared"] = SharedOf(*run, accounts, id);
+    return out;
   }
   return NotFoundError(fmt::format("subject '{}' is not among the case's ranked subjects", id.substr(0, 40)));
 }

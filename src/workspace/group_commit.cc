@@ -125,13 +125,14 @@ void GroupCommitter::CommitBatch(const std::vector<Pending*>& batch) {
   if (Status st = db_->Begin(); !st.ok()) return fail_succeeded(st);
   for (size_t i = 0; i < batch.size(); ++i) {
     Pending& p = *batch[i];
-    if (Status st = db_->ExecScript("SAVEPOINT change"); !st.ok()) {
+    // Through Execute, not ExecScript: the savepoint statements are compiled once (sql.h).
+    if (Status st = db_->Execute("SAVEPOINT change").status(); !st.ok()) {
       (void)db_->Rollback();
       return fail_succeeded(st);
     }
     p.status = (*p.change)(db_, journal_);
     if (p.status.ok()) {
-      if (Status st = db_->ExecScript("RELEASE change"); !st.ok()) {
+      if (Status st = db_->Execute("RELEASE change").status(); !st.ok()) {
         (void)db_->Rollback();
         return fail_succeeded(st);
       }
@@ -141,7 +142,9 @@ void GroupCommitter::CommitBatch(const std::vector<Pending*>& batch) {
     // Only this change's work is undone. If the database ended the whole transaction (an I/O
     // error, a full disk), the savepoint is gone: then nothing of the batch is kept, and every
     // change not yet failed is answered with that error (none of it was acknowledged).
-    if (Status st = db_->ExecScript("ROLLBACK TO change; RELEASE change"); !st.ok()) {
+    Status st = db_->Execute("ROLLBACK TO change").status();
+    if (st.ok()) st = db_->Execute("RELEASE change").status();
+    if (!st.ok()) {
       (void)db_->Rollback();
       for (size_t k = i + 1; k < batch.size(); ++k) {
         batch[k]->status = IoError(fmt::format(

@@ -33,7 +33,18 @@ int64_t SqlInt(const SqlValue& v, int64_t fallback = 0);
 std::string SqlText(const SqlValue& v);
 bool SqlIsNull(const SqlValue& v);
 
-// A database connection. Not thread-safe: the server serialises access with its own mutex.
+// How often a connection's statements were compiled and how often a compiled one was reused.
+struct SqlStatementCounts {
+  int64_t prepared = 0;  // statements compiled (a cache miss)
+  int64_t reused = 0;    // runs of a statement compiled before (a cache hit)
+};
+
+// A database connection. Not thread-safe: one thread uses it at a time (the server keeps a pool
+// of connections, one per request in flight).
+//
+// Statements are compiled once per connection and SQL text, and kept: a later Query or Execute
+// of the same text binds new parameters to the compiled statement (SQL built with values in its
+// text would fill the cache: always bind values as `?` parameters).
 class SqlDatabase {
  public:
   virtual ~SqlDatabase() = default;
@@ -48,7 +59,12 @@ class SqlDatabase {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // This connection's statement counts since it was opened.
+  virtual SqlStatementCounts statement_counts() const = 0;
 };
+
+// The statement counts of every connection of this process, closed ones included. Thread-safe.
+SqlStatementCounts SqlStatementTotals();
 
 // Opens (creating if absent) an SQLite database at `path` in WAL mode with synchronous=FULL,
 // foreign keys on and a busy timeout, so an acknowledged commit survives a crash.

@@ -1,12 +1,17 @@
 // SqlDatabase on SQLite (Debian's libsqlite3): WAL journal, synchronous=FULL so that a commit
-// acknowledged to a client survives power loss and SIGKILL, foreign keys enforced.
+// acknowledged to a client survives power loss and SIGKILL, foreign keys enforced. Statements
+// are compiled once per connection and kept (compiling was a quarter of the server's CPU under
+// load: bench/RESULTS-ws.md, session 13).
 #include <sqlite3.h>
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
+#include "moneytrail/group_commit.h"
 #include "moneytrail/safe_text.h"
 #include "workspace/sql.h"
 
@@ -27,13 +32,25 @@ bool SqlIsNull(const SqlValue& v) { return std::holds_alternative<std::monostate
 
 namespace {
 
-class Statement {
+std::atomic<int64_t> total_prepared{0};
+std::atomic<int64_t> total_reused{0};
+
+// Statements a connection keeps compiled. The workspace's SQL is a fixed set of texts (a few
+// dozen; the queue's filters combine into a few more), so the bound is never reached in
+// practice; past it the cache starts again rather than growing without end.
+constexpr size_t kMaxCachedStatements = 256;
+
+// Leaves a cached statement ready for its next run on every path out of Run: reset (which also
+// ends the read it holds open) and its parameters cleared.
+class ResetOnExit {
  public:
-  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  sqlite3_stmt* get() const { return stmt_; }
+  explicit ResetOnExit(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~ResetOnExit() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
 
  private:
   sqlite3_stmt* stmt_;
@@ -42,7 +59,10 @@ class Statement {
 class SqliteDatabase final : public SqlDatabase {
  public:
   explicit SqliteDatabase(sqlite3* db) : db_(db) {}
-  ~SqliteDatabase() override { sqlite3_close_v2(db_); }
+  ~SqliteDatabase() override {
+    ClearCache();
+    sqlite3_close_v2(db_);
+  }
 
   Result<SqlRows> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
     SqlRows rows;
@@ -68,9 +88,11 @@ class SqliteDatabase final : public SqlDatabase {
     return Status::Ok();
   }
 
-  Status Begin() override { return ExecScript("BEGIN IMMEDIATE"); }
-  Status Commit() override { return ExecScript("COMMIT"); }
-  Status Rollback() override { return ExecScript("ROLLBACK"); }
+  Status Begin() override { return Run("BEGIN IMMEDIATE", {}, nullptr); }
+  Status Commit() override { return Run("COMMIT", {}, nullptr); }
+  Status Rollback() override { return Run("ROLLBACK", {}, nullptr); }
+
+  SqlStatementCounts statement_counts() const override { return counts_; }
 
  private:
   Status Error(std::string_view what) const {
@@ -83,13 +105,37 @@ class SqliteDatabase final : public SqlDatabase {
     return IoError(message);
   }
 
-  Status Run(std::string_view sql, const std::vector<SqlValue>& params, SqlRows* rows) {
+  // The compiled statement for `sql`, from the cache or compiled now (and kept).
+  Result<sqlite3_stmt*> Prepared(std::string_view sql) {
+    std::string key(sql);
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      ++counts_.reused;
+      ++total_reused;
+      return it->second;
+    }
     sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, nullptr) !=
-        SQLITE_OK) {
+    // SQLITE_PREPARE_PERSISTENT: the statement is kept and reused (SQLite then allocates it
+    // outside its lookaside memory).
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
+                           nullptr) != SQLITE_OK) {
       return Error("prepare");
     }
-    Statement stmt(raw);
+    if (raw == nullptr) return InternalError("workspace database: an empty statement");
+    ++counts_.prepared;
+    ++total_prepared;
+    if (cache_.size() >= kMaxCachedStatements) ClearCache();
+    cache_.emplace(std::move(key), raw);
+    return raw;
+  }
+
+  void ClearCache() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    cache_.clear();
+  }
+
+  Status Run(std::string_view sql, const std::vector<SqlValue>& params, SqlRows* rows) {
+    MT_ASSIGN_OR_RETURN(sqlite3_stmt* raw, Prepared(sql));
+    ResetOnExit reset(raw);
     if (static_cast<size_t>(sqlite3_bind_parameter_count(raw)) != params.size()) {
       return InternalError(fmt::format("workspace database: {} parameters for {}", params.size(),
                                        Abbreviate(sql, 120)));
@@ -100,7 +146,8 @@ class SqliteDatabase final : public SqlDatabase {
       if (const int64_t* v = std::get_if<int64_t>(&params[i])) {
         rc = sqlite3_bind_int64(raw, index, *v);
       } else if (const std::string* s = std::get_if<std::string>(&params[i])) {
-        rc = sqlite3_bind_text64(raw, index, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        // The parameters outlive the statement's run (reset on exit): no copy.
+        rc = sqlite3_bind_text64(raw, index, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
       } else {
         rc = sqlite3_bind_null(raw, index);
       }
@@ -135,9 +182,15 @@ class SqliteDatabase final : public SqlDatabase {
   }
 
   sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;  // SQL text -> compiled statement (owned)
+  SqlStatementCounts counts_;
 };
 
 }  // namespace
+
+SqlStatementCounts SqlStatementTotals() { return {total_prepared.load(), total_reused.load()}; }
+
+StatementCacheTotals StatementCacheCounters() { return {total_prepared.load(), total_reused.load()}; }
 
 Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::filesystem::path& path, bool durable) {
   sqlite3* raw = nullptr;

@@ -187,6 +187,29 @@ TEST_F(WorkspaceFixture, EveryReadAndWriteIsJournalled) {
   EXPECT_EQ(ws_->QueryJournal(irs_agent_, q).status().code(), StatusCode::kPermissionDenied);
 }
 
+TEST_F(WorkspaceFixture, ANoteChangeIsOneJournalEntryHoldingTheNoteBeforeAndAfter) {
+  auto c = ws_->CreateCase(irs_agent_, {"2026-009", "Journal of a change", {}});
+  ASSERT_TRUE(c.ok());
+  auto n = ws_->AddNote(irs_agent_, c->id, "case", "", "first text", {});
+  ASSERT_TRUE(n.ok());
+  ASSERT_TRUE(ws_->GetNote(irs_agent_, n->id).ok());
+  ASSERT_TRUE(ws_->UpdateNote(irs_agent_, n->id, n->version, "second text").ok());
+  // A stale version: refused, and nothing of it in the journal.
+  EXPECT_EQ(ws_->UpdateNote(irs_agent_, n->id, n->version, "third text").status().code(),
+            StatusCode::kFailedPrecondition);
+  JournalQuery q;
+  q.object = "note/" + std::to_string(n->id);
+  auto entries = ws_->QueryJournal(auditor_, q);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 3u);
+  EXPECT_EQ((*entries)[0].action, "create");
+  EXPECT_EQ((*entries)[1].action, "read");
+  EXPECT_EQ((*entries)[2].action, "update");
+  EXPECT_NE((*entries)[2].before.find("first text"), std::string::npos) << (*entries)[2].before;
+  EXPECT_NE((*entries)[2].after.find("second text"), std::string::npos) << (*entries)[2].after;
+  EXPECT_EQ((*entries)[2].username, "irs.agent");
+}
+
 TEST_F(WorkspaceFixture, TextFieldsRejectInvalidUtf8AndOversizedValues) {
   EXPECT_EQ(ws_->CreateCase(irs_agent_, {"2026-008", "M\xC9XICO", {}}).status().code(),
             StatusCode::kInvalidArgument);

@@ -79,6 +79,8 @@ int RunServe(const Options& o) {
   fmt::print("stopped\ngroup commit: {} journalled changes in {} durable commits (at most {} in one; {} failed and "
              "were rolled back alone)\n",
              commits.changes, commits.commits, commits.largest_batch, commits.failed_changes);
+  const workspace::StatementCacheTotals statements = workspace::StatementCacheCounters();
+  fmt::print("statements: {} compiled, {} runs reused a compiled one\n", statements.prepared, statements.reused);
   return cli::kExitOk;
 }
 
