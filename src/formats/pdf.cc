@@ -743,7 +743,7 @@ class Emitter {
     Flush();
     pending_ = true;
     pending_fields_ = std::move(fields);
-    pending_line_ = {line.page, line.number, line.y, line.size, {}};
+    pending_line_ = {line.page, line.number, line.y, line.size, {}, {}};
     pending_spans_ = 1;
     if (!body) {
       Flush();  // only a body row takes a continuation
