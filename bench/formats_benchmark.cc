@@ -214,6 +214,8 @@ BENCHMARK(BM_ReadXlsx)->Arg(200000)->Unit(benchmark::kMillisecond);
 
 // A text PDF statement (FORMATS_BENCH_PDF), read with its table header's columns as the ingest
 // reads it: items are pages.
+// Arg 1: with a statement template of that layout (its colgroup's x-ranges, a row starts at a
+// date), as a mapping's [pdf] table would give it.
 void BM_ReadPdf(benchmark::State& state) {
   const char* path = std::getenv("FORMATS_BENCH_PDF");
   auto file = moneytrail::ReadFileToString(path != nullptr ? path : "");
@@ -223,6 +225,11 @@ void BM_ReadPdf(benchmark::State& state) {
   }
   moneytrail::formats::PdfOptions options;
   options.is_header = [](std::string_view line) { return line.substr(0, 17) == "Date,Description,"; };
+  moneytrail::formats::PdfTemplate layout;
+  layout.columns = {{43.2, 115.2}, {115.2, 352.8}, {352.8, 439.2}, {439.2, 525.6}};
+  layout.top = 40, layout.bottom = 740;
+  layout.row_start = "^\\d{2}/\\d{2}/\\d{4}$";
+  if (state.range(0) == 1) options.layout = &layout;
   uint64_t pages = 0;
   for (auto _ : state) {
     auto t = moneytrail::formats::ReadPdfAsText(*file, "bench.pdf", options);
@@ -236,6 +243,6 @@ void BM_ReadPdf(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * pages));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * file->size()));
 }
-BENCHMARK(BM_ReadPdf)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReadPdf)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -3,7 +3,8 @@
 // promises: an error names the file; a read PDF's text holds one line per entry of its line map,
 // each citing a page it has, in page order, and page_first_line agrees with the map; the text is
 // valid UTF-8 without NUL. A header test (a line starting "Date") exercises the column alignment
-// and the joining of wrapped lines.
+// and the joining of wrapped lines; a statement template (the input's last byte says) its
+// columns, rows and balance forward lines. The custody form of the pages reads back as written.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +21,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 0 && (data[size - 1] & 1) != 0) {
     options.is_header = [](std::string_view line) { return line.substr(0, 4) == "Date"; };
   }
+  formats::PdfTemplate layout;
+  layout.columns = {{40, 100}, {100, 320}, {320, 420}, {420, 520}};
+  layout.top = 30, layout.bottom = 760;
+  layout.row_start = "^\\d";
+  layout.balance_forward = "(?i)^balance";
+  if (size > 0 && (data[size - 1] & 2) != 0) options.layout = &layout;
   Result<formats::PdfText> t = formats::ReadPdfAsText(bytes, "fuzz.pdf", options);
   if (!t.ok()) {
     fuzz::ExpectExplained(t.status(), "ReadPdfAsText failed without a message");
@@ -36,5 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::Expect(!formats::PdfCitation(t->page_first_line, i + 1).empty(), "a line has no page citation");
   }
   fuzz::ExpectCleanText(t->text, "text");
+  fuzz::Expect(t->opening_balance_line <= t->lines.size(), "the balance forward cites a line past the text");
+  fuzz::Expect(formats::ParsePdfPagesText(formats::PdfPagesText(t->page_first_line)) == t->page_first_line,
+               "the custody form of the pages does not read back");
   return 0;
 }

@@ -46,7 +46,10 @@ struct Money {
 struct SourceRef {
   uint32_t file_index = 0;  // index into CaseReportData::custody
   std::string file;         // the file's name as shown (basename)
-  uint32_t line = 0;
+  uint32_t line = 0;         // the 1-based line the store cites (a PDF's emitted text line)
+  // For a PDF source: where that line is printed, "page 2, line 13" (formats::PdfCitation from
+  // its custody record); "" for every other source.
+  std::string position;
 };
 
 // A channel code in an investigator's words, as every report table, chart and timeline prints it

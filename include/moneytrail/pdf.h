@@ -31,6 +31,40 @@ namespace moneytrail::formats {
 // True when `bytes` start with "%PDF-".
 bool LooksLikePdf(std::string_view bytes);
 
+// A statement template (docs/format/pdf.md, "Statement templates"; a mapping's [pdf] table):
+// for layouts the gap rule cannot split (columns that touch, an amount printed under a
+// description that wraps, "Balance forward" lines), where the table's columns are and how a row
+// starts. It applies to the table: the lines after the first header line (PdfOptions::is_header)
+// that lie in the page region; the lines before it and outside the region (the banner, page
+// numbers, footers) are emitted as gap-separated cells as without a template.
+struct PdfTemplate {
+  // The columns' x-ranges [from, to) on the page as displayed, in points from its left edge,
+  // left to right, one per column of the header: a word goes to the column whose range holds its
+  // middle, else to the nearest column. REQUIRES (CheckPdfTemplate): from < to, ranges in order,
+  // not overlapping.
+  std::vector<std::pair<double, double>> columns;
+  // The table's region on every page, in points below the page's top edge: a line whose
+  // baseline lies in [top, bottom] (bottom 0: to the page's foot).
+  double top = 0, bottom = 0;
+  // RE2 pattern: a table line whose first column's text matches it starts a row; any other
+  // table line (not a header, not a balance-forward line) continues the row above: each of its
+  // columns' text is appended to the row's (a wrapped description, an amount printed on the
+  // row's second line), and an empty line is emitted in its place. Empty: rows are told by the
+  // gap rule's continuation (one column only, right under the row).
+  std::string row_start;
+  // RE2 pattern: a table line whose text (its words joined by single spaces) matches it is a
+  // carried-forward balance ("Balance forward", "Balance brought forward"): emitted with its
+  // columns like any line (the mapping skips it with skip_patterns), and the first one before
+  // any row gives the statement's opening balance (PdfText::opening_balance).
+  std::string balance_forward;
+};
+
+// InvalidArgument naming the [pdf] key when `t` breaks a REQUIRES of PdfTemplate or a pattern
+// does not compile.
+Status CheckPdfTemplate(const PdfTemplate& t);
+// A text that differs between templates that read a file differently (for caches of the text).
+std::string PdfTemplateKey(const PdfTemplate& t);
+
 struct PdfOptions {
   char delimiter = ',';  // between cells of the text written (the mapping's)
   // A printed line: glyphs whose baselines differ by at most this fraction of the font size.
@@ -48,6 +82,8 @@ struct PdfOptions {
   // row's, and an empty line is emitted in its place.
   std::function<bool(std::string_view line)> is_header;
   uint32_t max_pages = 100000;  // a file with more pages is refused
+  // The statement template, when the mapping has one (borrowed: must outlive the call).
+  const PdfTemplate* layout = nullptr;
 };
 
 // Where an emitted line was printed.
@@ -68,6 +104,10 @@ struct PdfText {
   uint32_t pages = 0;
   uint64_t glyphs = 0;               // glyphs placed
   uint64_t rotated_glyphs = 0;       // glyphs not upright (a watermark): left out of the lines
+  // With a template's balance_forward: the last column's text of the first carried-forward
+  // balance line printed before any row ("$1,204.33"), and its emitted line; else "" and 0.
+  std::string opening_balance;
+  uint64_t opening_balance_line = 0;
 };
 
 // Reads the text of every page of the PDF `bytes`. Errors (InvalidArgument naming `name` and,
@@ -86,6 +126,13 @@ std::string PdfCitation(const std::vector<uint64_t>& page_first_line, uint64_t l
 // The custody form of page_first_line: "pdf: 3 page(s); text lines from 1 (page 1), 48 (page 2),
 // 95 (page 3)".
 std::string PdfPagesText(const std::vector<uint64_t>& page_first_line);
+// The inverse of PdfPagesText: the pages' first emitted lines read back from a custody
+// record's `encoding`, for citing a stored row's page and line (the case report's evidence).
+// Empty when `custody_encoding` is not PdfPagesText's form (a CSV's "utf-8", an old store).
+std::vector<uint64_t> ParsePdfPagesText(std::string_view custody_encoding);
+// "page 2, line 13" for line `line` of a PDF source whose custody `encoding` is
+// PdfPagesText's; "" for any other source or a line before its first page.
+std::string PdfCitationFromCustody(std::string_view custody_encoding, uint64_t line);
 
 }  // namespace moneytrail::formats
 

@@ -357,9 +357,10 @@ CaseTimeline BuildCaseTimeline(const ViewMaker& views, std::span<const report::S
         const TransactionId t = end ? first_last[k].second : first_last[k].first;
         report::TxView tx = views.Tx(t);
         tl.events.push_back({tx.time, v.account, end ? "Last transaction" : "First transaction",
-                             fmt::format("{}, {} to {}, {} {} ({}:{})", report::ChannelWords(tx.channel), tx.from, tx.to,
+                             fmt::format("{}, {} to {}, {} {} ({}:{}{})", report::ChannelWords(tx.channel), tx.from, tx.to,
                                          FormatDecimalGrouped(tx.amount.amount), tx.amount.currency,
-                                         tx.source.file, tx.source.line)});
+                                         tx.source.file, tx.source.line,
+                                         tx.source.position.empty() ? "" : ", " + tx.source.position)});
       }
     }
     for (const report::AlertView& a : v.alerts) {

@@ -8,12 +8,14 @@
 
 #include "moneytrail/csv.h"
 #include "moneytrail/file_util.h"
+#include "moneytrail/pdf.h"
 
 namespace moneytrail::cases {
 
 ViewMaker::ViewMaker(const store::Store& store) : store_(store) {
   for (const store::SourceRecord& r : store.sources()) {
     file_names_.push_back(std::filesystem::path(r.path).filename().string());
+    pdf_pages_.push_back(formats::ParsePdfPagesText(r.encoding));
   }
   // The home country: the most frequent country of the located transactions (ties: the first
   // string id), counted per location id first so that the pass is one array increment a row.
@@ -117,6 +119,9 @@ report::SourceRef ViewMaker::Source(TransactionId t) const {
   ref.file_index = store_.source_file()[t];
   ref.file = ref.file_index < file_names_.size() ? file_names_[ref.file_index] : "";
   ref.line = store_.source_line()[t];
+  if (ref.file_index < pdf_pages_.size() && !pdf_pages_[ref.file_index].empty()) {
+    ref.position = formats::PdfCitation(pdf_pages_[ref.file_index], ref.line);
+  }
   return ref;
 }
 

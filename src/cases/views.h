@@ -46,6 +46,8 @@ class ViewMaker {
  private:
   const store::Store& store_;
   std::vector<std::string> file_names_;  // basename of each custody record's path
+  // Per custody record: a PDF's pages' first emitted lines (formats::ParsePdfPagesText), else empty.
+  std::vector<std::vector<uint64_t>> pdf_pages_;
   std::string home_country_;
 };
 

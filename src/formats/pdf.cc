@@ -21,6 +21,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <re2/re2.h>
+
 #include "moneytrail/safe_text.h"
 #include "pdf_unicode.h"
 #include "utf8.h"
@@ -234,6 +236,8 @@ class PageReader {
  public:
   explicit PageReader(FontCache& fonts) : fonts_(fonts) {}
 
+  // Sets the matrix from the page's user space to the page as displayed (its /Rotate).
+  void SetPageMatrix(const Matrix& m) { gs_.ctm = m; }
   // Runs the content `bytes` with `resources` (a page's or a form's).
   void Run(const std::string& bytes, QPDFObjectHandle resources, int depth);
 
@@ -487,6 +491,7 @@ struct PrintedLine {
   uint32_t page, number;
   double y, size;
   std::vector<Cell> cells;
+  std::vector<Cell> words;  // before cells join them: a template's columns take words
 };
 
 bool IsBlank(const std::string& t) { return t == " " || t == "\xC2\xA0"; }
@@ -536,7 +541,8 @@ std::vector<PrintedLine> LinesOf(std::vector<Glyph>& glyphs, uint32_t page, cons
       open = true;
     }
     if (!words.empty()) {
-      PrintedLine line{page, static_cast<uint32_t>(lines.size() + 1), y, size, {}};
+      PrintedLine line{page, static_cast<uint32_t>(lines.size() + 1), y, size, {}, {}};
+      for (const Word& w : words) line.words.push_back({w.x0, w.x1, w.text});
       for (size_t k = 0; k < words.size(); ++k) {
         const Word& w = words[k];
         if (k > 0 && w.x0 - line.cells.back().x1 <= o.cell_gap * std::max(w.size, size)) {
@@ -576,15 +582,26 @@ std::string Join(const std::vector<std::string>& fields, char delimiter) {
   return out;
 }
 
-// Emits the printed lines of all pages: gap cells, or the header's columns once it is seen.
+// A template's patterns, compiled once per read.
+struct CompiledTemplate {
+  const PdfTemplate& t;
+  std::unique_ptr<re2::RE2> row_start, balance_forward;
+};
+
+// Emits the printed lines of all pages: gap cells, or the header's columns once it is seen, or
+// a template's columns.
 class Emitter {
  public:
-  Emitter(const PdfOptions& o, PdfText& out) : o_(o), out_(out) {}
+  Emitter(const PdfOptions& o, PdfText& out, const CompiledTemplate* layout) : o_(o), out_(out), layout_(layout) {}
 
   void Add(const PrintedLine& line) {
     std::vector<std::string> gap_fields;
     for (const Cell& c : line.cells) gap_fields.push_back(c.text);
     const std::string gap_text = Join(gap_fields, o_.delimiter);
+    if (layout_ != nullptr) {
+      AddByTemplate(line, gap_fields, gap_text);
+      return;
+    }
     if (o_.is_header && o_.is_header(gap_text)) {
       Flush();
       columns_.clear();
@@ -639,18 +656,94 @@ class Emitter {
     pending_ = false;
   }
 
-  // Called before the first line of page `page`.
-  void StartPage() {
+  // Called before the first line of a page `height` points high (as displayed).
+  void StartPage(double height) {
     Flush();
     out_.page_first_line.push_back(out_.lines.size() + 1);
+    page_height_ = height;
   }
 
  private:
+  // The template's columns, from the first header on, for lines in the page region.
+  void AddByTemplate(const PrintedLine& line, const std::vector<std::string>& gap_fields, const std::string& gap_text) {
+    const PdfTemplate& t = layout_->t;
+    const double below_top = page_height_ - line.y;
+    const bool in_region = below_top >= t.top && (t.bottom <= 0 || below_top <= t.bottom);
+    std::vector<std::string> fields(t.columns.size());
+    std::string words;
+    for (const Cell& w : line.words) {
+      const double middle = (w.x0 + w.x1) / 2;
+      size_t best = 0;
+      double best_distance = 1e300;
+      for (size_t k = 0; k < t.columns.size(); ++k) {
+        const double distance = middle < t.columns[k].first ? t.columns[k].first - middle
+                                : middle >= t.columns[k].second ? middle - t.columns[k].second : 0;
+        if (distance < best_distance) best_distance = distance, best = k;
+      }
+      if (!fields[best].empty()) fields[best] += ' ';
+      fields[best] += w.text;
+      if (!words.empty()) words += ' ';
+      words += w.text;
+    }
+    const bool header = o_.is_header && (o_.is_header(Join(fields, o_.delimiter)) || o_.is_header(gap_text));
+    if (header) seen_header_ = true;
+    if (header || !seen_header_ || !in_region) {
+      Push(header ? fields : gap_fields, line, /*body=*/false);
+      return;
+    }
+    if (layout_->balance_forward != nullptr && re2::RE2::PartialMatch(words, *layout_->balance_forward)) {
+      Push(fields, line, /*body=*/false);
+      if (!seen_row_ && out_.opening_balance_line == 0) {
+        for (auto it = fields.rbegin(); it != fields.rend(); ++it) {
+          if (!it->empty()) {
+            out_.opening_balance = *it;
+            break;
+          }
+        }
+        out_.opening_balance_line = out_.lines.size();
+      }
+      return;
+    }
+    if (layout_->row_start == nullptr) {
+      // No row pattern: the gap rule's continuation (one column only, right under the row).
+      size_t filled = 0, only = 0;
+      for (size_t k = 0; k < fields.size(); ++k) {
+        if (!fields[k].empty()) ++filled, only = k;
+      }
+      if (pending_ && filled == 1 && only > 0 && pending_line_.page == line.page && !pending_fields_[only].empty() &&
+          pending_line_.y - line.y <= 1.6 * std::max(line.size, pending_line_.size) * pending_spans_) {
+        Continue(fields);
+        return;
+      }
+      seen_row_ = seen_row_ || filled >= 2;
+      Push(fields, line, filled >= 2);
+      return;
+    }
+    if (re2::RE2::PartialMatch(fields[0], *layout_->row_start)) {
+      seen_row_ = true;
+      Push(fields, line, /*body=*/true);
+    } else if (pending_ && pending_line_.page == line.page) {
+      Continue(fields);
+    } else {
+      Push(fields, line, /*body=*/false);  // no row to continue: the mapping rejects or skips it
+    }
+  }
+
+  // Appends a continuation line's columns to the pending row's.
+  void Continue(const std::vector<std::string>& fields) {
+    for (size_t k = 0; k < fields.size() && k < pending_fields_.size(); ++k) {
+      if (fields[k].empty()) continue;
+      if (!pending_fields_[k].empty()) pending_fields_[k] += ' ';
+      pending_fields_[k] += fields[k];
+    }
+    ++pending_spans_;
+  }
+
   void Push(std::vector<std::string> fields, const PrintedLine& line, bool body) {
     Flush();
     pending_ = true;
     pending_fields_ = std::move(fields);
-    pending_line_ = {line.page, line.number, line.y, line.size, {}};
+    pending_line_ = {line.page, line.number, line.y, line.size, {}, {}};
     pending_spans_ = 1;
     if (!body) {
       Flush();  // only a body row takes a continuation
@@ -659,6 +752,9 @@ class Emitter {
 
   const PdfOptions& o_;
   PdfText& out_;
+  const CompiledTemplate* layout_;
+  double page_height_ = 0;
+  bool seen_header_ = false, seen_row_ = false;
   std::vector<std::pair<double, double>> columns_;
   bool pending_ = false;
   std::vector<std::string> pending_fields_;
@@ -666,9 +762,110 @@ class Emitter {
   uint32_t pending_spans_ = 1;
 };
 
+// The page as it is displayed: its /MediaBox moved to the origin and turned by its /Rotate
+// (clockwise, a multiple of 90), so that text upright on the displayed page is upright here and
+// x grows to the right, y upwards, from the displayed page's lower left corner.
+struct PageBox {
+  Matrix to_display;
+  double width = 0, height = 0;
+};
+
+Result<PageBox> PageBoxOf(QPDFPageObjectHelper& page) {
+  double llx = 0, lly = 0, urx = 612, ury = 792;  // US Letter when the box is missing or odd
+  QPDFObjectHandle box = page.getAttribute("/MediaBox", false);
+  if (box.isArray() && box.getArrayNItems() == 4) {
+    double v[4];
+    bool numbers = true;
+    for (int k = 0; k < 4; ++k) {
+      QPDFObjectHandle n = box.getArrayItem(k);
+      numbers = numbers && n.isNumber();
+      v[k] = n.isNumber() ? n.getNumericValue() : 0;
+    }
+    if (numbers && std::isfinite(v[0]) && std::isfinite(v[1]) && std::isfinite(v[2]) && std::isfinite(v[3])) {
+      llx = std::min(v[0], v[2]), urx = std::max(v[0], v[2]);
+      lly = std::min(v[1], v[3]), ury = std::max(v[1], v[3]);
+    }
+  }
+  long long rotate = 0;
+  QPDFObjectHandle r = page.getAttribute("/Rotate", false);
+  if (r.isInteger()) {
+    rotate = r.getIntValue();
+  } else if (!r.isNull()) {
+    return InvalidArgumentError("its /Rotate is not an integer");
+  }
+  if (rotate % 90 != 0) {
+    return InvalidArgumentError("its /Rotate is " + std::to_string(rotate) +
+                                ", not a multiple of 90 as the PDF standard requires: the page cannot be placed");
+  }
+  rotate = ((rotate % 360) + 360) % 360;
+  const double w = urx - llx, h = ury - lly;
+  const Matrix origin{1, 0, 0, 1, -llx, -lly};
+  PageBox b;
+  switch (rotate) {
+    case 90:  // turned clockwise: the left edge is at the top
+      b = {Matrix{0, -1, 1, 0, 0, w}, h, w};
+      break;
+    case 180:
+      b = {Matrix{-1, 0, 0, -1, w, h}, w, h};
+      break;
+    case 270:
+      b = {Matrix{0, 1, -1, 0, h, 0}, h, w};
+      break;
+    default:
+      b = {Matrix{1, 0, 0, 1, 0, 0}, w, h};
+  }
+  b.to_display = Multiply(origin, b.to_display);
+  return b;
+}
+
+std::string FormatPoints(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 }  // namespace
 
 bool LooksLikePdf(std::string_view bytes) { return bytes.substr(0, 5) == "%PDF-"; }
+
+Status CheckPdfTemplate(const PdfTemplate& t) {
+  if (t.columns.empty()) return InvalidArgumentError("[pdf] columns: at least one column's [from, to] is needed");
+  for (size_t k = 0; k < t.columns.size(); ++k) {
+    const auto& [from, to] = t.columns[k];
+    const std::string which = "[pdf] columns[" + std::to_string(k + 1) + "] = [" + FormatPoints(from) + ", " +
+                              FormatPoints(to) + "]";
+    if (!std::isfinite(from) || !std::isfinite(to) || from < 0 || !(from < to)) {
+      return InvalidArgumentError(which + ": expected 0 <= from < to (points from the page's left edge)");
+    }
+    if (k > 0 && from < t.columns[k - 1].second) {
+      return InvalidArgumentError(which + ": overlaps or precedes the column before it (columns go left to right)");
+    }
+  }
+  if (!std::isfinite(t.top) || !std::isfinite(t.bottom) || t.top < 0 || t.bottom < 0 ||
+      (t.bottom > 0 && t.bottom <= t.top)) {
+    return InvalidArgumentError("[pdf] region = [" + FormatPoints(t.top) + ", " + FormatPoints(t.bottom) +
+                                "]: expected 0 <= top < bottom (points below the page's top edge; bottom 0: the foot)");
+  }
+  for (const auto& [key, pattern] : {std::pair<const char*, const std::string*>{"row_start", &t.row_start},
+                                     {"balance_forward", &t.balance_forward}}) {
+    if (pattern->empty()) continue;
+    re2::RE2 re(*pattern, re2::RE2::Quiet);
+    if (!re.ok()) {
+      return InvalidArgumentError(std::string("[pdf] ") + key + " '" + Abbreviate(*pattern) +
+                                  "' is not a valid pattern: " + re.error());
+    }
+  }
+  return Status::Ok();
+}
+
+std::string PdfTemplateKey(const PdfTemplate& t) {
+  std::string key = "columns";
+  for (const auto& [from, to] : t.columns) key += " " + FormatPoints(from) + "-" + FormatPoints(to);
+  key += " region " + FormatPoints(t.top) + "-" + FormatPoints(t.bottom);
+  key += " row_start " + std::to_string(t.row_start.size()) + ":" + t.row_start;
+  key += " balance_forward " + std::to_string(t.balance_forward.size()) + ":" + t.balance_forward;
+  return key;
+}
 
 std::string PdfCitation(const std::vector<uint64_t>& page_first_line, uint64_t line) {
   if (line == 0 || page_first_line.empty() || line < page_first_line.front()) return {};
@@ -683,6 +880,43 @@ std::string PdfPagesText(const std::vector<uint64_t>& page_first_line) {
     s += (p == 0 ? " " : ", ") + std::to_string(page_first_line[p]) + " (page " + std::to_string(p + 1) + ")";
   }
   return s;
+}
+
+std::vector<uint64_t> ParsePdfPagesText(std::string_view custody_encoding) {
+  // "pdf: N page(s); text lines from F1 (page 1), F2 (page 2), ..."
+  std::vector<uint64_t> out;
+  constexpr std::string_view kFrom = " page(s); text lines from";
+  if (custody_encoding.substr(0, 5) != "pdf: ") return out;
+  const size_t from = custody_encoding.find(kFrom);
+  if (from == std::string_view::npos) return out;
+  uint64_t pages = 0;
+  for (char c : custody_encoding.substr(5, from - 5)) {
+    if (c < '0' || c > '9' || pages > 100000000) return {};
+    pages = pages * 10 + static_cast<uint64_t>(c - '0');
+  }
+  std::string_view rest = custody_encoding.substr(from + kFrom.size());
+  while (!rest.empty()) {
+    if (rest.substr(0, 1) != " " && rest.substr(0, 2) != ", ") return {};
+    rest.remove_prefix(rest[0] == ',' ? 2 : 1);
+    uint64_t first = 0;
+    size_t digits = 0;
+    while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9' && digits < 19) {
+      first = first * 10 + static_cast<uint64_t>(rest[digits] - '0');
+      ++digits;
+    }
+    const std::string page = " (page " + std::to_string(out.size() + 1) + ")";
+    if (digits == 0 || rest.substr(digits, page.size()) != page) return {};
+    if (!out.empty() && first < out.back()) return {};
+    out.push_back(first);
+    rest.remove_prefix(digits + page.size());
+  }
+  if (out.size() != pages) return {};
+  return out;
+}
+
+std::string PdfCitationFromCustody(std::string_view custody_encoding, uint64_t line) {
+  if (custody_encoding.substr(0, 5) != "pdf: ") return {};
+  return PdfCitation(ParsePdfPagesText(custody_encoding), line);
 }
 
 std::string PdfCitation(const PdfText& text, uint64_t line) {
@@ -725,10 +959,25 @@ Result<PdfText> ReadPdfAsText(std::string_view bytes, const std::string& name, c
     }
     if (pages.empty()) return InvalidArgumentError(name + ": the PDF has no pages");
     FontCache fonts;
-    Emitter emitter(options, out);
+    std::unique_ptr<CompiledTemplate> layout;
+    if (options.layout != nullptr) {
+      MT_RETURN_IF_ERROR(CheckPdfTemplate(*options.layout));
+      layout = std::make_unique<CompiledTemplate>(CompiledTemplate{*options.layout, nullptr, nullptr});
+      if (!options.layout->row_start.empty()) layout->row_start = std::make_unique<re2::RE2>(options.layout->row_start);
+      if (!options.layout->balance_forward.empty()) {
+        layout->balance_forward = std::make_unique<re2::RE2>(options.layout->balance_forward);
+      }
+    }
+    Emitter emitter(options, out, layout.get());
     for (QPDFPageObjectHelper& page : pages) {
       ++page_number;
       PageReader reader(fonts);
+      Result<PageBox> box = PageBoxOf(page);
+      if (!box.ok()) {
+        return InvalidArgumentError(name + ", page " + std::to_string(page_number) + ": " +
+                                    std::string(box.status().message()));
+      }
+      reader.SetPageMatrix(box->to_display);
       try {
         QPDFObjectHandle resources = page.getAttribute("/Resources", false);
         std::string content;
@@ -748,7 +997,7 @@ Result<PdfText> ReadPdfAsText(std::string_view bytes, const std::string& name, c
       }
       out.glyphs += reader.glyphs.size();
       out.rotated_glyphs += reader.rotated;
-      emitter.StartPage();
+      emitter.StartPage(box->height);
       for (const PrintedLine& line : LinesOf(reader.glyphs, page_number, options)) emitter.Add(line);
     }
     emitter.Flush();

@@ -53,6 +53,11 @@ struct StatementFile {
   // A text PDF (formats::ReadPdfAsText): the emitted line each page starts on, so that a line
   // of `text` is cited as a page and line (formats::PdfCitation); empty for other files.
   std::vector<uint64_t> pdf_page_first_line;
+  // A text PDF read with a statement template: the first carried-forward balance's text and
+  // emitted line (formats::PdfText::opening_balance), the opening balance when the banner has
+  // none; else "" and 0.
+  std::string pdf_opening_balance;
+  uint64_t pdf_opening_balance_line = 0;
   std::string sha256;         // of the original bytes
   StatementBanner banner;
   uint64_t header_line = 0;   // 0 when the file has no header
@@ -108,10 +113,12 @@ class SourceProbe {
     size_t text_offset = 0;   // where the text starts in `decoded` or the mapped bytes
     size_t text_size = 0;
     std::vector<uint64_t> pdf_page_first_line;  // a PDF's (StatementFile's field)
+    std::string pdf_opening_balance;            // a PDF template's (StatementFile's field)
+    uint64_t pdf_opening_balance_line = 0;
   };
   Status Open();
   // spec.encoding, or for an .xlsx file the key of its CSV text ("xlsx:" delimiter sheet), for
-  // a text PDF the key of its text ("pdf:" delimiter header pattern).
+  // a text PDF the key of its text ("pdf:" delimiter header pattern, and its template's key).
   std::string EncodingOf(const RowSpec& spec) const;
   std::filesystem::path path_;
   bool opened_ = false;

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <tuple>
 
 #include "moneytrail/edit_distance.h"
 #include "moneytrail/file_util.h"
@@ -18,13 +20,14 @@ namespace {
 
 constexpr std::string_view kTables[] = {"format",         "columns",          "constants",
                                         "channel_values", "direction_values", "banner",
-                                        "enrich"};
+                                        "enrich",         "pdf"};
 constexpr std::string_view kFormatKeys[] = {
     "delimiter",        "quote",          "header",           "skip_lines",
     "trim",             "decimal_separator", "group_separator", "timestamp_format",
     "time_unit",        "signed_amounts", "encoding",         "header_pattern",
     "skip_patterns",    "max_quoted_lines", "max_quoted_bytes", "sheet"};
 constexpr std::string_view kEnrichKeys[] = {"grammar"};
+constexpr std::string_view kPdfKeys[] = {"columns", "region", "row_start", "balance_forward"};
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -120,6 +123,52 @@ Result<std::shared_ptr<const re2::RE2>> Compile(const std::string& where, std::s
                                 std::to_string(re->NumberOfCapturingGroups()) + ")");
   }
   return re;
+}
+
+// A number pair [a, b] of a [pdf] key, or nullopt.
+std::optional<std::pair<double, double>> PointPair(const toml::node& node) {
+  const toml::array* pair = node.as_array();
+  if (pair == nullptr || pair->size() != 2) return std::nullopt;
+  auto a = (*pair)[0].value<double>(), b = (*pair)[1].value<double>();
+  if (!a || !b) return std::nullopt;
+  return std::make_pair(*a, *b);
+}
+
+// [pdf]: a text PDF's statement template (docs/format/pdf.md, "Statement templates").
+Status ReadPdfTemplate(const std::string& where, const toml::table& pdf, RowSpec& s) {
+  MT_RETURN_IF_ERROR(CheckKeys(where, "pdf", pdf, Keys(kPdfKeys)));
+  if (s.header_pattern == nullptr) {
+    return InvalidArgumentError(where + ": [pdf] needs [format] header_pattern: the template's table starts at "
+                                "the header line it matches");
+  }
+  formats::PdfTemplate t;
+  const toml::array* columns = pdf["columns"].as_array();
+  if (columns == nullptr) {
+    return InvalidArgumentError(where + ": [pdf] columns must be an array of [from, to] x-ranges in points");
+  }
+  for (const toml::node& column : *columns) {
+    std::optional<std::pair<double, double>> range = PointPair(column);
+    if (!range) return InvalidArgumentError(where + ": [pdf] columns: each column is [from, to] (two numbers)");
+    t.columns.push_back(*range);
+  }
+  if (const toml::node* region = pdf.get("region")) {
+    std::optional<std::pair<double, double>> range = PointPair(*region);
+    if (!range) return InvalidArgumentError(where + ": [pdf] region must be [top, bottom] (two numbers)");
+    std::tie(t.top, t.bottom) = *range;
+  }
+  for (auto [key, out] : {std::pair<const char*, std::string*>{"row_start", &t.row_start},
+                          {"balance_forward", &t.balance_forward}}) {
+    if (const toml::node* node = pdf.get(key)) {
+      auto pattern = node->value<std::string>();
+      if (!pattern) return InvalidArgumentError(where + ": [pdf] " + key + " must be a string (an RE2 pattern)");
+      *out = *pattern;
+    }
+  }
+  if (Status ok = formats::CheckPdfTemplate(t); !ok.ok()) {
+    return InvalidArgumentError(where + ": " + std::string(ok.message()));
+  }
+  s.pdf_template = std::move(t);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -319,6 +368,7 @@ Result<RowSpec> MappedSpec(const std::filesystem::path& mapping_file) {
       s.banner.push_back(BannerPattern{field, *pattern, std::move(re)});
     }
   }
+  if (const toml::table* pdf = doc["pdf"].as_table()) MT_RETURN_IF_ERROR(ReadPdfTemplate(where, *pdf, s));
   if (const toml::table* enrich = doc["enrich"].as_table()) {
     MT_RETURN_IF_ERROR(CheckKeys(where, "enrich", *enrich, Keys(kEnrichKeys)));
     if (const toml::node* node = enrich->get("grammar")) {

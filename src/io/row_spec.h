@@ -15,6 +15,7 @@
 
 #include "moneytrail/csv.h"
 #include "moneytrail/money.h"
+#include "moneytrail/pdf.h"
 #include "moneytrail/status.h"
 #include "moneytrail/time_format.h"
 #include "moneytrail/transaction.h"
@@ -104,6 +105,8 @@ struct RowSpec {
   bool amount_forms = false;       // amounts in every form of ParseAmountForm (mapped)
   std::string encoding = "utf-8";  // canonical (text_checks.h)
   std::string sheet;               // .xlsx: the worksheet to read ("" the first; xlsx.h)
+  // A text PDF's statement template, the mapping's [pdf] table (moneytrail/pdf.h).
+  std::optional<formats::PdfTemplate> pdf_template;
   std::shared_ptr<const re2::RE2> header_pattern;  // shared_ptr: see BannerPattern
   std::string header_pattern_text;
   std::vector<std::shared_ptr<const re2::RE2>> skip_patterns;

@@ -141,7 +141,10 @@ Status SourceProbe::Open() {
 // A text PDF likewise (formats::ReadPdfAsText, docs/format/pdf.md): its lines are aligned to
 // the columns of the line the mapping's header_pattern matches.
 std::string SourceProbe::EncodingOf(const RowSpec& spec) const {
-  if (formats::LooksLikePdf(bytes_)) return "pdf:" + std::string(1, spec.dialect.delimiter) + spec.header_pattern_text;
+  if (formats::LooksLikePdf(bytes_)) {
+    return "pdf:" + std::string(1, spec.dialect.delimiter) + spec.header_pattern_text +
+           (spec.pdf_template ? "\n" + formats::PdfTemplateKey(*spec.pdf_template) : std::string());
+  }
   return formats::LooksLikeZip(bytes_) ? "xlsx:" + std::string(1, spec.dialect.delimiter) + spec.sheet : spec.encoding;
 }
 
@@ -165,6 +168,7 @@ Status SourceProbe::Text(const RowSpec& spec, bool whole, std::string_view& text
   if (encoding != spec.encoding && formats::LooksLikePdf(bytes_)) {
     formats::PdfOptions options;
     options.delimiter = spec.dialect.delimiter;
+    if (spec.pdf_template) options.layout = &*spec.pdf_template;
     if (spec.header_pattern != nullptr) {
       options.is_header = [&spec](std::string_view line) {
         return re2::RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *spec.header_pattern);
@@ -175,6 +179,8 @@ Status SourceProbe::Text(const RowSpec& spec, bool whole, std::string_view& text
     if (pdf.ok()) {
       d->decoded = std::move(pdf->text);
       d->pdf_page_first_line = std::move(pdf->page_first_line);
+      d->pdf_opening_balance = std::move(pdf->opening_balance);
+      d->pdf_opening_balance_line = pdf->opening_balance_line;
       text = d->decoded;
     }
   } else if (encoding != spec.encoding) {
@@ -211,6 +217,8 @@ Status SourceProbe::Take(const RowSpec& spec, StatementFile& sf) {
     sf.read_bytes = std::move(read_bytes_);
     sf.bytes = bytes_;
     sf.pdf_page_first_line = std::move(d->pdf_page_first_line);
+    sf.pdf_opening_balance = std::move(d->pdf_opening_balance);
+    sf.pdf_opening_balance_line = d->pdf_opening_balance_line;
     if (d->encoding != "utf-8") {
       sf.decoded = std::move(d->decoded);
       sf.text = std::string_view(sf.decoded).substr(d->text_offset, d->text_size);
@@ -404,6 +412,16 @@ Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(SourceProbe& 
   sf->sha256 = Sha256Hex(sf->bytes);
   MT_ASSIGN_OR_RETURN(HeaderLocation at, LocateHeader(spec, sf->text, name));
   MT_ASSIGN_OR_RETURN(sf->banner, ReadBanner(spec, sf->text, at, name));
+  if (!sf->banner.opening_balance && !sf->pdf_opening_balance.empty()) {
+    // A statement template's carried-forward balance line (docs/format/pdf.md).
+    Result<AmountForm> a = ParseAmountForm(sf->pdf_opening_balance, spec.decimal_point, spec.group_separator);
+    if (!a.ok()) {
+      return InvalidArgumentError(name + ":" + std::to_string(sf->pdf_opening_balance_line) +
+                                  ": [pdf] balance_forward: " + std::string(a.status().message()) + " (printed on " +
+                                  formats::PdfCitation(sf->pdf_page_first_line, sf->pdf_opening_balance_line) + ")");
+    }
+    sf->banner.opening_balance = a->value;
+  }
   if (!sf->banner.statement_account.empty()) {
     FieldSource& account = sf->spec.at(Field::kStatementAccount);
     account.has_constant = true;

@@ -153,7 +153,8 @@ void AppendEvidenceIndex(const report::CaseReportData& d, std::string& out) {
     return;
   }
   out += fmt::format("<p class=\"note\">Every transaction cited above, once, in time order "
-                     "({}). The source is the file of the custody record and its 1-based line."
+                     "({}). The source is the file of the custody record and its 1-based line; for a "
+                     "PDF, the line of its text and, in brackets, the page and line it is printed on."
                      "</p>",
                      FormatCount(txs.size()));
   out += "<table class=\"tx evidence\"><caption>Summary (FRE 1006): the cited transactions and "

@@ -103,8 +103,10 @@ std::string FormatCount(uint64_t n) {
 }
 
 std::string FormatSource(const report::SourceRef& source) {
-  if (source.file.empty()) return fmt::format("file #{}:{}", source.file_index, source.line);
-  return fmt::format("{}:{}", source.file, source.line);
+  std::string at = source.file.empty() ? fmt::format("file #{}:{}", source.file_index, source.line)
+                                       : fmt::format("{}:{}", source.file, source.line);
+  if (!source.position.empty()) at += fmt::format(" ({})", source.position);
+  return at;
 }
 
 std::string_view ChannelColour(std::string_view channel) {

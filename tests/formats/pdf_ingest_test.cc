@@ -7,12 +7,15 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <vector>
 #include <string>
 
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
 #include "moneytrail/ingest.h"
 #include "moneytrail/store.h"
+#include "moneytrail/time_format.h"
 
 namespace moneytrail {
 namespace {
@@ -116,6 +119,68 @@ TEST_F(PdfIngestTest, AScannedPdfOrAPdfWithoutAMappingIsRefusedSayingWhy) {
   EXPECT_NE(r.status().message().find("a PDF: a text PDF statement is read as a table with a mapping"),
             std::string::npos)
       << r.status().ToString();
+}
+
+// The template layouts (tests/data/pdf/lakeshore.pdf, harbor.pdf) through the mapping's [pdf]
+// table: every printed row a transaction with the printed date and amount, the balance forward
+// line the account's opening balance, every running balance checked (no break), nothing rejected.
+TEST_F(PdfIngestTest, StatementTemplatesIngestEveryPrintedRowWithTheBalanceForward) {
+  struct Layout { const char* name; const char* bank; const char* account; };
+  for (const Layout& l : {Layout{"lakeshore", "LAKESHORE", "7730-2291"}, Layout{"harbor", "HARBOR-TRUST", "0044-551-90"}}) {
+    const std::string name = l.name;
+    std::istringstream truth(*ReadFileToString(Data(name + "-truth.csv")));
+    std::string line;
+    std::getline(truth, line);
+    const int64_t opening = std::stoll(line.substr(line.find(',') + 1));
+    std::vector<std::vector<std::string>> rows;
+    while (std::getline(truth, line)) {
+      std::vector<std::string> f(1);
+      for (char ch : line) {
+        if (ch == ',') {
+          f.emplace_back();
+        } else {
+          f.back() += ch;
+        }
+      }
+      rows.push_back(f);
+    }
+    const fs::path store = dir_ / (name + ".store");
+    Result<IngestReport> r = Run(store, Data(name + ".pdf"), Data(name + ".toml"));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->rows_rejected, 0u) << name << ": " << (r->first_rejects.empty() ? "" : r->first_rejects[0].ToString());
+    ASSERT_EQ(r->rows_accepted, rows.size()) << name;
+    EXPECT_NE(r->statement_checks_text.find("0 balance break(s)"), std::string::npos) << r->statement_checks_text;
+    store::Store s = *store::Store::Open(store);
+    const AccountId own = *s.FindAccount(NodeKind::kAccount, l.bank, l.account);
+    ASSERT_TRUE(s.account_attributes(own).opening_balance.has_value()) << name;
+    EXPECT_EQ(*s.account_attributes(own).opening_balance, (Decimal{opening, 2})) << name;
+    ASSERT_EQ(s.transaction_count(), rows.size());
+    for (TransactionId t = 0; t < s.transaction_count(); ++t) {
+      const std::string& date = rows[t][0];  // MM/DD/2025
+      EXPECT_EQ(FormatIsoTime(s.time()[t]).substr(0, 10), "2025-" + date.substr(0, 2) + "-" + date.substr(3, 2)) << t;
+      const int64_t cents = std::stoll(rows[t][2]);
+      EXPECT_EQ(s.amount_paid(t), (Decimal{cents < 0 ? -cents : cents, 2})) << name << " " << t;
+      EXPECT_EQ(cents < 0 ? s.source()[t] : s.destination()[t], own) << name << " " << t;
+    }
+  }
+}
+
+TEST_F(PdfIngestTest, AStatementTemplateThatCannotApplyIsAMappingError) {
+  std::string mapping = *ReadFileToString(Data("harbor.toml"));
+  const fs::path map = dir_ / "bad.toml";
+  std::ofstream(map) << mapping + "colums = 3\n";
+  Result<IngestReport> r = Run(dir_ / "a.store", Data("harbor.pdf"), map);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("[pdf] unknown key 'colums'"), std::string::npos) << r.status().ToString();
+  std::ofstream(map) << Replace(mapping, "columns = [[43, 108], [108, 367.2]", "columns = [[43, 108], [100, 367.2]");
+  r = Run(dir_ / "b.store", Data("harbor.pdf"), map);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("[pdf] columns[2] = [100, 367.2]: overlaps"), std::string::npos)
+      << r.status().ToString();
+  std::ofstream(map) << Replace(mapping, "header_pattern = '^Posted,Transaction,Amount,Balance'\n", "");
+  r = Run(dir_ / "c.store", Data("harbor.pdf"), map);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("[pdf] needs [format] header_pattern"), std::string::npos) << r.status().ToString();
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <qpdf/QPDFWriter.hh>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -70,12 +71,13 @@ std::string BuildPdf(const std::vector<std::string>& objects) {
   return out;
 }
 
-// One page showing `content` with Courier (every glyph 600/1000 wide) as /F1.
-std::string CourierPage(const std::string& content) {
+// One page showing `content` with Courier (every glyph 600/1000 wide) as /F1; `page` adds to
+// the page's dictionary (its /MediaBox, /Rotate).
+std::string CourierPage(const std::string& content, const std::string& page = "/MediaBox [0 0 612 792]") {
   std::string widths;
   for (int i = 0; i < 256; ++i) widths += "600 ";
   return BuildPdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                   "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                   "<< /Type /Page /Parent 2 0 R " + page + " /Contents 4 0 R "
                    "/Resources << /Font << /F1 5 0 R >> >> >>",
                    "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream",
                    "<< /Type /Font /Subtype /Type1 /BaseFont /Courier /FirstChar 0 /LastChar 255 /Widths [" +
@@ -386,6 +388,218 @@ TEST(PdfTest, DamagedPdfsAreErrorsNeverCrashes) {
     if (!r.ok()) {
       EXPECT_EQ(r.status().message().substr(0, 7), "mut.pdf") << r.status().ToString();
     }
+  }
+}
+
+// A page turned by /Rotate (a landscape statement, a page scanned sideways and then OCR-free
+// re-typeset) whose content is drawn turned the other way displays as the upright page does:
+// it reads as the upright page, for 90, 180, 270 and -90; a /Rotate that is not a multiple of 90
+// is refused naming the page.
+TEST(PdfTest, PageRotateIsAppliedSoThatTheDisplayedPageIsRead) {
+  const std::string table =
+      "BT /F1 10 Tf 72 700 Td (Date       Description        Amount) Tj 0 -14 Td "
+      "(03/03/2025 WIRE TO ACME LTD    -250.00) Tj 0 -14 Td (03/04/2025 CASH DEPOSIT     9,900.00) Tj ET";
+  Result<PdfText> upright = ReadPdfAsText(CourierPage(table), "upright.pdf", {});
+  ASSERT_TRUE(upright.ok()) << upright.status().ToString();
+  ASSERT_EQ(Lines(upright->text).size(), 3u) << upright->text;
+  EXPECT_EQ(upright->rotated_glyphs, 0u);
+  // The displayed page is 612 x 792; the page's own box is turned for 90 and 270.
+  struct Turn { int rotate; const char* box; const char* cm; };
+  const Turn turns[] = {{90, "[0 0 792 612]", "0 1 -1 0 792 0"},
+                        {180, "[0 0 612 792]", "-1 0 0 -1 612 792"},
+                        {270, "[0 0 792 612]", "0 -1 1 0 0 612"},
+                        {-90, "[0 0 792 612]", "0 -1 1 0 0 612"}};
+  for (const Turn& t : turns) {
+    const std::string pdf = CourierPage(std::string("q ") + t.cm + " cm " + table + " Q",
+                                        std::string("/MediaBox ") + t.box + " /Rotate " + std::to_string(t.rotate));
+    Result<PdfText> turned = ReadPdfAsText(pdf, "turned.pdf", {});
+    ASSERT_TRUE(turned.ok()) << t.rotate << ": " << turned.status().ToString();
+    EXPECT_EQ(turned->text, upright->text) << t.rotate;
+    EXPECT_EQ(turned->rotated_glyphs, 0u) << t.rotate;
+  }
+  // The same turned content without /Rotate is sideways text: left out and counted.
+  Result<PdfText> sideways =
+      ReadPdfAsText(CourierPage("q 0 1 -1 0 792 0 cm BT /F1 10 Tf 72 700 Td (SIDEWAYS) Tj ET Q "
+                                "BT /F1 10 Tf 72 700 Td (UPRIGHT) Tj ET", "/MediaBox [0 0 792 612]"),
+                    "sideways.pdf", {});
+  ASSERT_TRUE(sideways.ok()) << sideways.status().ToString();
+  EXPECT_EQ(sideways->text, "UPRIGHT\n");
+  EXPECT_EQ(sideways->rotated_glyphs, 8u);
+  Result<PdfText> odd = ReadPdfAsText(CourierPage(table, "/MediaBox [0 0 612 792] /Rotate 45"), "odd.pdf", {});
+  ASSERT_FALSE(odd.ok());
+  EXPECT_NE(odd.status().message().find("odd.pdf, page 1: its /Rotate is 45, not a multiple of 90"), std::string::npos)
+      << odd.status().ToString();
+}
+
+// The statement templates' layouts (tests/data/pdf/lakeshore.pdf and harbor.pdf, printed by
+// Chromium; make_pdfs.py --templates) and their templates as lakeshore.toml and harbor.toml
+// write them.
+struct TemplateLayout {
+  const char* name;
+  PdfTemplate layout;
+  const char* header;  // the header as emitted
+  bool debit_credit;   // withdrawals and deposits columns, else one signed amount
+};
+
+std::vector<TemplateLayout> TemplateLayouts() {
+  TemplateLayout lake{"lakeshore", {}, "Date,Description,Withdrawals,Deposits,Balance", true};
+  lake.layout.columns = {{43, 96.5}, {96.5, 319.7}, {319.7, 384.5}, {384.5, 449.3}, {449.3, 514.1}};
+  lake.layout.top = 40, lake.layout.bottom = 750;
+  lake.layout.row_start = "^\\d{2}/\\d{2}/\\d{4}$";
+  lake.layout.balance_forward = "^BALANCE FORWARD";
+  TemplateLayout harbor{"harbor", {}, "Posted,Transaction,Amount,Balance", false};
+  harbor.layout.columns = {{43, 108}, {108, 367.2}, {367.2, 446.4}, {446.4, 525.6}};
+  harbor.layout.top = 40, harbor.layout.bottom = 750;
+  harbor.layout.row_start = lake.layout.row_start;
+  harbor.layout.balance_forward = "(?i)^balance brought forward";
+  return {lake, harbor};
+}
+
+// "1,204.33" or "-25.48" -> cents; INT64_MIN when it is not such an amount.
+int64_t CentsOf(std::string text) {
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) text.erase(0, 1);
+  int64_t cents = 0;
+  int digits = 0;
+  for (char ch : text) {
+    if (ch == ',' || ch == '.') continue;
+    if (ch < '0' || ch > '9') return INT64_MIN;
+    cents = cents * 10 + (ch - '0');
+    ++digits;
+  }
+  return digits == 0 ? INT64_MIN : negative ? -cents : cents;
+}
+
+// Splits an emitted line (fields quoted as in CSV when they hold a comma).
+std::vector<std::string> Fields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char ch = line[i];
+    if (ch == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"') {
+      out.back() += '"';
+      ++i;
+    } else if (ch == '"') {
+      quoted = !quoted;
+    } else if (ch == ',' && !quoted) {
+      out.emplace_back();
+    } else {
+      out.back() += ch;
+    }
+  }
+  return out;
+}
+
+// The rows the template emits, as "date|description|cents|balance cents", from lines whose
+// first field is a date.
+std::vector<std::string> TemplateRows(const PdfText& t, bool debit_credit) {
+  std::vector<std::string> rows;
+  for (const std::string& line : Lines(t.text)) {
+    std::vector<std::string> f = Fields(line);
+    if (f.empty() || f[0].size() != 10 || f[0][2] != '/') continue;
+    int64_t cents = INT64_MIN;
+    if (debit_credit && f.size() == 5) {
+      cents = !f[2].empty() ? -CentsOf(f[2]) : CentsOf(f[3]);
+    } else if (!debit_credit && f.size() == 4) {
+      cents = CentsOf(f[2]);
+    }
+    rows.push_back(f[0] + "|" + f[1] + "|" + std::to_string(cents) + "|" + std::to_string(CentsOf(f.back())));
+  }
+  return rows;
+}
+
+// Each layout's rows, read with its template, are the rows printed (the truth make_pdfs.py
+// wrote beside it): wrapped descriptions and amounts printed on a row's second line joined to
+// the row, one emitted line per printed line, the balance forward's amount the opening
+// balance, the page numbers outside the region left as they are; read by the gap rule alone,
+// the same files do not give those rows.
+TEST(PdfTest, StatementTemplatesReadLayoutsTheGapRuleCannot) {
+  for (const TemplateLayout& l : TemplateLayouts()) {
+    const std::string name = l.name;
+    std::vector<std::string> truth = Lines(DataFile(name + "-truth.csv"));
+    ASSERT_GT(truth.size(), 20u) << name;
+    const std::string opening = truth[0].substr(truth[0].find(',') + 1);
+    truth.erase(truth.begin());
+    for (std::string& row : truth) std::replace(row.begin(), row.end(), ',', '|');
+    PdfOptions options;
+    options.is_header = [&](std::string_view line) { return line == l.header; };
+    options.layout = &l.layout;
+    const std::string pdf = DataFile(name + ".pdf");
+    Result<PdfText> t = ReadPdfAsText(pdf, name + ".pdf", options);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    EXPECT_EQ(TemplateRows(*t, l.debit_credit), truth) << name << ":\n" << t->text;
+    EXPECT_EQ(std::to_string(CentsOf(t->opening_balance)), opening) << name;
+    ASSERT_GT(t->opening_balance_line, 0u) << name;
+    std::string forward = Lines(t->text)[t->opening_balance_line - 1];
+    std::transform(forward.begin(), forward.end(), forward.begin(), [](unsigned char c) { return std::tolower(c); });
+    EXPECT_NE(forward.find("balance"), std::string::npos) << name << ": " << forward;
+    EXPECT_NE(forward.find("forward"), std::string::npos) << name << ": " << forward;
+    // One emitted line per printed line; the header on every page; "Page N of M" as printed.
+    EXPECT_EQ(t->lines.size(), Lines(t->text).size()) << name;
+    EXPECT_EQ(t->pages, 2u) << name;
+    const std::vector<std::string> lines = Lines(t->text);
+    EXPECT_EQ(std::count(lines.begin(), lines.end(), std::string(l.header)), 2) << name;
+    EXPECT_EQ(std::count(lines.begin(), lines.end(), std::string("Page 1 of 2")), 1) << name;
+    // Without the template the rows are not what was printed.
+    options.layout = nullptr;
+    Result<PdfText> gaps = ReadPdfAsText(pdf, name + ".pdf", options);
+    ASSERT_TRUE(gaps.ok()) << gaps.status().ToString();
+    EXPECT_NE(TemplateRows(*gaps, l.debit_credit), truth) << name;
+    EXPECT_EQ(gaps->opening_balance_line, 0u);
+  }
+}
+
+// A template's [pdf] keys are checked, each error naming the key.
+TEST(PdfTest, StatementTemplatesThatCannotBeAppliedAreErrorsNamingTheKey) {
+  PdfTemplate t;
+  EXPECT_NE(CheckPdfTemplate(t).message().find("[pdf] columns: at least one"), std::string::npos);
+  t.columns = {{40, 90}, {80, 200}};
+  EXPECT_NE(CheckPdfTemplate(t).message().find("[pdf] columns[2] = [80, 200]: overlaps"), std::string::npos)
+      << CheckPdfTemplate(t).ToString();
+  t.columns = {{40, 90}, {95, 95}};
+  EXPECT_NE(CheckPdfTemplate(t).message().find("[pdf] columns[2] = [95, 95]: expected 0 <= from < to"),
+            std::string::npos);
+  t.columns = {{40, 90}, {95, 200}};
+  EXPECT_TRUE(CheckPdfTemplate(t).ok());
+  t.top = 700, t.bottom = 100;
+  EXPECT_NE(CheckPdfTemplate(t).message().find("[pdf] region = [700, 100]"), std::string::npos);
+  t.top = 0, t.bottom = 0;
+  t.row_start = "(unclosed";
+  EXPECT_NE(CheckPdfTemplate(t).message().find("[pdf] row_start '(unclosed' is not a valid pattern"),
+            std::string::npos)
+      << CheckPdfTemplate(t).ToString();
+  PdfOptions options;
+  options.layout = &t;
+  Result<PdfText> r = ReadPdfAsText(DataFile("simple.pdf"), "simple.pdf", options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("row_start"), std::string::npos);
+}
+
+// The custody form of the pages' first lines reads back as written, and a citation from it is
+// the one from the vector itself (seeded random pages, blank pages sharing their next page's
+// first line); anything else reads as no pages.
+TEST(PdfTest, CustodyPagesTextReadsBackAndCitesAsTheVector) {
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<uint64_t> first;
+    uint64_t line = 1;
+    for (size_t p = 0, n = 1 + rng() % 12; p < n; ++p) {
+      first.push_back(line);
+      line += rng() % 4 == 0 ? 0 : 1 + rng() % 60;
+    }
+    const std::string text = PdfPagesText(first);
+    ASSERT_EQ(ParsePdfPagesText(text), first) << "seed " << seed << ": " << text;
+    for (uint64_t l = 0; l <= line + 1; ++l) {
+      ASSERT_EQ(PdfCitationFromCustody(text, l), PdfCitation(first, l)) << "seed " << seed << " line " << l;
+    }
+  }
+  EXPECT_EQ(PdfCitationFromCustody("pdf: 2 page(s); text lines from 1 (page 1), 48 (page 2)", 60), "page 2, line 13");
+  EXPECT_EQ(PdfCitationFromCustody("pdf: 2 page(s); text lines from 1 (page 1), 48 (page 2)", 47), "page 1, line 47");
+  for (const char* bad : {"utf-8", "", "pdf: ", "pdf: 2 page(s); text lines from 1 (page 1)",
+                          "pdf: 1 page(s); text lines from 1 (page 2)", "pdf: 2 page(s); text lines from 9 (page 1), 3 (page 2)",
+                          "pdf: 1 page(s); text lines from x (page 1)", "pdf: 1 page(s); text lines from 1 (page 1) "}) {
+    EXPECT_TRUE(ParsePdfPagesText(bad).empty()) << bad;
+    EXPECT_EQ(PdfCitationFromCustody(bad, 1), "") << bad;
   }
 }
 

@@ -10,8 +10,17 @@
                 /Widths, text placed with Tm Td TD T* ' TJ (kerning) Tc Tz, a form XObject.
   scanned.pdf   one page that is only an image (a scan): refused.
   nounicode.pdf a Type0 (Identity-H) font without ToUnicode: its text cannot be read, refused.
+  lakeshore.pdf / lakeshore.toml / lakeshore-truth.csv
+      a statement template's first layout (docs/format/pdf.md, "Statement templates"): columns
+      that touch (no padding: the date runs into the description, withdrawals and deposits
+      left-aligned), descriptions that wrap under themselves, a "BALANCE FORWARD" line giving the
+      opening balance, two pages with the header repeated. The truth: each row as printed.
+  harbor.pdf / harbor.toml / harbor-truth.csv
+      the second layout: every row printed on two lines, the amount and the balance on the
+      second, beside the description's reference; "Balance brought forward" first.
 
 Usage: python3 tests/data/pdf/make_pdfs.py [--no-chromium]   (run from anywhere)
+       python3 tests/data/pdf/make_pdfs.py --templates   (only the template layouts)
        python3 tests/data/pdf/make_pdfs.py --bench DIR ROWS
            the same statement with ROWS rows (2000: 50 pages) printed to DIR/statement-bench.pdf,
            for bench/formats_benchmark.cc (not committed)
@@ -226,7 +235,113 @@ def write_nounicode():
     write_pdf(os.path.join(HERE, "nounicode.pdf"), objects)
 
 
+# ---- statement templates: layouts the gap rule cannot split ---------------------------------
+
+def plain(cents):
+    return "{:,}.{:02d}".format(abs(cents) // 100, abs(cents) % 100)
+
+
+def template_rows(seed, count, opening):
+    rng = random.Random(seed)
+    short = ["POS PURCHASE KROGER 0421", "ATM WITHDRAWAL 1200 W 38TH ST", "CHECK 2211",
+             "ACH DUKE ENERGY PAYMENT", "ZELLE TO ANNA CARTER", "CASH DEPOSIT BRANCH 12"]
+    long_ones = ["WIRE TRANSFER FROM TRANSPORTES DEL NORTE SA DE CV REF 20250314-88123 INVOICE 4471",
+                 "MONEY TRANSMITTER SEND RAPID ENVIOS AGENT 7781 HOUSTON TX RECEIVER CONFIRMATION 55120934",
+                 "ACH CREDIT PAYROLL ST VINCENT HOSPITAL INDIANAPOLIS IN EMPLOYEE 4471 NET PAY"]
+    rows, balance = [], opening
+    for i in range(count):
+        day = 1 + i * 28 // count
+        if i % 7 == 3:
+            desc, cents = long_ones[i % 3], rng.randint(50000, 480000)
+        else:
+            desc = rng.choice(short)
+            cents = rng.randint(2000, 90000) if desc.startswith("CASH") else -rng.randint(500, 25000)
+        balance += cents
+        rows.append(("03/%02d/2025" % day, desc, cents, balance))
+    return rows
+
+
+def write_truth(path, opening, rows):
+    with open(path, "w", newline="") as f:
+        f.write("opening,%d\n" % opening)
+        for d, desc, cents, bal in rows:
+            f.write("%s,%s,%d,%d\n" % (d, desc, cents, bal))
+
+
+PAGE_CSS = """@page { size: letter; margin: 0.7in 0.6in;
+  @bottom-center { content: "Page " counter(page) " of " counter(pages); font: 8pt "DejaVu Sans"; } }
+body { font: 9pt "DejaVu Sans"; margin: 0; } p { margin: 0 0 2pt 0; }
+table { border-collapse: collapse; margin-top: 10pt; } tr { break-inside: avoid; }"""
+
+
+def write_lakeshore(directory=HERE):
+    # Columns that touch: no cell padding, a date column as wide as its date, withdrawals and
+    # deposits left-aligned right after the description's column.
+    opening = 120433
+    rows = template_rows(31, 64, opening)
+    write_truth(os.path.join(directory, "lakeshore-truth.csv"), opening, rows)
+    body = ['<tr><td></td><td>BALANCE FORWARD</td><td></td><td></td><td>%s</td></tr>' % plain(opening)]
+    for d, desc, cents, bal in rows:
+        body.append("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>" % (
+            d, desc, plain(cents) if cents < 0 else "", plain(cents) if cents > 0 else "", plain(bal)))
+    html = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>lakeshore</title><style>
+%s
+th, td { padding: 0; text-align: left; vertical-align: top; }
+col.d { width: 0.74in; } col.t { width: 3.1in; } col.w { width: 0.9in; } col.c { width: 0.9in; } col.b { width: 0.9in; }
+</style></head><body>
+<p>LAKESHORE NATIONAL BANK</p><p>Customer: MARTA L REYES</p><p>Account: 7730-2291</p>
+<p>Statement Period: 03/01/2025 to 03/31/2025</p>
+<table><colgroup><col class="d"><col class="t"><col class="w"><col class="c"><col class="b"></colgroup>
+<thead><tr><th>Date</th><th>Description</th><th>Withdrawals</th><th>Deposits</th><th>Balance</th></tr></thead>
+<tbody>
+%s
+</tbody></table></body></html>
+""" % (PAGE_CSS, "\n".join(body))
+    path = os.path.join(directory, "lakeshore.html")
+    with open(path, "w") as f:
+        f.write(html)
+    return path
+
+
+def write_harbor(directory=HERE):
+    # Two printed lines a row: the date and the payee, then the reference with the amount and
+    # the balance beside it.
+    opening = 88012
+    rows = template_rows(47, 34, opening)
+    write_truth(os.path.join(directory, "harbor-truth.csv"), opening, rows)
+    body = ['<tr><td></td><td>Balance brought forward</td><td></td><td>%s</td></tr>' % plain(opening)]
+    for i, (d, desc, cents, bal) in enumerate(rows):
+        words = desc.split(" ")
+        half = max(1, len(words) // 2)
+        body.append('<tr><td>%s</td><td>%s<br>%s</td><td class="n"><br>%s</td><td class="n"><br>%s</td></tr>' % (
+            d, " ".join(words[:half]), " ".join(words[half:]), ("-" if cents < 0 else "") + plain(cents), plain(bal)))
+    html = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>harbor</title><style>
+%s
+th, td { padding: 1pt 4pt; text-align: left; vertical-align: top; } .n { text-align: right; }
+col.d { width: 0.9in; } col.t { width: 3.6in; } col.a { width: 1.1in; } col.b { width: 1.1in; }
+</style></head><body>
+<p>HARBOR TRUST COMPANY</p><p>Account holder: JOSE A LUNA</p><p>Account no. 0044-551-90</p>
+<p>From 03/01/2025 through 03/31/2025</p>
+<table><colgroup><col class="d"><col class="t"><col class="a"><col class="b"></colgroup>
+<thead><tr><th>Posted</th><th>Transaction</th><th class="n">Amount</th><th class="n">Balance</th></tr></thead>
+<tbody>
+%s
+</tbody></table></body></html>
+""" % (PAGE_CSS, "\n".join(body))
+    path = os.path.join(directory, "harbor.html")
+    with open(path, "w") as f:
+        f.write(html)
+    return path
+
+
 def main():
+    if "--templates" in sys.argv:
+        for html in (write_lakeshore(), write_harbor()):
+            print_with_chromium(html)
+            os.remove(html)
+        return
     if len(sys.argv) == 4 and sys.argv[1] == "--bench":
         print_with_chromium(write_statement(sys.argv[2], int(sys.argv[3]), "statement-bench"))
         return
