@@ -180,8 +180,10 @@ def recalibrate(model_in, model_out, fits, level="account"):
             bm["reliability"] = reliability([platt(ba, bb, x) for x in bxs], bys)
             bm["ece_raw"] = ece(reliability(bxs, bys))
             bm["ece_calibrated"] = ece(bm["reliability"])
-            bm["calibration_source"] = (f"Platt on the transactions of the tuning worlds "
-                                        f"{', '.join(worlds)}; bench/model_recalibrate.sh")
+            names = ", ".join(w.split(" (")[0] for w in worlds)
+            bm["calibration_source"] = (f"Platt on the transactions of the tuning worlds {names} "
+                                        f"({len(bys)} rows, {sum(bys)} laundering); "
+                                        f"bench/model_recalibrate.sh")
             print(f"{'baseline':<40} a {ba:.6f} b {bb:.6f} ECE on the fitting rows raw "
                   f"{bm['ece_raw']:.4f} calibrated {bm['ece_calibrated']:.4f} ({len(bys)} rows)")
     text = json.dumps(meta, separators=(",", ":"), ensure_ascii=False).encode()
