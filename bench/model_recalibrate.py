@@ -1,14 +1,20 @@
 #!/usr/bin/python3
 """Platt recalibration of a moneytrail model file, and the calibration error of its probability.
 
-  model_recalibrate.py MODEL_IN MODEL_OUT APPLICABILITY.json,SCORES.csv,TRANSACTIONS.csv ...
-      Fits, for each tuning world, Platt's a, b (p = 1 / (1 + exp(-(a logit(score) + b))),
-      Platt's smoothed targets, Newton's method: the same fit as model::FitPlatt) on the raw score
-      of the model `moneytrail score` applied to it (APPLICABILITY.json's "model") and the world's
-      labels (TRANSACTIONS.csv's is_laundering, native layout, rows in ingest order), and writes
-      MODEL_OUT: MODEL_IN with that model's calibration replaced by {"method": "platt", "a", "b"},
-      its reliability table, ece_raw and ece_calibrated recomputed on the tuning world, and
-      "calibration_source" naming the world. The boosters are copied byte for byte.
+  model_recalibrate.py [--level transaction|account] MODEL_IN MODEL_OUT APPLICABILITY.json,SCORES.csv,TRANSACTIONS.csv ...
+      Fits Platt's a, b (p = 1 / (1 + exp(-(a logit(score) + b))), Platt's smoothed targets,
+      Newton's method: the same fit as model::FitPlatt) for each model that `moneytrail score`
+      applied to a tuning world (APPLICABILITY.json's "model"), on the raw scores and labels
+      (TRANSACTIONS.csv's is_laundering, native layout, rows in ingest order) of every tuning
+      world that model was applied to, pooled. --level transaction (session 12): every
+      transaction. --level account (session 13, the default): per bank account, its
+      highest-scoring transaction (raw score, that transaction's label): the value `investigate`
+      displays per subject, whose maximum over many transactions a transaction-level fit leaves
+      over-confident. Writes MODEL_OUT: MODEL_IN with that model's calibration replaced by
+      {"method": "platt", "a", "b"}, its reliability table, ece_raw and ece_calibrated recomputed
+      on the pooled fitting rows, and "calibration_source" naming the worlds. The baseline is
+      refitted on the transactions of the worlds the main model was applied to (it is never
+      displayed). The boosters are copied byte for byte.
 
   model_recalibrate.py --ece APPLICABILITY.json SCORES.csv CSV LABEL
       Prints the expected calibration error (10 equal-width bins, as model::ReliabilityTable) of
@@ -119,43 +125,67 @@ def read_world(path):
     return labels, ends
 
 
-def recalibrate(model_in, model_out, fits):
+def account_tops(ids, scores, labels, ends):
+    """Per bank account, (score, label) of its highest-scoring transaction (first on ties)."""
+    top = {}
+    for i, sc in zip(ids, scores):
+        for acc in ends[i]:
+            if acc and (acc not in top or sc > top[acc][0]):
+                top[acc] = (sc, labels[i])
+    return [v[0] for v in top.values()], [v[1] for v in top.values()]
+
+
+def recalibrate(model_in, model_out, fits, level="account"):
     data = open(model_in, "rb").read()
     magic_end = data.index(b"\n") + 1
     meta_end = data.index(b"\n", magic_end)
     meta = json.loads(data[magic_end:meta_end])
     models = {m["role"]: m for m in meta["models"] + meta.get("variants", [])}
+    pooled = {}  # role -> [xs, ys, worlds, baseline xs, baseline ys]
     for spec in fits:
         ap_path, scores_path, world = spec.split(",")
         role = json.load(open(ap_path))["model"]
         ids, raw, _ = read_scores(scores_path)
-        labels, _ = read_world(world)
-        y = [labels[i] for i in ids]
-        a, b = fit_platt(raw, y)
-        p = [platt(a, b, s) for s in raw]
-        table = reliability(p, y)
-        targets = [role] + (["baseline"] if role == "main" else [])
-        for target in targets:
-            m = models[target]
-            if target == "baseline":  # its own raw score is not in scores.csv: fit it too
-                with open(scores_path, newline="") as f:
-                    braw = [float(r["baseline_score"]) for r in csv.DictReader(f)]
-                ba, bb = fit_platt(braw, y)
-                bp = [platt(ba, bb, s) for s in braw]
-                m["calibration"] = {"method": "platt", "a": ba, "b": bb}
-                m["reliability"] = reliability(bp, y)
-                m["ece_raw"] = ece(reliability(braw, y))
-                m["ece_calibrated"] = ece(m["reliability"])
-            else:
-                m["calibration"] = {"method": "platt", "a": a, "b": b}
-                m["reliability"] = table
-                m["ece_raw"] = ece(reliability(raw, y))
-                m["ece_calibrated"] = ece(table)
-            m["calibration_source"] = (f"Platt on the tuning world {os.path.basename(os.path.dirname(world))}"
-                                       f" ({len(y)} rows, {sum(y)} laundering), bench/model_recalibrate.sh")
-            print(f"{target:<40} a {m['calibration']['a']:.6f} b {m['calibration']['b']:.6f} "
-                  f"ECE on tuning raw {m['ece_raw']:.4f} calibrated {m['ece_calibrated']:.4f} "
-                  f"rows {len(y)} laundering {sum(y)}")
+        labels, ends = read_world(world)
+        if level == "account":
+            xs, ys = account_tops(ids, raw, labels, ends)
+        else:
+            xs, ys = raw, [labels[i] for i in ids]
+        entry = pooled.setdefault(role, [[], [], [], [], []])
+        entry[0] += xs
+        entry[1] += ys
+        entry[2].append(f"{os.path.basename(os.path.dirname(world))} ({len(ys)} "
+                        f"{'accounts' if level == 'account' else 'rows'}, {sum(ys)} laundering)")
+        if role == "main":  # the baseline's own raw score, on transactions
+            with open(scores_path, newline="") as f:
+                entry[3] += [float(r["baseline_score"]) for r in csv.DictReader(f)]
+            entry[4] += [labels[i] for i in ids]
+    for role, (xs, ys, worlds, bxs, bys) in pooled.items():
+        a, b = fit_platt(xs, ys)
+        m = models[role]
+        m["calibration"] = {"method": "platt", "a": a, "b": b}
+        m["reliability"] = reliability([platt(a, b, x) for x in xs], ys)
+        m["ece_raw"] = ece(reliability(xs, ys))
+        m["ece_calibrated"] = ece(m["reliability"])
+        what = "per account, its highest-scoring transaction" if level == "account" else "transactions"
+        m["calibration_source"] = (f"Platt on the tuning worlds {', '.join(worlds)}; {what}; "
+                                   f"bench/model_recalibrate.sh")
+        print(f"{role:<40} a {a:.6f} b {b:.6f} ECE on the fitting rows raw {m['ece_raw']:.4f} "
+              f"calibrated {m['ece_calibrated']:.4f} ({len(ys)} {'accounts' if level == 'account' else 'rows'}, "
+              f"{sum(ys)} laundering; {len(worlds)} worlds)")
+        if bxs:
+            ba, bb = fit_platt(bxs, bys)
+            bm = models["baseline"]
+            bm["calibration"] = {"method": "platt", "a": ba, "b": bb}
+            bm["reliability"] = reliability([platt(ba, bb, x) for x in bxs], bys)
+            bm["ece_raw"] = ece(reliability(bxs, bys))
+            bm["ece_calibrated"] = ece(bm["reliability"])
+            names = ", ".join(w.split(" (")[0] for w in worlds)
+            bm["calibration_source"] = (f"Platt on the transactions of the tuning worlds {names} "
+                                        f"({len(bys)} rows, {sum(bys)} laundering); "
+                                        f"bench/model_recalibrate.sh")
+            print(f"{'baseline':<40} a {ba:.6f} b {bb:.6f} ECE on the fitting rows raw "
+                  f"{bm['ece_raw']:.4f} calibrated {bm['ece_calibrated']:.4f} ({len(bys)} rows)")
     text = json.dumps(meta, separators=(",", ":"), ensure_ascii=False).encode()
     with open(model_out, "wb") as f:
         f.write(data[:magic_end] + text + b"\n" + data[meta_end + 1:])
@@ -195,7 +225,9 @@ def measure(ap_path, scores_path, world, label):
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "--ece":
         measure(*sys.argv[2:6])
-    elif len(sys.argv) >= 4:
+    elif len(sys.argv) >= 6 and sys.argv[1] == "--level" and sys.argv[2] in ("transaction", "account"):
+        recalibrate(sys.argv[3], sys.argv[4], sys.argv[5:], sys.argv[2])
+    elif len(sys.argv) >= 4 and not sys.argv[1].startswith("--"):
         recalibrate(sys.argv[1], sys.argv[2], sys.argv[3:])
     else:
         sys.exit(__doc__)

@@ -217,6 +217,9 @@ struct SubjectView {
   std::string kind;      // "account" or "entity"
   std::vector<std::string> accounts;  // an entity's accounts (one for an account subject)
   double score = 0;      // 0..1, the model's probability (a tie-breaker of the ranking)
+  // `score` as displayed: four decimals, or up to six where that tells two listed subjects
+  // apart (docs/investigate.md, "The displayed score"); empty: `score` at four decimals.
+  std::string score_text;
   int tier = 0;          // the ranking's evidence tier, 1 (strongest) .. 5; 0: not ranked in tiers
   std::string score_basis;  // how the rank was formed, in words
   std::string headline;     // one line for the summary's table; empty: the first alert's title,

@@ -104,6 +104,11 @@ struct SubjectRow {
   // input supports (docs/model.md, Applicability): a tie-breaker only. NaN when the model does
   // not apply to the input (no model input; subjects.csv leaves it empty).
   double model_probability = 0;
+  // model_probability as the summary and the report show it for a listed (top) subject: four
+  // decimals, or up to six where that tells two listed subjects apart, "(= #R)" after a value
+  // equal to rank R's, "-" without model input (docs/investigate.md, "The displayed score").
+  // Empty for subjects not listed.
+  std::string model_shown;
   bool tied = false;         // same keys at the displayed precision as the row above
   uint64_t alerts = 0;
   std::vector<std::string> rules;  // distinct rule ids hit

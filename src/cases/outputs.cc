@@ -322,9 +322,11 @@ std::vector<std::string> Findings(const report::CaseReportData& data,
     } else {
       what = "no red-flag alert";
     }
-    out.push_back(fmt::format("#{} {}: evidence tier {}, model probability {:.4f}; {}; {} pattern "
+    out.push_back(fmt::format("#{} {}: evidence tier {}, model probability {}; {}; {} pattern "
                               "instance{}.",
-                              v.rank, who, v.tier, v.score, what, v.patterns_total,
+                              v.rank, who, v.tier,
+                              v.score_text.empty() ? fmt::format("{:.4f}", v.score) : v.score_text,
+                              what, v.patterns_total,
                               v.patterns_total == 1 ? "" : "s"));
     // Where its traced money went, every part named (report::WhereTheMoneyWent).
     for (const report::TraceTotalsView& t : v.trace.totals) {
@@ -350,17 +352,18 @@ std::string SummaryText(const CaseSummary& s) {
   if (!s.model_sentence.empty()) out += "  " + s.model_sentence + "\n";
   out += '\n';
   out += "top subjects\n";
-  out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>4} {:>5} {:>5} {:>4} {:>6} {:>6}  {}\n",
+  // "model p": the calibrated probability, a tie-breaker, shown as DisplayedProbabilities says.
+  out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>4} {:>5} {:>5} {:>4} {:>8} {:>6}  {}\n",
                      "rank", "subject", "holder", "tier", "rulep", "high", "flowp", "ptnp", "ctr",
-                     "model", "alerts", "rules");
+                     "model p", "alerts", "rules");
   for (const SubjectRow& r : s.top) {
     std::string rules;
     for (const std::string& id : r.rules) rules += (rules.empty() ? "" : " ") + id;
     std::string holder = r.holder.size() > 22 ? r.holder.substr(0, 21) + "." : r.holder;
-    const std::string model = std::isnan(r.model_probability)
-                                  ? std::string("-")
-                                  : fmt::format("{:.4f}", r.model_probability);
-    out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>4} {:>5} {:>5} {:>4} {:>6} {:>6}  {}\n",
+    const std::string model = !r.model_shown.empty()           ? r.model_shown
+                              : std::isnan(r.model_probability) ? std::string("-")
+                                                                : fmt::format("{:.4f}", r.model_probability);
+    out += fmt::format("  {:>5}  {:<24} {:<22} {:>4} {:>5} {:>4} {:>5} {:>5} {:>4} {:>8} {:>6}  {}\n",
                        fmt::format("{}{}", r.rank, r.tied ? "=" : ""), r.subject, holder, r.tier,
                        r.rule_points, r.high_rules, r.flow_points, r.pattern_points,
                        r.report_points, model, r.alerts, rules);

@@ -156,6 +156,19 @@ Status RunReport(Investigation::State& job) {
     if (top_tx[sc.subject] >= 0) row.reasons = scored.reasons[static_cast<size_t>(top_tx[sc.subject])];
   }
 
+  {
+    // The listed subjects' probabilities as displayed (docs/investigate.md, "The displayed
+    // score").
+    std::vector<double> shown;
+    std::vector<uint64_t> shown_ranks;
+    for (size_t r = 0; r < top && r < rows.size(); ++r) {
+      shown.push_back(rows[r].model_probability);
+      shown_ranks.push_back(rows[r].rank);
+    }
+    std::vector<std::string> text = DisplayedProbabilities(shown, shown_ranks);
+    for (size_t r = 0; r < text.size(); ++r) rows[r].model_shown = std::move(text[r]);
+  }
+
   for (size_t r = 0; r < top; ++r) {
     const SubjectScore& sc = ranked[r];
     const uint32_t sub = sc.subject;
@@ -172,6 +185,7 @@ Status RunReport(Investigation::State& job) {
                                info.kind == "entity" ? row.subject : std::string(), &v.shared_total);
     }
     v.score = sc.model_probability;
+    v.score_text = row.model_shown;
     v.tier = static_cast<int>(sc.tier);
     v.score_basis = RankBasis(sc, row.transactions, row.flagged_in + row.flagged_out,
                               scored.applies);

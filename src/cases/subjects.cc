@@ -5,6 +5,8 @@
 #include <cmath>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "moneytrail/check.h"
 
 namespace moneytrail::cases {
@@ -62,10 +64,7 @@ bool Before(const SubjectScore& a, const SubjectScore& b) {
   return a.subject < b.subject;
 }
 
-double Displayed(double p) {
-  const double scale = std::pow(10.0, kModelDigits);
-  return std::round(p * scale) / scale;
-}
+std::string Displayed(double p, int digits) { return fmt::format("{:.{}f}", p, digits); }
 
 }  // namespace
 
@@ -313,7 +312,43 @@ RankedSubjects RankSubjects(size_t subject_count, std::span<const ModelFact> mod
                            p.flow_points == c.flow_points &&
                            p.pattern_points == c.pattern_points &&
                            p.report_points == c.report_points &&
-                           Displayed(p.model_probability) == Displayed(c.model_probability);
+                           Displayed(p.model_probability, kModelMaxDigits) ==
+                               Displayed(c.model_probability, kModelMaxDigits);
+  }
+  return out;
+}
+
+std::vector<std::string> DisplayedProbabilities(std::span<const double> probabilities,
+                                                std::span<const uint64_t> ranks) {
+  MT_CHECK(ranks.size() == probabilities.size());
+  const size_t n = probabilities.size();
+  std::vector<std::string> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double p = probabilities[i];
+    if (std::isnan(p)) {
+      out.emplace_back(1, '-');
+      continue;
+    }
+    int digits = kModelDigits;
+    for (; digits < kModelMaxDigits; ++digits) {
+      const std::string mine = Displayed(p, digits);
+      bool apart = true;
+      for (size_t j = 0; j < n && apart; ++j) {
+        apart = j == i || std::isnan(probabilities[j]) || Displayed(probabilities[j], digits) != mine;
+      }
+      if (apart) break;
+    }
+    std::string shown = Displayed(p, digits);
+    if (digits == kModelMaxDigits) {
+      for (size_t j = 0; j < i; ++j) {
+        if (!std::isnan(probabilities[j]) && Displayed(probabilities[j], digits) == shown) {
+          shown += fmt::format(" (= #{})", ranks[j]);
+          break;
+        }
+      }
+    }
+    out.push_back(std::move(shown));
   }
   return out;
 }

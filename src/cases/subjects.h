@@ -158,13 +158,28 @@ struct SubjectScore {
   std::vector<std::string> incidental_rules;
   // Subjects listed as its related parties (payers into it of an alert naming it), ascending.
   std::vector<uint32_t> related;
-  // Same tier, ranked after its tier or not, rule points, high rules, flow, pattern and report points and model probability
-  // at the displayed precision (kModelDigits decimals) as the subject ranked just before it:
-  // shown as a tie.
+  // Same tier, ranked after its tier or not, rule points, high rules, flow, pattern and report
+  // points and model probability at the finest displayed precision (kModelMaxDigits decimals)
+  // as the subject ranked just before it: shown as a tie.
   bool tied_with_previous = false;
 };
 
+// The model probability is shown with kModelDigits decimals, or with up to kModelMaxDigits
+// where that is what tells two listed subjects apart (DisplayedProbabilities).
 inline constexpr int kModelDigits = 4;
+inline constexpr int kModelMaxDigits = 6;
+
+// The model probabilities of a shown list of subjects (in rank order; ranks[i] is the rank of
+// probabilities[i]) as the report and the summary display them (docs/investigate.md, "The
+// displayed score"): each with kModelDigits decimals, or with the fewest more decimals, up to
+// kModelMaxDigits, that make it differ from every other value of the list. A value equal to an
+// earlier one's at kModelMaxDigits decimals (typically the same transaction, the top one of
+// both subjects) is shown at kModelMaxDigits followed by " (= #R)", R that earlier subject's
+// rank, so that the two entries still read differently and the equality is said. NaN (no model
+// input): "-". The digits past the fourth only tell listed subjects apart; they are not a claim of
+// accuracy. REQUIRES: ranks.size() == probabilities.size().
+std::vector<std::string> DisplayedProbabilities(std::span<const double> probabilities,
+                                                std::span<const uint64_t> ranks);
 
 struct RankedSubjects {
   // The subjects in rank order: by tier ascending, then subjects that are neither feeders nor

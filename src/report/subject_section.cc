@@ -27,10 +27,11 @@ void AppendHeader(const report::SubjectView& s, size_t position, std::string& ou
       "<div class=\"subject-head\"><div><span class=\"rank\">Subject {} \xC2\xB7 rank {} \xC2\xB7 "
       "{}</span><h2 style=\"border:0;margin:2px 0\">{}</h2><div>{}</div></div>"
       "<div class=\"score\" title=\"evidence tier; the model's probability\">{}<div "
-      "class=\"muted\" style=\"font-size:12px\">model {:.4f}</div></div></div>",
+      "class=\"muted\" style=\"font-size:12px\">model probability {}</div></div></div>",
       position, s.rank, Escape(s.kind.empty() ? "account" : s.kind), Escape(s.account),
       s.holder.empty() ? "<span class=\"muted\">holder unknown</span>" : Escape(s.holder),
-      s.tier > 0 ? fmt::format("tier {}", s.tier) : std::string(), s.score);
+      s.tier > 0 ? fmt::format("tier {}", s.tier) : std::string(),
+      Escape(s.score_text.empty() ? fmt::format("{:.4f}", s.score) : s.score_text));
   out += "<dl class=\"meta\">";
   if (s.accounts.size() > 1 || (s.accounts.size() == 1 && s.accounts[0] != s.account)) {
     std::string list;

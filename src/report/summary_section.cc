@@ -81,16 +81,20 @@ void AppendTopSubjects(const report::CaseReportData& d, std::string& out) {
                      "one section each.</p>",
                      FormatCount(subjects.size()), FormatCount(d.subjects_total));
   out += "<table class=\"subjects\"><thead><tr><th class=\"num\">Rank</th><th>Subject</th>"
-         "<th>Holder</th><th class=\"num\">Tier</th><th class=\"num\">Model</th><th class=\"num\">Alerts</th>"
+         "<th>Holder</th><th class=\"num\">Tier</th><th class=\"num\" title=\"the calibrated probability "
+         "that the subject's highest-scoring transaction is laundering; it only breaks ties of the "
+         "evidence; four decimals, more only where two listed subjects would read the same\">Model "
+         "probability<br><span class=\"muted\">(tie-breaker)</span></th><th class=\"num\">Alerts</th>"
          "<th>Headline</th></tr></thead><tbody>";
   for (size_t i = 0; i < subjects.size(); ++i) {
     const report::SubjectView& s = *subjects[i];
     out += fmt::format(
         "<tr><td class=\"num\">{}</td><td class=\"acct mono\"><a href=\"#{}\">{}</a></td>"
-        "<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.4f}</td><td class=\"num\">{}</td>"
+        "<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
         "<td>{}</td></tr>",
         s.rank, SubjectAnchor(i + 1), Escape(s.account),
-        s.holder.empty() ? "<span class=\"muted\">unknown</span>" : Escape(s.holder), s.tier, s.score,
+        s.holder.empty() ? "<span class=\"muted\">unknown</span>" : Escape(s.holder), s.tier,
+        Escape(s.score_text.empty() ? fmt::format("{:.4f}", s.score) : s.score_text),
         FormatCount(std::max<uint64_t>(s.alerts_total, s.alerts.size())), Escape(Headline(s)));
   }
   out += "</tbody></table>";

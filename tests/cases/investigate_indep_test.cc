@@ -2,10 +2,12 @@
 // bench/indep/make_world.py (--seed 101 --people 120 --days 28 --per-kind 1 --cash-businesses 4:
 // one scheme of each of its five kinds, four busy cash businesses as controls). Every planted controller must be in the top 10 of
 // `moneytrail investigate`, no control in the top 5, and the fee collector's payers are listed
-// as its related parties, not ranked (docs/investigate.md, Ranking).
+// as its related parties, not ranked (docs/investigate.md, Ranking); the summary's top ten show
+// ten distinct model probabilities (docs/investigate.md, "The displayed score").
 #include <gtest/gtest.h>
 
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -47,6 +49,36 @@ std::vector<std::pair<std::string, std::string>> Subjects(const std::string& csv
   return out;
 }
 
+// The "model p" column of the console summary's top subjects (docs/investigate.md): the fields
+// after the fixed-width holder column are tier, rulep, high, flowp, ptnp, ctr, then the
+// probability (with " (= #R)" when it equals an earlier one's).
+std::vector<std::string> ShownModelProbabilities(const std::string& out) {
+  std::vector<std::string> shown;
+  std::istringstream in(out);
+  std::string line;
+  bool table = false;
+  while (std::getline(in, line)) {
+    if (line.find("rank  subject") != std::string::npos) {
+      EXPECT_NE(line.find("model p"), std::string::npos) << line;
+      table = true;
+      continue;
+    }
+    if (!table) continue;
+    if (line.empty()) break;
+    std::istringstream fields(line.size() > 56 ? line.substr(56) : std::string());
+    std::vector<std::string> f;
+    for (std::string w; fields >> w;) f.push_back(w);
+    if (f.size() < 7) {
+      ADD_FAILURE() << "short row: " << line;
+      continue;
+    }
+    std::string v = f[6];
+    if (f.size() > 8 && f[7] == "(=") v += " " + f[7] + " " + f[8];
+    shown.push_back(v);
+  }
+  return shown;
+}
+
 TEST(InvestigateIndependentWorldTest, PlantedControllersAreInTheTopTenAndControlsAreNotInTheTopFive) {
   TempDir dir;
   test_util::RunResult r = RunMoneytrail(
@@ -79,6 +111,13 @@ TEST(InvestigateIndependentWorldTest, PlantedControllersAreInTheTopTenAndControl
       EXPECT_GT(rank[a], 5u) << c["kind"] << " " << a;
     }
   }
+  // The summary's top ten show ten distinct model probabilities, each as docs/investigate.md
+  // ("The displayed score") defines it: four to six decimals, "(= #R)" after an equal value.
+  const std::vector<std::string> shown = ShownModelProbabilities(r.out);
+  ASSERT_EQ(shown.size(), 10u) << r.out;
+  const std::regex form(R"(0\.[0-9]{4,6}( \(= #[0-9]+\))?|1\.[0]{4,6})");
+  for (const std::string& v : shown) EXPECT_TRUE(std::regex_match(v, form)) << v;
+  EXPECT_EQ(std::set<std::string>(shown.begin(), shown.end()).size(), shown.size()) << r.out;
 }
 
 }  // namespace

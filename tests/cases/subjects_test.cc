@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <bit>
 #include <cmath>
 #include <map>
@@ -400,10 +401,11 @@ TEST(SubjectsTest, ASecondaryPartyOfASharedAlertRanksAfterItsTier) {
 
 TEST(SubjectsTest, TiesAtTheDisplayedPrecisionAreMarked) {
   // Ten model-only subjects at the top score 1.0 (the old demo's ten 1.000s): each after the
-  // first is a displayed tie; different rule points or probabilities are not.
+  // first is a displayed tie; different rule points or probabilities are not. Ties are judged
+  // at the finest displayed precision (kModelMaxDigits decimals).
   std::vector<ModelFact> model(12, {1.0, 3});
-  model[10].top_score = 0.99994;  // shows as 0.9999
-  model[11].top_score = 0.99996;  // shows as 1.0000: a tie with the others
+  model[10].top_score = 0.99994;    // shows as 0.99994 beside 1.0000: apart
+  model[11].top_score = 0.9999996;  // 1.000000 at six decimals: a tie with the others
   RankedSubjects r = RankSubjects(12, model, {}, {});
   size_t ties = 0;
   for (const SubjectScore& s : r.ranked) ties += s.tied_with_previous;
@@ -411,6 +413,63 @@ TEST(SubjectsTest, TiesAtTheDisplayedPrecisionAreMarked) {
   EXPECT_EQ(ties, 10u);
   EXPECT_EQ(r.ranked.back().subject, 10u);
   EXPECT_FALSE(r.ranked.back().tied_with_previous);
+}
+
+TEST(SubjectsTest, DisplayedProbabilitiesTakeTheDigitsThatTellListedSubjectsApart) {
+  // The session-12 demo's ranks 4 and 6 (0.985617, 0.985576) both read 0.9856 at four decimals.
+  std::vector<double> p = {0.9819, 0.985617, 0.9893, 0.985576, std::nan(""), 0.5};
+  std::vector<uint64_t> ranks = {1, 2, 3, 4, 5, 6};
+  std::vector<std::string> got = DisplayedProbabilities(p, ranks);
+  EXPECT_EQ(got, (std::vector<std::string>{"0.9819", "0.98562", "0.9893", "0.98558", "-",
+                                           "0.5000"}));
+  // Equal at six decimals (the same top transaction): the later one names the earlier's rank.
+  p = {0.25, 0.7, 0.25, 0.2500001};
+  ranks = {3, 4, 7, 9};
+  got = DisplayedProbabilities(p, ranks);
+  EXPECT_EQ(got, (std::vector<std::string>{"0.250000", "0.7000", "0.250000 (= #3)",
+                                           "0.250000 (= #3)"}));
+}
+
+TEST(SubjectsTest, DisplayedProbabilitiesAreDistinctMinimalAndFaithfulOnRandomLists) {
+  for (uint32_t seed = 1; seed <= 500; ++seed) {
+    std::mt19937 rng(seed);
+    // Values on coarse and fine grids so that lists collide at four, five and six decimals.
+    const double grid = std::array<double, 4>{1e-3, 1e-4, 1e-5, 1e-7}[rng() % 4];
+    const size_t n = 1 + rng() % 12;
+    std::vector<double> p(n);
+    std::vector<uint64_t> ranks(n);
+    for (size_t i = 0; i < n; ++i) {
+      p[i] = std::round(std::uniform_real_distribution<double>(0.9, 1.0)(rng) / grid) * grid;
+      p[i] = std::min(p[i], 1.0);
+      ranks[i] = i + 1;
+    }
+    const std::vector<std::string> got = DisplayedProbabilities(p, ranks);
+    ASSERT_EQ(got.size(), n) << "seed " << seed;
+    std::set<std::string> distinct(got.begin(), got.end());
+    EXPECT_EQ(distinct.size(), n) << "seed " << seed;
+    for (size_t i = 0; i < n; ++i) {
+      const std::string number = got[i].substr(0, got[i].find(' '));
+      const int digits = static_cast<int>(number.size() - number.find('.') - 1);
+      EXPECT_GE(digits, kModelDigits) << "seed " << seed;
+      EXPECT_LE(digits, kModelMaxDigits) << "seed " << seed;
+      EXPECT_EQ(number, fmt::format("{:.{}f}", p[i], digits)) << "seed " << seed;
+      // Minimal: one decimal fewer would read like another listed value.
+      if (digits > kModelDigits) {
+        bool collides = false;
+        for (size_t j = 0; j < n; ++j) {
+          collides |= j != i && fmt::format("{:.{}f}", p[j], digits - 1) ==
+                                    fmt::format("{:.{}f}", p[i], digits - 1);
+        }
+        EXPECT_TRUE(collides) << "seed " << seed << " value " << got[i];
+      }
+      // The suffix exactly when an earlier value reads the same at the finest precision.
+      bool earlier_equal = false;
+      for (size_t j = 0; j < i; ++j) {
+        earlier_equal |= fmt::format("{:.6f}", p[j]) == fmt::format("{:.6f}", p[i]);
+      }
+      EXPECT_EQ(got[i].find(" (= #") != std::string::npos, earlier_equal) << "seed " << seed;
+    }
+  }
 }
 
 // The definition, restated without the implementation's data structures.
@@ -662,7 +721,7 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
         if (want[p].related_to.count(g.subject)) rel.push_back(p);
       }
       EXPECT_EQ(g.related, rel);
-      // Displayed: tier, points and the probability at kModelDigits decimals.
+      // Displayed: tier, points and the probability at kModelMaxDigits decimals.
       if (i > 0) {
         const SubjectScore& p = got.ranked[i - 1];
         const bool same = p.tier == g.tier && p.RanksAfterItsTier() == g.RanksAfterItsTier() &&
@@ -671,8 +730,8 @@ TEST(SubjectsTest, MatchesBruteForceOnRandomInputs) {
                           p.flow_points == g.flow_points &&
                           p.pattern_points == g.pattern_points &&
                           p.report_points == g.report_points &&
-                          fmt::format("{:.4f}", p.model_probability) ==
-                              fmt::format("{:.4f}", g.model_probability);
+                          fmt::format("{:.6f}", p.model_probability) ==
+                              fmt::format("{:.6f}", g.model_probability);
         EXPECT_EQ(g.tied_with_previous, same);
       } else {
         EXPECT_FALSE(g.tied_with_previous);
