@@ -84,9 +84,11 @@ Status ColumnSpill::Add(TransactionColumns& batch) {
   if (!free_.empty()) {
     std::swap(batch, *free_.back());
     free_.pop_back();
-  } else {
-    batch.Reserve(full->size());
   }
+  // Room for this batch's rows and an eighth more (a caller that spills at a fixed size hands
+  // batches that differ by less than one of its chunks), so that filling the buffer does not
+  // reallocate it: a copy, and its copy faulted in. A no-op for a reused buffer.
+  batch.Reserve(full->size() + full->size() / 8);
   queue_.push_back(std::move(full));
   changed_.notify_all();
   return Status::Ok();
