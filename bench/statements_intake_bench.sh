@@ -6,7 +6,10 @@
 #   3. plain mapped: the same rows flattened into one CSV per bank (no banner, no checks, no
 #      grammar; bench/statements_flatten.py) through a plain `mapped` mapping.
 #   4. (THP=1) statements as 1., with glibc's malloc asked for transparent huge pages
-#      (GLIBC_TUNABLES=glibc.malloc.hugetlb=1): what page faults cost (RESULTS-statements.md).
+#      (GLIBC_TUNABLES=glibc.malloc.hugetlb=1): what page faults cost (RESULTS-statements.md);
+#      for a CLI linked with jemalloc (the default since session 13), the run is instead
+#      without huge pages (MALLOC_CONF=thp:default), the pages' share from the other side.
+# ONLY_STATEMENTS=1 leaves out 2. and 3. (the statement runs only: a shorter main-vs-branch).
 # Each is run RUNS times (default 3); every run prints CPU seconds and rows per CPU-second and
 # per wall-second; quote the medians. BASELINE=/path/to/other/moneytrail adds the same runs of
 # another build of statements (1.), alternately, and compares the stores with `cmp`.
@@ -41,12 +44,12 @@ run() {  # name store binary args...: CPU time (user + sys) is the figure on a s
   shift 3
   for ((i = 1; i <= RUNS; i++)); do
     rm -rf "$store"
-    /usr/bin/time -o "$store.time" -f "%e %U %S %M" "$bin" ingest "$store" "$@" --format mapped \
+    /usr/bin/time -o "$store.time" -f "%e %U %S %M %R" "$bin" ingest "$store" "$@" --format mapped \
       > "$store.log"
-    read -r wall user sys rss < "$store.time"
-    awk -v n="$name" -v r="$rows" -v w="$wall" -v u="$user" -v s="$sys" -v m="$rss" 'BEGIN {
-      printf "%s: %.1f s wall, %.1f s CPU (user %.1f, sys %.1f), %.0f rows per CPU-second, %.0f per wall-second, %.0f MB max RSS\n",
-             n, w, u + s, u, s, r / (u + s), r / w, m / 1024 }'
+    read -r wall user sys rss faults < "$store.time"
+    awk -v n="$name" -v r="$rows" -v w="$wall" -v u="$user" -v s="$sys" -v m="$rss" -v f="$faults" 'BEGIN {
+      printf "%s: %.1f s wall, %.1f s CPU (user %.1f, sys %.1f), %.0f rows per CPU-second, %.0f per wall-second, %.0f MB max RSS, %d page faults\n",
+             n, w, u + s, u, s, r / (u + s), r / w, m / 1024, f }'
   done
   grep -E "^(statements:|total:)" "$store.log"
 }
@@ -67,9 +70,15 @@ if [ -n "${BASELINE:-}" ]; then
   same_store "$WORK/s-enrich" "$WORK/s-base"
 fi
 if [ -n "${THP:-}" ]; then
-  GLIBC_TUNABLES=glibc.malloc.hugetlb=1 run "statements, THP malloc" "$WORK/s-thp" "$MT" \
-    ./*/*.csv "${maps[@]}"
+  if ldd "$MT" | grep libjemalloc > /dev/null; then
+    MALLOC_CONF=thp:default run "statements, jemalloc without huge pages" "$WORK/s-thp" "$MT" \
+      ./*/*.csv "${maps[@]}"
+  else
+    GLIBC_TUNABLES=glibc.malloc.hugetlb=1 run "statements, THP malloc" "$WORK/s-thp" "$MT" \
+      ./*/*.csv "${maps[@]}"
+  fi
 fi
+[ -n "${ONLY_STATEMENTS:-}" ] && exit 0
 run "statements, no grammar" "$WORK/s-plain" "$MT" ./*/*.csv "${nomaps[@]}"
 python3 "$SRC/bench/statements_flatten.py" "$WORK/world/statements" "$WORK/flat"
 run "plain mapped (flattened rows)" "$WORK/s-flat" "$MT" "$WORK"/flat/*.csv --map "$SRC/bench/statements_flat.toml"

@@ -16,7 +16,7 @@
 // order when the file lists the newest row first (its days never rise and do not all agree). The statement (f, files[f].account, files[f].currency) is
 // the file's *banner statement*: the banner's period and balances apply to it and to no other.
 //
-// Example:
+// Example (the lines' text fields are views: here of string literals):
 //   std::vector<StatementFile> files = {{.file = 0, .path = "chk-2025-03.csv",
 //                                        .account = "bankA:1234567", .currency = "USD",
 //                                        .opening_balance = 100000, .scale = 2}};
@@ -49,21 +49,23 @@
 
 namespace moneytrail::statements {
 
-// One row of a statement.
+// One row of a statement: a compact summary of what the checks need, ~130 bytes. The text
+// fields are borrowed views (no allocation per row): the caller keeps the text they point to
+// alive and unchanged until CheckStatements returns; the CheckReport copies what it keeps.
 struct StatementLine {
   uint32_t file = 0;              // index of its file in `files`
   uint64_t line = 0;              // physical line in the file (1-based); strictly increasing
                                   // along the rows of one file, in the order given
-  std::string account;            // the statement account, "bank:number"; non-empty
-  std::string currency;           // non-empty, e.g. "USD"
+  std::string_view account;       // the statement account, "bank:number"; non-empty
+  std::string_view currency;      // non-empty, e.g. "USD"
   int64_t day = 0;                // days since 1970-01-01 (0001-01-01 .. 9999-12-31)
   int64_t amount = 0;             // signed units: credit (money in) > 0, debit < 0
   uint8_t scale = 2;              // of `amount` and `balance`
   std::optional<int64_t> balance; // running balance after the row, units at `scale`
-  std::string description;
-  std::string counterparty_account;  // the other account's "bank:number" when the row names
-                                     // it (e.g. from the description grammar), else ""
-  std::string reference;          // bank reference / trace number, else ""
+  std::string_view description;
+  std::string_view counterparty_account;  // the other account's "bank:number" when the row
+                                          // names it (e.g. from the description grammar), else ""
+  std::string_view reference;     // bank reference / trace number, else ""
 };
 
 // One source file and what its banner says. Banner values need a non-empty `account`.

@@ -533,20 +533,22 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
           writer_.committed_transaction_count() + writer_.pending_transaction_count();
     }
     source_of_file.push_back(record.index);
+    const uint64_t first = reconciled.first_row[k];
+    const uint64_t merged = static_cast<uint64_t>(
+        std::count(drop.begin() + first, drop.begin() + first + f.rows.size(), 1));
+    // Most files drop no row: their rows go to the writer as they are, not copied.
     kept.clear();
-    uint64_t merged = 0;
-    for (size_t i = 0; i < f.rows.size(); ++i) {
-      const uint64_t g = reconciled.first_row[k] + i;
-      if (drop[g]) {
-        ++merged;
-        continue;
-      }
-      transaction_of_row[g] = record.first_transaction + kept.size();
-      kept.push_back(f.rows[i]);
+    const uint64_t next_transaction =
+        writer_.committed_transaction_count() + writer_.pending_transaction_count();
+    for (size_t i = 0, t = 0; i < f.rows.size(); ++i) {
+      if (drop[first + i]) continue;
+      transaction_of_row[first + i] = next_transaction + t++;
+      if (merged > 0) kept.push_back(f.rows[i]);
     }
+    const std::vector<StagedRow>& appended = merged > 0 ? kept : f.rows;
     const uint64_t before = writer_.pending_transaction_count();
-    MT_RETURN_IF_ERROR(Merge(kept, record.index, 0, name));
-    if (writer_.pending_transaction_count() - before != kept.size()) {
+    MT_RETURN_IF_ERROR(Merge(appended, record.index, 0, name));
+    if (writer_.pending_transaction_count() - before != appended.size()) {
       return InternalError(name + ": statement rows were not all appended");
     }
     record.rows_read += f.rows_read;

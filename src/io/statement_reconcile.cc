@@ -5,7 +5,9 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "moneytrail/csv.h"
@@ -202,23 +204,30 @@ statements::StatementFile CheckFileOf(const StatementFile& f, size_t k) {
 // Enriches the rows of one file with `grammar` (nullptr: none) and fills their check lines,
 // outcomes and patterns (slots first .. first + rows - 1 of the callers' vectors, which only
 // this call writes). Touches nothing shared but those slots: runs in parallel over files.
+// `pattern_id` maps each pattern id of the grammars to its copy in ReconciledStatements.
+using PatternIds = std::unordered_map<std::string_view, std::string_view>;
 Status EnrichFile(StatementFile& f, size_t k, const enrich::Grammar* grammar, uint64_t first,
-                  std::vector<statements::StatementLine>& lines, std::vector<RowOutcome>& outcome,
-                  std::vector<std::string>& patterns) {
+                  const PatternIds& pattern_id, std::vector<statements::StatementLine>& lines,
+                  std::vector<RowOutcome>& outcome, std::vector<std::string_view>& patterns) {
+  // The check lines' text is borrowed (statement_checks.h): views of the file's text, or kept
+  // in its arena; one "bank:number" per account of the file, not one string per row.
+  std::string_view account, account_bank, account_number;
+  thread_local std::string key;
   for (size_t i = 0; i < f.rows.size(); ++i) {
     const uint64_t g = first + i;
     StagedRow& row = f.rows[i];
     const StatementDetail& d = f.details[i];
     statements::StatementLine& l = lines[g];
-    l.reference.assign(d.reference);
+    l.reference = d.reference;
     outcome[g] = RowOutcome::kNotEnriched;
     if (grammar != nullptr && !d.description.empty()) {
       // The grammar's per-thread result: read before the next Lookup on this thread.
       if (const enrich::Enrichment* e =
               grammar->Lookup(d.description, d.direction == Direction::kDebit)) {
         ApplyEnrichment(f, row, d, *e);
-        patterns[g] = e->pattern;
-        if (l.reference.empty()) l.reference = e->reference;
+        const auto id = pattern_id.find(e->pattern);
+        patterns[g] = id != pattern_id.end() ? id->second : Keep(f, e->pattern);
+        if (l.reference.empty()) l.reference = Keep(f, e->reference);
         outcome[g] = RowOutcome::kEnriched;
       } else {
         LeaveUnidentified(f, row, d);
@@ -227,8 +236,15 @@ Status EnrichFile(StatementFile& f, size_t k, const enrich::Grammar* grammar, ui
     }
     l.file = static_cast<uint32_t>(k);
     l.line = row.line;
-    l.account.assign(d.statement_bank).append(":").append(d.statement_account);
-    l.currency.assign(row.paid_currency);
+    if (account.empty() || d.statement_bank != account_bank ||
+        d.statement_account != account_number) {
+      key.assign(d.statement_bank).append(":").append(d.statement_account);
+      account = Keep(f, key);
+      account_bank = d.statement_bank;
+      account_number = d.statement_account;
+    }
+    l.account = account;
+    l.currency = row.paid_currency;
     l.day = DayOf(row.time);
     uint8_t scale = d.amount.scale;
     if (d.balance) scale = std::max(scale, d.balance->scale);
@@ -247,10 +263,11 @@ Status EnrichFile(StatementFile& f, size_t k, const enrich::Grammar* grammar, ui
       }
       l.balance = units;
     }
-    l.description.assign(d.description);
+    l.description = d.description;
     if (d.counterparty_source == CounterpartySource::kAccount) {
       OtherEnd o = OtherEndOf(row, d);
-      l.counterparty_account = Key(*o.bank, *o.account);
+      key.assign(*o.bank).append(":").append(*o.account);
+      l.counterparty_account = Keep(f, key);
     }
   }
   return Status::Ok();
@@ -263,6 +280,7 @@ Result<ReconciledStatements> ReconcileStatements(
   ReconciledStatements out;
   // Grammars, one per distinct file (or the built-in one), loaded before the parallel pass.
   std::map<std::string, enrich::Grammar> grammars;
+  PatternIds pattern_id;
   auto grammar_for = [&](const RowSpec& spec) -> Result<const enrich::Grammar*> {
     const std::string key = spec.enrich_grammar.string();
     auto it = grammars.find(key);
@@ -277,6 +295,12 @@ Result<ReconciledStatements> ReconcileStatements(
     } else {
       MT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(spec.enrich_grammar));
       out.grammars.push_back(key + " sha256:" + Sha256Hex(text));
+    }
+    for (const std::string& id : g->pattern_ids()) {
+      if (pattern_id.count(id) == 0) {
+        const std::string_view kept = out.pattern_ids.emplace_back(id);
+        pattern_id.emplace(kept, kept);
+      }
     }
     return &grammars.emplace(key, std::move(*g)).first->second;
   };
@@ -303,7 +327,7 @@ Result<ReconciledStatements> ReconcileStatements(
                       for (size_t k = range.begin(); k != range.end(); ++k) {
                         check_files[k] = CheckFileOf(*files[k], k);
                         file_status[k] = EnrichFile(*files[k], k, grammar_of[k], out.first_row[k],
-                                                    lines, outcome, out.patterns);
+                                                    pattern_id, lines, outcome, out.patterns);
                       }
                     });
   // The serial part, in file and row order (the first error as a serial run would meet it;
@@ -320,7 +344,7 @@ Result<ReconciledStatements> ReconcileStatements(
         case RowOutcome::kEnriched: {
           ++out.enriched;
           auto it = out.by_pattern.find(out.patterns[g]);
-          if (it == out.by_pattern.end()) it = out.by_pattern.emplace(out.patterns[g], 0).first;
+          if (it == out.by_pattern.end()) it = out.by_pattern.emplace(std::string(out.patterns[g]), 0).first;
           ++it->second;
           break;
         }
@@ -391,20 +415,36 @@ std::string StatementLinesCsv(const std::vector<std::unique_ptr<StatementFile>>&
                               const std::vector<uint64_t>& transaction_of_row,
                               const std::vector<uint32_t>& source_of_file) {
   std::string out = "transaction,source,line,role,pattern,balance\n";
-  std::vector<std::string> role(r.rows, "row");
-  for (const statements::Duplicate& d : r.checks.duplicates) role[d.duplicate.index] = "duplicate";
-  for (const statements::Mirror& m : r.checks.mirrors) role[m.credit.index] = "mirror-credit";
+  // About 50 bytes a line: one allocation rather than a doubling (and a copy) every so often.
+  out.reserve(out.size() + 56 * r.rows);
+  enum Role : uint8_t { kRow, kDuplicate, kMirrorCredit };
+  std::vector<uint8_t> role(r.rows, kRow);
+  for (const statements::Duplicate& d : r.checks.duplicates) role[d.duplicate.index] = kDuplicate;
+  for (const statements::Mirror& m : r.checks.mirrors) role[m.credit.index] = kMirrorCredit;
+  char digits[24];
+  auto append_number = [&](uint64_t n) {
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    out.append(digits, end);
+  };
   for (size_t k = 0; k < files.size(); ++k) {
     for (size_t i = 0; i < files[k]->rows.size(); ++i) {
       const uint64_t g = r.first_row[k] + i;
-      const uint64_t carrier = r.checks.carried_by[g];
-      out += std::to_string(transaction_of_row[carrier]) + "," +
-             std::to_string(source_of_file[k]) + "," + std::to_string(files[k]->rows[i].line) +
-             "," + role[g] + "," + CsvField(r.patterns[g]) + ",";
+      append_number(transaction_of_row[r.checks.carried_by[g]]);
+      out += ',';
+      append_number(source_of_file[k]);
+      out += ',';
+      append_number(files[k]->rows[i].line);
+      out += role[g] == kRow ? ",row," : role[g] == kDuplicate ? ",duplicate," : ",mirror-credit,";
+      if (r.patterns[g].find_first_of(",\"\n\r") == std::string_view::npos) {
+        out += r.patterns[g];
+      } else {
+        out += CsvField(r.patterns[g]);
+      }
+      out += ',';
       // The running balance the statement printed after the line (empty when it printed none):
       // what confirms a day's posting order (docs/rules.md, "Date-only rows").
       if (const std::optional<Decimal>& b = files[k]->details[i].balance) AppendDecimal(*b, out);
-      out += "\n";
+      out += '\n';
     }
   }
   return out;

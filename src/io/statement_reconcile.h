@@ -14,9 +14,11 @@
 #define MONEYTRAIL_SRC_IO_STATEMENT_RECONCILE_H_
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ingester.h"
@@ -29,13 +31,16 @@ struct ReconciledStatements {
   statements::CheckReport checks;
   // Index of file k's first row among all rows (rows of file k are first_row[k] + i).
   std::vector<uint64_t> first_row;
-  // Per row (all files, in order): the grammar pattern that read its description ("" none).
-  std::vector<std::string> patterns;
+  // Per row (all files, in order): the grammar pattern that read its description ("" none),
+  // a view of `pattern_ids` (or of the row's file's text).
+  std::vector<std::string_view> patterns;
+  std::deque<std::string> pattern_ids;  // the grammars' pattern ids, once each
+
   uint64_t rows = 0;
   uint64_t enriched = 0;       // a grammar pattern matched the description
   uint64_t unmatched = 0;      // a grammar ran and no pattern matched
   uint64_t not_enriched = 0;   // no description, or the mapping says grammar = "none"
-  std::map<std::string, uint64_t> by_pattern;            // rows per pattern id
+  std::map<std::string, uint64_t, std::less<>> by_pattern;  // rows per pattern id
   std::map<std::string, uint64_t, std::less<>> unmatched_descriptions;  // description -> rows
   std::vector<std::string> grammars;  // the grammars used, in words (file and SHA-256, or built-in)
 };

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "formats/statement_writers.h"
@@ -161,6 +162,31 @@ TEST_F(IngestFormatsTest, FileWithSeveralStatementsHasOneCustodyRecord) {
   EXPECT_EQ(s.sources()[0].rows_read, 4u);
   EXPECT_EQ(s.sources()[0].rows_accepted, 4u);
   EXPECT_TRUE(s.FindAccount(NodeKind::kAccount, "ABNANL2A", "NL02RABO0123456789").has_value());
+}
+
+TEST_F(IngestFormatsTest, RowsOfALaterStatementOfOneFileCiteTheirOwnTransactions) {
+  // statement-lines.csv of a camt file holding two statements: the second statement's row is
+  // carried by the fourth transaction, not by the first statement's first.
+  Account b = AccountA();
+  b.id = "S2";
+  b.iban = "NL02RABO0123456789";
+  std::string two = formats_test::WriteCamt(AccountA(), RowsA());
+  std::string second = formats_test::WriteCamt(b, {{19805, 100, "X", "", "Y", "Q"}});
+  second = second.substr(second.find("<Stmt>"));
+  second = second.substr(0, second.find("</BkToCstmrStmt>"));
+  two.insert(two.find("</BkToCstmrStmt>"), second);
+  Result<IngestReport> r = Run({Write("two.xml", two)}, "camt");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  store::Store s = *store::Store::Open(store());
+  ASSERT_EQ(s.transaction_count(), 4u);
+  Result<std::string> lines = s.ReadCommitFile(0, "statement-lines.csv");
+  ASSERT_TRUE(lines.ok()) << lines.status().ToString();
+  std::vector<std::string> transactions;
+  std::istringstream in(*lines);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) transactions.push_back(line.substr(0, line.find(',')));
+  EXPECT_EQ(transactions, (std::vector<std::string>{"0", "1", "2", "3"})) << *lines;
 }
 
 TEST_F(IngestFormatsTest, RefusedFileNamesItselfAndLeavesNoStore) {

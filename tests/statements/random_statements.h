@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -19,6 +21,9 @@ namespace moneytrail::statements::testing {
 struct StatementSet {
   std::vector<StatementFile> files;
   std::vector<StatementLine> lines;
+  // The text the lines' views point to. Shared, so that a copy of the set (or of its lines)
+  // stays valid as long as any copy of the set lives.
+  std::shared_ptr<std::deque<std::string>> text = std::make_shared<std::deque<std::string>>();
 };
 
 // Amounts and balances of the set are at scale 2 or 3, so the oracles work in int64 units at
@@ -81,6 +86,7 @@ inline StatementSet RandomStatementSet(uint64_t seed) {
     if (chance(0.2)) ledger[y].push_back({day, -cents, "TRANSFER TO " + number(x), "", ""});
   }
   StatementSet set;
+  auto keep = [&](const std::string& text) -> std::string_view { return set.text->emplace_back(text); };
   struct FileRows {
     int account;
     std::vector<StatementLine> rows;
@@ -107,10 +113,10 @@ inline StatementSet RandomStatementSet(uint64_t seed) {
         balance += tx.cents;
         if (fr.rows.empty() && chance(0.1)) continue;  // a download missing a row
         (void)before;
-        StatementLine l{.file = file.file, .account = names[a], .currency = currencies[a],
+        StatementLine l{.file = file.file, .account = keep(names[a]), .currency = keep(currencies[a]),
                         .day = tx.day, .amount = tx.cents * factor, .scale = scale,
-                        .description = tx.description, .counterparty_account = tx.counterparty,
-                        .reference = tx.reference};
+                        .description = keep(tx.description),
+                        .counterparty_account = keep(tx.counterparty), .reference = keep(tx.reference)};
         if (balances && !chance(0.1)) l.balance = (balance + (chance(0.05) ? 1 : 0)) * factor;
         fr.rows.push_back(l);
       }

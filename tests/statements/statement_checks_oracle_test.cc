@@ -42,7 +42,8 @@ std::vector<OracleStatement> OracleStatements(const StatementSet& s) {
     std::vector<std::pair<std::string, std::string>> keys;  // in order of first row
     for (size_t i = 0; i < s.lines.size(); ++i)
       if (s.lines[i].file == f &&
-          std::find(keys.begin(), keys.end(), std::pair(s.lines[i].account, s.lines[i].currency)) == keys.end())
+          std::find(keys.begin(), keys.end(),
+                    std::pair<std::string, std::string>(s.lines[i].account, s.lines[i].currency)) == keys.end())
         keys.emplace_back(s.lines[i].account, s.lines[i].currency);
     const StatementFile& file = s.files[f];
     if (!file.account.empty() &&

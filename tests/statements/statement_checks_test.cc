@@ -14,11 +14,11 @@ const std::string kChk = "bankA:1234567";
 const std::string kSav = "bankA:7654321";
 int64_t Day(unsigned month, unsigned day) { return DaysFromCivil(2025, month, day); }
 
-StatementLine Row(uint32_t file, uint64_t line, const std::string& account, int64_t day,
-                  int64_t amount, std::optional<int64_t> balance, std::string description = "X") {
+StatementLine Row(uint32_t file, uint64_t line, std::string_view account, int64_t day,
+                  int64_t amount, std::optional<int64_t> balance, std::string_view description = "X") {
   return StatementLine{.file = file, .line = line, .account = account, .currency = "USD",
                        .day = day, .amount = amount, .scale = 2, .balance = balance,
-                       .description = std::move(description)};
+                       .description = description};
 }
 StatementFile File(uint32_t file, const std::string& account = "") {
   StatementFile f{.file = file, .path = "f" + std::to_string(file) + ".csv", .account = account};

@@ -21,6 +21,16 @@
 #include "moneytrail/version.h"
 #include "verb.h"
 
+#ifdef MONEYTRAIL_JEMALLOC
+// jemalloc reads this at its start (tools/moneytrail/CMakeLists.txt): transparent huge pages for
+// its heap and metadata, so that a large intake faults in 2 MiB pages, not 4 KiB ones
+// (bench/RESULTS-statements.md, session 13). The environment's MALLOC_CONF is applied after it.
+extern "C" {
+extern const char* malloc_conf;
+const char* malloc_conf = "thp:always,metadata_thp:auto";
+}
+#endif
+
 namespace moneytrail::cli {
 
 std::vector<Verb>& Verbs() {
