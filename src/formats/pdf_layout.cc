@@ -132,17 +132,8 @@ void Emitter::Add(const PrintedLine& line) {
     if (!fields[best].empty()) fields[best] += ' ';
     fields[best] += c.text;
   }
-  size_t filled = 0, only = 0;
-  for (size_t k = 0; k < fields.size(); ++k) {
-    if (!fields[k].empty()) ++filled, only = k;
-  }
-  if (pending_ && filled == 1 && only > 0 && pending_line_.page == line.page && !pending_fields_[only].empty() &&
-      pending_line_.y - line.y <= 1.6 * std::max(line.size, pending_line_.size) * (pending_spans_)) {
-    pending_fields_[only] += ' ';
-    pending_fields_[only] += fields[only];
-    ++pending_spans_;
-    return;
-  }
+  size_t filled = 0;
+  if (ContinuedByGapRule(fields, line, filled)) return;
   Push(fields, line, filled >= 2);
 }
 
@@ -209,15 +200,8 @@ void Emitter::AddByTemplate(const PrintedLine& line, const std::vector<std::stri
   }
   if (layout_->row_start == nullptr) {
     // No row pattern: the gap rule's continuation (one column only, right under the row).
-    size_t filled = 0, only = 0;
-    for (size_t k = 0; k < fields.size(); ++k) {
-      if (!fields[k].empty()) ++filled, only = k;
-    }
-    if (pending_ && filled == 1 && only > 0 && pending_line_.page == line.page && !pending_fields_[only].empty() &&
-        pending_line_.y - line.y <= 1.6 * std::max(line.size, pending_line_.size) * pending_spans_) {
-      Continue(fields);
-      return;
-    }
+    size_t filled = 0;
+    if (ContinuedByGapRule(fields, line, filled)) return;
     seen_row_ = seen_row_ || filled >= 2;
     Push(fields, line, filled >= 2);
     return;
@@ -230,6 +214,23 @@ void Emitter::AddByTemplate(const PrintedLine& line, const std::vector<std::stri
   } else {
     Push(fields, line, /*body=*/false);  // no row to continue: the mapping rejects or skips it
   }
+}
+
+// The gap rule's continuation: a line with one column filled (not the first), right under the
+// pending row on its page, whose same column is not empty, continues it. Sets `filled` to the
+// number of filled columns.
+bool Emitter::ContinuedByGapRule(const std::vector<std::string>& fields, const PrintedLine& line, size_t& filled) {
+  size_t only = 0;
+  filled = 0;
+  for (size_t k = 0; k < fields.size(); ++k) {
+    if (!fields[k].empty()) ++filled, only = k;
+  }
+  if (pending_ && filled == 1 && only > 0 && pending_line_.page == line.page && !pending_fields_[only].empty() &&
+      pending_line_.y - line.y <= 1.6 * std::max(line.size, pending_line_.size) * pending_spans_) {
+    Continue(fields);
+    return true;
+  }
+  return false;
 }
 
 // Appends a continuation line's columns to the pending row's.

@@ -76,6 +76,9 @@ class Emitter {
   // The template's columns, from the first header on, for lines in the page region.
   void AddByTemplate(const PrintedLine& line, const std::vector<std::string>& gap_fields, const std::string& gap_text);
 
+  // The gap rule's continuation of the pending row by a one-column line; sets `filled`.
+  bool ContinuedByGapRule(const std::vector<std::string>& fields, const PrintedLine& line, size_t& filled);
+
   // Appends a continuation line's columns to the pending row's.
   void Continue(const std::vector<std::string>& fields);
 

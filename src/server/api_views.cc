@@ -258,6 +258,31 @@ Result<Json> Expand(workspace::Workspace& ws, Context& c) {
   return out;
 }
 
+// The query's `max_hops` (default 6, at most 10).
+Result<int> MaxHopsFrom(const ApiRequest& r) {
+  MT_ASSIGN_OR_RETURN(int64_t max_hops, QueryInt(r, "max_hops"));
+  if (max_hops == 0) max_hops = 6;
+  if (max_hops > 10) return InvalidArgumentError("query: 'max_hops' must be at most 10");
+  return static_cast<int>(max_hops);
+}
+
+// The nodes and hops of a path for the chart: each hop with its five largest flows under
+// `filter` that `keep` accepts.
+template <typename Keep>
+std::pair<Json, Json> PathJson(const store::Store& s, const CaseGraph& graph, const std::vector<AccountId>& path,
+                               const FlowFilter& filter, Keep keep) {
+  Json nodes = Json::array(), hops = Json::array();
+  for (AccountId a : path) nodes.push_back(NodeJson(s, a));
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    Json flows = Json::array();
+    for (const Flow& f : graph.FlowsBetween(path[i], path[i + 1], filter, 5)) {
+      if (keep(f)) flows.push_back(FlowJson(s, path[i], f));
+    }
+    hops.push_back({{"from", path[i]}, {"to", path[i + 1]}, {"flows", flows}});
+  }
+  return {std::move(nodes), std::move(hops)};
+}
+
 Result<Json> Path(workspace::Workspace& ws, Context& c) {
   const auto start = std::chrono::steady_clock::now();
   MT_ASSIGN_OR_RETURN(workspace::CaseInfo cs, ws.GetCase(c.actor, c.params["case_id"]));
@@ -266,23 +291,11 @@ Result<Json> Path(workspace::Workspace& ws, Context& c) {
   MT_ASSIGN_OR_RETURN(FlowFilter filter, FilterFrom(c.request));
   MT_ASSIGN_OR_RETURN(AccountId from, AccountFrom(s, c.request, "from_account"));
   MT_ASSIGN_OR_RETURN(AccountId to, AccountFrom(s, c.request, "to_account"));
-  MT_ASSIGN_OR_RETURN(int64_t max_hops, QueryInt(c.request, "max_hops"));
-  if (max_hops == 0) max_hops = 6;
-  if (max_hops > 10) return InvalidArgumentError("query: 'max_hops' must be at most 10");
+  MT_ASSIGN_OR_RETURN(int max_hops, MaxHopsFrom(c.request));
   const bool through = QueryText(c.request, "through_other_kinds") == "true";
-  MT_ASSIGN_OR_RETURN(auto path, loaded->graph->ShortestPath(from, to, filter, static_cast<int>(max_hops), through,
-                                                            50'000'000));
-  Json nodes = Json::array(), hops = Json::array();
-  if (path) {
-    for (AccountId a : *path) nodes.push_back(NodeJson(s, a));
-    for (size_t i = 0; i + 1 < path->size(); ++i) {
-      Json flows = Json::array();
-      for (const Flow& f : loaded->graph->FlowsBetween((*path)[i], (*path)[i + 1], filter, 5)) {
-        flows.push_back(FlowJson(s, (*path)[i], f));
-      }
-      hops.push_back({{"from", (*path)[i]}, {"to", (*path)[i + 1]}, {"flows", flows}});
-    }
-  }
+  MT_ASSIGN_OR_RETURN(auto path, loaded->graph->ShortestPath(from, to, filter, max_hops, through, 50'000'000));
+  auto [nodes, hops] = PathJson(s, *loaded->graph, path ? *path : std::vector<AccountId>{}, filter,
+                                [](const Flow&) { return true; });
   Json out{{"markings", cs.markings}, {"found", path.has_value()}, {"nodes", nodes}, {"hops", hops}};
   if (!path) out["sentence"] = fmt::format("no path of at most {} hops under these filters", max_hops);
   AddTiming(c, start);
@@ -317,23 +330,11 @@ Result<Json> MoneyPathView(workspace::Workspace& ws, Context& c) {
   MT_ASSIGN_OR_RETURN(AccountId to, AccountFrom(s, c.request, "to_account"));
   if (from == to) return InvalidArgumentError("query: 'from_account' and 'to_account' name the same node");
   MT_ASSIGN_OR_RETURN(uint16_t currency, CurrencyFrom(s, c.request));
-  MT_ASSIGN_OR_RETURN(int64_t max_hops, QueryInt(c.request, "max_hops"));
-  if (max_hops == 0) max_hops = 6;
-  if (max_hops > 10) return InvalidArgumentError("query: 'max_hops' must be at most 10");
+  MT_ASSIGN_OR_RETURN(int max_hops, MaxHopsFrom(c.request));
   const bool through = QueryText(c.request, "through_other_kinds") == "true";
-  MT_ASSIGN_OR_RETURN(auto path, loaded->graph->WidestPath(from, to, filter, currency, static_cast<int>(max_hops),
-                                                          through, 50'000'000));
-  Json nodes = Json::array(), hops = Json::array();
-  if (path) {
-    for (AccountId a : path->nodes) nodes.push_back(NodeJson(s, a));
-    for (size_t i = 0; i + 1 < path->nodes.size(); ++i) {
-      Json flows = Json::array();
-      for (const Flow& f : loaded->graph->FlowsBetween(path->nodes[i], path->nodes[i + 1], filter, 5)) {
-        if (f.outgoing && f.currency == currency) flows.push_back(FlowJson(s, path->nodes[i], f));
-      }
-      hops.push_back({{"from", path->nodes[i]}, {"to", path->nodes[i + 1]}, {"flows", flows}});
-    }
-  }
+  MT_ASSIGN_OR_RETURN(auto path, loaded->graph->WidestPath(from, to, filter, currency, max_hops, through, 50'000'000));
+  auto [nodes, hops] = PathJson(s, *loaded->graph, path ? path->nodes : std::vector<AccountId>{}, filter,
+                                [currency](const Flow& f) { return f.outgoing && f.currency == currency; });
   Json out{{"markings", cs.markings}, {"found", path.has_value()}, {"currency", s.currency(currency)},
            {"nodes", nodes}, {"hops", hops}};
   if (path) {
