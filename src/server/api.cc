@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -459,9 +458,10 @@ void AddSecurityHeaders(ApiResponse& r, bool tls) {
 }  // namespace
 
 Api::Api(workspace::Workspace& workspace, ApiOptions options) : ws_(workspace), options_(options) {
-  // The warm pool: opening a connection and compiling its statements cost a request ~1-2 ms of
-  // CPU and a wait on the journal head's lock (Workspace::Open checks the head), paid by every
-  // request of the first burst when the pool grew on demand (bench/RESULTS-ws.md, session 14).
+  // The warm pool: a request that finds no idle connection opens one (Workspace::Open checks the
+  // journal head under the lock the committer holds while it syncs the head: up to 110 ms in a
+  // burst), and 50 connections compiling the queue page's statement at once delayed that burst's
+  // session checks by 5-25 ms (bench/RESULTS-ws.md, session 14). Both are paid here instead.
   for (int i = 0; i < options_.warm_connections; ++i) {
     auto connection = ws_.OpenAnother();
     Result<int64_t> prepared = connection.ok() ? (*connection)->PrepareStatements() : connection.status();
@@ -497,12 +497,9 @@ Result<std::unique_ptr<workspace::Workspace>> Api::Acquire(bool* opened) {
       idle_.pop_back();
       return connection;
     }
-  }
-  // The pool grows to the number of requests served at once (the HTTP server's threads).
-  {
-    std::lock_guard<std::mutex> lock(pool_mutex_);
     ++opened_on_demand_;
   }
+  // The pool grows to the number of requests served at once (the HTTP server's threads).
   if (opened != nullptr) *opened = true;
   return ws_.OpenAnother();
 }
