@@ -12,6 +12,8 @@
 #                                [-p PERF_DATA]
 #   defaults: -b build -r 5000000 -a 100000 -c 50 -n 20 -o bench/out
 #   -p: record the server's stacks during the run (`perf record -g`) into PERF_DATA
+#   SERVE_ARGS: more options for `moneytrail serve` (e.g. "--warm-connections 0 --trace-requests 200");
+#   the server's stderr (its traces) is kept as OUT_DIR/serve.err
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -32,7 +34,7 @@ server= perf=
 cleanup() {
   [[ -n $perf ]] && kill -INT "$perf" 2>/dev/null
   [[ -n $server ]] && kill "$server" 2>/dev/null
-  wait 2>/dev/null; rm -rf "$scratch"
+  wait 2>/dev/null; cp "$scratch/serve.err" "$out/serve.err" 2>/dev/null; rm -rf "$scratch"
 }
 trap cleanup EXIT
 pw=load-test-password-1
@@ -40,7 +42,8 @@ MONEYTRAIL_ADMIN_PASSWORD=$pw "$bin" workspace init "$scratch/ws" --agency IRS-C
 case_id=$("$load" prepare "$scratch/ws" "$pw" "$alerts" 5000)
 /usr/bin/time -f "ingest: %e s wall, %U s user, %M KiB peak" \
   "$bin" ingest "$scratch/ws/cases/$case_id/store" "$csv" --format ibm-aml >/dev/null
-"$bin" serve --workspace "$scratch/ws" --listen 127.0.0.1:0 >"$scratch/serve.out" 2>"$scratch/serve.err" &
+# shellcheck disable=SC2086
+"$bin" serve --workspace "$scratch/ws" --listen 127.0.0.1:0 ${SERVE_ARGS:-} >"$scratch/serve.out" 2>"$scratch/serve.err" &
 server=$!
 for _ in $(seq 100); do grep -q serving "$scratch/serve.out" 2>/dev/null && break; sleep 0.1; done
 port=$(sed -n 's/.*:\([0-9]*\)\/ .*/\1/p' "$scratch/serve.out" | head -1)
@@ -71,6 +74,6 @@ echo "server peak RSS (VmHWM): $(awk '/VmHWM/ {print $2, $3}' /proc/$server/stat
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Stop the server (SIGTERM: it finishes what is in flight) and show its group-commit counts.
 kill -TERM "$server"; wait "$server" 2>/dev/null || true; server=
-grep -E '^(group commit|statements):' "$scratch/serve.out" || true
+grep -E '^(group commit|statements|connections):' "$scratch/serve.out" || true
 "$bin" audit verify "$scratch/ws" | head -1
 exit "$run_rc"

@@ -26,6 +26,11 @@ struct GroupCommitTotals {
 // The totals of every workspace committer of this process since it started. Thread-safe.
 GroupCommitTotals GroupCommitCounters();
 
+// How long the calling thread's last journalled change waited for its batch's durable commit
+// and head write, in microseconds (0 before its first). For per-request timing (`moneytrail
+// serve --trace-requests`).
+int64_t LastCommitWaitMicros();
+
 // The workspace database's compiled statements (each connection compiles a statement once per
 // SQL text and keeps it): how many were compiled and how many runs reused a compiled one, over
 // every connection of this process since it started. Thread-safe.

@@ -12,6 +12,8 @@
 #ifndef MONEYTRAIL_SERVER_H_
 #define MONEYTRAIL_SERVER_H_
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -73,6 +75,25 @@ struct ApiOptions {
   // previous process are marked interrupted. False: jobs stay queued (tests of routes only).
   bool run_jobs = false;
   int job_threads = 1;  // threads each job's ingest or investigation may use
+  // Connections opened when the Api starts, each with the statements a request runs compiled
+  // (Workspace::PrepareStatements), so that a burst of first requests (every client of a
+  // morning shift opening the queue at once) finds them ready instead of opening and compiling
+  // its own; `moneytrail serve` opens one per HTTP thread. The pool still grows past them when
+  // more requests run at once. 0: connections are opened on first need.
+  int warm_connections = 0;
+  // Print to stderr how the first this-many requests spent their time (waiting for a connection,
+  // the session check, the route and, of it, the wait for the durable commit); diagnostics
+  // (`moneytrail serve --trace-requests`, bench/RESULTS-ws.md session 14). 0: none.
+  int trace_requests = 0;
+};
+
+// The Api's pool of workspace connections (one per request in flight; ApiOptions::warm_connections).
+struct PoolCounts {
+  int64_t warmed = 0;            // connections opened and prepared before the first request
+  int64_t warm_statements = 0;   // statements those compiled then
+  int64_t opened_on_demand = 0;  // connections opened by a request that found none idle
+  int64_t idle = 0;              // connections idle now
+  int64_t idle_compiled = 0;     // statements the idle connections have compiled since they opened
 };
 
 class JobRunner;
@@ -90,16 +111,23 @@ class Api {
   static const std::vector<RouteInfo>& Routes();
   // Blocks until no job is queued or running (tests and the demo script); false on timeout.
   bool WaitForJobs(int timeout_ms);
+  // The pool's counts now. Thread-safe.
+  PoolCounts pool_counts();
 
  private:
-  // A connection from the pool, or a new one when all are in use; returned by Release.
-  Result<std::unique_ptr<workspace::Workspace>> Acquire();
+  // A connection from the pool, or a new one when all are in use (then `*opened` is set, if
+  // given); returned by Release.
+  Result<std::unique_ptr<workspace::Workspace>> Acquire(bool* opened = nullptr);
   void Release(std::unique_ptr<workspace::Workspace> connection);
 
   workspace::Workspace& ws_;
   ApiOptions options_;
   std::mutex pool_mutex_;  // guards idle_
   std::vector<std::unique_ptr<workspace::Workspace>> idle_;
+  int64_t warmed_ = 0;            // under pool_mutex_, as the two below
+  int64_t warm_statements_ = 0;
+  int64_t opened_on_demand_ = 0;
+  std::atomic<int> traced_{0};    // requests traced so far (ApiOptions::trace_requests)
   std::unique_ptr<JobRunner> jobs_;
 };
 

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "moneytrail/group_commit.h"
 #include "moneytrail/status.h"
 #include "moneytrail/workspace_casework.h"
 
@@ -219,6 +220,14 @@ class Workspace {
                                                  WorkspaceOptions options = {});
   // Another connection to this workspace with the same options, for another thread.
   Result<std::unique_ptr<Workspace>> OpenAnother() const;
+  // Compiles, on this connection, the statements a server request runs before its change
+  // (the session check, a case's access and markings, the queue's unfiltered page, one alert,
+  // one note), so that its first request compiles none (a server warms its pool with this
+  // before serving: docs/workspace.md, "Compiled statements"). Returns how many it compiled
+  // (0 when called again).
+  Result<int64_t> PrepareStatements();
+  // This connection's statement counts since it was opened (compiled; runs that reused one).
+  StatementCacheTotals statement_counts() const;
   ~Workspace();
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;

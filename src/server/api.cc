@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -457,6 +458,23 @@ void AddSecurityHeaders(ApiResponse& r, bool tls) {
 }  // namespace
 
 Api::Api(workspace::Workspace& workspace, ApiOptions options) : ws_(workspace), options_(options) {
+  // The warm pool: a request that finds no idle connection opens one (Workspace::Open checks the
+  // journal head under the lock the committer holds while it syncs the head: up to 110 ms in a
+  // burst), and 50 connections compiling the queue page's statement at once delayed that burst's
+  // session checks by 5-25 ms (bench/RESULTS-ws.md, session 14). Both are paid here instead.
+  for (int i = 0; i < options_.warm_connections; ++i) {
+    auto connection = ws_.OpenAnother();
+    Result<int64_t> prepared = connection.ok() ? (*connection)->PrepareStatements() : connection.status();
+    if (!prepared.ok()) {
+      fmt::print(stderr, "api: connection pool: warmed {} of {}: {}\n", i, options_.warm_connections,
+                 prepared.status().ToString());
+      break;
+    }
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    idle_.push_back(std::move(*connection));
+    ++warmed_;
+    warm_statements_ += *prepared;
+  }
   if (options_.run_jobs) {
     auto connection = ws_.OpenAnother();
     if (!connection.ok()) {
@@ -471,7 +489,7 @@ Api::Api(workspace::Workspace& workspace, ApiOptions options) : ws_(workspace), 
 
 Api::~Api() = default;
 
-Result<std::unique_ptr<workspace::Workspace>> Api::Acquire() {
+Result<std::unique_ptr<workspace::Workspace>> Api::Acquire(bool* opened) {
   {
     std::lock_guard<std::mutex> lock(pool_mutex_);
     if (!idle_.empty()) {
@@ -479,9 +497,22 @@ Result<std::unique_ptr<workspace::Workspace>> Api::Acquire() {
       idle_.pop_back();
       return connection;
     }
+    ++opened_on_demand_;
   }
   // The pool grows to the number of requests served at once (the HTTP server's threads).
+  if (opened != nullptr) *opened = true;
   return ws_.OpenAnother();
+}
+
+PoolCounts Api::pool_counts() {
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  PoolCounts c;
+  c.warmed = warmed_;
+  c.warm_statements = warm_statements_;
+  c.opened_on_demand = opened_on_demand_;
+  c.idle = static_cast<int64_t>(idle_.size());
+  for (const auto& connection : idle_) c.idle_compiled += connection->statement_counts().prepared;
+  return c;
 }
 
 void Api::Release(std::unique_ptr<workspace::Workspace> connection) {
@@ -501,6 +532,10 @@ const std::vector<RouteInfo>& Api::Routes() {
 }
 
 ApiResponse Api::Handle(const ApiRequest& request) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point started = Clock::now();
+  Clock::time_point connected = started, authenticated = started;
+  bool waited_for_open = false;
   static const std::vector<Route> routes_insecure = MakeRoutes({.secure_cookies = false});
   static const std::vector<Route> routes_secure = MakeRoutes({.secure_cookies = true});
   const std::vector<Route>& routes = options_.secure_cookies ? routes_secure : routes_insecure;
@@ -543,7 +578,8 @@ ApiResponse Api::Handle(const ApiRequest& request) {
     } else if (request.method == "POST" && route->info.pattern == "/api/v1/session") {
       st = InvalidArgumentError("body: a JSON object with username and password is required");
     }
-    Result<std::unique_ptr<workspace::Workspace>> connection = Acquire();
+    Result<std::unique_ptr<workspace::Workspace>> connection = Acquire(&waited_for_open);
+    if (options_.trace_requests > 0) connected = Clock::now();
     if (!connection.ok()) {
       fmt::print(stderr, "api: no connection to the workspace: {}\n", connection.status().ToString());
       if (st.ok()) st = connection.status();
@@ -570,6 +606,7 @@ ApiResponse Api::Handle(const ApiRequest& request) {
         }
       }
     }
+    if (options_.trace_requests > 0) authenticated = Clock::now();
     if (st.ok()) {
       Result<Json> out = route->handler(*wsp, ctx);
       if (out.ok()) {
@@ -590,6 +627,22 @@ ApiResponse Api::Handle(const ApiRequest& request) {
     if (connection.ok()) Release(std::move(*connection));
   }
   AddSecurityHeaders(response, options_.secure_cookies);
+  if (options_.trace_requests > 0) {
+    const int n = traced_++;
+    if (n < options_.trace_requests) {
+      const Clock::time_point done = Clock::now();
+      auto ms = [](Clock::time_point a, Clock::time_point b) {
+        return std::chrono::duration<double, std::milli>(b - a).count();
+      };
+      // One line per request; the commit wait is the last journalled change's of this thread
+      // (0 or stale when the route journalled nothing).
+      fmt::print(stderr, "trace {} {} {} {}: connection {:.2f} ms{}, session {:.2f}, route {:.2f} (commit wait {:.2f}), "
+                 "total {:.2f}\n", n, request.method, Abbreviate(request.path, 80), response.status,
+                 ms(started, connected), waited_for_open ? " (opened)" : "", ms(connected, authenticated),
+                 ms(authenticated, done), static_cast<double>(workspace::LastCommitWaitMicros()) / 1000.0,
+                 ms(started, done));
+    }
+  }
   return response;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <string>
 #include <utility>
@@ -21,6 +22,7 @@ std::atomic<int64_t> largest_batch{0};
 
 // Set on a committer's thread: a change that queues another change would wait for itself.
 thread_local bool on_committer_thread = false;
+thread_local int64_t last_commit_wait_micros = 0;
 
 std::mutex registry_mutex;
 // The live committers by workspace directory and durability (weak: the last holder ends one).
@@ -30,6 +32,8 @@ std::map<std::string, std::weak_ptr<GroupCommitter>>& Registry() {
 }
 
 }  // namespace
+
+int64_t LastCommitWaitMicros() { return last_commit_wait_micros; }
 
 GroupCommitTotals GroupCommitCounters() {
   GroupCommitTotals t;
@@ -60,6 +64,8 @@ Result<std::shared_ptr<GroupCommitter>> GroupCommitter::For(const std::filesyste
 
 GroupCommitter::GroupCommitter(std::unique_ptr<SqlDatabase> db, std::unique_ptr<Journal> journal)
     : db_(std::move(db)), journal_(std::move(journal)) {
+  // One signature per batch (its newest entry, before the commit) instead of one per entry.
+  journal_->set_sign_each_entry(false);
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -76,6 +82,7 @@ Status GroupCommitter::Run(const Change& change) {
   if (on_committer_thread) {
     return InternalError("a journalled change was started inside another (it would wait for itself)");
   }
+  const auto queued_at = std::chrono::steady_clock::now();
   Pending pending{&change};
   std::future<Status> answer = pending.answer.get_future();
   {
@@ -84,7 +91,10 @@ Status GroupCommitter::Run(const Change& change) {
   }
   wake_.notify_one();
   // No lock is held here: the committer needs none of the caller's.
-  return answer.get();
+  Status st = answer.get();
+  last_commit_wait_micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - queued_at).count();
+  return st;
 }
 
 size_t GroupCommitter::queued() {
@@ -155,6 +165,12 @@ void GroupCommitter::CommitBatch(const std::vector<Pending*>& batch) {
           "workspace database: the batch's transaction ended when change {} of {} failed ({}): {}",
           i + 1, batch.size(), p.status.ToString(), st.ToString())));
     }
+  }
+  // The batch's last entry is signed in the batch's transaction: no entry is ever committed
+  // without a signature at or after it.
+  if (Status st = journal_->SignNewest(); !st.ok()) {
+    (void)db_->Rollback();
+    return fail_succeeded(st);
   }
   if (Status st = db_->Commit(); !st.ok()) {
     (void)db_->Rollback();

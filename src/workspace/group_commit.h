@@ -3,7 +3,8 @@
 // its journal on a thread of its own. A request queues its change (a closure) and waits for its
 // answer; the committer takes everything queued, runs the changes in queue order in one
 // transaction, each inside its own savepoint (a failed change is rolled back alone, the others
-// stay), appends their journal entries to the one hash chain in that order, commits once
+// stay), appends their journal entries to the one hash chain in that order, signs the batch's
+// newest entry (whose signature covers the others through the chain), commits once
 // (synchronous=FULL: one sync of the WAL) and writes the journal head once, then answers every
 // caller. A caller is answered only after its change and its journal entry are durable.
 //

@@ -136,16 +136,20 @@ std::string Journal::public_key_hex() const {
   return Hex(pk, sizeof pk);
 }
 
+std::string Journal::Sign(std::string_view hash) const {
+  const std::string text = SignedText(hash);
+  unsigned char sig[crypto_sign_BYTES];
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(text.data()),
+                       text.size(), secret_.data());
+  return Hex(sig, sizeof sig);
+}
+
 Status Journal::Append(JournalEntry& entry) {
   MT_ASSIGN_OR_RETURN(SqlRows last, db_.Query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"));
   entry.seq = last.empty() ? 1 : SqlInt(last[0][0]) + 1;
   entry.prev_hash = last.empty() ? std::string(64, '0') : SqlText(last[0][1]);
   entry.hash = JournalEntryHash(entry);
-  const std::string text = SignedText(entry.hash);
-  unsigned char sig[crypto_sign_BYTES];
-  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(text.data()),
-                       text.size(), secret_.data());
-  entry.signature = Hex(sig, sizeof sig);
+  entry.signature = sign_each_entry_ ? Sign(entry.hash) : std::string();
   MT_ASSIGN_OR_RETURN(
       int64_t changed,
       db_.Execute("INSERT INTO journal (seq, at, username, address, case_id, object, action, "
@@ -155,6 +159,16 @@ Status Journal::Append(JournalEntry& entry) {
                    entry.action, entry.before, entry.after, entry.reason, entry.prev_hash,
                    entry.hash, entry.signature}));
   if (changed != 1) return InternalError("the journal entry was not written");
+  return Status::Ok();
+}
+
+Status Journal::SignNewest() {
+  MT_ASSIGN_OR_RETURN(SqlRows last,
+                      db_.Query("SELECT seq, hash, signature FROM journal ORDER BY seq DESC LIMIT 1"));
+  if (last.empty() || !SqlText(last[0][2]).empty()) return Status::Ok();
+  MT_ASSIGN_OR_RETURN(int64_t changed, db_.Execute("UPDATE journal SET signature = ? WHERE seq = ?",
+                                                   {Sign(SqlText(last[0][1])), SqlInt(last[0][0])}));
+  if (changed != 1) return InternalError("the journal's newest entry was not signed");
   return Status::Ok();
 }
 
@@ -229,6 +243,9 @@ Result<std::vector<std::string>> VerifyJournal(const std::filesystem::path& dir)
   int64_t expected_seq = 1;
   std::string prev(64, '0');
   std::vector<std::string> hashes;  // by seq - 1, as found
+  // The first entry since the last signed one: an unsigned entry (under group commit, all but
+  // the last of a batch) is covered by the next signature, whose hash chains back through it.
+  int64_t unsigned_since = 0;
   for (const SqlRow& row : rows) {
     const JournalEntry e = JournalEntryFromRow(row);
     if (e.seq != expected_seq) {
@@ -250,14 +267,30 @@ Result<std::vector<std::string>> VerifyJournal(const std::filesystem::path& dir)
                                      "hash (edited)", e.seq, e.action, e.object, e.username, e.at));
       return problems;
     }
-    if (!verify_sig(e.hash, e.signature)) {
-      problems.push_back(fmt::format("entry {}: the signature does not verify with {} (re-hashed "
-                                     "or signed by another key)", e.seq, PublicKeyPath(dir).string()));
+    if (e.signature.empty()) {
+      if (unsigned_since == 0) unsigned_since = e.seq;
+    } else if (!verify_sig(e.hash, e.signature)) {
+      problems.push_back(
+          unsigned_since == 0
+              ? fmt::format("entry {}: the signature does not verify with {} (re-hashed or signed by "
+                            "another key)", e.seq, PublicKeyPath(dir).string())
+              : fmt::format("entry {}: the signature does not verify with {}; it covers entries {} to "
+                            "{}, one of which was re-hashed (or it was signed by another key)",
+                            e.seq, PublicKeyPath(dir).string(), unsigned_since, e.seq));
       return problems;
+    } else {
+      unsigned_since = 0;
     }
     prev = e.hash;
     hashes.push_back(e.hash);
     ++expected_seq;
+  }
+  if (unsigned_since != 0) {
+    // Every commit signs its newest entry: unsigned entries at the end were not written by the
+    // workspace (appended without the key).
+    problems.push_back(fmt::format("entries {} to {}: no signature covers them (appended without "
+                                   "the journal key)", unsigned_since, expected_seq - 1));
+    return problems;
   }
   const std::filesystem::path head_path = HeadPath(dir);
   std::error_code ec;

@@ -1,8 +1,10 @@
 // The workspace's audit journal: an append-only table in the workspace database whose entries
 // are hash-chained (each entry's SHA-256 covers the previous entry's hash and a canonical
-// encoding of its own fields) and each signed with the workspace's Ed25519 key. After every
-// commit the newest entry's seq, hash and signature are written to `journal.head` beside the
-// database, so a truncated journal (the tail deleted with its rows) is detected too.
+// encoding of its own fields) and signed with the workspace's Ed25519 key: every entry, or
+// (under group commit) the newest entry of each committed batch, whose signature covers the
+// whole chain up to it. After every commit the newest entry's seq, hash and signature are
+// written to `journal.head` beside the database, so a truncated journal (the tail deleted with
+// its rows) is detected too.
 // docs/workspace.md, "The journal".
 #ifndef MONEYTRAIL_WORKSPACE_JOURNAL_H_
 #define MONEYTRAIL_WORKSPACE_JOURNAL_H_
@@ -46,9 +48,15 @@ class Journal {
   static Result<std::unique_ptr<Journal>> Open(const std::filesystem::path& dir, SqlDatabase& db,
                                                bool durable = true);
 
-  // Appends one entry inside the caller's open transaction; fills seq, prev_hash, hash and
-  // signature of `entry`.
+  // Appends one entry inside the caller's open transaction; fills seq, prev_hash and hash of
+  // `entry`, and its signature unless signing is left to SignNewest (set_sign_each_entry).
   Status Append(JournalEntry& entry);
+  // Signs the newest entry if it is not signed yet, inside the caller's open transaction. The
+  // committer calls it once per batch, before the batch commits: the signature of the batch's
+  // last entry covers, through the hash chain, every entry before it.
+  Status SignNewest();
+  // Whether Append signs each entry (the default) or leaves it to SignNewest.
+  void set_sign_each_entry(bool sign) { sign_each_entry_ = sign; }
   // Writes the head file for the newest committed entry. Call after the transaction commits.
   // Thread-safe across the journals of one process (one lock): the head file only moves
   // forward; a call whose entry another call already published writes nothing, unless
@@ -66,6 +74,9 @@ class Journal {
           bool durable);
   // Writes `last` (seq, hash, signature) as the head file.
   Status WriteHead(const SqlRow& last);
+  // The signature (hex) of `hash`.
+  std::string Sign(std::string_view hash) const;
+  bool sign_each_entry_ = true;
   std::filesystem::path dir_;
   bool durable_;
   SqlDatabase& db_;

@@ -54,6 +54,10 @@ class SqlDatabase {
   virtual Result<int64_t> Execute(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
   // The id of the row the last INSERT created.
   virtual int64_t LastInsertId() = 0;
+  // Compiles `sql` and keeps it for later runs, without running it (a connection warmed before
+  // its first request; docs/workspace.md, "Compiled statements"). Does nothing when the text is
+  // compiled already; neither case counts as a reuse.
+  virtual Status Prepare(std::string_view sql) = 0;
   // Runs several statements without parameters (schema scripts).
   virtual Status ExecScript(std::string_view sql) = 0;
   virtual Status Begin() = 0;

@@ -88,6 +88,11 @@ class SqliteDatabase final : public SqlDatabase {
     return Status::Ok();
   }
 
+  Status Prepare(std::string_view sql) override {
+    if (cache_.count(std::string(sql)) != 0) return Status::Ok();
+    return Prepared(sql).status();
+  }
+
   Status Begin() override { return Run("BEGIN IMMEDIATE", {}, nullptr); }
   Status Commit() override { return Run("COMMIT", {}, nullptr); }
   Status Rollback() override { return Run("ROLLBACK", {}, nullptr); }

@@ -104,6 +104,13 @@ Status NeedRole(const Actor& actor, std::initializer_list<Role> roles, std::stri
 
 std::string CaseNotFound(int64_t case_id) { return fmt::format("case {}: not found", case_id); }
 
+const std::string& AuthenticateSql() {
+  static const std::string sql = fmt::format(
+      "SELECT s.expires_at, s.revoked, s.csrf, {} JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ?",
+      kUserColumns);
+  return sql;
+}
+
 nlohmann::ordered_json CaseJson(const CaseInfo& c) {
   return {{"id", c.id}, {"number", c.number}, {"title", c.title},
           {"owning_agency", c.owning_agency}, {"markings", FormatMarkings(c.markings)},
@@ -282,6 +289,24 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::filesystem::path& 
 
 Result<std::unique_ptr<Workspace>> Workspace::OpenAnother() const { return Open(dir_, options_); }
 
+Result<int64_t> Workspace::PrepareStatements() {
+  const int64_t before = db_->statement_counts().prepared;
+  for (std::string_view sql : {std::string_view(AuthenticateSql()), kAccessOfSql, kLoadCaseSql,
+                               std::string_view(NoteByIdSql()), std::string_view(AlertByIdSql()),
+                               kAlertRecordSql, kAlertHistorySql}) {
+    MT_RETURN_IF_ERROR(db_->Prepare(sql));
+  }
+  // The queue as its screen first opens it: no filter, and with the snoozed left out.
+  MT_RETURN_IF_ERROR(db_->Prepare(AlertPageSql({})));
+  MT_RETURN_IF_ERROR(db_->Prepare(AlertPageSql({.include_snoozed = false})));
+  return db_->statement_counts().prepared - before;
+}
+
+StatementCacheTotals Workspace::statement_counts() const {
+  const SqlStatementCounts c = db_->statement_counts();
+  return {c.prepared, c.reused};
+}
+
 namespace {
 // Sign-ins run one at a time: the failure count and the failure it records are then one step
 // (parallel guesses cannot slip past the throttle), and at most one Argon2id hash (64 MiB)
@@ -398,10 +423,7 @@ Result<Session> Workspace::Login(std::string_view username, std::string_view pas
 
 Result<Actor> Workspace::Authenticate(std::string_view token, std::string_view address, std::string* csrf) {
   // The session and its user in one lookup: it runs before every request.
-  static const std::string sql = fmt::format(
-      "SELECT s.expires_at, s.revoked, s.csrf, {} JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ?",
-      kUserColumns);
-  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(sql, {Sha256Hex(token)}));
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(AuthenticateSql(), {Sha256Hex(token)}));
   if (rows.empty() || SqlInt(rows[0][1]) != 0 || SqlInt(rows[0][0]) <= Now()) {
     return UnauthenticatedError("not signed in, or the session expired or was ended");
   }

@@ -106,8 +106,32 @@ Status Bump(SqlDatabase& db, int64_t alert_id, int64_t expected_version, const s
 
 }  // namespace
 
+namespace workspace_internal {
+
+const std::string& AlertByIdSql() {
+  static const std::string sql = fmt::format("SELECT {} WHERE a.id = ?", kAlertColumns);
+  return sql;
+}
+
+std::string AlertPageSql(const AlertQuery& q) {
+  std::string sql = fmt::format("SELECT {} WHERE a.case_id = ?", kAlertColumns);
+  if (!q.state.empty()) sql += " AND a.state = ?";
+  if (!q.rule_id.empty()) sql += " AND a.rule_id = ?";
+  if (q.unassigned) {
+    sql += " AND a.assignee_id = 0";
+  } else if (!q.assignee.empty()) {
+    sql += " AND a.assignee_id = (SELECT id FROM users WHERE username = ?)";
+  }
+  if (!q.subject.empty()) sql += " AND a.subjects LIKE ? ESCAPE '!'";
+  if (!q.include_snoozed) sql += " AND a.snoozed_until <= ?";
+  sql += " AND a.id > ? ORDER BY a.id LIMIT ?";
+  return sql;
+}
+
+}  // namespace workspace_internal
+
 Result<Alert> Workspace::LoadAlert(int64_t alert_id) {
-  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE a.id = ?", kAlertColumns), {alert_id}));
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(AlertByIdSql(), {alert_id}));
   if (rows.empty()) return NotFoundError(fmt::format("alert {}: not found", alert_id));
   return AlertFromRow(rows[0], Now()).alert;
 }
@@ -120,17 +144,12 @@ Result<AlertPage> Workspace::ListAlerts(const Actor& actor, int64_t case_id, con
         "state '{}': expected open, in_review, escalated, confirmed or cleared", Abbreviate(q.state)));
   }
   const int64_t limit = std::clamp<int64_t>(q.limit, 1, 1000);
-  std::string sql = fmt::format("SELECT {} WHERE a.case_id = ?", kAlertColumns);
+  const std::string sql = AlertPageSql(q);
+  // The parameters in the order AlertPageSql places them.
   std::vector<SqlValue> params{case_id};
-  if (!q.state.empty()) { sql += " AND a.state = ?"; params.emplace_back(q.state); }
-  if (!q.rule_id.empty()) { sql += " AND a.rule_id = ?"; params.emplace_back(q.rule_id); }
-  if (q.unassigned) {
-    sql += " AND a.assignee_id = 0";
-  } else if (!q.assignee.empty()) {
-    sql += " AND a.assignee_id = (SELECT id FROM users WHERE username = ?)";
-    params.emplace_back(q.assignee);
-  }
-  if (!q.subject.empty()) { sql += " AND a.subjects LIKE ? ESCAPE '!'"; }
+  if (!q.state.empty()) params.emplace_back(q.state);
+  if (!q.rule_id.empty()) params.emplace_back(q.rule_id);
+  if (!q.unassigned && !q.assignee.empty()) params.emplace_back(q.assignee);
   if (!q.subject.empty()) {
     std::string escaped;
     for (char ch : q.subject) {
@@ -139,11 +158,7 @@ Result<AlertPage> Workspace::ListAlerts(const Actor& actor, int64_t case_id, con
     }
     params.emplace_back("%," + escaped + ",%");
   }
-  if (!q.include_snoozed) {
-    sql += " AND a.snoozed_until <= ?";
-    params.emplace_back(FormatIsoTime(Now()).substr(0, 10));
-  }
-  sql += " AND a.id > ? ORDER BY a.id LIMIT ?";
+  if (!q.include_snoozed) params.emplace_back(FormatIsoTime(Now()).substr(0, 10));
   AlertPage page;
   int64_t after = q.after_id;
   // Alerts the actor may not see are skipped; read on until the page is full and one more
@@ -180,12 +195,9 @@ Result<Alert> Workspace::GetAlert(const Actor& actor, int64_t alert_id) {
   if (!a.ok()) return not_found;
   auto c = VisibleCase(actor, a->case_id);
   if (!c.ok() || !CanSee(actor.user, c->access, c->markings, a->markings)) return not_found;
-  MT_ASSIGN_OR_RETURN(SqlRows rec, db_->Query("SELECT record FROM alerts WHERE id = ?", {alert_id}));
+  MT_ASSIGN_OR_RETURN(SqlRows rec, db_->Query(kAlertRecordSql, {alert_id}));
   a->record = SqlText(rec.at(0).at(0));
-  MT_ASSIGN_OR_RETURN(SqlRows hist, db_->Query("SELECT h.at, u.username, h.action, h.before_value, h.after_value, "
-                                               "h.note FROM alert_history h JOIN users u ON u.id = h.user_id "
-                                               "WHERE h.alert_id = ? ORDER BY h.id",
-                                               {alert_id}));
+  MT_ASSIGN_OR_RETURN(SqlRows hist, db_->Query(kAlertHistorySql, {alert_id}));
   for (const SqlRow& r : hist) {
     a->history.push_back({SqlText(r[0]), SqlText(r[1]), SqlText(r[2]), SqlText(r[3]), SqlText(r[4]), SqlText(r[5])});
   }
@@ -199,7 +211,7 @@ Result<Alert> Workspace::ChangeAlert(const Actor& actor, int64_t alert_id, int64
                                      std::string_view note, std::string_view action,
                                      const std::function<Result<std::string>(const Alert& before)>& update) {
   const Status not_found = NotFoundError(fmt::format("alert {}: not found", alert_id));
-  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE a.id = ?", kAlertColumns), {alert_id}));
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(AlertByIdSql(), {alert_id}));
   if (rows.empty()) return not_found;
   const AlertRow before = AlertFromRow(rows[0], Now());
   auto c = VisibleCase(actor, before.alert.case_id);

@@ -23,19 +23,14 @@ using namespace workspace_internal;  // NOLINT: the workspace's own helpers
 // ---- Cases -------------------------------------------------------------------------------------
 
 Result<CaseAccess> Workspace::AccessOf(int64_t user_id, int64_t case_id) {
-  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT access FROM case_members WHERE case_id = ? AND user_id = ?",
-                                               {case_id, user_id}));
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(kAccessOfSql, {case_id, user_id}));
   if (rows.empty()) return CaseAccess::kNone;
   auto access = ParseCaseAccess(SqlText(rows[0][0]));
   return access.ok() ? *access : CaseAccess::kNone;
 }
 
 Result<CaseInfo> Workspace::LoadCase(int64_t case_id) {
-  MT_ASSIGN_OR_RETURN(SqlRows rows,
-                      db_->Query("SELECT c.id, c.number, c.title, c.owning_agency_id, a.name, c.markings, "
-                                 "c.version, c.created_at FROM cases c JOIN agencies a ON "
-                                 "a.id = c.owning_agency_id WHERE c.id = ?",
-                                 {case_id}));
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(kLoadCaseSql, {case_id}));
   if (rows.empty()) return NotFoundError(CaseNotFound(case_id));
   const SqlRow& r = rows[0];
   CaseInfo c;
@@ -253,7 +248,7 @@ Result<Note> Workspace::AddNote(const Actor& actor, int64_t case_id, std::string
                                      actor.user.id, std::string(text), FormatMarkings(markings), now, now})
                            .status());
     const int64_t id = db_->LastInsertId();
-    MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE n.id = ?", kNoteColumns), {id}));
+    MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(NoteByIdSql(), {id}));
     note = NoteFromRow(rows.at(0));
     return Append(actor, case_id, fmt::format("note/{}", id), "create", "", JsonText(NoteJson(note)), "");
   }));
@@ -277,8 +272,15 @@ Result<std::vector<Note>> Workspace::ListNotes(const Actor& actor, int64_t case_
   return out;
 }
 
+namespace workspace_internal {
+const std::string& NoteByIdSql() {
+  static const std::string sql = fmt::format("SELECT {} WHERE n.id = ?", kNoteColumns);
+  return sql;
+}
+}  // namespace workspace_internal
+
 Result<Note> Workspace::VisibleNote(const Actor& actor, int64_t note_id, CaseAccess& access) {
-  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE n.id = ?", kNoteColumns), {note_id}));
+  MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(NoteByIdSql(), {note_id}));
   const Status not_found = NotFoundError(fmt::format("note {}: not found", note_id));
   if (rows.empty()) return not_found;
   Note n = NoteFromRow(rows[0]);
@@ -319,7 +321,7 @@ Result<Note> Workspace::UpdateNote(const Actor& actor, int64_t note_id, int64_t 
           "conflict: note {} is at version {}, the change was made to version {}", note_id,
           before.version, expected_version));
     }
-    MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(fmt::format("SELECT {} WHERE n.id = ?", kNoteColumns), {note_id}));
+    MT_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(NoteByIdSql(), {note_id}));
     after = NoteFromRow(rows.at(0));
     return Append(actor, before.case_id, fmt::format("note/{}", note_id), "update",
                   JsonText(NoteJson(before)), JsonText(NoteJson(after)), "");

@@ -34,6 +34,29 @@ inline constexpr std::string_view kNoteColumns =
     "n.id, n.case_id, n.object_type, n.object_id, u.username, n.text, n.markings, n.version, "
     "n.created_at, n.updated_at FROM notes n JOIN users u ON u.id = n.author_id";
 
+// The statements a request runs on its own connection before its change, compiled ahead by
+// Workspace::PrepareStatements; each is the exact text its function runs (tests/workspace
+// counts no compile on a prepared connection).
+inline constexpr std::string_view kAccessOfSql =
+    "SELECT access FROM case_members WHERE case_id = ? AND user_id = ?";
+inline constexpr std::string_view kLoadCaseSql =
+    "SELECT c.id, c.number, c.title, c.owning_agency_id, a.name, c.markings, c.version, c.created_at "
+    "FROM cases c JOIN agencies a ON a.id = c.owning_agency_id WHERE c.id = ?";
+inline constexpr std::string_view kAlertRecordSql = "SELECT record FROM alerts WHERE id = ?";
+inline constexpr std::string_view kAlertHistorySql =
+    "SELECT h.at, u.username, h.action, h.before_value, h.after_value, h.note FROM alert_history h "
+    "JOIN users u ON u.id = h.user_id WHERE h.alert_id = ? ORDER BY h.id";
+// The session and its user in one lookup (Authenticate; workspace.cc).
+const std::string& AuthenticateSql();
+// One note by id (workspace_cases.cc).
+const std::string& NoteByIdSql();
+// One alert by id (workspace_alerts.cc).
+const std::string& AlertByIdSql();
+// The queue page's statement for the filters `q` sets (workspace_alerts.cc); its parameters:
+// the case id, then each set filter's value in the order of AlertQuery's fields (state, rule,
+// assignee, subject, snoozed), then after_id and the limit.
+std::string AlertPageSql(const AlertQuery& q);
+
 // A random token of `bytes` bytes, in hex.
 std::string RandomHex(size_t bytes);
 // RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF.

@@ -12,8 +12,11 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include "moneytrail/file_util.h"
 #include "moneytrail/group_commit.h"
 #include "moneytrail/workspace.h"
 #include "workspace/journal.h"
@@ -100,6 +103,196 @@ TEST_F(GroupCommitTest, QueuedChangesShareOneCommitAndAFailedOneIsUndoneAlone) {
   // The journal is one intact chain (the failed changes' entries left no gap).
   auto problems = VerifyJournal(dir_);
   ASSERT_TRUE(problems.ok()) << problems.status().ToString();
+  EXPECT_TRUE(problems->empty()) << problems->front();
+  // One signature for the batch: its newest entry's (change 22: 23 failed), which covers the
+  // others through the hash chain.
+  auto db = OpenSqlite(dir_ / "workspace.db", /*durable=*/false);
+  ASSERT_TRUE(db.ok());
+  auto signed_rows = (*db)->Query("SELECT object FROM journal WHERE object LIKE 'batch/%' AND signature <> ''");
+  ASSERT_TRUE(signed_rows.ok());
+  ASSERT_EQ(signed_rows->size(), 1u);
+  EXPECT_EQ(SqlText(signed_rows->at(0).at(0)), "batch/22");
+}
+
+// A journal signed once per batch still shows every kind of tampering: the entries of a batch
+// are unsigned but for its last, whose signature covers them through the hash chain.
+TEST_F(GroupCommitTest, ABatchSignatureCoversEveryEntryOfItsBatchAgainstTampering) {
+  auto committer = GroupCommitter::For(dir_, /*durable=*/false);
+  ASSERT_TRUE(committer.ok());
+  ASSERT_TRUE(ws_->CreateCase(irs_agent_, {"C-SIGN", "signed per batch", {}}).ok());
+  constexpr int kChanges = 10;
+  const GroupCommitTotals before = GroupCommitCounters();
+  // As in the test above: the first change holds its batch open until the others have queued,
+  // so that the next batch takes all kChanges, each appending one journal entry.
+  std::thread blocker([&] {
+    (void)(*committer)->Run([&](std::unique_ptr<SqlDatabase>&, std::unique_ptr<Journal>&) -> Status {
+      while ((*committer)->queued() < static_cast<size_t>(kChanges)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      return Status::Ok();
+    });
+  });
+  while (GroupCommitCounters().changes == before.changes) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kChanges; ++i) {
+    threads.emplace_back([&, i] {
+      Status st = (*committer)->Run([i](std::unique_ptr<SqlDatabase>&, std::unique_ptr<Journal>& journal) -> Status {
+        JournalEntry e;
+        e.at = "2027-01-15T10:00:00Z";
+        e.username = "batch.test";
+        e.address = "local";
+        e.object = "signed/" + std::to_string(i);
+        e.action = "read";
+        return journal->Append(e);
+      });
+      EXPECT_TRUE(st.ok()) << st.ToString();
+    });
+  }
+  for (auto& t : threads) t.join();
+  blocker.join();
+  committer->reset();
+  ws_.reset();
+  auto opened = OpenSqlite(dir_ / "workspace.db", /*durable=*/false);
+  ASSERT_TRUE(opened.ok());
+  SqlDatabase& db = **opened;
+  auto rows = db.Query(fmt::format("SELECT {} ORDER BY seq", kJournalColumns));
+  ASSERT_TRUE(rows.ok());
+  std::vector<JournalEntry> entries;
+  for (const SqlRow& r : *rows) entries.push_back(JournalEntryFromRow(r));
+  ASSERT_GE(entries.size(), static_cast<size_t>(kChanges));
+  const size_t n = entries.size();
+  // The batch: the last kChanges entries, of which only the newest is signed.
+  for (size_t k = n - kChanges; k + 1 < n; ++k) EXPECT_TRUE(entries[k].signature.empty()) << entries[k].seq;
+  ASSERT_FALSE(entries[n - 1].signature.empty());
+  auto problems = [&] {
+    auto p = VerifyJournal(dir_);
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    return p.ok() ? *p : std::vector<std::string>{"error"};
+  };
+  ASSERT_TRUE(problems().empty());
+  auto restore = [&] {
+    ASSERT_TRUE(db.ExecScript("DELETE FROM journal").ok());
+    for (const JournalEntry& e : entries) {
+      ASSERT_TRUE(db.Execute("INSERT INTO journal (seq, at, username, address, case_id, object, action, before_value, "
+                             "after_value, reason, prev_hash, hash, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                             {e.seq, e.at, e.username, e.address, e.case_id, e.object, e.action, e.before, e.after,
+                              e.reason, e.prev_hash, e.hash, e.signature})
+                      .ok());
+    }
+    ASSERT_TRUE(problems().empty());
+  };
+  const JournalEntry& middle = entries[n - kChanges / 2];
+  ASSERT_TRUE(middle.signature.empty());
+  // Edited: its hash no longer matches.
+  ASSERT_TRUE(db.Execute("UPDATE journal SET reason = 'nothing to see' WHERE seq = ?", {middle.seq}).ok());
+  auto p = problems();
+  ASSERT_FALSE(p.empty());
+  EXPECT_NE(p[0].find(fmt::format("entry {}", middle.seq)), std::string::npos) << p[0];
+  EXPECT_NE(p[0].find("edited"), std::string::npos) << p[0];
+  restore();
+  // Edited and re-hashed with every entry after it (the chain made consistent again): the
+  // batch's signature no longer verifies, and it names the entries it covers.
+  std::string prev = entries[n - kChanges / 2 - 1].hash;
+  for (size_t k = n - kChanges / 2; k < n; ++k) {
+    JournalEntry e = entries[k];
+    if (e.seq == middle.seq) e.username = "someone.else";
+    e.prev_hash = prev;
+    e.hash = JournalEntryHash(e);
+    prev = e.hash;
+    ASSERT_TRUE(db.Execute("UPDATE journal SET username = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+                           {e.username, e.prev_hash, e.hash, e.seq}).ok());
+  }
+  p = problems();
+  ASSERT_FALSE(p.empty());
+  EXPECT_NE(p[0].find(fmt::format("entry {}", entries[n - 1].seq)), std::string::npos) << p[0];
+  EXPECT_NE(p[0].find(fmt::format("entries {} to {}", entries[n - kChanges].seq, entries[n - 1].seq)),
+            std::string::npos) << p[0];
+  restore();
+  // An entry appended without the key (chained, unsigned).
+  JournalEntry forged = entries[n - 1];
+  forged.seq += 1;
+  forged.prev_hash = entries[n - 1].hash;
+  forged.action = "read";
+  forged.hash = JournalEntryHash(forged);
+  ASSERT_TRUE(db.Execute("INSERT INTO journal (seq, at, username, address, case_id, object, action, before_value, "
+                         "after_value, reason, prev_hash, hash, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'')",
+                         {forged.seq, forged.at, forged.username, forged.address, forged.case_id, forged.object,
+                          forged.action, forged.before, forged.after, forged.reason, forged.prev_hash, forged.hash})
+                  .ok());
+  p = problems();
+  ASSERT_FALSE(p.empty());
+  EXPECT_NE(p[0].find("no signature covers"), std::string::npos) << p[0];
+  restore();
+  // The batch's signature removed: its entries are covered by nothing.
+  ASSERT_TRUE(db.Execute("UPDATE journal SET signature = '' WHERE seq = ?", {entries[n - 1].seq}).ok());
+  p = problems();
+  ASSERT_FALSE(p.empty());
+  EXPECT_NE(p[0].find("no signature covers"), std::string::npos) << p[0];
+  restore();
+  // Deleted and reordered entries of the batch break the chain as before.
+  ASSERT_TRUE(db.Execute("DELETE FROM journal WHERE seq = ?", {middle.seq}).ok());
+  p = problems();
+  ASSERT_FALSE(p.empty());
+  EXPECT_NE(p[0].find("missing"), std::string::npos) << p[0];
+  restore();
+  ASSERT_TRUE(db.Execute("UPDATE journal SET seq = -1 WHERE seq = ?", {middle.seq}).ok());
+  ASSERT_TRUE(db.Execute("UPDATE journal SET seq = ? WHERE seq = ?", {middle.seq, middle.seq + 1}).ok());
+  ASSERT_TRUE(db.Execute("UPDATE journal SET seq = ? WHERE seq = -1", {middle.seq + 1}).ok());
+  p = problems();
+  ASSERT_FALSE(p.empty());
+  EXPECT_NE(p[0].find(fmt::format("entry {}", middle.seq)), std::string::npos) << p[0];
+  restore();
+  // Truncated inside the batch (its signed last entries deleted): the unsigned rest is covered
+  // by no signature, and the signed head names an entry that is gone.
+  ASSERT_TRUE(db.Execute("DELETE FROM journal WHERE seq > ?", {entries[n - 3].seq}).ok());
+  p = problems();
+  ASSERT_FALSE(p.empty());
+  EXPECT_NE(p[0].find("no signature covers"), std::string::npos) << p[0];
+  restore();
+  // Truncated at the batch's boundary (the whole batch deleted): the journal ends on a signed
+  // entry, and the signed head shows the loss.
+  ASSERT_TRUE(db.Execute("DELETE FROM journal WHERE seq >= ?", {entries[n - kChanges].seq}).ok());
+  p = problems();
+  ASSERT_FALSE(p.empty());
+  EXPECT_NE(p[0].find("truncated"), std::string::npos) << p[0];
+  restore();
+}
+
+// The head writer answers a batch's callers only once journal.head names their entries (the
+// next batch commits meanwhile): every caller, when answered, finds the head at or past its entry.
+TEST_F(GroupCommitTest, ACallerIsAnsweredOnlyAfterTheHeadNamesItsEntry) {
+  auto committer = GroupCommitter::For(dir_, /*durable=*/false);
+  ASSERT_TRUE(committer.ok());
+  constexpr int kThreads = 8, kEach = 15;
+  std::atomic<int> behind{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        int64_t seq = 0;
+        Status st = (*committer)->Run([&](std::unique_ptr<SqlDatabase>&, std::unique_ptr<Journal>& journal) -> Status {
+          JournalEntry e;
+          e.at = "2027-01-15T10:00:00Z";
+          e.username = "head.test";
+          e.address = "local";
+          e.object = "head/" + std::to_string(t) + "/" + std::to_string(i);
+          e.action = "read";
+          MT_RETURN_IF_ERROR(journal->Append(e));
+          seq = e.seq;
+          return Status::Ok();
+        });
+        if (!st.ok()) { ++failed; continue; }
+        auto head = ReadFileToString(dir_ / "journal.head");
+        const nlohmann::json j = nlohmann::json::parse(head.ok() ? *head : std::string("null"), nullptr, false);
+        if (!j.is_object() || !j.contains("seq") || j["seq"].get<int64_t>() < seq) ++behind;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(behind.load(), 0) << "a caller was answered before the head named its entry";
+  auto problems = VerifyJournal(dir_);
+  ASSERT_TRUE(problems.ok());
   EXPECT_TRUE(problems->empty()) << problems->front();
 }
 

@@ -65,6 +65,21 @@ TEST_F(SqlTest, AStatementIsCompiledOnceAndReusedWithNewParameters) {
   EXPECT_GE(process_end.reused - process_start.reused, 18);
 }
 
+TEST_F(SqlTest, APreparedStatementIsKeptWithoutRunningAndItsFirstRunCompilesNothing) {
+  const SqlStatementCounts start = db_->statement_counts();
+  const std::string insert = "INSERT INTO kv (k, v) VALUES (?, ?)";
+  ASSERT_TRUE(db_->Prepare(insert).ok());
+  ASSERT_TRUE(db_->Prepare(insert).ok());  // already compiled: nothing more
+  EXPECT_EQ(SqlInt(db_->Query("SELECT count(*) FROM kv")->at(0).at(0)), 0);  // not run
+  const SqlStatementCounts prepared = db_->statement_counts();
+  EXPECT_EQ(prepared.prepared - start.prepared, 2);  // the INSERT and the count
+  ASSERT_TRUE(db_->Execute(insert, {"a", int64_t{1}}).ok());
+  const SqlStatementCounts ran = db_->statement_counts();
+  EXPECT_EQ(ran.prepared, prepared.prepared);
+  EXPECT_EQ(ran.reused - prepared.reused, 1);
+  EXPECT_FALSE(db_->Prepare("SELECT nothing FROM nowhere").ok());  // errors are reported, not kept
+}
+
 TEST_F(SqlTest, TransactionStatementsAreCompiledOnce) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(db_->Begin().ok());

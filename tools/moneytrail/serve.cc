@@ -26,6 +26,8 @@ struct Options {
   std::string cert;
   std::string key;
   std::string web = MONEYTRAIL_WEB_DIR;
+  int warm_connections = -1;  // -1: one per HTTP thread
+  int trace_requests = 0;
 };
 
 int RunServe(const Options& o) {
@@ -54,7 +56,12 @@ int RunServe(const Options& o) {
   const bool tls = !o.cert.empty() || !o.key.empty();
   // Jobs (ingest, investigate) run on a worker thread; jobs a killed server left running are
   // marked interrupted first.
-  server::Api api(**ws, {.secure_cookies = tls, .run_jobs = true, .job_threads = 1});
+  // The request pool is warmed before the socket opens: one connection per HTTP thread, its
+  // statements compiled (docs/workspace.md, "Compiled statements").
+  const server::HttpOptions defaults;
+  const int warm = o.warm_connections < 0 ? defaults.threads : o.warm_connections;
+  server::Api api(**ws, {.secure_cookies = tls, .run_jobs = true, .job_threads = 1, .warm_connections = warm,
+                         .trace_requests = o.trace_requests});
   std::error_code ec;
   const std::string web = std::filesystem::is_directory(o.web, ec) ? o.web : "";
   server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key, .web_dir = web});
@@ -81,6 +88,9 @@ int RunServe(const Options& o) {
              commits.changes, commits.commits, commits.largest_batch, commits.failed_changes);
   const workspace::StatementCacheTotals statements = workspace::StatementCacheCounters();
   fmt::print("statements: {} compiled, {} runs reused a compiled one\n", statements.prepared, statements.reused);
+  const server::PoolCounts pool = api.pool_counts();
+  fmt::print("connections: {} opened and prepared at start ({} statements), {} opened by requests\n", pool.warmed,
+             pool.warm_statements, pool.opened_on_demand);
   return cli::kExitOk;
 }
 
@@ -90,6 +100,11 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--listen", o->listen, "HOST:PORT to listen on (default 127.0.0.1:8443)");
   app.add_option("--cert", o->cert, "TLS certificate (PEM); required off loopback");
   app.add_option("--key", o->key, "TLS private key (PEM)");
+  app.add_option("--warm-connections", o->warm_connections,
+                 "Connections opened with their statements compiled before serving (default: one per HTTP thread, "
+                 "64; 0: opened on first need)");
+  app.add_option("--trace-requests", o->trace_requests,
+                 "Print how the first N requests spent their time to stderr (diagnostics)");
   app.add_option("--web", o->web, "Directory of the browser interface's built files (default: the source tree's web/dist)");
   run = [o] { return RunServe(*o); };
 }
