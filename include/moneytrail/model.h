@@ -146,6 +146,11 @@ class Model {
   // Capabilities ("time_of_day", "channel") a per-availability variant of the main model was
   // trained without (docs/model.md, Feature availability); empty for every other model.
   const std::vector<std::string>& trained_without() const { return trained_without_; }
+  // The largest share of shifted columns at which this model applies (CheckShift's
+  // shifted_share_limit; docs/model.md, Shift check): kShiftedShareLimit unless the model file
+  // sets a stricter `shift_limit` for it (bench/model_recalibrate.py does where the model's
+  // calibration was checked only on inputs close to its training data). In (0, 1].
+  double shift_limit() const { return shift_limit_; }
 
   // Checks that `columns` are exactly this model's features, in order. FailedPrecondition
   // naming the first column that differs and what the model expected.
@@ -181,6 +186,7 @@ class Model {
   double ece_raw_ = -1;
   double ece_calibrated_ = -1;
   std::vector<std::string> trained_without_;
+  double shift_limit_ = kShiftedShareLimit;
   std::string booster_bytes_;  // XGBoost's JSON model
   std::unique_ptr<Booster> booster_;
 };

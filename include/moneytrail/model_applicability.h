@@ -181,10 +181,13 @@ struct ShiftCheck {
 // Compares the input with the training profile: the model does not apply when the date-only or
 // the unknown-channel share differs from training by kFormShareGap or more while training held
 // less than kFormSeenShare of its rows in one of the two forms, or when more than
-// kShiftedShareLimit of the compared features (the columns of x with a summary) have PSI above
-// kFeaturePsiLimit.
+// `shifted_share_limit` of the compared features (the columns of x with a summary) have PSI
+// above kFeaturePsiLimit. The limit is the applied model's (Model::shift_limit(): a model file
+// may set a stricter one for a model whose calibration holds only on inputs close to its
+// training data); the reason names it when it is not kShiftedShareLimit.
+// REQUIRES: 0 < shifted_share_limit <= 1.
 ShiftCheck CheckShift(const TrainingProfile& profile, const FeatureAvailability& input,
-                      const FeatureMatrix& x);
+                      const FeatureMatrix& x, double shifted_share_limit = kShiftedShareLimit);
 
 }  // namespace moneytrail::model
 

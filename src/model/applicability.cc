@@ -9,6 +9,7 @@
 #include <limits>
 #include <numeric>
 
+#include "moneytrail/check.h"
 #include "moneytrail/model.h"
 #include "moneytrail/transaction.h"
 
@@ -455,7 +456,8 @@ nlohmann::json ShiftCheck::ToJson() const {
 }
 
 ShiftCheck CheckShift(const TrainingProfile& profile, const FeatureAvailability& input,
-                      const FeatureMatrix& x) {
+                      const FeatureMatrix& x, double shifted_share_limit) {
+  MT_CHECK(shifted_share_limit > 0 && shifted_share_limit <= 1);
   ShiftCheck c;
   if (profile.empty()) return c;
   c.checked = true;
@@ -491,13 +493,20 @@ ShiftCheck CheckShift(const TrainingProfile& profile, const FeatureAvailability&
   if (!c.psi.empty()) {
     c.shifted_share = static_cast<double>(shifted) / static_cast<double>(c.psi.size());
   }
-  if (c.shifted_share > kShiftedShareLimit) {
+  if (c.shifted_share > shifted_share_limit) {
     std::string top;
     for (size_t k = 0; k < std::min<size_t>(3, c.psi.size()); ++k) {
       top += fmt::format("{}{} {:.2f}", k ? ", " : "", c.psi[k].first, c.psi[k].second);
     }
-    reasons.push_back(fmt::format("{} of {} features have shifted (PSI > {}; largest: {})",
-                                  shifted, c.psi.size(), kFeaturePsiLimit, top));
+    // A stricter limit than the default is the model file's (Model::shift_limit): say so.
+    const std::string limit =
+        shifted_share_limit == kShiftedShareLimit
+            ? std::string()
+            : fmt::format("; this model applies only up to {}% shifted, where its calibration "
+                          "was checked",
+                          Percent(shifted_share_limit));
+    reasons.push_back(fmt::format("{} of {} features have shifted (PSI > {}{}; largest: {})",
+                                  shifted, c.psi.size(), kFeaturePsiLimit, limit, top));
   }
   if (!reasons.empty()) {
     c.applies = false;

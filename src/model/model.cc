@@ -107,6 +107,7 @@ nlohmann::json ModelJson(const Model& cm) {
     j["ece_calibrated"] = m.ece_calibrated();
   }
   if (!m.trained_without().empty()) j["trained_without"] = m.trained_without();
+  if (m.shift_limit() != kShiftedShareLimit) j["shift_limit"] = m.shift_limit();
   j["booster_format"] = "xgboost-json";
   j["booster_bytes"] = ModelAccess::booster_bytes(m).size();
   j["booster_sha256"] = Sha256Hex(ModelAccess::booster_bytes(m));
@@ -324,6 +325,14 @@ Result<ModelBundle> ModelBundle::Load(const std::filesystem::path& path) {
       }
       if (j.contains("trained_without")) {
         m.trained_without_ = j["trained_without"].get<std::vector<std::string>>();
+      }
+      if (j.contains("shift_limit")) {
+        const nlohmann::json& limit = j["shift_limit"];
+        if (!limit.is_number() || !(limit.get<double>() > 0 && limit.get<double>() <= 1)) {
+          return DataLossError(fmt::format("{}: the {} model's shift_limit {} is not a share in "
+                                           "(0, 1]", where, m.role_, limit.dump()));
+        }
+        m.shift_limit_ = limit.get<double>();
       }
       const size_t bytes = j.at("booster_bytes");
       if (offset + bytes > contents.size()) {

@@ -35,6 +35,7 @@ struct ModelAccess {
   static double& ece_raw(Model& m) { return m.ece_raw_; }
   static double& ece_calibrated(Model& m) { return m.ece_calibrated_; }
   static std::vector<std::string>& trained_without(Model& m) { return m.trained_without_; }
+  static double& shift_limit(Model& m) { return m.shift_limit_; }
   static std::string& role(Model& m) { return m.role_; }
   static std::vector<FeatureGroup>& groups(Model& m) { return m.groups_; }
   static std::vector<std::string>& features(Model& m) { return m.features_; }

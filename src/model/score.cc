@@ -99,7 +99,7 @@ Result<ScoreRun> ScoreStore(const store::Store& s, const ModelBundle& bundle,
       for (size_t r = 0; r < xm.rows; ++r) xm.values[r * xm.cols() + k] = std::nanf("");
     }
   }
-  ap.shift = CheckShift(bundle.profile(), ap.input, xm);
+  ap.shift = CheckShift(bundle.profile(), ap.input, xm, applied->shift_limit());
   ap.applies = ap.shift.applies;
   ap.reason = ap.shift.reason;
   {

@@ -273,6 +273,34 @@ TEST(ShiftCheck, PsiIsZeroOnTheSameDataAndFiresOnAShiftedColumn) {
   EXPECT_FALSE(CheckShift(TrainingProfile{}, date_only, x).checked);
 }
 
+// A model file may give a model a stricter limit on the share of shifted columns
+// (Model::shift_limit): one shifted column of three (33%) passes the default limit (50%) and
+// fails a limit of 20%, whose reason says where the model applies.
+TEST(ShiftCheck, AStricterLimitRefusesAPartialShiftTheDefaultAccepts) {
+  FeatureMatrix x;
+  x.names = {"a", "b", "c"};
+  x.rows = 600;
+  std::mt19937_64 rng(14);
+  for (size_t r = 0; r < x.rows * 3; ++r) x.values.push_back(static_cast<float>(rng() % 50));
+  std::vector<uint32_t> rows(x.rows);
+  for (uint32_t r = 0; r < rows.size(); ++r) rows[r] = r;
+  const TrainingProfile p = ProfileOf(x, rows, FeatureAvailability{});
+  FeatureMatrix shifted = x;
+  for (size_t r = 0; r < x.rows; ++r) shifted.values[r * 3] += 100;  // column a only
+  const ShiftCheck loose = CheckShift(p, FeatureAvailability{}, shifted);
+  EXPECT_TRUE(loose.applies) << loose.reason;
+  EXPECT_NEAR(loose.shifted_share, 1.0 / 3, 1e-12);
+  const ShiftCheck strict = CheckShift(p, FeatureAvailability{}, shifted, 0.2);
+  EXPECT_FALSE(strict.applies);
+  EXPECT_NE(strict.reason.find("1 of 3 features have shifted (PSI > 0.25; this model applies "
+                               "only up to 20% shifted, where its calibration was checked; "
+                               "largest: a "),
+            std::string::npos)
+      << strict.reason;
+  EXPECT_TRUE(CheckShift(p, FeatureAvailability{}, x, 0.2).applies);  // unshifted: 0 of 3
+  EXPECT_TRUE(CheckShift(p, FeatureAvailability{}, shifted, 1.0 / 3).applies);  // not above
+}
+
 // The bundled model trains on worlds of both forms (bench/model_default_worlds.sh): a form its
 // training held at kFormSeenShare or more is not a shift; one it (almost) never saw is.
 TEST(ShiftCheck, AFormSeenInTrainingIsNotAShift) {

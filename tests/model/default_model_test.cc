@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -114,6 +116,75 @@ TEST(DefaultModelTest, IsCalibratedWithVariantsAndATrainingProfileOfBothForms) {
   date_only.time_of_day = false;
   ASSERT_NE(bundle->ModelFor(date_only), nullptr);
   EXPECT_EQ(bundle->ModelFor(date_only)->role(), "main_without_time_of_day");
+}
+
+// The bundled file with its metadata line edited by `edit`, written to a temporary file and
+// loaded.
+Result<ModelBundle> LoadEdited(const std::function<void(nlohmann::json&)>& edit) {
+  std::ifstream in(kDefaultModel, std::ios::binary);
+  std::string header, line;
+  if (!std::getline(in, header) || !std::getline(in, line)) {
+    return DataLossError("cannot read " + kDefaultModel.string());
+  }
+  const std::string boosters((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  nlohmann::json meta = nlohmann::json::parse(line);
+  edit(meta);
+  const fs::path file =
+      fs::temp_directory_path() / ("mt_edited_model_" + std::to_string(::getpid()));
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << header << '\n' << meta.dump() << '\n' << boosters;
+  }
+  Result<ModelBundle> bundle = ModelBundle::Load(file);
+  fs::remove(file);
+  return bundle;
+}
+
+// `shift_limit` (docs/model.md, Shift check) is read per model, survives Save and Load, is
+// absent (the default) where the file does not set it, and a value outside (0, 1] is DataLoss
+// naming the model and the value.
+TEST(DefaultModelTest, ShiftLimitIsReadPerModelAndRoundTrips) {
+  auto bundle = LoadEdited([](nlohmann::json& meta) { meta["models"][0]["shift_limit"] = 0.3; });
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  EXPECT_EQ(bundle->main().shift_limit(), 0.3);
+  EXPECT_EQ(bundle->baseline().shift_limit(), kShiftedShareLimit);
+  const fs::path saved =
+      fs::temp_directory_path() / ("mt_saved_model_" + std::to_string(::getpid()));
+  ASSERT_TRUE(bundle->Save(saved).ok());
+  auto back = ModelBundle::Load(saved);
+  fs::remove(saved);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->main().shift_limit(), 0.3);
+  EXPECT_EQ(back->baseline().shift_limit(), kShiftedShareLimit);
+  for (const nlohmann::json& bad : {nlohmann::json(0.0), nlohmann::json(1.5), nlohmann::json(-0.1),
+                                    nlohmann::json("0.2")}) {
+    auto refused = LoadEdited([&](nlohmann::json& meta) { meta["models"][0]["shift_limit"] = bad; });
+    ASSERT_FALSE(refused.ok()) << bad.dump();
+    EXPECT_EQ(refused.status().code(), StatusCode::kDataLoss);
+    EXPECT_NE(refused.status().message().find("the main model's shift_limit " + bad.dump()),
+              std::string::npos)
+        << refused.status().message();
+  }
+}
+
+// Session 14 (bench/RESULTS-model.md): the bundled model's displayed probability is calibrated on
+// inputs like the generator's worlds (8-12% of a model's columns shifted; the demo's statements
+// 17%) and not on bench/indep's independent worlds (30-36% shifted: the variants without channel
+// features rank accounts worse than chance there, the date-only variant's error is over 0.05 under
+// any Platt map), so the file lets the main model and its variants apply only up to a limit
+// between the two; the raw baseline (never displayed) keeps the default.
+TEST(DefaultModelTest, MainModelAndVariantsApplyOnlyCloseToTheirTrainingData) {
+  auto bundle = ModelBundle::Load(kDefaultModel);
+  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  EXPECT_EQ(bundle->baseline().shift_limit(), kShiftedShareLimit);
+  std::vector<const Model*> limited{&bundle->main()};
+  for (const Model& v : bundle->variants()) limited.push_back(&v);
+  ASSERT_EQ(limited.size(), 4u);
+  for (const Model* m : limited) {
+    EXPECT_GT(m->shift_limit(), 0.17) << m->role();
+    EXPECT_LT(m->shift_limit(), 0.30) << m->role();
+  }
 }
 
 TEST(DefaultModelTest, FindDefaultModelFindsTheBundledFile) {
