@@ -24,7 +24,12 @@ statement-lines.csv) and `moneytrail export` / `info --json`:
     rules that can run on the statements (not those the scan finds not applicable on date-only
     rows, such as an hours rule): the difference is what date-only records cannot show.
 
-Usage: bench/statements_eval.py MONEYTRAIL STORE WORLD_DIR [--native NSTORE] [--json OUT] [--instances]
+  - with --subjects: per rule, the covered subjects one scan raises and the other does not, each
+    with the sentences of its alerts on the side that raised it (the reason), and the covered
+    subjects' statement gaps (a gap the continuity check reports is evidence no statement holds).
+
+Usage: bench/statements_eval.py MONEYTRAIL STORE WORLD_DIR [--native NSTORE] [--json OUT]
+       [--instances] [--subjects]
 Exit status 1 when a goal of issue #19 is not met (channel >= 99%, counterparty >= 98%, zero
 double counted, every planted fault found, alert recall within 2 points).
 Standard library only (/usr/bin/python3).
@@ -57,10 +62,11 @@ def export_rows(mt, store):
         return read_csv(out)
 
 
-def scan(mt, store):
+def scan(mt, store, sentences=None):
     """The alerts of `scan` with the shipped pack: a list of (rule, subjects, evidence ids), and
     the rules the scan found not applicable on date-only rows (its header's
-    not_applicable_on_date_only; from the skipped reasons for binaries that predate it)."""
+    not_applicable_on_date_only; from the skipped reasons for binaries that predate it). When
+    `sentences` is a dict, each alert's sentence is appended to sentences[(rule, subject)]."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "alerts.jsonl")
         subprocess.check_call([mt, "scan", store, "--out", out, "--exit-zero"],
@@ -78,6 +84,10 @@ def scan(mt, store):
                     continue
                 alerts.append((a["rule_id"], set(a["subjects"]),
                                {e["transaction_id"] for e in a.get("evidence", [])}))
+                if sentences is not None:
+                    for subject in a["subjects"]:
+                        sentences.setdefault((a["rule_id"], subject), []).append(
+                            a.get("sentence", ""))
         return alerts, not_applicable
 
 
@@ -112,6 +122,16 @@ def planted_faults(store, sdir, sources):
         if not ok:
             missed.append(fault)
     return planted, found, missed, len(breaks), len(gaps)
+
+
+def statement_gaps(store):
+    """account -> ["first_day..last_day", ...]: the gaps the continuity checks report."""
+    gaps = defaultdict(list)
+    for report in glob.glob(os.path.join(store, "segments", "*", "statement-checks.json")):
+        with open(report, encoding="utf-8") as f:
+            for g in json.load(f)["gaps"]:
+                gaps[g["account"]].append(f"{g['first_day']}..{g['last_day']}")
+    return gaps
 
 
 def instance_recall(instances, alerts, to_world, covered_keys, held):
@@ -161,8 +181,9 @@ def compare_alerts(mt, store, native, world, covered_keys, store_to_world, held)
             inst = json.loads(line)
             if inst.get("controller") in covered_keys:
                 instances.append(inst)
-    st_alerts, not_applicable = scan(mt, store)
-    nat_alerts, _ = scan(mt, native)
+    st_sentences, nat_sentences = {}, {}
+    st_alerts, not_applicable = scan(mt, store, st_sentences)
+    nat_alerts, _ = scan(mt, native, nat_sentences)
     # The native alerts of rules that can run on the statements (not those not applicable on
     # date-only rows): the second, clearly labelled, recall; the goal is judged on the first.
     nat_runnable = [a for a in nat_alerts if a[0] not in not_applicable]
@@ -187,6 +208,11 @@ def compare_alerts(mt, store, native, world, covered_keys, store_to_world, held)
         per_rule[r][2] += 1
     result["instances_one_side"] = instance_differences(instances, nat_alerts, st_alerts,
                                                         store_to_world, held)
+    result["pairs_one_side"] = [
+        {"rule": r, "subject": subj, "side": side,
+         "sentences": (nat_sentences if side == "native" else st_sentences)[(r, subj)]}
+        for side, only in (("native", nat_pairs - st_pairs), ("statements", st_pairs - nat_pairs))
+        for r, subj in sorted(only)]
     result["pairs"] = {"native": len(nat_pairs), "statements": len(st_pairs),
                        "both": len(nat_pairs & st_pairs),
                        "per_rule": {r: dict(zip(("native", "statements", "both"), v))
@@ -204,6 +230,9 @@ def main():
     ap.add_argument("--instances", action="store_true",
                     help="list the instances found on one side only, with the rules that found "
                          "them (a diagnosis for tuning worlds; do not read it on evaluation ones)")
+    ap.add_argument("--subjects", action="store_true",
+                    help="list per rule the covered subjects raised on one side only, with their "
+                         "alerts' sentences and the subjects' statement gaps (tuning worlds only)")
     args = ap.parse_args()
     mt, store, world = args.moneytrail, args.store, args.world
     info = json.loads(subprocess.check_output([mt, "info", store, "--json"]))
@@ -323,6 +352,16 @@ def main():
             for typology, controller, n, st in a["instances_one_side"]:
                 print(f"  {typology} {controller}: native {'+'.join(n) or '-'}, "
                       f"statements {'+'.join(st) or '-'}")
+        if args.subjects:
+            gaps = statement_gaps(store)
+            print("(rule, covered subject) pairs raised on one side only (side, rule, subject: "
+                  "the alerts' sentences on that side):")
+            for d in a["pairs_one_side"]:
+                print(f"  {d['side']}-only {d['rule']} {d['subject']}" +
+                      (f" [statement gap(s): {', '.join(gaps[d['subject']])}]"
+                       if d["subject"] in gaps else ""))
+                for sentence in d["sentences"]:
+                    print(f"      {sentence}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(figures, f, indent=1, sort_keys=True)

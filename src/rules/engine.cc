@@ -399,12 +399,22 @@ class RuleEvaluator {
       }
       while (a_lo < a_hi && a[a_lo].time < tb - reach) wa.Remove(a[a_lo++]);
       const Timestamp lower = a_lo < a_hi ? a[a_lo].time : tb - reach;
-      if (b_lo > 0 && b[b_lo - 1].time >= lower) {
-        while (b_lo > 0 && b[b_lo - 1].time >= lower) --b_lo;
+      // The *then* rows run from the earliest *first* row on. When that row is date-only, a then
+      // row of its date follows it only when the account's statement shows it posted after it
+      // (posting order); where the day's order is not known, none of that date does ("in, then
+      // out" on one date is not shown; docs/rules.md, Date-only rows). Those of the date that do
+      // not follow it are the first of the date's then rows (the day is in posting order).
+      auto before_start = [&](const Event& y) {
+        if (y.time != lower) return y.time < lower;
+        if (a_lo == a_hi || !facts_.DateOnly(a[a_lo].tx)) return false;
+        return !(y.posting_file != 0 && y.posting_file == a[a_lo].posting_file && y.posting > a[a_lo].posting);
+      };
+      if (b_lo > 0 && !before_start(b[b_lo - 1])) {
+        while (b_lo > 0 && !before_start(b[b_lo - 1])) --b_lo;
         wb.Clear();
         for (size_t k = b_lo; k <= j; ++k) wb.Add(b[k]);
       }
-      while (b_lo <= j && b[b_lo].time < lower) wb.Remove(b[b_lo++]);
+      while (b_lo <= j && before_start(b[b_lo])) wb.Remove(b[b_lo++]);
       if (a_lo == a_hi || b_lo > j) continue;
       if (ConditionsHold(rule_, wa, &wb, subject)) {
         AddEpisode(out, Episode{static_cast<uint32_t>(a_lo), static_cast<uint32_t>(a_hi), static_cast<uint32_t>(b_lo),

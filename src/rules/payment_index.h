@@ -1,5 +1,5 @@
 // Internal: the payments between two distinct bank accounts of a store in one currency (and, on
-// request, those of named outside payers to accounts), grouped
+// request, those of named outside payers to accounts and of accounts to named outside payees), grouped
 // by payer and in (time, id) order within a payer: the graph the path-shaped built-in kinds
 // (round_trip, scatter_gather) search. Built once per rule run; read-only afterwards.
 //
@@ -30,8 +30,11 @@ class PaymentIndex {
   // The payments of `facts.store` between distinct accounts of kind account, in the currency
   // with id `currency` (-1: any currency; -2: none, the index is empty). With `external_payers`,
   // also the payments of outside counterparties (kind external: a payer a statement names whose
-  // account is not in the records) to accounts.
-  PaymentIndex(const StoreFacts& facts, int32_t currency, bool external_payers = false);
+  // account is not in the records) to accounts; with `external_payees`, also the payments of
+  // accounts to outside counterparties (a payee named the same way). Never a payment between two
+  // outside counterparties, nor one with a cash or merchant end.
+  PaymentIndex(const StoreFacts& facts, int32_t currency, bool external_payers = false,
+               bool external_payees = false);
 
   // The payments of payer `a`, in (time, id) order.
   std::span<const Payment> Of(AccountId a) const {

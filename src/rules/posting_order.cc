@@ -202,16 +202,32 @@ Result<PostingOrder> PostingOrder::Load(const store::Store& s, std::span<const u
       for (size_t p = 0; p < posted.size();) {
         size_t q = p;  // the day's lines posted[p, q)
         while (q < posted.size() && time[lines[posted[q]].tx] == time[lines[posted[p]].tx]) ++q;
-        bool all_chain = q - p >= 2, contradicted = false;
-        for (size_t k = p + 1; k < q; ++k) {
+        // Whether the pair of consecutive lines posted[k - 1], posted[k] chains: 1 it does, 0 it
+        // does not, -1 a balance is not printed.
+        auto chains_at = [&](size_t k) {
           const std::optional<Decimal>&previous = balance[posted[k - 1]], &current = balance[posted[k]];
-          if (!previous || !current) {
-            all_chain = false;
-          } else if (!Chains(s, lines[posted[k]], *previous, *current)) {
-            all_chain = false;
-            contradicted = true;
-          }
+          if (!previous || !current) return -1;
+          return Chains(s, lines[posted[k]], *previous, *current) ? 1 : 0;
+        };
+        bool all_chain = q - p >= 2, inner_checked = true;
+        int inner_breaks = 0;
+        for (size_t k = p + 1; k < q; ++k) {
+          const int c = chains_at(k);
+          all_chain = all_chain && c == 1;
+          inner_checked = inner_checked && c != -1;
+          inner_breaks += c == 0;
         }
+        // The day's first line against the line posted before it, and its last against the line
+        // after it (the neighbouring days' lines of the file). Lines out of posting order break
+        // the chain at two of these places at least, or at one of the day's edges (an outflow and
+        // an inflow of one amount printed the other way round chain with each other). So the day
+        // keeps its order with no break, or with one break inside it where every pair around the
+        // day is printed and chains: a line missing from the statement there (its amount in the
+        // later balances), or a misprinted balance. Otherwise the file gives the day no order.
+        const int before = p > 0 ? chains_at(p) : -1, after = q < posted.size() ? chains_at(q) : -1;
+        const int breaks = inner_breaks + (before == 0) + (after == 0);
+        const bool contradicted =
+            q - p >= 2 && (breaks >= 2 || (breaks == 1 && !(inner_breaks == 1 && inner_checked && before == 1 && after == 1)));
         for (size_t k = p; k < q && !contradicted; ++k) {
           PostingLine& l = lines[posted[k]];
           l.position = up ? int64_t{l.line} : -int64_t{l.line};

@@ -60,9 +60,13 @@ class PostingOrder {
   // `balance`, of statement-lines.csv; absent in stores written before it), a day's lines of an
   // ordered file are checked in posting order: when every line of the day has a balance equal to
   // the previous line's plus its own signed amount (a credit to the account adds), the day's order
-  // is **confirmed**; when some pair of the day's consecutive lines does not chain, the order the
-  // lines show is **contradicted** and the file gives that day none. `account_kind` is NodeKind
-  // per account.
+  // is **confirmed**. Counting also the day's first line against the file's line before it and
+  // its last against the line after it, a day of two lines or more with two breaks or more, or
+  // one at its edge, or one inside it where a pair around the day prints no balance, is
+  // **contradicted** (lines out of posting order) and the file gives that day none; one break
+  // inside it with everything around it chaining (a missing line or a misprint) keeps the order
+  // the lines show, unconfirmed (docs/rules.md, Date-only rows). `account_kind` is NodeKind per
+  // account.
   // Errors: DataLoss naming the segment, line and field when a file cannot be read or names a
   // transaction or source the store does not have.
   static Result<PostingOrder> Load(const store::Store& store, std::span<const uint8_t> account_kind);

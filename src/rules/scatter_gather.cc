@@ -30,7 +30,10 @@ bool LegBefore(const Leg& x, const Leg& y) {
 // The legs that start with `s` (a payment of `source`); false when the search stopped at max_steps.
 bool LegsFrom(const PaymentIndex& index, const ScatterGatherSpec& spec, int64_t window, const StoreFacts& facts,
               AccountId source, const Payment& s, std::vector<Leg>& out) {
-  if (s.amount < spec.min_amount) return true;
+  const uint8_t account = static_cast<uint8_t>(NodeKind::kAccount);
+  // The intermediary is a bank account; an outside payee is a sink only of an account's money.
+  if (s.amount < spec.min_amount || facts.account_kind[s.to] != account) return true;
+  const bool sink_may_be_outside = facts.account_kind[source] == account;
   const std::span<const Payment> onward = index.Of(s.to);
   // A date-only scatter row is followed by the gather payments of later days and, on its own date,
   // by those the intermediary's statement shows posted after it; where the day's order is not
@@ -51,6 +54,7 @@ bool LegsFrom(const PaymentIndex& index, const ScatterGatherSpec& spec, int64_t 
       if (!order.known || !order.first_before_second) continue;  // the same date, not shown after it
     }
     if (it->to == source || it->amount > s.amount || it->amount * spec.share_den < s.amount * spec.share_num) continue;
+    if (!sink_may_be_outside && facts.account_kind[it->to] != account) continue;
     out.push_back(Leg{source, it->to, s.to, s.time, it->time, s.tx, it->tx, order});
   }
   return true;
@@ -71,9 +75,11 @@ Result<std::vector<Alert>> RunScatterGather(const Rule& rule, const StoreFacts& 
   const int64_t window = rule.window.length;
   // The source may be an outside payer that statements name (kind external: a person or firm
   // whose account no statement covers, "ZELLE FROM ANTHONY COLLINS ACCT ...3886" in each
-  // intermediary's statement): its scatter payments are the intermediaries' credits. The
-  // intermediaries and the sink are bank accounts.
-  PaymentIndex index(facts, currency, /*external_payers=*/true);
+  // intermediary's statement): its scatter payments are the intermediaries' credits. So may the
+  // sink of an account's money ("WIRE OUT BNF:ANJALI VARGAS ACCT ...7097" in each intermediary's
+  // statement: the gather payments are their debits), but not both: one end of the alert is an
+  // account in the records. The intermediaries are bank accounts.
+  PaymentIndex index(facts, currency, /*external_payers=*/true, /*external_payees=*/true);
   std::vector<Alert> alerts;
   std::vector<Leg> legs;
   std::vector<AccountId> scratch;

@@ -1,9 +1,10 @@
 // kind = "scatter_gather" (docs/rules.md, Built-in kinds): money fans out from one source (a bank
 // account, or an outside payer that the records name but whose account they do not hold: a node of
 // kind external) to several intermediary accounts, which within the rule's window each pass it on to one common sink
-// account. A leg is a pair of payments S -> X (the scatter payment, at least min_amount) and then
-// X -> T (the gather payment, between min_share and 1 times the scatter payment: the money passed
-// on, less fees), with S, X and T distinct, X and T bank accounts. An instance is a set of legs of one
+// (a bank account, or, when the source is one, an outside payee the records name). A leg is a pair
+// of payments S -> X (the scatter payment, at least min_amount) and then X -> T (the gather
+// payment, between min_share and 1 times the scatter payment: the money passed on, less fees),
+// with S, X and T distinct, X a bank account, S or T a bank account. An instance is a set of legs of one
 // (S, T) through at least min_intermediaries distinct X whose first scatter payment and last gather
 // payment are at most the window apart; the instances of one (S, T) whose spans overlap make one
 // alert, whose subjects are S and T and whose evidence is every payment of those legs (scatter

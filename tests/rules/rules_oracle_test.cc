@@ -157,7 +157,8 @@ int64_t DateOnlyReach(int64_t length) { return std::max<int64_t>(0, length - 864
 
 // Sequence: cash deposits in, then wires out to MX within `length` seconds, out/in >= 0.8. With
 // `date_only` (every row at 00:00:00 UTC, no statement lines: no posting order), only deposits of
-// earlier days precede a wire, and only those of the days within DateOnlyReach(length).
+// earlier days precede a wire, and only those of the days within DateOnlyReach(length); the wires
+// counted run from the day after the earliest deposit's (none of its own date is shown after it).
 EvidenceSets OracleSequence(const std::vector<Tx>& txs, int64_t length, const Grouping& grouping = {},
                             bool date_only = false) {
   EvidenceSets out;
@@ -183,8 +184,10 @@ EvidenceSets OracleSequence(const std::vector<Tx>& txs, int64_t length, const Gr
       }
       if (alo < 0 || alo >= ahi) continue;
       int64_t first_time = txs[a[alo]].time;
+      // The wires from the earliest deposit on; date-only without posting order, those of its
+      // own date are not shown after it.
       int blo = 0;
-      while (txs[b[blo]].time < first_time) ++blo;
+      while (date_only ? txs[b[blo]].time <= first_time : txs[b[blo]].time < first_time) ++blo;
       int64_t in = 0, outflow = 0;
       for (int i = alo; i < ahi; ++i) in += txs[a[i]].cents;
       for (int i = blo; i <= static_cast<int>(j); ++i) outflow += txs[b[i]].cents;

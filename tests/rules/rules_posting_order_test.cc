@@ -232,8 +232,9 @@ Expected Oracle(const StatementSet& set, int hours) {
       }
       if (alo < 0) continue;
       const int first_day = set.txs[a[alo]].day;
+      // The wires from the earliest deposit on: of its own date, those posted after it.
       int blo = 0;
-      while (set.txs[b[blo]].day < first_day) ++blo;
+      while (set.txs[b[blo]].day < first_day || (set.txs[b[blo]].day == first_day && !precedes(a[alo], b[blo]))) ++blo;
       int64_t in = 0, outflow = 0;
       for (int i = alo; i < ahi; ++i) in += set.txs[a[i]].cents;
       for (int i = blo; i <= static_cast<int>(j); ++i) outflow += set.txs[b[i]].cents;
