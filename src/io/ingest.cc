@@ -558,12 +558,14 @@ using io_internal::Ingester;
 
 // The mapping of `specs` that fits `file` (its header and banner): exactly one must.
 // The file is opened once and decoded once per encoding (io_internal::SourceProbe).
-Result<size_t> SelectMapping(io_internal::SourceProbe& probe, const std::vector<RowSpec>& specs) {
+// `fit` gets what the first fitting mapping's check found (io_internal::MappingFit).
+Result<size_t> SelectMapping(io_internal::SourceProbe& probe, const std::vector<RowSpec>& specs,
+                             io_internal::MappingFit& fit) {
   const std::filesystem::path& file = probe.path();
   std::vector<size_t> fits;
   std::string why;
   for (size_t i = 0; i < specs.size(); ++i) {
-    std::string misfit = io_internal::MappingMisfit(specs[i], probe);
+    std::string misfit = io_internal::MappingMisfit(specs[i], probe, fits.empty() ? &fit : nullptr);
     if (misfit.empty()) {
       fits.push_back(i);
     } else {
@@ -690,8 +692,9 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
                         Prepared& p = prepared[k];
                         if (is_format_file[k]) continue;
                         io_internal::SourceProbe probe(files[k]);
+                        io_internal::MappingFit fit;
                         if (specs.size() > 1) {
-                          Result<size_t> chosen = SelectMapping(probe, specs);
+                          Result<size_t> chosen = SelectMapping(probe, specs, fit);
                           if (!chosen.ok()) {
                             p.status = chosen.status();
                             continue;
@@ -700,7 +703,8 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
                         }
                         if (!specs[p.chosen].statement_path()) continue;
                         Result<std::unique_ptr<io_internal::StatementFile>> statement =
-                            ingester.ReadStatementFile(probe, specs[p.chosen]);
+                            ingester.ReadStatementFile(probe, specs[p.chosen],
+                                                       specs.size() > 1 ? &fit : nullptr);
                         if (statement.ok()) {
                           p.statement = std::move(*statement);
                         } else {

@@ -149,10 +149,29 @@ Result<HeaderLocation> LocateHeader(const RowSpec& spec, std::string_view text,
 // the field and pattern when a pattern matches no banner line or its value does not parse.
 Result<StatementBanner> ReadBanner(const RowSpec& spec, std::string_view text,
                                    const HeaderLocation& location, const std::string& name);
+// What MappingMisfit found in a file that a mapping fits, so that ReadStatementFile takes it
+// rather than finding it again (the header pattern and every banner pattern are RE2 passes
+// over the banner lines, and the mapping's copy with its columns resolved is ~3 KB: per file,
+// these were a tenth of statement intake's CPU, bench/RESULTS-statements.md "Session 14").
+// Valid only for the text it was found in: ReadStatementFile takes it only when the text it
+// reads is that very text (same bytes at the same address and size: a file no longer than
+// SourceProbe::kFitBytes), else finds them again.
+struct MappingFit {
+  const char* text_data = nullptr;  // the text the fit was found in
+  size_t text_size = 0;
+  HeaderLocation location;
+  StatementBanner banner;
+  // The mapping with its columns' indexes from the header (ResolveHeader), when the mapping
+  // names its header (exact_header or columns by name); nullopt when there was nothing to
+  // resolve. The banner's statement account is not yet set in it.
+  std::optional<RowSpec> resolved;
+};
+
 // Empty when `spec` fits the file of `probe` (its header is found among its first lines and
 // has every named column, and every banner pattern finds its value); else why not, in one
-// line. Reads only the probe's first kFitBytes.
-std::string MappingMisfit(const RowSpec& spec, SourceProbe& probe);
+// line. Reads only the probe's first kFitBytes. When it fits and `fit` is not null, fills
+// `*fit` (for ReadStatementFile).
+std::string MappingMisfit(const RowSpec& spec, SourceProbe& probe, MappingFit* fit = nullptr);
 // The same for the file at `path` (opens it).
 std::string MappingMisfit(const RowSpec& spec, const std::filesystem::path& path);
 
@@ -178,9 +197,12 @@ class Ingester {
   Result<std::unique_ptr<StatementFile>> ReadStatementFile(const std::filesystem::path& path,
                                                            const RowSpec& spec);
   // The same for the file of `probe` (whose mapping was chosen with it): its bytes and decoded
-  // text are taken from the probe, not read again. The probe is spent afterwards.
+  // text are taken from the probe, not read again. The probe is spent afterwards. `fit`
+  // (nullable): what MappingMisfit(spec, probe, fit) found; taken (moved from) when it was
+  // found in the text read here, which gives the same file as without it.
   Result<std::unique_ptr<StatementFile>> ReadStatementFile(SourceProbe& probe,
-                                                           const RowSpec& spec);
+                                                           const RowSpec& spec,
+                                                           MappingFit* fit = nullptr);
   // Statement path, second half: the one place where the accepted statement rows of all the
   // files of one ingest call reach the store writer, in file order, with a custody record per
   // file; then sets opening balances from the banners (docs/format/mapping.md). The statement

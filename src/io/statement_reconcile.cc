@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <new>
+#include <span>
+#include <type_traits>
 #include <unordered_map>
 #include <nlohmann/json.hpp>
 
@@ -58,6 +61,45 @@ void ResizeAdvised(std::vector<T>& v, size_t n) {
 #endif
   v.resize(n);
 }
+
+// Storage for the check lines of a call, whose slots the parallel pass constructs (each task
+// its own file's): the first touch of ~136 bytes per row (page faults, the kernel zeroing the
+// pages) then happens on the worker threads, not serially before them as a value-initialised
+// vector's would (bench/RESULTS-statements.md, "Session 14"). Huge pages are advised as in
+// ResizeAdvised. REQUIRES: every slot is constructed (Construct) before span() is read.
+class LineSlots {
+ public:
+  static_assert(std::is_trivially_destructible_v<statements::StatementLine>);
+  explicit LineSlots(size_t n) : n_(n) {
+    if (n_ == 0) return;
+    data_ = static_cast<statements::StatementLine*>(::operator new(
+        n_ * sizeof(statements::StatementLine), std::align_val_t{alignof(statements::StatementLine)}));
+#ifdef MADV_HUGEPAGE
+    constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+    const size_t bytes = n_ * sizeof(statements::StatementLine);
+    if (bytes >= 4 * kHugePage) {
+      const uintptr_t at = reinterpret_cast<uintptr_t>(data_);
+      const uintptr_t begin = (at + kHugePage - 1) & ~(kHugePage - 1);
+      const uintptr_t end = (at + bytes) & ~(kHugePage - 1);
+      if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+    }
+#endif
+  }
+  ~LineSlots() {
+    if (data_ != nullptr) {
+      ::operator delete(data_, std::align_val_t{alignof(statements::StatementLine)});
+    }
+  }
+  LineSlots(const LineSlots&) = delete;
+  LineSlots& operator=(const LineSlots&) = delete;
+  // Constructs slot `i` (a default StatementLine) and returns it. REQUIRES: i < size, once.
+  statements::StatementLine& Construct(size_t i) { return *new (data_ + i) statements::StatementLine(); }
+  std::span<const statements::StatementLine> span() const { return {data_, n_}; }
+
+ private:
+  size_t n_ = 0;
+  statements::StatementLine* data_ = nullptr;
+};
 
 // Text kept by Keep goes into chunks of the file's arena of at least this many bytes: one
 // allocation per chunk rather than one per kept string.
@@ -207,7 +249,7 @@ statements::StatementFile CheckFileOf(const StatementFile& f, size_t k) {
 // `pattern_id` maps each pattern id of the grammars to its copy in ReconciledStatements.
 using PatternIds = std::unordered_map<std::string_view, std::string_view>;
 Status EnrichFile(StatementFile& f, size_t k, const enrich::Grammar* grammar, uint64_t first,
-                  const PatternIds& pattern_id, std::vector<statements::StatementLine>& lines,
+                  const PatternIds& pattern_id, LineSlots& lines,
                   std::vector<RowOutcome>& outcome, std::vector<std::string_view>& patterns) {
   // The check lines' text is borrowed (statement_checks.h): views of the file's text, or kept
   // in its arena; one "bank:number" per account of the file, not one string per row.
@@ -217,7 +259,7 @@ Status EnrichFile(StatementFile& f, size_t k, const enrich::Grammar* grammar, ui
     const uint64_t g = first + i;
     StagedRow& row = f.rows[i];
     const StatementDetail& d = f.details[i];
-    statements::StatementLine& l = lines[g];
+    statements::StatementLine& l = lines.Construct(g);
     l.reference = d.reference;
     outcome[g] = RowOutcome::kNotEnriched;
     if (grammar != nullptr && !d.description.empty()) {
@@ -317,8 +359,7 @@ Result<ReconciledStatements> ReconcileStatements(
   // (the grammar is thread-safe; a row's result depends only on its description and direction,
   // so the thread count changes nothing).
   std::vector<statements::StatementFile> check_files(files.size());
-  std::vector<statements::StatementLine> lines;
-  ResizeAdvised(lines, out.rows);
+  LineSlots lines(out.rows);
   std::vector<RowOutcome> outcome(out.rows, RowOutcome::kNotEnriched);
   ResizeAdvised(out.patterns, out.rows);
   std::vector<Status> file_status(files.size());
@@ -363,7 +404,7 @@ Result<ReconciledStatements> ReconcileStatements(
     }
   }
   MT_ASSIGN_OR_RETURN(out.checks,
-                      statements::CheckStatements(check_files, lines, statements::CheckOptions{}));
+                      statements::CheckStatements(check_files, lines.span(), statements::CheckOptions{}));
 
   // Mirrors: the debit's transaction goes to the other statement account (an account node),
   // the credit line is cited on it.

@@ -381,5 +381,102 @@ TEST_F(StatementTest, Utf16WithByteOrderMarkIsDecoded) {
   EXPECT_EQ(s.sources()[0].encoding, "utf-16");
 }
 
+
+// What a file read with the fit of its mapping (MappingFit) holds: everything ReadStatementFile
+// derives from the header, banner and mapping, and every row, in one comparable text.
+std::string Describe(const io_internal::StatementFile& f) {
+  std::string out = "header_line " + std::to_string(f.header_line) + "\nbanner " +
+                    f.banner.statement_account + "|" + f.banner.holder + "|" +
+                    std::to_string(f.banner.holder_line) + "|" +
+                    std::to_string(f.banner.period_start.value_or(-1)) + "|" +
+                    std::to_string(f.banner.period_end.value_or(-1)) + "|" +
+                    (f.banner.opening_balance ? FormatDecimal(*f.banner.opening_balance) : "-") + "|" +
+                    (f.banner.closing_balance ? FormatDecimal(*f.banner.closing_balance) : "-") + "\n";
+  for (const std::string& line : f.banner.lines) out += "banner line " + line + "\n";
+  for (int i = 0; i < io_internal::kFieldCount; ++i) {
+    const io_internal::FieldSource& s = f.spec.fields[i];
+    out += "field " + std::to_string(i) + " " + std::to_string(s.column) + " " + s.column_name +
+           " " + (s.has_constant ? s.constant : "-") + "\n";
+  }
+  for (size_t i = 0; i < f.rows.size(); ++i) {
+    const io_internal::StagedRow& r = f.rows[i];
+    const io_internal::StatementDetail& d = f.details[i];
+    out += "row " + std::to_string(r.line) + " " + std::to_string(r.time) + " " +
+           std::string(r.source_bank) + ":" + std::string(r.source_account) + " -> " +
+           std::string(r.dest_bank) + ":" + std::string(r.dest_account) + " " + FormatDecimal(r.paid) +
+           " " + std::string(r.paid_currency) + " " + std::string(d.description) + " " +
+           (d.balance ? FormatDecimal(*d.balance) : "-") + "\n";
+  }
+  for (const RejectedRow& r : f.rejects) out += "reject " + r.ToString() + "\n";
+  out += "counts " + std::to_string(f.rows_read) + " " + std::to_string(f.lines) + " " +
+         std::to_string(f.lines_skipped) + " " + std::to_string(f.lines_rejected) + " " + f.sha256 + "\n";
+  return out;
+}
+
+// ingest picks a file's mapping with MappingMisfit and hands what it found (MappingFit: the
+// header's place, the banner, the resolved columns) to ReadStatementFile, which then does not
+// find them again: the file read must be the same as one read from scratch, for every sample
+// and every mapping that fits it, and for a file too long for the fit's prefix (whose fit is
+// not taken).
+TEST_F(StatementTest, AFileReadWithItsMappingsFitEqualsOneReadFromScratch) {
+  std::vector<fs::path> files = {kSamples / "big-bank.csv", kSamples / "credit-union.csv",
+                                 kSamples / "signed-cr-dr.csv"};
+  // Longer than SourceProbe::kFitBytes: the fit is found in the first kFitBytes only.
+  Result<std::string> big = ReadFileToString(kSamples / "big-bank.csv");
+  ASSERT_TRUE(big.ok()) << big.status().ToString();
+  const size_t header_end = big->find('\n') + 1;
+  std::string long_file = *big;
+  const std::string body = big->substr(header_end);
+  ASSERT_FALSE(body.empty());
+  while (long_file.size() <= io_internal::SourceProbe::kFitBytes) long_file += body;
+  files.push_back(Write("long-big-bank.csv", long_file));
+  std::unique_ptr<store::StoreWriter> writer = *store::StoreWriter::Open(store());
+  IngestOptions options;
+  io_internal::Ingester ingester(*writer, options, 1);
+  int fitted = 0;
+  for (const fs::path& mapping : fs::directory_iterator(kMappings)) {
+    Result<io_internal::RowSpec> spec = io_internal::MappedSpec(mapping);
+    ASSERT_TRUE(spec.ok()) << mapping << ": " << spec.status().ToString();
+    if (!spec->statement_path()) continue;
+    for (const fs::path& file : files) {
+      SCOPED_TRACE(file.string() + " with " + mapping.string());
+      io_internal::SourceProbe probe(file);
+      io_internal::MappingFit fit;
+      if (!io_internal::MappingMisfit(*spec, probe, &fit).empty()) continue;
+      ++fitted;
+      EXPECT_EQ(fit.text_data != nullptr, true);
+      auto with_fit = ingester.ReadStatementFile(probe, *spec, &fit);
+      auto from_scratch = ingester.ReadStatementFile(file, *spec);
+      ASSERT_EQ(with_fit.ok(), from_scratch.ok());
+      if (!with_fit.ok()) {
+        EXPECT_EQ(with_fit.status().ToString(), from_scratch.status().ToString());
+        continue;
+      }
+      EXPECT_FALSE((*with_fit)->rows.empty());
+      EXPECT_EQ(Describe(**with_fit), Describe(**from_scratch));
+    }
+  }
+  EXPECT_GE(fitted, 4);  // each sample fits its own mapping, and the long file too
+}
+
+// SourceProbe answers "no such file" and "is a directory" from one open and fstat, with the
+// messages it gave before it stopped asking the file system twice more per file.
+TEST_F(StatementTest, AProbeOfAMissingFileOrADirectorySaysWhich) {
+  io_internal::RowSpec spec = *io_internal::MappedSpec(kMappings / "us-signed-cr-dr.toml");
+  io_internal::SourceProbe missing(dir_ / "nope.csv");
+  std::string_view text;
+  Status s = missing.Text(spec, false, text);
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_NE(s.message().find("nope.csv: no such file"), std::string_view::npos) << s.ToString();
+  fs::create_directories(dir_ / "sub.csv");
+  io_internal::SourceProbe directory(dir_ / "sub.csv");
+  s = directory.Text(spec, false, text);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("is a directory"), std::string_view::npos) << s.ToString();
+  io_internal::SourceProbe empty(Write("empty.csv", ""));
+  s = empty.Text(spec, false, text);
+  EXPECT_NE(s.message().find("is empty (0 bytes)"), std::string_view::npos) << s.ToString();
+}
+
 }  // namespace
 }  // namespace moneytrail
