@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "format_util.h"
+#include "camt_internal.h"
 #include "xml_document.h"
 #include "moneytrail/formats.h"
 
@@ -61,13 +62,16 @@ struct BalanceBuilder {
 
 class CamtReader {
  public:
-  CamtReader(std::string_view bytes, const std::string& name) : bytes_(bytes), name_(name) {}
+  // `split`: a large document's entries are parsed a window at a time (XmlDocument::Parse).
+  CamtReader(std::string_view bytes, const std::string& name, const formats_internal::XmlSplit& split)
+      : bytes_(bytes), name_(name), split_(split) {}
 
   Result<ParsedStatements> Read();
 
  private:
   using Node = pugi::xml_node;
   Status Walk(Node element, int depth);
+  Status WalkRun(int depth);
   Status Start(Node element, std::string_view name);
   Status End(Node element, std::string_view text);
   Status Leaf(Node element, Scope scope, std::string_view text);
@@ -92,6 +96,8 @@ class CamtReader {
 
   std::string_view bytes_;
   const std::string& name_;
+  formats_internal::XmlSplit split_;
+  size_t next_run_ = 0;
   std::unique_ptr<formats_internal::XmlDocument> doc_;
   ParsedStatements out_;
   std::vector<Frame> stack_;
@@ -134,6 +140,7 @@ Status CamtReader::Walk(Node element, int depth) {
     return InvalidArgumentError(name_ + ":" + std::to_string(doc_->LineOf(element)) +
                                 ": not well-formed XML: Excessive depth in document: " + std::to_string(kMaxDepth));
   }
+  if (doc_->runs() > 0 && doc_->IsRunMarker(element)) return WalkRun(depth);
   if (element.first_attribute()) MT_RETURN_IF_ERROR(doc_->CheckAttributes(element));
   MT_RETURN_IF_ERROR(Start(element, formats_internal::XmlDocument::LocalName(element)));
   // The text after the last child element: parse_embed_pcdata put the first piece (when it
@@ -168,6 +175,23 @@ Status CamtReader::Walk(Node element, int depth) {
     }
   }
   return End(element, text);
+}
+
+// The entries of the next run, a window at a time, as if they stood where the marker is.
+Status CamtReader::WalkRun(int depth) {
+  if (statement_ != nullptr && !stack_.empty() && stack_.back().scope == Scope::kStatement) {
+    statement_->entries.reserve(statement_->entries.size() + doc_->run_elements(next_run_));
+  }
+  return doc_->ForEachWindow(next_run_++, [&](Node window) -> Status {
+    for (Node child = window.first_child(); child; child = child.next_sibling()) {
+      if (child.type() == pugi::node_element) {
+        MT_RETURN_IF_ERROR(Walk(child, depth));
+      } else if (child.type() == pugi::node_comment) {
+        MT_RETURN_IF_ERROR(doc_->CheckComment(child));
+      }
+    }
+    return Status::Ok();
+  });
 }
 
 Status CamtReader::Start(Node element, std::string_view name) {
@@ -457,10 +481,11 @@ Status CamtReader::FinishEntry() {
 
 Result<ParsedStatements> CamtReader::Read() {
   out_.format = StatementFormat::kCamt;
-  MT_ASSIGN_OR_RETURN(doc_, formats_internal::XmlDocument::Parse(bytes_, name_, "a camt document"));
+  MT_ASSIGN_OR_RETURN(doc_, formats_internal::XmlDocument::Parse(bytes_, name_, "a camt document", split_));
   for (Node top = doc_->root().first_child(); top; top = top.next_sibling()) {
     if (top.type() == pugi::node_element) MT_RETURN_IF_ERROR(Walk(top, 1));
   }
+  if (next_run_ != doc_->runs()) return InvalidArgumentError(name_ + ": the split did not hold (a run not reached)");
   const bool saw_kind = !message_kind_.empty();
   if (!saw_kind) {
     return InvalidArgumentError(name_ + ": not a camt.052/053/054 document: no BkToCstmrStmt, "
@@ -488,8 +513,24 @@ Result<ParsedStatements> CamtReader::Read() {
 }  // namespace
 
 Result<ParsedStatements> ParseCamt(std::string_view bytes, const std::string& name) {
-  CamtReader reader(bytes, name);
-  return reader.Read();
+  return formats_internal::ParseCamtSplit(bytes, name, formats_internal::XmlSplit{"Ntry"});
 }
 
 }  // namespace moneytrail::formats
+
+namespace moneytrail::formats_internal {
+
+Result<formats::ParsedStatements> ParseCamtSplit(std::string_view bytes, const std::string& name,
+                                                 const XmlSplit& split) {
+  formats::CamtReader reader(bytes, name, split);
+  Result<formats::ParsedStatements> result = reader.Read();
+  if (!result.ok() && !split.element.empty() && bytes.size() > split.above) {
+    // An error, or a split that did not hold: the whole document decides (its first error, as
+    // the streaming reader reported it).
+    formats::CamtReader whole(bytes, name, XmlSplit{});
+    return whole.Read();
+  }
+  return result;
+}
+
+}  // namespace moneytrail::formats_internal

@@ -24,14 +24,18 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// Line ends in [begin, end): sixteen bytes a step.
+// Line ends in [begin, end): sixteen bytes a step, summed in byte lanes (no popcount: x86-64's
+// baseline has none, and libgcc's costs a call).
 uint64_t CountLineEnds(const char* begin, const char* end) {
   uint64_t n = 0;
-  const __m128i nl = _mm_set1_epi8('\n');
+  const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
   while (end - begin >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(begin));
-    n += static_cast<uint64_t>(std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)))));
-    begin += 16;
+    __m128i lanes = zero;  // each byte lane counts up to 255 line ends
+    for (int k = 0; k < 255 && end - begin >= 16; ++k, begin += 16) {
+      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(begin)), nl));
+    }
+    const __m128i sums = _mm_sad_epu8(lanes, zero);
+    n += static_cast<uint64_t>(_mm_cvtsi128_si32(sums)) + static_cast<uint64_t>(_mm_extract_epi16(sums, 4));
   }
   for (; begin < end; ++begin) n += *begin == '\n';
   return n;
@@ -155,41 +159,35 @@ size_t LiteralSectionEnd(std::string_view text, size_t at) {
 
 // libxml2's refusals that pugixml does not make: bytes that are not UTF-8 or not XML characters,
 // and references to entities no DTD declared. One pass, sixteen bytes a step.
-Status CheckCharacters(std::string_view text, const std::string& name, uint64_t* line_ends_seen) {
+Status CheckCharacters(std::string_view text, const std::string& name) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   const __m128i space = _mm_set1_epi8(0x20), nl = _mm_set1_epi8('\n'), tab = _mm_set1_epi8('\t'),
                 cr = _mm_set1_epi8('\r'), amp = _mm_set1_epi8('&');
-  uint64_t lines = 1;
   size_t literal_until = 0;  // text[.., literal_until) is inside a known CDATA section or comment
-  auto fail = [&](const std::string& why) {  // `lines` is the line of text[i]
-    return InvalidArgumentError(name + ":" + std::to_string(lines) + ": not well-formed XML: " + why);
-  };
   size_t i = 0;
+  auto fail = [&](const std::string& why) {
+    return InvalidArgumentError(name + ":" + std::to_string(1 + CountLineEnds(text.data(), text.data() + i)) +
+                                ": not well-formed XML: " + why);
+  };
   while (i < n) {
     if (n - i >= 16) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
-      const unsigned newline = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)));
       // Signed compare: bytes >= 0x80 are negative, so below 0x20 too.
-      unsigned odd = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(v, space)));
-      odd &= ~(newline | static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab))) |
-               static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr))));
-      odd |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, amp)));
+      const __m128i control = _mm_andnot_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, cr))),
+          _mm_cmplt_epi8(v, space));
+      const unsigned odd =
+          static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(control, _mm_cmpeq_epi8(v, amp))));
       if (odd == 0) {
-        lines += static_cast<uint64_t>(std::popcount(newline));
         i += 16;
         continue;
       }
-      const int k = std::countr_zero(odd);
-      lines += static_cast<uint64_t>(std::popcount(newline & ((1u << k) - 1)));
-      i += static_cast<size_t>(k);
+      i += static_cast<size_t>(std::countr_zero(odd));
     }
     // The byte at i needs a look (or fewer than 16 bytes are left).
     const unsigned char c = s[i];
-    if (c == '\n') {
-      ++lines;
-      ++i;
-    } else if (c == '\t' || c == '\r' || (c >= 0x20 && c < 0x80 && c != '&')) {
+    if (c == '\n' || c == '\t' || c == '\r' || (c >= 0x20 && c < 0x80 && c != '&')) {
       ++i;
     } else if (c == '&') {
       if (i >= literal_until) {
@@ -210,7 +208,6 @@ Status CheckCharacters(std::string_view text, const std::string& name, uint64_t*
       i += len;
     }
   }
-  *line_ends_seen = lines - 1;
   return Status::Ok();
 }
 
@@ -325,13 +322,15 @@ Result<size_t> CheckProlog(std::string_view text, const std::string& name) {
   }
 }
 
+constexpr std::string_view kRunMarker = "mt.run.0";
+
 constexpr unsigned kParseOptions = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_wconv_attribute |
                                    pugi::parse_doctype | pugi::parse_embed_pcdata | pugi::parse_comments;
 
 }  // namespace
 
 Result<std::unique_ptr<XmlDocument>> XmlDocument::Parse(std::string_view bytes, const std::string& name,
-                                                        std::string_view document) {
+                                                        std::string_view document, const XmlSplit& split) {
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
     return InvalidArgumentError(name + ": larger than 2 GiB: split the file");
   }
@@ -360,12 +359,11 @@ Result<std::unique_ptr<XmlDocument>> XmlDocument::Parse(std::string_view bytes, 
     return PositionError(name, {doc->LineAtOffset(doctype), 0}, "DOCTYPE", "",
                          std::string(document) + " has no DTD; documents with one are refused (entity expansion)");
   }
-  uint64_t line_ends = 0;
-  MT_RETURN_IF_ERROR(CheckCharacters(text, name, &line_ends));
+  MT_RETURN_IF_ERROR(CheckCharacters(text, name));
   // Text outside the root element (libxml2: "Start tag expected" / "Extra content").
   const size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) {
-    return InvalidArgumentError(name + ":" + std::to_string(line_ends + 1) + ": not well-formed XML: Document is empty");
+    return InvalidArgumentError(name + ":" + std::to_string(doc->LineAtOffset(text.size())) + ": not well-formed XML: Document is empty");
   }
   if (text[first] != '<') {
     return InvalidArgumentError(name + ":" + std::to_string(doc->LineAtOffset(first)) +
@@ -374,14 +372,16 @@ Result<std::unique_ptr<XmlDocument>> XmlDocument::Parse(std::string_view bytes, 
   const size_t last_tag = text.rfind('<');
   const size_t last_close = text.find('>', last_tag);
   if (last_close == std::string_view::npos || text.find_first_not_of(" \t\r\n", last_close + 1) != std::string_view::npos) {
-    return InvalidArgumentError(name + ":" + std::to_string(line_ends + 1) +
+    return InvalidArgumentError(name + ":" + std::to_string(doc->LineAtOffset(text.size())) +
                                 ": not well-formed XML: Extra content at the end of the document");
   }
-  doc->parsed_.assign(text);
+  if (split.element.empty() || text.size() <= split.above || !doc->Split(split.element, split.window_bytes)) {
+    doc->parsed_.assign(text);
+  }
   const pugi::xml_parse_result r =
       doc->doc_.load_buffer_inplace(doc->parsed_.data(), doc->parsed_.size(), kParseOptions, pugi::encoding_utf8);
   if (!r) {
-    const size_t offset = static_cast<size_t>(std::max<ptrdiff_t>(0, r.offset));
+    const size_t offset = doc->TextOffset(doc->doc_.root(), static_cast<size_t>(std::max<ptrdiff_t>(0, r.offset)));
     return InvalidArgumentError(name + ":" + std::to_string(doc->LineAtOffset(std::min(offset, text.size()))) +
                                 ": not well-formed XML: " + ParseFailure(r, text, offset));
   }
@@ -424,7 +424,7 @@ uint64_t XmlDocument::LineOf(pugi::xml_node node) {
     pugi::xml_node parent = node.parent();
     return parent ? LineOf(parent) : 1;
   }
-  size_t at = static_cast<size_t>(offset);
+  size_t at = TextOffset(node, static_cast<size_t>(offset));
   if (node.type() == pugi::node_element) {
     // libxml2 (and so every line cited before session 14) gives an element the line of its
     // start tag's '>': the same line unless the attributes run over several.
@@ -441,6 +441,122 @@ uint64_t XmlDocument::LineOf(pugi::xml_node node) {
     }
   }
   return LineAtOffset(at);
+}
+
+size_t XmlDocument::TextOffset(pugi::xml_node node, size_t offset) const {
+  if (window_open_ && node.root() == window_.root()) return window_base_ + offset;
+  if (segments_.empty()) return offset;
+  auto it = std::upper_bound(segments_.begin(), segments_.end(), offset,
+                             [](size_t o, const Segment& s) { return o < s.parsed; });
+  if (it == segments_.begin()) return offset;
+  --it;
+  return it->text + (offset - it->parsed);
+}
+
+bool XmlDocument::Split(std::string_view element, size_t window_bytes) {
+  const std::string_view text = text_;
+  if (text.find(kRunMarker) != std::string_view::npos) return false;
+  // The qualified name, from the first closing tag: "</Ntry>" or "</prefix:Ntry>".
+  const std::string tail = std::string(element) + ">";
+  size_t at = 0;
+  for (;; ++at) {
+    at = text.find(tail, at);
+    if (at == std::string_view::npos || at < 2) return false;
+    if (text.substr(at - 2, 2) == "</") {
+      split_name_ = element;
+      break;
+    }
+    if (text[at - 1] == ':') {
+      const size_t open = text.rfind("</", at);
+      if (open == std::string_view::npos || at - open > 64) continue;
+      split_name_ = std::string(text.substr(open + 2, at - open - 2)) + std::string(element);
+      break;
+    }
+  }
+  const std::string open_tag = "<" + split_name_, close_tag = "</" + split_name_ + ">";
+  auto opens_at = [&](size_t p) {
+    if (text.compare(p, open_tag.size(), open_tag) != 0 || p + open_tag.size() >= text.size()) return false;
+    const char c = text[p + open_tag.size()];
+    return c == '>' || c == '/' || IsLayoutSpace(c);
+  };
+  auto find = [&](std::string_view needle, size_t from) -> size_t {
+    if (from >= text.size()) return std::string_view::npos;
+    const void* hit = memmem(text.data() + from, text.size() - from, needle.data(), needle.size());
+    return hit == nullptr ? std::string_view::npos : static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+  };
+  for (size_t from = 0;;) {
+    size_t begin = find(open_tag, from);
+    while (begin != std::string_view::npos && !opens_at(begin)) begin = find(open_tag, begin + 1);
+    if (begin == std::string_view::npos) break;
+    Run run{begin, 0, {}};
+    size_t window_start = begin;
+    for (size_t entry = begin;;) {
+      const size_t close = find(close_tag, entry);
+      if (close == std::string_view::npos) return runs_.clear(), false;
+      const size_t end = close + close_tag.size();
+      const size_t next = text.find_first_not_of(" \t\r\n", end);
+      if (next != std::string_view::npos && opens_at(next)) {
+        ++run.elements;
+        if (end - window_start >= window_bytes) {
+          run.cuts.push_back(next);
+          window_start = next;
+        }
+        entry = next;
+        continue;
+      }
+      ++run.elements;
+      run.end = end;
+      run.cuts.push_back(end);
+      break;
+    }
+    from = run.end;
+    runs_.push_back(std::move(run));
+  }
+  if (runs_.empty()) return false;
+  parsed_.clear();
+  size_t previous = 0;
+  for (const Run& run : runs_) {
+    segments_.push_back({parsed_.size(), previous});
+    parsed_.append(text.substr(previous, run.begin - previous));
+    segments_.push_back({parsed_.size(), run.begin});
+    parsed_ += "<";
+    parsed_ += kRunMarker;
+    parsed_ += "/>";
+    previous = run.end;
+  }
+  segments_.push_back({parsed_.size(), previous});
+  parsed_.append(text.substr(previous));
+  return true;
+}
+
+bool XmlDocument::IsRunMarker(pugi::xml_node element) const {
+  return !runs_.empty() && std::string_view(element.name()) == kRunMarker;
+}
+
+Status XmlDocument::ForEachWindow(size_t run, const std::function<Status(pugi::xml_node)>& walk) {
+  if (run >= runs_.size()) return InvalidArgumentError(*name_ + ": the split did not hold (a marker too many)");
+  size_t begin = runs_[run].begin;
+  for (size_t end : runs_[run].cuts) {
+    window_text_.assign(text_.substr(begin, end - begin));
+    window_open_ = false;
+    const pugi::xml_parse_result r = window_.load_buffer_inplace(
+        window_text_.data(), window_text_.size(), kParseOptions | pugi::parse_fragment, pugi::encoding_utf8);
+    if (!r) return InvalidArgumentError(*name_ + ": the split did not hold (a window is not whole elements)");
+    for (pugi::xml_node n = window_.first_child(); n; n = n.next_sibling()) {
+      if (n.type() == pugi::node_comment) continue;
+      if (n.type() != pugi::node_element || split_name_ != n.name()) {
+        return InvalidArgumentError(*name_ + ": the split did not hold (a window holds other nodes)");
+      }
+    }
+    window_base_ = begin;
+    window_open_ = true;
+    Status status = walk(window_.root());
+    window_open_ = false;
+    MT_RETURN_IF_ERROR(status);
+    begin = end;
+  }
+  window_.reset();
+  return Status::Ok();
 }
 
 Status XmlDocument::CheckComment(pugi::xml_node comment) {

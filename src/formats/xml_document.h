@@ -18,13 +18,22 @@
 #include <pugixml.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "moneytrail/status.h"
 
 namespace moneytrail::formats_internal {
+
+// Parse's splitting of large documents (below).
+struct XmlSplit {
+  std::string_view element;        // "" : never split
+  size_t above = 4 << 20;          // split documents of more bytes than this
+  size_t window_bytes = 1 << 20;   // a window ends at the first element boundary past this
+};
 
 class XmlDocument {
  public:
@@ -34,8 +43,17 @@ class XmlDocument {
   // XML (with the reason, in libxml2's words where there is one), a DOCTYPE, an undeclared
   // entity, bytes that are not UTF-8 or not XML characters, an unknown declared encoding, more
   // than 2 GiB.
+  //
+  // `split.element` (camt: "Ntry"), for a document above `split.above` bytes: runs of consecutive sibling elements
+  // of that name are left out of the parsed tree (each run is one empty element for which
+  // IsRunMarker is true, in its place) and parsed later, a window of about 1 MiB at a time, by
+  // ForEachWindow: memory stays ~3x a window plus the rest of the document, and stays warm in
+  // the caches. The cuts are found in the text ("<Ntry" ... "</Ntry>"); where a cut was not at
+  // an element boundary (a "</Ntry>" inside CDATA or a comment), a window fails to parse or a
+  // marker is not reached as an element: the caller then parses again without splitting
+  // (ParseCamt does), so the result is always the whole document's.
   static Result<std::unique_ptr<XmlDocument>> Parse(std::string_view bytes, const std::string& name,
-                                                    std::string_view document);
+                                                    std::string_view document, const XmlSplit& split = {});
 
   XmlDocument(const XmlDocument&) = delete;
   XmlDocument& operator=(const XmlDocument&) = delete;
@@ -47,6 +65,18 @@ class XmlDocument {
   // libxml2 numbers it, so citations did not change with the parser). Cheap when called in
   // document order (it counts line ends from the previous call's place); any order is allowed.
   uint64_t LineOf(pugi::xml_node node);
+
+  // The runs left out (0 when the document was parsed whole); the marker of run i is the i-th
+  // element in document order for which IsRunMarker is true.
+  size_t runs() const { return runs_.size(); }
+  // The number of elements in run `run` (REQUIRES: run < runs()).
+  size_t run_elements(size_t run) const { return runs_[run].elements; }
+  bool IsRunMarker(pugi::xml_node element) const;
+  // Parses run `run` a window at a time and calls `walk` with each window's fragment root (its
+  // element children are the run's elements, in order; nodes stay valid during the call).
+  // Errors: `walk`'s, or a window that is not a sequence of whole `split_element` elements
+  // (then the split did not hold: parse again without it).
+  Status ForEachWindow(size_t run, const std::function<Status(pugi::xml_node)>& walk);
 
   // libxml2's refusals of an element's attributes that pugixml does not make: '<' in a value,
   // one name twice. Callers check each element they walk (an InvalidArgument naming its line).
@@ -63,6 +93,27 @@ class XmlDocument {
  private:
   XmlDocument() = default;
   uint64_t LineAtOffset(size_t offset);
+  // Finds runs of `element` and the cuts between windows in text_, and builds parsed_ as the
+  // text with each run replaced by a marker; false (parsed_ untouched) when there is none.
+  bool Split(std::string_view element, size_t window_bytes);
+  // Where the byte at parsed_[offset] (or a window's) is in text_.
+  size_t TextOffset(pugi::xml_node node, size_t offset) const;
+
+  struct Run {
+    size_t begin, end;             // text_[begin, end): the run's elements
+    std::vector<size_t> cuts;      // the end of each window (the last is `end`)
+    size_t elements = 0;
+  };
+  struct Segment {
+    size_t parsed, text;           // parsed_[parsed...] is text_[text...]
+  };
+  std::vector<Run> runs_;
+  std::vector<Segment> segments_;  // empty when parsed_ is text_
+  std::string split_name_;         // the run elements' qualified name ("Ntry", "camt:Ntry")
+  pugi::xml_document window_;
+  std::string window_text_;        // the window pugixml parses in place
+  size_t window_base_ = 0;         // window_text_[0] is text_[window_base_]
+  bool window_open_ = false;
 
   const std::string* name_ = nullptr;
   std::string converted_;   // the UTF-8 text when the file was in another encoding

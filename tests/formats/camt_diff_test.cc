@@ -1,5 +1,6 @@
 // The pugixml camt reader (formats::ParseCamt) against the xmlTextReader reader it replaced
-// (camt_libxml2_reference.h), field by field: on every camt sample of ../shared/data/formats,
+// (camt_libxml2_reference.h), and the pugixml reader with its entries parsed in windows (as
+// documents above 4 MiB are) against the same reader on the whole document, field by field: on every camt sample of ../shared/data/formats,
 // every seed of fuzz/corpus/fuzz_camt, and seeded random mutations of them. Where both read a
 // document, the results are equal (every statement, balance and entry field, lines included);
 // where the old one refuses a document, so does the new one, and the reason names the same line
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/camt_internal.h"
 #include "formats/camt_libxml2_reference.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/formats.h"
@@ -58,8 +60,24 @@ uint64_t ErrorLine(const std::string& message) {
   return std::strtoull(message.c_str() + colon + 1, nullptr, 10);
 }
 
-// Compares the two readers on `doc`; returns "" or what differs.
+std::string Describe(const Result<ParsedStatements>& r) {
+  return r.ok() ? Describe(*r) : "error: " + std::string(r.status().message());
+}
+
+// The new reader with its entries split in windows (every document, windows of `window_bytes`)
+// against the new reader on the whole document: the same result or the same error.
+std::string CompareSplit(const std::string& doc, size_t window_bytes) {
+  const Result<ParsedStatements> whole = formats_internal::ParseCamtSplit(doc, "d.xml", {});
+  const Result<ParsedStatements> split = formats_internal::ParseCamtSplit(doc, "d.xml", {"Ntry", 0, window_bytes});
+  const std::string a = Describe(whole), b = Describe(split);
+  return a == b ? "" : "whole:\n" + a + "\nsplit in windows of " + std::to_string(window_bytes) + ":\n" + b;
+}
+
+// Compares the two readers on `doc`, and the new one whole and split; returns "" or what differs.
 std::string Compare(const std::string& doc) {
+  for (size_t window_bytes : {size_t{1}, size_t{3000}}) {
+    if (std::string diff = CompareSplit(doc, window_bytes); !diff.empty()) return diff;
+  }
   const Result<ParsedStatements> old_reader = ParseCamtLibxml2Reference(doc, "d.xml");
   const Result<ParsedStatements> new_reader = ParseCamt(doc, "d.xml");
   if (old_reader.ok() != new_reader.ok()) {
