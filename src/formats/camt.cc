@@ -505,7 +505,12 @@ Result<ParsedStatements> CamtReader::Read() {
     out_.findings.push_back(name_ + ": " + std::to_string(not_booked_) +
                             " entries not booked (Sts other than BOOK) are not on the ledger");
   }
-  formats_internal::SanitizeTexts(out_);
+  // No SanitizeTexts: XmlDocument admitted only UTF-8 XML characters, references decode to
+  // them, and the reader only joins texts and collapses ASCII white space (fuzz_camt checks
+  // the promise). A finding names the file, whose name may be anything.
+  for (std::string& f : out_.findings) {
+    if (!formats_internal::IsValidUtf8(f)) f = formats_internal::SanitizeUtf8(f);
+  }
   CheckDeclaredBalances(name_, out_);
   return std::move(out_);
 }
