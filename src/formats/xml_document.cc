@@ -330,12 +330,14 @@ constexpr unsigned kParseOptions = pugi::parse_cdata | pugi::parse_escapes | pug
 }  // namespace
 
 Result<std::unique_ptr<XmlDocument>> XmlDocument::Parse(std::string_view bytes, const std::string& name,
-                                                        std::string_view document, const XmlSplit& split) {
+                                                        std::string_view document, const XmlSplit& split,
+                                                        bool keep_space_only_text) {
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
     return InvalidArgumentError(name + ": larger than 2 GiB: split the file");
   }
   std::unique_ptr<XmlDocument> doc(new XmlDocument());
   doc->name_ = &name;
+  doc->options_ = kParseOptions | (keep_space_only_text ? pugi::parse_ws_pcdata_single : 0u);
   std::string_view text = bytes;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::string from;
@@ -379,7 +381,7 @@ Result<std::unique_ptr<XmlDocument>> XmlDocument::Parse(std::string_view bytes, 
     doc->parsed_.assign(text);
   }
   const pugi::xml_parse_result r =
-      doc->doc_.load_buffer_inplace(doc->parsed_.data(), doc->parsed_.size(), kParseOptions, pugi::encoding_utf8);
+      doc->doc_.load_buffer_inplace(doc->parsed_.data(), doc->parsed_.size(), doc->options_, pugi::encoding_utf8);
   if (!r) {
     const size_t offset = doc->TextOffset(doc->doc_.root(), static_cast<size_t>(std::max<ptrdiff_t>(0, r.offset)));
     return InvalidArgumentError(name + ":" + std::to_string(doc->LineAtOffset(std::min(offset, text.size()))) +
@@ -540,7 +542,7 @@ Status XmlDocument::ForEachWindow(size_t run, const std::function<Status(pugi::x
     window_text_.assign(text_.substr(begin, end - begin));
     window_open_ = false;
     const pugi::xml_parse_result r = window_.load_buffer_inplace(
-        window_text_.data(), window_text_.size(), kParseOptions | pugi::parse_fragment, pugi::encoding_utf8);
+        window_text_.data(), window_text_.size(), options_ | pugi::parse_fragment, pugi::encoding_utf8);
     if (!r) return InvalidArgumentError(*name_ + ": the split did not hold (a window is not whole elements)");
     for (pugi::xml_node n = window_.first_child(); n; n = n.next_sibling()) {
       if (n.type() == pugi::node_comment) continue;

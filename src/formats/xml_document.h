@@ -44,6 +44,8 @@ class XmlDocument {
   // entity, bytes that are not UTF-8 or not XML characters, an unknown declared encoding, more
   // than 2 GiB.
   //
+  // `keep_space_only_text`: a text of white space only is kept when it is an element's only
+  // content (an .xlsx <t xml:space="preserve"> </t>); otherwise such text is dropped.
   // `split.element` (camt: "Ntry"), for a document above `split.above` bytes: runs of consecutive sibling elements
   // of that name are left out of the parsed tree (each run is one empty element for which
   // IsRunMarker is true, in its place) and parsed later, a window of about 1 MiB at a time, by
@@ -53,7 +55,8 @@ class XmlDocument {
   // marker is not reached as an element: the caller then parses again without splitting
   // (ParseCamt does), so the result is always the whole document's.
   static Result<std::unique_ptr<XmlDocument>> Parse(std::string_view bytes, const std::string& name,
-                                                    std::string_view document, const XmlSplit& split = {});
+                                                    std::string_view document, const XmlSplit& split = {},
+                                                    bool keep_space_only_text = false);
 
   XmlDocument(const XmlDocument&) = delete;
   XmlDocument& operator=(const XmlDocument&) = delete;
@@ -114,6 +117,7 @@ class XmlDocument {
   std::string window_text_;        // the window pugixml parses in place
   size_t window_base_ = 0;         // window_text_[0] is text_[window_base_]
   bool window_open_ = false;
+  unsigned options_ = 0;           // pugixml's parse options
 
   const std::string* name_ = nullptr;
   std::string converted_;   // the UTF-8 text when the file was in another encoding
