@@ -307,7 +307,7 @@ Result<size_t> CheckProlog(std::string_view text, const std::string& name) {
         ++t;
       }
       const std::string_view target = text.substr(p + 2, t - p - 2);
-      if (target.empty() || (!IsLayoutSpace(text[t]) && text.substr(t, 2) != "?>")) {
+      if (target.empty() || t >= text.size() || (!IsLayoutSpace(text[t]) && text.substr(t, 2) != "?>")) {
         return fail(p, "ParsePI: PI " + std::string(target) + " space expected");
       }
       if (Lower(target) == "xml") return fail(p, "XML declaration allowed only at the start of the document");
