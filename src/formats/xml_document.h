@@ -5,9 +5,11 @@
 // network, strict UTF-8 and XML's character set, at most 2 GiB. Documents declared in another
 // encoding (ISO-8859-1, windows-1252, UTF-16...) are converted to UTF-8 first (iconv).
 //
-// It exists for speed: pugixml parses 0.5-1 GB/s of XML, the streaming reader ~80 MB/s.
-// Memory: the parsed copy of the file plus ~64 bytes per element (parse_embed_pcdata keeps a
-// leaf's text in its element, not in a node of its own): about 2.5x the file for camt.053.
+// It exists for speed: pugixml parses 1-2 GB/s of XML with warm memory, libxml2's streaming
+// reader ~80 MB/s (bench/RESULTS-formats.md, session 14). Memory when parsed whole: the copy of
+// the file plus ~64 bytes per element (parse_embed_pcdata keeps a leaf's text in its element,
+// not in a node of its own): about 2.8x the file for camt.053; split (below): ~3 MiB plus the
+// rest of the document. Not thread-safe; one document per thread.
 //
 // Example:
 //   MT_ASSIGN_OR_RETURN(std::unique_ptr<XmlDocument> doc, XmlDocument::Parse(bytes, name, "a camt document"));
@@ -46,9 +48,10 @@ class XmlDocument {
   //
   // `keep_space_only_text`: a text of white space only is kept when it is an element's only
   // content (an .xlsx <t xml:space="preserve"> </t>); otherwise such text is dropped.
-  // `split.element` (camt: "Ntry"), for a document above `split.above` bytes: runs of consecutive sibling elements
-  // of that name are left out of the parsed tree (each run is one empty element for which
-  // IsRunMarker is true, in its place) and parsed later, a window of about 1 MiB at a time, by
+  // `split.element` (camt: "Ntry"), for a document above `split.above` bytes: runs of
+  // consecutive sibling elements of that name are left out of the parsed tree (each run is one
+  // empty element for which IsRunMarker is true, in its place) and parsed later, a window of
+  // about `split.window_bytes` at a time, by
   // ForEachWindow: memory stays ~3x a window plus the rest of the document, and stays warm in
   // the caches. The cuts are found in the text ("<Ntry" ... "</Ntry>"); where a cut was not at
   // an element boundary (a "</Ntry>" inside CDATA or a comment), a window fails to parse or a
