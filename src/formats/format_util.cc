@@ -1,5 +1,8 @@
 #include "format_util.h"
 
+#include <cstdint>
+#include <cstring>
+
 #include "moneytrail/safe_text.h"
 #include "moneytrail/time_format.h"
 
@@ -62,6 +65,14 @@ std::string Latin1ToUtf8(std::string_view s) {
 
 bool IsValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
+    // ASCII, eight bytes a step (most statement text is ASCII).
+    while (s.size() - i >= 8) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) != 0) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     const size_t n = Utf8SequenceAt(s, i);
     if (n == 0) return false;
     i += n;

@@ -1,6 +1,7 @@
 // SWIFT MT940 (customer statement) and MT942 (interim transaction report): one Statement per
 // message (:20: ... -), several messages per file, bare or inside SWIFT blocks {1:}{2:}{4: -}.
 // Text that is not UTF-8 is read as ISO-8859-1 (the German banks' exports). docs/format/mt940.md.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -288,6 +289,8 @@ Status ReadMessage(Reader& r, const std::vector<Field>& fields, bool& mt942) {
   uint64_t debit_count = 0, credit_count = 0;
   std::optional<std::pair<uint64_t, Decimal>> declared_debits, declared_credits;
   const Field* declared_at = nullptr;
+  s.entries.reserve(static_cast<size_t>(
+      std::count_if(fields.begin(), fields.end(), [](const Field& f) { return f.tag == "61"; })));
   for (const Field& f : fields) {
     const std::string& tag = f.tag;
     if (tag == "20") {

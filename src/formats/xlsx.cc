@@ -1,9 +1,11 @@
 // XLSX worksheets as CSV text: minizip (from memory) + libxml2's streaming reader over
-// workbook.xml, its relationships, sharedStrings.xml, styles.xml and the worksheet.
+// workbook.xml, its relationships, sharedStrings.xml and styles.xml; pugixml (xml_document.h)
+// over the worksheet, the large part.
 // docs/format/xlsx.md.
 #include "moneytrail/xlsx.h"
 
 #include <libxml/xmlreader.h>
+#include <pugixml.hpp>
 #include <unzip.h>
 
 #include <algorithm>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "format_util.h"
+#include "xml_document.h"
 #include "moneytrail/safe_text.h"
 #include "moneytrail/time_format.h"
 
@@ -470,76 +473,173 @@ class SheetWriter {
   uint32_t delimiters_ = 0;   // written in the row so far
 };
 
+// An attribute by its qualified name, else by its local name (r:id); "" when absent.
+std::string_view AttributeOf(pugi::xml_node element, const char* name) {
+  if (pugi::xml_attribute a = element.attribute(name)) return a.value();
+  for (pugi::xml_attribute a = element.first_attribute(); a; a = a.next_attribute()) {
+    const char* colon = std::strchr(a.name(), ':');
+    if (colon != nullptr && std::strcmp(colon + 1, name) == 0) return a.value();
+  }
+  return {};
+}
+
+// The worksheet, parsed by pugixml (xml_document.h; rows in windows of ~1 MiB for a large
+// sheet) and walked in document order: a row starts a CSV line, a cell's value is the text of
+// its <v>, an inline string the text of its <t> elements (rich-text runs and all).
+class SheetReader {
+ public:
+  // `split`: a large sheet's rows are parsed a window at a time (XmlDocument::Parse).
+  SheetReader(const std::string& name, const std::string& where, const XlsxSheet& sheet, SheetWriter& writer,
+              bool split)
+      : name_(name), where_(where), sheet_(sheet), w_(writer), split_(split) {}
+
+  Status Read(std::string_view text) {
+    MT_ASSIGN_OR_RETURN(doc_, formats_internal::XmlDocument::Parse(text, where_, "an .xlsx part",
+                                                                   split_ ? formats_internal::XmlSplit{"row"}
+                                                                          : formats_internal::XmlSplit{},
+                                                                   /*keep_space_only_text=*/true));
+    for (pugi::xml_node top = doc_->root().first_child(); top; top = top.next_sibling()) {
+      if (top.type() == pugi::node_element) MT_RETURN_IF_ERROR(Walk(top, 1, false));
+    }
+    if (next_run_ != doc_->runs()) return InvalidArgumentError(where_ + ": the split did not hold (a run not reached)");
+    return Status::Ok();
+  }
+
+ private:
+  // As libxml2 with XML_PARSE_HUGE (the reader this one replaced).
+  static constexpr int kMaxDepth = 2048;
+
+  Status Walk(pugi::xml_node element, int depth, bool in_sheet_data) {
+    if (depth > kMaxDepth) {
+      return InvalidArgumentError(where_ + ":" + std::to_string(doc_->LineOf(element)) +
+                                  ": not well-formed XML: Excessive depth in document: " + std::to_string(kMaxDepth));
+    }
+    if (doc_->runs() > 0 && doc_->IsRunMarker(element)) {
+      return doc_->ForEachWindow(next_run_++, [&](pugi::xml_node window) -> Status {
+        for (pugi::xml_node child = window.first_child(); child; child = child.next_sibling()) {
+          if (child.type() == pugi::node_element) {
+            MT_RETURN_IF_ERROR(Walk(child, depth, in_sheet_data));
+          } else if (child.type() == pugi::node_comment) {
+            MT_RETURN_IF_ERROR(doc_->CheckComment(child));
+          }
+        }
+        return Status::Ok();
+      });
+    }
+    if (element.first_attribute()) MT_RETURN_IF_ERROR(doc_->CheckAttributes(element));
+    const std::string_view local = formats_internal::XmlDocument::LocalName(element);
+    if (local == "sheetData") {
+      in_sheet_data = true;
+    } else if (in_sheet_data && local == "row") {
+      MT_RETURN_IF_ERROR(Row(element));
+    } else if (in_sheet_data && local == "c") {
+      return CellOf(element, depth);
+    }
+    for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
+      if (child.type() == pugi::node_element) {
+        MT_RETURN_IF_ERROR(Walk(child, depth + 1, in_sheet_data));
+      } else if (child.type() == pugi::node_comment) {
+        MT_RETURN_IF_ERROR(doc_->CheckComment(child));
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Row(pugi::xml_node element) {
+    const std::string_view r = AttributeOf(element, "r");
+    uint64_t number = row_ + 1;
+    if (!r.empty()) {
+      const auto [end, ec] = std::from_chars(r.data(), r.data() + r.size(), number);
+      if (ec != std::errc() || end != r.data() + r.size() || number == 0 || number > kMaxRows) {
+        return InvalidArgumentError(name_ + ": sheet '" + sheet_.sheet + "' row '" + Abbreviate(r) +
+                                    "': expected a row number 1-1048576");
+      }
+    }
+    if (number > kMaxRows) return InvalidArgumentError(name_ + ": sheet '" + sheet_.sheet + "': more than 1048576 rows");
+    MT_RETURN_IF_ERROR(w_.Row(number));
+    row_ = number;
+    next_column_ = 0;
+    return Status::Ok();
+  }
+
+  // The text of <v> and <t> elements below `e` (in document order) into the cell.
+  Status CellText(pugi::xml_node e, int depth) {
+    if (depth > kMaxDepth) {
+      return InvalidArgumentError(where_ + ":" + std::to_string(doc_->LineOf(e)) +
+                                  ": not well-formed XML: Excessive depth in document: " + std::to_string(kMaxDepth));
+    }
+    for (pugi::xml_node child = e.first_child(); child; child = child.next_sibling()) {
+      if (child.type() == pugi::node_comment) {
+        MT_RETURN_IF_ERROR(doc_->CheckComment(child));
+        continue;
+      }
+      if (child.type() != pugi::node_element) continue;
+      if (child.first_attribute()) MT_RETURN_IF_ERROR(doc_->CheckAttributes(child));
+      const std::string_view local = formats_internal::XmlDocument::LocalName(child);
+      const bool v = local == "v";
+      if (v || local == "t") {
+        std::string& into = v ? cell_.value : cell_.inline_text;
+        into += child.value();
+        for (pugi::xml_node piece = child.first_child(); piece; piece = piece.next_sibling()) {
+          if (piece.type() == pugi::node_pcdata || piece.type() == pugi::node_cdata) into += piece.value();
+        }
+      }
+      MT_RETURN_IF_ERROR(CellText(child, depth + 1));
+    }
+    return Status::Ok();
+  }
+
+  Status CellOf(pugi::xml_node element, int depth) {
+    if (row_ == 0) MT_RETURN_IF_ERROR(w_.Row(row_ = 1));
+    cell_.type = AttributeOf(element, "t");
+    cell_.style = AttributeOf(element, "s");
+    cell_.ref = AttributeOf(element, "r");
+    cell_.value.clear();
+    cell_.inline_text.clear();
+    uint32_t column = next_column_;
+    if (!cell_.ref.empty()) {
+      uint64_t cell_row = 0;
+      if (!CellRef(cell_.ref, column, cell_row) || cell_row != row_) {
+        return InvalidArgumentError(name_ + ": sheet '" + sheet_.sheet + "' cell '" + Abbreviate(cell_.ref) +
+                                    "': expected a cell reference of row " + std::to_string(row_) + " (A-XFD)");
+      }
+    } else {
+      if (column >= kMaxColumns) {
+        return InvalidArgumentError(name_ + ": sheet '" + sheet_.sheet + "' row " + std::to_string(row_) + ": more than 16384 columns");
+      }
+      cell_.ref = ColumnName(column) + std::to_string(row_);
+    }
+    next_column_ = column + 1;
+    MT_RETURN_IF_ERROR(CellText(element, depth + 1));
+    return w_.Add(cell_, column);
+  }
+
+  const std::string& name_;
+  const std::string& where_;
+  const XlsxSheet& sheet_;
+  SheetWriter& w_;
+  bool split_;
+  std::unique_ptr<formats_internal::XmlDocument> doc_;
+  Cell cell_;                 // reused: its strings keep their capacity
+  uint64_t row_ = 0;
+  uint32_t next_column_ = 0;
+  size_t next_run_ = 0;
+};
+
 Result<XlsxSheet> ReadSheet(const std::string& text, const std::string& name, const std::string& where,
                             XlsxSheet sheet, const XlsxOptions& options, const std::vector<std::string>& strings,
                             const std::vector<bool>& date_styles) {
   SheetWriter w(name, sheet.sheet, options, strings, date_styles, sheet.date1904);
-  XmlPart x(text, where);
-  std::optional<Cell> cell;
-  enum class In : uint8_t { kNone, kValue, kInline } in = In::kNone;
-  uint64_t row = 0;
-  uint32_t next_column = 0;
-  bool in_sheet_data = false;
-  for (;;) {
-    MT_ASSIGN_OR_RETURN(bool more, x.Next());
-    if (!more) break;
-    if (IsStart(x, "sheetData")) {
-      in_sheet_data = !x.Empty();
-    } else if (!in_sheet_data) {
-      continue;
-    } else if (x.Type() == XML_READER_TYPE_END_ELEMENT && x.Name() == "sheetData") {
-      in_sheet_data = false;
-    } else if (IsStart(x, "row")) {
-      const std::string r = x.Attribute("r");
-      uint64_t number = row + 1;
-      if (!r.empty()) {
-        const auto [end, ec] = std::from_chars(r.data(), r.data() + r.size(), number);
-        if (ec != std::errc() || end != r.data() + r.size() || number == 0 || number > kMaxRows) {
-          return InvalidArgumentError(name + ": sheet '" + sheet.sheet + "' row '" + Abbreviate(r) + "': expected a row number 1-1048576");
-        }
-      }
-      if (number > kMaxRows) return InvalidArgumentError(name + ": sheet '" + sheet.sheet + "': more than 1048576 rows");
-      MT_RETURN_IF_ERROR(w.Row(number));
-      row = number;
-      next_column = 0;
-    } else if (IsStart(x, "c")) {
-      if (row == 0) MT_RETURN_IF_ERROR(w.Row(row = 1));
-      cell.emplace();
-      cell->type = x.Attribute("t");
-      cell->style = x.Attribute("s");
-      cell->ref = x.Attribute("r");
-      uint32_t column = next_column;
-      if (!cell->ref.empty()) {
-        uint64_t cell_row = 0;
-        if (!CellRef(cell->ref, column, cell_row) || cell_row != row) {
-          return InvalidArgumentError(name + ": sheet '" + sheet.sheet + "' cell '" + Abbreviate(cell->ref) +
-                                      "': expected a cell reference of row " + std::to_string(row) + " (A-XFD)");
-        }
-      } else {
-        if (column >= kMaxColumns) return InvalidArgumentError(name + ": sheet '" + sheet.sheet + "' row " + std::to_string(row) + ": more than 16384 columns");
-        cell->ref = ColumnName(column) + std::to_string(row);
-      }
-      next_column = column + 1;
-      if (x.Empty()) {
-        MT_RETURN_IF_ERROR(w.Add(*cell, column));
-        cell.reset();
-      } else {
-      }
-    } else if (cell && IsStart(x, "v")) {
-      in = x.Empty() ? In::kNone : In::kValue;
-    } else if (cell && IsStart(x, "t")) {
-      in = x.Empty() ? In::kNone : In::kInline;
-    } else if (cell && IsStart(x, "rPh")) {
-      in = In::kNone;
-    } else if (cell && x.Type() == XML_READER_TYPE_END_ELEMENT && (x.Name() == "v" || x.Name() == "t")) {
-      in = In::kNone;
-    } else if (cell && in != In::kNone && IsText(x)) {
-      (in == In::kValue ? cell->value : cell->inline_text) += x.Value();
-    } else if (cell && x.Type() == XML_READER_TYPE_END_ELEMENT && x.Name() == "c") {
-      MT_RETURN_IF_ERROR(w.Add(*cell, next_column - 1));
-      cell.reset();
-      in = In::kNone;
-    }
+  SheetReader reader(name, where, sheet, w, /*split=*/true);
+  Status status = reader.Read(text);
+  if (!status.ok()) {
+    // An error, or a split of the rows that did not hold: the whole part decides.
+    SheetWriter whole_writer(name, sheet.sheet, options, strings, date_styles, sheet.date1904);
+    SheetReader whole(name, where, sheet, whole_writer, /*split=*/false);
+    MT_RETURN_IF_ERROR(whole.Read(text));
+    sheet.rows = whole_writer.rows();
+    sheet.csv = whole_writer.Finish();
+    return sheet;
   }
   sheet.rows = w.rows();
   sheet.csv = w.Finish();
@@ -550,8 +650,10 @@ Result<XlsxSheet> ReadSheet(const std::string& text, const std::string& name, co
 
 bool LooksLikeZip(std::string_view bytes) { return bytes.size() >= 4 && bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4); }
 
-std::optional<std::string> XlsxNumberText(std::string_view stored) {
-  stored = formats_internal::TrimSpaces(stored);
+namespace {
+
+// The stored number through a double, as the shortest fixed-point text that reads back as it.
+std::optional<std::string> ShortestNumberText(std::string_view stored) {
   double value = 0;
   const auto [end, ec] = std::from_chars(stored.data(), stored.data() + stored.size(), value);
   if (ec != std::errc() || end != stored.data() + stored.size() || !std::isfinite(value)) return std::nullopt;
@@ -560,6 +662,62 @@ std::optional<std::string> XlsxNumberText(std::string_view stored) {
   if (r.ec != std::errc()) return std::nullopt;
   std::string out(buf, r.ptr);
   if (out == "-0") out = "0";
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> XlsxNumberText(std::string_view stored) {
+  // A cell's number is a double that the file writes as text. A text of at most 15 significant
+  // digits (every amount a person types) is that double's shortest form already (DBL_DIG: two
+  // such decimals never share a double), so it is moved to fixed point as written, with no
+  // double in between. A longer text is how some writers print a double (libxlsxwriter's %.16G:
+  // "-791.9299999999999" for -791.93): it goes through the double to its shortest form, as do
+  // numbers of 10^15 and more (whose fixed form the double's binary digits decide).
+  stored = formats_internal::TrimSpaces(stored);
+  size_t i = 0;
+  const bool negative = !stored.empty() && stored[0] == '-';
+  if (negative) ++i;
+  std::string digits;
+  int64_t whole_digits = 0;
+  for (; i < stored.size() && stored[i] >= '0' && stored[i] <= '9'; ++i, ++whole_digits) digits += stored[i];
+  if (i < stored.size() && stored[i] == '.') {
+    for (++i; i < stored.size() && stored[i] >= '0' && stored[i] <= '9'; ++i) digits += stored[i];
+  }
+  if (digits.empty()) return std::nullopt;
+  int64_t exponent = 0;
+  if (i < stored.size() && (stored[i] == 'e' || stored[i] == 'E')) {
+    ++i;
+    const bool minus = i < stored.size() && stored[i] == '-';
+    if (i < stored.size() && (stored[i] == '-' || stored[i] == '+')) ++i;
+    const size_t start = i;
+    for (; i < stored.size() && stored[i] >= '0' && stored[i] <= '9'; ++i) {
+      if (exponent < 100000) exponent = exponent * 10 + (stored[i] - '0');
+    }
+    if (i == start) return std::nullopt;
+    if (minus) exponent = -exponent;
+  }
+  if (i != stored.size()) return std::nullopt;
+  const size_t lead = digits.find_first_not_of('0');
+  if (lead == std::string::npos) return ShortestNumberText(stored);  // zero (or 0E99999: refused)
+  digits.erase(0, lead);
+  int64_t point = whole_digits + exponent - static_cast<int64_t>(lead);  // digits before the point
+  while (digits.back() == '0') digits.pop_back();
+  const int64_t size = static_cast<int64_t>(digits.size());
+  if (size > 15 || point > 15 || point < -290) return ShortestNumberText(stored);  // 1E16 and up: as before
+  std::string out = negative ? "-" : "";
+  if (point <= 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-point), '0');
+    out += digits;
+  } else if (point >= size) {
+    out += digits;
+    out.append(static_cast<size_t>(point - size), '0');
+  } else {
+    out += digits.substr(0, static_cast<size_t>(point));
+    out += '.';
+    out += digits.substr(static_cast<size_t>(point));
+  }
   return out;
 }
 

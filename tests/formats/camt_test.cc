@@ -201,6 +201,8 @@ TEST(CamtTest, MalformedDocumentsAreRefusedNamingFileLineAndField) {
       {"<Document>\n<BkToCstmrStmt>\n<Stmt>\n<Id>S</Id>\n</Stmt></BkToCstmrStmt></Document>",
        "m.xml:3: Acct/Id '': expected the account"},
       {"", "m.xml:"},
+      // fuzz_camt, session 14: a processing instruction's name running to the end of the file.
+      {"<?xmlSversion7xmvB", "m.xml:1: not well-formed XML: ParsePI"},
   };
   for (const Case& c : cases) {
     Result<ParsedStatements> p = ParseCamt(c.doc, "m.xml");
@@ -218,6 +220,50 @@ TEST(CamtTest, EntityExpansionAndExternalEntitiesAreNeverFollowed) {
   Result<ParsedStatements> p = ParseCamt(xxe, "x.xml");
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.status().message().find("DOCTYPE"), std::string::npos);
+}
+
+// Session 14's parser (pugixml) on what libxml2 did for the reader before it: other encodings,
+// references inside CDATA and comments, and lines past 65,535 (which libxml2 capped).
+TEST(CamtTest, Latin1AndUtf16DocumentsReadAsUtf8) {
+  std::string latin1 = Doc(Entry("1.00", "CRDT", Tx("1.00", "M\xDCLLER", "DE02100100109307118603", "CAF\xC9")));
+  latin1.replace(latin1.find("UTF-8"), 5, "ISO-8859-1");
+  Result<ParsedStatements> p = ParseCamt(latin1, "l.xml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->statements[0].entries[0].counterparty_name, "M\xC3\x9CLLER");
+  EXPECT_NE(p->statements[0].entries[0].description.find("CAF\xC3\x89"), std::string::npos);
+  // The same document as UTF-16LE with a byte-order mark.
+  std::string utf8 = Doc(Entry("2.00", "CRDT"));
+  std::string utf16 = "\xFF\xFE";
+  for (char c : utf8) utf16 += std::string{c, '\0'};
+  p = ParseCamt(utf16, "u.xml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(FormatDecimal(p->statements[0].entries[0].amount), "2.00");
+  std::string unknown = Doc(Entry("1.00", "CRDT"));
+  unknown.replace(unknown.find("UTF-8"), 5, "NO-SUCH-CODE");
+  p = ParseCamt(unknown, "x.xml");
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("x.xml:1: not well-formed XML: Unsupported encoding NO-SUCH-CODE"), std::string::npos);
+}
+
+TEST(CamtTest, OnlyPredefinedAndCharacterReferencesOutsideCdataAndComments) {
+  const std::string ok = Doc(Entry("1.00", "CRDT", Tx("1.00", "A &amp; B &#x41;&#66;", "DE02100100109307118603",
+                                                        "<![CDATA[R&D &nope;]]><!-- &nope; -->")));
+  Result<ParsedStatements> p = ParseCamt(ok, "r.xml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->statements[0].entries[0].counterparty_name, "A & B AB");
+  EXPECT_NE(p->statements[0].entries[0].description.find("R&D &nope;"), std::string::npos);
+  for (const char* bad : {"&nope;", "&#0;", "& loose", "&#xD800;"}) {
+    p = ParseCamt(Doc(Entry("1.00", "CRDT", Tx("1.00", bad, "DE02100100109307118603", "x"))), "r.xml");
+    ASSERT_FALSE(p.ok()) << bad;
+    EXPECT_NE(p.status().message().find("r.xml:15: not well-formed XML"), std::string::npos) << p.status().message();
+  }
+}
+
+TEST(CamtTest, LinesPast65535AreCitedExactly) {
+  const std::string doc = Doc(std::string(70000, '\n') + Entry("1.00", "CRDT"));
+  Result<ParsedStatements> p = ParseCamt(doc, "big.xml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->statements[0].entries[0].position.line, 70008u);
 }
 
 TEST(CamtTest, SniffingTellsTheFormatsApart) {

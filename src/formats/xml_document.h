@@ -1,0 +1,136 @@
+// Internal to src/formats: a whole XML document parsed in place by pugixml (Debian's
+// libpugixml, MIT), hardened as xml_stream.h's libxml2 reader is: no DTD (a document with a
+// DOCTYPE is refused), no entity but the five predefined ones and character references (any other
+// "&name;" outside CDATA and comments is refused, as libxml2 refuses an undeclared entity), no
+// network, strict UTF-8 and XML's character set, at most 2 GiB. Documents declared in another
+// encoding (ISO-8859-1, windows-1252, UTF-16...) are converted to UTF-8 first (iconv).
+//
+// It exists for speed: pugixml parses 1-2 GB/s of XML with warm memory, libxml2's streaming
+// reader ~80 MB/s (bench/RESULTS-formats.md, session 14). Memory when parsed whole: the copy of
+// the file plus ~64 bytes per element (parse_embed_pcdata keeps a leaf's text in its element,
+// not in a node of its own): about 2.8x the file for camt.053; split (below): ~3 MiB plus the
+// rest of the document. Not thread-safe; one document per thread.
+//
+// Example:
+//   MT_ASSIGN_OR_RETURN(std::unique_ptr<XmlDocument> doc, XmlDocument::Parse(bytes, name, "a camt document"));
+//   for (pugi::xml_node n : doc->root().children()) { ... doc->LineOf(n) ... XmlDocument::LocalName(n) }
+#ifndef MONEYTRAIL_SRC_FORMATS_XML_DOCUMENT_H_
+#define MONEYTRAIL_SRC_FORMATS_XML_DOCUMENT_H_
+
+#include <pugixml.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "moneytrail/status.h"
+
+namespace moneytrail::formats_internal {
+
+// Parse's splitting of large documents (below).
+struct XmlSplit {
+  std::string_view element;        // "" : never split
+  size_t above = 4 << 20;          // split documents of more bytes than this
+  size_t window_bytes = 1 << 20;   // a window ends at the first element boundary past this
+};
+
+class XmlDocument {
+ public:
+  // Parses a copy of `bytes`; the result borrows `bytes` (for counting lines: they must outlive
+  // it) and `name`, the file's name for messages. `document` names the kind of document in
+  // refusals ("a camt document"). Errors (InvalidArgument, "name:line: ..."): not well-formed
+  // XML (with the reason, in libxml2's words where there is one), a DOCTYPE, an undeclared
+  // entity, bytes that are not UTF-8 or not XML characters, an unknown declared encoding, more
+  // than 2 GiB.
+  //
+  // `keep_space_only_text`: a text of white space only is kept when it is an element's only
+  // content (an .xlsx <t xml:space="preserve"> </t>); otherwise such text is dropped.
+  // `split.element` (camt: "Ntry"), for a document above `split.above` bytes: runs of
+  // consecutive sibling elements of that name are left out of the parsed tree (each run is one
+  // empty element for which IsRunMarker is true, in its place) and parsed later, a window of
+  // about `split.window_bytes` at a time, by
+  // ForEachWindow: memory stays ~3x a window plus the rest of the document, and stays warm in
+  // the caches. The cuts are found in the text ("<Ntry" ... "</Ntry>"); where a cut was not at
+  // an element boundary (a "</Ntry>" inside CDATA or a comment), a window fails to parse or a
+  // marker is not reached as an element: the caller then parses again without splitting
+  // (ParseCamt does), so the result is always the whole document's.
+  static Result<std::unique_ptr<XmlDocument>> Parse(std::string_view bytes, const std::string& name,
+                                                    std::string_view document, const XmlSplit& split = {},
+                                                    bool keep_space_only_text = false);
+
+  XmlDocument(const XmlDocument&) = delete;
+  XmlDocument& operator=(const XmlDocument&) = delete;
+
+  // The document node; its element children are the root element (exactly one).
+  pugi::xml_node root() const { return doc_.root(); }
+
+  // The 1-based line of a node: for an element, the line of its start tag's closing '>' (as
+  // libxml2 numbers it, so citations did not change with the parser). Cheap when called in
+  // document order (it counts line ends from the previous call's place); any order is allowed.
+  uint64_t LineOf(pugi::xml_node node);
+
+  // The runs left out (0 when the document was parsed whole); the marker of run i is the i-th
+  // element in document order for which IsRunMarker is true.
+  size_t runs() const { return runs_.size(); }
+  // The number of elements in run `run` (REQUIRES: run < runs()).
+  size_t run_elements(size_t run) const { return runs_[run].elements; }
+  bool IsRunMarker(pugi::xml_node element) const;
+  // Parses run `run` a window at a time and calls `walk` with each window's fragment root (its
+  // element children are the run's elements, in order; nodes stay valid during the call).
+  // Errors: `walk`'s, or a window that is not a sequence of whole `split_element` elements
+  // (then the split did not hold: parse again without it).
+  Status ForEachWindow(size_t run, const std::function<Status(pugi::xml_node)>& walk);
+
+  // libxml2's refusals of an element's attributes that pugixml does not make: '<' in a value,
+  // one name twice. Callers check each element they walk (an InvalidArgument naming its line).
+  Status CheckAttributes(pugi::xml_node element);
+  // A comment node (parsed, so that this can be checked): no "--" inside, no "-" at its end.
+  Status CheckComment(pugi::xml_node comment);
+
+  // An element's name without its namespace prefix ("camt:Ntry" -> "Ntry").
+  static std::string_view LocalName(pugi::xml_node node);
+  // The namespace URI in scope for `node`'s prefix (xmlns / xmlns:prefix on it or an ancestor);
+  // "" when none is declared.
+  static std::string_view NamespaceUri(pugi::xml_node node);
+
+ private:
+  XmlDocument() = default;
+  uint64_t LineAtOffset(size_t offset);
+  // Finds runs of `element` and the cuts between windows in text_, and builds parsed_ as the
+  // text with each run replaced by a marker; false (parsed_ untouched) when there is none.
+  bool Split(std::string_view element, size_t window_bytes);
+  // Where the byte at parsed_[offset] (or a window's) is in text_.
+  size_t TextOffset(pugi::xml_node node, size_t offset) const;
+
+  struct Run {
+    size_t begin, end;             // text_[begin, end): the run's elements
+    std::vector<size_t> cuts;      // the end of each window (the last is `end`)
+    size_t elements = 0;
+  };
+  struct Segment {
+    size_t parsed, text;           // parsed_[parsed...] is text_[text...]
+  };
+  std::vector<Run> runs_;
+  std::vector<Segment> segments_;  // empty when parsed_ is text_
+  std::string split_name_;         // the run elements' qualified name ("Ntry", "camt:Ntry")
+  pugi::xml_document window_;
+  std::string window_text_;        // the window pugixml parses in place
+  size_t window_base_ = 0;         // window_text_[0] is text_[window_base_]
+  bool window_open_ = false;
+  unsigned options_ = 0;           // pugixml's parse options
+
+  const std::string* name_ = nullptr;
+  std::string converted_;   // the UTF-8 text when the file was in another encoding
+  std::string_view text_;   // the UTF-8 text as read (line ends intact: lines are counted here)
+  std::string parsed_;      // the copy pugixml parses in place (holds the nodes' strings)
+  pugi::xml_document doc_;
+  size_t cursor_offset_ = 0;  // LineOf's place: text_[0, cursor_offset_) holds cursor_line_ - 1 line ends
+  uint64_t cursor_line_ = 1;
+};
+
+}  // namespace moneytrail::formats_internal
+
+#endif  // MONEYTRAIL_SRC_FORMATS_XML_DOCUMENT_H_
