@@ -226,7 +226,9 @@ std::optional<JournalHead> ParseSlot(std::string_view slot) {
 
 Result<JournalHeadFile> ParseJournalHead(std::string_view text) {
   JournalHeadFile file;
-  if (text.size() == 2 * kHeadSlotSize && text[kHeadSlotSize - 1] == '\n' && text.back() == '\n') {
+  // The older form is one short JSON line: a file of exactly two slots' size is the two-slot form,
+  // whatever a torn write left in either slot (its newline included).
+  if (text.size() == 2 * kHeadSlotSize) {
     file.slotted = true;
     for (int slot = 0; slot < 2; ++slot) {
       std::optional<JournalHead> head = ParseSlot(text.substr(slot * kHeadSlotSize, kHeadSlotSize));

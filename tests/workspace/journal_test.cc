@@ -159,13 +159,14 @@ TEST_F(JournalTest, ATornSlotInEitherPlaceLeavesTheOtherSlotsHead) {
   ASSERT_TRUE(parsed.ok());
   const int newest = parsed->newest_slot;
   for (int slot : {newest, 1 - newest}) {
-    // Two ways a write can tear: one byte changed, or the slot's second half never written.
+    // Two ways a write can tear: one byte changed, or the slot's second half (its newline
+    // included) never written.
     for (int kind = 0; kind < 2; ++kind) {
       std::string torn = original;
       if (kind == 0) {
         torn[slot * kSlot + 20] = torn[slot * kSlot + 20] == 'a' ? 'b' : 'a';
       } else {
-        std::fill(torn.begin() + slot * kSlot + kSlot / 2, torn.begin() + (slot + 1) * kSlot - 1, '\0');
+        std::fill(torn.begin() + slot * kSlot + kSlot / 2, torn.begin() + (slot + 1) * kSlot, '\0');
       }
       ASSERT_TRUE(WriteFileAtomically(dir_ / "journal.head", torn).ok());
       auto p = ParseJournalHead(torn);
