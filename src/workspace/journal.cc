@@ -12,12 +12,11 @@
 #include <cstring>
 #include <fstream>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
-#include "moneytrail/check.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/json_text.h"
 
@@ -185,14 +184,20 @@ std::string SlotCheck(const JournalHead& head) {
   return Sha256Hex(JsonText(j));
 }
 
-// One slot's text: a JSON line padded with spaces to kHeadSlotSize bytes.
-std::string SlotText(const JournalHead& head) {
+// One slot's text: a JSON line padded with spaces to kHeadSlotSize bytes. DataLoss when the
+// entry's hash and signature do not fit (a well-formed head takes ~330 bytes; longer ones come
+// only from an edited database).
+Result<std::string> SlotText(const JournalHead& head) {
   nlohmann::ordered_json j = {{"seq", head.seq},
                               {"hash", head.hash},
                               {"signature", head.signature},
                               {"check", SlotCheck(head)}};
   std::string text = JsonText(j);
-  MT_CHECK(text.size() < kHeadSlotSize);
+  if (text.size() >= kHeadSlotSize) {
+    return DataLossError(fmt::format("journal entry {}: its hash and signature take {} bytes as a head, "
+                                     "expected under {} (64 and 128 hex digits)",
+                                     head.seq, text.size(), kHeadSlotSize));
+  }
   text.resize(kHeadSlotSize - 1, ' ');
   return text + "\n";
 }
@@ -303,7 +308,8 @@ Status Journal::WriteHead(const JournalHead& head) {
   if (!current || !current->slotted) {
     // No head file, or one of the single-object form (or unreadable): write the two-slot file
     // whole, once, through a rename (and, durable, a directory sync).
-    const std::string text = SlotText(head) + BlankSlot();
+    MT_ASSIGN_OR_RETURN(std::string slot_text, SlotText(head));
+    const std::string text = slot_text + BlankSlot();
     if (durable_) return WriteFileAtomically(path, text);
     const std::filesystem::path temp = path.string() + ".tmp";
     {
@@ -320,7 +326,7 @@ Status Journal::WriteHead(const JournalHead& head) {
   // a power loss leaves that head readable. The file's size never changes: fdatasync has no
   // metadata to write, and no rename asks for a directory sync.
   const int slot = 1 - current->newest_slot;
-  const std::string text = SlotText(head);
+  MT_ASSIGN_OR_RETURN(const std::string text, SlotText(head));
   const off_t offset = static_cast<off_t>(slot * kHeadSlotSize);
   const ssize_t written = ::pwrite(fd, text.data(), text.size(), offset);
   if (written != static_cast<ssize_t>(text.size())) {

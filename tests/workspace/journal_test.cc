@@ -255,6 +255,20 @@ TEST_F(JournalTest, OpeningRewritesAnOlderFormHeadInTheTwoSlotForm) {
   EXPECT_TRUE(Problems().empty());
 }
 
+TEST_F(JournalTest, AnEditedEntryTooLongForAHeadSlotIsRefusedNotACrash) {
+  Run("UPDATE journal SET signature = printf('%.600c', 'a') WHERE seq = " + std::to_string(count_));
+  db_.reset();
+  WorkspaceOptions options;
+  options.password_cost = testing::FastCost();
+  options.durable = false;
+  auto ws = Workspace::Open(dir_, options);
+  ASSERT_FALSE(ws.ok());
+  EXPECT_NE(ws.status().ToString().find("expected under 512"), std::string::npos) << ws.status().ToString();
+  auto p = Problems();
+  ASSERT_FALSE(p.empty());
+  EXPECT_NE(p[0].find("signature"), std::string::npos) << p[0];
+}
+
 // The commit path writes journal.head in place: no temporary file, no rename (so no directory
 // sync), the same inode before and after many durable commits.
 class JournalHeadInPlaceTest : public testing::WorkspaceFixture {};
