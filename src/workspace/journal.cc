@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sodium.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -173,14 +175,89 @@ Status Journal::SignNewest() {
 }
 
 namespace {
-// The head file's text for `last` (seq, hash, signature).
-std::string HeadText(const SqlRow& last) {
-  nlohmann::ordered_json head = {{"seq", SqlInt(last[0])},
-                                 {"hash", SqlText(last[1])},
-                                 {"signature", SqlText(last[2])}};
-  return JsonText(head) + "\n";
+
+constexpr size_t kHeadSlotSize = 512;  // bytes per slot, newline included; 2 slots per file
+
+// A slot's checksum: SHA-256 (hex) of the canonical JSON of its seq, hash and signature.
+std::string SlotCheck(const JournalHead& head) {
+  nlohmann::ordered_json j = {{"seq", head.seq}, {"hash", head.hash}, {"signature", head.signature}};
+  return Sha256Hex(JsonText(j));
 }
+
+// One slot's text: a JSON line padded with spaces to kHeadSlotSize bytes. DataLoss when the
+// entry's hash and signature do not fit (a well-formed head takes ~330 bytes; longer ones come
+// only from an edited database).
+Result<std::string> SlotText(const JournalHead& head) {
+  nlohmann::ordered_json j = {{"seq", head.seq},
+                              {"hash", head.hash},
+                              {"signature", head.signature},
+                              {"check", SlotCheck(head)}};
+  std::string text = JsonText(j);
+  if (text.size() >= kHeadSlotSize) {
+    return DataLossError(fmt::format("journal entry {}: its hash and signature take {} bytes as a head, "
+                                     "expected under {} (64 and 128 hex digits)",
+                                     head.seq, text.size(), kHeadSlotSize));
+  }
+  text.resize(kHeadSlotSize - 1, ' ');
+  return text + "\n";
+}
+
+// A never-written slot: spaces and a newline.
+std::string BlankSlot() { return std::string(kHeadSlotSize - 1, ' ') + "\n"; }
+
+// {seq, hash, signature} from a parsed JSON object, or nullopt.
+std::optional<JournalHead> HeadFromJson(const nlohmann::json& j) {
+  if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_integer() || !j.contains("hash") ||
+      !j["hash"].is_string() || !j.contains("signature") || !j["signature"].is_string()) {
+    return std::nullopt;
+  }
+  return JournalHead{j["seq"].get<int64_t>(), j["hash"].get<std::string>(),
+                     j["signature"].get<std::string>()};
+}
+
+// The head in one slot's bytes, or nullopt if the slot is blank, torn or edited (its check
+// does not match).
+std::optional<JournalHead> ParseSlot(std::string_view slot) {
+  const nlohmann::json j = nlohmann::json::parse(slot, nullptr, false);
+  std::optional<JournalHead> head = HeadFromJson(j);
+  if (!head || !j.contains("check") || !j["check"].is_string() ||
+      j["check"].get<std::string>() != SlotCheck(*head)) {
+    return std::nullopt;
+  }
+  return head;
+}
+
 }  // namespace
+
+Result<JournalHeadFile> ParseJournalHead(std::string_view text) {
+  JournalHeadFile file;
+  // The older form is one short JSON line: a file of exactly two slots' size is the two-slot form,
+  // whatever a torn write left in either slot (its newline included).
+  if (text.size() == 2 * kHeadSlotSize) {
+    file.slotted = true;
+    for (int slot = 0; slot < 2; ++slot) {
+      std::optional<JournalHead> head = ParseSlot(text.substr(slot * kHeadSlotSize, kHeadSlotSize));
+      if (!head) continue;
+      file.valid_slots |= 1 << slot;
+      if (!file.newest || head->seq > file.newest->seq) {
+        file.newest = std::move(head);
+        file.newest_slot = slot;
+      }
+    }
+    if (!file.newest) {
+      return DataLossError("neither of its two slots holds a valid head (both torn, edited or blank)");
+    }
+    return file;
+  }
+  // The form written before session 14: one JSON object.
+  file.newest = HeadFromJson(nlohmann::json::parse(text, nullptr, false));
+  if (!file.newest) {
+    return DataLossError(fmt::format("not a journal head: expected two {}-byte slots or one JSON object "
+                                     "with seq, hash and signature, found {} bytes",
+                                     kHeadSlotSize, text.size()));
+  }
+  return file;
+}
 
 Status Journal::PublishHead(bool always) {
   std::lock_guard<std::mutex> lock(head_mutex);
@@ -190,33 +267,74 @@ Status Journal::PublishHead(bool always) {
   if (last.empty()) return Status::Ok();
   std::string& published = PublishedHeads()[HeadPath(dir_).string()];
   if (!always && SqlText(last[0][2]) == published) return Status::Ok();
-  if (always) {
-    // Opening a workspace (a server opens one connection per concurrent request): rewrite the
-    // head only when the file does not already name the newest entry, so that a pool growing
-    // under load does not queue synced head writes behind one another.
-    auto on_disk = ReadFileToString(HeadPath(dir_));
-    if (on_disk.ok() && *on_disk == HeadText(last[0])) {
-      published = SqlText(last[0][2]);
-      return Status::Ok();
-    }
-  }
-  MT_RETURN_IF_ERROR(WriteHead(last[0]));
+  // WriteHead skips the write when the file already names this entry (opening a workspace: a
+  // pool growing under load then queues no synced head writes behind one another).
+  MT_RETURN_IF_ERROR(WriteHead(JournalHead{SqlInt(last[0][0]), SqlText(last[0][1]), SqlText(last[0][2])}));
   published = SqlText(last[0][2]);
   return Status::Ok();
 }
 
-Status Journal::WriteHead(const SqlRow& last) {
-  const std::string text = HeadText(last);
-  if (durable_) return WriteFileAtomically(HeadPath(dir_), text);
-  const std::filesystem::path temp = HeadPath(dir_).string() + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) return IoError(fmt::format("{}: cannot write", temp.string()));
+Status Journal::WriteHead(const JournalHead& head) {
+  const std::filesystem::path path = HeadPath(dir_);
+  // Another process (a CLI command) may publish the same head file: the file lock orders the
+  // read of the slots with the write.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0 && errno != ENOENT) return ErrnoError(fmt::format("{}: cannot open", path.string()), errno);
+  struct FdCloser {
+    int fd;
+    ~FdCloser() {
+      if (fd >= 0) ::close(fd);  // closing also releases the flock
+    }
+  } closer{fd};
+  std::optional<JournalHeadFile> current;
+  if (fd >= 0) {
+    if (::flock(fd, LOCK_EX) != 0) return ErrnoError(fmt::format("{}: cannot lock", path.string()), errno);
+    std::string text(2 * kHeadSlotSize + 1, '\0');
+    const ssize_t n = ::pread(fd, text.data(), text.size(), 0);
+    if (n < 0) return ErrnoError(fmt::format("{}: cannot read", path.string()), errno);
+    text.resize(static_cast<size_t>(n));
+    if (auto parsed = ParseJournalHead(text); parsed.ok()) current = std::move(*parsed);
   }
-  std::error_code ec;
-  std::filesystem::rename(temp, HeadPath(dir_), ec);
-  if (ec) return IoError(fmt::format("{}: {}", HeadPath(dir_).string(), ec.message()));
+  if (current && current->newest) {
+    const JournalHead& newest = *current->newest;
+    // The head only moves forward: a head at or past this entry stays (one naming a later entry
+    // than the database holds is evidence of a truncation, for VerifyJournal to report).
+    if (newest.seq > head.seq) return Status::Ok();
+    if (newest.seq == head.seq && newest.hash == head.hash && newest.signature == head.signature &&
+        current->slotted) {
+      return Status::Ok();
+    }
+  }
+  if (!current || !current->slotted) {
+    // No head file, or one of the single-object form (or unreadable): write the two-slot file
+    // whole, once, through a rename (and, durable, a directory sync).
+    MT_ASSIGN_OR_RETURN(std::string slot_text, SlotText(head));
+    const std::string text = slot_text + BlankSlot();
+    if (durable_) return WriteFileAtomically(path, text);
+    const std::filesystem::path temp = path.string() + ".tmp";
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      out << text;
+      if (!out) return IoError(fmt::format("{}: cannot write", temp.string()));
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, path, ec);
+    if (ec) return IoError(fmt::format("{}: {}", path.string(), ec.message()));
+    return Status::Ok();
+  }
+  // In place: into the slot that does not hold the newest valid head, so that a write torn by
+  // a power loss leaves that head readable. The file's size never changes: fdatasync has no
+  // metadata to write, and no rename asks for a directory sync.
+  const int slot = 1 - current->newest_slot;
+  MT_ASSIGN_OR_RETURN(const std::string text, SlotText(head));
+  const off_t offset = static_cast<off_t>(slot * kHeadSlotSize);
+  const ssize_t written = ::pwrite(fd, text.data(), text.size(), offset);
+  if (written != static_cast<ssize_t>(text.size())) {
+    return ErrnoError(fmt::format("{}: cannot write slot {}", path.string(), slot), written < 0 ? errno : EIO);
+  }
+  if (durable_ && ::fdatasync(fd) != 0) {
+    return ErrnoError(fmt::format("{}: cannot sync", path.string()), errno);
+  }
   return Status::Ok();
 }
 
@@ -299,16 +417,16 @@ Result<std::vector<std::string>> VerifyJournal(const std::filesystem::path& dir)
     return problems;
   }
   MT_ASSIGN_OR_RETURN(std::string head_text, ReadFileToString(head_path));
-  nlohmann::json head = nlohmann::json::parse(head_text, nullptr, false);
-  if (head.is_discarded() || !head.is_object() || !head.contains("seq") || !head["seq"].is_number_integer() ||
-      !head.contains("hash") || !head["hash"].is_string() || !head.contains("signature") ||
-      !head["signature"].is_string()) {
-    problems.push_back(fmt::format("{}: not a journal head (seq, hash, signature)", head_path.string()));
+  Result<JournalHeadFile> head_file = ParseJournalHead(head_text);
+  if (!head_file.ok()) {
+    problems.push_back(fmt::format("{}: {}", head_path.string(), head_file.status().message()));
     return problems;
   }
-  const int64_t head_seq = head["seq"].get<int64_t>();
-  const std::string head_hash = head["hash"].get<std::string>();
-  if (!verify_sig(head_hash, head["signature"].get<std::string>())) {
+  // The newest valid slot: a slot torn by a power loss is passed over for the other, which
+  // names an entry committed before it.
+  const int64_t head_seq = head_file->newest->seq;
+  const std::string head_hash = head_file->newest->hash;
+  if (!verify_sig(head_hash, head_file->newest->signature)) {
     problems.push_back(fmt::format("{}: the head's signature does not verify", head_path.string()));
     return problems;
   }

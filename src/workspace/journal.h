@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +42,28 @@ JournalEntry JournalEntryFromRow(const SqlRow& row);
 // except hash and signature.
 std::string JournalEntryHash(const JournalEntry& entry);
 
+// A journal head: the newest entry's seq, hash and signature (hex).
+struct JournalHead {
+  int64_t seq = 0;
+  std::string hash;
+  std::string signature;
+};
+
+// What a `journal.head` file holds. The file is two fixed-size slots (512 bytes each: a JSON
+// line {seq, hash, signature, check} padded with spaces), written in place alternately; `check`
+// is the SHA-256 of the slot's seq, hash and signature, so a slot torn by a power loss (or
+// edited) is recognised and passed over. A file of the form written before session 14 (one
+// JSON object {seq, hash, signature}) is read too. docs/workspace.md, "The journal".
+struct JournalHeadFile {
+  std::optional<JournalHead> newest;  // the valid head with the higher seq; set when Parse is ok
+  bool slotted = false;               // the two-slot form (false: the older single-object form)
+  int newest_slot = 0;                // slotted: which slot (0 or 1) holds `newest`
+  int valid_slots = 0;                // slotted: bit i set when slot i is valid
+};
+// Parses a head file's bytes. DataLoss when no valid head is found (both slots torn, edited or
+// blank, or neither form), its message saying what was found and what was expected.
+Result<JournalHeadFile> ParseJournalHead(std::string_view text);
+
 class Journal {
  public:
   // Loads the signing key from `dir`/keys. `db` must outlive the journal. `durable` = false
@@ -58,9 +81,10 @@ class Journal {
   // Whether Append signs each entry (the default) or leaves it to SignNewest.
   void set_sign_each_entry(bool sign) { sign_each_entry_ = sign; }
   // Writes the head file for the newest committed entry. Call after the transaction commits.
-  // Thread-safe across the journals of one process (one lock): the head file only moves
-  // forward; a call whose entry another call already published writes nothing, unless
-  // `always` (opening a workspace: the file may lag after a crash).
+  // Thread-safe across the journals of one process (one lock) and, through a file lock, across
+  // processes: the head file only moves forward; a call whose entry another call of this process
+  // already published writes nothing, unless `always` (opening a workspace: the file may lag
+  // after a crash), which still writes nothing when the file names the entry.
   Status PublishHead(bool always = false);
   std::string public_key_hex() const;
   // The process's committer of this journal's workspace (group_commit.h), through which a
@@ -72,8 +96,10 @@ class Journal {
  private:
   Journal(std::filesystem::path dir, SqlDatabase& db, std::array<unsigned char, 64> secret,
           bool durable);
-  // Writes `last` (seq, hash, signature) as the head file.
-  Status WriteHead(const SqlRow& last);
+  // Writes `head` into the head file: in place, into the slot not holding the file's newest
+  // valid head, then fdatasync (durable); no write when the file already names `head` or a
+  // later entry. A missing or single-object file is replaced whole (rename, directory sync).
+  Status WriteHead(const JournalHead& head);
   // The signature (hex) of `hash`.
   std::string Sign(std::string_view hash) const;
   bool sign_each_entry_ = true;
