@@ -190,7 +190,9 @@ TEST(RuleCashCounterpartyTest, ShippedStructuringRuleRunsWhenTheChannelColumnIsU
   // No alert relies on a wire inferred for the payee abroad: nothing infers wires.
   for (const Alert& a : r->alerts) {
     for (const EvidenceItem& e : a.evidence) {
-      if (e.transaction == 3) EXPECT_TRUE(e.channel_basis.empty()) << a.rule_id;
+      if (e.transaction == 3) {
+        EXPECT_TRUE(e.channel_basis.empty()) << a.rule_id;
+      }
     }
   }
 }
