@@ -172,6 +172,10 @@ struct EvidenceItem {
   // day, posted after the inflow: line 41 after line 37 of FILE" (docs/rules.md, Date-only rows).
   // Empty otherwise (different days, or rows with times).
   std::string order_basis;
+  // When the row's channel is unknown and it matched a cash filter through the cash node at one of
+  // its ends: "channel inferred from the cash counterparty: cash_deposit" (docs/rules.md, Channel
+  // from the cash counterparty). Empty otherwise.
+  std::string channel_basis;
 };
 
 struct Alert {

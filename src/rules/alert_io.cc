@@ -93,6 +93,7 @@ std::string AlertJsonLine(const store::Store& store, const Alert& alert) {
     item["source_file"] = SourceOf(store, t);
     item["source_line"] = store.source_line()[t];
     if (!e.order_basis.empty()) item["order_basis"] = e.order_basis;
+    if (!e.channel_basis.empty()) item["channel_basis"] = e.channel_basis;
     evidence.push_back(std::move(item));
   }
   j["evidence"] = std::move(evidence);
@@ -164,6 +165,7 @@ std::string ExplainAlert(const store::Store& store, const Alert& alert) {
                    FormatDecimal(store.amount_paid(t)), store.currency(store.paid_currency()[t]), location,
                    Basename(SourceOf(store, t)), store.source_line()[t]);
     if (!e.order_basis.empty()) fmt::format_to(o, "{:<6} {}\n", "", e.order_basis);
+    if (!e.channel_basis.empty()) fmt::format_to(o, "{:<6} {}\n", "", e.channel_basis);
   }
   if (!alert.figures.empty()) {
     fmt::format_to(o, "\nfigures:");
@@ -216,6 +218,7 @@ Result<std::vector<Alert>> ReadAlertsFile(const store::Store& store, const std::
         std::string role = e.value("role", "match");
         item.role = role == "first" ? EvidenceRole::kFirst : role == "then" ? EvidenceRole::kThen : EvidenceRole::kMatch;
         item.order_basis = e.value("order_basis", "");
+        item.channel_basis = e.value("channel_basis", "");
         a.evidence.push_back(item);
       }
       if (j.contains("figures")) {

@@ -274,6 +274,26 @@ class RuleEvaluator {
     }
   }
 
+  // Marks each evidence row whose channel is unknown and that its stream's filter matched as cash
+  // through the cash node at one end; counts them in the figure "channel_inferred_rows" and says so
+  // in the sentence (docs/rules.md, Channel from the cash counterparty).
+  void NoteChannelBasis(Alert& alert) const {
+    const bool first_infers = MayInferCash(rule_.sequence ? rule_.first : rule_.match);
+    const bool then_infers = rule_.sequence && MayInferCash(rule_.then);
+    if (!first_infers && !then_infers) return;
+    uint64_t inferred = 0;
+    for (EvidenceItem& item : alert.evidence) {
+      if (!(item.role == EvidenceRole::kThen ? then_infers : first_infers)) continue;
+      item.channel_basis = ChannelBasisText(facts_, item.transaction);
+      inferred += !item.channel_basis.empty();
+    }
+    if (inferred == 0) return;
+    alert.figures.emplace_back("channel_inferred_rows", std::to_string(inferred));
+    alert.sentence += fmt::format(" The channel of {} of these rows is inferred from the cash counterparty (the "
+                                  "records say unknown).",
+                                  inferred);
+  }
+
   // Whether the subject passes the peer comparison; fills the peer figures.
   bool PeerHolds(AccountId subject, Figures& figures) const {
     const Holder& h = facts_.holders->at(subject);
@@ -318,6 +338,7 @@ class RuleEvaluator {
       figures.history_value = history_value_;
       MT_ASSIGN_OR_RETURN(Alert alert, MakeAlert(rule_, facts_, ids_, events.front(), ea, eb, figures));
       if (rule_.sequence) NoteOrderBasis(ea, eb, alert);
+      NoteChannelBasis(alert);
       alerts.push_back(std::move(alert));
     }
     return Status::Ok();

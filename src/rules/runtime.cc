@@ -1,5 +1,7 @@
 #include "rules/runtime.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace moneytrail::rules::rules_internal {
@@ -133,6 +135,8 @@ FilterRuntime::FilterRuntime(const Filter& f, const StoreFacts& fx, int32_t curr
     generic_cash = static_cast<uint8_t>(((channel_mask & deposit) ? 1 : 0) | ((channel_mask & withdrawal) ? 2 : 0));
     if (generic_cash != 0) channel_mask |= cash;
   }
+  infer_cash = InferCashBits(f.channel_mask);
+  if (infer_cash != 0) channel_mask |= 1u << static_cast<int>(Channel::kUnknown);
   const size_t locations = fx.location_city.size();
   if (!f.cities.empty() || !f.regions.empty() || !f.countries.empty()) {
     location_ok.assign(locations, 1);
@@ -184,6 +188,12 @@ bool FilterRuntime::Matches(TransactionId t, AccountId subject, AccountId counte
   const uint8_t ch = s.channel()[t];
   if (channel_mask != 0 && !(channel_mask & (1u << ch))) return false;
   if (ch == static_cast<uint8_t>(Channel::kCash) && !(generic_cash & (subject_receives ? 1 : 2))) return false;
+  if (ch == static_cast<uint8_t>(Channel::kUnknown) && infer_cash != 0) {
+    // Only through the cash node at one end: a deposit when it pays, a withdrawal when it is paid.
+    const Channel inferred = CashChannelByCounterparty(fx, t);
+    if (inferred == Channel::kUnknown) return false;
+    if (!(infer_cash & (inferred == Channel::kCashDeposit ? 1 : 2))) return false;
+  }
   if (currency == -2) return false;
   if (currency >= 0 && s.paid_currency()[t] != currency) return false;
   if (!amount.empty()) {
@@ -225,6 +235,39 @@ bool FilterRuntime::Matches(TransactionId t, AccountId subject, AccountId counte
     if (f.Matches(t, subject, counterparty, subject_receives)) return false;
   }
   return true;
+}
+
+Channel CashChannelByCounterparty(const StoreFacts& facts, TransactionId t) {
+  const store::Store& s = facts.store;
+  if (s.channel()[t] != static_cast<uint8_t>(Channel::kUnknown)) return Channel::kUnknown;
+  const uint8_t cash = static_cast<uint8_t>(NodeKind::kCash);
+  const bool source_cash = facts.account_kind[s.source()[t]] == cash;
+  const bool destination_cash = facts.account_kind[s.destination()[t]] == cash;
+  if (source_cash == destination_cash) return Channel::kUnknown;
+  return source_cash ? Channel::kCashDeposit : Channel::kCashWithdrawal;
+}
+
+uint8_t InferCashBits(uint32_t mask) {
+  const uint32_t unknown = 1u << static_cast<int>(Channel::kUnknown);
+  const uint32_t cash = 1u << static_cast<int>(Channel::kCash);
+  const uint32_t deposit = 1u << static_cast<int>(Channel::kCashDeposit);
+  const uint32_t withdrawal = 1u << static_cast<int>(Channel::kCashWithdrawal);
+  if (mask == 0 || (mask & unknown)) return 0;
+  return static_cast<uint8_t>(((mask & (deposit | cash)) ? 1 : 0) | ((mask & (withdrawal | cash)) ? 2 : 0));
+}
+
+bool MayInferCash(const Filter& f) {
+  if (InferCashBits(f.channel_mask) != 0) return true;
+  for (const Filter& a : f.any_of) {
+    if (MayInferCash(a)) return true;
+  }
+  return false;
+}
+
+std::string ChannelBasisText(const StoreFacts& facts, TransactionId t) {
+  const Channel inferred = CashChannelByCounterparty(facts, t);
+  if (inferred == Channel::kUnknown) return "";
+  return fmt::format("channel inferred from the cash counterparty: {}", ChannelName(inferred));
 }
 
 }  // namespace moneytrail::rules::rules_internal

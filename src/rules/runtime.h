@@ -112,6 +112,12 @@ struct FilterRuntime {
   // as a deposit into the subject (the subject receives it), bit 1 as a withdrawal from the
   // subject (the subject pays it); 3 when the filter names `cash` or no channel at all.
   uint8_t generic_cash = 3;
+  // How a row of channel `unknown` with a cash node at exactly one end matches (docs/rules.md,
+  // Channel from the cash counterparty): bit 0 as a cash deposit (the cash node pays), bit 1 as a
+  // cash withdrawal (the cash node is paid). Set from the channels the filter names (cash_deposit
+  // or cash: bit 0; cash_withdrawal or cash: bit 1); 0 when it names none of them, names
+  // `unknown` itself, or names no channel (then unknown rows match as any channel does).
+  uint8_t infer_cash = 0;
   Direction direction;
   std::vector<AmountBound> amount;
   int32_t currency;  // -1: any; -2: a currency the store does not have (nothing matches)
@@ -129,6 +135,22 @@ struct FilterRuntime {
   std::vector<FilterRuntime> any_of;
   std::vector<FilterRuntime> none_of;
 };
+
+// The cash channel a row of channel `unknown` has by definition: kCashDeposit when its source is
+// a cash node and its destination is not, kCashWithdrawal when its destination is a cash node and
+// its source is not, kUnknown otherwise (and for every row whose channel is not unknown).
+Channel CashChannelByCounterparty(const StoreFacts& facts, TransactionId t);
+
+// The infer_cash bits (FilterRuntime::infer_cash) of a filter naming the channels `mask`.
+uint8_t InferCashBits(uint32_t mask);
+
+// Whether a row matched by filter `f` may have matched through a cash channel inferred from the
+// cash counterparty (f or one of its any_of alternatives has infer_cash bits).
+bool MayInferCash(const Filter& f);
+
+// The text an evidence row carries when its channel was inferred ("" when not): "channel inferred
+// from the cash counterparty: cash_deposit".
+std::string ChannelBasisText(const StoreFacts& facts, TransactionId t);
 
 // The currency id of `code` in the store (ISO code or the IBM name, case-insensitive), -2 when
 // absent, -1 for "any".

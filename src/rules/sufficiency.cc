@@ -23,6 +23,9 @@ struct Need {
   uint32_t fields = 0;        // RowShapes::kCity | kRegion | kCountry | kMcc, all required
   uint8_t cp_kinds = 0;       // the counterparty's NodeKind bits; 0 = any
   bool external_country = false;
+  // Rows of channel unknown with a cash end count (FilterRuntime::infer_cash; the shape does not
+  // say which end, so both directions are counted).
+  bool infer_cash = false;
   std::vector<Need> alternatives;  // any_of: at least one
 };
 
@@ -38,13 +41,16 @@ Need NeedOf(const Filter& f) {
   if (!f.mccs.empty()) n.fields |= RowShapes::kMcc;
   n.external_country = !f.counterparty_countries.empty();
   n.cp_kinds = f.counterparty_kind_mask;
+  n.infer_cash = InferCashBits(f.channel_mask) != 0;
   for (const Filter& alternative : f.any_of) n.alternatives.push_back(NeedOf(alternative));
   return n;
 }
 
 bool Supports(const Need& n, uint32_t shape) {
   if (!(shape & RowShapes::kAccountEnd)) return false;  // events are seen from bank accounts
-  if (n.channels != 0 && !(n.channels & (1u << (shape & 15)))) return false;
+  const bool inferred_cash = n.infer_cash && (shape & 15) == static_cast<uint32_t>(Channel::kUnknown) &&
+                             (shape & KindBit(static_cast<int>(NodeKind::kCash)));
+  if (n.channels != 0 && !(n.channels & (1u << (shape & 15))) && !inferred_cash) return false;
   if ((shape & n.fields) != n.fields) return false;
   const uint32_t external = KindBit(static_cast<int>(NodeKind::kExternal));
   if (n.external_country && !((shape & RowShapes::kCountry) && (shape & external))) return false;
@@ -127,6 +133,22 @@ uint64_t Count(const Need& n, const RowShapes& shapes) {
   return total;
 }
 
+bool Infers(const Need& n) {
+  return n.infer_cash || std::any_of(n.alternatives.begin(), n.alternatives.end(), Infers);
+}
+
+// Rows that support `n` only through a cash channel inferred from the cash counterparty.
+uint64_t InferredCashRows(const Need& n, const RowShapes& shapes) {
+  uint64_t total = 0;
+  for (uint32_t shape = 0; shape < RowShapes::kShapes; ++shape) {
+    if (shapes.count(shape) != 0 && (shape & 15) == static_cast<uint32_t>(Channel::kUnknown) &&
+        (shape & KindBit(static_cast<int>(NodeKind::kCash))) && Infers(n) && Supports(n, shape)) {
+      total += shapes.count(shape);
+    }
+  }
+  return total;
+}
+
 uint64_t UnknownChannelRows(const RowShapes& shapes) {
   uint64_t total = 0;
   for (uint32_t shape = 0; shape < RowShapes::kShapes; ++shape) {
@@ -197,6 +219,7 @@ RuleSupport AssessRule(const Rule& rule, const RowShapes& shapes, const StoreFac
   }
   std::string failed;
   bool channel_failed = false;
+  uint64_t inferred = 0;  // the most rows of one stream that support it only by an inferred channel
   for (size_t i = 0; i < streams.size(); ++i) {
     Need& n = streams[i].second;
     n.fields |= MetricFields(rule, static_cast<int>(i));
@@ -204,10 +227,12 @@ RuleSupport AssessRule(const Rule& rule, const RowShapes& shapes, const StoreFac
     const std::string text = Describe(n);
     out.needs += (out.needs.empty() ? "" : "; ") + streams[i].first + text;
     out.supporting_rows = i == 0 ? supporting : std::min(out.supporting_rows, supporting);
+    inferred = std::max(inferred, InferredCashRows(n, shapes));
     if (supporting == 0 && failed.empty()) {
       failed = fmt::format("{}{} of {} rows are {}", streams[i].first, 0, Thousands(shapes.rows()), text);
       Need channels_only;
       channels_only.channels = n.channels;
+      channels_only.infer_cash = n.infer_cash;
       channel_failed = Count(channels_only, shapes) == 0;
     }
   }
@@ -232,6 +257,12 @@ RuleSupport AssessRule(const Rule& rule, const RowShapes& shapes, const StoreFac
     out.note = fmt::format("its hours filter is not applicable to the {} of {} rows that are date-only; they "
                            "were not read as midnight transactions",
                            Thousands(shapes.rows() - facts.rows_with_time_of_day), Thousands(shapes.rows()));
+  }
+  if (out.ran && inferred > 0) {
+    out.note += fmt::format("{}{} of {} rows have channel unknown and a cash node at one end: they count as "
+                            "cash deposits (the cash node pays) or withdrawals (it is paid), channel inferred "
+                            "from the cash counterparty",
+                            out.note.empty() ? "" : "; ", Thousands(inferred), Thousands(shapes.rows()));
   }
   return out;
 }
