@@ -143,6 +143,12 @@ std::string HeadFile(const std::filesystem::path& dir) {
   return text.ok() ? *text : std::string();
 }
 
+// The head `head` in the single-JSON form written before the two slots.
+std::string OlderFormHead(const JournalHead& head) {
+  return JsonText(nlohmann::ordered_json{
+             {"seq", head.seq}, {"hash", head.hash}, {"signature", head.signature}}) + "\n";
+}
+
 TEST_F(JournalTest, TheHeadFileHoldsTwoValidSlotsAfterSeveralCommits) {
   const std::string text = HeadFile(dir_);
   ASSERT_EQ(text.size(), 2 * kSlot);
@@ -212,9 +218,7 @@ TEST_F(JournalTest, AForgedSlotWithAValidCheckFailsItsSignature) {
 TEST_F(JournalTest, AHeadFileOfTheOlderFormIsReadAndRewrittenOnOpen) {
   auto parsed = ParseJournalHead(HeadFile(dir_));
   ASSERT_TRUE(parsed.ok());
-  const std::string old_form = JsonText(nlohmann::ordered_json{{"seq", parsed->newest->seq},
-                                                               {"hash", parsed->newest->hash},
-                                                               {"signature", parsed->newest->signature}}) + "\n";
+  const std::string old_form = OlderFormHead(*parsed->newest);
   ASSERT_TRUE(WriteFileAtomically(dir_ / "journal.head", old_form).ok());
   auto old_parsed = ParseJournalHead(old_form);
   ASSERT_TRUE(old_parsed.ok());
@@ -237,9 +241,7 @@ TEST_F(JournalTest, AHeadFileOfTheOlderFormIsReadAndRewrittenOnOpen) {
 TEST_F(JournalTest, OpeningRewritesAnOlderFormHeadInTheTwoSlotForm) {
   auto parsed = ParseJournalHead(HeadFile(dir_));
   ASSERT_TRUE(parsed.ok());
-  const std::string old_form = JsonText(nlohmann::ordered_json{{"seq", parsed->newest->seq},
-                                                               {"hash", parsed->newest->hash},
-                                                               {"signature", parsed->newest->signature}}) + "\n";
+  const std::string old_form = OlderFormHead(*parsed->newest);
   ASSERT_TRUE(WriteFileAtomically(dir_ / "journal.head", old_form).ok());
   db_.reset();
   WorkspaceOptions options;
