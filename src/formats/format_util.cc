@@ -196,6 +196,19 @@ void AppendWithSpace(std::string& out, std::string_view piece) {
   out += piece;
 }
 
+void AppendCsvField(std::string& out, std::string_view field, char delimiter) {
+  if (field.find(delimiter) == std::string_view::npos && field.find('"') == std::string_view::npos) {
+    out.append(field);
+    return;
+  }
+  out += '"';
+  for (char ch : field) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  out += '"';
+}
+
 Channel CamtChannel(std::string_view domain, std::string_view family, std::string_view subfamily,
                     std::string_view proprietary) {
   if (domain == "PMNT") {

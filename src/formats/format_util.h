@@ -46,6 +46,10 @@ void SanitizeTexts(formats::ParsedStatements& p);
 std::string_view TrimSpaces(std::string_view s);
 // Joins `piece` to `out` with one space (no space when either is empty).
 void AppendWithSpace(std::string& out, std::string_view piece);
+// Appends `field` as one CSV field: quoted (inner quotes doubled) when it holds `delimiter` or a
+// quote, as written otherwise. Line breaks are kept (callers that need one row per line replace
+// them first).
+void AppendCsvField(std::string& out, std::string_view field, char delimiter);
 
 // Channel of an ISO 20022 bank transaction code (domain/family/subfamily, e.g. "PMNT","RCDT",
 // "ESCT") or, when those are empty, of a proprietary code (SWIFT "NTRF", "NCHK"...).

@@ -5,24 +5,12 @@
 #include <cmath>
 #include <string_view>
 
+#include "format_util.h"
+
 namespace moneytrail::formats_internal {
 namespace {
 
 bool IsBlank(const std::string& t) { return t == " " || t == "\xC2\xA0"; }
-
-
-void AppendField(std::string_view field, char delimiter, std::string& out) {
-  if (field.find(delimiter) != std::string_view::npos || field.find('"') != std::string_view::npos) {
-    out += '"';
-    for (char ch : field) {
-      if (ch == '"') out += '"';
-      out += ch;
-    }
-    out += '"';
-  } else {
-    out.append(field);
-  }
-}
 
 }  // namespace
 
@@ -93,7 +81,7 @@ std::string Join(const std::vector<std::string>& fields, char delimiter) {
   std::string out;
   for (size_t k = 0; k < fields.size(); ++k) {
     if (k > 0) out += delimiter;
-    AppendField(fields[k], delimiter, out);
+    AppendCsvField(out, fields[k], delimiter);
   }
   return out;
 }

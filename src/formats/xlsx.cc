@@ -62,20 +62,14 @@ std::string ColumnName(uint32_t column) {
 
 void AppendCsvCell(std::string& out, std::string_view value, char delimiter) {
   // One row per line: a line break inside a cell is a space (row N stays line N).
+  if (value.find_first_of("\r\n") == std::string_view::npos) {
+    formats_internal::AppendCsvField(out, value, delimiter);
+    return;
+  }
   std::string v(value);
-  for (char& c : v) {
-    if (c == '\r' || c == '\n') c = ' ';
-  }
-  if (v.find(delimiter) != std::string::npos || v.find('"') != std::string::npos) {
-    out += '"';
-    for (char c : v) {
-      if (c == '"') out += '"';
-      out += c;
-    }
-    out += '"';
-  } else {
-    out += v;
-  }
+  std::replace(v.begin(), v.end(), '\r', ' ');
+  std::replace(v.begin(), v.end(), '\n', ' ');
+  formats_internal::AppendCsvField(out, v, delimiter);
 }
 
 // True for a shortest exact form with 15 or more significant digits and more than 2 decimals:
