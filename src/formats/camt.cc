@@ -8,8 +8,14 @@
 // entry, transaction) or not; a leaf's text is the text after its last child element, with
 // runs of layout white space collapsed; a leaf is read by its path below the innermost scope,
 // compared part by part (no path string is built).
+#include <emmintrin.h>  // SSE2: part of x86-64's baseline
 #include <pugixml.hpp>
 
+#include <bit>
+
+#include <cstring>
+#include <deque>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,36 +33,199 @@ using formats_internal::PositionError;
 // Where the reader is: the innermost of these that is open decides how a leaf is read.
 enum class Scope : uint8_t { kNone, kStatement, kBalance, kEntry, kTransaction };
 
+// The local names the reader looks at, each classified once per element (ClassifyName) so that
+// paths are compared as small integers, not as strings; every other name is kOther.
+enum class Tag : uint8_t {
+  kOther, kRunMarker, kStmt, kRpt, kNtfctn, kBal, kNtry, kTxDtls, kNtryDtls, kBkToCstmrStmt,
+  kBkToCstmrAcctRpt, kBkToCstmrDbtCdtNtfctn, kFIToFICstmrCdtTrf, kFIToFIPmtStsRpt, kAmt, kId, kAcct,
+  kIBAN, kOthr, kCcy, kSvcr, kFinInstnId, kBIC, kBICFI, kFrToDt, kFrDtTm, kToDtTm, kTp, kCdOrPrtry,
+  kCd, kPrtry, kCdtDbtInd, kDt, kDtTm, kRvslInd, kSts, kBookgDt, kValDt, kAcctSvcrRef, kNtryRef,
+  kAddtlNtryInf, kBkTxCd, kDomn, kFmly, kSubFmlyCd, kAmtDtls, kTxAmt, kRefs, kEndToEndId, kRmtInf,
+  kUstrd, kStrd, kCdtrRefInf, kRef, kAddtlTxInf, kRltdPties, kDbtr, kPty, kNm, kUltmtDbtr, kDbtrAcct,
+  kCdtr, kUltmtCdtr, kCdtrAcct, kRltdAgts, kDbtrAgt, kCdtrAgt, kCount
+};
+
+// The names of the tags, in Tag's order (kOther's is never matched: names are not empty).
+constexpr std::string_view kTagNames[] = {
+  "", formats_internal::XmlDocument::kRunMarkerName, "Stmt", "Rpt", "Ntfctn", "Bal", "Ntry", "TxDtls", "NtryDtls", "BkToCstmrStmt",
+  "BkToCstmrAcctRpt", "BkToCstmrDbtCdtNtfctn", "FIToFICstmrCdtTrf", "FIToFIPmtStsRpt", "Amt", "Id", "Acct",
+  "IBAN", "Othr", "Ccy", "Svcr", "FinInstnId", "BIC", "BICFI", "FrToDt", "FrDtTm", "ToDtTm", "Tp", "CdOrPrtry",
+  "Cd", "Prtry", "CdtDbtInd", "Dt", "DtTm", "RvslInd", "Sts", "BookgDt", "ValDt", "AcctSvcrRef", "NtryRef",
+  "AddtlNtryInf", "BkTxCd", "Domn", "Fmly", "SubFmlyCd", "AmtDtls", "TxAmt", "Refs", "EndToEndId", "RmtInf",
+  "Ustrd", "Strd", "CdtrRefInf", "Ref", "AddtlTxInf", "RltdPties", "Dbtr", "Pty", "Nm", "UltmtDbtr", "DbtrAcct",
+  "Cdtr", "UltmtCdtr", "CdtrAcct", "RltdAgts", "DbtrAgt", "CdtrAgt"};
+static_assert(std::size(kTagNames) == static_cast<size_t>(Tag::kCount));
+
+constexpr uint32_t NameHashStep(uint32_t h, unsigned char c) { return h * 33u + c; }
+
+// An open-addressing table from a name's hash to its tag, built once.
+class TagTable {
+ public:
+  TagTable() {
+    for (size_t t = 1; t < std::size(kTagNames); ++t) {
+      uint32_t h = 0;
+      for (char c : kTagNames[t]) h = NameHashStep(h, static_cast<unsigned char>(c));
+      size_t slot = h & kMask;
+      while (slots_[slot] != Tag::kOther) slot = (slot + 1) & kMask;
+      slots_[slot] = static_cast<Tag>(t);
+    }
+  }
+  Tag Find(uint32_t hash, std::string_view local) const {
+    for (size_t slot = hash & kMask;; slot = (slot + 1) & kMask) {
+      const Tag t = slots_[slot];
+      if (t == Tag::kOther || Equal(kTagNames[static_cast<size_t>(t)], local)) return t;
+    }
+  }
+
+ private:
+  // Names are short: a loop beats a call to memcmp (what string_view's == makes).
+  static bool Equal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t k = 0; k < a.size(); ++k) {
+      if (a[k] != b[k]) return false;
+    }
+    return true;
+  }
+  static constexpr size_t kMask = 255;
+  Tag slots_[kMask + 1] = {};
+};
+
+// The tags of the names of at most 15 bytes, keyed by the name's bytes in a 16-byte lane (NUL
+// padded): a name is classified with one load, one multiply and one compare (ClassifyName).
+class ShortNameTable {
+ public:
+  ShortNameTable() {
+    for (size_t t = 1; t < std::size(kTagNames); ++t) {
+      const std::string_view name = kTagNames[t];
+      if (name.size() >= 16) continue;
+      alignas(16) char padded[16] = {};
+      std::memcpy(padded, name.data(), name.size());
+      const __m128i key = _mm_load_si128(reinterpret_cast<const __m128i*>(padded));
+      size_t slot = Slot(key);
+      while (tags_[slot] != Tag::kOther) slot = (slot + 1) & kMask;
+      keys_[slot] = key;
+      tags_[slot] = static_cast<Tag>(t);
+    }
+  }
+  Tag Find(__m128i key) const {
+    for (size_t slot = Slot(key);; slot = (slot + 1) & kMask) {
+      if (tags_[slot] == Tag::kOther || _mm_movemask_epi8(_mm_cmpeq_epi8(keys_[slot], key)) == 0xFFFF) {
+        return tags_[slot];
+      }
+    }
+  }
+
+ private:
+  static constexpr size_t kMask = 255;
+  static size_t Slot(__m128i key) {
+    const uint64_t lo = static_cast<uint64_t>(_mm_cvtsi128_si64(key));
+    const uint64_t hi = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(key, key)));
+    return static_cast<size_t>(((lo * 0x9E3779B97F4A7C15ull) ^ (hi * 0xC2B2AE3D27D4EB4Full)) >> 56) & kMask;
+  }
+  __m128i keys_[kMask + 1] = {};
+  Tag tags_[kMask + 1] = {};
+};
+
+// The tag of an element's local name (XmlDocument::LocalName: after the first ':'); `local`
+// receives the local name. REQUIRES: `qualified` is a parsed element's name (XmlDocument::kPadding:
+// 16 bytes may be read from it).
+Tag ClassifyName(const char* qualified, std::string_view* local) {
+  static const ShortNameTable short_names;
+  static const TagTable table;
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qualified));
+  const unsigned nul = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_setzero_si128())));
+  if (nul != 0) {
+    const unsigned size = static_cast<unsigned>(std::countr_zero(nul));
+    const unsigned colon = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(':'))));
+    if ((colon & ((1u << size) - 1)) == 0) {
+      *local = std::string_view(qualified, size);
+      const __m128i lanes = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+      return short_names.Find(_mm_and_si128(bytes, _mm_cmplt_epi8(lanes, _mm_set1_epi8(static_cast<char>(size)))));
+    }
+  }
+  // A long or prefixed name: byte by byte.
+  const char* start = qualified;
+  const char* p = qualified;
+  uint32_t h = 0;
+  bool prefixed = false;
+  for (; *p != '\0'; ++p) {
+    if (*p == ':' && !prefixed) {
+      prefixed = true;
+      start = p + 1;
+      h = 0;
+      continue;
+    }
+    h = NameHashStep(h, static_cast<unsigned char>(*p));
+  }
+  *local = std::string_view(start, static_cast<size_t>(p - start));
+  return table.Find(h, *local);
+}
+
 struct Frame {
-  std::string_view name;  // local name, in the parsed document
+  Tag tag;  // of the local name
   Scope scope;
 };
 
 // What a transaction's details (TxDtls) say; an entry with none has one empty TxDetails.
+// A text read from the document: a view while it is one piece, its own string from the second
+// piece on, joined as formats_internal::AppendWithSpace joins (trimmed, one space between).
+class JoinedText {
+ public:
+  void Append(std::string_view piece) {
+    piece = formats_internal::TrimSpaces(piece);
+    if (piece.empty()) return;
+    if (view_.empty()) {
+      view_ = piece;
+      return;
+    }
+    if (view_.data() != own_.data()) own_.assign(view_);
+    own_ += ' ';
+    own_ += piece;
+    view_ = own_;
+  }
+  std::string_view view() const { return view_; }
+
+ private:
+  std::string_view view_;
+  std::string own_;
+};
+
+// The builders hold views of the leaves' texts: into the parsed text (the document's or the
+// window's: an entry is never split across windows) or into CamtReader::kept_, which both
+// outlive the entry or balance being built.
+// What a transaction's details (TxDtls) say; an entry with none has one empty TxDetails.
 struct TxDetails {
   std::optional<Decimal> amount;
-  std::string direction;  // CRDT / DBIT, when the details repeat it
-  std::string debtor, debtor_account, debtor_agent, creditor, creditor_account, creditor_agent;
-  std::string remittance, reference, end_to_end, additional;
-  std::string domain, family, subfamily, proprietary;
+  std::string_view direction;  // CRDT / DBIT, when the details repeat it
+  std::string_view debtor, debtor_account, debtor_agent, creditor, creditor_account, creditor_agent;
+  std::string_view reference, end_to_end;
+  JoinedText remittance, additional;
+  std::string_view domain, family, subfamily, proprietary;
   SourcePosition position;
 };
 
 struct EntryBuilder {
   std::optional<Decimal> amount;
-  std::string currency, direction, status, reversal, reference, entry_reference, additional;
-  std::string domain, family, subfamily, proprietary;
+  std::string_view currency, direction, status, reversal, reference, entry_reference;
+  JoinedText additional;
+  std::string_view domain, family, subfamily, proprietary;
   std::optional<Timestamp> booking, value;
-  std::string booking_text, value_text;
   std::vector<TxDetails> details;
   SourcePosition position;
+
+  // Empty again, keeping the details' storage (one builder serves every entry).
+  void Reset() {
+    std::vector<TxDetails> keep = std::move(details);
+    keep.clear();
+    *this = EntryBuilder();
+    details = std::move(keep);
+  }
 };
 
 struct BalanceBuilder {
-  std::string type, direction, currency;
+  std::string_view type, direction, currency;
   std::optional<Decimal> amount;
   std::optional<Timestamp> day;
-  std::string amount_text;
   SourcePosition position;
 };
 
@@ -70,10 +239,11 @@ class CamtReader {
 
  private:
   using Node = pugi::xml_node;
+  using enum Tag;
   Status Walk(Node element, int depth);
   Status WalkRun(int depth);
-  Status Start(Node element, std::string_view name);
-  Status End(Node element, std::string_view text);
+  Status Start(Node element, Tag tag, std::string_view name);
+  Status End(Node element, bool saw_element, Node tail);
   Status Leaf(Node element, Scope scope, std::string_view text);
   Status FinishBalance();
   Status FinishEntry();
@@ -88,11 +258,11 @@ class CamtReader {
   bool At(Parts... parts) const {
     if (path_size_ != sizeof...(Parts)) return false;
     const Frame* f = path_;
-    return ((f++->name == std::string_view(parts)) && ...);
+    return ((f++->tag == parts) && ...);
   }
   bool PartyField(std::string_view text, TxDetails& t) const;
-  bool CodeField(std::string_view text, std::string& domain, std::string& family, std::string& subfamily,
-                 std::string& proprietary) const;
+  bool CodeField(std::string_view text, std::string_view& domain, std::string_view& family,
+                 std::string_view& subfamily, std::string_view& proprietary) const;
 
   std::string_view bytes_;
   const std::string& name_;
@@ -107,8 +277,11 @@ class CamtReader {
   std::string collapsed_;        // a leaf's text with its layout white space collapsed
   std::string_view attr_ccy_;    // the Ccy attribute of the element opened last, when an Amt
   Statement* statement_ = nullptr;
-  std::optional<EntryBuilder> entry_;
+  EntryBuilder entry_;             // while in_entry_
+  bool in_entry_ = false;
   std::optional<BalanceBuilder> balance_;
+  std::deque<std::string> kept_;  // leaves' texts joined or collapsed, for the builders' views
+  std::string description_;       // FinishEntry's scratch
   uint64_t not_booked_ = 0;
   std::string message_kind_;  // "053", "052", "054"
 };
@@ -116,10 +289,10 @@ class CamtReader {
 // libxml2's default limit (the reader this one replaced): deeper documents are refused.
 constexpr int kMaxDepth = 256;
 
-std::string CamtKind(std::string_view element) {
-  if (element == "BkToCstmrStmt") return "053";
-  if (element == "BkToCstmrAcctRpt") return "052";
-  if (element == "BkToCstmrDbtCdtNtfctn") return "054";
+std::string CamtKind(Tag element) {
+  if (element == Tag::kBkToCstmrStmt) return "053";
+  if (element == Tag::kBkToCstmrAcctRpt) return "052";
+  if (element == Tag::kBkToCstmrDbtCdtNtfctn) return "054";
   return "";
 }
 
@@ -140,33 +313,26 @@ Status CamtReader::Walk(Node element, int depth) {
     return InvalidArgumentError(name_ + ":" + std::to_string(doc_->LineOf(element)) +
                                 ": not well-formed XML: Excessive depth in document: " + std::to_string(kMaxDepth));
   }
-  if (doc_->runs() > 0 && doc_->IsRunMarker(element)) return WalkRun(depth);
+  std::string_view local;
+  const Tag tag = ClassifyName(element.name(), &local);
+  if (tag == kRunMarker && doc_->runs() > 0) return WalkRun(depth);
   if (element.first_attribute()) MT_RETURN_IF_ERROR(doc_->CheckAttributes(element));
-  MT_RETURN_IF_ERROR(Start(element, formats_internal::XmlDocument::LocalName(element)));
-  // The text after the last child element: parse_embed_pcdata put the first piece (when it
-  // comes before any child) in the element's value.
-  std::string_view text = element.value();
-  bool joined = false;
+  MT_RETURN_IF_ERROR(Start(element, tag, local));
+  // End reads the text after the last child element (from `tail` on) only when it is a leaf
+  // the reader may use.
+  bool saw_element = false;
+  Node tail;
   for (Node child = element.first_child(); child; child = child.next_sibling()) {
     switch (child.type()) {
       case pugi::node_element:
         MT_RETURN_IF_ERROR(Walk(child, depth + 1));
-        text = {};
-        joined = false;
+        saw_element = true;
+        tail = Node();
         break;
       case pugi::node_pcdata:
-      case pugi::node_cdata: {
-        const std::string_view piece = child.value();
-        if (text.empty()) {
-          text = piece;
-        } else {
-          if (!joined) joined_.assign(text);
-          joined_ += piece;
-          joined = true;
-          text = joined_;
-        }
+      case pugi::node_cdata:
+        if (!tail) tail = child;
         break;
-      }
       case pugi::node_comment:
         MT_RETURN_IF_ERROR(doc_->CheckComment(child));
         break;
@@ -174,7 +340,7 @@ Status CamtReader::Walk(Node element, int depth) {
         break;
     }
   }
-  return End(element, text);
+  return End(element, saw_element, tail);
 }
 
 // The entries of the next run, a window at a time, as if they stood where the marker is.
@@ -194,61 +360,108 @@ Status CamtReader::WalkRun(int depth) {
   });
 }
 
-Status CamtReader::Start(Node element, std::string_view name) {
+Status CamtReader::Start(Node element, Tag tag, std::string_view name) {
   Scope scope = Scope::kNone;
-  const std::string_view parent = stack_.empty() ? std::string_view() : stack_.back().name;
-  if (!stack_.empty() && (name == "Stmt" || name == "Rpt" || name == "Ntfctn") && !CamtKind(parent).empty()) {
+  const Tag parent = stack_.empty() ? kOther : stack_.back().tag;
+  if (!stack_.empty() && (tag == kStmt || tag == kRpt || tag == kNtfctn) && !CamtKind(parent).empty()) {
     out_.statements.emplace_back();
     statement_ = &out_.statements.back();
     statement_->position = {doc_->LineOf(element), 0};
     scope = Scope::kStatement;
-  } else if (statement_ != nullptr && stack_.back().scope == Scope::kStatement && name == "Bal") {
+  } else if (statement_ != nullptr && stack_.back().scope == Scope::kStatement && tag == kBal) {
     balance_.emplace();
+    kept_.clear();
     balance_->position = {doc_->LineOf(element), 0};
     scope = Scope::kBalance;
-  } else if (statement_ != nullptr && stack_.back().scope == Scope::kStatement && name == "Ntry") {
-    entry_.emplace();
-    entry_->position = {doc_->LineOf(element), 0};
+  } else if (statement_ != nullptr && stack_.back().scope == Scope::kStatement && tag == kNtry) {
+    entry_.Reset();
+    in_entry_ = true;
+    kept_.clear();
+    entry_.position = {doc_->LineOf(element), 0};
     scope = Scope::kEntry;
-  } else if (entry_ && name == "TxDtls" && parent == "NtryDtls") {
-    entry_->details.emplace_back();
-    entry_->details.back().position = {doc_->LineOf(element), 0};
+  } else if (in_entry_ && tag == kTxDtls && parent == kNtryDtls) {
+    entry_.details.emplace_back();
+    entry_.details.back().position = {doc_->LineOf(element), 0};
     scope = Scope::kTransaction;
-  } else if (name.size() > 10 && name.substr(0, 9) == "BkToCstmr") {
-    if (std::string kind = CamtKind(name); !kind.empty()) {
-      message_kind_ = kind;
-      const std::string variant(formats_internal::XmlDocument::NamespaceUri(element));
-      const size_t at = variant.rfind(':');
-      out_.variant = at != std::string::npos && variant.find("camt.") != std::string::npos
-                         ? variant.substr(at + 1)
-                         : "camt." + kind + " (no version: namespace '" + variant + "')";
-    }
-  } else if (name == "FIToFICstmrCdtTrf") {
+  } else if (std::string kind = CamtKind(tag); !kind.empty()) {
+    message_kind_ = kind;
+    const std::string variant(formats_internal::XmlDocument::NamespaceUri(element));
+    const size_t at = variant.rfind(':');
+    out_.variant = at != std::string::npos && variant.find("camt.") != std::string::npos
+                       ? variant.substr(at + 1)
+                       : "camt." + kind + " (no version: namespace '" + variant + "')";
+  } else if (tag == kFIToFICstmrCdtTrf) {
     return Malformed(doc_->LineOf(element), "element", name,
                      "a pacs payment message, not an account statement: read it with --format "
                      "pacs008 or auto (docs/format/camt.md)");
-  } else if (name == "FIToFIPmtStsRpt") {
+  } else if (tag == kFIToFIPmtStsRpt) {
     return Malformed(doc_->LineOf(element), "element", name,
                      "a pacs payment message, not an account statement: moneytrail reads "
                      "camt.052, camt.053 and camt.054 and pacs.008 (docs/format/camt.md)");
   }
-  stack_.push_back({name, scope});
+  stack_.push_back({tag, scope});
   attr_ccy_ = {};
-  if (name == "Amt") attr_ccy_ = element.attribute("Ccy").value();
+  if (tag == kAmt) attr_ccy_ = element.attribute("Ccy").value();
   return Status::Ok();
 }
 
 bool IsLayoutSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-Status CamtReader::End(Node element, std::string_view text) {
+// std::string::find, without its memchr call per candidate first byte (glibc's memmem).
+bool Contains(std::string_view text, std::string_view piece) {
+  return memmem(text.data(), text.size(), piece.data(), piece.size()) != nullptr;
+}
+
+Status CamtReader::End(Node element, bool saw_element, Node tail) {
   const Scope scope = stack_.back().scope;
-  if (scope == Scope::kNone && !text.empty()) {
-    // Line breaks and indentation inside a value are layout, not content: one space each.
-    bool plain = !IsLayoutSpace(text.front()) && !IsLayoutSpace(text.back());
-    for (size_t i = 0; plain && i < text.size(); ++i) {
-      const char c = text[i];
-      plain = c != '\t' && c != '\r' && c != '\n' && (c != ' ' || text[i + 1] != ' ');
+  size_t i = stack_.size();
+  if (scope == Scope::kNone && statement_ != nullptr) {
+    while (i > 0 && stack_[i - 1].scope == Scope::kNone) --i;
+  }
+  if (scope == Scope::kNone && statement_ != nullptr && i > 0) {
+    // The text: the element's own first piece unless a child element came after it, then
+    // every text and CDATA piece after the last child element.
+    std::string_view text;
+    bool plain;
+    if (!tail) {
+      // One piece (a leaf, the common case): its length and whether it needs collapsing, in
+      // one pass (the same test as below).
+      // one pass (the same test as below), sixteen bytes a step: a non-empty value may be
+      // read past its end (XmlDocument::kPadding).
+      const char* v = saw_element ? "" : element.value();
+      text = {};
+      plain = true;
+      if (v[0] != '\0') {
+        const auto at = [v](size_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(v + k)); };
+        const auto is = [](__m128i b, char c) { return _mm_cmpeq_epi8(b, _mm_set1_epi8(c)); };
+        for (size_t n = 0;; n += 16) {
+          const __m128i b = at(n);
+          unsigned odd = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+              _mm_or_si128(is(b, '\t'), is(b, '\r')), _mm_or_si128(is(b, '\n'), _mm_and_si128(is(b, ' '), is(at(n + 1), ' '))))));
+          const unsigned nul = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_setzero_si128())));
+          if (nul != 0) {
+            const unsigned end = static_cast<unsigned>(std::countr_zero(nul));
+            odd &= (1u << end) - 1;
+            text = std::string_view(v, n + end);
+          }
+          if (odd != 0) plain = false;
+          if (nul != 0) break;
+        }
+        if (text.front() == ' ' || text.back() == ' ') plain = false;
+      }
+    } else {
+      joined_.assign(saw_element ? "" : element.value());
+      for (Node n = tail; n; n = n.next_sibling()) {
+        if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) joined_ += n.value();
+      }
+      text = joined_;
+      plain = text.empty() || (!IsLayoutSpace(text.front()) && !IsLayoutSpace(text.back()));
+      for (size_t k = 0; plain && k < text.size(); ++k) {
+        const char c = text[k];
+        plain = c != '\t' && c != '\r' && c != '\n' && (c != ' ' || k + 1 == text.size() || text[k + 1] != ' ');
+      }
     }
+    // Line breaks and indentation inside a value are layout, not content: one space each.
     if (!plain) {
       collapsed_.clear();
       for (char c : text) {
@@ -258,14 +471,11 @@ Status CamtReader::End(Node element, std::string_view text) {
       }
       text = formats_internal::TrimSpaces(collapsed_);
     }
-    if (!text.empty() && statement_ != nullptr) {
-      size_t i = stack_.size();
-      while (i > 0 && stack_[i - 1].scope == Scope::kNone) --i;
-      if (i > 0) {
-        path_ = stack_.data() + i;
-        path_size_ = stack_.size() - i;
-        MT_RETURN_IF_ERROR(Leaf(element, stack_[i - 1].scope, text));
-      }
+    if (!text.empty()) {
+      if (!plain || tail) text = kept_.emplace_back(text);  // joined_ and collapsed_ are reused
+      path_ = stack_.data() + i;
+      path_size_ = stack_.size() - i;
+      MT_RETURN_IF_ERROR(Leaf(element, stack_[i - 1].scope, text));
     }
   }
   stack_.pop_back();
@@ -287,36 +497,36 @@ Status CamtReader::End(Node element, std::string_view text) {
 
 // Reads a party's name, account or agent below RltdPties / RltdAgts.
 bool CamtReader::PartyField(std::string_view text, TxDetails& t) const {
-  if (path_size_ < 3 || path_[0].name.substr(0, 4) != "Rltd") return false;  // most leaves: one comparison
-  std::string* field = nullptr;
-  if (At("RltdPties", "Dbtr", "Nm") || At("RltdPties", "Dbtr", "Pty", "Nm") || At("RltdPties", "UltmtDbtr", "Nm") ||
-      At("RltdPties", "UltmtDbtr", "Pty", "Nm")) {
+  if (path_size_ < 3 || (path_[0].tag != kRltdPties && path_[0].tag != kRltdAgts)) return false;
+  std::string_view* field = nullptr;
+  if (At(kRltdPties, kDbtr, kNm) || At(kRltdPties, kDbtr, kPty, kNm) || At(kRltdPties, kUltmtDbtr, kNm) ||
+      At(kRltdPties, kUltmtDbtr, kPty, kNm)) {
     field = &t.debtor;
-  } else if (At("RltdPties", "DbtrAcct", "Id", "IBAN") || At("RltdPties", "DbtrAcct", "Id", "Othr", "Id")) {
+  } else if (At(kRltdPties, kDbtrAcct, kId, kIBAN) || At(kRltdPties, kDbtrAcct, kId, kOthr, kId)) {
     field = &t.debtor_account;
-  } else if (At("RltdPties", "Cdtr", "Nm") || At("RltdPties", "Cdtr", "Pty", "Nm") ||
-             At("RltdPties", "UltmtCdtr", "Nm") || At("RltdPties", "UltmtCdtr", "Pty", "Nm")) {
+  } else if (At(kRltdPties, kCdtr, kNm) || At(kRltdPties, kCdtr, kPty, kNm) ||
+             At(kRltdPties, kUltmtCdtr, kNm) || At(kRltdPties, kUltmtCdtr, kPty, kNm)) {
     field = &t.creditor;
-  } else if (At("RltdPties", "CdtrAcct", "Id", "IBAN") || At("RltdPties", "CdtrAcct", "Id", "Othr", "Id")) {
+  } else if (At(kRltdPties, kCdtrAcct, kId, kIBAN) || At(kRltdPties, kCdtrAcct, kId, kOthr, kId)) {
     field = &t.creditor_account;
-  } else if (At("RltdAgts", "DbtrAgt", "FinInstnId", "BIC") || At("RltdAgts", "DbtrAgt", "FinInstnId", "BICFI")) {
+  } else if (At(kRltdAgts, kDbtrAgt, kFinInstnId, kBIC) || At(kRltdAgts, kDbtrAgt, kFinInstnId, kBICFI)) {
     field = &t.debtor_agent;
-  } else if (At("RltdAgts", "CdtrAgt", "FinInstnId", "BIC") || At("RltdAgts", "CdtrAgt", "FinInstnId", "BICFI")) {
+  } else if (At(kRltdAgts, kCdtrAgt, kFinInstnId, kBIC) || At(kRltdAgts, kCdtrAgt, kFinInstnId, kBICFI)) {
     field = &t.creditor_agent;
   } else {
     return false;
   }
-  if (field->empty()) field->assign(text);  // the first name given wins (Dbtr before UltmtDbtr)
+  if (field->empty()) *field = text;  // the first name given wins (Dbtr before UltmtDbtr)
   return true;
 }
 
 // Bank transaction code parts, for an entry or its details.
-bool CamtReader::CodeField(std::string_view text, std::string& domain, std::string& family,
-                           std::string& subfamily, std::string& proprietary) const {
-  if (At("BkTxCd", "Domn", "Cd")) domain = text;
-  else if (At("BkTxCd", "Domn", "Fmly", "Cd")) family = text;
-  else if (At("BkTxCd", "Domn", "Fmly", "SubFmlyCd")) subfamily = text;
-  else if (At("BkTxCd", "Prtry", "Cd")) proprietary = text;
+bool CamtReader::CodeField(std::string_view text, std::string_view& domain, std::string_view& family,
+                           std::string_view& subfamily, std::string_view& proprietary) const {
+  if (At(kBkTxCd, kDomn, kCd)) domain = text;
+  else if (At(kBkTxCd, kDomn, kFmly, kCd)) family = text;
+  else if (At(kBkTxCd, kDomn, kFmly, kSubFmlyCd)) subfamily = text;
+  else if (At(kBkTxCd, kPrtry, kCd)) proprietary = text;
   else return false;
   return true;
 }
@@ -324,49 +534,49 @@ bool CamtReader::CodeField(std::string_view text, std::string& domain, std::stri
 Status CamtReader::Leaf(Node element, Scope scope, std::string_view text) {
   switch (scope) {
     case Scope::kStatement:
-      if (At("Id")) statement_->id = text;
-      else if (At("Acct", "Id", "IBAN") || At("Acct", "Id", "Othr", "Id")) statement_->account = text;
-      else if (At("Acct", "Ccy")) statement_->currency = text;
-      else if (At("Acct", "Svcr", "FinInstnId", "BIC") || At("Acct", "Svcr", "FinInstnId", "BICFI")) statement_->account_bank = text;
-      else if (At("FrToDt", "FrDtTm")) { MT_ASSIGN_OR_RETURN(statement_->period_start, Day(text, element, "FrToDt/FrDtTm")); }
-      else if (At("FrToDt", "ToDtTm")) { MT_ASSIGN_OR_RETURN(statement_->period_end, Day(text, element, "FrToDt/ToDtTm")); }
+      if (At(kId)) statement_->id = text;
+      else if (At(kAcct, kId, kIBAN) || At(kAcct, kId, kOthr, kId)) statement_->account = text;
+      else if (At(kAcct, kCcy)) statement_->currency = text;
+      else if (At(kAcct, kSvcr, kFinInstnId, kBIC) || At(kAcct, kSvcr, kFinInstnId, kBICFI)) statement_->account_bank = text;
+      else if (At(kFrToDt, kFrDtTm)) { MT_ASSIGN_OR_RETURN(statement_->period_start, Day(text, element, "FrToDt/FrDtTm")); }
+      else if (At(kFrToDt, kToDtTm)) { MT_ASSIGN_OR_RETURN(statement_->period_end, Day(text, element, "FrToDt/ToDtTm")); }
       return Status::Ok();
     case Scope::kBalance: {
       BalanceBuilder& b = *balance_;
-      if (At("Tp", "CdOrPrtry", "Cd") || At("Tp", "CdOrPrtry", "Prtry")) b.type = text;
-      else if (At("Amt")) {
+      if (At(kTp, kCdOrPrtry, kCd) || At(kTp, kCdOrPrtry, kPrtry)) b.type = text;
+      else if (At(kAmt)) {
         MT_ASSIGN_OR_RETURN(b.amount, Amount(text, element, "Bal/Amt"));
         b.currency = attr_ccy_;
-      } else if (At("CdtDbtInd")) b.direction = text;
-      else if (At("Dt", "Dt") || At("Dt", "DtTm")) { MT_ASSIGN_OR_RETURN(b.day, Day(text, element, "Bal/Dt")); }
+      } else if (At(kCdtDbtInd)) b.direction = text;
+      else if (At(kDt, kDt) || At(kDt, kDtTm)) { MT_ASSIGN_OR_RETURN(b.day, Day(text, element, "Bal/Dt")); }
       return Status::Ok();
     }
     case Scope::kEntry: {
-      EntryBuilder& e = *entry_;
-      if (At("Amt")) {
+      EntryBuilder& e = entry_;
+      if (At(kAmt)) {
         MT_ASSIGN_OR_RETURN(e.amount, Amount(text, element, "Ntry/Amt"));
         e.currency = attr_ccy_;
-      } else if (At("CdtDbtInd")) e.direction = text;
-      else if (At("RvslInd")) e.reversal = text;
-      else if (At("Sts") || At("Sts", "Cd")) e.status = text;
-      else if (At("BookgDt", "Dt") || At("BookgDt", "DtTm")) { MT_ASSIGN_OR_RETURN(e.booking, Day(text, element, "Ntry/BookgDt")); }
-      else if (At("ValDt", "Dt") || At("ValDt", "DtTm")) { MT_ASSIGN_OR_RETURN(e.value, Day(text, element, "Ntry/ValDt")); }
-      else if (At("AcctSvcrRef")) e.reference = text;
-      else if (At("NtryRef")) e.entry_reference = text;
-      else if (At("AddtlNtryInf")) formats_internal::AppendWithSpace(e.additional, text);
+      } else if (At(kCdtDbtInd)) e.direction = text;
+      else if (At(kRvslInd)) e.reversal = text;
+      else if (At(kSts) || At(kSts, kCd)) e.status = text;
+      else if (At(kBookgDt, kDt) || At(kBookgDt, kDtTm)) { MT_ASSIGN_OR_RETURN(e.booking, Day(text, element, "Ntry/BookgDt")); }
+      else if (At(kValDt, kDt) || At(kValDt, kDtTm)) { MT_ASSIGN_OR_RETURN(e.value, Day(text, element, "Ntry/ValDt")); }
+      else if (At(kAcctSvcrRef)) e.reference = text;
+      else if (At(kNtryRef)) e.entry_reference = text;
+      else if (At(kAddtlNtryInf)) e.additional.Append(text);
       else CodeField(text, e.domain, e.family, e.subfamily, e.proprietary);
       return Status::Ok();
     }
     case Scope::kTransaction: {
-      TxDetails& t = entry_->details.back();
-      if (At("Amt") || At("AmtDtls", "TxAmt", "Amt")) {
+      TxDetails& t = entry_.details.back();
+      if (At(kAmt) || At(kAmtDtls, kTxAmt, kAmt)) {
         MT_ASSIGN_OR_RETURN(t.amount, Amount(text, element, "TxDtls/Amt"));
-      } else if (At("CdtDbtInd")) t.direction = text;
-      else if (At("Refs", "AcctSvcrRef")) t.reference = text;
-      else if (At("Refs", "EndToEndId")) { if (text != "NOTPROVIDED") t.end_to_end = text; }
-      else if (At("RmtInf", "Ustrd")) formats_internal::AppendWithSpace(t.remittance, text);
-      else if (At("RmtInf", "Strd", "CdtrRefInf", "Ref")) formats_internal::AppendWithSpace(t.remittance, text);
-      else if (At("AddtlTxInf")) formats_internal::AppendWithSpace(t.additional, text);
+      } else if (At(kCdtDbtInd)) t.direction = text;
+      else if (At(kRefs, kAcctSvcrRef)) t.reference = text;
+      else if (At(kRefs, kEndToEndId)) { if (text != "NOTPROVIDED") t.end_to_end = text; }
+      else if (At(kRmtInf, kUstrd)) t.remittance.Append(text);
+      else if (At(kRmtInf, kStrd, kCdtrRefInf, kRef)) t.remittance.Append(text);
+      else if (At(kAddtlTxInf)) t.additional.Append(text);
       else if (!PartyField(text, t)) CodeField(text, t.domain, t.family, t.subfamily, t.proprietary);
       return Status::Ok();
     }
@@ -386,7 +596,7 @@ Status CamtReader::FinishBalance() {
     return Malformed(line, "Bal/CdtDbtInd", b.direction, "expected CRDT or DBIT");
   }
   Balance balance;
-  balance.type = b.type;
+  balance.type.assign(b.type);
   balance.amount = b.direction == "DBIT" ? formats_internal::Negated(*b.amount) : *b.amount;
   balance.day = b.day.value_or(0);
   balance.position = b.position;
@@ -411,8 +621,8 @@ Status CamtReader::FinishBalance() {
 }
 
 Status CamtReader::FinishEntry() {
-  EntryBuilder e = std::move(*entry_);
-  entry_.reset();
+  EntryBuilder& e = entry_;  // reset when the next entry starts
+  in_entry_ = false;
   const uint64_t line = e.position.line;
   if (!e.status.empty() && e.status != "BOOK") {
     ++not_booked_;  // pending or information-only: not on the ledger (counted in findings)
@@ -441,7 +651,7 @@ Status CamtReader::FinishEntry() {
   const size_t n = split ? e.details.size() : 1;
   for (size_t i = 0; i < n; ++i) {
     const TxDetails& t = e.details[i];
-    Entry out;
+    Entry& out = statement_->entries.emplace_back();
     out.booking_date = e.booking.value_or(e.value.value_or(0));
     out.value_date = e.value;
     Decimal magnitude = split ? *t.amount : *e.amount;
@@ -449,32 +659,46 @@ Status CamtReader::FinishEntry() {
     // CdtDbtInd already says which way the money moved, so the sign follows CdtDbtInd.
     out.amount = debit ? formats_internal::Negated(magnitude) : magnitude;
     out.reversal = e.reversal == "true" || e.reversal == "1";
-    out.currency = e.currency.empty() ? statement_->currency : e.currency;
+    if (e.currency.empty()) {
+      out.currency = statement_->currency;
+    } else {
+      out.currency.assign(e.currency);
+    }
     // The other end: the creditor of money out, the debtor of money in.
-    out.counterparty_name = debit ? t.creditor : t.debtor;
-    out.counterparty_account = debit ? t.creditor_account : t.debtor_account;
-    out.counterparty_bank = debit ? t.creditor_agent : t.debtor_agent;
-    std::string text = t.remittance;
-    formats_internal::AppendWithSpace(text, t.additional);
-    if (!split) formats_internal::AppendWithSpace(text, e.additional);
+    const std::string_view name = debit ? t.creditor : t.debtor;
+    out.counterparty_name.assign(name);
+    out.counterparty_account.assign(debit ? t.creditor_account : t.debtor_account);
+    out.counterparty_bank.assign(debit ? t.creditor_agent : t.debtor_agent);
+    std::string& text = description_;
+    text.assign(t.remittance.view());
+    formats_internal::AppendWithSpace(text, t.additional.view());
+    if (!split) formats_internal::AppendWithSpace(text, e.additional.view());
     if (!split && e.details.size() > 1) {
       formats_internal::AppendWithSpace(text, "(batch of " + std::to_string(e.details.size()) + " transactions)");
     }
-    if (!out.counterparty_name.empty() && text.find(out.counterparty_name) == std::string::npos) {
-      text = (debit ? "TO " : "FROM ") + out.counterparty_name + (text.empty() ? "" : " ") + text;
+    if (!name.empty() && !Contains(text, name)) {
+      const std::string_view prefix = debit ? "TO " : "FROM ";
+      out.description.reserve(prefix.size() + name.size() + 1 + text.size());
+      out.description.append(prefix).append(name);
+      if (!text.empty()) out.description.append(" ").append(text);
+    } else {
+      out.description.assign(text);
     }
-    out.description = std::move(text);
-    out.reference = !t.reference.empty() ? t.reference : !e.reference.empty() ? e.reference
-                    : !t.end_to_end.empty() ? t.end_to_end : e.entry_reference;
+    out.reference.assign(!t.reference.empty() ? t.reference : !e.reference.empty() ? e.reference
+                         : !t.end_to_end.empty() ? t.end_to_end : e.entry_reference);
     const bool own_code = !t.domain.empty() || !t.proprietary.empty();
-    const std::string& domain = own_code ? t.domain : e.domain;
-    const std::string& family = own_code ? t.family : e.family;
-    const std::string& subfamily = own_code ? t.subfamily : e.subfamily;
-    const std::string& proprietary = own_code ? t.proprietary : e.proprietary;
-    out.bank_code = !domain.empty() ? domain + "/" + family + "/" + subfamily : proprietary;
+    const std::string_view domain = own_code ? t.domain : e.domain;
+    const std::string_view family = own_code ? t.family : e.family;
+    const std::string_view subfamily = own_code ? t.subfamily : e.subfamily;
+    const std::string_view proprietary = own_code ? t.proprietary : e.proprietary;
+    if (!domain.empty()) {
+      out.bank_code.reserve(domain.size() + family.size() + subfamily.size() + 2);
+      out.bank_code.append(domain).append("/").append(family).append("/").append(subfamily);
+    } else {
+      out.bank_code.assign(proprietary);
+    }
     out.channel = formats_internal::CamtChannel(domain, family, subfamily, proprietary);
     out.position = split ? t.position : e.position;
-    statement_->entries.push_back(std::move(out));
   }
   return Status::Ok();
 }

@@ -322,7 +322,33 @@ Result<size_t> CheckProlog(std::string_view text, const std::string& name) {
   }
 }
 
-constexpr std::string_view kRunMarker = "mt.run.0";
+constexpr std::string_view kRunMarker = XmlDocument::kRunMarkerName;
+
+// The first occurrence of `tag` (at least 3 bytes, "</...>") in text[from, end), or npos: sixteen
+// candidate places a step, each one tested on the tag's first, second, third and last bytes at
+// once, so that only true candidates (the same name's length and initial) are compared whole.
+// glibc's memmem and memchr cost ~8% of a camt read here (bench/RESULTS-formats.md, session 15).
+size_t FindTag(std::string_view text, std::string_view tag, size_t from) {
+  const size_t n = text.size(), m = tag.size();
+  if (from >= n || m > n - from) return std::string_view::npos;
+  const char* s = text.data();
+  const __m128i first = _mm_set1_epi8(tag[0]), second = _mm_set1_epi8(tag[1]), third = _mm_set1_epi8(tag[2]),
+                last = _mm_set1_epi8(tag[m - 1]);
+  size_t i = from;
+  for (; i + m - 1 + 16 <= n; i += 16) {
+    const auto at = [&](size_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + k)); };
+    const __m128i hits = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(at(0), first), _mm_cmpeq_epi8(at(1), second)),
+                                       _mm_and_si128(_mm_cmpeq_epi8(at(2), third), _mm_cmpeq_epi8(at(m - 1), last)));
+    for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits)); mask != 0; mask &= mask - 1) {
+      const size_t candidate = i + static_cast<size_t>(std::countr_zero(mask));
+      if (std::memcmp(s + candidate, tag.data(), m) == 0) return candidate;
+    }
+  }
+  for (; i + m <= n; ++i) {
+    if (s[i] == tag[0] && std::memcmp(s + i, tag.data(), m) == 0) return i;
+  }
+  return std::string_view::npos;
+}
 
 constexpr unsigned kParseOptions = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_wconv_attribute |
                                    pugi::parse_doctype | pugi::parse_embed_pcdata | pugi::parse_comments;
@@ -378,10 +404,13 @@ Result<std::unique_ptr<XmlDocument>> XmlDocument::Parse(std::string_view bytes, 
                                 ": not well-formed XML: Extra content at the end of the document");
   }
   if (split.element.empty() || text.size() <= split.above || !doc->Split(split.element, split.window_bytes)) {
+    doc->parsed_.reserve(text.size() + kPadding);
     doc->parsed_.assign(text);
   }
+  const size_t parsed_size = doc->parsed_.size();
+  doc->parsed_.append(kPadding, '\0');
   const pugi::xml_parse_result r =
-      doc->doc_.load_buffer_inplace(doc->parsed_.data(), doc->parsed_.size(), doc->options_, pugi::encoding_utf8);
+      doc->doc_.load_buffer_inplace(doc->parsed_.data(), parsed_size, doc->options_, pugi::encoding_utf8);
   if (!r) {
     const size_t offset = doc->TextOffset(doc->doc_.root(), static_cast<size_t>(std::max<ptrdiff_t>(0, r.offset)));
     return InvalidArgumentError(name + ":" + std::to_string(doc->LineAtOffset(std::min(offset, text.size()))) +
@@ -457,7 +486,6 @@ size_t XmlDocument::TextOffset(pugi::xml_node node, size_t offset) const {
 
 bool XmlDocument::Split(std::string_view element, size_t window_bytes) {
   const std::string_view text = text_;
-  if (text.find(kRunMarker) != std::string_view::npos) return false;
   // The qualified name, from the first closing tag: "</Ntry>" or "</prefix:Ntry>".
   const std::string tail = std::string(element) + ">";
   size_t at = 0;
@@ -493,11 +521,12 @@ bool XmlDocument::Split(std::string_view element, size_t window_bytes) {
     Run run{begin, 0, {}};
     size_t window_start = begin;
     for (size_t entry = begin;;) {
-      const size_t close = find(close_tag, entry);
+      const size_t close = FindTag(text, close_tag, entry);
       if (close == std::string_view::npos) return runs_.clear(), false;
       const size_t end = close + close_tag.size();
-      const size_t next = text.find_first_not_of(" \t\r\n", end);
-      if (next != std::string_view::npos && opens_at(next)) {
+      size_t next = end;
+      while (next < text.size() && IsLayoutSpace(text[next])) ++next;
+      if (next < text.size() && opens_at(next)) {
         ++run.elements;
         if (end - window_start >= window_bytes) {
           run.cuts.push_back(next);
@@ -540,9 +569,10 @@ Status XmlDocument::ForEachWindow(size_t run, const std::function<Status(pugi::x
   size_t begin = runs_[run].begin;
   for (size_t end : runs_[run].cuts) {
     window_text_.assign(text_.substr(begin, end - begin));
+    window_text_.append(kPadding, '\0');
     window_open_ = false;
     const pugi::xml_parse_result r = window_.load_buffer_inplace(
-        window_text_.data(), window_text_.size(), options_ | pugi::parse_fragment, pugi::encoding_utf8);
+        window_text_.data(), end - begin, options_ | pugi::parse_fragment, pugi::encoding_utf8);
     if (!r) return InvalidArgumentError(*name_ + ": the split did not hold (a window is not whole elements)");
     for (pugi::xml_node n = window_.first_child(); n; n = n.next_sibling()) {
       if (n.type() == pugi::node_comment) continue;

@@ -61,6 +61,14 @@ class XmlDocument {
                                                     std::string_view document, const XmlSplit& split = {},
                                                     bool keep_space_only_text = false);
 
+  // The name of the elements that stand for runs (IsRunMarker). Its byte 0xFF is never in
+  // UTF-8 and Parse admits only UTF-8, so no document holds it: no search is needed.
+  static constexpr std::string_view kRunMarkerName = "mt\xFF" "run";
+  // The text pugixml parses (the document's, and each window's) is followed by this many NULs:
+  // an element's name and a non-empty value (both point into that text) may be read 16 bytes
+  // at a time from their start, past their own terminator.
+  static constexpr size_t kPadding = 16;
+
   XmlDocument(const XmlDocument&) = delete;
   XmlDocument& operator=(const XmlDocument&) = delete;
 
