@@ -129,9 +129,8 @@ class ShortNameTable {
 // The tag of an element's local name (XmlDocument::LocalName: after the first ':'); `local`
 // receives the local name. REQUIRES: `qualified` is a parsed element's name (XmlDocument::kPadding:
 // 16 bytes may be read from it).
-Tag ClassifyName(const char* qualified, std::string_view* local) {
-  static const ShortNameTable short_names;
-  static const TagTable table;
+Tag ClassifyName(const ShortNameTable& short_names, const TagTable& table, const char* qualified,
+                 std::string_view* local) {
   const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qualified));
   const unsigned nul = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_setzero_si128())));
   if (nul != 0) {
@@ -164,6 +163,7 @@ Tag ClassifyName(const char* qualified, std::string_view* local) {
 struct Frame {
   Tag tag;  // of the local name
   Scope scope;
+  uint32_t scoped;  // 1 + the index of the innermost frame (this one or below) with a scope; 0: none
 };
 
 // What a transaction's details (TxDtls) say; an entry with none has one empty TxDetails.
@@ -264,6 +264,8 @@ class CamtReader {
   bool CodeField(std::string_view text, std::string_view& domain, std::string_view& family,
                  std::string_view& subfamily, std::string_view& proprietary) const;
 
+  const ShortNameTable short_names_;
+  const TagTable tags_;
   std::string_view bytes_;
   const std::string& name_;
   formats_internal::XmlSplit split_;
@@ -314,7 +316,7 @@ Status CamtReader::Walk(Node element, int depth) {
                                 ": not well-formed XML: Excessive depth in document: " + std::to_string(kMaxDepth));
   }
   std::string_view local;
-  const Tag tag = ClassifyName(element.name(), &local);
+  const Tag tag = ClassifyName(short_names_, tags_, element.name(), &local);
   if (tag == kRunMarker && doc_->runs() > 0) return WalkRun(depth);
   if (element.first_attribute()) MT_RETURN_IF_ERROR(doc_->CheckAttributes(element));
   MT_RETURN_IF_ERROR(Start(element, tag, local));
@@ -399,7 +401,10 @@ Status CamtReader::Start(Node element, Tag tag, std::string_view name) {
                      "a pacs payment message, not an account statement: moneytrail reads "
                      "camt.052, camt.053 and camt.054 and pacs.008 (docs/format/camt.md)");
   }
-  stack_.push_back({tag, scope});
+  const uint32_t scoped = scope != Scope::kNone ? static_cast<uint32_t>(stack_.size() + 1)
+                          : stack_.empty()        ? 0u
+                                                  : stack_.back().scoped;
+  stack_.push_back({tag, scope, scoped});
   attr_ccy_ = {};
   if (tag == kAmt) attr_ccy_ = element.attribute("Ccy").value();
   return Status::Ok();
@@ -414,10 +419,7 @@ bool Contains(std::string_view text, std::string_view piece) {
 
 Status CamtReader::End(Node element, bool saw_element, Node tail) {
   const Scope scope = stack_.back().scope;
-  size_t i = stack_.size();
-  if (scope == Scope::kNone && statement_ != nullptr) {
-    while (i > 0 && stack_[i - 1].scope == Scope::kNone) --i;
-  }
+  const size_t i = stack_.back().scoped;  // the frames from i on are below the innermost scope
   if (scope == Scope::kNone && statement_ != nullptr && i > 0) {
     // The text: the element's own first piece unless a child element came after it, then
     // every text and CDATA piece after the last child element.
