@@ -15,6 +15,7 @@
 
 #include <cstring>
 #include <deque>
+#include <type_traits>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -160,6 +161,72 @@ Tag ClassifyName(const ShortNameTable& short_names, const TagTable& table, const
   return table.Find(h, *local);
 }
 
+// pugixml's node record as pugixml.cpp lays it out (1.x without PUGIXML_COMPACT). The walk
+// reads it directly when NodeRecordsHold() (checked once against pugixml's own accessors):
+// each accessor is a call into the shared library, ~13 ns a node in all on this machine
+// against ~3 read directly (bench/RESULTS-formats.md, session 15).
+struct NodeRecord {
+  uintptr_t header;  // the node type in the low four bits
+  const char* name;
+  const char* value;
+  NodeRecord* parent;
+  NodeRecord* first_child;
+  NodeRecord* prev_sibling_c;
+  NodeRecord* next_sibling;
+  void* first_attribute;
+};
+static_assert(sizeof(pugi::xml_node) == sizeof(NodeRecord*) && std::is_trivially_copyable_v<pugi::xml_node>);
+
+// The reads the walk makes of a node: the record's fields, or pugixml's accessors.
+class NodeAccess {
+ public:
+  using Node = pugi::xml_node;
+  explicit NodeAccess(bool direct) : direct_(direct) {}
+  static NodeRecord* Record(Node n) { return std::bit_cast<NodeRecord*>(n); }
+  static Node FromRecord(NodeRecord* r) { return std::bit_cast<Node>(r); }
+
+  bool Null(Node n) const { return direct_ ? Record(n) == nullptr : !n; }
+  Node FirstChild(Node n) const { return direct_ ? FromRecord(Record(n)->first_child) : n.first_child(); }
+  Node NextSibling(Node n) const { return direct_ ? FromRecord(Record(n)->next_sibling) : n.next_sibling(); }
+  pugi::xml_node_type Type(Node n) const {
+    return direct_ ? static_cast<pugi::xml_node_type>(Record(n)->header & 15) : n.type();
+  }
+  const char* Name(Node n) const { return direct_ ? Or(Record(n)->name) : n.name(); }
+  const char* Value(Node n) const { return direct_ ? Or(Record(n)->value) : n.value(); }
+  bool HasAttributes(Node n) const { return direct_ ? Record(n)->first_attribute != nullptr : !!n.first_attribute(); }
+
+ private:
+  static const char* Or(const char* s) { return s != nullptr ? s : ""; }
+  bool direct_;
+};
+
+// Whether NodeRecord is pugixml's layout: every node of a small document of every kind the walk
+// reads, field by field against pugixml's accessors.
+bool NodeRecordsHold() {
+  static constexpr char kSample[] = "<a x='1'>t<b y='2'>u</b><!--c--><![CDATA[d]]>v<e/></a>";
+  std::string text(kSample);
+  pugi::xml_document doc;
+  constexpr unsigned kOptions = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_embed_pcdata | pugi::parse_comments;
+  if (!doc.load_buffer_inplace(text.data(), text.size(), kOptions, pugi::encoding_utf8)) return false;
+  const NodeAccess direct(true);
+  std::vector<pugi::xml_node> todo = {doc.root()};
+  size_t seen = 0;
+  while (!todo.empty()) {
+    const pugi::xml_node n = todo.back();
+    todo.pop_back();
+    ++seen;
+    const NodeRecord* r = NodeAccess::Record(n);
+    if (r == nullptr || direct.Type(n) != n.type() || std::strcmp(direct.Name(n), n.name()) != 0 ||
+        std::strcmp(direct.Value(n), n.value()) != 0 || direct.HasAttributes(n) != !!n.first_attribute() ||
+        r->first_child != NodeAccess::Record(n.first_child()) || r->next_sibling != NodeAccess::Record(n.next_sibling()) ||
+        r->parent != NodeAccess::Record(n.parent())) {
+      return false;
+    }
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) todo.push_back(c);
+  }
+  return seen == 7;  // the document, a, b, the comment, the CDATA, v, e
+}
+
 struct Frame {
   Tag tag;  // of the local name
   Scope scope;
@@ -266,6 +333,10 @@ class CamtReader {
 
   const ShortNameTable short_names_;
   const TagTable tags_;
+  const NodeAccess nodes_{[] {
+    static const bool hold = NodeRecordsHold();
+    return hold;
+  }()};
   std::string_view bytes_;
   const std::string& name_;
   formats_internal::XmlSplit split_;
@@ -316,16 +387,16 @@ Status CamtReader::Walk(Node element, int depth) {
                                 ": not well-formed XML: Excessive depth in document: " + std::to_string(kMaxDepth));
   }
   std::string_view local;
-  const Tag tag = ClassifyName(short_names_, tags_, element.name(), &local);
+  const Tag tag = ClassifyName(short_names_, tags_, nodes_.Name(element), &local);
   if (tag == kRunMarker && doc_->runs() > 0) return WalkRun(depth);
-  if (element.first_attribute()) MT_RETURN_IF_ERROR(doc_->CheckAttributes(element));
+  if (nodes_.HasAttributes(element)) MT_RETURN_IF_ERROR(doc_->CheckAttributes(element));
   MT_RETURN_IF_ERROR(Start(element, tag, local));
   // End reads the text after the last child element (from `tail` on) only when it is a leaf
   // the reader may use.
   bool saw_element = false;
   Node tail;
-  for (Node child = element.first_child(); child; child = child.next_sibling()) {
-    switch (child.type()) {
+  for (Node child = nodes_.FirstChild(element); !nodes_.Null(child); child = nodes_.NextSibling(child)) {
+    switch (nodes_.Type(child)) {
       case pugi::node_element:
         MT_RETURN_IF_ERROR(Walk(child, depth + 1));
         saw_element = true;
@@ -333,7 +404,7 @@ Status CamtReader::Walk(Node element, int depth) {
         break;
       case pugi::node_pcdata:
       case pugi::node_cdata:
-        if (!tail) tail = child;
+        if (nodes_.Null(tail)) tail = child;
         break;
       case pugi::node_comment:
         MT_RETURN_IF_ERROR(doc_->CheckComment(child));
@@ -351,10 +422,10 @@ Status CamtReader::WalkRun(int depth) {
     statement_->entries.reserve(statement_->entries.size() + doc_->run_elements(next_run_));
   }
   return doc_->ForEachWindow(next_run_++, [&](Node window) -> Status {
-    for (Node child = window.first_child(); child; child = child.next_sibling()) {
-      if (child.type() == pugi::node_element) {
+    for (Node child = nodes_.FirstChild(window); !nodes_.Null(child); child = nodes_.NextSibling(child)) {
+      if (nodes_.Type(child) == pugi::node_element) {
         MT_RETURN_IF_ERROR(Walk(child, depth));
-      } else if (child.type() == pugi::node_comment) {
+      } else if (nodes_.Type(child) == pugi::node_comment) {
         MT_RETURN_IF_ERROR(doc_->CheckComment(child));
       }
     }
@@ -425,12 +496,12 @@ Status CamtReader::End(Node element, bool saw_element, Node tail) {
     // every text and CDATA piece after the last child element.
     std::string_view text;
     bool plain;
-    if (!tail) {
+    if (nodes_.Null(tail)) {
       // One piece (a leaf, the common case): its length and whether it needs collapsing, in
       // one pass (the same test as below).
       // one pass (the same test as below), sixteen bytes a step: a non-empty value may be
       // read past its end (XmlDocument::kPadding).
-      const char* v = saw_element ? "" : element.value();
+      const char* v = saw_element ? "" : nodes_.Value(element);
       text = {};
       plain = true;
       if (v[0] != '\0') {
@@ -474,7 +545,7 @@ Status CamtReader::End(Node element, bool saw_element, Node tail) {
       text = formats_internal::TrimSpaces(collapsed_);
     }
     if (!text.empty()) {
-      if (!plain || tail) text = kept_.emplace_back(text);  // joined_ and collapsed_ are reused
+      if (!plain || !nodes_.Null(tail)) text = kept_.emplace_back(text);  // joined_ and collapsed_ are reused
       path_ = stack_.data() + i;
       path_size_ = stack_.size() - i;
       MT_RETURN_IF_ERROR(Leaf(element, stack_[i - 1].scope, text));
