@@ -158,8 +158,10 @@ size_t LiteralSectionEnd(std::string_view text, size_t at) {
 }
 
 // libxml2's refusals that pugixml does not make: bytes that are not UTF-8 or not XML characters,
-// and references to entities no DTD declared. One pass, sixteen bytes a step.
-Status CheckCharacters(std::string_view text, const std::string& name) {
+// and references to entities no DTD declared. One pass, sixteen bytes a step; with `copy_to`
+// (text.size() bytes), the text is copied there in the same pass (every byte checked so far is
+// copied: all of them when the result is Ok).
+Status CheckCharacters(std::string_view text, const std::string& name, char* copy_to = nullptr) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   const __m128i space = _mm_set1_epi8(0x20), nl = _mm_set1_epi8('\n'), tab = _mm_set1_epi8('\t'),
@@ -173,6 +175,7 @@ Status CheckCharacters(std::string_view text, const std::string& name) {
   while (i < n) {
     if (n - i >= 16) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+      if (copy_to != nullptr) _mm_storeu_si128(reinterpret_cast<__m128i*>(copy_to + i), v);
       // Signed compare: bytes >= 0x80 are negative, so below 0x20 too.
       const __m128i control = _mm_andnot_si128(
           _mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, cr))),
@@ -187,6 +190,7 @@ Status CheckCharacters(std::string_view text, const std::string& name) {
     }
     // The byte at i needs a look (or fewer than 16 bytes are left).
     const unsigned char c = s[i];
+    if (copy_to != nullptr) copy_to[i] = static_cast<char>(c);
     if (c == '\n' || c == '\t' || c == '\r' || (c >= 0x20 && c < 0x80 && c != '&')) {
       ++i;
     } else if (c == '&') {
@@ -205,6 +209,7 @@ Status CheckCharacters(std::string_view text, const std::string& name) {
       uint32_t code = 0;
       const size_t len = XmlCharLength(s + i, n - i, &code);
       if (len == 0) return fail("Input is not proper UTF-8 or not an XML character, indicate encoding !");
+      if (copy_to != nullptr) std::memcpy(copy_to + i, s + i, len);
       i += len;
     }
   }
@@ -387,7 +392,24 @@ Result<std::unique_ptr<XmlDocument>> XmlDocument::Parse(std::string_view bytes, 
     return PositionError(name, {doc->LineAtOffset(doctype), 0}, "DOCTYPE", "",
                          std::string(document) + " has no DTD; documents with one are refused (entity expansion)");
   }
-  MT_RETURN_IF_ERROR(CheckCharacters(text, name));
+  // A split document's characters are checked a part at a time: the parts outside the runs
+  // here, each window as it is copied for pugixml (ForEachWindow: one pass for both). A part's
+  // check is never laxer than the whole text's (parts begin and end at ASCII '<' and '>', and
+  // a reference is excused only by a CDATA section or comment found within the part), and any
+  // error of a split document makes the caller parse it whole, where the first error is the
+  // whole text's.
+  const bool windowed =
+      !split.element.empty() && text.size() > split.above && doc->Split(split.element, split.window_bytes);
+  if (!windowed) {
+    MT_RETURN_IF_ERROR(CheckCharacters(text, name));
+  } else {
+    size_t previous = 0;
+    for (const Run& run : doc->runs_) {
+      MT_RETURN_IF_ERROR(CheckCharacters(text.substr(previous, run.begin - previous), name));
+      previous = run.end;
+    }
+    MT_RETURN_IF_ERROR(CheckCharacters(text.substr(previous), name));
+  }
   // Text outside the root element (libxml2: "Start tag expected" / "Extra content").
   const size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) {
@@ -403,7 +425,7 @@ Result<std::unique_ptr<XmlDocument>> XmlDocument::Parse(std::string_view bytes, 
     return InvalidArgumentError(name + ":" + std::to_string(doc->LineAtOffset(text.size())) +
                                 ": not well-formed XML: Extra content at the end of the document");
   }
-  if (split.element.empty() || text.size() <= split.above || !doc->Split(split.element, split.window_bytes)) {
+  if (!windowed) {
     doc->parsed_.reserve(text.size() + kPadding);
     doc->parsed_.assign(text);
   }
@@ -568,9 +590,12 @@ Status XmlDocument::ForEachWindow(size_t run, const std::function<Status(pugi::x
   if (run >= runs_.size()) return InvalidArgumentError(*name_ + ": the split did not hold (a marker too many)");
   size_t begin = runs_[run].begin;
   for (size_t end : runs_[run].cuts) {
-    window_text_.assign(text_.substr(begin, end - begin));
-    window_text_.append(kPadding, '\0');
     window_open_ = false;
+    // Checked as it is copied, before any walk: a window's text may hold anything (even the
+    // markers' byte 0xFF).
+    window_text_.resize(end - begin + kPadding);
+    MT_RETURN_IF_ERROR(CheckCharacters(text_.substr(begin, end - begin), *name_, window_text_.data()));
+    std::memset(window_text_.data() + (end - begin), 0, kPadding);
     const pugi::xml_parse_result r = window_.load_buffer_inplace(
         window_text_.data(), end - begin, options_ | pugi::parse_fragment, pugi::encoding_utf8);
     if (!r) return InvalidArgumentError(*name_ + ": the split did not hold (a window is not whole elements)");
