@@ -12,220 +12,28 @@
 #include <pugixml.hpp>
 
 #include <bit>
-
 #include <cstring>
 #include <deque>
-#include <type_traits>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "format_util.h"
 #include "camt_internal.h"
-#include "xml_document.h"
+#include "camt_tags.h"
+#include "format_util.h"
 #include "moneytrail/formats.h"
+#include "xml_document.h"
+#include "xml_node_access.h"
 
 namespace moneytrail::formats {
 namespace {
 
+using formats_internal::NodeAccess;
 using formats_internal::PositionError;
+using formats_internal::Tag;
 
 // Where the reader is: the innermost of these that is open decides how a leaf is read.
 enum class Scope : uint8_t { kNone, kStatement, kBalance, kEntry, kTransaction };
-
-// The local names the reader looks at, each classified once per element (ClassifyName) so that
-// paths are compared as small integers, not as strings; every other name is kOther.
-enum class Tag : uint8_t {
-  kOther, kRunMarker, kStmt, kRpt, kNtfctn, kBal, kNtry, kTxDtls, kNtryDtls, kBkToCstmrStmt,
-  kBkToCstmrAcctRpt, kBkToCstmrDbtCdtNtfctn, kFIToFICstmrCdtTrf, kFIToFIPmtStsRpt, kAmt, kId, kAcct,
-  kIBAN, kOthr, kCcy, kSvcr, kFinInstnId, kBIC, kBICFI, kFrToDt, kFrDtTm, kToDtTm, kTp, kCdOrPrtry,
-  kCd, kPrtry, kCdtDbtInd, kDt, kDtTm, kRvslInd, kSts, kBookgDt, kValDt, kAcctSvcrRef, kNtryRef,
-  kAddtlNtryInf, kBkTxCd, kDomn, kFmly, kSubFmlyCd, kAmtDtls, kTxAmt, kRefs, kEndToEndId, kRmtInf,
-  kUstrd, kStrd, kCdtrRefInf, kRef, kAddtlTxInf, kRltdPties, kDbtr, kPty, kNm, kUltmtDbtr, kDbtrAcct,
-  kCdtr, kUltmtCdtr, kCdtrAcct, kRltdAgts, kDbtrAgt, kCdtrAgt, kCount
-};
-
-// The names of the tags, in Tag's order (kOther's is never matched: names are not empty).
-constexpr std::string_view kTagNames[] = {
-  "", formats_internal::XmlDocument::kRunMarkerName, "Stmt", "Rpt", "Ntfctn", "Bal", "Ntry", "TxDtls", "NtryDtls", "BkToCstmrStmt",
-  "BkToCstmrAcctRpt", "BkToCstmrDbtCdtNtfctn", "FIToFICstmrCdtTrf", "FIToFIPmtStsRpt", "Amt", "Id", "Acct",
-  "IBAN", "Othr", "Ccy", "Svcr", "FinInstnId", "BIC", "BICFI", "FrToDt", "FrDtTm", "ToDtTm", "Tp", "CdOrPrtry",
-  "Cd", "Prtry", "CdtDbtInd", "Dt", "DtTm", "RvslInd", "Sts", "BookgDt", "ValDt", "AcctSvcrRef", "NtryRef",
-  "AddtlNtryInf", "BkTxCd", "Domn", "Fmly", "SubFmlyCd", "AmtDtls", "TxAmt", "Refs", "EndToEndId", "RmtInf",
-  "Ustrd", "Strd", "CdtrRefInf", "Ref", "AddtlTxInf", "RltdPties", "Dbtr", "Pty", "Nm", "UltmtDbtr", "DbtrAcct",
-  "Cdtr", "UltmtCdtr", "CdtrAcct", "RltdAgts", "DbtrAgt", "CdtrAgt"};
-static_assert(std::size(kTagNames) == static_cast<size_t>(Tag::kCount));
-
-constexpr uint32_t NameHashStep(uint32_t h, unsigned char c) { return h * 33u + c; }
-
-// An open-addressing table from a name's hash to its tag, built once.
-class TagTable {
- public:
-  TagTable() {
-    for (size_t t = 1; t < std::size(kTagNames); ++t) {
-      uint32_t h = 0;
-      for (char c : kTagNames[t]) h = NameHashStep(h, static_cast<unsigned char>(c));
-      size_t slot = h & kMask;
-      while (slots_[slot] != Tag::kOther) slot = (slot + 1) & kMask;
-      slots_[slot] = static_cast<Tag>(t);
-    }
-  }
-  Tag Find(uint32_t hash, std::string_view local) const {
-    for (size_t slot = hash & kMask;; slot = (slot + 1) & kMask) {
-      const Tag t = slots_[slot];
-      if (t == Tag::kOther || Equal(kTagNames[static_cast<size_t>(t)], local)) return t;
-    }
-  }
-
- private:
-  // Names are short: a loop beats a call to memcmp (what string_view's == makes).
-  static bool Equal(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t k = 0; k < a.size(); ++k) {
-      if (a[k] != b[k]) return false;
-    }
-    return true;
-  }
-  static constexpr size_t kMask = 255;
-  Tag slots_[kMask + 1] = {};
-};
-
-// The tags of the names of at most 15 bytes, keyed by the name's bytes in a 16-byte lane (NUL
-// padded): a name is classified with one load, one multiply and one compare (ClassifyName).
-class ShortNameTable {
- public:
-  ShortNameTable() {
-    for (size_t t = 1; t < std::size(kTagNames); ++t) {
-      const std::string_view name = kTagNames[t];
-      if (name.size() >= 16) continue;
-      alignas(16) char padded[16] = {};
-      std::memcpy(padded, name.data(), name.size());
-      const __m128i key = _mm_load_si128(reinterpret_cast<const __m128i*>(padded));
-      size_t slot = Slot(key);
-      while (tags_[slot] != Tag::kOther) slot = (slot + 1) & kMask;
-      keys_[slot] = key;
-      tags_[slot] = static_cast<Tag>(t);
-    }
-  }
-  Tag Find(__m128i key) const {
-    for (size_t slot = Slot(key);; slot = (slot + 1) & kMask) {
-      if (tags_[slot] == Tag::kOther || _mm_movemask_epi8(_mm_cmpeq_epi8(keys_[slot], key)) == 0xFFFF) {
-        return tags_[slot];
-      }
-    }
-  }
-
- private:
-  static constexpr size_t kMask = 255;
-  static size_t Slot(__m128i key) {
-    const uint64_t lo = static_cast<uint64_t>(_mm_cvtsi128_si64(key));
-    const uint64_t hi = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(key, key)));
-    return static_cast<size_t>(((lo * 0x9E3779B97F4A7C15ull) ^ (hi * 0xC2B2AE3D27D4EB4Full)) >> 56) & kMask;
-  }
-  __m128i keys_[kMask + 1] = {};
-  Tag tags_[kMask + 1] = {};
-};
-
-// The tag of an element's local name (XmlDocument::LocalName: after the first ':'); `local`
-// receives the local name. REQUIRES: `qualified` is a parsed element's name (XmlDocument::kPadding:
-// 16 bytes may be read from it).
-Tag ClassifyName(const ShortNameTable& short_names, const TagTable& table, const char* qualified,
-                 std::string_view* local) {
-  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qualified));
-  const unsigned nul = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_setzero_si128())));
-  if (nul != 0) {
-    const unsigned size = static_cast<unsigned>(std::countr_zero(nul));
-    const unsigned colon = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(':'))));
-    if ((colon & ((1u << size) - 1)) == 0) {
-      *local = std::string_view(qualified, size);
-      const __m128i lanes = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-      return short_names.Find(_mm_and_si128(bytes, _mm_cmplt_epi8(lanes, _mm_set1_epi8(static_cast<char>(size)))));
-    }
-  }
-  // A long or prefixed name: byte by byte.
-  const char* start = qualified;
-  const char* p = qualified;
-  uint32_t h = 0;
-  bool prefixed = false;
-  for (; *p != '\0'; ++p) {
-    if (*p == ':' && !prefixed) {
-      prefixed = true;
-      start = p + 1;
-      h = 0;
-      continue;
-    }
-    h = NameHashStep(h, static_cast<unsigned char>(*p));
-  }
-  *local = std::string_view(start, static_cast<size_t>(p - start));
-  return table.Find(h, *local);
-}
-
-// pugixml's node record as pugixml.cpp lays it out (1.x without PUGIXML_COMPACT). The walk
-// reads it directly when NodeRecordsHold() (checked once against pugixml's own accessors):
-// each accessor is a call into the shared library, ~13 ns a node in all on this machine
-// against ~3 read directly (bench/RESULTS-formats.md, session 15).
-struct NodeRecord {
-  uintptr_t header;  // the node type in the low four bits
-  const char* name;
-  const char* value;
-  NodeRecord* parent;
-  NodeRecord* first_child;
-  NodeRecord* prev_sibling_c;
-  NodeRecord* next_sibling;
-  void* first_attribute;
-};
-static_assert(sizeof(pugi::xml_node) == sizeof(NodeRecord*) && std::is_trivially_copyable_v<pugi::xml_node>);
-
-// The reads the walk makes of a node: the record's fields, or pugixml's accessors.
-class NodeAccess {
- public:
-  using Node = pugi::xml_node;
-  explicit NodeAccess(bool direct) : direct_(direct) {}
-  static NodeRecord* Record(Node n) { return std::bit_cast<NodeRecord*>(n); }
-  static Node FromRecord(NodeRecord* r) { return std::bit_cast<Node>(r); }
-
-  bool Null(Node n) const { return direct_ ? Record(n) == nullptr : !n; }
-  Node FirstChild(Node n) const { return direct_ ? FromRecord(Record(n)->first_child) : n.first_child(); }
-  Node NextSibling(Node n) const { return direct_ ? FromRecord(Record(n)->next_sibling) : n.next_sibling(); }
-  pugi::xml_node_type Type(Node n) const {
-    return direct_ ? static_cast<pugi::xml_node_type>(Record(n)->header & 15) : n.type();
-  }
-  const char* Name(Node n) const { return direct_ ? Or(Record(n)->name) : n.name(); }
-  const char* Value(Node n) const { return direct_ ? Or(Record(n)->value) : n.value(); }
-  bool HasAttributes(Node n) const { return direct_ ? Record(n)->first_attribute != nullptr : !!n.first_attribute(); }
-
- private:
-  static const char* Or(const char* s) { return s != nullptr ? s : ""; }
-  bool direct_;
-};
-
-// Whether NodeRecord is pugixml's layout: every node of a small document of every kind the walk
-// reads, field by field against pugixml's accessors.
-bool NodeRecordsHold() {
-  static constexpr char kSample[] = "<a x='1'>t<b y='2'>u</b><!--c--><![CDATA[d]]>v<e/></a>";
-  std::string text(kSample);
-  pugi::xml_document doc;
-  constexpr unsigned kOptions = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_embed_pcdata | pugi::parse_comments;
-  if (!doc.load_buffer_inplace(text.data(), text.size(), kOptions, pugi::encoding_utf8)) return false;
-  const NodeAccess direct(true);
-  std::vector<pugi::xml_node> todo = {doc.root()};
-  size_t seen = 0;
-  while (!todo.empty()) {
-    const pugi::xml_node n = todo.back();
-    todo.pop_back();
-    ++seen;
-    const NodeRecord* r = NodeAccess::Record(n);
-    if (r == nullptr || direct.Type(n) != n.type() || std::strcmp(direct.Name(n), n.name()) != 0 ||
-        std::strcmp(direct.Value(n), n.value()) != 0 || direct.HasAttributes(n) != !!n.first_attribute() ||
-        r->first_child != NodeAccess::Record(n.first_child()) || r->next_sibling != NodeAccess::Record(n.next_sibling()) ||
-        r->parent != NodeAccess::Record(n.parent())) {
-      return false;
-    }
-    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) todo.push_back(c);
-  }
-  return seen == 7;  // the document, a, b, the comment, the CDATA, v, e
-}
 
 struct Frame {
   Tag tag;  // of the local name
@@ -331,12 +139,8 @@ class CamtReader {
   bool CodeField(std::string_view text, std::string_view& domain, std::string_view& family,
                  std::string_view& subfamily, std::string_view& proprietary) const;
 
-  const ShortNameTable short_names_;
-  const TagTable tags_;
-  const NodeAccess nodes_{[] {
-    static const bool hold = NodeRecordsHold();
-    return hold;
-  }()};
+  const formats_internal::TagClassifier tags_;
+  const NodeAccess nodes_{formats_internal::NodeRecordsHold()};
   std::string_view bytes_;
   const std::string& name_;
   formats_internal::XmlSplit split_;
@@ -387,7 +191,7 @@ Status CamtReader::Walk(Node element, int depth) {
                                 ": not well-formed XML: Excessive depth in document: " + std::to_string(kMaxDepth));
   }
   std::string_view local;
-  const Tag tag = ClassifyName(short_names_, tags_, nodes_.Name(element), &local);
+  const Tag tag = tags_.Classify(nodes_.Name(element), &local);
   if (tag == kRunMarker && doc_->runs() > 0) return WalkRun(depth);
   if (nodes_.HasAttributes(element)) MT_RETURN_IF_ERROR(doc_->CheckAttributes(element));
   MT_RETURN_IF_ERROR(Start(element, tag, local));

@@ -398,8 +398,9 @@ Result<std::unique_ptr<XmlDocument>> XmlDocument::Parse(std::string_view bytes, 
   // a reference is excused only by a CDATA section or comment found within the part), and any
   // error of a split document makes the caller parse it whole, where the first error is the
   // whole text's.
+  // (The size of the bytes as given, as the callers decide whether to parse again.)
   const bool windowed =
-      !split.element.empty() && text.size() > split.above && doc->Split(split.element, split.window_bytes);
+      !split.element.empty() && bytes.size() > split.above && doc->Split(split.element, split.window_bytes);
   if (!windowed) {
     MT_RETURN_IF_ERROR(CheckCharacters(text, name));
   } else {

@@ -33,7 +33,7 @@ namespace moneytrail::formats_internal {
 // Parse's splitting of large documents (below).
 struct XmlSplit {
   std::string_view element;        // "" : never split
-  size_t above = 4 << 20;          // split documents of more bytes than this
+  size_t above = 4 << 20;          // split documents of more bytes than this (bytes as given)
   size_t window_bytes = 1 << 20;   // a window ends at the first element boundary past this
 };
 
@@ -56,7 +56,11 @@ class XmlDocument {
   // the caches. The cuts are found in the text ("<Ntry" ... "</Ntry>"); where a cut was not at
   // an element boundary (a "</Ntry>" inside CDATA or a comment), a window fails to parse or a
   // marker is not reached as an element: the caller then parses again without splitting
-  // (ParseCamt does), so the result is always the whole document's.
+  // (ParseCamt does), so the result is always the whole document's. A split document's
+  // characters are checked a part at a time (each window as it is copied), so its errors need
+  // not be the whole document's (a window's line numbers count from the window): callers parse
+  // again without splitting after any error when `bytes` is above `split.above`.
+  // The text pugixml parses is followed by kPadding NULs (below).
   static Result<std::unique_ptr<XmlDocument>> Parse(std::string_view bytes, const std::string& name,
                                                     std::string_view document, const XmlSplit& split = {},
                                                     bool keep_space_only_text = false);
