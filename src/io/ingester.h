@@ -6,6 +6,7 @@
 #ifndef MONEYTRAIL_SRC_IO_INGESTER_H_
 #define MONEYTRAIL_SRC_IO_INGESTER_H_
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -65,6 +66,11 @@ struct StatementFile {
   std::vector<StagedRow> rows;
   std::vector<StatementDetail> details;
   std::deque<std::string> arena;  // text the rows' views point to that is not in `text`
+  // The last strings the enrichment kept in `arena` (statement_reconcile.cc): the same text
+  // kept again (a file's rows repeat their branch, city, region, country and beneficiary) is
+  // a view of the copy already kept, not another copy.
+  std::array<std::string_view, 8> kept_recently{};
+  uint8_t kept_next = 0;
   std::vector<RejectedRow> rejects;
   uint64_t rows_read = 0;
   uint64_t lines = 0;          // physical lines after the header

@@ -22,9 +22,13 @@ namespace moneytrail::io_internal {
 // Borrows everything it is given for the duration of one record.
 class RowContext {
  public:
+  // `spec_outlives_rows`: the rows' views may point into `spec`'s constants (the statement
+  // path, whose rows live with the file that owns its spec), so KeepText copies no constant.
   RowContext(const RowSpec& spec, const std::vector<std::string_view>& fields,
-             std::string_view stable, std::deque<std::string>& arena, RejectedRow& reject)
-      : spec_(spec), fields_(fields), stable_(stable), arena_(arena), reject_(reject) {}
+             std::string_view stable, std::deque<std::string>& arena, RejectedRow& reject,
+             bool spec_outlives_rows = false)
+      : spec_(spec), fields_(fields), stable_(stable), arena_(arena), reject_(reject),
+        spec_outlives_rows_(spec_outlives_rows) {}
 
   // The text of a field: its column's value, else its constant, else "".
   std::string_view Text(Field f) const {
@@ -45,7 +49,16 @@ class RowContext {
     arena_.emplace_back(v);
     return arena_.back();
   }
-  std::string_view KeepText(Field f) { return Keep(Text(f)); }
+  // Text(f) as a view that outlives the record: a constant of a spec that outlives the rows
+  // is not copied (a statement file's bank, account and currency: three strings per row).
+  std::string_view KeepText(Field f) {
+    const std::string_view v = Text(f);
+    if (spec_outlives_rows_) {
+      const std::string& constant = spec_.at(f).constant;
+      if (!v.empty() && v.data() == constant.data() && v.size() == constant.size()) return v;
+    }
+    return Keep(v);
+  }
 
   bool Fail(Field f, std::string reason) {
     const FieldSource& src = spec_.at(f);
@@ -109,6 +122,7 @@ class RowContext {
   std::string_view stable_;
   std::deque<std::string>& arena_;
   RejectedRow& reject_;
+  const bool spec_outlives_rows_;
 };
 
 // Lower-cases short text into a fixed buffer (no allocation on the hot path).

@@ -514,7 +514,10 @@ Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(SourceProbe& 
     RejectedRow reject;
     bool ok = CheckRecordBytes(raw, fields, false, reject);
     if (ok) {
-      ok = s.statement ? ParseStatementRow(s, fields, sf->text, sf->arena, row, detail, reject)
+      // `s` is the file's own spec: the rows may point into its constants (bank, account,
+      // currency) rather than copy them per row.
+      ok = s.statement ? ParseStatementRow(s, fields, sf->text, sf->arena, row, detail, reject,
+                                           /*spec_outlives_rows=*/true)
                        : ParseRow(s, fields, sf->text, sf->arena, row, reject);
     }
     if (ok && reader.line() > 0xFFFFFFFFull) {

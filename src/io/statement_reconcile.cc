@@ -102,21 +102,28 @@ class LineSlots {
 };
 
 // Text kept by Keep goes into chunks of the file's arena of at least this many bytes: one
-// allocation per chunk rather than one per kept string.
-constexpr size_t kArenaChunk = 4096;
+// allocation per chunk rather than one per kept string. Small, because most files keep only a
+// few hundred bytes (Keep reuses a string it kept recently) and every file has a chunk.
+constexpr size_t kArenaChunk = 1024;
 
 // Keeps `text` alive as long as the file: views of rows point into the file's arena. Appends
 // to the arena's last string only within its capacity, so that the string never moves and
-// every view into it (Keep's or the row parser's) stays valid.
+// every view into it (Keep's or the row parser's) stays valid. Text equal to one of the last
+// few kept (StatementFile::kept_recently) is that copy's view: the same bytes either way.
 std::string_view Keep(StatementFile& f, std::string_view text) {
   if (text.empty()) return {};
+  for (std::string_view kept : f.kept_recently) {
+    if (kept == text) return kept;
+  }
   if (f.arena.empty() || f.arena.back().capacity() - f.arena.back().size() < text.size()) {
     f.arena.emplace_back().reserve(std::max(kArenaChunk, text.size()));
   }
   std::string& chunk = f.arena.back();
   const size_t at = chunk.size();
   chunk.append(text);
-  return std::string_view(chunk).substr(at, text.size());
+  const std::string_view kept = std::string_view(chunk).substr(at, text.size());
+  f.kept_recently[f.kept_next++ % f.kept_recently.size()] = kept;
+  return kept;
 }
 
 // The end of `row` that is not the statement account.

@@ -118,9 +118,9 @@ void SetStatementEnds(std::string_view own_bank, std::string_view own_account,
 
 bool ParseStatementRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
                        std::string_view stable, std::deque<std::string>& arena, StagedRow& row,
-                       StatementDetail& detail, RejectedRow& reject) {
+                       StatementDetail& detail, RejectedRow& reject, bool spec_outlives_rows) {
   if (!CheckFieldCount(spec, fields, reject)) return false;
-  RowContext ctx(spec, fields, stable, arena, reject);
+  RowContext ctx(spec, fields, stable, arena, reject, spec_outlives_rows);
   if (!ParseTimeField(spec, ctx, row.time)) return false;
 
   Decimal amount;

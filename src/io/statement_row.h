@@ -58,10 +58,13 @@ void SetStatementEnds(std::string_view own_bank, std::string_view own_account,
 
 // Parses a statement record. REQUIRES: spec.statement, and the statement account given by a
 // column or a constant (the banner's value is set as a constant per file). On failure fills
-// `reject` (except its file and line) and returns false.
+// `reject` (except its file and line) and returns false. `spec_outlives_rows`: `spec` lives at
+// least as long as the row and is not changed meanwhile (a StatementFile's own spec), so the
+// row's views may point into its constants instead of copies of them in `arena`.
 bool ParseStatementRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
                        std::string_view stable, std::deque<std::string>& arena, StagedRow& row,
-                       StatementDetail& detail, RejectedRow& reject);
+                       StatementDetail& detail, RejectedRow& reject,
+                       bool spec_outlives_rows = false);
 
 }  // namespace moneytrail::io_internal
 
