@@ -293,9 +293,9 @@ RuleSupport AssessRule(const Rule& rule, const RowShapes& shapes, const StoreFac
                             out.note.empty() ? "" : "; ", Thousands(inferred), Thousands(shapes.rows()));
   }
   if (out.ran && abroad > 0) {
-    out.note += fmt::format("{}{} of {} rows have channel unknown and an outside counterparty with a country: where "
-                            "the rule needs a listed counterparty country they count as transfers abroad (wire or "
-                            "money transmitter), channel inferred from the counterparty's country",
+    out.note += fmt::format("{}{} of {} rows have channel unknown and an outside counterparty with a country: those "
+                            "whose country the rule lists count as transfers abroad (wire or money transmitter), "
+                            "channel inferred from the counterparty's country",
                             out.note.empty() ? "" : "; ", Thousands(abroad), Thousands(shapes.rows()));
   }
   return out;

@@ -179,7 +179,7 @@ TEST(RuleChannelAbroadTest, MatchesTheBruteForceDefinitionOnRandomRows) {
   }
   EXPECT_GT(seen[Basis::kAbroad], 30);  // the random rows exercise each reading
   EXPECT_GT(seen[Basis::kUnrecorded], 100);
-  EXPECT_GT(seen[Basis::kCash], 20);
+  EXPECT_GT(seen[Basis::kCash], 5);  // cash in depth: rules_cash_counterparty_test.cc
   EXPECT_GT(matched, 1000);
 }
 
@@ -209,7 +209,9 @@ TEST(RuleChannelAbroadTest, EvidenceSentenceAndSupportSayWhatWasInferred) {
       << alerts[0].sentence;
   ASSERT_EQ(w.support().size(), 1u);
   EXPECT_TRUE(w.support()[0].ran) << w.support()[0].reason;
-  EXPECT_NE(w.support()[0].note.find("1 of 3 rows have channel unknown and an outside counterparty with a country"),
+  // Support is counted by the rows' shapes (a country given, not which one), as for known channels:
+  // the payee in GT and the utility at home both can support it; only GT matches.
+  EXPECT_NE(w.support()[0].note.find("2 of 3 rows have channel unknown and an outside counterparty with a country"),
             std::string::npos)
       << w.support()[0].note;
   // A filter naming wire alone, or without a counterparty country, infers nothing: the utility
