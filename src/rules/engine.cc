@@ -274,24 +274,57 @@ class RuleEvaluator {
     }
   }
 
-  // Marks each evidence row whose channel is unknown and that its stream's filter matched as cash
-  // through the cash node at one end; counts them in the figure "channel_inferred_rows" and says so
-  // in the sentence (docs/rules.md, Channel from the cash counterparty).
+  // Marks each evidence row whose channel is unknown with how its stream's filter read it: as cash
+  // through the cash node at one end, as a transfer abroad through the outside counterparty's
+  // country, or, where the filter names `unknown` itself, as a row without a channel that the rule
+  // counts whatever it was; counts the first two in the figure "channel_inferred_rows", the third
+  // in "channel_unrecorded_rows", and says so in the sentence (docs/rules.md, Channel from the cash
+  // counterparty, Channel from the counterparty's country, Rows without a channel).
   void NoteChannelBasis(Alert& alert) const {
-    const bool first_infers = MayInferCash(rule_.sequence ? rule_.first : rule_.match);
-    const bool then_infers = rule_.sequence && MayInferCash(rule_.then);
-    if (!first_infers && !then_infers) return;
-    uint64_t inferred = 0;
+    struct Reads {
+      bool cash, abroad, unrecorded;
+    };
+    auto reads = [](const Filter& f) { return Reads{MayInferCash(f), MayInferAbroad(f), NamesUnknown(f)}; };
+    const Reads first = reads(rule_.sequence ? rule_.first : rule_.match);
+    const Reads then = rule_.sequence ? reads(rule_.then) : Reads{false, false, false};
+    auto any = [](const Reads& r) { return r.cash || r.abroad || r.unrecorded; };
+    if (!any(first) && !any(then)) return;
+    uint64_t by_cash = 0, by_country = 0, unrecorded = 0;
     for (EvidenceItem& item : alert.evidence) {
-      if (!(item.role == EvidenceRole::kThen ? then_infers : first_infers)) continue;
-      item.channel_basis = ChannelBasisText(facts_, item.transaction);
-      inferred += !item.channel_basis.empty();
+      const Reads& r = item.role == EvidenceRole::kThen ? then : first;
+      if (r.cash) item.channel_basis = ChannelBasisText(facts_, item.transaction);
+      if (!item.channel_basis.empty()) {
+        ++by_cash;
+        continue;
+      }
+      if (r.abroad) item.channel_basis = AbroadBasisText(facts_, item.transaction);
+      if (!item.channel_basis.empty()) {
+        ++by_country;
+        continue;
+      }
+      if (r.unrecorded) item.channel_basis = UnrecordedBasisText(facts_, item.transaction);
+      unrecorded += !item.channel_basis.empty();
     }
-    if (inferred == 0) return;
-    alert.figures.emplace_back("channel_inferred_rows", std::to_string(inferred));
-    alert.sentence += fmt::format(" The channel of {} of these rows is inferred from the cash counterparty (the "
-                                  "records say unknown).",
-                                  inferred);
+    if (by_cash + by_country > 0) {
+      alert.figures.emplace_back("channel_inferred_rows", std::to_string(by_cash + by_country));
+    }
+    if (unrecorded > 0) alert.figures.emplace_back("channel_unrecorded_rows", std::to_string(unrecorded));
+    if (by_cash > 0) {
+      alert.sentence += fmt::format(" The channel of {} of these rows is inferred from the cash counterparty (the "
+                                    "records say unknown).",
+                                    by_cash);
+    }
+    if (by_country > 0) {
+      alert.sentence += fmt::format(" The channel of {} of these rows is inferred from the outside counterparty's "
+                                    "country: a transfer abroad, by wire or money transmitter (the records say "
+                                    "unknown).",
+                                    by_country);
+    }
+    if (unrecorded > 0) {
+      alert.sentence += fmt::format(" {} of these rows have no channel in the records; the rule counts them "
+                                    "whatever their channel.",
+                                    unrecorded);
+    }
   }
 
   // Whether the subject passes the peer comparison; fills the peer figures.

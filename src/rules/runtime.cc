@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace moneytrail::rules::rules_internal {
 namespace {
@@ -136,7 +137,8 @@ FilterRuntime::FilterRuntime(const Filter& f, const StoreFacts& fx, int32_t curr
     if (generic_cash != 0) channel_mask |= cash;
   }
   infer_cash = InferCashBits(f.channel_mask);
-  if (infer_cash != 0) channel_mask |= 1u << static_cast<int>(Channel::kUnknown);
+  infer_abroad = InfersAbroad(f);
+  if (infer_cash != 0 || infer_abroad) channel_mask |= 1u << static_cast<int>(Channel::kUnknown);
   const size_t locations = fx.location_city.size();
   if (!f.cities.empty() || !f.regions.empty() || !f.countries.empty()) {
     location_ok.assign(locations, 1);
@@ -188,11 +190,16 @@ bool FilterRuntime::Matches(TransactionId t, AccountId subject, AccountId counte
   const uint8_t ch = s.channel()[t];
   if (channel_mask != 0 && !(channel_mask & (1u << ch))) return false;
   if (ch == static_cast<uint8_t>(Channel::kCash) && !(generic_cash & (subject_receives ? 1 : 2))) return false;
-  if (ch == static_cast<uint8_t>(Channel::kUnknown) && infer_cash != 0) {
-    // Only through the cash node at one end: a deposit when it pays, a withdrawal when it is paid.
+  if (ch == static_cast<uint8_t>(Channel::kUnknown) && (infer_cash != 0 || infer_abroad)) {
+    // Only through the cash node at one end (a deposit when it pays, a withdrawal when it is paid),
+    // or, for a filter that infers transfers abroad, an outside counterparty (whose country the
+    // counterparty_country test below reads).
     const Channel inferred = CashChannelByCounterparty(fx, t);
-    if (inferred == Channel::kUnknown) return false;
-    if (!(infer_cash & (inferred == Channel::kCashDeposit ? 1 : 2))) return false;
+    if (inferred != Channel::kUnknown) {
+      if (!(infer_cash & (inferred == Channel::kCashDeposit ? 1 : 2))) return false;
+    } else if (!infer_abroad || fx.account_kind[counterparty] != static_cast<uint8_t>(NodeKind::kExternal)) {
+      return false;
+    }
   }
   if (currency == -2) return false;
   if (currency >= 0 && s.paid_currency()[t] != currency) return false;
@@ -268,6 +275,77 @@ std::string ChannelBasisText(const StoreFacts& facts, TransactionId t) {
   const Channel inferred = CashChannelByCounterparty(facts, t);
   if (inferred == Channel::kUnknown) return "";
   return fmt::format("channel inferred from the cash counterparty: {}", ChannelName(inferred));
+}
+
+bool InfersAbroad(const Filter& f) {
+  const uint32_t wire = 1u << static_cast<int>(Channel::kWire);
+  const uint32_t transmitter = 1u << static_cast<int>(Channel::kMoneyTransmitter);
+  const uint32_t unknown = 1u << static_cast<int>(Channel::kUnknown);
+  return (f.channel_mask & wire) && (f.channel_mask & transmitter) && !(f.channel_mask & unknown) &&
+         !f.counterparty_countries.empty();
+}
+
+bool MayInferAbroad(const Filter& f) {
+  if (InfersAbroad(f)) return true;
+  for (const Filter& a : f.any_of) {
+    if (MayInferAbroad(a)) return true;
+  }
+  return false;
+}
+
+bool NamesUnknown(const Filter& f) {
+  if (f.channel_mask & (1u << static_cast<int>(Channel::kUnknown))) return true;
+  for (const Filter& a : f.any_of) {
+    if (NamesUnknown(a)) return true;
+  }
+  return false;
+}
+
+namespace {
+
+// The outside end of row t (kind external) when its other end is a bank account; -1 otherwise.
+int OutsideEnd(const StoreFacts& facts, TransactionId t) {
+  const store::Store& s = facts.store;
+  const uint8_t account = static_cast<uint8_t>(NodeKind::kAccount);
+  const uint8_t external = static_cast<uint8_t>(NodeKind::kExternal);
+  const uint8_t a = facts.account_kind[s.source()[t]], b = facts.account_kind[s.destination()[t]];
+  if (a == account && b == external) return 1;
+  if (a == external && b == account) return 0;
+  return -1;
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+std::string AbroadBasisText(const StoreFacts& facts, TransactionId t) {
+  const store::Store& s = facts.store;
+  if (s.channel()[t] != static_cast<uint8_t>(Channel::kUnknown)) return "";
+  const int outside = OutsideEnd(facts, t);
+  const uint32_t loc = s.location()[t];
+  if (outside < 0 || loc >= facts.location_country.size() || facts.location_country[loc].empty()) return "";
+  return fmt::format("channel inferred from the counterparty's country: a transfer {} an outside account in {} "
+                     "(wire or money transmitter)",
+                     outside == 1 ? "to" : "from", Upper(facts.location_country[loc]));
+}
+
+std::string UnrecordedBasisText(const StoreFacts& facts, TransactionId t) {
+  const store::Store& s = facts.store;
+  if (s.channel()[t] != static_cast<uint8_t>(Channel::kUnknown)) return "";
+  const uint8_t a = facts.account_kind[s.source()[t]], b = facts.account_kind[s.destination()[t]];
+  const uint8_t account = static_cast<uint8_t>(NodeKind::kAccount);
+  std::string what;
+  if (a == account && b == account) {
+    what = "a transfer between two bank accounts";
+  } else {
+    const bool pays = a == account;
+    what = fmt::format("a payment {} a node of kind {}", pays ? "to" : "from",
+                       NodeKindName(static_cast<NodeKind>(pays ? b : a)));
+  }
+  return fmt::format("channel not recorded: {}, which this rule counts whatever its channel", what);
 }
 
 }  // namespace moneytrail::rules::rules_internal

@@ -118,6 +118,11 @@ struct FilterRuntime {
   // or cash: bit 0; cash_withdrawal or cash: bit 1); 0 when it names none of them, names
   // `unknown` itself, or names no channel (then unknown rows match as any channel does).
   uint8_t infer_cash = 0;
+  // Whether a row of channel `unknown` between a bank account and an outside (external) node
+  // matches as a transfer abroad (docs/rules.md, Channel from the counterparty's country): set
+  // when the filter names both `wire` and `money_transmitter`, not `unknown`, and requires a
+  // listed counterparty country (InfersAbroad); the country test itself is cp_country_ok's.
+  bool infer_abroad = false;
   Direction direction;
   std::vector<AmountBound> amount;
   int32_t currency;  // -1: any; -2: a currency the store does not have (nothing matches)
@@ -151,6 +156,25 @@ bool MayInferCash(const Filter& f);
 // The text an evidence row carries when its channel was inferred ("" when not): "channel inferred
 // from the cash counterparty: cash_deposit".
 std::string ChannelBasisText(const StoreFacts& facts, TransactionId t);
+
+// Whether filter `f` itself reads a row of channel `unknown` whose counterparty is an outside node
+// as a transfer abroad: it names both wire and money_transmitter (the two ways money is sent to
+// or received from an outside account abroad, so the filter accepts whichever it was), does not
+// name `unknown`, and requires a listed counterparty country (a country the row must give).
+bool InfersAbroad(const Filter& f);
+// f or one of its any_of alternatives InfersAbroad.
+bool MayInferAbroad(const Filter& f);
+// f or one of its any_of alternatives names the channel `unknown` itself (a rule that counts
+// rows without a channel there; docs/rules.md, Rows without a channel).
+bool NamesUnknown(const Filter& f);
+// "channel inferred from the counterparty's country: a transfer to an outside account in GT (wire
+// or money transmitter)" for a row of channel unknown between a bank account and an outside node
+// whose location gives a country; "" otherwise.
+std::string AbroadBasisText(const StoreFacts& facts, TransactionId t);
+// "channel not recorded: a transfer between two bank accounts, which this rule counts whatever its
+// channel" (or "a payment to/from an outside party", ...) for a row of channel unknown; "" for a
+// row with a channel.
+std::string UnrecordedBasisText(const StoreFacts& facts, TransactionId t);
 
 // The currency id of `code` in the store (ISO code or the IBM name, case-insensitive), -2 when
 // absent, -1 for "any".

@@ -26,6 +26,9 @@ struct Need {
   // Rows of channel unknown with a cash end count (FilterRuntime::infer_cash; the shape does not
   // say which end, so both directions are counted).
   bool infer_cash = false;
+  // Rows of channel unknown with an outside end count as transfers abroad (FilterRuntime::
+  // infer_abroad; the country is external_country's need).
+  bool infer_abroad = false;
   std::vector<Need> alternatives;  // any_of: at least one
 };
 
@@ -42,6 +45,7 @@ Need NeedOf(const Filter& f) {
   n.external_country = !f.counterparty_countries.empty();
   n.cp_kinds = f.counterparty_kind_mask;
   n.infer_cash = InferCashBits(f.channel_mask) != 0;
+  n.infer_abroad = InfersAbroad(f);
   for (const Filter& alternative : f.any_of) n.alternatives.push_back(NeedOf(alternative));
   return n;
 }
@@ -50,7 +54,9 @@ bool Supports(const Need& n, uint32_t shape) {
   if (!(shape & RowShapes::kAccountEnd)) return false;  // events are seen from bank accounts
   const bool inferred_cash = n.infer_cash && (shape & 15) == static_cast<uint32_t>(Channel::kUnknown) &&
                              (shape & KindBit(static_cast<int>(NodeKind::kCash)));
-  if (n.channels != 0 && !(n.channels & (1u << (shape & 15))) && !inferred_cash) return false;
+  const bool inferred_abroad = n.infer_abroad && (shape & 15) == static_cast<uint32_t>(Channel::kUnknown) &&
+                               (shape & KindBit(static_cast<int>(NodeKind::kExternal)));
+  if (n.channels != 0 && !(n.channels & (1u << (shape & 15))) && !inferred_cash && !inferred_abroad) return false;
   if ((shape & n.fields) != n.fields) return false;
   const uint32_t external = KindBit(static_cast<int>(NodeKind::kExternal));
   if (n.external_country && !((shape & RowShapes::kCountry) && (shape & external))) return false;
@@ -137,6 +143,25 @@ bool Infers(const Need& n) {
   return n.infer_cash || std::any_of(n.alternatives.begin(), n.alternatives.end(), Infers);
 }
 
+bool InfersAbroadNeed(const Need& n) {
+  return n.infer_abroad || std::any_of(n.alternatives.begin(), n.alternatives.end(), InfersAbroadNeed);
+}
+
+// Rows of channel unknown with an outside end and a country that support `n` (through a transfer
+// abroad inferred from the counterparty's country).
+uint64_t InferredAbroadRows(const Need& n, const RowShapes& shapes) {
+  if (!InfersAbroadNeed(n)) return 0;
+  uint64_t total = 0;
+  for (uint32_t shape = 0; shape < RowShapes::kShapes; ++shape) {
+    if (shapes.count(shape) != 0 && (shape & 15) == static_cast<uint32_t>(Channel::kUnknown) &&
+        (shape & KindBit(static_cast<int>(NodeKind::kExternal))) && !(shape & KindBit(static_cast<int>(NodeKind::kCash))) &&
+        Supports(n, shape)) {
+      total += shapes.count(shape);
+    }
+  }
+  return total;
+}
+
 // Rows that support `n` only through a cash channel inferred from the cash counterparty.
 uint64_t InferredCashRows(const Need& n, const RowShapes& shapes) {
   uint64_t total = 0;
@@ -220,6 +245,7 @@ RuleSupport AssessRule(const Rule& rule, const RowShapes& shapes, const StoreFac
   std::string failed;
   bool channel_failed = false;
   uint64_t inferred = 0;  // the most rows of one stream that support it only by an inferred channel
+  uint64_t abroad = 0;    // the same, through a transfer abroad inferred from the country
   for (size_t i = 0; i < streams.size(); ++i) {
     Need& n = streams[i].second;
     n.fields |= MetricFields(rule, static_cast<int>(i));
@@ -228,11 +254,13 @@ RuleSupport AssessRule(const Rule& rule, const RowShapes& shapes, const StoreFac
     out.needs += (out.needs.empty() ? "" : "; ") + streams[i].first + text;
     out.supporting_rows = i == 0 ? supporting : std::min(out.supporting_rows, supporting);
     inferred = std::max(inferred, InferredCashRows(n, shapes));
+    abroad = std::max(abroad, InferredAbroadRows(n, shapes));
     if (supporting == 0 && failed.empty()) {
       failed = fmt::format("{}{} of {} rows are {}", streams[i].first, 0, Thousands(shapes.rows()), text);
       Need channels_only;
       channels_only.channels = n.channels;
       channels_only.infer_cash = n.infer_cash;
+      channels_only.infer_abroad = n.infer_abroad;
       channel_failed = Count(channels_only, shapes) == 0;
     }
   }
@@ -263,6 +291,12 @@ RuleSupport AssessRule(const Rule& rule, const RowShapes& shapes, const StoreFac
                             "cash deposits (the cash node pays) or withdrawals (it is paid), channel inferred "
                             "from the cash counterparty",
                             out.note.empty() ? "" : "; ", Thousands(inferred), Thousands(shapes.rows()));
+  }
+  if (out.ran && abroad > 0) {
+    out.note += fmt::format("{}{} of {} rows have channel unknown and an outside counterparty with a country: those "
+                            "whose country the rule lists count as transfers abroad (wire or money transmitter), "
+                            "channel inferred from the counterparty's country",
+                            out.note.empty() ? "" : "; ", Thousands(abroad), Thousands(shapes.rows()));
   }
   return out;
 }
