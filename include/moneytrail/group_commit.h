@@ -30,6 +30,9 @@ GroupCommitTotals GroupCommitCounters();
 // and head write, in microseconds (0 before its first). For per-request timing (`moneytrail
 // serve --trace-requests`).
 int64_t LastCommitWaitMicros();
+// When that change was queued: std::chrono::steady_clock's count in microseconds (CLOCK_MONOTONIC
+// on Linux, so comparable with another process's, e.g. the load client's; 0 before the first).
+int64_t LastCommitQueuedAtMicros();
 
 // The workspace database's compiled statements (each connection compiles a statement once per
 // SQL text and keeps it): how many were compiled and how many runs reused a compiled one, over

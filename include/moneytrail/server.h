@@ -145,6 +145,12 @@ struct HttpOptions {
   // Threads serving connections: each holds one kept-alive connection (and an event stream holds
   // one for its length), so this bounds the clients served at once; others wait their turn.
   int threads = 64;
+  // Print to stderr, for the first this-many requests, when each step of it happened in the HTTP
+  // layer (request read and parsed, the Api's handling, compression, response written), in
+  // microseconds of the monotonic clock, which another process on the machine (the load client)
+  // shares; with the request's X-Trace-Id header when it has one (bench/workspace_load
+  // WORKSPACE_LOAD_TRACE; bench/ws_trace.py joins both sides). Diagnostics; 0: none.
+  int trace_requests = 0;
 };
 
 class HttpServer {

@@ -23,6 +23,7 @@ std::atomic<int64_t> largest_batch{0};
 // Set on a committer's thread: a change that queues another change would wait for itself.
 thread_local bool on_committer_thread = false;
 thread_local int64_t last_commit_wait_micros = 0;
+thread_local int64_t last_commit_queued_at_micros = 0;
 
 std::mutex registry_mutex;
 // The live committers by workspace directory and durability (weak: the last holder ends one).
@@ -34,6 +35,7 @@ std::map<std::string, std::weak_ptr<GroupCommitter>>& Registry() {
 }  // namespace
 
 int64_t LastCommitWaitMicros() { return last_commit_wait_micros; }
+int64_t LastCommitQueuedAtMicros() { return last_commit_queued_at_micros; }
 
 GroupCommitTotals GroupCommitCounters() {
   GroupCommitTotals t;
@@ -94,6 +96,8 @@ Status GroupCommitter::Run(const Change& change) {
   Status st = answer.get();
   last_commit_wait_micros =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - queued_at).count();
+  last_commit_queued_at_micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(queued_at.time_since_epoch()).count();
   return st;
 }
 

@@ -64,7 +64,8 @@ int RunServe(const Options& o) {
                          .trace_requests = o.trace_requests});
   std::error_code ec;
   const std::string web = std::filesystem::is_directory(o.web, ec) ? o.web : "";
-  server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key, .web_dir = web});
+  server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key, .web_dir = web,
+                                    .trace_requests = o.trace_requests});
   Status bound = http.Bind();
   if (!bound.ok()) return cli::ReportError("serve", bound);
   fmt::print("serving {} at {}://{}:{}/ (API under /api/v1; {}; SIGINT or SIGTERM stops)\n", o.workspace,
