@@ -85,6 +85,10 @@ struct ApiOptions {
   // the session check, the route and, of it, the wait for the durable commit); diagnostics
   // (`moneytrail serve --trace-requests`, bench/RESULTS-ws.md session 14). 0: none.
   int trace_requests = 0;
+  // At most this many requests run at once; the others wait their turn in arrival order, and a
+  // request waiting for its journal entry's durable commit leaves its turn to another
+  // (server/admission_gate.h; bench/RESULTS-ws.md, session 15). 0: no limit.
+  int active_requests = 0;
 };
 
 // The Api's pool of workspace connections (one per request in flight; ApiOptions::warm_connections).
@@ -97,6 +101,7 @@ struct PoolCounts {
 };
 
 class JobRunner;
+class AdmissionGate;
 
 class Api {
  public:
@@ -129,6 +134,7 @@ class Api {
   int64_t opened_on_demand_ = 0;
   std::atomic<int> traced_{0};    // requests traced so far (ApiOptions::trace_requests)
   std::unique_ptr<JobRunner> jobs_;
+  std::unique_ptr<AdmissionGate> gate_;  // ApiOptions::active_requests > 0
 };
 
 struct HttpOptions {

@@ -24,6 +24,7 @@ std::atomic<int64_t> largest_batch{0};
 thread_local bool on_committer_thread = false;
 thread_local int64_t last_commit_wait_micros = 0;
 thread_local int64_t last_commit_queued_at_micros = 0;
+thread_local CommitWaitHook* commit_wait_hook = nullptr;
 
 std::mutex registry_mutex;
 // The live committers by workspace directory and durability (weak: the last holder ends one).
@@ -36,6 +37,7 @@ std::map<std::string, std::weak_ptr<GroupCommitter>>& Registry() {
 
 int64_t LastCommitWaitMicros() { return last_commit_wait_micros; }
 int64_t LastCommitQueuedAtMicros() { return last_commit_queued_at_micros; }
+void SetCommitWaitHook(CommitWaitHook* hook) { commit_wait_hook = hook; }
 
 GroupCommitTotals GroupCommitCounters() {
   GroupCommitTotals t;
@@ -93,7 +95,9 @@ Status GroupCommitter::Run(const Change& change) {
   }
   wake_.notify_one();
   // No lock is held here: the committer needs none of the caller's.
+  if (commit_wait_hook != nullptr) commit_wait_hook->BeforeWait();
   Status st = answer.get();
+  if (commit_wait_hook != nullptr) commit_wait_hook->AfterWait();
   last_commit_wait_micros =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - queued_at).count();
   last_commit_queued_at_micros =
