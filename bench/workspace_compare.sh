@@ -36,8 +36,10 @@ for i in $(seq "$n"); do
       "$side" "$i" "$first" "$r0" "$deep" "$cpu" "$la" "$la2" | tee -a "$summary"
   done
 done
+med() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 for side in A B; do
-  awk -v s="$side" '$1 == s {split($0, f, "first page p50/p99/max "); split(f[2], v, " "); p50[++k] = v[1]; p99[k] = v[2]}
-    END {asort(p50); asort(p99); m = int((k + 1) / 2);
-         printf "%s: first page median of %d runs: p50 %s, p99 %s\n", s, k, p50[m], p99[m]}' "$summary"
+  p50=$(awk -v s="$side" '$1 == s {split($0, f, "first page p50/p99/max "); split(f[2], v, " "); print v[1]}' "$summary" | med)
+  p99=$(awk -v s="$side" '$1 == s {split($0, f, "first page p50/p99/max "); split(f[2], v, " "); print v[2]}' "$summary" | med)
+  cpu=$(awk -v s="$side" '$1 == s {split($0, f, "CPU/request "); split(f[2], v, " "); print v[1]}' "$summary" | med)
+  echo "$side: medians of $n runs: first page p50 $p50, p99 $p99; server ms CPU per request $cpu"
 done | tee -a "$summary"
