@@ -32,10 +32,14 @@
 #include <thread>
 #include <vector>
 
+#include <time.h>
+
 #include "moneytrail/workspace.h"
+#include "workspace_load.h"
 
 namespace {
 
+using namespace workspace_load;
 using Json = nlohmann::json;
 namespace ws = moneytrail::workspace;
 
@@ -85,27 +89,6 @@ int Prepare(const std::filesystem::path& dir, const std::string& password, int a
   return 0;
 }
 
-struct Samples {
-  std::mutex mutex;
-  std::map<std::string, std::vector<double>> ms;  // by kind
-  // The queue's first page by round: round 0 is the burst (every client's first timed request,
-  // all sent at once after the start barrier), the others its steady state.
-  std::vector<double> first_page_round0, first_page_later;
-  std::atomic<int> failures{0};
-  std::atomic<int64_t> sent{0};  // every request of the clients, timed or not
-  void Add(const std::string& kind, double v) {
-    std::lock_guard<std::mutex> lock(mutex);
-    ms[kind].push_back(v);
-  }
-};
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t at = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
-  return v[at];
-}
-
 int Run(int port, const std::string& user, const std::string& password, int64_t case_id, int clients,
         int rounds) {
   httplib::Client login("127.0.0.1", port);
@@ -128,7 +111,20 @@ int Run(int port, const std::string& user, const std::string& password, int64_t 
   // left. WORKSPACE_LOAD_NAGLE=1 keeps that behaviour (to compare with earlier figures).
   const char* nagle_env = std::getenv("WORKSPACE_LOAD_NAGLE");
   const bool nagle = nagle_env != nullptr && std::string(nagle_env) == "1";
+  const char* trace_env = std::getenv("WORKSPACE_LOAD_TRACE");
+  const std::string trace_path = trace_env != nullptr ? trace_env : "";
+  auto micros = [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  auto thread_cpu_micros = [] {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<int64_t>(t.tv_sec) * 1000000 + t.tv_nsec / 1000;
+  };
   auto client = [&](int k) {
+    const int64_t thread_started = micros();
+    int round = -1;
     httplib::Client http("127.0.0.1", port);
     http.set_keep_alive(true);
     http.set_tcp_nodelay(!nagle);
@@ -136,11 +132,29 @@ int Run(int port, const std::string& user, const std::string& password, int64_t 
     http.set_connection_timeout(10, 0);
     http.set_read_timeout(30, 0);
     http.set_write_timeout(30, 0);
+    // The headers of a timed request: in a traced run, with its X-Trace-Id.
+    httplib::Headers traced_headers = headers;
     auto timed = [&](const std::string& kind, auto&& call) -> httplib::Result {
+      std::string trace_id;
+      int64_t cpu0 = 0, us0 = 0;
+      if (!trace_path.empty()) {
+        trace_id = fmt::format("{}.{}.{}", k, round, KindCode(kind));
+        traced_headers = headers;
+        traced_headers.emplace("X-Trace-Id", trace_id);
+        cpu0 = thread_cpu_micros();
+        us0 = micros();
+      }
       const auto t0 = std::chrono::steady_clock::now();
       ++samples.sent;
       httplib::Result r = call();
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (!trace_path.empty()) {
+        const int64_t us1 = micros(), cpu1 = thread_cpu_micros();
+        std::lock_guard<std::mutex> lock(samples.mutex);
+        samples.trace_lines.push_back(fmt::format("client-trace id={} kind={} sent={} answered={} cpu_us={}",
+                                                  trace_id, KindCode(kind), us0, us1,
+                                                  cpu1 - cpu0));
+      }
       if (!r || r->status != 200) {
         if (samples.failures++ < 5) {
           fmt::print(stderr, "{}: HTTP {} {}\n", kind, r ? r->status : -1,
@@ -169,11 +183,18 @@ int Run(int port, const std::string& user, const std::string& password, int64_t 
     }
     const int64_t note_id = Json::parse(note->body)["id"];
     int64_t note_version = Json::parse(note->body)["version"];
+    const int64_t note_answered = micros();
     ++ready;
     while (ready.load() < clients) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (!trace_path.empty()) {
+      std::lock_guard<std::mutex> lock(samples.mutex);
+      samples.trace_lines.push_back(fmt::format("client-start client={} thread_started={} note_answered={} released={}",
+                                                k, thread_started, note_answered, micros()));
+    }
     for (int i = 0; i < rounds; ++i) {
+      round = i;
       const auto page_start = std::chrono::steady_clock::now();
-      auto page = timed("queue: first page of 50", [&] { return http.Get(base + "/alerts?limit=50", headers); });
+      auto page = timed("queue: first page of 50", [&] { return http.Get(base + "/alerts?limit=50", traced_headers); });
       if (page && page->status == 200) {
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - page_start).count();
         std::lock_guard<std::mutex> lock(samples.mutex);
@@ -181,14 +202,14 @@ int Run(int port, const std::string& user, const std::string& password, int64_t 
       }
       const int64_t deep = first_id + 99000 + (k * 17 + i * 7) % 900;
       timed("queue: page of 50 after 99,000", [&] {
-        return http.Get(base + "/alerts?limit=50&after_id=" + std::to_string(deep), headers);
+        return http.Get(base + "/alerts?limit=50&after_id=" + std::to_string(deep), traced_headers);
       });
       timed("subject view", [&] {
-        return http.Get(base + "/views/subject?subject=E" + std::to_string((k * 31 + i) % 5000), headers);
+        return http.Get(base + "/views/subject?subject=E" + std::to_string((k * 31 + i) % 5000), traced_headers);
       });
-      timed("note: read", [&] { return http.Get("/api/v1/notes/" + std::to_string(note_id), headers); });
+      timed("note: read", [&] { return http.Get("/api/v1/notes/" + std::to_string(note_id), traced_headers); });
       auto changed = timed("note: change (journalled)", [&] {
-        return http.Patch("/api/v1/notes/" + std::to_string(note_id), headers,
+        return http.Patch("/api/v1/notes/" + std::to_string(note_id), traced_headers,
                           Json{{"version", note_version}, {"text", "load " + std::to_string(i + 1)}}.dump(),
                           "application/json");
       });
@@ -202,7 +223,7 @@ int Run(int port, const std::string& user, const std::string& password, int64_t 
       }
       const int64_t version = Json::parse(alert->body)["version"];
       timed("disposition (journalled)", [&] {
-        return http.Post("/api/v1/alerts/" + std::to_string(alert_id) + "/disposition", headers,
+        return http.Post("/api/v1/alerts/" + std::to_string(alert_id) + "/disposition", traced_headers,
                          Json{{"state", "in_review"}, {"note", "load test review"}, {"version", version}}.dump(),
                          "application/json");
       });
@@ -213,26 +234,8 @@ int Run(int port, const std::string& user, const std::string& password, int64_t 
   for (int k = 0; k < clients; ++k) threads.emplace_back(client, k);
   for (auto& t : threads) t.join();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  size_t total = 0;
-  fmt::print("{} clients x {} rounds on loopback, {:.1f} s wall{}\n", clients, rounds, seconds,
-             nagle ? " (client with Nagle's algorithm: WORKSPACE_LOAD_NAGLE=1)" : "");
-  fmt::print("{:<34} {:>8} {:>9} {:>9} {:>9}\n", "request", "count", "p50 ms", "p99 ms", "max ms");
-  for (auto& [kind, v] : samples.ms) {
-    total += v.size();
-    const double p50 = Percentile(v, 0.50), p99 = Percentile(v, 0.99), max = v.back();
-    fmt::print("{:<34} {:>8} {:>9.1f} {:>9.1f} {:>9.1f}\n", kind, v.size(), p50, p99, max);
-  }
-  for (auto [name, v] : {std::pair{"  of which round 0 (the burst)", &samples.first_page_round0},
-                         std::pair{"  of which rounds 1 and later", &samples.first_page_later}}) {
-    if (v->empty()) continue;
-    const double p50 = Percentile(*v, 0.50), p99 = Percentile(*v, 0.99), max = v->back();
-    fmt::print("{:<34} {:>8} {:>9.1f} {:>9.1f} {:>9.1f}\n", name, v->size(), p50, p99, max);
-  }
-  fmt::print("{} requests answered 200, {} failed\n", total, samples.failures.load());
-  // Read by workspace_load.sh for the server's CPU per request.
-  fmt::print("{} requests sent (the timed ones, each client's note and the alert reads before dispositions)\n",
-             samples.sent.load());
-  return samples.failures.load() == 0 ? 0 : 1;
+  return Report(samples, clients, rounds, seconds,
+                nagle ? " (client with Nagle's algorithm: WORKSPACE_LOAD_NAGLE=1)" : "", trace_path);
 }
 
 }  // namespace
@@ -242,6 +245,12 @@ int main(int argc, char** argv) {
   const std::vector<std::string> a(argv + 1, argv + argc);
   if (a.size() == 5 && a[0] == "prepare") return Prepare(a[1], a[2], std::stoi(a[3]), std::stoi(a[4]));
   if (a.size() == 7 && a[0] == "run") {
+    // WORKSPACE_LOAD_CLIENT=events: one thread drives every session (bench/workspace_load_events.cc).
+    const char* client = std::getenv("WORKSPACE_LOAD_CLIENT");
+    if (client != nullptr && std::string(client) == "events") {
+      return workspace_load::RunEvents(std::stoi(a[1]), a[2], a[3], std::stoll(a[4]), std::stoi(a[5]),
+                                       std::stoi(a[6]));
+    }
     return Run(std::stoi(a[1]), a[2], a[3], std::stoll(a[4]), std::stoi(a[5]), std::stoi(a[6]));
   }
   fmt::print(stderr,

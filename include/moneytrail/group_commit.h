@@ -30,6 +30,20 @@ GroupCommitTotals GroupCommitCounters();
 // and head write, in microseconds (0 before its first). For per-request timing (`moneytrail
 // serve --trace-requests`).
 int64_t LastCommitWaitMicros();
+// When that change was queued: std::chrono::steady_clock's count in microseconds (CLOCK_MONOTONIC
+// on Linux, so comparable with another process's, e.g. the load client's; 0 before the first).
+int64_t LastCommitQueuedAtMicros();
+
+// Told, on the calling thread, when a journalled change starts and ends waiting for its durable
+// commit: the server lets another request run meanwhile (server/admission_gate.h). One per
+// thread, set for the duration of a request; nullptr: none.
+class CommitWaitHook {
+ public:
+  virtual ~CommitWaitHook() = default;
+  virtual void BeforeWait() = 0;
+  virtual void AfterWait() = 0;
+};
+void SetCommitWaitHook(CommitWaitHook* hook);
 
 // The workspace database's compiled statements (each connection compiles a statement once per
 // SQL text and keeps it): how many were compiled and how many runs reused a compiled one, over

@@ -85,6 +85,10 @@ struct ApiOptions {
   // the session check, the route and, of it, the wait for the durable commit); diagnostics
   // (`moneytrail serve --trace-requests`, bench/RESULTS-ws.md session 14). 0: none.
   int trace_requests = 0;
+  // At most this many requests run at once; the others wait their turn in arrival order, and a
+  // request waiting for its journal entry's durable commit leaves its turn to another
+  // (server/admission_gate.h; bench/RESULTS-ws.md, session 15). 0: no limit.
+  int active_requests = 0;
 };
 
 // The Api's pool of workspace connections (one per request in flight; ApiOptions::warm_connections).
@@ -97,6 +101,7 @@ struct PoolCounts {
 };
 
 class JobRunner;
+class AdmissionGate;
 
 class Api {
  public:
@@ -129,6 +134,7 @@ class Api {
   int64_t opened_on_demand_ = 0;
   std::atomic<int> traced_{0};    // requests traced so far (ApiOptions::trace_requests)
   std::unique_ptr<JobRunner> jobs_;
+  std::unique_ptr<AdmissionGate> gate_;  // ApiOptions::active_requests > 0
 };
 
 struct HttpOptions {
@@ -145,6 +151,12 @@ struct HttpOptions {
   // Threads serving connections: each holds one kept-alive connection (and an event stream holds
   // one for its length), so this bounds the clients served at once; others wait their turn.
   int threads = 64;
+  // Print to stderr, for the first this-many requests, when each step of it happened in the HTTP
+  // layer (request read and parsed, the Api's handling, compression, response written), in
+  // microseconds of the monotonic clock, which another process on the machine (the load client)
+  // shares; with the request's X-Trace-Id header when it has one (bench/workspace_load
+  // WORKSPACE_LOAD_TRACE; bench/ws_trace.py joins both sides). Diagnostics; 0: none.
+  int trace_requests = 0;
 };
 
 class HttpServer {

@@ -13,10 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "moneytrail/group_commit.h"
 #include "moneytrail/json_text.h"
 #include "moneytrail/safe_text.h"
 #include "moneytrail/server.h"
 #include "moneytrail/workspace.h"
+#include "server/admission_gate.h"
 #include "server/api_internal.h"
 #include "server/job_runner.h"
 
@@ -458,6 +460,7 @@ void AddSecurityHeaders(ApiResponse& r, bool tls) {
 }  // namespace
 
 Api::Api(workspace::Workspace& workspace, ApiOptions options) : ws_(workspace), options_(options) {
+  if (options_.active_requests > 0) gate_ = std::make_unique<AdmissionGate>(options_.active_requests);
   // The warm pool: a request that finds no idle connection opens one (Workspace::Open checks the
   // journal head under the lock the committer holds while it syncs the head: up to 110 ms in a
   // burst), and 50 connections compiling the queue page's statement at once delayed that burst's
@@ -488,6 +491,33 @@ Api::Api(workspace::Workspace& workspace, ApiOptions options) : ws_(workspace), 
 }
 
 Api::~Api() = default;
+
+namespace {
+
+// A request's turn at the admission gate (ApiOptions::active_requests): held while the request
+// runs, given up while it waits for a durable commit.
+class GateTurn final : public workspace::CommitWaitHook {
+ public:
+  explicit GateTurn(AdmissionGate* gate) : gate_(gate) {
+    if (gate_ == nullptr) return;
+    gate_->Enter(false);
+    workspace::SetCommitWaitHook(this);
+  }
+  ~GateTurn() override {
+    if (gate_ == nullptr) return;
+    workspace::SetCommitWaitHook(nullptr);
+    gate_->Leave();
+  }
+  GateTurn(const GateTurn&) = delete;
+  GateTurn& operator=(const GateTurn&) = delete;
+  void BeforeWait() override { gate_->Leave(); }
+  void AfterWait() override { gate_->Enter(true); }
+
+ private:
+  AdmissionGate* gate_;
+};
+
+}  // namespace
 
 Result<std::unique_ptr<workspace::Workspace>> Api::Acquire(bool* opened) {
   {
@@ -534,6 +564,7 @@ const std::vector<RouteInfo>& Api::Routes() {
 ApiResponse Api::Handle(const ApiRequest& request) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point started = Clock::now();
+  GateTurn turn(gate_.get());
   Clock::time_point connected = started, authenticated = started;
   bool waited_for_open = false;
   static const std::vector<Route> routes_insecure = MakeRoutes({.secure_cookies = false});

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <utility>
 
+#include "moneytrail/group_commit.h"
 #include "moneytrail/server.h"
 #include "server/compression.h"
 #include "server/static_files.h"
@@ -38,9 +39,26 @@ struct HttpServer::Impl {
   std::mutex static_mu;
   std::map<std::pair<std::string, std::string>, CachedStatic> static_cache;
   std::atomic<int> listen_fd{-1};  // the listening socket, seen when cpp-httplib creates it
+  std::atomic<int> traced{0};      // requests traced so far (HttpOptions::trace_requests)
+  std::atomic<int> in_flight{0};   // requests parsed and not yet written (traced runs only)
 };
 
 namespace {
+
+// One request's steps in the HTTP layer (HttpOptions::trace_requests), in microseconds of
+// steady_clock; a request is read, handled and written on one thread.
+struct TraceMarks {
+  int64_t parsed = 0, handle_start = 0, handle_end = 0, compressed = 0;
+  int in_flight_at_parse = 0;
+  size_t body_bytes = 0, sent_bytes = 0;
+  std::string encoding;
+};
+thread_local TraceMarks trace_marks;
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 // Connections the kernel holds for the server before it accepts them.
 constexpr int kListenBacklog = 512;
@@ -123,7 +141,31 @@ Status HttpServer::Bind() {
   srv.set_tcp_nodelay(true);
   srv.set_read_timeout(30, 0);
   srv.set_write_timeout(30, 0);
-  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+  const bool trace = options_.trace_requests > 0;
+  if (trace) {
+    srv.set_pre_routing_handler([this](const httplib::Request&, httplib::Response&) {
+      trace_marks = TraceMarks{};
+      trace_marks.parsed = NowMicros();
+      trace_marks.in_flight_at_parse = ++impl_->in_flight;
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    // Called after the response's last byte was handed to the socket.
+    srv.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      const int64_t written = NowMicros();
+      --impl_->in_flight;
+      if (impl_->traced++ >= options_.trace_requests) return;
+      const TraceMarks& m = trace_marks;
+      fmt::print(stderr,
+                 "http-trace id={} {} {} {} parsed={} handle_start={} handle_end={} compressed={} written={} "
+                 "commit_queued={} commit_wait={} in_flight={} body={} sent={} encoding={}\n",
+                 req.has_header("X-Trace-Id") ? req.get_header_value("X-Trace-Id") : "-", req.method,
+                 req.path.substr(0, 80), res.status, m.parsed, m.handle_start, m.handle_end, m.compressed, written,
+                 workspace::LastCommitQueuedAtMicros(), workspace::LastCommitWaitMicros(), m.in_flight_at_parse,
+                 m.body_bytes, m.sent_bytes, m.encoding.empty() ? "identity" : m.encoding);
+    });
+  }
+  auto handler = [this, trace](const httplib::Request& req, httplib::Response& res) {
+    if (trace) trace_marks.handle_start = NowMicros();
     ApiRequest request;
     request.method = req.method;
     request.path = req.path;
@@ -136,6 +178,7 @@ Status HttpServer::Bind() {
       request.form[name] = FormPart{part.filename, part.content_type, part.content};
     }
     ApiResponse response = api_.Handle(request);
+    if (trace) trace_marks.handle_end = NowMicros();
     res.status = response.status;
     std::string content_type = "application/json";
     for (const auto& [k, v] : response.headers) {
@@ -162,6 +205,12 @@ Status HttpServer::Bind() {
     }
     auto compressed = CompressForClient(response.body, req.get_header_value("Accept-Encoding"), content_type,
                                         CompressionEffort::kFast);
+    if (trace) {
+      trace_marks.compressed = NowMicros();
+      trace_marks.body_bytes = response.body.size();
+      trace_marks.sent_bytes = compressed ? compressed->bytes.size() : response.body.size();
+      trace_marks.encoding = compressed ? compressed->encoding : "";
+    }
     SendBody(res, std::move(response.body), content_type, std::move(compressed));
   };
   // The browser interface's files: GET outside /api/ (static_files.h).

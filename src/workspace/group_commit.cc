@@ -23,6 +23,8 @@ std::atomic<int64_t> largest_batch{0};
 // Set on a committer's thread: a change that queues another change would wait for itself.
 thread_local bool on_committer_thread = false;
 thread_local int64_t last_commit_wait_micros = 0;
+thread_local int64_t last_commit_queued_at_micros = 0;
+thread_local CommitWaitHook* commit_wait_hook = nullptr;
 
 std::mutex registry_mutex;
 // The live committers by workspace directory and durability (weak: the last holder ends one).
@@ -34,6 +36,8 @@ std::map<std::string, std::weak_ptr<GroupCommitter>>& Registry() {
 }  // namespace
 
 int64_t LastCommitWaitMicros() { return last_commit_wait_micros; }
+int64_t LastCommitQueuedAtMicros() { return last_commit_queued_at_micros; }
+void SetCommitWaitHook(CommitWaitHook* hook) { commit_wait_hook = hook; }
 
 GroupCommitTotals GroupCommitCounters() {
   GroupCommitTotals t;
@@ -91,9 +95,13 @@ Status GroupCommitter::Run(const Change& change) {
   }
   wake_.notify_one();
   // No lock is held here: the committer needs none of the caller's.
+  if (commit_wait_hook != nullptr) commit_wait_hook->BeforeWait();
   Status st = answer.get();
+  if (commit_wait_hook != nullptr) commit_wait_hook->AfterWait();
   last_commit_wait_micros =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - queued_at).count();
+  last_commit_queued_at_micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(queued_at.time_since_epoch()).count();
   return st;
 }
 

@@ -136,7 +136,8 @@ Result<Alert> Workspace::LoadAlert(int64_t alert_id) {
   return AlertFromRow(rows[0], Now()).alert;
 }
 
-Result<AlertPage> Workspace::ListAlerts(const Actor& actor, int64_t case_id, const AlertQuery& q) {
+Result<AlertPage> Workspace::ListAlerts(const Actor& actor, int64_t case_id, const AlertQuery& q,
+                                        const std::function<void(const AlertPage&)>& prepare) {
   MT_ASSIGN_OR_RETURN(CaseInfo c, VisibleCase(actor, case_id));
   if (!q.state.empty() &&
       std::find(std::begin(kAlertStates), std::end(kAlertStates), q.state) == std::end(kAlertStates)) {
@@ -182,6 +183,7 @@ Result<AlertPage> Workspace::ListAlerts(const Actor& actor, int64_t case_id, con
     if (more || static_cast<int64_t>(rows.size()) <= limit) break;
   }
   page.next_after_id = more ? page.alerts.back().id : 0;
+  if (prepare) prepare(page);
   MT_RETURN_IF_ERROR(Journalled([&]() -> Status {
     return Append(actor, case_id, fmt::format("case/{}/alerts", case_id), "read", "", "",
                   fmt::format("{} alerts shown after id {}", page.alerts.size(), q.after_id));

@@ -3,7 +3,12 @@
 // connection nor compiles SQL (bench/RESULTS-ws.md, session 14). Counted, not timed.
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
 #include <string>
 #include <utility>
 
@@ -11,6 +16,7 @@
 
 #include "moneytrail/server.h"
 #include "moneytrail/workspace.h"
+#include "server/admission_gate.h"
 #include "server/case_fixture.h"
 #include "workspace/workspace_fixture.h"
 
@@ -138,6 +144,83 @@ TEST_F(WarmPoolTest, PreparingAConnectionTwiceCompilesNothingMore) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
   EXPECT_EQ((*connection)->statement_counts().reused, opened.reused);  // compiled, never run
+}
+
+}  // namespace
+}  // namespace moneytrail::server
+
+namespace moneytrail::server {
+namespace {
+
+TEST(AdmissionGateTest, AtMostNRunAtOnceAndEveryoneGetsATurn) {
+  AdmissionGate gate(2);
+  std::atomic<int> running{0}, most{0}, done{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      gate.Enter(false);
+      const int now = ++running;
+      int seen = most.load();
+      while (now > seen && !most.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      --running;
+      gate.Leave();
+      ++done;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(done.load(), 8);
+  EXPECT_LE(most.load(), 2);
+  EXPECT_GE(most.load(), 1);
+}
+
+TEST(AdmissionGateTest, AResumingRequestGoesAheadOfNewOnes) {
+  AdmissionGate gate(1);
+  gate.Enter(false);  // the one turn, held
+  std::mutex mu;
+  std::vector<std::string> order;
+  std::thread fresh([&] {
+    gate.Enter(false);
+    { std::lock_guard<std::mutex> lock(mu); order.push_back("new"); }
+    gate.Leave();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // "new" waits first
+  std::thread resuming([&] {
+    gate.Enter(true);
+    { std::lock_guard<std::mutex> lock(mu); order.push_back("resuming"); }
+    gate.Leave();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  gate.Leave();
+  fresh.join();
+  resuming.join();
+  EXPECT_EQ(order, (std::vector<std::string>{"resuming", "new"}));
+}
+
+}  // namespace
+}  // namespace moneytrail::server
+
+namespace moneytrail::server {
+namespace {
+
+TEST_F(WarmPoolTest, WithOneActiveRequestConcurrentClientsAllFinishThroughTheirCommitWaits) {
+  // --active-requests 1: a request gives up its turn while its journal entry is committed, so
+  // the others go on; every journalled read still answers, and the writes of one client too.
+  Api api(*ws_, {.secure_cookies = false, .warm_connections = 4, .active_requests = 1});
+  const std::string alerts = "/api/v1/cases/" + std::to_string(case_id_) + "/alerts";
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      for (int k = 0; k < 5; ++k) {
+        if (Call(api, "GET", alerts, {{"limit", "2"}}).status == 200) ++ok;
+      }
+    });
+  }
+  RunEveryKind(api);
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 20);
 }
 
 }  // namespace

@@ -194,6 +194,43 @@ TEST_F(CaseworkTest, AlertsEnterTheQueueOncePerIdentityAndKeepTheirDisposition) 
   EXPECT_EQ(page->alerts[2].state, "open");
 }
 
+TEST_F(CaseworkTest, AQueuePagesPrepareSeesThePageBeforeItsReadIsJournalledAndNeverADeniedOne) {
+  // The server renders a queue page while the read's journal entry is made durable (bench/
+  // RESULTS-ws.md, session 15); the page it renders is the one ListAlerts returns after the
+  // entry is durable, and a read that is refused renders nothing.
+  const int64_t a = JointCase("Q-P");
+  Investigated(a, {AlertLine(1), AlertLine(2), AlertLine(3)});
+  auto reads = [&] {
+    JournalQuery q;
+    q.object = "case/" + std::to_string(a) + "/alerts";
+    q.limit = 100000;
+    auto entries = ws_->QueryJournal(auditor_, q);
+    EXPECT_TRUE(entries.ok());
+    return entries.ok() ? entries->size() : 0u;
+  };
+  const size_t before = reads();
+  int calls = 0;
+  std::vector<int64_t> prepared_ids;
+  AlertQuery q;
+  q.limit = 2;
+  auto page = ws_->ListAlerts(irs_agent_, a, q, [&](const AlertPage& p) {
+    ++calls;
+    for (const Alert& x : p.alerts) prepared_ids.push_back(x.id);
+    EXPECT_EQ(p.next_after_id, p.alerts.back().id);
+  });
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(calls, 1);
+  ASSERT_EQ(page->alerts.size(), 2u);
+  EXPECT_EQ(prepared_ids, (std::vector<int64_t>{page->alerts[0].id, page->alerts[1].id}));
+  EXPECT_EQ(reads(), before + 1);  // the read, journalled by the time ListAlerts returned
+  // A user of another agency who is not a member: refused, nothing prepared, nothing journalled
+  // as shown.
+  const Actor outsider = MakeUser("outsider", irs_id_, Role::kAgent, {"LES"});
+  calls = 0;
+  EXPECT_FALSE(ws_->ListAlerts(outsider, a, q, [&](const AlertPage&) { ++calls; }).ok());
+  EXPECT_EQ(calls, 0);
+}
+
 TEST_F(CaseworkTest, ChangesNeedANoteTheCurrentVersionAndNoOtherUsersLock) {
   const int64_t a = JointCase("Q-2");
   Investigated(a, {AlertLine(1)});

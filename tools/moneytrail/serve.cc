@@ -28,6 +28,8 @@ struct Options {
   std::string web = MONEYTRAIL_WEB_DIR;
   int warm_connections = -1;  // -1: one per HTTP thread
   int trace_requests = 0;
+  int active_requests = 0;
+  int threads = 0;  // 0: HttpOptions' default
 };
 
 int RunServe(const Options& o) {
@@ -59,12 +61,14 @@ int RunServe(const Options& o) {
   // The request pool is warmed before the socket opens: one connection per HTTP thread, its
   // statements compiled (docs/workspace.md, "Compiled statements").
   const server::HttpOptions defaults;
-  const int warm = o.warm_connections < 0 ? defaults.threads : o.warm_connections;
+  const int threads = o.threads > 0 ? o.threads : defaults.threads;
+  const int warm = o.warm_connections < 0 ? threads : o.warm_connections;
   server::Api api(**ws, {.secure_cookies = tls, .run_jobs = true, .job_threads = 1, .warm_connections = warm,
-                         .trace_requests = o.trace_requests});
+                         .trace_requests = o.trace_requests, .active_requests = o.active_requests});
   std::error_code ec;
   const std::string web = std::filesystem::is_directory(o.web, ec) ? o.web : "";
-  server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key, .web_dir = web});
+  server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key, .web_dir = web,
+                                    .threads = threads, .trace_requests = o.trace_requests});
   Status bound = http.Bind();
   if (!bound.ok()) return cli::ReportError("serve", bound);
   fmt::print("serving {} at {}://{}:{}/ (API under /api/v1; {}; SIGINT or SIGTERM stops)\n", o.workspace,
@@ -105,6 +109,12 @@ void Setup(CLI::App& app, std::function<int()>& run) {
                  "64; 0: opened on first need)");
   app.add_option("--trace-requests", o->trace_requests,
                  "Print how the first N requests spent their time to stderr (diagnostics)");
+  app.add_option("--active-requests", o->active_requests,
+                 "At most N requests run at once, the others wait their turn in order; a request waiting for its "
+                 "journal entry's durable commit gives up its turn meanwhile (default 0: no limit)");
+  app.add_option("--threads", o->threads,
+                 "HTTP threads (default 64); each holds one kept-alive connection, so at least the number of "
+                 "clients served at once");
   app.add_option("--web", o->web, "Directory of the browser interface's built files (default: the source tree's web/dist)");
   run = [o] { return RunServe(*o); };
 }
