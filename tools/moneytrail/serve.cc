@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <memory>
@@ -28,7 +29,7 @@ struct Options {
   std::string web = MONEYTRAIL_WEB_DIR;
   int warm_connections = -1;  // -1: one per HTTP thread
   int trace_requests = 0;
-  int active_requests = 0;
+  int active_requests = -1;  // -1: two per core
   int threads = 0;  // 0: HttpOptions' default
 };
 
@@ -63,8 +64,12 @@ int RunServe(const Options& o) {
   const server::HttpOptions defaults;
   const int threads = o.threads > 0 ? o.threads : defaults.threads;
   const int warm = o.warm_connections < 0 ? threads : o.warm_connections;
+  // Two requests per core run at once by default (bench/RESULTS-ws.md, session 15: with both
+  // cores free, the queue's first page at p99 27.5 ms median of 7 runs with it, 40.0 of 9 without).
+  const int active = o.active_requests >= 0 ? o.active_requests
+                                            : 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   server::Api api(**ws, {.secure_cookies = tls, .run_jobs = true, .job_threads = 1, .warm_connections = warm,
-                         .trace_requests = o.trace_requests, .active_requests = o.active_requests});
+                         .trace_requests = o.trace_requests, .active_requests = active});
   std::error_code ec;
   const std::string web = std::filesystem::is_directory(o.web, ec) ? o.web : "";
   server::HttpServer http(api, {.host = host, .port = port, .cert_file = o.cert, .key_file = o.key, .web_dir = web,
@@ -111,7 +116,7 @@ void Setup(CLI::App& app, std::function<int()>& run) {
                  "Print how the first N requests spent their time to stderr (diagnostics)");
   app.add_option("--active-requests", o->active_requests,
                  "At most N requests run at once, the others wait their turn in order; a request waiting for its "
-                 "journal entry's durable commit gives up its turn meanwhile (default 0: no limit)");
+                 "journal entry's durable commit gives up its turn meanwhile (default: two per core; 0: no limit)");
   app.add_option("--threads", o->threads,
                  "HTTP threads (default 64); each holds one kept-alive connection, so at least the number of "
                  "clients served at once");
