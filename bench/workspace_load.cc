@@ -89,20 +89,32 @@ int Prepare(const std::filesystem::path& dir, const std::string& password, int a
   return 0;
 }
 
-int Run(int port, const std::string& user, const std::string& password, int64_t case_id, int clients,
-        int rounds) {
+}  // namespace
+
+std::optional<workspace_load::Login> workspace_load::SignIn(int port, const std::string& user, const std::string& password,
+                                                           int64_t case_id) {
   httplib::Client login("127.0.0.1", port);
   auto res = login.Post("/api/v1/session", Json{{"username", user}, {"password", password}}.dump(),
                         "application/json");
-  if (!res || res->status != 200) return fmt::print(stderr, "sign-in failed\n"), 2;
+  if (!res || res->status != 200) return fmt::print(stderr, "sign-in failed\n"), std::nullopt;
   const std::string set = res->get_header_value("Set-Cookie");
-  const httplib::Headers headers = {{"Cookie", set.substr(0, set.find(';'))},
-                                    {"X-CSRF-Token", Json::parse(res->body)["csrf_token"].get<std::string>()}};
+  Login out{set.substr(0, set.find(';')), Json::parse(res->body)["csrf_token"].get<std::string>()};
+  auto first = login.Get("/api/v1/cases/" + std::to_string(case_id) + "/alerts?limit=1", {{"Cookie", out.cookie}});
+  if (!first || first->status != 200) return fmt::print(stderr, "cannot read the queue\n"), std::nullopt;
+  out.first_id = Json::parse(first->body)["alerts"][0]["id"];
+  return out;
+}
+
+namespace {
+
+int Run(int port, const std::string& user, const std::string& password, int64_t case_id, int clients,
+        int rounds) {
+  const std::optional<Login> login = SignIn(port, user, password, case_id);
+  if (!login) return 2;
+  const httplib::Headers headers = {{"Cookie", login->cookie}, {"X-CSRF-Token", login->csrf}};
   const std::string base = "/api/v1/cases/" + std::to_string(case_id);
   // The deep page starts here: the queue's last 1% of ids.
-  auto first = login.Get(base + "/alerts?limit=1", headers);
-  if (!first || first->status != 200) return fmt::print(stderr, "cannot read the queue\n"), 2;
-  const int64_t first_id = Json::parse(first->body)["alerts"][0]["id"];
+  const int64_t first_id = login->first_id;
   Samples samples;
   std::atomic<int> ready{0};
   // Browsers, curl and Python's HTTP clients send with TCP_NODELAY; cpp-httplib's client does

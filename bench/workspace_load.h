@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,15 @@ inline int Report(Samples& samples, int clients, int rounds, double seconds, con
              samples.sent.load());
   return samples.failures.load() == 0 ? 0 : 1;
 }
+
+// A signed-in session of the load's user and the id of its case queue's first alert (where the
+// deep page's ids start); nullopt after printing why (bench/workspace_load.cc).
+struct Login {
+  std::string cookie;  // "name=value" of the session cookie
+  std::string csrf;
+  int64_t first_id = 0;
+};
+std::optional<Login> SignIn(int port, const std::string& user, const std::string& password, int64_t case_id);
 
 // Runs the clients with one thread driving all their connections (bench/workspace_load_events.cc).
 int RunEvents(int port, const std::string& user, const std::string& password, int64_t case_id, int clients,

@@ -17,7 +17,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <httplib.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -98,17 +97,12 @@ bool TakeAnswer(std::string& in, int& status, std::string& body, std::string& er
 
 int RunEvents(int port, const std::string& user, const std::string& password, int64_t case_id, int clients,
               int rounds) {
-  httplib::Client login("127.0.0.1", port);
-  auto res = login.Post("/api/v1/session", Json{{"username", user}, {"password", password}}.dump(),
-                        "application/json");
-  if (!res || res->status != 200) return fmt::print(stderr, "sign-in failed\n"), 2;
-  const std::string set = res->get_header_value("Set-Cookie");
-  const std::string cookie = set.substr(0, set.find(';'));
-  const std::string csrf = Json::parse(res->body)["csrf_token"].get<std::string>();
+  const std::optional<Login> login = SignIn(port, user, password, case_id);
+  if (!login) return 2;
+  const std::string& cookie = login->cookie;
+  const std::string& csrf = login->csrf;
   const std::string base = "/api/v1/cases/" + std::to_string(case_id);
-  auto first = login.Get(base + "/alerts?limit=1", {{"Cookie", cookie}});
-  if (!first || first->status != 200) return fmt::print(stderr, "cannot read the queue\n"), 2;
-  const int64_t first_id = Json::parse(first->body)["alerts"][0]["id"];
+  const int64_t first_id = login->first_id;
   const char* trace_env = std::getenv("WORKSPACE_LOAD_TRACE");
   const std::string trace_path = trace_env != nullptr ? trace_env : "";
   const char* nagle_env = std::getenv("WORKSPACE_LOAD_NAGLE");

@@ -337,8 +337,8 @@ class Workspace {
   // changes need write access, a note and the alert's current version (stale: conflict,
   // FailedPrecondition), and are refused (conflict) while another user holds the alert's lock.
   // `prepare`, when given, is called with the page after it is read and before the read is
-  // journalled (the caller can render its answer while the journal entry is made durable);
-  // nothing of the page may be disclosed before ListAlerts returns OK.
+  // journalled (the caller can render its answer before the commit wait, to send it as soon as
+  // the entry is durable); nothing of the page may be disclosed before ListAlerts returns OK.
   Result<AlertPage> ListAlerts(const Actor& actor, int64_t case_id, const AlertQuery& query,
                                const std::function<void(const AlertPage&)>& prepare = {});
   Result<Alert> GetAlert(const Actor& actor, int64_t alert_id);

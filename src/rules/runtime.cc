@@ -263,12 +263,20 @@ uint8_t InferCashBits(uint32_t mask) {
   return static_cast<uint8_t>(((mask & (deposit | cash)) ? 1 : 0) | ((mask & (withdrawal | cash)) ? 2 : 0));
 }
 
+namespace {
+
+// Whether `f` or one of its any_of alternatives (at any depth) satisfies `holds`.
+template <typename Holds>
+bool HoldsForSomeAlternative(const Filter& f, const Holds& holds) {
+  if (holds(f)) return true;
+  return std::any_of(f.any_of.begin(), f.any_of.end(),
+                     [&](const Filter& a) { return HoldsForSomeAlternative(a, holds); });
+}
+
+}  // namespace
+
 bool MayInferCash(const Filter& f) {
-  if (InferCashBits(f.channel_mask) != 0) return true;
-  for (const Filter& a : f.any_of) {
-    if (MayInferCash(a)) return true;
-  }
-  return false;
+  return HoldsForSomeAlternative(f, [](const Filter& g) { return InferCashBits(g.channel_mask) != 0; });
 }
 
 std::string ChannelBasisText(const StoreFacts& facts, TransactionId t) {
@@ -285,20 +293,11 @@ bool InfersAbroad(const Filter& f) {
          !f.counterparty_countries.empty();
 }
 
-bool MayInferAbroad(const Filter& f) {
-  if (InfersAbroad(f)) return true;
-  for (const Filter& a : f.any_of) {
-    if (MayInferAbroad(a)) return true;
-  }
-  return false;
-}
+bool MayInferAbroad(const Filter& f) { return HoldsForSomeAlternative(f, InfersAbroad); }
 
 bool NamesUnknown(const Filter& f) {
-  if (f.channel_mask & (1u << static_cast<int>(Channel::kUnknown))) return true;
-  for (const Filter& a : f.any_of) {
-    if (NamesUnknown(a)) return true;
-  }
-  return false;
+  return HoldsForSomeAlternative(
+      f, [](const Filter& g) { return (g.channel_mask & (1u << static_cast<int>(Channel::kUnknown))) != 0; });
 }
 
 namespace {
