@@ -60,6 +60,15 @@ struct Pattern {
   std::string id;
   int64_t line = 0;
   std::unique_ptr<RE2> re;
+  // The same regex compiled for Latin-1 text, when the regex is all ASCII; null otherwise.
+  // On a text that is all ASCII it matches exactly as `re` does (same match, same groups):
+  // every text byte is the same code point in both encodings, and a class such as \pL or a
+  // case-folded letter differs between the two only in code points above 0x7F, which such a
+  // text does not hold. Its program is much smaller (\pL is a few byte ranges instead of a
+  // tree of UTF-8 sequences), so RE2 finds the groups with BitState rather than the NFA: 3-10x
+  // less CPU on the long card, ACH, cheque and transfer patterns (bench/RESULTS-statements.md,
+  // "Session 16").
+  std::unique_ptr<RE2> re_ascii;
   Direction direction = Direction::kAny;
   std::optional<Channel> channel_in;
   std::optional<Channel> channel_out;
@@ -168,10 +177,11 @@ struct Grammar::Impl {
 
   // Applies one matched pattern: captures, then the country, then constants, then the channel.
   // Fields already set (by an earlier pattern) are kept.
-  void ApplyPattern(const Pattern& p, std::string_view text, bool outflow,
+  void ApplyPattern(const Pattern& p, std::string_view text, bool ascii, bool outflow,
                     Enrichment& out) const {
     std::array<re2::StringPiece, kMaxGroups + 1> subs;
-    if (!p.re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+    const RE2& re = ascii && p.re_ascii ? *p.re_ascii : *p.re;
+    if (!re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
                      RE2::UNANCHORED, subs.data(), p.groups + 1)) {
       return;
     }
@@ -263,7 +273,9 @@ struct Grammar::Impl {
     std::string& text = scratch.text;
     text.clear();
     bool pending_space = false;
+    unsigned char high = 0;  // the OR of every byte: bit 7 set iff some byte is not ASCII
     for (char c : description) {
+      high |= static_cast<unsigned char>(c);
       if (IsSpace(c)) {
         pending_space = !text.empty();
         continue;
@@ -272,6 +284,7 @@ struct Grammar::Impl {
       pending_space = false;
       text += c;
     }
+    const bool ascii = (high & 0x80) == 0;
     std::vector<int>& hits = scratch.hits;
     hits.clear();
     RE2::Set::ErrorInfo error{};
@@ -294,7 +307,7 @@ struct Grammar::Impl {
     }
     if (primary == nullptr) return false;
     out.pattern = primary->id;
-    ApplyPattern(*primary, text, outflow, out);
+    ApplyPattern(*primary, text, ascii, outflow, out);
     size_t primary_index = static_cast<size_t>(primary - patterns.data());
     for (int i : hits) {
       const Pattern& p = patterns[static_cast<size_t>(i)];
@@ -303,7 +316,7 @@ struct Grammar::Impl {
           std::find(p.when.begin(), p.when.end(), primary_index) == p.when.end()) {
         continue;
       }
-      ApplyPattern(p, text, outflow, out);
+      ApplyPattern(p, text, ascii, outflow, out);
     }
     if (!out.counterparty_name.empty()) {
       out.counterparty_key = NormalizeName(out.counterparty_name);
@@ -547,6 +560,17 @@ class Parser {
     p.re = std::make_unique<RE2>(expanded, Options());
     if (!p.re->ok()) {
       return Error(*regex, p.id, fmt::format("bad regex: {} (regex: {})", p.re->error(), expanded));
+    }
+    if (std::all_of(expanded.begin(), expanded.end(),
+                    [](char c) { return (static_cast<unsigned char>(c) & 0x80) == 0; })) {
+      RE2::Options latin1 = Options();
+      latin1.set_encoding(RE2::Options::EncodingLatin1);
+      p.re_ascii = std::make_unique<RE2>(expanded, latin1);
+      if (!p.re_ascii->ok() ||
+          p.re_ascii->NumberOfCapturingGroups() != p.re->NumberOfCapturingGroups() ||
+          p.re_ascii->NamedCapturingGroups() != p.re->NamedCapturingGroups()) {
+        p.re_ascii.reset();  // (never seen) keep to the UTF-8 program alone
+      }
     }
     p.groups = p.re->NumberOfCapturingGroups();
     if (p.groups > kMaxGroups) {
