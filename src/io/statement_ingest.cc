@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
+#include <future>
 #include <map>
 
 #include "amount_forms.h"
@@ -556,6 +558,39 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
   const std::vector<uint8_t>& drop = reconciled.checks.drop;
   std::vector<uint64_t> transaction_of_row(reconciled.rows, UINT64_MAX);
   std::vector<uint32_t> source_of_file;
+  // The reports stored beside the rows need only the checks and each row's transaction and
+  // source, which are known before the merge: each kept row becomes the next transaction and
+  // each file that does not continue the previous one the next source (the loop below checks
+  // both as it appends). So with two threads or more they are written on another thread while
+  // this one merges the rows (bench/RESULTS-statements.md, "Session 16"); if the merge ever
+  // numbered differently they are written again from what it did.
+  std::vector<uint64_t> expected_transaction(reconciled.rows, UINT64_MAX);
+  std::vector<uint32_t> expected_source(files.size());
+  {
+    uint64_t t = writer_.committed_transaction_count() + writer_.pending_transaction_count();
+    uint32_t source = writer_.next_source_index();
+    for (size_t k = 0; k < files.size(); ++k) {
+      if (k > 0 && !files[k]->continues_previous) ++source;
+      expected_source[k] = source;
+      const uint64_t first = reconciled.first_row[k];
+      for (size_t i = 0; i < files[k]->rows.size(); ++i) {
+        if (!drop[first + i]) expected_transaction[first + i] = t++;
+      }
+    }
+  }
+  struct Reports {
+    std::string checks, enrichment, lines;
+  };
+  auto write_reports = [&files, &reconciled](const std::vector<uint64_t>& transactions,
+                                             const std::vector<uint32_t>& sources) {
+    return Reports{reconciled.checks.ToJson(), StatementEnrichmentJson(reconciled),
+                   StatementLinesCsv(files, reconciled, transactions, sources)};
+  };
+  std::future<Reports> early;  // destroyed (joined) before what it reads
+  if (threads_ > 1) {
+    early = std::async(std::launch::async, write_reports, std::cref(expected_transaction),
+                       std::cref(expected_source));
+  }
   std::vector<StagedRow> kept;
   store::SourceRecord record;
   std::vector<RejectedRow> part_rejects;  // of the parts of one source (continues_previous)
@@ -611,12 +646,14 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
     MT_RETURN_IF_ERROR(FinishFile(f.path, f.bytes.size(), f.sha256, std::move(record),
                                   first_part ? f.rejects : part_rejects, report, rejected_total));
   }
-  MT_RETURN_IF_ERROR(writer_.AddCommitFile("statement-checks.json", reconciled.checks.ToJson()));
+  const bool as_expected =
+      transaction_of_row == expected_transaction && source_of_file == expected_source;
+  Reports reports = early.valid() && as_expected ? early.get()
+                                                 : write_reports(transaction_of_row, source_of_file);
+  MT_RETURN_IF_ERROR(writer_.AddCommitFile("statement-checks.json", std::move(reports.checks)));
   MT_RETURN_IF_ERROR(
-      writer_.AddCommitFile("statement-enrichment.json", StatementEnrichmentJson(reconciled)));
-  MT_RETURN_IF_ERROR(writer_.AddCommitFile(
-      "statement-lines.csv",
-      StatementLinesCsv(files, reconciled, transaction_of_row, source_of_file)));
+      writer_.AddCommitFile("statement-enrichment.json", std::move(reports.enrichment)));
+  MT_RETURN_IF_ERROR(writer_.AddCommitFile("statement-lines.csv", std::move(reports.lines)));
   // The banners' holders, for KYC (party_mapping.h: a holder no customer export names).
   if (std::string holders = StatementHoldersCsv(files); !holders.empty()) {
     MT_RETURN_IF_ERROR(writer_.AddCommitFile("statement-holders.csv", std::move(holders)));
