@@ -62,40 +62,125 @@ const std::string& PathOf(const CheckReport& r, uint32_t file) {
 
 }  // namespace
 
+// The text is exactly nlohmann's dump(1) (keys sorted, one space per level) of the document
+// {balance_breaks, continuity_breaks, duplicates, files, gaps, lines, mirrors, version}, as
+// an earlier version built it; tests/statements/check_report_test.cc compares the two. The
+// duplicates and mirrors (one per overlapping or mirrored row: 185,000 on the 1M-row world,
+// 36 MB of text) are written directly: as a document they took ~150 MB of map nodes
+// (bench/RESULTS-statements.md, "Session 16"). The few balance and continuity breaks and gaps
+// are still documents, one per finding.
 std::string CheckReport::ToJson() const {
-  json j;
-  j["version"] = kJsonVersion;
-  j["files"] = file_paths;
-  j["lines"] = drop.size();
-  j["balance_breaks"] = json::array();
-  for (const BalanceBreak& b : balance_breaks) {
+  std::string out;
+  out.reserve(64 + 200 * (duplicates.size() + mirrors.size()) + 80 * file_paths.size());
+  char digits[24];
+  auto number = [&](auto n) {
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    out.append(digits, end);
+  };
+  auto indent = [&](int level) { out.append(static_cast<size_t>(level), ' '); };
+  // A value dumped on its own, its lines indented to `level` (JSON text holds no raw newline
+  // inside a string, so every newline is the dump's own).
+  auto value = [&](const json& v, int level) {
+    std::string text = v.dump(1, ' ', false, json::error_handler_t::replace);
+    for (char c : text) {
+      out += c;
+      if (c == '\n') indent(level);
+    }
+  };
+  auto ref = [&](std::string_view key, const LineRef& r, int level, bool last) {
+    indent(level);
+    out += '"';
+    out += key;
+    out += "\": {\n";
+    indent(level + 1);
+    out += "\"file\": ";
+    number(r.file);
+    out += ",\n";
+    indent(level + 1);
+    out += "\"index\": ";
+    number(r.index);
+    out += ",\n";
+    indent(level + 1);
+    out += "\"line\": ";
+    number(r.line);
+    out += '\n';
+    indent(level);
+    out += last ? "}\n" : "},\n";
+  };
+  // `"key": [` elements `]` at level 1, each element written by `write(i)` at level 2.
+  auto array = [&](std::string_view key, size_t n, auto&& write, bool last = false) {
+    out += " \"";
+    out += key;
+    out += "\": ";
+    if (n == 0) {
+      out += "[]";
+    } else {
+      out += "[\n";
+      for (size_t i = 0; i < n; ++i) {
+        indent(2);
+        write(i);
+        out += i + 1 < n ? ",\n" : "\n";
+      }
+      out += " ]";
+    }
+    out += last ? "\n" : ",\n";
+  };
+  out += "{\n";
+  array("balance_breaks", balance_breaks.size(), [&](size_t i) {
+    const BalanceBreak& b = balance_breaks[i];
     json e{{"kind", KindName(b.kind)}, {"file", b.file}, {"account", b.account},
            {"currency", b.currency}, {"expected", FormatDecimal(b.expected)},
            {"found", FormatDecimal(b.found)}};
     e["at"] = b.at ? RefJson(*b.at) : json(nullptr);
-    j["balance_breaks"].push_back(std::move(e));
-  }
-  j["continuity_breaks"] = json::array();
-  for (const ContinuityBreak& c : continuity_breaks)
-    j["continuity_breaks"].push_back(
-        json{{"account", c.account}, {"currency", c.currency}, {"earlier_file", c.earlier_file},
-             {"later_file", c.later_file}, {"earlier_last_day", DayText(c.earlier_last_day)},
-             {"later_first_day", DayText(c.later_first_day)},
-             {"earlier_closing", FormatDecimal(c.earlier_closing)},
-             {"later_opening", FormatDecimal(c.later_opening)}});
-  j["gaps"] = json::array();
-  for (const CoverageGap& g : gaps)
-    j["gaps"].push_back(json{{"account", g.account}, {"currency", g.currency},
-                             {"first_day", DayText(g.first_day)}, {"last_day", DayText(g.last_day)},
-                             {"before_file", g.before_file}, {"after_file", g.after_file}});
-  j["duplicates"] = json::array();
-  for (const Duplicate& d : duplicates)
-    j["duplicates"].push_back(json{{"earlier", RefJson(d.earlier)}, {"duplicate", RefJson(d.duplicate)}});
-  j["mirrors"] = json::array();
-  for (const Mirror& m : mirrors)
-    j["mirrors"].push_back(json{{"debit", RefJson(m.debit)}, {"credit", RefJson(m.credit)},
-                                {"why", MirrorLinkName(m.why)}, {"lag_days", m.lag_days}});
-  return j.dump(1, ' ', false, json::error_handler_t::replace);
+    value(e, 2);
+  });
+  array("continuity_breaks", continuity_breaks.size(), [&](size_t i) {
+    const ContinuityBreak& c = continuity_breaks[i];
+    value(json{{"account", c.account}, {"currency", c.currency}, {"earlier_file", c.earlier_file},
+               {"later_file", c.later_file}, {"earlier_last_day", DayText(c.earlier_last_day)},
+               {"later_first_day", DayText(c.later_first_day)},
+               {"earlier_closing", FormatDecimal(c.earlier_closing)},
+               {"later_opening", FormatDecimal(c.later_opening)}},
+          2);
+  });
+  array("duplicates", duplicates.size(), [&](size_t i) {
+    out += "{\n";
+    ref("duplicate", duplicates[i].duplicate, 3, false);
+    ref("earlier", duplicates[i].earlier, 3, true);
+    indent(2);
+    out += '}';
+  });
+  array("files", file_paths.size(), [&](size_t i) { value(json(file_paths[i]), 2); });
+  array("gaps", gaps.size(), [&](size_t i) {
+    const CoverageGap& g = gaps[i];
+    value(json{{"account", g.account}, {"currency", g.currency},
+               {"first_day", DayText(g.first_day)}, {"last_day", DayText(g.last_day)},
+               {"before_file", g.before_file}, {"after_file", g.after_file}},
+          2);
+  });
+  out += " \"lines\": ";
+  number(drop.size());
+  out += ",\n";
+  array("mirrors", mirrors.size(), [&](size_t i) {
+    const Mirror& m = mirrors[i];
+    out += "{\n";
+    ref("credit", m.credit, 3, false);
+    ref("debit", m.debit, 3, false);
+    indent(3);
+    out += "\"lag_days\": ";
+    number(m.lag_days);
+    out += ",\n";
+    indent(3);
+    out += "\"why\": ";
+    value(json(MirrorLinkName(m.why)), 3);
+    out += '\n';
+    indent(2);
+    out += '}';
+  });
+  out += " \"version\": ";
+  number(kJsonVersion);
+  out += "\n}";
+  return out;
 }
 
 Result<CheckReport> CheckReportFromJson(std::string_view text) {
