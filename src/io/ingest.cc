@@ -83,6 +83,7 @@ void ParseChunk(const RowSpec& spec, std::string_view data, const CsvChunk& chun
   // The reader sees the data from chunk.begin to the end, so a record may run past chunk.end.
   CsvRecordReader local(data.substr(chunk.begin), spec.dialect, chunk.first_line);
   std::vector<std::string_view> fields;
+  const int max_column = MaxColumn(spec);
   if (const size_t want = (chunk.end - chunk.begin) / 64; out.rows.capacity() < want) {
     out.rows.reserve(want);
     // Filled once per chunk and reused by later chunks: huge pages make its first filling
@@ -116,14 +117,14 @@ void ParseChunk(const RowSpec& spec, std::string_view data, const CsvChunk& chun
       out.fatal = OutOfRangeError(file + ": more than 4,294,967,295 lines");
       return;
     }
-    StagedRow row;
-    RejectedRow reject;
     const size_t record_begin = chunk.begin + local.record_offset();
     const size_t record_end = chunk.begin + local.offset();
+    StagedRow row;
+    RejectedRow reject;
     // The reader's block path tells clean (ASCII, NUL-free) records apart at no extra pass.
     if (CheckRecordBytes(data.substr(record_begin, record_end - record_begin), fields,
                          local.last_record_ascii_without_nul(), reject) &&
-        ParseRow(spec, fields, data, out.arena, row, reject)) {
+        ParseRow(spec, max_column, fields, data, out.arena, row, reject)) {
       row.line = static_cast<uint32_t>(local.line());
       out.rows.push_back(row);
     } else {
