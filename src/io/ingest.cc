@@ -23,6 +23,7 @@
 #include "moneytrail/csv.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
+#include "ibm_row.h"
 #include "ingester.h"
 #include "statement_formats.h"
 #include "moneytrail/formats.h"
@@ -84,6 +85,8 @@ void ParseChunk(const RowSpec& spec, std::string_view data, const CsvChunk& chun
   CsvRecordReader local(data.substr(chunk.begin), spec.dialect, chunk.first_line);
   std::vector<std::string_view> fields;
   const int max_column = MaxColumn(spec);
+  std::optional<IbmRowParser> ibm;
+  if (IbmFastPathApplies(spec)) ibm.emplace(spec);
   if (const size_t want = (chunk.end - chunk.begin) / 64; out.rows.capacity() < want) {
     out.rows.reserve(want);
     // Filled once per chunk and reused by later chunks: huge pages make its first filling
@@ -119,6 +122,18 @@ void ParseChunk(const RowSpec& spec, std::string_view data, const CsvChunk& chun
     }
     const size_t record_begin = chunk.begin + local.record_offset();
     const size_t record_end = chunk.begin + local.offset();
+    // A clean record (ASCII without NUL, known from the reader's block path, whose fields point
+    // into `data`) short enough that no field can be too long: the IBM parser's plain rows,
+    // parsed in place.
+    if (ibm && local.last_record_ascii_without_nul() &&
+        record_end - record_begin <= kMaxFieldBytes) {
+      StagedRow& fast = out.rows.emplace_back();
+      if (ibm->Parse(fields, fast)) {
+        fast.line = static_cast<uint32_t>(local.line());
+        continue;
+      }
+      out.rows.pop_back();
+    }
     StagedRow row;
     RejectedRow reject;
     // The reader's block path tells clean (ASCII, NUL-free) records apart at no extra pass.
