@@ -513,6 +513,12 @@ Status Ingester::Merge(const std::vector<StagedRow>& rows, uint32_t source_index
   }
   // Most keys were resolved on the parsing threads (ResolveKnownAccounts); prefetch the rest.
   for (size_t i = 0; i < rows.size(); ++i) {
+    // The rows were written by a parsing thread: their lines come from the other core's cache
+    // or memory. Fetch each row well before the account prefetch below reads it.
+    if (i + 2 * kAhead < rows.size()) {
+      const char* next = reinterpret_cast<const char*>(&rows[i + 2 * kAhead]);
+      for (size_t b = 0; b < sizeof(StagedRow); b += 64) __builtin_prefetch(next + b);
+    }
     if (i + kAhead < rows.size()) {
       const StagedRow& ahead = rows[i + kAhead];
       if (ahead.source_id == kNoAccount) writer_.PrefetchAccount(ahead.source_hash);
