@@ -543,8 +543,15 @@ Status Ingester::Merge(const std::vector<StagedRow>& rows, uint32_t source_index
     if (!row.city.empty() || !row.region.empty() || !row.country.empty()) {
       MT_ASSIGN_OR_RETURN(location, writer_.InternLocation(row.city, row.region, row.country));
     }
-    MT_ASSIGN_OR_RETURN(uint32_t counterparty, writer_.InternString(row.counterparty));
-    MT_ASSIGN_OR_RETURN(uint32_t typology, writer_.InternString(row.typology));
+    // InternString gives kNoString for empty text: skip the call for the usual empty fields.
+    uint32_t counterparty = store::kNoString;
+    uint32_t typology = store::kNoString;
+    if (!row.counterparty.empty()) {
+      MT_ASSIGN_OR_RETURN(counterparty, writer_.InternString(row.counterparty));
+    }
+    if (!row.typology.empty()) {
+      MT_ASSIGN_OR_RETURN(typology, writer_.InternString(row.typology));
+    }
     cols.time.push_back(row.time);
     cols.source.push_back(src);
     cols.destination.push_back(dst);
