@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <iterator>
 #include <vector>
 
 #include "moneytrail/file_util.h"
@@ -236,13 +237,35 @@ class Ingester {
   Status Merge(const std::vector<StagedRow>& rows, uint32_t source_index, uint64_t line_shift,
                const std::string& file);
   // Currencies are few: a small linear cache in front of the dictionary.
+  // In front of that, a direct-mapped memo by (length, first and last byte): one compare for
+  // the usual currency instead of a scan (the scan was 2-3% of the ingest's CPU).
   Result<uint16_t> Currency(std::string_view name) {
-    for (const auto& [cached, id] : currency_cache_) {
-      if (ShortBytesEqual(cached, name)) return id;
+    CurrencySlot* slot = nullptr;
+    if (!name.empty()) {
+      slot = &currency_slots_[(name.size() * 37 + static_cast<unsigned char>(name[0]) * 7 +
+                               static_cast<unsigned char>(name.back())) %
+                              std::size(currency_slots_)];
+      if (slot->used && ShortBytesEqual(slot->name, name)) return slot->id;
     }
-    MT_ASSIGN_OR_RETURN(uint16_t id, writer_.InternCurrency(name));
-    if (currency_cache_.size() < 64) currency_cache_.emplace_back(std::string(name), id);
-    return id;
+    uint16_t found = 0;
+    bool cached = false;
+    for (const auto& [text, id] : currency_cache_) {
+      if (ShortBytesEqual(text, name)) {
+        found = id;
+        cached = true;
+        break;
+      }
+    }
+    if (!cached) {
+      MT_ASSIGN_OR_RETURN(found, writer_.InternCurrency(name));
+      if (currency_cache_.size() < 64) currency_cache_.emplace_back(std::string(name), found);
+    }
+    if (slot != nullptr && !slot->used) {
+      slot->name = std::string(name);
+      slot->id = found;
+      slot->used = true;
+    }
+    return found;
   }
   Status BeginFile(const std::filesystem::path& path, MappedFile& file, std::string_view& data);
   // The file-level outcome checks (docs/format/mapping.md, "Integrity"): a file with rows of
@@ -262,6 +285,12 @@ class Ingester {
   const IngestOptions& options_;
   size_t threads_;
   std::vector<std::pair<std::string, uint16_t>> currency_cache_;
+  struct CurrencySlot {
+    std::string name;
+    uint16_t id = 0;
+    bool used = false;
+  };
+  CurrencySlot currency_slots_[64];
 };
 
 }  // namespace moneytrail::io_internal

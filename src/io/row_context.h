@@ -175,6 +175,9 @@ bool ParseCommonFields(const RowSpec& spec, RowContext& ctx, StagedRow& row);
 // Rejects a record with too few (or, with expected_columns, a wrong number of) fields.
 bool CheckFieldCount(const RowSpec& spec, const std::vector<std::string_view>& fields,
                      RejectedRow& reject);
+// The same with MaxColumn(spec) computed by the caller.
+bool CheckFieldCount(const RowSpec& spec, int max_column,
+                     const std::vector<std::string_view>& fields, RejectedRow& reject);
 
 }  // namespace moneytrail::io_internal
 

@@ -11,8 +11,19 @@
 
 namespace moneytrail::io_internal {
 
+int MaxColumn(const RowSpec& spec) {
+  int max_column = -1;
+  for (const FieldSource& f : spec.fields) max_column = std::max(max_column, f.column);
+  return max_column;
+}
+
 bool CheckFieldCount(const RowSpec& spec, const std::vector<std::string_view>& fields,
                      RejectedRow& reject) {
+  return CheckFieldCount(spec, MaxColumn(spec), fields, reject);
+}
+
+bool CheckFieldCount(const RowSpec& spec, int max_column,
+                     const std::vector<std::string_view>& fields, RejectedRow& reject) {
   if (spec.expected_columns >= 0 && static_cast<int>(fields.size()) != spec.expected_columns) {
     reject.column = 0;
     reject.field = "(row)";
@@ -23,8 +34,6 @@ bool CheckFieldCount(const RowSpec& spec, const std::vector<std::string_view>& f
                               std::to_string(spec.expected_columns);
     return false;
   }
-  int max_column = -1;
-  for (const FieldSource& f : spec.fields) max_column = std::max(max_column, f.column);
   if (static_cast<int>(fields.size()) <= max_column) {
     reject.column = 0;
     reject.field = "(row)";
@@ -75,7 +84,13 @@ bool ParseTimeField(const RowSpec& spec, RowContext& ctx, Timestamp& out) {
 bool ParseRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
               std::string_view stable, std::deque<std::string>& arena, StagedRow& row,
               RejectedRow& reject) {
-  if (!CheckFieldCount(spec, fields, reject)) return false;
+  return ParseRow(spec, MaxColumn(spec), fields, stable, arena, row, reject);
+}
+
+bool ParseRow(const RowSpec& spec, int max_column, const std::vector<std::string_view>& fields,
+              std::string_view stable, std::deque<std::string>& arena, StagedRow& row,
+              RejectedRow& reject) {
+  if (!CheckFieldCount(spec, max_column, fields, reject)) return false;
   RowContext ctx(spec, fields, stable, arena, reject);
   if (!ParseTimeField(spec, ctx, row.time)) return false;
   if (!ctx.Kind(Field::kSourceKind, row.source_kind)) return false;

@@ -41,6 +41,12 @@ struct StagedRow {
 bool ParseRow(const RowSpec& spec, const std::vector<std::string_view>& fields,
               std::string_view stable, std::deque<std::string>& arena, StagedRow& row,
               RejectedRow& reject);
+// The same with MaxColumn(spec) computed by the caller (once per chunk, not per row).
+bool ParseRow(const RowSpec& spec, int max_column, const std::vector<std::string_view>& fields,
+              std::string_view stable, std::deque<std::string>& arena, StagedRow& row,
+              RejectedRow& reject);
+// The largest column any field of `spec` reads (-1 when none): a record needs more fields.
+int MaxColumn(const RowSpec& spec);
 
 }  // namespace moneytrail::io_internal
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "io/csv_block.h"
+
 namespace moneytrail {
 namespace {
 
@@ -139,7 +141,18 @@ TEST(CsvWriterTest, AppendCsvFieldRoundTrips) {
 // Next's block-at-a-time path for records without quotes agrees with the general loop on random
 // data: fields of every length (across 16-byte blocks), quotes anywhere, CR, empty lines, no
 // final newline, other delimiters and no quoting.
-TEST(CsvReaderTest, BlockPathAgreesWithTheGeneralLoop) {
+// Runs with the 32-byte (AVX2, where the CPU has it) and the 16-byte block path; a record the
+// block path calls ASCII without NUL must be so.
+class CsvBlockWidthTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override { was_ = io_internal::SetCsvAvx2ForTesting(GetParam()); }
+  void TearDown() override { io_internal::SetCsvAvx2ForTesting(was_); }
+  bool was_ = false;
+};
+
+INSTANTIATE_TEST_SUITE_P(Widths, CsvBlockWidthTest, ::testing::Values(false, true));
+
+TEST_P(CsvBlockWidthTest, BlockPathAgreesWithTheGeneralLoop) {
   const uint64_t seed = 2026;
   std::mt19937_64 rng(seed);
   for (int round = 0; round < 3000; ++round) {
@@ -153,8 +166,13 @@ TEST(CsvReaderTest, BlockPathAgreesWithTheGeneralLoop) {
     const std::string alphabet = std::string("abcdefgh0123") + dialect.delimiter + "\n\r\" ";
     std::string data;
     const int length = static_cast<int>(rng() % 400);
-    // Mostly plain text with a few specials, so most records take the block path.
+    // Mostly plain text with a few specials, so most records take the block path; now and
+    // then a NUL or a byte >= 0x80.
     for (int k = 0; k < length; ++k) {
+      if (rng() % 300 == 0) {
+        data += rng() % 2 == 0 ? '\0' : '\xC3';
+        continue;
+      }
       data += rng() % 5 == 0 ? alphabet[8 + rng() % (alphabet.size() - 8)]
                              : alphabet[rng() % 12];
     }
@@ -175,6 +193,11 @@ TEST(CsvReaderTest, BlockPathAgreesWithTheGeneralLoop) {
       ASSERT_EQ(fast.record_offset(), slow.record_offset()) << where;
       ASSERT_EQ(fast.line(), slow.line()) << where;
       ASSERT_EQ(fast.offset_line(), slow.offset_line()) << where;
+      if (fast.last_record_ascii_without_nul()) {
+        for (size_t k = fast.record_offset(); k < fast.offset(); ++k) {
+          ASSERT_TRUE(data[k] != '\0' && static_cast<unsigned char>(data[k]) < 0x80) << where;
+        }
+      }
     }
   }
 }
