@@ -462,7 +462,9 @@ TEST_F(StatementTest, AFileReadWithItsMappingsFitEqualsOneReadFromScratch) {
 // SourceProbe answers "no such file" and "is a directory" from one open and fstat, with the
 // messages it gave before it stopped asking the file system twice more per file.
 TEST_F(StatementTest, AProbeOfAMissingFileOrADirectorySaysWhich) {
-  io_internal::RowSpec spec = *io_internal::MappedSpec(kMappings / "us-signed-cr-dr.toml");
+  Result<io_internal::RowSpec> mapped = io_internal::MappedSpec(kMappings / "us-signed-cr-dr.toml");
+  ASSERT_TRUE(mapped.ok()) << mapped.status().ToString();
+  const io_internal::RowSpec& spec = *mapped;
   io_internal::SourceProbe missing(dir_ / "nope.csv");
   std::string_view text;
   Status s = missing.Text(spec, false, text);
