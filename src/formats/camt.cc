@@ -23,11 +23,16 @@
 #include "format_util.h"
 #include "moneytrail/formats.h"
 #include "xml_document.h"
+#include "xml_fast.h"
 #include "xml_node_access.h"
 
 namespace moneytrail::formats {
 namespace {
 
+using formats_internal::FastXmlEnd;
+using formats_internal::FastXmlOutcome;
+using formats_internal::FastXmlStart;
+using formats_internal::FastXmlStep;
 using formats_internal::NodeAccess;
 using formats_internal::PositionError;
 using formats_internal::Tag;
@@ -107,27 +112,44 @@ struct BalanceBuilder {
 class CamtReader {
  public:
   // `split`: a large document's entries are parsed a window at a time (XmlDocument::Parse).
-  CamtReader(std::string_view bytes, const std::string& name, const formats_internal::XmlSplit& split)
-      : bytes_(bytes), name_(name), split_(split) {}
+  // `fast`: windows are read by FastXmlReader where it can (else by pugixml); `stats` (may be
+  // null) counts them.
+  CamtReader(std::string_view bytes, const std::string& name, const formats_internal::XmlSplit& split, bool fast,
+             formats_internal::CamtReadStats* stats)
+      : bytes_(bytes), name_(name), split_(split), fast_(fast), stats_(stats) {}
 
   Result<ParsedStatements> Read();
 
  private:
   using Node = pugi::xml_node;
   using enum Tag;
+  // An element being read: a pugixml node, or (read by FastXmlReader) the offset in the text of
+  // its start tag's '>'.
+  struct Element {
+    Node node;
+    size_t close = 0;
+  };
+  // FastXmlReader's handler over one window: the same Start and Close as the walk's.
+  class FastWindow;
+  uint64_t LineOf(const Element& e) {
+    return NodeAccess::Record(e.node) != nullptr ? doc_->LineOf(e.node) : doc_->LineAtOffset(e.close);
+  }
   Status Walk(Node element, int depth);
   Status WalkRun(int depth);
-  Status Start(Node element, Tag tag, std::string_view name);
+  Status Start(const Element& element, Tag tag, std::string_view name, std::string_view ccy);
   Status End(Node element, bool saw_element, Node tail);
-  Status Leaf(Node element, Scope scope, std::string_view text);
+  // The end of an element whose text (the text after its last child element) is `text`:
+  // `plain` as FastXmlEnd says; `keep`: the text's storage is reused before the entry ends.
+  Status Close(const Element& element, std::string_view text, bool plain, bool keep);
+  Status Leaf(const Element& element, Scope scope, std::string_view text);
   Status FinishBalance();
   Status FinishEntry();
   Status Malformed(uint64_t line, std::string_view field, std::string_view value,
                    std::string_view expected) const {
     return PositionError(name_, {line, 0}, field, value, expected);
   }
-  Result<Decimal> Amount(std::string_view text, Node at, std::string_view field);
-  Result<Timestamp> Day(std::string_view text, Node at, std::string_view field);
+  Result<Decimal> Amount(std::string_view text, const Element& at, std::string_view field);
+  Result<Timestamp> Day(std::string_view text, const Element& at, std::string_view field);
   // True when the path below the innermost scope is exactly `parts` ("RltdPties", "Dbtr", "Nm").
   template <typename... Parts>
   bool At(Parts... parts) const {
@@ -144,6 +166,9 @@ class CamtReader {
   std::string_view bytes_;
   const std::string& name_;
   formats_internal::XmlSplit split_;
+  bool fast_;
+  formats_internal::CamtReadStats* stats_;
+  formats_internal::FastXmlReader fast_reader_;
   size_t next_run_ = 0;
   std::unique_ptr<formats_internal::XmlDocument> doc_;
   ParsedStatements out_;
@@ -173,15 +198,15 @@ std::string CamtKind(Tag element) {
   return "";
 }
 
-Result<Decimal> CamtReader::Amount(std::string_view text, Node at, std::string_view field) {
+Result<Decimal> CamtReader::Amount(std::string_view text, const Element& at, std::string_view field) {
   std::optional<Decimal> d = formats_internal::ParseUnsignedAmount(text, '.');
-  if (!d) return Malformed(doc_->LineOf(at), field, text, "expected an amount: digits[.digits], at most 18 digits");
+  if (!d) return Malformed(LineOf(at), field, text, "expected an amount: digits[.digits], at most 18 digits");
   return *d;
 }
 
-Result<Timestamp> CamtReader::Day(std::string_view text, Node at, std::string_view field) {
+Result<Timestamp> CamtReader::Day(std::string_view text, const Element& at, std::string_view field) {
   std::optional<Timestamp> t = formats_internal::ParseIsoDay(text);
-  if (!t) return Malformed(doc_->LineOf(at), field, text, "expected an ISO date YYYY-MM-DD[Thh:mm:ss]");
+  if (!t) return Malformed(LineOf(at), field, text, "expected an ISO date YYYY-MM-DD[Thh:mm:ss]");
   return *t;
 }
 
@@ -194,7 +219,7 @@ Status CamtReader::Walk(Node element, int depth) {
   const Tag tag = tags_.Classify(nodes_.Name(element), &local);
   if (tag == kRunMarker && doc_->runs() > 0) return WalkRun(depth);
   if (nodes_.HasAttributes(element)) MT_RETURN_IF_ERROR(doc_->CheckAttributes(element));
-  MT_RETURN_IF_ERROR(Start(element, tag, local));
+  MT_RETURN_IF_ERROR(Start(Element{element}, tag, local, tag == kAmt ? element.attribute("Ccy").value() : ""));
   // End reads the text after the last child element (from `tail` on) only when it is a leaf
   // the reader may use.
   bool saw_element = false;
@@ -220,12 +245,49 @@ Status CamtReader::Walk(Node element, int depth) {
   return End(element, saw_element, tail);
 }
 
-// The entries of the next run, a window at a time, as if they stood where the marker is.
-Status CamtReader::WalkRun(int depth) {
-  if (statement_ != nullptr && !stack_.empty() && stack_.back().scope == Scope::kStatement) {
-    statement_->entries.reserve(statement_->entries.size() + doc_->run_elements(next_run_));
+// FastXmlReader's handler over one window of a run: the walk's Start and Close, given up (the
+// window is then read by pugixml) on the elements whose Start reads more than the tag (a
+// message's kind and namespace) or is not an entry's.
+class CamtReader::FastWindow {
+ public:
+  FastWindow(CamtReader& reader, int depth, size_t base) : r_(reader), depth_(depth), base_(base) {}
+
+  FastXmlStep Start(const FastXmlStart& tag) {
+    if (depth_ + static_cast<int>(tag.depth) > kMaxDepth) return FastXmlStep::kGiveUp;
+    std::string_view local;
+    const Tag t = r_.tags_.Classify(tag.name, tag.padded, &local);
+    if (t == kRunMarker || t == kFIToFICstmrCdtTrf || t == kFIToFIPmtStsRpt || t == kBkToCstmrStmt ||
+        t == kBkToCstmrAcctRpt || t == kBkToCstmrDbtCdtNtfctn) {
+      return FastXmlStep::kGiveUp;
+    }
+    return Step(r_.Start(Element{Node(), base_ + tag.close}, t, local, t == kAmt ? tag.Attribute("Ccy") : ""));
   }
-  return doc_->ForEachWindow(next_run_++, [&](Node window) -> Status {
+  FastXmlStep End(const FastXmlEnd& end) {
+    return Step(r_.Close(Element{Node(), base_ + end.close}, end.text, end.plain, end.owned));
+  }
+  Status status() const { return status_; }
+
+ private:
+  FastXmlStep Step(Status s) {
+    if (s.ok()) return FastXmlStep::kGo;
+    status_ = std::move(s);
+    return FastXmlStep::kStop;
+  }
+  CamtReader& r_;
+  int depth_;
+  size_t base_;
+  Status status_;
+};
+
+// The entries of the next run, a window at a time, as if they stood where the marker is: each
+// window by FastXmlReader where it can, else (it gave up: what it did is undone) by pugixml.
+Status CamtReader::WalkRun(int depth) {
+  const size_t run = next_run_++;
+  if (run >= doc_->runs()) return InvalidArgumentError(name_ + ": the split did not hold (a marker too many)");
+  if (statement_ != nullptr && !stack_.empty() && stack_.back().scope == Scope::kStatement) {
+    statement_->entries.reserve(statement_->entries.size() + doc_->run_elements(run));
+  }
+  const auto walk = [&](Node window) -> Status {
     for (Node child = nodes_.FirstChild(window); !nodes_.Null(child); child = nodes_.NextSibling(child)) {
       if (nodes_.Type(child) == pugi::node_element) {
         MT_RETURN_IF_ERROR(Walk(child, depth));
@@ -234,45 +296,74 @@ Status CamtReader::WalkRun(int depth) {
       }
     }
     return Status::Ok();
-  });
+  };
+  const std::string_view text = doc_->text();
+  size_t begin = doc_->run_begin(run);
+  for (const size_t end : doc_->run_cuts(run)) {
+    if (stats_ != nullptr) ++stats_->windows;
+    if (fast_ && !in_entry_ && !balance_) {
+      const size_t stack = stack_.size();
+      const size_t entries = statement_ != nullptr ? statement_->entries.size() : 0;
+      const uint64_t not_booked = not_booked_;
+      FastWindow handler(*this, depth, begin);
+      const FastXmlOutcome outcome =
+          fast_reader_.Read(text.substr(begin, end - begin), text.size() - begin, doc_->split_name(), handler);
+      if (outcome == FastXmlOutcome::kStopped) return handler.status();
+      if (outcome == FastXmlOutcome::kDone) {
+        if (stats_ != nullptr) ++stats_->fast_windows;
+        begin = end;
+        continue;
+      }
+      // Undo the window's part: its frames, entries and count of entries not booked.
+      if (stats_ != nullptr) stats_->gave_up = fast_reader_.why();
+      stack_.resize(stack);
+      if (statement_ != nullptr) statement_->entries.resize(entries);
+      not_booked_ = not_booked;
+      in_entry_ = false;
+    }
+    MT_RETURN_IF_ERROR(doc_->WalkWindow(begin, end, walk));
+    begin = end;
+  }
+  doc_->ReleaseWindow();
+  return Status::Ok();
 }
 
-Status CamtReader::Start(Node element, Tag tag, std::string_view name) {
+Status CamtReader::Start(const Element& element, Tag tag, std::string_view name, std::string_view ccy) {
   Scope scope = Scope::kNone;
   const Tag parent = stack_.empty() ? kOther : stack_.back().tag;
   if (!stack_.empty() && (tag == kStmt || tag == kRpt || tag == kNtfctn) && !CamtKind(parent).empty()) {
     out_.statements.emplace_back();
     statement_ = &out_.statements.back();
-    statement_->position = {doc_->LineOf(element), 0};
+    statement_->position = {LineOf(element), 0};
     scope = Scope::kStatement;
   } else if (statement_ != nullptr && stack_.back().scope == Scope::kStatement && tag == kBal) {
     balance_.emplace();
     kept_.clear();
-    balance_->position = {doc_->LineOf(element), 0};
+    balance_->position = {LineOf(element), 0};
     scope = Scope::kBalance;
   } else if (statement_ != nullptr && stack_.back().scope == Scope::kStatement && tag == kNtry) {
     entry_.Reset();
     in_entry_ = true;
     kept_.clear();
-    entry_.position = {doc_->LineOf(element), 0};
+    entry_.position = {LineOf(element), 0};
     scope = Scope::kEntry;
   } else if (in_entry_ && tag == kTxDtls && parent == kNtryDtls) {
     entry_.details.emplace_back();
-    entry_.details.back().position = {doc_->LineOf(element), 0};
+    entry_.details.back().position = {LineOf(element), 0};
     scope = Scope::kTransaction;
   } else if (std::string kind = CamtKind(tag); !kind.empty()) {
     message_kind_ = kind;
-    const std::string variant(formats_internal::XmlDocument::NamespaceUri(element));
+    const std::string variant(formats_internal::XmlDocument::NamespaceUri(element.node));
     const size_t at = variant.rfind(':');
     out_.variant = at != std::string::npos && variant.find("camt.") != std::string::npos
                        ? variant.substr(at + 1)
                        : "camt." + kind + " (no version: namespace '" + variant + "')";
   } else if (tag == kFIToFICstmrCdtTrf) {
-    return Malformed(doc_->LineOf(element), "element", name,
+    return Malformed(LineOf(element), "element", name,
                      "a pacs payment message, not an account statement: read it with --format "
                      "pacs008 or auto (docs/format/camt.md)");
   } else if (tag == kFIToFIPmtStsRpt) {
-    return Malformed(doc_->LineOf(element), "element", name,
+    return Malformed(LineOf(element), "element", name,
                      "a pacs payment message, not an account statement: moneytrail reads "
                      "camt.052, camt.053 and camt.054 and pacs.008 (docs/format/camt.md)");
   }
@@ -280,8 +371,7 @@ Status CamtReader::Start(Node element, Tag tag, std::string_view name) {
                           : stack_.empty()        ? 0u
                                                   : stack_.back().scoped;
   stack_.push_back({tag, scope, scoped});
-  attr_ccy_ = {};
-  if (tag == kAmt) attr_ccy_ = element.attribute("Ccy").value();
+  attr_ccy_ = ccy;
   return Status::Ok();
 }
 
@@ -293,21 +383,16 @@ bool Contains(std::string_view text, std::string_view piece) {
 }
 
 Status CamtReader::End(Node element, bool saw_element, Node tail) {
-  const Scope scope = stack_.back().scope;
-  const size_t i = stack_.back().scoped;  // the frames from i on are below the innermost scope
-  if (scope == Scope::kNone && statement_ != nullptr && i > 0) {
+  std::string_view text;
+  bool plain = true;
+  if (stack_.back().scope == Scope::kNone && statement_ != nullptr && stack_.back().scoped > 0) {
     // The text: the element's own first piece unless a child element came after it, then
     // every text and CDATA piece after the last child element.
-    std::string_view text;
-    bool plain;
     if (nodes_.Null(tail)) {
       // One piece (a leaf, the common case): its length and whether it needs collapsing, in
-      // one pass (the same test as below).
       // one pass (the same test as below), sixteen bytes a step: a non-empty value may be
       // read past its end (XmlDocument::kPadding).
       const char* v = saw_element ? "" : nodes_.Value(element);
-      text = {};
-      plain = true;
       if (v[0] != '\0') {
         const auto at = [v](size_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(v + k)); };
         const auto is = [](__m128i b, char c) { return _mm_cmpeq_epi8(b, _mm_set1_epi8(c)); };
@@ -338,6 +423,14 @@ Status CamtReader::End(Node element, bool saw_element, Node tail) {
         plain = c != '\t' && c != '\r' && c != '\n' && (c != ' ' || k + 1 == text.size() || text[k + 1] != ' ');
       }
     }
+  }
+  return Close(Element{element}, text, plain, !nodes_.Null(tail));  // joined_ is reused
+}
+
+Status CamtReader::Close(const Element& element, std::string_view text, bool plain, bool keep) {
+  const Scope scope = stack_.back().scope;
+  const size_t i = stack_.back().scoped;  // the frames from i on are below the innermost scope
+  if (scope == Scope::kNone && statement_ != nullptr && i > 0) {
     // Line breaks and indentation inside a value are layout, not content: one space each.
     if (!plain) {
       collapsed_.clear();
@@ -349,7 +442,7 @@ Status CamtReader::End(Node element, bool saw_element, Node tail) {
       text = formats_internal::TrimSpaces(collapsed_);
     }
     if (!text.empty()) {
-      if (!plain || !nodes_.Null(tail)) text = kept_.emplace_back(text);  // joined_ and collapsed_ are reused
+      if (!plain || keep) text = kept_.emplace_back(text);  // collapsed_ is reused
       path_ = stack_.data() + i;
       path_size_ = stack_.size() - i;
       MT_RETURN_IF_ERROR(Leaf(element, stack_[i - 1].scope, text));
@@ -408,7 +501,7 @@ bool CamtReader::CodeField(std::string_view text, std::string_view& domain, std:
   return true;
 }
 
-Status CamtReader::Leaf(Node element, Scope scope, std::string_view text) {
+Status CamtReader::Leaf(const Element& element, Scope scope, std::string_view text) {
   switch (scope) {
     case Scope::kStatement:
       if (At(kId)) statement_->id = text;
@@ -619,7 +712,7 @@ Result<ParsedStatements> CamtReader::Read() {
 }  // namespace
 
 Result<ParsedStatements> ParseCamt(std::string_view bytes, const std::string& name) {
-  return formats_internal::ParseCamtSplit(bytes, name, formats_internal::XmlSplit{"Ntry"});
+  return formats_internal::ParseCamtSplit(bytes, name, formats_internal::XmlSplit{"Ntry"}, true, nullptr);
 }
 
 }  // namespace moneytrail::formats
@@ -627,13 +720,14 @@ Result<ParsedStatements> ParseCamt(std::string_view bytes, const std::string& na
 namespace moneytrail::formats_internal {
 
 Result<formats::ParsedStatements> ParseCamtSplit(std::string_view bytes, const std::string& name,
-                                                 const XmlSplit& split) {
-  formats::CamtReader reader(bytes, name, split);
+                                                 const XmlSplit& split, bool fast, CamtReadStats* stats) {
+  formats::CamtReader reader(bytes, name, split, fast, stats);
   Result<formats::ParsedStatements> result = reader.Read();
   if (!result.ok() && !split.element.empty() && bytes.size() > split.above) {
     // An error, or a split that did not hold: the whole document decides (its first error, as
     // the streaming reader reported it).
-    formats::CamtReader whole(bytes, name, XmlSplit{});
+    if (stats != nullptr) stats->whole_again = true;
+    formats::CamtReader whole(bytes, name, XmlSplit{}, fast, stats);
     return whole.Read();
   }
   return result;

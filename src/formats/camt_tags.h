@@ -51,6 +51,21 @@ class TagClassifier {
     }
     return ClassifyLong(qualified, local);
   }
+  // The same for a name that is not NUL-terminated (FastXmlReader's); with `padded`, 16 bytes
+  // may be read from qualified.data().
+  Tag Classify(std::string_view qualified, bool padded, std::string_view* local) const {
+    if (padded && qualified.size() < 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qualified.data()));
+      const unsigned size = static_cast<unsigned>(qualified.size());
+      const unsigned colon = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(':'))));
+      if ((colon & ((1u << size) - 1)) == 0) {
+        *local = qualified;
+        const __m128i lanes = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        return FindShort(_mm_and_si128(bytes, _mm_cmplt_epi8(lanes, _mm_set1_epi8(static_cast<char>(size)))));
+      }
+    }
+    return ClassifyLong(qualified, local);
+  }
 
  private:
   static constexpr size_t kMask = 255;
@@ -69,6 +84,7 @@ class TagClassifier {
   }
   // A long or prefixed name: byte by byte, through a hash of the local name.
   Tag ClassifyLong(const char* qualified, std::string_view* local) const;
+  Tag ClassifyLong(std::string_view qualified, std::string_view* local) const;
 
   // Open addressing: the names of at most 15 bytes by their padded bytes; every name by a hash.
   __m128i short_keys_[kMask + 1] = {};

@@ -95,6 +95,22 @@ class XmlDocument {
   // Errors: `walk`'s, or a window that is not a sequence of whole `split_element` elements
   // (then the split did not hold: parse again without it).
   Status ForEachWindow(size_t run, const std::function<Status(pugi::xml_node)>& walk);
+  // ForEachWindow in parts, for a caller that reads some windows itself (camt.cc's fast path):
+  // run `run` begins at run_begin(run), and its windows end at run_cuts(run) (each window is
+  // text()[previous end, cut)); WalkWindow parses one window as ForEachWindow does and calls
+  // `walk` with its fragment root; ReleaseWindow frees the last window's tree.
+  size_t run_begin(size_t run) const { return runs_[run].begin; }
+  const std::vector<size_t>& run_cuts(size_t run) const { return runs_[run].cuts; }
+  Status WalkWindow(size_t begin, size_t end, const std::function<Status(pugi::xml_node)>& walk);
+  void ReleaseWindow() { window_.reset(); }
+  // The run elements' qualified name ("Ntry", "camt:Ntry"); "" when not split.
+  std::string_view split_name() const { return split_name_; }
+  // The UTF-8 text as read (its characters not yet checked where a window's are checked as it
+  // is parsed: the windows' parts).
+  std::string_view text() const { return text_; }
+  // The 1-based line of the byte at text()[offset]. Cheap for offsets close to the previous
+  // call's (it counts line ends between the two, forward or back).
+  uint64_t LineAtOffset(size_t offset);
 
   // libxml2's refusals of an element's attributes that pugixml does not make: '<' in a value,
   // one name twice. Callers check each element they walk (an InvalidArgument naming its line).
@@ -110,7 +126,6 @@ class XmlDocument {
 
  private:
   XmlDocument() = default;
-  uint64_t LineAtOffset(size_t offset);
   // Finds runs of `element` and the cuts between windows in text_, and builds parsed_ as the
   // text with each run replaced by a marker; false (parsed_ untouched) when there is none.
   bool Split(std::string_view element, size_t window_bytes);
@@ -142,6 +157,12 @@ class XmlDocument {
   size_t cursor_offset_ = 0;  // LineOf's place: text_[0, cursor_offset_) holds cursor_line_ - 1 line ends
   uint64_t cursor_line_ = 1;
 };
+
+// The length of the UTF-8 sequence at s[0] (`left` bytes readable) when it encodes an XML
+// character (XML 1.0 [2]) of more than one byte, else 0: what Parse admits.
+size_t XmlCharLengthAt(const unsigned char* s, size_t left);
+// True when code point `v` is an XML character (what a character reference may name).
+bool IsXmlCodePoint(uint64_t v);
 
 }  // namespace moneytrail::formats_internal
 
