@@ -191,7 +191,8 @@ class CamtReader {
 // libxml2's default limit (the reader this one replaced): deeper documents are refused.
 constexpr int kMaxDepth = 256;
 
-std::string CamtKind(Tag element) {
+// The message's kind ("053") when `element` is its top element, "" otherwise.
+std::string_view CamtKind(Tag element) {
   if (element == Tag::kBkToCstmrStmt) return "053";
   if (element == Tag::kBkToCstmrAcctRpt) return "052";
   if (element == Tag::kBkToCstmrDbtCdtNtfctn) return "054";
@@ -260,14 +261,16 @@ class CamtReader::FastWindow {
         t == kBkToCstmrAcctRpt || t == kBkToCstmrDbtCdtNtfctn) {
       return FastXmlStep::kGiveUp;
     }
-    return Step(r_.Start(Element{Node(), base_ + tag.close}, t, local, t == kAmt ? tag.Attribute("Ccy") : ""));
+    return Step(r_.Start(Element{kNoNode, base_ + tag.close}, t, local, t == kAmt ? tag.Attribute("Ccy") : ""));
   }
   FastXmlStep End(const FastXmlEnd& end) {
-    return Step(r_.Close(Element{Node(), base_ + end.close}, end.text, end.plain, end.owned));
+    return Step(r_.Close(Element{kNoNode, base_ + end.close}, end.text, end.plain, end.owned));
   }
   Status status() const { return status_; }
 
  private:
+  // A null node without pugixml's constructor (a call into the shared library).
+  static inline const Node kNoNode = NodeAccess::FromRecord(nullptr);
   FastXmlStep Step(Status s) {
     if (s.ok()) return FastXmlStep::kGo;
     status_ = std::move(s);
@@ -351,13 +354,13 @@ Status CamtReader::Start(const Element& element, Tag tag, std::string_view name,
     entry_.details.emplace_back();
     entry_.details.back().position = {LineOf(element), 0};
     scope = Scope::kTransaction;
-  } else if (std::string kind = CamtKind(tag); !kind.empty()) {
+  } else if (std::string_view kind = CamtKind(tag); !kind.empty()) {
     message_kind_ = kind;
     const std::string variant(formats_internal::XmlDocument::NamespaceUri(element.node));
     const size_t at = variant.rfind(':');
     out_.variant = at != std::string::npos && variant.find("camt.") != std::string::npos
                        ? variant.substr(at + 1)
-                       : "camt." + kind + " (no version: namespace '" + variant + "')";
+                       : "camt." + std::string(kind) + " (no version: namespace '" + variant + "')";
   } else if (tag == kFIToFICstmrCdtTrf) {
     return Malformed(LineOf(element), "element", name,
                      "a pacs payment message, not an account statement: read it with --format "

@@ -152,6 +152,15 @@ class FastXmlReader {
     return p;
   }
 
+  // a[0, n) == b[0, n); `b` is before `a` in the text (an open element's name).
+  static bool SameName(const char* a, const char* b, size_t n, const char* limit) {
+    if (n < 16 && limit - a >= 16) {
+      const unsigned differ = Mask(_mm_cmpeq_epi8(Load(a), Load(b))) ^ 0xFFFF;
+      return (differ & ((1u << n) - 1)) == 0;
+    }
+    return std::memcmp(a, b, n) == 0;
+  }
+
   // The reference at p ('&'): its length and the UTF-8 it stands for appended to `out`; 0 when
   // it is not one this reader decodes.
   static size_t Reference(const char* p, const char* end, std::string& out) {
@@ -346,7 +355,7 @@ FastXmlOutcome FastXmlReader::Read(std::string_view text, size_t readable, std::
       if (open_.empty()) return give_up("an end tag outside the elements");
       const Open& o = open_.back();
       const char* q = p + 2;
-      if (static_cast<size_t>(end - q) <= o.size || std::memcmp(q, o.name, o.size) != 0) {
+      if (static_cast<size_t>(end - q) <= o.size || !SameName(q, o.name, o.size, limit)) {
         return give_up("an end tag that does not match");
       }
       q += o.size;
