@@ -136,7 +136,14 @@ class CamtReader {
   }
   Status Walk(Node element, int depth);
   Status WalkRun(int depth);
-  Status Start(const Element& element, Tag tag, std::string_view name, std::string_view ccy);
+  // Most elements open no scope: a frame, inline; the others through StartScope. The caller
+  // then sets attr_ccy_ (the Ccy attribute of an Amt, else "").
+  Status Start(const Element& element, Tag tag, std::string_view name) {
+    if (tag >= kStmt && tag <= kFIToFIPmtStsRpt) return StartScope(element, tag, name);
+    stack_.push_back({tag, Scope::kNone, stack_.empty() ? 0u : stack_.back().scoped});
+    return Status::Ok();
+  }
+  Status StartScope(const Element& element, Tag tag, std::string_view name);
   Status End(Node element, bool saw_element, Node tail);
   // The end of an element whose text (the text after its last child element) is `text`:
   // `plain` as FastXmlEnd says; `keep`: the text's storage is reused before the entry ends.
@@ -169,6 +176,8 @@ class CamtReader {
   bool fast_;
   formats_internal::CamtReadStats* stats_;
   formats_internal::FastXmlReader fast_reader_;
+  Tag next_tag_[static_cast<size_t>(Tag::kCount)] = {};  // FastWindow: the tag seen after each tag last
+  Tag last_tag_ = Tag::kOther;
   size_t next_run_ = 0;
   std::unique_ptr<formats_internal::XmlDocument> doc_;
   ParsedStatements out_;
@@ -220,7 +229,8 @@ Status CamtReader::Walk(Node element, int depth) {
   const Tag tag = tags_.Classify(nodes_.Name(element), &local);
   if (tag == kRunMarker && doc_->runs() > 0) return WalkRun(depth);
   if (nodes_.HasAttributes(element)) MT_RETURN_IF_ERROR(doc_->CheckAttributes(element));
-  MT_RETURN_IF_ERROR(Start(Element{element}, tag, local, tag == kAmt ? element.attribute("Ccy").value() : ""));
+  MT_RETURN_IF_ERROR(Start(Element{element}, tag, local));
+  attr_ccy_ = tag == kAmt ? std::string_view(element.attribute("Ccy").value()) : std::string_view();
   // End reads the text after the last child element (from `tail` on) only when it is a leaf
   // the reader may use.
   bool saw_element = false;
@@ -256,12 +266,16 @@ class CamtReader::FastWindow {
   FastXmlStep Start(const FastXmlStart& tag) {
     if (depth_ + static_cast<int>(tag.depth) > kMaxDepth) return FastXmlStep::kGiveUp;
     std::string_view local;
-    const Tag t = r_.tags_.Classify(tag.name, tag.padded, &local);
+    const Tag t = r_.tags_.Classify(tag.name, tag.padded, r_.next_tag_[static_cast<size_t>(r_.last_tag_)], &local);
+    r_.next_tag_[static_cast<size_t>(r_.last_tag_)] = t;
+    r_.last_tag_ = t;
     if (t == kRunMarker || t == kFIToFICstmrCdtTrf || t == kFIToFIPmtStsRpt || t == kBkToCstmrStmt ||
         t == kBkToCstmrAcctRpt || t == kBkToCstmrDbtCdtNtfctn) {
       return FastXmlStep::kGiveUp;
     }
-    return Step(r_.Start(Element{kNoNode, base_ + tag.close}, t, local, t == kAmt ? tag.Attribute("Ccy") : ""));
+    const FastXmlStep step = Step(r_.Start(Element{kNoNode, base_ + tag.close}, t, local));
+    r_.attr_ccy_ = t == kAmt ? tag.Attribute("Ccy") : std::string_view();
+    return step;
   }
   FastXmlStep End(const FastXmlEnd& end) {
     return Step(r_.Close(Element{kNoNode, base_ + end.close}, end.text, end.plain, end.owned));
@@ -331,9 +345,14 @@ Status CamtReader::WalkRun(int depth) {
   return Status::Ok();
 }
 
-Status CamtReader::Start(const Element& element, Tag tag, std::string_view name, std::string_view ccy) {
+Status CamtReader::StartScope(const Element& element, Tag tag, std::string_view name) {
   Scope scope = Scope::kNone;
   const Tag parent = stack_.empty() ? kOther : stack_.back().tag;
+  // Start sends the tags from kStmt to kFIToFIPmtStsRpt here.
+  static_assert(kStmt < kRpt && kRpt < kNtfctn && kNtfctn < kBal && kBal < kNtry && kNtry < kTxDtls &&
+                kTxDtls < kBkToCstmrStmt && kBkToCstmrStmt < kBkToCstmrAcctRpt &&
+                kBkToCstmrAcctRpt < kBkToCstmrDbtCdtNtfctn && kBkToCstmrDbtCdtNtfctn < kFIToFICstmrCdtTrf &&
+                kFIToFICstmrCdtTrf < kFIToFIPmtStsRpt);
   if (!stack_.empty() && (tag == kStmt || tag == kRpt || tag == kNtfctn) && !CamtKind(parent).empty()) {
     out_.statements.emplace_back();
     statement_ = &out_.statements.back();
@@ -374,7 +393,6 @@ Status CamtReader::Start(const Element& element, Tag tag, std::string_view name,
                           : stack_.empty()        ? 0u
                                                   : stack_.back().scoped;
   stack_.push_back({tag, scope, scoped});
-  attr_ccy_ = ccy;
   return Status::Ok();
 }
 

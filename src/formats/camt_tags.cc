@@ -40,6 +40,7 @@ TagClassifier::TagClassifier() {
     while (short_tags_[slot] != Tag::kOther) slot = (slot + 1) & kMask;
     short_keys_[slot] = key;
     short_tags_[slot] = static_cast<Tag>(t);
+    tag_keys_[t] = key;
   }
 }
 
