@@ -2,9 +2,9 @@
 // Besides the sanitizers it checks the reader's promises (fuzz/format_checks.h), that the
 // entries parsed in windows (as documents above 4 MiB are; here forced, windows of 64 bytes and
 // of 1 MiB) give what the whole document gives (the same entries or the same error), and that
-// the windows read by the fast path (FastXmlReader, src/formats/xml_fast.h) give what pugixml
-// gives for them: every field of every statement, balance and entry, the findings, or the same
-// error.
+// the fast path (FastXmlReader, src/formats/xml_fast.h: the windows, or the whole document)
+// gives what pugixml gives: every field of every statement, balance and entry, the findings, or
+// the same error.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -70,10 +70,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Result<formats::ParsedStatements> whole = formats::ParseCamt(bytes, "fuzz.in");
   for (const size_t window_bytes : {size_t{64}, size_t{1} << 20}) {
     const formats_internal::XmlSplit split{"Ntry", 0, window_bytes};
-    Result<formats::ParsedStatements> fast = formats_internal::ParseCamtSplit(bytes, "fuzz.in", split, true);
-    Result<formats::ParsedStatements> slow = formats_internal::ParseCamtSplit(bytes, "fuzz.in", split, false);
+    using formats_internal::CamtFast;
+    Result<formats::ParsedStatements> fast = formats_internal::ParseCamtSplit(bytes, "fuzz.in", split, CamtFast::kWindows);
+    Result<formats::ParsedStatements> slow = formats_internal::ParseCamtSplit(bytes, "fuzz.in", split, CamtFast::kOff);
     if (!Same(fast, slow)) {
       std::fprintf(stderr, "the fast path and pugixml disagree (windows of %zu bytes)\n", window_bytes);
+      std::abort();
+    }
+    if (!Same(formats_internal::ParseCamtSplit(bytes, "fuzz.in", split, CamtFast::kWhole), slow)) {
+      std::fprintf(stderr, "the fast path on the whole document and pugixml disagree\n");
       std::abort();
     }
     if (whole.ok() != fast.ok() || (!whole.ok() && whole.status().message() != fast.status().message())) {

@@ -1,7 +1,9 @@
 // ISO 20022 camt.052 (account report), camt.053 (statement) and camt.054 (debit/credit
 // notification), every version in the samples (001.02 to 001.10, bare or in a SWIFT envelope),
 // parsed whole by pugixml (xml_document.h: no network, no DTD, no entity expansion; a document
-// with a DOCTYPE is refused: camt has none) and walked element by element. docs/format/camt.md.
+// with a DOCTYPE is refused: camt has none) and walked element by element; a large document's
+// entries are read a window at a time, by FastXmlReader (xml_fast.h) where it can and by pugixml
+// where it gives up, both feeding the same Start and Close. docs/format/camt.md.
 //
 // The walk keeps the event model of the streaming reader it replaced (session 14; that reader is
 // the oracle of tests/formats/camt_diff_test.cc): an element opens a scope (statement, balance,
@@ -119,6 +121,9 @@ class CamtReader {
       : bytes_(bytes), name_(name), split_(split), fast_(fast), stats_(stats) {}
 
   Result<ParsedStatements> Read();
+  // The whole document read by FastXmlReader, without XmlDocument: nullopt when it gives up or
+  // the read fails (then Read decides, with its refusals and messages).
+  std::optional<Result<ParsedStatements>> ReadFast();
 
  private:
   using Node = pugi::xml_node;
@@ -132,10 +137,13 @@ class CamtReader {
   // FastXmlReader's handler over one window: the same Start and Close as the walk's.
   class FastWindow;
   uint64_t LineOf(const Element& e) {
-    return NodeAccess::Record(e.node) != nullptr ? doc_->LineOf(e.node) : doc_->LineAtOffset(e.close);
+    if (NodeAccess::Record(e.node) != nullptr) return doc_->LineOf(e.node);
+    return doc_ != nullptr ? doc_->LineAtOffset(e.close) : fast_lines_->LineAt(e.close);
   }
   Status Walk(Node element, int depth);
   Status WalkRun(int depth);
+  // Read's and ReadFast's end: the document's checks and findings.
+  Result<ParsedStatements> Finish();
   // Most elements open no scope: a frame, inline; the others through StartScope. The caller
   // then sets attr_ccy_ (the Ccy attribute of an Amt, else "").
   Status Start(const Element& element, Tag tag, std::string_view name) {
@@ -178,6 +186,8 @@ class CamtReader {
   formats_internal::FastXmlReader fast_reader_;
   Tag next_tag_[static_cast<size_t>(Tag::kCount)] = {};  // FastWindow: the tag seen after each tag last
   Tag last_tag_ = Tag::kOther;
+  std::optional<formats_internal::LineCursor> fast_lines_;  // ReadFast: lines of the text
+  std::string_view fast_namespace_;  // ReadFast: the namespace of the kind element being started
   size_t next_run_ = 0;
   std::unique_ptr<formats_internal::XmlDocument> doc_;
   ParsedStatements out_;
@@ -256,12 +266,14 @@ Status CamtReader::Walk(Node element, int depth) {
   return End(element, saw_element, tail);
 }
 
-// FastXmlReader's handler over one window of a run: the walk's Start and Close, given up (the
-// window is then read by pugixml) on the elements whose Start reads more than the tag (a
-// message's kind and namespace) or is not an entry's.
+// FastXmlReader's handler: the walk's Start and Close. Over one window of a run (`whole`
+// false), it gives up (the window is then read by pugixml) on the elements whose Start reads
+// more than the tag (a message's kind and namespace) or is not an entry's. Over a whole document
+// (`whole`), it keeps the namespace declarations in scope for the message's kind.
 class CamtReader::FastWindow {
  public:
-  FastWindow(CamtReader& reader, int depth, size_t base) : r_(reader), depth_(depth), base_(base) {}
+  FastWindow(CamtReader& reader, int depth, size_t base, bool whole)
+      : r_(reader), depth_(depth), base_(base), whole_(whole) {}
 
   FastXmlStep Start(const FastXmlStart& tag) {
     if (depth_ + static_cast<int>(tag.depth) > kMaxDepth) return FastXmlStep::kGiveUp;
@@ -269,20 +281,48 @@ class CamtReader::FastWindow {
     const Tag t = r_.tags_.Classify(tag.name, tag.padded, r_.next_tag_[static_cast<size_t>(r_.last_tag_)], &local);
     r_.next_tag_[static_cast<size_t>(r_.last_tag_)] = t;
     r_.last_tag_ = t;
-    if (t == kRunMarker || t == kFIToFICstmrCdtTrf || t == kFIToFIPmtStsRpt || t == kBkToCstmrStmt ||
-        t == kBkToCstmrAcctRpt || t == kBkToCstmrDbtCdtNtfctn) {
+    const bool kind = t == kBkToCstmrStmt || t == kBkToCstmrAcctRpt || t == kBkToCstmrDbtCdtNtfctn;
+    if (!whole_ && (kind || t == kRunMarker || t == kFIToFICstmrCdtTrf || t == kFIToFIPmtStsRpt)) {
       return FastXmlStep::kGiveUp;
+    }
+    if (whole_) {
+      for (size_t i = 0; i < tag.attribute_count; ++i) {
+        const std::string_view n = tag.attributes[i].name;
+        if (n == "xmlns" || n.substr(0, 6) == "xmlns:") namespaces_.push_back({tag.depth, n, tag.attributes[i].value});
+      }
+      // XmlDocument::NamespaceUri: the declaration of the element's prefix nearest to it.
+      if (kind) {
+        const size_t colon = tag.name.find(':');
+        const std::string attribute =
+            colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(tag.name.substr(0, colon));
+        r_.fast_namespace_ = {};
+        for (size_t i = namespaces_.size(); i-- > 0;) {
+          if (namespaces_[i].attribute == attribute) {
+            r_.fast_namespace_ = namespaces_[i].uri;
+            break;
+          }
+        }
+      }
+      ++open_;
     }
     const FastXmlStep step = Step(r_.Start(Element{kNoNode, base_ + tag.close}, t, local));
     r_.attr_ccy_ = t == kAmt ? tag.Attribute("Ccy") : std::string_view();
     return step;
   }
   FastXmlStep End(const FastXmlEnd& end) {
+    if (whole_) {
+      --open_;
+      while (!namespaces_.empty() && namespaces_.back().depth >= open_) namespaces_.pop_back();
+    }
     return Step(r_.Close(Element{kNoNode, base_ + end.close}, end.text, end.plain, end.owned));
   }
   Status status() const { return status_; }
 
  private:
+  struct Namespace {
+    size_t depth;  // of the element that declares it
+    std::string_view attribute, uri;
+  };
   // A null node without pugixml's constructor (a call into the shared library).
   static inline const Node kNoNode = NodeAccess::FromRecord(nullptr);
   FastXmlStep Step(Status s) {
@@ -293,6 +333,9 @@ class CamtReader::FastWindow {
   CamtReader& r_;
   int depth_;
   size_t base_;
+  bool whole_;
+  size_t open_ = 0;  // whole_: the elements open
+  std::vector<Namespace> namespaces_;
   Status status_;
 };
 
@@ -322,7 +365,7 @@ Status CamtReader::WalkRun(int depth) {
       const size_t stack = stack_.size();
       const size_t entries = statement_ != nullptr ? statement_->entries.size() : 0;
       const uint64_t not_booked = not_booked_;
-      FastWindow handler(*this, depth, begin);
+      FastWindow handler(*this, depth, begin, false);
       const FastXmlOutcome outcome =
           fast_reader_.Read(text.substr(begin, end - begin), text.size() - begin, doc_->split_name(), handler);
       if (outcome == FastXmlOutcome::kStopped) return handler.status();
@@ -375,7 +418,9 @@ Status CamtReader::StartScope(const Element& element, Tag tag, std::string_view 
     scope = Scope::kTransaction;
   } else if (std::string_view kind = CamtKind(tag); !kind.empty()) {
     message_kind_ = kind;
-    const std::string variant(formats_internal::XmlDocument::NamespaceUri(element.node));
+    const std::string variant(NodeAccess::Record(element.node) != nullptr
+                                  ? formats_internal::XmlDocument::NamespaceUri(element.node)
+                                  : fast_namespace_);
     const size_t at = variant.rfind(':');
     out_.variant = at != std::string::npos && variant.find("camt.") != std::string::npos
                        ? variant.substr(at + 1)
@@ -701,6 +746,26 @@ Result<ParsedStatements> CamtReader::Read() {
     if (top.type() == pugi::node_element) MT_RETURN_IF_ERROR(Walk(top, 1));
   }
   if (next_run_ != doc_->runs()) return InvalidArgumentError(name_ + ": the split did not hold (a run not reached)");
+  return Finish();
+}
+
+std::optional<Result<ParsedStatements>> CamtReader::ReadFast() {
+  out_.format = StatementFormat::kCamt;
+  size_t content = 0;
+  const std::optional<std::string_view> text = formats_internal::PlainXmlText(bytes_, name_, &content);
+  if (!text) return std::nullopt;
+  fast_lines_.emplace(*text);
+  FastWindow handler(*this, 1, content, true);
+  if (fast_reader_.Read(text->substr(content), text->size() - content, "", handler) != FastXmlOutcome::kDone) {
+    if (stats_ != nullptr) stats_->gave_up_whole = fast_reader_.why();
+    return std::nullopt;
+  }
+  Result<ParsedStatements> result = Finish();
+  if (!result.ok()) return std::nullopt;
+  return result;
+}
+
+Result<ParsedStatements> CamtReader::Finish() {
   const bool saw_kind = !message_kind_.empty();
   if (!saw_kind) {
     return InvalidArgumentError(name_ + ": not a camt.052/053/054 document: no BkToCstmrStmt, "
@@ -733,7 +798,8 @@ Result<ParsedStatements> CamtReader::Read() {
 }  // namespace
 
 Result<ParsedStatements> ParseCamt(std::string_view bytes, const std::string& name) {
-  return formats_internal::ParseCamtSplit(bytes, name, formats_internal::XmlSplit{"Ntry"}, true, nullptr);
+  return formats_internal::ParseCamtSplit(bytes, name, formats_internal::XmlSplit{"Ntry"},
+                                          formats_internal::CamtFast::kWhole, nullptr);
 }
 
 }  // namespace moneytrail::formats
@@ -741,14 +807,21 @@ Result<ParsedStatements> ParseCamt(std::string_view bytes, const std::string& na
 namespace moneytrail::formats_internal {
 
 Result<formats::ParsedStatements> ParseCamtSplit(std::string_view bytes, const std::string& name,
-                                                 const XmlSplit& split, bool fast, CamtReadStats* stats) {
-  formats::CamtReader reader(bytes, name, split, fast, stats);
+                                                 const XmlSplit& split, CamtFast fast, CamtReadStats* stats) {
+  if (fast == CamtFast::kWhole) {
+    formats::CamtReader reader(bytes, name, split, true, stats);
+    if (std::optional<Result<formats::ParsedStatements>> result = reader.ReadFast()) {
+      if (stats != nullptr) stats->whole_fast = true;
+      return std::move(*result);
+    }
+  }
+  formats::CamtReader reader(bytes, name, split, fast != CamtFast::kOff, stats);
   Result<formats::ParsedStatements> result = reader.Read();
   if (!result.ok() && !split.element.empty() && bytes.size() > split.above) {
     // An error, or a split that did not hold: the whole document decides (its first error, as
     // the streaming reader reported it).
     if (stats != nullptr) stats->whole_again = true;
-    formats::CamtReader whole(bytes, name, XmlSplit{}, fast, stats);
+    formats::CamtReader whole(bytes, name, XmlSplit{}, fast != CamtFast::kOff, stats);
     return whole.Read();
   }
   return result;

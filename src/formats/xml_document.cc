@@ -667,6 +667,39 @@ std::string_view XmlDocument::NamespaceUri(pugi::xml_node node) {
   return "";
 }
 
+std::optional<std::string_view> PlainXmlText(std::string_view bytes, const std::string& name, size_t* content) {
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) return std::nullopt;
+  std::string_view text = bytes;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF" ||
+      text.substr(0, 2) == std::string_view("<\0", 2) || text.substr(0, 2) == std::string_view("\0<", 2)) {
+    return std::nullopt;
+  }
+  const std::string lower = Lower(DeclaredEncoding(text));
+  if (!lower.empty() && lower != "utf-8" && lower != "utf8" && lower != "us-ascii" && lower != "ascii") return std::nullopt;
+  const Result<size_t> doctype = CheckProlog(text, name);
+  if (!doctype.ok() || *doctype != std::string_view::npos) return std::nullopt;
+  *content = 0;
+  if (text.substr(0, 5) == "<?xml" && text.size() > 5 && IsLayoutSpace(text[5])) {
+    const size_t end = text.find("?>");
+    if (end == std::string_view::npos) return std::nullopt;
+    *content = end + 2;
+  }
+  if (!CheckCharacters(text.substr(0, *content), name).ok()) return std::nullopt;
+  return text;
+}
+
+uint64_t LineCursor::LineAt(size_t offset) {
+  offset = std::min(offset, text_.size());
+  if (offset < offset_) {
+    line_ -= CountLineEnds(text_.data() + offset, text_.data() + offset_);
+  } else {
+    line_ += CountLineEnds(text_.data() + offset_, text_.data() + offset);
+  }
+  offset_ = offset;
+  return line_;
+}
+
 size_t XmlCharLengthAt(const unsigned char* s, size_t left) {
   uint32_t code = 0;
   return left == 0 ? 0 : XmlCharLength(s, left, &code);

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -156,6 +157,27 @@ class XmlDocument {
   pugi::xml_document doc_;
   size_t cursor_offset_ = 0;  // LineOf's place: text_[0, cursor_offset_) holds cursor_line_ - 1 line ends
   uint64_t cursor_line_ = 1;
+};
+
+// For a reader that reads a document without XmlDocument where it can (camt.cc's fast path):
+// the UTF-8 text XmlDocument::Parse would parse (`bytes` after a UTF-8 BOM), when Parse would
+// neither convert it (another declared encoding, UTF-16) nor refuse it before parsing (more than
+// 2 GiB, a broken XML declaration or prolog, a DOCTYPE, bad characters in the declaration);
+// nullopt otherwise. `content` receives the offset in the text after the XML declaration (0
+// when there is none). The rest of the text is the caller's to check.
+std::optional<std::string_view> PlainXmlText(std::string_view bytes, const std::string& name, size_t* content);
+
+// Lines of a text, counted from the previous place (forward or back), as XmlDocument counts them.
+class LineCursor {
+ public:
+  explicit LineCursor(std::string_view text) : text_(text) {}
+  // The 1-based line of the byte at text[offset].
+  uint64_t LineAt(size_t offset);
+
+ private:
+  std::string_view text_;
+  size_t offset_ = 0;  // text_[0, offset_) holds line_ - 1 line ends
+  uint64_t line_ = 1;
 };
 
 // The length of the UTF-8 sequence at s[0] (`left` bytes readable) when it encodes an XML

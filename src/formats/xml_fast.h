@@ -4,7 +4,8 @@
 // the walk over it were most of a camt read).
 //
 // It reads a fragment (a window of XmlDocument's split: a sequence of whole elements named
-// `top_name`, comments and white space) and admits only a subset of XML that it checks in full:
+// `top_name`, comments and white space; or, with `top_name` empty, a document's content after its
+// XML declaration: one element of any name, comments and white space) and admits only a subset of XML that it checks in full:
 // start and end tags (ASCII names, attributes quoted with ' or ", values without '&', '<' or
 // control characters, no name twice), text with the five predefined entities and character
 // references (at most eight digits, naming an XML character), white space, comments (no "--"
@@ -90,6 +91,7 @@ class FastXmlReader {
  public:
   // Reads `text` (the fragment), calling handler.Start and handler.End in document order.
   // `readable` (>= text.size()) bytes may be read from text.data() (for reads 16 bytes at a time).
+  // `top_name` "": exactly one top-level element, of any name.
   template <typename Handler>
   FastXmlOutcome Read(std::string_view text, size_t readable, std::string_view top_name, Handler& handler);
 
@@ -338,6 +340,7 @@ FastXmlOutcome FastXmlReader::Read(std::string_view text, size_t readable, std::
     return step == FastXmlStep::kGiveUp ? FastXmlOutcome::kGaveUp : FastXmlOutcome::kStopped;
   };
   const char* p = begin;
+  size_t roots = 0;  // top-level elements
   for (;;) {
     // Content: white space, then character data, markup or the end.
     const char* mark = p;
@@ -409,7 +412,10 @@ FastXmlOutcome FastXmlReader::Read(std::string_view text, size_t readable, std::
         attributes_.push_back({attribute_name, std::string_view(value, static_cast<size_t>(q - 1 - value))});
         if (q != end && *q != '>' && *q != '/' && !IsSpace(*q)) return give_up("attributes without space between");
       }
-      if (open_.empty() && qualified != top_name) return give_up("a top-level element of another name");
+      if (open_.empty()) {
+        if (top_name.empty() ? roots > 0 : qualified != top_name) return give_up("a top-level element of another name");
+        ++roots;
+      }
       for (size_t i = 0; i + 1 < attributes_.size(); ++i) {
         for (size_t j = i + 1; j < attributes_.size(); ++j) {
           if (attributes_[i].name == attributes_[j].name) return give_up("an attribute given twice");
@@ -433,6 +439,7 @@ FastXmlOutcome FastXmlReader::Read(std::string_view text, size_t readable, std::
     }
   }
   if (!open_.empty()) return give_up("an unclosed element");
+  if (top_name.empty() && roots == 0) return give_up("no element");
   return FastXmlOutcome::kDone;
 }
 

@@ -1,5 +1,6 @@
-// The camt reader's fast path (FastXmlReader, src/formats/xml_fast.h, reading the entries'
-// windows without pugixml) against the pugixml path it stands in for, field by field: every
+// The camt reader's fast path (FastXmlReader, src/formats/xml_fast.h, reading the whole document,
+// or the entries' windows, without pugixml) against the pugixml path it stands in for, field by
+// field: every
 // camt and pacs sample of ../shared/data/formats, every XML file under tests/data, every seed of
 // fuzz/corpus/fuzz_camt, thousands of generated documents that use all it admits (references,
 // comments in and between texts, white space of every kind, attributes quoted both ways,
@@ -26,16 +27,30 @@ namespace moneytrail::formats {
 namespace {
 
 namespace fs = std::filesystem;
+using formats_internal::CamtFast;
 using formats_internal::CamtReadStats;
 using formats_internal::ParseCamtSplit;
 
-// The fast path against the pugixml path on `doc`, split in windows of `window_bytes` (every
-// document split); "" or what differs. `stats`: the fast read's.
-std::string CompareFast(const std::string& doc, size_t window_bytes, CamtReadStats* stats) {
+// The fast path (`fast`: the windows, or the whole document first) against the pugixml path on
+// `doc`, split in windows of `window_bytes` (every document split); "" or what differs. `stats`:
+// the fast read's.
+std::string CompareFast(const std::string& doc, size_t window_bytes, CamtReadStats* stats,
+                        CamtFast fast = CamtFast::kWindows) {
   const formats_internal::XmlSplit split{"Ntry", 0, window_bytes};
-  const std::string fast = Describe(ParseCamtSplit(doc, "d.xml", split, true, stats));
-  const std::string slow = Describe(ParseCamtSplit(doc, "d.xml", split, false, nullptr));
-  return fast == slow ? "" : "pugixml:\n" + slow + "\nfast, windows of " + std::to_string(window_bytes) + ":\n" + fast;
+  const std::string quick = Describe(ParseCamtSplit(doc, "d.xml", split, fast, stats));
+  const std::string slow = Describe(ParseCamtSplit(doc, "d.xml", split, CamtFast::kOff, nullptr));
+  return quick == slow ? "" : "pugixml:\n" + slow + "\nfast (" + (fast == CamtFast::kWhole ? "whole" : "windows") +
+                                  "), windows of " + std::to_string(window_bytes) + ":\n" + quick;
+}
+
+// The whole document read fast against the pugixml path, whole ({}) and in windows of 1 byte.
+std::string CompareWhole(const std::string& doc, CamtReadStats* stats) {
+  const std::string quick = Describe(ParseCamtSplit(doc, "d.xml", {}, CamtFast::kWhole, stats));
+  for (const formats_internal::XmlSplit& split : {formats_internal::XmlSplit{}, formats_internal::XmlSplit{"Ntry", 0, 1}}) {
+    const std::string slow = Describe(ParseCamtSplit(doc, "d.xml", split, CamtFast::kOff, nullptr));
+    if (quick != slow) return "pugixml:\n" + slow + "\nfast (whole):\n" + quick;
+  }
+  return "";
 }
 
 std::vector<fs::path> Files() {
@@ -56,11 +71,16 @@ std::vector<fs::path> Files() {
 TEST(CamtFastTest, EverySampleSeedAndTestFileReadsAsThePugixmlPathReadsIt) {
   const std::vector<fs::path> files = Files();
   ASSERT_GE(files.size(), 40u);
-  size_t windows = 0, fast = 0, read = 0;
+  size_t windows = 0, fast = 0, read = 0, whole_fast = 0, whole_ok = 0;
   std::map<std::string, int> gave_up;
   for (const fs::path& f : files) {
     Result<std::string> bytes = ReadFileToString(f.string());
     ASSERT_TRUE(bytes.ok()) << f;
+    CamtReadStats whole;
+    EXPECT_EQ(CompareWhole(*bytes, &whole), "") << f;
+    whole_fast += whole.whole_fast;
+    whole_ok += ParseCamt(*bytes, "d.xml").ok();
+    if (!whole.gave_up_whole.empty()) ++gave_up["whole: " + whole.gave_up_whole];
     for (size_t window_bytes : {size_t{1}, size_t{3000}, size_t{1} << 20}) {
       CamtReadStats stats;
       EXPECT_EQ(CompareFast(*bytes, window_bytes, &stats), "") << f;
@@ -74,6 +94,9 @@ TEST(CamtFastTest, EverySampleSeedAndTestFileReadsAsThePugixmlPathReadsIt) {
   }
   for (const auto& [why, n] : gave_up) std::printf("gave up (%d reads): %s\n", n, why.c_str());
   std::printf("%zu reads without errors: %zu of %zu windows read fast\n", read, fast, windows);
+  std::printf("%zu files: %zu read without errors, %zu of them read whole by the fast path\n", files.size(), whole_ok,
+              whole_fast);
+  EXPECT_GE(whole_fast * 10, whole_ok * 9);
   EXPECT_GT(read, 60u);
   EXPECT_GE(fast * 10, windows * 9);  // the samples are the subset it reads, nearly all
 }
@@ -213,12 +236,18 @@ TEST(CamtFastTest, GeneratedDocumentsReadFastAsThePugixmlPathAndTheWholeDocument
   size_t windows = 0, fast = 0;
   for (int i = 0; i < cases; ++i) {
     const std::string doc = generator.Document(1 + i % 12);
-    const std::string whole = Describe(ParseCamtSplit(doc, "d.xml", {}, false, nullptr));
+    const std::string whole = Describe(ParseCamtSplit(doc, "d.xml", {}, CamtFast::kOff, nullptr));
+    CamtReadStats whole_stats;
+    if (std::string diff = CompareWhole(doc, &whole_stats); !diff.empty() && ++mismatches <= 3) {
+      ADD_FAILURE() << "case " << i << ": " << diff << "\ndocument:\n" << doc;
+    }
+    EXPECT_TRUE(whole_stats.whole_fast) << whole_stats.gave_up_whole << "\n" << doc;
     ASSERT_EQ(whole.rfind("error", 0), std::string::npos) << whole << "\n" << doc;
     for (size_t window_bytes : {size_t{1}, size_t{700}, size_t{1} << 20}) {
       CamtReadStats stats;
       std::string diff = CompareFast(doc, window_bytes, &stats);
-      const std::string fast_read = Describe(ParseCamtSplit(doc, "d.xml", {"Ntry", 0, window_bytes}, true, nullptr));
+      const std::string fast_read =
+          Describe(ParseCamtSplit(doc, "d.xml", {"Ntry", 0, window_bytes}, CamtFast::kWindows, nullptr));
       if (diff.empty() && fast_read != whole) diff = "whole:\n" + whole + "\nfast:\n" + fast_read;
       if (!diff.empty() && ++mismatches <= 3) ADD_FAILURE() << "case " << i << ": " << diff << "\ndocument:\n" << doc;
       windows += stats.windows;
@@ -286,9 +315,15 @@ TEST(CamtFastTest, MutatedDocumentsReadOrAreRefusedAsThePugixmlPathDoes) {
   for (int i = 0; i < 40; ++i) docs.push_back(generator.Document(1 + i % 6));
   std::mt19937_64 rng(Seed());
   const int cases = Cases(4000);
-  int mismatches = 0, read = 0, read_fast = 0, gave_up = 0;
+  int mismatches = 0, read = 0, read_fast = 0, gave_up = 0, whole_fast = 0, whole_gave_up = 0;
   for (int i = 0; i < cases; ++i) {
     const std::string doc = Mutate(docs[rng() % docs.size()], rng);
+    CamtReadStats whole;
+    if (std::string diff = CompareWhole(doc, &whole); !diff.empty() && ++mismatches <= 5) {
+      ADD_FAILURE() << "seed " << Seed() << " case " << i << ": " << diff << "\ndocument:\n" << doc;
+    }
+    whole_fast += whole.whole_fast;
+    whole_gave_up += !whole.gave_up_whole.empty();
     for (size_t window_bytes : {size_t{1}, size_t{1} << 20}) {
       CamtReadStats stats;
       const std::string diff = CompareFast(doc, window_bytes, &stats);
@@ -305,6 +340,9 @@ TEST(CamtFastTest, MutatedDocumentsReadOrAreRefusedAsThePugixmlPathDoes) {
   EXPECT_EQ(mismatches, 0);
   std::printf("%d reads: %d read without errors, %d of them with windows read fast; fast path gave up in %d\n",
               2 * cases, read, read_fast, gave_up);
+  std::printf("%d documents: %d read whole by the fast path; it gave up on %d\n", cases, whole_fast, whole_gave_up);
+  EXPECT_GT(whole_fast, cases / 10);
+  EXPECT_GT(whole_gave_up, cases / 20);
   EXPECT_GT(read_fast, read / 2);
   EXPECT_GT(read_fast, cases / 10);
   EXPECT_GT(gave_up, cases / 20);
@@ -321,6 +359,11 @@ TEST(CamtFastTest, AWindowWithCdataIsReadByPugixmlAndTheRestFast) {
   CamtReadStats stats;
   EXPECT_EQ(CompareFast(doc, 1, &stats), "");
   EXPECT_EQ(stats.gave_up, "CDATA or a declaration");
+  CamtReadStats whole;
+  EXPECT_EQ(CompareFast(doc, 1, &whole, CamtFast::kWhole), "");
+  EXPECT_FALSE(whole.whole_fast);
+  EXPECT_EQ(whole.gave_up_whole, "CDATA or a declaration");
+  EXPECT_EQ(whole.fast_windows + 1, whole.windows);
   EXPECT_GE(stats.windows, 2u);
   EXPECT_EQ(stats.fast_windows + 1, stats.windows);
   const Result<ParsedStatements> r = ParseCamtSplit(doc, "d.xml", {"Ntry", 0, 1});
@@ -344,10 +387,13 @@ TEST(CamtFastTest, ALargeDocumentReadsFastAsThePugixmlPathReadsIt) {
   }
   doc.replace(first, last - first, entries);
   CamtReadStats stats;
-  const Result<ParsedStatements> fast = ParseCamtSplit(doc, "big.xml", {"Ntry"}, true, &stats);
-  const Result<ParsedStatements> slow = ParseCamtSplit(doc, "big.xml", {"Ntry"}, false, nullptr);
+  const Result<ParsedStatements> fast = ParseCamtSplit(doc, "big.xml", {"Ntry"}, CamtFast::kWindows, &stats);
+  const Result<ParsedStatements> slow = ParseCamtSplit(doc, "big.xml", {"Ntry"}, CamtFast::kOff, nullptr);
   ASSERT_TRUE(fast.ok()) << fast.status().message();
   EXPECT_EQ(Describe(fast), Describe(slow));
+  CamtReadStats whole;
+  EXPECT_EQ(Describe(fast), Describe(ParseCamtSplit(doc, "big.xml", {"Ntry"}, CamtFast::kWhole, &whole)));
+  EXPECT_TRUE(whole.whole_fast);
   EXPECT_EQ(Describe(fast), Describe(ParseCamt(doc, "big.xml")));
   EXPECT_GE(stats.windows, 5u);
   EXPECT_EQ(stats.fast_windows, stats.windows);
