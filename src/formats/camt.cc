@@ -48,28 +48,31 @@ struct Frame {
   uint32_t scoped;  // 1 + the index of the innermost frame (this one or below) with a scope; 0: none
 };
 
-// What a transaction's details (TxDtls) say; an entry with none has one empty TxDetails.
 // A text read from the document: a view while it is one piece, its own string from the second
 // piece on, joined as formats_internal::AppendWithSpace joins (trimmed, one space between).
+// Safe to move (TxDetails are, as their vector grows): no view points into its own string.
 class JoinedText {
  public:
   void Append(std::string_view piece) {
     piece = formats_internal::TrimSpaces(piece);
     if (piece.empty()) return;
-    if (view_.empty()) {
-      view_ = piece;
-      return;
+    if (!joined_) {
+      if (view_.empty()) {
+        view_ = piece;
+        return;
+      }
+      own_.assign(view_);
+      joined_ = true;
     }
-    if (view_.data() != own_.data()) own_.assign(view_);
     own_ += ' ';
     own_ += piece;
-    view_ = own_;
   }
-  std::string_view view() const { return view_; }
+  std::string_view view() const { return joined_ ? std::string_view(own_) : view_; }
 
  private:
-  std::string_view view_;
-  std::string own_;
+  std::string_view view_;  // the first piece
+  std::string own_;        // joined_: the pieces joined
+  bool joined_ = false;
 };
 
 // The builders hold views of the leaves' texts: into the parsed text (the document's or the

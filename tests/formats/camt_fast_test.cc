@@ -373,6 +373,25 @@ TEST(CamtFastTest, AWindowWithCdataIsReadByPugixmlAndTheRestFast) {
   EXPECT_TRUE(found || r->statements[0].entries.size() < 6) << Describe(r);
 }
 
+// Session 16's mutations found it: an entry's remittance joined from two short pieces pointed
+// into its own string, which moved when the next TxDtls grew the details' vector (the reader
+// then read freed memory). Every path now gives the joined text.
+TEST(CamtFastTest, AJoinedTextSurvivesTheNextTransactionsDetails) {
+  const std::string doc =
+      "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><Stmt><Acct><Id><IBAN>DE1"
+      "</IBAN></Id><Ccy>EUR</Ccy></Acct><Ntry><Amt Ccy=\"EUR\">3.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>"
+      "2024-01-01</Dt></BookgDt><NtryDtls><TxDtls><RmtInf><Ustrd>&#9;&amp; a </Ustrd><Ustrd>b</Ustrd></RmtInf>"
+      "</TxDtls><TxDtls/><TxDtls/><TxDtls/><TxDtls/></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>";
+  for (CamtFast fast : {CamtFast::kOff, CamtFast::kWindows, CamtFast::kWhole}) {
+    for (const formats_internal::XmlSplit& split : {formats_internal::XmlSplit{}, formats_internal::XmlSplit{"Ntry", 0, 1}}) {
+      const Result<ParsedStatements> r = ParseCamtSplit(doc, "d.xml", split, fast);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      ASSERT_EQ(r->statements[0].entries.size(), 1u);
+      EXPECT_EQ(r->statements[0].entries[0].description, "& a b (batch of 5 transactions)");
+    }
+  }
+}
+
 // Documents above 4 MiB are split and read fast by ParseCamt itself.
 TEST(CamtFastTest, ALargeDocumentReadsFastAsThePugixmlPathReadsIt) {
   Generator generator(Seed() + 3);
