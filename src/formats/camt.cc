@@ -155,6 +155,18 @@ class CamtReader {
     return Status::Ok();
   }
   Status StartScope(const Element& element, Tag tag, std::string_view name);
+  // ReadFast, at an entry's start tag (`offset` in the text): when the statement's entries are
+  // about to outgrow their vector, room for as many more as the rest of the text would hold at
+  // the density read so far (Read reserves a run's count instead). Growing by doubling moved
+  // every entry and faulted in twice its memory.
+  void ReserveEntries(size_t offset) {
+    std::vector<Entry>& entries = statement_->entries;
+    if (entries.empty()) first_entry_offset_ = offset;
+    if (entries.size() < 256 || entries.size() < entries.capacity() || offset <= first_entry_offset_) return;
+    const size_t remaining = fast_text_size_ - std::min(offset, fast_text_size_);
+    const double density = static_cast<double>(entries.size()) / static_cast<double>(offset - first_entry_offset_);
+    entries.reserve(entries.size() + static_cast<size_t>(density * static_cast<double>(remaining) * 1.05) + 64);
+  }
   Status End(Node element, bool saw_element, Node tail);
   // The end of an element whose text (the text after its last child element) is `text`:
   // `plain` as FastXmlEnd says; `keep`: the text's storage is reused before the entry ends.
@@ -191,6 +203,8 @@ class CamtReader {
   Tag last_tag_ = Tag::kOther;
   std::optional<formats_internal::LineCursor> fast_lines_;  // ReadFast: lines of the text
   std::string_view fast_namespace_;  // ReadFast: the namespace of the kind element being started
+  size_t fast_text_size_ = 0;        // ReadFast: the text's size
+  size_t first_entry_offset_ = 0;    // ReadFast: where the statement's first entry starts
   size_t next_run_ = 0;
   std::unique_ptr<formats_internal::XmlDocument> doc_;
   ParsedStatements out_;
@@ -410,6 +424,7 @@ Status CamtReader::StartScope(const Element& element, Tag tag, std::string_view 
     balance_->position = {LineOf(element), 0};
     scope = Scope::kBalance;
   } else if (statement_ != nullptr && stack_.back().scope == Scope::kStatement && tag == kNtry) {
+    if (doc_ == nullptr) ReserveEntries(element.close);
     entry_.Reset();
     in_entry_ = true;
     kept_.clear();
@@ -526,6 +541,8 @@ Status CamtReader::Close(const Element& element, std::string_view text, bool pla
       MT_RETURN_IF_ERROR(FinishEntry());
       break;
     case Scope::kStatement:
+      // ReserveEntries guessed more than were read (other statements followed): give back.
+      if (statement_->entries.capacity() > 2 * statement_->entries.size() + 1024) statement_->entries.shrink_to_fit();
       statement_ = nullptr;
       break;
     default:
@@ -758,6 +775,7 @@ std::optional<Result<ParsedStatements>> CamtReader::ReadFast() {
   const std::optional<std::string_view> text = formats_internal::PlainXmlText(bytes_, name_, &content);
   if (!text) return std::nullopt;
   fast_lines_.emplace(*text);
+  fast_text_size_ = text->size();
   FastWindow handler(*this, 1, content, true);
   if (fast_reader_.Read(text->substr(content), text->size() - content, "", handler) != FastXmlOutcome::kDone) {
     if (stats_ != nullptr) stats_->gave_up_whole = fast_reader_.why();
