@@ -542,7 +542,10 @@ Status CamtReader::Close(const Element& element, std::string_view text, bool pla
       break;
     case Scope::kStatement:
       // ReserveEntries guessed more than were read (other statements followed): give back.
-      if (statement_->entries.capacity() > 2 * statement_->entries.size() + 1024) statement_->entries.shrink_to_fit();
+      // (statement_ is null when a statement nested in this one ended first.)
+      if (statement_ != nullptr && statement_->entries.capacity() > 2 * statement_->entries.size() + 1024) {
+        statement_->entries.shrink_to_fit();
+      }
       statement_ = nullptr;
       break;
     default:

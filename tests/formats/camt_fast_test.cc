@@ -392,6 +392,18 @@ TEST(CamtFastTest, AJoinedTextSurvivesTheNextTransactionsDetails) {
   }
 }
 
+// fuzz_camt found it: a statement nested in a statement ends first, and the outer one's end
+// then has no statement (the entries' vector was given back through a null pointer).
+TEST(CamtFastTest, AStatementNestedInAStatementReadsAsThePugixmlPathReadsIt) {
+  const std::string doc =
+      "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><Stmt><Acct><Id><IBAN>DE1"
+      "</IBAN></Id><Ccy>EUR</Ccy></Acct><BkToCstmrStmt><Stmt><Acct><Id><IBAN>DE2</IBAN></Id><Ccy>EUR</Ccy></Acct>"
+      "</Stmt></BkToCstmrStmt></Stmt></BkToCstmrStmt></Document>";
+  CamtReadStats stats;
+  EXPECT_EQ(CompareWhole(doc, &stats), "");
+  EXPECT_TRUE(stats.whole_fast);
+}
+
 // Documents above 4 MiB are split and read fast by ParseCamt itself.
 TEST(CamtFastTest, ALargeDocumentReadsFastAsThePugixmlPathReadsIt) {
   Generator generator(Seed() + 3);
