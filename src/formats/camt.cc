@@ -136,13 +136,11 @@ class CamtReader {
   struct Element {
     Node node;
     size_t close = 0;
+    uint64_t line = 0;  // of that '>' (FastXmlReader counts them)
   };
   // FastXmlReader's handler over one window: the same Start and Close as the walk's.
   class FastWindow;
-  uint64_t LineOf(const Element& e) {
-    if (NodeAccess::Record(e.node) != nullptr) return doc_->LineOf(e.node);
-    return doc_ != nullptr ? doc_->LineAtOffset(e.close) : fast_lines_->LineAt(e.close);
-  }
+  uint64_t LineOf(const Element& e) { return NodeAccess::Record(e.node) != nullptr ? doc_->LineOf(e.node) : e.line; }
   Status Walk(Node element, int depth);
   Status WalkRun(int depth);
   // Read's and ReadFast's end: the document's checks and findings.
@@ -201,7 +199,6 @@ class CamtReader {
   formats_internal::FastXmlReader fast_reader_;
   Tag next_tag_[static_cast<size_t>(Tag::kCount)] = {};  // FastWindow: the tag seen after each tag last
   Tag last_tag_ = Tag::kOther;
-  std::optional<formats_internal::LineCursor> fast_lines_;  // ReadFast: lines of the text
   std::string_view fast_namespace_;  // ReadFast: the namespace of the kind element being started
   size_t fast_text_size_ = 0;        // ReadFast: the text's size
   size_t first_entry_offset_ = 0;    // ReadFast: where the statement's first entry starts
@@ -322,7 +319,7 @@ class CamtReader::FastWindow {
       }
       ++open_;
     }
-    const FastXmlStep step = Step(r_.Start(Element{kNoNode, base_ + tag.close}, t, local));
+    const FastXmlStep step = Step(r_.Start(Element{kNoNode, base_ + tag.close, tag.line}, t, local));
     r_.attr_ccy_ = t == kAmt ? tag.Attribute("Ccy") : std::string_view();
     return step;
   }
@@ -331,7 +328,7 @@ class CamtReader::FastWindow {
       --open_;
       while (!namespaces_.empty() && namespaces_.back().depth >= open_) namespaces_.pop_back();
     }
-    return Step(r_.Close(Element{kNoNode, base_ + end.close}, end.text, end.plain, end.owned));
+    return Step(r_.Close(Element{kNoNode, base_ + end.close, end.line}, end.text, end.plain, end.owned));
   }
   Status status() const { return status_; }
 
@@ -383,8 +380,8 @@ Status CamtReader::WalkRun(int depth) {
       const size_t entries = statement_ != nullptr ? statement_->entries.size() : 0;
       const uint64_t not_booked = not_booked_;
       FastWindow handler(*this, depth, begin, false);
-      const FastXmlOutcome outcome =
-          fast_reader_.Read(text.substr(begin, end - begin), text.size() - begin, doc_->split_name(), handler);
+      const FastXmlOutcome outcome = fast_reader_.Read(text.substr(begin, end - begin), text.size() - begin,
+                                                       doc_->split_name(), doc_->LineAtOffset(begin), handler);
       if (outcome == FastXmlOutcome::kStopped) return handler.status();
       if (outcome == FastXmlOutcome::kDone) {
         if (stats_ != nullptr) ++stats_->fast_windows;
@@ -777,10 +774,11 @@ std::optional<Result<ParsedStatements>> CamtReader::ReadFast() {
   size_t content = 0;
   const std::optional<std::string_view> text = formats_internal::PlainXmlText(bytes_, name_, &content);
   if (!text) return std::nullopt;
-  fast_lines_.emplace(*text);
   fast_text_size_ = text->size();
   FastWindow handler(*this, 1, content, true);
-  if (fast_reader_.Read(text->substr(content), text->size() - content, "", handler) != FastXmlOutcome::kDone) {
+  const uint64_t first_line = formats_internal::LineCursor(*text).LineAt(content);
+  if (fast_reader_.Read(text->substr(content), text->size() - content, "", first_line, handler) !=
+      FastXmlOutcome::kDone) {
     if (stats_ != nullptr) stats_->gave_up_whole = fast_reader_.why();
     return std::nullopt;
   }

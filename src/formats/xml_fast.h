@@ -56,6 +56,7 @@ struct FastXmlAttribute {
 struct FastXmlStart {
   std::string_view name;  // qualified, as written
   size_t close = 0;       // the offset of the tag's '>' in the fragment
+  uint64_t line = 0;      // the line of that '>' (Read's `first_line` plus the line ends before it)
   const FastXmlAttribute* attributes = nullptr;
   size_t attribute_count = 0;
   size_t depth = 0;       // 0: a top-level element of the fragment
@@ -80,6 +81,7 @@ struct FastXmlEnd {
   // next event. Otherwise it is a view into the fragment.
   bool owned = false;
   size_t close = 0;  // the offset of the element's start tag's '>' in the fragment
+  uint64_t line = 0;  // and its line (FastXmlStart::line)
 };
 
 // A handler's answer to an event: go on, give up (the caller reads the fragment another way),
@@ -92,8 +94,10 @@ class FastXmlReader {
   // Reads `text` (the fragment), calling handler.Start and handler.End in document order.
   // `readable` (>= text.size()) bytes may be read from text.data() (for reads 16 bytes at a time).
   // `top_name` "": exactly one top-level element, of any name.
+  // `first_line`: the line of text[0]; the reader counts line ends from there.
   template <typename Handler>
-  FastXmlOutcome Read(std::string_view text, size_t readable, std::string_view top_name, Handler& handler);
+  FastXmlOutcome Read(std::string_view text, size_t readable, std::string_view top_name, uint64_t first_line,
+                      Handler& handler);
 
   // Why the last Read gave up.
   std::string_view why() const { return why_; }
@@ -103,6 +107,7 @@ class FastXmlReader {
     const char* name;
     size_t size;
     size_t close;  // FastXmlEnd::close
+    uint64_t line;
   };
   enum class TextState : uint8_t { kNone, kView, kScratch };
 
@@ -114,20 +119,42 @@ class FastXmlReader {
   static unsigned Mask(__m128i m) { return static_cast<unsigned>(_mm_movemask_epi8(m)); }
   static __m128i Is(__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); }
 
-  // The first byte at or after p that is not white space (end when none before end).
-  static const char* SkipSpace(const char* p, const char* end, const char* limit) {
+  // The number of bits set (x86-64's baseline has no popcount instruction; line ends in a
+  // block of white space are few).
+  static unsigned CountBits(unsigned m) {
+    unsigned n = 0;
+    for (; m != 0; m &= m - 1) ++n;
+    return n;
+  }
+
+  // The first byte at or after p that is not white space (end when none before end); counts
+  // the line ends passed.
+  const char* SkipSpace(const char* p, const char* end, const char* limit) {
+    if (p < end && !IsSpace(*p)) return p;
     while (limit - p >= 16) {
       const __m128i v = Load(p);
-      const unsigned space = Mask(_mm_or_si128(_mm_or_si128(Is(v, ' '), Is(v, '\n')), _mm_or_si128(Is(v, '\t'), Is(v, '\r'))));
+      const __m128i nl = Is(v, '\n');
+      const unsigned space = Mask(_mm_or_si128(_mm_or_si128(Is(v, ' '), nl), _mm_or_si128(Is(v, '\t'), Is(v, '\r'))));
+      const ptrdiff_t left = end - p;
+      const unsigned inside = left >= 16 ? 0xFFFFu : (1u << left) - 1;  // the bytes before end
       if (space != 0xFFFF) {
-        p += std::countr_zero(~space);
+        const unsigned at = static_cast<unsigned>(std::countr_zero(~space));
+        line_ += CountBits(Mask(nl) & ((1u << at) - 1) & inside);
+        p += at;
         return p < end ? p : end;
       }
+      line_ += CountBits(Mask(nl) & inside);
       p += 16;
       if (p >= end) return end;
     }
-    while (p < end && IsSpace(*p)) ++p;
+    for (; p < end && IsSpace(*p); ++p) line_ += *p == '\n';
     return p;
+  }
+
+  // The white space in a tag at q, skipped (line ends counted).
+  const char* SkipTagSpace(const char* q, const char* end) {
+    for (; q < end && IsSpace(*q); ++q) line_ += *q == '\n';
+    return q;
   }
 
   // The end of the name at p: the first byte that is not [A-Za-z0-9_:.-] (end when none).
@@ -241,6 +268,7 @@ class FastXmlReader {
         copied = s;
       } else if (c == '\t' || c == '\n' || c == '\r') {
         plain = false;
+        line_ += c == '\n';
         ++s;
       } else if (c < 0x20) {
         return why_ = "a control character", nullptr;
@@ -265,14 +293,14 @@ class FastXmlReader {
     return s;
   }
 
-  FastXmlEnd TakeText(size_t close) const {
+  FastXmlEnd TakeText(size_t close, uint64_t line) const {
     switch (text_state_) {
       case TextState::kView:
-        return {view_, view_plain_, false, close};
+        return {view_, view_plain_, false, close, line};
       case TextState::kScratch:
-        return {scratch_, false, true, close};
+        return {scratch_, false, true, close, line};
       default:
-        return {{}, true, false, close};
+        return {{}, true, false, close, line};
     }
   }
 
@@ -287,6 +315,8 @@ class FastXmlReader {
         }
       } else if (c == '&') {
         return why_ = "'&' in a comment", nullptr;
+      } else if (c == '\n') {
+        ++line_;
       } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
         return why_ = "a control character", nullptr;
       } else if (c >= 0x80) {
@@ -321,17 +351,19 @@ class FastXmlReader {
   bool view_plain_ = true;
   std::string scratch_;     // kScratch: the runs joined, references decoded
   const char* why_ = "";
+  uint64_t line_ = 1;       // the line of the byte being read
 };
 
 template <typename Handler>
 FastXmlOutcome FastXmlReader::Read(std::string_view text, size_t readable, std::string_view top_name,
-                                   Handler& handler) {
+                                   uint64_t first_line, Handler& handler) {
   const char* const begin = text.data();
   const char* const end = begin + text.size();
   const char* const limit = begin + readable;
   open_.clear();
   text_state_ = TextState::kNone;
   why_ = "";
+  line_ = first_line;
   const auto give_up = [this](const char* why) {
     why_ = why;
     return FastXmlOutcome::kGaveUp;
@@ -362,10 +394,10 @@ FastXmlOutcome FastXmlReader::Read(std::string_view text, size_t readable, std::
         return give_up("an end tag that does not match");
       }
       q += o.size;
-      while (q < end && IsSpace(*q)) ++q;
+      q = SkipTagSpace(q, end);
       if (q == end || *q != '>') return give_up("an end tag that does not match");
       p = q + 1;
-      const FastXmlEnd e = TakeText(o.close);
+      const FastXmlEnd e = TakeText(o.close, o.line);
       open_.pop_back();
       if (const FastXmlStep step = handler.End(e); step != FastXmlStep::kGo) return outcome(step);
       text_state_ = TextState::kNone;
@@ -394,17 +426,17 @@ FastXmlOutcome FastXmlReader::Read(std::string_view text, size_t readable, std::
           return give_up("'/' in a start tag");
         }
         if (!IsSpace(*q)) return give_up("a name this reader does not admit");
-        while (q < end && IsSpace(*q)) ++q;
+        q = SkipTagSpace(q, end);
         if (q == end) return give_up("an unclosed start tag");
         if (*q == '>' || *q == '/') continue;
         if (!IsNameStart(*q)) return give_up("an attribute name this reader does not admit");
         const char* const attribute = q;
         q = ScanName(q, end, limit);
         const std::string_view attribute_name(attribute, static_cast<size_t>(q - attribute));
-        while (q < end && IsSpace(*q)) ++q;
+        q = SkipTagSpace(q, end);
         if (q == end || *q != '=') return give_up("an attribute without '='");
         ++q;
-        while (q < end && IsSpace(*q)) ++q;
+        q = SkipTagSpace(q, end);
         if (q == end || (*q != '"' && *q != '\'')) return give_up("an attribute value without quotes");
         const char* const value = q + 1;
         q = ScanValue(value, end, *q);
@@ -424,6 +456,7 @@ FastXmlOutcome FastXmlReader::Read(std::string_view text, size_t readable, std::
       FastXmlStart start;
       start.name = qualified;
       start.close = static_cast<size_t>(q - begin);
+      start.line = line_;
       start.attributes = attributes_.data();
       start.attribute_count = attributes_.size();
       start.depth = open_.size();
@@ -432,9 +465,11 @@ FastXmlOutcome FastXmlReader::Read(std::string_view text, size_t readable, std::
       if (const FastXmlStep step = handler.Start(start); step != FastXmlStep::kGo) return outcome(step);
       p = q + 1;
       if (empty) {
-        if (const FastXmlStep step = handler.End(TakeText(start.close)); step != FastXmlStep::kGo) return outcome(step);
+        if (const FastXmlStep step = handler.End(TakeText(start.close, start.line)); step != FastXmlStep::kGo) {
+          return outcome(step);
+        }
       } else {
-        open_.push_back({name, qualified.size(), start.close});
+        open_.push_back({name, qualified.size(), start.close, start.line});
       }
     }
   }
