@@ -1,7 +1,9 @@
 // ISO 20022 camt.052 (account report), camt.053 (statement) and camt.054 (debit/credit
 // notification), every version in the samples (001.02 to 001.10, bare or in a SWIFT envelope),
 // parsed whole by pugixml (xml_document.h: no network, no DTD, no entity expansion; a document
-// with a DOCTYPE is refused: camt has none) and walked element by element. docs/format/camt.md.
+// with a DOCTYPE is refused: camt has none) and walked element by element; a large document's
+// entries are read a window at a time, by FastXmlReader (xml_fast.h) where it can and by pugixml
+// where it gives up, both feeding the same Start and Close. docs/format/camt.md.
 //
 // The walk keeps the event model of the streaming reader it replaced (session 14; that reader is
 // the oracle of tests/formats/camt_diff_test.cc): an element opens a scope (statement, balance,
@@ -23,11 +25,16 @@
 #include "format_util.h"
 #include "moneytrail/formats.h"
 #include "xml_document.h"
+#include "xml_fast.h"
 #include "xml_node_access.h"
 
 namespace moneytrail::formats {
 namespace {
 
+using formats_internal::FastXmlEnd;
+using formats_internal::FastXmlOutcome;
+using formats_internal::FastXmlStart;
+using formats_internal::FastXmlStep;
 using formats_internal::NodeAccess;
 using formats_internal::PositionError;
 using formats_internal::Tag;
@@ -41,28 +48,31 @@ struct Frame {
   uint32_t scoped;  // 1 + the index of the innermost frame (this one or below) with a scope; 0: none
 };
 
-// What a transaction's details (TxDtls) say; an entry with none has one empty TxDetails.
 // A text read from the document: a view while it is one piece, its own string from the second
 // piece on, joined as formats_internal::AppendWithSpace joins (trimmed, one space between).
+// Safe to move (TxDetails are, as their vector grows): no view points into its own string.
 class JoinedText {
  public:
   void Append(std::string_view piece) {
     piece = formats_internal::TrimSpaces(piece);
     if (piece.empty()) return;
-    if (view_.empty()) {
-      view_ = piece;
-      return;
+    if (!joined_) {
+      if (view_.empty()) {
+        view_ = piece;
+        return;
+      }
+      own_.assign(view_);
+      joined_ = true;
     }
-    if (view_.data() != own_.data()) own_.assign(view_);
     own_ += ' ';
     own_ += piece;
-    view_ = own_;
   }
-  std::string_view view() const { return view_; }
+  std::string_view view() const { return joined_ ? std::string_view(own_) : view_; }
 
  private:
-  std::string_view view_;
-  std::string own_;
+  std::string_view view_;  // the first piece
+  std::string own_;        // joined_: the pieces joined
+  bool joined_ = false;
 };
 
 // The builders hold views of the leaves' texts: into the parsed text (the document's or the
@@ -107,27 +117,67 @@ struct BalanceBuilder {
 class CamtReader {
  public:
   // `split`: a large document's entries are parsed a window at a time (XmlDocument::Parse).
-  CamtReader(std::string_view bytes, const std::string& name, const formats_internal::XmlSplit& split)
-      : bytes_(bytes), name_(name), split_(split) {}
+  // `fast`: windows are read by FastXmlReader where it can (else by pugixml); `stats` (may be
+  // null) counts them.
+  CamtReader(std::string_view bytes, const std::string& name, const formats_internal::XmlSplit& split, bool fast,
+             formats_internal::CamtReadStats* stats)
+      : bytes_(bytes), name_(name), split_(split), fast_(fast), stats_(stats) {}
 
   Result<ParsedStatements> Read();
+  // The whole document read by FastXmlReader, without XmlDocument: nullopt when it gives up or
+  // the read fails (then Read decides, with its refusals and messages).
+  std::optional<Result<ParsedStatements>> ReadFast();
 
  private:
   using Node = pugi::xml_node;
   using enum Tag;
+  // An element being read: a pugixml node, or (read by FastXmlReader) the offset in the text of
+  // its start tag's '>'.
+  struct Element {
+    Node node;
+    size_t close = 0;
+    uint64_t line = 0;  // of that '>' (FastXmlReader counts them)
+  };
+  // FastXmlReader's handler over one window: the same Start and Close as the walk's.
+  class FastWindow;
+  uint64_t LineOf(const Element& e) { return NodeAccess::Record(e.node) != nullptr ? doc_->LineOf(e.node) : e.line; }
   Status Walk(Node element, int depth);
   Status WalkRun(int depth);
-  Status Start(Node element, Tag tag, std::string_view name);
+  // Read's and ReadFast's end: the document's checks and findings.
+  Result<ParsedStatements> Finish();
+  // Most elements open no scope: a frame, inline; the others through StartScope. The caller
+  // then sets attr_ccy_ (the Ccy attribute of an Amt, else "").
+  Status Start(const Element& element, Tag tag, std::string_view name) {
+    if (tag >= kStmt && tag <= kFIToFIPmtStsRpt) return StartScope(element, tag, name);
+    stack_.push_back({tag, Scope::kNone, stack_.empty() ? 0u : stack_.back().scoped});
+    return Status::Ok();
+  }
+  Status StartScope(const Element& element, Tag tag, std::string_view name);
+  // ReadFast, at an entry's start tag (`offset` in the text): when the statement's entries are
+  // about to outgrow their vector, room for as many more as the rest of the text would hold at
+  // the density read so far (Read reserves a run's count instead). Growing by doubling moved
+  // every entry and faulted in twice its memory.
+  void ReserveEntries(size_t offset) {
+    std::vector<Entry>& entries = statement_->entries;
+    if (entries.empty()) first_entry_offset_ = offset;
+    if (entries.size() < 256 || entries.size() < entries.capacity() || offset <= first_entry_offset_) return;
+    const size_t remaining = fast_text_size_ - std::min(offset, fast_text_size_);
+    const double density = static_cast<double>(entries.size()) / static_cast<double>(offset - first_entry_offset_);
+    entries.reserve(entries.size() + static_cast<size_t>(density * static_cast<double>(remaining) * 1.05) + 64);
+  }
   Status End(Node element, bool saw_element, Node tail);
-  Status Leaf(Node element, Scope scope, std::string_view text);
+  // The end of an element whose text (the text after its last child element) is `text`:
+  // `plain` as FastXmlEnd says; `keep`: the text's storage is reused before the entry ends.
+  Status Close(const Element& element, std::string_view text, bool plain, bool keep);
+  Status Leaf(const Element& element, Scope scope, std::string_view text);
   Status FinishBalance();
   Status FinishEntry();
   Status Malformed(uint64_t line, std::string_view field, std::string_view value,
                    std::string_view expected) const {
     return PositionError(name_, {line, 0}, field, value, expected);
   }
-  Result<Decimal> Amount(std::string_view text, Node at, std::string_view field);
-  Result<Timestamp> Day(std::string_view text, Node at, std::string_view field);
+  Result<Decimal> Amount(std::string_view text, const Element& at, std::string_view field);
+  Result<Timestamp> Day(std::string_view text, const Element& at, std::string_view field);
   // True when the path below the innermost scope is exactly `parts` ("RltdPties", "Dbtr", "Nm").
   template <typename... Parts>
   bool At(Parts... parts) const {
@@ -144,6 +194,14 @@ class CamtReader {
   std::string_view bytes_;
   const std::string& name_;
   formats_internal::XmlSplit split_;
+  bool fast_;
+  formats_internal::CamtReadStats* stats_;
+  formats_internal::FastXmlReader fast_reader_;
+  Tag next_tag_[static_cast<size_t>(Tag::kCount)] = {};  // FastWindow: the tag seen after each tag last
+  Tag last_tag_ = Tag::kOther;
+  std::string_view fast_namespace_;  // ReadFast: the namespace of the kind element being started
+  size_t fast_text_size_ = 0;        // ReadFast: the text's size
+  size_t first_entry_offset_ = 0;    // ReadFast: where the statement's first entry starts
   size_t next_run_ = 0;
   std::unique_ptr<formats_internal::XmlDocument> doc_;
   ParsedStatements out_;
@@ -166,22 +224,23 @@ class CamtReader {
 // libxml2's default limit (the reader this one replaced): deeper documents are refused.
 constexpr int kMaxDepth = 256;
 
-std::string CamtKind(Tag element) {
+// The message's kind ("053") when `element` is its top element, "" otherwise.
+std::string_view CamtKind(Tag element) {
   if (element == Tag::kBkToCstmrStmt) return "053";
   if (element == Tag::kBkToCstmrAcctRpt) return "052";
   if (element == Tag::kBkToCstmrDbtCdtNtfctn) return "054";
   return "";
 }
 
-Result<Decimal> CamtReader::Amount(std::string_view text, Node at, std::string_view field) {
+Result<Decimal> CamtReader::Amount(std::string_view text, const Element& at, std::string_view field) {
   std::optional<Decimal> d = formats_internal::ParseUnsignedAmount(text, '.');
-  if (!d) return Malformed(doc_->LineOf(at), field, text, "expected an amount: digits[.digits], at most 18 digits");
+  if (!d) return Malformed(LineOf(at), field, text, "expected an amount: digits[.digits], at most 18 digits");
   return *d;
 }
 
-Result<Timestamp> CamtReader::Day(std::string_view text, Node at, std::string_view field) {
+Result<Timestamp> CamtReader::Day(std::string_view text, const Element& at, std::string_view field) {
   std::optional<Timestamp> t = formats_internal::ParseIsoDay(text);
-  if (!t) return Malformed(doc_->LineOf(at), field, text, "expected an ISO date YYYY-MM-DD[Thh:mm:ss]");
+  if (!t) return Malformed(LineOf(at), field, text, "expected an ISO date YYYY-MM-DD[Thh:mm:ss]");
   return *t;
 }
 
@@ -194,7 +253,8 @@ Status CamtReader::Walk(Node element, int depth) {
   const Tag tag = tags_.Classify(nodes_.Name(element), &local);
   if (tag == kRunMarker && doc_->runs() > 0) return WalkRun(depth);
   if (nodes_.HasAttributes(element)) MT_RETURN_IF_ERROR(doc_->CheckAttributes(element));
-  MT_RETURN_IF_ERROR(Start(element, tag, local));
+  MT_RETURN_IF_ERROR(Start(Element{element}, tag, local));
+  attr_ccy_ = tag == kAmt ? std::string_view(element.attribute("Ccy").value()) : std::string_view();
   // End reads the text after the last child element (from `tail` on) only when it is a leaf
   // the reader may use.
   bool saw_element = false;
@@ -220,12 +280,88 @@ Status CamtReader::Walk(Node element, int depth) {
   return End(element, saw_element, tail);
 }
 
-// The entries of the next run, a window at a time, as if they stood where the marker is.
-Status CamtReader::WalkRun(int depth) {
-  if (statement_ != nullptr && !stack_.empty() && stack_.back().scope == Scope::kStatement) {
-    statement_->entries.reserve(statement_->entries.size() + doc_->run_elements(next_run_));
+// FastXmlReader's handler: the walk's Start and Close. Over one window of a run (`whole`
+// false), it gives up (the window is then read by pugixml) on the elements whose Start reads
+// more than the tag (a message's kind and namespace) or is not an entry's. Over a whole document
+// (`whole`), it keeps the namespace declarations in scope for the message's kind.
+class CamtReader::FastWindow {
+ public:
+  FastWindow(CamtReader& reader, int depth, size_t base, bool whole)
+      : r_(reader), depth_(depth), base_(base), whole_(whole) {}
+
+  FastXmlStep Start(const FastXmlStart& tag) {
+    if (depth_ + static_cast<int>(tag.depth) > kMaxDepth) return FastXmlStep::kGiveUp;
+    std::string_view local;
+    const Tag t = r_.tags_.Classify(tag.name, tag.padded, r_.next_tag_[static_cast<size_t>(r_.last_tag_)], &local);
+    r_.next_tag_[static_cast<size_t>(r_.last_tag_)] = t;
+    r_.last_tag_ = t;
+    const bool kind = t == kBkToCstmrStmt || t == kBkToCstmrAcctRpt || t == kBkToCstmrDbtCdtNtfctn;
+    if (!whole_ && (kind || t == kRunMarker || t == kFIToFICstmrCdtTrf || t == kFIToFIPmtStsRpt)) {
+      return FastXmlStep::kGiveUp;
+    }
+    if (whole_) {
+      for (size_t i = 0; i < tag.attribute_count; ++i) {
+        const std::string_view n = tag.attributes[i].name;
+        if (n == "xmlns" || n.substr(0, 6) == "xmlns:") namespaces_.push_back({tag.depth, n, tag.attributes[i].value});
+      }
+      // XmlDocument::NamespaceUri: the declaration of the element's prefix nearest to it.
+      if (kind) {
+        const size_t colon = tag.name.find(':');
+        const std::string attribute =
+            colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(tag.name.substr(0, colon));
+        r_.fast_namespace_ = {};
+        for (size_t i = namespaces_.size(); i-- > 0;) {
+          if (namespaces_[i].attribute == attribute) {
+            r_.fast_namespace_ = namespaces_[i].uri;
+            break;
+          }
+        }
+      }
+      ++open_;
+    }
+    const FastXmlStep step = Step(r_.Start(Element{kNoNode, base_ + tag.close, tag.line}, t, local));
+    r_.attr_ccy_ = t == kAmt ? tag.Attribute("Ccy") : std::string_view();
+    return step;
   }
-  return doc_->ForEachWindow(next_run_++, [&](Node window) -> Status {
+  FastXmlStep End(const FastXmlEnd& end) {
+    if (whole_) {
+      --open_;
+      while (!namespaces_.empty() && namespaces_.back().depth >= open_) namespaces_.pop_back();
+    }
+    return Step(r_.Close(Element{kNoNode, base_ + end.close, end.line}, end.text, end.plain, end.owned));
+  }
+  Status status() const { return status_; }
+
+ private:
+  struct Namespace {
+    size_t depth;  // of the element that declares it
+    std::string_view attribute, uri;
+  };
+  // A null node without pugixml's constructor (a call into the shared library).
+  static inline const Node kNoNode = NodeAccess::FromRecord(nullptr);
+  FastXmlStep Step(Status s) {
+    if (s.ok()) return FastXmlStep::kGo;
+    status_ = std::move(s);
+    return FastXmlStep::kStop;
+  }
+  CamtReader& r_;
+  int depth_;
+  size_t base_;
+  bool whole_;
+  size_t open_ = 0;  // whole_: the elements open
+  std::vector<Namespace> namespaces_;
+  Status status_;
+};
+
+// The entries of the next run, a window at a time, as if they stood where the marker is: each
+// window by FastXmlReader where it can, else (it gave up: what it did is undone) by pugixml.
+Status CamtReader::WalkRun(int depth) {
+  const size_t run = next_run_++;
+  if (run >= doc_->runs()) return InvalidArgumentError(name_ + ": the split did not hold (a marker too many)");
+  if (statement_ != nullptr && !stack_.empty() && stack_.back().scope == Scope::kStatement) {
+    statement_->entries.reserve(statement_->entries.size() + doc_->run_elements(run));
+  }
+  const auto walk = [&](Node window) -> Status {
     for (Node child = nodes_.FirstChild(window); !nodes_.Null(child); child = nodes_.NextSibling(child)) {
       if (nodes_.Type(child) == pugi::node_element) {
         MT_RETURN_IF_ERROR(Walk(child, depth));
@@ -234,45 +370,82 @@ Status CamtReader::WalkRun(int depth) {
       }
     }
     return Status::Ok();
-  });
+  };
+  const std::string_view text = doc_->text();
+  size_t begin = doc_->run_begin(run);
+  for (const size_t end : doc_->run_cuts(run)) {
+    if (stats_ != nullptr) ++stats_->windows;
+    if (fast_ && !in_entry_ && !balance_) {
+      const size_t stack = stack_.size();
+      const size_t entries = statement_ != nullptr ? statement_->entries.size() : 0;
+      const uint64_t not_booked = not_booked_;
+      FastWindow handler(*this, depth, begin, false);
+      const FastXmlOutcome outcome = fast_reader_.Read(text.substr(begin, end - begin), text.size() - begin,
+                                                       doc_->split_name(), doc_->LineAtOffset(begin), handler);
+      if (outcome == FastXmlOutcome::kStopped) return handler.status();
+      if (outcome == FastXmlOutcome::kDone) {
+        if (stats_ != nullptr) ++stats_->fast_windows;
+        begin = end;
+        continue;
+      }
+      // Undo the window's part: its frames, entries and count of entries not booked.
+      if (stats_ != nullptr) stats_->gave_up = fast_reader_.why();
+      stack_.resize(stack);
+      if (statement_ != nullptr) statement_->entries.resize(entries);
+      not_booked_ = not_booked;
+      in_entry_ = false;
+    }
+    MT_RETURN_IF_ERROR(doc_->WalkWindow(begin, end, walk));
+    begin = end;
+  }
+  doc_->ReleaseWindow();
+  return Status::Ok();
 }
 
-Status CamtReader::Start(Node element, Tag tag, std::string_view name) {
+Status CamtReader::StartScope(const Element& element, Tag tag, std::string_view name) {
   Scope scope = Scope::kNone;
   const Tag parent = stack_.empty() ? kOther : stack_.back().tag;
+  // Start sends the tags from kStmt to kFIToFIPmtStsRpt here.
+  static_assert(kStmt < kRpt && kRpt < kNtfctn && kNtfctn < kBal && kBal < kNtry && kNtry < kTxDtls &&
+                kTxDtls < kBkToCstmrStmt && kBkToCstmrStmt < kBkToCstmrAcctRpt &&
+                kBkToCstmrAcctRpt < kBkToCstmrDbtCdtNtfctn && kBkToCstmrDbtCdtNtfctn < kFIToFICstmrCdtTrf &&
+                kFIToFICstmrCdtTrf < kFIToFIPmtStsRpt);
   if (!stack_.empty() && (tag == kStmt || tag == kRpt || tag == kNtfctn) && !CamtKind(parent).empty()) {
     out_.statements.emplace_back();
     statement_ = &out_.statements.back();
-    statement_->position = {doc_->LineOf(element), 0};
+    statement_->position = {LineOf(element), 0};
     scope = Scope::kStatement;
   } else if (statement_ != nullptr && stack_.back().scope == Scope::kStatement && tag == kBal) {
     balance_.emplace();
     kept_.clear();
-    balance_->position = {doc_->LineOf(element), 0};
+    balance_->position = {LineOf(element), 0};
     scope = Scope::kBalance;
   } else if (statement_ != nullptr && stack_.back().scope == Scope::kStatement && tag == kNtry) {
+    if (doc_ == nullptr) ReserveEntries(element.close);
     entry_.Reset();
     in_entry_ = true;
     kept_.clear();
-    entry_.position = {doc_->LineOf(element), 0};
+    entry_.position = {LineOf(element), 0};
     scope = Scope::kEntry;
   } else if (in_entry_ && tag == kTxDtls && parent == kNtryDtls) {
     entry_.details.emplace_back();
-    entry_.details.back().position = {doc_->LineOf(element), 0};
+    entry_.details.back().position = {LineOf(element), 0};
     scope = Scope::kTransaction;
-  } else if (std::string kind = CamtKind(tag); !kind.empty()) {
+  } else if (std::string_view kind = CamtKind(tag); !kind.empty()) {
     message_kind_ = kind;
-    const std::string variant(formats_internal::XmlDocument::NamespaceUri(element));
+    const std::string variant(NodeAccess::Record(element.node) != nullptr
+                                  ? formats_internal::XmlDocument::NamespaceUri(element.node)
+                                  : fast_namespace_);
     const size_t at = variant.rfind(':');
     out_.variant = at != std::string::npos && variant.find("camt.") != std::string::npos
                        ? variant.substr(at + 1)
-                       : "camt." + kind + " (no version: namespace '" + variant + "')";
+                       : "camt." + std::string(kind) + " (no version: namespace '" + variant + "')";
   } else if (tag == kFIToFICstmrCdtTrf) {
-    return Malformed(doc_->LineOf(element), "element", name,
+    return Malformed(LineOf(element), "element", name,
                      "a pacs payment message, not an account statement: read it with --format "
                      "pacs008 or auto (docs/format/camt.md)");
   } else if (tag == kFIToFIPmtStsRpt) {
-    return Malformed(doc_->LineOf(element), "element", name,
+    return Malformed(LineOf(element), "element", name,
                      "a pacs payment message, not an account statement: moneytrail reads "
                      "camt.052, camt.053 and camt.054 and pacs.008 (docs/format/camt.md)");
   }
@@ -280,8 +453,6 @@ Status CamtReader::Start(Node element, Tag tag, std::string_view name) {
                           : stack_.empty()        ? 0u
                                                   : stack_.back().scoped;
   stack_.push_back({tag, scope, scoped});
-  attr_ccy_ = {};
-  if (tag == kAmt) attr_ccy_ = element.attribute("Ccy").value();
   return Status::Ok();
 }
 
@@ -293,21 +464,16 @@ bool Contains(std::string_view text, std::string_view piece) {
 }
 
 Status CamtReader::End(Node element, bool saw_element, Node tail) {
-  const Scope scope = stack_.back().scope;
-  const size_t i = stack_.back().scoped;  // the frames from i on are below the innermost scope
-  if (scope == Scope::kNone && statement_ != nullptr && i > 0) {
+  std::string_view text;
+  bool plain = true;
+  if (stack_.back().scope == Scope::kNone && statement_ != nullptr && stack_.back().scoped > 0) {
     // The text: the element's own first piece unless a child element came after it, then
     // every text and CDATA piece after the last child element.
-    std::string_view text;
-    bool plain;
     if (nodes_.Null(tail)) {
       // One piece (a leaf, the common case): its length and whether it needs collapsing, in
-      // one pass (the same test as below).
       // one pass (the same test as below), sixteen bytes a step: a non-empty value may be
       // read past its end (XmlDocument::kPadding).
       const char* v = saw_element ? "" : nodes_.Value(element);
-      text = {};
-      plain = true;
       if (v[0] != '\0') {
         const auto at = [v](size_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(v + k)); };
         const auto is = [](__m128i b, char c) { return _mm_cmpeq_epi8(b, _mm_set1_epi8(c)); };
@@ -338,6 +504,14 @@ Status CamtReader::End(Node element, bool saw_element, Node tail) {
         plain = c != '\t' && c != '\r' && c != '\n' && (c != ' ' || k + 1 == text.size() || text[k + 1] != ' ');
       }
     }
+  }
+  return Close(Element{element}, text, plain, !nodes_.Null(tail));  // joined_ is reused
+}
+
+Status CamtReader::Close(const Element& element, std::string_view text, bool plain, bool keep) {
+  const Scope scope = stack_.back().scope;
+  const size_t i = stack_.back().scoped;  // the frames from i on are below the innermost scope
+  if (scope == Scope::kNone && statement_ != nullptr && i > 0) {
     // Line breaks and indentation inside a value are layout, not content: one space each.
     if (!plain) {
       collapsed_.clear();
@@ -349,7 +523,7 @@ Status CamtReader::End(Node element, bool saw_element, Node tail) {
       text = formats_internal::TrimSpaces(collapsed_);
     }
     if (!text.empty()) {
-      if (!plain || !nodes_.Null(tail)) text = kept_.emplace_back(text);  // joined_ and collapsed_ are reused
+      if (!plain || keep) text = kept_.emplace_back(text);  // collapsed_ is reused
       path_ = stack_.data() + i;
       path_size_ = stack_.size() - i;
       MT_RETURN_IF_ERROR(Leaf(element, stack_[i - 1].scope, text));
@@ -364,6 +538,11 @@ Status CamtReader::End(Node element, bool saw_element, Node tail) {
       MT_RETURN_IF_ERROR(FinishEntry());
       break;
     case Scope::kStatement:
+      // ReserveEntries guessed more than were read (other statements followed): give back.
+      // (statement_ is null when a statement nested in this one ended first.)
+      if (statement_ != nullptr && statement_->entries.capacity() > 2 * statement_->entries.size() + 1024) {
+        statement_->entries.shrink_to_fit();
+      }
       statement_ = nullptr;
       break;
     default:
@@ -408,7 +587,7 @@ bool CamtReader::CodeField(std::string_view text, std::string_view& domain, std:
   return true;
 }
 
-Status CamtReader::Leaf(Node element, Scope scope, std::string_view text) {
+Status CamtReader::Leaf(const Element& element, Scope scope, std::string_view text) {
   switch (scope) {
     case Scope::kStatement:
       if (At(kId)) statement_->id = text;
@@ -587,6 +766,28 @@ Result<ParsedStatements> CamtReader::Read() {
     if (top.type() == pugi::node_element) MT_RETURN_IF_ERROR(Walk(top, 1));
   }
   if (next_run_ != doc_->runs()) return InvalidArgumentError(name_ + ": the split did not hold (a run not reached)");
+  return Finish();
+}
+
+std::optional<Result<ParsedStatements>> CamtReader::ReadFast() {
+  out_.format = StatementFormat::kCamt;
+  size_t content = 0;
+  const std::optional<std::string_view> text = formats_internal::PlainXmlText(bytes_, name_, &content);
+  if (!text) return std::nullopt;
+  fast_text_size_ = text->size();
+  FastWindow handler(*this, 1, content, true);
+  const uint64_t first_line = formats_internal::LineCursor(*text).LineAt(content);
+  if (fast_reader_.Read(text->substr(content), text->size() - content, "", first_line, handler) !=
+      FastXmlOutcome::kDone) {
+    if (stats_ != nullptr) stats_->gave_up_whole = fast_reader_.why();
+    return std::nullopt;
+  }
+  Result<ParsedStatements> result = Finish();
+  if (!result.ok()) return std::nullopt;
+  return result;
+}
+
+Result<ParsedStatements> CamtReader::Finish() {
   const bool saw_kind = !message_kind_.empty();
   if (!saw_kind) {
     return InvalidArgumentError(name_ + ": not a camt.052/053/054 document: no BkToCstmrStmt, "
@@ -619,7 +820,8 @@ Result<ParsedStatements> CamtReader::Read() {
 }  // namespace
 
 Result<ParsedStatements> ParseCamt(std::string_view bytes, const std::string& name) {
-  return formats_internal::ParseCamtSplit(bytes, name, formats_internal::XmlSplit{"Ntry"});
+  return formats_internal::ParseCamtSplit(bytes, name, formats_internal::XmlSplit{"Ntry"},
+                                          formats_internal::CamtFast::kWhole, nullptr);
 }
 
 }  // namespace moneytrail::formats
@@ -627,13 +829,21 @@ Result<ParsedStatements> ParseCamt(std::string_view bytes, const std::string& na
 namespace moneytrail::formats_internal {
 
 Result<formats::ParsedStatements> ParseCamtSplit(std::string_view bytes, const std::string& name,
-                                                 const XmlSplit& split) {
-  formats::CamtReader reader(bytes, name, split);
+                                                 const XmlSplit& split, CamtFast fast, CamtReadStats* stats) {
+  if (fast == CamtFast::kWhole) {
+    formats::CamtReader reader(bytes, name, split, true, stats);
+    if (std::optional<Result<formats::ParsedStatements>> result = reader.ReadFast()) {
+      if (stats != nullptr) stats->whole_fast = true;
+      return std::move(*result);
+    }
+  }
+  formats::CamtReader reader(bytes, name, split, fast != CamtFast::kOff, stats);
   Result<formats::ParsedStatements> result = reader.Read();
   if (!result.ok() && !split.element.empty() && bytes.size() > split.above) {
     // An error, or a split that did not hold: the whole document decides (its first error, as
     // the streaming reader reported it).
-    formats::CamtReader whole(bytes, name, XmlSplit{});
+    if (stats != nullptr) stats->whole_again = true;
+    formats::CamtReader whole(bytes, name, XmlSplit{}, fast != CamtFast::kOff, stats);
     return whole.Read();
   }
   return result;

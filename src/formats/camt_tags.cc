@@ -40,24 +40,28 @@ TagClassifier::TagClassifier() {
     while (short_tags_[slot] != Tag::kOther) slot = (slot + 1) & kMask;
     short_keys_[slot] = key;
     short_tags_[slot] = static_cast<Tag>(t);
+    tag_keys_[t] = key;
   }
 }
 
 Tag TagClassifier::ClassifyLong(const char* qualified, std::string_view* local) const {
-  const char* start = qualified;
-  const char* p = qualified;
+  return ClassifyLong(std::string_view(qualified), local);
+}
+
+Tag TagClassifier::ClassifyLong(std::string_view qualified, std::string_view* local) const {
+  size_t start = 0;
   uint32_t h = 0;
   bool prefixed = false;
-  for (; *p != '\0'; ++p) {
-    if (*p == ':' && !prefixed) {
+  for (size_t i = 0; i < qualified.size(); ++i) {
+    if (qualified[i] == ':' && !prefixed) {
       prefixed = true;
-      start = p + 1;
+      start = i + 1;
       h = 0;
       continue;
     }
-    h = NameHashStep(h, static_cast<unsigned char>(*p));
+    h = NameHashStep(h, static_cast<unsigned char>(qualified[i]));
   }
-  *local = std::string_view(start, static_cast<size_t>(p - start));
+  *local = qualified.substr(start);
   for (size_t slot = h & kMask;; slot = (slot + 1) & kMask) {
     const Tag t = tags_[slot];
     if (t == Tag::kOther || kTagNames[static_cast<size_t>(t)] == *local) return t;

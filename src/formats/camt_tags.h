@@ -51,6 +51,24 @@ class TagClassifier {
     }
     return ClassifyLong(qualified, local);
   }
+  // The same for a name that is not NUL-terminated (FastXmlReader's); with `padded`, 16 bytes
+  // may be read from qualified.data(). `guess` is compared first (one compare: in a camt
+  // document the tag after a given tag is nearly always the same as last time), then the hash.
+  Tag Classify(std::string_view qualified, bool padded, Tag guess, std::string_view* local) const {
+    if (padded && qualified.size() < 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qualified.data()));
+      const unsigned size = static_cast<unsigned>(qualified.size());
+      const unsigned colon = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(':'))));
+      if ((colon & ((1u << size) - 1)) == 0) {
+        *local = qualified;
+        const __m128i lanes = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        const __m128i key = _mm_and_si128(bytes, _mm_cmplt_epi8(lanes, _mm_set1_epi8(static_cast<char>(size))));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(tag_keys_[static_cast<size_t>(guess)], key)) == 0xFFFF) return guess;
+        return FindShort(key);
+      }
+    }
+    return ClassifyLong(qualified, local);
+  }
 
  private:
   static constexpr size_t kMask = 255;
@@ -69,11 +87,14 @@ class TagClassifier {
   }
   // A long or prefixed name: byte by byte, through a hash of the local name.
   Tag ClassifyLong(const char* qualified, std::string_view* local) const;
+  Tag ClassifyLong(std::string_view qualified, std::string_view* local) const;
 
   // Open addressing: the names of at most 15 bytes by their padded bytes; every name by a hash.
   __m128i short_keys_[kMask + 1] = {};
   Tag short_tags_[kMask + 1] = {};
   Tag tags_[kMask + 1] = {};
+  // Each tag's name of at most 15 bytes, NUL padded (all zero for the others: no name matches).
+  __m128i tag_keys_[static_cast<size_t>(Tag::kCount)] = {};
 };
 
 }  // namespace moneytrail::formats_internal

@@ -463,6 +463,12 @@ Result<std::unique_ptr<XmlDocument>> XmlDocument::Parse(std::string_view bytes, 
 uint64_t XmlDocument::LineAtOffset(size_t offset) {
   offset = std::min(offset, text_.size());
   if (offset < cursor_offset_) {
+    if (cursor_offset_ - offset < offset) {
+      // Back a little (a window read again after the fast path gave up on it).
+      cursor_line_ -= CountLineEnds(text_.data() + offset, text_.data() + cursor_offset_);
+      cursor_offset_ = offset;
+      return cursor_line_;
+    }
     cursor_offset_ = 0;
     cursor_line_ = 1;
   }
@@ -591,30 +597,34 @@ Status XmlDocument::ForEachWindow(size_t run, const std::function<Status(pugi::x
   if (run >= runs_.size()) return InvalidArgumentError(*name_ + ": the split did not hold (a marker too many)");
   size_t begin = runs_[run].begin;
   for (size_t end : runs_[run].cuts) {
-    window_open_ = false;
-    // Checked as it is copied, before any walk: a window's text may hold anything (even the
-    // markers' byte 0xFF).
-    window_text_.resize(end - begin + kPadding);
-    MT_RETURN_IF_ERROR(CheckCharacters(text_.substr(begin, end - begin), *name_, window_text_.data()));
-    std::memset(window_text_.data() + (end - begin), 0, kPadding);
-    const pugi::xml_parse_result r = window_.load_buffer_inplace(
-        window_text_.data(), end - begin, options_ | pugi::parse_fragment, pugi::encoding_utf8);
-    if (!r) return InvalidArgumentError(*name_ + ": the split did not hold (a window is not whole elements)");
-    for (pugi::xml_node n = window_.first_child(); n; n = n.next_sibling()) {
-      if (n.type() == pugi::node_comment) continue;
-      if (n.type() != pugi::node_element || split_name_ != n.name()) {
-        return InvalidArgumentError(*name_ + ": the split did not hold (a window holds other nodes)");
-      }
-    }
-    window_base_ = begin;
-    window_open_ = true;
-    Status status = walk(window_.root());
-    window_open_ = false;
-    MT_RETURN_IF_ERROR(status);
+    MT_RETURN_IF_ERROR(WalkWindow(begin, end, walk));
     begin = end;
   }
   window_.reset();
   return Status::Ok();
+}
+
+Status XmlDocument::WalkWindow(size_t begin, size_t end, const std::function<Status(pugi::xml_node)>& walk) {
+  window_open_ = false;
+  // Checked as it is copied, before any walk: a window's text may hold anything (even the
+  // markers' byte 0xFF).
+  window_text_.resize(end - begin + kPadding);
+  MT_RETURN_IF_ERROR(CheckCharacters(text_.substr(begin, end - begin), *name_, window_text_.data()));
+  std::memset(window_text_.data() + (end - begin), 0, kPadding);
+  const pugi::xml_parse_result r = window_.load_buffer_inplace(
+      window_text_.data(), end - begin, options_ | pugi::parse_fragment, pugi::encoding_utf8);
+  if (!r) return InvalidArgumentError(*name_ + ": the split did not hold (a window is not whole elements)");
+  for (pugi::xml_node n = window_.first_child(); n; n = n.next_sibling()) {
+    if (n.type() == pugi::node_comment) continue;
+    if (n.type() != pugi::node_element || split_name_ != n.name()) {
+      return InvalidArgumentError(*name_ + ": the split did not hold (a window holds other nodes)");
+    }
+  }
+  window_base_ = begin;
+  window_open_ = true;
+  Status status = walk(window_.root());
+  window_open_ = false;
+  return status;
 }
 
 Status XmlDocument::CheckComment(pugi::xml_node comment) {
@@ -656,5 +666,45 @@ std::string_view XmlDocument::NamespaceUri(pugi::xml_node node) {
   }
   return "";
 }
+
+std::optional<std::string_view> PlainXmlText(std::string_view bytes, const std::string& name, size_t* content) {
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) return std::nullopt;
+  std::string_view text = bytes;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF" ||
+      text.substr(0, 2) == std::string_view("<\0", 2) || text.substr(0, 2) == std::string_view("\0<", 2)) {
+    return std::nullopt;
+  }
+  const std::string lower = Lower(DeclaredEncoding(text));
+  if (!lower.empty() && lower != "utf-8" && lower != "utf8" && lower != "us-ascii" && lower != "ascii") return std::nullopt;
+  const Result<size_t> doctype = CheckProlog(text, name);
+  if (!doctype.ok() || *doctype != std::string_view::npos) return std::nullopt;
+  *content = 0;
+  if (text.substr(0, 5) == "<?xml" && text.size() > 5 && IsLayoutSpace(text[5])) {
+    const size_t end = text.find("?>");
+    if (end == std::string_view::npos) return std::nullopt;
+    *content = end + 2;
+  }
+  if (!CheckCharacters(text.substr(0, *content), name).ok()) return std::nullopt;
+  return text;
+}
+
+uint64_t LineCursor::LineAt(size_t offset) {
+  offset = std::min(offset, text_.size());
+  if (offset < offset_) {
+    line_ -= CountLineEnds(text_.data() + offset, text_.data() + offset_);
+  } else {
+    line_ += CountLineEnds(text_.data() + offset_, text_.data() + offset);
+  }
+  offset_ = offset;
+  return line_;
+}
+
+size_t XmlCharLengthAt(const unsigned char* s, size_t left) {
+  uint32_t code = 0;
+  return left == 0 ? 0 : XmlCharLength(s, left, &code);
+}
+
+bool IsXmlCodePoint(uint64_t v) { return IsXmlChar(v); }
 
 }  // namespace moneytrail::formats_internal

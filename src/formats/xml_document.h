@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,6 +96,22 @@ class XmlDocument {
   // Errors: `walk`'s, or a window that is not a sequence of whole `split_element` elements
   // (then the split did not hold: parse again without it).
   Status ForEachWindow(size_t run, const std::function<Status(pugi::xml_node)>& walk);
+  // ForEachWindow in parts, for a caller that reads some windows itself (camt.cc's fast path):
+  // run `run` begins at run_begin(run), and its windows end at run_cuts(run) (each window is
+  // text()[previous end, cut)); WalkWindow parses one window as ForEachWindow does and calls
+  // `walk` with its fragment root; ReleaseWindow frees the last window's tree.
+  size_t run_begin(size_t run) const { return runs_[run].begin; }
+  const std::vector<size_t>& run_cuts(size_t run) const { return runs_[run].cuts; }
+  Status WalkWindow(size_t begin, size_t end, const std::function<Status(pugi::xml_node)>& walk);
+  void ReleaseWindow() { window_.reset(); }
+  // The run elements' qualified name ("Ntry", "camt:Ntry"); "" when not split.
+  std::string_view split_name() const { return split_name_; }
+  // The UTF-8 text as read (its characters not yet checked where a window's are checked as it
+  // is parsed: the windows' parts).
+  std::string_view text() const { return text_; }
+  // The 1-based line of the byte at text()[offset]. Cheap for offsets close to the previous
+  // call's (it counts line ends between the two, forward or back).
+  uint64_t LineAtOffset(size_t offset);
 
   // libxml2's refusals of an element's attributes that pugixml does not make: '<' in a value,
   // one name twice. Callers check each element they walk (an InvalidArgument naming its line).
@@ -110,7 +127,6 @@ class XmlDocument {
 
  private:
   XmlDocument() = default;
-  uint64_t LineAtOffset(size_t offset);
   // Finds runs of `element` and the cuts between windows in text_, and builds parsed_ as the
   // text with each run replaced by a marker; false (parsed_ untouched) when there is none.
   bool Split(std::string_view element, size_t window_bytes);
@@ -142,6 +158,33 @@ class XmlDocument {
   size_t cursor_offset_ = 0;  // LineOf's place: text_[0, cursor_offset_) holds cursor_line_ - 1 line ends
   uint64_t cursor_line_ = 1;
 };
+
+// For a reader that reads a document without XmlDocument where it can (camt.cc's fast path):
+// the UTF-8 text XmlDocument::Parse would parse (`bytes` after a UTF-8 BOM), when Parse would
+// neither convert it (another declared encoding, UTF-16) nor refuse it before parsing (more than
+// 2 GiB, a broken XML declaration or prolog, a DOCTYPE, bad characters in the declaration);
+// nullopt otherwise. `content` receives the offset in the text after the XML declaration (0
+// when there is none). The rest of the text is the caller's to check.
+std::optional<std::string_view> PlainXmlText(std::string_view bytes, const std::string& name, size_t* content);
+
+// Lines of a text, counted from the previous place (forward or back), as XmlDocument counts them.
+class LineCursor {
+ public:
+  explicit LineCursor(std::string_view text) : text_(text) {}
+  // The 1-based line of the byte at text[offset].
+  uint64_t LineAt(size_t offset);
+
+ private:
+  std::string_view text_;
+  size_t offset_ = 0;  // text_[0, offset_) holds line_ - 1 line ends
+  uint64_t line_ = 1;
+};
+
+// The length of the UTF-8 sequence at s[0] (`left` bytes readable) when it encodes an XML
+// character (XML 1.0 [2]) of more than one byte, else 0: what Parse admits.
+size_t XmlCharLengthAt(const unsigned char* s, size_t left);
+// True when code point `v` is an XML character (what a character reference may name).
+bool IsXmlCodePoint(uint64_t v);
 
 }  // namespace moneytrail::formats_internal
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "camt_describe.h"
 #include "formats/camt_internal.h"
 #include "formats/camt_libxml2_reference.h"
 #include "moneytrail/file_util.h"
@@ -25,43 +26,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Describe(const Balance& b) {
-  std::ostringstream o;
-  o << b.type << " " << FormatDecimal(b.amount) << " " << b.day << " @" << b.position.line;
-  return o.str();
-}
-
-std::string Describe(const std::optional<Balance>& b) { return b ? Describe(*b) : "-"; }
-
-// Every field, one line each, so that a difference shows which.
-std::string Describe(const ParsedStatements& p) {
-  std::ostringstream o;
-  o << "variant " << p.variant << "\n";
-  for (const Statement& s : p.statements) {
-    o << "statement " << s.id << "|" << s.account << "|" << s.account_bank << "|" << s.currency << "|"
-      << s.period_start.value_or(-1) << "|" << s.period_end.value_or(-1) << " @" << s.position.line << "\n";
-    o << " opening " << Describe(s.opening) << "\n closing " << Describe(s.closing) << "\n";
-    for (const Balance& b : s.other_balances) o << " other " << Describe(b) << "\n";
-    for (const Entry& e : s.entries) {
-      o << " entry " << e.booking_date << "|" << e.value_date.value_or(-1) << "|" << FormatDecimal(e.amount) << "|"
-        << e.reversal << "|" << e.currency << "|" << e.description << "|" << e.counterparty_name << "|"
-        << e.counterparty_account << "|" << e.counterparty_bank << "|" << e.reference << "|" << e.bank_code
-        << "|" << static_cast<int>(e.channel) << " @" << e.position.line << ":" << e.position.column << "\n";
-    }
-  }
-  for (const std::string& f : p.findings) o << "finding " << f << "\n";
-  return o.str();
-}
-
 // The line an error names ("name:LINE: ..."), 0 when none.
 uint64_t ErrorLine(const std::string& message) {
   const size_t colon = message.find(':');
   if (colon == std::string::npos) return 0;
   return std::strtoull(message.c_str() + colon + 1, nullptr, 10);
-}
-
-std::string Describe(const Result<ParsedStatements>& r) {
-  return r.ok() ? Describe(*r) : "error: " + std::string(r.status().message());
 }
 
 // The new reader with its entries split in windows (every document, windows of `window_bytes`)
