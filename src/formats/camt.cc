@@ -646,6 +646,10 @@ Status CamtReader::FinishBalance() {
   BalanceBuilder b = std::move(*balance_);
   balance_.reset();
   const uint64_t line = b.position.line;
+  // A statement nested inside this balance (Bal > BkToCstmrStmt > Stmt) ended first and took
+  // the statement this balance belongs to with it (fuzz_camt's finding; the reference reader
+  // dereferenced a null pointer here too).
+  if (statement_ == nullptr) return Malformed(line, "Bal", "", "expected no statement (Stmt, Rpt, Ntfctn) inside a balance");
   if (b.type.empty()) return Malformed(line, "Bal/Tp/CdOrPrtry/Cd", "", "expected the balance type (OPBD, CLBD...)");
   if (!b.amount) return Malformed(line, "Bal/Amt", "", "expected the balance amount");
   if (b.direction != "CRDT" && b.direction != "DBIT") {
@@ -680,6 +684,8 @@ Status CamtReader::FinishEntry() {
   EntryBuilder& e = entry_;  // reset when the next entry starts
   in_entry_ = false;
   const uint64_t line = e.position.line;
+  // As in FinishBalance: a statement nested inside this entry ended first.
+  if (statement_ == nullptr) return Malformed(line, "Ntry", "", "expected no statement (Stmt, Rpt, Ntfctn) inside an entry");
   if (!e.status.empty() && e.status != "BOOK") {
     ++not_booked_;  // pending or information-only: not on the ledger (counted in findings)
     return Status::Ok();

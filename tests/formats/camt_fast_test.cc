@@ -404,6 +404,32 @@ TEST(CamtFastTest, AStatementNestedInAStatementReadsAsThePugixmlPathReadsIt) {
   EXPECT_TRUE(stats.whole_fast);
 }
 
+// fuzz_camt found it (a long run, session 16): a statement nested in a balance or an entry
+// ends first, and the balance's or entry's end then had no statement to go to (a null
+// pointer). Both are refused naming the balance's or entry's line, on every path alike.
+TEST(CamtFastTest, AStatementInsideABalanceOrAnEntryIsRefusedNamingItsLine) {
+  const std::string head =
+      "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><Stmt><Acct><Id><IBAN>DE1"
+      "</IBAN></Id><Ccy>EUR</Ccy></Acct>\n";
+  const std::string inner = "<BkToCstmrStmt><Stmt><Acct><Id><IBAN>DE2</IBAN></Id></Acct></Stmt></BkToCstmrStmt>";
+  const std::string tail = "</Stmt></BkToCstmrStmt></Document>";
+  const std::string balance = head +
+      "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>" +
+      inner + "</Bal>" + tail;
+  const std::string entry = head +
+      "<Ntry><Amt Ccy=\"EUR\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2024-01-02</Dt>"
+      "</BookgDt>" + inner + "</Ntry>" + tail;
+  for (const auto& [doc, field] : {std::pair{balance, std::string("Bal")}, std::pair{entry, std::string("Ntry")}}) {
+    CamtReadStats stats;
+    EXPECT_EQ(CompareWhole(doc, &stats), "");
+    Result<ParsedStatements> read = ParseCamt(doc, "d.xml");
+    ASSERT_FALSE(read.ok()) << field;
+    EXPECT_EQ(std::string(read.status().message()),
+              "d.xml:2: " + field + " '': expected no statement (Stmt, Rpt, Ntfctn) inside " +
+                  (field == "Bal" ? "a balance" : "an entry"));
+  }
+}
+
 // Documents above 4 MiB are split and read fast by ParseCamt itself.
 TEST(CamtFastTest, ALargeDocumentReadsFastAsThePugixmlPathReadsIt) {
   Generator generator(Seed() + 3);

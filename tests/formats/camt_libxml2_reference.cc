@@ -324,6 +324,9 @@ Status CamtReader::FinishBalance() {
   BalanceBuilder b = std::move(*balance_);
   balance_.reset();
   const uint64_t line = b.position.line;
+  // (Session 16: a statement nested in the balance ended first; this reader dereferenced a null
+  // pointer here, as the one in src/formats did. Both now refuse the same way.)
+  if (statement_ == nullptr) return Malformed(line, "Bal", "", "expected no statement (Stmt, Rpt, Ntfctn) inside a balance");
   if (b.type.empty()) return Malformed(line, "Bal/Tp/CdOrPrtry/Cd", "", "expected the balance type (OPBD, CLBD...)");
   if (!b.amount) return Malformed(line, "Bal/Amt", "", "expected the balance amount");
   if (b.direction != "CRDT" && b.direction != "DBIT") {
@@ -358,6 +361,7 @@ Status CamtReader::FinishEntry() {
   EntryBuilder e = std::move(*entry_);
   entry_.reset();
   const uint64_t line = e.position.line;
+  if (statement_ == nullptr) return Malformed(line, "Ntry", "", "expected no statement (Stmt, Rpt, Ntfctn) inside an entry");
   if (!e.status.empty() && e.status != "BOOK") {
     ++not_booked_;  // pending or information-only: not on the ledger (counted in findings)
     return Status::Ok();
