@@ -9,114 +9,8 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define MT_CSV_AVX2 1
-#endif
-#include "csv_block.h"
 
 namespace moneytrail {
-
-#if defined(MT_CSV_AVX2)
-namespace {
-
-// Whether the CPU runs AVX2 (checked once at start-up; tests may turn the 32-byte path off).
-bool csv_avx2 = [] {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") != 0;
-}();
-
-// NextUnquoted's scan, 32 bytes at a time while 32 remain, then 16 at a time: the same cuts
-// (fields, line end, '\r' stripped) and the same refusals (a quote before the line end, or no
-// line end before fewer than 16 bytes remain). On success sets `eol` and `clean` (no byte
-// >= 0x80 and no NUL in the blocks read) and returns true; else returns false.
-__attribute__((target("avx2"))) bool ScanUnquotedAvx2(const char* base, size_t n, size_t pos,
-                                                      char delimiter, char quote_char,
-                                                      std::vector<std::string_view>& fields,
-                                                      size_t& eol, bool& clean) {
-  const bool quoting = quote_char != 0;
-  const __m256i delim = _mm256_set1_epi8(delimiter);
-  const __m256i newline = _mm256_set1_epi8('\n');
-  const __m256i quote = _mm256_set1_epi8(quote_char);
-  const __m256i zero = _mm256_setzero_si256();
-  __m256i unclean = zero;
-  size_t start = pos;
-  size_t i = pos;
-  for (; i + 32 <= n; i += 32) {
-    const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + i));
-    unclean = _mm256_or_si256(unclean, _mm256_or_si256(block, _mm256_cmpeq_epi8(block, zero)));
-    const uint32_t nl = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(block, newline)));
-    const uint32_t before = nl != 0 ? (nl & (0u - nl)) - 1 : 0xFFFFFFFFu;
-    if (quoting &&
-        (static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(block, quote))) & before) != 0) {
-      return false;
-    }
-    uint32_t d = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(block, delim))) & before;
-    while (d != 0) {
-      const size_t at = i + static_cast<size_t>(__builtin_ctz(d));
-      fields.emplace_back(base + start, at - start);
-      start = at + 1;
-      d &= d - 1;
-    }
-    if (nl != 0) {
-      eol = i + static_cast<size_t>(__builtin_ctz(nl));
-      size_t end = eol;
-      if (end > start && base[end - 1] == '\r') --end;
-      fields.emplace_back(base + start, end - start);
-      clean = _mm256_movemask_epi8(unclean) == 0;
-      return true;
-    }
-  }
-  const __m128i delim16 = _mm_set1_epi8(delimiter);
-  const __m128i newline16 = _mm_set1_epi8('\n');
-  const __m128i quote16 = _mm_set1_epi8(quote_char);
-  const __m128i zero16 = _mm_setzero_si128();
-  __m128i unclean16 = zero16;
-  for (; i + 16 <= n; i += 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
-    unclean16 = _mm_or_si128(unclean16, _mm_or_si128(block, _mm_cmpeq_epi8(block, zero16)));
-    const unsigned nl = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, newline16)));
-    const unsigned before = nl != 0 ? (nl & (0u - nl)) - 1 : 0xFFFFu;
-    if (quoting &&
-        (static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, quote16))) & before) != 0) {
-      return false;
-    }
-    unsigned d = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, delim16))) & before;
-    while (d != 0) {
-      const size_t at = i + static_cast<size_t>(__builtin_ctz(d));
-      fields.emplace_back(base + start, at - start);
-      start = at + 1;
-      d &= d - 1;
-    }
-    if (nl != 0) {
-      eol = i + static_cast<size_t>(__builtin_ctz(nl));
-      size_t end = eol;
-      if (end > start && base[end - 1] == '\r') --end;
-      fields.emplace_back(base + start, end - start);
-      clean = _mm256_movemask_epi8(unclean) == 0 && _mm_movemask_epi8(unclean16) == 0;
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
-#endif
-
-namespace io_internal {
-#if defined(MT_CSV_AVX2)
-bool CsvAvx2Enabled() { return csv_avx2; }
-bool SetCsvAvx2ForTesting(bool on) {
-  const bool was = csv_avx2;
-  csv_avx2 = on && __builtin_cpu_supports("avx2");
-  return was;
-}
-#else
-bool CsvAvx2Enabled() { return false; }
-bool SetCsvAvx2ForTesting(bool) { return false; }
-#endif
-}  // namespace io_internal
 
 std::string_view StripBom(std::string_view data) {
   if (data.size() >= 3 && static_cast<unsigned char>(data[0]) == 0xEF &&
@@ -175,22 +69,6 @@ bool CsvRecordReader::NextUnquoted(std::vector<std::string_view>& fields) {
   const size_t n = data_.size();
   if (pos_ >= n || !status_.ok()) return false;
   const char* const base = data_.data();
-#if defined(MT_CSV_AVX2)
-  if (csv_avx2) {
-    size_t eol = 0;
-    bool clean = false;
-    if (!ScanUnquotedAvx2(base, n, pos_, dialect_.delimiter, dialect_.quote, fields, eol, clean)) {
-      fields.clear();
-      return false;
-    }
-    record_offset_ = pos_;
-    record_line_ = line_;
-    pos_ = eol + 1;
-    ++line_;
-    ascii_without_nul_ = clean;
-    return true;
-  }
-#endif
   const __m128i delim = _mm_set1_epi8(dialect_.delimiter);
   const __m128i newline = _mm_set1_epi8('\n');
   const __m128i quote = _mm_set1_epi8(dialect_.quote);
