@@ -164,10 +164,7 @@ bool IbmRowParser::Parse(const std::vector<std::string_view>& fields, StagedRow&
     return false;  // "true", "no", ... : the general path reads them
   }
   row.typology = {};
-  row.source_hash = HashAccountKey(static_cast<uint8_t>(row.source_kind), row.source_bank,
-                                   row.source_account);
-  row.dest_hash =
-      HashAccountKey(static_cast<uint8_t>(row.dest_kind), row.dest_bank, row.dest_account);
+  HashEnds(row);
   return true;
 }
 

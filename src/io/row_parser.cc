@@ -159,10 +159,7 @@ bool ParseCommonFields(const RowSpec& spec, RowContext& ctx, StagedRow& row) {
     else return ctx.Fail(Field::kIsLaundering, "is not a label (expected 0, 1 or empty)");
   }
   row.typology = ctx.KeepText(Field::kTypology);
-  row.source_hash = HashAccountKey(static_cast<uint8_t>(row.source_kind), row.source_bank,
-                                   row.source_account);
-  row.dest_hash =
-      HashAccountKey(static_cast<uint8_t>(row.dest_kind), row.dest_bank, row.dest_account);
+  HashEnds(row);
   return true;
 }
 

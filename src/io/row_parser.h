@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "moneytrail/hash.h"
 #include "moneytrail/ingest.h"
 #include "moneytrail/money.h"
 #include "row_spec.h"
@@ -34,6 +35,12 @@ struct StagedRow {
   AccountId source_id = kNoAccount;
   AccountId dest_id = kNoAccount;
 };
+
+// Sets the row's source_hash and dest_hash from its ends' kinds, banks and accounts.
+inline void HashEnds(StagedRow& row) {
+  row.source_hash = HashAccountKey(static_cast<uint8_t>(row.source_kind), row.source_bank, row.source_account);
+  row.dest_hash = HashAccountKey(static_cast<uint8_t>(row.dest_kind), row.dest_bank, row.dest_account);
+}
 
 // Parses `fields` (views valid only during the call) into `row`. Views that do not point into
 // `stable` (the mapped file) are copied into `arena`. On failure fills `reject` (except its

@@ -103,8 +103,7 @@ void AddEntries(const formats::Statement& s, Timestamp min_time, Timestamp max_t
     row.paid_currency = row.received_currency = Keep(f, e.currency.empty() ? s.currency : e.currency);
     row.channel = e.channel;
     row.line = static_cast<uint32_t>(e.position.line);
-    row.source_hash = HashAccountKey(static_cast<uint8_t>(row.source_kind), row.source_bank, row.source_account);
-    row.dest_hash = HashAccountKey(static_cast<uint8_t>(row.dest_kind), row.dest_bank, row.dest_account);
+    HashEnds(row);
     f.rows.push_back(row);
     f.details.push_back(d);
   }
