@@ -105,8 +105,7 @@ void AddEntries(const formats::Statement& s, Timestamp min_time, Timestamp max_t
     row.line = static_cast<uint32_t>(e.position.line);
     row.source_hash = HashAccountKey(static_cast<uint8_t>(row.source_kind), row.source_bank, row.source_account);
     row.dest_hash = HashAccountKey(static_cast<uint8_t>(row.dest_kind), row.dest_bank, row.dest_account);
-    f.rows.push_back(row);
-    f.details.push_back(d);
+    f.rows.Add(row, d);
   }
 }
 
