@@ -126,6 +126,21 @@ std::string_view Keep(StatementFile& f, std::string_view text) {
   return kept;
 }
 
+// Keeps `text` as Keep does, but when the description (`within`, text the file already
+// holds) contains it, as the grammar's captures "as written" mostly are, it is a view of that
+// part of the description instead of a copy: the same bytes, no memory per row (a reference or
+// a beneficiary's name is often new on every row).
+std::string_view KeepFrom(StatementFile& f, std::string_view text, std::string_view within) {
+  if (text.empty()) return {};
+  for (std::string_view kept : f.kept_recently) {
+    if (kept == text) return kept;
+  }
+  if (const size_t at = within.find(text); at != std::string_view::npos) {
+    return within.substr(at, text.size());
+  }
+  return Keep(f, text);
+}
+
 // The end of `row` that is not the statement account.
 struct OtherEnd {
   NodeKind* kind;
@@ -163,9 +178,10 @@ void SetUnidentified(StatementFile& f, StagedRow& row, const StatementDetail& d)
 void ApplyEnrichment(StatementFile& f, StagedRow& row, const StatementDetail& d,
                      const enrich::Enrichment& e) {
   if (row.channel == Channel::kUnknown && e.channel) row.channel = *e.channel;
-  if (row.city.empty() && !e.city.empty()) row.city = Keep(f, e.city);
-  if (row.region.empty() && !e.region.empty()) row.region = Keep(f, e.region);
-  if (row.country.empty() && !e.country.empty()) row.country = Keep(f, e.country);
+  const std::string_view text = d.description;
+  if (row.city.empty() && !e.city.empty()) row.city = KeepFrom(f, e.city, text);
+  if (row.region.empty() && !e.region.empty()) row.region = KeepFrom(f, e.region, text);
+  if (row.country.empty() && !e.country.empty()) row.country = KeepFrom(f, e.country, text);
   if (d.counterparty_source != CounterpartySource::kDescription &&
       d.counterparty_source != CounterpartySource::kUnidentified) {
     return;  // the mapping named the other end: the description never overrides it
@@ -187,14 +203,14 @@ void ApplyEnrichment(StatementFile& f, StagedRow& row, const StatementDetail& d,
   }
   if (!e.counterparty_key.empty()) {
     // One node per beneficiary, whichever statement names it.
-    SetOtherEnd(row, d, NodeKind::kExternal, {}, Keep(f, e.counterparty_key));
-    row.counterparty = Keep(f, e.counterparty_name);
+    SetOtherEnd(row, d, NodeKind::kExternal, {}, KeepFrom(f, e.counterparty_key, text));
+    row.counterparty = KeepFrom(f, e.counterparty_name, text);
     return;
   }
   if (e.counterparty_account.size() >= 5 &&
       e.counterparty_account.find_first_of("xX*.#") == std::string::npos) {
-    SetOtherEnd(row, d, NodeKind::kExternal, Keep(f, e.counterparty_bank),
-                Keep(f, e.counterparty_account));
+    SetOtherEnd(row, d, NodeKind::kExternal, KeepFrom(f, e.counterparty_bank, text),
+                KeepFrom(f, e.counterparty_account, text));
     return;
   }
   // Understood, but no one named.
@@ -282,7 +298,7 @@ Status EnrichFile(StatementFile& f, size_t k, const enrich::Grammar* grammar, ui
         changed = true;
         const auto id = pattern_id.find(e->pattern);
         patterns[g] = id != pattern_id.end() ? id->second : Keep(f, e->pattern);
-        if (l.reference.empty()) l.reference = Keep(f, e->reference);
+        if (l.reference.empty()) l.reference = KeepFrom(f, e->reference, d.description);
         outcome[g] = RowOutcome::kEnriched;
       } else {
         LeaveUnidentified(f, row, d);
