@@ -1,7 +1,5 @@
 #include "statement_compact.h"
 
-#include "moneytrail/hash.h"
-
 namespace moneytrail::io_internal {
 namespace {
 
@@ -24,12 +22,6 @@ bool Packable(const StagedRow& row, const StatementDetail& detail) {
   if (row.received.units != row.paid.units || row.received.scale != row.paid.scale) return false;
   if (row.received_currency != row.paid_currency) return false;
   if (row.source_id != kNoAccount || row.dest_id != kNoAccount) return false;
-  if (row.source_hash != HashAccountKey(static_cast<uint8_t>(row.source_kind), row.source_bank,
-                                        row.source_account) ||
-      row.dest_hash !=
-          HashAccountKey(static_cast<uint8_t>(row.dest_kind), row.dest_bank, row.dest_account)) {
-    return false;
-  }
   const Decimal amount = detail.direction != Direction::kNone ? row.paid : Decimal{};
   if (detail.amount.units != amount.units || detail.amount.scale != amount.scale) return false;
   const auto [bank, account] = OwnEnd(row, detail.direction);
@@ -41,6 +33,8 @@ CompactRow Pack(const StagedRow& row, const StatementDetail& detail) {
   c.time = row.time;
   c.paid_units = row.paid.units;
   c.paid_scale = row.paid.scale;
+  c.source_hash = row.source_hash;
+  c.dest_hash = row.dest_hash;
   if (detail.balance) {
     c.balance_units = detail.balance->units;
     c.balance_scale = detail.balance->scale;
@@ -122,10 +116,8 @@ void CompactRows::Get(size_t i, StagedRow& row, StatementDetail& detail) const {
   row.label = c.label;
   row.typology = c.typology.view();
   row.line = c.line;
-  row.source_hash =
-      HashAccountKey(static_cast<uint8_t>(row.source_kind), row.source_bank, row.source_account);
-  row.dest_hash =
-      HashAccountKey(static_cast<uint8_t>(row.dest_kind), row.dest_bank, row.dest_account);
+  row.source_hash = c.source_hash;
+  row.dest_hash = c.dest_hash;
   detail = StatementDetail();
   detail.description = c.description.view();
   detail.reference = c.reference.view();
