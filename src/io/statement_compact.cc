@@ -90,14 +90,19 @@ void CompactRows::Set(size_t i, const StagedRow& row, const StatementDetail& det
   }
 }
 
+// Get writes every field of both: a field added to either must be added there (and to Pack).
+static_assert(sizeof(StagedRow) == 280 && sizeof(StatementDetail) == 120,
+              "StagedRow or StatementDetail changed: update Pack, Packable and Get");
+
 void CompactRows::Get(size_t i, StagedRow& row, StatementDetail& detail) const {
   if (IsWhole(i)) {
     row = Whole(i).first;
     detail = Whole(i).second;
     return;
   }
+  // Every field is written once (no default row first: this runs for every row twice, once
+  // on the serial append).
   const CompactRow& c = rows_[i];
-  row = StagedRow();
   row.time = c.time;
   row.source_kind = c.source_kind;
   row.dest_kind = c.dest_kind;
@@ -118,13 +123,17 @@ void CompactRows::Get(size_t i, StagedRow& row, StatementDetail& detail) const {
   row.line = c.line;
   row.source_hash = c.source_hash;
   row.dest_hash = c.dest_hash;
-  detail = StatementDetail();
+  row.source_id = row.dest_id = kNoAccount;
   detail.description = c.description.view();
   detail.reference = c.reference.view();
-  if ((c.flags & CompactRow::kHasBalance) != 0) detail.balance = Decimal{c.balance_units, c.balance_scale};
+  if ((c.flags & CompactRow::kHasBalance) != 0) {
+    detail.balance = Decimal{c.balance_units, c.balance_scale};
+  } else {
+    detail.balance.reset();
+  }
   detail.direction = c.direction;
   detail.counterparty_source = c.counterparty_source;
-  if (c.direction != Direction::kNone) detail.amount = row.paid;
+  detail.amount = c.direction != Direction::kNone ? row.paid : Decimal{};
   const auto [bank, account] = OwnEnd(row, c.direction);
   detail.statement_bank = bank;
   detail.statement_account = account;
