@@ -82,6 +82,13 @@ struct StatementFile {
   // file holding several statements, statement_formats.h): its rows join the previous one's
   // custody record, and its counts add to it.
   bool continues_previous = false;
+  // Once its rows are in the store (AppendStatementRows), the file's bytes and text are given
+  // back: `text_released` is then true, and the rows' views of the text (description,
+  // counterparty, ...) must no longer be read; their scalars (time, line, balance) and what
+  // they keep in `arena` stay. `first_currency` is the first row's currency, kept for
+  // SetOpeningBalances.
+  bool text_released = false;
+  std::string first_currency;
   StatementFile() = default;
   StatementFile(const StatementFile&) = delete;
   StatementFile& operator=(const StatementFile&) = delete;

@@ -272,6 +272,21 @@ std::string StatementHoldersCsv(const std::vector<std::unique_ptr<StatementFile>
   return out;
 }
 
+// Gives back the bytes and text of the files of one source once its rows are in the store
+// (which copies what it keeps): the memory is then reused by what the append still allocates
+// (the store's columns, the reports), instead of adding to the peak (bench/RESULTS-statements.md,
+// "Session 16, compact row"). What is read of a file afterwards (its rows' lines, balances and
+// times, the arena, the banner and spec) stays.
+void ReleaseText(StatementFile& f) {
+  f.first_currency = f.rows.empty() ? std::string() : std::string(f.rows.paid_currency(0));
+  f.file = MappedFile();
+  std::vector<char>().swap(f.read_bytes);
+  std::string().swap(f.decoded);
+  f.bytes = {};
+  f.text = {};
+  f.text_released = true;
+}
+
 }  // namespace
 
 Result<HeaderLocation> LocateHeader(const RowSpec& spec, std::string_view text,
@@ -644,6 +659,10 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
     if (!first_part) part_rejects.insert(part_rejects.end(), f.rejects.begin(), f.rejects.end());
     MT_RETURN_IF_ERROR(FinishFile(f.path, f.bytes.size(), f.sha256, std::move(record),
                                   first_part ? f.rejects : part_rejects, report, rejected_total));
+    for (size_t part = k + 1; part-- > 0;) {  // this source's parts, last to first
+      ReleaseText(*files[part]);
+      if (!files[part]->continues_previous) break;
+    }
   }
   const bool as_expected =
       transaction_of_row == expected_transaction && source_of_file == expected_source;
@@ -684,7 +703,10 @@ Status Ingester::SetOpeningBalances(const std::vector<std::unique_ptr<StatementF
   for (const auto& [key, e] : accounts) {
     if (!e.file->banner.opening_balance) continue;
     std::string currency = e.file->spec.at(Field::kCurrencyPaid).constant;
-    if (!e.file->rows.empty()) currency = std::string(e.file->rows.paid_currency(0));
+    if (!e.file->rows.empty()) {
+      currency = e.file->text_released ? e.file->first_currency
+                                       : std::string(e.file->rows.paid_currency(0));
+    }
     if (currency.empty()) continue;
     MT_ASSIGN_OR_RETURN(AccountId id, writer_.InternAccount(NodeKind::kAccount, key.first, key.second));
     store::AccountAttributes a = writer_.account_attributes(id);
