@@ -57,10 +57,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   io_internal::StatementFile& sf = **file;
-  fuzz::Expect(sf.rows.size() == sf.details.size(), "rows and details differ in number");
   fuzz::Expect(sf.rows_read == sf.rows.size() + sf.rejects.size(), "rows read != accepted + rejected");
   for (const RejectedRow& r : sf.rejects) fuzz::Expect(!r.reason.empty(), "a row was rejected without a reason");
-  for (const io_internal::StagedRow& row : sf.rows) {
+  io_internal::StagedRow row;
+  io_internal::StatementDetail detail;
+  for (size_t i = 0; i < sf.rows.size(); ++i) {
+    sf.rows.Get(i, row, detail);  // as the intake keeps it (src/io/statement_compact.h)
+    fuzz::Expect(sf.rows.line(i) == row.line && sf.rows.time(i) == row.time,
+                 "a compact row's fields differ from the row it gives back");
     for (std::string_view text : {row.source_bank, row.source_account, row.dest_bank, row.dest_account,
                                   row.paid_currency, row.received_currency, row.counterparty}) {
       fuzz::ExpectCleanText(text, "an accepted statement row holds text that is not UTF-8 or holds NUL");

@@ -210,6 +210,9 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
   }
   prepared.clear();
   MT_RETURN_IF_ERROR(ingester.AppendStatementRows(statements, report, rejected_total));
+  // Their rows are in the store now (which copied what it keeps): the files' rows, arenas and
+  // specs are given back before the commit, not after it.
+  std::vector<std::unique_ptr<io_internal::StatementFile>>().swap(statements);
   // What the statement formats' own declared totals say (control totals, pending entries).
   for (const std::string& finding : format_findings) report.statement_checks_text += finding + "\n";
   if (!options.labels.empty()) {

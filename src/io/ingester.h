@@ -24,6 +24,7 @@
 #include "moneytrail/store.h"
 #include "row_parser.h"
 #include "row_spec.h"
+#include "statement_compact.h"
 #include "statement_row.h"
 
 namespace moneytrail::io_internal {
@@ -63,9 +64,9 @@ struct StatementFile {
   std::string sha256;         // of the original bytes
   StatementBanner banner;
   uint64_t header_line = 0;   // 0 when the file has no header
-  // Accepted rows: rows[i] is the ledger row, details[i] its statement facts, same order.
-  std::vector<StagedRow> rows;
-  std::vector<StatementDetail> details;
+  // Accepted rows, in file order: each the ledger row and its statement facts, kept compact
+  // until the append (statement_compact.h; rows.Get(i, row, detail) gives them back).
+  CompactRows rows;
   std::deque<std::string> arena;  // text the rows' views point to that is not in `text`
   // The last strings the enrichment kept in `arena` (statement_reconcile.cc): the same text
   // kept again (a file's rows repeat their branch, city, region, country and beneficiary) is
@@ -81,6 +82,13 @@ struct StatementFile {
   // file holding several statements, statement_formats.h): its rows join the previous one's
   // custody record, and its counts add to it.
   bool continues_previous = false;
+  // Once its rows are in the store (AppendStatementRows), the file's bytes and text are given
+  // back: `text_released` is then true, and the rows' views of the text (description,
+  // counterparty, ...) must no longer be read; their scalars (time, line, balance) and what
+  // they keep in `arena` stay. `first_currency` is the first row's currency, kept for
+  // SetOpeningBalances.
+  bool text_released = false;
+  std::string first_currency;
   StatementFile() = default;
   StatementFile(const StatementFile&) = delete;
   StatementFile& operator=(const StatementFile&) = delete;

@@ -104,8 +104,7 @@ void AddEntries(const formats::Statement& s, Timestamp min_time, Timestamp max_t
     row.channel = e.channel;
     row.line = static_cast<uint32_t>(e.position.line);
     HashEnds(row);
-    f.rows.push_back(row);
-    f.details.push_back(d);
+    f.rows.Add(row, d);
   }
 }
 

@@ -272,6 +272,21 @@ std::string StatementHoldersCsv(const std::vector<std::unique_ptr<StatementFile>
   return out;
 }
 
+// Gives back the bytes and text of the files of one source once its rows are in the store
+// (which copies what it keeps): the memory is then reused by what the append still allocates
+// (the store's columns, the reports), instead of adding to the peak (bench/RESULTS-statements.md,
+// "Session 16, compact row"). What is read of a file afterwards (its rows' lines, balances and
+// times, the arena, the banner and spec) stays.
+void ReleaseText(StatementFile& f) {
+  f.first_currency = f.rows.empty() ? std::string() : std::string(f.rows.paid_currency(0));
+  f.file = MappedFile();
+  std::vector<char>().swap(f.read_bytes);
+  std::string().swap(f.decoded);
+  f.bytes = {};
+  f.text = {};
+  f.text_released = true;
+}
+
 }  // namespace
 
 Result<HeaderLocation> LocateHeader(const RowSpec& spec, std::string_view text,
@@ -469,9 +484,10 @@ Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(SourceProbe& 
   // One allocation for the rows (a line is at most one row).
   const size_t line_count = static_cast<size_t>(std::count(body.begin(), body.end(), '\n')) + 1;
   sf->rows.reserve(line_count);
-  sf->details.reserve(line_count);
   CsvRecordReader reader(body, s.dialect, at.header_line);
   std::vector<std::string_view> fields;
+  StagedRow row;  // each accepted row is read here, then kept compact (statement_compact.h)
+  StatementDetail detail;
   uint64_t first_line = at.header_line;
   if (s.header) {
     if (!reader.Next(fields)) {
@@ -509,10 +525,8 @@ Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(SourceProbe& 
       continue;
     }
     ++sf->rows_read;
-    // Parsed in place, not copied in (a row and its detail are ~400 bytes); a rejected row's
-    // slots are given back.
-    StagedRow& row = sf->rows.emplace_back();
-    StatementDetail& detail = sf->details.emplace_back();
+    row = StagedRow();
+    detail = StatementDetail();
     RejectedRow reject;
     bool ok = CheckRecordBytes(raw, fields, false, reject);
     if (ok) {
@@ -527,9 +541,8 @@ Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(SourceProbe& 
     }
     if (ok) {
       row.line = static_cast<uint32_t>(reader.line());
+      sf->rows.Add(row, detail);
     } else {
-      sf->rows.pop_back();
-      sf->details.pop_back();
       reject.file = name;
       reject.line = reader.line();
       reject.lines = static_cast<uint32_t>(std::min<uint64_t>(reader.record_lines(), 0xFFFFFFFFu));
@@ -592,6 +605,7 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
                        std::cref(expected_source));
   }
   std::vector<StagedRow> kept;
+  StatementDetail unused_detail;
   store::SourceRecord record;
   std::vector<RejectedRow> part_rejects;  // of the parts of one source (continues_previous)
   for (size_t k = 0; k < files.size(); ++k) {
@@ -610,16 +624,16 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
     const uint64_t first = reconciled.first_row[k];
     const uint64_t merged = static_cast<uint64_t>(
         std::count(drop.begin() + first, drop.begin() + first + f.rows.size(), 1));
-    // Most files drop no row: their rows go to the writer as they are, not copied.
+    // The kept rows, rebuilt from their compact form in file order (statement_compact.h).
     kept.clear();
     const uint64_t next_transaction =
         writer_.committed_transaction_count() + writer_.pending_transaction_count();
     for (size_t i = 0, t = 0; i < f.rows.size(); ++i) {
       if (drop[first + i]) continue;
       transaction_of_row[first + i] = next_transaction + t++;
-      if (merged > 0) kept.push_back(f.rows[i]);
+      f.rows.Get(i, kept.emplace_back(), unused_detail);
     }
-    const std::vector<StagedRow>& appended = merged > 0 ? kept : f.rows;
+    const std::vector<StagedRow>& appended = kept;
     const uint64_t before = writer_.pending_transaction_count();
     MT_RETURN_IF_ERROR(Merge(appended, record.index, 0, name));
     if (writer_.pending_transaction_count() - before != appended.size()) {
@@ -645,6 +659,10 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
     if (!first_part) part_rejects.insert(part_rejects.end(), f.rejects.begin(), f.rejects.end());
     MT_RETURN_IF_ERROR(FinishFile(f.path, f.bytes.size(), f.sha256, std::move(record),
                                   first_part ? f.rejects : part_rejects, report, rejected_total));
+    for (size_t part = k + 1; part-- > 0;) {  // this source's parts, last to first
+      ReleaseText(*files[part]);
+      if (!files[part]->continues_previous) break;
+    }
   }
   const bool as_expected =
       transaction_of_row == expected_transaction && source_of_file == expected_source;
@@ -676,14 +694,19 @@ Status Ingester::SetOpeningBalances(const std::vector<std::unique_ptr<StatementF
     if (account.column >= 0 || !account.has_constant) continue;
     const FieldSource& bank = f->spec.at(Field::kStatementBank);
     Timestamp start = f->banner.period_start.value_or(INT64_MAX);
-    for (const StagedRow& r : f->rows) start = std::min(start, f->banner.period_start ? start : r.time);
+    for (size_t i = 0; i < f->rows.size(); ++i) {
+      start = std::min(start, f->banner.period_start ? start : f->rows.time(i));
+    }
     Earliest& e = accounts[{bank.column < 0 ? bank.constant : std::string(), account.constant}];
     if (e.file == nullptr || start < e.start) e = {start, f.get()};
   }
   for (const auto& [key, e] : accounts) {
     if (!e.file->banner.opening_balance) continue;
     std::string currency = e.file->spec.at(Field::kCurrencyPaid).constant;
-    if (!e.file->rows.empty()) currency = std::string(e.file->rows.front().paid_currency);
+    if (!e.file->rows.empty()) {
+      currency = e.file->text_released ? e.file->first_currency
+                                       : std::string(e.file->rows.paid_currency(0));
+    }
     if (currency.empty()) continue;
     MT_ASSIGN_OR_RETURN(AccountId id, writer_.InternAccount(NodeKind::kAccount, key.first, key.second));
     store::AccountAttributes a = writer_.account_attributes(id);

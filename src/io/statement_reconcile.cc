@@ -126,6 +126,21 @@ std::string_view Keep(StatementFile& f, std::string_view text) {
   return kept;
 }
 
+// Keeps `text` as Keep does, but when the description (`within`, text the file already
+// holds) contains it, as the grammar's captures "as written" mostly are, it is a view of that
+// part of the description instead of a copy: the same bytes, no memory per row (a reference or
+// a beneficiary's name is often new on every row).
+std::string_view KeepFrom(StatementFile& f, std::string_view text, std::string_view within) {
+  if (text.empty()) return {};
+  for (std::string_view kept : f.kept_recently) {
+    if (kept == text) return kept;
+  }
+  if (const size_t at = within.find(text); at != std::string_view::npos) {
+    return within.substr(at, text.size());
+  }
+  return Keep(f, text);
+}
+
 // The end of `row` that is not the statement account.
 struct OtherEnd {
   NodeKind* kind;
@@ -163,9 +178,10 @@ void SetUnidentified(StatementFile& f, StagedRow& row, const StatementDetail& d)
 void ApplyEnrichment(StatementFile& f, StagedRow& row, const StatementDetail& d,
                      const enrich::Enrichment& e) {
   if (row.channel == Channel::kUnknown && e.channel) row.channel = *e.channel;
-  if (row.city.empty() && !e.city.empty()) row.city = Keep(f, e.city);
-  if (row.region.empty() && !e.region.empty()) row.region = Keep(f, e.region);
-  if (row.country.empty() && !e.country.empty()) row.country = Keep(f, e.country);
+  const std::string_view text = d.description;
+  if (row.city.empty() && !e.city.empty()) row.city = KeepFrom(f, e.city, text);
+  if (row.region.empty() && !e.region.empty()) row.region = KeepFrom(f, e.region, text);
+  if (row.country.empty() && !e.country.empty()) row.country = KeepFrom(f, e.country, text);
   if (d.counterparty_source != CounterpartySource::kDescription &&
       d.counterparty_source != CounterpartySource::kUnidentified) {
     return;  // the mapping named the other end: the description never overrides it
@@ -187,14 +203,14 @@ void ApplyEnrichment(StatementFile& f, StagedRow& row, const StatementDetail& d,
   }
   if (!e.counterparty_key.empty()) {
     // One node per beneficiary, whichever statement names it.
-    SetOtherEnd(row, d, NodeKind::kExternal, {}, Keep(f, e.counterparty_key));
-    row.counterparty = Keep(f, e.counterparty_name);
+    SetOtherEnd(row, d, NodeKind::kExternal, {}, KeepFrom(f, e.counterparty_key, text));
+    row.counterparty = KeepFrom(f, e.counterparty_name, text);
     return;
   }
   if (e.counterparty_account.size() >= 5 &&
       e.counterparty_account.find_first_of("xX*.#") == std::string::npos) {
-    SetOtherEnd(row, d, NodeKind::kExternal, Keep(f, e.counterparty_bank),
-                Keep(f, e.counterparty_account));
+    SetOtherEnd(row, d, NodeKind::kExternal, KeepFrom(f, e.counterparty_bank, text),
+                KeepFrom(f, e.counterparty_account, text));
     return;
   }
   // Understood, but no one named.
@@ -226,10 +242,13 @@ statements::StatementFile CheckFileOf(const StatementFile& f, size_t k) {
   const FieldSource& bank = f.spec.at(Field::kStatementBank);
   if (account.column < 0 && account.has_constant) {
     cf.account = Key(bank.column < 0 && bank.has_constant ? bank.constant : "", account.constant);
-  } else if (!f.details.empty()) {
-    cf.account = Key(f.details.front().statement_bank, f.details.front().statement_account);
+  } else if (!f.rows.empty()) {
+    StagedRow row;
+    StatementDetail d;
+    f.rows.Get(0, row, d);
+    cf.account = Key(d.statement_bank, d.statement_account);
   }
-  cf.currency = !f.rows.empty() ? std::string(f.rows.front().paid_currency)
+  cf.currency = !f.rows.empty() ? std::string(f.rows.paid_currency(0))
                                 : f.spec.at(Field::kCurrencyPaid).constant;
   if (!cf.account.empty() && !cf.currency.empty()) {
     if (f.banner.period_start) cf.period_begin_day = DayOf(*f.banner.period_start);
@@ -262,10 +281,12 @@ Status EnrichFile(StatementFile& f, size_t k, const enrich::Grammar* grammar, ui
   // in its arena; one "bank:number" per account of the file, not one string per row.
   std::string_view account, account_bank, account_number;
   thread_local std::string key;
+  StagedRow row;
+  StatementDetail d;
   for (size_t i = 0; i < f.rows.size(); ++i) {
     const uint64_t g = first + i;
-    StagedRow& row = f.rows[i];
-    const StatementDetail& d = f.details[i];
+    f.rows.Get(i, row, d);
+    bool changed = false;
     statements::StatementLine& l = lines.Construct(g);
     l.reference = d.reference;
     outcome[g] = RowOutcome::kNotEnriched;
@@ -274,12 +295,14 @@ Status EnrichFile(StatementFile& f, size_t k, const enrich::Grammar* grammar, ui
       if (const enrich::Enrichment* e =
               grammar->Lookup(d.description, d.direction == Direction::kDebit)) {
         ApplyEnrichment(f, row, d, *e);
+        changed = true;
         const auto id = pattern_id.find(e->pattern);
         patterns[g] = id != pattern_id.end() ? id->second : Keep(f, e->pattern);
-        if (l.reference.empty()) l.reference = Keep(f, e->reference);
+        if (l.reference.empty()) l.reference = KeepFrom(f, e->reference, d.description);
         outcome[g] = RowOutcome::kEnriched;
       } else {
         LeaveUnidentified(f, row, d);
+        changed = true;
         outcome[g] = RowOutcome::kUnmatched;
       }
     }
@@ -318,6 +341,7 @@ Status EnrichFile(StatementFile& f, size_t k, const enrich::Grammar* grammar, ui
       key.assign(*o.bank).append(":").append(*o.account);
       l.counterparty_account = Keep(f, key);
     }
+    if (changed) f.rows.Set(i, row, d);
   }
   return Status::Ok();
 }
@@ -398,7 +422,7 @@ Result<ReconciledStatements> ReconcileStatements(
         }
         case RowOutcome::kUnmatched: {
           ++out.unmatched;
-          const std::string_view description = f.details[i].description;
+          const std::string_view description = f.rows.description(i);
           auto it = out.unmatched_descriptions.find(description);
           if (it != out.unmatched_descriptions.end()) {
             ++it->second;
@@ -424,12 +448,15 @@ Result<ReconciledStatements> ReconcileStatements(
     auto [dk, di] = locate(m.debit.index);
     auto [ck, ci] = locate(m.credit.index);
     StatementFile& df = *files[dk];
-    const StatementDetail& credit = files[ck]->details[ci];
-    StagedRow& row = df.rows[di];
-    if (row.channel == Channel::kUnknown) row.channel = files[ck]->rows[ci].channel;
-    SetOtherEnd(row, df.details[di], NodeKind::kAccount, Keep(df, credit.statement_bank),
+    StagedRow credit_row, row;
+    StatementDetail credit, debit;
+    files[ck]->rows.Get(ci, credit_row, credit);
+    df.rows.Get(di, row, debit);
+    if (row.channel == Channel::kUnknown) row.channel = credit_row.channel;
+    SetOtherEnd(row, debit, NodeKind::kAccount, Keep(df, credit.statement_bank),
                 Keep(df, credit.statement_account));
     row.counterparty = {};
+    df.rows.Set(di, row, debit);
   }
   return out;
 }
@@ -481,7 +508,7 @@ std::string StatementLinesCsv(const std::vector<std::unique_ptr<StatementFile>>&
       out += ',';
       append_number(source_of_file[k]);
       out += ',';
-      append_number(files[k]->rows[i].line);
+      append_number(files[k]->rows.line(i));
       out += role[g] == kRow ? ",row," : role[g] == kDuplicate ? ",duplicate," : ",mirror-credit,";
       if (r.patterns[g].find_first_of(",\"\n\r") == std::string_view::npos) {
         out += r.patterns[g];
@@ -491,7 +518,7 @@ std::string StatementLinesCsv(const std::vector<std::unique_ptr<StatementFile>>&
       out += ',';
       // The running balance the statement printed after the line (empty when it printed none):
       // what confirms a day's posting order (docs/rules.md, "Date-only rows").
-      if (const std::optional<Decimal>& b = files[k]->details[i].balance) AppendDecimal(*b, out);
+      if (const std::optional<Decimal> b = files[k]->rows.balance(i)) AppendDecimal(*b, out);
       out += '\n';
     }
   }

@@ -152,13 +152,20 @@ TEST_F(StatementTest, StatementDetailsKeepDescriptionBalanceDirectionAndReferenc
   auto file = ingester.ReadStatementFile(kSamples / "signed-cr-dr.csv", *spec);
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   const io_internal::StatementFile& f = **file;
-  ASSERT_EQ(f.details.size(), 2u);
-  EXPECT_EQ(f.details[0].reference, "TRN0001");
-  EXPECT_EQ(f.details[0].direction, io_internal::Direction::kCredit);
-  EXPECT_EQ(FormatDecimal(*f.details[0].balance), "8000.00");
-  EXPECT_EQ(f.details[1].direction, io_internal::Direction::kDebit);
-  EXPECT_EQ(f.details[1].description, "MONEYGRAM SEND GUATEMALA");
-  EXPECT_EQ(f.details[1].statement_account, "000123456789");
+  ASSERT_EQ(f.rows.size(), 2u);
+  io_internal::StagedRow row;
+  io_internal::StatementDetail d0, d1;
+  f.rows.Get(0, row, d0);
+  f.rows.Get(1, row, d1);
+  EXPECT_EQ(d0.reference, "TRN0001");
+  EXPECT_EQ(d0.direction, io_internal::Direction::kCredit);
+  EXPECT_EQ(FormatDecimal(*d0.balance), "8000.00");
+  EXPECT_EQ(d1.direction, io_internal::Direction::kDebit);
+  EXPECT_EQ(d1.description, "MONEYGRAM SEND GUATEMALA");
+  EXPECT_EQ(d1.statement_account, "000123456789");
+  EXPECT_EQ(f.rows.description(1), "MONEYGRAM SEND GUATEMALA");
+  EXPECT_EQ(FormatDecimal(*f.rows.balance(0)), "8000.00");
+  EXPECT_EQ(f.rows.whole_rows(), 0u);  // every row of the CSV path is kept compact
   EXPECT_EQ(f.banner.statement_account, "000123456789");
   EXPECT_EQ(*f.banner.period_start, 1740787200);  // 2025-03-01
   EXPECT_EQ(*f.banner.period_end, 1743379200);    // 2025-03-31
@@ -399,8 +406,9 @@ std::string Describe(const io_internal::StatementFile& f) {
            " " + (s.has_constant ? s.constant : "-") + "\n";
   }
   for (size_t i = 0; i < f.rows.size(); ++i) {
-    const io_internal::StagedRow& r = f.rows[i];
-    const io_internal::StatementDetail& d = f.details[i];
+    io_internal::StagedRow r;
+    io_internal::StatementDetail d;
+    f.rows.Get(i, r, d);
     out += "row " + std::to_string(r.line) + " " + std::to_string(r.time) + " " +
            std::string(r.source_bank) + ":" + std::string(r.source_account) + " -> " +
            std::string(r.dest_bank) + ":" + std::string(r.dest_account) + " " + FormatDecimal(r.paid) +
