@@ -18,6 +18,7 @@
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
 #include "moneytrail/json_text.h"
+#include "moneytrail/phase_log.h"
 
 namespace moneytrail::io_internal {
 namespace {
@@ -386,6 +387,7 @@ Result<ReconciledStatements> ReconcileStatements(
     }
   }
 
+  PhaseMark("reconcile: grammars loaded");
   // The parallel pass: each file's rows are enriched and their check lines filled by one task
   // (the grammar is thread-safe; a row's result depends only on its description and direction,
   // so the thread count changes nothing).
@@ -402,6 +404,7 @@ Result<ReconciledStatements> ReconcileStatements(
                                                     pattern_id, lines, outcome, out.patterns);
                       }
                     });
+  PhaseMark("reconcile: enriched, lines (parallel)");
   // The serial part, in file and row order (the first error as a serial run would meet it;
   // the counts and the listed unmatched descriptions in row order).
   for (size_t k = 0; k < files.size(); ++k) {
@@ -434,9 +437,11 @@ Result<ReconciledStatements> ReconcileStatements(
       }
     }
   }
+  PhaseMark("reconcile: outcomes counted (serial)");
   MT_ASSIGN_OR_RETURN(out.checks,
                       statements::CheckStatements(check_files, lines.span(), statements::CheckOptions{}));
 
+  PhaseMark("reconcile: checks (serial)");
   // Mirrors: the debit's transaction goes to the other statement account (an account node),
   // the credit line is cited on it.
   auto locate = [&](uint64_t index) {
@@ -458,6 +463,7 @@ Result<ReconciledStatements> ReconcileStatements(
     row.counterparty = {};
     df.rows.Set(di, row, debit);
   }
+  PhaseMark("reconcile: mirrors applied (serial)");
   return out;
 }
 

@@ -1,5 +1,8 @@
 // Overlapping statements and mirror transfers (docs/statement-checks.md): which rows are one
 // transaction seen twice.
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <functional>
 #include <optional>
@@ -192,22 +195,43 @@ void MatchMirrors(std::span<const StatementLine> lines, const CheckOptions& opti
     std::stable_sort(rows.begin(), rows.end(),
                      [&](uint64_t a, uint64_t b) { return lines[a].day < lines[b].day; });
 
-  std::vector<Candidate> candidates;
-  for (uint64_t d = 0; d < lines.size(); ++d) {
-    const StatementLine& debit = lines[d];
-    if (report.carried_by[d] != d || debit.amount >= 0) continue;
-    auto it = credits.find({debit.currency, -Normalize(debit.amount, debit.scale)});
-    if (it == credits.end()) continue;
-    const std::vector<uint64_t>& rows = it->second;
-    auto first = std::lower_bound(rows.begin(), rows.end(), debit.day,
-                                  [&](uint64_t c, int64_t day) { return lines[c].day < day; });
-    for (auto c = first; c != rows.end() && lines[*c].day - debit.day <= options.mirror_max_lag_days;
-         ++c) {
-      const StatementLine& credit = lines[*c];
-      if (credit.account == debit.account) continue;
-      if (std::optional<MirrorLink> why = Link(debit, credit, options.mirror_last4))
-        candidates.push_back(Candidate{*why, credit.day - debit.day, d, *c});
+  // Each debit's candidates depend on that debit alone (the credits and carried_by are only
+  // read): the debits are searched in blocks on the threads, each block's candidates in debit
+  // order, and the blocks joined in order, so `candidates` is what one pass in debit order
+  // gives (and the sort below orders it totally: no two candidates have the same lines).
+  constexpr uint64_t kBlock = 16384;
+  const uint64_t blocks = (lines.size() + kBlock - 1) / kBlock;
+  std::vector<std::vector<Candidate>> found(blocks);
+  tbb::parallel_for(tbb::blocked_range<uint64_t>(0, blocks, 1),
+                    [&](const tbb::blocked_range<uint64_t>& range) {
+    for (uint64_t b = range.begin(); b != range.end(); ++b) {
+      std::vector<Candidate>& out = found[b];
+      const uint64_t end = std::min<uint64_t>(lines.size(), (b + 1) * kBlock);
+      for (uint64_t d = b * kBlock; d < end; ++d) {
+        const StatementLine& debit = lines[d];
+        if (report.carried_by[d] != d || debit.amount >= 0) continue;
+        auto it = credits.find({debit.currency, -Normalize(debit.amount, debit.scale)});
+        if (it == credits.end()) continue;
+        const std::vector<uint64_t>& rows = it->second;
+        auto first = std::lower_bound(rows.begin(), rows.end(), debit.day,
+                                      [&](uint64_t c, int64_t day) { return lines[c].day < day; });
+        for (auto c = first;
+             c != rows.end() && lines[*c].day - debit.day <= options.mirror_max_lag_days; ++c) {
+          const StatementLine& credit = lines[*c];
+          if (credit.account == debit.account) continue;
+          if (std::optional<MirrorLink> why = Link(debit, credit, options.mirror_last4))
+            out.push_back(Candidate{*why, credit.day - debit.day, d, *c});
+        }
+      }
     }
+  });
+  size_t total = 0;
+  for (const auto& f : found) total += f.size();
+  std::vector<Candidate> candidates;
+  candidates.reserve(total);
+  for (auto& f : found) {
+    candidates.insert(candidates.end(), f.begin(), f.end());
+    std::vector<Candidate>().swap(f);
   }
   auto order = [&](const Candidate& a, const Candidate& b) {
     const StatementLine &ad = lines[a.debit], &ac = lines[a.credit];

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "moneytrail/phase_log.h"
 #include "statements/checks_internal.h"
 
 namespace moneytrail::statements {
@@ -262,12 +263,15 @@ Status CheckContinuity(const AccountGroup& group, CheckReport& report) {
 Result<CheckReport> CheckStatements(std::span<const StatementFile> files,
                                     std::span<const StatementLine> lines,
                                     const CheckOptions& options) {
+  PhaseMark("checks: start");
   MT_RETURN_IF_ERROR(Validate(files, lines, options));
+  PhaseMark("checks: validated");
   CheckReport report;
   for (const StatementFile& f : files) report.file_paths.push_back(f.path);
   std::vector<Statement> statements = BuildStatements(files, lines);
   for (Statement& s : statements) MT_RETURN_IF_ERROR(WalkBalances(files, lines, s, report));
 
+  PhaseMark("checks: statements, balances");
   std::map<std::pair<std::string_view, std::string_view>, AccountGroup> by_account;
   for (const Statement& s : statements)
     if (s.has_days() && !files[s.file].payment_messages) by_account[{s.account, s.currency}].push_back(&s);
@@ -283,9 +287,12 @@ Result<CheckReport> CheckStatements(std::span<const StatementFile> files,
 
   report.carried_by.resize(lines.size());
   for (uint64_t i = 0; i < lines.size(); ++i) report.carried_by[i] = i;
+  PhaseMark("checks: continuity");
   MatchOverlaps(lines, groups, report);
+  PhaseMark("checks: overlaps");
   MatchPaymentMessages(files, lines, options, report);
   MatchMirrors(lines, options, report);
+  PhaseMark("checks: mirrors");
   // Chains end at a kept line: a duplicate points to an earlier statement's row, a mirror's
   // credit to its debit, and a debit is never dropped.
   report.drop.assign(lines.size(), 0);
