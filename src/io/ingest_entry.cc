@@ -167,6 +167,7 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
     std::unique_ptr<io_internal::StatementFile> statement;
   };
   std::vector<Prepared> prepared(files.size());
+  ingester.PreloadGrammars(specs);  // while the files are read
   tbb::parallel_for(tbb::blocked_range<size_t>(0, files.size(), 4),
                     [&](const tbb::blocked_range<size_t>& range) {
                       for (size_t k = range.begin(); k != range.end(); ++k) {

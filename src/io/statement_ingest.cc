@@ -563,12 +563,19 @@ Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(SourceProbe& 
   return sf;
 }
 
+void Ingester::PreloadGrammars(const std::vector<RowSpec>& specs) {
+  if (threads_ < 2 || grammars_.valid()) return;
+  grammars_ = std::async(std::launch::async, LoadGrammars, std::cref(specs));
+}
+
 Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>& files,
                                      IngestReport& report, uint64_t& rejected_total) {
   if (files.empty()) return Status::Ok();
   // Enrichment from the descriptions and the statement checks see every statement file of
   // this call before any row is appended (statement_reconcile.h).
-  MT_ASSIGN_OR_RETURN(ReconciledStatements reconciled, ReconcileStatements(files));
+  LoadedGrammars preloaded;
+  if (grammars_.valid()) preloaded = grammars_.get();
+  MT_ASSIGN_OR_RETURN(ReconciledStatements reconciled, ReconcileStatements(files, &preloaded));
   const std::vector<uint8_t>& drop = reconciled.checks.drop;
   std::vector<uint64_t> transaction_of_row(reconciled.rows, UINT64_MAX);
   std::vector<uint32_t> source_of_file;
@@ -670,7 +677,8 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
     if (!first_part) part_rejects.insert(part_rejects.end(), f.rejects.begin(), f.rejects.end());
     finish_sum.Start();
     MT_RETURN_IF_ERROR(FinishFile(f.path, f.bytes.size(), f.sha256, std::move(record),
-                                  first_part ? f.rejects : part_rejects, report, rejected_total));
+                                  first_part ? f.rejects : part_rejects, report, rejected_total,
+                                  &reconciled.checks.file_paths[k]));
     finish_sum.Stop();
     for (size_t part = k + 1; part-- > 0;) {  // this source's parts, last to first
       ReleaseText(*files[part]);

@@ -349,8 +349,20 @@ Status EnrichFile(StatementFile& f, size_t k, const enrich::Grammar* grammar, ui
 
 }  // namespace
 
+LoadedGrammars LoadGrammars(const std::vector<RowSpec>& specs) {
+  LoadedGrammars out;
+  for (const RowSpec& spec : specs) {
+    if (!spec.statement_path() || spec.enrich_none || spec.enrich_grammar.empty()) continue;
+    const std::string key = spec.enrich_grammar.string();
+    if (out.count(key) != 0) continue;
+    out.emplace(key, LoadedGrammar{enrich::Grammar::Load(spec.enrich_grammar),
+                                   ReadFileToString(spec.enrich_grammar)});
+  }
+  return out;
+}
+
 Result<ReconciledStatements> ReconcileStatements(
-    std::vector<std::unique_ptr<StatementFile>>& files) {
+    std::vector<std::unique_ptr<StatementFile>>& files, LoadedGrammars* preloaded) {
   ReconciledStatements out;
   // Grammars, one per distinct file (or the built-in one), loaded before the parallel pass.
   std::map<std::string, enrich::Grammar> grammars;
@@ -359,15 +371,19 @@ Result<ReconciledStatements> ReconcileStatements(
     const std::string key = spec.enrich_grammar.string();
     auto it = grammars.find(key);
     if (it != grammars.end()) return &it->second;
-    Result<enrich::Grammar> g = key.empty() ? enrich::Grammar::UsBanks()
-                                            : enrich::Grammar::Load(spec.enrich_grammar);
+    auto loaded = preloaded != nullptr ? preloaded->find(key) : LoadedGrammars::iterator();
+    const bool was_loaded = preloaded != nullptr && loaded != preloaded->end() && !key.empty();
+    Result<enrich::Grammar> g = key.empty()   ? enrich::Grammar::UsBanks()
+                                : was_loaded ? std::move(loaded->second.grammar)
+                                             : enrich::Grammar::Load(spec.enrich_grammar);
     if (!g.ok()) return g.status();
     if (key.empty()) {
       static const std::string kUsBanksSha256 = Sha256Hex(enrich::Grammar::UsBanksToml());
       out.grammars.push_back("built-in us-banks (config/grammars/us-banks.toml) sha256:" +
                              kUsBanksSha256);
     } else {
-      MT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(spec.enrich_grammar));
+      MT_ASSIGN_OR_RETURN(std::string text, was_loaded ? std::move(loaded->second.text)
+                                                       : ReadFileToString(spec.enrich_grammar));
       out.grammars.push_back(key + " sha256:" + Sha256Hex(text));
     }
     for (const std::string& id : g->pattern_ids()) {
