@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "moneytrail/phase_log.h"
 #include "statements/checks_internal.h"
 
 namespace moneytrail::statements::statements_internal {
@@ -59,7 +60,8 @@ struct Rows {
 };
 
 void MatchPair(std::span<const StatementLine> lines, const Statement& earlier,
-               const Statement& later, CheckReport& report) {
+               const Statement& later, std::vector<uint64_t>& carried_by,
+               std::vector<Duplicate>& duplicates) {
   int64_t lo = std::max(*earlier.first_day, *later.first_day);
   int64_t hi = std::min(*earlier.last_day, *later.last_day);
   if (lo > hi) return;
@@ -68,12 +70,12 @@ void MatchPair(std::span<const StatementLine> lines, const Statement& earlier,
     if (lines[q].day >= lo && lines[q].day <= hi) by_key[KeyOf(lines[q])].rows.push_back(q);
   if (by_key.empty()) return;
   for (uint64_t r : later.rows) {
-    if (report.carried_by[r] != r || lines[r].day < lo || lines[r].day > hi) continue;
+    if (carried_by[r] != r || lines[r].day < lo || lines[r].day > hi) continue;
     auto it = by_key.find(KeyOf(lines[r]));
     if (it == by_key.end() || it->second.next == it->second.rows.size()) continue;
     uint64_t q = it->second.rows[it->second.next++];
-    report.carried_by[r] = q;
-    report.duplicates.push_back(Duplicate{RefOf(lines, q), RefOf(lines, r)});
+    carried_by[r] = q;
+    duplicates.push_back(Duplicate{RefOf(lines, q), RefOf(lines, r)});
   }
 }
 
@@ -109,9 +111,19 @@ struct Candidate {
 
 void MatchOverlaps(std::span<const StatementLine> lines, const std::vector<AccountGroup>& groups,
                    CheckReport& report) {
-  for (const AccountGroup& group : groups)
-    for (size_t j = 1; j < group.size(); ++j)
-      for (size_t i = 0; i < j; ++i) MatchPair(lines, *group[i], *group[j], report);
+  // The groups (accounts) are independent: a group reads and sets carried_by only on its own
+  // statements' rows. So they run on the threads, each into its own list of duplicates, and the
+  // lists are joined and sorted by the duplicate's index (unique), as one pass would leave them.
+  std::vector<std::vector<Duplicate>> found(groups.size());
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, groups.size(), 64),
+                    [&](const tbb::blocked_range<size_t>& range) {
+    for (size_t g = range.begin(); g != range.end(); ++g) {
+      const AccountGroup& group = groups[g];
+      for (size_t j = 1; j < group.size(); ++j)
+        for (size_t i = 0; i < j; ++i) MatchPair(lines, *group[i], *group[j], report.carried_by, found[g]);
+    }
+  });
+  for (auto& f : found) report.duplicates.insert(report.duplicates.end(), f.begin(), f.end());
   std::sort(report.duplicates.begin(), report.duplicates.end(),
             [](const Duplicate& a, const Duplicate& b) { return a.duplicate.index < b.duplicate.index; });
 }
@@ -195,6 +207,7 @@ void MatchMirrors(std::span<const StatementLine> lines, const CheckOptions& opti
     std::stable_sort(rows.begin(), rows.end(),
                      [&](uint64_t a, uint64_t b) { return lines[a].day < lines[b].day; });
 
+  PhaseMark("checks: mirrors: credits bucketed");
   // Each debit's candidates depend on that debit alone (the credits and carried_by are only
   // read): the debits are searched in blocks on the threads, each block's candidates in debit
   // order, and the blocks joined in order, so `candidates` is what one pass in debit order
@@ -239,6 +252,7 @@ void MatchMirrors(std::span<const StatementLine> lines, const CheckOptions& opti
     return std::tie(a.why, a.lag, ad.file, ad.line, ac.file, ac.line) <
            std::tie(b.why, b.lag, bd.file, bd.line, bc.file, bc.line);
   };
+  PhaseMark("checks: mirrors: candidates (parallel)");
   std::sort(candidates.begin(), candidates.end(), order);
   std::vector<uint8_t> used(lines.size(), 0);
   for (const Candidate& c : candidates) {
