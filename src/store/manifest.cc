@@ -152,8 +152,11 @@ constexpr std::string_view kSourcesPlaceholder = "\n  \"sources\": []";
 // its sources writes (nlohmann's pretty printer: "[\n", each element four spaces in and its
 // lines four spaces deeper than alone, ",\n" between, "\n  ]"). An element's own dump has no
 // raw newline but its line ends (strings escape theirs), so indenting after each '\n' is exact.
-void SpliceSources(const std::vector<SourceRecord>& sources, std::string& text) {
-  if (sources.empty()) return;  // "[]" as the dump writes it
+// False (text unchanged) if the placeholder is not found, which the dump never gives.
+bool SpliceSources(const std::vector<SourceRecord>& sources, std::string& text) {
+  if (sources.empty()) return true;  // "[]" as the dump writes it
+  const size_t at = text.find(kSourcesPlaceholder);
+  if (at == std::string::npos) return false;
   std::vector<std::string> parts(sources.size());
   tbb::parallel_for(tbb::blocked_range<size_t>(0, sources.size(), 256),
                     [&](const tbb::blocked_range<size_t>& range) {
@@ -178,9 +181,9 @@ void SpliceSources(const std::vector<SourceRecord>& sources, std::string& text) 
     std::string().swap(parts[i]);
   }
   array += "  ]";
-  const size_t at = text.find(kSourcesPlaceholder);
   // The placeholder's "[]" is its last two characters.
   text.replace(at + kSourcesPlaceholder.size() - 2, 2, array);
+  return true;
 }
 
 }  // namespace
@@ -243,12 +246,12 @@ std::string SerializeManifest(const Manifest& m, bool sources_in_parallel) {
   }
   if (m.version < kStoreFormatVersionWithChecksums) {
     std::string text = JsonText(j, 2) + "\n";
-    if (sources_in_parallel) SpliceSources(m.sources, text);
+    if (sources_in_parallel && !SpliceSources(m.sources, text)) return SerializeManifest(m, false);
     return text;
   }
   j["manifest_checksum"] = "sha256:" + std::string(kSha256HexDigits, '0');
   std::string text = JsonText(j, 2) + "\n";
-  if (sources_in_parallel) SpliceSources(m.sources, text);
+  if (sources_in_parallel && !SpliceSources(m.sources, text)) return SerializeManifest(m, false);
   const size_t key = text.find(kSelfChecksumKey);
   const size_t digits = key + std::string_view(kSelfChecksumKey).size();
   const std::string digest = SelfChecksum(text, digits);
