@@ -252,10 +252,13 @@ Status Ingester::CheckFileOutcome(const std::string& name, uint64_t rows_read,
 Status Ingester::FinishFile(const std::filesystem::path& path, uint64_t bytes,
                             std::string sha256, store::SourceRecord record,
                             const std::vector<RejectedRow>& rejects, IngestReport& report,
-                            uint64_t& rejected_total) {
+                            uint64_t& rejected_total, const std::string* absolute_path) {
   record.sha256 = std::move(sha256);
   record.bytes = bytes;
-  record.path = std::filesystem::absolute(path).lexically_normal().string();
+  // `absolute_path`, when given, is this very value computed earlier (the statement checks'
+  // file paths), so the serial append does not ask for the working directory per file.
+  record.path = absolute_path != nullptr ? *absolute_path
+                                         : std::filesystem::absolute(path).lexically_normal().string();
   // A source of which no row was accepted (committed by an older moneytrail) holds nothing to
   // count twice: it never blocks the file's corrected re-ingest.
   if (const store::SourceRecord* prior = writer_.FindSourceBySha256(record.sha256);

@@ -18,6 +18,7 @@
 #include "moneytrail/csv.h"
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
+#include "moneytrail/phase_log.h"
 #include "ibm_row.h"
 #include "ingester.h"
 #include "statement_formats.h"
@@ -136,7 +137,9 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
                                        : std::max(1u, std::thread::hardware_concurrency());
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
 
+  PhaseMark("ingest: mappings loaded");
   MT_ASSIGN_OR_RETURN(std::unique_ptr<store::StoreWriter> writer, store::StoreWriter::Open(store_dir));
+  PhaseMark("ingest: store opened");
   IngestReport report;
   uint64_t rejected_total = 0;
   Ingester ingester(*writer, options, threads);
@@ -164,6 +167,7 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
     std::unique_ptr<io_internal::StatementFile> statement;
   };
   std::vector<Prepared> prepared(files.size());
+  ingester.PreloadGrammars(specs);  // while the files are read
   tbb::parallel_for(tbb::blocked_range<size_t>(0, files.size(), 4),
                     [&](const tbb::blocked_range<size_t>& range) {
                       for (size_t k = range.begin(); k != range.end(); ++k) {
@@ -190,6 +194,7 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
                         }
                       }
                     });
+  PhaseMark("ingest: files read (parallel)");
   std::vector<std::unique_ptr<io_internal::StatementFile>> statements;
   std::vector<std::string> format_findings;
   for (size_t k = 0; k < files.size(); ++k) {
@@ -209,10 +214,12 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
     }
   }
   prepared.clear();
+  PhaseMark("ingest: files collected (serial)");
   MT_RETURN_IF_ERROR(ingester.AppendStatementRows(statements, report, rejected_total));
   // Their rows are in the store now (which copied what it keeps): the files' rows, arenas and
   // specs are given back before the commit, not after it.
   std::vector<std::unique_ptr<io_internal::StatementFile>>().swap(statements);
+  PhaseMark("ingest: statement files released");
   // What the statement formats' own declared totals say (control totals, pending entries).
   for (const std::string& finding : format_findings) report.statement_checks_text += finding + "\n";
   if (!options.labels.empty()) {
@@ -229,6 +236,7 @@ Result<IngestReport> IngestInto(const std::filesystem::path& store_dir,
     return InvalidArgumentError(message);
   }
   MT_RETURN_IF_ERROR(writer->Commit());
+  PhaseMark("ingest: committed");
   // The commit names each source's segment and reject file: report them as committed.
   for (store::SourceRecord& r : report.sources) {
     const store::SourceRecord* committed = writer->FindSourceBySha256(r.sha256);

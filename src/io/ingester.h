@@ -11,6 +11,8 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <future>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +22,7 @@
 
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
+#include "moneytrail/enrich.h"
 #include "moneytrail/ingest.h"
 #include "moneytrail/store.h"
 #include "row_parser.h"
@@ -197,6 +200,14 @@ bool CheckRecordBytes(std::string_view raw, const std::vector<std::string_view>&
 // Bounds a reject's value and reason for messages and the reject file (QuoteForMessage).
 void BoundReject(RejectedRow& reject);
 
+// A grammar file read and compiled ahead of the statement checks (LoadGrammars,
+// statement_reconcile.h): the compiled grammar and the file's bytes (for its SHA-256).
+struct LoadedGrammar {
+  Result<enrich::Grammar> grammar;
+  Result<std::string> text;
+};
+using LoadedGrammars = std::map<std::string, LoadedGrammar>;
+
 class Ingester {
  public:
   Ingester(store::StoreWriter& writer, const IngestOptions& options, size_t threads)
@@ -205,6 +216,11 @@ class Ingester {
   // Fast path: parses and appends the file's rows now.
   Status IngestFile(const std::filesystem::path& path, RowSpec spec, IngestReport& report,
                     uint64_t& rejected_total);
+
+  // Starts reading and compiling the grammar files of the statement mappings in `specs` on
+  // another thread (with two threads or more), for AppendStatementRows; the same grammars as
+  // it would load itself, so nothing else changes.
+  void PreloadGrammars(const std::vector<RowSpec>& specs);
 
   // Statement path, first half: reads, decodes and checks one file with `spec` (REQUIRES:
   // spec.statement_path()); appends nothing. Errors as for Ingest (the file is refused).
@@ -284,7 +300,8 @@ class Ingester {
                           const std::vector<RejectedRow>& rejects) const;
   Status FinishFile(const std::filesystem::path& path, uint64_t bytes, std::string sha256,
                     store::SourceRecord record, const std::vector<RejectedRow>& rejects,
-                    IngestReport& report, uint64_t& rejected_total);
+                    IngestReport& report, uint64_t& rejected_total,
+                    const std::string* absolute_path = nullptr);
   // Sets the opening balance of each statement account from the banner of its earliest file
   // in `files`, unless the account already has one.
   Status SetOpeningBalances(const std::vector<std::unique_ptr<StatementFile>>& files);
@@ -292,6 +309,8 @@ class Ingester {
   store::StoreWriter& writer_;
   const IngestOptions& options_;
   size_t threads_;
+  // The statement mappings' grammar files, loading on another thread (PreloadGrammars).
+  std::future<LoadedGrammars> grammars_;
   std::vector<std::pair<std::string, uint16_t>> currency_cache_;
   struct CurrencySlot {
     std::string name;

@@ -21,6 +21,7 @@
 #include "statement_reconcile.h"
 #include "moneytrail/csv.h"
 #include "moneytrail/hash.h"
+#include "moneytrail/phase_log.h"
 #include "text_checks.h"
 
 namespace moneytrail::io_internal {
@@ -562,12 +563,19 @@ Result<std::unique_ptr<StatementFile>> Ingester::ReadStatementFile(SourceProbe& 
   return sf;
 }
 
+void Ingester::PreloadGrammars(const std::vector<RowSpec>& specs) {
+  if (threads_ < 2 || grammars_.valid()) return;
+  grammars_ = std::async(std::launch::async, LoadGrammars, std::cref(specs));
+}
+
 Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>& files,
                                      IngestReport& report, uint64_t& rejected_total) {
   if (files.empty()) return Status::Ok();
   // Enrichment from the descriptions and the statement checks see every statement file of
   // this call before any row is appended (statement_reconcile.h).
-  MT_ASSIGN_OR_RETURN(ReconciledStatements reconciled, ReconcileStatements(files));
+  LoadedGrammars preloaded;
+  if (grammars_.valid()) preloaded = grammars_.get();
+  MT_ASSIGN_OR_RETURN(ReconciledStatements reconciled, ReconcileStatements(files, &preloaded));
   const std::vector<uint8_t>& drop = reconciled.checks.drop;
   std::vector<uint64_t> transaction_of_row(reconciled.rows, UINT64_MAX);
   std::vector<uint32_t> source_of_file;
@@ -591,19 +599,25 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
       }
     }
   }
+  // With them, what needs neither (the banners' holders, the summary and the checks' text):
+  // they read only the checks, the banners, the paths and specs, which the merge leaves alone.
   struct Reports {
-    std::string checks, enrichment, lines;
+    std::string checks, enrichment, lines, holders, summary, checks_text;
   };
   auto write_reports = [&files, &reconciled](const std::vector<uint64_t>& transactions,
                                              const std::vector<uint32_t>& sources) {
     return Reports{reconciled.checks.ToJson(), StatementEnrichmentJson(reconciled),
-                   StatementLinesCsv(files, reconciled, transactions, sources)};
+                   StatementLinesCsv(files, reconciled, transactions, sources),
+                   StatementHoldersCsv(files), StatementSummaryText(reconciled),
+                   reconciled.checks.ToText()};
   };
   std::future<Reports> early;  // destroyed (joined) before what it reads
   if (threads_ > 1) {
     early = std::async(std::launch::async, write_reports, std::cref(expected_transaction),
                        std::cref(expected_source));
   }
+  PhaseMark("append: numbering computed");
+  PhaseSum get_sum, merge_sum, finish_sum;
   std::vector<StagedRow> kept;
   StatementDetail unused_detail;
   store::SourceRecord record;
@@ -628,6 +642,7 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
     kept.clear();
     const uint64_t next_transaction =
         writer_.committed_transaction_count() + writer_.pending_transaction_count();
+    get_sum.Start();
     for (size_t i = 0, t = 0; i < f.rows.size(); ++i) {
       if (drop[first + i]) continue;
       transaction_of_row[first + i] = next_transaction + t++;
@@ -635,7 +650,10 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
     }
     const std::vector<StagedRow>& appended = kept;
     const uint64_t before = writer_.pending_transaction_count();
+    get_sum.Stop();
+    merge_sum.Start();
     MT_RETURN_IF_ERROR(Merge(appended, record.index, 0, name));
+    merge_sum.Stop();
     if (writer_.pending_transaction_count() - before != appended.size()) {
       return InternalError(name + ": statement rows were not all appended");
     }
@@ -657,28 +675,38 @@ Status Ingester::AppendStatementRows(std::vector<std::unique_ptr<StatementFile>>
       continue;
     }
     if (!first_part) part_rejects.insert(part_rejects.end(), f.rejects.begin(), f.rejects.end());
+    finish_sum.Start();
     MT_RETURN_IF_ERROR(FinishFile(f.path, f.bytes.size(), f.sha256, std::move(record),
-                                  first_part ? f.rejects : part_rejects, report, rejected_total));
+                                  first_part ? f.rejects : part_rejects, report, rejected_total,
+                                  &reconciled.checks.file_paths[k]));
+    finish_sum.Stop();
     for (size_t part = k + 1; part-- > 0;) {  // this source's parts, last to first
       ReleaseText(*files[part]);
       if (!files[part]->continues_previous) break;
     }
   }
+  PhaseMark("append: rows merged (serial)");
+  get_sum.Print("compact rows' Get");
+  merge_sum.Print("Merge");
+  finish_sum.Print("FinishFile");
   const bool as_expected =
       transaction_of_row == expected_transaction && source_of_file == expected_source;
   Reports reports = early.valid() && as_expected ? early.get()
                                                  : write_reports(transaction_of_row, source_of_file);
+  PhaseMark("append: reports waited for");
   MT_RETURN_IF_ERROR(writer_.AddCommitFile("statement-checks.json", std::move(reports.checks)));
   MT_RETURN_IF_ERROR(
       writer_.AddCommitFile("statement-enrichment.json", std::move(reports.enrichment)));
   MT_RETURN_IF_ERROR(writer_.AddCommitFile("statement-lines.csv", std::move(reports.lines)));
   // The banners' holders, for KYC (party_mapping.h: a holder no customer export names).
-  if (std::string holders = StatementHoldersCsv(files); !holders.empty()) {
-    MT_RETURN_IF_ERROR(writer_.AddCommitFile("statement-holders.csv", std::move(holders)));
+  if (!reports.holders.empty()) {
+    MT_RETURN_IF_ERROR(writer_.AddCommitFile("statement-holders.csv", std::move(reports.holders)));
   }
-  report.statement_summary = StatementSummaryText(reconciled);
-  report.statement_checks_text = reconciled.checks.ToText();
-  return SetOpeningBalances(files);
+  report.statement_summary = std::move(reports.summary);
+  report.statement_checks_text = std::move(reports.checks_text);
+  Status opening = SetOpeningBalances(files);
+  PhaseMark("append: holders, texts, opening balances");
+  return opening;
 }
 
 Status Ingester::SetOpeningBalances(const std::vector<std::unique_ptr<StatementFile>>& files) {

@@ -18,6 +18,7 @@
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
 #include "moneytrail/json_text.h"
+#include "moneytrail/phase_log.h"
 
 namespace moneytrail::io_internal {
 namespace {
@@ -348,8 +349,20 @@ Status EnrichFile(StatementFile& f, size_t k, const enrich::Grammar* grammar, ui
 
 }  // namespace
 
+LoadedGrammars LoadGrammars(const std::vector<RowSpec>& specs) {
+  LoadedGrammars out;
+  for (const RowSpec& spec : specs) {
+    if (!spec.statement_path() || spec.enrich_none || spec.enrich_grammar.empty()) continue;
+    const std::string key = spec.enrich_grammar.string();
+    if (out.count(key) != 0) continue;
+    out.emplace(key, LoadedGrammar{enrich::Grammar::Load(spec.enrich_grammar),
+                                   ReadFileToString(spec.enrich_grammar)});
+  }
+  return out;
+}
+
 Result<ReconciledStatements> ReconcileStatements(
-    std::vector<std::unique_ptr<StatementFile>>& files) {
+    std::vector<std::unique_ptr<StatementFile>>& files, LoadedGrammars* preloaded) {
   ReconciledStatements out;
   // Grammars, one per distinct file (or the built-in one), loaded before the parallel pass.
   std::map<std::string, enrich::Grammar> grammars;
@@ -358,15 +371,19 @@ Result<ReconciledStatements> ReconcileStatements(
     const std::string key = spec.enrich_grammar.string();
     auto it = grammars.find(key);
     if (it != grammars.end()) return &it->second;
-    Result<enrich::Grammar> g = key.empty() ? enrich::Grammar::UsBanks()
-                                            : enrich::Grammar::Load(spec.enrich_grammar);
+    auto loaded = preloaded != nullptr ? preloaded->find(key) : LoadedGrammars::iterator();
+    const bool was_loaded = preloaded != nullptr && loaded != preloaded->end() && !key.empty();
+    Result<enrich::Grammar> g = key.empty()   ? enrich::Grammar::UsBanks()
+                                : was_loaded ? std::move(loaded->second.grammar)
+                                             : enrich::Grammar::Load(spec.enrich_grammar);
     if (!g.ok()) return g.status();
     if (key.empty()) {
       static const std::string kUsBanksSha256 = Sha256Hex(enrich::Grammar::UsBanksToml());
       out.grammars.push_back("built-in us-banks (config/grammars/us-banks.toml) sha256:" +
                              kUsBanksSha256);
     } else {
-      MT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(spec.enrich_grammar));
+      MT_ASSIGN_OR_RETURN(std::string text, was_loaded ? std::move(loaded->second.text)
+                                                       : ReadFileToString(spec.enrich_grammar));
       out.grammars.push_back(key + " sha256:" + Sha256Hex(text));
     }
     for (const std::string& id : g->pattern_ids()) {
@@ -386,6 +403,7 @@ Result<ReconciledStatements> ReconcileStatements(
     }
   }
 
+  PhaseMark("reconcile: grammars loaded");
   // The parallel pass: each file's rows are enriched and their check lines filled by one task
   // (the grammar is thread-safe; a row's result depends only on its description and direction,
   // so the thread count changes nothing).
@@ -402,6 +420,7 @@ Result<ReconciledStatements> ReconcileStatements(
                                                     pattern_id, lines, outcome, out.patterns);
                       }
                     });
+  PhaseMark("reconcile: enriched, lines (parallel)");
   // The serial part, in file and row order (the first error as a serial run would meet it;
   // the counts and the listed unmatched descriptions in row order).
   for (size_t k = 0; k < files.size(); ++k) {
@@ -434,9 +453,11 @@ Result<ReconciledStatements> ReconcileStatements(
       }
     }
   }
+  PhaseMark("reconcile: outcomes counted (serial)");
   MT_ASSIGN_OR_RETURN(out.checks,
                       statements::CheckStatements(check_files, lines.span(), statements::CheckOptions{}));
 
+  PhaseMark("reconcile: checks (serial)");
   // Mirrors: the debit's transaction goes to the other statement account (an account node),
   // the credit line is cited on it.
   auto locate = [&](uint64_t index) {
@@ -458,6 +479,7 @@ Result<ReconciledStatements> ReconcileStatements(
     row.counterparty = {};
     df.rows.Set(di, row, debit);
   }
+  PhaseMark("reconcile: mirrors applied (serial)");
   return out;
 }
 

@@ -50,8 +50,16 @@ struct ReconciledStatements {
 // over the files in parallel (TBB, within the caller's thread limit), each file by one task;
 // counts, lists and errors are then gathered in file and row order, so that the result is the
 // same, byte for byte, with any number of threads.
+// `preloaded` (may be null): grammar files already read and compiled (LoadGrammars), used
+// instead of reading them again; the same grammars, so the same result.
 Result<ReconciledStatements> ReconcileStatements(
-    std::vector<std::unique_ptr<StatementFile>>& files);
+    std::vector<std::unique_ptr<StatementFile>>& files, LoadedGrammars* preloaded = nullptr);
+
+// Reads and compiles the grammar file of each statement mapping of `specs` that names one
+// (not the built-in grammar, not grammar = "none"), keyed by RowSpec::enrich_grammar's string:
+// what ReconcileStatements would load, done ahead (on another thread while the files are read;
+// bench/RESULTS-statements.md, "Session 17").
+LoadedGrammars LoadGrammars(const std::vector<RowSpec>& specs);
 
 // The files stored with the commit (store format 4 commit files):
 //   statement-checks.json      ReconciledStatements::checks.ToJson()

@@ -1,5 +1,8 @@
 // Overlapping statements and mirror transfers (docs/statement-checks.md): which rows are one
 // transaction seen twice.
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <functional>
 #include <optional>
@@ -8,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "moneytrail/phase_log.h"
 #include "statements/checks_internal.h"
 
 namespace moneytrail::statements::statements_internal {
@@ -56,7 +60,8 @@ struct Rows {
 };
 
 void MatchPair(std::span<const StatementLine> lines, const Statement& earlier,
-               const Statement& later, CheckReport& report) {
+               const Statement& later, std::vector<uint64_t>& carried_by,
+               std::vector<Duplicate>& duplicates) {
   int64_t lo = std::max(*earlier.first_day, *later.first_day);
   int64_t hi = std::min(*earlier.last_day, *later.last_day);
   if (lo > hi) return;
@@ -65,12 +70,12 @@ void MatchPair(std::span<const StatementLine> lines, const Statement& earlier,
     if (lines[q].day >= lo && lines[q].day <= hi) by_key[KeyOf(lines[q])].rows.push_back(q);
   if (by_key.empty()) return;
   for (uint64_t r : later.rows) {
-    if (report.carried_by[r] != r || lines[r].day < lo || lines[r].day > hi) continue;
+    if (carried_by[r] != r || lines[r].day < lo || lines[r].day > hi) continue;
     auto it = by_key.find(KeyOf(lines[r]));
     if (it == by_key.end() || it->second.next == it->second.rows.size()) continue;
     uint64_t q = it->second.rows[it->second.next++];
-    report.carried_by[r] = q;
-    report.duplicates.push_back(Duplicate{RefOf(lines, q), RefOf(lines, r)});
+    carried_by[r] = q;
+    duplicates.push_back(Duplicate{RefOf(lines, q), RefOf(lines, r)});
   }
 }
 
@@ -106,9 +111,19 @@ struct Candidate {
 
 void MatchOverlaps(std::span<const StatementLine> lines, const std::vector<AccountGroup>& groups,
                    CheckReport& report) {
-  for (const AccountGroup& group : groups)
-    for (size_t j = 1; j < group.size(); ++j)
-      for (size_t i = 0; i < j; ++i) MatchPair(lines, *group[i], *group[j], report);
+  // The groups (accounts) are independent: a group reads and sets carried_by only on its own
+  // statements' rows. So they run on the threads, each into its own list of duplicates, and the
+  // lists are joined and sorted by the duplicate's index (unique), as one pass would leave them.
+  std::vector<std::vector<Duplicate>> found(groups.size());
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, groups.size(), 64),
+                    [&](const tbb::blocked_range<size_t>& range) {
+    for (size_t g = range.begin(); g != range.end(); ++g) {
+      const AccountGroup& group = groups[g];
+      for (size_t j = 1; j < group.size(); ++j)
+        for (size_t i = 0; i < j; ++i) MatchPair(lines, *group[i], *group[j], report.carried_by, found[g]);
+    }
+  });
+  for (auto& f : found) report.duplicates.insert(report.duplicates.end(), f.begin(), f.end());
   std::sort(report.duplicates.begin(), report.duplicates.end(),
             [](const Duplicate& a, const Duplicate& b) { return a.duplicate.index < b.duplicate.index; });
 }
@@ -192,22 +207,44 @@ void MatchMirrors(std::span<const StatementLine> lines, const CheckOptions& opti
     std::stable_sort(rows.begin(), rows.end(),
                      [&](uint64_t a, uint64_t b) { return lines[a].day < lines[b].day; });
 
-  std::vector<Candidate> candidates;
-  for (uint64_t d = 0; d < lines.size(); ++d) {
-    const StatementLine& debit = lines[d];
-    if (report.carried_by[d] != d || debit.amount >= 0) continue;
-    auto it = credits.find({debit.currency, -Normalize(debit.amount, debit.scale)});
-    if (it == credits.end()) continue;
-    const std::vector<uint64_t>& rows = it->second;
-    auto first = std::lower_bound(rows.begin(), rows.end(), debit.day,
-                                  [&](uint64_t c, int64_t day) { return lines[c].day < day; });
-    for (auto c = first; c != rows.end() && lines[*c].day - debit.day <= options.mirror_max_lag_days;
-         ++c) {
-      const StatementLine& credit = lines[*c];
-      if (credit.account == debit.account) continue;
-      if (std::optional<MirrorLink> why = Link(debit, credit, options.mirror_last4))
-        candidates.push_back(Candidate{*why, credit.day - debit.day, d, *c});
+  PhaseMark("checks: mirrors: credits bucketed");
+  // Each debit's candidates depend on that debit alone (the credits and carried_by are only
+  // read): the debits are searched in blocks on the threads, each block's candidates in debit
+  // order, and the blocks joined in order, so `candidates` is what one pass in debit order
+  // gives (and the sort below orders it totally: no two candidates have the same lines).
+  constexpr uint64_t kBlock = 16384;
+  const uint64_t blocks = (lines.size() + kBlock - 1) / kBlock;
+  std::vector<std::vector<Candidate>> found(blocks);
+  tbb::parallel_for(tbb::blocked_range<uint64_t>(0, blocks, 1),
+                    [&](const tbb::blocked_range<uint64_t>& range) {
+    for (uint64_t b = range.begin(); b != range.end(); ++b) {
+      std::vector<Candidate>& out = found[b];
+      const uint64_t end = std::min<uint64_t>(lines.size(), (b + 1) * kBlock);
+      for (uint64_t d = b * kBlock; d < end; ++d) {
+        const StatementLine& debit = lines[d];
+        if (report.carried_by[d] != d || debit.amount >= 0) continue;
+        auto it = credits.find({debit.currency, -Normalize(debit.amount, debit.scale)});
+        if (it == credits.end()) continue;
+        const std::vector<uint64_t>& rows = it->second;
+        auto first = std::lower_bound(rows.begin(), rows.end(), debit.day,
+                                      [&](uint64_t c, int64_t day) { return lines[c].day < day; });
+        for (auto c = first;
+             c != rows.end() && lines[*c].day - debit.day <= options.mirror_max_lag_days; ++c) {
+          const StatementLine& credit = lines[*c];
+          if (credit.account == debit.account) continue;
+          if (std::optional<MirrorLink> why = Link(debit, credit, options.mirror_last4))
+            out.push_back(Candidate{*why, credit.day - debit.day, d, *c});
+        }
+      }
     }
+  });
+  size_t total = 0;
+  for (const auto& f : found) total += f.size();
+  std::vector<Candidate> candidates;
+  candidates.reserve(total);
+  for (auto& f : found) {
+    candidates.insert(candidates.end(), f.begin(), f.end());
+    std::vector<Candidate>().swap(f);
   }
   auto order = [&](const Candidate& a, const Candidate& b) {
     const StatementLine &ad = lines[a.debit], &ac = lines[a.credit];
@@ -215,6 +252,7 @@ void MatchMirrors(std::span<const StatementLine> lines, const CheckOptions& opti
     return std::tie(a.why, a.lag, ad.file, ad.line, ac.file, ac.line) <
            std::tie(b.why, b.lag, bd.file, bd.line, bc.file, bc.line);
   };
+  PhaseMark("checks: mirrors: candidates (parallel)");
   std::sort(candidates.begin(), candidates.end(), order);
   std::vector<uint8_t> used(lines.size(), 0);
   for (const Candidate& c : candidates) {

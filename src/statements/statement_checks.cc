@@ -2,6 +2,9 @@
 // mirrors are in overlaps_mirrors.cc. Definitions: docs/statement-checks.md.
 #include "moneytrail/statement_checks.h"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <map>
 #include <string>
@@ -10,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "moneytrail/phase_log.h"
 #include "statements/checks_internal.h"
 
 namespace moneytrail::statements {
@@ -174,7 +178,7 @@ std::vector<uint64_t> ChronologicalRows(std::span<const StatementLine> lines, co
 
 // The running-balance walk of one statement; sets its days, opening and closing.
 Status WalkBalances(std::span<const StatementFile> files, std::span<const StatementLine> lines,
-                    Statement& s, CheckReport& report) {
+                    Statement& s, std::vector<BalanceBreak>& balance_breaks) {
   const StatementFile& f = files[s.file];
   std::optional<Int128> prev;
   uint8_t prev_scale = 0;
@@ -196,7 +200,7 @@ Status WalkBalances(std::span<const StatementFile> files, std::span<const Statem
       MT_ASSIGN_OR_RETURN(Int128 expected, CheckedAdd(*prev, amount, where));
       if (found && *found != expected) {
         MT_ASSIGN_OR_RETURN(Decimal e, Denormalize(expected, l.scale));
-        report.balance_breaks.push_back(BalanceBreak{
+        balance_breaks.push_back(BalanceBreak{
             .kind = BalanceBreakKind::kRow, .at = RefOf(lines, i), .file = s.file,
             .account = s.account, .currency = s.currency, .expected = e,
             .found = Decimal{*l.balance, l.scale}});
@@ -222,7 +226,7 @@ Status WalkBalances(std::span<const StatementFile> files, std::span<const Statem
       MT_ASSIGN_OR_RETURN(Decimal e, Denormalize(*prev, prev_scale));
       std::optional<LineRef> at;
       if (!s.rows.empty()) at = RefOf(lines, ChronologicalRows(lines, s).back());
-      report.balance_breaks.push_back(BalanceBreak{
+      balance_breaks.push_back(BalanceBreak{
           .kind = BalanceBreakKind::kClosing, .at = at, .file = s.file, .account = s.account,
           .currency = s.currency, .expected = e, .found = Decimal{*f.closing_balance, f.scale}});
     }
@@ -262,12 +266,32 @@ Status CheckContinuity(const AccountGroup& group, CheckReport& report) {
 Result<CheckReport> CheckStatements(std::span<const StatementFile> files,
                                     std::span<const StatementLine> lines,
                                     const CheckOptions& options) {
+  PhaseMark("checks: start");
   MT_RETURN_IF_ERROR(Validate(files, lines, options));
+  PhaseMark("checks: validated");
   CheckReport report;
   for (const StatementFile& f : files) report.file_paths.push_back(f.path);
   std::vector<Statement> statements = BuildStatements(files, lines);
-  for (Statement& s : statements) MT_RETURN_IF_ERROR(WalkBalances(files, lines, s, report));
+  // Each statement's walk reads only its own rows and sets only its own fields: the walks run
+  // on the threads, each into its own list of breaks, joined in statement order (and the first
+  // error in that order returned), as one pass in order gives.
+  {
+    std::vector<std::vector<BalanceBreak>> walked(statements.size());
+    std::vector<Status> walk_status(statements.size());
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, statements.size(), 256),
+                      [&](const tbb::blocked_range<size_t>& range) {
+      for (size_t i = range.begin(); i != range.end(); ++i) {
+        walk_status[i] = WalkBalances(files, lines, statements[i], walked[i]);
+      }
+    });
+    for (size_t i = 0; i < statements.size(); ++i) {
+      MT_RETURN_IF_ERROR(walk_status[i]);
+      report.balance_breaks.insert(report.balance_breaks.end(), walked[i].begin(),
+                                   walked[i].end());
+    }
+  }
 
+  PhaseMark("checks: statements, balances");
   std::map<std::pair<std::string_view, std::string_view>, AccountGroup> by_account;
   for (const Statement& s : statements)
     if (s.has_days() && !files[s.file].payment_messages) by_account[{s.account, s.currency}].push_back(&s);
@@ -283,9 +307,12 @@ Result<CheckReport> CheckStatements(std::span<const StatementFile> files,
 
   report.carried_by.resize(lines.size());
   for (uint64_t i = 0; i < lines.size(); ++i) report.carried_by[i] = i;
+  PhaseMark("checks: continuity");
   MatchOverlaps(lines, groups, report);
+  PhaseMark("checks: overlaps");
   MatchPaymentMessages(files, lines, options, report);
   MatchMirrors(lines, options, report);
+  PhaseMark("checks: mirrors");
   // Chains end at a kept line: a duplicate points to an earlier statement's row, a mirror's
   // credit to its debit, and a debit is never dropped.
   report.drop.assign(lines.size(), 0);

@@ -1,5 +1,8 @@
 #include "manifest.h"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -139,7 +142,53 @@ SourceRecord SourceFromJson(const json& s) {
 
 }  // namespace
 
-std::string SerializeManifest(const Manifest& m) {
+namespace {
+
+// The pretty-printed document's line that the empty "sources" array stands on (a key of the
+// root object, two spaces in); only the root has this key at this depth.
+constexpr std::string_view kSourcesPlaceholder = "\n  \"sources\": []";
+
+// Puts the sources' array text in place of the placeholder: what one dump of the document with
+// its sources writes (nlohmann's pretty printer: "[\n", each element four spaces in and its
+// lines four spaces deeper than alone, ",\n" between, "\n  ]"). An element's own dump has no
+// raw newline but its line ends (strings escape theirs), so indenting after each '\n' is exact.
+// False (text unchanged) if the placeholder is not found, which the dump never gives.
+bool SpliceSources(const std::vector<SourceRecord>& sources, std::string& text) {
+  if (sources.empty()) return true;  // "[]" as the dump writes it
+  const size_t at = text.find(kSourcesPlaceholder);
+  if (at == std::string::npos) return false;
+  std::vector<std::string> parts(sources.size());
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, sources.size(), 256),
+                    [&](const tbb::blocked_range<size_t>& range) {
+    for (size_t i = range.begin(); i != range.end(); ++i) {
+      const std::string alone = JsonText(SourceToJson(sources[i]), 2);
+      std::string& part = parts[i];
+      part.reserve(alone.size() + 4 * 24);
+      part.append(4, ' ');
+      for (char c : alone) {
+        part += c;
+        if (c == '\n') part.append(4, ' ');
+      }
+    }
+  });
+  size_t bytes = 8;
+  for (const std::string& p : parts) bytes += p.size() + 2;
+  std::string array = "[\n";
+  array.reserve(bytes);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    array += parts[i];
+    array += i + 1 < parts.size() ? ",\n" : "\n";
+    std::string().swap(parts[i]);
+  }
+  array += "  ]";
+  // The placeholder's "[]" is its last two characters.
+  text.replace(at + kSourcesPlaceholder.size() - 2, 2, array);
+  return true;
+}
+
+}  // namespace
+
+std::string SerializeManifest(const Manifest& m, bool sources_in_parallel) {
   json j;
   j["format"] = "moneytrail-store";
   j["version"] = m.version;
@@ -165,8 +214,10 @@ std::string SerializeManifest(const Manifest& m) {
   }
   j["segments"] = segments;
   json sources = json::array();
-  for (const auto& s : m.sources) sources.push_back(SourceToJson(s));
-  j["sources"] = sources;
+  if (!sources_in_parallel) {
+    for (const auto& s : m.sources) sources.push_back(SourceToJson(s));
+  }
+  j["sources"] = sources;  // else empty: SpliceSources writes them into the text
   if (!m.withdrawals.empty()) {
     json withdrawals = json::array();
     for (const WithdrawalRecord& w : m.withdrawals) {
@@ -193,9 +244,14 @@ std::string SerializeManifest(const Manifest& m) {
                     {"parties", h.parties},     {"linked_accounts", h.linked_accounts},
                     {"entities", h.entities}};
   }
-  if (m.version < kStoreFormatVersionWithChecksums) return JsonText(j, 2) + "\n";
+  if (m.version < kStoreFormatVersionWithChecksums) {
+    std::string text = JsonText(j, 2) + "\n";
+    if (sources_in_parallel && !SpliceSources(m.sources, text)) return SerializeManifest(m, false);
+    return text;
+  }
   j["manifest_checksum"] = "sha256:" + std::string(kSha256HexDigits, '0');
   std::string text = JsonText(j, 2) + "\n";
+  if (sources_in_parallel && !SpliceSources(m.sources, text)) return SerializeManifest(m, false);
   const size_t key = text.find(kSelfChecksumKey);
   const size_t digits = key + std::string_view(kSelfChecksumKey).size();
   const std::string digest = SelfChecksum(text, digits);

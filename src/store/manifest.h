@@ -65,8 +65,11 @@ inline int WrittenVersion(const Manifest& m) {
 // which these 64 digits are zeros (format 4).
 inline constexpr char kSelfChecksumKey[] = "\"manifest_checksum\": \"sha256:";
 
-// Serialises `manifest` with its own checksum (format 4 and later).
-std::string SerializeManifest(const Manifest& manifest);
+// Serialises `manifest` with its own checksum (format 4 and later). The sources (one per
+// ingested file: tens of thousands after a statement intake) are written on the threads and
+// spliced into the text in order; `sources_in_parallel` false writes the whole document in one
+// dump instead (for tests: both give the same bytes).
+std::string SerializeManifest(const Manifest& manifest, bool sources_in_parallel = true);
 // `path` is for messages. A manifest of format 4 or later whose own checksum is absent or wrong
 // is DataLoss.
 // With `check_self` false (verify), a wrong own checksum leaves self_checked false instead.

@@ -7,6 +7,7 @@
 
 #include "ingest_flags.h"
 #include "moneytrail/json_text.h"
+#include "moneytrail/phase_log.h"
 #include "moneytrail/ingest.h"
 #include "progress.h"
 #include "verb.h"
@@ -35,6 +36,7 @@ std::string MappingPath(const moneytrail::store::SourceRecord& s) {
 
 int Run(Options& o) {
   using namespace moneytrail;
+  PhaseMark("cli: before ingest");
   if (Status s = cli::ApplyIngestFlags(o.flags, o.ingest); !s.ok()) {
     return cli::ReportError("ingest", s);
   }
@@ -43,6 +45,7 @@ int Run(Options& o) {
   std::vector<std::filesystem::path> files(o.files.begin(), o.files.end());
   Result<IngestReport> report = Ingest(o.store, files, o.ingest);
   bar.Finish();
+  PhaseMark("ingest returned");
   if (!report.ok()) return cli::ReportError("ingest", report.status());
   if (o.json) {
     nlohmann::json j;
@@ -105,6 +108,7 @@ int Run(Options& o) {
              report->rows_read, report->rows_accepted, report->rows_rejected,
              report->store_transactions, report->store_accounts);
   for (const auto& r : report->first_rejects) fmt::print(stderr, "rejected: {}\n", r.ToString());
+  PhaseMark("cli: summary printed");
   return cli::kExitOk;
 }
 
