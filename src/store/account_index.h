@@ -102,7 +102,6 @@ class AccountIndex {
       size_t size = 1024;
       while (size < n * 2) size *= 2;
       slots_ = MapSlots(size);
-      Populate(slots_, size);
       size_ = size;
       mask_ = size - 1;
     }
@@ -184,7 +183,6 @@ class AccountIndex {
   void Double() {
     const size_t old = size_;
     slots_ = ExtendSlots(slots_, old, old * 2);
-    Populate(slots_ + old, old);
     size_ = old * 2;
     mask_ = size_ - 1;
     size_t e = 0;
@@ -221,19 +219,6 @@ class AccountIndex {
     }
     AdviseHugePages(reinterpret_cast<void*>(begin), bytes);
     return reinterpret_cast<Slot*>(begin);
-  }
-  // Faults in [slots, slots + count) for writing. Left untouched, the readers' probes of empty
-  // slots would map the shared zero page, and a later write to a huge zero page is served with
-  // small pages (the 5M-row ingest's probes then took twice as long: TLB misses).
-  static void Populate(Slot* slots, size_t count) {
-    const size_t bytes = count * sizeof(Slot);
-#ifdef MADV_POPULATE_WRITE
-    if (::madvise(slots, bytes, MADV_POPULATE_WRITE) == 0) return;
-#endif
-    char* p = reinterpret_cast<char*>(slots);
-    for (size_t b = 0; b < bytes; b += 4096) {
-      std::atomic_ref<char>(p[b]).store(0, std::memory_order_relaxed);
-    }
   }
   // A mapping of `count` slots whose first `old` are `slots` (moved there, not copied, where the
   // kernel can) and the rest zero; `slots` is released.
