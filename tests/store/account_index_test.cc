@@ -41,15 +41,12 @@ TEST(AccountIndexTest, AgreesWithAMapOnRandomKeys) {
   for (uint64_t seed = 1; seed <= 60; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     std::mt19937_64 rng(seed);
-    // 0: the real hash; 1: four tags only (every probe meets keys with its tag); 2: one tag;
-    // 3: sixteen tags homed in the table's last slots at every size, so that the cluster wraps
-    // around the end and each in-place doubling must move the wrapped keys.
-    const int hash_mode = static_cast<int>(seed % 4);
+    // 0: the real hash; 1: four tags only (every probe meets keys with its tag); 2: one tag.
+    const int hash_mode = static_cast<int>(seed % 3);
     auto hash_of = [&](const Key& k) -> uint64_t {
       const uint64_t h = HashAccountKey(std::get<0>(k), std::get<1>(k), std::get<2>(k));
       if (hash_mode == 0) return h;
       if (hash_mode == 1) return (h & 0x3ull) << 32;
-      if (hash_mode == 3) return (0xFFFFFFFFull - (h & 0xFull)) << 32 | (h & 0xFFFF);
       return uint64_t{7} << 32;
     };
     std::vector<AccountKey> accounts;
@@ -97,50 +94,6 @@ TEST(AccountIndexTest, AgreesWithAMapOnRandomKeys) {
       ASSERT_EQ(index.Find(hash_of(key), static_cast<NodeKind>(kind), bank, number), id);
       ASSERT_EQ(reserved.Find(hash_of(key), static_cast<NodeKind>(kind), bank, number), id);
     }
-  }
-}
-
-// Enough keys for tables of several huge pages (the mapping is moved, not copied, when it
-// doubles), with the real hash; then a moved-from index is empty and a moved-to one answers.
-TEST(AccountIndexTest, GrowsInPlaceToManyHugePages) {
-  std::vector<AccountKey> accounts;
-  AccountIndex index(&accounts);
-  std::mt19937_64 rng(11);
-  constexpr size_t kKeys = 300000;
-  accounts.reserve(kKeys);
-  std::vector<uint64_t> hashes;
-  for (AccountId id = 0; id < kKeys; ++id) {
-    AccountKey k{static_cast<NodeKind>(rng() % 3), std::to_string(rng() % 1000),
-                 std::to_string(id) + "x" + std::to_string(rng() % 97)};
-    const uint64_t h = HashAccountKey(static_cast<uint8_t>(k.kind), k.bank, k.number);
-    ASSERT_EQ(index.Find(h, k.kind, k.bank, k.number), kNoAccount);
-    accounts.push_back(std::move(k));
-    hashes.push_back(h);
-    index.Insert(h, id);
-    if (id % 9973 == 0) {
-      // Every key inserted so far, across the doublings.
-      for (AccountId back = 0; back <= id; back += 101) {
-        const AccountKey& b = accounts[back];
-        ASSERT_EQ(index.Find(hashes[back], b.kind, b.bank, b.number), back);
-      }
-    }
-  }
-  EXPECT_EQ(index.slot_count(), size_t{1} << 20);
-  AccountIndex moved(std::move(index));
-  EXPECT_EQ(index.slot_count(), 0u);
-  const AccountKey& k0 = accounts[0];
-  EXPECT_EQ(index.Find(hashes[0], k0.kind, k0.bank, k0.number), kNoAccount);
-  for (AccountId id = 0; id < kKeys; ++id) {
-    const AccountKey& k = accounts[id];
-    ASSERT_EQ(moved.Find(hashes[id], k.kind, k.bank, k.number), id);
-  }
-  AccountIndex reserved(&accounts);
-  reserved.Reserve(kKeys);
-  EXPECT_EQ(reserved.slot_count(), size_t{1} << 20);
-  reserved = std::move(moved);
-  for (AccountId id = 0; id < kKeys; id += 7) {
-    const AccountKey& k = accounts[id];
-    ASSERT_EQ(reserved.Find(hashes[id], k.kind, k.bank, k.number), id);
   }
 }
 
