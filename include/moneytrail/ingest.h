@@ -63,8 +63,11 @@ struct IngestOptions {
   int threads = 0;                    // 0: all cores
   size_t chunk_bytes = 2 << 20;       // parse unit; tests make it small to exercise chunking
   // Pending rows are written ahead to the segment's files in batches of about this many
-  // (StoreWriter::SpillPending), so memory stays bounded; tests make it small.
-  size_t spill_rows = 1 << 18;
+  // (StoreWriter::SpillPending), so memory stays bounded; tests make it small. Up to four
+  // batch buffers are in flight (the one filling, two queued, one being written), each faulted
+  // in once: 2^16 rows (~4 MB) rather than 2^18 cut the 5M-row ingest's peak RSS by ~30 MB and
+  // its huge-page faults by 15, the store unchanged (bench/RESULTS-ingest.md, Session 17).
+  size_t spill_rows = 1 << 16;
   // Called with the fraction done (0..1) from the ingesting thread; may be empty.
   std::function<void(double)> progress;
 };

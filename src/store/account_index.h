@@ -16,12 +16,14 @@
 #define MONEYTRAIL_SRC_STORE_ACCOUNT_INDEX_H_
 
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 #include <vector>
 
 #include "moneytrail/file_util.h"
+#include "moneytrail/hash.h"
 #include "moneytrail/store.h"
 
 namespace moneytrail::store::store_internal {
@@ -36,14 +38,29 @@ class AccountIndex {
                  std::string_view number) const {
     if (slots_.empty()) return kNoAccount;
     const uint64_t tag = Tag(hash);
-    const PackedKey key = Pack(kind, bank, number);
+    // The slot's key is compared in place (its first three bytes, then the bank's and the
+    // number's bytes), not against a packed copy of the probe's key: packing wrote the key to
+    // the stack in pieces and read it back in words, a store-forwarding stall that was a third
+    // of Find's time (bench/RESULTS-ingest.md, Session 17). The answers are Pack's: a slot's
+    // bytes past its key are zero, as a packed probe key's are.
+    const bool inline_key = bank.size() + number.size() <= kInlineBytes;
+    const uint64_t head = inline_key ? Head(kind, bank.size(), number.size())
+                                     : static_cast<uint64_t>(static_cast<uint8_t>(kind)) |
+                                           uint64_t{kLong} << 8;
     for (size_t i = Home(hash);; i = (i + 1) & mask_) {
       const Slot& slot = slots_[i];
       const uint64_t s = Load(slot);
       if (s == kEmpty) return kNoAccount;
-      if ((s & kTagMask) != tag || !SameWords(slot.key, key)) continue;
+      if ((s & kTagMask) != tag || (slot.key.w[0] & 0xFFFFFF) != head) continue;
       const AccountId id = static_cast<AccountId>((s & kIdMask) - 1);
-      if (key.IsInline()) return id;
+      if (inline_key) {
+        const char* bytes = reinterpret_cast<const char*>(slot.key.w) + 3;
+        if (ShortBytesEqual(std::string_view(bytes, bank.size()), bank) &&
+            ShortBytesEqual(std::string_view(bytes + bank.size(), number.size()), number)) {
+          return id;
+        }
+        continue;
+      }
       const AccountKey& k = (*accounts_)[id];
       if (k.kind == kind && k.number == number && k.bank == bank) return id;
     }
@@ -83,6 +100,7 @@ class AccountIndex {
     bool IsInline() const { return static_cast<uint8_t>(w[0] >> 8) != kLong; }
   };
   static constexpr uint8_t kLong = 0xFF;
+  static_assert(std::endian::native == std::endian::little, "Head() reads a key's first bytes");
   static PackedKey Pack(NodeKind kind, std::string_view bank, std::string_view number) {
     PackedKey p;
     unsigned char b[24] = {};
@@ -99,8 +117,10 @@ class AccountIndex {
     std::memcpy(p.w, b, sizeof(b));
     return p;
   }
-  static bool SameWords(const PackedKey& a, const PackedKey& b) {
-    return ((a.w[0] ^ b.w[0]) | (a.w[1] ^ b.w[1]) | (a.w[2] ^ b.w[2])) == 0;
+  // The first three bytes of an inline key's packed form, as the low bits of its first word.
+  static uint64_t Head(NodeKind kind, size_t bank_size, size_t number_size) {
+    return static_cast<uint64_t>(static_cast<uint8_t>(kind)) | uint64_t{bank_size} << 8 |
+           uint64_t{number_size} << 16;
   }
 
   // A slot's word: the hash's high 32 bits (the tag), then id + 1 (0: empty). The home slot is

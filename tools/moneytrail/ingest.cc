@@ -121,7 +121,7 @@ void Setup(CLI::App& app, std::function<int()>& run) {
   app.add_option("--threads", o->ingest.threads, "Parser threads (0: all cores)")->default_val(0);
   app.add_option("--spill-rows", o->ingest.spill_rows,
                  "Rows kept in memory before they are written ahead to the new segment's files")
-      ->default_val(size_t{1} << 18)
+      ->default_val(o->ingest.spill_rows)  // IngestOptions's default
       ->check(CLI::PositiveNumber);
   app.add_flag("--json", o->json, "Print the summary as JSON");
   run = [o] { return Run(*o); };
