@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -126,8 +127,17 @@ std::vector<CsvChunk> SplitCsvChunks(std::string_view data, size_t begin, uint64
 // elsewhere than the next one begins must reparse from there, as with SplitCsvChunks. Only the
 // first chunk's first_line is known (`first_line`); the others have 0, and a parser numbers
 // their lines from 0 and adds the true start line once the previous chunks are parsed.
+//
+// `read`, when given, reads up to `n` bytes of `data` from `offset` into `out` and returns how
+// many it read (0 at the end or on an error): the newlines are then looked for through it, not
+// through `data`. A memory-mapped file's data should be read that way (pread): touching a mapped
+// byte maps the whole page-cache folio that holds it, 2 MiB on recent kernels, so looking at one
+// byte per chunk mapped the whole file (the 5M-row ingest's peak RSS was the input's size).
+// Where `read` fails the search goes on in `data`; the cuts are the same either way.
+using CsvWindowReader = std::function<size_t(size_t offset, char* out, size_t n)>;
 std::vector<CsvChunk> SplitCsvChunksAtNewlines(std::string_view data, size_t begin,
-                                               uint64_t first_line, size_t chunk_bytes);
+                                               uint64_t first_line, size_t chunk_bytes,
+                                               const CsvWindowReader& read = nullptr);
 
 // Appends `value` to `out` as a CSV field, quoting it when needed.
 void AppendCsvField(std::string_view value, std::string& out);

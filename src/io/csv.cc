@@ -291,18 +291,32 @@ std::vector<CsvChunk> SplitCsvChunks(std::string_view data, size_t begin, uint64
 }
 
 std::vector<CsvChunk> SplitCsvChunksAtNewlines(std::string_view data, size_t begin,
-                                               uint64_t first_line, size_t chunk_bytes) {
+                                               uint64_t first_line, size_t chunk_bytes,
+                                               const CsvWindowReader& read) {
   std::vector<CsvChunk> chunks;
   const size_t n = data.size();
   chunk_bytes = std::max<size_t>(1, chunk_bytes);
+  // The offset just past the first newline at or after `from`, or n if there is none.
+  auto past_newline = [&](size_t from) {
+    if (read) {
+      char window[4096];
+      while (from < n) {
+        const size_t got = read(from, window, std::min(sizeof(window), n - from));
+        if (got == 0) break;  // go on in `data`
+        if (const void* nl = std::memchr(window, '\n', got)) {
+          return from + static_cast<size_t>(static_cast<const char*>(nl) - window) + 1;
+        }
+        from += got;
+      }
+      if (from >= n) return n;
+    }
+    const void* nl = std::memchr(data.data() + from, '\n', n - from);
+    return nl == nullptr ? n : static_cast<size_t>(static_cast<const char*>(nl) - data.data()) + 1;
+  };
   size_t start = begin;
   while (start < n) {
     size_t cut = n;
-    if (n - start > chunk_bytes) {
-      const void* nl = std::memchr(data.data() + start + chunk_bytes - 1, '\n',
-                                   n - (start + chunk_bytes - 1));
-      if (nl != nullptr) cut = static_cast<size_t>(static_cast<const char*>(nl) - data.data()) + 1;
-    }
+    if (n - start > chunk_bytes) cut = past_newline(start + chunk_bytes - 1);
     chunks.push_back(CsvChunk{start, cut, chunks.empty() ? first_line : 0});
     start = cut;
   }

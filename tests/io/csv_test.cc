@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -227,6 +229,58 @@ TEST(CsvChunkTest, ChunksAgreeWithSerialReadingOnRandomFiles) {
       expected_begin = c.begin + reader.offset();
     }
     ASSERT_EQ(chunked, serial) << "seed " << seed << " round " << round;
+  }
+}
+
+// A brute-force oracle for SplitCsvChunksAtNewlines: chunks of at least chunk_bytes (the last
+// may be shorter), each ending just past a newline (or at the end), tiling [begin, n). With a
+// window reader (as ingest's pread) the cuts must be the same, even when the reader returns
+// short reads or fails part way.
+TEST(CsvChunkTest, CutsAtNewlinesAgreeWithAnOracleThroughTheMappingOrAReader) {
+  std::mt19937_64 rng(20261207);
+  for (int iter = 0; iter < 3000; ++iter) {
+    const size_t n = rng() % (iter % 10 == 0 ? 20000 : 300);
+    std::string data(n, 'x');
+    const int newline_per = 1 + static_cast<int>(rng() % 40);
+    for (char& c : data) {
+      if (rng() % newline_per == 0) c = '\n';
+    }
+    const size_t begin = n == 0 ? 0 : rng() % (n + 1);
+    const size_t chunk_bytes = 1 + rng() % (iter % 10 == 0 ? 6000 : 50);
+    std::vector<CsvChunk> expected;
+    for (size_t start = begin; start < n;) {
+      size_t cut = n;
+      if (n - start > chunk_bytes) {
+        for (size_t i = start + chunk_bytes - 1; i < n; ++i) {
+          if (data[i] == '\n') {
+            cut = i + 1;
+            break;
+          }
+        }
+      }
+      expected.push_back(CsvChunk{start, cut, expected.empty() ? uint64_t{7} : 0});
+      start = cut;
+    }
+    auto same = [&](const std::vector<CsvChunk>& got, const char* how) {
+      ASSERT_EQ(got.size(), expected.size()) << how << " iter " << iter;
+      for (size_t k = 0; k < got.size(); ++k) {
+        EXPECT_EQ(got[k].begin, expected[k].begin) << how << " iter " << iter << " chunk " << k;
+        EXPECT_EQ(got[k].end, expected[k].end) << how << " iter " << iter << " chunk " << k;
+        EXPECT_EQ(got[k].first_line, expected[k].first_line) << how << " iter " << iter;
+      }
+    };
+    same(SplitCsvChunksAtNewlines(data, begin, 7, chunk_bytes), "mapping");
+    const size_t max_read = 1 + rng() % 5000;
+    const uint64_t fail_after = rng() % 4 == 0 ? rng() % 6 : UINT64_MAX;
+    uint64_t reads = 0;
+    CsvWindowReader reader = [&](size_t offset, char* out, size_t len) -> size_t {
+      if (reads++ >= fail_after) return 0;  // a failed read: the search goes on in the data
+      EXPECT_LT(offset, data.size());
+      const size_t got = std::min({len, max_read, data.size() - offset});
+      std::memcpy(out, data.data() + offset, got);
+      return got;
+    };
+    same(SplitCsvChunksAtNewlines(data, begin, 7, chunk_bytes, reader), "reader");
   }
 }
 
