@@ -13,6 +13,9 @@
 # stored column bytes, and the ratios the issue sets targets for:
 #   rows/s >= 5,000,000; sqlite3 time / moneytrail time >= 9 (issue #26), PostgreSQL COPY time /
 #   moneytrail time >= 3.5 (with -p); peak RSS < 1 x column bytes.
+# Every tool starts on a clean slate: the previous run's output is removed and `sync` run before
+# it is timed, so no one's durable commit waits for another's dirty pages on the same filesystem
+# (a moneytrail ingest right after PostgreSQL's COPY took 1.1-1.7 s wall for the same CPU).
 # Generated data stays under OUT_DIR (git-ignored); the input file is reused if present.
 set -euo pipefail
 
@@ -102,9 +105,11 @@ store=$out/bench.store
 db=$out/bench.sqlite
 for ((i = 1; i <= runs; i++)); do
   rm -rf "$store"
+  sync
   measure "$mt" "$bin" ingest "$store" "$csv" --format ibm-aml --strict
   echo "moneytrail run $i: $(tail -1 "$mt") (wall s, peak RSS KB, cpu s)" >&2
   rm -f "$db"
+  sync
   measure "$sq" sqlite3 "$db" \
     "CREATE TABLE tx(ts TEXT, from_bank TEXT, from_account TEXT, to_bank TEXT, to_account TEXT,
        amount_received TEXT, receiving_currency TEXT, amount_paid TEXT, payment_currency TEXT,
