@@ -149,7 +149,19 @@ Status ColumnSpill::Finish() {
     }
     const std::string header = ColumnHeader(files[i].element_size, rows_);
     MT_RETURN_IF_ERROR(WriteAll(fds_[i], header.data(), header.size(), 0, path));
-    if (::fsync(fds_[i]) != 0) return ErrnoError("cannot sync " + path.string(), errno);
+  }
+  // The syncs wait on the disk: one thread each, so that the journal commits them together
+  // instead of one after another (about 4 ms each here). The first failure in file order.
+  std::vector<int> errors(files.size(), 0);
+  std::vector<std::thread> syncs;
+  for (size_t i = 0; i < files.size(); ++i) {
+    syncs.emplace_back([this, &errors, i] {
+      if (::fsync(fds_[i]) != 0) errors[i] = errno;
+    });
+  }
+  for (std::thread& t : syncs) t.join();
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (errors[i] != 0) return ErrnoError("cannot sync " + (dir_ / files[i].name).string(), errors[i]);
   }
   return Status::Ok();
 }
