@@ -521,9 +521,10 @@ Status StoreWriter::Rep::WriteSegment(const std::string& name, uint32_t segment_
       return Status::Ok();
     });
   }
-  // Their syncs wait on the disk, not the CPU: one thread each (the journal commits them together).
+  // Their syncs wait on the disk, not the CPU: up to eight at once, which the journal commits
+  // together (a store of many sources may have thousands of rejects files).
   Status others_status;
-  std::thread others_thread([&] { others_status = RunOnThreads(other_jobs, other_jobs.size()); });
+  std::thread others_thread([&] { others_status = RunOnThreads(other_jobs, 8); });
   Status columns_status = RunOnThreads(writes, 2);
   others_thread.join();
   if (!columns_status.ok()) return fail(columns_status);
