@@ -8,6 +8,7 @@
 
 #include "columns.h"
 #include "moneytrail/file_util.h"
+#include "run_jobs.h"
 
 namespace moneytrail::store::store_internal {
 
@@ -152,18 +153,14 @@ Status ColumnSpill::Finish() {
   }
   // The syncs wait on the disk: one thread each, so that the journal commits them together
   // instead of one after another (about 4 ms each here). The first failure in file order.
-  std::vector<int> errors(files.size(), 0);
-  std::vector<std::thread> syncs;
+  std::vector<std::function<Status()>> syncs;
   for (size_t i = 0; i < files.size(); ++i) {
-    syncs.emplace_back([this, &errors, i] {
-      if (::fsync(fds_[i]) != 0) errors[i] = errno;
+    syncs.push_back([this, &files, i] {
+      if (::fsync(fds_[i]) == 0) return Status::Ok();
+      return ErrnoError("cannot sync " + (dir_ / files[i].name).string(), errno);
     });
   }
-  for (std::thread& t : syncs) t.join();
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (errors[i] != 0) return ErrnoError("cannot sync " + (dir_ / files[i].name).string(), errors[i]);
-  }
-  return Status::Ok();
+  return RunOnThreads(syncs, syncs.size());
 }
 
 std::map<std::string, uint64_t> ColumnSpill::FileBytes() const {

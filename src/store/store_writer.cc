@@ -20,30 +20,13 @@
 #include "moneytrail/file_util.h"
 #include "moneytrail/hash.h"
 #include "moneytrail/store.h"
+#include "run_jobs.h"
 #include "state.h"
 #include "writer_rep.h"
 
 namespace moneytrail::store {
 
 namespace {
-
-// Runs the jobs on up to `threads` threads (the caller's among them); the first failure in job
-// order, or Ok.
-Status RunOnThreads(const std::vector<std::function<Status()>>& jobs, size_t threads) {
-  std::vector<Status> results(jobs.size());
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < jobs.size(); i = next++) results[i] = jobs[i]();
-  };
-  std::vector<std::thread> helpers;
-  for (size_t t = 1; t < std::min(threads, jobs.size()); ++t) helpers.emplace_back(work);
-  work();
-  for (std::thread& h : helpers) h.join();
-  for (Status& s : results) {
-    if (!s.ok()) return s;
-  }
-  return Status::Ok();
-}
 
 Status LostSpillError(const std::filesystem::path& dir) {
   return FailedPreconditionError("an earlier commit to " + dir.string() +
@@ -132,6 +115,7 @@ Status store_internal::ReplaceManifest(const std::filesystem::path& dir, const M
 
 using store_internal::NowIso;
 using store_internal::ReplaceManifest;
+using store_internal::RunOnThreads;
 
 Result<std::unique_ptr<StoreWriter>> StoreWriter::Open(const std::filesystem::path& dir) {
   auto rep = std::make_unique<Rep>();
@@ -478,49 +462,49 @@ Status StoreWriter::Rep::WriteSegment(const std::string& name, uint32_t segment_
   seg.currencies_added = r.dicts.currencies.size() - r.committed_currencies;
   seg.locations_added = r.dicts.locations.size() - r.committed_locations;
   seg.attributes = r.pending_attributes.size();
-  // Each other file: its name and the job that writes it durably.
-  std::vector<std::pair<std::string, std::function<Status()>>> others;
-  others.emplace_back("accounts.dict", [&] {
-    return store_internal::WriteAccounts(sdir / "accounts.dict", r.dicts.accounts, r.committed_accounts);
+  // Each other file: its name, and a job that writes it durably at its path with `write`, then
+  // reads it back (the checksum is of the bytes the file holds).
+  std::vector<std::string> other_files;
+  std::vector<store_internal::FileChecksum> other_sums;
+  std::vector<std::function<Status()>> other_jobs;
+  auto add_other = [&](std::string file, std::function<Status(const std::filesystem::path&)> write) {
+    const size_t i = other_files.size();
+    other_files.push_back(std::move(file));
+    other_jobs.push_back([&, i, write = std::move(write)]() -> Status {
+      const std::filesystem::path path = sdir / other_files[i];
+      MT_RETURN_IF_ERROR(write(path));
+      MT_ASSIGN_OR_RETURN(other_sums[i], store_internal::ChecksumFile(path));
+      return Status::Ok();
+    });
+  };
+  using Path = const std::filesystem::path&;
+  add_other("accounts.dict", [&](Path p) {
+    return store_internal::WriteAccounts(p, r.dicts.accounts, r.committed_accounts);
   });
-  others.emplace_back("strings.dict", [&] {
-    return store_internal::WriteStrings(sdir / "strings.dict", r.dicts.strings.strings(), r.committed_strings);
+  add_other("strings.dict", [&](Path p) {
+    return store_internal::WriteStrings(p, r.dicts.strings.strings(), r.committed_strings);
   });
-  others.emplace_back("currencies.dict", [&] {
-    return store_internal::WriteStrings(sdir / "currencies.dict", r.dicts.currencies.strings(),
-                                        r.committed_currencies);
+  add_other("currencies.dict", [&](Path p) {
+    return store_internal::WriteStrings(p, r.dicts.currencies.strings(), r.committed_currencies);
   });
-  others.emplace_back("locations.dict", [&] {
-    return store_internal::WriteLocations(sdir / "locations.dict", r.dicts.locations, r.committed_locations);
+  add_other("locations.dict", [&](Path p) {
+    return store_internal::WriteLocations(p, r.dicts.locations, r.committed_locations);
   });
-  others.emplace_back("attributes.dict", [&] {
-    return store_internal::WriteAttributes(sdir / "attributes.dict", r.pending_attributes);
-  });
+  add_other("attributes.dict", [&](Path p) { return store_internal::WriteAttributes(p, r.pending_attributes); });
   for (auto& [record, rejects] : r.pending_sources) {
     record.segment = segment_index;
     if (rejects.empty()) continue;
     std::string file = "rejects-" + std::to_string(record.index) + ".csv";
     record.rejects_file = "segments/" + std::string(name) + "/" + file;
-    others.emplace_back(file, [&sdir, file, rejects = &rejects] {
-      return WriteFileDurably(sdir / file, "source,line,column,field,value,reason\n" + *rejects);
+    add_other(file, [rejects = &rejects](Path p) {
+      return WriteFileDurably(p, "source,line,column,field,value,reason\n" + *rejects);
     });
   }
   for (const auto& [file, contents] : r.pending_commit_files) {
-    others.emplace_back(file, [&sdir, file = &file, contents = &contents] {
-      return WriteFileDurably(sdir / *file, *contents);
-    });
+    add_other(file, [contents = &contents](Path p) { return WriteFileDurably(p, *contents); });
     seg.commit_files.push_back(file);
   }
-  std::vector<store_internal::FileChecksum> other_sums(others.size());
-  std::vector<std::function<Status()>> other_jobs;
-  for (size_t i = 0; i < others.size(); ++i) {
-    other_jobs.push_back([&, i]() -> Status {
-      MT_RETURN_IF_ERROR(others[i].second());
-      // Read back: the checksum is of the bytes the file holds.
-      MT_ASSIGN_OR_RETURN(other_sums[i], store_internal::ChecksumFile(sdir / others[i].first));
-      return Status::Ok();
-    });
-  }
+  other_sums.resize(other_files.size());
   // Their syncs wait on the disk, not the CPU: up to eight at once, which the journal commits
   // together (a store of many sources may have thousands of rejects files).
   Status others_status;
@@ -531,9 +515,9 @@ Status StoreWriter::Rep::WriteSegment(const std::string& name, uint32_t segment_
   for (auto& [file, sum] : column_sums) seg.checksums[file] = std::move(sum);
   if (Status s = r.Step("columns"); !s.ok()) return fail(s);
   if (!others_status.ok()) return fail(others_status);
-  for (size_t i = 0; i < others.size(); ++i) {
-    seg.file_bytes[others[i].first] = other_sums[i].bytes;
-    seg.checksums[others[i].first] = std::move(other_sums[i]);
+  for (size_t i = 0; i < other_files.size(); ++i) {
+    seg.file_bytes[other_files[i]] = other_sums[i].bytes;
+    seg.checksums[other_files[i]] = std::move(other_sums[i]);
   }
   if (Status st = SyncDirectory(sdir); !st.ok()) return fail(st);
   if (Status st = SyncDirectory(r.dir / "segments"); !st.ok()) return fail(st);
